@@ -1,0 +1,28 @@
+import { Hono } from 'hono'
+import type { ApiError } from '@sightline/schema'
+import type { Deps } from './deps.js'
+import { AppError } from './errors.js'
+import { healthRoutes } from './routes/health.js'
+import { otlpRoutes } from './routes/otlp.js'
+import { priceRoutes } from './routes/prices.js'
+import { traceRoutes } from './routes/traces.js'
+
+/** The whole server as a Hono app, with no listening socket: tests call `app.request()`. */
+export function createApp(deps: Deps): Hono {
+  const app = new Hono()
+  app.route('/', healthRoutes(deps))
+  app.route('/', otlpRoutes(deps))
+  app.route('/api/v1/traces', traceRoutes(deps))
+  app.route('/api/v1/price-overrides', priceRoutes(deps))
+
+  app.notFound((c) => c.json<ApiError>({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404))
+  app.onError((error, c) => {
+    if (error instanceof AppError) {
+      if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds))
+      return c.json<ApiError>({ error: { code: error.code, message: error.message } }, error.status as 400)
+    }
+    deps.logger.error('request failed', { method: c.req.method, path: c.req.path, err: error })
+    return c.json<ApiError>({ error: { code: 'internal', message: 'Internal error' } }, 500)
+  })
+  return app
+}

@@ -1,0 +1,94 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { createChdbConnection, type ChdbConnection } from 'chdb/connection'
+import type { Env } from '../env.js'
+import { build, type SqlFragment } from './sql.js'
+
+/**
+ * The one owner of the ClickHouse connection in this process. chDB binds one data directory per
+ * process, so nothing else may open one.
+ *
+ * Settings are never passed per call: through chDB they would leak into the session (see the
+ * analytics design note). Inserts are synchronous (`async_insert=0`) because an acknowledged span
+ * must be on disk, and the writer batches on its own.
+ */
+export interface Store {
+  readonly kind: 'chdb' | 'server'
+  readonly client: ClickHouseClient
+  /** Rows of one table as JSONEachRow text; a repeated `dedupToken` is stored once. */
+  insertJsonEachRow(table: string, body: Buffer, dedupToken: string): Promise<void>
+  query<T>(fragment: SqlFragment): Promise<T[]>
+  command(fragment: SqlFragment): Promise<void>
+  close(): Promise<void>
+}
+
+type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>
+
+const INSERT_SETTINGS = { async_insert: 0 as const, insert_deduplication_token: '' }
+
+export function createStore(env: Env): Store {
+  if (env.CLICKHOUSE_URL) return createServerStore(env)
+  return createChdbStore(path.resolve(env.SIGHTLINE_DATA_DIR, 'clickhouse'))
+}
+
+function baseMethods(client: ClickHouseClient) {
+  return {
+    async query<T>(fragment: SqlFragment): Promise<T[]> {
+      const { query, params } = build(fragment)
+      const result = await client.query({ query, query_params: params, format: 'JSONEachRow' })
+      return result.json<T>()
+    },
+    async command(fragment: SqlFragment): Promise<void> {
+      const { query, params } = build(fragment)
+      await client.command({ query, query_params: params })
+    },
+    close: () => client.close(),
+  }
+}
+
+function createChdbStore(dataDir: string): Store {
+  fs.mkdirSync(dataDir, { recursive: true })
+  const connection: ChdbConnection = createChdbConnection({ path: dataDir })
+  // chdb types its connection against @clickhouse/client-common, which the client now bundles:
+  // the shapes are identical, the declarations are not.
+  const client = createClient({ connection: connection as unknown as ClientConnection })
+  return {
+    kind: 'chdb',
+    client,
+    ...baseMethods(client),
+    async insertJsonEachRow(table, body, dedupToken) {
+      // rawInsert hands the Buffer to chDB zero-copy; its settings apply to this insert only.
+      await connection.chdb.rawInsert({
+        table,
+        values: body,
+        format: 'JSONEachRow',
+        settings: { ...INSERT_SETTINGS, insert_deduplication_token: dedupToken },
+      })
+    },
+  }
+}
+
+function createServerStore(env: Env): Store {
+  const client = createClient({
+    url: env.CLICKHOUSE_URL,
+    username: env.CLICKHOUSE_USER,
+    password: env.CLICKHOUSE_PASSWORD,
+    database: env.CLICKHOUSE_DATABASE,
+    clickhouse_settings: { async_insert: 0 },
+  })
+  return {
+    kind: 'server',
+    client,
+    ...baseMethods(client),
+    async insertJsonEachRow(table, body, dedupToken) {
+      const { Readable } = await import('node:stream')
+      await client.insert({
+        table,
+        values: Readable.from([body]),
+        format: 'JSONEachRow',
+        clickhouse_settings: { ...INSERT_SETTINGS, insert_deduplication_token: dedupToken },
+      })
+    },
+  }
+}

@@ -1,0 +1,49 @@
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import type { Logger } from '../logger.js'
+import type { Store } from './client.js'
+import { sql, str } from './sql.js'
+
+/**
+ * Applies `packages/schema/migrations/NNNN_name.sql` in order at start-up and records each in
+ * `schema_migrations`. Every statement is written `IF NOT EXISTS`, so a migration interrupted
+ * half-way is simply applied again.
+ */
+export async function migrate(store: Store, logger: Logger, dir = migrationsDir()): Promise<string[]> {
+  await store.client.command({
+    query: `CREATE TABLE IF NOT EXISTS schema_migrations (version String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
+            ENGINE = ReplacingMergeTree ORDER BY version`,
+  })
+  const done = new Set((await store.query<{ version: string }>(sql`SELECT version FROM schema_migrations FINAL`)).map((r) => r.version))
+  const files = fs.readdirSync(dir).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort()
+  const applied: string[] = []
+  for (const file of files) {
+    const version = file.replace(/\.sql$/, '')
+    if (done.has(version)) continue
+    for (const statement of splitStatements(fs.readFileSync(path.join(dir, file), 'utf8'))) {
+      await store.client.command({ query: statement })
+    }
+    await store.command(sql`INSERT INTO schema_migrations (version) VALUES (${str(version)})`)
+    applied.push(version)
+    logger.info('migration applied', { version })
+  }
+  return applied
+}
+
+/** Statements end with `;` at the end of a line; `--` comments are dropped. */
+export function splitStatements(text: string): string[] {
+  const withoutComments = text
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('--'))
+    .join('\n')
+  return withoutComments
+    .split(/;\s*$/m)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+}
+
+function migrationsDir(): string {
+  const require = createRequire(import.meta.url)
+  return path.dirname(require.resolve('@sightline/schema/migrations/0001_spans.sql'))
+}

@@ -1,0 +1,82 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Store } from '../client.js'
+import { sql, str, u64 } from '../sql.js'
+
+export const DEFAULT_PROJECT_ID = 'default'
+
+/** SHA-256 of a key. Keys are 32 random bytes, so a slow password hash would add nothing. */
+export const hashKey = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex')
+
+export const newApiKey = () => `sl_${randomBytes(32).toString('base64url')}`
+
+interface CacheEntry {
+  projectId: string | undefined
+  expiresAt: number
+}
+
+/**
+ * Projects and their hashed API keys. Key lookups are cached briefly (unknown keys too, shorter),
+ * so a flood of requests does not turn into a flood of queries.
+ */
+export class ProjectRepository {
+  private readonly cache = new Map<string, CacheEntry>()
+
+  constructor(private readonly store: Store) {}
+
+  async createProject(name: string, id = `p_${randomBytes(8).toString('hex')}`): Promise<{ projectId: string; apiKey: string }> {
+    await this.store.command(sql`INSERT INTO projects (id, name) VALUES (${str(id)}, ${str(name)})`)
+    const apiKey = newApiKey()
+    await this.addKey(id, apiKey, 'default')
+    return { projectId: id, apiKey }
+  }
+
+  async addKey(projectId: string, apiKey: string, name: string): Promise<void> {
+    await this.store.command(sql`
+      INSERT INTO api_keys (key_hash, project_id, key_prefix, name, version)
+      VALUES (${str(hashKey(apiKey))}, ${str(projectId)}, ${str(apiKey.slice(0, 6))}, ${str(name)}, ${u64(Date.now())})`)
+    this.cache.delete(hashKey(apiKey))
+  }
+
+  async projectExists(projectId: string): Promise<boolean> {
+    const rows = await this.store.query<{ n: string }>(sql`SELECT count() AS n FROM projects FINAL WHERE id = ${str(projectId)}`)
+    return Number(rows[0]?.n ?? 0) > 0
+  }
+
+  async keyCount(projectId: string): Promise<number> {
+    const rows = await this.store.query<{ n: string }>(
+      sql`SELECT count() AS n FROM api_keys FINAL WHERE project_id = ${str(projectId)} AND NOT revoked`,
+    )
+    return Number(rows[0]?.n ?? 0)
+  }
+
+  /**
+   * Makes sure the default project exists. With `apiKey` (SIGHTLINE_API_KEY) that key opens it;
+   * without one and with no key yet, a key is generated and returned once, to be shown to the user.
+   */
+  async ensureDefaultProject(apiKey: string | undefined): Promise<{ generatedKey: string | undefined }> {
+    if (!(await this.projectExists(DEFAULT_PROJECT_ID))) {
+      await this.store.command(sql`INSERT INTO projects (id, name) VALUES (${str(DEFAULT_PROJECT_ID)}, ${str('Default project')})`)
+    }
+    if (apiKey) {
+      if ((await this.findProjectByKey(apiKey)) !== DEFAULT_PROJECT_ID) await this.addKey(DEFAULT_PROJECT_ID, apiKey, 'SIGHTLINE_API_KEY')
+      return { generatedKey: undefined }
+    }
+    if ((await this.keyCount(DEFAULT_PROJECT_ID)) > 0) return { generatedKey: undefined }
+    const generated = newApiKey()
+    await this.addKey(DEFAULT_PROJECT_ID, generated, 'generated at first start')
+    return { generatedKey: generated }
+  }
+
+  async findProjectByKey(apiKey: string): Promise<string | undefined> {
+    const keyHash = hashKey(apiKey)
+    const cached = this.cache.get(keyHash)
+    if (cached && cached.expiresAt > Date.now()) return cached.projectId
+    const rows = await this.store.query<{ project_id: string }>(
+      sql`SELECT project_id FROM api_keys FINAL WHERE key_hash = ${str(keyHash)} AND NOT revoked LIMIT 1`,
+    )
+    const projectId = rows[0]?.project_id
+    if (this.cache.size > 10_000) this.cache.clear()
+    this.cache.set(keyHash, { projectId, expiresAt: Date.now() + (projectId ? 60_000 : 5_000) })
+    return projectId
+  }
+}

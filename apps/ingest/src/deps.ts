@@ -1,0 +1,46 @@
+import path from 'node:path'
+import type { Store } from './db/client.js'
+import { PriceOverrideRepository } from './db/repositories/prices.js'
+import { ProjectRepository } from './db/repositories/projects.js'
+import { TraceRepository } from './db/repositories/traces.js'
+import type { Env } from './env.js'
+import { SpanWriter } from './ingest/writer.js'
+import type { Logger } from './logger.js'
+import { createMetrics, type Metrics } from './metrics.js'
+
+/** Everything the routes need, built once at boot (or per test). */
+export interface Deps {
+  env: Env
+  store: Store
+  logger: Logger
+  metrics: Metrics
+  writer: SpanWriter
+  projects: ProjectRepository
+  traces: TraceRepository
+  prices: PriceOverrideRepository
+}
+
+export function createDeps(env: Env, store: Store, logger: Logger): Deps {
+  const metrics = createMetrics()
+  const prices = new PriceOverrideRepository(store)
+  return {
+    env,
+    store,
+    logger,
+    metrics,
+    writer: new SpanWriter(
+      store,
+      {
+        spoolDir: path.resolve(env.SIGHTLINE_DATA_DIR, 'spool'),
+        maxSpoolBytes: env.SPOOL_MAX_BYTES,
+        segmentBytes: env.SPOOL_SEGMENT_BYTES,
+        segmentMaxAgeMs: env.SPOOL_SEGMENT_MAX_AGE_MS,
+      },
+      metrics,
+      logger,
+    ),
+    projects: new ProjectRepository(store),
+    traces: new TraceRepository(store, (projectId) => prices.hasOverrides(projectId)),
+    prices,
+  }
+}

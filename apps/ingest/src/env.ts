@@ -1,0 +1,35 @@
+import { z } from 'zod'
+
+const MiB = 1024 * 1024
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4318),
+  HOST: z.string().default('127.0.0.1'),
+  SIGHTLINE_DATA_DIR: z.string().default('./data'),
+  /** Unset: the embedded chDB store under SIGHTLINE_DATA_DIR. Set: a ClickHouse server. */
+  CLICKHOUSE_URL: z.url().optional(),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').default('default'),
+  /** Key of the default project, for a single-user install. */
+  SIGHTLINE_API_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
+  /** OTLP spec: 64 MiB, counted after decompression. */
+  INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * MiB),
+  /** Each attribute value, message list and tool payload is cut to this size (flag `truncated`). */
+  INGEST_MAX_ATTRIBUTE_BYTES: z.coerce.number().int().positive().default(1 * MiB),
+  /** Acknowledged spans wait here (fsynced) until the store has them. */
+  SPOOL_MAX_BYTES: z.coerce.number().int().positive().default(1024 * MiB),
+  /** A spool segment is handed to the store when it reaches this size or age. */
+  SPOOL_SEGMENT_BYTES: z.coerce.number().int().positive().default(16 * MiB),
+  SPOOL_SEGMENT_MAX_AGE_MS: z.coerce.number().int().positive().default(250),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+})
+export type Env = z.infer<typeof EnvSchema>
+
+/** Parses the environment once, before serving; one readable error lists every problem. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = EnvSchema.safeParse(source)
+  if (result.success) return result.data
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+  throw new Error(`Invalid configuration:\n${lines.join('\n')}`)
+}

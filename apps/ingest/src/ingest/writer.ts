@@ -1,0 +1,170 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { SpanRowInsert } from '@sightline/schema'
+import { overloaded } from '../errors.js'
+import type { Logger } from '../logger.js'
+import type { Metrics } from '../metrics.js'
+import type { Store } from '../db/client.js'
+import { sql } from '../db/sql.js'
+import { Spool, type Segment } from './spool.js'
+
+export interface WriterOptions {
+  spoolDir: string
+  maxSpoolBytes: number
+  segmentBytes: number
+  segmentMaxAgeMs: number
+}
+
+/**
+ * Batching writer. `write()` resolves once the rows are durable in the spool; a loader moves
+ * sealed segments into the store in order, one insert per segment (large batches are what chDB
+ * likes), retrying with back-off while the store is slow or down. Past `maxSpoolBytes` of
+ * unloaded data, writes are refused with 503 + Retry-After, which OTLP exporters retry.
+ */
+export class SpanWriter {
+  private readonly spool: Spool
+  private readonly queue: Segment[] = []
+  private queuedBytes = 0
+  private openBytes = 0
+  private loading: Promise<void> | undefined
+  private idleWaiters: Array<() => void> = []
+  private stopped = false
+  private consecutiveFailures = 0
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: WriterOptions,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {
+    this.spool = new Spool({
+      dir: options.spoolDir,
+      segmentBytes: options.segmentBytes,
+      segmentMaxAgeMs: options.segmentMaxAgeMs,
+      onSealed: (segment) => this.enqueue(segment),
+    })
+  }
+
+  /** Opens the spool and replays what a previous run acknowledged but had not stored yet. */
+  async start(): Promise<void> {
+    const leftovers = await this.spool.open()
+    if (leftovers.length > 0) {
+      this.logger.info('replaying spooled spans', { segments: leftovers.length, rows: leftovers.reduce((n, s) => n + s.rows, 0) })
+    }
+    leftovers.forEach((segment) => this.enqueue(segment))
+  }
+
+  /** Bytes acknowledged but not yet in the store. */
+  get depthBytes(): number {
+    return this.queuedBytes + this.openBytes
+  }
+
+  get isHealthy(): boolean {
+    return this.consecutiveFailures === 0
+  }
+
+  async write(rows: SpanRowInsert[]): Promise<void> {
+    if (rows.length === 0) return
+    if (this.depthBytes >= this.options.maxSpoolBytes) {
+      this.metrics.overloadRejections.inc()
+      throw overloaded('The span spool is full while the store catches up; retry later.', this.retryAfterSeconds())
+    }
+    const data = Buffer.from(rows.map((row) => JSON.stringify(row)).join('\n') + '\n')
+    this.openBytes += data.length
+    try {
+      await this.spool.append(data, rows.length)
+    } catch (error) {
+      this.openBytes -= data.length
+      this.logger.error('spool append failed', { err: error })
+      // A disk problem is transient from the exporter's side: 503 makes it retry, not drop.
+      throw overloaded('The span spool could not take the batch; retry later.', 5)
+    }
+    this.metrics.spoolDepthBytes.set(this.depthBytes)
+  }
+
+  /** Resolves when everything acknowledged so far is in the store (tests, shutdown). */
+  async drain(): Promise<void> {
+    await this.spool.sealNow()
+    if (!this.loading && this.queue.length === 0) return
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  /** Flushes the spool to the store if it can; what it cannot store stays spooled for the next start. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    await this.spool.close()
+    const drained = this.drain()
+    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())])
+    this.stopped = true
+  }
+
+  private enqueue(segment: Segment): void {
+    this.queue.push(segment)
+    this.queuedBytes += segment.bytes
+    this.openBytes = Math.max(0, this.openBytes - segment.bytes)
+    this.metrics.spoolDepthBytes.set(this.depthBytes)
+    this.loading ??= this.loadLoop()
+  }
+
+  private async loadLoop(): Promise<void> {
+    while (this.queue.length > 0 && !this.stopped) {
+      const segment = this.queue[0]!
+      if (await this.load(segment)) {
+        this.queue.shift()
+        this.queuedBytes -= segment.bytes
+        this.metrics.spoolDepthBytes.set(this.depthBytes)
+      } else {
+        await sleep(Math.min(5_000, 100 * 2 ** Math.min(this.consecutiveFailures, 6)))
+      }
+    }
+    this.loading = undefined
+    if (this.queue.length === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve())
+  }
+
+  private async load(segment: Segment): Promise<boolean> {
+    const started = performance.now()
+    try {
+      const body = await fs.promises.readFile(segment.file)
+      await this.store.insertJsonEachRow('spans', body, segment.id)
+      await fs.promises.rm(segment.file, { force: true })
+      this.metrics.flushSeconds.observe((performance.now() - started) / 1000)
+      this.metrics.batchSpans.observe(segment.rows)
+      this.metrics.spansStored.inc(segment.rows)
+      this.consecutiveFailures = 0
+      return true
+    } catch (error) {
+      this.metrics.flushFailures.inc()
+      if (await this.storeIsUp()) return this.quarantine(segment, error)
+      this.consecutiveFailures += 1
+      this.logger.warn('store insert failed; the segment stays spooled', { segment: segment.id, attempt: this.consecutiveFailures, err: error })
+      return false
+    }
+  }
+
+  /**
+   * The store answers but refuses this segment: retrying would block every later span behind it.
+   * The file is kept aside for an operator, never deleted.
+   */
+  private async quarantine(segment: Segment, error: unknown): Promise<boolean> {
+    const target = path.join(this.options.spoolDir, 'quarantine', path.basename(segment.file))
+    await fs.promises.mkdir(path.dirname(target), { recursive: true })
+    await fs.promises.rename(segment.file, target)
+    this.metrics.quarantinedSpans.inc(segment.rows)
+    this.logger.error('store refused a spool segment; moved to quarantine', { segment: segment.id, rows: segment.rows, file: target, err: error })
+    return true
+  }
+
+  private async storeIsUp(): Promise<boolean> {
+    try {
+      await this.store.query(sql`SELECT 1`)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  private retryAfterSeconds(): number {
+    return this.consecutiveFailures > 0 ? 5 : 1
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

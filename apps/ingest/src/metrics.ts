@@ -1,0 +1,56 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+
+/** Our own telemetry, Prometheus text at /metrics. Labels stay bounded: reasons, never ids. */
+export interface Metrics {
+  readonly registry: Registry
+  readonly spansAccepted: Counter
+  readonly spansRejected: Counter<'reason'>
+  readonly requestsRejected: Counter<'reason'>
+  readonly overloadRejections: Counter
+  readonly spansStored: Counter
+  readonly quarantinedSpans: Counter
+  readonly flushFailures: Counter
+  readonly batchSpans: Histogram
+  readonly flushSeconds: Histogram
+  readonly ackSeconds: Histogram
+  readonly spoolDepthBytes: Gauge
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry()
+  const registers = [registry]
+  return {
+    registry,
+    spansAccepted: new Counter({ name: 'sightline_spans_accepted_total', help: 'Spans acknowledged to clients', registers }),
+    spansRejected: new Counter({
+      name: 'sightline_spans_rejected_total',
+      help: 'Spans refused, by reason (invalid_span: partial success; whole-request reasons count every span of the request)',
+      labelNames: ['reason'],
+      registers,
+    }),
+    requestsRejected: new Counter({ name: 'sightline_requests_rejected_total', help: 'OTLP requests refused, by reason', labelNames: ['reason'], registers }),
+    overloadRejections: new Counter({ name: 'sightline_overload_rejections_total', help: 'Requests answered 503 because the spool is full', registers }),
+    spansStored: new Counter({ name: 'sightline_spans_stored_total', help: 'Spans moved from the spool into the store', registers }),
+    quarantinedSpans: new Counter({ name: 'sightline_spans_quarantined_total', help: 'Spans in segments the store refused (kept on disk)', registers }),
+    flushFailures: new Counter({ name: 'sightline_flush_failures_total', help: 'Failed store inserts (retried)', registers }),
+    batchSpans: new Histogram({
+      name: 'sightline_flush_batch_spans',
+      help: 'Spans per store insert',
+      buckets: [10, 100, 1_000, 5_000, 10_000, 50_000, 100_000],
+      registers,
+    }),
+    flushSeconds: new Histogram({
+      name: 'sightline_flush_seconds',
+      help: 'Store insert latency per batch',
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    ackSeconds: new Histogram({
+      name: 'sightline_otlp_ack_seconds',
+      help: 'OTLP request latency from body read to acknowledgement',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    }),
+    spoolDepthBytes: new Gauge({ name: 'sightline_spool_depth_bytes', help: 'Acknowledged bytes not yet in the store', registers }),
+  }
+}

@@ -1,0 +1,39 @@
+import type { MiddlewareHandler } from 'hono'
+import type { ProjectRepository } from '../db/repositories/projects.js'
+import { unauthorized } from '../errors.js'
+
+export type AuthEnv = { Variables: { projectId: string } }
+
+/**
+ * Finds the API key in any header a real client sends: `Authorization: Bearer` (OTel exporters,
+ * Traceloop), `x-api-key`, and Basic (Langfuse SDK: public key as user, secret key as password;
+ * we take the password, or the user when the password is empty).
+ */
+export function extractApiKey(headers: Headers): string | undefined {
+  const direct = headers.get('x-api-key')?.trim()
+  if (direct) return direct
+  const authorization = headers.get('authorization')?.trim()
+  if (!authorization) return undefined
+  const [scheme, ...rest] = authorization.split(' ')
+  const value = rest.join(' ').trim()
+  if (/^bearer$/i.test(scheme ?? '')) return value || undefined
+  if (/^basic$/i.test(scheme ?? '')) {
+    const decoded = Buffer.from(value, 'base64').toString('utf8')
+    const colon = decoded.indexOf(':')
+    const user = colon < 0 ? decoded : decoded.slice(0, colon)
+    const password = colon < 0 ? '' : decoded.slice(colon + 1)
+    return password || user || undefined
+  }
+  return undefined
+}
+
+export function requireProject(projects: ProjectRepository): MiddlewareHandler<AuthEnv> {
+  return async function requireProject(c, next) {
+    const key = extractApiKey(c.req.raw.headers)
+    if (!key) throw unauthorized('Missing API key: send `Authorization: Bearer <key>`, `x-api-key: <key>` or Basic auth.')
+    const projectId = await projects.findProjectByKey(key)
+    if (!projectId) throw unauthorized('Unknown or revoked API key.')
+    c.set('projectId', projectId)
+    await next()
+  }
+}

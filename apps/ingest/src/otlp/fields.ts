@@ -1,0 +1,90 @@
+/**
+ * Field access for proto3-JSON-shaped objects. Both decoders feed objects of this shape to the
+ * walker: OTLP/JSON bodies as parsed, and protobufjs `toObject` output (which already uses camelCase).
+ */
+import { OtlpDecodeError } from './decode-error.js'
+
+export type JsonRecord = Record<string, unknown>
+
+export function isRecord(value: unknown): value is JsonRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function toSnakeCase(camel: string): string {
+  return camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+}
+
+/**
+ * Reads `camelName`, falling back to its snake_case spelling: proto3 JSON parsers must accept the
+ * original proto field names too, and some hand-rolled exporters send them. `null` counts as absent
+ * (proto3 JSON: null means the default value).
+ */
+export function getField(obj: JsonRecord, camelName: string): unknown {
+  const direct = Object.hasOwn(obj, camelName) ? obj[camelName] : undefined
+  if (direct !== undefined && direct !== null) return direct
+  const snake = toSnakeCase(camelName)
+  if (snake === camelName || !Object.hasOwn(obj, snake)) return undefined
+  const fallback = obj[snake]
+  return fallback === null ? undefined : fallback
+}
+
+/** Short, printable excerpt of an offending value for error messages. */
+export function preview(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value))
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text
+}
+
+export function optionalString(obj: JsonRecord, name: string, path: string): string {
+  const value = getField(obj, name)
+  if (value === undefined) return ''
+  if (typeof value !== 'string') {
+    throw OtlpDecodeError.at(joinPath(path, name), `expected a string, got ${preview(value)}`)
+  }
+  return value
+}
+
+export function optionalRecord(obj: JsonRecord, name: string, path: string): JsonRecord | undefined {
+  const value = getField(obj, name)
+  if (value === undefined) return undefined
+  if (!isRecord(value)) throw OtlpDecodeError.at(joinPath(path, name), `expected an object, got ${preview(value)}`)
+  return value
+}
+
+/** Repeated field: absent → []; each element must be an object. */
+export function recordList(obj: JsonRecord, name: string, path: string): JsonRecord[] {
+  const value = getField(obj, name)
+  if (value === undefined) return []
+  if (!Array.isArray(value)) throw OtlpDecodeError.at(joinPath(path, name), `expected an array, got ${preview(value)}`)
+  return value.map((item: unknown, i) => {
+    if (!isRecord(item)) throw OtlpDecodeError.at(`${joinPath(path, name)}[${i}]`, `expected an object, got ${preview(item)}`)
+    return item
+  })
+}
+
+/**
+ * Enums (span kind, status code) are integers in OTLP/JSON; the spec says names MUST NOT be used,
+ * and accepting them would make us the only receiver that does.
+ */
+export function enumNumber(obj: JsonRecord, name: string, path: string): number {
+  const value = getField(obj, name)
+  if (value === undefined) return 0
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 0x7fffffff) return value
+  const hint = typeof value === 'string' ? ' (OTLP/JSON enums are integers; enum names MUST NOT be used)' : ''
+  throw OtlpDecodeError.at(joinPath(path, name), `expected an integer enum value, got ${preview(value)}${hint}`)
+}
+
+/**
+ * fixed64 nanosecond timestamps: proto3 JSON says decimal string, JS exporters sometimes send numbers.
+ * Kept as decimal strings so no precision is lost past 2^53 (today's epoch nanos are ~1.8e18).
+ */
+export function unixNano(obj: JsonRecord, name: string, path: string): string {
+  const value = getField(obj, name)
+  if (value === undefined) return '0'
+  if (typeof value === 'string' && /^\d{1,20}$/.test(value)) return BigInt(value).toString()
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return BigInt(value).toString()
+  throw OtlpDecodeError.at(joinPath(path, name), `expected unsigned integer nanoseconds, got ${preview(value)}`)
+}
+
+export function joinPath(path: string, name: string): string {
+  return path === '' ? name : `${path}.${name}`
+}

@@ -1,0 +1,173 @@
+/**
+ * Contract test: every captured body in the shared corpus, decoded and normalised, must match the
+ * ground truth in EXPECTED.json (model calls and token sums without double counting, tools, agents,
+ * session and user ids).
+ */
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import type { SpanRowInsert } from '@sightline/schema'
+import { describe, expect, it } from 'vitest'
+import { decodeExportRequest } from '../decode.js'
+import { normalizeExportRequest, type NormalizeResult } from './index.js'
+
+const CORPUS = '/work/shared/corpus/otlp'
+
+interface ExpectedTool {
+  name: string
+  id: string | null
+  error: boolean
+}
+interface ExpectedFile {
+  auto_spans: number
+  auto_traces: number
+  auto_error_status_spans: number
+  agents?: string[]
+  functionIds?: string[]
+  model_calls: number
+  input_tokens: number
+  output_tokens: number
+  cached_input_tokens?: number | null
+  reasoning_tokens?: number | null
+  tools: ExpectedTool[]
+  session_id?: string
+  user_id?: string
+}
+
+const expected = JSON.parse(readFileSync(join(CORPUS, 'EXPECTED.json'), 'utf8')) as {
+  files: Record<string, ExpectedFile>
+}
+
+function normalizeFile(path: string): NormalizeResult {
+  let body: Uint8Array = readFileSync(path)
+  if (path.endsWith('.gz')) body = gunzipSync(body)
+  const encoding = /\.pb(\.gz)?$/.test(path) ? 'protobuf' : 'json'
+  return normalizeExportRequest(decodeExportRequest(body, encoding), {
+    projectId: 'p1',
+    maxAttributeValueBytes: 64 * 1024,
+  })
+}
+
+const sum = (rows: SpanRowInsert[], pick: (row: SpanRowInsert) => number) =>
+  rows.reduce((total, row) => total + pick(row), 0)
+const distinct = (values: string[]) => [...new Set(values.filter((value) => value !== ''))].sort()
+/** EXPECTED strings carry an explanation after the id: "sess-123 (ai.telemetry.metadata.sessionId, ...)". */
+const idPart = (text: string) => text.split(' ')[0] ?? ''
+
+describe('corpus contract (EXPECTED.json)', () => {
+  const files = Object.entries(expected.files)
+
+  it('covers every capture in the corpus folder', () => {
+    const onDisk = readdirSync(CORPUS).filter((name) => /\.otlp\.(json|pb)(\.gz)?$/.test(name))
+    expect(files.map(([name]) => name).sort()).toEqual(onDisk.sort())
+  })
+
+  describe.each(files)('%s', (file, want) => {
+    const { rows, rejected } = normalizeFile(join(CORPUS, file))
+    const llmRows = rows.filter((row) => row.is_llm_call)
+
+    it('keeps every span and trace', () => {
+      expect(rejected.count).toBe(0)
+      expect(rows).toHaveLength(want.auto_spans)
+      expect(distinct(rows.map((row) => row.trace_id))).toHaveLength(want.auto_traces)
+    })
+
+    it('counts model calls and tokens on provider-call spans only', () => {
+      expect(llmRows).toHaveLength(want.model_calls)
+      expect(sum(rows, (row) => row.input_tokens)).toBe(want.input_tokens)
+      expect(sum(rows, (row) => row.output_tokens)).toBe(want.output_tokens)
+      expect(sum(rows, (row) => row.cached_input_tokens)).toBe(want.cached_input_tokens ?? 0)
+      expect(sum(rows, (row) => row.reasoning_tokens)).toBe(want.reasoning_tokens ?? 0)
+    })
+
+    it('finds the tool calls with their ids and errors', () => {
+      const tools = rows
+        .filter((row) => row.kind === 'tool')
+        .sort((a, b) => a.start_time.localeCompare(b.start_time))
+        .map((row) => ({ name: row.tool_name, id: row.tool_call_id || null, error: row.status === 'error' }))
+      expect(tools).toEqual(want.tools)
+    })
+
+    it('names the agents', () => {
+      const agents = want.agents ?? want.functionIds ?? []
+      expect(distinct(rows.map((row) => row.agent_name))).toEqual([...agents].sort())
+    })
+
+    it('finds session and user ids', () => {
+      const sessions = want.session_id === undefined ? [] : [idPart(want.session_id)]
+      const users = want.user_id === undefined ? [] : [idPart(want.user_id)]
+      expect(distinct(rows.map((row) => row.session_id))).toEqual(sessions)
+      expect(distinct(rows.map((row) => row.user_id))).toEqual(users)
+    })
+
+    it('marks the error spans', () => {
+      expect(rows.filter((row) => row.status === 'error')).toHaveLength(want.auto_error_status_spans)
+    })
+  })
+})
+
+describe('corpus specifics', () => {
+  const vercel = 'vercel-ai-sdk-6.0.326__generateText-tools-multistep+streamText.otlp.json'
+
+  it('keeps the AI SDK session on trace 1 only and the aggregate sums in attributes', () => {
+    const { rows } = normalizeFile(join(CORPUS, vercel))
+    const root = rows.find((row) => row.name === 'ai.generateText')
+    expect(root?.kind).toBe('agent')
+    expect(root?.input_tokens).toBe(0)
+    expect(root?.attributes['ai.usage.inputTokens']).toBe('242')
+    const streamTrace = rows.find((row) => row.name === 'ai.streamText')?.trace_id
+    for (const row of rows) expect(row.session_id).toBe(row.trace_id === streamTrace ? '' : 'sess-123')
+    expect(rows.find((row) => row.name === 'ai.streamText.doStream')?.provider).toBe('mock-anthropic')
+  })
+
+  it('propagates the Traceloop session to the root workflow span that lacks it', () => {
+    const file = 'openllmetry-traceloop-node-server-sdk-0.27.0+openai-6.49.0__workflow-agent-tool-task.otlp.json'
+    const { rows } = normalizeFile(join(CORPUS, file))
+    const root = rows.find((row) => row.parent_span_id === '')
+    expect(root?.name).toBe('conversation.conv-789.workflow')
+    expect(root?.session_id).toBe('sess-123')
+    expect(rows.find((row) => row.name === 'get_weather.tool')?.tool_arguments).toBe(
+      '{"args":[],"kwargs":{"city":"Paris"}}',
+    )
+  })
+})
+
+describe('edge cases', () => {
+  const edge = (name: string) => normalizeFile(join(CORPUS, 'edge-cases', name))
+
+  it('keeps an orphan span and flags end < start', () => {
+    const { rows, rejected } = edge('orphan-parent-and-out-of-order.otlp.json')
+    expect(rejected.count).toBe(0)
+    expect(rows.map((row) => row.span_id)).toEqual(['0000000000000002', '0000000000000001'])
+    expect(rows[0]?.parent_span_id).toBe('00000000000000ff')
+    expect(rows[0]?.kind).toBe('tool')
+    expect(rows[1]?.flags).toContain('end_before_start')
+    expect(rows[1]?.duration_ms).toBe(0)
+  })
+
+  it('lower-cases upper-case hex ids', () => {
+    const { rows } = edge('uppercase-hex-ids.otlp.json')
+    expect(rows[0]?.trace_id).toBe('5b8efff798038103d269b633813fc60c')
+    expect(rows[0]?.span_id).toBe('eee19b7ec3c1b174')
+    expect(rows[0]?.parent_span_id).toBe('eee19b7ec3c1b173')
+  })
+
+  it('reads int64 strings as token counts', () => {
+    const { rows } = edge('int64-as-string.otlp.json')
+    expect(rows[0]?.is_llm_call).toBe(true)
+    expect([rows[0]?.input_tokens, rows[0]?.output_tokens]).toEqual([12, 7])
+  })
+
+  it('serialises structured kvlist messages and tool arguments as JSON', () => {
+    const { rows } = edge('structured-kvlist-messages.otlp.json')
+    expect(JSON.parse(rows[0]?.input ?? '')).toEqual([
+      { role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }] },
+    ])
+    expect(rows[0]?.attributes['gen_ai.tool.call.arguments']).toBe('{"city":"Paris"}')
+  })
+
+  it('returns no rows for empty requests', () => {
+    expect(edge('empty-request.otlp.json').rows).toEqual([])
+    expect(edge('empty-resourceSpans.otlp.json').rows).toEqual([])
+  })
+})

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { nanosToDateTime64, nanosToIso, spanTiming, validateSpanIds } from './ids-and-time.js'
+import { makeSpan } from './test-factory.js'
+
+describe('validateSpanIds', () => {
+  it.each([
+    [{ traceId: 'abc' }, 'trace id is not 32 hex characters'],
+    [{ traceId: '0'.repeat(32) }, 'trace id is all zeros'],
+    [{ traceId: 'g'.repeat(32) }, 'trace id is not 32 hex characters'],
+    [{ spanId: '' }, 'span id is not 16 hex characters'],
+    [{ spanId: '0'.repeat(16) }, 'span id is all zeros'],
+    [{ parentSpanId: '123' }, 'parent span id is neither empty nor 16 hex characters'],
+  ])('rejects %o', (override, reason) => {
+    expect(validateSpanIds(makeSpan(override))).toEqual({ ok: false, reason })
+  })
+
+  it('treats an all-zero parent as a root and lower-cases ids', () => {
+    const ids = validateSpanIds(
+      makeSpan({ traceId: '5B8EFFF798038103D269B633813FC60C', spanId: 'EEE19B7EC3C1B174', parentSpanId: '0'.repeat(16) }),
+    )
+    expect(ids).toEqual({
+      ok: true,
+      traceId: '5b8efff798038103d269b633813fc60c',
+      spanId: 'eee19b7ec3c1b174',
+      parentSpanId: '',
+    })
+  })
+})
+
+describe('time conversion', () => {
+  it('keeps all nine nanosecond digits (beyond float precision)', () => {
+    expect(nanosToDateTime64(1700000000123456789n)).toBe('2023-11-14 22:13:20.123456789')
+    expect(nanosToIso(1700000000000000001n)).toBe('2023-11-14T22:13:20.000000001Z')
+  })
+
+  it('computes duration in milliseconds', () => {
+    expect(spanTiming('1700000000000000000', '1700000000001500000')).toMatchObject({ durationMs: 1.5, flags: [] })
+  })
+
+  it('flags a missing end and uses the start', () => {
+    const timing = spanTiming('1700000000000000000', '0')
+    expect(timing?.flags).toEqual(['no_end_time'])
+    expect(timing?.endTime).toBe(timing?.startTime)
+    expect(timing?.durationMs).toBe(0)
+  })
+
+  it('keeps end < start with duration 0 and a flag', () => {
+    const timing = spanTiming('1700000002000000000', '1700000001000000000')
+    expect(timing).toMatchObject({ durationMs: 0, flags: ['end_before_start'], endTime: '2023-11-14 22:13:21.000000000' })
+  })
+
+  it.each(['0', '', 'abc'])('has no timing without a start (%j)', (start) => {
+    expect(spanTiming(start, '1700000001000000000')).toBeUndefined()
+  })
+})

@@ -1,0 +1,92 @@
+/**
+ * One decoded span -> one `spans` row, or the reason it was rejected. Trace-wide fields (inherited
+ * agent, session and user ids) are filled afterwards by trace-context.ts, which needs every row.
+ */
+import type { SpanRowInsert } from '@sightline/schema'
+import type { DecodedScopeSpans, DecodedSpan } from '../types.js'
+import { eventsJson, linksJson } from './events.js'
+import { extractAgentName, extractSessionId, extractUserId, type ResourceIdentity } from './identity.js'
+import { spanTiming, validateSpanIds } from './ids-and-time.js'
+import { classifySpan } from './kind.js'
+import { extractInput, extractOutput } from './messages.js'
+import { extractReportedCost } from './reported-cost.js'
+import { extractStatus } from './status.js'
+import { extractTool, NO_TOOL } from './tool.js'
+import { createTruncator, flattenAttributes } from './truncate.js'
+import { extractModel, extractProvider, extractUsage, NO_USAGE } from './usage.js'
+
+export interface RowContext {
+  projectId: string
+  maxAttributeValueBytes: number
+  resource: ResourceIdentity
+  /** Already flattened and capped once per resource, shared by its spans. */
+  resourceAttributes: Record<string, string>
+  scope: DecodedScopeSpans['scope']
+}
+
+export type RowResult = { ok: true; row: SpanRowInsert } | { ok: false; reason: string }
+
+export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
+  const ids = validateSpanIds(span)
+  if (!ids.ok) return ids
+  const timing = spanTiming(span.startTimeUnixNano, span.endTimeUnixNano)
+  if (!timing) return { ok: false, reason: 'start time is missing or zero' }
+
+  const attrs = span.attributes
+  const truncator = createTruncator(ctx.maxAttributeValueBytes)
+  const { kind, isProviderCall, operation } = classifySpan(attrs, span.name, span.kind)
+  const usage = isProviderCall ? extractUsage(attrs) : NO_USAGE
+  const tool = kind === 'tool' ? extractTool(attrs, span.name) : NO_TOOL
+  const status = extractStatus(span)
+  const cost = extractReportedCost(attrs, isProviderCall)
+
+  const row: SpanRowInsert = {
+    project_id: ctx.projectId,
+    trace_id: ids.traceId,
+    span_id: ids.spanId,
+    parent_span_id: ids.parentSpanId,
+    trace_state: span.traceState,
+    name: span.name,
+    kind,
+    otel_kind: span.kind,
+    start_time: timing.startTime,
+    end_time: timing.endTime,
+    duration_ms: timing.durationMs,
+    status: status.status,
+    status_message: truncator.cap(status.statusMessage),
+    error_type: status.errorType,
+    service_name: ctx.resource.serviceName,
+    service_version: ctx.resource.serviceVersion,
+    environment: ctx.resource.environment,
+    scope_name: ctx.scope.name,
+    scope_version: ctx.scope.version,
+    agent_name: extractAgentName(attrs, span.name, kind),
+    operation,
+    model: extractModel(attrs),
+    provider: extractProvider(attrs),
+    is_llm_call: isProviderCall,
+    input_tokens: usage.inputTokens,
+    output_tokens: usage.outputTokens,
+    cached_input_tokens: usage.cachedInputTokens,
+    cache_write_tokens: usage.cacheWriteTokens,
+    reasoning_tokens: usage.reasoningTokens,
+    cost_usd: cost.costUsd,
+    cost_source: cost.costSource,
+    is_unpriced: cost.isUnpriced,
+    tool_name: tool.name,
+    tool_call_id: tool.callId,
+    tool_arguments: truncator.cap(tool.arguments),
+    tool_result: truncator.cap(tool.result),
+    input: truncator.cap(extractInput(attrs)),
+    output: truncator.cap(extractOutput(attrs)),
+    session_id: extractSessionId(attrs),
+    user_id: extractUserId(attrs),
+    attributes: flattenAttributes(attrs, truncator),
+    resource_attributes: ctx.resourceAttributes,
+    events: eventsJson(span.events, truncator),
+    links: linksJson(span.links, truncator),
+    flags: timing.flags,
+  }
+  if (truncator.truncated) row.flags.push('truncated')
+  return { ok: true, row }
+}

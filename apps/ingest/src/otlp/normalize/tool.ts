@@ -1,0 +1,64 @@
+/**
+ * Tool call fields. Read only on `tool` spans: LLM spans also carry tool names (definitions, requested
+ * calls), and copying those would make one tool call appear twice in the tool-calls view.
+ */
+import * as K from '@sightline/schema/semconv'
+import type { Attributes } from '../types.js'
+import { firstPresent, firstString, toJsonText } from './attributes.js'
+
+export interface ToolCall {
+  name: string
+  callId: string
+  /** JSON text. */
+  arguments: string
+  /** JSON text. */
+  result: string
+}
+
+export const NO_TOOL: ToolCall = { name: '', callId: '', arguments: '', result: '' }
+
+const NAME_KEYS = [K.ATTR_GEN_AI_TOOL_NAME, K.ATTR_OI_TOOL_NAME, K.ATTR_AI_TOOL_CALL_NAME]
+const CALL_ID_KEYS = [K.ATTR_GEN_AI_TOOL_CALL_ID, K.ATTR_OI_TOOL_CALL_ID, K.ATTR_AI_TOOL_CALL_ID]
+const ARGUMENT_KEYS = [
+  K.ATTR_LANGFUSE_OBSERVATION_INPUT,
+  K.ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
+  K.ATTR_OI_INPUT_VALUE,
+  K.ATTR_TRACELOOP_ENTITY_INPUT,
+  K.ATTR_AI_TOOL_CALL_ARGS,
+]
+const RESULT_KEYS = [
+  K.ATTR_LANGFUSE_OBSERVATION_OUTPUT,
+  K.ATTR_GEN_AI_TOOL_CALL_RESULT,
+  K.ATTR_OI_OUTPUT_VALUE,
+  K.ATTR_TRACELOOP_ENTITY_OUTPUT,
+  K.ATTR_AI_TOOL_CALL_RESULT,
+]
+
+/** Span-name shapes that carry the tool name: OTel `execute_tool x`, MCP `tools/call x`, Traceloop `x.tool`. */
+const NAME_PATTERNS: readonly RegExp[] = [/^execute_tool (.+)$/, /^tools\/call (.+)$/, /^(.+)\.tool$/]
+
+export function extractTool(attrs: Attributes, spanName: string): ToolCall {
+  const args = firstPresent(attrs, ARGUMENT_KEYS)
+  const result = firstPresent(attrs, RESULT_KEYS)
+  return {
+    name: firstString(attrs, NAME_KEYS) || traceloopToolName(attrs) || toolNameFromSpanName(spanName),
+    callId: firstString(attrs, CALL_ID_KEYS),
+    arguments: args === undefined ? '' : toJsonText(args),
+    result: result === undefined ? '' : toJsonText(result),
+  }
+}
+
+function traceloopToolName(attrs: Attributes): string {
+  return firstString(attrs, [K.ATTR_TRACELOOP_SPAN_KIND]) === 'tool'
+    ? firstString(attrs, [K.ATTR_TRACELOOP_ENTITY_NAME])
+    : ''
+}
+
+/** Falls back to the whole span name: Langfuse tool observations and OpenInference TOOL spans are named after the tool. */
+export function toolNameFromSpanName(spanName: string): string {
+  for (const pattern of NAME_PATTERNS) {
+    const match = pattern.exec(spanName)
+    if (match?.[1]) return match[1]
+  }
+  return spanName
+}

@@ -1,0 +1,42 @@
+/**
+ * Byte caps on stored text. ClickHouse rows with multi-megabyte prompts slow every query that touches
+ * the part, so each value is cut at `maxBytes` of UTF-8 and the row gets the `truncated` flag.
+ */
+import type { Attributes } from '../types.js'
+import { toText } from './attributes.js'
+
+export interface Truncator {
+  cap(text: string): string
+  readonly truncated: boolean
+}
+
+export function createTruncator(maxBytes: number): Truncator {
+  let truncated = false
+  return {
+    cap(text) {
+      // Cheap pre-check: a UTF-8 character is at most 4 bytes, so short strings cannot exceed the cap.
+      if (text.length * 4 <= maxBytes) return text
+      const bytes = Buffer.from(text, 'utf8')
+      if (bytes.length <= maxBytes) return text
+      truncated = true
+      return cutAtCharBoundary(bytes, maxBytes)
+    },
+    get truncated() {
+      return truncated
+    },
+  }
+}
+
+/** Never split a multi-byte character: step back over UTF-8 continuation bytes (10xxxxxx). */
+function cutAtCharBoundary(bytes: Buffer, maxBytes: number): string {
+  let end = Math.max(0, maxBytes)
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--
+  return bytes.subarray(0, end).toString('utf8')
+}
+
+/** Every attribute kept, as text, for the `Map(String, String)` columns. */
+export function flattenAttributes(attrs: Attributes, truncator: Truncator): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(attrs)) out[key] = truncator.cap(toText(value))
+  return out
+}

@@ -1,0 +1,142 @@
+/**
+ * Token usage and model identity. Tokens land in the row only for provider-call spans; aggregates
+ * keep their sums in `attributes` so that SUM(input_tokens) never counts a call twice.
+ *
+ * Input tokens are normalised to the OTel meaning: the total prompt INCLUDING cached tokens.
+ */
+import * as K from '@sightline/schema/semconv'
+import type { Attributes } from '../types.js'
+import { asObject, firstInt, firstString, toInt, type JsonObject } from './attributes.js'
+
+export interface TokenUsage {
+  inputTokens: number
+  outputTokens: number
+  cachedInputTokens: number
+  cacheWriteTokens: number
+  reasoningTokens: number
+}
+
+export const NO_USAGE: TokenUsage = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cachedInputTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+}
+
+const INPUT_KEYS = [
+  K.ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  K.ATTR_GEN_AI_USAGE_PROMPT_TOKENS,
+  K.ATTR_OI_TOKEN_COUNT_PROMPT,
+  K.ATTR_AI_USAGE_INPUT_TOKENS,
+  K.ATTR_AI_USAGE_PROMPT_TOKENS,
+]
+const OUTPUT_KEYS = [
+  K.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  K.ATTR_GEN_AI_USAGE_COMPLETION_TOKENS,
+  K.ATTR_OI_TOKEN_COUNT_COMPLETION,
+  K.ATTR_AI_USAGE_OUTPUT_TOKENS,
+  K.ATTR_AI_USAGE_COMPLETION_TOKENS,
+]
+const CACHE_READ_KEYS = [
+  K.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  K.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_LEGACY,
+  K.ATTR_OI_TOKEN_COUNT_CACHE_READ,
+  K.ATTR_AI_USAGE_INPUT_CACHE_READ_TOKENS,
+  K.ATTR_AI_USAGE_CACHED_INPUT_TOKENS,
+]
+const CACHE_WRITE_KEYS = [
+  K.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+  K.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_LEGACY,
+  K.ATTR_OI_TOKEN_COUNT_CACHE_WRITE,
+  K.ATTR_AI_USAGE_INPUT_CACHE_WRITE_TOKENS,
+]
+const REASONING_KEYS = [
+  K.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  K.ATTR_GEN_AI_USAGE_REASONING_TOKENS,
+  K.ATTR_OI_TOKEN_COUNT_REASONING,
+  K.ATTR_AI_USAGE_OUTPUT_REASONING_TOKENS,
+  K.ATTR_AI_USAGE_REASONING_TOKENS,
+]
+
+export function extractUsage(attrs: Attributes): TokenUsage {
+  const langfuse = asObject(attrs[K.ATTR_LANGFUSE_OBSERVATION_USAGE_DETAILS])
+  if (langfuse) return fromLangfuseUsage(langfuse)
+  const cachedInputTokens = firstInt(attrs, CACHE_READ_KEYS) ?? 0
+  const cacheWriteTokens = firstInt(attrs, CACHE_WRITE_KEYS) ?? 0
+  const noCache = firstInt(attrs, [K.ATTR_AI_USAGE_INPUT_NO_CACHE_TOKENS])
+  const reported = firstInt(attrs, INPUT_KEYS) ?? (noCache === undefined ? 0 : undefined)
+  const inputTokens =
+    reported === undefined
+      ? (noCache ?? 0) + cachedInputTokens + cacheWriteTokens
+      : inclusiveInput(reported, cachedInputTokens, cacheWriteTokens)
+  return {
+    inputTokens,
+    outputTokens: firstInt(attrs, OUTPUT_KEYS) ?? 0,
+    cachedInputTokens,
+    cacheWriteTokens,
+    reasoningTokens: firstInt(attrs, REASONING_KEYS) ?? 0,
+  }
+}
+
+/**
+ * An inclusive count can never be below its cached part; when it is, the instrumentation copied
+ * Anthropic's `input_tokens`, which excludes cache reads and writes.
+ */
+function inclusiveInput(input: number, cacheRead: number, cacheWrite: number): number {
+  return input < cacheRead + cacheWrite ? input + cacheRead + cacheWrite : input
+}
+
+/**
+ * Langfuse usage_details keys are free-form and additive (total = sum of all keys), so `input`
+ * excludes every cache key next to it.
+ */
+function fromLangfuseUsage(details: JsonObject): TokenUsage {
+  const pick = (test: (key: string) => boolean): number =>
+    Object.entries(details)
+      .filter(([key]) => test(key.toLowerCase()))
+      .reduce((sum, [, value]) => sum + (toInt(value) ?? 0), 0)
+  const isCache = (key: string) => key.includes('cache')
+  const isWrite = (key: string) => key.includes('creation') || key.includes('write')
+  const cachedInputTokens = pick((key) => isCache(key) && !isWrite(key))
+  const cacheWriteTokens = pick((key) => isCache(key) && isWrite(key))
+  const input = toInt(details['input'] ?? details['prompt_tokens'] ?? details['input_tokens']) ?? 0
+  const output = toInt(details['output'] ?? details['completion_tokens'] ?? details['output_tokens']) ?? 0
+  return {
+    inputTokens: input + cachedInputTokens + cacheWriteTokens,
+    outputTokens: output,
+    cachedInputTokens,
+    cacheWriteTokens,
+    reasoningTokens: pick((key) => key.includes('reasoning')),
+  }
+}
+
+const MODEL_KEYS = [
+  K.ATTR_GEN_AI_RESPONSE_MODEL,
+  K.ATTR_GEN_AI_REQUEST_MODEL,
+  K.ATTR_OI_LLM_MODEL_NAME,
+  K.ATTR_AI_RESPONSE_MODEL,
+  K.ATTR_AI_MODEL_ID,
+  K.ATTR_LANGFUSE_OBSERVATION_MODEL_NAME,
+]
+const PROVIDER_KEYS = [
+  K.ATTR_GEN_AI_PROVIDER_NAME,
+  K.ATTR_GEN_AI_SYSTEM,
+  K.ATTR_OI_LLM_PROVIDER,
+  K.ATTR_OI_LLM_SYSTEM,
+  K.ATTR_AI_MODEL_PROVIDER,
+]
+
+export function extractModel(attrs: Attributes): string {
+  return firstString(attrs, MODEL_KEYS)
+}
+
+/** AI SDK provider ids carry the API flavour (`openai.chat`, `anthropic.messages`): keep the vendor. */
+export function extractProvider(attrs: Attributes): string {
+  const raw = firstString(attrs, PROVIDER_KEYS)
+  return normalizeProvider(raw)
+}
+
+export function normalizeProvider(raw: string): string {
+  return (raw.split('.')[0] ?? '').trim().toLowerCase()
+}

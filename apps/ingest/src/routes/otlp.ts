@@ -1,0 +1,101 @@
+import { Hono, type Context } from 'hono'
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { extractApiKey } from '../middleware/auth.js'
+import { parseOtlpContentType } from '../otlp/content-type.js'
+import { decodeExportRequest, OtlpDecodeError, type OtlpEncoding } from '../otlp/decode.js'
+import { encodeExportResponse, encodeStatus, GrpcCode, type EncodedBody, type GrpcCodeNumber } from '../otlp/encode-response.js'
+import { normalizeExportRequest } from '../otlp/normalize/index.js'
+import { BodyError, readBody } from '../otlp/read-body.js'
+import { priceRows } from '../pricing/price-spans.js'
+
+/** OTLP/HTTP paths real SDKs use: the spec's, and the Langfuse SDK's (Basic auth). */
+export const TRACE_PATHS = ['/v1/traces', '/api/public/otel/v1/traces'] as const
+
+const GRPC_FOR_STATUS: Record<number, GrpcCodeNumber> = {
+  400: GrpcCode.INVALID_ARGUMENT,
+  401: GrpcCode.UNAUTHENTICATED,
+  413: GrpcCode.RESOURCE_EXHAUSTED,
+  415: GrpcCode.INVALID_ARGUMENT,
+  429: GrpcCode.RESOURCE_EXHAUSTED,
+  503: GrpcCode.UNAVAILABLE,
+}
+
+/**
+ * POST /v1/traces. Every answer is in the request's encoding (a protobuf exporter cannot read a
+ * JSON body). A span is acknowledged only once it is fsynced in the spool. Overload is 503 with
+ * Retry-After (exporters retry it), never 500 (exporters drop the batch).
+ */
+export function otlpRoutes(deps: Deps): Hono {
+  const app = new Hono()
+  for (const path of TRACE_PATHS) {
+    app.post(path, (c) => handleTraces(c, deps))
+    app.all(path, (c) => c.json({ code: GrpcCode.INVALID_ARGUMENT, message: `${c.req.method} is not allowed; use POST` }, 405, { Allow: 'POST' }))
+  }
+  // Mastra and others also export logs and metrics to the same base URL; we do not store them,
+  // but a 404 would make those exporters log errors forever.
+  for (const path of ['/v1/logs', '/v1/metrics', '/api/public/otel/v1/logs', '/api/public/otel/v1/metrics']) {
+    app.post(path, (c) => {
+      const encoding = parseOtlpContentType(c.req.header('content-type')) ?? 'json'
+      return send(c, 200, encodeExportResponse(encoding))
+    })
+  }
+  return app
+}
+
+async function handleTraces(c: Context, deps: Deps): Promise<Response> {
+  const started = performance.now()
+  const encoding = parseOtlpContentType(c.req.header('content-type'))
+  if (!encoding) {
+    deps.metrics.requestsRejected.inc({ reason: 'unsupported_media_type' })
+    const message = `Unsupported Content-Type "${c.req.header('content-type') ?? ''}": send application/json or application/x-protobuf`
+    return send(c, 415, encodeStatus('json', { code: GrpcCode.INVALID_ARGUMENT, message }))
+  }
+  try {
+    const projectId = await authenticate(c, deps)
+    const body = await readBody(c.req.raw.body, { contentEncoding: c.req.header('content-encoding'), maxBytes: deps.env.INGEST_MAX_BODY_BYTES })
+    const request = decodeExportRequest(body, encoding)
+    const { rows, rejected } = normalizeExportRequest(request, { projectId, maxAttributeValueBytes: deps.env.INGEST_MAX_ATTRIBUTE_BYTES })
+    priceRows(rows)
+    await deps.writer.write(rows)
+    deps.metrics.spansAccepted.inc(rows.length)
+    deps.metrics.ackSeconds.observe((performance.now() - started) / 1000)
+    if (rejected.count > 0) deps.metrics.spansRejected.inc({ reason: 'invalid_span' }, rejected.count)
+    const partial = rejected.count > 0 ? { rejectedSpans: rejected.count, errorMessage: rejected.messages.join('; ') } : undefined
+    return send(c, 200, encodeExportResponse(encoding, partial))
+  } catch (error) {
+    return answerError(c, deps, encoding, error)
+  }
+}
+
+async function authenticate(c: Context, deps: Deps): Promise<string> {
+  const key = extractApiKey(c.req.raw.headers)
+  if (!key) throw new AppError(401, 'unauthorized', 'Missing API key: send `Authorization: Bearer <key>`, `x-api-key: <key>` or Basic auth.')
+  const projectId = await deps.projects.findProjectByKey(key)
+  if (!projectId) throw new AppError(401, 'unauthorized', 'Unknown or revoked API key.')
+  return projectId
+}
+
+function answerError(c: Context, deps: Deps, encoding: OtlpEncoding, error: unknown): Response {
+  let status = 500
+  let message = 'Internal error while ingesting; the batch was not stored.'
+  let reason = 'internal'
+  const headers: Record<string, string> = {}
+  if (error instanceof BodyError) {
+    ;[status, message, reason] = [error.status, error.message, error.status === 413 ? 'too_large' : 'bad_body']
+  } else if (error instanceof OtlpDecodeError) {
+    ;[status, message, reason] = [400, error.message, 'malformed']
+  } else if (error instanceof AppError) {
+    ;[status, message, reason] = [error.status, error.message, error.code]
+    if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.retryAfterSeconds)
+  } else {
+    deps.logger.error('ingest failed', { err: error })
+  }
+  deps.metrics.requestsRejected.inc({ reason })
+  const code = GRPC_FOR_STATUS[status] ?? GrpcCode.INTERNAL
+  return send(c, status, encodeStatus(encoding, { code, message }), headers)
+}
+
+function send(c: Context, status: number, encoded: EncodedBody, headers: Record<string, string> = {}): Response {
+  return new Response(encoded.body as ConstructorParameters<typeof Response>[0], { status, headers: { 'Content-Type': encoded.contentType, ...headers } })
+}

@@ -1,0 +1,69 @@
+import { Hono } from 'hono'
+import {
+  GetTraceResponseSchema,
+  ListTracesQuerySchema,
+  spanRowToSpan,
+  TraceIdParamSchema,
+  type ListTracesResponse,
+} from '@sightline/schema'
+import { z } from 'zod'
+import type { Deps } from '../deps.js'
+import type { TraceListCursor } from '../db/repositories/traces.js'
+import { badRequest, notFound } from '../errors.js'
+import { requireProject, type AuthEnv } from '../middleware/auth.js'
+import { parseOr400 } from '../middleware/validate.js'
+
+const DEFAULT_RANGE_MS = 7 * 24 * 3600 * 1000
+
+const CursorSchema = z.object({ value: z.string().regex(/^-?\d+(\.\d+)?$/), traceId: z.string().regex(/^[0-9a-f]{32}$/), sort: z.string(), order: z.string() })
+
+/** ISO time → DateTime64 text in UTC (millisecond precision is plenty for a filter bound). */
+function isoToChTime(iso: string): string {
+  return new Date(iso).toISOString().replace('T', ' ').replace('Z', '')
+}
+
+export function traceRoutes(deps: Deps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>()
+  app.use('*', requireProject(deps.projects))
+
+  app.get('/', async (c) => {
+    const query = parseOr400(ListTracesQuerySchema, c.req.query(), 'query')
+    const to = query.to ?? new Date().toISOString()
+    const from = query.from ?? new Date(Date.parse(to) - DEFAULT_RANGE_MS).toISOString()
+    if (Date.parse(from) > Date.parse(to)) throw badRequest('Invalid query: `from` is after `to`.')
+    const cursor = query.cursor ? decodeCursor(query.cursor, query.sort, query.order) : undefined
+    const { traces, last } = await deps.traces.list(c.get('projectId'), { ...query, from: isoToChTime(from), to: isoToChTime(to), cursor })
+    const body: ListTracesResponse = {
+      traces,
+      nextCursor: last ? encodeCursor(last, query.sort, query.order) : null,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+    }
+    return c.json(body)
+  })
+
+  app.get('/:traceId', async (c) => {
+    const traceId = parseOr400(TraceIdParamSchema, c.req.param('traceId'), 'traceId').toLowerCase()
+    const found = await deps.traces.get(c.get('projectId'), traceId)
+    // Another project's trace is "not found" too: existence must not leak across projects.
+    if (!found) throw notFound(`No trace ${traceId} in this project.`)
+    return c.json(GetTraceResponseSchema.parse({ trace: found.trace, spans: found.spans.map(spanRowToSpan) }))
+  })
+  return app
+}
+
+function encodeCursor(last: TraceListCursor, sort: string, order: string): string {
+  return Buffer.from(JSON.stringify({ ...last, sort, order })).toString('base64url')
+}
+
+function decodeCursor(text: string, sort: string, order: string): TraceListCursor {
+  let raw: unknown
+  try {
+    raw = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
+  } catch {
+    throw badRequest('Invalid query: `cursor` is not a cursor this API returned.')
+  }
+  const cursor = parseOr400(CursorSchema, raw, 'cursor')
+  if (cursor.sort !== sort || cursor.order !== order) throw badRequest('Invalid query: `cursor` belongs to another sort order.')
+  return { value: cursor.value, traceId: cursor.traceId }
+}

@@ -1,0 +1,50 @@
+import { serve, type ServerType } from '@hono/node-server'
+import { createApp } from './app.js'
+import { createStore } from './db/client.js'
+import { migrate } from './db/migrate.js'
+import { createDeps, type Deps } from './deps.js'
+import type { Env } from './env.js'
+import { createLogger, type Logger } from './logger.js'
+
+export interface RunningServer {
+  deps: Deps
+  port: number
+  url: string
+  /** Stops accepting, flushes the spool to the store, closes the store. */
+  stop(): Promise<void>
+}
+
+/** Boots the store, migrations, the default project and the writer, then listens. */
+export async function startServer(env: Env, logger: Logger = createLogger(env.LOG_LEVEL)): Promise<RunningServer> {
+  const store = createStore(env)
+  await migrate(store, logger)
+  const deps = createDeps(env, store, logger)
+  const { generatedKey } = await deps.projects.ensureDefaultProject(env.SIGHTLINE_API_KEY)
+  if (generatedKey) {
+    logger.warn('generated an API key for the default project; it is stored hashed and will not be shown again', { apiKey: generatedKey })
+  }
+  await deps.writer.start()
+  const app = createApp(deps)
+  const server = await listen(app.fetch, env.PORT, env.HOST)
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : env.PORT
+  const url = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}`
+  logger.info('sightline listening', { url, store: store.kind })
+  return {
+    deps,
+    port,
+    url,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await deps.writer.stop()
+      await store.close()
+    },
+  }
+}
+
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolve(server))
+    server.once('error', reject)
+  })
+}

@@ -1,0 +1,37 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseEnv } from '../../src/env.js'
+import { createLogger } from '../../src/logger.js'
+import { startServer, type RunningServer } from '../../src/server.js'
+
+export const TEST_API_KEY = 'sl_test_key_0123456789'
+
+export interface TestServer extends RunningServer {
+  dataDir: string
+  /** Waits until every acknowledged span is queryable. */
+  drain(): Promise<void>
+  authHeaders: Record<string, string>
+}
+
+/**
+ * A real server on an ephemeral port over a fresh embedded store. chDB allows one data directory
+ * per process, and vitest runs each test file in its own process, so one server per file.
+ */
+export async function startTestServer(overrides: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
+  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-test-'))
+  const env = parseEnv({ PORT: '0', SIGHTLINE_DATA_DIR: dir, SIGHTLINE_API_KEY: TEST_API_KEY, LOG_LEVEL: 'warn', ...overrides })
+  const server = await startServer(env, createLogger(env.LOG_LEVEL))
+  return {
+    ...server,
+    dataDir: dir,
+    drain: () => server.deps.writer.drain(),
+    authHeaders: { Authorization: `Bearer ${TEST_API_KEY}` },
+  }
+}
+
+/** GET a JSON API path with the test key. */
+export async function getJson<T>(server: TestServer, pathAndQuery: string, headers = server.authHeaders): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${server.url}${pathAndQuery}`, { headers })
+  return { status: res.status, body: (await res.json()) as T }
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod'
+import { TraceDetailSchema, TraceSummarySchema } from './trace.js'
+
+/** Error envelope of the query API. */
+export const ApiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) })
+export type ApiError = z.infer<typeof ApiErrorSchema>
+
+export const TraceSortSchema = z.enum(['startTime', 'durationMs', 'costUsd', 'spanCount', 'errorCount', 'totalTokens'])
+export type TraceSort = z.infer<typeof TraceSortSchema>
+
+const isoDateTime = z.iso.datetime({ offset: true })
+const csv = z
+  .string()
+  .transform((value) => value.split(',').map((v) => v.trim()).filter((v) => v.length > 0))
+  .pipe(z.array(z.string().max(512)).max(50))
+
+/** `GET /api/v1/traces` query string. Multi-valued filters are comma-separated (any of them matches). */
+export const ListTracesQuerySchema = z
+  .object({
+    from: isoDateTime.optional(),
+    to: isoDateTime.optional(),
+    service: csv.optional(),
+    release: csv.optional(),
+    environment: csv.optional(),
+    agent: csv.optional(),
+    model: csv.optional(),
+    tool: csv.optional(),
+    status: z.enum(['ok', 'error']).optional(),
+    sessionId: z.string().max(512).optional(),
+    userId: z.string().max(512).optional(),
+    minCostUsd: z.coerce.number().nonnegative().optional(),
+    minDurationMs: z.coerce.number().nonnegative().optional(),
+    /** Case-insensitive text search over span names, inputs, outputs, tool arguments and results. */
+    q: z.string().min(1).max(200).optional(),
+    sort: TraceSortSchema.default('startTime'),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(1024).optional(),
+  })
+  .strict()
+export type ListTracesQuery = z.infer<typeof ListTracesQuerySchema>
+
+export const ListTracesResponseSchema = z.object({
+  traces: z.array(TraceSummarySchema),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+  from: z.string(),
+  to: z.string(),
+})
+export type ListTracesResponse = z.infer<typeof ListTracesResponseSchema>
+
+export const GetTraceResponseSchema = TraceDetailSchema
+export type GetTraceResponse = z.infer<typeof GetTraceResponseSchema>
+
+export const TraceIdParamSchema = z.string().regex(/^[0-9a-fA-F]{32}$/, 'trace ids are 32 hex characters')

@@ -1,0 +1,5 @@
+export * from './span.js'
+export * from './trace.js'
+export * from './api.js'
+export * from './rows.js'
+export * from './pricing.js'

@@ -1,0 +1,120 @@
+import type { Span, SpanKind, SpanStatus } from './span.js'
+
+/**
+ * A row of the `spans` table as ingest writes it (snake_case, one column per key).
+ * Times are ClickHouse DateTime64(9) text in UTC (`2024-01-02 03:04:05.123456789`): a JS Date
+ * would lose the nanoseconds. Token columns hold counts only on provider-call spans
+ * (`is_llm_call`); aggregate spans keep their sums in `attributes`, so SUM() never double counts.
+ */
+export interface SpanRowInsert {
+  project_id: string
+  trace_id: string
+  span_id: string
+  parent_span_id: string
+  trace_state: string
+  name: string
+  kind: SpanKind
+  otel_kind: number
+  start_time: string
+  end_time: string
+  duration_ms: number
+  status: SpanStatus
+  status_message: string
+  error_type: string
+  service_name: string
+  service_version: string
+  environment: string
+  scope_name: string
+  scope_version: string
+  agent_name: string
+  operation: string
+  model: string
+  provider: string
+  is_llm_call: boolean
+  input_tokens: number
+  output_tokens: number
+  cached_input_tokens: number
+  cache_write_tokens: number
+  reasoning_tokens: number
+  /** Decimal as a string, or null when unpriced. */
+  cost_usd: string | null
+  cost_source: string
+  is_unpriced: boolean
+  tool_name: string
+  tool_call_id: string
+  tool_arguments: string
+  tool_result: string
+  input: string
+  output: string
+  session_id: string
+  user_id: string
+  attributes: Record<string, string>
+  resource_attributes: Record<string, string>
+  /** JSON array of `{ time, name, attributes }`. */
+  events: string
+  /** JSON array of `{ traceId, spanId, attributes }`. */
+  links: string
+  flags: string[]
+}
+
+/** A row read back from `spans`; ClickHouse returns the same columns (decimals as numbers). */
+export type SpanRowRead = Omit<SpanRowInsert, 'cost_usd'> & { cost_usd: number | null }
+
+/** `2024-01-02 03:04:05.123456789` (ClickHouse, UTC) → `2024-01-02T03:04:05.123456789Z`. */
+export function chTimeToIso(value: string): string {
+  return `${value.replace(' ', 'T')}Z`
+}
+
+function parseJsonArray(text: string): unknown[] {
+  if (!text) return []
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return Array.isArray(parsed) ? parsed : []
+  } catch {
+    return []
+  }
+}
+
+export function spanRowToSpan(row: SpanRowRead): Span {
+  return {
+    traceId: row.trace_id,
+    spanId: row.span_id,
+    parentSpanId: row.parent_span_id,
+    name: row.name,
+    kind: row.kind,
+    startTime: chTimeToIso(row.start_time),
+    endTime: chTimeToIso(row.end_time),
+    durationMs: row.duration_ms,
+    status: row.status,
+    statusMessage: row.status_message,
+    errorType: row.error_type,
+    serviceName: row.service_name,
+    serviceVersion: row.service_version,
+    environment: row.environment,
+    agentName: row.agent_name,
+    operation: row.operation,
+    model: row.model,
+    provider: row.provider,
+    isLlmCall: row.is_llm_call,
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    cachedInputTokens: Number(row.cached_input_tokens),
+    cacheWriteTokens: Number(row.cache_write_tokens),
+    reasoningTokens: Number(row.reasoning_tokens),
+    costUsd: row.cost_usd === null ? null : Number(row.cost_usd),
+    costSource: row.cost_source,
+    isUnpriced: row.is_unpriced,
+    toolName: row.tool_name,
+    toolCallId: row.tool_call_id,
+    toolArguments: row.tool_arguments,
+    toolResult: row.tool_result,
+    input: row.input,
+    output: row.output,
+    sessionId: row.session_id,
+    userId: row.user_id,
+    attributes: row.attributes,
+    resourceAttributes: row.resource_attributes,
+    events: parseJsonArray(row.events) as Span['events'],
+    flags: row.flags,
+  }
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config'
+
+// One run covers every package; `source` resolves workspace packages to their TypeScript sources.
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
+  test: {
+    include: ['{apps,packages}/*/{src,test}/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+})
