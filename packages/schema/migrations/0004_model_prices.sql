@@ -5,10 +5,11 @@ CREATE TABLE IF NOT EXISTS model_prices
     project_id String,
     model String,
     effective_from DateTime64(3, 'UTC'),
-    input_per_mtok Float64,
-    output_per_mtok Float64,
-    cache_read_per_mtok Nullable(Float64),
-    cache_write_per_mtok Nullable(Float64),
+    -- Decimals, so that re-priced costs add up exactly (no float noise in a bill).
+    input_per_mtok Decimal(18, 10),
+    output_per_mtok Decimal(18, 10),
+    cache_read_per_mtok Nullable(Decimal(18, 10)),
+    cache_write_per_mtok Nullable(Decimal(18, 10)),
     is_deleted Bool DEFAULT false,
     updated_at DateTime64(3, 'UTC') DEFAULT now64(3)
 )

@@ -9,7 +9,7 @@ import { decodeExportRequest, type OtlpEncoding } from './decode.js'
 import { readBody } from './read-body.js'
 import type { Attributes, DecodedExportRequest } from './types.js'
 
-const CORPUS_DIR = new URL('../../../../../shared/corpus/otlp/', import.meta.url)
+const CORPUS_DIR = new URL('../../../../fixtures/otlp-corpus/', import.meta.url)
 const corpusFiles = readdirSync(CORPUS_DIR).filter((f) => /\.otlp\.(json|pb)(\.gz)?$/.test(f))
 
 function bodyStream(data: Uint8Array): ReadableStream<Uint8Array> {

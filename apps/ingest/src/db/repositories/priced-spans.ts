@@ -16,10 +16,10 @@ export function pricedSpans(projectId: string, conditions: SqlFragment, hasOverr
   return sql`(SELECT s.*,
       if(s.is_llm_call AND s.cost_source != 'reported' AND mp.model != '',
          toNullable(toDecimal128(
-           (greatest(toInt64(s.input_tokens) - toInt64(s.cached_input_tokens) - toInt64(s.cache_write_tokens), 0) * mp.input_per_mtok
-            + s.cached_input_tokens * ifNull(mp.cache_read_per_mtok, mp.input_per_mtok)
-            + s.cache_write_tokens * ifNull(mp.cache_write_per_mtok, mp.input_per_mtok)
-            + s.output_tokens * mp.output_per_mtok) / 1000000, 10)),
+           (toDecimal128(greatest(toInt64(s.input_tokens) - toInt64(s.cached_input_tokens) - toInt64(s.cache_write_tokens), 0), 0) * mp.input_per_mtok
+            + toDecimal128(s.cached_input_tokens, 0) * ifNull(mp.cache_read_per_mtok, mp.input_per_mtok)
+            + toDecimal128(s.cache_write_tokens, 0) * ifNull(mp.cache_write_per_mtok, mp.input_per_mtok)
+            + toDecimal128(s.output_tokens, 0) * mp.output_per_mtok) / 1000000, 10)),
          s.cost_usd) AS eff_cost,
       s.is_unpriced AND mp.model = '' AS eff_unpriced
     FROM spans AS s FINAL

@@ -1,6 +1,6 @@
 import type { PriceOverride } from '@sightline/schema'
 import type { Store } from '../client.js'
-import { f64, sql, str } from '../sql.js'
+import { sql, str } from '../sql.js'
 
 interface PriceRow {
   model: string
@@ -11,7 +11,9 @@ interface PriceRow {
   cache_write_per_mtok: number | null
 }
 
-const nullableF64 = (value: number | null) => (value === null ? sql`NULL` : sql`${f64(value)}`)
+/** Prices travel as text so ClickHouse parses them straight into Decimal, never through a float. */
+const decimal = (value: number) => sql`toDecimal128(${str(String(value))}, 10)`
+const nullableDecimal = (value: number | null) => (value === null ? sql`NULL` : decimal(value))
 
 /** Project price overrides; queries re-price with them (see priced-spans.ts). */
 export class PriceOverrideRepository {
@@ -28,10 +30,10 @@ export class PriceOverrideRepository {
     return rows.map((row) => ({
       model: row.model,
       effectiveFrom: `${row.effective_from.replace(' ', 'T')}Z`,
-      inputPerMtok: row.input_per_mtok,
-      outputPerMtok: row.output_per_mtok,
-      cacheReadPerMtok: row.cache_read_per_mtok,
-      cacheWritePerMtok: row.cache_write_per_mtok,
+      inputPerMtok: Number(row.input_per_mtok),
+      outputPerMtok: Number(row.output_per_mtok),
+      cacheReadPerMtok: row.cache_read_per_mtok === null ? null : Number(row.cache_read_per_mtok),
+      cacheWritePerMtok: row.cache_write_per_mtok === null ? null : Number(row.cache_write_per_mtok),
     }))
   }
 
@@ -39,8 +41,8 @@ export class PriceOverrideRepository {
     await this.store.command(sql`
       INSERT INTO model_prices (project_id, model, effective_from, input_per_mtok, output_per_mtok, cache_read_per_mtok, cache_write_per_mtok, is_deleted)
       VALUES (${str(projectId)}, ${str(override.model)}, parseDateTime64BestEffort(${str(override.effectiveFrom)}, 3, 'UTC'),
-              ${f64(override.inputPerMtok)}, ${f64(override.outputPerMtok)},
-              ${nullableF64(override.cacheReadPerMtok)}, ${nullableF64(override.cacheWritePerMtok)}, false)`)
+              ${decimal(override.inputPerMtok)}, ${decimal(override.outputPerMtok)},
+              ${nullableDecimal(override.cacheReadPerMtok)}, ${nullableDecimal(override.cacheWritePerMtok)}, false)`)
     this.hasAny.delete(projectId)
   }
 

@@ -22,7 +22,9 @@ export function firstString(attrs: Attributes, keys: readonly string[]): string 
 /** Accepts numbers and numeric strings (OTLP/JSON int64 may arrive as a decimal string). */
 export function toInt(value: AttrValue | undefined): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return Math.trunc(value)
-  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) return Math.trunc(Number(value))
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) {
+    return Math.trunc(Number(value))
+  }
   return undefined
 }
 
@@ -68,7 +70,7 @@ export function isObject(value: AttrValue | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** A structured object, or a JSON string holding one (Langfuse/OpenInference metadata, usage details). */
+/** A structured object, or a JSON string holding one (metadata, Langfuse usage details). */
 export function asObject(value: AttrValue | undefined): JsonObject | undefined {
   if (isObject(value)) return value
   if (typeof value !== 'string') return undefined

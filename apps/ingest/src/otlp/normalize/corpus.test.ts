@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest'
 import { decodeExportRequest } from '../decode.js'
 import { normalizeExportRequest, type NormalizeResult } from './index.js'
 
-const CORPUS = '/work/shared/corpus/otlp'
+const CORPUS = new URL('../../../../../fixtures/otlp-corpus', import.meta.url).pathname
 
 interface ExpectedTool {
   name: string

@@ -27,7 +27,11 @@ const SESSION_KEYS = [
   K.ATTR_LANGFUSE_SESSION_ID,
   ...metadataKeys(METADATA_PREFIXES, SESSION_NAMES),
 ]
-const USER_KEYS = [K.ATTR_USER_ID, K.ATTR_LANGFUSE_USER_ID, ...metadataKeys(METADATA_PREFIXES, USER_NAMES)]
+const USER_KEYS = [
+  K.ATTR_USER_ID,
+  K.ATTR_LANGFUSE_USER_ID,
+  ...metadataKeys(METADATA_PREFIXES, USER_NAMES),
+]
 
 /** OpenInference (LangChain) keeps run metadata as one JSON attribute; ids can live only there. */
 function fromOpenInferenceMetadata(attrs: Attributes, names: readonly string[]): string {
@@ -60,7 +64,7 @@ export function extractAgentName(attrs: Attributes, spanName: string, kind: Span
   return agentSpanName(attrs, spanName)
 }
 
-/** An agent span without an agent-name attribute is named after the agent (OpenInference, Langfuse, Mastra). */
+/** An agent span without an agent-name attribute is named after its agent (OpenInference, Langfuse). */
 function agentSpanName(attrs: Attributes, spanName: string): string {
   if (firstString(attrs, [K.ATTR_TRACELOOP_SPAN_KIND]) === 'agent') {
     return firstString(attrs, [K.ATTR_TRACELOOP_ENTITY_NAME]) || spanName.replace(/\.agent$/, '')
@@ -80,6 +84,9 @@ export function extractResourceIdentity(resource: Attributes): ResourceIdentity 
   return {
     serviceName: firstString(resource, [K.ATTR_SERVICE_NAME]),
     serviceVersion: firstString(resource, [K.ATTR_SERVICE_VERSION]),
-    environment: firstString(resource, [K.ATTR_DEPLOYMENT_ENVIRONMENT_NAME, K.ATTR_DEPLOYMENT_ENVIRONMENT]),
+    environment: firstString(resource, [
+      K.ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
+      K.ATTR_DEPLOYMENT_ENVIRONMENT,
+    ]),
   }
 }

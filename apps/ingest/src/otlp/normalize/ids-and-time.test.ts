@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { nanosToDateTime64, nanosToIso, spanTiming, validateSpanIds } from './ids-and-time.js'
-import { makeSpan } from './test-factory.js'
+import { makeSpan } from '../../../test/factories/decoded-span.js'
 
 describe('validateSpanIds', () => {
   it.each([

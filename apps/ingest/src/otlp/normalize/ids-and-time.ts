@@ -12,7 +12,7 @@ const HEX_32 = /^[0-9a-f]{32}$/
 const HEX_16 = /^[0-9a-f]{16}$/
 const ALL_ZEROS = /^0+$/
 
-/** Ids are compared lower-case: OTLP/JSON hex is case-insensitive and the collector examples use upper case. */
+/** Ids are stored lower-case: OTLP/JSON hex is case-insensitive (the spec's example uses upper case). */
 export function validateSpanIds(span: DecodedSpan): SpanIds {
   const traceId = span.traceId.toLowerCase()
   const spanId = span.spanId.toLowerCase()
@@ -50,7 +50,8 @@ export function spanTiming(startNanos: string, endNanos: string): SpanTiming | u
     flags.push('end_before_start')
   }
   const durationMs = endValue > start ? Number(endValue - start) / 1e6 : 0
-  return { startTime: nanosToDateTime64(start), endTime: nanosToDateTime64(endValue), durationMs, flags }
+  const startTime = nanosToDateTime64(start)
+  return { startTime, endTime: nanosToDateTime64(endValue), durationMs, flags }
 }
 
 export function parseNanos(text: string): bigint | undefined {

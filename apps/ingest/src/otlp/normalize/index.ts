@@ -5,7 +5,7 @@
  * of the batch is kept (OTLP partial success).
  */
 import type { SpanRowInsert } from '@sightline/schema'
-import type { DecodedExportRequest } from '../types.js'
+import type { DecodedExportRequest, DecodedSpan } from '../types.js'
 import { extractResourceIdentity } from './identity.js'
 import { buildSpanRow, type RowContext } from './span-row.js'
 import { inheritAgentNames, propagateTraceIds } from './trace-context.js'
@@ -24,7 +24,10 @@ export interface NormalizeResult {
 /** The exporter logs partialSuccess.errorMessage; ten reasons say enough without a huge response. */
 export const MAX_REJECTION_MESSAGES = 10
 
-export function normalizeExportRequest(req: DecodedExportRequest, opts: NormalizeOptions): NormalizeResult {
+export function normalizeExportRequest(
+  req: DecodedExportRequest,
+  opts: NormalizeOptions,
+): NormalizeResult {
   const rows: SpanRowInsert[] = []
   const rejected = { count: 0, messages: [] as string[] }
   for (const resourceSpans of req.resourceSpans) {
@@ -43,9 +46,7 @@ export function normalizeExportRequest(req: DecodedExportRequest, opts: Normaliz
         }
         rejected.count++
         if (rejected.messages.length < MAX_REJECTION_MESSAGES) {
-          rejected.messages.push(
-            `span '${span.name}' (trace ${span.traceId || '<empty>'}, span ${span.spanId || '<empty>'}): ${result.reason}`,
-          )
+          rejected.messages.push(rejectionMessage(span, result.reason))
         }
       }
     }
@@ -53,4 +54,9 @@ export function normalizeExportRequest(req: DecodedExportRequest, opts: Normaliz
   inheritAgentNames(rows)
   propagateTraceIds(rows)
   return { rows, rejected }
+}
+
+function rejectionMessage(span: DecodedSpan, reason: string): string {
+  const where = `trace ${span.traceId || '<empty>'}, span ${span.spanId || '<empty>'}`
+  return `span '${span.name}' (${where}): ${reason}`
 }

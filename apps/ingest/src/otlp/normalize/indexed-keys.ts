@@ -56,7 +56,7 @@ function finish(node: Node): AttrValue {
   return out
 }
 
-/** OpenInference wraps every entry: `{message: {...}}`, `{tool_call: {...}}`; the wrapper adds nothing. */
+/** OpenInference wraps each entry (`{message: {...}}`); the wrapper adds nothing. */
 export function unwrapSingleKey(items: AttrValue[], wrapper: string): AttrValue[] {
   return items.map((item) => {
     if (!isObject(item)) return item

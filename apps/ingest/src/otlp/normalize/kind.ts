@@ -91,7 +91,10 @@ const NAME_PREFIXES: Array<[string, SpanKind, boolean]> = [
   ['tools/call ', 'tool', false],
 ]
 
-function fromTable(table: Record<string, [SpanKind, boolean]>, value: string): Classification | undefined {
+function fromTable(
+  table: Record<string, [SpanKind, boolean]>,
+  value: string,
+): Classification | undefined {
   const entry = table[value]
   return entry && { kind: entry[0], isProviderCall: entry[1], operation: value }
 }
@@ -170,5 +173,6 @@ export function classifySpan(attrs: Attributes, name: string, otelKind: number):
     const found = rule(attrs, name, otelKind)
     if (found) return found
   }
-  return { kind: 'span', isProviderCall: false, operation: firstString(attrs, [K.ATTR_GEN_AI_OPERATION_NAME]) }
+  const operation = firstString(attrs, [K.ATTR_GEN_AI_OPERATION_NAME])
+  return { kind: 'span', isProviderCall: false, operation }
 }

@@ -27,7 +27,8 @@ const indexed =
 const mastra =
   (direction: 'input' | 'output'): Source =>
   (attrs) => {
-    const match = Object.keys(attrs).find((name) => /^mastra\.[a-z_]+\./.test(name) && name.endsWith(`.${direction}`))
+    const pattern = new RegExp(`^mastra\\.[a-z_]+\\.${direction}$`)
+    const match = Object.keys(attrs).find((name) => pattern.test(name))
     return match === undefined ? undefined : firstPresent(attrs, [match])
   }
 

@@ -18,7 +18,8 @@ export const UNPRICED_YET: CostFields = { costUsd: null, costSource: '', isUnpri
 export function extractReportedCost(attrs: Attributes, isProviderCall: boolean): CostFields {
   if (!isProviderCall) return UNPRICED_YET
   const total = langfuseTotal(attrs) ?? toDecimal(firstPresent(attrs, [K.ATTR_OI_COST_TOTAL]))
-  return total === undefined ? UNPRICED_YET : { costUsd: total, costSource: 'reported', isUnpriced: false }
+  if (total === undefined) return UNPRICED_YET
+  return { costUsd: total, costSource: 'reported', isUnpriced: false }
 }
 
 /** `total` when given, else the sum of the parts (the SDK omits total when it has one part). */

@@ -2,17 +2,22 @@
  * One decoded span -> one `spans` row, or the reason it was rejected. Trace-wide fields (inherited
  * agent, session and user ids) are filled afterwards by trace-context.ts, which needs every row.
  */
-import type { SpanRowInsert } from '@sightline/schema'
+import type { SpanKind, SpanRowInsert } from '@sightline/schema'
 import type { DecodedScopeSpans, DecodedSpan } from '../types.js'
 import { eventsJson, linksJson } from './events.js'
-import { extractAgentName, extractSessionId, extractUserId, type ResourceIdentity } from './identity.js'
+import {
+  extractAgentName,
+  extractSessionId,
+  extractUserId,
+  type ResourceIdentity,
+} from './identity.js'
 import { spanTiming, validateSpanIds } from './ids-and-time.js'
 import { classifySpan } from './kind.js'
 import { extractInput, extractOutput } from './messages.js'
 import { extractReportedCost } from './reported-cost.js'
 import { extractStatus } from './status.js'
 import { extractTool, NO_TOOL } from './tool.js'
-import { createTruncator, flattenAttributes } from './truncate.js'
+import { createTruncator, flattenAttributes, type Truncator } from './truncate.js'
 import { extractModel, extractProvider, extractUsage, NO_USAGE } from './usage.js'
 
 export interface RowContext {
@@ -22,6 +27,24 @@ export interface RowContext {
   /** Already flattened and capped once per resource, shared by its spans. */
   resourceAttributes: Record<string, string>
   scope: DecodedScopeSpans['scope']
+}
+
+type ContentFields = Pick<
+  SpanRowInsert,
+  'tool_name' | 'tool_call_id' | 'tool_arguments' | 'tool_result' | 'input' | 'output'
+>
+
+/** The payload columns, each capped: these are the values that reach megabytes. */
+function contentFields(span: DecodedSpan, kind: SpanKind, truncator: Truncator): ContentFields {
+  const tool = kind === 'tool' ? extractTool(span.attributes, span.name) : NO_TOOL
+  return {
+    tool_name: tool.name,
+    tool_call_id: tool.callId,
+    tool_arguments: truncator.cap(tool.arguments),
+    tool_result: truncator.cap(tool.result),
+    input: truncator.cap(extractInput(span.attributes)),
+    output: truncator.cap(extractOutput(span.attributes)),
+  }
 }
 
 export type RowResult = { ok: true; row: SpanRowInsert } | { ok: false; reason: string }
@@ -36,7 +59,6 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
   const truncator = createTruncator(ctx.maxAttributeValueBytes)
   const { kind, isProviderCall, operation } = classifySpan(attrs, span.name, span.kind)
   const usage = isProviderCall ? extractUsage(attrs) : NO_USAGE
-  const tool = kind === 'tool' ? extractTool(attrs, span.name) : NO_TOOL
   const status = extractStatus(span)
   const cost = extractReportedCost(attrs, isProviderCall)
 
@@ -73,12 +95,7 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
     cost_usd: cost.costUsd,
     cost_source: cost.costSource,
     is_unpriced: cost.isUnpriced,
-    tool_name: tool.name,
-    tool_call_id: tool.callId,
-    tool_arguments: truncator.cap(tool.arguments),
-    tool_result: truncator.cap(tool.result),
-    input: truncator.cap(extractInput(attrs)),
-    output: truncator.cap(extractOutput(attrs)),
+    ...contentFields(span, kind, truncator),
     session_id: extractSessionId(attrs),
     user_id: extractUserId(attrs),
     attributes: flattenAttributes(attrs, truncator),

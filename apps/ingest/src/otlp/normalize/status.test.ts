@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { extractStatus } from './status.js'
-import { makeSpan } from './test-factory.js'
+import { makeSpan } from '../../../test/factories/decoded-span.js'
 
 describe('extractStatus', () => {
   it('maps OTLP codes: 1 -> ok, 0 -> unset, 2 -> error with message', () => {

@@ -22,9 +22,13 @@ export function extractStatus(span: DecodedSpan): StatusFields {
   const exceptionAttrs = exception?.attributes ?? {}
   const errorType =
     firstString(attrs, [K.ATTR_ERROR_TYPE]) || firstString(exceptionAttrs, [K.ATTR_EXCEPTION_TYPE])
-  const langfuseError = firstString(attrs, [K.ATTR_LANGFUSE_OBSERVATION_LEVEL]).toUpperCase() === 'ERROR'
+  const level = firstString(attrs, [K.ATTR_LANGFUSE_OBSERVATION_LEVEL]).toUpperCase()
+  const langfuseError = level === 'ERROR'
   const isError =
-    span.status.code === OTLP_STATUS_ERROR || errorType !== '' || exception !== undefined || langfuseError
+    span.status.code === OTLP_STATUS_ERROR ||
+    errorType !== '' ||
+    exception !== undefined ||
+    langfuseError
   const statusMessage =
     span.status.message ||
     firstString(exceptionAttrs, [K.ATTR_EXCEPTION_MESSAGE]) ||

@@ -34,14 +34,15 @@ const RESULT_KEYS = [
   K.ATTR_AI_TOOL_CALL_RESULT,
 ]
 
-/** Span-name shapes that carry the tool name: OTel `execute_tool x`, MCP `tools/call x`, Traceloop `x.tool`. */
+/** Span names that carry the tool: OTel `execute_tool x`, MCP `tools/call x`, Traceloop `x.tool`. */
 const NAME_PATTERNS: readonly RegExp[] = [/^execute_tool (.+)$/, /^tools\/call (.+)$/, /^(.+)\.tool$/]
 
 export function extractTool(attrs: Attributes, spanName: string): ToolCall {
   const args = firstPresent(attrs, ARGUMENT_KEYS)
   const result = firstPresent(attrs, RESULT_KEYS)
   return {
-    name: firstString(attrs, NAME_KEYS) || traceloopToolName(attrs) || toolNameFromSpanName(spanName),
+    name:
+      firstString(attrs, NAME_KEYS) || traceloopToolName(attrs) || toolNameFromSpanName(spanName),
     callId: firstString(attrs, CALL_ID_KEYS),
     arguments: args === undefined ? '' : toJsonText(args),
     result: result === undefined ? '' : toJsonText(result),
@@ -54,7 +55,7 @@ function traceloopToolName(attrs: Attributes): string {
     : ''
 }
 
-/** Falls back to the whole span name: Langfuse tool observations and OpenInference TOOL spans are named after the tool. */
+/** Else the whole span name: Langfuse and OpenInference name tool spans after the tool. */
 export function toolNameFromSpanName(spanName: string): string {
   for (const pattern of NAME_PATTERNS) {
     const match = pattern.exec(spanName)

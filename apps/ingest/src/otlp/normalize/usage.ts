@@ -101,7 +101,8 @@ function fromLangfuseUsage(details: JsonObject): TokenUsage {
   const cachedInputTokens = pick((key) => isCache(key) && !isWrite(key))
   const cacheWriteTokens = pick((key) => isCache(key) && isWrite(key))
   const input = toInt(details['input'] ?? details['prompt_tokens'] ?? details['input_tokens']) ?? 0
-  const output = toInt(details['output'] ?? details['completion_tokens'] ?? details['output_tokens']) ?? 0
+  const output =
+    toInt(details['output'] ?? details['completion_tokens'] ?? details['output_tokens']) ?? 0
   return {
     inputTokens: input + cachedInputTokens + cacheWriteTokens,
     outputTokens: output,

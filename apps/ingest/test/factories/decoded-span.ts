@@ -1,5 +1,5 @@
 /** Hand-built decoded spans for the normaliser's unit tests (no test-runner imports: plain data). */
-import type { Attributes, DecodedExportRequest, DecodedSpan } from '../types.js'
+import type { Attributes, DecodedExportRequest, DecodedSpan } from '../../src/otlp/types.js'
 
 export const TRACE_ID = '5b8efff798038103d269b633813fc60c'
 
