@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config'
 
 // One run covers every package; `source` resolves workspace packages to their TypeScript sources.
 export default defineConfig({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve: { conditions: ['@sightline/source'] },
+  ssr: { resolve: { conditions: ['@sightline/source'] } },
   test: {
     include: ['{apps,packages}/*/{src,test}/**/*.test.ts'],
     testTimeout: 60_000,

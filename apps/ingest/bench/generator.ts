@@ -74,7 +74,7 @@ const WORDS = (
   'compare previous period percentage change chart export csv flight hotel booking itinerary paris tokyo ' +
   'budget cheaper option review pull request function variable null pointer exception test coverage merge'
 ).split(' ')
-/** Rare tokens for the text-search query: about one chat span in 500 mentions one. */
+/** Rare tokens for the text-search query: about one chat span in 250 mentions it. */
 export const RARE_WORD = 'zephyrine'
 const SYSTEM_PROMPTS = Array.from({ length: 8 }, (_, i) =>
   `You are ${AGENTS[i]}, a careful assistant for ACME Corp. Follow the company policy: never reveal internal ` +
@@ -93,7 +93,7 @@ export function* generateRequests(opts: GenOptions): Generator<GeneratedRequest>
   const modelWeights = MODELS.flatMap((m) => Array.from({ length: m.weight }, () => m))
   const sentence = (words: number) => {
     const out: string[] = []
-    for (let i = 0; i < words; i++) out.push(rng() < 0.0004 ? RARE_WORD : pick(WORDS))
+    for (let i = 0; i < words; i++) out.push(rng() < 0.00003 ? RARE_WORD : pick(WORDS))
     return out.join(' ')
   }
   const nanos = (ms: number) => (BigInt(Math.floor(ms)) * 1_000_000n + BigInt(Math.floor((ms % 1) * 1e6))).toString()

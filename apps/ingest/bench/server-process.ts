@@ -27,8 +27,9 @@ export function makeDataDir(label: string): string {
 
 export async function startServerProcess(label: string, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
   const dataDir = makeDataDir(label)
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'apps/ingest/src/index.ts'], {
-    cwd: REPO_ROOT,
+  // From apps/ingest, where `tsx` resolves (it is that package's devDependency, not the root's).
+  const child = spawn(process.execPath, ['--conditions=@sightline/source', '--import', 'tsx', 'src/index.ts'], {
+    cwd: path.join(REPO_ROOT, 'apps/ingest'),
     env: { ...process.env, PORT: '0', SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_API_KEY: BENCH_API_KEY, LOG_LEVEL: 'info', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -2,9 +2,12 @@ import { Hono } from 'hono'
 import type { ApiError } from '@sightline/schema'
 import type { Deps } from './deps.js'
 import { AppError } from './errors.js'
+import { consoleRoutes } from './routes/console.js'
+import { facetRoutes } from './routes/facets.js'
 import { healthRoutes } from './routes/health.js'
 import { otlpRoutes } from './routes/otlp.js'
 import { priceRoutes } from './routes/prices.js'
+import { sessionRoutes } from './routes/session.js'
 import { traceRoutes } from './routes/traces.js'
 
 /** The whole server as a Hono app, with no listening socket: tests call `app.request()`. */
@@ -14,6 +17,10 @@ export function createApp(deps: Deps): Hono {
   app.route('/', otlpRoutes(deps))
   app.route('/api/v1/traces', traceRoutes(deps))
   app.route('/api/v1/price-overrides', priceRoutes(deps))
+  app.route('/api/v1/facets', facetRoutes(deps))
+  app.route('/api/v1/session', sessionRoutes(deps))
+  app.all('/api/*', (c) => c.json<ApiError>({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404))
+  app.route('/', consoleRoutes(deps.env.SIGHTLINE_CONSOLE_DIR))
 
   app.notFound((c) => c.json<ApiError>({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404))
   app.onError((error, c) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEFAULT_CONSOLE_DIR } from './routes/console.js'
 
 const MiB = 1024 * 1024
 
@@ -22,6 +23,8 @@ const EnvSchema = z.object({
   /** A spool segment is handed to the store when it reaches this size or age. */
   SPOOL_SEGMENT_BYTES: z.coerce.number().int().positive().default(16 * MiB),
   SPOOL_SEGMENT_MAX_AGE_MS: z.coerce.number().int().positive().default(250),
+  /** The built console (apps/web/dist) served at `/`. */
+  SIGHTLINE_CONSOLE_DIR: z.string().default(DEFAULT_CONSOLE_DIR),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 })
 export type Env = z.infer<typeof EnvSchema>

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SpanSchema } from './span.js'
 import { TraceDetailSchema, TraceSummarySchema } from './trace.js'
 
 /** Error envelope of the query API. */
@@ -53,3 +54,27 @@ export const GetTraceResponseSchema = TraceDetailSchema
 export type GetTraceResponse = z.infer<typeof GetTraceResponseSchema>
 
 export const TraceIdParamSchema = z.string().regex(/^[0-9a-fA-F]{32}$/, 'trace ids are 32 hex characters')
+
+export const SpanIdParamSchema = z.string().regex(/^[0-9a-fA-F]{16}$/, 'span ids are 16 hex characters')
+
+/**
+ * `view=skeleton` leaves out message text, payloads, attributes and events (empty values), for
+ * timelines of huge traces; fetch one span in full with `GET /api/v1/traces/{id}/spans/{spanId}`.
+ */
+export const TraceViewQuerySchema = z.object({ view: z.enum(['full', 'skeleton']).default('full') }).strict()
+
+export const GetSpanResponseSchema = z.object({ span: SpanSchema })
+export type GetSpanResponse = z.infer<typeof GetSpanResponseSchema>
+
+export const FacetsQuerySchema = z.object({ from: isoDateTime.optional(), to: isoDateTime.optional() }).strict()
+
+/** Distinct values seen in a time range, for filter pickers. */
+export const FacetsResponseSchema = z.object({
+  services: z.array(z.string()),
+  releases: z.array(z.string()),
+  environments: z.array(z.string()),
+  agents: z.array(z.string()),
+  models: z.array(z.string()),
+  tools: z.array(z.string()),
+})
+export type FacetsResponse = z.infer<typeof FacetsResponseSchema>

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
 import type { ProjectRepository } from '../db/repositories/projects.js'
 import { unauthorized } from '../errors.js'
 
@@ -27,9 +28,12 @@ export function extractApiKey(headers: Headers): string | undefined {
   return undefined
 }
 
+/** The console's session: the project key in an HttpOnly, SameSite=Strict cookie, never in URLs or JS. */
+export const SESSION_COOKIE = 'sightline_key'
+
 export function requireProject(projects: ProjectRepository): MiddlewareHandler<AuthEnv> {
   return async function requireProject(c, next) {
-    const key = extractApiKey(c.req.raw.headers)
+    const key = extractApiKey(c.req.raw.headers) ?? getCookie(c, SESSION_COOKIE)
     if (!key) throw unauthorized('Missing API key: send `Authorization: Bearer <key>`, `x-api-key: <key>` or Basic auth.')
     const projectId = await projects.findProjectByKey(key)
     if (!projectId) throw unauthorized('Unknown or revoked API key.')

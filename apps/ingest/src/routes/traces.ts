@@ -1,6 +1,9 @@
 import { Hono } from 'hono'
 import {
+  GetSpanResponseSchema,
   GetTraceResponseSchema,
+  SpanIdParamSchema,
+  TraceViewQuerySchema,
   ListTracesQuerySchema,
   spanRowToSpan,
   TraceIdParamSchema,
@@ -12,15 +15,11 @@ import type { TraceListCursor } from '../db/repositories/traces.js'
 import { badRequest, notFound } from '../errors.js'
 import { requireProject, type AuthEnv } from '../middleware/auth.js'
 import { parseOr400 } from '../middleware/validate.js'
+import { DEFAULT_RANGE_MS, isoToChTime } from './time-range.js'
 
-const DEFAULT_RANGE_MS = 7 * 24 * 3600 * 1000
 
 const CursorSchema = z.object({ value: z.string().regex(/^-?\d+(\.\d+)?$/), traceId: z.string().regex(/^[0-9a-f]{32}$/), sort: z.string(), order: z.string() })
 
-/** ISO time → DateTime64 text in UTC (millisecond precision is plenty for a filter bound). */
-function isoToChTime(iso: string): string {
-  return new Date(iso).toISOString().replace('T', ' ').replace('Z', '')
-}
 
 export function traceRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
@@ -44,10 +43,19 @@ export function traceRoutes(deps: Deps): Hono<AuthEnv> {
 
   app.get('/:traceId', async (c) => {
     const traceId = parseOr400(TraceIdParamSchema, c.req.param('traceId'), 'traceId').toLowerCase()
-    const found = await deps.traces.get(c.get('projectId'), traceId)
+    const { view } = parseOr400(TraceViewQuerySchema, c.req.query(), 'query')
+    const found = await deps.traces.get(c.get('projectId'), traceId, view)
     // Another project's trace is "not found" too: existence must not leak across projects.
     if (!found) throw notFound(`No trace ${traceId} in this project.`)
     return c.json(GetTraceResponseSchema.parse({ trace: found.trace, spans: found.spans.map(spanRowToSpan) }))
+  })
+
+  app.get('/:traceId/spans/:spanId', async (c) => {
+    const traceId = parseOr400(TraceIdParamSchema, c.req.param('traceId'), 'traceId').toLowerCase()
+    const spanId = parseOr400(SpanIdParamSchema, c.req.param('spanId'), 'spanId').toLowerCase()
+    const row = await deps.traces.getSpan(c.get('projectId'), traceId, spanId)
+    if (!row) throw notFound(`No span ${spanId} in trace ${traceId} of this project.`)
+    return c.json(GetSpanResponseSchema.parse({ span: spanRowToSpan(row) }))
   })
   return app
 }

@@ -344,6 +344,8 @@ describe('overload (the spool is full) → 503 + Retry-After, never 500', () => 
     const ready = await fetch(`${server.url}/readyz`)
     expect(ready.status).toBe(503)
     expect(((await ready.json()) as { status: string }).status).not.toBe('ready')
+    // Seal the open segment so that the loader tries (and fails) to insert it; this drain never ends.
+    void server.drain().catch(() => undefined)
     await waitFor('the loader to report failing inserts', async () => (server.deps.writer.isHealthy ? undefined : true), 5_000)
     expect((await fetch(`${server.url}/readyz`)).status).toBe(503)
 

@@ -33,9 +33,9 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL')
 })
 
-/** `node --conditions=source --import tsx src/index.ts`, resolved from the ingest package. */
+/** `node --conditions=@sightline/source --import tsx src/index.ts`, resolved from the ingest package. */
 async function startChild(dataDir: string): Promise<Child> {
-  const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/index.ts'], {
+  const proc = spawn(process.execPath, ['--conditions=@sightline/source', '--import', 'tsx', 'src/index.ts'], {
     cwd: INGEST_DIR,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_API_KEY: API_KEY, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -161,14 +161,18 @@ async function expectExactlyOnce(url: string, batches: Batch[], acked: Set<numbe
 
 /** Polls until every acknowledged trace is complete (the spool replay is asynchronous). */
 async function waitForReplay(url: string, batches: Batch[], acked: Set<number>): Promise<void> {
+  let missing: string[] = []
   await waitFor(
     'the spool replay to land',
     async () => {
       const counts = new Map((await listAll(url)).map((t) => [t.traceId, t.spanCount]))
-      return [...acked].every((i) => counts.get(batches[i]!.traceId) === SPANS_PER_REQUEST) ? true : undefined
+      missing = [...acked].filter((i) => counts.get(batches[i]!.traceId) !== SPANS_PER_REQUEST).map((i) => `#${i}: ${counts.get(batches[i]!.traceId) ?? 0} spans`)
+      return missing.length === 0 ? true : undefined
     },
     60_000,
-  )
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; ${missing.length} of ${acked.size} acknowledged requests incomplete: ${missing.slice(0, 20).join(', ')}`)
+  })
 }
 
 describe('durability of acknowledged spans', () => {

@@ -15,11 +15,11 @@ import { LangChainInstrumentation } from '@arizeai/openinference-instrumentation
 import { ExportResultCode } from '@opentelemetry/core'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
-import { generateText, stepCountIs, tool } from 'ai'
-import { MockLanguageModelV3 } from 'ai/test'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { startTestServer, type TestServer } from '../helpers/server.js'
+import { generateText, stepCountIs, tool } from 'ai'
+import { MockLanguageModelV3 } from 'ai/test'
 import { createExporter, RecordingExporter } from './pipeline.js'
 import { countBySpanId, listTraces, spanNamed, waitForTrace } from './query.js'
 
@@ -214,8 +214,10 @@ describe('OpenInference LangChain instrumentation', () => {
         messages.push(reply)
         if (!reply.tool_calls?.length) return reply.content
         for (const call of reply.tool_calls) {
-          const output = await getWeather.invoke(call.args as { city: string }, config)
-          messages.push(new ToolMessage({ content: output, tool_call_id: call.id ?? '' }))
+          // Invoked with the whole tool call, as LangChain's ToolNode does: the answer is a ToolMessage.
+          const toolMessage: unknown = await getWeather.invoke({ ...call, type: 'tool_call' }, config)
+          if (!(toolMessage instanceof ToolMessage)) throw new Error('expected a ToolMessage')
+          messages.push(toolMessage)
         }
       }
       throw new Error('agent did not finish')

@@ -111,6 +111,9 @@ export class TraceBuilder {
   }
 
   build(): ResourceSpans {
-    return { resource: { attributes: toKeyValues(this.resource) }, scopeSpans: [{ scope: SCOPE, spans: this.spans }] }
+    // Root first: converters often know the root's end only after its children, but readers of the
+    // dry-run output expect the tree top-down.
+    const spans = [...this.spans.filter((s) => !s.parentSpanId), ...this.spans.filter((s) => s.parentSpanId)]
+    return { resource: { attributes: toKeyValues(this.resource) }, scopeSpans: [{ scope: SCOPE, spans }] }
   }
 }

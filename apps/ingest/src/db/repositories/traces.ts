@@ -112,23 +112,70 @@ export class TraceRepository {
     return row && Number(row.n) > 0 ? { from: row.from, to: row.to } : undefined
   }
 
-  async get(projectId: string, traceId: string): Promise<{ trace: TraceSummary; spans: SpanRowRead[] } | undefined> {
-    const bounds = await this.bounds(projectId, traceId)
-    if (!bounds) return undefined
-    const conditions = sql`trace_id = ${str(traceId)}
-      AND start_time >= toStartOfHour(${dt64(bounds.from)}) AND start_time <= ${dt64(bounds.to)}`
-    const source = pricedSpans(projectId, conditions, await this.hasOverrides(projectId))
+  async get(
+    projectId: string,
+    traceId: string,
+    view: 'full' | 'skeleton' = 'full',
+  ): Promise<{ trace: TraceSummary; spans: SpanRowRead[] } | undefined> {
+    const source = await this.traceSource(projectId, traceId)
+    if (!source) return undefined
     const [summaries, spans] = await Promise.all([
       this.store.query<TraceSummaryRow>(sql`SELECT ${SUMMARY_COLUMNS} FROM ${source} GROUP BY trace_id`),
-      this.store.query<SpanRowRead>(sql`
-        SELECT * EXCEPT (cost_usd, is_unpriced, eff_cost, eff_unpriced, ingested_at),
-               eff_cost AS cost_usd, eff_unpriced AS is_unpriced
-        FROM ${source} ORDER BY start_time, span_id`),
+      this.store.query<SpanRowRead>(sql`SELECT ${view === 'full' ? FULL_SPAN_COLUMNS : SKELETON_SPAN_COLUMNS} FROM ${source} ORDER BY start_time, span_id`),
     ])
     const summary = summaries[0]
     return summary ? { trace: toSummary(summary), spans } : undefined
   }
+
+  async getSpan(projectId: string, traceId: string, spanId: string): Promise<SpanRowRead | undefined> {
+    const source = await this.traceSource(projectId, traceId, sql`AND span_id = ${str(spanId)}`)
+    if (!source) return undefined
+    const rows = await this.store.query<SpanRowRead>(sql`SELECT ${FULL_SPAN_COLUMNS} FROM ${source} LIMIT 1`)
+    return rows[0]
+  }
+
+  /** Distinct values seen in a time range, for filter pickers (bounded per dimension). */
+  async facets(projectId: string, from: string, to: string): Promise<Record<'services' | 'releases' | 'environments' | 'agents' | 'models' | 'tools', string[]>> {
+    const rows = await this.store.query<Record<string, string[]>>(sql`
+      SELECT
+        arraySort(groupUniqArrayIf(200)(service_name, service_name != '')) AS services,
+        arraySort(groupUniqArrayIf(200)(service_version, service_version != '')) AS releases,
+        arraySort(groupUniqArrayIf(200)(environment, environment != '')) AS environments,
+        arraySort(groupUniqArrayIf(200)(agent_name, agent_name != '')) AS agents,
+        arraySort(groupUniqArrayIf(200)(model, model != '' AND is_llm_call)) AS models,
+        arraySort(groupUniqArrayIf(200)(tool_name, tool_name != '')) AS tools
+      FROM spans
+      WHERE project_id = ${str(projectId)} AND start_time >= ${dt64(from)} AND start_time <= ${dt64(to)}`)
+    const row = rows[0] ?? {}
+    return {
+      services: row.services ?? [],
+      releases: row.releases ?? [],
+      environments: row.environments ?? [],
+      agents: row.agents ?? [],
+      models: row.models ?? [],
+      tools: row.tools ?? [],
+    }
+  }
+
+  /** The trace's spans, pruned to its hours through the trace-id lookup table. */
+  private async traceSource(projectId: string, traceId: string, extra: SqlFragment = sql``): Promise<SqlFragment | undefined> {
+    const bounds = await this.bounds(projectId, traceId)
+    if (!bounds) return undefined
+    const conditions = sql`trace_id = ${str(traceId)} ${extra}
+      AND start_time >= toStartOfHour(${dt64(bounds.from)}) AND start_time <= ${dt64(bounds.to)}`
+    return pricedSpans(projectId, conditions, await this.hasOverrides(projectId))
+  }
 }
+
+const FULL_SPAN_COLUMNS = sql`* EXCEPT (cost_usd, is_unpriced, eff_cost, eff_unpriced, ingested_at),
+  eff_cost AS cost_usd, eff_unpriced AS is_unpriced`
+
+/** Everything but message text, payloads and attribute maps: what a timeline of 100k spans needs. */
+const SKELETON_SPAN_COLUMNS = sql`* EXCEPT (cost_usd, is_unpriced, eff_cost, eff_unpriced, ingested_at,
+    input, output, tool_arguments, tool_result, attributes, resource_attributes, events, links),
+  eff_cost AS cost_usd, eff_unpriced AS is_unpriced,
+  '' AS input, '' AS output, '' AS tool_arguments, '' AS tool_result,
+  map() AS attributes, map() AS resource_attributes, '[]' AS events, '[]' AS links`
 
 function spanConditions(params: TraceListParams): SqlFragment {
   return sql`start_time >= ${dt64(params.from)} AND start_time <= ${dt64(params.to)}`

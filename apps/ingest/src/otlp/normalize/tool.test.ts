@@ -46,4 +46,16 @@ describe('extractTool', () => {
     const attrs = { 'langfuse.observation.type': 'tool', 'langfuse.observation.input': { q: 'x' }, 'langfuse.observation.output': 'done' }
     expect(extractTool(attrs, 'search_docs')).toEqual({ name: 'search_docs', callId: '', arguments: '{"q":"x"}', result: '"done"' })
   })
+
+  it('unwraps the serialised LangChain ToolMessage that OpenInference records as the output', () => {
+    const output = JSON.stringify({
+      output: { lc: 1, type: 'constructor', id: ['langchain_core', 'messages', 'ToolMessage'], kwargs: { content: '{"tempC":7}', tool_call_id: 'lc-call-1', name: 'get_weather' } },
+    })
+    const tool = extractTool({ 'openinference.span.kind': 'TOOL', 'tool.name': 'get_weather', 'input.value': 'Oslo', 'output.value': output }, 'get_weather')
+    expect(tool).toEqual({ name: 'get_weather', callId: 'lc-call-1', arguments: '"Oslo"', result: '{"tempC":7}' })
+  })
+
+  it('keeps an output that only mentions ToolMessage', () => {
+    expect(extractTool({ 'tool.name': 't', 'output.value': 'ToolMessage is a class' }, 't').result).toBe('"ToolMessage is a class"')
+  })
 })

@@ -3,7 +3,7 @@
  * calls), and copying those would make one tool call appear twice in the tool-calls view.
  */
 import * as K from '@sightline/schema/semconv'
-import type { Attributes } from '../types.js'
+import type { AttrValue, Attributes } from '../types.js'
 import { firstPresent, firstString, toJsonText } from './attributes.js'
 
 export interface ToolCall {
@@ -40,12 +40,42 @@ const NAME_PATTERNS: readonly RegExp[] = [/^execute_tool (.+)$/, /^tools\/call (
 export function extractTool(attrs: Attributes, spanName: string): ToolCall {
   const args = firstPresent(attrs, ARGUMENT_KEYS)
   const result = firstPresent(attrs, RESULT_KEYS)
+  const message = result === undefined ? undefined : langchainToolMessage(result)
   return {
     name:
       firstString(attrs, NAME_KEYS) || traceloopToolName(attrs) || toolNameFromSpanName(spanName),
-    callId: firstString(attrs, CALL_ID_KEYS),
+    callId: firstString(attrs, CALL_ID_KEYS) || message?.toolCallId || '',
     arguments: args === undefined ? '' : toJsonText(args),
-    result: result === undefined ? '' : toJsonText(result),
+    result: message ? toJsonText(message.content) : result === undefined ? '' : toJsonText(result),
+  }
+}
+
+/**
+ * OpenInference's LangChain instrumentation records a tool's output as LangChain's serialised
+ * ToolMessage (`{"output":{"lc":1,"type":"constructor","id":[…,"ToolMessage"],"kwargs":{…}}}`):
+ * the tool's own result and the model's call id are inside it.
+ */
+function langchainToolMessage(value: unknown): { content: AttrValue; toolCallId: string } | undefined {
+  let parsed: unknown = value
+  if (typeof value === 'string') {
+    if (!value.includes('ToolMessage')) return undefined
+    try {
+      parsed = JSON.parse(value)
+    } catch {
+      return undefined
+    }
+  }
+  const record = (v: unknown): Record<string, unknown> | undefined =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
+  const outer = record(parsed)
+  const serialised = record(outer?.output) ?? outer
+  const ids = serialised?.id
+  if (serialised?.lc !== 1 || !Array.isArray(ids) || ids[ids.length - 1] !== 'ToolMessage') return undefined
+  const kwargs = record(serialised.kwargs)
+  if (!kwargs) return undefined
+  return {
+    content: (kwargs.content ?? '') as AttrValue,
+    toolCallId: typeof kwargs.tool_call_id === 'string' ? kwargs.tool_call_id : '',
   }
 }
 

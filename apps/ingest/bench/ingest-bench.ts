@@ -1,0 +1,101 @@
+/**
+ * `pnpm bench`: end-to-end OTLP ingest (protobuf, JSON+gzip) against a raw-insert baseline measured
+ * in the same run, then query latency at BENCH_QUERY_SPANS spans. See BENCHMARKS.md for the knobs.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { readConfig } from './config.js'
+import { buildPool, type GenOptions } from './generator.js'
+import { runBaseline } from './baseline.js'
+import { runIngest, type IngestResult } from './ingest-run.js'
+import { machineInfo } from './machine.js'
+import { runQueries } from './query-run.js'
+import { consoleSummary, renderMarkdown, writeBenchmarksMd, type BenchResults } from './report.js'
+import { REPO_ROOT } from './server-process.js'
+
+const log = (line: string) => process.stdout.write(`${line}\n`)
+const config = readConfig()
+const began = performance.now()
+const now = Date.now()
+// Spans advance through the last 6 days (inside the trace list's default 7-day range), ending 10 min ago.
+const windowStartMs = now - 6 * 86_400_000
+const windowEndMs = now - 600_000
+const gen = (seed: number, spans: number): GenOptions => ({ seed, spans, spansPerRequest: config.spansPerRequest, windowStartMs, windowEndMs })
+
+log(`sightline bench: ${JSON.stringify(config)}`)
+const throughputGen = gen(config.seed, config.spans)
+let t = performance.now()
+const pools = buildPool(throughputGen, config.encodings)
+const pacedPools = buildPool(gen(config.seed + 1, config.pacedSpans), config.encodings)
+log(`generated ${config.spans} + ${config.pacedSpans} spans per encoding in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+
+log('baseline: raw insert of the same rows into a fresh store (child process)…')
+const baseline = await runBaseline(throughputGen, config.baselineBatchBytes)
+log(`  ${Math.round(baseline.spansPerSecond)} spans/s, ${baseline.mbPerSecond.toFixed(1)} MB/s (${baseline.batches} batches, ${baseline.spans} rows, stored ${baseline.stored})`)
+if (baseline.stored !== baseline.spans) throw new Error(`baseline stored ${baseline.stored} of ${baseline.spans} rows`)
+let baselineWithoutDuplicatedText
+if (process.env.BENCH_BASELINE_VARIANTS === '1') {
+  baselineWithoutDuplicatedText = await runBaseline(throughputGen, config.baselineBatchBytes, true)
+  log(`  diagnostic, message attributes not duplicated: ${Math.round(baselineWithoutDuplicatedText.spansPerSecond)} spans/s`)
+}
+
+const ingest: IngestResult[] = []
+for (const encoding of config.encodings) {
+  log(`ingest ${encoding}: ${pools[encoding].spans} spans in ${pools[encoding].bodies.length} requests, ${config.connections} connections…`)
+  const result = await runIngest(encoding, pools[encoding], pacedPools[encoding], baseline.spansPerSecond * config.pacedFraction, config.connections)
+  ingest.push(result)
+  log(
+    `  ack ${Math.round(result.ackSpansPerSecond)} spans/s, end-to-end ${Math.round(result.endToEndSpansPerSecond)} spans/s ` +
+      `(${(result.endToEndSpansPerSecond / baseline.spansPerSecond).toFixed(2)}× baseline), ack p99 ${result.saturatedAckP99Ms.toFixed(1)} ms saturated / ` +
+      `${result.pacedAckP99Ms.toFixed(1)} ms paced, peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MiB, exactly once: ${result.exactlyOnce}`,
+  )
+}
+// Free the ingest pools before building the query data set.
+for (const e of config.encodings) {
+  pools[e].bodies = []
+  pacedPools[e].bodies = []
+}
+
+let query
+if (config.querySpans > 0) {
+  t = performance.now()
+  const queryPool = buildPool(gen(config.seed + 2, config.querySpans), ['protobuf'], true).protobuf
+  log(`query data set: ${queryPool.spans} spans, ${queryPool.traces.length} traces generated in ${((performance.now() - t) / 1000).toFixed(1)} s; loading…`)
+  query = await runQueries(queryPool, { connections: config.connections, seed: config.seed, traceLookups: config.traceLookups, listCalls: config.listCalls, listMinCalls: config.listMinCalls, listBudgetSeconds: config.listBudgetSeconds, log })
+}
+
+const results: BenchResults = {
+  date: new Date().toISOString(),
+  command: commandLine(),
+  config,
+  machine: machineInfo(baseline.chdbEngineVersion),
+  baseline,
+  baselineWithoutDuplicatedText,
+  ingest,
+  query,
+  totalSeconds: (performance.now() - began) / 1000,
+}
+const jsonFile = path.join(os.tmpdir(), `sightline-bench-${results.date.replace(/[:.]/g, '-')}.json`)
+fs.writeFileSync(jsonFile, JSON.stringify(results, null, 2))
+log('')
+log(consoleSummary(results))
+log(`raw results: ${jsonFile}`)
+if (config.writeReport) {
+  writeBenchmarksMd(path.join(REPO_ROOT, 'BENCHMARKS.md'), renderMarkdown(results))
+  log('BENCHMARKS.md updated')
+} else {
+  log('BENCHMARKS.md not touched (smoke-sized run; BENCH_WRITE_REPORT=1 forces it)')
+}
+const failures = ingest.filter((i) => !i.exactlyOnce).length + (query && (!query.exactlyOnce || query.byIdMismatches > 0) ? 1 : 0)
+if (failures > 0) {
+  log(`FAILED: ${failures} run(s) did not store exactly what was sent`)
+  process.exitCode = 1
+}
+
+function commandLine(): string {
+  const knobs = Object.entries(process.env)
+    .filter(([k]) => k.startsWith('BENCH_'))
+    .map(([k, v]) => `${k}=${v}`)
+  return [...knobs, 'pnpm bench'].join(' ')
+}

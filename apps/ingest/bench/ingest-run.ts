@@ -1,0 +1,84 @@
+/** End-to-end OTLP ingest against the real server process, for one encoding. */
+import type { Encoding, Pool } from './generator.js'
+import { inspectDataDir } from './baseline.js'
+import type { InspectResult } from './store-child.js'
+import { percentile, runLoad } from './load.js'
+import { startServerProcess, waitStored } from './server-process.js'
+
+export interface IngestResult {
+  encoding: Encoding
+  connections: number
+  spans: number
+  requests: number
+  wireBytes: number
+  /** Closed loop, all connections busy. */
+  ackSpansPerSecond: number
+  endToEndSpansPerSecond: number
+  saturatedAckP50Ms: number
+  saturatedAckP99Ms: number
+  /** Open loop at `pacedSpansPerSecond`. */
+  pacedSpans: number
+  pacedSpansPerSecond: number
+  pacedAchievedSpansPerSecond: number
+  pacedAckP50Ms: number
+  pacedAckP99Ms: number
+  pacedAckMaxMs: number
+  pacedDrainMs: number
+  retries503: number
+  errors: number
+  peakRssBytes: number
+  /** From the server's own metrics: mean spans per chDB insert and the loader's insert rate while busy. */
+  meanInsertBatchSpans: number
+  loaderBusySeconds: number
+  loaderSpansPerBusySecond: number
+  stored: InspectResult
+  exactlyOnce: boolean
+}
+
+export async function runIngest(encoding: Encoding, pool: Pool, paced: Pool, pacedSpansPerSecond: number, connections: number): Promise<IngestResult> {
+  const server = await startServerProcess(encoding)
+  try {
+    const load = await runLoad({ url: server.url, encoding, bodies: pool.bodies, spanCounts: pool.spanCounts, connections })
+    const stored = await waitStored(server, pool.spans)
+    const seconds = (load.finishedAt - load.startedAt) / 1000
+    const e2eSeconds = (stored.at - load.startedAt) / 1000
+
+    const pacedLoad = await runLoad({ url: server.url, encoding, bodies: paced.bodies, spanCounts: paced.spanCounts, connections, spansPerSecond: pacedSpansPerSecond })
+    const pacedStored = await waitStored(server, pool.spans + paced.spans)
+    const m = pacedStored.metrics
+    const memory = server.memory()
+    await server.stop()
+    const inspected = await inspectDataDir(server.dataDir)
+    const sent = pool.spans + paced.spans
+    const busy = m['sightline_flush_seconds_sum'] ?? NaN
+    return {
+      encoding,
+      connections,
+      spans: pool.spans,
+      requests: pool.bodies.length,
+      wireBytes: pool.bytes,
+      ackSpansPerSecond: pool.spans / seconds,
+      endToEndSpansPerSecond: pool.spans / e2eSeconds,
+      saturatedAckP50Ms: percentile(load.latenciesMs, 50),
+      saturatedAckP99Ms: percentile(load.latenciesMs, 99),
+      pacedSpans: paced.spans,
+      pacedSpansPerSecond,
+      pacedAchievedSpansPerSecond: paced.spans / ((pacedLoad.finishedAt - pacedLoad.startedAt) / 1000),
+      pacedAckP50Ms: percentile(pacedLoad.latenciesMs, 50),
+      pacedAckP99Ms: percentile(pacedLoad.latenciesMs, 99),
+      pacedAckMaxMs: percentile(pacedLoad.latenciesMs, 100),
+      pacedDrainMs: pacedStored.at - pacedLoad.finishedAt,
+      retries503: load.retries503 + pacedLoad.retries503,
+      errors: load.errors + pacedLoad.errors,
+      peakRssBytes: memory.peakRss,
+      meanInsertBatchSpans: (m['sightline_flush_batch_spans_sum'] ?? NaN) / (m['sightline_flush_batch_spans_count'] ?? NaN),
+      loaderBusySeconds: busy,
+      loaderSpansPerBusySecond: sent / busy,
+      stored: inspected,
+      exactlyOnce: inspected.count === sent && inspected.uniqueSpans === sent,
+    }
+  } catch (error) {
+    await server.stop().catch(() => undefined)
+    throw error
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * `sightline` dispatcher: the first argument names a command in COMMANDS, the rest is that
+ * command's. Commands load lazily so `sightline --help` stays fast; a new command is one module in
+ * `commands/` plus one line here.
+ */
+import { EXIT, type Command, type Io } from './command.js'
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  import: async () => (await import('./commands/import.js')).importCommand,
+}
+
+async function usage(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()))
+  const width = Math.max(...commands.map((c) => c.name.length))
+  return [
+    'Usage: sightline <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options:',
+    '  -h, --help     show this help, or a command\'s help with `sightline <command> --help`',
+    '  -v, --version  print the CLI version',
+    '',
+    'Environment:',
+    '  SIGHTLINE_URL      default server URL (http://127.0.0.1:4318)',
+    '  SIGHTLINE_API_KEY  default API key',
+    '',
+  ].join('\n')
+}
+
+export const VERSION = '0.1.0'
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    io.stdout(await usage())
+    return name === undefined ? EXIT.USAGE : EXIT.OK
+  }
+  if (name === '-v' || name === '--version') {
+    io.stdout(`${VERSION}\n`)
+    return EXIT.OK
+  }
+  const load = COMMANDS[name]
+  if (!load) {
+    io.stderr(`sightline: unknown command '${name}'\n\n${await usage()}`)
+    return EXIT.USAGE
+  }
+  return (await load()).run(rest, io)
+}

@@ -1,0 +1,154 @@
+/**
+ * @module span-tree
+ * Pure span-tree building shared by the console and the CLI. Everything here is iterative: a
+ * 100k-span agent loop can be 100k levels deep, which would overflow the stack of a recursive walk.
+ */
+
+/** The fields the tree needs; full spans and skeleton spans both fit. */
+export interface TreeSpan {
+  spanId: string
+  parentSpanId: string
+  startTime: string
+  endTime: string
+}
+
+export interface SpanNode<S extends TreeSpan = TreeSpan> {
+  span: S
+  /** null for roots, orphans included. */
+  parent: SpanNode<S> | null
+  children: SpanNode<S>[]
+  depth: number
+  /** The span names a parent that is not in the set (not ingested yet, or dropped by the exporter). */
+  isOrphan: boolean
+  startMs: number
+  endMs: number
+}
+
+export interface SpanTree<S extends TreeSpan = TreeSpan> {
+  roots: SpanNode<S>[]
+  byId: Map<string, SpanNode<S>>
+  /** Earliest start and latest end over all spans (0 and 0 for an empty set). */
+  startMs: number
+  endMs: number
+}
+
+/**
+ * ISO time → epoch milliseconds with sub-millisecond precision kept as a fraction.
+ * `Date.parse` drops digits past the millisecond, and our spans carry nanoseconds.
+ * @example isoToEpochMs('2024-01-02T03:04:05.123456789Z') // 1704164645123.4568
+ */
+export function isoToEpochMs(iso: string): number {
+  const dot = iso.indexOf('.')
+  if (dot < 0) return Date.parse(iso)
+  let end = dot + 1
+  while (end < iso.length && iso.charCodeAt(end) >= 48 && iso.charCodeAt(end) <= 57) end++
+  const fraction = iso.slice(dot + 1, end)
+  const wholeMs = Date.parse(iso.slice(0, dot) + iso.slice(end))
+  return wholeMs + Number(`0.${fraction}`) * 1000
+}
+
+const byStart = <S extends TreeSpan>(a: SpanNode<S>, b: SpanNode<S>) =>
+  a.startMs - b.startMs || a.endMs - b.endMs || (a.span.spanId < b.span.spanId ? -1 : 1)
+
+/**
+ * Builds the parent/child tree. Roots are spans with no parent or whose parent is missing (flagged
+ * `isOrphan`); children and roots are sorted by start time. Duplicate span ids keep the first.
+ * Parent cycles (corrupt data) are broken by promoting one member to an orphan root.
+ * @example const { roots } = buildSpanTree(spans)
+ */
+export function buildSpanTree<S extends TreeSpan>(spans: readonly S[]): SpanTree<S> {
+  const byId = new Map<string, SpanNode<S>>()
+  let startMs = Infinity
+  let endMs = -Infinity
+  for (const span of spans) {
+    if (byId.has(span.spanId)) continue
+    const s = isoToEpochMs(span.startTime)
+    const e = Math.max(s, isoToEpochMs(span.endTime))
+    byId.set(span.spanId, { span, parent: null, children: [], depth: 0, isOrphan: false, startMs: s, endMs: e })
+    if (s < startMs) startMs = s
+    if (e > endMs) endMs = e
+  }
+  const roots: SpanNode<S>[] = []
+  for (const node of byId.values()) {
+    const parentId = node.span.parentSpanId
+    const parent = parentId && parentId !== node.span.spanId ? byId.get(parentId) : undefined
+    if (parent) {
+      node.parent = parent
+      parent.children.push(node)
+    } else {
+      // A parent id that is missing, or the span itself, makes an orphan root.
+      node.isOrphan = parentId !== ''
+      roots.push(node)
+    }
+  }
+  for (const node of byId.values()) if (node.children.length > 1) node.children.sort(byStart)
+  roots.sort(byStart)
+  let visited = assignDepths(roots)
+  if (visited < byId.size) visited += breakCycles(byId, roots)
+  return { roots, byId, startMs: byId.size ? startMs : 0, endMs: byId.size ? endMs : 0 }
+}
+
+/** Sets `depth` from the given roots down; returns how many nodes it reached. */
+function assignDepths<S extends TreeSpan>(roots: SpanNode<S>[]): number {
+  const stack = [...roots]
+  let count = 0
+  while (stack.length) {
+    const node = stack.pop()!
+    count++
+    node.depth = node.parent ? node.parent.depth + 1 : 0
+    for (const child of node.children) stack.push(child)
+  }
+  return count
+}
+
+/** Nodes unreachable from any root sit on a parent cycle: cut each cycle at one node. */
+function breakCycles<S extends TreeSpan>(byId: Map<string, SpanNode<S>>, roots: SpanNode<S>[]): number {
+  const reached = new Set<SpanNode<S>>()
+  const mark = (from: SpanNode<S>[]) => {
+    const stack = [...from]
+    while (stack.length) {
+      const node = stack.pop()!
+      reached.add(node)
+      for (const child of node.children) stack.push(child)
+    }
+  }
+  mark(roots)
+  let added = 0
+  for (const node of byId.values()) {
+    if (reached.has(node)) continue
+    const parent = node.parent
+    if (parent) parent.children.splice(parent.children.indexOf(node), 1)
+    node.parent = null
+    node.isOrphan = true
+    roots.push(node)
+    added += assignDepths([node])
+    mark([node])
+  }
+  roots.sort(byStart)
+  return added
+}
+
+/**
+ * The rows a tree view shows: depth-first, children in start order, skipping the descendants of
+ * collapsed spans.
+ * @example flattenVisible(tree, new Set([rootId])) // only the roots
+ */
+export function flattenVisible<S extends TreeSpan>(tree: SpanTree<S>, collapsed: ReadonlySet<string>): SpanNode<S>[] {
+  const rows: SpanNode<S>[] = []
+  const stack: SpanNode<S>[] = []
+  for (let i = tree.roots.length - 1; i >= 0; i--) stack.push(tree.roots[i]!)
+  while (stack.length) {
+    const node = stack.pop()!
+    rows.push(node)
+    if (collapsed.has(node.span.spanId)) continue
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!)
+  }
+  return rows
+}
+
+/** Every span id with children: the set that collapses a tree down to its roots. */
+export function spansWithChildren<S extends TreeSpan>(tree: SpanTree<S>): string[] {
+  const ids: string[] = []
+  for (const node of tree.byId.values()) if (node.children.length) ids.push(node.span.spanId)
+  return ids
+}
