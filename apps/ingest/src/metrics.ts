@@ -8,6 +8,7 @@ export interface Metrics {
   readonly requestsRejected: Counter<'reason'>
   readonly overloadRejections: Counter
   readonly spansStored: Counter
+  readonly duplicateSpans: Counter
   readonly quarantinedSpans: Counter
   readonly flushFailures: Counter
   readonly batchSpans: Histogram
@@ -30,6 +31,7 @@ export function createMetrics(): Metrics {
     }),
     requestsRejected: new Counter({ name: 'sightline_requests_rejected_total', help: 'OTLP requests refused, by reason', labelNames: ['reason'], registers }),
     overloadRejections: new Counter({ name: 'sightline_overload_rejections_total', help: 'Requests answered 503 because the spool is full', registers }),
+    duplicateSpans: new Counter({ name: 'sightline_spans_duplicate_total', help: 'Spans dropped as retries of spans acknowledged recently', registers }),
     spansStored: new Counter({ name: 'sightline_spans_stored_total', help: 'Spans moved from the spool into the store', registers }),
     quarantinedSpans: new Counter({ name: 'sightline_spans_quarantined_total', help: 'Spans in segments the store refused (kept on disk)', registers }),
     flushFailures: new Counter({ name: 'sightline_flush_failures_total', help: 'Failed store inserts (retried)', registers }),

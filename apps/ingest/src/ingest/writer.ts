@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { Store } from '../db/client.js'
 import { sql } from '../db/sql.js'
+import { RecentSpans } from './recent-spans.js'
 import { Spool, type Segment } from './spool.js'
 
 export interface WriterOptions {
@@ -30,6 +31,7 @@ export class SpanWriter {
   private idleWaiters: Array<() => void> = []
   private stopped = false
   private consecutiveFailures = 0
+  private readonly recent = new RecentSpans(200_000)
 
   constructor(
     private readonly store: Store,
@@ -63,17 +65,22 @@ export class SpanWriter {
     return this.consecutiveFailures === 0
   }
 
-  async write(rows: SpanRowInsert[]): Promise<void> {
-    if (rows.length === 0) return
+  /** Resolves once the rows are durable; spans acknowledged recently are dropped as retries. */
+  async write(all: SpanRowInsert[]): Promise<void> {
+    if (all.length === 0) return
     if (this.depthBytes >= this.options.maxSpoolBytes) {
       this.metrics.overloadRejections.inc()
       throw overloaded('The span spool is full while the store catches up; retry later.', this.retryAfterSeconds())
     }
+    const rows = all.filter((row) => !this.recent.seen(spanKey(row)))
+    if (rows.length < all.length) this.metrics.duplicateSpans.inc(all.length - rows.length)
+    if (rows.length === 0) return
     const data = Buffer.from(rows.map((row) => JSON.stringify(row)).join('\n') + '\n')
     this.openBytes += data.length
     try {
       await this.spool.append(data, rows.length)
     } catch (error) {
+      rows.forEach((row) => this.recent.forget(spanKey(row)))
       this.openBytes -= data.length
       this.logger.error('spool append failed', { err: error })
       // A disk problem is transient from the exporter's side: 503 makes it retry, not drop.
@@ -166,5 +173,7 @@ export class SpanWriter {
     return this.consecutiveFailures > 0 ? 5 : 1
   }
 }
+
+const spanKey = (row: SpanRowInsert) => `${row.project_id}/${row.trace_id}/${row.span_id}`
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
