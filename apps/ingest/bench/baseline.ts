@@ -3,11 +3,11 @@ import { spawn } from 'node:child_process'
 import path from 'node:path'
 import type { BaselineJob, BaselineResult, InspectJob, InspectResult } from './store-child.js'
 import type { GenOptions } from './generator.js'
-import { makeDataDir } from './server-process.js'
+import { childNodeFlags, makeDataDir } from './server-process.js'
 
 function runChild<T>(job: BaselineJob | InspectJob): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@sightline/source', '--import', 'tsx', path.join(import.meta.dirname, 'store-child.ts'), JSON.stringify(job)], {
+    const child = spawn(process.execPath, [...childNodeFlags(), path.join(import.meta.dirname, 'store-child.ts'), JSON.stringify(job)], {
       cwd: path.resolve(import.meta.dirname, '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     })

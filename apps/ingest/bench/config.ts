@@ -5,9 +5,9 @@
 export interface BenchConfig {
   /** Spans per encoding in the throughput run (each body sent once: every span id unique). */
   spans: number
-  /** Extra spans per encoding sent at a fixed rate (fraction of the baseline) to measure ack latency off saturation. */
+  /** Extra spans per encoding sent open-loop at a fixed rate below capacity, to measure ack latency off saturation. */
   pacedSpans: number
-  /** Paced rate as a fraction of the baseline spans/s. */
+  /** Paced rate as a fraction of the end-to-end spans/s the same server just reached. */
   pacedFraction: number
   /** Spans loaded into the query server (0 skips the query run). */
   querySpans: number

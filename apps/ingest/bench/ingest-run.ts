@@ -16,7 +16,7 @@ export interface IngestResult {
   endToEndSpansPerSecond: number
   saturatedAckP50Ms: number
   saturatedAckP99Ms: number
-  /** Open loop at `pacedSpansPerSecond`. */
+  /** Open loop at `pacedSpansPerSecond` (a fraction of this run's end-to-end rate). */
   pacedSpans: number
   pacedSpansPerSecond: number
   pacedAchievedSpansPerSecond: number
@@ -35,13 +35,15 @@ export interface IngestResult {
   exactlyOnce: boolean
 }
 
-export async function runIngest(encoding: Encoding, pool: Pool, paced: Pool, pacedSpansPerSecond: number, connections: number): Promise<IngestResult> {
+/** The paced phase runs at `pacedFraction` of the end-to-end rate this server just reached: ack latency below capacity. */
+export async function runIngest(encoding: Encoding, pool: Pool, paced: Pool, pacedFraction: number, connections: number): Promise<IngestResult> {
   const server = await startServerProcess(encoding)
   try {
     const load = await runLoad({ url: server.url, encoding, bodies: pool.bodies, spanCounts: pool.spanCounts, connections })
     const stored = await waitStored(server, pool.spans)
     const seconds = (load.finishedAt - load.startedAt) / 1000
     const e2eSeconds = (stored.at - load.startedAt) / 1000
+    const pacedSpansPerSecond = (pacedFraction * pool.spans) / e2eSeconds
 
     const pacedLoad = await runLoad({ url: server.url, encoding, bodies: paced.bodies, spanCounts: paced.spanCounts, connections, spansPerSecond: pacedSpansPerSecond })
     const pacedStored = await waitStored(server, pool.spans + paced.spans)

@@ -21,6 +21,15 @@ export interface ServerProcess {
   stop(): Promise<number | null>
 }
 
+/**
+ * The flags this process was started with (`--conditions=…` for workspace sources, `--import tsx`),
+ * so children resolve `@sightline/schema` exactly as the parent does.
+ */
+export function childNodeFlags(): string[] {
+  const flags = process.execArgv.filter((f) => f.startsWith('--conditions') || f === '--import' || f === 'tsx' || f.startsWith('--import='))
+  return flags.includes('tsx') || flags.some((f) => f.startsWith('--import=')) ? flags : [...flags, '--import', 'tsx']
+}
+
 export function makeDataDir(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `sightline-bench-${label}-`))
 }
@@ -28,7 +37,7 @@ export function makeDataDir(label: string): string {
 export async function startServerProcess(label: string, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
   const dataDir = makeDataDir(label)
   // From apps/ingest, where `tsx` resolves (it is that package's devDependency, not the root's).
-  const child = spawn(process.execPath, ['--conditions=@sightline/source', '--import', 'tsx', 'src/index.ts'], {
+  const child = spawn(process.execPath, [...childNodeFlags(), 'src/index.ts'], {
     cwd: path.join(REPO_ROOT, 'apps/ingest'),
     env: { ...process.env, PORT: '0', SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_API_KEY: BENCH_API_KEY, LOG_LEVEL: 'info', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -95,11 +95,11 @@ async function baseline(job: BaselineJob): Promise<BaselineResult> {
   const prepSeconds = (performance.now() - prepStart) / 1000
 
   const store = await openStore(job.dataDir)
-  const [{ v }] = await store.query<{ v: string }>(sql`SELECT version() AS v`)
+  const [versionRow] = await store.query<{ v: string }>(sql`SELECT version() AS v`)
   const started = performance.now()
   for (let i = 0; i < batches.length; i++) await store.insertJsonEachRow('spans', batches[i]!, `bench-baseline-${i}`)
   const insertSeconds = (performance.now() - started) / 1000
-  const [{ n }] = await store.query<{ n: string }>(sql`SELECT count() AS n FROM spans`)
+  const [countRow] = await store.query<{ n: string }>(sql`SELECT count() AS n FROM spans`)
   await store.close()
   return {
     spans,
@@ -109,9 +109,9 @@ async function baseline(job: BaselineJob): Promise<BaselineResult> {
     insertSeconds,
     spansPerSecond: spans / insertSeconds,
     mbPerSecond: jsonBytes / 1e6 / insertSeconds,
-    stored: Number(n),
+    stored: Number(countRow?.n ?? 0),
     peakRss: peakRss(),
-    chdbEngineVersion: v!,
+    chdbEngineVersion: versionRow?.v ?? 'unknown',
   }
 }
 

@@ -58,7 +58,7 @@ describe('alignTrajectories', () => {
     const result = alignTrajectories(a, b)
     expect(result.pairs.map((p) => p.op)).toEqual(['match', 'mismatch', 'insert', 'insert', 'match', 'match'])
     expect(result.firstDivergence).toBe(1)
-    expect(result.similarity).toBeCloseTo(4 / 6)
+    expect(result.similarity).toBeCloseTo(3 / 6)
   })
 
   it('shows unrelated steps as delete + insert, and handles empty runs', () => {

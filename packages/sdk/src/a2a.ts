@@ -54,7 +54,14 @@ export function tracedFetch(fetchImpl?: typeof fetch): typeof fetch {
   }
 }
 
-/** The remote agent and the A2A request being sent to it. */
+/**
+ * The remote agent and the A2A request being sent to it.
+ *
+ * @example
+ * ```ts
+ * const options: A2aCallOptions = { targetAgent: 'billing-agent', method: 'SendMessage' }
+ * ```
+ */
 export interface A2aCallOptions {
   /** Name of the agent being called (from its agent card). */
   targetAgent: string
@@ -64,7 +71,17 @@ export interface A2aCallOptions {
   contextId?: string
 }
 
-/** Handle passed to withA2aCall's callback. */
+/**
+ * Handle passed to withA2aCall's callback.
+ *
+ * @example
+ * ```ts
+ * await withA2aCall(options, async (call) => {
+ *   const res = await send({ headers: call.headers })
+ *   call.recordTask({ taskId: res.taskId })
+ * })
+ * ```
+ */
 export interface A2aCallHandle {
   readonly span: Span
   /** Headers for this call's span; `tracedFetch()` inside the callback adds the same ones. */
@@ -129,7 +146,14 @@ export function continueA2aTrace<T>(headers: HeaderSource, fn: () => T): T {
   return context.with(extractContext(headers), fn)
 }
 
-/** The agent serving an A2A request. */
+/**
+ * The agent serving an A2A request.
+ *
+ * @example
+ * ```ts
+ * const options: A2aServerOptions = { agentName: 'billing-agent', method: 'SendMessage', taskId: ctx.taskId }
+ * ```
+ */
 export interface A2aServerOptions {
   /** This agent's name (from its agent card). */
   agentName: string

@@ -19,7 +19,14 @@ import {
 } from './attributes.js'
 import { definedAttributes, runInSpan } from './span-runner.js'
 
-/** Optional identity of an agent run. */
+/**
+ * Optional identity of an agent run.
+ *
+ * @example
+ * ```ts
+ * await withAgent('support-bot', run, { sessionId: chat.id, userId: user.id } satisfies AgentOptions)
+ * ```
+ */
 export interface AgentOptions {
   /** Conversation/session the run belongs to; written as `gen_ai.conversation.id`. */
   sessionId?: string

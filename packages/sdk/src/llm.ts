@@ -21,7 +21,14 @@ import { setContent } from './content.js'
 import { toInputMessages, toOutputMessages, type LlmInput, type LlmOutput } from './messages.js'
 import { definedAttributes, runInSpan } from './span-runner.js'
 
-/** What is known before the request is sent. */
+/**
+ * What is known before the request is sent.
+ *
+ * @example
+ * ```ts
+ * const options: LlmCallOptions = { model: 'gpt-4o-mini', provider: 'openai', input: [{ role: 'user', content: 'Hi' }] }
+ * ```
+ */
 export interface LlmCallOptions {
   /** Requested model, e.g. `gpt-4o-mini`. */
   model: string
@@ -41,6 +48,17 @@ export interface LlmCallOptions {
  * Anthropic reports `input_tokens` without the cached part: pass
  * `input_tokens + cache_read_input_tokens + cache_creation_input_tokens` there. OpenAI's
  * `prompt_tokens` already includes `cached_tokens`.
+ *
+ * @example
+ * ```ts
+ * // Anthropic: input_tokens excludes the cache, so add it back.
+ * const usage: LlmUsage = {
+ *   inputTokens: u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens,
+ *   outputTokens: u.output_tokens,
+ *   cachedInputTokens: u.cache_read_input_tokens,
+ *   cacheWriteTokens: u.cache_creation_input_tokens,
+ * }
+ * ```
  */
 export interface LlmUsage {
   inputTokens: number
@@ -53,7 +71,14 @@ export interface LlmUsage {
   reasoningTokens?: number
 }
 
-/** What came back; pass it to `call.record()`. */
+/**
+ * What came back; pass it to `call.record()`.
+ *
+ * @example
+ * ```ts
+ * call.record({ responseModel: 'gpt-4o-mini-2024-07-18', usage: { inputTokens: 12, outputTokens: 3 }, output: 'Hello!', finishReasons: ['stop'] })
+ * ```
+ */
 export interface LlmResponse {
   /** Model that actually answered, when the provider reports it (e.g. a dated snapshot). */
   responseModel?: string
@@ -64,7 +89,18 @@ export interface LlmResponse {
   finishReasons?: string[]
 }
 
-/** Handle passed to withLlmCall's callback. */
+/**
+ * Handle passed to withLlmCall's callback.
+ *
+ * @example
+ * ```ts
+ * await withLlmCall({ model: 'gpt-4o-mini', provider: 'openai' }, async (call) => {
+ *   const res = await complete()
+ *   call.record({ usage: { inputTokens: res.inTokens, outputTokens: res.outTokens } })
+ *   call.span.setAttribute('app.retry', 0)
+ * })
+ * ```
+ */
 export interface LlmCallHandle {
   /** The underlying span, for attributes the helper does not cover. */
   readonly span: Span

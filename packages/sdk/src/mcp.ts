@@ -38,7 +38,14 @@ export function injectMcpMeta<P extends { _meta?: object }>(
   return { ...params, _meta: { ...params._meta, ...traceHeadersOf() } }
 }
 
-/** An MCP tool call. */
+/**
+ * An MCP tool call.
+ *
+ * @example
+ * ```ts
+ * const options: McpToolCallOptions = { server: 'github', tool: 'create_issue', args: { title: 'Bug' } }
+ * ```
+ */
 export interface McpToolCallOptions {
   /** Logical name of the MCP server (`github`, `filesystem`). */
   server: string
@@ -50,7 +57,14 @@ export interface McpToolCallOptions {
   captureContent?: boolean
 }
 
-/** `tools/call` params ready for `Client.callTool()`, trace context included. */
+/**
+ * `tools/call` params ready for `Client.callTool()`, trace context included.
+ *
+ * @example
+ * ```ts
+ * await withMcpToolCall({ server: 'docs', tool: 'search', args }, (params) => client.callTool(params))
+ * ```
+ */
 export interface McpToolCallParams {
   name: string
   arguments?: Record<string, unknown>

@@ -4,14 +4,38 @@
  * already carry `parts` are passed through untouched.
  */
 
-/** A chat message: either the usual `{ role, content }` or an OTel GenAI message with `parts`. */
+/**
+ * A chat message: either the usual `{ role, content }` or an OTel GenAI message with `parts`.
+ *
+ * @example
+ * ```ts
+ * const messages: ChatMessage[] = [
+ *   { role: 'system', content: 'You are terse.' },
+ *   { role: 'user', parts: [{ type: 'text', content: 'Hi' }] },
+ * ]
+ * ```
+ */
 export type ChatMessage =
   | { role: string; content: string; name?: string }
   | { role: string; parts: unknown[]; [key: string]: unknown }
 
-/** Prompt for withLlmCall(): a bare string is one user message. */
+/**
+ * Prompt for withLlmCall(): a bare string is one user message.
+ *
+ * @example
+ * ```ts
+ * const input: LlmInput = 'What is the weather in Oslo?'
+ * ```
+ */
 export type LlmInput = string | ChatMessage[]
-/** Completion for `call.record()`: a bare string is one assistant message. */
+/**
+ * Completion for `call.record()`: a bare string is one assistant message.
+ *
+ * @example
+ * ```ts
+ * call.record({ usage, output: 'It is 4°C.' })
+ * ```
+ */
 export type LlmOutput = string | ChatMessage[]
 
 interface OtelMessage {

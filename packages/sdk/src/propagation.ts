@@ -8,8 +8,16 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core'
 
 const w3c = new W3CTraceContextPropagator()
 
-/** W3C trace context headers; empty when no span is active. */
-export interface TraceHeaders {
+/**
+ * W3C trace context headers; empty when no span is active. A type alias rather than an interface so
+ * that it is assignable to index-signature types such as MCP's `_meta` and plain header records.
+ *
+ * @example
+ * ```ts
+ * const headers: TraceHeaders = a2aTraceHeaders() // { traceparent: '00-…-01' }
+ * ```
+ */
+export type TraceHeaders = {
   traceparent?: string
   tracestate?: string
 }
@@ -17,6 +25,13 @@ export interface TraceHeaders {
 /**
  * Where incoming trace context can be read from: a fetch `Headers`, Node's `req.headers`, the
  * `RequestHeaders` record of `@a2a-js/sdk`, or an MCP `_meta` object.
+ *
+ * @example
+ * ```ts
+ * withA2aServer(options, req.headers, handle)              // node:http / express
+ * withA2aServer(options, request.headers, handle)          // fetch Request
+ * withA2aServer(options, ctx.context.state.get('headers') as HeaderSource, handle) // @a2a-js/sdk
+ * ```
  */
 export type HeaderSource = Headers | Record<string, unknown> | null | undefined
 

@@ -3,12 +3,7 @@
  * exporter to `${endpoint}/v1/traces`, plus any extra processors (tests pass an in-memory exporter).
  * Globals are registered by default so the app's other OTel instrumentation lands in the same traces.
  */
-import {
-  context,
-  propagation,
-  trace,
-  type TracerProvider,
-} from '@opentelemetry/api'
+import { context, propagation, trace, type TracerProvider } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import { W3CTraceContextPropagator } from '@opentelemetry/core'
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
@@ -30,9 +25,23 @@ import type { Redactor } from './redaction.js'
 import { definedAttributes } from './span-runner.js'
 import { installConfig, TRACER_NAME, TRACER_VERSION } from './state.js'
 
-/** Options of registerSightline(). */
+/**
+ * Options of registerSightline().
+ *
+ * @example
+ * ```ts
+ * const options: SightlineOptions = {
+ *   endpoint: 'https://ingest.sightline.dev', apiKey: process.env.SIGHTLINE_API_KEY,
+ *   serviceName: 'support-bot', environment: 'production',
+ *   captureContent: true, redact: composeRedactors(redactionRules.email, redactionRules.apiKey),
+ * }
+ * ```
+ */
 export interface SightlineOptions {
-  /** Base URL of Sightline ingest, e.g. `https://ingest.example.com`; `/v1/traces` is appended. Omit to export only to `spanProcessors`/`exporter` (tests). */
+  /**
+   * Base URL of Sightline ingest, e.g. `https://ingest.example.com`; `/v1/traces` is appended.
+   * Omit to export only to `spanProcessors`/`exporter` (tests, local debugging).
+   */
   endpoint?: string
   /** Project API key, sent as `Authorization: Bearer <apiKey>`. */
   apiKey?: string
@@ -40,7 +49,7 @@ export interface SightlineOptions {
   serviceVersion?: string
   /** Written as `deployment.environment.name` (`production`, `staging`). */
   environment?: string
-  /** Record prompts, completions, tool arguments and results. Off by default: they may hold personal data. */
+  /** Record prompts, completions, tool arguments and results. Off by default: personal data. */
   captureContent?: boolean
   /** Applied to every captured text (and error messages) before it is written; see `redactionRules`. */
   redact?: Redactor
@@ -58,7 +67,16 @@ export interface SightlineOptions {
   register?: boolean
 }
 
-/** Returned by registerSightline(). */
+/**
+ * Returned by registerSightline().
+ *
+ * @example
+ * ```ts
+ * const sightline = registerSightline({ endpoint, apiKey, serviceName: 'cron-agent' })
+ * await runJob()
+ * await sightline.shutdown() // flushes the last batch before the process exits
+ * ```
+ */
 export interface SightlineHandle {
   readonly tracerProvider: TracerProvider
   /** Exports every finished span now (e.g. at the end of a serverless invocation). */

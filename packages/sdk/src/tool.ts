@@ -14,7 +14,14 @@ import { OPERATION_EXECUTE_TOOL } from './attributes.js'
 import { setContent } from './content.js'
 import { definedAttributes, runInSpan } from './span-runner.js'
 
-/** Optional details of a tool call. */
+/**
+ * Optional details of a tool call.
+ *
+ * @example
+ * ```ts
+ * await withTool('get_weather', args, () => getWeather(args), { callId: toolCall.id, captureContent: false })
+ * ```
+ */
 export interface ToolOptions {
   /** The model's id for this call (`call_abc123`), linking the span to the LLM's tool request. */
   callId?: string

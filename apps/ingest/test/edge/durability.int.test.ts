@@ -75,7 +75,8 @@ interface Batch {
 
 /** Request i: one trace of its own with 50 spans of unique ids (a root and 49 children). */
 function makeBatches(): Batch[] {
-  const base = BigInt(Date.now() - 60_000) * 1_000_000n
+  // Well in the past: request i starts i seconds after `base`, and the list API stops at `to` = now.
+  const base = BigInt(Date.now() - 3_600_000) * 1_000_000n
   return Array.from({ length: REQUESTS }, (_, i) => {
     const traceId = randomBytes(16).toString('hex')
     const spanIds = Array.from({ length: SPANS_PER_REQUEST }, () => randomBytes(8).toString('hex'))

@@ -7,8 +7,10 @@
  * agent actions grouped by `tool_call_metadata.model_response.id` (one response can issue several
  * actions) -> one `chat` span each; an agent action with no metadata (a plain `message`) is a turn
  * of its own with no usage. Every action with `tool_call_metadata` is one `execute_tool` span whose
- * result is the observation whose `cause` is that action. Errors: an `error` observation, or a
- * command observation with a non-zero `extras.metadata.exit_code`.
+ * result is the observation whose `cause` is that action. Errors: an `error` observation, a result
+ * text starting `ERROR:` (file editor), or a non-zero `extras.metadata.exit_code`. An `error`
+ * observation with no `cause` (a rejected tool call the file kept no action for) becomes an
+ * `openhands.error` event on the root span.
  *
  * Times are the file's own: event timestamps have no zone and are read as UTC, microseconds kept.
  * A chat span ends at its first action's timestamp and lasts the response's latency from
@@ -20,73 +22,12 @@
  * price, so a zero total with no cost entries is left for the server's price table.
  */
 import * as K from '@sightline/schema/semconv'
-import { z } from 'zod'
+import { OpenHandsFileSchema, type Event, type ModelResponse, type Run } from './openhands-schema.js'
 import { cap, messagesJson, parseArguments, providerFor, textPart, type GenAiMessage } from './messages.js'
 import { SpanKind, TraceBuilder, type ExportTraceServiceRequest } from './otlp.js'
 import { splitCost } from './split.js'
 import { describeIssue, type ConvertOptions } from './types.js'
 
-const UsageSchema = z.looseObject({
-  prompt_tokens: z.number().nullish(),
-  completion_tokens: z.number().nullish(),
-  cache_read_input_tokens: z.number().nullish(),
-  cache_creation_input_tokens: z.number().nullish(),
-  prompt_tokens_details: z.looseObject({ cached_tokens: z.number().nullish() }).nullish(),
-})
-const ResponseSchema = z.looseObject({
-  id: z.string(),
-  model: z.string().nullish(),
-  usage: UsageSchema.nullish(),
-  choices: z
-    .array(
-      z.looseObject({
-        finish_reason: z.string().nullish(),
-        message: z.looseObject({
-          content: z.string().nullish(),
-          tool_calls: z.array(z.looseObject({ id: z.string(), function: z.looseObject({ name: z.string(), arguments: z.string() }) })).nullish(),
-        }),
-      }),
-    )
-    .nullish(),
-})
-const EventSchema = z.looseObject({
-  id: z.number(),
-  timestamp: z.string(),
-  source: z.string(),
-  message: z.string().nullish(),
-  action: z.string().optional(),
-  observation: z.string().optional(),
-  cause: z.number().nullish(),
-  content: z.string().nullish(),
-  args: z.record(z.string(), z.unknown()).nullish(),
-  extras: z.looseObject({ metadata: z.looseObject({ exit_code: z.number().nullish() }).nullish() }).nullish(),
-  tool_call_metadata: z.looseObject({ function_name: z.string(), tool_call_id: z.string(), model_response: ResponseSchema }).nullish(),
-})
-const MetricsSchema = z.looseObject({
-  accumulated_cost: z.number().nullish(),
-  costs: z.array(z.looseObject({ cost: z.number(), response_id: z.string().optional() })).nullish(),
-  response_latencies: z.array(z.looseObject({ latency: z.number(), response_id: z.string() })).nullish(),
-  token_usages: z
-    .array(z.looseObject({ prompt_tokens: z.number(), completion_tokens: z.number(), cache_read_tokens: z.number().nullish(), cache_write_tokens: z.number().nullish(), response_id: z.string() }))
-    .nullish(),
-})
-const RunSchema = z.looseObject({
-  instance_id: z.string(),
-  metadata: z
-    .looseObject({
-      agent_class: z.string().nullish(),
-      llm_config: z.looseObject({ model: z.string().nullish() }).nullish(),
-      eval_output_dir: z.string().nullish(),
-      git_commit: z.string().nullish(),
-    })
-    .nullish(),
-  history: z.array(EventSchema),
-  metrics: MetricsSchema.nullish(),
-  error: z.string().nullish(),
-})
-export const OpenHandsFileSchema = z.union([z.array(RunSchema), z.array(EventSchema)])
-type Event = z.infer<typeof EventSchema>
-type Run = z.infer<typeof RunSchema>
 
 export function convertOpenHands(data: unknown, opts: ConvertOptions): ExportTraceServiceRequest {
   // A single-run JSON object is the one-line case of output.jsonl.
@@ -112,7 +53,7 @@ export function timestampToNs(text: string): bigint {
 interface Turn {
   key: string
   actions: Event[]
-  response?: z.infer<typeof ResponseSchema>
+  response?: ModelResponse
 }
 
 interface Usage {
@@ -187,6 +128,11 @@ function convertRun(run: Run, index: number, fileName: string) {
       'openhands.instance_id': run.instance_id,
     },
     ...(run.error ? { error: { type: 'run_error', message: cap(run.error, 500) } } : {}),
+    // Error observations with no cause answer a model response the file did not keep as an action
+    // (e.g. a tool call with invalid parameters): there is no tool span to mark, so they are root events.
+    events: events
+      .filter((e) => e.observation === 'error' && e.cause == null)
+      .map((e) => ({ name: 'openhands.error', timeNs: timestampToNs(e.timestamp), attributes: { 'openhands.error.message': cap(e.content ?? '', 500) } })),
   })
   return trace.build()
 
@@ -222,6 +168,8 @@ function convertRun(run: Run, index: number, fileName: string) {
 function toolError(observation: Event | undefined): { error?: { type: string; message: string } } {
   if (!observation) return {}
   if (observation.observation === 'error') return { error: { type: 'error_observation', message: cap(observation.content ?? '', 500) } }
+  // The file editor reports failures in the text rather than the observation type.
+  if (/^ERROR:/.test(observation.content ?? '')) return { error: { type: 'tool_error', message: cap(observation.content ?? '', 500) } }
   const code = observation.extras?.metadata?.exit_code
   if (code != null && code !== 0 && code !== -1) return { error: { type: 'non_zero_exit', message: `exit code ${code}` } }
   return {}

@@ -5,7 +5,8 @@
  *
  * One trace per run (task x trial), session id `task-<task_id>` so the trials of a task group
  * together. One `chat` span per assistant message, one `execute_tool` span per tool call (result =
- * the matching `role: tool` message; an `Error: ...` result marks the span as an error).
+ * the `role: tool` message right after that turn, matched by call id there because the file reuses
+ * call ids across turns; an `Error: ...` result marks the span as an error).
  *
  * The file has no timestamps and no token counts, so no usage attributes are emitted and times are
  * synthesised: runs are laid out back to back from the base time (default 2024-01-01T00:00:00Z,
@@ -75,18 +76,17 @@ function convertRun(run: Run, index: number, clock: Timeline, fileName: string) 
     [K.ATTR_SERVICE_VERSION]: model,
   })
   const common = { [K.ATTR_SESSION_ID]: sessionId, [K.ATTR_GEN_AI_AGENT_NAME]: agent }
-  const results = new Map(run.traj.filter((m) => m.role === 'tool' && m.tool_call_id).map((m) => [m.tool_call_id, m]))
   const startMs = clock.nowMs
   let pending: GenAiMessage[] = []
   let turn = 0
-  for (const message of run.traj) {
+  run.traj.forEach((message, at) => {
     if (message.role === 'assistant') {
-      addTurn(message, turn++)
-      continue
+      addTurn(message, turn++, resultsAfter(run.traj, at))
+      return
     }
     if (message.role === 'user') clock.wait(USER_TURN_MS)
     pending.push(inputMessage(message))
-  }
+  })
   const [startNs, endNs] = [BigInt(startMs) * 1_000_000n, BigInt(clock.nowMs) * 1_000_000n]
   trace.add({
     key: 'root',
@@ -107,7 +107,7 @@ function convertRun(run: Run, index: number, clock: Timeline, fileName: string) 
   })
   return trace.build()
 
-  function addTurn(message: Message, turnIndex: number): void {
+  function addTurn(message: Message, turnIndex: number, results: Map<string, Message>): void {
     const calls = message.tool_calls ?? []
     const text = message.content ?? ''
     const outputChars = text + calls.map((c) => c.function.arguments).join('')
@@ -137,11 +137,11 @@ function convertRun(run: Run, index: number, clock: Timeline, fileName: string) 
       },
     })
     pending = []
-    for (const call of calls) {
+    calls.forEach((call, callIndex) => {
       const result = results.get(call.id)?.content ?? undefined
       const [toolStart, toolEnd] = clock.take(TOOL_DEFAULT_MS)
       trace.add({
-        key: `tool:${call.id}`,
+        key: `tool:${turnIndex}:${callIndex}`,
         parent: 'root',
         name: `execute_tool ${call.function.name}`,
         kind: SpanKind.INTERNAL,
@@ -158,8 +158,21 @@ function convertRun(run: Run, index: number, clock: Timeline, fileName: string) 
         // tau-bench tools report failures as a result text starting with "Error:".
         ...(result !== undefined && /^Error\b/.test(result) ? { error: { type: 'tool_error', message: cap(result, 500) } } : {}),
       })
-    }
+    })
   }
+}
+
+/**
+ * The tool results answering the assistant message at `at`: the `tool` messages right after it.
+ * Matched there rather than across the run because the file reuses call ids between turns.
+ */
+function resultsAfter(traj: Message[], at: number): Map<string, Message> {
+  const results = new Map<string, Message>()
+  for (const message of traj.slice(at + 1)) {
+    if (message.role !== 'tool') break
+    if (message.tool_call_id && !results.has(message.tool_call_id)) results.set(message.tool_call_id, message)
+  }
+  return results
 }
 
 function inputMessage(message: Message): GenAiMessage {

@@ -3,6 +3,12 @@ import type { Store } from '../client.js'
 import { dt64, f64, join, sql, str, strArray, u64, type SqlFragment } from '../sql.js'
 import { pricedSpans } from './priced-spans.js'
 
+/**
+ * A tool call, counted once: the server end of a traced MCP call (flag `mcp_server`, with a parent:
+ * the client end) is the same call as its parent. A root server span had no traced client.
+ */
+export const COUNTED_TOOL_CALL = sql`kind = 'tool' AND NOT (has(flags, 'mcp_server') AND parent_span_id != '')`
+
 /** Trace totals from its spans. Tokens come only from provider calls (the normaliser zeroes the rest). */
 const SUMMARY_COLUMNS = sql`
   trace_id,
@@ -20,9 +26,9 @@ const SUMMARY_COLUMNS = sql`
   anyIf(user_id, user_id != '') AS trace_user_id,
   count() AS span_count,
   countIf(is_llm_call) AS llm_call_count,
-  countIf(kind = 'tool') AS tool_call_count,
+  countIf(${COUNTED_TOOL_CALL}) AS tool_call_count,
   countIf(status = 'error') AS error_count,
-  countIf(kind = 'tool' AND status = 'error') AS tool_error_count,
+  countIf(${COUNTED_TOOL_CALL} AND status = 'error') AS tool_error_count,
   sum(input_tokens) AS sum_input_tokens,
   sum(output_tokens) AS sum_output_tokens,
   sum(cached_input_tokens) AS sum_cached_input_tokens,

@@ -123,4 +123,12 @@ describe('normalizeExportRequest', () => {
     expect(JSON.parse(row?.events ?? '')).toEqual([{ time: '2023-11-14T22:13:20.000000001Z', name: 'evt', attributes: { k: 'v', n: '1' } }])
     expect(JSON.parse(row?.links ?? '')).toEqual([{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), attributes: {} }])
   })
+
+  it('flags the server end of an MCP tool call so that the call is counted once', () => {
+    const attrs = { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search', 'mcp.method.name': 'tools/call' }
+    const client = makeSpan({ spanId: '1111111111111111', kind: 3, name: 'tools/call search', attributes: attrs })
+    const server = makeSpan({ spanId: '2222222222222222', parentSpanId: '1111111111111111', kind: 2, name: 'tools/call search', attributes: attrs })
+    const rows = normalizeExportRequest(makeRequest([client, server]), OPTS).rows
+    expect(rows.map((r) => [r.kind, r.flags.includes('mcp_server')])).toEqual([['tool', false], ['tool', true]])
+  })
 })

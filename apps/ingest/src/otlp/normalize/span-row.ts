@@ -2,6 +2,7 @@
  * One decoded span -> one `spans` row, or the reason it was rejected. Trace-wide fields (inherited
  * agent, session and user ids) are filled afterwards by trace-context.ts, which needs every row.
  */
+import * as K from '@sightline/schema/semconv'
 import type { SpanKind, SpanRowInsert } from '@sightline/schema'
 import type { DecodedScopeSpans, DecodedSpan } from '../types.js'
 import { eventsJson, linksJson } from './events.js'
@@ -105,5 +106,8 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
     flags: timing.flags,
   }
   if (truncator.truncated) row.flags.push('truncated')
+  // The MCP convention puts `execute_tool` on both ends of one call; the server end is flagged so
+  // that a call traced on both sides is counted once (see the trace summary).
+  if (span.kind === 2 && kind === 'tool' && attrs[K.ATTR_MCP_METHOD_NAME] !== undefined) row.flags.push('mcp_server')
   return { ok: true, row }
 }

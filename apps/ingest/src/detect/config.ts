@@ -1,0 +1,87 @@
+/**
+ * Detector thresholds. Defaults are the values the `bench:anomaly` harness was tuned with (see
+ * BENCHMARKS.md, "Anomaly detection"); every one of them can be overridden per detector instance.
+ */
+export interface FastTierRules {
+  /** Seasonal robust z above which a window breaches (design note: 5). */
+  zOpen: number
+  /** An open episode clears below median + max(zClear·scale, clearExcessRatio·median). */
+  zClear: number
+  clearExcessRatio: number
+  /** Excess must be ≥ max(minExcessRatio × typical value, the metric's absolute floor). */
+  minExcessRatio: number
+  /** The z scale never drops below this fraction of the median (sparse / very regular series). */
+  relativeScaleFloor: number
+  /** Series whose typical 5-min request count is below this only use the hourly tier. */
+  minTypicalCount: number
+}
+
+export interface HourlyTierRules {
+  /** Hourly seasonal ratio above which an hour breaches (design note: 1.5). */
+  ratioOpen: number
+  ratioClear: number
+  /** Hourly robust z must also exceed this, so Poisson noise on sparse series does not count. */
+  zOpen: number
+  relativeScaleFloor: number
+}
+
+export interface CusumRules {
+  /** Slack k, in σ: tuned to shifts of ~1σ of a 5-min sum. */
+  slack: number
+  /** Decision interval h: alarm when S > h. */
+  threshold: number
+  /** Residuals are clipped so one spike (the fast tier's business) cannot trip CUSUM alone. */
+  clip: number
+}
+
+export interface MetricFloors {
+  /** USD per 5 minutes. */
+  cost: number
+  tokens: number
+  /** Milliseconds added to the p95. */
+  latencyMs: number
+  /** Error-rate points (0.05 = 5 percentage points). */
+  errorRate: number
+}
+
+export interface DetectorConfig {
+  bucketMs: number
+  /** Prior days whose same-time slots form the baseline (1 … 7; ≥ minHistoryMs is required). */
+  baselineDays: number
+  /** Slots on each side of the time of day (3 × 5 min = ±15 min). */
+  slotRadius: number
+  minHistoryMs: number
+  confirmations: number
+  recoveryEvaluations: number
+  hourlyConfirmations: number
+  hourlyRecoveryEvaluations: number
+  fast: FastTierRules
+  hourly: HourlyTierRules
+  cusum: CusumRules
+  floors: MetricFloors
+  /** Latency and error-rate windows need at least this many requests. */
+  minRequestsLatency: number
+  minRequestsErrorRate: number
+  /** Users: the top K by 7-day spend get their own series, the rest are pooled as `(other users)`. */
+  topUsers: number
+}
+
+export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
+  bucketMs: 5 * 60_000,
+  baselineDays: 7,
+  slotRadius: 3,
+  minHistoryMs: 24 * 3600_000,
+  confirmations: 2,
+  recoveryEvaluations: 3,
+  hourlyConfirmations: 2,
+  hourlyRecoveryEvaluations: 2,
+  fast: { zOpen: 5, zClear: 2, clearExcessRatio: 0.25, minExcessRatio: 1, relativeScaleFloor: 0.05, minTypicalCount: 5 },
+  hourly: { ratioOpen: 1.5, ratioClear: 1.2, zOpen: 3, relativeScaleFloor: 0.1 },
+  cusum: { slack: 0.5, threshold: 12, clip: 3 },
+  floors: { cost: 0.25, tokens: 5_000, latencyMs: 100, errorRate: 0.05 },
+  minRequestsLatency: 10,
+  minRequestsErrorRate: 20,
+  topUsers: 20,
+}
+
+export const OTHER_USERS = '(other users)'

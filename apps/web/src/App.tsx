@@ -1,0 +1,53 @@
+/** Router and the sign-in gate only; pages load lazily so the first load stays small. */
+import { lazy, Suspense, useEffect, useState } from 'react'
+import { Redirect, Route, Switch, useLocation } from 'wouter'
+import { api, onUnauthorized } from './api/client'
+import { AppShell } from './components/AppShell'
+import { Loading } from './components/States'
+import { SignInPage } from './features/auth/SignInPage'
+import { ExplorerPage } from './features/explorer/ExplorerPage'
+
+const TraceViewPage = lazy(() => import('./features/trace/TraceViewPage'))
+const SessionPage = lazy(() => import('./features/sessions/SessionPage'))
+const ComparePage = lazy(() => import('./features/compare/ComparePage'))
+
+type AuthState = 'checking' | 'signed-in' | 'signed-out'
+
+export function App() {
+  const [location, navigate] = useLocation()
+  const [auth, setAuth] = useState<AuthState>('checking')
+
+  useEffect(() => {
+    onUnauthorized(() => {
+      setAuth('signed-out')
+      const here = window.location.pathname + window.location.search
+      if (!here.startsWith('/signin')) navigate(`/signin?next=${encodeURIComponent(here)}`)
+    })
+    api.getSession().then(
+      () => setAuth('signed-in'),
+      () => setAuth('signed-out'),
+    )
+  }, [navigate])
+
+  if (location === '/signin') return <SignInPage onSignedIn={() => setAuth('signed-in')} />
+  if (auth === 'checking') return <Loading label="Checking session…" />
+  if (auth === 'signed-out') return <Redirect to={`/signin?next=${encodeURIComponent(location + window.location.search)}`} />
+
+  return (
+    <AppShell onSignOut={() => api.signOut().finally(() => { setAuth('signed-out'); navigate('/signin') })}>
+      <Suspense fallback={<Loading />}>
+        <Switch>
+          <Route path="/"><Redirect to="/traces" /></Route>
+          <Route path="/traces" component={ExplorerPage} />
+          <Route path="/traces/:traceId">{(p) => <TraceViewPage traceId={p.traceId} />}</Route>
+          <Route path="/sessions/:sessionId">{(p) => <SessionPage kind="session" id={decodeURIComponent(p.sessionId)} />}</Route>
+          <Route path="/users/:userId">{(p) => <SessionPage kind="user" id={decodeURIComponent(p.userId)} />}</Route>
+          <Route path="/compare" component={ComparePage} />
+          <Route>
+            <div className="page"><p className="muted">No page at {location}. <a href="/traces">Go to traces</a></p></div>
+          </Route>
+        </Switch>
+      </Suspense>
+    </AppShell>
+  )
+}

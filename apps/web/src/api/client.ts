@@ -1,0 +1,88 @@
+/**
+ * The only place the console talks HTTP. Every call checks `res.ok`, turns the API's error envelope
+ * into an `ApiRequestError` with context, and zod-parses the body with the contract's response
+ * schema, so a server change shows up here and not as `undefined` deep in a component.
+ * Auth is the HttpOnly session cookie; a 401 anywhere notifies `onUnauthorized` (→ sign-in page).
+ */
+import {
+  ApiErrorSchema,
+  GetTraceResponseSchema,
+  ListTracesResponseSchema,
+  type GetTraceResponse,
+  type ListTracesResponse,
+  type Span,
+} from '@sightline/schema'
+import type { z } from 'zod'
+import { FacetsResponseSchema, GetSpanResponseSchema, SessionResponseSchema, type Facets } from './schemas'
+
+export class ApiRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(message)
+    this.name = 'ApiRequestError'
+  }
+}
+
+let unauthorizedListener: () => void = () => {}
+/** The app shell registers the redirect to /signin here. */
+export function onUnauthorized(listener: () => void): void {
+  unauthorizedListener = listener
+}
+
+async function request<T extends z.ZodType>(what: string, path: string, schema: T | null, init?: RequestInit): Promise<z.infer<T>> {
+  let res: Response
+  try {
+    res = await fetch(path, { credentials: 'same-origin', ...init })
+  } catch (error) {
+    throw new ApiRequestError(`Could not reach the server to ${what}: ${(error as Error).message}`, 0, 'network')
+  }
+  if (!res.ok) {
+    const body: unknown = await res.json().catch(() => null)
+    const parsed = ApiErrorSchema.safeParse(body)
+    const message = parsed.success ? parsed.data.error.message : `${res.status} ${res.statusText}`
+    const code = parsed.success ? parsed.data.error.code : 'http_error'
+    if (res.status === 401 && !path.endsWith('/session')) unauthorizedListener()
+    throw new ApiRequestError(`Failed to ${what}: ${message}`, res.status, code)
+  }
+  if (!schema) return undefined as z.infer<T>
+  const json: unknown = await res.json()
+  const result = schema.safeParse(json)
+  if (!result.success) throw new ApiRequestError(`Failed to ${what}: unexpected response (${result.error.issues[0]?.message ?? 'invalid'})`, res.status, 'bad_response')
+  return result.data
+}
+
+export type TraceListParams = Record<string, string | undefined>
+
+function toQuery(params: TraceListParams): string {
+  const search = new URLSearchParams()
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, value)
+  const text = search.toString()
+  return text ? `?${text}` : ''
+}
+
+const tracePath = (traceId: string) => `/api/v1/traces/${encodeURIComponent(traceId)}`
+
+export const api = {
+  listTraces: (params: TraceListParams, signal?: AbortSignal): Promise<ListTracesResponse> =>
+    request('list traces', `/api/v1/traces${toQuery(params)}`, ListTracesResponseSchema, { signal }),
+  /** Spans without their heavy fields: what the trace view needs for 10k+ spans. */
+  getTraceSkeleton: (traceId: string, signal?: AbortSignal): Promise<GetTraceResponse> =>
+    request(`load trace ${traceId}`, `${tracePath(traceId)}?view=skeleton`, GetTraceResponseSchema, { signal }),
+  getTrace: (traceId: string, signal?: AbortSignal): Promise<GetTraceResponse> =>
+    request(`load trace ${traceId}`, tracePath(traceId), GetTraceResponseSchema, { signal }),
+  getSpan: async (traceId: string, spanId: string, signal?: AbortSignal): Promise<Span> =>
+    (await request(`load span ${spanId}`, `${tracePath(traceId)}/spans/${encodeURIComponent(spanId)}`, GetSpanResponseSchema, { signal })).span,
+  getFacets: (params: { from?: string; to?: string }, signal?: AbortSignal): Promise<Facets> =>
+    request('load filter values', `/api/v1/facets${toQuery(params)}`, FacetsResponseSchema, { signal }),
+  getSession: (): Promise<{ projectId: string }> => request('check the session', '/api/v1/session', SessionResponseSchema),
+  signIn: (apiKey: string): Promise<void> =>
+    request('sign in', '/api/v1/session', null, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ apiKey }),
+    }),
+  signOut: (): Promise<void> => request('sign out', '/api/v1/session', null, { method: 'DELETE' }),
+}

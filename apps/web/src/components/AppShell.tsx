@@ -1,0 +1,23 @@
+import type { ReactNode } from 'react'
+import { Link, useLocation } from 'wouter'
+
+export function AppShell({ children, onSignOut }: { children: ReactNode; onSignOut: () => void }) {
+  const [location] = useLocation()
+  const item = (href: string, label: string, active: boolean) => (
+    <Link href={href} className={active ? 'nav-item active' : 'nav-item'}>{label}</Link>
+  )
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <Link href="/traces" className="brand">◉ Sightline</Link>
+        <nav>
+          {item('/traces', 'Traces', location === '/traces' || location.startsWith('/traces/'))}
+          {item('/compare', 'Compare', location.startsWith('/compare'))}
+        </nav>
+        <span className="spacer" />
+        <button className="btn ghost" onClick={onSignOut}>Sign out</button>
+      </header>
+      <main className="content">{children}</main>
+    </div>
+  )
+}

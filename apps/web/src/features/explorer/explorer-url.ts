@@ -1,0 +1,109 @@
+/**
+ * The explorer's whole state as URL search params, so a link reproduces the view: time range
+ * (a preset relative to now, or absolute from/to), filters, search, sort, pages loaded, live mode.
+ * Parsing is forgiving: an unknown value falls back to the default rather than breaking the page.
+ */
+import type { TraceSort } from '@sightline/schema'
+import { TraceSortSchema } from '@sightline/schema'
+
+export const RANGE_PRESETS = { '15m': 15 * 60_000, '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const
+export type RangePreset = keyof typeof RANGE_PRESETS
+
+export const LIST_FILTERS = ['service', 'release', 'environment', 'agent', 'model', 'tool'] as const
+export type ListFilter = (typeof LIST_FILTERS)[number]
+
+export interface ExplorerQuery {
+  range: RangePreset | 'custom'
+  from: string
+  to: string
+  lists: Record<ListFilter, string[]>
+  status: '' | 'ok' | 'error'
+  sessionId: string
+  userId: string
+  minCostUsd: string
+  minDurationMs: string
+  q: string
+  sort: TraceSort
+  order: 'asc' | 'desc'
+  pages: number
+  isLive: boolean
+}
+
+export const DEFAULT_RANGE: RangePreset = '7d'
+export const PAGE_SIZE = 50
+
+export function parseExplorerQuery(search: string): ExplorerQuery {
+  const p = new URLSearchParams(search)
+  const range = p.get('range')
+  const from = p.get('from') ?? ''
+  const to = p.get('to') ?? ''
+  const isCustom = range === 'custom' || (!range && from !== '')
+  const lists = Object.fromEntries(LIST_FILTERS.map((key) => [key, (p.get(key) ?? '').split(',').filter(Boolean)])) as Record<ListFilter, string[]>
+  const status = p.get('status')
+  const sort = TraceSortSchema.safeParse(p.get('sort'))
+  const pages = Number(p.get('pages'))
+  return {
+    range: isCustom ? 'custom' : range && range in RANGE_PRESETS ? (range as RangePreset) : DEFAULT_RANGE,
+    from: isCustom ? from : '',
+    to: isCustom ? to : '',
+    lists,
+    status: status === 'ok' || status === 'error' ? status : '',
+    sessionId: p.get('sessionId') ?? '',
+    userId: p.get('userId') ?? '',
+    minCostUsd: numeric(p.get('minCostUsd')),
+    minDurationMs: numeric(p.get('minDurationMs')),
+    q: p.get('q') ?? '',
+    sort: sort.success ? sort.data : 'startTime',
+    order: p.get('order') === 'asc' ? 'asc' : 'desc',
+    pages: Number.isInteger(pages) && pages > 1 ? Math.min(pages, 20) : 1,
+    isLive: p.get('live') === '1',
+  }
+}
+
+const numeric = (v: string | null) => (v && Number.isFinite(Number(v)) && Number(v) >= 0 ? v : '')
+
+/** Only non-default values go into the URL, so links stay short. */
+export function serializeExplorerQuery(q: ExplorerQuery): string {
+  const p = new URLSearchParams()
+  if (q.range === 'custom') {
+    p.set('range', 'custom')
+    if (q.from) p.set('from', q.from)
+    if (q.to) p.set('to', q.to)
+  } else if (q.range !== DEFAULT_RANGE) p.set('range', q.range)
+  for (const key of LIST_FILTERS) if (q.lists[key].length) p.set(key, q.lists[key].join(','))
+  const scalars: Array<[string, string]> = [
+    ['status', q.status], ['sessionId', q.sessionId], ['userId', q.userId], ['minCostUsd', q.minCostUsd],
+    ['minDurationMs', q.minDurationMs], ['q', q.q],
+  ]
+  for (const [key, value] of scalars) if (value) p.set(key, value)
+  if (q.sort !== 'startTime') p.set('sort', q.sort)
+  if (q.order !== 'desc') p.set('order', q.order)
+  if (q.pages > 1) p.set('pages', String(q.pages))
+  if (q.isLive) p.set('live', '1')
+  return p.toString()
+}
+
+/** Absolute bounds for a request; presets are relative to `now`. */
+export function resolveRange(q: ExplorerQuery, now = Date.now()): { from?: string; to?: string } {
+  if (q.range === 'custom') return { from: q.from || undefined, to: q.to || undefined }
+  return { from: new Date(now - RANGE_PRESETS[q.range]).toISOString(), to: new Date(now).toISOString() }
+}
+
+/** The API's query params for one page (everything but the cursor). */
+export function toListParams(q: ExplorerQuery, now = Date.now()): Record<string, string | undefined> {
+  const { from, to } = resolveRange(q, now)
+  const params: Record<string, string | undefined> = { from, to, sort: q.sort, order: q.order, limit: String(PAGE_SIZE) }
+  for (const key of LIST_FILTERS) if (q.lists[key].length) params[key] = q.lists[key].join(',')
+  if (q.status) params['status'] = q.status
+  if (q.sessionId) params['sessionId'] = q.sessionId
+  if (q.userId) params['userId'] = q.userId
+  if (q.minCostUsd) params['minCostUsd'] = q.minCostUsd
+  if (q.minDurationMs) params['minDurationMs'] = q.minDurationMs
+  if (q.q) params['q'] = q.q
+  return params
+}
+
+/** Clicking a header: a new column sorts descending, the same column flips the order. */
+export function nextSort(q: ExplorerQuery, column: TraceSort): Pick<ExplorerQuery, 'sort' | 'order' | 'pages'> {
+  return { sort: column, order: q.sort === column && q.order === 'desc' ? 'asc' : 'desc', pages: 1 }
+}
