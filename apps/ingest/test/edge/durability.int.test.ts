@@ -190,6 +190,8 @@ describe('durability of acknowledged spans', () => {
     for (const [, answer] of other) expect(answer).toMatch(/^error /)
 
     const second = await startChild(dataDir)
+    // The kill left acknowledged spans that were only in the spool: the restart replays them.
+    expect(second.logs.join('\n')).toMatch(/replaying spooled spans/)
     await waitForReplay(second.url, batches, acked)
     await expectExactlyOnce(second.url, batches, acked)
     // The spool hands everything over, then empties; nothing was quarantined.

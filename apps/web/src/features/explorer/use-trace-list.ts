@@ -31,12 +31,14 @@ export function useTraceList(q: ExplorerQuery): ListState & { reload: () => void
   stateRef.current = state
   const qRef = useRef(q)
   qRef.current = q
+  const generation = useRef(0)
 
   // A new query: start over and load as many pages as the URL says.
   useEffect(() => {
     const controller = new AbortController()
     const params = toListParams(qRef.current)
     paramsRef.current = params
+    generation.current++
     setState(EMPTY)
     ;(async () => {
       let traces: TraceSummary[] = []
@@ -55,17 +57,18 @@ export function useTraceList(q: ExplorerQuery): ListState & { reload: () => void
     return () => controller.abort()
   }, [baseKey, nonce])
 
-  // "Load more": the URL's page count went up; fetch only the missing pages.
+  // "Load more": the URL's page count went up; fetch only the missing pages. Results of a query the
+  // user has since left are dropped by comparing generations, not by aborting (this effect re-runs
+  // on its own state changes, and aborting there would cancel the request it just started).
   useEffect(() => {
     const s = stateRef.current
     if (s.isLoading || s.error || !s.nextCursor || q.pages <= s.pagesLoaded) return
-    const controller = new AbortController()
+    const mine = generation.current
     setState((prev) => ({ ...prev, isLoading: true }))
-    api.listTraces({ ...paramsRef.current, cursor: s.nextCursor }, controller.signal).then(
-      (page) => setState((prev) => ({ ...prev, traces: prev.traces.concat(page.traces), nextCursor: page.nextCursor, pagesLoaded: prev.pagesLoaded + 1, isLoading: false })),
-      (error: Error) => !controller.signal.aborted && setState((prev) => ({ ...prev, isLoading: false, error })),
+    api.listTraces({ ...paramsRef.current, cursor: s.nextCursor }).then(
+      (page) => mine === generation.current && setState((prev) => ({ ...prev, traces: prev.traces.concat(page.traces), nextCursor: page.nextCursor, pagesLoaded: prev.pagesLoaded + 1, isLoading: false })),
+      (error: Error) => mine === generation.current && setState((prev) => ({ ...prev, isLoading: false, error })),
     )
-    return () => controller.abort()
   }, [q.pages, state.pagesLoaded, state.isLoading])
 
   // Live mode: poll from the newest trace shown up to now.
