@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import type { ApiError } from '@sightline/schema'
 import type { Deps } from './deps.js'
 import { AppError } from './errors.js'
+import { analyticsRoutes } from './routes/analytics.js'
 import { consoleRoutes } from './routes/console.js'
 import { facetRoutes } from './routes/facets.js'
 import { healthRoutes } from './routes/health.js'
@@ -19,6 +20,7 @@ export function createApp(deps: Deps): Hono {
   app.route('/api/v1/price-overrides', priceRoutes(deps))
   app.route('/api/v1/facets', facetRoutes(deps))
   app.route('/api/v1/session', sessionRoutes(deps))
+  app.route('/api/v1/analytics', analyticsRoutes(deps))
   app.all('/api/*', (c) => c.json<ApiError>({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404))
   app.route('/', consoleRoutes(deps.env.SIGHTLINE_CONSOLE_DIR))
 

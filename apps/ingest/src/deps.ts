@@ -1,5 +1,6 @@
 import path from 'node:path'
 import type { Store } from './db/client.js'
+import { AnalyticsRepository } from './db/repositories/analytics.js'
 import { PriceOverrideRepository } from './db/repositories/prices.js'
 import { ProjectRepository } from './db/repositories/projects.js'
 import { TraceRepository } from './db/repositories/traces.js'
@@ -18,6 +19,7 @@ export interface Deps {
   projects: ProjectRepository
   traces: TraceRepository
   prices: PriceOverrideRepository
+  analytics: AnalyticsRepository
 }
 
 export function createDeps(env: Env, store: Store, logger: Logger): Deps {
@@ -42,5 +44,6 @@ export function createDeps(env: Env, store: Store, logger: Logger): Deps {
     projects: new ProjectRepository(store),
     traces: new TraceRepository(store, (projectId) => prices.hasOverrides(projectId)),
     prices,
+    analytics: new AnalyticsRepository(store, (projectId) => prices.hasOverrides(projectId)),
   }
 }

@@ -62,6 +62,12 @@ export interface DetectorConfig {
   /** Latency and error-rate windows need at least this many requests. */
   minRequestsLatency: number
   minRequestsErrorRate: number
+  /**
+   * Error rate: a window breaches when P(errors ≥ observed | baseline rate) is below this
+   * (binomial tail; 1e-5 ≈ a one-sided 4.3σ). A z-score on rates is far too optimistic for a few
+   * dozen requests with a 2 % base rate.
+   */
+  errorTailProbability: number
   /** Users: the top K by 7-day spend get their own series, the rest are pooled as `(other users)`. */
   topUsers: number
 }
@@ -77,10 +83,11 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   hourlyRecoveryEvaluations: 2,
   fast: { zOpen: 5, zClear: 2, clearExcessRatio: 0.25, minExcessRatio: 1, relativeScaleFloor: 0.05, minTypicalCount: 5 },
   hourly: { ratioOpen: 1.5, ratioClear: 1.2, zOpen: 3, relativeScaleFloor: 0.1 },
-  cusum: { slack: 0.5, threshold: 12, clip: 3 },
+  cusum: { slack: 1, threshold: 10, clip: 3 },
   floors: { cost: 0.25, tokens: 5_000, latencyMs: 100, errorRate: 0.05 },
   minRequestsLatency: 10,
   minRequestsErrorRate: 20,
+  errorTailProbability: 1e-5,
   topUsers: 20,
 }
 

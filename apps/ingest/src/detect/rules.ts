@@ -1,5 +1,5 @@
 import type { CusumRules, DetectorConfig, FastTierRules, HourlyTierRules } from './config.js'
-import { cusumStep, robustScale, type Baseline } from './robust.js'
+import { binomialUpperTail, cusumStep, robustScale, type Baseline } from './robust.js'
 import type { Verdict } from './alert-state.js'
 
 /**
@@ -25,6 +25,8 @@ export interface WindowObservation {
   baseline: Baseline
   /** Median 5-min request count of the baseline slots: how busy this series usually is. */
   typicalRequests: number
+  /** Error rate only: the pooled baseline rate the binomial test uses. */
+  baselineRate?: number
 }
 
 const quiet = (observed: number, expected: number): Verdict<Signal> => ({
@@ -47,9 +49,8 @@ export function judgeWindow(obs: WindowObservation, config: DetectorConfig): Ver
   if (obs.metric === 'latency_p95' && obs.requests < config.minRequestsLatency) return quiet(observed, expected)
   if (obs.metric === 'error_rate' && obs.requests < config.minRequestsErrorRate) return quiet(observed, expected)
   const floor = floorFor(obs.metric, config)
-  // An error rate measured on n requests cannot be more precise than its binomial noise.
-  const noiseFloor = obs.metric === 'error_rate' ? Math.sqrt((Math.max(expected, 0.01) * (1 - Math.min(expected, 0.99))) / Math.max(obs.requests, 1)) : 0
-  const scale = Math.max(robustScale(baseline, rules.relativeScaleFloor, 1e-9), noiseFloor)
+  if (obs.metric === 'error_rate') return judgeErrorRate(obs, floor, config)
+  const scale = robustScale(baseline, rules.relativeScaleFloor, 1e-9)
   const z = (observed - expected) / scale
   const excess = observed - expected
   const minExcess = Math.max(rules.minExcessRatio * Math.abs(expected), floor)
@@ -57,6 +58,22 @@ export function judgeWindow(obs: WindowObservation, config: DetectorConfig): Ver
   const lower = expected + Math.max(rules.zClear * scale, rules.clearExcessRatio * Math.abs(expected))
   const score = round(z)
   return { breach, clear: observed < lower, payload: { observed, expected, score, severity: z > 2 * rules.zOpen ? 'critical' : 'warning' } }
+}
+
+/**
+ * Error rate: binomial test of the window's errors against the pooled baseline rate (floored at
+ * 0.5 % so a clean history does not make one error an incident), plus the absolute floor.
+ */
+function judgeErrorRate(obs: WindowObservation, floor: number, config: DetectorConfig): Verdict<Signal> {
+  const n = Math.round(obs.requests)
+  const p0 = Math.max(Number.isFinite(obs.baselineRate) ? (obs.baselineRate as number) : obs.baseline.median, 0.005)
+  const errors = Math.round(obs.observed * obs.requests)
+  const tail = binomialUpperTail(errors, n, p0)
+  const sd = Math.sqrt((p0 * (1 - p0)) / Math.max(n, 1))
+  const z = (obs.observed - p0) / sd
+  const breach = tail < config.errorTailProbability && obs.observed - p0 >= floor
+  const clear = binomialUpperTail(errors, n, p0) > 0.01 || obs.observed - p0 < floor / 2
+  return { breach, clear, payload: { observed: obs.observed, expected: p0, score: round(z), severity: tail < config.errorTailProbability / 1000 ? 'critical' : 'warning' } }
 }
 
 /** Hourly tier: seasonal ratio of the last closed hour, for level shifts and sparse series. */

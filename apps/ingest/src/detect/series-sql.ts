@@ -16,7 +16,7 @@ interface SnapshotRow {
   project_id: string
   dim_type: string
   dim_value: string
-  first_seen: string
+  first_seen_text: string
   cur_cost: number
   prev_cost: number
   cur_tokens: string
@@ -39,6 +39,7 @@ interface SnapshotRow {
   err_med: number
   err_mad: number
   err_n: string
+  err_pooled: number | null
 }
 
 const SERIES = ['cost', 'tokens', 'calls', 'lat', 'err'] as const
@@ -67,13 +68,15 @@ export function snapshotQuery(nowMs: number, config: DetectorConfig, projectIds?
   const clock = evaluationClock(nowMs, config)
   const since = chDateTime(clock.prevMs - (config.baselineDays + 1) * 86_400_000)
   const dimValue = dimValueExpr(config, chDateTime(clock.nowMs - 7 * 86_400_000))
+  // agg_5m rows re-bucketed to the tier's width (5 min, or 1 h for the hourly tier).
+  const width = sql`toStartOfInterval(agg_5m.bucket, toIntervalSecond(${u64(config.bucketMs / 1000)}))`
   const projectFilter = projectIds ? sql`has(${strArray([...projectIds])}, project_id)` : sql`1`
   return sql`
     WITH
       toDateTime(${str(chDateTime(clock.curMs))}, 'UTC') AS cur_b,
       toDateTime(${str(chDateTime(clock.prevMs))}, 'UTC') AS prev_b,
       arrayMap(x -> toDateTime(x, 'UTC'), ${strArray(clock.slotsMs.map(chDateTime))}) AS slot_list
-    SELECT project_id, dim_type, dim_value, toString(first_seen) AS first_seen,
+    SELECT project_id, dim_type, dim_value, toString(first_seen) AS first_seen_text,
       cur_cost, prev_cost, cur_tokens, prev_tokens, cur_calls, prev_calls, cur_errors, prev_errors, window_p95,
       toUInt64(arrayCount(s -> s >= first_seen, slot_list)) AS n_valid,
       arrayConcat(arrayMap(r -> r.2, slot_rows), arrayWithConstant(n_valid - length(slot_rows), 0.)) AS cost_vals,
@@ -83,7 +86,8 @@ export function snapshotQuery(nowMs: number, config: DetectorConfig, projectIds?
       arrayMap(r -> r.5 / r.4, arrayFilter(r -> r.4 > 0, slot_rows)) AS err_vals,
       ${medMad('cost')}, ${medMad('tokens')}, ${medMad('calls')},
       ${medMad('lat')}, length(lat_vals) AS lat_n,
-      ${medMad('err')}, length(err_vals) AS err_n
+      ${medMad('err')}, length(err_vals) AS err_n,
+      arraySum(arrayMap(r -> r.5, slot_rows)) / arraySum(arrayMap(r -> r.4, slot_rows)) AS err_pooled
     FROM (
       SELECT project_id, dim_type, dim_value, any(fs) AS first_seen,
         sumIf(c_cost, bucket = cur_b) AS cur_cost, sumIf(c_cost, bucket = prev_b) AS prev_cost,
@@ -93,13 +97,13 @@ export function snapshotQuery(nowMs: number, config: DetectorConfig, projectIds?
         arrayElement(quantilesTDigestMergeIf(0.5, 0.95, 0.99)(lat, bucket IN (cur_b, prev_b) AND c_calls > 0), 2) AS window_p95,
         groupArrayIf((bucket, c_cost, toFloat64(c_tokens), toFloat64(c_calls), toFloat64(c_errors), p95), has(slot_list, bucket) AND bucket >= fs) AS slot_rows
       FROM (
-        SELECT project_id, dim_type, ${dimValue} AS dim_value, bucket,
+        SELECT project_id, dim_type, ${dimValue} AS dim_value, ${width} AS bucket,
           toFloat64(sum(cost_usd)) AS c_cost, sum(input_tokens + output_tokens) AS c_tokens, sum(calls) AS c_calls, sum(errors) AS c_errors,
           quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency_ms) AS lat,
           arrayElement(finalizeAggregation(lat), 2) AS p95
         FROM agg_5m
-        WHERE ${projectFilter} AND (bucket IN (cur_b, prev_b) OR has(slot_list, bucket))
-        GROUP BY project_id, dim_type, dim_value, bucket
+        WHERE ${projectFilter} AND (${width} IN (cur_b, prev_b) OR has(slot_list, ${width}))
+        GROUP BY project_id, dim_type, dim_value, ${width}
       ) AS b
       INNER JOIN (
         SELECT project_id, dim_type, ${dimValue} AS dim_value, min(bucket) AS fs
@@ -123,7 +127,7 @@ function rowToSnapshot(row: SnapshotRow): SeriesSnapshot {
     projectId: row.project_id,
     dimType: row.dim_type,
     dimValue: row.dim_value,
-    firstSeenMs: chDateTimeToMs(row.first_seen),
+    firstSeenMs: chDateTimeToMs(row.first_seen_text),
     cur: { cost: num(row.cur_cost), tokens: num(row.cur_tokens), calls: num(row.cur_calls), errors: num(row.cur_errors) },
     prev: { cost: num(row.prev_cost), tokens: num(row.prev_tokens), calls: num(row.prev_calls), errors: num(row.prev_errors) },
     windowP95: num(row.window_p95),
@@ -132,5 +136,6 @@ function rowToSnapshot(row: SnapshotRow): SeriesSnapshot {
     calls: { median: num(row.calls_med), mad: num(row.calls_mad), points: nValid },
     latencyP95: { median: num(row.lat_med), mad: num(row.lat_mad), points: num(row.lat_n) },
     errorRate: { median: num(row.err_med), mad: num(row.err_mad), points: num(row.err_n) },
+    pooledErrorRate: num(row.err_pooled),
   }
 }

@@ -26,6 +26,8 @@ export interface SeriesSnapshot {
   calls: Baseline
   latencyP95: Baseline
   errorRate: Baseline
+  /** Σ errors / Σ requests over the baseline slots: the rate a binomial test compares against. */
+  pooledErrorRate: number
 }
 
 export interface BucketSums {

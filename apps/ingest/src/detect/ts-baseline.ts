@@ -43,5 +43,11 @@ export function snapshotFromBuckets(source: SeriesSource, nowMs: number, config:
     calls: baselineOf(rows.map((r) => r.calls)),
     latencyP95: baselineOf(busy.map((r) => r.p95)),
     errorRate: baselineOf(busy.map((r) => r.errors / r.calls)),
+    pooledErrorRate: pooledRate(busy),
   }
+}
+
+function pooledRate(rows: readonly BucketSums[]): number {
+  const calls = rows.reduce((n, r) => n + r.calls, 0)
+  return calls > 0 ? rows.reduce((n, r) => n + r.errors, 0) / calls : Number.NaN
 }

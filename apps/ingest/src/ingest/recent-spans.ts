@@ -11,20 +11,16 @@ export class RecentSpans {
 
   constructor(private readonly capacity: number) {}
 
-  /** True if the key was seen recently; records it otherwise. */
-  seen(key: string): boolean {
-    if (this.current.has(key) || this.previous.has(key)) return true
+  has(key: string): boolean {
+    return this.current.has(key) || this.previous.has(key)
+  }
+
+  /** Records a key; call only once its span is durable, so a duplicate is never acknowledged early. */
+  add(key: string): void {
     if (this.current.size >= this.capacity) {
       this.previous = this.current
       this.current = new Set()
     }
     this.current.add(key)
-    return false
-  }
-
-  /** Forgets keys whose write failed, so the client's retry is not mistaken for a duplicate. */
-  forget(key: string): void {
-    this.current.delete(key)
-    this.previous.delete(key)
   }
 }

@@ -72,7 +72,7 @@ export class SpanWriter {
       this.metrics.overloadRejections.inc()
       throw overloaded('The span spool is full while the store catches up; retry later.', this.retryAfterSeconds())
     }
-    const rows = all.filter((row) => !this.recent.seen(spanKey(row)))
+    const rows = this.withoutRecent(all)
     if (rows.length < all.length) this.metrics.duplicateSpans.inc(all.length - rows.length)
     if (rows.length === 0) return
     const data = Buffer.from(rows.map((row) => JSON.stringify(row)).join('\n') + '\n')
@@ -80,13 +80,28 @@ export class SpanWriter {
     try {
       await this.spool.append(data, rows.length)
     } catch (error) {
-      rows.forEach((row) => this.recent.forget(spanKey(row)))
       this.openBytes -= data.length
       this.logger.error('spool append failed', { err: error })
       // A disk problem is transient from the exporter's side: 503 makes it retry, not drop.
       throw overloaded('The span spool could not take the batch; retry later.', 5)
     }
+    rows.forEach((row) => this.recent.add(spanKey(row)))
     this.metrics.spoolDepthBytes.set(this.depthBytes)
+  }
+
+  /**
+   * Drops spans already durable (a retry) and repeats within the batch. A copy that arrives while
+   * the first is still being fsynced is written again: the spans table collapses it, and an early
+   * acknowledgement of a span that might yet fail to persist would be worse.
+   */
+  private withoutRecent(rows: SpanRowInsert[]): SpanRowInsert[] {
+    const inBatch = new Set<string>()
+    return rows.filter((row) => {
+      const key = spanKey(row)
+      if (this.recent.has(key) || inBatch.has(key)) return false
+      inBatch.add(key)
+      return true
+    })
   }
 
   /** Resolves when everything acknowledged so far is in the store (tests, shutdown). */

@@ -6,14 +6,17 @@
  */
 import {
   ApiErrorSchema,
+  FacetsResponseSchema,
+  GetSpanResponseSchema,
   GetTraceResponseSchema,
   ListTracesResponseSchema,
+  type FacetsResponse,
   type GetTraceResponse,
   type ListTracesResponse,
   type Span,
 } from '@sightline/schema'
 import type { z } from 'zod'
-import { FacetsResponseSchema, GetSpanResponseSchema, SessionResponseSchema, type Facets } from './schemas'
+import { SessionResponseSchema } from './schemas'
 
 export class ApiRequestError extends Error {
   constructor(
@@ -75,14 +78,17 @@ export const api = {
     request(`load trace ${traceId}`, tracePath(traceId), GetTraceResponseSchema, { signal }),
   getSpan: async (traceId: string, spanId: string, signal?: AbortSignal): Promise<Span> =>
     (await request(`load span ${spanId}`, `${tracePath(traceId)}/spans/${encodeURIComponent(spanId)}`, GetSpanResponseSchema, { signal })).span,
-  getFacets: (params: { from?: string; to?: string }, signal?: AbortSignal): Promise<Facets> =>
+  getFacets: (params: { from?: string; to?: string }, signal?: AbortSignal): Promise<FacetsResponse> =>
     request('load filter values', `/api/v1/facets${toQuery(params)}`, FacetsResponseSchema, { signal }),
   getSession: (): Promise<{ projectId: string }> => request('check the session', '/api/v1/session', SessionResponseSchema),
-  signIn: (apiKey: string): Promise<void> =>
-    request('sign in', '/api/v1/session', null, {
+  signIn: async (apiKey: string): Promise<void> => {
+    await request('sign in', '/api/v1/session', null, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ apiKey }),
-    }),
-  signOut: (): Promise<void> => request('sign out', '/api/v1/session', null, { method: 'DELETE' }),
+    })
+  },
+  signOut: async (): Promise<void> => {
+    await request('sign out', '/api/v1/session', null, { method: 'DELETE' })
+  },
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Store } from '../client.js'
+import { overloaded } from '../../errors.js'
 import { sql, str, u64 } from '../sql.js'
 
 export const DEFAULT_PROJECT_ID = 'default'
@@ -71,9 +72,17 @@ export class ProjectRepository {
     const keyHash = hashKey(apiKey)
     const cached = this.cache.get(keyHash)
     if (cached && cached.expiresAt > Date.now()) return cached.projectId
-    const rows = await this.store.query<{ project_id: string }>(
-      sql`SELECT project_id FROM api_keys FINAL WHERE key_hash = ${str(keyHash)} AND NOT revoked LIMIT 1`,
-    )
+    let rows: Array<{ project_id: string }>
+    try {
+      rows = await this.store.query<{ project_id: string }>(
+        sql`SELECT project_id FROM api_keys FINAL WHERE key_hash = ${str(keyHash)} AND NOT revoked LIMIT 1`,
+      )
+    } catch {
+      // The store is down: an expired entry is still a better answer than refusing a batch the
+      // spool could take. Without one, 503 makes exporters retry (a 500 would drop the batch).
+      if (cached?.projectId) return cached.projectId
+      throw overloaded('Cannot verify the API key while the store is unavailable; retry later.', 5)
+    }
     const projectId = rows[0]?.project_id
     if (this.cache.size > 10_000) this.cache.clear()
     this.cache.set(keyHash, { projectId, expiresAt: Date.now() + (projectId ? 60_000 : 5_000) })

@@ -1,0 +1,271 @@
+import type { AnomalyKind, AnomalyMetric } from '@sightline/schema'
+import type { Store } from '../db/client.js'
+import { sql, str, u64 } from '../db/sql.js'
+import { MAD_TO_SIGMA } from './robust.js'
+import { chDateTime } from './snapshot.js'
+
+/**
+ * Trajectory anomalies: single traces that behave unlike their agent, read from raw spans of
+ * recently active traces only (a bounded window), never the whole table.
+ */
+export interface TrajectoryConfig {
+  /** Spans started in (now − lookback, now] are examined. */
+  lookbackMs: number
+  /** Same tool + same arguments at least this many times in one trace is a loop. */
+  loopMinRepeats: number
+  /** Tool errors in one trace, and per tool within 5 minutes, that make a burst. */
+  traceToolErrors: number
+  toolErrorsPer5Min: number
+  /** An agent span still missing this long after its last child is an unfinished agent. */
+  unfinishedAfterMs: number
+  /** Agent baselines (spans, cost, tokens per trace) come from this much history... */
+  historyMs: number
+  /** ...and need at least this many traces before they can alert. */
+  minAgentTraces: number
+  /** A trace is far above its agent's usual when above the agent's p99, z > zOpen and ≥ minRatio × median. */
+  zOpen: number
+  minRatio: number
+  /** Trace-level anomalies resolve after this long without new evidence. */
+  resolveAfterMs: number
+  agentStatsTtlMs: number
+}
+
+export const DEFAULT_TRAJECTORY_CONFIG: TrajectoryConfig = {
+  lookbackMs: 60 * 60_000,
+  loopMinRepeats: 4,
+  traceToolErrors: 3,
+  toolErrorsPer5Min: 5,
+  unfinishedAfterMs: 10 * 60_000,
+  historyMs: 7 * 86_400_000,
+  minAgentTraces: 20,
+  zOpen: 5,
+  minRatio: 3,
+  resolveAfterMs: 30 * 60_000,
+  agentStatsTtlMs: 60 * 60_000,
+}
+
+export interface TrajectoryFinding {
+  projectId: string
+  kind: AnomalyKind
+  dimension: 'trace' | 'tool'
+  value: string
+  metric: AnomalyMetric
+  /** De-duplication key: one episode per key. */
+  key: string
+  observed: number
+  expected: number
+  score: number
+  traceIds: string[]
+  summary: string
+}
+
+const ms = (value: number) => sql`toDateTime64(${str(chDateTime(value))}, 3, 'UTC')`
+const num = Number
+
+export async function findTrajectoryAnomalies(store: Store, nowMs: number, config: TrajectoryConfig, agentStats: AgentStatsCache): Promise<TrajectoryFinding[]> {
+  const since = nowMs - config.lookbackMs
+  const results = await Promise.all([
+    findLoops(store, since, nowMs, config),
+    findToolErrorBursts(store, since, nowMs, config),
+    findUnfinished(store, since, nowMs, config),
+    findOutlierTraces(store, since, nowMs, config, await agentStats.get(store, nowMs, config)),
+  ])
+  return results.flat()
+}
+
+async function findLoops(store: Store, since: number, now: number, config: TrajectoryConfig): Promise<TrajectoryFinding[]> {
+  const rows = await store.query<{ project_id: string; trace_id: string; tool_name: string; args: string; n: string; agent: string }>(sql`
+    SELECT project_id, trace_id, tool_name, any(tool_arguments) AS args, uniqExact(span_id) AS n, any(agent_name) AS agent
+    FROM spans WHERE start_time > ${ms(since)} AND start_time <= ${ms(now)} AND kind = 'tool'
+    GROUP BY project_id, trace_id, tool_name, cityHash64(tool_arguments)
+    HAVING n >= ${u64(config.loopMinRepeats)}`)
+  return rows.map((r) => ({
+    projectId: r.project_id,
+    kind: 'tool_loop',
+    dimension: 'trace',
+    value: r.tool_name,
+    metric: 'repeated_calls',
+    key: `loop:${r.trace_id}:${r.tool_name}:${r.args}`,
+    observed: num(r.n),
+    expected: 1,
+    score: num(r.n),
+    traceIds: [r.trace_id],
+    summary: `Tool ${r.tool_name} called ${r.n} times with the same arguments in one trace${r.agent ? ` (agent ${r.agent})` : ''}: ${r.args.slice(0, 120)}`,
+  }))
+}
+
+async function findToolErrorBursts(store: Store, since: number, now: number, config: TrajectoryConfig): Promise<TrajectoryFinding[]> {
+  const perTrace = await store.query<{ project_id: string; trace_id: string; n: string; tools: string[] }>(sql`
+    SELECT project_id, trace_id, uniqExact(span_id) AS n, groupUniqArray(tool_name) AS tools
+    FROM spans WHERE start_time > ${ms(since)} AND start_time <= ${ms(now)} AND kind = 'tool' AND status = 'error'
+    GROUP BY project_id, trace_id HAVING n >= ${u64(config.traceToolErrors)}`)
+  const perTool = await store.query<{ project_id: string; tool_name: string; n: string; traces: string[] }>(sql`
+    SELECT project_id, tool_name, uniqExact(span_id) AS n, groupUniqArray(10)(trace_id) AS traces
+    FROM spans WHERE start_time > ${ms(now - 5 * 60_000)} AND start_time <= ${ms(now)} AND kind = 'tool' AND status = 'error'
+    GROUP BY project_id, tool_name HAVING n >= ${u64(config.toolErrorsPer5Min)}`)
+  return [
+    ...perTrace.map((r): TrajectoryFinding => ({
+      projectId: r.project_id,
+      kind: 'tool_error_burst',
+      dimension: 'trace',
+      value: r.tools.join(','),
+      metric: 'tool_errors',
+      key: `trace-errors:${r.trace_id}`,
+      observed: num(r.n),
+      expected: 0,
+      score: num(r.n),
+      traceIds: [r.trace_id],
+      summary: `${r.n} failed tool calls in one trace (${r.tools.join(', ')})`,
+    })),
+    ...perTool.map((r): TrajectoryFinding => ({
+      projectId: r.project_id,
+      kind: 'tool_error_burst',
+      dimension: 'tool',
+      value: r.tool_name,
+      metric: 'tool_errors',
+      // Per tool, an episode lasts while bursts keep coming (resolved after resolveAfterMs of quiet).
+      key: `tool-errors:${r.tool_name}`,
+      observed: num(r.n),
+      expected: 0,
+      score: num(r.n),
+      traceIds: r.traces,
+      summary: `${r.n} failed calls of tool ${r.tool_name} within 5 minutes`,
+    })),
+  ]
+}
+
+async function findUnfinished(store: Store, since: number, now: number, config: TrajectoryConfig): Promise<TrajectoryFinding[]> {
+  // Children whose parent never arrived, in traces quiet for unfinishedAfterMs; parents are looked
+  // up over a wider window because they start before their children.
+  const orphans = await store.query<{ project_id: string; trace_id: string; parent: string; agent: string; last_ms: string }>(sql`
+    SELECT c.project_id AS project_id, c.trace_id AS trace_id, c.parent_span_id AS parent, any(c.agent_name) AS agent,
+           toUnixTimestamp64Milli(max(c.end_time)) AS last_ms
+    FROM spans AS c
+    WHERE c.start_time > ${ms(since)} AND c.start_time <= ${ms(now)} AND c.parent_span_id != '' AND c.kind IN ('llm', 'tool', 'agent')
+      AND (c.project_id, c.trace_id, c.parent_span_id) NOT IN (
+        SELECT project_id, trace_id, span_id FROM spans WHERE start_time > ${ms(since - 6 * 3_600_000)} AND start_time <= ${ms(now)})
+    GROUP BY project_id, trace_id, parent
+    HAVING max(c.end_time) < ${ms(now - config.unfinishedAfterMs)}`)
+  const timeouts = await store.query<{ project_id: string; trace_id: string; agent: string; message: string }>(sql`
+    SELECT project_id, trace_id, any(agent_name) AS agent, any(status_message) AS message FROM spans
+    WHERE start_time > ${ms(since)} AND start_time <= ${ms(now)} AND kind = 'agent' AND parent_span_id = '' AND status = 'error'
+      AND (positionCaseInsensitive(status_message, 'timeout') > 0 OR positionCaseInsensitive(error_type, 'timeout') > 0)
+    GROUP BY project_id, trace_id`)
+  return [
+    ...orphans.map((r): TrajectoryFinding => {
+      const minutes = Math.round((now - num(r.last_ms)) / 60_000)
+      return {
+        projectId: r.project_id,
+        kind: 'unfinished_agent',
+        dimension: 'trace',
+        value: r.agent,
+        metric: 'minutes_unfinished',
+        key: `unfinished:${r.trace_id}:${r.parent}`,
+        observed: minutes,
+        expected: 0,
+        score: minutes,
+        traceIds: [r.trace_id],
+        summary: `Agent ${r.agent || '(unknown)'} never returned: span ${r.parent} still missing ${minutes} min after its last child`,
+      }
+    }),
+    ...timeouts.map((r): TrajectoryFinding => ({
+      projectId: r.project_id,
+      kind: 'unfinished_agent',
+      dimension: 'trace',
+      value: r.agent,
+      metric: 'minutes_unfinished',
+      key: `timeout:${r.trace_id}`,
+      observed: 0,
+      expected: 0,
+      score: 0,
+      traceIds: [r.trace_id],
+      summary: `Agent ${r.agent || '(unknown)'} timed out: ${r.message.slice(0, 120)}`,
+    })),
+  ]
+}
+
+interface TraceTotals {
+  project_id: string
+  trace_id: string
+  agent: string
+  spans: string
+  cost: number
+  tokens: string
+}
+
+/** Per trace: its agent (the root agent span's, else any agent span's), span count, cost and tokens. */
+const traceTotals = (from: number, to: number) => sql`
+  SELECT project_id, trace_id,
+    if(anyIf(agent_name, kind = 'agent' AND parent_span_id = '') != '', anyIf(agent_name, kind = 'agent' AND parent_span_id = ''), anyIf(agent_name, kind = 'agent')) AS agent,
+    uniqExact(span_id) AS spans, toFloat64(sum(ifNull(cost_usd, 0))) AS cost, sum(input_tokens + output_tokens) AS tokens
+  FROM spans WHERE start_time > ${ms(from)} AND start_time <= ${ms(to)}
+  GROUP BY project_id, trace_id`
+
+interface AgentStat {
+  traces: number
+  p99: [number, number, number]
+  median: [number, number, number]
+  mad: [number, number, number]
+}
+
+/** Agent baselines over the history window, refreshed at most once per TTL (they move slowly). */
+export class AgentStatsCache {
+  private cached: { atMs: number; stats: Map<string, AgentStat> } | undefined
+
+  async get(store: Store, nowMs: number, config: TrajectoryConfig): Promise<Map<string, AgentStat>> {
+    if (this.cached && Math.abs(nowMs - this.cached.atMs) < config.agentStatsTtlMs) return this.cached.stats
+    const rows = await store.query<{ project_id: string; agent: string; n: string; p99: number[]; med: number[]; mad: number[] }>(sql`
+      SELECT project_id, agent, count() AS n,
+        [quantileExact(0.99)(toFloat64(spans)), quantileExact(0.99)(cost), quantileExact(0.99)(toFloat64(tokens))] AS p99,
+        [quantileExactInclusive(0.5)(toFloat64(spans)), quantileExactInclusive(0.5)(cost), quantileExactInclusive(0.5)(toFloat64(tokens))] AS med,
+        [quantileExactInclusive(0.5)(abs(toFloat64(spans) - med[1])), quantileExactInclusive(0.5)(abs(cost - med[2])), quantileExactInclusive(0.5)(abs(toFloat64(tokens) - med[3]))] AS mad
+      FROM (${traceTotals(nowMs - config.historyMs, nowMs - config.lookbackMs)}) WHERE agent != ''
+      GROUP BY project_id, agent`)
+    const stats = new Map<string, AgentStat>()
+    for (const r of rows) {
+      stats.set(`${r.project_id}\u0000${r.agent}`, { traces: num(r.n), p99: triple(r.p99), median: triple(r.med), mad: triple(r.mad) })
+    }
+    this.cached = { atMs: nowMs, stats }
+    return stats
+  }
+}
+
+const triple = (values: number[]): [number, number, number] => [num(values[0] ?? 0), num(values[1] ?? 0), num(values[2] ?? 0)]
+
+async function findOutlierTraces(store: Store, since: number, now: number, config: TrajectoryConfig, stats: Map<string, AgentStat>): Promise<TrajectoryFinding[]> {
+  if (stats.size === 0) return []
+  const rows = await store.query<TraceTotals>(sql`SELECT * FROM (${traceTotals(since, now)}) WHERE agent != ''`)
+  const findings: TrajectoryFinding[] = []
+  const checks = [
+    { index: 0, kind: 'step_explosion', metric: 'spans_per_trace', label: 'spans', read: (r: TraceTotals) => num(r.spans) },
+    { index: 1, kind: 'trace_cost', metric: 'trace_cost', label: 'cost (USD)', read: (r: TraceTotals) => num(r.cost) },
+    { index: 2, kind: 'trace_cost', metric: 'trace_tokens', label: 'tokens', read: (r: TraceTotals) => num(r.tokens) },
+  ] as const
+  for (const row of rows) {
+    const stat = stats.get(`${row.project_id}\u0000${row.agent}`)
+    if (!stat || stat.traces < config.minAgentTraces) continue
+    for (const check of checks) {
+      const observed = check.read(row)
+      const med = stat.median[check.index]
+      const scale = Math.max(MAD_TO_SIGMA * stat.mad[check.index], 0.1 * med, 1e-9)
+      const z = (observed - med) / scale
+      if (!(observed > stat.p99[check.index] && z > config.zOpen && observed >= config.minRatio * med && observed > 0)) continue
+      findings.push({
+        projectId: row.project_id,
+        kind: check.kind,
+        dimension: 'trace',
+        value: row.agent,
+        metric: check.metric,
+        key: `${check.metric}:${row.trace_id}`,
+        observed,
+        expected: med,
+        score: Math.round(z * 100) / 100,
+        traceIds: [row.trace_id],
+        summary: `Trace of agent ${row.agent} has ${round(observed)} ${check.label}; the agent's median is ${round(med)} and p99 ${round(stat.p99[check.index])}`,
+      })
+    }
+  }
+  return findings
+}
+
+const round = (value: number) => (Math.abs(value) >= 100 ? Math.round(value) : Math.round(value * 10_000) / 10_000)

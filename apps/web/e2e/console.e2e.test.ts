@@ -1,0 +1,179 @@
+/**
+ * The console end to end: real ingest server (embedded store) serving the real build, seeded
+ * through OTLP, driven in Debian's Chromium. Steps share one page and run in order; each writes a
+ * screenshot to apps/web/test-results/.
+ */
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureConsoleBuilt, launchChromium, screenshot, signIn, startTestServer, type TestServer } from './helpers/console.js'
+import { seedConsoleData, type Seeded } from './helpers/seed.js'
+
+let server: TestServer
+let browser: Browser
+let page: Page
+let seeded: Seeded
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  await ensureConsoleBuilt()
+  server = await startTestServer()
+  seeded = await seedConsoleData(server, { hugeSpans: 10_000 })
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+}, 300_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+const rows = () => page.locator('table.traces tbody tr')
+
+describe('console', () => {
+  it('sends a signed-out user to the sign-in page and rejects a wrong key', async () => {
+    await page.goto(`${server.url}/traces`)
+    await page.waitForURL(/\/signin\?next=/)
+    await page.getByLabel('Project API key').fill('wrong-key')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Unknown or revoked')
+    await screenshot(page, '01-signin')
+    await signIn(page, server)
+  })
+
+  it('lists traces and filters by agent and status through the URL', async () => {
+    await rows().first().waitFor()
+    expect(await rows().count()).toBeGreaterThanOrEqual(7)
+    await screenshot(page, '02-explorer')
+    await page.getByRole('button', { name: 'Agent filter' }).click()
+    await page.getByRole('listbox', { name: 'Agent' }).getByText('researcher', { exact: true }).click()
+    await page.waitForURL(/agent=researcher/)
+    await page.keyboard.press('Escape')
+    await page.getByLabel('Status').selectOption('error')
+    await page.waitForURL(/status=error/)
+    await expect.poll(() => rows().count()).toBe(1)
+    expect(await rows().first().getAttribute('data-trace-id')).toBe(seeded.failedTraceId)
+    await screenshot(page, '03-explorer-filtered')
+    // The URL alone reproduces the view.
+    await page.goto(page.url())
+    await expect.poll(() => rows().count()).toBe(1)
+  })
+
+  it('sorts by clicking a header', async () => {
+    await page.goto(`${server.url}/traces`)
+    await rows().first().waitFor()
+    await page.getByRole('button', { name: /^Duration/ }).click()
+    await page.waitForURL(/sort=durationMs/)
+    await rows().first().waitFor()
+    const durations = await page.locator('table.traces tbody tr td:nth-child(5)').allTextContents()
+    expect(durations.length).toBeGreaterThan(3)
+    // The 10k-span loop is the longest trace.
+    expect(await rows().first().getAttribute('data-trace-id')).toBe(seeded.hugeTraceId)
+  })
+
+  it('opens the failed trace, selects the failing tool span and shows its arguments and error', async () => {
+    await page.goto(`${server.url}/traces/${seeded.failedTraceId}`)
+    await page.locator('.timeline-row[data-span-id]').first().waitFor()
+    expect(await page.locator('.timeline-row[data-span-id]').count()).toBe(13)
+    expect(await page.locator('.badge.b-retry').count()).toBe(1)
+    expect(await page.locator('.badge.b-mcp').count()).toBe(1)
+    expect(await page.locator('.badge.b-a2a').count()).toBe(1)
+    expect(await page.locator('.crit').count()).toBeGreaterThan(0)
+    await page.locator('.timeline-row.error', { hasText: 'execute_tool web_search' }).click()
+    const inspector = page.getByRole('complementary', { name: 'Span inspector' })
+    await inspector.getByText('Tool arguments').waitFor()
+    await expect.poll(() => inspector.textContent()).toContain('ACME Q3 2026 revenue')
+    expect(await inspector.textContent()).toContain('upstream timeout after 300ms')
+    expect(await inspector.getByRole('region', { name: 'Exception' }).textContent()).toContain('ToolError')
+    await screenshot(page, '04-trace-failed-tool')
+  })
+
+  it('navigates the tree with the keyboard and collapses a subtree', async () => {
+    const tree = page.getByRole('tree', { name: 'Spans' })
+    await tree.focus()
+    await page.keyboard.press('Home')
+    await expect.poll(() => page.locator('.timeline-row.selected .span-name').textContent()).toBe('invoke_agent planner')
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowDown')
+    await expect.poll(() => page.locator('.timeline-row.selected .span-name').textContent()).toBe('invoke_agent researcher')
+    await page.keyboard.press('ArrowLeft')
+    await expect.poll(() => page.locator('.timeline-row[data-span-id]').count()).toBe(9)
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(() => page.locator('.timeline-row[data-span-id]').count()).toBe(13)
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByRole('complementary', { name: 'Span inspector' }).count()).toBe(0)
+  })
+
+  it('shows the agent graph with delegations and tool calls', async () => {
+    await page.getByRole('tab', { name: 'Agent graph' }).click()
+    const graph = page.getByRole('img', { name: 'Agent graph' })
+    await graph.waitFor()
+    for (const id of ['agent:planner', 'agent:researcher', 'agent:coder', 'tool:web_search', 'tool:run_code']) {
+      expect(await graph.locator(`[data-node="${id}"]`).count(), id).toBe(1)
+    }
+    expect(await graph.locator('.edge.delegation').count()).toBe(2)
+    expect(await graph.locator('.edge.has-errors .edge-label').first().textContent()).toContain('2× ')
+    await screenshot(page, '05-agent-graph')
+  })
+
+  it('compares two runs selected in the explorer', async () => {
+    await page.goto(`${server.url}/traces?agent=planner&status=ok`)
+    await expect.poll(() => rows().count()).toBe(2)
+    await page.locator(`tr[data-trace-id="${seeded.compareA}"] input[type=checkbox]`).check()
+    await page.locator(`tr[data-trace-id="${seeded.compareB}"] input[type=checkbox]`).check()
+    await page.getByRole('button', { name: 'Compare' }).click()
+    await page.waitForURL(/\/compare\?a=/)
+    await page.locator('.align-table').waitFor()
+    const summary = await page.getByLabel('Alignment summary').textContent()
+    expect(summary).toContain('first divergence at step 4')
+    expect(await page.locator('.align-table tr.op-insert').count()).toBe(1)
+    expect(await page.locator('.align-table tr.op-mismatch').count()).toBeGreaterThanOrEqual(1)
+    await screenshot(page, '06-compare')
+  })
+
+  it('shows a session as a conversation', async () => {
+    await page.goto(`${server.url}/sessions/${seeded.sessionId}`)
+    await page.locator('.turn').first().waitFor()
+    expect(await page.locator('.turn').count()).toBe(3)
+    const text = await page.locator('.turns').textContent()
+    expect(text!.indexOf('order #1234 has not arrived')).toBeLessThan(text!.indexOf('refund for shipping'))
+    expect(text).toContain('refunded the $4.99 shipping fee')
+    await screenshot(page, '07-session')
+  })
+
+  it('opens a captured corpus trace', async () => {
+    await page.goto(`${server.url}/traces/${seeded.corpusTraceIds[0]}`)
+    await page.locator('.timeline-row[data-span-id]').first().waitFor()
+    await page.locator('.timeline-row .badge.b-llm').first().click()
+    await page.getByRole('complementary', { name: 'Span inspector' }).locator('.msg').first().waitFor()
+    await screenshot(page, '08-corpus-trace-llm')
+  })
+
+  it('opens the 10,000-span trace and scrolls to its end', async () => {
+    const started = Date.now()
+    await page.goto(`${server.url}/traces/${seeded.hugeTraceId}`)
+    await page.locator('.timeline-row[data-span-id]').first().waitFor()
+    const openMs = Date.now() - started
+    const inDom = await page.locator('.timeline-row[data-span-id]').count()
+    expect(inDom).toBeLessThan(120)
+    await screenshot(page, '09-huge-trace-top')
+    await page.getByTestId('timeline-scroll').evaluate(async (el) => {
+      for (let i = 0; i <= 20; i++) {
+        el.scrollTop = (el.scrollHeight * i) / 20
+        await new Promise((r) => requestAnimationFrame(() => r(null)))
+      }
+    })
+    await expect.poll(() => page.locator('.timeline-row[data-span-id]').last().locator('.span-name').textContent()).toMatch(/execute_tool|chat/)
+    await screenshot(page, '10-huge-trace-bottom')
+    expect(openMs).toBeLessThan(10_000)
+    expect(pageErrors).toEqual([])
+  })
+
+  it('signs out and a 401 leads back to the sign-in page', async () => {
+    await page.goto(`${server.url}/traces`)
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.waitForURL(/\/signin/)
+    await page.goto(`${server.url}/traces/${seeded.failedTraceId}`)
+    await page.waitForURL(/\/signin\?next=%2Ftraces%2F/)
+  })
+})

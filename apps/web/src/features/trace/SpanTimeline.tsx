@@ -1,0 +1,184 @@
+/**
+ * The tree and the waterfall as one virtualised list: each row is the tree cell (indent, toggle,
+ * lane dot, name, badges) beside the span's bar, so both always show the same rows, selection and
+ * expand/collapse. Only the rows in view are in the DOM (10k–100k spans).
+ */
+import { flattenVisible, type CriticalSection, type Span, type SpanNode } from '@sightline/schema'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { memo, useEffect, useMemo, useRef, type KeyboardEvent } from 'react'
+import { formatDuration } from '../../lib/format'
+import { useTraceViewStore } from '../../stores/trace-view-store'
+import { navigate, type NavKey } from './keyboard-nav'
+import { laneColour, type Badge, type TraceModel } from './trace-model'
+
+const ROW_HEIGHT = 24
+/** Deep agent loops would push names off-screen; past this depth the indent stops growing. */
+const MAX_INDENT_DEPTH = 24
+const NAV_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End'])
+
+const BADGE_LABELS: Record<Badge, string> = { llm: 'LLM', tool: 'TOOL', mcp: 'MCP', a2a: 'A2A', error: 'ERR', retry: 'RETRY', orphan: 'ORPHAN' }
+
+export function SpanTimeline({ model }: { model: TraceModel }) {
+  const collapsed = useTraceViewStore((s) => s.collapsed)
+  const selectedId = useTraceViewStore((s) => s.selectedSpanId)
+  const rows = useMemo(() => flattenVisible(model.tree, collapsed), [model, collapsed])
+  const sectionsBySpan = useMemo(() => {
+    const map = new Map<string, CriticalSection[]>()
+    for (const s of model.critical.sections) map.set(s.spanId, [...(map.get(s.spanId) ?? []), s])
+    return map
+  }, [model])
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 })
+  const selectedIndex = useMemo(() => (selectedId ? rows.findIndex((r) => r.span.spanId === selectedId) : -1), [rows, selectedId])
+
+  useEffect(() => {
+    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' })
+  }, [selectedIndex, virtualizer])
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const store = useTraceViewStore.getState()
+    if (event.key === 'Enter') {
+      event.preventDefault()
+      if (store.selectedSpanId) store.toggleInspector()
+      return
+    }
+    if (!NAV_KEYS.has(event.key)) return
+    event.preventDefault()
+    const result = navigate(rows, store.selectedSpanId, event.key as NavKey, store.collapsed)
+    if (!result) return
+    if ('select' in result) store.selectSpan(result.select, false)
+    else if ('collapse' in result) store.setCollapsed(result.collapse, true)
+    else store.setCollapsed(result.expand, false)
+  }
+
+  const total = Math.max(model.tree.endMs - model.tree.startMs, 1e-6)
+  return (
+    <div className="timeline">
+      <Ruler totalMs={total} />
+      <div
+        className="timeline-scroll"
+        ref={scrollRef}
+        tabIndex={0}
+        role="tree"
+        aria-label="Spans"
+        aria-activedescendant={selectedId ? `row-${selectedId}` : undefined}
+        data-testid="timeline-scroll"
+        onKeyDown={onKeyDown}
+      >
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const node = rows[item.index]!
+            const id = node.span.spanId
+            return (
+              <SpanRow
+                key={id}
+                top={item.start}
+                node={node}
+                traceStart={model.tree.startMs}
+                totalMs={total}
+                colour={laneColour(model, model.agentOf.get(id) ?? '')}
+                agent={model.agentOf.get(id) ?? ''}
+                badges={model.badges.get(id) ?? []}
+                critical={sectionsBySpan.get(id)}
+                isOnCriticalPath={model.critical.spanIds.has(id)}
+                isSelected={id === selectedId}
+                isCollapsed={collapsed.has(id)}
+              />
+            )
+          })}
+        </div>
+      </div>
+    </div>
+  )
+}
+
+function Ruler({ totalMs }: { totalMs: number }) {
+  const ticks = [0, 0.25, 0.5, 0.75, 1]
+  return (
+    <div className="timeline-row ruler">
+      <div className="tree-cell"><span className="muted small">Span</span></div>
+      <div className="bar-cell">
+        {ticks.map((t) => (
+          <span key={t} className="tick" style={{ left: `${t * 100}%` }}>{formatDuration(totalMs * t)}</span>
+        ))}
+      </div>
+    </div>
+  )
+}
+
+interface RowProps {
+  top: number
+  node: SpanNode<Span>
+  traceStart: number
+  totalMs: number
+  colour: string
+  agent: string
+  badges: Badge[]
+  critical: CriticalSection[] | undefined
+  isOnCriticalPath: boolean
+  isSelected: boolean
+  isCollapsed: boolean
+}
+
+const SpanRow = memo(function SpanRow({ top, node, traceStart, totalMs, colour, agent, badges, critical, isOnCriticalPath, isSelected, isCollapsed }: RowProps) {
+  const span = node.span
+  const left = ((node.startMs - traceStart) / totalMs) * 100
+  const width = Math.max(((node.endMs - node.startMs) / totalMs) * 100, 0.15)
+  const hasChildren = node.children.length > 0
+  const indent = Math.min(node.depth, MAX_INDENT_DEPTH) * 14
+  const select = () => useTraceViewStore.getState().selectSpan(span.spanId)
+  const isError = span.status === 'error'
+  return (
+    <div
+      id={`row-${span.spanId}`}
+      role="treeitem"
+      aria-selected={isSelected}
+      aria-expanded={hasChildren ? !isCollapsed : undefined}
+      aria-level={node.depth + 1}
+      data-span-id={span.spanId}
+      className={`timeline-row${isSelected ? ' selected' : ''}${isError ? ' error' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
+      onClick={select}
+    >
+      <div className="tree-cell" style={{ paddingLeft: indent + 4 }} title={`${span.name}${agent ? ` · ${agent}` : ''}`}>
+        {hasChildren ? (
+          <button
+            className="toggle"
+            aria-label={isCollapsed ? 'Expand' : 'Collapse'}
+            onClick={(e) => {
+              e.stopPropagation()
+              useTraceViewStore.getState().toggleCollapsed(span.spanId)
+            }}
+          >
+            {isCollapsed ? '▸' : '▾'}
+          </button>
+        ) : (
+          <span className="toggle-spacer" />
+        )}
+        {node.depth > MAX_INDENT_DEPTH && <span className="depth muted">{node.depth}</span>}
+        <span className="lane-dot" style={{ background: colour }} />
+        <span className={isOnCriticalPath ? 'span-name critical' : 'span-name'}>{span.name || '(unnamed)'}</span>
+        {isCollapsed && <span className="muted small"> +{countDescendants(node)}</span>}
+        {badges.map((b) => <span key={b} className={`badge b-${b}`}>{BADGE_LABELS[b]}</span>)}
+      </div>
+      <div className="bar-cell">
+        <div className="bar" style={{ left: `${left}%`, width: `${width}%`, background: isError ? 'var(--err)' : colour }} />
+        {critical?.map((s) => (
+          <div key={s.startMs} className="crit" style={{ left: `${((s.startMs - traceStart) / totalMs) * 100}%`, width: `${Math.max(((s.endMs - s.startMs) / totalMs) * 100, 0.1)}%` }} />
+        ))}
+        <span className="bar-label" style={{ left: `${Math.min(left + width, 88)}%` }}>{formatDuration(span.durationMs)}</span>
+      </div>
+    </div>
+  )
+})
+
+function countDescendants(node: SpanNode<Span>): number {
+  let count = 0
+  const stack = [...node.children]
+  while (stack.length) {
+    const n = stack.pop()!
+    count++
+    for (const c of n.children) stack.push(c)
+  }
+  return count
+}

@@ -1,0 +1,67 @@
+/** `/traces/:traceId`: totals, timeline + tree, span inspector, agent graph. */
+import { spansWithChildren } from '@sightline/schema'
+import { useEffect, useMemo } from 'react'
+import { Link } from 'wouter'
+import { api } from '../../api/client'
+import { useQuery } from '../../api/use-query'
+import { ErrorState, Loading } from '../../components/States'
+import { StatusPill } from '../../components/StatusPill'
+import { formatTimestamp } from '../../lib/format'
+import { useTraceViewStore } from '../../stores/trace-view-store'
+import { AgentGraphView } from './AgentGraphView'
+import { SpanInspector } from './SpanInspector'
+import { SpanTimeline } from './SpanTimeline'
+import { buildTraceModel, laneColour } from './trace-model'
+import { TraceTotals } from './TraceTotals'
+
+export default function TraceViewPage({ traceId }: { traceId: string }) {
+  const openTrace = useTraceViewStore((s) => s.openTrace)
+  useEffect(() => openTrace(traceId), [traceId, openTrace])
+  const detail = useQuery(traceId, (signal) => api.getTraceSkeleton(traceId, signal))
+  const model = useMemo(() => (detail.data ? buildTraceModel(detail.data.spans) : null), [detail.data])
+  const panel = useTraceViewStore((s) => s.panel)
+  const setPanel = useTraceViewStore((s) => s.setPanel)
+  const selectedId = useTraceViewStore((s) => s.selectedSpanId)
+  const isInspectorOpen = useTraceViewStore((s) => s.isInspectorOpen)
+
+  if (detail.error) return <div className="page"><ErrorState error={detail.error} onRetry={detail.reload} /></div>
+  if (!detail.data || !model) return <div className="page"><Loading label="Loading trace…" /></div>
+  const { trace } = detail.data
+  const selected = selectedId ? model.tree.byId.get(selectedId)?.span : undefined
+
+  return (
+    <div className="page trace-page">
+      <div className="page-head">
+        <Link href="/traces" className="muted">Traces</Link><span className="muted">/</span>
+        <h1 title={trace.name}>{trace.name || '(unnamed)'}</h1>
+        <StatusPill status={trace.status} />
+        <span className="muted mono small">{trace.traceId}</span>
+        <span className="spacer" />
+        {trace.sessionId && <Link href={`/sessions/${encodeURIComponent(trace.sessionId)}`} className="btn ghost">Session ↗</Link>}
+        <span className="muted small">{formatTimestamp(trace.startTime)}</span>
+      </div>
+      <TraceTotals trace={trace} />
+      <div className="toolbar">
+        <div className="tabs" role="tablist">
+          <button role="tab" aria-selected={panel === 'timeline'} className={panel === 'timeline' ? 'tab active' : 'tab'} onClick={() => setPanel('timeline')}>Timeline</button>
+          <button role="tab" aria-selected={panel === 'graph'} className={panel === 'graph' ? 'tab active' : 'tab'} onClick={() => setPanel('graph')}>Agent graph</button>
+        </div>
+        {panel === 'timeline' && (
+          <>
+            <button className="btn ghost small" onClick={() => useTraceViewStore.getState().expandAll()}>Expand all</button>
+            <button className="btn ghost small" onClick={() => useTraceViewStore.getState().collapseAll(spansWithChildren(model.tree))}>Collapse all</button>
+          </>
+        )}
+        <span className="spacer" />
+        <div className="lanes">
+          {model.agents.map((a) => <span key={a} className="lane"><i style={{ background: laneColour(model, a) }} />{a}</span>)}
+          <span className="lane"><i className="crit-legend" />critical path</span>
+        </div>
+      </div>
+      <div className="trace-body">
+        <div className="trace-main">{panel === 'timeline' ? <SpanTimeline model={model} /> : <AgentGraphView model={model} />}</div>
+        {isInspectorOpen && selected && <SpanInspector key={selected.spanId} traceId={traceId} skeleton={selected} model={model} />}
+      </div>
+    </div>
+  )
+}
