@@ -3,7 +3,8 @@
  * run that tours every scenario, then every scenario found again through the query API.
  */
 import { randomBytes } from 'node:crypto'
-import type { ListTracesResponse, Span, TraceDetail, TraceSummary } from '@sightline/schema'
+// Relative (test-only): @sightline/schema is not a dependency of the demo.
+import type { ListTracesResponse, Span, TraceDetail, TraceSummary } from '../../../packages/schema/src/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '../../ingest/test/helpers/server.js'
 import { AgentClient } from '../src/a2a/call.js'

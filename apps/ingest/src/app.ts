@@ -3,6 +3,7 @@ import type { ApiError } from '@sightline/schema'
 import type { Deps } from './deps.js'
 import { AppError } from './errors.js'
 import { analyticsRoutes } from './routes/analytics.js'
+import { anomalyRoutes } from './routes/anomalies.js'
 import { consoleRoutes } from './routes/console.js'
 import { facetRoutes } from './routes/facets.js'
 import { healthRoutes } from './routes/health.js'
@@ -20,6 +21,7 @@ export function createApp(deps: Deps): Hono {
   app.route('/api/v1/price-overrides', priceRoutes(deps))
   app.route('/api/v1/facets', facetRoutes(deps))
   app.route('/api/v1/session', sessionRoutes(deps))
+  app.route('/api/v1', anomalyRoutes(deps))
   app.route('/api/v1/analytics', analyticsRoutes(deps))
   app.all('/api/*', (c) => c.json<ApiError>({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404))
   app.route('/', consoleRoutes(deps.env.SIGHTLINE_CONSOLE_DIR))

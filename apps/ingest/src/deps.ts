@@ -4,6 +4,12 @@ import { AnalyticsRepository } from './db/repositories/analytics.js'
 import { PriceOverrideRepository } from './db/repositories/prices.js'
 import { ProjectRepository } from './db/repositories/projects.js'
 import { TraceRepository } from './db/repositories/traces.js'
+import { AnomalyRepository } from './detect/anomaly-repository.js'
+import { DEFAULT_DETECTOR_CONFIG } from './detect/config.js'
+import { AnomalyDetector } from './detect/detector.js'
+import { parseDetectionEnv } from './detect/env.js'
+import { DetectionScheduler } from './detect/scheduler.js'
+import { AlertNotifier, WebhookRepository } from './detect/webhooks.js'
 import type { Env } from './env.js'
 import { SpanWriter } from './ingest/writer.js'
 import type { Logger } from './logger.js'
@@ -20,11 +26,22 @@ export interface Deps {
   traces: TraceRepository
   prices: PriceOverrideRepository
   analytics: AnalyticsRepository
+  anomalies: AnomalyRepository
+  webhooks: WebhookRepository
+  notifier: AlertNotifier
+  detector: AnomalyDetector
+  detectionScheduler: DetectionScheduler
 }
 
 export function createDeps(env: Env, store: Store, logger: Logger): Deps {
   const metrics = createMetrics()
   const prices = new PriceOverrideRepository(store)
+  const detection = parseDetectionEnv()
+  const anomalies = new AnomalyRepository(store)
+  const webhooks = new WebhookRepository(store)
+  const notifier = new AlertNotifier(webhooks, logger, { timeoutMs: detection.SIGHTLINE_ALERT_TIMEOUT_MS, retries: detection.SIGHTLINE_ALERT_RETRIES, backoffMs: 500 })
+  const detectorConfig = { ...DEFAULT_DETECTOR_CONFIG, floors: { ...DEFAULT_DETECTOR_CONFIG.floors, cost: detection.SIGHTLINE_ANOMALY_COST_FLOOR_USD } }
+  const detector = new AnomalyDetector(store, anomalies, notifier, logger, detectorConfig)
   return {
     env,
     store,
@@ -45,5 +62,10 @@ export function createDeps(env: Env, store: Store, logger: Logger): Deps {
     traces: new TraceRepository(store, (projectId) => prices.hasOverrides(projectId)),
     prices,
     analytics: new AnalyticsRepository(store, (projectId) => prices.hasOverrides(projectId)),
+    anomalies,
+    webhooks,
+    notifier,
+    detector,
+    detectionScheduler: new DetectionScheduler(detector, notifier, logger, detection.SIGHTLINE_ANOMALY_INTERVAL_MS),
   }
 }

@@ -27,8 +27,8 @@ interface AnomalyRow {
   summary: string
 }
 
-const COLUMNS = sql`project_id, id, kind, dimension, value, metric, toString(started_at) AS started_at, toString(last_seen_at) AS last_seen_at,
-  if(isNull(ended_at), NULL, toString(ended_at)) AS ended_at, severity, observed, expected, score, trace_ids, status, summary`
+/** DateTime64 columns come back as `YYYY-MM-DD hh:mm:ss.sss` text in JSONEachRow. */
+const COLUMNS = sql`project_id, id, kind, dimension, value, metric, started_at, last_seen_at, ended_at, severity, observed, expected, score, trace_ids, status, summary`
 
 const isoToCh = (iso: string) => iso.replace('T', ' ').replace('Z', '')
 const chToIso = (text: string) => `${text.replace(' ', 'T')}Z`

@@ -214,12 +214,19 @@ export class AgentStatsCache {
 
   async get(store: Store, nowMs: number, config: TrajectoryConfig): Promise<Map<string, AgentStat>> {
     if (this.cached && Math.abs(nowMs - this.cached.atMs) < config.agentStatsTtlMs) return this.cached.stats
+    const history = traceTotals(nowMs - config.historyMs, nowMs - config.lookbackMs)
+    // The MAD needs the median first: a second pass joined on (project, agent).
     const rows = await store.query<{ project_id: string; agent: string; n: string; p99: number[]; med: number[]; mad: number[] }>(sql`
-      SELECT project_id, agent, count() AS n,
-        [quantileExact(0.99)(toFloat64(spans)), quantileExact(0.99)(cost), quantileExact(0.99)(toFloat64(tokens))] AS p99,
-        [quantileExactInclusive(0.5)(toFloat64(spans)), quantileExactInclusive(0.5)(cost), quantileExactInclusive(0.5)(toFloat64(tokens))] AS med,
-        [quantileExactInclusive(0.5)(abs(toFloat64(spans) - med[1])), quantileExactInclusive(0.5)(abs(cost - med[2])), quantileExactInclusive(0.5)(abs(toFloat64(tokens) - med[3]))] AS mad
-      FROM (${traceTotals(nowMs - config.historyMs, nowMs - config.lookbackMs)}) WHERE agent != ''
+      SELECT project_id, agent, count() AS n, any(m.med) AS med,
+        [quantileExact(0.99)(toFloat64(t.spans)), quantileExact(0.99)(t.cost), quantileExact(0.99)(toFloat64(t.tokens))] AS p99,
+        [quantileExactInclusive(0.5)(abs(toFloat64(t.spans) - m.med[1])), quantileExactInclusive(0.5)(abs(t.cost - m.med[2])),
+         quantileExactInclusive(0.5)(abs(toFloat64(t.tokens) - m.med[3]))] AS mad
+      FROM (${history}) AS t
+      INNER JOIN (
+        SELECT project_id, agent,
+          [quantileExactInclusive(0.5)(toFloat64(spans)), quantileExactInclusive(0.5)(cost), quantileExactInclusive(0.5)(toFloat64(tokens))] AS med
+        FROM (${history}) WHERE agent != '' GROUP BY project_id, agent
+      ) AS m USING (project_id, agent)
       GROUP BY project_id, agent`)
     const stats = new Map<string, AgentStat>()
     for (const r of rows) {

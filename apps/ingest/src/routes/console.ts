@@ -5,7 +5,7 @@ import { Hono } from 'hono'
 import { serveStatic } from '@hono/node-server/serve-static'
 
 /** Same depth from src/ and dist/, so both resolve to apps/web/dist. */
-export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url))
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url))
 
 /**
  * Serves the built console. Client-side routes (`/traces/abc`) get index.html; hashed assets are

@@ -1,11 +1,10 @@
 /**
- * `pnpm run up`: the one-command local install. Starts the server on the embedded store, waits until
+ * `pnpm live`: the one-command local install. Starts the server on the embedded store, waits until
  * it is ready, starts the demo fleet with live traffic and prints where to sign in. Ctrl-C stops the
  * fleet first (its last spans are flushed), then the server; the data in ./data survives.
  *
  * Env: SIGHTLINE_DATA_DIR (default ./data), SIGHTLINE_API_KEY (default: a key generated on first
  * run and kept in <data>/dev-api-key, mode 0600), PORT (default 4318), plus the DEMO_* options.
- * Note: `pnpm up` without `run` is pnpm's own `update` command.
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -48,7 +47,14 @@ if (!fs.existsSync(serverEntry)) {
 const apiKey = devApiKey()
 const server = spawn(process.execPath, [serverEntry], {
   cwd: root,
-  env: { ...process.env, SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_API_KEY: apiKey, PORT: String(port) },
+  env: {
+    ...process.env,
+    SIGHTLINE_DATA_DIR: dataDir,
+    SIGHTLINE_API_KEY: apiKey,
+    PORT: String(port),
+    // Explicit: ingest's default console path resolves to apps/ingest/web/dist, not apps/web/dist.
+    SIGHTLINE_CONSOLE_DIR: process.env.SIGHTLINE_CONSOLE_DIR ?? path.join(root, 'apps/web/dist'),
+  },
   stdio: 'inherit',
   // Own process group: Ctrl-C reaches this script only, which stops the fleet before the server.
   detached: true,
@@ -81,7 +87,7 @@ const fleet = await startFleet({
 console.log(`
   Sightline is running.
     console:  ${baseUrl}/
-    API key:  ${apiKey}   (sign in with it; kept in ${path.relative(root, dataDir)}/dev-api-key)
+    API key:  ${apiKey}   (sign in with it; kept in ${path.join(dataDir, 'dev-api-key')})
     data:     ${dataDir}
   The demo fleet is sending traces (planner ${fleet.urls.planner}). Press Ctrl-C to stop.
 `)
