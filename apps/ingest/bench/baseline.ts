@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import path from 'node:path'
 import type { BaselineJob, BaselineResult, InspectJob, InspectResult } from './store-child.js'
 import type { GenOptions } from './generator.js'
-import { childNodeFlags, makeDataDir } from './server-process.js'
+import { childNodeFlags, makeDataDir, removeDataDir } from './server-process.js'
 
 function runChild<T>(job: BaselineJob | InspectJob): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -23,8 +23,13 @@ function runChild<T>(job: BaselineJob | InspectJob): Promise<T> {
   })
 }
 
-export function runBaseline(gen: GenOptions, batchBytes: number, stripDuplicatedText = false): Promise<BaselineResult> {
-  return runChild<BaselineResult>({ job: 'baseline', dataDir: makeDataDir('baseline'), gen, batchBytes, stripDuplicatedText })
+export async function runBaseline(gen: GenOptions, batchBytes: number, stripDuplicatedText = false): Promise<BaselineResult> {
+  const dataDir = makeDataDir('baseline')
+  try {
+    return await runChild<BaselineResult>({ job: 'baseline', dataDir, gen, batchBytes, stripDuplicatedText })
+  } finally {
+    removeDataDir(dataDir)
+  }
 }
 
 export function inspectDataDir(dataDir: string): Promise<InspectResult> {

@@ -3,7 +3,7 @@ import type { Encoding, Pool } from './generator.js'
 import { inspectDataDir } from './baseline.js'
 import type { InspectResult } from './store-child.js'
 import { percentile, runLoad } from './load.js'
-import { startServerProcess, waitStored } from './server-process.js'
+import { removeDataDir, startServerProcess, waitStored } from './server-process.js'
 
 export interface IngestResult {
   encoding: Encoding
@@ -51,6 +51,7 @@ export async function runIngest(encoding: Encoding, pool: Pool, paced: Pool, pac
     const memory = server.memory()
     await server.stop()
     const inspected = await inspectDataDir(server.dataDir)
+    removeDataDir(server.dataDir)
     const sent = pool.spans + paced.spans
     const busy = m['sightline_flush_seconds_sum'] ?? NaN
     return {

@@ -3,7 +3,7 @@ import { mulberry32, type Pool } from './generator.js'
 import { inspectDataDir } from './baseline.js'
 import type { InspectResult } from './store-child.js'
 import { percentile, runLoad } from './load.js'
-import { AUTH, startServerProcess, waitStored, type ServerProcess } from './server-process.js'
+import { AUTH, removeDataDir, startServerProcess, waitStored, type ServerProcess } from './server-process.js'
 
 export interface LatencyStats {
   name: string
@@ -106,6 +106,7 @@ export async function runQueries(
     const memory = server.memory()
     await server.stop()
     const inspected = await inspectDataDir(server.dataDir)
+    removeDataDir(server.dataDir)
     return {
       spans: pool.spans,
       traces: pool.traces.length,

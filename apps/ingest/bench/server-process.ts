@@ -30,6 +30,11 @@ export function childNodeFlags(): string[] {
   return flags.includes('tsx') || flags.some((f) => f.startsWith('--import=')) ? flags : [...flags, '--import', 'tsx']
 }
 
+/** Data dirs hold up to a few hundred MB: removed after use unless BENCH_KEEP_DATA=1. */
+export function removeDataDir(dir: string): void {
+  if (process.env.BENCH_KEEP_DATA !== '1') fs.rmSync(dir, { recursive: true, force: true })
+}
+
 export function makeDataDir(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `sightline-bench-${label}-`))
 }

@@ -9,6 +9,7 @@ import { facetRoutes } from './routes/facets.js'
 import { healthRoutes } from './routes/health.js'
 import { otlpRoutes } from './routes/otlp.js'
 import { priceRoutes } from './routes/prices.js'
+import { regressionRoutes } from './routes/regression.js'
 import { sessionRoutes } from './routes/session.js'
 import { traceRoutes } from './routes/traces.js'
 
@@ -23,6 +24,7 @@ export function createApp(deps: Deps): Hono {
   app.route('/api/v1/session', sessionRoutes(deps))
   app.route('/api/v1', anomalyRoutes(deps))
   app.route('/api/v1/analytics', analyticsRoutes(deps))
+  app.route('/api/v1', regressionRoutes(deps))
   app.all('/api/*', (c) => c.json<ApiError>({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404))
   app.route('/', consoleRoutes(deps.env.SIGHTLINE_CONSOLE_DIR))
 

@@ -3,6 +3,7 @@ import type { Store } from './db/client.js'
 import { AnalyticsRepository } from './db/repositories/analytics.js'
 import { PriceOverrideRepository } from './db/repositories/prices.js'
 import { ProjectRepository } from './db/repositories/projects.js'
+import { RegressionRepository } from './db/repositories/regression.js'
 import { TraceRepository } from './db/repositories/traces.js'
 import { AnomalyRepository } from './detect/anomaly-repository.js'
 import { DEFAULT_DETECTOR_CONFIG } from './detect/config.js'
@@ -31,6 +32,7 @@ export interface Deps {
   notifier: AlertNotifier
   detector: AnomalyDetector
   detectionScheduler: DetectionScheduler
+  regression: RegressionRepository
 }
 
 export function createDeps(env: Env, store: Store, logger: Logger): Deps {
@@ -67,5 +69,6 @@ export function createDeps(env: Env, store: Store, logger: Logger): Deps {
     notifier,
     detector,
     detectionScheduler: new DetectionScheduler(detector, notifier, logger, detection.SIGHTLINE_ANOMALY_INTERVAL_MS),
+    regression: new RegressionRepository(store),
   }
 }

@@ -5,7 +5,8 @@
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureConsoleBuilt, launchChromium, screenshot, signIn, startTestServer, type TestServer } from './helpers/console.js'
+import { makeMultiAgentTrace, traceIdOf } from './helpers/agent-traces.js'
+import { ensureConsoleBuilt, launchChromium, postOtlp, screenshot, signIn, startTestServer, type TestServer } from './helpers/console.js'
 import { seedConsoleData, type Seeded } from './helpers/seed.js'
 
 let server: TestServer
@@ -46,8 +47,8 @@ describe('console', () => {
     expect(await rows().count()).toBeGreaterThanOrEqual(7)
     await screenshot(page, '02-explorer')
     await page.getByRole('button', { name: 'Agent filter' }).click()
-    await page.getByRole('listbox', { name: 'Agent' }).getByText('researcher', { exact: true }).click()
-    await page.waitForURL(/agent=researcher/)
+    await page.getByRole('listbox', { name: 'Agent' }).getByText('planner', { exact: true }).click()
+    await page.waitForURL(/agent=planner/)
     await page.keyboard.press('Escape')
     await page.getByLabel('Status').selectOption('error')
     await page.waitForURL(/status=error/)
@@ -57,6 +58,16 @@ describe('console', () => {
     // The URL alone reproduces the view.
     await page.goto(page.url())
     await expect.poll(() => rows().count()).toBe(1)
+  })
+
+  it('prepends new traces in live mode', async () => {
+    await page.goto(`${server.url}/traces?live=1`)
+    await rows().first().waitFor()
+    const before = await rows().count()
+    for (const body of makeMultiAgentTrace({ seed: 'live-1', startMs: Date.now() - 5_000 })) await postOtlp(server, body)
+    await server.drain()
+    await expect.poll(() => rows().first().getAttribute('data-trace-id'), { timeout: 15_000 }).toBe(traceIdOf('live-1'))
+    expect(await rows().count()).toBe(before + 1)
   })
 
   it('sorts by clicking a header', async () => {
@@ -74,7 +85,7 @@ describe('console', () => {
   it('opens the failed trace, selects the failing tool span and shows its arguments and error', async () => {
     await page.goto(`${server.url}/traces/${seeded.failedTraceId}`)
     await page.locator('.timeline-row[data-span-id]').first().waitFor()
-    expect(await page.locator('.timeline-row[data-span-id]').count()).toBe(13)
+    expect(await page.locator('.timeline-row[data-span-id]').count()).toBe(11)
     expect(await page.locator('.badge.b-retry').count()).toBe(1)
     expect(await page.locator('.badge.b-mcp').count()).toBe(1)
     expect(await page.locator('.badge.b-a2a').count()).toBe(1)
@@ -97,9 +108,9 @@ describe('console', () => {
     await page.keyboard.press('ArrowDown')
     await expect.poll(() => page.locator('.timeline-row.selected .span-name').textContent()).toBe('invoke_agent researcher')
     await page.keyboard.press('ArrowLeft')
-    await expect.poll(() => page.locator('.timeline-row[data-span-id]').count()).toBe(9)
+    await expect.poll(() => page.locator('.timeline-row[data-span-id]').count()).toBe(8)
     await page.keyboard.press('ArrowRight')
-    await expect.poll(() => page.locator('.timeline-row[data-span-id]').count()).toBe(13)
+    await expect.poll(() => page.locator('.timeline-row[data-span-id]').count()).toBe(11)
     await page.keyboard.press('Enter')
     await expect.poll(() => page.getByRole('complementary', { name: 'Span inspector' }).count()).toBe(0)
   })

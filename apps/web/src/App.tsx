@@ -11,6 +11,7 @@ const TraceViewPage = lazy(() => import('./features/trace/TraceViewPage'))
 const SessionPage = lazy(() => import('./features/sessions/SessionPage'))
 const ComparePage = lazy(() => import('./features/compare/ComparePage'))
 
+/** 'checking' renders like signed-in: see below. */
 type AuthState = 'checking' | 'signed-in' | 'signed-out'
 
 export function App() {
@@ -30,7 +31,8 @@ export function App() {
   }, [navigate])
 
   if (location === '/signin') return <SignInPage onSignedIn={() => setAuth('signed-in')} />
-  if (auth === 'checking') return <Loading label="Checking session…" />
+  // While the session check runs, pages render and fetch optimistically: a 401 from any call
+  // redirects too, and waiting would add a round trip before every deep link.
   if (auth === 'signed-out') return <Redirect to={`/signin?next=${encodeURIComponent(location + window.location.search)}`} />
 
   return (

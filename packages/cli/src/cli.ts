@@ -7,6 +7,7 @@ import { EXIT, type Command, type Io } from './command.js'
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   import: async () => (await import('./commands/import.js')).importCommand,
+  regress: async () => (await import('./commands/regress.js')).regressCommand,
 }
 
 async function usage(): Promise<string> {
@@ -30,6 +31,13 @@ async function usage(): Promise<string> {
 }
 
 export const VERSION = '0.1.0'
+
+/** Programmatic API of the regression runner (used by generated Vitest files). */
+export { runCase, parseCase, type CaseResult, type RunCaseOptions, type RunResult } from './regress/runner.js'
+export { startWorld, type World } from './regress/world.js'
+export { exitCodeFor, REGRESS_EXIT } from './regress/exit-codes.js'
+export { junitXml } from './regress/reports.js'
+export { generateVitestFile } from '@sightline/schema'
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv

@@ -60,6 +60,30 @@ export interface SpanRowInsert {
 /** A row read back from `spans`; ClickHouse returns the same columns (decimals as numbers). */
 export type SpanRowRead = Omit<SpanRowInsert, 'cost_usd'> & { cost_usd: number | null }
 
+/** The span columns that hold content an attribute may have carried verbatim. */
+export const CONTENT_COLUMNS = ['input', 'output', 'tool_arguments', 'tool_result'] as const
+export type ContentColumn = (typeof CONTENT_COLUMNS)[number]
+
+/**
+ * An attribute whose text is exactly a content column's (a prompt in `gen_ai.input.messages` that
+ * became `input`) is stored as this marker plus the column name, not twice: messages are most of a
+ * span's bytes, and storing them twice halved insert throughput. Readers get the text back through
+ * `spanRowToSpan`.
+ */
+export const MOVED_ATTRIBUTE_MARKER = '@sightline:same-as-column:'
+
+function restoreMovedAttributes(row: SpanRowRead): Record<string, string> {
+  let restored: Record<string, string> | undefined
+  for (const [key, value] of Object.entries(row.attributes)) {
+    if (!value.startsWith(MOVED_ATTRIBUTE_MARKER)) continue
+    const column = value.slice(MOVED_ATTRIBUTE_MARKER.length) as ContentColumn
+    if (!(CONTENT_COLUMNS as readonly string[]).includes(column)) continue
+    restored ??= { ...row.attributes }
+    restored[key] = row[column]
+  }
+  return restored ?? row.attributes
+}
+
 /** `2024-01-02 03:04:05.123456789` (ClickHouse, UTC) → `2024-01-02T03:04:05.123456789Z`. */
 export function chTimeToIso(value: string): string {
   return `${value.replace(' ', 'T')}Z`
@@ -112,7 +136,7 @@ export function spanRowToSpan(row: SpanRowRead): Span {
     output: row.output,
     sessionId: row.session_id,
     userId: row.user_id,
-    attributes: row.attributes,
+    attributes: restoreMovedAttributes(row),
     resourceAttributes: row.resource_attributes,
     events: parseJsonArray(row.events) as Span['events'],
     flags: row.flags,

@@ -18,6 +18,8 @@ const HISTORY_DAYS = 4
 const EVAL_DAYS = Number(process.env.ANOMALY_BENCH_DAYS ?? 6)
 const SERIES_PER_TIER = Number(process.env.ANOMALY_BENCH_SERIES ?? 6)
 const SEED = Number(process.env.ANOMALY_BENCH_SEED ?? 7)
+// Sweep knob: ANOMALY_BENCH_MIN_EXCESS=2 reads the "excess ≥ 2× typical" literally.
+const CONFIG = { ...DEFAULT_DETECTOR_CONFIG, fast: { ...DEFAULT_DETECTOR_CONFIG.fast, minExcessRatio: Number(process.env.ANOMALY_BENCH_MIN_EXCESS ?? DEFAULT_DETECTOR_CONFIG.fast.minExcessRatio) } }
 const TIERS = [
   { name: '50/min', rate: 50 },
   { name: '5/min', rate: 5 },
@@ -25,7 +27,7 @@ const TIERS = [
 ]
 
 function runSeries(series: SyntheticSeries): Alarm[] {
-  const config = DEFAULT_DETECTOR_CONFIG
+  const config = CONFIG
   const evaluator = new SeriesEvaluator(config)
   const hourly = hourlyConfig(config)
   const open = new Map<string, Alarm>()

@@ -1,7 +1,6 @@
 import type { Anomaly, ListAnomaliesQuery } from '@sightline/schema'
 import type { Store } from '../db/client.js'
 import { f64, sql, str, strArray, u64, where, type SqlFragment } from '../db/sql.js'
-import { chDateTime } from './snapshot.js'
 
 /** Persisted episodes (`anomalies`, ReplacingMergeTree by version): every change rewrites the row. */
 export interface StoredAnomaly extends Anomaly {
@@ -100,6 +99,3 @@ function rowToAnomaly(row: AnomalyRow): Anomaly {
     summary: row.summary,
   }
 }
-
-export const msToIso = (ms: number) => new Date(ms).toISOString()
-export { chDateTime }

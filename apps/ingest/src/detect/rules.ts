@@ -45,16 +45,19 @@ export function judgeWindow(obs: WindowObservation, config: DetectorConfig): Ver
   const rules: FastTierRules = config.fast
   const { observed, baseline } = obs
   const expected = baseline.median
-  if (baseline.points === 0 || !Number.isFinite(expected) || obs.typicalRequests < rules.minTypicalCount) return quiet(observed, expected)
-  if (obs.metric === 'latency_p95' && obs.requests < config.minRequestsLatency) return quiet(observed, expected)
-  if (obs.metric === 'error_rate' && obs.requests < config.minRequestsErrorRate) return quiet(observed, expected)
+  if (baseline.points === 0 || !Number.isFinite(expected)) return quiet(observed, expected)
+  // Too little traffic to judge gates the breach only: an open episode can still clear.
+  const eligible =
+    obs.typicalRequests >= rules.minTypicalCount &&
+    !(obs.metric === 'latency_p95' && obs.requests < config.minRequestsLatency) &&
+    !(obs.metric === 'error_rate' && obs.requests < config.minRequestsErrorRate)
   const floor = floorFor(obs.metric, config)
-  if (obs.metric === 'error_rate') return judgeErrorRate(obs, floor, config)
+  if (obs.metric === 'error_rate') return judgeErrorRate(obs, floor, eligible, config)
   const scale = robustScale(baseline, rules.relativeScaleFloor, 1e-9)
   const z = (observed - expected) / scale
   const excess = observed - expected
   const minExcess = Math.max(rules.minExcessRatio * Math.abs(expected), floor)
-  const breach = z > rules.zOpen && excess >= minExcess
+  const breach = eligible && z > rules.zOpen && excess >= minExcess
   const lower = expected + Math.max(rules.zClear * scale, rules.clearExcessRatio * Math.abs(expected))
   const score = round(z)
   return { breach, clear: observed < lower, payload: { observed, expected, score, severity: z > 2 * rules.zOpen ? 'critical' : 'warning' } }
@@ -64,15 +67,15 @@ export function judgeWindow(obs: WindowObservation, config: DetectorConfig): Ver
  * Error rate: binomial test of the window's errors against the pooled baseline rate (floored at
  * 0.5 % so a clean history does not make one error an incident), plus the absolute floor.
  */
-function judgeErrorRate(obs: WindowObservation, floor: number, config: DetectorConfig): Verdict<Signal> {
+function judgeErrorRate(obs: WindowObservation, floor: number, eligible: boolean, config: DetectorConfig): Verdict<Signal> {
   const n = Math.round(obs.requests)
   const p0 = Math.max(Number.isFinite(obs.baselineRate) ? (obs.baselineRate as number) : obs.baseline.median, 0.005)
   const errors = Math.round(obs.observed * obs.requests)
   const tail = binomialUpperTail(errors, n, p0)
   const sd = Math.sqrt((p0 * (1 - p0)) / Math.max(n, 1))
   const z = (obs.observed - p0) / sd
-  const breach = tail < config.errorTailProbability && obs.observed - p0 >= floor
-  const clear = binomialUpperTail(errors, n, p0) > 0.01 || obs.observed - p0 < floor / 2
+  const breach = eligible && tail < config.errorTailProbability && obs.observed - p0 >= floor
+  const clear = tail > 0.01 || obs.observed - p0 < floor / 2
   return { breach, clear, payload: { observed: obs.observed, expected: p0, score: round(z), severity: tail < config.errorTailProbability / 1000 ? 'critical' : 'warning' } }
 }
 

@@ -87,7 +87,7 @@ export class SeriesEvaluator {
         const key = keyOf({ ...s, metric })
         seen.add(key)
         const floor = metric === 'cost' ? this.config.floors.cost : this.config.floors.tokens
-        const verdict = this.suppressed(key, judgeHour(s.prev[metric], s[metric], floor, this.config.hourly))
+        const verdict = this.suppressed(key, judgeHour(s.prev[metric], s[metric], floor, this.config.hourly), this.cusum)
         this.push(events, this.hourly.feed(key, nowMs, verdict), 'level_shift', key, nowMs)
       }
     }
@@ -113,13 +113,14 @@ export class SeriesEvaluator {
     if (state?.prevMs === prevMs) return
     if (s.calls.median < this.config.fast.minTypicalCount) return
     const { sum, verdict } = judgeCusum(state?.sum ?? 0, s.prev[metric], s[metric], this.config.fast.relativeScaleFloor, this.config.cusum)
-    const transition = this.cusum.feed(key, nowMs, this.suppressed(key, verdict))
+    const transition = this.cusum.feed(key, nowMs, this.suppressed(key, verdict, this.hourly))
     this.cusumSums.set(key, { sum: transition?.type === 'resolved' ? 0 : sum, prevMs })
     this.push(events, transition, 'level_shift', key, nowMs)
   }
 
-  private suppressed(key: string, verdict: Verdict<Signal>): Verdict<Signal> {
-    return this.fast.isOpen(key) ? { ...verdict, breach: false } : verdict
+  /** No level-shift episode opens while a spike (or the other level-shift detector) already covers the series. */
+  private suppressed(key: string, verdict: Verdict<Signal>, sibling: AlertStateMachine<Signal>): Verdict<Signal> {
+    return this.fast.isOpen(key) || sibling.isOpen(key) ? { ...verdict, breach: false } : verdict
   }
 
   private push(events: SeriesEvent[], transition: Transition<Signal> | undefined, kind: SeriesKind, key: string, atMs: number): void {

@@ -53,7 +53,7 @@ export class AlertNotifier {
   private readonly inFlight = new Set<Promise<void>>()
 
   constructor(
-    private readonly webhooks: WebhookRepository,
+    private readonly webhooks: Pick<WebhookRepository, 'list'>,
     private readonly logger: Logger,
     private readonly options: NotifierOptions = DEFAULT_NOTIFIER_OPTIONS,
   ) {}

@@ -22,6 +22,11 @@ export interface SpoolOptions {
   segmentBytes: number
   segmentMaxAgeMs: number
   onSealed: (segment: Segment) => void
+  /**
+   * Whether sealing by age helps now. While the loader still has a backlog, an aged segment would
+   * only wait in its queue; growing it instead makes the inserts larger, which chDB handles far better.
+   */
+  isLoaderIdle: () => boolean
 }
 
 interface Pending {
@@ -143,6 +148,7 @@ export class Spool {
   private sealIfOld(): void {
     const segment = this.current
     if (!segment || Date.now() - segment.openedAt < this.options.segmentMaxAgeMs) return
+    if (!this.options.isLoaderIdle()) return
     this.sealRequested = true
     this.committing ??= this.commitLoop()
   }

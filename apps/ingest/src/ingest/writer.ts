@@ -44,6 +44,7 @@ export class SpanWriter {
       segmentBytes: options.segmentBytes,
       segmentMaxAgeMs: options.segmentMaxAgeMs,
       onSealed: (segment) => this.enqueue(segment),
+      isLoaderIdle: () => this.queue.length === 0,
     })
   }
 

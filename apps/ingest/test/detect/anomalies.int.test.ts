@@ -28,11 +28,11 @@ async function seed(): Promise<void> {
   const rng = new Rng(11)
   let n = 1
   let rows = []
-  // ~1.2 traces/min with a daily cycle, from 2 days ago to 1 hour after NOW; 10× during the spike.
+  // ~2 traces/min with a daily cycle, from 2 days ago to 1 hour after NOW; 10× during the spike.
   for (let t = NOW - 2 * 86_400_000; t < NOW + 60 * MIN; t += MIN) {
     const daily = 1 + 0.4 * Math.sin((2 * Math.PI * (t % 86_400_000)) / 86_400_000)
     const inSpike = t >= SPIKE.from && t < SPIKE.to
-    const count = rng.poisson(1.2 * daily * (inSpike ? 10 : 1))
+    const count = rng.poisson(2 * daily * (inSpike ? 10 : 1))
     for (let i = 0; i < count; i++) {
       const tools = [{ name: 'search', args: JSON.stringify({ q: `query ${n}` }) }]
       rows.push(...agentTrace({ n: n++, startMs: t + rng.int(0, 50_000), costUsd: rng.lognormal(0.02, 0.5), tools, user: `user-${rng.int(1, 5)}` }))
@@ -122,7 +122,6 @@ describe('anomaly detection end to end', () => {
     await server.deps.notifier.drain()
     const { body } = await list('&kind=spike&dimension=total')
     const spike = body.anomalies.find((a) => a.metric === 'cost')!
-    if (process.env.DEBUG_ANOMALY) console.log(JSON.stringify(body.anomalies, null, 1), received.map((p) => [p.event, p.anomaly.kind, p.anomaly.dimension, p.anomaly.metric, p.anomaly.startedAt, p.anomaly.endedAt]))
     expect(spike.status).toBe('resolved')
     expect(Date.parse(spike.endedAt!)).toBeGreaterThan(SPIKE.to)
     expect(Date.parse(spike.endedAt!)).toBeLessThan(SPIKE.to + 20 * MIN)

@@ -52,7 +52,10 @@ async function request<T extends z.ZodType>(what: string, path: string, schema: 
   }
   if (!schema) return undefined as z.infer<T>
   const json: unknown = await res.json()
+  const parseStart = performance.now()
   const result = schema.safeParse(json)
+  // Visible in the browser's performance timeline and read by the console benchmark.
+  performance.measure('sightline.api.validate', { start: parseStart })
   if (!result.success) throw new ApiRequestError(`Failed to ${what}: unexpected response (${result.error.issues[0]?.message ?? 'invalid'})`, res.status, 'bad_response')
   return result.data
 }
@@ -68,11 +71,29 @@ function toQuery(params: TraceListParams): string {
 
 const tracePath = (traceId: string) => `/api/v1/traces/${encodeURIComponent(traceId)}`
 
+/**
+ * A skeleton requested at boot, before React, the session check and the trace page's chunk have
+ * loaded: on a deep link to a 10k-span trace that overlaps the biggest request with everything else.
+ * Taken once by the first `getTraceSkeleton` for that trace.
+ */
+const prefetched = new Map<string, Promise<GetTraceResponse>>()
+export function prefetchTraceSkeleton(traceId: string): void {
+  const promise = request(`load trace ${traceId}`, `${tracePath(traceId)}?view=skeleton`, GetTraceResponseSchema)
+  promise.catch(() => {}) // the consumer sees the error; an unconsumed prefetch must not be an unhandled rejection
+  prefetched.set(traceId, promise)
+}
+function takePrefetched(traceId: string): Promise<GetTraceResponse> | undefined {
+  const promise = prefetched.get(traceId)
+  prefetched.delete(traceId)
+  return promise
+}
+
 export const api = {
   listTraces: (params: TraceListParams, signal?: AbortSignal): Promise<ListTracesResponse> =>
     request('list traces', `/api/v1/traces${toQuery(params)}`, ListTracesResponseSchema, { signal }),
   /** Spans without their heavy fields: what the trace view needs for 10k+ spans. */
   getTraceSkeleton: (traceId: string, signal?: AbortSignal): Promise<GetTraceResponse> =>
+    takePrefetched(traceId) ??
     request(`load trace ${traceId}`, `${tracePath(traceId)}?view=skeleton`, GetTraceResponseSchema, { signal }),
   getTrace: (traceId: string, signal?: AbortSignal): Promise<GetTraceResponse> =>
     request(`load trace ${traceId}`, tracePath(traceId), GetTraceResponseSchema, { signal }),

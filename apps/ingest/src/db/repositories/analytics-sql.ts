@@ -7,7 +7,7 @@
  * (sum / quantilesTDigestMerge after GROUP BY) serves rollups and raw spans alike.
  */
 import type { AnalyticsDimension, AnalyticsMetric, AnalyticsStep, TokenKind } from '@sightline/schema'
-import { dt64, sql, str, type SqlFragment } from '../sql.js'
+import { dt64, ident, sql, str, type SqlFragment } from '../sql.js'
 import { pricedSpans } from './priced-spans.js'
 
 export interface RollupRange {
@@ -18,9 +18,13 @@ export interface RollupRange {
   to: string
 }
 
-/** Rows of one dimension type in a range, straight from the rollup table. */
-export function rollupRows(range: RollupRange, dimension: AnalyticsDimension): SqlFragment {
-  return sql`(SELECT * FROM agg_5m
+/** agg_1h (same columns, hourly buckets) serves hour-aligned reads; measured in BENCHMARKS.md "Dashboards". */
+export type RollupTable = 'agg_5m' | 'agg_1h'
+const ROLLUP_TABLES: readonly RollupTable[] = ['agg_5m', 'agg_1h']
+
+/** Rows of one dimension type in a range, straight from a rollup table. */
+export function rollupRows(range: RollupRange, dimension: AnalyticsDimension, table: RollupTable = 'agg_5m'): SqlFragment {
+  return sql`(SELECT * FROM ${ident(table, ROLLUP_TABLES)}
     WHERE project_id = ${str(range.projectId)} AND dim_type = ${str(dimension)}
       AND bucket >= ${dt64(range.from)} AND bucket < ${dt64(range.to)})`
 }
@@ -68,9 +72,9 @@ export function repricedModelRows(range: RollupRange): SqlFragment {
 }
 
 /** Model rows with override re-pricing when the project has overrides; straight rollup rows otherwise. */
-export function modelRows(range: RollupRange, hasOverrides: boolean): SqlFragment {
+export function modelRows(range: RollupRange, hasOverrides: boolean, table: RollupTable = 'agg_5m'): SqlFragment {
   if (hasOverrides) return repricedModelRows(range)
-  return sql`(SELECT *, toDecimal128(0, 10) AS cost_delta FROM agg_5m
+  return sql`(SELECT *, toDecimal128(0, 10) AS cost_delta FROM ${ident(table, ROLLUP_TABLES)}
     WHERE project_id = ${str(range.projectId)} AND dim_type = 'model'
       AND bucket >= ${dt64(range.from)} AND bucket < ${dt64(range.to)})`
 }

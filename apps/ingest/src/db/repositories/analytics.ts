@@ -27,6 +27,7 @@ import {
   STEP_EXPRESSIONS,
   STEP_MS,
   type RollupRange,
+  type RollupTable,
 } from './analytics-sql.js'
 
 export interface SeriesParams {
@@ -67,7 +68,8 @@ export class AnalyticsRepository {
 
   async series(projectId: string, p: SeriesParams): Promise<{ source: 'rollup' | 'raw'; series: Series[] }> {
     const range: RollupRange = { projectId, from: toChTime(p.fromIso), to: toChTime(p.toIso) }
-    const { source, rows } = await this.sourceFor(range, p.metric, p.dimension)
+    const table = p.step === '5m' ? 'agg_5m' : 'agg_1h'
+    const { source, rows } = await this.sourceFor(range, p.metric, p.dimension, table)
     const value = metricExpression(p.metric, p.tokenKind)
     let top: string[] = ['']
     if (p.dimension !== 'total') {
@@ -144,11 +146,12 @@ export class AnalyticsRepository {
     return rows.map((r) => ({ model: r.dim_value, calls: num(r.n), inputTokens: num(r.tin), outputTokens: num(r.tout), firstSeen: fromChTime(r.first), lastSeen: fromChTime(r.last) }))
   }
 
-  private async sourceFor(range: RollupRange, metric: AnalyticsMetric, dimension: AnalyticsDimension): Promise<{ source: 'rollup' | 'raw'; rows: SqlFragment }> {
-    if (metric !== 'cost') return { source: 'rollup', rows: rollupRows(range, dimension) }
+  /** Overrides re-price on 5-minute buckets, so re-priced cost always reads agg_5m. */
+  private async sourceFor(range: RollupRange, metric: AnalyticsMetric, dimension: AnalyticsDimension, table: RollupTable): Promise<{ source: 'rollup' | 'raw'; rows: SqlFragment }> {
+    if (metric !== 'cost') return { source: 'rollup', rows: rollupRows(range, dimension, table) }
     const hasOverrides = await this.hasOverrides(range.projectId)
-    if (dimension === 'model') return { source: 'rollup', rows: modelRows(range, hasOverrides) }
-    if (!hasOverrides) return { source: 'rollup', rows: rollupRows(range, dimension) }
+    if (dimension === 'model') return { source: 'rollup', rows: modelRows(range, hasOverrides, table) }
+    if (!hasOverrides) return { source: 'rollup', rows: rollupRows(range, dimension, table) }
     if (dimension === 'total') return { source: 'rollup', rows: repricedTotalCostRows(range) }
     return { source: 'raw', rows: rawCostRows(range, dimension, true) }
   }

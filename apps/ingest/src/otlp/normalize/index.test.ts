@@ -131,4 +131,13 @@ describe('normalizeExportRequest', () => {
     const rows = normalizeExportRequest(makeRequest([client, server]), OPTS).rows
     expect(rows.map((r) => [r.kind, r.flags.includes('mcp_server')])).toEqual([['tool', false], ['tool', true]])
   })
+
+  it('stores a prompt once: the attribute that became `input` points at the column', () => {
+    const messages = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'x'.repeat(300) }] }])
+    const span = makeSpan({ attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': messages, 'gen_ai.request.model': 'gpt-4o' } })
+    const [row] = normalizeExportRequest(makeRequest([span]), OPTS).rows
+    expect(row?.input).toBe(messages)
+    expect(row?.attributes['gen_ai.input.messages']).toBe('@sightline:same-as-column:input')
+    expect(row?.attributes['gen_ai.request.model']).toBe('gpt-4o')
+  })
 })

@@ -62,6 +62,7 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
   const usage = isProviderCall ? extractUsage(attrs) : NO_USAGE
   const status = extractStatus(span)
   const cost = extractReportedCost(attrs, isProviderCall)
+  const content = contentFields(span, kind, truncator)
 
   const row: SpanRowInsert = {
     project_id: ctx.projectId,
@@ -96,10 +97,10 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
     cost_usd: cost.costUsd,
     cost_source: cost.costSource,
     is_unpriced: cost.isUnpriced,
-    ...contentFields(span, kind, truncator),
+    ...content,
     session_id: extractSessionId(attrs),
     user_id: extractUserId(attrs),
-    attributes: flattenAttributes(attrs, truncator),
+    attributes: flattenAttributes(attrs, truncator, content),
     resource_attributes: ctx.resourceAttributes,
     events: eventsJson(span.events, truncator),
     links: linksJson(span.links, truncator),

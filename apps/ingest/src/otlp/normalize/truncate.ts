@@ -2,6 +2,7 @@
  * Byte caps on stored text. ClickHouse rows with multi-megabyte prompts slow every query that touches
  * the part, so each value is cut at `maxBytes` of UTF-8 and the row gets the `truncated` flag.
  */
+import { CONTENT_COLUMNS, MOVED_ATTRIBUTE_MARKER, type ContentColumn } from '@sightline/schema'
 import type { Attributes } from '../types.js'
 import { toText } from './attributes.js'
 
@@ -34,9 +35,29 @@ function cutAtCharBoundary(bytes: Buffer, maxBytes: number): string {
   return bytes.subarray(0, end).toString('utf8')
 }
 
-/** Every attribute kept, as text, for the `Map(String, String)` columns. */
-export function flattenAttributes(attrs: Attributes, truncator: Truncator): Record<string, string> {
+/** Below this size a duplicate costs less than the marker is worth. */
+const MIN_MOVED_BYTES = 128
+
+/**
+ * Every attribute kept, as text, for the `Map(String, String)` columns. An attribute whose text is
+ * exactly one of the row's content columns is stored as a marker naming that column (see
+ * `MOVED_ATTRIBUTE_MARKER`), so a prompt is not stored twice.
+ */
+export function flattenAttributes(
+  attrs: Attributes,
+  truncator: Truncator,
+  content: Partial<Record<ContentColumn, string>> = {},
+): Record<string, string> {
+  const moved = new Map<string, ContentColumn>()
+  for (const column of CONTENT_COLUMNS) {
+    const text = content[column]
+    if (text !== undefined && text.length >= MIN_MOVED_BYTES && !moved.has(text)) moved.set(text, column)
+  }
   const out: Record<string, string> = {}
-  for (const [key, value] of Object.entries(attrs)) out[key] = truncator.cap(toText(value))
+  for (const [key, value] of Object.entries(attrs)) {
+    const text = truncator.cap(toText(value))
+    const column = moved.size > 0 ? moved.get(text) : undefined
+    out[key] = column ? `${MOVED_ATTRIBUTE_MARKER}${column}` : text
+  }
   return out
 }

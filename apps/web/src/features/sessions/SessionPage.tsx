@@ -49,6 +49,7 @@ function TurnView({ turn, index }: { turn: Turn; index: number }) {
         <span className="turn-index">#{index + 1}</span>
         <Link href={`/traces/${trace.traceId}`} className="trace-link">{trace.name || trace.traceId}</Link>
         <StatusPill status={trace.status} />
+        {trace.userId && <Link href={`/users/${encodeURIComponent(trace.userId)}`} className="small">user {trace.userId}</Link>}
         <span className="muted small">{formatTimestamp(trace.startTime)} · {formatDuration(trace.durationMs)} · {trace.llmCallCount} LLM · {trace.toolCallCount} tools · {formatCost(trace.costUsd)}</span>
       </div>
       {turn.error && <div className="form-error">Could not load this turn: {turn.error}</div>}

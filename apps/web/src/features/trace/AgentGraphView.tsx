@@ -52,7 +52,11 @@ function Edge({ edge, from, to }: { edge: GraphEdge; from: GraphNode; to: GraphN
     const [x1, y1, x2, y2] = [a.x + NODE_W, a.y + NODE_H / 2, b.x, b.y + NODE_H / 2]
     const mid = (x1 + x2) / 2
     d = `M ${x1} ${y1} C ${mid} ${y1}, ${mid} ${y2}, ${x2} ${y2}`
-    ;[lx, ly] = [mid, (y1 + y2) / 2 - 6]
+    // Label at 70% of the curve, where edges from one node have fanned out and stop overlapping.
+    const t = 0.7
+    const u = 1 - t
+    lx = u * u * u * x1 + 3 * u * u * t * mid + 3 * u * t * t * mid + t * t * t * x2
+    ly = u * u * u * y1 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t * t * t * y2 - 5
   } else {
     // Back or same-layer edge (an agent delegating back up): arc below both nodes.
     const [x1, y1, x2, y2] = [a.x + NODE_W / 2, a.y + NODE_H, b.x + NODE_W / 2, b.y + NODE_H]

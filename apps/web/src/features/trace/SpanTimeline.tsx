@@ -166,11 +166,19 @@ const SpanRow = memo(function SpanRow({ top, node, traceStart, totalMs, colour, 
         {critical?.map((s) => (
           <div key={s.startMs} className="crit" style={{ left: `${((s.startMs - traceStart) / totalMs) * 100}%`, width: `${Math.max(((s.endMs - s.startMs) / totalMs) * 100, 0.1)}%` }} />
         ))}
-        <span className="bar-label" style={{ left: `${Math.min(left + width, 88)}%` }}>{formatDuration(span.durationMs)}</span>
+        <span className={labelClass(left, width)} style={labelStyle(left, width)}>{formatDuration(span.durationMs)}</span>
       </div>
     </div>
   )
 })
+
+/** Duration label after the bar; near the right edge it goes before the bar, or inside a wide one. */
+function labelStyle(left: number, width: number): React.CSSProperties {
+  if (left + width <= 82) return { left: `${left + width}%` }
+  if (left > 18) return { right: `${100 - left}%` }
+  return { left: `${left}%` }
+}
+const labelClass = (left: number, width: number) => (left + width > 82 && left <= 18 ? 'bar-label inside' : 'bar-label')
 
 function countDescendants(node: SpanNode<Span>): number {
   let count = 0

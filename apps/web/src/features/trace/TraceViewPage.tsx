@@ -18,7 +18,13 @@ export default function TraceViewPage({ traceId }: { traceId: string }) {
   const openTrace = useTraceViewStore((s) => s.openTrace)
   useEffect(() => openTrace(traceId), [traceId, openTrace])
   const detail = useQuery(traceId, (signal) => api.getTraceSkeleton(traceId, signal))
-  const model = useMemo(() => (detail.data ? buildTraceModel(detail.data.spans) : null), [detail.data])
+  const model = useMemo(() => {
+    if (!detail.data) return null
+    const start = performance.now()
+    const built = buildTraceModel(detail.data.spans)
+    performance.measure('sightline.trace.model', { start })
+    return built
+  }, [detail.data])
   const panel = useTraceViewStore((s) => s.panel)
   const setPanel = useTraceViewStore((s) => s.setPanel)
   const selectedId = useTraceViewStore((s) => s.selectedSpanId)

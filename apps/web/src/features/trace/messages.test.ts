@@ -32,6 +32,11 @@ describe('parseMessages', () => {
     expect(parseMessages(calls, 'assistant')[0]!.parts[0]).toMatchObject({ type: 'tool_call', name: 'w', arguments: { a: 1 } })
   })
 
+  it('reads OpenInference messages rebuilt from flattened attributes', () => {
+    const text = JSON.stringify([{ role: 'assistant', content: '', tool_calls: [{ tool_call: { function: { name: 'get_weather', arguments: '{"city":"Paris"}' } } }] }])
+    expect(parseMessages(text, 'assistant')[0]!.parts).toEqual([{ type: 'tool_call', name: 'get_weather', id: '', arguments: { city: 'Paris' } }])
+  })
+
   it('keeps plain strings and unknown JSON', () => {
     expect(parseMessages('It is 18C.', 'assistant')).toEqual([{ role: 'assistant', parts: [{ type: 'text', text: 'It is 18C.' }] }])
     expect(parseMessages('{"foo":1}', 'user')[0]!.parts[0]).toEqual({ type: 'json', value: { foo: 1 } })

@@ -60,11 +60,12 @@ function toMessages(value: unknown, role: string): ChatMessage[] {
 const choices = (value: unknown) => (Array.isArray(value) ? value.map((c) => (isObj(c) && c['message']) || c) : value)
 
 function looksLikeToolCall(v: unknown): boolean {
-  return isObj(v) && ('toolName' in v || (isObj(v['function']) && 'name' in v['function']))
+  return isObj(v) && ('toolName' in v || isObj(v['tool_call']) || (isObj(v['function']) && 'name' in v['function']))
 }
 
 function toolCallPart(v: unknown): MessagePart {
-  const o = v as Obj
+  // OpenInference flattens each call as `tool_calls.N.tool_call.function.*`.
+  const o = isObj(v) && isObj(v['tool_call']) ? v['tool_call'] : (v as Obj)
   const fn = isObj(o['function']) ? o['function'] : undefined
   return {
     type: 'tool_call',

@@ -1,0 +1,23 @@
+/**
+ * The proposal endpoint's work: a stored trace (full spans) → proposeCase() from the schema package,
+ * plus the query knobs the console sends (budgets to judge an overrun, redaction on/off).
+ */
+import { proposeCase, spanRowToSpan, type RegressionCaseProposal } from '@sightline/schema'
+import { z } from 'zod'
+import type { TraceRepository } from '../db/repositories/traces.js'
+
+export const ProposalQuerySchema = z.object({
+  maxSteps: z.coerce.number().int().positive().optional(),
+  maxTokens: z.coerce.number().int().positive().optional(),
+  maxCostUsd: z.coerce.number().positive().optional(),
+  maxLatencyMs: z.coerce.number().positive().optional(),
+  redact: z.enum(['true', 'false']).default('true'),
+}).strict()
+export type ProposalQuery = z.infer<typeof ProposalQuerySchema>
+
+export async function proposeFromTrace(traces: TraceRepository, projectId: string, traceId: string, query: ProposalQuery): Promise<RegressionCaseProposal | undefined> {
+  const found = await traces.get(projectId, traceId, 'full')
+  if (!found) return undefined
+  const limits = Object.fromEntries(Object.entries({ maxSteps: query.maxSteps, maxTokens: query.maxTokens, maxCostUsd: query.maxCostUsd, maxLatencyMs: query.maxLatencyMs }).filter(([, v]) => v !== undefined))
+  return proposeCase(found.spans.map(spanRowToSpan), { now: new Date().toISOString(), limits, redact: query.redact === 'true' })
+}

@@ -1,0 +1,166 @@
+/**
+ * Console scale benchmark, in the real browser against the real server (embedded store):
+ * - open: navigation start → first timeline rows in the DOM, for a 10k- and a 100k-span trace
+ *   (median of 3 loads; the first load is reported too, it pays for the cold server cache);
+ * - scroll: a programmatic scroll over the whole timeline, one step per animation frame; frame
+ *   times from requestAnimationFrame (mean / p95 / max, frames over 50 ms);
+ * - initial JS: gzipped size of the entry script and the chunks index.html preloads.
+ * Writes a "Console" section into /work/main/BENCHMARKS.md (other sections are left alone).
+ * Run: `pnpm bench:web` (SPANS=10000,100000 by default).
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import zlib from 'node:zlib'
+import type { Page } from 'playwright-core'
+import { ensureConsoleBuilt, launchChromium, postOtlp, signIn, startTestServer, WEB_ROOT, type TestServer } from '../e2e/helpers/console.js'
+import { makeHugeTrace, traceIdOf } from '../e2e/helpers/agent-traces.js'
+
+const SIZES = (process.env['SPANS'] ?? '10000,100000').split(',').map(Number)
+const BENCH_FILE = path.join(WEB_ROOT, '..', '..', 'BENCHMARKS.md')
+
+interface OpenResult { firstMs: number; medianMs: number; skeletonBytes: number; domRows: number; fetchStartMs: number; fetchEndMs: number; validateMs: number; modelMs: number }
+interface ScrollResult { frames: number; meanMs: number; p95Ms: number; maxMs: number; over50: number; scrolledPx: number }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const round = (n: number, d = 1) => Number(n.toFixed(d))
+
+async function seedHuge(server: TestServer, seed: string, spans: number): Promise<{ traceId: string; seconds: number }> {
+  const started = performance.now()
+  for (const body of makeHugeTrace(seed, Date.now() - 30 * 60_000, spans)) await postOtlp(server, body)
+  await server.drain()
+  return { traceId: traceIdOf(seed), seconds: (performance.now() - started) / 1000 }
+}
+
+async function measureOpen(page: Page, server: TestServer, traceId: string): Promise<OpenResult> {
+  const times: number[] = []
+  const fetchStart: number[] = []
+  const fetchEnd: number[] = []
+  const validate: number[] = []
+  const modelMs: number[] = []
+  let skeletonBytes = 0
+  page.on('response', async (res) => {
+    if (res.url().includes(`${traceId}?view=skeleton`)) skeletonBytes = (await res.body().catch(() => Buffer.alloc(0))).length
+  })
+  for (let i = 0; i < 3; i++) {
+    await page.goto(`${server.url}/traces/${traceId}`, { waitUntil: 'commit' })
+    await page.waitForSelector('.timeline-row[data-span-id]', { timeout: 120_000 })
+    times.push(await page.evaluate(() => (window as unknown as { __rowsAt?: number }).__rowsAt ?? performance.now()))
+    const entry = await page.evaluate((id) => {
+      const e = performance.getEntriesByType('resource').find((r) => r.name.includes(`${id}?view=skeleton`)) as PerformanceResourceTiming | undefined
+      // No named helpers in here: tsx would wrap them in `__name`, which the page does not have.
+      let validate = 0
+      let model = 0
+      for (const m of performance.getEntriesByType('measure')) {
+        if (m.name === 'sightline.api.validate') validate = Math.max(validate, m.duration)
+        if (m.name === 'sightline.trace.model') model = Math.max(model, m.duration)
+      }
+      return e ? { start: e.requestStart, end: e.responseEnd, validate, model } : { start: 0, end: 0, validate: 0, model: 0 }
+    }, traceId)
+    fetchStart.push(entry.start)
+    fetchEnd.push(entry.end)
+    validate.push(entry.validate)
+    modelMs.push(entry.model)
+  }
+  const domRows = await page.locator('.timeline-row[data-span-id]').count()
+  return { firstMs: round(times[0]!, 0), medianMs: round(median(times), 0), skeletonBytes, domRows, fetchStartMs: round(median(fetchStart), 0), fetchEndMs: round(median(fetchEnd), 0), validateMs: round(median(validate), 0), modelMs: round(median(modelMs), 0) }
+}
+
+async function measureScroll(page: Page): Promise<ScrollResult> {
+  return page.getByTestId('timeline-scroll').evaluate(async (el) => {
+    const steps = 300
+    const max = el.scrollHeight - el.clientHeight
+    const deltas: number[] = []
+    let last = performance.now()
+    for (let i = 1; i <= steps; i++) {
+      el.scrollTop = (max * i) / steps
+      await new Promise((r) => requestAnimationFrame(() => r(null)))
+      const now = performance.now()
+      deltas.push(now - last)
+      last = now
+    }
+    deltas.sort((a, b) => a - b)
+    const mean = deltas.reduce((s, d) => s + d, 0) / deltas.length
+    return { frames: deltas.length, meanMs: mean, p95Ms: deltas[Math.floor(deltas.length * 0.95)]!, maxMs: deltas[deltas.length - 1]!, over50: deltas.filter((d) => d > 50).length, scrolledPx: max }
+  })
+}
+
+function initialJsGzip(): { files: string[]; gzipBytes: number } {
+  const dist = path.join(WEB_ROOT, 'dist')
+  const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8')
+  const files = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]!)
+  const gzipBytes = files.reduce((sum, f) => sum + zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length, 0)
+  return { files, gzipBytes }
+}
+
+function writeSection(text: string): void {
+  const existing = fs.existsSync(BENCH_FILE) ? fs.readFileSync(BENCH_FILE, 'utf8') : '# Benchmarks\n'
+  const start = existing.search(/^## Console\b/m)
+  if (start < 0) {
+    fs.writeFileSync(BENCH_FILE, `${existing.trimEnd()}\n\n${text}`)
+    return
+  }
+  const rest = existing.slice(start + 1)
+  const next = rest.search(/^## /m)
+  const end = next < 0 ? existing.length : start + 1 + next
+  fs.writeFileSync(BENCH_FILE, `${existing.slice(0, start)}${text}${next < 0 ? '' : `\n${existing.slice(end)}`}`)
+}
+
+async function main(): Promise<void> {
+  await ensureConsoleBuilt()
+  const js = initialJsGzip()
+  const server = await startTestServer({ LOG_LEVEL: 'error' })
+  const browser = await launchChromium()
+  const results: Array<{ spans: number; seedSeconds: number; open: OpenResult; scroll: ScrollResult }> = []
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    await page.addInitScript(() => {
+      const observer = new MutationObserver(() => {
+        if (document.querySelector('.timeline-row[data-span-id]')) {
+          ;(window as unknown as { __rowsAt?: number }).__rowsAt = performance.now()
+          observer.disconnect()
+        }
+      })
+      document.addEventListener('DOMContentLoaded', () => observer.observe(document.body, { childList: true, subtree: true }))
+    })
+    await signIn(page, server)
+    for (const spans of SIZES) {
+      const { traceId, seconds } = await seedHuge(server, `bench-${spans}`, spans)
+      console.log(`seeded ${spans} spans in ${seconds.toFixed(1)} s`)
+      const open = await measureOpen(page, server, traceId)
+      const scroll = await measureScroll(page)
+      console.log(spans, open, scroll)
+      results.push({ spans, seedSeconds: seconds, open, scroll })
+    }
+  } finally {
+    await browser.close()
+    await server.stop()
+  }
+  const chromiumVersion = browser.version()
+  const rows = results.map((r) =>
+    `| ${r.spans.toLocaleString('en-US')} | ${(r.open.skeletonBytes / 1e6).toFixed(1)} MB | ${r.open.medianMs} ms (first ${r.open.firstMs} ms) | ${r.open.fetchStartMs} → ${r.open.fetchEndMs} ms | ${r.open.validateMs} / ${r.open.modelMs} ms | ${r.open.domRows} | ${round(r.scroll.meanMs)} / ${round(r.scroll.p95Ms)} / ${round(r.scroll.maxMs)} ms | ${r.scroll.over50} of ${r.scroll.frames} | ${(r.scroll.scrolledPx / 1e6).toFixed(2)} M px |`,
+  )
+  writeSection(`## Console
+
+Measured by \`pnpm bench:web\` (\`apps/web/bench/trace-view.bench.ts\`) on ${new Date().toISOString().slice(0, 10)}: real server with the
+embedded store, the production build, headless Chromium ${chromiumVersion} (\`/usr/bin/chromium\`), viewport 1440×900,
+${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}. Traces are agent loops (an orchestrator with sub-agent
+groups of 1 agent + 1 LLM + 3 tool spans), seeded through OTLP/JSON in batches of 5,000 spans.
+
+Open = navigation start → first timeline rows in the DOM (skeleton fetch, zod parse, tree + critical path, render),
+median of 3 loads. Scroll = 300 programmatic scroll steps over the whole timeline, one per animation frame.
+
+| Spans | Skeleton payload | Open (target < 1 s at 10k) | Skeleton request → response end | zod / tree + critical path | Rows in DOM | Frame mean / p95 / max | Frames > 50 ms | Scrolled |
+|---|---|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+Initial JS (entry + preloaded chunks, gzip -9): **${(js.gzipBytes / 1024).toFixed(1)} KB** (target ≤ 300 KB): ${js.files.map((f) => `\`${path.basename(f)}\``).join(', ')}.
+The trace view, session and compare pages load on demand (React.lazy).
+`)
+  console.log(`wrote the Console section of ${BENCH_FILE}`)
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -1,0 +1,11 @@
+/** Regression cases: the format, the proposal from a trace, matching, assertions and verdicts. */
+export * from './case.js'
+export * from './observe.js'
+export * from './match.js'
+export * from './assertions.js'
+export * from './propose.js'
+export * from './verdict.js'
+export * from './vitest-file.js'
+export * from './json-schema.js'
+export { redactJson, redactAll, redactionRules, composeRedactors, isLuhnValid, type Redactor } from './redact.js'
+export * from './api.js'
