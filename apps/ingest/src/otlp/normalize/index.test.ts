@@ -135,7 +135,7 @@ describe('normalizeExportRequest', () => {
   it('stores a prompt once: the attribute that became `input` points at the column', () => {
     const messages = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'x'.repeat(300) }] }])
     const span = makeSpan({ attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': messages, 'gen_ai.request.model': 'gpt-4o' } })
-    const [row] = normalizeExportRequest(makeRequest([span]), OPTS).rows
+    const [row] = normalizeExportRequest(makeRequest([span]), { ...OPTS, maxAttributeValueBytes: 1 << 20 }).rows
     expect(row?.input).toBe(messages)
     expect(row?.attributes['gen_ai.input.messages']).toBe('@sightline:same-as-column:input')
     expect(row?.attributes['gen_ai.request.model']).toBe('gpt-4o')
