@@ -8,10 +8,13 @@ import { sql, str, type SqlFragment } from '../sql.js'
  * price never rewrites spans. A cost the client reported wins over any price. When the project has
  * no overrides the join is left out: it is the common case and the join is not free at scale.
  */
-export function pricedSpans(projectId: string, conditions: SqlFragment, hasOverrides: boolean): SqlFragment {
+export function pricedSpans(projectId: string, conditions: SqlFragment, hasOverrides: boolean, final = true): SqlFragment {
+  // Without FINAL a span sent twice and not merged yet is seen twice: only for choosing which
+  // traces make a page, whose totals are then computed with FINAL.
+  const dedup = final ? sql`FINAL` : sql``
   if (!hasOverrides) {
     return sql`(SELECT *, cost_usd AS eff_cost, is_unpriced AS eff_unpriced
-      FROM spans FINAL WHERE project_id = ${str(projectId)} AND ${conditions})`
+      FROM spans ${dedup} WHERE project_id = ${str(projectId)} AND ${conditions})`
   }
   return sql`(SELECT s.*,
       if(s.is_llm_call AND s.cost_source != 'reported' AND mp.model != '',
@@ -22,7 +25,7 @@ export function pricedSpans(projectId: string, conditions: SqlFragment, hasOverr
             + toDecimal128(s.output_tokens, 0) * mp.output_per_mtok) / 1000000, 10)),
          s.cost_usd) AS eff_cost,
       s.is_unpriced AND mp.model = '' AS eff_unpriced
-    FROM spans AS s FINAL
+    FROM spans AS s ${dedup}
     ASOF LEFT JOIN (
       SELECT model, toDateTime64(effective_from, 9, 'UTC') AS effective_from, input_per_mtok, output_per_mtok,
              cache_read_per_mtok, cache_write_per_mtok
