@@ -8,7 +8,6 @@ import { TraceRepository } from './db/repositories/traces.js'
 import { AnomalyRepository } from './detect/anomaly-repository.js'
 import { DEFAULT_DETECTOR_CONFIG } from './detect/config.js'
 import { AnomalyDetector } from './detect/detector.js'
-import { parseDetectionEnv } from './detect/env.js'
 import { DetectionScheduler } from './detect/scheduler.js'
 import { AlertNotifier, WebhookRepository } from './detect/webhooks.js'
 import type { Env } from './env.js'
@@ -38,11 +37,10 @@ export interface Deps {
 export function createDeps(env: Env, store: Store, logger: Logger): Deps {
   const metrics = createMetrics()
   const prices = new PriceOverrideRepository(store)
-  const detection = parseDetectionEnv()
   const anomalies = new AnomalyRepository(store)
   const webhooks = new WebhookRepository(store)
-  const notifier = new AlertNotifier(webhooks, logger, { timeoutMs: detection.SIGHTLINE_ALERT_TIMEOUT_MS, retries: detection.SIGHTLINE_ALERT_RETRIES, backoffMs: 500 })
-  const detectorConfig = { ...DEFAULT_DETECTOR_CONFIG, floors: { ...DEFAULT_DETECTOR_CONFIG.floors, cost: detection.SIGHTLINE_ANOMALY_COST_FLOOR_USD } }
+  const notifier = new AlertNotifier(webhooks, logger, { timeoutMs: env.SIGHTLINE_ALERT_TIMEOUT_MS, retries: env.SIGHTLINE_ALERT_RETRIES, backoffMs: 500 })
+  const detectorConfig = { ...DEFAULT_DETECTOR_CONFIG, floors: { ...DEFAULT_DETECTOR_CONFIG.floors, cost: env.SIGHTLINE_ANOMALY_COST_FLOOR_USD } }
   const detector = new AnomalyDetector(store, anomalies, notifier, logger, detectorConfig)
   return {
     env,
@@ -68,7 +66,7 @@ export function createDeps(env: Env, store: Store, logger: Logger): Deps {
     webhooks,
     notifier,
     detector,
-    detectionScheduler: new DetectionScheduler(detector, notifier, logger, detection.SIGHTLINE_ANOMALY_INTERVAL_MS),
+    detectionScheduler: new DetectionScheduler(detector, notifier, logger, env.SIGHTLINE_ANOMALY_INTERVAL_MS),
     regression: new RegressionRepository(store),
   }
 }

@@ -25,6 +25,12 @@ const EnvSchema = z.object({
   SPOOL_SEGMENT_MAX_AGE_MS: z.coerce.number().int().positive().default(250),
   /** The built console (apps/web/dist) served at `/`. */
   SIGHTLINE_CONSOLE_DIR: z.string().default(DEFAULT_CONSOLE_DIR),
+  /** How often anomaly detection runs in the server; 0 turns it off (tests call `evaluate(now)`). */
+  SIGHTLINE_ANOMALY_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Smallest cost spike worth an alert, USD per 5 minutes. */
+  SIGHTLINE_ANOMALY_COST_FLOOR_USD: z.coerce.number().nonnegative().default(0.25),
+  SIGHTLINE_ALERT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  SIGHTLINE_ALERT_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 })
 export type Env = z.infer<typeof EnvSchema>
