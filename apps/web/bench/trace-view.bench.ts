@@ -39,9 +39,6 @@ async function measureOpen(page: Page, server: TestServer, traceId: string): Pro
   const validate: number[] = []
   const modelMs: number[] = []
   let skeletonBytes = 0
-  page.on('response', async (res) => {
-    if (res.url().includes(`${traceId}?view=skeleton`)) skeletonBytes = (await res.body().catch(() => Buffer.alloc(0))).length
-  })
   for (let i = 0; i < 3; i++) {
     await page.goto(`${server.url}/traces/${traceId}`, { waitUntil: 'commit' })
     await page.waitForSelector('.timeline-row[data-span-id]', { timeout: 120_000 })
@@ -55,10 +52,11 @@ async function measureOpen(page: Page, server: TestServer, traceId: string): Pro
         if (m.name === 'sightline.api.validate') validate = Math.max(validate, m.duration)
         if (m.name === 'sightline.trace.model') model = Math.max(model, m.duration)
       }
-      return e ? { start: e.requestStart, end: e.responseEnd, validate, model } : { start: 0, end: 0, validate: 0, model: 0 }
+      return e ? { start: e.requestStart, end: e.responseEnd, bytes: e.encodedBodySize, validate, model } : { start: 0, end: 0, bytes: 0, validate: 0, model: 0 }
     }, traceId)
     fetchStart.push(entry.start)
     fetchEnd.push(entry.end)
+    skeletonBytes = entry.bytes
     validate.push(entry.validate)
     modelMs.push(entry.model)
   }
@@ -111,6 +109,7 @@ async function main(): Promise<void> {
   const js = initialJsGzip()
   const server = await startTestServer({ LOG_LEVEL: 'error' })
   const browser = await launchChromium()
+  const loadBefore = os.loadavg()[0]!
   const results: Array<{ spans: number; seedSeconds: number; open: OpenResult; scroll: ScrollResult }> = []
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
@@ -137,6 +136,7 @@ async function main(): Promise<void> {
     await server.stop()
   }
   const chromiumVersion = browser.version()
+  const loadAfter = os.loadavg()[0]!
   const rows = results.map((r) =>
     `| ${r.spans.toLocaleString('en-US')} | ${(r.open.skeletonBytes / 1e6).toFixed(1)} MB | ${r.open.medianMs} ms (first ${r.open.firstMs} ms) | ${r.open.fetchStartMs} → ${r.open.fetchEndMs} ms | ${r.open.validateMs} / ${r.open.modelMs} ms | ${r.open.domRows} | ${round(r.scroll.meanMs)} / ${round(r.scroll.p95Ms)} / ${round(r.scroll.maxMs)} ms | ${r.scroll.over50} of ${r.scroll.frames} | ${(r.scroll.scrolledPx / 1e6).toFixed(2)} M px |`,
   )
@@ -145,7 +145,9 @@ async function main(): Promise<void> {
 Measured by \`pnpm bench:web\` (\`apps/web/bench/trace-view.bench.ts\`) on ${new Date().toISOString().slice(0, 10)}: real server with the
 embedded store, the production build, headless Chromium ${chromiumVersion} (\`/usr/bin/chromium\`), viewport 1440×900,
 ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}. Traces are agent loops (an orchestrator with sub-agent
-groups of 1 agent + 1 LLM + 3 tool spans), seeded through OTLP/JSON in batches of 5,000 spans.
+groups of 1 agent + 1 LLM + 3 tool spans), seeded through OTLP/JSON in batches of 5,000 spans. The server and the
+browser share the machine; 1-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after the run (other
+processes included), so compare runs at similar load.
 
 Open = navigation start → first timeline rows in the DOM (skeleton fetch, zod parse, tree + critical path, render),
 median of 3 loads. Scroll = 300 programmatic scroll steps over the whole timeline, one per animation frame.

@@ -129,7 +129,8 @@ describe('console', () => {
 
   it('compares two runs selected in the explorer', async () => {
     await page.goto(`${server.url}/traces?agent=planner&status=ok`)
-    await expect.poll(() => rows().count()).toBe(2)
+    // multi-a, multi-b and the trace the live-mode test sent.
+    await expect.poll(() => rows().count()).toBe(3)
     await page.locator(`tr[data-trace-id="${seeded.compareA}"] input[type=checkbox]`).check()
     await page.locator(`tr[data-trace-id="${seeded.compareB}"] input[type=checkbox]`).check()
     await page.getByRole('button', { name: 'Compare' }).click()

@@ -105,7 +105,8 @@ export async function runCase(input: unknown, options: RunCaseOptions = {}): Pro
       log(`world: ${Object.entries(world.env).map(([k, v]) => `${k}=${v}`).join(' ') || '(nothing recorded)'}`)
     }
     let target = options.target
-    const agentEnv: Record<string, string> = { ...world?.env, SIGHTLINE_REGRESSION_CASE: rc.id }
+    // The agent exports where the runner reads: it gets the runner's Sightline URL and key too.
+    const agentEnv: Record<string, string> = { ...world?.env, SIGHTLINE_REGRESSION_CASE: rc.id, SIGHTLINE_URL: api.baseUrl, ...(options.apiKey ? { SIGHTLINE_API_KEY: options.apiKey } : {}) }
     if (options.agentCmd) {
       if (!target) {
         const port = await freePort()

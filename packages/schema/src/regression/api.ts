@@ -86,8 +86,9 @@ export function releaseHistory(runs: readonly RegressionRun[]): Pick<RegressionR
   const parts: string[] = []
   let passingSince: string | undefined
   for (const h of releases) {
+    // Only a scored failure ends a passing streak; unscored runs (error, unverifiable) say nothing.
     if (h.lastVerdict === 'pass') passingSince ??= h.release
-    else passingSince = undefined
+    else if (h.lastVerdict === 'fail') passingSince = undefined
   }
   const failing = releases.filter((h) => h.lastVerdict === 'fail').map((h) => h.release)
   if (failing.length) parts.push(`failing on ${failing.join(', ')}`)

@@ -14,7 +14,7 @@ import {
 import { evaluateAssertion, mostRepeatedCall } from './assertions.js'
 import { canonicalJson } from '../trajectory.js'
 import { observeRun, type ObservableSpan, type ObservedRun } from './observe.js'
-import { redactJson } from './redact.js'
+import { redactJson } from '../redact.js'
 
 /** Calls of one tool with the same arguments beyond this count are a loop. */
 export const LOOP_MIN_REPEATS = 3

@@ -23,7 +23,7 @@ export function ExplorerPage() {
     <div className="page explorer">
       <div className="page-head">
         <h1>Traces</h1>
-        <span className="muted">{list.isLoading && list.traces.length === 0 ? '' : `${list.traces.length}${list.nextCursor ? '+' : ''} traces`}</span>
+        <span className="muted">{list.isLoading && list.traces.length === 0 ? '' : `${list.traces.length}${list.nextCursor ? '+' : ''} ${list.traces.length === 1 && !list.nextCursor ? 'trace' : 'traces'}`}</span>
         <span className="spacer" />
         {selected.length > 0 && <span className="muted small">{selected.length} of 2 selected</span>}
         {selected.length > 0 && <button className="btn ghost" onClick={clearSelection}>Clear</button>}

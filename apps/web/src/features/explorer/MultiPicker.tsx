@@ -8,8 +8,13 @@ export function MultiPicker({ label, options, value, onChange }: { label: string
   useEffect(() => {
     if (!isOpen) return
     const close = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false)
+    const escape = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false)
     document.addEventListener('mousedown', close)
-    return () => document.removeEventListener('mousedown', close)
+    document.addEventListener('keydown', escape)
+    return () => {
+      document.removeEventListener('mousedown', close)
+      document.removeEventListener('keydown', escape)
+    }
   }, [isOpen])
   // Values picked via the URL may be missing from the facets of the current range: keep them listed.
   const all = [...new Set([...value, ...options])]

@@ -1,9 +1,8 @@
 /**
- * @module regression/redact
- * The SDK's redaction rules (e-mails, API keys, card numbers), pure and zod-free, so the SDK and the
- * server can share one copy (today `packages/sdk/src/redaction.ts` still holds its own: move it to
- * import from here). Plus redactJson(): the redaction preview over a JSON value, naming each field
- * it masked.
+ * @module redact
+ * Redaction rules (e-mails, API keys, card numbers), pure and zod-free: the SDK re-exports them
+ * through the `@sightline/schema/redact` subpath and the server uses them for the regression-case
+ * redaction preview. Plus redactJson(): the preview over a JSON value, naming each field it masked.
  */
 /**
  * Rewrites one piece of captured content before it is written to a span attribute.
