@@ -44,7 +44,7 @@ describe('console', () => {
 
   it('lists traces and filters by agent and status through the URL', async () => {
     await rows().first().waitFor()
-    expect(await rows().count()).toBeGreaterThanOrEqual(7)
+    expect(await rows().count()).toBe(50)
     await screenshot(page, '02-explorer')
     await page.getByRole('button', { name: 'Agent filter' }).click()
     await page.getByRole('listbox', { name: 'Agent' }).getByText('planner', { exact: true }).click()
@@ -58,6 +58,22 @@ describe('console', () => {
     // The URL alone reproduces the view.
     await page.goto(page.url())
     await expect.poll(() => rows().count()).toBe(1)
+  })
+
+  it('pages with "Load more", keeps the page count in the URL, and searches text', async () => {
+    await page.goto(`${server.url}/traces`)
+    await expect.poll(() => rows().count()).toBe(50)
+    await page.getByRole('button', { name: 'Load more' }).click()
+    await page.waitForURL(/pages=2/)
+    await expect.poll(() => rows().count()).toBeGreaterThan(50)
+    const total = await rows().count()
+    await page.goto(page.url())
+    await expect.poll(() => rows().count()).toBe(total)
+    await page.getByLabel('Search').fill('globex-q3')
+    await page.getByLabel('Search').press('Enter')
+    await page.waitForURL(/q=globex-q3/)
+    await expect.poll(() => rows().count()).toBe(1)
+    expect(await rows().first().getAttribute('data-trace-id')).toBe(seeded.compareB)
   })
 
   it('prepends new traces in live mode', async () => {
@@ -143,14 +159,20 @@ describe('console', () => {
     await screenshot(page, '06-compare')
   })
 
-  it('shows a session as a conversation', async () => {
-    await page.goto(`${server.url}/sessions/${seeded.sessionId}`)
+  it('shows a session, linked from the explorer, as a conversation', async () => {
+    await page.goto(`${server.url}/traces?sessionId=${seeded.sessionId}`)
+    await expect.poll(() => rows().count()).toBe(3)
+    await rows().first().getByRole('link', { name: seeded.sessionId }).click()
+    await page.waitForURL(/\/sessions\/sess-e2e-001$/)
     await page.locator('.turn').first().waitFor()
     expect(await page.locator('.turn').count()).toBe(3)
     const text = await page.locator('.turns').textContent()
     expect(text!.indexOf('order #1234 has not arrived')).toBeLessThan(text!.indexOf('refund for shipping'))
     expect(text).toContain('refunded the $4.99 shipping fee')
     await screenshot(page, '07-session')
+    await page.locator('.turn').first().getByRole('link', { name: 'user user-e2e' }).click()
+    await page.waitForURL(/\/users\/user-e2e$/)
+    await expect.poll(() => page.locator('.turn').count()).toBe(3)
   })
 
   it('opens a captured corpus trace', async () => {

@@ -20,8 +20,12 @@
 --                           model                          -> LLM (provider) calls
 --                           tool                           -> tool spans
 --                           agent                          -> that agent's own `agent` spans
---                           total, release, user, environment -> root spans (parent_span_id = ''),
---                                                              i.e. trace latency, failed traces
+--                           total, user                    -> root spans (parent_span_id = ''),
+--                                                             i.e. trace latency, failed traces
+--                           release, environment           -> agent spans and root spans (a
+--                                                             canary sub-agent is never a root)
+--   tool rows and tool_calls skip the server end of a traced MCP call (flag mcp_server with a
+--   parent): it is the same call as its client span.
 --   llm_calls, llm_errors, tool_calls, tool_errors   provider calls / tool spans in the dimension.
 --   traces                root spans (parent_span_id = '').
 --   unpriced_calls, unpriced_input_tokens, unpriced_output_tokens   LLM calls with no price at ingest.
@@ -89,8 +93,8 @@ SELECT
     countIf(dim.3 AND s.status = 'error') AS errors,
     countIf(s.is_llm_call) AS llm_calls,
     countIf(s.is_llm_call AND s.status = 'error') AS llm_errors,
-    countIf(s.kind = 'tool') AS tool_calls,
-    countIf(s.kind = 'tool' AND s.status = 'error') AS tool_errors,
+    countIf(s.kind = 'tool' AND NOT (has(s.flags, 'mcp_server') AND s.parent_span_id != '')) AS tool_calls,
+    countIf(s.kind = 'tool' AND NOT (has(s.flags, 'mcp_server') AND s.parent_span_id != '') AND s.status = 'error') AS tool_errors,
     countIf(s.parent_span_id = '') AS traces,
     countIf(s.is_llm_call AND s.is_unpriced) AS unpriced_calls,
     sumIf(s.input_tokens, s.is_llm_call AND s.is_unpriced) AS unpriced_input_tokens,
@@ -107,9 +111,12 @@ ARRAY JOIN arrayFilter(d -> d.1 = 'total' OR d.2 != '', [
     ('total', '', s.parent_span_id = ''),
     ('model', if(s.is_llm_call, toString(s.model), ''), true),
     ('agent', toString(s.agent_name), s.kind = 'agent'),
-    ('tool', if(s.kind = 'tool', toString(s.tool_name), ''), true),
+    -- The server end of a traced MCP call (flag mcp_server, with its client span as parent) is the same call.
+    ('tool', if(s.kind = 'tool' AND NOT (has(s.flags, 'mcp_server') AND s.parent_span_id != ''), toString(s.tool_name), ''), true),
     ('user', s.user_id, s.parent_span_id = ''),
-    ('release', toString(s.service_version), s.parent_span_id = ''),
-    ('environment', toString(s.environment), s.parent_span_id = '')
+    -- A release's unit of work is its agent invocations (a canary sub-agent is never a trace root),
+    -- or the root span of a service without agent spans.
+    ('release', toString(s.service_version), s.kind = 'agent' OR s.parent_span_id = ''),
+    ('environment', toString(s.environment), s.kind = 'agent' OR s.parent_span_id = '')
 ]) AS dim
 GROUP BY project_id, dim_type, dim_value, bucket;

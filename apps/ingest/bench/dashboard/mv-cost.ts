@@ -57,6 +57,8 @@ function prepareBatches(): { batches: Buffer[]; rows: number; bytes: number } {
 
 /** Measured once by hand in chDB 26.7.2 (see the agg_5m migration header); not re-run by this script. */
 const DESIGN_NOTES = [
+  'Run-to-run spread on the shared 2-core machine is about ±20 %: read a ratio inside that band as "not measurable".',
+  '',
   'Insert deduplication and the MV (chDB 26.7.2, engine defaults `insert_deduplicate=1`, `deduplicate_insert=enable`,',
   '`deduplicate_blocks_in_dependent_materialized_views=1`; `agg_5m` has `non_replicated_deduplication_window=10000`):',
   '- same block, same `insert_deduplication_token` again: `spans` and `agg_5m` both skip it (no double count);',
@@ -101,6 +103,8 @@ async function main(): Promise<void> {
     `| A: spans, no MV | ${rate('a').toFixed(0)} | 1.00× | — |`,
     `| B: spans + trace_index_mv (before rollups) | ${rate('b').toFixed(0)} | ${(median(seconds.b) / median(seconds.a)).toFixed(2)}× | 1.00× |`,
     `| C: spans + trace_index_mv + agg_5m_mv + agg_1h_mv | ${rate('c').toFixed(0)} | ${(median(seconds.c) / median(seconds.a)).toFixed(2)}× | **${(median(seconds.c) / median(seconds.b)).toFixed(2)}×** |`,
+    '',
+    `Median of the per-round ratios (same round, adjacent runs; more robust to drift on a shared machine): C÷B **${median(seconds.c.map((c, i) => c / (seconds.b[i] ?? NaN))).toFixed(2)}×**, C÷A ${median(seconds.c.map((c, i) => c / (seconds.a[i] ?? NaN))).toFixed(2)}×.`,
     '',
     `Per-round seconds: A ${seconds.a.map((s) => s.toFixed(2)).join(', ')}; B ${seconds.b.map((s) => s.toFixed(2)).join(', ')}; C ${seconds.c.map((s) => s.toFixed(2)).join(', ')}.`,
     '',

@@ -29,7 +29,14 @@ type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[
  * One thread for the insert's parsing: ingest shares the 2 cores with it, and a parser on both
  * cores starves the event loop that acknowledges requests (ack p99 went from ~60 to ~600 ms).
  */
-const INSERT_SETTINGS = { async_insert: 0 as const, insert_deduplication_token: '', max_insert_threads: '1', max_threads: 1 }
+const INSERT_SETTINGS = {
+  async_insert: 0 as const,
+  insert_deduplication_token: '',
+  // A replayed segment must not be counted twice by the rollup views either (default 1 in chDB 26.7).
+  deduplicate_blocks_in_dependent_materialized_views: 1 as const,
+  max_insert_threads: '1',
+  max_threads: 1,
+}
 
 export function createStore(env: Env): Store {
   if (env.CLICKHOUSE_URL) return createServerStore(env)

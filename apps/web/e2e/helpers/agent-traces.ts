@@ -186,7 +186,7 @@ export function* makeHugeTrace(seed: string, startMs: number, count: number, bat
 export function makeSessionTurn(seed: string, startMs: number, sessionId: string, question: string, answer: string): object {
   const traceId = traceIdOf(seed)
   const root = agent(seed, 'root', '', startMs, startMs + 900, 'support', [
-    kv('session.id', sessionId), kv('gen_ai.conversation.id', sessionId), kv('user.id', 'user-42'),
+    kv('session.id', sessionId), kv('gen_ai.conversation.id', sessionId), kv('user.id', 'user-e2e'),
     kv('gen_ai.input.messages', msgs('user', question)), kv('gen_ai.output.messages', msgs('assistant', answer)),
   ])
   const call = llm(seed, 'llm', root.id, startMs + 10, 800, 'gpt-4o-mini', msgs('user', question), msgs('assistant', answer))

@@ -33,6 +33,10 @@ export async function seedConsoleData(server: TestServer, options: { hugeSpans?:
   }
   await postOtlp(server, makeTraceRequest({ seed: 'factory-ok', startMs: now - 50 * 60_000, agent: 'weather', llmCalls: 2, tools: [{ name: 'get_weather', args: { city: 'Paris' }, result: '{"tempC":18}' }], prompt: 'Weather in Paris?' }))
   await postOtlp(server, makeTraceRequest({ seed: 'factory-err', startMs: now - 49 * 60_000, agent: 'weather', tools: [{ name: 'flaky_lookup', args: { id: 7 }, error: 'lookup failed' }] }))
+  // Enough small traces that the explorer needs a second page (50 per page).
+  for (let i = 0; i < 45; i++) {
+    await postOtlp(server, makeTraceRequest({ seed: `bulk-${i}`, startMs: now - (120 + i) * 60_000, agent: 'triage', service: 'bulk-svc', llmCalls: 1, durationMs: 200 + i }))
+  }
   for (const body of makeMultiAgentTrace({ seed: 'multi-fail', startMs: now - 40 * 60_000, withFailure: true })) await postOtlp(server, body)
   for (const body of makeMultiAgentTrace({ seed: 'multi-a', startMs: now - 30 * 60_000 })) await postOtlp(server, body)
   for (const body of makeMultiAgentTrace({ seed: 'multi-b', startMs: now - 20 * 60_000, variant: 'b' })) await postOtlp(server, body)

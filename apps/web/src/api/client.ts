@@ -51,7 +51,9 @@ async function request<T extends z.ZodType>(what: string, path: string, schema: 
     throw new ApiRequestError(`Failed to ${what}: ${message}`, res.status, code)
   }
   if (!schema) return undefined as z.infer<T>
+  const jsonStart = performance.now()
   const json: unknown = await res.json()
+  performance.measure('sightline.api.json', { start: jsonStart })
   const parseStart = performance.now()
   const result = schema.safeParse(json)
   // Visible in the browser's performance timeline and read by the console benchmark.

@@ -52,7 +52,7 @@ export function TraceTable({ traces, q, onSort, newIds }: { traces: TraceSummary
             <td className="num" title={`in ${t.inputTokens} (cached ${t.cachedInputTokens}) · out ${t.outputTokens} (reasoning ${t.reasoningTokens})`}>{formatTokens(t.inputTokens + t.outputTokens)}</td>
             <td className="num" title={t.unpricedLlmCalls ? `${t.unpricedLlmCalls} LLM calls could not be priced` : undefined}>{formatCost(t.costUsd)}{t.unpricedLlmCalls > 0 && t.costUsd !== null ? '+' : ''}</td>
             <td>{t.releases.join(', ') || <span className="muted">—</span>}</td>
-            <td>{t.sessionId ? <Link href={`/sessions/${encodeURIComponent(t.sessionId)}`} className="mono small">{t.sessionId.slice(0, 18)}</Link> : <span className="muted">—</span>}</td>
+            <td>{t.sessionId ? <Link href={`/sessions/${encodeURIComponent(t.sessionId)}`} className="mono small" title={t.sessionId}>{t.sessionId.slice(0, 18)}</Link> : <span className="muted">—</span>}</td>
             <td className="nowrap">{formatTimestamp(t.startTime)}</td>
           </tr>
         ))}

@@ -32,6 +32,10 @@ export function SpanTimeline({ model }: { model: TraceModel }) {
   const selectedIndex = useMemo(() => (selectedId ? rows.findIndex((r) => r.span.spanId === selectedId) : -1), [rows, selectedId])
 
   useEffect(() => {
+    performance.mark('sightline.timeline.committed')
+  }, [model])
+
+  useEffect(() => {
     if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' })
   }, [selectedIndex, virtualizer])
 
