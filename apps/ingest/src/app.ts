@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { compress } from 'hono/compress'
 import type { ApiError } from '@sightline/schema'
 import type { Deps } from './deps.js'
 import { AppError } from './errors.js'
@@ -16,6 +17,8 @@ import { traceRoutes } from './routes/traces.js'
 /** The whole server as a Hono app, with no listening socket: tests call `app.request()`. */
 export function createApp(deps: Deps): Hono {
   const app = new Hono()
+  // Trace skeletons of 10k spans are megabytes of repetitive JSON: gzip cuts them ~10×.
+  app.use('/api/v1/*', compress())
   app.route('/', healthRoutes(deps))
   app.route('/', otlpRoutes(deps))
   app.route('/api/v1/traces', traceRoutes(deps))

@@ -4,6 +4,8 @@ import { SpanSchema } from './span.js'
 /** A trace as lists and the trace view show it: totals over its spans, tokens counted once. */
 export const TraceSummarySchema = z.object({
   traceId: z.string(),
+  /** The root span (or, for a trace whose root never arrived, its earliest span). */
+  rootSpanId: z.string(),
   name: z.string(),
   startTime: z.string(),
   endTime: z.string(),

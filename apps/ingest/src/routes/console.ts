@@ -19,7 +19,8 @@ export function consoleRoutes(consoleDir: string): Hono {
     await next()
     if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable')
   })
-  app.use('*', serveStatic({ root }))
+  // Without a build there is nothing to serve (tests, `pnpm start` before `pnpm build`).
+  if (fs.existsSync(indexFile)) app.use('*', serveStatic({ root }))
   app.get('*', (c) => {
     if (!fs.existsSync(indexFile)) {
       return c.json({ error: { code: 'console_not_built', message: 'The console is not built: run `pnpm build`.' } }, 404)

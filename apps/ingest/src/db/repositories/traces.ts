@@ -13,6 +13,7 @@ export const COUNTED_TOOL_CALL = sql`kind = 'tool' AND NOT (has(flags, 'mcp_serv
 const SUMMARY_COLUMNS = sql`
   trace_id,
   if(countIf(parent_span_id = '') > 0, argMinIf(name, start_time, parent_span_id = ''), argMin(name, start_time)) AS trace_name,
+  if(countIf(parent_span_id = '') > 0, argMinIf(span_id, start_time, parent_span_id = ''), argMin(span_id, start_time)) AS root_span_id,
   toString(min(start_time)) AS trace_start,
   toString(max(end_time)) AS trace_end,
   dateDiff('microsecond', min(start_time), max(end_time)) / 1000 AS trace_duration_ms,
@@ -40,6 +41,7 @@ const SUMMARY_COLUMNS = sql`
 interface TraceSummaryRow {
   trace_id: string
   trace_name: string
+  root_span_id: string
   /** Aliases must not reuse column names: ClickHouse would substitute them inside the aggregates. */
   trace_start: string
   trace_end: string
@@ -239,6 +241,7 @@ function havingConditions(params: TraceListParams, sortExpr: SqlFragment): SqlFr
 function toSummary(row: TraceSummaryRow): TraceSummary {
   return {
     traceId: row.trace_id,
+    rootSpanId: row.root_span_id,
     name: row.trace_name,
     startTime: `${row.trace_start.replace(' ', 'T')}Z`,
     endTime: `${row.trace_end.replace(' ', 'T')}Z`,
