@@ -35,7 +35,9 @@ export function onUnauthorized(listener: () => void): void {
   unauthorizedListener = listener
 }
 
-async function request<T extends z.ZodType>(what: string, path: string, schema: T | null, init?: RequestInit): Promise<z.infer<T>> {
+/** Exported for feature API modules (`features/*/…-api.ts`), so every call shares this one seam. */
+export /** Exported for feature API modules (e.g. features/regression/regression-api.ts); same checks for every call. */
+export async function request<T extends z.ZodType>(what: string, path: string, schema: T | null, init?: RequestInit): Promise<z.infer<T>> {
   let res: Response
   try {
     res = await fetch(path, { credentials: 'same-origin', ...init })
@@ -64,7 +66,7 @@ async function request<T extends z.ZodType>(what: string, path: string, schema: 
 
 export type TraceListParams = Record<string, string | undefined>
 
-function toQuery(params: TraceListParams): string {
+export function toQuery(params: TraceListParams): string {
   const search = new URLSearchParams()
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, value)
   const text = search.toString()

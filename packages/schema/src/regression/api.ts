@@ -26,6 +26,20 @@ export const ListRegressionCasesQuerySchema = z.object({ suite: SuiteNameSchema.
 export const ListRegressionCasesResponseSchema = z.object({ cases: z.array(RegressionCaseSummarySchema) })
 export const GetRegressionCaseResponseSchema = z.object({ suite: z.string(), case: RegressionCaseSchema, updatedAt: z.string() })
 
+/** `GET /api/v1/traces/{traceId}/regression-case`: the proposal (see `RegressionCaseProposal` in propose.ts). */
+export const RegressionCaseProposalResponseSchema = z.object({
+  case: RegressionCaseSchema,
+  checks: z.array(z.object({
+    assertionId: z.string(),
+    blocking: z.boolean(),
+    checkedAgainstSource: z.object({ wouldFail: z.boolean(), detail: z.string() }),
+    warning: z.string().optional(),
+  })),
+  redaction: z.object({ applied: z.boolean(), fields: z.array(z.string()) }),
+  warnings: z.array(z.string()),
+})
+export type RegressionCaseProposalResponse = z.infer<typeof RegressionCaseProposalResponseSchema>
+
 export const RegressionCaseIdParamSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{2,80}$/, 'case ids are 3-81 lower-case letters, digits, . _ -')
 
 export const RunVerdictSchema = z.enum(['pass', 'fail', 'error', 'unverifiable'])

@@ -162,6 +162,10 @@ export function observeRun(spans: readonly ObservableSpan[]): ObservedRun {
   for (const t of toTrajectory(counted)) {
     const span = byId.get(t.spanId)!
     const kind = STEP_KIND[t.kind]
+    // An agent span under a span of its own service (no hand-off in between) is an in-process
+    // sub-agent, e.g. the demo planner's `invoke_agent planner` inside `planner-agent`: nothing
+    // crossed a protocol boundary, so it is neither a delegation step nor a sub-agent to stub.
+    if (kind === 'agent_delegation' && span.kind === 'agent' && byId.get(span.parentSpanId)?.serviceName === span.serviceName) continue
     const agent = kind === 'agent_delegation' ? callerOf(span) : t.agent
     const step: CaseStep = { kind, name: t.name, agent, argsMatch: 'subset', ignorePaths: [], optional: false, isError: t.isError, spanId: t.spanId }
     if (kind === 'tool_call') {

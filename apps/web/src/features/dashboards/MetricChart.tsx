@@ -1,0 +1,62 @@
+/**
+ * A chart panel bound to the API: loads its series, shades the matching anomalies, and turns a
+ * click on a point into the explorer link for that dimension value and bucket.
+ */
+import type { Anomaly, AnalyticsDimension, AnalyticsStep, SeriesResponse } from '@sightline/schema'
+import type { ReactNode } from 'react'
+import { useLocation } from 'wouter'
+import { ChartPanel } from './ChartPanel'
+import { anomalyAreas, hasData, type ChartData } from './chart-data'
+import type { Range, SeriesParams } from './dashboard-api'
+import { bucketRange, explorerLink, type ExplorerLinkTarget } from './explorer-link'
+import { SeriesChart } from './SeriesChart'
+import { useSeries } from './use-series'
+
+export interface MetricChartProps {
+  title: string
+  note?: ReactNode
+  controls?: ReactNode
+  range: Range
+  step: AnalyticsStep
+  refresh: number
+  requests: ReadonlyArray<Omit<SeriesParams, 'from' | 'to' | 'step'>>
+  toChart: (responses: SeriesResponse[]) => ChartData
+  kind: 'bars' | 'lines'
+  format: (value: number) => string
+  /** The dimension a clicked series stands for (its value goes into the explorer filter). */
+  dimension: AnalyticsDimension
+  anomalies: readonly Anomaly[]
+  link?: Pick<ExplorerLinkTarget, 'status' | 'sort'>
+}
+
+export function MetricChart(props: MetricChartProps) {
+  const [, navigate] = useLocation()
+  const params = props.requests.map((r) => ({ ...r, ...props.range, step: props.step }))
+  const query = useSeries(params, props.refresh)
+  return (
+    <ChartPanel
+      title={props.title}
+      note={props.note}
+      controls={props.controls}
+      query={query}
+      isEmpty={(responses) => !hasData(props.toChart(responses))}
+      emptyText="No data in this range."
+    >
+      {(responses) => {
+        const data = props.toChart(responses)
+        return (
+          <SeriesChart
+            data={data}
+            step={props.step}
+            kind={props.kind}
+            format={props.format}
+            areas={anomalyAreas(props.anomalies, data.rows, props.step)}
+            onPick={(series, t) =>
+              navigate(explorerLink({ dimension: props.dimension, value: series?.value ?? null, ...bucketRange(t, props.step), ...props.link }))
+            }
+          />
+        )
+      }}
+    </ChartPanel>
+  )
+}

@@ -1,0 +1,96 @@
+/**
+ * API series → recharts rows. Series get positional data keys (`s0`, `s1`, …) because recharts
+ * reads a string dataKey as a property path, and model names such as `gpt-4.1` contain dots.
+ */
+import type { Anomaly, AnalyticsStep, Series } from '@sightline/schema'
+import { STEP_MS } from './dashboard-url'
+
+export interface ChartSeries {
+  dataKey: string
+  name: string
+  /** The dimension value behind the series; null for the pooled "other" series. */
+  value: string | null
+}
+
+export type ChartRow = { t: string } & Record<string, number | null | string>
+
+export interface ChartData {
+  rows: ChartRow[]
+  series: ChartSeries[]
+}
+
+/** One series per dimension value of one response (e.g. cost by model, "other" last). */
+export function seriesToChart(series: readonly Series[], totalName = 'Total'): ChartData {
+  const ordered = [...series.filter((s) => !s.isOther), ...series.filter((s) => s.isOther)]
+  const named = ordered.map((s, i): ChartSeries => ({
+    dataKey: `s${i}`,
+    name: s.isOther ? 'Other' : s.key === '' ? totalName : s.key,
+    value: s.isOther ? null : s.key,
+  }))
+  return { rows: buildRows(ordered, named), series: named }
+}
+
+/** Several single-series responses on one chart (e.g. p50 / p95 / p99), named by the caller. */
+export function combineSeries(parts: ReadonlyArray<{ name: string; series: Series | undefined }>): ChartData {
+  const present = parts.filter((p): p is { name: string; series: Series } => p.series !== undefined)
+  const named = present.map((p, i): ChartSeries => ({ dataKey: `s${i}`, name: p.name, value: p.series.key }))
+  return { rows: buildRows(present.map((p) => p.series), named), series: named }
+}
+
+function buildRows(series: readonly Series[], named: readonly ChartSeries[]): ChartRow[] {
+  const byTime = new Map<string, ChartRow>()
+  series.forEach((s, i) => {
+    for (const point of s.points) {
+      const row = byTime.get(point.t) ?? { t: point.t }
+      row[named[i]!.dataKey] = point.value
+      byTime.set(point.t, row)
+    }
+  })
+  return [...byTime.values()].sort((a, b) => Date.parse(a.t) - Date.parse(b.t))
+}
+
+/** Sum of every series at each point (for "is there any data" checks and the stacked total). */
+export function hasData(data: ChartData): boolean {
+  return data.rows.some((row) => data.series.some((s) => typeof row[s.dataKey] === 'number' && row[s.dataKey] !== 0))
+}
+
+/** "14:05" within a day, "03-09 14:00" across days, "03-09" for daily points (local time). */
+export function formatBucket(t: string, step: AnalyticsStep, spansDays: boolean): string {
+  const d = new Date(t)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  const day = `${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`
+  if (step === '1d') return day
+  return spansDays ? `${day} ${time}` : time
+}
+
+export interface AnomalyArea {
+  id: string
+  /** Bucket keys (row `t` values) the area starts and ends on, inclusive. */
+  x1: string
+  x2: string
+  label: string
+  severity: Anomaly['severity']
+}
+
+/**
+ * Anomalies → shaded areas on a categorical time axis: each episode snaps outwards to the chart's
+ * buckets and is clipped to the rows shown; episodes entirely outside are dropped.
+ */
+export function anomalyAreas(anomalies: readonly Anomaly[], rows: readonly ChartRow[], step: AnalyticsStep, now = Date.now()): AnomalyArea[] {
+  if (rows.length === 0) return []
+  const first = Date.parse(rows[0]!.t)
+  const last = Date.parse(rows[rows.length - 1]!.t)
+  const stepMs = STEP_MS[step]
+  const areas: AnomalyArea[] = []
+  for (const a of anomalies) {
+    const start = Date.parse(a.startedAt)
+    const end = a.endedAt ? Date.parse(a.endedAt) : Math.max(Date.parse(a.lastSeenAt), Math.min(now, last + stepMs))
+    if (end < first || start >= last + stepMs) continue
+    const i1 = Math.max(0, Math.floor((start - first) / stepMs))
+    const i2 = Math.min(rows.length - 1, Math.max(i1, Math.floor((Math.max(end - 1, start) - first) / stepMs)))
+    const where = a.value === '' ? a.dimension : a.value
+    areas.push({ id: a.id, x1: rows[i1]!.t, x2: rows[i2]!.t, label: `${a.kind.replace('_', ' ')} · ${where}`, severity: a.severity })
+  }
+  return areas
+}
