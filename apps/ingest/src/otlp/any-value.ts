@@ -69,6 +69,8 @@ export function toAttrValue(raw: unknown, path: string, depth = 0): AttrValue {
   if ((field = getField(v, 'arrayValue')) !== undefined) return arrayValue(field, path, depth)
   if ((field = getField(v, 'kvlistValue')) !== undefined) return kvlistValue(field, path, depth)
   if ((field = getField(v, 'bytesValue')) !== undefined) {
+    // Protobuf bodies keep bytes raw (see decode-protobuf.ts); OTLP/JSON sends base64.
+    if (field instanceof Uint8Array) return Buffer.from(field.buffer, field.byteOffset, field.length).toString('base64')
     if (typeof field !== 'string' || !BASE64.test(field)) {
       throw OtlpDecodeError.at(`${path}.bytesValue`, `expected a base64 string, got ${preview(field)}`)
     }
