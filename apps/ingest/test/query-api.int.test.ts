@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GetTraceResponse, ListTracesResponse, TraceSummary } from '@sightline/schema'
 import { makeTraceRequest, sendJson, traceIdFor, type TraceSpec } from './factories/otlp-json.js'
-import { getJson, startTestServer, type TestServer } from './helpers/server.js'
+import { getJson, startTestServer, TEST_API_KEY, type TestServer } from './helpers/server.js'
 
 let server: TestServer
 const T0 = Date.parse('2026-03-01T10:00:00Z')
@@ -180,3 +180,26 @@ describe('project scoping', () => {
     expect((await getJson(server, '/api/v1/traces', {})).status).toBe(401)
   })
 })
+
+describe('other OTLP paths real SDKs use', () => {
+  it('accepts the Langfuse SDK path with Basic auth (public key : secret key)', async () => {
+    const basic = Buffer.from(`pk-lf-anything:${TEST_API_KEY}`).toString('base64')
+    const body = JSON.stringify(makeTraceRequest({ seed: 'langfuse-path', startMs: T0 + 7_200_000, agent: 'lf-agent' }))
+    const res = await fetch(`${server.url}/api/public/otel/v1/traces`, { method: 'POST', body, headers: { 'Content-Type': 'application/json', Authorization: `Basic ${basic}` } })
+    expect(res.status).toBe(200)
+    await server.drain()
+    expect(ids((await list('agent=lf-agent')).body.traces)).toEqual(idsOf('langfuse-path'))
+  })
+
+  it('answers OTLP logs and metrics without error, in the request encoding', async () => {
+    for (const path of ['/v1/logs', '/v1/metrics']) {
+      const json = await fetch(`${server.url}${path}`, { method: 'POST', body: '{"resourceLogs":[]}', headers: { 'Content-Type': 'application/json', ...server.authHeaders } })
+      expect(json.status).toBe(200)
+      expect(json.headers.get('content-type')).toMatch(/application\/json/)
+      const proto = await fetch(`${server.url}${path}`, { method: 'POST', body: new Uint8Array(0), headers: { 'Content-Type': 'application/x-protobuf', ...server.authHeaders } })
+      expect(proto.status).toBe(200)
+      expect(proto.headers.get('content-type')).toMatch(/application\/x-protobuf/)
+    }
+  })
+})
+
