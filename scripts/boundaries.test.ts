@@ -48,7 +48,7 @@ describe('package boundaries', () => {
   })
 
   it('apps/web imports @sightline/schema and its UI libraries, never the server', () => {
-    const ui = /^(react|react-dom|react-dom\/client|react\/jsx-runtime|zustand|zustand\/.*|recharts|wouter|wouter\/.*|@tanstack\/react-virtual|zod|@sightline\/schema)$/
+    const ui = /^(react|react-dom|react-dom\/client|react\/jsx-runtime|zustand|zustand\/.*|recharts|wouter|wouter\/.*|react-is|@tanstack\/react-virtual|zod|@sightline\/schema)$/
     const ok = relativeInside('apps/web/src')
     expect(violations('apps/web/src', (spec, file) => ok(spec, file) || ui.test(spec))).toEqual([])
   })

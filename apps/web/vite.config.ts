@@ -6,7 +6,9 @@ import { defaultClientConditions, defineConfig } from 'vite'
 export default defineConfig({
   base: '/',
   plugins: [react()],
-  resolve: { conditions: ['@sightline/source', ...defaultClientConditions] },
+  resolve: {
+    conditions: ['@sightline/source', ...defaultClientConditions],
+  },
   server: { proxy: { '/api': 'http://127.0.0.1:4318' } },
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 400 },
 })

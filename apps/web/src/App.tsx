@@ -10,6 +10,12 @@ import { ExplorerPage } from './features/explorer/ExplorerPage'
 const TraceViewPage = lazy(() => import('./features/trace/TraceViewPage'))
 const SessionPage = lazy(() => import('./features/sessions/SessionPage'))
 const ComparePage = lazy(() => import('./features/compare/ComparePage'))
+const ExportCasePage = lazy(() => import('./features/regression/ExportCasePage'))
+const SuitesPage = lazy(() => import('./features/regression/SuitesPage'))
+const CasePage = lazy(() => import('./features/regression/CasePage'))
+const DashboardsPage = lazy(() => import('./features/dashboards/DashboardsPage'))
+const ReleasesPage = lazy(() => import('./features/releases/ReleasesPage'))
+const AnomaliesPage = lazy(() => import('./features/anomalies/AnomaliesPage'))
 
 /** 'checking' renders like signed-in: see below. */
 type AuthState = 'checking' | 'signed-in' | 'signed-out'
@@ -41,10 +47,16 @@ export function App() {
         <Switch>
           <Route path="/"><Redirect to="/traces" /></Route>
           <Route path="/traces" component={ExplorerPage} />
+          <Route path="/traces/:traceId/regression">{(p) => <ExportCasePage traceId={p.traceId} />}</Route>
           <Route path="/traces/:traceId">{(p) => <TraceViewPage traceId={p.traceId} />}</Route>
           <Route path="/sessions/:sessionId">{(p) => <SessionPage kind="session" id={decodeURIComponent(p.sessionId)} />}</Route>
           <Route path="/users/:userId">{(p) => <SessionPage kind="user" id={decodeURIComponent(p.userId)} />}</Route>
           <Route path="/compare" component={ComparePage} />
+          <Route path="/regression" component={SuitesPage} />
+          <Route path="/regression/cases/:caseId">{(p) => <CasePage id={decodeURIComponent(p.caseId)} />}</Route>
+          <Route path="/dashboards" component={DashboardsPage} />
+          <Route path="/releases" component={ReleasesPage} />
+          <Route path="/anomalies" component={AnomaliesPage} />
           <Route>
             <div className="page"><p className="muted">No page at {location}. <a href="/traces">Go to traces</a></p></div>
           </Route>

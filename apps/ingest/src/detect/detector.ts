@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js'
 import type { AnomalyRepository, StoredAnomaly } from './anomaly-repository.js'
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from './config.js'
 import { hourlyConfig, SeriesEvaluator, type SeriesEvent } from './series-evaluator.js'
+import { DEFAULT_RELEASE_LATENCY_CONFIG, findReleaseLatencyRegressions, releaseLatencyKey, type ReleaseLatencyConfig } from './release-latency.js'
 import { querySnapshots } from './series-sql.js'
 import { sampleTraces } from './trace-sample.js'
 import { AgentStatsCache, DEFAULT_TRAJECTORY_CONFIG, findTrajectoryAnomalies, type TrajectoryConfig, type TrajectoryFinding } from './trajectory.js'
@@ -40,6 +41,7 @@ export class AnomalyDetector {
     private readonly logger: Logger,
     private readonly config: DetectorConfig = DEFAULT_DETECTOR_CONFIG,
     private readonly trajectory: TrajectoryConfig = DEFAULT_TRAJECTORY_CONFIG,
+    private readonly releaseLatency: ReleaseLatencyConfig = DEFAULT_RELEASE_LATENCY_CONFIG,
   ) {
     this.series = new SeriesEvaluator(config)
   }
@@ -54,7 +56,10 @@ export class AnomalyDetector {
       events.push(...this.series.evaluateHour(await querySnapshots(this.store, nowMs, hourlyConfig(this.config)), nowMs))
     }
     for (const event of events) await this.applySeriesEvent(event, nowMs, result)
-    const findings = await findTrajectoryAnomalies(this.store, nowMs, this.trajectory, this.agentStats)
+    const findings = [
+      ...(await findTrajectoryAnomalies(this.store, nowMs, this.trajectory, this.agentStats)),
+      ...(await findReleaseLatencyRegressions(this.store, nowMs, this.releaseLatency)),
+    ]
     await this.applyFindings(findings, nowMs, result)
     return result
   }
@@ -63,12 +68,13 @@ export class AnomalyDetector {
   private async restore(): Promise<void> {
     this.restored = true
     for (const anomaly of await this.repository.listOpen()) {
-      if (anomaly.kind === 'spike' || anomaly.kind === 'level_shift') {
+      const isReleaseLatency = anomaly.kind === 'level_shift' && anomaly.dimension === 'release' && anomaly.metric === 'latency_p95'
+      if ((anomaly.kind === 'spike' || anomaly.kind === 'level_shift') && !isReleaseLatency) {
         const key = [anomaly.projectId, anomaly.dimension, anomaly.value, anomaly.metric].join(SEP)
         ;(anomaly.kind === 'spike' ? this.series.fast : this.series.cusum).restoreOpen(key, anomaly.id)
         this.openSeries.set(anomaly.id, anomaly)
       } else {
-        const key = anomaly.dimension === 'tool' ? `tool-errors:${anomaly.value}` : `id:${anomaly.id}`
+        const key = anomaly.dimension === 'tool' ? `tool-errors:${anomaly.value}` : isReleaseLatency ? releaseLatencyKey(anomaly.value) : `id:${anomaly.id}`
         this.openTrajectories.set(`${anomaly.projectId}${SEP}${key}`, anomaly)
       }
     }
@@ -156,8 +162,8 @@ export class AnomalyDetector {
       if (seen.has(mapKey) || nowMs - Date.parse(anomaly.lastSeenAt) < this.trajectory.resolveAfterMs) continue
       Object.assign(anomaly, { status: 'resolved', endedAt: iso(nowMs) })
       this.openTrajectories.delete(mapKey)
-      // Per-trace findings are events, not conditions: only the per-tool burst gets a recovery notice.
-      await this.persist(anomaly, anomaly.dimension === 'tool' ? 'resolved' : undefined, result)
+      // Per-trace findings are events, not conditions: only the per-tool burst and a slow release get a recovery notice.
+      await this.persist(anomaly, anomaly.dimension === 'tool' || anomaly.dimension === 'release' ? 'resolved' : undefined, result)
     }
   }
 

@@ -47,7 +47,7 @@ export const DEFAULT_TRAJECTORY_CONFIG: TrajectoryConfig = {
 export interface TrajectoryFinding {
   projectId: string
   kind: AnomalyKind
-  dimension: 'trace' | 'tool'
+  dimension: 'trace' | 'tool' | 'release'
   value: string
   metric: AnomalyMetric
   /** De-duplication key: one episode per key. */

@@ -1,33 +1,77 @@
 /**
- * Test-only plumbing for the regression-case browser test: the demo fleet (MCP tools server,
- * sub-agents and the planner, as child processes of `apps/demo`) exporting into a test server, the
+ * Test-only plumbing for the regression-case browser test: the demo's MCP tools server and planner
+ * (child processes of `apps/demo`'s entry points) exporting into a test server, the
  * Atlantis task sent over A2A inside a known trace, and the command lines that start the planner
  * alone for `sightline regress run --agent-cmd` (the runner's replay world supplies `MCP_URL`).
  */
+import { fork, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-// Relative, test-only imports: the console itself never depends on the demo or the CLI.
-import { AgentClient } from '../../../demo/src/a2a/call.js'
-import { startFleet, type Fleet } from '../../../demo/src/fleet.js'
+// Relative, test-only import (the console never depends on the CLI): the runner's own A2A client.
+import { sendToAgent } from '../../../../packages/cli/src/regress/agent-client.js'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../..', import.meta.url))
 export const ATLANTIS = 'check the weather in Atlantis'
 /** The demo's simulated delays, 20x faster. */
 const TIME_SCALE = '0.05'
+/** The planner requires sub-agent URLs, but a weather task never calls them: a closed port fails loudly. */
+const UNUSED_AGENT_URL = 'http://127.0.0.1:9'
 
 export type PlannerRelease = 'buggy' | 'fixed'
 
-/** The fleet without traffic: a harness sends the tasks. */
-export function startDemoFleet(sightlineUrl: string, apiKey: string, log: (line: string) => void = () => {}): Promise<Fleet> {
-  return startFleet({ sightlineUrl, sightlineApiKey: apiKey, timeScale: Number(TIME_SCALE), portBase: 0, plannerRelease: 'buggy', traffic: false, seed: 7, log })
+export interface DemoAgents {
+  plannerUrl: string
+  /** SIGTERM in reverse start order; each child flushes its spans before it exits. */
+  stop(): Promise<void>
 }
 
-/** Sends the Atlantis task the way a regression runner would: over A2A, inside its own trace. */
+/**
+ * The demo's MCP tools server and buggy planner as child processes (the fleet's `bin/*.ts` entries,
+ * run through tsx), exporting to `sightlineUrl`. Each child reports its URL over IPC when ready.
+ */
+export async function startDemoAgents(sightlineUrl: string, apiKey: string, log: (line: string) => void = () => {}): Promise<DemoAgents> {
+  const children: ChildProcess[] = []
+  const baseEnv = { SIGHTLINE_URL: sightlineUrl, SIGHTLINE_API_KEY: apiKey, DEMO_SEED: '7', DEMO_TIME_SCALE: TIME_SCALE, PORT: '0' }
+  const spawn = (entry: string, env: Record<string, string>) =>
+    new Promise<string>((resolve, reject) => {
+      const child = fork(path.join(REPO_ROOT, 'apps/demo/src/bin', `${entry}.ts`), [], {
+        env: { ...process.env, ...baseEnv, ...env },
+        execArgv: ['--conditions=@sightline/source', '--import', 'tsx'],
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      })
+      children.push(child)
+      const forward = (chunk: Buffer) => chunk.toString('utf8').trimEnd().split('\n').forEach((line) => log(`[${entry}] ${line}`))
+      child.stdout?.on('data', forward)
+      child.stderr?.on('data', forward)
+      child.on('message', (m: { type?: string; url?: string }) => { if (m.type === 'ready' && m.url) resolve(m.url) })
+      child.once('exit', (code) => reject(new Error(`${entry} exited with code ${code} before it was ready`)))
+    })
+  const stop = async () => {
+    for (const child of [...children].reverse()) {
+      if (child.exitCode !== null || child.signalCode !== null) continue
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await exited
+      clearTimeout(timer)
+    }
+  }
+  try {
+    const mcp = `${await spawn('tools-mcp', {})}/mcp`
+    const plannerUrl = await spawn('planner', { MCP_URL: mcp, PLANNER_RELEASE: 'buggy', RESEARCHER_URL: UNUSED_AGENT_URL, EXECUTOR_URL: UNUSED_AGENT_URL })
+    return { plannerUrl, stop }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
+
+/** Sends the Atlantis task over A2A inside a trace of our own; resolves to its trace id. */
 export async function sendAtlantis(plannerUrl: string): Promise<string> {
   const traceId = randomBytes(16).toString('hex')
-  const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`
-  await new AgentClient(plannerUrl, 'planner-agent').sendRaw({ text: ATLANTIS, meta: {} }, { serviceParameters: { traceparent } })
+  await sendToAgent({ target: plannerUrl, protocol: 'a2a-1.0', text: ATLANTIS, metadata: {}, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, timeoutMs: 30_000 })
   return traceId
 }
 
@@ -41,12 +85,11 @@ export function plannerCommand(release: PlannerRelease): string {
   return [
     `PLANNER_RELEASE=${release}`,
     `DEMO_TIME_SCALE=${TIME_SCALE}`,
-    'RESEARCHER_URL=${RESEARCHER_URL:-http://127.0.0.1:9}',
-    'EXECUTOR_URL=${EXECUTOR_URL:-http://127.0.0.1:9}',
+    `RESEARCHER_URL=${UNUSED_AGENT_URL}`,
+    `EXECUTOR_URL=${UNUSED_AGENT_URL}`,
     JSON.stringify(process.execPath),
     '--conditions=@sightline/source --import tsx',
     JSON.stringify(entry),
   ].join(' ')
 }
 
-export type { Fleet }

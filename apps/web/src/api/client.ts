@@ -35,8 +35,7 @@ export function onUnauthorized(listener: () => void): void {
   unauthorizedListener = listener
 }
 
-/** Exported for feature API modules (`features/*/…-api.ts`), so every call shares this one seam. */
-export /** Exported for feature API modules (e.g. features/regression/regression-api.ts); same checks for every call. */
+/** Exported for feature API modules (e.g. features/regression/regression-api.ts); same checks for every call. */
 export async function request<T extends z.ZodType>(what: string, path: string, schema: T | null, init?: RequestInit): Promise<z.infer<T>> {
   let res: Response
   try {

@@ -13,6 +13,10 @@ export function AppShell({ children, onSignOut }: { children: ReactNode; onSignO
         <nav>
           {item('/traces', 'Traces', location === '/traces' || location.startsWith('/traces/'))}
           {item('/compare', 'Compare', location.startsWith('/compare'))}
+          {item('/regression', 'Regression', location.startsWith('/regression'))}
+          {item('/dashboards', 'Dashboards', location.startsWith('/dashboards'))}
+          {item('/releases', 'Releases', location.startsWith('/releases'))}
+          {item('/anomalies', 'Anomalies', location.startsWith('/anomalies'))}
         </nav>
         <span className="spacer" />
         <button className="btn ghost" onClick={onSignOut}>Sign out</button>

@@ -3,7 +3,7 @@ import { RegressionCaseSchema } from './case.js'
 import { evaluateCase } from './assertions.js'
 import { observeRun } from './observe.js'
 import { envNameForAgent, proposeCase } from './propose.js'
-import { loopTrace } from './test-spans.js'
+import { loopTrace, span } from './test-spans.js'
 
 const now = '2026-01-02T00:00:00.000Z'
 
@@ -61,4 +61,17 @@ describe('proposeCase', () => {
     expect(envNameForAgent('researcher-agent')).toBe('RESEARCHER_URL')
     expect(envNameForAgent('billing')).toBe('BILLING_URL')
   })
+
+  it('does not take an in-process sub-agent (same service, no hand-off) for an A2A delegation to stub', () => {
+    // The demo planner: `invoke_agent planner-agent` (A2A server) → `invoke_agent planner` (withAgent) → tool calls.
+    const spans = loopTrace(4, { fail: true })
+    const root = spans[0]!
+    const inner = span({ at: 2, parentSpanId: root.spanId, name: 'invoke_agent planner', kind: 'agent', agentName: 'planner' })
+    const reparented = spans.map((s) => (s.kind === 'tool' || s.kind === 'llm' ? { ...s, parentSpanId: inner.spanId } : s))
+    const { case: rc } = proposeCase([...reparented, inner], { now })
+    expect(rc.expected.trajectory.map((s) => `${s.kind}:${s.name}`)).toEqual(['agent_delegation:researcher-agent', 'tool_call:weather', 'tool_call:weather'])
+    expect(rc.recordings.agents.map((a) => a.agent)).toEqual(['researcher-agent'])
+    expect(Object.keys(rc.replay.env)).toEqual(['MCP_URL', 'RESEARCHER_URL'])
+  })
 })
+

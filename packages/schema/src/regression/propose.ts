@@ -54,6 +54,9 @@ export function envNameForAgent(agent: string): string {
   return `${base.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toUpperCase() || 'AGENT'}_URL`
 }
 
+/** At most `max` characters, cut at a word boundary with an ellipsis. */
+const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1).replace(/\s+\S*$/, '')}…`)
+
 const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40)
 
 interface Failure {
@@ -177,7 +180,7 @@ export function proposeCase(spans: readonly ObservableSpan[], options: ProposeOp
   const draft: RegressionCase = RegressionCaseSchema.parse({
     schemaVersion: '1',
     id: `rc-${slug(`${run.agent} ${failure.category}`) || 'case'}-${run.traceId.slice(0, 8)}`,
-    title: `${run.agent || 'agent'}: ${failure.summary}`.slice(0, 200),
+    title: clip(`${run.agent || 'agent'}: ${failure.summary}`, 200),
     severity: failure.category === 'other' ? 'minor' : 'major',
     tags: [failure.category],
     createdAt: options.now,

@@ -10,7 +10,7 @@ import { useQuery } from '../../api/use-query'
 import { ErrorState, Loading } from '../../components/States'
 import { formatCost, formatDuration, formatTokens } from '../../lib/format'
 import { anomalyApi } from '../anomalies/anomaly-api'
-import { combineSeries, seriesToChart } from './chart-data'
+import { combineSeries, formatCostTick, seriesToChart } from './chart-data'
 import { analyticsApi } from './dashboard-api'
 import { DASHBOARD_RANGES, GROUP_BYS, parseDashboardQuery, resolveDashboardRange, serializeDashboardQuery, stepFor, type DashboardQuery } from './dashboard-url'
 import { MetricChart } from './MetricChart'
@@ -70,6 +70,7 @@ export default function DashboardsPage() {
           toChart={([r]) => seriesToChart(r?.series ?? [])}
           kind="bars"
           format={formatCost}
+          formatTick={formatCostTick}
           dimension={q.groupBy}
           anomalies={markers('cost', [q.groupBy, 'total'])}
           link={{ sort: 'costUsd' }}

@@ -4,7 +4,8 @@
  */
 import type { Anomaly, AnalyticsDimension, AnalyticsStep, SeriesResponse } from '@sightline/schema'
 import type { ReactNode } from 'react'
-import { useLocation } from 'wouter'
+import { Link, useLocation } from 'wouter'
+import { formatTimestamp } from '../../lib/format'
 import { ChartPanel } from './ChartPanel'
 import { anomalyAreas, hasData, type ChartData } from './chart-data'
 import type { Range, SeriesParams } from './dashboard-api'
@@ -23,6 +24,7 @@ export interface MetricChartProps {
   toChart: (responses: SeriesResponse[]) => ChartData
   kind: 'bars' | 'lines'
   format: (value: number) => string
+  formatTick?: (value: number) => string
   /** The dimension a clicked series stands for (its value goes into the explorer filter). */
   dimension: AnalyticsDimension
   anomalies: readonly Anomaly[]
@@ -44,17 +46,28 @@ export function MetricChart(props: MetricChartProps) {
     >
       {(responses) => {
         const data = props.toChart(responses)
+        const areas = anomalyAreas(props.anomalies, data.rows, props.step)
         return (
+          <>
           <SeriesChart
             data={data}
             step={props.step}
             kind={props.kind}
             format={props.format}
-            areas={anomalyAreas(props.anomalies, data.rows, props.step)}
+            formatTick={props.formatTick}
+            areas={areas}
             onPick={(series, t) =>
               navigate(explorerLink({ dimension: props.dimension, value: series?.value ?? null, ...bucketRange(t, props.step), ...props.link }))
             }
           />
+          {areas.length > 0 && (
+            <ul className="chart-anomalies">
+              {areas.map((a) => (
+                <li key={a.id}>⚠ <Link href={`/anomalies`}>{a.label}</Link> <span className="muted">from {formatTimestamp(a.x1)}</span></li>
+              ))}
+            </ul>
+          )}
+          </>
         )
       }}
     </ChartPanel>

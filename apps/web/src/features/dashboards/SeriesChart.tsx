@@ -15,12 +15,14 @@ interface Props {
   step: AnalyticsStep
   kind: 'bars' | 'lines'
   format: (value: number) => string
+  /** Axis ticks; defaults to `format`. */
+  formatTick?: (value: number) => string
   areas: readonly AnomalyArea[]
   onPick: (series: ChartSeries | null, t: string) => void
   height?: number
 }
 
-export function SeriesChart({ data, step, kind, format, areas, onPick, height = 220 }: Props) {
+export function SeriesChart({ data, step, kind, format, formatTick = format, areas, onPick, height = 220 }: Props) {
   const first = data.rows[0]?.t
   const last = data.rows[data.rows.length - 1]?.t
   const spansDays = first !== undefined && last !== undefined && new Date(first).toDateString() !== new Date(last).toDateString()
@@ -31,7 +33,7 @@ export function SeriesChart({ data, step, kind, format, areas, onPick, height = 
   const axes = [
     <CartesianGrid key="grid" stroke="#eef0f3" vertical={false} />,
     <XAxis key="x" dataKey="t" tickFormatter={(t: string) => formatBucket(t, step, spansDays)} tick={{ fontSize: 11, fill: '#687182' }} minTickGap={24} />,
-    <YAxis key="y" tickFormatter={(v: number) => format(v)} tick={{ fontSize: 11, fill: '#687182' }} width={64} />,
+    <YAxis key="y" tickFormatter={(v: number) => formatTick(v)} tick={{ fontSize: 11, fill: '#687182' }} width={64} />,
     <Tooltip
       key="tip"
       labelFormatter={(t) => formatTimestamp(String(t))}
@@ -49,7 +51,7 @@ export function SeriesChart({ data, step, kind, format, areas, onPick, height = 
         stroke={a.severity === 'critical' ? '#e03131' : '#e8890c'}
         strokeOpacity={0.5}
         ifOverflow="extendDomain"
-        label={{ value: `⚠ ${a.label}`, position: 'insideTopLeft', fontSize: 11, fill: '#b35c00' }}
+        label={{ value: '⚠', position: 'insideTop', fontSize: 12, fill: '#b35c00' }}
       />
     )),
   ]

@@ -94,3 +94,12 @@ export function anomalyAreas(anomalies: readonly Anomaly[], rows: readonly Chart
   }
   return areas
 }
+
+/** Compact money for axis ticks: "$0", "$0.005", "$0.80", "$12", "$1.2k". */
+export function formatCostTick(usd: number): string {
+  if (!Number.isFinite(usd) || usd === 0) return '$0'
+  if (usd < 0.01) return `$${Number(usd.toPrecision(1))}`
+  if (usd < 10) return `$${usd.toFixed(2)}`
+  if (usd < 1000) return `$${Math.round(usd)}`
+  return `$${(usd / 1000).toFixed(1)}k`
+}

@@ -61,7 +61,7 @@ export function TrajectoryEditor({ draft, dispatch }: { draft: Draft; dispatch: 
                 <span className="spacer" />
                 {status[i] === 'matched' && <span className="rc-mark ok" title="claimed by an expected step">✓</span>}
                 {status[i] === 'extra' && <span className={`rc-mark ${match.extras === 'forbid' ? 'err' : 'muted'}`} title={match.extras === 'forbid' ? 'extra step: fails the trajectory assertion' : 'extra step (allowed)'}>extra</span>}
-                {s.kind !== 'llm_call' && <button className="btn ghost small" title="Add to expected" aria-label={`Add observed step ${i + 1} to expected`} onClick={() => dispatch({ type: 'addStep', step: s })}>＋</button>}
+                {s.kind !== 'llm_call' && <button className="btn ghost small" title="Add to expected" aria-label={`Add observed step ${i + 1} to expected`} onClick={() => dispatch({ type: 'addStep', step: s })}>+ expected</button>}
               </li>
             ))}
           </ol>

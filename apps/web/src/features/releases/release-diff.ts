@@ -32,7 +32,7 @@ const SIGNIFICANCE = 0.05
 const isSure = (d: ReleaseDiff, nullValue: number) =>
   d.pValue !== null && d.pValue < SIGNIFICANCE && d.ciLow !== null && d.ciHigh !== null && (d.ciLow > nullValue || d.ciHigh < nullValue)
 
-const ratio = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(x >= 1.995 ? 1 : 2))
+const ratio = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(x >= 1.5 ? 1 : 2))
 
 function sureness(d: ReleaseDiff, interval: string): string {
   return `(95 % CI ${interval}, ${methodInWords(d.method)}, ${formatPValue(d.pValue)})`
@@ -58,7 +58,8 @@ export function describeCost(d: ReleaseDiff, a: string, b: string, meanA: number
   const pct = meanA && meanA > 0 ? ` (${more ? '+' : '−'}${Math.abs((d.estimate / meanA) * 100).toFixed(0)} %)` : ''
   const money = (v: number | null) => (v === null ? 'n/a' : `${v < 0 ? '−' : ''}${formatCost(Math.abs(v))}`)
   const sure = isSure(d, 0)
-  const amount = `${formatCost(Math.abs(d.estimate))} ${more ? 'more' : 'less'} per trace${pct}`
+  // Equal means come back as float noise (1e-18), not as 0.
+  const amount = Math.abs(d.estimate) < 1e-9 ? 'the same mean cost per trace' : `${formatCost(Math.abs(d.estimate))} ${more ? 'more' : 'less'} per trace${pct}`
   const headline = sure ? `${b} costs ${amount} than ${a}` : `No clear cost difference between ${b} and ${a} (${amount})`
   return { headline, detail: sureness(d, `${money(d.ciLow)} to ${money(d.ciHigh)}`), tone: sure ? (more ? 'worse' : 'better') : 'unclear' }
 }

@@ -8,6 +8,7 @@ import { ErrorState, Loading } from '../../components/States'
 import { StatusPill } from '../../components/StatusPill'
 import { formatTimestamp } from '../../lib/format'
 import { useTraceViewStore } from '../../stores/trace-view-store'
+import { ExportCaseButton } from '../regression/ExportCaseButton'
 import { AgentGraphView } from './AgentGraphView'
 import { SpanInspector } from './SpanInspector'
 import { SpanTimeline } from './SpanTimeline'
@@ -43,6 +44,7 @@ export default function TraceViewPage({ traceId }: { traceId: string }) {
         <StatusPill status={trace.status} />
         <span className="muted mono small">{trace.traceId}</span>
         <span className="spacer" />
+        <ExportCaseButton traceId={trace.traceId} status={trace.status} />
         {trace.sessionId && <Link href={`/sessions/${encodeURIComponent(trace.sessionId)}`} className="btn ghost">Session ↗</Link>}
         <span className="muted small">{formatTimestamp(trace.startTime)}</span>
       </div>

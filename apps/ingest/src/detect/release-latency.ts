@@ -1,0 +1,82 @@
+import type { Store } from '../db/client.js'
+import { sql, str } from '../db/sql.js'
+import { chDateTime } from './snapshot.js'
+import type { TrajectoryFinding } from './trajectory.js'
+
+/**
+ * Release latency regressions: a release of an agent (a canary, say) whose p95 over the last hour
+ * is far above the same agent's main release over the same hour. The series detectors cannot see
+ * this: a new release has no day of history, and a sub-agent's release is not a trace's release.
+ * Reported as `level_shift` on dimension `release`, metric `latency_p95` (the series tiers never
+ * emit that combination: their level shifts are cost and tokens only).
+ */
+export interface ReleaseLatencyConfig {
+  lookbackMs: number
+  /** Both the release and its baseline need at least this many agent runs in the window. */
+  minRuns: number
+  /** p95 must be at least this multiple of the baseline's p95... */
+  minRatio: number
+  /** ...and this many milliseconds above it. */
+  minExcessMs: number
+}
+
+export const DEFAULT_RELEASE_LATENCY_CONFIG: ReleaseLatencyConfig = { lookbackMs: 60 * 60_000, minRuns: 10, minRatio: 1.5, minExcessMs: 100 }
+
+export interface ReleaseLatencyRow {
+  projectId: string
+  agent: string
+  release: string
+  runs: number
+  p95: number
+  /** The slowest runs' traces first. */
+  traceIds: string[]
+}
+
+/** One episode per release: the key ignores the agent, so a restart can rebuild it from the anomaly. */
+export const releaseLatencyKey = (release: string) => `release-latency:${release}`
+
+/** Pure: each release vs the agent's most-run other release (which must have at least as many runs). */
+export function judgeReleaseLatency(rows: readonly ReleaseLatencyRow[], config: ReleaseLatencyConfig): TrajectoryFinding[] {
+  const groups = new Map<string, ReleaseLatencyRow[]>()
+  for (const row of rows) {
+    if (row.runs < config.minRuns || !Number.isFinite(row.p95)) continue
+    const key = `${row.projectId}\u0000${row.agent}`
+    groups.set(key, [...(groups.get(key) ?? []), row])
+  }
+  const findings: TrajectoryFinding[] = []
+  for (const group of groups.values()) {
+    for (const row of group) {
+      const baseline = group.filter((r) => r.release !== row.release).sort((a, b) => b.runs - a.runs)[0]
+      if (!baseline || baseline.runs < row.runs || baseline.p95 <= 0) continue
+      const ratio = row.p95 / baseline.p95
+      if (ratio < config.minRatio || row.p95 - baseline.p95 < config.minExcessMs) continue
+      findings.push({
+        projectId: row.projectId,
+        kind: 'level_shift',
+        dimension: 'release',
+        value: row.release,
+        metric: 'latency_p95',
+        key: releaseLatencyKey(row.release),
+        observed: row.p95,
+        expected: baseline.p95,
+        score: Number(ratio.toFixed(2)),
+        traceIds: row.traceIds.slice(0, 10),
+        summary: `Release ${row.release} of agent ${row.agent} is slower than release ${baseline.release}: p95 ${Math.round(row.p95)} ms vs ${Math.round(baseline.p95)} ms (${ratio.toFixed(1)}×, ${row.runs} vs ${baseline.runs} runs in the last hour)`,
+      })
+    }
+  }
+  return findings
+}
+
+/** Agent runs of the last hour per (agent, release): a bounded scan of recent agent spans. */
+export async function findReleaseLatencyRegressions(store: Store, nowMs: number, config: ReleaseLatencyConfig): Promise<TrajectoryFinding[]> {
+  const at = (ms: number) => sql`toDateTime64(${str(chDateTime(ms))}, 3, 'UTC')`
+  const rows = await store.query<{ project_id: string; agent: string; rel: string; n: string; p95: number; traces: string[] }>(sql`
+    SELECT project_id, agent_name AS agent, service_version AS rel, count() AS n, quantileExact(0.95)(duration_ms) AS p95,
+      arrayMap(x -> x.2, arraySlice(arrayReverseSort(groupArray((duration_ms, trace_id))), 1, 10)) AS traces
+    FROM spans
+    WHERE start_time > ${at(nowMs - config.lookbackMs)} AND start_time <= ${at(nowMs)} AND kind = 'agent' AND agent_name != '' AND service_version != ''
+    GROUP BY project_id, agent, rel`)
+  const parsed = rows.map((r) => ({ projectId: r.project_id, agent: r.agent, release: r.rel, runs: Number(r.n), p95: Number(r.p95), traceIds: r.traces }))
+  return judgeReleaseLatency(parsed, config)
+}

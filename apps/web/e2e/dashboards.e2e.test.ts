@@ -1,0 +1,173 @@
+/**
+ * Dashboards, release comparison and the anomaly feed end to end: a real server (embedded store)
+ * serving the real build, seeded through OTLP (helpers/analytics-seed.ts), the detector driven
+ * with `evaluate(now)`, everything checked in Chromium against the API. Steps share one page and
+ * run in order; screenshots go to apps/web/test-results/.
+ */
+import type { OverviewResponse, OverviewTotals, UnpricedModelsResponse } from '@sightline/schema'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { getJson } from '../../ingest/test/helpers/server.js'
+import { detectAnomalies, RELEASES, seedAnalytics, UNPRICED_MODEL, type AnalyticsSeed } from './helpers/analytics-seed.js'
+import { ensureConsoleBuilt, launchChromium, screenshot, signIn, startTestServer, type TestServer } from './helpers/console.js'
+
+let server: TestServer
+let browser: Browser
+let page: Page
+let seed: AnalyticsSeed
+let range: { from: string; to: string }
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  await ensureConsoleBuilt()
+  server = await startTestServer({ SIGHTLINE_ANOMALY_INTERVAL_MS: '0' })
+  seed = await seedAnalytics(server)
+  await detectAnomalies(server, seed.now)
+  // Exactly 6 hours, so the charts use 5-minute points.
+  range = { from: new Date(seed.now - 6 * 3_600_000 + 5 * 60_000).toISOString(), to: new Date(seed.now + 5 * 60_000).toISOString() }
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+}, 300_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+const dashboardsUrl = () => `${server.url}/dashboards?from=${range.from}&to=${range.to}`
+/** What each tile shows, straight from the API (tiles carry the raw number in data-value). */
+const TILE_VALUES: Record<string, (t: OverviewTotals) => number | null> = {
+  Cost: (t) => t.costUsd,
+  Traces: (t) => t.traces,
+  'LLM calls': (t) => t.llmCalls,
+  Tokens: (t) => t.tokens.input + t.tokens.output,
+  'Error rate': (t) => t.errorRate,
+  'Tool error rate': (t) => t.toolErrorRate,
+  'Latency p50': (t) => t.latencyMs.p50,
+  'Latency p95': (t) => t.latencyMs.p95,
+  'Unpriced calls': (t) => t.unpricedCalls,
+}
+const tileNumber = async (label: string) => Number(await tile(label).getAttribute('data-value'))
+const tile = (label: string) => page.getByRole('group', { name: label, exact: true }).locator('.tile-value')
+const card = (title: string) => page.locator(`section.card[aria-label="${title}"]`)
+const overview = async () => (await getJson<OverviewResponse>(server, `/api/v1/analytics/overview?from=${range.from}&to=${range.to}`)).body
+
+describe('dashboards', () => {
+  it('shows overview tiles equal to the API and renders real series', async () => {
+    await signIn(page, server)
+    await page.goto(dashboardsUrl())
+    await tile('Cost').waitFor()
+    const api = await overview()
+    expect(api.current.traces).toBeGreaterThan(500)
+    for (const [label, value] of Object.entries(TILE_VALUES)) await expect.poll(() => tileNumber(label), { message: label }).toBe(value(api.current))
+    expect(await tile('Traces').textContent()).toBe(api.current.traces.toLocaleString('en-US'))
+    expect(await tile('Cost').textContent()).toBe(`$${api.current.costUsd.toFixed(2)}`)
+    for (const title of ['Cost', 'Tokens by kind', 'Trace latency', 'Error rates']) await card(title).locator('.recharts-surface').first().waitFor()
+    expect(await card('Cost').locator('.recharts-bar-rectangle').count()).toBeGreaterThan(50)
+    expect(await card('Cost').locator('.recharts-legend-item').allTextContents()).toEqual(expect.arrayContaining(['gpt-4o', UNPRICED_MODEL]))
+    // The detector's cost spike is shaded on the cost chart.
+    await card('Cost').locator('.recharts-reference-area').first().waitFor()
+    await screenshot(page, '20-dashboards')
+    await page.getByRole('button', { name: 'release' }).click()
+    await page.waitForURL(/groupBy=release/)
+    await expect.poll(() => card('Cost').locator('.recharts-legend-item').allTextContents()).toEqual(expect.arrayContaining([RELEASES.fast, RELEASES.slow]))
+  })
+
+  it('opens the explorer filtered to a clicked chart point', async () => {
+    await page.goto(dashboardsUrl())
+    const bars = card('Cost').locator('.recharts-bar-rectangle path[name="gpt-4o"]')
+    await bars.first().waitFor()
+    // The last gpt-4o segment: a bucket of the spike.
+    await bars.last().click()
+    await page.waitForURL(/\/traces\?/)
+    const q = new URL(page.url()).searchParams
+    expect(q.get('range')).toBe('custom')
+    expect(Date.parse(q.get('to')!) - Date.parse(q.get('from')!)).toBe(5 * 60_000)
+    expect(q.get('model')).toBeTruthy()
+    await page.locator('table.traces tbody tr').first().waitFor()
+    expect(q.get('model')).toBe('gpt-4o')
+    const api = await getJson<{ traces: unknown[] }>(server, `/api/v1/traces?model=gpt-4o&from=${q.get('from')}&to=${q.get('to')}&limit=50`)
+    expect(api.body.traces.length).toBeGreaterThan(0)
+    await expect.poll(() => page.locator('table.traces tbody tr').count()).toBe(api.body.traces.length)
+    await screenshot(page, '21-chart-click-explorer')
+  })
+
+  it('sets a price for the unpriced model and the tiles update', async () => {
+    await page.goto(dashboardsUrl())
+    const unpriced = card('Models without a price')
+    await unpriced.getByText(UNPRICED_MODEL).waitFor()
+    const before = await overview()
+    expect(before.current.unpricedCalls).toBeGreaterThan(0)
+    await unpriced.getByRole('button', { name: 'Set price' }).click()
+    const dialog = page.getByRole('dialog', { name: `Set a price for ${UNPRICED_MODEL}` })
+    await dialog.getByLabel('Input $/Mtok', { exact: true }).fill('30')
+    await dialog.getByLabel('Output $/Mtok').fill('60')
+    await screenshot(page, '22-price-dialog')
+    await dialog.getByRole('button', { name: 'Save price' }).click()
+    await unpriced.getByText('Every model in this range has a price.').waitFor()
+    const after = await overview()
+    expect(after.current.unpricedCalls).toBe(0)
+    expect(after.current.costUsd).toBeGreaterThan(before.current.costUsd)
+    await expect.poll(() => tile('Unpriced calls').textContent()).toBe('0')
+    await expect.poll(() => tileNumber('Cost')).toBe(after.current.costUsd)
+    const models = await getJson<UnpricedModelsResponse>(server, `/api/v1/analytics/unpriced-models?from=${range.from}&to=${range.to}`)
+    expect(models.body.models).toEqual([])
+    await screenshot(page, '23-priced')
+  })
+})
+
+describe('release comparison', () => {
+  it('shows the slower release with its interval, test and p-value', async () => {
+    await page.goto(`${server.url}/releases`)
+    await page.getByRole('button', { name: 'Canary vs baseline' }).click()
+    await page.waitForURL(/a=.*&b=/)
+    await page.goto(`${server.url}/releases?a=${RELEASES.fast}&b=${RELEASES.slow}`)
+    const verdict = page.locator('.verdict.worse').first()
+    await verdict.waitFor()
+    const text = (await verdict.textContent()) ?? ''
+    expect(text).toMatch(new RegExp(`${RELEASES.slow.replace(/\./g, '\\.')} is \\d\\.\\d× slower than ${RELEASES.fast.replace(/\./g, '\\.')}`))
+    expect(text).toMatch(/95 % CI \d\.\d–\d\.\d×, Welch t-test on per-trace log latency, p < 0\.001/)
+    expect(await page.locator('.release-table tbody tr').count()).toBe(8)
+    await screenshot(page, '24-releases')
+  })
+})
+
+describe('anomaly feed', () => {
+  it('lists the cost spike and the loop, with links to traces and chart, and filters by kind', async () => {
+    await page.goto(`${server.url}/anomalies`)
+    const spike = page.locator('article.anomaly', { hasText: 'Spike' }).filter({ hasText: 'in cost' }).first()
+    await spike.waitFor()
+    const loop = page.locator('article.anomaly', { hasText: 'Tool loop' })
+    await loop.waitFor()
+    expect(await loop.getByRole('link', { name: /Open trace/ }).getAttribute('href')).toBe(`/traces/${seed.loopTraceId}`)
+    expect(await spike.getByRole('link', { name: 'Show on chart' }).getAttribute('href')).toMatch(/^\/dashboards\?from=/)
+    await screenshot(page, '25-anomalies')
+    await page.getByLabel('Kind').selectOption('tool_loop')
+    await page.waitForURL(/kind=tool_loop/)
+    await expect.poll(() => page.locator('article.anomaly').count()).toBe(1)
+    await spike.waitFor({ state: 'detached' })
+    await page.goto(`${server.url}/anomalies`)
+    await spike.getByRole('link', { name: 'Traces behind it' }).click()
+    await page.waitForURL(/\/traces\?/)
+    await page.locator('table.traces tbody tr').first().waitFor()
+  })
+
+  it('adds and deletes an alert webhook', async () => {
+    await page.goto(`${server.url}/anomalies`)
+    const panel = page.getByRole('region', { name: 'Alert webhooks' })
+    await panel.getByLabel('Webhook URL').fill('ftp://nope')
+    await panel.getByRole('button', { name: 'Add webhook' }).click()
+    await panel.getByRole('alert').waitFor()
+    const url = 'https://hooks.slack.example/services/T000/B000/XXXX'
+    await panel.getByLabel('Webhook URL').fill(url)
+    await panel.getByRole('button', { name: 'Add webhook' }).click()
+    await panel.getByText(url).waitFor()
+    const hooks = await getJson<{ webhooks: Array<{ url: string }> }>(server, '/api/v1/alerts/webhooks')
+    expect(hooks.body.webhooks.map((w) => w.url)).toEqual([url])
+    await screenshot(page, '26-webhooks')
+    await panel.getByRole('button', { name: `Delete ${url}` }).click()
+    await panel.getByText('No webhooks yet').waitFor()
+    expect(pageErrors).toEqual([])
+  })
+})
