@@ -29,6 +29,11 @@ function traces(release: string, count: number, seed: number, o: { costScale: nu
   return rows
 }
 
+/** Moves each trace's root span to another release, as when a sub-agent is the canary. */
+function underRoot(rows: object[]): object[] {
+  return rows.map((row) => ((row as { parent_span_id: string }).parent_span_id === '' ? { ...row, service_version: 'root-1', agent_name: 'planner' } : row))
+}
+
 beforeAll(async () => {
   server = await startTestServer()
   const rows = [
@@ -36,6 +41,9 @@ beforeAll(async () => {
     ...traces('slower', 400, 2, { costScale: 1.5, latencyScale: 1.3, errorRate: 0.15, agent: 'planner' }),
     ...traces('same-a', 400, 3, { costScale: 1, latencyScale: 1, errorRate: 0.1, agent: 'planner' }),
     ...traces('same-b', 400, 5, { costScale: 1, latencyScale: 1, errorRate: 0.1, agent: 'critic' }),
+    // A canary sub-agent: the root runs release root-1; only the spans under it run exec-stable / exec-canary.
+    ...underRoot(traces('exec-stable', 200, 7, { costScale: 1, latencyScale: 1, errorRate: 0.05, agent: 'executor' })),
+    ...underRoot(traces('exec-canary', 200, 8, { costScale: 1, latencyScale: 2.5, errorRate: 0.05, agent: 'executor' })),
   ]
   await server.deps.store.insertJsonEachRow('spans', Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')), 'releases-seed')
 })
@@ -85,3 +93,14 @@ describe('release comparison', () => {
     expect(body.diff.errorRate.pValue).toBeNull()
   })
 })
+
+describe('canary sub-agent', () => {
+  it('assigns a trace to the release of the sub-agent that runs one of the compared releases', async () => {
+    const res = await getJson<CompareReleasesResponse>(server, `/api/v1/analytics/releases/compare?a=exec-stable&b=exec-canary&${RANGE}`)
+    expect(res.status).toBe(200)
+    expect(res.body.a.traces).toBe(200)
+    expect(res.body.b.traces).toBe(200)
+    expect(res.body.b.latencyMs.p50).toBeGreaterThan(res.body.a.latencyMs.p50 * 1.8)
+  })
+})
+

@@ -1,7 +1,7 @@
 /**
  * Release comparison from raw spans (rollups hold no per-trace values). One bounded scan per
  * request: spans of the range are grouped per trace (cost re-priced with overrides, as everywhere),
- * traces are assigned to the release of their root span, and each release is reduced in SQL to the
+ * traces are assigned to the release of their earliest span running one of the two releases, and each release is reduced in SQL to the
  * summary statistics the tests need (n, mean, variance, counts, exact quantiles). Node then runs the
  * tests in analytics-stats.ts; no per-trace values leave the database.
  */
@@ -10,6 +10,7 @@ import type { Store } from '../client.js'
 import { dt64, sql, str, strArray, type SqlFragment } from '../sql.js'
 import { meanInterval, twoProportionTest, welchTTest, wilsonInterval, type Summary } from './analytics-stats.js'
 import { pricedSpans } from './priced-spans.js'
+import { COUNTED_TOOL_CALL } from './traces.js'
 
 interface ReleaseRow {
   rel: string
@@ -29,7 +30,7 @@ const METHODS = {
   latency:
     "Trace latency = last span end - first span start. Quantiles are exact per release (no CI); the geometric-mean ratio b/a and its 95% CI come from Welch's t-test on log latency.",
   rates: 'Error rate = traces with a failed span / traces; tool-error rate = failed tool calls / tool calls (calls treated as independent). 95% Wilson intervals; b-a by a two-proportion z-test (pooled SE) with a Newcombe hybrid-score CI.',
-  population: "A trace belongs to the release (service.version) of its root span; all traces starting in [from, to) are used, no sampling.",
+  population: "A trace belongs to the release (service.version) of its earliest span running release a or b (with an agent filter, that agent's spans): the root for a single service, the sub-agent for a canary sub-agent. All traces starting in [from, to) are used, no sampling.",
 }
 
 export class ReleaseComparisonRepository {
@@ -40,6 +41,11 @@ export class ReleaseComparisonRepository {
 
   async compare(projectId: string, p: { a: string; b: string; agent: string | undefined; from: string; to: string }): Promise<CompareReleasesResponse> {
     const conditions = sql`start_time >= ${dt64(p.from.replace('T', ' ').replace('Z', ''))} AND start_time < ${dt64(p.to.replace('T', ' ').replace('Z', ''))}`
+    // A trace belongs to the release of its earliest span running one of the two releases (with
+    // `agent`, of that agent's spans): the root for a monolith, the sub-agent for a canary sub-agent.
+    const releaseSpan = p.agent
+      ? sql`(service_version IN ${strArray([p.a, p.b])} AND agent_name = ${str(p.agent)})`
+      : sql`service_version IN ${strArray([p.a, p.b])}`
     const agentFilter: SqlFragment = p.agent ? sql`AND countIf(agent_name = ${str(p.agent)}) > 0` : sql``
     const rows = await this.store.query<ReleaseRow>(sql`
       SELECT rel, count() AS n, avg(trace_cost) AS cost_mean, varSamp(trace_cost) AS cost_var,
@@ -48,17 +54,16 @@ export class ReleaseComparisonRepository {
         sum(tool_n) AS n_tool_calls, sum(tool_err) AS n_tool_errors
       FROM (
         SELECT trace_id,
-          if(countIf(parent_span_id = '') > 0, argMinIf(service_version, start_time, parent_span_id = ''),
-             anyIf(service_version, service_version != '')) AS rel,
+          argMinIf(service_version, start_time, ${releaseSpan}) AS rel,
           toFloat64(ifNull(sumIf(assumeNotNull(eff_cost), eff_cost IS NOT NULL), 0)) AS trace_cost,
           dateDiff('microsecond', min(start_time), max(end_time)) / 1000 AS lat,
           log(greatest(lat, 0.001)) AS log_lat,
           countIf(status = 'error') > 0 AS has_error,
-          countIf(kind = 'tool') AS tool_n,
-          countIf(kind = 'tool' AND status = 'error') AS tool_err
+          countIf(${COUNTED_TOOL_CALL}) AS tool_n,
+          countIf(${COUNTED_TOOL_CALL} AND status = 'error') AS tool_err
         FROM ${pricedSpans(projectId, conditions, await this.hasOverrides(projectId))}
         GROUP BY trace_id
-        HAVING rel IN ${strArray([p.a, p.b])} ${agentFilter}
+        HAVING countIf(${releaseSpan}) > 0 ${agentFilter}
       )
       GROUP BY rel`)
     const a = rows.find((r) => r.rel === p.a)
