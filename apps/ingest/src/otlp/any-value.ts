@@ -5,21 +5,26 @@
  */
 import type { AttrValue, Attributes } from './types.js'
 import { OtlpDecodeError } from './decode-error.js'
-import { getField, isRecord, joinPath, preview, recordList, type JsonRecord } from './fields.js'
+import { getField, isRecord, joinPath, longToBigInt, preview, recordList, type JsonRecord } from './fields.js'
 
 /** Generous for real GenAI messages (about 6 levels), small enough to stop stack-exhaustion bodies. */
 const MAX_DEPTH = 64
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/
 
-/** Own-property write, so a key like "__proto__" becomes data instead of changing the prototype. */
+/**
+ * Own-property write, so a key like "__proto__" becomes data instead of changing the prototype.
+ * Only that key needs defineProperty: using it for every key made decoding 5 % slower.
+ */
 function setOwn(target: Record<string, AttrValue>, key: string, value: AttrValue): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  else target[key] = value
 }
 
 function intValue(raw: unknown, path: string): number | string {
   if (typeof raw === 'number' && Number.isInteger(raw)) return raw
-  if (typeof raw === 'string' && /^-?\d{1,20}$/.test(raw)) {
-    const big = BigInt(raw)
+  const long = longToBigInt(raw)
+  if (long !== undefined || (typeof raw === 'string' && /^-?\d{1,20}$/.test(raw))) {
+    const big = long ?? BigInt(raw as string)
     const isSafe = big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER)
     return isSafe ? Number(big) : big.toString()
   }

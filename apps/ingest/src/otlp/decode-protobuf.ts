@@ -1,6 +1,6 @@
 /**
  * OTLP/protobuf via protobufjs. The decoded message is turned into proto3-JSON-shaped plain objects
- * (int64 as decimal strings so nothing loses precision) and walked by the same code as OTLP/JSON.
+ * and walked by the same code as OTLP/JSON; 64-bit integers are converted without precision loss.
  * Bytes stay raw: ids go straight to hex (a base64 round trip per id made protobuf slower to decode
  * than gzipped JSON), and `bytesValue` attributes become base64, as in OTLP/JSON.
  */
@@ -9,7 +9,8 @@ import { OtlpDecodeError } from './decode-error.js'
 import { decodeRequestObject, type IdReader } from './decode-object.js'
 import { ExportTraceServiceRequest } from './otlp-proto.js'
 
-const TO_OBJECT_OPTIONS = { longs: String, enums: Number, defaults: false } as const
+// 64-bit integers stay long.js objects (see longToBigInt in fields.ts); bytes stay raw.
+const TO_OBJECT_OPTIONS = { enums: Number, defaults: false } as const
 
 /** Wrong-length ids pass through as hex: rejecting them is the normaliser's per-span decision. */
 const readBytesId: IdReader = (raw, path) => {

@@ -79,6 +79,13 @@ function splitNanos(nanos: bigint): { seconds: bigint; fraction: string } {
   return { seconds, fraction }
 }
 
+/** Spans of a batch mostly share their seconds: one remembered conversion saves a Date per time. */
+let lastSeconds = -1n
+let lastIso = ''
 function isoSeconds(seconds: bigint): string {
-  return new Date(Number(seconds) * 1000).toISOString().slice(0, 19)
+  if (seconds !== lastSeconds) {
+    lastIso = new Date(Number(seconds) * 1000).toISOString().slice(0, 19)
+    lastSeconds = seconds
+  }
+  return lastIso
 }
