@@ -26,8 +26,9 @@ export interface Store {
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>
 
 /**
- * One thread for the insert's parsing: ingest shares the 2 cores with it, and a parser on both
- * cores starves the event loop that acknowledges requests (ack p99 went from ~60 to ~600 ms).
+ * Inserts are synchronous (durability) and deduplicated by token (spool replays). Parsing runs on one
+ * thread, to leave the other core to the HTTP path: measured on 200k spans, chDB's own rate was
+ * unchanged (28.5k vs 28.9k rows/s) and ack p99 at half load 110 vs 133 ms, within run-to-run noise.
  */
 const INSERT_SETTINGS = {
   async_insert: 0 as const,
