@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { RegressionCaseSchema } from './case.js'
 import { regressionCaseJsonSchema } from './json-schema.js'
 import { proposeCase } from './propose.js'
-import { loopTrace } from './test-spans.js'
+import { loopTrace } from '../../test/regression-spans.js'
 
 const FILE = new URL('../../regression-case.schema.json', import.meta.url)
 

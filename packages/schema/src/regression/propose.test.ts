@@ -3,7 +3,7 @@ import { RegressionCaseSchema } from './case.js'
 import { evaluateCase } from './assertions.js'
 import { observeRun } from './observe.js'
 import { envNameForAgent, proposeCase } from './propose.js'
-import { loopTrace, span } from './test-spans.js'
+import { loopTrace, span } from '../../test/regression-spans.js'
 
 const now = '2026-01-02T00:00:00.000Z'
 

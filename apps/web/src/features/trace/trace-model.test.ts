@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildAgentGraph } from './agent-graph'
 import { navigate } from './keyboard-nav'
-import { testSpan as s } from './test-span'
+import { testSpan as s } from '../../../test/span-factory'
 import { buildTraceModel } from './trace-model'
 import { flattenVisible } from '@sightline/schema'
 

@@ -1,5 +1,5 @@
 /** Hand-made spans for the regression unit tests (not exported from the package barrel). */
-import type { ObservableSpan } from './observe.js'
+import type { ObservableSpan } from '../src/regression/observe.js'
 
 let counter = 0
 export const TRACE_ID = 'abcdef0123456789abcdef0123456789'
