@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   fs.rmSync(dataDir, { recursive: true, force: true })
   const rate = (v: 'a' | 'b' | 'c') => rows / median(seconds[v])
   const section = [
-    `Command: \`BENCH_MV_SPANS=${SPANS} node --conditions=@sightline/source --import tsx apps/ingest/bench/dashboard/mv-cost.ts\` (part of \`pnpm bench:dashboard\`), ${ROUNDS} rounds, fresh tables per round, median reported.`,
+    `Command: \`BENCH_MV_SPANS=${SPANS} node --conditions=@sightline/source --import tsx apps/ingest/bench/dashboard/mv-cost.ts\` (the last step of \`pnpm bench\`, and part of \`pnpm bench:dashboard\`), ${ROUNDS} rounds, fresh tables per round, median reported.`,
     `Machine: ${await machineLine()}.`,
     '',
     `${rows.toLocaleString('en')} realistic span rows (bench generator → decode → normalise → price; ${(bytes / rows).toFixed(0)} B/row of JSONEachRow), inserted in ${BATCH_ROWS.toLocaleString('en')}-row batches with \`rawInsert\` as the writer does.`,
