@@ -37,7 +37,7 @@ function ddl(variant: 'a' | 'b' | 'c', round: number): string[] {
   }
   if (variant === 'c') {
     out.push(...splitStatements(migrationText('0005_rollups.sql').replaceAll('agg_5m', `mvb_agg${s}`).replace('FROM spans AS s', `FROM mvb_spans${s} AS s`)))
-    out.push(...splitStatements(migrationText('0006_rollups_hourly.sql').replaceAll('agg_1h', `mvb_agg1h${s}`).replaceAll('agg_5m', `mvb_agg${s}`)))
+    out.push(...splitStatements(migrationText('0008_rollups_hourly.sql').replaceAll('agg_1h', `mvb_agg1h${s}`).replaceAll('agg_5m', `mvb_agg${s}`)))
   }
   return out
 }
