@@ -31,13 +31,17 @@ export function extractApiKey(headers: Headers): string | undefined {
 /** The console's session: the project key in an HttpOnly, SameSite=Strict cookie, never in URLs or JS. */
 export const SESSION_COOKIE = 'sightline_key'
 
+/** The project a key opens, or a 401 saying what is wrong (503 while the store cannot tell). */
+export async function resolveProject(projects: ProjectRepository, key: string | undefined): Promise<string> {
+  if (!key) throw unauthorized('Missing API key: send `Authorization: Bearer <key>`, `x-api-key: <key>` or Basic auth.')
+  const projectId = await projects.findProjectByKey(key)
+  if (!projectId) throw unauthorized('Unknown or revoked API key.')
+  return projectId
+}
+
 export function requireProject(projects: ProjectRepository): MiddlewareHandler<AuthEnv> {
   return async function requireProject(c, next) {
-    const key = extractApiKey(c.req.raw.headers) ?? getCookie(c, SESSION_COOKIE)
-    if (!key) throw unauthorized('Missing API key: send `Authorization: Bearer <key>`, `x-api-key: <key>` or Basic auth.')
-    const projectId = await projects.findProjectByKey(key)
-    if (!projectId) throw unauthorized('Unknown or revoked API key.')
-    c.set('projectId', projectId)
+    c.set('projectId', await resolveProject(projects, extractApiKey(c.req.raw.headers) ?? getCookie(c, SESSION_COOKIE)))
     await next()
   }
 }

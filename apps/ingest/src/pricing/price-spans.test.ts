@@ -1,56 +1,24 @@
 import type { SpanRowInsert } from '@sightline/schema'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { makeSpanRow } from '../../test/factories/span-row.js'
 import { priceRows } from './price-spans.js'
 
 function row(overrides: Partial<SpanRowInsert>): SpanRowInsert {
-  return {
+  return makeSpanRow({
     project_id: 'p1',
     trace_id: 't1',
     span_id: 's1',
-    parent_span_id: '',
-    trace_state: '',
     name: 'chat gpt-4o',
     kind: 'llm',
     otel_kind: 3,
     start_time: '2025-01-15 12:00:00.123456789',
     end_time: '2025-01-15 12:00:01.123456789',
-    duration_ms: 1000,
-    status: 'ok',
-    status_message: '',
-    error_type: '',
-    service_name: 'svc',
-    service_version: '',
-    environment: '',
-    scope_name: '',
-    scope_version: '',
-    agent_name: '',
     operation: 'chat',
     model: 'gpt-4o',
     provider: 'openai',
     is_llm_call: true,
-    input_tokens: 0,
-    output_tokens: 0,
-    cached_input_tokens: 0,
-    cache_write_tokens: 0,
-    reasoning_tokens: 0,
-    cost_usd: null,
-    cost_source: '',
-    is_unpriced: false,
-    tool_name: '',
-    tool_call_id: '',
-    tool_arguments: '',
-    tool_result: '',
-    input: '',
-    output: '',
-    session_id: '',
-    user_id: '',
-    attributes: {},
-    resource_attributes: {},
-    events: '[]',
-    links: '[]',
-    flags: [],
     ...overrides,
-  }
+  })
 }
 
 afterEach(() => {

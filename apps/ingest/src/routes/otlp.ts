@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
-import { extractApiKey } from '../middleware/auth.js'
+import { extractApiKey, resolveProject } from '../middleware/auth.js'
 import { parseOtlpContentType } from '../otlp/content-type.js'
 import { decodeExportRequest, OtlpDecodeError, type OtlpEncoding } from '../otlp/decode.js'
 import { encodeExportResponse, encodeStatus, GrpcCode, type EncodedBody, type GrpcCodeNumber } from '../otlp/encode-response.js'
@@ -52,7 +52,7 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
     return send(c, 415, encodeStatus('json', { code: GrpcCode.INVALID_ARGUMENT, message }))
   }
   try {
-    const projectId = await authenticate(c, deps)
+    const projectId = await resolveProject(deps.projects, extractApiKey(c.req.raw.headers))
     const body = await readBody(c.req.raw.body, { contentEncoding: c.req.header('content-encoding'), maxBytes: deps.env.INGEST_MAX_BODY_BYTES })
     const request = decodeExportRequest(body, encoding)
     const { rows, rejected } = normalizeExportRequest(request, { projectId, maxAttributeValueBytes: deps.env.INGEST_MAX_ATTRIBUTE_BYTES })
@@ -66,14 +66,6 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
   } catch (error) {
     return answerError(c, deps, encoding, error)
   }
-}
-
-async function authenticate(c: Context, deps: Deps): Promise<string> {
-  const key = extractApiKey(c.req.raw.headers)
-  if (!key) throw new AppError(401, 'unauthorized', 'Missing API key: send `Authorization: Bearer <key>`, `x-api-key: <key>` or Basic auth.')
-  const projectId = await deps.projects.findProjectByKey(key)
-  if (!projectId) throw new AppError(401, 'unauthorized', 'Unknown or revoked API key.')
-  return projectId
 }
 
 function answerError(c: Context, deps: Deps, encoding: OtlpEncoding, error: unknown): Response {

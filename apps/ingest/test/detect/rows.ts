@@ -1,51 +1,16 @@
 import type { SpanRowInsert } from '@sightline/schema'
+import { makeSpanRow } from '../factories/span-row.js'
 
 /** Span rows for detector tests, written straight through the writer with any timestamp. */
 export function spanRow(overrides: Partial<SpanRowInsert> & Pick<SpanRowInsert, 'trace_id' | 'span_id' | 'start_time' | 'end_time'>): SpanRowInsert {
-  return {
-    project_id: 'default',
-    parent_span_id: '',
-    trace_state: '',
-    name: 'span',
+  return makeSpanRow({
     kind: 'agent',
-    otel_kind: 1,
-    duration_ms: 1000,
-    status: 'ok',
-    status_message: '',
-    error_type: '',
-    service_name: 'svc',
     service_version: '1.0.0',
     environment: 'prod',
     scope_name: 'test',
-    scope_version: '',
     agent_name: 'planner',
-    operation: '',
-    model: '',
-    provider: '',
-    is_llm_call: false,
-    input_tokens: 0,
-    output_tokens: 0,
-    cached_input_tokens: 0,
-    cache_write_tokens: 0,
-    reasoning_tokens: 0,
-    cost_usd: null,
-    cost_source: '',
-    is_unpriced: false,
-    tool_name: '',
-    tool_call_id: '',
-    tool_arguments: '',
-    tool_result: '',
-    input: '',
-    output: '',
-    session_id: '',
-    user_id: '',
-    attributes: {},
-    resource_attributes: {},
-    events: '[]',
-    links: '[]',
-    flags: [],
     ...overrides,
-  }
+  })
 }
 
 export const chTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')

@@ -15,42 +15,16 @@ import {
   EDGE_DIR,
   distinct,
   encodingOf,
-  idPart,
   postCorpusFile,
   readCorpus,
   readProject,
   sumOf,
   type PostResult,
 } from './helpers.js'
+import { expectedCorpus, expectedTools, idPart } from '../factories/corpus-expected.js'
 
-interface ExpectedFile {
-  auto_spans: number
-  auto_traces: number
-  agents?: string[]
-  functionIds?: string[]
-  model_calls: number
-  input_tokens: number
-  output_tokens: number
-  cached_input_tokens?: number | null
-  reasoning_tokens?: number | null
-  tools: Array<{ name: string; id: string | null; error: boolean }>
-  session_id?: string
-  user_id?: string
-}
-
-const expected = JSON.parse(fs.readFileSync(new URL('EXPECTED.json', CORPUS_DIR), 'utf8')) as { files: Record<string, ExpectedFile> }
+const expected = expectedCorpus
 const captures = Object.entries(expected.files)
-
-/**
- * EXPECTED.json has `id: null` where the tool span carries no call-id attribute. For OpenInference
- * LangChain the id is still inside the serialised ToolMessage of `output.value` and the normaliser
- * recovers it (as its unit contract test, normalize/corpus.test.ts, states): the scenario's model
- * call asked for `call_weather_1` (corpus README).
- */
-const RECOVERED_CALL_IDS: Record<string, string> = {
-  'openinference-langchain-4.1.1+langchain-1.5.14__createAgent-tool-call.otlp.json': 'call_weather_1',
-  'openinference-langchain-4.1.1+langchain-1.5.14__createAgent-tool-call.otlp.pb': 'call_weather_1',
-}
 
 let server: TestServer
 const newProject = (name: string) => server.deps.projects.createProject(name)
@@ -100,7 +74,7 @@ describe('corpus captures', () => {
         .filter((s) => s.kind === 'tool')
         .sort((a, b) => a.startTime.localeCompare(b.startTime))
         .map((s) => ({ name: s.toolName, id: s.toolCallId || null, error: s.status === 'error' }))
-      expect(tools).toEqual(want.tools.map((t) => ({ ...t, id: t.id ?? RECOVERED_CALL_IDS[file] ?? null })))
+      expect(tools).toEqual(expectedTools(file, want))
       expect(sumOf(traces, (t) => t.toolCallCount)).toBe(want.tools.length)
       expect(sumOf(traces, (t) => t.toolErrorCount)).toBe(want.tools.filter((t) => t.error).length)
 

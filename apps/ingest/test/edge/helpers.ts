@@ -5,7 +5,9 @@
 import fs from 'node:fs'
 import type { GetTraceResponse, ListTracesResponse, Span, TraceSummary } from '@sightline/schema'
 
-export const CORPUS_DIR = new URL('../../../../fixtures/otlp-corpus/', import.meta.url)
+import { CORPUS_DIR } from '../factories/corpus-expected.js'
+
+export { CORPUS_DIR }
 export const EDGE_DIR = new URL('edge-cases/', CORPUS_DIR)
 
 export interface PostResult {
@@ -69,8 +71,6 @@ export async function readProject(url: string, apiKey: string): Promise<{ traces
 
 export const sumOf = <T>(items: T[], pick: (item: T) => number) => items.reduce((n, item) => n + pick(item), 0)
 export const distinct = (values: string[]) => [...new Set(values.filter((v) => v !== ''))].sort()
-/** EXPECTED strings carry an explanation after the id: "sess-123 (ai.telemetry.metadata.sessionId, ...)". */
-export const idPart = (text: string) => text.split(' ')[0] ?? ''
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs

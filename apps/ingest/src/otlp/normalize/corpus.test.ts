@@ -10,33 +10,11 @@ import type { SpanRowInsert } from '@sightline/schema'
 import { describe, expect, it } from 'vitest'
 import { decodeExportRequest } from '../decode.js'
 import { normalizeExportRequest, type NormalizeResult } from './index.js'
+import { CORPUS_DIR, expectedCorpus, expectedTools, idPart } from '../../../test/factories/corpus-expected.js'
 
-const CORPUS = new URL('../../../../../fixtures/otlp-corpus', import.meta.url).pathname
+const CORPUS = CORPUS_DIR.pathname
 
-interface ExpectedTool {
-  name: string
-  id: string | null
-  error: boolean
-}
-interface ExpectedFile {
-  auto_spans: number
-  auto_traces: number
-  auto_error_status_spans: number
-  agents?: string[]
-  functionIds?: string[]
-  model_calls: number
-  input_tokens: number
-  output_tokens: number
-  cached_input_tokens?: number | null
-  reasoning_tokens?: number | null
-  tools: ExpectedTool[]
-  session_id?: string
-  user_id?: string
-}
-
-const expected = JSON.parse(readFileSync(join(CORPUS, 'EXPECTED.json'), 'utf8')) as {
-  files: Record<string, ExpectedFile>
-}
+const expected = expectedCorpus
 
 function normalizeFile(path: string): NormalizeResult {
   let body: Uint8Array = readFileSync(path)
@@ -51,19 +29,6 @@ function normalizeFile(path: string): NormalizeResult {
 const sum = (rows: SpanRowInsert[], pick: (row: SpanRowInsert) => number) =>
   rows.reduce((total, row) => total + pick(row), 0)
 const distinct = (values: string[]) => [...new Set(values.filter((value) => value !== ''))].sort()
-/** EXPECTED strings carry an explanation after the id: "sess-123 (ai.telemetry.metadata.sessionId, ...)". */
-const idPart = (text: string) => text.split(' ')[0] ?? ''
-
-/**
- * EXPECTED.json has `id: null` where the tool span carries no call-id attribute. For OpenInference
- * LangChain the id is still inside the serialised ToolMessage of `output.value`, and we recover
- * it: the scenario's model call asked for `call_weather_1` (corpus README).
- */
-const RECOVERED_CALL_IDS: Record<string, string> = {
-  'openinference-langchain-4.1.1+langchain-1.5.14__createAgent-tool-call.otlp.json': 'call_weather_1',
-  'openinference-langchain-4.1.1+langchain-1.5.14__createAgent-tool-call.otlp.pb': 'call_weather_1',
-}
-
 describe('corpus contract (EXPECTED.json)', () => {
   const files = Object.entries(expected.files)
 
@@ -95,7 +60,7 @@ describe('corpus contract (EXPECTED.json)', () => {
         .filter((row) => row.kind === 'tool')
         .sort((a, b) => a.start_time.localeCompare(b.start_time))
         .map((row) => ({ name: row.tool_name, id: row.tool_call_id || null, error: row.status === 'error' }))
-      expect(tools).toEqual(want.tools.map((tool) => ({ ...tool, id: tool.id ?? RECOVERED_CALL_IDS[file] ?? null })))
+      expect(tools).toEqual(expectedTools(file, want))
     })
 
     it('names the agents', () => {

@@ -1,0 +1,56 @@
+import type { SpanRowInsert } from '@sightline/schema'
+
+/**
+ * A `spans` row with neutral defaults (an ok, unpriced, content-free span), for tests that write
+ * rows or price them directly; callers state what their test is about in `overrides`.
+ */
+export function makeSpanRow(overrides: Partial<SpanRowInsert> = {}): SpanRowInsert {
+  return {
+    project_id: 'default',
+    trace_id: '',
+    span_id: '',
+    parent_span_id: '',
+    trace_state: '',
+    name: 'span',
+    kind: 'span',
+    otel_kind: 1,
+    start_time: '',
+    end_time: '',
+    duration_ms: 1000,
+    status: 'ok',
+    status_message: '',
+    error_type: '',
+    service_name: 'svc',
+    service_version: '',
+    environment: '',
+    scope_name: '',
+    scope_version: '',
+    agent_name: '',
+    operation: '',
+    model: '',
+    provider: '',
+    is_llm_call: false,
+    input_tokens: 0,
+    output_tokens: 0,
+    cached_input_tokens: 0,
+    cache_write_tokens: 0,
+    reasoning_tokens: 0,
+    cost_usd: null,
+    cost_source: '',
+    is_unpriced: false,
+    tool_name: '',
+    tool_call_id: '',
+    tool_arguments: '',
+    tool_result: '',
+    input: '',
+    output: '',
+    session_id: '',
+    user_id: '',
+    attributes: {},
+    resource_attributes: {},
+    events: '[]',
+    links: '[]',
+    flags: [],
+    ...overrides,
+  }
+}
