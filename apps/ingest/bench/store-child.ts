@@ -16,6 +16,7 @@ const { sql } = await import('../src/db/sql.js')
 const { decodeExportRequest } = await import('../src/otlp/decode.js')
 const { normalizeExportRequest } = await import('../src/otlp/normalize/index.js')
 const { priceRows } = await import('../src/pricing/price-spans.js')
+const { toJsonLines } = await import('../src/ingest/jsonl.js')
 const { generateRequests, encodeProtobuf } = await import('./generator.js')
 const fs = await import('node:fs')
 
@@ -79,7 +80,7 @@ async function baseline(job: BaselineJob): Promise<BaselineResult> {
     priceRows(rows)
     if (job.stripDuplicatedText) for (const row of rows) row.attributes = Object.fromEntries(Object.entries(row.attributes).filter(([k]) => !DUPLICATED.has(k)))
     // Exactly the writer's serialisation of one request.
-    const data = Buffer.from(rows.map((row) => JSON.stringify(row)).join('\n') + '\n')
+    const data = toJsonLines(rows)
     spans += rows.length
     jsonBytes += data.length
     current.push(data)

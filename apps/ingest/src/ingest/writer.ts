@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { Store } from '../db/client.js'
 import { sql } from '../db/sql.js'
+import { toJsonLines } from './jsonl.js'
 import { RecentSpans } from './recent-spans.js'
 import { Spool, type Segment } from './spool.js'
 
@@ -76,7 +77,7 @@ export class SpanWriter {
     const rows = this.withoutRecent(all)
     if (rows.length < all.length) this.metrics.duplicateSpans.inc(all.length - rows.length)
     if (rows.length === 0) return
-    const data = Buffer.from(rows.map((row) => JSON.stringify(row)).join('\n') + '\n')
+    const data = toJsonLines(rows)
     this.openBytes += data.length
     try {
       await this.spool.append(data, rows.length)
