@@ -23,10 +23,10 @@ function runChild<T>(job: BaselineJob | InspectJob): Promise<T> {
   })
 }
 
-export async function runBaseline(gen: GenOptions, batchBytes: number, stripDuplicatedText = false): Promise<BaselineResult> {
+export async function runBaseline(gen: GenOptions, batchBytes: number, format: BaselineJob['format'] = 'JSONEachRow'): Promise<BaselineResult> {
   const dataDir = makeDataDir('baseline')
   try {
-    return await runChild<BaselineResult>({ job: 'baseline', dataDir, gen, batchBytes, stripDuplicatedText })
+    return await runChild<BaselineResult>({ job: 'baseline', dataDir, gen, batchBytes, format })
   } finally {
     removeDataDir(dataDir)
   }

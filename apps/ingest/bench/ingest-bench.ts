@@ -34,11 +34,9 @@ log('baseline: raw insert of the same rows into a fresh store (child process)…
 const baseline = await runBaseline(throughputGen, config.baselineBatchBytes)
 log(`  ${Math.round(baseline.spansPerSecond)} spans/s, ${baseline.mbPerSecond.toFixed(1)} MB/s (${baseline.batches} batches, ${baseline.spans} rows, stored ${baseline.stored})`)
 if (baseline.stored !== baseline.spans) throw new Error(`baseline stored ${baseline.stored} of ${baseline.spans} rows`)
-let baselineWithoutDuplicatedText
-if (process.env.BENCH_BASELINE_VARIANTS === '1') {
-  baselineWithoutDuplicatedText = await runBaseline(throughputGen, config.baselineBatchBytes, true)
-  log(`  diagnostic, message attributes not duplicated: ${Math.round(baselineWithoutDuplicatedText.spansPerSecond)} spans/s`)
-}
+// The writer's own format, for reference: how much of the gap to the baseline the format closes.
+const baselineCompact = await runBaseline(throughputGen, config.baselineBatchBytes, 'JSONCompactEachRow')
+log(`  same rows as JSONCompactEachRow (the spool's format): ${Math.round(baselineCompact.spansPerSecond)} spans/s (${(baselineCompact.spansPerSecond / baseline.spansPerSecond).toFixed(2)}×)`)
 
 const ingest: IngestResult[] = []
 for (const encoding of config.encodings) {
@@ -50,7 +48,15 @@ for (const encoding of config.encodings) {
       `(${(result.endToEndSpansPerSecond / baseline.spansPerSecond).toFixed(2)}× baseline), ack p99 ${result.saturatedAckP99Ms.toFixed(1)} ms saturated / ` +
       `${result.pacedAckP99Ms.toFixed(1)} ms paced, peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MiB, exactly once: ${result.exactlyOnce}`,
   )
+  const p = result.paced
+  log(
+    `  paced phase, server side: ${p.spoolCommits} spool commits, mean ${p.spoolCommitMeanMs.toFixed(2)} ms, ${p.spoolCommitsOver25ms} over 25 ms; ` +
+      `GC pauses ${(p.gcPauseSeconds * 1000).toFixed(0)} ms (major ${(p.gcMajorPauseSeconds * 1000).toFixed(0)} ms); event-loop lag max ${p.eventLoopLagMaxMs.toFixed(1)} ms`,
+  )
 }
+log('baseline again, after the ingest runs…')
+const baselineAfter = await runBaseline(throughputGen, config.baselineBatchBytes)
+log(`  ${Math.round(baselineAfter.spansPerSecond)} spans/s (before: ${Math.round(baseline.spansPerSecond)})`)
 // Free the ingest pools before building the query data set.
 for (const e of config.encodings) {
   pools[e].bodies = []
@@ -71,7 +77,8 @@ const results: BenchResults = {
   config,
   machine: machineInfo(baseline.chdbEngineVersion),
   baseline,
-  baselineWithoutDuplicatedText,
+  baselineAfter,
+  baselineCompact,
   ingest,
   query,
   totalSeconds: (performance.now() - began) / 1000,

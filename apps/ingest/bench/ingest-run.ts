@@ -33,6 +33,32 @@ export interface IngestResult {
   loaderSpansPerBusySecond: number
   stored: InspectResult
   exactlyOnce: boolean
+  /** What the server saw during the paced phase (its /metrics before and after): the causes of a slow acknowledgement. */
+  paced: PacedDiagnostics
+}
+
+export interface PacedDiagnostics {
+  spoolCommits: number
+  spoolCommitMeanMs: number
+  /** Group commits (write + fdatasync) slower than 25 ms, which alone would push an ack past it. */
+  spoolCommitsOver25ms: number
+  gcPauseSeconds: number
+  gcMajorPauseSeconds: number
+  /** Largest event-loop delay the server measured in that phase. */
+  eventLoopLagMaxMs: number
+}
+
+function pacedDiagnostics(before: Record<string, number>, after: Record<string, number>): PacedDiagnostics {
+  const d = (key: string) => (after[key] ?? 0) - (before[key] ?? 0)
+  const commits = d('sightline_spool_commit_seconds_count')
+  return {
+    spoolCommits: commits,
+    spoolCommitMeanMs: (1000 * d('sightline_spool_commit_seconds_sum')) / commits,
+    spoolCommitsOver25ms: commits - d('sightline_spool_commit_seconds_bucket{le="0.025"}'),
+    gcPauseSeconds: Object.keys(after).filter((k) => k.startsWith('nodejs_gc_duration_seconds_sum')).reduce((n, k) => n + d(k), 0),
+    gcMajorPauseSeconds: d('nodejs_gc_duration_seconds_sum{kind="major"}'),
+    eventLoopLagMaxMs: 1000 * (after['nodejs_eventloop_lag_max_seconds'] ?? NaN),
+  }
 }
 
 /** The paced phase runs at `pacedFraction` of the end-to-end rate this server just reached: ack latency below capacity. */
@@ -45,7 +71,9 @@ export async function runIngest(encoding: Encoding, pool: Pool, paced: Pool, pac
     const e2eSeconds = (stored.at - load.startedAt) / 1000
     const pacedSpansPerSecond = (pacedFraction * pool.spans) / e2eSeconds
 
+    const beforePaced = await server.metrics()
     const pacedLoad = await runLoad({ url: server.url, encoding, bodies: paced.bodies, spanCounts: paced.spanCounts, connections, spansPerSecond: pacedSpansPerSecond })
+    const afterPaced = await server.metrics()
     const pacedStored = await waitStored(server, pool.spans + paced.spans)
     const m = pacedStored.metrics
     const memory = server.memory()
@@ -79,6 +107,7 @@ export async function runIngest(encoding: Encoding, pool: Pool, paced: Pool, pac
       loaderSpansPerBusySecond: sent / busy,
       stored: inspected,
       exactlyOnce: inspected.count === sent && inspected.uniqueSpans === sent,
+      paced: pacedDiagnostics(beforePaced, afterPaced),
     }
   } catch (error) {
     await server.stop().catch(() => undefined)

@@ -1,8 +1,9 @@
 /**
  * Child process that owns one chDB (one data directory per process). Two jobs:
  *  - `baseline`: rebuild the same requests from the seed, turn them into rows through the real
- *    decode → normalise → price path, serialise them as the writer does (JSONEachRow), then time
- *    raw inserts of those rows into a freshly migrated `spans` table in spool-segment-sized batches;
+ *    decode → normalise → price path, serialise them, then time
+ *    raw inserts of those rows into a freshly migrated `spans` table in spool-segment-sized batches,
+ *    as JSONEachRow objects (the baseline) or in the writer's own compact format;
  *  - `inspect`: open a stopped server's data dir and count what it stored.
  * Prints one line `RESULT {json}`.
  */
@@ -16,7 +17,8 @@ const { sql } = await import('../src/db/sql.js')
 const { decodeExportRequest } = await import('../src/otlp/decode.js')
 const { normalizeExportRequest } = await import('../src/otlp/normalize/index.js')
 const { priceRows } = await import('../src/pricing/price-spans.js')
-const { toJsonLines } = await import('../src/ingest/jsonl.js')
+const { encodeSpanRows } = await import('../src/ingest/segment-format.js')
+const { SPAN_INSERT_COLUMNS } = await import('@sightline/schema')
 const { generateRequests, encodeProtobuf } = await import('./generator.js')
 const fs = await import('node:fs')
 
@@ -25,8 +27,8 @@ export interface BaselineJob {
   dataDir: string
   gen: import('./generator.js').GenOptions
   batchBytes: number
-  /** Diagnostic variant: drop the message/tool-payload attributes the row already holds in input/output. */
-  stripDuplicatedText?: boolean
+  /** JSONEachRow objects (the baseline), or the writer's compact segment format. */
+  format: 'JSONEachRow' | 'JSONCompactEachRow'
 }
 export interface InspectJob {
   job: 'inspect'
@@ -53,8 +55,6 @@ export interface InspectResult {
   parts: number
 }
 
-const DUPLICATED = new Set(['gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.tool.call.arguments', 'gen_ai.tool.call.result'])
-
 function peakRss(): number {
   const status = fs.readFileSync('/proc/self/status', 'utf8')
   return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024
@@ -78,9 +78,7 @@ async function baseline(job: BaselineJob): Promise<BaselineResult> {
     const body = encodeProtobuf(generated.request)
     const { rows } = normalizeExportRequest(decodeExportRequest(body, 'protobuf'), { projectId: 'default', maxAttributeValueBytes: 1024 * 1024 })
     priceRows(rows)
-    if (job.stripDuplicatedText) for (const row of rows) row.attributes = Object.fromEntries(Object.entries(row.attributes).filter(([k]) => !DUPLICATED.has(k)))
-    // Exactly the writer's serialisation of one request.
-    const data = toJsonLines(rows)
+    const data = job.format === 'JSONCompactEachRow' ? encodeSpanRows(rows) : Buffer.concat(rows.map((row) => Buffer.from(`${JSON.stringify(row)}\n`)))
     spans += rows.length
     jsonBytes += data.length
     current.push(data)
@@ -98,7 +96,10 @@ async function baseline(job: BaselineJob): Promise<BaselineResult> {
   const store = await openStore(job.dataDir)
   const [versionRow] = await store.query<{ v: string }>(sql`SELECT version() AS v`)
   const started = performance.now()
-  for (let i = 0; i < batches.length; i++) await store.insertJsonEachRow('spans', batches[i]!, `bench-baseline-${i}`)
+  for (let i = 0; i < batches.length; i++) {
+    if (job.format === 'JSONCompactEachRow') await store.insertJsonCompactEachRow('spans', SPAN_INSERT_COLUMNS, batches[i]!, `bench-baseline-${i}`)
+    else await store.insertJsonEachRow('spans', batches[i]!, `bench-baseline-${i}`)
+  }
   const insertSeconds = (performance.now() - started) / 1000
   const [countRow] = await store.query<{ n: string }>(sql`SELECT count() AS n FROM spans`)
   await store.close()

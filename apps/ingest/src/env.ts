@@ -23,6 +23,11 @@ const EnvSchema = z.object({
   /** A spool segment is handed to the store when it reaches this size or age. */
   SPOOL_SEGMENT_BYTES: z.coerce.number().int().positive().default(16 * MiB),
   SPOOL_SEGMENT_MAX_AGE_MS: z.coerce.number().int().positive().default(250),
+  /**
+   * CPU priority (nice, 0–19) of the embedded engine's threads, below the event loop's 0, so that
+   * acknowledgements stay fast while a large insert is parsed; 0 leaves them equal. Embedded store only.
+   */
+  SIGHTLINE_STORE_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** The built console (apps/web/dist) served at `/`. */
   SIGHTLINE_CONSOLE_DIR: z.string().default(DEFAULT_CONSOLE_DIR),
   /** How often anomaly detection runs in the server; 0 turns it off (tests call `evaluate(now)`). */

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 
 /** Our own telemetry, Prometheus text at /metrics. Labels stay bounded: reasons, never ids. */
 export interface Metrics {
@@ -14,12 +14,15 @@ export interface Metrics {
   readonly batchSpans: Histogram
   readonly flushSeconds: Histogram
   readonly ackSeconds: Histogram
+  readonly spoolCommitSeconds: Histogram
   readonly spoolDepthBytes: Gauge
 }
 
 export function createMetrics(): Metrics {
   const registry = new Registry()
   const registers = [registry]
+  // Process, heap, GC pause and event-loop lag figures: what explains a slow acknowledgement.
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 })
   return {
     registry,
     spansAccepted: new Counter({ name: 'sightline_spans_accepted_total', help: 'Spans acknowledged to clients', registers }),
@@ -51,6 +54,12 @@ export function createMetrics(): Metrics {
       name: 'sightline_otlp_ack_seconds',
       help: 'OTLP request latency from body read to acknowledgement',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    }),
+    spoolCommitSeconds: new Histogram({
+      name: 'sightline_spool_commit_seconds',
+      help: 'Spool group commit (write + fdatasync) latency; every acknowledgement waits for one',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     }),
     spoolDepthBytes: new Gauge({ name: 'sightline_spool_depth_bytes', help: 'Acknowledged bytes not yet in the store', registers }),

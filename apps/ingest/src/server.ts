@@ -2,6 +2,7 @@ import { serve, type ServerType } from '@hono/node-server'
 import { createApp } from './app.js'
 import { createStore } from './db/client.js'
 import { migrate } from './db/migrate.js'
+import { lowerStoreThreadPriority } from './db/store-threads.js'
 import { createDeps, type Deps } from './deps.js'
 import type { Env } from './env.js'
 import { createLogger, type Logger } from './logger.js'
@@ -17,6 +18,7 @@ export interface RunningServer {
 /** Boots the store, migrations, the default project and the writer, then listens. */
 export async function startServer(env: Env, logger: Logger = createLogger(env.LOG_LEVEL)): Promise<RunningServer> {
   const store = createStore(env)
+  const storeThreads = store.kind === 'chdb' ? lowerStoreThreadPriority(env.SIGHTLINE_STORE_NICE) : undefined
   await migrate(store, logger)
   const deps = createDeps(env, store, logger)
   const { generatedKey } = await deps.projects.ensureDefaultProject(env.SIGHTLINE_API_KEY)
@@ -40,6 +42,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
       await deps.detectionScheduler.stop()
       await deps.writer.stop()
       await store.close()
+      storeThreads?.stop()
     },
   }
 }

@@ -57,6 +57,20 @@ export interface SpanRowInsert {
   flags: string[]
 }
 
+/**
+ * The columns of `SpanRowInsert`, in the table's order: the column list of compact inserts
+ * (JSONCompactEachRow, values without key names). Kept complete by a test against written rows.
+ */
+export const SPAN_INSERT_COLUMNS = [
+  'project_id', 'trace_id', 'span_id', 'parent_span_id', 'trace_state', 'name', 'kind', 'otel_kind',
+  'start_time', 'end_time', 'duration_ms', 'status', 'status_message', 'error_type', 'service_name',
+  'service_version', 'environment', 'scope_name', 'scope_version', 'agent_name', 'operation', 'model',
+  'provider', 'is_llm_call', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'cache_write_tokens',
+  'reasoning_tokens', 'cost_usd', 'cost_source', 'is_unpriced', 'tool_name', 'tool_call_id',
+  'tool_arguments', 'tool_result', 'input', 'output', 'session_id', 'user_id', 'attributes',
+  'resource_attributes', 'events', 'links', 'flags',
+] as const satisfies ReadonlyArray<keyof SpanRowInsert>
+
 /** A row read back from `spans`; ClickHouse returns the same columns (decimals as numbers). */
 export type SpanRowRead = Omit<SpanRowInsert, 'cost_usd'> & { cost_usd: number | null }
 

@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     `Command: \`BENCH_MV_SPANS=${SPANS} node --conditions=@sightline/source --import tsx apps/ingest/bench/dashboard/mv-cost.ts\` (the last step of \`pnpm bench\`, and part of \`pnpm bench:dashboard\`), ${ROUNDS} rounds, fresh tables per round, median reported.`,
     `Machine: ${await machineLine()}.`,
     '',
-    `${rows.toLocaleString('en')} realistic span rows (bench generator → decode → normalise → price; ${(bytes / rows).toFixed(0)} B/row of JSONEachRow), inserted in ${BATCH_ROWS.toLocaleString('en')}-row batches with \`rawInsert\` as the writer does.`,
+    `${rows.toLocaleString('en')} realistic span rows (bench generator → decode → normalise → price; ${(bytes / rows).toFixed(0)} B/row of JSONEachRow), inserted in ${BATCH_ROWS.toLocaleString('en')}-row batches with \`rawInsert\` (the writer itself inserts the compact form of the same rows; the views cost the same either way).`,
     '',
     '| Variant | rows/s (median) | insert time vs A | vs B |',
     '|---|---|---|---|',

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { Readable } from 'node:stream'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection'
 import type { Env } from '../env.js'
@@ -18,6 +19,8 @@ export interface Store {
   readonly client: ClickHouseClient
   /** Rows of one table as JSONEachRow text; a repeated `dedupToken` is stored once. */
   insertJsonEachRow(table: string, body: Buffer, dedupToken: string): Promise<void>
+  /** Rows as JSONCompactEachRow text (values only, in `columns` order); same dedup rule. */
+  insertJsonCompactEachRow(table: string, columns: readonly string[], body: Buffer, dedupToken: string): Promise<void>
   query<T>(fragment: SqlFragment): Promise<T[]>
   command(fragment: SqlFragment): Promise<void>
   close(): Promise<void>
@@ -78,6 +81,15 @@ function createChdbStore(dataDir: string): Store {
         settings: { ...INSERT_SETTINGS, insert_deduplication_token: dedupToken },
       })
     },
+    async insertJsonCompactEachRow(table, columns, body, dedupToken) {
+      await connection.chdb.rawInsert({
+        table,
+        columns,
+        values: body,
+        format: 'JSONCompactEachRow',
+        settings: { ...INSERT_SETTINGS, insert_deduplication_token: dedupToken },
+      })
+    },
   }
 }
 
@@ -94,11 +106,19 @@ function createServerStore(env: Env): Store {
     client,
     ...baseMethods(client),
     async insertJsonEachRow(table, body, dedupToken) {
-      const { Readable } = await import('node:stream')
       await client.insert({
         table,
         values: Readable.from([body]),
         format: 'JSONEachRow',
+        clickhouse_settings: { ...INSERT_SETTINGS, insert_deduplication_token: dedupToken },
+      })
+    },
+    async insertJsonCompactEachRow(table, columns, body, dedupToken) {
+      await client.insert({
+        table,
+        columns: [...columns] as [string, ...string[]],
+        values: Readable.from([body]),
+        format: 'JSONCompactEachRow',
         clickhouse_settings: { ...INSERT_SETTINGS, insert_deduplication_token: dedupToken },
       })
     },

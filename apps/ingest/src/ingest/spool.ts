@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { headerBytes } from './segment-format.js'
 
 /**
  * Write-ahead spool: acknowledged spans live here, fsynced, until the store has them.
@@ -9,6 +10,9 @@ import path from 'node:path'
  * share it. A segment is sealed by size or age and handed to the loader; it is deleted only once
  * the store has it. A crash leaves at most a torn tail in the open segment, which belongs to a
  * request that was never acknowledged and is cut off on the next start.
+ *
+ * A segment starts with `header` (one line naming its columns, see segment-format.ts), then one
+ * line per row.
  */
 export interface Segment {
   readonly id: string
@@ -19,6 +23,8 @@ export interface Segment {
 
 export interface SpoolOptions {
   dir: string
+  /** Written at the start of every segment: one line, not counted as a row. */
+  header: Buffer
   segmentBytes: number
   segmentMaxAgeMs: number
   onSealed: (segment: Segment) => void
@@ -27,6 +33,8 @@ export interface SpoolOptions {
    * only wait in its queue; growing it instead makes the inserts larger, which chDB handles far better.
    */
   isLoaderIdle: () => boolean
+  /** Called after each group commit with its write + fdatasync time. */
+  onCommit?: (seconds: number) => void
 }
 
 interface Pending {
@@ -73,7 +81,7 @@ export class Spool {
     return leftovers
   }
 
-  /** Resolves once `data` (whole JSONEachRow lines) is fsynced. */
+  /** Resolves once `data` (whole row lines) is fsynced. */
   append(data: Buffer, rows: number): Promise<void> {
     if (this.closed) return Promise.reject(new Error('spool is closed'))
     return new Promise((resolve, reject) => {
@@ -108,14 +116,19 @@ export class Spool {
   }
 
   private async commit(batch: Pending[]): Promise<void> {
+    const started = performance.now()
     try {
       const segment = await this.segmentFor()
-      const data = batch.length === 1 ? batch[0]!.data : Buffer.concat(batch.map((p) => p.data))
+      const parts = batch.map((p) => p.data)
+      // A fresh segment (or one whose first write was rolled back) gets its header with the rows.
+      if (segment.bytes === 0) parts.unshift(this.options.header)
+      const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts)
       await segment.handle.write(data)
       await segment.handle.datasync()
       segment.bytes += data.length
       segment.rows += batch.reduce((n, p) => n + p.rows, 0)
       batch.forEach((p) => p.resolve())
+      this.options.onCommit?.((performance.now() - started) / 1000)
     } catch (error) {
       // Drop the partial write, so the segment holds only whole, acknowledged lines.
       await this.current?.handle.truncate(this.current.bytes).catch(() => undefined)
@@ -162,8 +175,12 @@ async function recoverSegment(file: string, id: string): Promise<Segment | undef
     await fs.promises.rm(file, { force: true })
     return undefined
   }
-  if (end < data.length) await fs.promises.truncate(file, end)
   let rows = 0
-  for (let i = 0; i < end; i++) if (data[i] === 0x0a) rows++
+  for (let i = headerBytes(data); i < end; i++) if (data[i] === 0x0a) rows++
+  if (rows === 0) {
+    await fs.promises.rm(file, { force: true })
+    return undefined
+  }
+  if (end < data.length) await fs.promises.truncate(file, end)
   return { id, file, bytes: end, rows }
 }

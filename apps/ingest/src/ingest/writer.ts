@@ -6,9 +6,19 @@ import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { Store } from '../db/client.js'
 import { sql } from '../db/sql.js'
-import { toJsonLines } from './jsonl.js'
+import { encodeSpanRows, readSegment, SPAN_SEGMENT_HEADER } from './segment-format.js'
 import { RecentSpans } from './recent-spans.js'
 import { Spool, type Segment } from './spool.js'
+
+/** Rows ready for the spool: their encoded lines and span keys. */
+export interface PreparedBatch {
+  readonly data: Buffer
+  readonly keys: readonly string[]
+  /** Spans dropped as retries of spans already durable, or repeats within the batch. */
+  readonly duplicates: number
+}
+
+const EMPTY = Buffer.alloc(0)
 
 export interface WriterOptions {
   spoolDir: string
@@ -42,10 +52,12 @@ export class SpanWriter {
   ) {
     this.spool = new Spool({
       dir: options.spoolDir,
+      header: SPAN_SEGMENT_HEADER,
       segmentBytes: options.segmentBytes,
       segmentMaxAgeMs: options.segmentMaxAgeMs,
       onSealed: (segment) => this.enqueue(segment),
       isLoaderIdle: () => this.queue.length === 0,
+      onCommit: (seconds) => metrics.spoolCommitSeconds.observe(seconds),
     })
   }
 
@@ -68,26 +80,45 @@ export class SpanWriter {
   }
 
   /** Resolves once the rows are durable; spans acknowledged recently are dropped as retries. */
-  async write(all: SpanRowInsert[]): Promise<void> {
-    if (all.length === 0) return
+  write(rows: SpanRowInsert[]): Promise<void> {
+    return this.append(this.prepare(rows))
+  }
+
+  /**
+   * The synchronous half of a write: drops retries and encodes the rest. What it returns holds no
+   * row objects, so nothing from the decoded request outlives it: kept alive across the fsync they
+   * were promoted out of the young generation and made the old-generation collections that
+   * stretched acknowledgements (see BENCHMARKS.md, "Acknowledgement latency").
+   */
+  prepare(all: SpanRowInsert[]): PreparedBatch {
+    const rows = this.withoutRecent(all)
+    return { data: rows.length > 0 ? encodeSpanRows(rows) : EMPTY, keys: rows.map(spanKey), duplicates: all.length - rows.length }
+  }
+
+  /** Throws the overload error (503 + Retry-After) while the spool is full, before any work is done. */
+  assertAccepting(): void {
     if (this.depthBytes >= this.options.maxSpoolBytes) {
       this.metrics.overloadRejections.inc()
       throw overloaded('The span spool is full while the store catches up; retry later.', this.retryAfterSeconds())
     }
-    const rows = this.withoutRecent(all)
-    if (rows.length < all.length) this.metrics.duplicateSpans.inc(all.length - rows.length)
-    if (rows.length === 0) return
-    const data = toJsonLines(rows)
+  }
+
+  /** Resolves once the batch is fsynced in the spool. */
+  async append(batch: PreparedBatch): Promise<void> {
+    if (batch.duplicates > 0) this.metrics.duplicateSpans.inc(batch.duplicates)
+    if (batch.keys.length === 0) return
+    this.assertAccepting()
+    const { data, keys } = batch
     this.openBytes += data.length
     try {
-      await this.spool.append(data, rows.length)
+      await this.spool.append(data, keys.length)
     } catch (error) {
       this.openBytes -= data.length
       this.logger.error('spool append failed', { err: error })
       // A disk problem is transient from the exporter's side: 503 makes it retry, not drop.
       throw overloaded('The span spool could not take the batch; retry later.', 5)
     }
-    rows.forEach((row) => this.recent.add(spanKey(row)))
+    keys.forEach((key) => this.recent.add(key))
     this.metrics.spoolDepthBytes.set(this.depthBytes)
   }
 
@@ -147,8 +178,9 @@ export class SpanWriter {
   private async load(segment: Segment): Promise<boolean> {
     const started = performance.now()
     try {
-      const body = await fs.promises.readFile(segment.file)
-      await this.store.insertJsonEachRow('spans', body, segment.id)
+      const body = readSegment(await fs.promises.readFile(segment.file))
+      if (body.format === 'JSONCompactEachRow') await this.store.insertJsonCompactEachRow('spans', body.columns, body.rows, segment.id)
+      else await this.store.insertJsonEachRow('spans', body.rows, segment.id)
       await fs.promises.rm(segment.file, { force: true })
       this.metrics.flushSeconds.observe((performance.now() - started) / 1000)
       this.metrics.batchSpans.observe(segment.rows)

@@ -53,12 +53,11 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
   }
   try {
     const projectId = await resolveProject(deps.projects, extractApiKey(c.req.raw.headers))
+    deps.writer.assertAccepting()
     const body = await readBody(c.req.raw.body, { contentEncoding: c.req.header('content-encoding'), maxBytes: deps.env.INGEST_MAX_BODY_BYTES })
-    const request = decodeExportRequest(body, encoding)
-    const { rows, rejected } = normalizeExportRequest(request, { projectId, maxAttributeValueBytes: deps.env.INGEST_MAX_ATTRIBUTE_BYTES })
-    priceRows(rows)
-    await deps.writer.write(rows)
-    deps.metrics.spansAccepted.inc(rows.length)
+    const { batch, accepted, rejected } = prepareBatch(deps, body, encoding, projectId)
+    await deps.writer.append(batch)
+    deps.metrics.spansAccepted.inc(accepted)
     deps.metrics.ackSeconds.observe((performance.now() - started) / 1000)
     if (rejected.count > 0) deps.metrics.spansRejected.inc({ reason: 'invalid_span' }, rejected.count)
     const partial = rejected.count > 0 ? { rejectedSpans: rejected.count, errorMessage: rejected.messages.join('; ') } : undefined
@@ -66,6 +65,17 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
   } catch (error) {
     return answerError(c, deps, encoding, error)
   }
+}
+
+/**
+ * Decode → normalise → price → encode, synchronously: the decoded request and its rows die here,
+ * young, instead of living across the spool's fsync (see SpanWriter.prepare).
+ */
+function prepareBatch(deps: Deps, body: Uint8Array, encoding: OtlpEncoding, projectId: string) {
+  const request = decodeExportRequest(body, encoding)
+  const { rows, rejected } = normalizeExportRequest(request, { projectId, maxAttributeValueBytes: deps.env.INGEST_MAX_ATTRIBUTE_BYTES })
+  priceRows(rows)
+  return { batch: deps.writer.prepare(rows), accepted: rows.length, rejected }
 }
 
 function answerError(c: Context, deps: Deps, encoding: OtlpEncoding, error: unknown): Response {
