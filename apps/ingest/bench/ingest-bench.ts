@@ -51,7 +51,7 @@ for (const encoding of config.encodings) {
   const p = result.paced
   log(
     `  paced phase, server side: ${p.spoolCommits} spool commits, mean ${p.spoolCommitMeanMs.toFixed(2)} ms, ${p.spoolCommitsOver25ms} over 25 ms; ` +
-      `GC pauses ${(p.gcPauseSeconds * 1000).toFixed(0)} ms (major ${(p.gcMajorPauseSeconds * 1000).toFixed(0)} ms); event-loop lag max ${p.eventLoopLagMaxMs.toFixed(1)} ms`,
+      `GC pauses ${(p.gcPauseSeconds * 1000).toFixed(0)} ms (major ${(p.gcMajorPauseSeconds * 1000).toFixed(0)} ms); event-loop lag max ${p.eventLoopLagMaxMs.toFixed(1)} ms; server-timed acks over 50 ms: ${p.serverAcksOver50ms} of ${p.serverAcks}`,
   )
 }
 log('baseline again, after the ingest runs…')

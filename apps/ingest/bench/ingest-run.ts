@@ -46,6 +46,9 @@ export interface PacedDiagnostics {
   gcMajorPauseSeconds: number
   /** Largest event-loop delay the server measured in that phase. */
   eventLoopLagMaxMs: number
+  /** Requests the server itself timed (handler start → response) over 50 ms, of all it answered. */
+  serverAcksOver50ms: number
+  serverAcks: number
 }
 
 function pacedDiagnostics(before: Record<string, number>, after: Record<string, number>): PacedDiagnostics {
@@ -58,6 +61,8 @@ function pacedDiagnostics(before: Record<string, number>, after: Record<string, 
     gcPauseSeconds: Object.keys(after).filter((k) => k.startsWith('nodejs_gc_duration_seconds_sum')).reduce((n, k) => n + d(k), 0),
     gcMajorPauseSeconds: d('nodejs_gc_duration_seconds_sum{kind="major"}'),
     eventLoopLagMaxMs: 1000 * (after['nodejs_eventloop_lag_max_seconds'] ?? NaN),
+    serverAcksOver50ms: d('sightline_otlp_ack_seconds_count') - d('sightline_otlp_ack_seconds_bucket{le="0.05"}'),
+    serverAcks: d('sightline_otlp_ack_seconds_count'),
   }
 }
 
