@@ -6,7 +6,7 @@
  * On a small machine one 16 MB insert keeps both cores busy for about a second. At equal priority
  * the event loop waits its turn, and every acknowledgement waits with it; at a lower one the
  * engine still gets all the CPU the event loop leaves idle. Measured on 2 cores at half load:
- * ack p99 with the engine at nice 10 vs 0 in BENCHMARKS.md (`SIGHTLINE_STORE_NICE`).
+ * paced ack p99 at nice 10 vs 0 in BENCHMARKS.md ("What changed on 2026-12-04", step 4).
  *
  * Linux only: a thread's nice value is set through its id (`setpriority(PRIO_PROCESS, tid)`), which
  * raising is always allowed. Threads appear as the engine needs them, so the list is re-read every

@@ -88,7 +88,7 @@ export class SpanWriter {
    * The synchronous half of a write: drops retries and encodes the rest. What it returns holds no
    * row objects, so nothing from the decoded request outlives it: kept alive across the fsync they
    * were promoted out of the young generation and made the old-generation collections that
-   * stretched acknowledgements (see BENCHMARKS.md, "Acknowledgement latency").
+   * stretched acknowledgements (BENCHMARKS.md, "What changed on 2026-12-04", step 6).
    */
   prepare(all: SpanRowInsert[]): PreparedBatch {
     const rows = this.withoutRecent(all)
