@@ -18,7 +18,7 @@ export interface RunningServer {
 /** Boots the store, migrations, the default project and the writer, then listens. */
 export async function startServer(env: Env, logger: Logger = createLogger(env.LOG_LEVEL)): Promise<RunningServer> {
   const store = createStore(env)
-  const storeThreads = store.kind === 'chdb' ? lowerStoreThreadPriority(env.SIGHTLINE_STORE_NICE) : undefined
+  const stopLoweringStoreThreads = store.kind === 'chdb' ? lowerStoreThreadPriority(env.SIGHTLINE_STORE_NICE) : undefined
   await migrate(store, logger)
   const deps = createDeps(env, store, logger)
   const { generatedKey } = await deps.projects.ensureDefaultProject(env.SIGHTLINE_API_KEY)
@@ -42,7 +42,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
       await deps.detectionScheduler.stop()
       await deps.writer.stop()
       await store.close()
-      storeThreads?.stop()
+      stopLoweringStoreThreads?.()
     },
   }
 }

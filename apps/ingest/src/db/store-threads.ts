@@ -19,15 +19,10 @@ import os from 'node:os'
 const NODE_THREAD_NAMES = new Set(['node', 'libuv-worker', 'V8Worker', 'SignalInspector', 'DelayedTaskSch'])
 const TASKS = '/proc/self/task'
 
-export interface StoreThreadPriority {
-  /** Threads lowered so far. */
-  readonly lowered: number
-  stop(): void
-}
-
-export function lowerStoreThreadPriority(nice: number, intervalMs = 1_000): StoreThreadPriority {
-  const done = new Set<number>()
-  const state = { lowered: 0 }
+/** Lowers the engine's threads now and every `intervalMs`; returns the function that stops it. */
+export function lowerStoreThreadPriority(nice: number, intervalMs = 1_000): () => void {
+  if (nice === 0 || process.platform !== 'linux') return () => undefined
+  const seen = new Set<number>()
   const scan = () => {
     let tids: string[]
     try {
@@ -35,31 +30,21 @@ export function lowerStoreThreadPriority(nice: number, intervalMs = 1_000): Stor
     } catch {
       return
     }
-    const alive = new Set<number>()
-    for (const name of tids) {
-      const tid = Number(name)
-      alive.add(tid)
-      if (done.has(tid) || tid === process.pid) continue
+    const alive = new Set(tids.map(Number))
+    for (const tid of alive) {
+      if (seen.has(tid)) continue
+      seen.add(tid)
+      if (tid === process.pid) continue
       try {
-        const comm = fs.readFileSync(`${TASKS}/${name}/comm`, 'utf8').trim()
-        if (NODE_THREAD_NAMES.has(comm)) continue
-        os.setPriority(tid, nice)
-        state.lowered++
+        if (!NODE_THREAD_NAMES.has(fs.readFileSync(`${TASKS}/${tid}/comm`, 'utf8').trim())) os.setPriority(tid, nice)
       } catch {
         // The thread ended between the listing and here.
       }
-      done.add(tid)
     }
-    for (const tid of done) if (!alive.has(tid)) done.delete(tid)
+    for (const tid of seen) if (!alive.has(tid)) seen.delete(tid)
   }
-  if (nice === 0 || process.platform !== 'linux') return { lowered: 0, stop: () => undefined }
   scan()
   const timer = setInterval(scan, intervalMs)
   timer.unref()
-  return {
-    get lowered() {
-      return state.lowered
-    },
-    stop: () => clearInterval(timer),
-  }
+  return () => clearInterval(timer)
 }

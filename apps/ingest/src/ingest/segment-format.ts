@@ -2,8 +2,9 @@
  * The spool's file format, which is also the insert's: a header line holding the JSON array of
  * column names, then one JSONCompactEachRow line per span (values only, in the header's order).
  *
- * Compact rows cost chDB about 15 % less CPU to parse than JSONEachRow objects, and the header
- * keeps a segment loadable after the row shape changes (it names its own columns). Segments
+ * Compact rows are 27 % fewer bytes to write, fsync and read than JSONEachRow objects (no key
+ * names); chDB parsed them with ~15 % less CPU in isolation, though no wall-clock gain showed end
+ * to end. The header keeps a segment loadable after a column is added (it names its own). Segments
  * written before the header existed hold JSONEachRow objects and no header: a first line that is
  * not an array marks them, and they load as they are.
  */
