@@ -18,8 +18,6 @@ export interface PreparedBatch {
   readonly duplicates: number
 }
 
-const EMPTY = Buffer.alloc(0)
-
 export interface WriterOptions {
   spoolDir: string
   maxSpoolBytes: number
@@ -91,8 +89,8 @@ export class SpanWriter {
    * stretched acknowledgements (BENCHMARKS.md, "What changed on 2026-12-04", step 6).
    */
   prepare(all: SpanRowInsert[]): PreparedBatch {
-    const rows = this.withoutRecent(all)
-    return { data: rows.length > 0 ? encodeSpanRows(rows) : EMPTY, keys: rows.map(spanKey), duplicates: all.length - rows.length }
+    const { rows, keys } = this.withoutRecent(all)
+    return { data: encodeSpanRows(rows), keys, duplicates: all.length - rows.length }
   }
 
   /** Throws the overload error (503 + Retry-After) while the spool is full, before any work is done. */
@@ -127,14 +125,15 @@ export class SpanWriter {
    * the first is still being fsynced is written again: the spans table collapses it, and an early
    * acknowledgement of a span that might yet fail to persist would be worse.
    */
-  private withoutRecent(rows: SpanRowInsert[]): SpanRowInsert[] {
-    const inBatch = new Set<string>()
-    return rows.filter((row) => {
+  private withoutRecent(all: SpanRowInsert[]): { rows: SpanRowInsert[]; keys: string[] } {
+    const kept = new Set<string>()
+    const rows = all.filter((row) => {
       const key = spanKey(row)
-      if (this.recent.has(key) || inBatch.has(key)) return false
-      inBatch.add(key)
+      if (this.recent.has(key) || kept.has(key)) return false
+      kept.add(key)
       return true
     })
+    return { rows, keys: [...kept] }
   }
 
   /** Resolves when everything acknowledged so far is in the store (tests, shutdown). */
