@@ -47,15 +47,20 @@ describe('package boundaries', () => {
     expect(violations('packages/schema/src', (spec, file) => ok(spec, file) || spec === 'zod')).toEqual([])
   })
 
-  it('apps/web imports @sightline/schema and its UI libraries, never the server', () => {
-    const ui = /^(react|react-dom|react-dom\/client|react\/jsx-runtime|zustand|zustand\/.*|recharts|wouter|wouter\/.*|react-is|@tanstack\/react-virtual|zod|@sightline\/schema)$/
+  it('packages/core is pure: @sightline/schema only (no I/O, no Node or DOM)', () => {
+    const ok = relativeInside('packages/core/src')
+    expect(violations('packages/core/src', (spec, file) => ok(spec, file) || spec === '@sightline/schema')).toEqual([])
+  })
+
+  it('apps/web imports the contract, the domain and its UI libraries, never the server', () => {
+    const ui = /^(react|react-dom|react-dom\/client|react\/jsx-runtime|zustand|zustand\/.*|recharts|wouter|wouter\/.*|react-is|@tanstack\/react-virtual|zod|@sightline\/schema|@sightline\/core)$/
     const ok = relativeInside('apps/web/src')
     expect(violations('apps/web/src', (spec, file) => ok(spec, file) || ui.test(spec))).toEqual([])
   })
 
-  it('packages/sdk needs only @opentelemetry/* and the zod-free schema subpaths', () => {
+  it('packages/sdk needs only @opentelemetry/* and the zod-free subpaths of the contract and domain', () => {
     const ok = relativeInside('packages/sdk/src')
-    const allowed = /^(@opentelemetry\/.+|@sightline\/schema\/(semconv|redact)|node:.+)$/
+    const allowed = /^(@opentelemetry\/.+|@sightline\/schema\/semconv|@sightline\/core\/redact|node:.+)$/
     expect(violations('packages/sdk/src', (spec, file) => ok(spec, file) || allowed.test(spec))).toEqual([])
   })
 

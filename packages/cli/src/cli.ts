@@ -37,7 +37,7 @@ export { runCase, parseCase, type CaseResult, type RunCaseOptions, type RunResul
 export { startWorld, type World } from './regress/world.js'
 export { exitCodeFor, REGRESS_EXIT } from './regress/exit-codes.js'
 export { junitXml } from './regress/reports.js'
-export { generateVitestFile } from '@sightline/schema'
+export { generateVitestFile } from '@sightline/core'
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv

@@ -1,4 +1,5 @@
-import { formatCostUsd, type SpanRowInsert, type TokenCounts } from '@sightline/schema'
+import { type SpanRowInsert } from '@sightline/schema'
+import { formatCostUsd, type TokenCounts } from '@sightline/core'
 import { GENAI_PRICES_SOURCE } from './genai-prices-version.js'
 import { createPriceTable, type PriceTable } from './price-table.js'
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { calcPrice, findProvider } from '@pydantic/genai-prices'
-import type { TokenCounts } from '@sightline/schema'
+import type { TokenCounts } from '@sightline/core'
 import { describe, expect, it } from 'vitest'
 import { GENAI_PRICES_SOURCE } from './genai-prices-version.js'
 import { createPriceTable, toGenaiUsage } from './price-table.js'

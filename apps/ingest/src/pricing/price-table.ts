@@ -5,7 +5,8 @@ import {
   type PriceCalculation,
   type Usage,
 } from '@pydantic/genai-prices'
-import { costFromTokens, type ModelPrice, type TokenCounts } from '@sightline/schema'
+import { type ModelPrice } from '@sightline/schema'
+import { costFromTokens, type TokenCounts } from '@sightline/core'
 import { toGenaiProviderId } from './provider-ids.js'
 
 // Offline by design: genai-prices only touches the network through `updatePrices()` (which

@@ -2,7 +2,8 @@
  * The proposal endpoint's work: a stored trace (full spans) → proposeCase() from the schema package,
  * plus the query knobs the console sends (budgets to judge an overrun, redaction on/off).
  */
-import { proposeCase, spanRowToSpan, type RegressionCaseProposal } from '@sightline/schema'
+import { spanRowToSpan } from '@sightline/schema'
+import { proposeCase, type RegressionCaseProposal } from '@sightline/core'
 import { z } from 'zod'
 import type { TraceRepository } from '../db/repositories/traces.js'
 

@@ -1,11 +1,5 @@
 import { Hono } from 'hono'
-import {
-  GetAnomalyResponseSchema,
-  ListAnomaliesQuerySchema,
-  ListAnomaliesResponseSchema,
-  PutWebhookRequestSchema,
-  type ListWebhooksResponse,
-} from '@sightline/schema'
+import { GetAnomalyResponseSchema, ListAnomaliesQuerySchema, ListAnomaliesResponseSchema, PutWebhookRequestSchema, type ListWebhooksResponse } from '@sightline/schema'
 import { z } from 'zod'
 import type { Deps } from '../deps.js'
 import { badRequest, notFound } from '../errors.js'

@@ -3,18 +3,8 @@
  * release, and a generated Vitest file. Mounted at `/api/v1`; every route is project-scoped.
  */
 import { Hono } from 'hono'
-import {
-  generateVitestFile,
-  GetRegressionCaseResponseSchema,
-  ListRegressionCasesQuerySchema,
-  RegressionCaseIdParamSchema,
-  RegressionCaseSchema,
-  releaseHistory,
-  ReportRegressionRunRequestSchema,
-  SaveRegressionCaseRequestSchema,
-  TraceIdParamSchema,
-  type RegressionRunsResponse,
-} from '@sightline/schema'
+import { GetRegressionCaseResponseSchema, ListRegressionCasesQuerySchema, RegressionCaseIdParamSchema, RegressionCaseSchema, releaseHistory, ReportRegressionRunRequestSchema, SaveRegressionCaseRequestSchema, TraceIdParamSchema, type RegressionRunsResponse } from '@sightline/schema'
+import { generateVitestFile } from '@sightline/core'
 import type { Deps } from '../deps.js'
 import { badRequest, notFound } from '../errors.js'
 import { requireProject, type AuthEnv } from '../middleware/auth.js'

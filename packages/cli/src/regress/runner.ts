@@ -5,15 +5,9 @@
  * agent or Sightline is a harness error (2), a wrong release or a missing trace is unverifiable (3).
  */
 import { randomBytes } from 'node:crypto'
-import {
-  caseVerdict,
-  evaluateCase,
-  observeRun,
-  RegressionCaseSchema,
-  type AssertionResult,
-  type RegressionCase,
-  type RunVerdict,
-} from '@sightline/schema'
+import { RegressionCaseSchema, type RegressionCase } from '@sightline/schema'
+import type { RunVerdict } from '@sightline/schema'
+import { caseVerdict, evaluateCase, observeRun, type AssertionResult } from '@sightline/core'
 import { AgentUnreachableError, sendToAgent, type Protocol } from './agent-client.js'
 import { freePort, startAgentProcess, type AgentProcess } from './agent-process.js'
 import { exitCodeFor } from './exit-codes.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { caseVerdict, requiredPasses } from '@sightline/schema'
+import { caseVerdict, requiredPasses } from '@sightline/core'
 import { combinedVerdict, exitCodeFor } from '../../src/regress/exit-codes.js'
 import { junitXml } from '../../src/regress/reports.js'
 import type { CaseResult, RunResult } from '../../src/regress/runner.js'

@@ -42,7 +42,9 @@ export type RegressionCaseProposalResponse = z.infer<typeof RegressionCasePropos
 
 export const RegressionCaseIdParamSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{2,80}$/, 'case ids are 3-81 lower-case letters, digits, . _ -')
 
+/** pass/fail: the agent was scored; error: the harness broke; unverifiable: wrong release or no trace. */
 export const RunVerdictSchema = z.enum(['pass', 'fail', 'error', 'unverifiable'])
+export type RunVerdict = z.infer<typeof RunVerdictSchema>
 
 /** What the CLI reports after each run of a case. */
 export const ReportRegressionRunRequestSchema = z.object({

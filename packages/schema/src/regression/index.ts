@@ -1,11 +1,4 @@
-/** Regression cases: the format, the proposal from a trace, matching, assertions and verdicts. */
+/** Regression cases: the versioned format, its JSON Schema and the API contract. The logic (proposal, matching, assertions, verdicts) is in @sightline/core. */
 export * from './case.js'
-export * from './observe.js'
-export * from './match.js'
-export * from './assertions.js'
-export * from './propose.js'
-export * from './verdict.js'
-export * from './vitest-file.js'
 export * from './json-schema.js'
-export { redactJson, redactAll, redactionRules, composeRedactors, isLuhnValid, type Redactor } from '../redact.js'
 export * from './api.js'

@@ -1,13 +1,5 @@
 /** The anomaly feed and the alert webhooks, through the client's one HTTP seam. */
-import {
-  ListAnomaliesResponseSchema,
-  ListWebhooksResponseSchema,
-  WebhookSchema,
-  type AnomalyDimension,
-  type AnomalyMetric,
-  type ListAnomaliesResponse,
-  type Webhook,
-} from '@sightline/schema'
+import { ListAnomaliesResponseSchema, ListWebhooksResponseSchema, WebhookSchema, type AnomalyDimension, type AnomalyMetric, type ListAnomaliesResponse, type Webhook } from '@sightline/schema'
 import { z } from 'zod'
 import { request, toQuery } from '../../api/client'
 

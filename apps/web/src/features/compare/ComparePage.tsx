@@ -3,7 +3,8 @@
  * step. Full spans are needed for tool arguments; past FULL_LIMIT spans the skeleton is used and
  * steps compare by tool name only (said on the page).
  */
-import { alignTrajectories, toTrajectory, type AlignedPair, type GetTraceResponse, type TraceSummary, type TrajectoryStep } from '@sightline/schema'
+import { type GetTraceResponse, type TraceSummary } from '@sightline/schema'
+import { alignTrajectories, toTrajectory, type AlignedPair, type TrajectoryStep } from '@sightline/core'
 import { useMemo, useState, type FormEvent } from 'react'
 import { Link, useLocation, useSearch } from 'wouter'
 import { api } from '../../api/client'

@@ -5,7 +5,8 @@
  * `evaluateAssertion`), downloads the case and its Vitest file (schema's `generateVitestFile`, the
  * server's generator) and saves it to a suite.
  */
-import { FailureCategorySchema, generateVitestFile, observeRun, PassRuleSchema, type ObservedRun, type RegressionCaseProposalResponse } from '@sightline/schema'
+import { FailureCategorySchema, PassRuleSchema, type RegressionCaseProposalResponse } from '@sightline/schema'
+import { generateVitestFile, observeRun, type ObservedRun } from '@sightline/core'
 import { useMemo, useReducer, useState, type Dispatch } from 'react'
 import { Link } from 'wouter'
 import { api } from '../../api/client'

@@ -1,4 +1,4 @@
-import { observeRun, proposeCase } from '@sightline/schema'
+import { observeRun, proposeCase } from '@sightline/core'
 import { describe, expect, it } from 'vitest'
 import { checkAgainstSource, draftReducer, maskedAtCapture, moveItem, observedStatus, parseIgnorePaths, redactionRows, uniqueId, validateDraft, type Draft } from './case-draft'
 

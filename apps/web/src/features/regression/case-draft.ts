@@ -7,18 +7,8 @@
  * Invariants: assertion ids stay unique; the expected trajectory only holds expected-step fields
  * (no `isError`/`spanId` from the observed side).
  */
-import {
-  evaluateAssertion,
-  matchTrajectory,
-  parsePointer,
-  RegressionCaseSchema,
-  type CaseAssertion,
-  type CaseAssertionType,
-  type CaseMatch,
-  type CaseStep,
-  type ObservedRun,
-  type RegressionCase,
-} from '@sightline/schema'
+import { RegressionCaseSchema, type CaseAssertion, type CaseAssertionType, type CaseMatch, type CaseStep, type RegressionCase } from '@sightline/schema'
+import { evaluateAssertion, matchTrajectory, parsePointer, type ObservedRun } from '@sightline/core'
 
 export type Draft = RegressionCase
 

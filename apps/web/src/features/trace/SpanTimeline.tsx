@@ -3,7 +3,8 @@
  * lane dot, name, badges) beside the span's bar, so both always show the same rows, selection and
  * expand/collapse. Only the rows in view are in the DOM (10k–100k spans).
  */
-import { flattenVisible, type CriticalSection, type Span, type SpanNode } from '@sightline/schema'
+import { type Span } from '@sightline/schema'
+import { flattenVisible, type CriticalSection, type SpanNode } from '@sightline/core'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useEffect, useMemo, useRef, type KeyboardEvent } from 'react'
 import { formatDuration } from '../../lib/format'

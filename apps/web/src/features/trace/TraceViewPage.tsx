@@ -1,5 +1,5 @@
 /** `/traces/:traceId`: totals, timeline + tree, span inspector, agent graph. */
-import { spansWithChildren } from '@sightline/schema'
+import { spansWithChildren } from '@sightline/core'
 import { useEffect, useMemo } from 'react'
 import { Link } from 'wouter'
 import { api } from '../../api/client'

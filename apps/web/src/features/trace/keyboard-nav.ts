@@ -3,7 +3,8 @@
  * ↑/↓ move, → expands a collapsed span or steps into its first child, ← collapses an open span or
  * steps to its parent. Enter is handled by the caller (toggles the inspector).
  */
-import type { Span, SpanNode } from '@sightline/schema'
+import type { Span } from '@sightline/schema'
+import type { SpanNode } from '@sightline/core'
 
 export type NavKey = 'ArrowUp' | 'ArrowDown' | 'ArrowLeft' | 'ArrowRight' | 'Home' | 'End'
 

@@ -3,7 +3,7 @@ import { buildAgentGraph } from './agent-graph'
 import { navigate } from './keyboard-nav'
 import { testSpan as s } from '../../../test/span-factory'
 import { buildTraceModel } from './trace-model'
-import { flattenVisible } from '@sightline/schema'
+import { flattenVisible } from '@sightline/core'
 
 const spans = [
   s('root', '', 0, 100, { kind: 'agent', agentName: 'planner', serviceName: 'a' }),

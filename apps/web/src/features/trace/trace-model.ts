@@ -4,7 +4,8 @@
  * badges. Skeleton spans carry no attributes, so MCP and A2A are read from kind, operation, name
  * prefixes and service boundaries.
  */
-import { buildSpanTree, criticalPath, type CriticalPath, type Span, type SpanNode, type SpanTree } from '@sightline/schema'
+import { type Span } from '@sightline/schema'
+import { buildSpanTree, criticalPath, type CriticalPath, type SpanNode, type SpanTree } from '@sightline/core'
 
 export type Badge = 'llm' | 'tool' | 'mcp' | 'a2a' | 'error' | 'retry' | 'orphan'
 

@@ -3,8 +3,8 @@
  * Evaluates a case's assertions against one observed run. The proposal runs the same code against
  * the source trace to tell the editor which blocking assertions could never fail.
  */
-import type { BudgetMetric, CaseAssertion, RegressionCase } from './case.js'
-import { canonicalJson } from '../trajectory.js'
+import type { BudgetMetric, CaseAssertion, RegressionCase } from '@sightline/schema'
+import { canonicalJson } from '../trajectory/trajectory.js'
 import { matchTrajectory, withoutPaths } from './match.js'
 import type { ObservedRun } from './observe.js'
 

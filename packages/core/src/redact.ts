@@ -1,7 +1,7 @@
 /**
  * @module redact
  * Redaction rules (e-mails, API keys, card numbers), pure and zod-free: the SDK re-exports them
- * through the `@sightline/schema/redact` subpath and the server uses them for the regression-case
+ * through the `@sightline/core/redact` subpath and the server uses them for the regression-case
  * redaction preview. Plus redactJson(): the preview over a JSON value, naming each field it masked.
  */
 /**

@@ -5,14 +5,9 @@
  * check of every assertion against the source trace itself (a blocking assertion that passes on the
  * incident can never catch it). Captured content goes through the shared redaction rules first.
  */
-import {
-  RegressionCaseSchema,
-  type CaseAssertion,
-  type CaseStep,
-  type RegressionCase,
-} from './case.js'
+import { RegressionCaseSchema, type CaseAssertion, type CaseStep, type RegressionCase } from '@sightline/schema'
 import { evaluateAssertion, mostRepeatedCall } from './assertions.js'
-import { canonicalJson } from '../trajectory.js'
+import { canonicalJson } from '../trajectory/trajectory.js'
 import { observeRun, type ObservableSpan, type ObservedRun } from './observe.js'
 import { redactJson } from '../redact.js'
 

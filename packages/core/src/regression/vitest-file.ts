@@ -4,7 +4,7 @@
  * same way `sightline regress run` would. Configuration comes from the environment so one file works
  * locally and in CI.
  */
-import type { RegressionCase } from './case.js'
+import type { RegressionCase } from '@sightline/schema'
 
 /**
  * @example fs.writeFileSync(`${rc.id}.regress.test.ts`, generateVitestFile(rc))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { RegressionCaseSchema } from './case.js'
+import { RegressionCaseSchema } from '@sightline/schema'
 import { evaluateCase } from './assertions.js'
 import { observeRun } from './observe.js'
 import { envNameForAgent, proposeCase } from './propose.js'

@@ -4,7 +4,7 @@
  * forbid) and missing (allow | forbid), with per-step argument matching (exact | subset | ignore)
  * after dropping ignored JSON Pointers.
  */
-import type { ArgsMatch, CaseMatch, CaseStep } from './case.js'
+import type { ArgsMatch, CaseMatch, CaseStep } from '@sightline/schema'
 
 /** `/a/b~1c/0` → ['a', 'b/c', '0'] (RFC 6901). */
 export function parsePointer(pointer: string): string[] {

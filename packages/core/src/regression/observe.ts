@@ -4,9 +4,9 @@
  * met (tool results, sub-agent answers, model outputs). The proposal reads the incident's trace with
  * it, and the runner reads each replay's trace with it, so both sides are judged the same way.
  */
-import type { AgentRecording, CaseStep, CompactSpan, RunUsage, ToolRecording } from './case.js'
-import { canonicalJson, toTrajectory } from '../trajectory.js'
-import { isoToEpochMs } from '../span-tree.js'
+import type { AgentRecording, CaseStep, CompactSpan, RunUsage, ToolRecording } from '@sightline/schema'
+import { canonicalJson, toTrajectory } from '../trajectory/trajectory.js'
+import { isoToEpochMs } from '../trace/span-tree.js'
 
 /** The span fields this module reads: the query API's `Span` fits. */
 export interface ObservableSpan {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CaseMatchSchema, CaseStepSchema, type CaseStep } from './case.js'
+import { CaseMatchSchema, CaseStepSchema, type CaseStep } from '@sightline/schema'
 import { argsMatch, matchTrajectory, withoutPaths } from './match.js'
 
 const step = (name: string, args?: Record<string, unknown>, extra: Partial<CaseStep> = {}): CaseStep =>

@@ -3,10 +3,7 @@
  * Run verdicts and the case verdict under the run policy. Fail closed: a harness error or an
  * unverifiable run never counts as a pass.
  */
-import type { PassRule } from './case.js'
-
-/** pass/fail: the agent was scored; error: the harness broke; unverifiable: wrong release or no trace. */
-export type RunVerdict = 'pass' | 'fail' | 'error' | 'unverifiable'
+import type { PassRule, RunVerdict } from '@sightline/schema'
 
 export function requiredPasses(rule: PassRule, runs: number): number {
   if (rule === 'all') return runs

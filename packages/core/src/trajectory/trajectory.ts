@@ -4,7 +4,7 @@
  * alignment of two runs. Used by the console's compare view and the CLI's regression check, so it
  * stays pure: no React, no I/O.
  */
-import { isoToEpochMs } from './span-tree.js'
+import { isoToEpochMs } from '../trace/span-tree.js'
 
 /** The span fields a trajectory reads (skeleton spans lack `toolArguments`; steps then compare by name). */
 export interface TrajectorySpan {

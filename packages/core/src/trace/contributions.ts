@@ -1,0 +1,149 @@
+/**
+ * @module trace/contributions
+ * What one resolved trace adds to the rollups, per dimension value. Every quantity of a trace is
+ * attributed to exactly one value of each dimension ('' = unattributed: a model call under no
+ * agent, a trace without a user), so every split of a dimension adds up to the total.
+ *
+ * Units (what calls, failures and latency count) differ per dimension:
+ * - total, user: the trace (failed = outcome `failed`; running traces have no outcome yet);
+ * - agent, release, environment: agent invocations, judged like a trace; a trace without any agent
+ *   span counts its root instead;
+ * - model: counted model calls; tool: counted tool calls.
+ */
+import { histogramOf, type Histogram } from '../stats/latency-histogram.js'
+import type { FailureFacts, Judgement, TraceOutcome } from './failures.js'
+import type { SpanRole } from './roles.js'
+import type { SpanFacts } from './span-facts.js'
+import type { TraceIndex } from './trace-index.js'
+
+export const ROLLUP_DIMENSIONS = ['total', 'agent', 'model', 'tool', 'user', 'release', 'environment'] as const
+export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number]
+
+export interface Contribution {
+  dimType: RollupDimension
+  /** '' on `total`, and on other dimensions for what no value is attributed to. */
+  dimValue: string
+  costUsd: number
+  inputTokens: number
+  outputTokens: number
+  cachedInputTokens: number
+  cacheWriteTokens: number
+  reasoningTokens: number
+  llmCalls: number
+  llmErrors: number
+  unpricedCalls: number
+  unpricedInputTokens: number
+  unpricedOutputTokens: number
+  toolCalls: number
+  toolErrors: number
+  delegations: number
+  units: number
+  unitFailures: number
+  unitRecovered: number
+  traces: number
+  spans: number
+  latency: Histogram
+}
+
+type Counters = Omit<Contribution, 'dimType' | 'dimValue' | 'latency'> & { durations: number[] }
+
+const zero = (): Counters => ({
+  costUsd: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0,
+  llmCalls: 0, llmErrors: 0, unpricedCalls: 0, unpricedInputTokens: 0, unpricedOutputTokens: 0,
+  toolCalls: 0, toolErrors: 0, delegations: 0, units: 0, unitFailures: 0, unitRecovered: 0, traces: 0, spans: 0, durations: [],
+})
+
+export interface ContributionInput {
+  index: TraceIndex
+  roles: Map<string, SpanRole>
+  failures: FailureFacts
+  /** The trace as a unit (root or tops), with its outcome and duration. */
+  trace: { outcome: TraceOutcome; durationMs: number; userId: string; root: SpanFacts | undefined }
+  /** Outcome of each agent invocation (and of the root when the trace has no agent span). */
+  judgeUnit: (span: SpanFacts) => Judgement
+}
+
+export function contributionsOf(input: ContributionInput): Contribution[] {
+  const { index, roles, failures, trace } = input
+  const rows = new Map<string, Counters>()
+  const at = (dim: RollupDimension, value: string): Counters => {
+    const key = `${dim}\u0000${value}`
+    let row = rows.get(key)
+    if (!row) rows.set(key, (row = zero()))
+    return row
+  }
+  const spread = (span: SpanFacts, role: SpanRole, each: (row: Counters) => void) => {
+    each(at('total', ''))
+    each(at('agent', role.agent))
+    each(at('user', trace.userId))
+    each(at('release', span.serviceVersion))
+    each(at('environment', span.environment))
+  }
+  const unit = (row: Counters, judgement: { outcome: TraceOutcome }, durationMs: number) => {
+    if (judgement.outcome === 'running') return
+    row.units += 1
+    if (judgement.outcome === 'failed') row.unitFailures += 1
+    if (judgement.outcome === 'recovered') row.unitRecovered += 1
+    row.durations.push(durationMs)
+  }
+
+  for (const row of [at('total', ''), at('user', trace.userId)]) {
+    row.traces += 1
+    unit(row, trace, trace.durationMs)
+  }
+  at('total', '').spans = index.spans.length
+
+  let agentUnits = 0
+  for (const span of index.preorder) {
+    const role = roles.get(span.spanId)!
+    const failed = failures.failed.has(span.spanId)
+    if (role.llm === 'call') {
+      const addCall = (row: Counters) => addLlmCall(row, span, failed)
+      spread(span, role, addCall)
+      addCall(at('model', span.model))
+      addCall(at('tool', role.withinTool))
+      unit(at('model', span.model), { outcome: failed ? 'failed' : 'ok' }, span.durationMs)
+    }
+    if (role.tool === 'call') {
+      const addTool = (row: Counters) => {
+        row.toolCalls += 1
+        if (failed) row.toolErrors += 1
+      }
+      spread(span, role, addTool)
+      addTool(at('tool', role.withinTool))
+      unit(at('tool', role.withinTool), { outcome: failed ? 'failed' : 'ok' }, span.durationMs)
+    }
+    if (role.isDelegation) spread(span, role, (row) => (row.delegations += 1))
+    if (role.isAgentInvocation) {
+      agentUnits += 1
+      const judgement = input.judgeUnit(span)
+      for (const row of [at('agent', span.agentName || role.agent), at('release', span.serviceVersion), at('environment', span.environment)]) unit(row, judgement, span.durationMs)
+    }
+  }
+  if (agentUnits === 0 && trace.root) {
+    for (const row of [at('release', trace.root.serviceVersion), at('environment', trace.root.environment)]) unit(row, trace, trace.durationMs)
+  }
+  const order = (c: Contribution) => ROLLUP_DIMENSIONS.indexOf(c.dimType)
+  return [...rows.entries()]
+    .map(([key, { durations, ...counters }]): Contribution => {
+      const [dimType, dimValue] = key.split('\u0000') as [RollupDimension, string]
+      return { dimType, dimValue, ...counters, latency: histogramOf(durations) }
+    })
+    .sort((a, b) => order(a) - order(b) || (a.dimValue < b.dimValue ? -1 : a.dimValue > b.dimValue ? 1 : 0))
+}
+
+function addLlmCall(row: Counters, span: SpanFacts, failed: boolean): void {
+  row.llmCalls += 1
+  if (failed) row.llmErrors += 1
+  row.inputTokens += span.inputTokens
+  row.outputTokens += span.outputTokens
+  row.cachedInputTokens += span.cachedInputTokens
+  row.cacheWriteTokens += span.cacheWriteTokens
+  row.reasoningTokens += span.reasoningTokens
+  if (span.costUsd !== null) row.costUsd += span.costUsd
+  if (span.isUnpriced) {
+    row.unpricedCalls += 1
+    row.unpricedInputTokens += span.inputTokens
+    row.unpricedOutputTokens += span.outputTokens
+  }
+}
