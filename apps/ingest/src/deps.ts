@@ -12,6 +12,9 @@ import { DetectionScheduler } from './detect/scheduler.js'
 import { AlertNotifier, WebhookRepository } from './detect/webhooks.js'
 import type { Env } from './env.js'
 import { SpanWriter } from './ingest/writer.js'
+import { ResolutionRepository } from './db/repositories/resolution.js'
+import { PriceOverrideLookup } from './resolve/overrides.js'
+import { DEFAULT_RESOLVER_OPTIONS, TraceResolver } from './resolve/resolver.js'
 import type { Logger } from './logger.js'
 import { createMetrics, type Metrics } from './metrics.js'
 
@@ -22,6 +25,8 @@ export interface Deps {
   logger: Logger
   metrics: Metrics
   writer: SpanWriter
+  resolver: TraceResolver
+  priceLookup: PriceOverrideLookup
   projects: ProjectRepository
   traces: TraceRepository
   prices: PriceOverrideRepository
@@ -42,22 +47,32 @@ export function createDeps(env: Env, store: Store, logger: Logger): Deps {
   const notifier = new AlertNotifier(webhooks, logger, { timeoutMs: env.SIGHTLINE_ALERT_TIMEOUT_MS, retries: env.SIGHTLINE_ALERT_RETRIES, backoffMs: 500 })
   const detectorConfig = { ...DEFAULT_DETECTOR_CONFIG, floors: { ...DEFAULT_DETECTOR_CONFIG.floors, cost: env.SIGHTLINE_ANOMALY_COST_FLOOR_USD } }
   const detector = new AnomalyDetector(store, anomalies, notifier, logger, detectorConfig)
+  const writer = new SpanWriter(
+    store,
+    {
+      spoolDir: path.resolve(env.SIGHTLINE_DATA_DIR, 'spool'),
+      maxSpoolBytes: env.SPOOL_MAX_BYTES,
+      segmentBytes: env.SPOOL_SEGMENT_BYTES,
+      segmentMaxAgeMs: env.SPOOL_SEGMENT_MAX_AGE_MS,
+    },
+    metrics,
+    logger,
+  )
+  const priceLookup = new PriceOverrideLookup(prices)
+  const resolver = new TraceResolver(new ResolutionRepository(store), priceLookup, metrics, logger, {
+    ...DEFAULT_RESOLVER_OPTIONS,
+    quietMs: env.SIGHTLINE_RESOLVE_QUIET_MS,
+    settleMs: env.SIGHTLINE_TRACE_SETTLE_MS,
+  })
+  writer.onStored = (traceKeys) => resolver.notify(traceKeys)
   return {
     env,
     store,
     logger,
     metrics,
-    writer: new SpanWriter(
-      store,
-      {
-        spoolDir: path.resolve(env.SIGHTLINE_DATA_DIR, 'spool'),
-        maxSpoolBytes: env.SPOOL_MAX_BYTES,
-        segmentBytes: env.SPOOL_SEGMENT_BYTES,
-        segmentMaxAgeMs: env.SPOOL_SEGMENT_MAX_AGE_MS,
-      },
-      metrics,
-      logger,
-    ),
+    writer,
+    resolver,
+    priceLookup,
     projects: new ProjectRepository(store),
     traces: new TraceRepository(store, (projectId) => prices.hasOverrides(projectId)),
     prices,

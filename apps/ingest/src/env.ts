@@ -28,6 +28,10 @@ const EnvSchema = z.object({
    * acknowledgements stay fast while a large insert is parsed; 0 leaves them equal. Embedded store only.
    */
   SIGHTLINE_STORE_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /** A trace is resolved once no span has arrived for it this long (and again when a late one does). */
+  SIGHTLINE_RESOLVE_QUIET_MS: z.coerce.number().int().min(0).default(1_000),
+  /** A trace whose root has not arrived is `running` until quiet this long; then it is judged on what it has. */
+  SIGHTLINE_TRACE_SETTLE_MS: z.coerce.number().int().min(0).default(300_000),
   /** The built console (apps/web/dist) served at `/`. */
   SIGHTLINE_CONSOLE_DIR: z.string().default(DEFAULT_CONSOLE_DIR),
   /** How often anomaly detection runs in the server; 0 turns it off (tests call `evaluate(now)`). */

@@ -16,6 +16,9 @@ export interface Metrics {
   readonly ackSeconds: Histogram
   readonly spoolCommitSeconds: Histogram
   readonly spoolDepthBytes: Gauge
+  readonly resolverPending: Gauge
+  readonly tracesResolved: Counter
+  readonly resolveSeconds: Histogram
 }
 
 export function createMetrics(): Metrics {
@@ -63,5 +66,13 @@ export function createMetrics(): Metrics {
       registers,
     }),
     spoolDepthBytes: new Gauge({ name: 'sightline_spool_depth_bytes', help: 'Acknowledged bytes not yet in the store', registers }),
+    resolverPending: new Gauge({ name: 'sightline_resolver_pending_traces', help: 'Traces with new spans waiting to be resolved', registers }),
+    tracesResolved: new Counter({ name: 'sightline_traces_resolved_total', help: 'Trace resolutions (a trace is resolved again when late spans arrive)', registers }),
+    resolveSeconds: new Histogram({
+      name: 'sightline_resolve_batch_seconds',
+      help: 'Time to resolve one batch of traces (read spans and states, resolve, write)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
   }
 }

@@ -25,7 +25,7 @@ export const AnalyticsMetricSchema = z.enum([
 ])
 export type AnalyticsMetric = z.infer<typeof AnalyticsMetricSchema>
 
-export const AnalyticsDimensionSchema = z.enum(['total', 'model', 'agent', 'tool', 'user', 'release', 'environment'])
+export const AnalyticsDimensionSchema = z.enum(['total', 'model', 'agent', 'tool', 'user', 'service', 'release', 'environment'])
 export type AnalyticsDimension = z.infer<typeof AnalyticsDimensionSchema>
 
 export const AnalyticsStepSchema = z.enum(['5m', '1h', '1d'])
@@ -99,12 +99,13 @@ export const OverviewTotalsSchema = z.object({
   traces: z.number(),
   llmCalls: z.number(),
   toolCalls: z.number(),
-  /** Failed traces (root span status error) / traces. */
+  /** Failed traces / finished traces (outcome `failed`; running traces have no outcome yet). */
   errorRate: z.number().nullable(),
-  /** Failed spans / spans. */
-  spanErrorRate: z.number().nullable(),
+  /** Traces that recovered from a failure inside / finished traces. */
+  recoveredRate: z.number().nullable(),
+  failedTraces: z.number(),
   toolErrorRate: z.number().nullable(),
-  /** Trace (root span) latency, t-digest quantiles. */
+  /** Trace latency (first span start to last span end) of finished traces, from log-bucket histograms (±1 %). */
   latencyMs: z.object({ p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() }),
   tokens: TokenTotalsSchema,
   unpricedCalls: z.number(),

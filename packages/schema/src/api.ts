@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { SpanSchema } from './span.js'
-import { TraceDetailSchema, TraceSummarySchema } from './trace.js'
+import { TraceDetailSchema, TraceOutcomeSchema, TraceSummarySchema, TraceTagSchema } from './trace.js'
 
 /** Error envelope of the query API. */
 export const ApiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) })
@@ -26,7 +26,20 @@ export const ListTracesQuerySchema = z
     agent: csv.optional(),
     model: csv.optional(),
     tool: csv.optional(),
-    status: z.enum(['ok', 'error']).optional(),
+    /** Trace outcomes, any of (`error` is the older spelling of `failed`). */
+    status: z
+      .string()
+      .transform((value) => value.split(',').map((v) => v.trim()).filter((v) => v.length > 0).map((v) => (v === 'error' ? 'failed' : v)))
+      .pipe(z.array(TraceOutcomeSchema).max(4))
+      .optional(),
+    /** Story tags, any of. */
+    tag: z
+      .string()
+      .transform((value) => value.split(',').map((v) => v.trim()).filter((v) => v.length > 0))
+      .pipe(z.array(TraceTagSchema).max(5))
+      .optional(),
+    /** `true`: only regression-runner traffic; `false` (default for lists): production only; `all`: both. */
+    regression: z.enum(['true', 'false', 'all']).optional(),
     sessionId: z.string().max(512).optional(),
     userId: z.string().max(512).optional(),
     minCostUsd: z.coerce.number().nonnegative().optional(),

@@ -10,16 +10,19 @@ const row: SpanRowRead = {
   tool_name: '', tool_call_id: '', tool_arguments: '', tool_result: '', input: '[{"role":"user"}]', output: '',
   session_id: '', user_id: '', attributes: { 'gen_ai.input.messages': `${MOVED_ATTRIBUTE_MARKER}input`, k: 'v' },
   resource_attributes: {}, events: '[{"time":"t","name":"e","attributes":{}}]', links: '[]', flags: [],
+  input_preview: '', output_preview: '', tool_args_key: '', reported_tool_errors: [],
 }
+
+const resolved = { agentName: '', isLlmCall: true, llmRole: 'call', toolRole: 'none', isDelegation: false, failed: false, failureInferred: false } as const
 
 describe('spanRowToSpan', () => {
   it('gives back attributes stored as a reference to a content column', () => {
-    const span = spanRowToSpan(row)
+    const span = spanRowToSpan(row, resolved)
     expect(span.attributes).toEqual({ 'gen_ai.input.messages': '[{"role":"user"}]', k: 'v' })
   })
 
   it('keeps nanoseconds in ISO times and parses events', () => {
-    const span = spanRowToSpan(row)
+    const span = spanRowToSpan(row, resolved)
     expect(span.startTime).toBe('2026-01-02T03:04:05.123456789Z')
     expect(span.events).toEqual([{ time: 't', name: 'e', attributes: {} }])
   })

@@ -46,6 +46,13 @@ export interface SpanRowInsert {
   tool_result: string
   input: string
   output: string
+  /** One line of readable text of `input` (the request) and `output`, for lists; '' on spans no summary reads. */
+  input_preview: string
+  output_preview: string
+  /** Identity of `tool_arguments` (a hash of their canonical JSON), '' when none: loops compare these. */
+  tool_args_key: string
+  /** Tool calls this span reports as failed (call ids, or tool names), e.g. an ADK model request. */
+  reported_tool_errors: string[]
   session_id: string
   user_id: string
   attributes: Record<string, string>
@@ -68,7 +75,8 @@ export const SPAN_INSERT_COLUMNS = [
   'provider', 'is_llm_call', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'cache_write_tokens',
   'reasoning_tokens', 'cost_usd', 'cost_source', 'is_unpriced', 'tool_name', 'tool_call_id',
   'tool_arguments', 'tool_result', 'input', 'output', 'session_id', 'user_id', 'attributes',
-  'resource_attributes', 'events', 'links', 'flags',
+  'resource_attributes', 'events', 'links', 'flags', 'input_preview', 'output_preview', 'tool_args_key',
+  'reported_tool_errors',
 ] as const satisfies ReadonlyArray<keyof SpanRowInsert>
 
 /** A row read back from `spans`; ClickHouse returns the same columns (decimals as numbers). */
@@ -113,7 +121,10 @@ function parseJsonArray(text: string): unknown[] {
   }
 }
 
-export function spanRowToSpan(row: SpanRowRead): Span {
+/** What the trace resolver decided about a span (its agent and counted role): not in the row, which holds only what the span says itself. */
+export type SpanResolutionFields = Pick<Span, 'agentName' | 'isLlmCall' | 'llmRole' | 'toolRole' | 'isDelegation' | 'failed' | 'failureInferred'>
+
+export function spanRowToSpan(row: SpanRowRead, resolved: SpanResolutionFields): Span {
   return {
     traceId: row.trace_id,
     spanId: row.span_id,
@@ -129,11 +140,9 @@ export function spanRowToSpan(row: SpanRowRead): Span {
     serviceName: row.service_name,
     serviceVersion: row.service_version,
     environment: row.environment,
-    agentName: row.agent_name,
     operation: row.operation,
     model: row.model,
     provider: row.provider,
-    isLlmCall: row.is_llm_call,
     inputTokens: Number(row.input_tokens),
     outputTokens: Number(row.output_tokens),
     cachedInputTokens: Number(row.cached_input_tokens),
@@ -154,5 +163,6 @@ export function spanRowToSpan(row: SpanRowRead): Span {
     resourceAttributes: row.resource_attributes,
     events: parseJsonArray(row.events) as Span['events'],
     flags: row.flags,
+    ...resolved,
   }
 }

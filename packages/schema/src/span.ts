@@ -43,11 +43,22 @@ export const SpanSchema = z.object({
   serviceName: z.string(),
   serviceVersion: z.string(),
   environment: z.string(),
+  /** The agent the span works for: its own, or its nearest agent ancestor's (across services). */
   agentName: z.string(),
   operation: z.string(),
   model: z.string(),
   provider: z.string(),
+  /** The span is a counted model call (`llmRole === 'call'`). */
   isLlmCall: z.boolean(),
+  /** `call`: a counted model call; `aggregate`: repeats the usage of model calls below it; `none`. */
+  llmRole: z.enum(['call', 'aggregate', 'none']),
+  /** `call`: a counted tool call; `part`: another span of a call counted elsewhere (an MCP server end); `none`. */
+  toolRole: z.enum(['call', 'part', 'none']),
+  /** A hand-off to another agent, counted once (the A2A client end). */
+  isDelegation: z.boolean(),
+  /** The span failed: by its status, or because a later span reported it (`failureInferred`). */
+  failed: z.boolean(),
+  failureInferred: z.boolean(),
   inputTokens: z.number(),
   outputTokens: z.number(),
   cachedInputTokens: z.number(),

@@ -52,3 +52,29 @@ export function readSegment(data: Buffer): SegmentBody {
   }
   return { format: 'JSONCompactEachRow', columns, rows: data.subarray(header) }
 }
+
+/**
+ * The traces a segment's rows belong to (`project\0trace`), read back from its lines: only for a
+ * segment recovered at start, whose keys did not survive the restart in memory.
+ */
+export function traceKeysOf(body: SegmentBody): Set<string> {
+  const keys = new Set<string>()
+  const text = body.rows.toString('utf8')
+  const columns = body.format === 'JSONCompactEachRow' ? body.columns : undefined
+  const project = columns?.indexOf('project_id') ?? -1
+  const trace = columns?.indexOf('trace_id') ?? -1
+  for (const line of text.split('\n')) {
+    if (line === '') continue
+    try {
+      const value: unknown = JSON.parse(line)
+      if (Array.isArray(value)) keys.add(`${String(value[project])}\u0000${String(value[trace])}`)
+      else if (value && typeof value === 'object') {
+        const row = value as { project_id?: unknown; trace_id?: unknown }
+        keys.add(`${String(row.project_id)}\u0000${String(row.trace_id)}`)
+      }
+    } catch {
+      // A torn line never reaches the loader (the spool cuts it); nothing to resolve for it.
+    }
+  }
+  return keys
+}

@@ -19,6 +19,8 @@ export interface Segment {
   readonly file: string
   readonly bytes: number
   readonly rows: number
+  /** What the appends said their rows belong to (the writer: trace keys); absent for a segment recovered at start. */
+  readonly tags?: ReadonlySet<string>
 }
 
 export interface SpoolOptions {
@@ -40,6 +42,7 @@ export interface SpoolOptions {
 interface Pending {
   data: Buffer
   rows: number
+  tags: readonly string[]
   resolve: () => void
   reject: (error: unknown) => void
 }
@@ -50,6 +53,7 @@ interface OpenSegment {
   handle: fs.promises.FileHandle
   bytes: number
   rows: number
+  tags: Set<string>
   openedAt: number
 }
 
@@ -81,11 +85,11 @@ export class Spool {
     return leftovers
   }
 
-  /** Resolves once `data` (whole row lines) is fsynced. */
-  append(data: Buffer, rows: number): Promise<void> {
+  /** Resolves once `data` (whole row lines) is fsynced; `tags` travel with the segment to the loader. */
+  append(data: Buffer, rows: number, tags: readonly string[] = []): Promise<void> {
     if (this.closed) return Promise.reject(new Error('spool is closed'))
     return new Promise((resolve, reject) => {
-      this.pending.push({ data, rows, resolve, reject })
+      this.pending.push({ data, rows, tags, resolve, reject })
       this.committing ??= this.commitLoop()
     })
   }
@@ -127,6 +131,7 @@ export class Spool {
       await segment.handle.datasync()
       segment.bytes += data.length
       segment.rows += batch.reduce((n, p) => n + p.rows, 0)
+      for (const p of batch) for (const tag of p.tags) segment.tags.add(tag)
       batch.forEach((p) => p.resolve())
       this.options.onCommit?.((performance.now() - started) / 1000)
     } catch (error) {
@@ -142,7 +147,7 @@ export class Spool {
     const id = `seg-${String(this.sequence).padStart(12, '0')}-${Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0')}`
     const file = path.join(this.options.dir, `${id}.jsonl`)
     const handle = await fs.promises.open(file, 'a')
-    this.current = { id, file, handle, bytes: 0, rows: 0, openedAt: Date.now() }
+    this.current = { id, file, handle, bytes: 0, rows: 0, tags: new Set(), openedAt: Date.now() }
     return this.current
   }
 
@@ -155,7 +160,7 @@ export class Spool {
       await fs.promises.rm(segment.file, { force: true })
       return
     }
-    this.options.onSealed({ id: segment.id, file: segment.file, bytes: segment.bytes, rows: segment.rows })
+    this.options.onSealed({ id: segment.id, file: segment.file, bytes: segment.bytes, rows: segment.rows, tags: segment.tags })
   }
 
   private sealIfOld(): void {

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { Store } from '../db/client.js'
 import { sql } from '../db/sql.js'
-import { encodeSpanRows, readSegment, SPAN_SEGMENT_HEADER } from './segment-format.js'
+import { encodeSpanRows, readSegment, SPAN_SEGMENT_HEADER, traceKeysOf } from './segment-format.js'
 import { RecentSpans } from './recent-spans.js'
 import { Spool, type Segment } from './spool.js'
 
@@ -14,6 +14,8 @@ import { Spool, type Segment } from './spool.js'
 export interface PreparedBatch {
   readonly data: Buffer
   readonly keys: readonly string[]
+  /** The traces the rows belong to (`project\0trace`), told to the resolver once the rows are stored. */
+  readonly traceKeys: readonly string[]
   /** Spans dropped as retries of spans already durable, or repeats within the batch. */
   readonly duplicates: number
 }
@@ -41,6 +43,8 @@ export class SpanWriter {
   private stopped = false
   private consecutiveFailures = 0
   private readonly recent = new RecentSpans(200_000)
+  /** Told which traces a stored segment held (the trace resolver listens). */
+  onStored: ((traceKeys: ReadonlySet<string>) => void) | undefined
 
   constructor(
     private readonly store: Store,
@@ -90,7 +94,9 @@ export class SpanWriter {
    */
   prepare(all: SpanRowInsert[]): PreparedBatch {
     const { rows, keys } = this.withoutRecent(all)
-    return { data: encodeSpanRows(rows), keys, duplicates: all.length - rows.length }
+    const traceKeys = new Set<string>()
+    for (const row of rows) traceKeys.add(`${row.project_id}\u0000${row.trace_id}`)
+    return { data: encodeSpanRows(rows), keys, traceKeys: [...traceKeys], duplicates: all.length - rows.length }
   }
 
   /** Throws the overload error (503 + Retry-After) while the spool is full, before any work is done. */
@@ -109,7 +115,7 @@ export class SpanWriter {
     const { data, keys } = batch
     this.openBytes += data.length
     try {
-      await this.spool.append(data, keys.length)
+      await this.spool.append(data, keys.length, batch.traceKeys)
     } catch (error) {
       this.openBytes -= data.length
       this.logger.error('spool append failed', { err: error })
@@ -181,6 +187,7 @@ export class SpanWriter {
       if (body.format === 'JSONCompactEachRow') await this.store.insertJsonCompactEachRow('spans', body.columns, body.rows, segment.id)
       else await this.store.insertJsonEachRow('spans', body.rows, segment.id)
       await fs.promises.rm(segment.file, { force: true })
+      this.onStored?.(segment.tags ?? traceKeysOf(body))
       this.metrics.flushSeconds.observe((performance.now() - started) / 1000)
       this.metrics.batchSpans.observe(segment.rows)
       this.metrics.spansStored.inc(segment.rows)

@@ -9,7 +9,7 @@ export const TEST_API_KEY = 'sl_test_key_0123456789'
 
 export interface TestServer extends RunningServer {
   dataDir: string
-  /** Waits until every acknowledged span is queryable. */
+  /** Waits until every acknowledged span is queryable and every trace it touched is resolved. */
   drain(): Promise<void>
   authHeaders: Record<string, string>
 }
@@ -25,7 +25,10 @@ export async function startTestServer(overrides: Record<string, string> = {}, da
   return {
     ...server,
     dataDir: dir,
-    drain: () => server.deps.writer.drain(),
+    drain: async () => {
+      await server.deps.writer.drain()
+      await server.deps.resolver.drain()
+    },
     authHeaders: { Authorization: `Bearer ${TEST_API_KEY}` },
   }
 }

@@ -7,6 +7,7 @@
 import type { AgentRecording, CaseStep, CompactSpan, RunUsage, ToolRecording } from '@sightline/schema'
 import { canonicalJson, toTrajectory } from '../trajectory/trajectory.js'
 import { isoToEpochMs } from '../trace/span-tree.js'
+import { contentText } from '../content/content-text.js'
 
 /** The span fields this module reads: the query API's `Span` fits. */
 export interface ObservableSpan {
@@ -68,36 +69,6 @@ export interface ObservedRun {
   agents: AgentRecording[]
   llm: { model: string; agent: string; output: string; spanId: string }[]
   spans: CompactSpan[]
-}
-
-/** Text out of the shapes captured content comes in: plain text, OTel/OpenAI messages, `{text}`. */
-export function contentText(raw: string, role?: 'user' | 'assistant'): string {
-  if (!raw) return ''
-  let value: unknown
-  try {
-    value = JSON.parse(raw)
-  } catch {
-    return raw
-  }
-  const partText = (part: unknown): string => {
-    if (typeof part === 'string') return part
-    if (part && typeof part === 'object') {
-      const p = part as Record<string, unknown>
-      if (typeof p.content === 'string') return p.content
-      if (typeof p.text === 'string') return p.text
-      if (Array.isArray(p.parts)) return p.parts.map(partText).filter(Boolean).join('\n')
-      if (Array.isArray(p.content)) return p.content.map(partText).filter(Boolean).join('\n')
-    }
-    return ''
-  }
-  if (typeof value === 'string') return value
-  if (Array.isArray(value)) {
-    const messages = role ? value.filter((m) => !(m && typeof m === 'object' && 'role' in m) || (m as { role: unknown }).role === role) : value
-    const pick = role === 'user' ? messages.slice(-1) : messages
-    const text = pick.map(partText).filter(Boolean).join('\n')
-    return text || raw
-  }
-  return partText(value) || raw
 }
 
 function parseArgs(text: string): Record<string, unknown> {

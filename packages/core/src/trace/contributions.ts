@@ -6,8 +6,8 @@
  *
  * Units (what calls, failures and latency count) differ per dimension:
  * - total, user: the trace (failed = outcome `failed`; running traces have no outcome yet);
- * - agent, release, environment: agent invocations, judged like a trace; a trace without any agent
- *   span counts its root instead;
+ * - agent, service, release, environment: agent invocations, judged like a trace; a trace without
+ *   any agent span counts its root instead;
  * - model: counted model calls; tool: counted tool calls.
  */
 import { histogramOf, type Histogram } from '../stats/latency-histogram.js'
@@ -16,7 +16,7 @@ import type { SpanRole } from './roles.js'
 import type { SpanFacts } from './span-facts.js'
 import type { TraceIndex } from './trace-index.js'
 
-export const ROLLUP_DIMENSIONS = ['total', 'agent', 'model', 'tool', 'user', 'release', 'environment'] as const
+export const ROLLUP_DIMENSIONS = ['total', 'agent', 'model', 'tool', 'user', 'service', 'release', 'environment'] as const
 export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number]
 
 export interface Contribution {
@@ -76,6 +76,7 @@ export function contributionsOf(input: ContributionInput): Contribution[] {
     each(at('total', ''))
     each(at('agent', role.agent))
     each(at('user', trace.userId))
+    each(at('service', span.serviceName))
     each(at('release', span.serviceVersion))
     each(at('environment', span.environment))
   }
@@ -117,11 +118,13 @@ export function contributionsOf(input: ContributionInput): Contribution[] {
     if (role.isAgentInvocation) {
       agentUnits += 1
       const judgement = input.judgeUnit(span)
-      for (const row of [at('agent', span.agentName || role.agent), at('release', span.serviceVersion), at('environment', span.environment)]) unit(row, judgement, span.durationMs)
+      const rows = [at('agent', span.agentName || role.agent), at('service', span.serviceName), at('release', span.serviceVersion), at('environment', span.environment)]
+      for (const row of rows) unit(row, judgement, span.durationMs)
     }
   }
   if (agentUnits === 0 && trace.root) {
-    for (const row of [at('release', trace.root.serviceVersion), at('environment', trace.root.environment)]) unit(row, trace, trace.durationMs)
+    const root = trace.root
+    for (const row of [at('service', root.serviceName), at('release', root.serviceVersion), at('environment', root.environment)]) unit(row, trace, trace.durationMs)
   }
   const order = (c: Contribution) => ROLLUP_DIMENSIONS.indexOf(c.dimType)
   return [...rows.entries()]

@@ -13,12 +13,13 @@
  * A span failed when its status says so, or when a later span reports it failed (ADK ends a
  * throwing tool's span without an error status; the next model request carries the error).
  */
+import type { TraceOutcome } from '@sightline/schema'
 import type { SpanRole } from './roles.js'
 import { toolName } from './roles.js'
 import { SpanFlag, type SpanFacts } from './span-facts.js'
 import { subtree, type TraceIndex } from './trace-index.js'
 
-export type TraceOutcome = 'ok' | 'failed' | 'recovered' | 'running'
+export type { TraceOutcome }
 
 export interface FailureFacts {
   /** Spans that failed, by id; `true` when only another span's report says so. */

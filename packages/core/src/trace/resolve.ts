@@ -10,7 +10,8 @@ import { contributionsOf, type Contribution } from './contributions.js'
 import { findFailures, judge, type FailureFacts, type Judgement, type TraceOutcome } from './failures.js'
 import { assignRoles, toolName, type SpanRole } from './roles.js'
 import { SpanFlag, type SpanFacts } from './span-facts.js'
-import { findTags, type LoopFinding, type TraceTag } from './tags.js'
+import type { TraceTag } from '@sightline/schema'
+import { findTags, type LoopFinding } from './tags.js'
 import { indexTrace, type TraceIndex } from './trace-index.js'
 
 export interface ResolveOptions {
@@ -131,7 +132,7 @@ function summarise(index: TraceIndex, roles: Map<string, SpanRole>, failures: Fa
     services: uniqueSorted(spans.map((s) => s.serviceName)),
     releases: uniqueSorted(spans.map((s) => s.serviceVersion)),
     environments: uniqueSorted(spans.map((s) => s.environment)),
-    sessionId: top?.sessionId || spans.find((s) => s.sessionId !== '')?.sessionId || '',
+    sessionId: traceSession(top, spans),
     userId: top?.userId || spans.find((s) => s.userId !== '')?.userId || '',
     spanCount: spans.length,
     llmCalls: calls.length,
@@ -149,6 +150,13 @@ function summarise(index: TraceIndex, roles: Map<string, SpanRole>, failures: Fa
     unpricedCalls: calls.filter((s) => s.isUnpriced).length,
     isRegressionRun: spans.some((s) => s.flags.includes(SpanFlag.regressionRun)),
   }
+}
+
+/** An explicit session key (the root's first) wins over a conversation id standing in for one. */
+function traceSession(top: SpanFacts | undefined, spans: readonly SpanFacts[]): string {
+  const explicit = (s: SpanFacts | undefined) => s !== undefined && s.sessionId !== '' && !s.flags.includes(SpanFlag.sessionFromConversation)
+  if (explicit(top)) return top!.sessionId
+  return spans.find(explicit)?.sessionId || top?.sessionId || spans.find((s) => s.sessionId !== '')?.sessionId || ''
 }
 
 /** The root agent, or the trace's given name (a framework's generic root label does not count). */

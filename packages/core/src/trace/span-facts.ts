@@ -69,6 +69,8 @@ export const SpanFlag = {
   genericName: 'generic_name',
   /** The span hands the conversation to a human. */
   humanEscalation: 'human_escalation',
+  /** The span's session id is only its `gen_ai.conversation.id`: a trace prefers an explicit session key. */
+  sessionFromConversation: 'session_from_conversation',
   /** The span belongs to traffic `sightline regress` produced (a replay), not production. */
   regressionRun: 'regression_run',
 } as const

@@ -4,13 +4,14 @@
  * human, a root that never arrived. One rule each, read by the trace list, the anomaly detector and
  * the regression proposal alike.
  */
+import { TraceTagSchema, type TraceTag } from '@sightline/schema'
 import type { FailureFacts } from './failures.js'
 import { toolName, type SpanRole } from './roles.js'
 import { SpanFlag, type SpanFacts } from './span-facts.js'
 import type { TraceIndex } from './trace-index.js'
 
-export const TRACE_TAGS = ['loop', 'recovered-retry', 'guardrail', 'human-escalation', 'partial'] as const
-export type TraceTag = (typeof TRACE_TAGS)[number]
+/** Tags in their display order (the contract's enum). */
+const TRACE_TAGS = TraceTagSchema.options
 
 /** Identical calls (same agent, tool and arguments) from this many on, not a recovered retry, are a loop. */
 export const LOOP_MIN_CALLS = 3

@@ -1,13 +1,15 @@
 /**
- * Contract test: every captured body in the shared corpus, decoded and normalised, must match the
- * ground truth in EXPECTED.json (model calls and token sums without double counting, tools, agents,
- * session and user ids).
+ * Contract test: every captured body in the shared corpus, decoded, normalised and resolved per
+ * trace, must match the ground truth in EXPECTED.json (model calls and token sums without double
+ * counting, tools, agents, session and user ids).
  */
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
+import { resolveTrace, toolName, type Resolution } from '@sightline/core'
 import type { SpanRowInsert } from '@sightline/schema'
 import { describe, expect, it } from 'vitest'
+import { factsFromRow } from '../../resolve/span-facts.js'
 import { decodeExportRequest } from '../decode.js'
 import { normalizeExportRequest, type NormalizeResult } from './index.js'
 import { CORPUS_DIR, expectedCorpus, expectedTools, idPart } from '../../../test/factories/corpus-expected.js'
@@ -26,8 +28,14 @@ function normalizeFile(path: string): NormalizeResult {
   })
 }
 
-const sum = (rows: SpanRowInsert[], pick: (row: SpanRowInsert) => number) =>
-  rows.reduce((total, row) => total + pick(row), 0)
+/** Each trace of the file, resolved as the store would (settled: the capture is complete). */
+function resolveFile(rows: SpanRowInsert[]): Resolution[] {
+  const byTrace = new Map<string, SpanRowInsert[]>()
+  for (const row of rows) byTrace.set(row.trace_id, [...(byTrace.get(row.trace_id) ?? []), row])
+  return [...byTrace.values()].map((trace) => resolveTrace(trace.map(factsFromRow), { settled: true }))
+}
+
+const sum = <T>(items: T[], pick: (item: T) => number) => items.reduce((total, item) => total + pick(item), 0)
 const distinct = (values: string[]) => [...new Set(values.filter((value) => value !== ''))].sort()
 describe('corpus contract (EXPECTED.json)', () => {
   const files = Object.entries(expected.files)
@@ -39,7 +47,8 @@ describe('corpus contract (EXPECTED.json)', () => {
 
   describe.each(files)('%s', (file, want) => {
     const { rows, rejected } = normalizeFile(join(CORPUS, file))
-    const llmRows = rows.filter((row) => row.is_llm_call)
+    const traces = resolveFile(rows)
+    const resolved = traces.map((r) => r.trace)
 
     it('keeps every span and trace', () => {
       expect(rejected.count).toBe(0)
@@ -47,32 +56,33 @@ describe('corpus contract (EXPECTED.json)', () => {
       expect(distinct(rows.map((row) => row.trace_id))).toHaveLength(want.auto_traces)
     })
 
-    it('counts model calls and tokens on provider-call spans only', () => {
-      expect(llmRows).toHaveLength(want.model_calls)
-      expect(sum(rows, (row) => row.input_tokens)).toBe(want.input_tokens)
-      expect(sum(rows, (row) => row.output_tokens)).toBe(want.output_tokens)
-      expect(sum(rows, (row) => row.cached_input_tokens)).toBe(want.cached_input_tokens ?? 0)
-      expect(sum(rows, (row) => row.reasoning_tokens)).toBe(want.reasoning_tokens ?? 0)
+    it('counts each model call once, with its tokens', () => {
+      expect(sum(resolved, (t) => t.llmCalls)).toBe(want.model_calls)
+      expect(sum(resolved, (t) => t.inputTokens)).toBe(want.input_tokens)
+      expect(sum(resolved, (t) => t.outputTokens)).toBe(want.output_tokens)
+      expect(sum(resolved, (t) => t.cachedInputTokens)).toBe(want.cached_input_tokens ?? 0)
+      expect(sum(resolved, (t) => t.reasoningTokens)).toBe(want.reasoning_tokens ?? 0)
     })
 
     it('finds the tool calls with their ids and errors', () => {
-      const tools = rows
-        .filter((row) => row.kind === 'tool')
-        .sort((a, b) => a.start_time.localeCompare(b.start_time))
-        .map((row) => ({ name: row.tool_name, id: row.tool_call_id || null, error: row.status === 'error' }))
+      const byId = new Map(rows.map((row) => [row.span_id, row]))
+      const tools = traces
+        .flatMap(({ roles, failures }) => [...roles].filter(([, role]) => role.tool === 'call').map(([spanId]) => ({ row: byId.get(spanId)!, failed: failures.failed.has(spanId) })))
+        .sort((a, b) => a.row.start_time.localeCompare(b.row.start_time))
+        .map(({ row, failed }) => ({ name: toolName(factsFromRow(row)), id: row.tool_call_id || null, error: failed }))
       expect(tools).toEqual(expectedTools(file, want))
     })
 
     it('names the agents', () => {
       const agents = want.agents ?? want.functionIds ?? []
-      expect(distinct(rows.map((row) => row.agent_name))).toEqual([...agents].sort())
+      expect(distinct(resolved.flatMap((t) => t.agents))).toEqual([...agents].sort())
     })
 
     it('finds session and user ids', () => {
       const sessions = want.session_id === undefined ? [] : [idPart(want.session_id)]
       const users = want.user_id === undefined ? [] : [idPart(want.user_id)]
-      expect(distinct(rows.map((row) => row.session_id))).toEqual(sessions)
-      expect(distinct(rows.map((row) => row.user_id))).toEqual(users)
+      expect(distinct(resolved.map((t) => t.sessionId))).toEqual(sessions)
+      expect(distinct(resolved.map((t) => t.userId))).toEqual(users)
     })
 
     it('marks the error spans', () => {
@@ -84,23 +94,25 @@ describe('corpus contract (EXPECTED.json)', () => {
 describe('corpus specifics', () => {
   const vercel = 'vercel-ai-sdk-6.0.326__generateText-tools-multistep+streamText.otlp.json'
 
-  it('keeps the AI SDK session on trace 1 only and the aggregate sums in attributes', () => {
+  it('keeps the AI SDK session on trace 1 only; the generateText aggregate is not a call', () => {
     const { rows } = normalizeFile(join(CORPUS, vercel))
     const root = rows.find((row) => row.name === 'ai.generateText')
     expect(root?.kind).toBe('agent')
-    expect(root?.input_tokens).toBe(0)
-    expect(root?.attributes['ai.usage.inputTokens']).toBe('242')
+    expect(root?.input_tokens).toBe(242)
     const streamTrace = rows.find((row) => row.name === 'ai.streamText')?.trace_id
-    for (const row of rows) expect(row.session_id).toBe(row.trace_id === streamTrace ? '' : 'sess-123')
+    for (const { trace, roles } of resolveFile(rows)) {
+      expect(trace.sessionId).toBe(trace.rootSpanId === rows.find((r) => r.trace_id === streamTrace && r.parent_span_id === '')?.span_id ? '' : 'sess-123')
+      if (root && roles.has(root.span_id)) expect(roles.get(root.span_id)?.llm).toBe('aggregate')
+    }
     expect(rows.find((row) => row.name === 'ai.streamText.doStream')?.provider).toBe('mock-anthropic')
   })
 
-  it('propagates the Traceloop session to the root workflow span that lacks it', () => {
+  it('gives the Traceloop trace the session of its spans, although the root workflow span lacks it', () => {
     const file = 'openllmetry-traceloop-node-server-sdk-0.27.0+openai-6.49.0__workflow-agent-tool-task.otlp.json'
     const { rows } = normalizeFile(join(CORPUS, file))
     const root = rows.find((row) => row.parent_span_id === '')
     expect(root?.name).toBe('conversation.conv-789.workflow')
-    expect(root?.session_id).toBe('sess-123')
+    expect(resolveFile(rows)[0]?.trace.sessionId).toBe('sess-123')
     expect(rows.find((row) => row.name === 'get_weather.tool')?.tool_arguments).toBe(
       '{"args":[],"kwargs":{"city":"Paris"}}',
     )

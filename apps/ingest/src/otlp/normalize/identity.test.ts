@@ -14,8 +14,9 @@ describe('session and user ids', () => {
     expect(extractSessionId(attrs)).toBe('s1')
   })
 
-  it('does not treat gen_ai.conversation.id as a span-level session (trace fallback only)', () => {
-    expect(extractSessionId({ 'gen_ai.conversation.id': 'conv' })).toBe('')
+  it('falls back to gen_ai.conversation.id only when no session key is present', () => {
+    expect(extractSessionId({ 'gen_ai.conversation.id': 'conv' })).toBe('conv')
+    expect(extractSessionId({ 'gen_ai.conversation.id': 'conv', 'traceloop.association.properties.session_id': 's' })).toBe('s')
   })
 
   it.each([

@@ -19,9 +19,8 @@ const METADATA_PREFIXES = [
 const SESSION_NAMES = ['session_id', 'sessionId']
 const USER_NAMES = ['user_id', 'userId']
 
-// gen_ai.conversation.id is not here: it is only a fallback for traces without any explicit session
-// key (see trace-context.ts). OpenLLMetry sets both, and the association property is the id the user
-// chose to group by.
+// gen_ai.conversation.id comes last: OpenLLMetry sets both, and the association property is the id
+// the user chose to group by.
 const SESSION_KEYS = [
   K.ATTR_SESSION_ID,
   K.ATTR_LANGFUSE_SESSION_ID,
@@ -44,8 +43,16 @@ function fromOpenInferenceMetadata(attrs: Attributes, names: readonly string[]):
   return ''
 }
 
+/** The span's session id, and whether it is only its conversation id (a trace prefers an explicit key). */
+export function extractSession(attrs: Attributes): { sessionId: string; fromConversation: boolean } {
+  const explicit = firstString(attrs, SESSION_KEYS) || fromOpenInferenceMetadata(attrs, SESSION_NAMES)
+  if (explicit !== '') return { sessionId: explicit, fromConversation: false }
+  const conversation = firstString(attrs, [K.ATTR_GEN_AI_CONVERSATION_ID])
+  return { sessionId: conversation, fromConversation: conversation !== '' }
+}
+
 export function extractSessionId(attrs: Attributes): string {
-  return firstString(attrs, SESSION_KEYS) || fromOpenInferenceMetadata(attrs, SESSION_NAMES)
+  return extractSession(attrs).sessionId
 }
 
 export function extractUserId(attrs: Attributes): string {

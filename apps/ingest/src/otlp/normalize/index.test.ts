@@ -56,11 +56,12 @@ describe('normalizeExportRequest', () => {
       makeSpan({ spanId: id(2), parentSpanId: id(1), attributes: { 'ai.operationId': 'ai.generateText.doGenerate', 'ai.usage.inputTokens': 10 } }),
     ]
     const [root, call] = normalizeExportRequest(makeRequest(spans), OPTS).rows
-    expect([root?.input_tokens, root?.is_llm_call, root?.attributes['ai.usage.inputTokens']]).toEqual([0, false, '10'])
+    // The root keeps the usage it reports; the resolver tells the aggregate from the call (core/trace/roles.ts).
+    expect([root?.input_tokens, root?.is_llm_call, root?.attributes['ai.usage.inputTokens']]).toEqual([10, false, '10'])
     expect([call?.input_tokens, call?.is_llm_call]).toEqual([10, true])
   })
 
-  it('inherits the nearest agent ancestor name; explicit names win', () => {
+  it('keeps only the agent a span names itself: inheritance needs the whole trace (the resolver)', () => {
     const spans = [
       makeSpan({ spanId: id(1), name: 'invoke_agent outer', attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'outer' } }),
       makeSpan({ spanId: id(2), parentSpanId: id(1), name: 'step' }),
@@ -72,15 +73,15 @@ describe('normalizeExportRequest', () => {
     const names = normalizeExportRequest(makeRequest(spans), OPTS).rows.map((row) => [row.name, row.agent_name])
     expect(names).toEqual([
       ['invoke_agent outer', 'outer'],
-      ['step', 'outer'],
+      ['step', ''],
       ['invoke_agent inner', 'inner'],
-      ['chat m', 'inner'],
+      ['chat m', ''],
       ['chat n', 'own'],
       ['orphan', ''],
     ])
   })
 
-  it('copies a trace’s single session/user id to its other spans, but not across traces or conflicts', () => {
+  it('reads session and user ids from the span itself (the trace’s ids are the resolver’s answer)', () => {
     const other = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
     const spans = [
       makeSpan({ spanId: id(1), attributes: { 'session.id': 's1', 'user.id': 'u1' } }),
@@ -92,16 +93,19 @@ describe('normalizeExportRequest', () => {
     const rows = normalizeExportRequest(makeRequest(spans), OPTS).rows
     expect(rows.map((row) => [row.session_id, row.user_id])).toEqual([
       ['s1', 'u1'],
-      ['s1', 'u1'],
+      ['', ''],
       ['', 'a'],
       ['', 'b'],
       ['', ''],
     ])
   })
 
-  it('uses gen_ai.conversation.id as the session only when the trace has no session key', () => {
-    const spans = [makeSpan({ spanId: id(1), attributes: { 'gen_ai.conversation.id': 'conv-1' } }), makeSpan({ spanId: id(2) })]
-    expect(normalizeExportRequest(makeRequest(spans), OPTS).rows.map((row) => row.session_id)).toEqual(['conv-1', 'conv-1'])
+  it('uses gen_ai.conversation.id as the session when the span has no session key', () => {
+    const spans = [
+      makeSpan({ spanId: id(1), attributes: { 'gen_ai.conversation.id': 'conv-1' } }),
+      makeSpan({ spanId: id(2), attributes: { 'gen_ai.conversation.id': 'conv-1', 'session.id': 's' } }),
+    ]
+    expect(normalizeExportRequest(makeRequest(spans), OPTS).rows.map((row) => row.session_id)).toEqual(['conv-1', 's'])
   })
 
   it('caps long values and flags the row', () => {
@@ -124,12 +128,12 @@ describe('normalizeExportRequest', () => {
     expect(JSON.parse(row?.links ?? '')).toEqual([{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), attributes: {} }])
   })
 
-  it('flags the server end of an MCP tool call so that the call is counted once', () => {
+  it('marks which end of an MCP call a span is (the resolver counts the call once)', () => {
     const attrs = { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search', 'mcp.method.name': 'tools/call' }
     const client = makeSpan({ spanId: '1111111111111111', kind: 3, name: 'tools/call search', attributes: attrs })
     const server = makeSpan({ spanId: '2222222222222222', parentSpanId: '1111111111111111', kind: 2, name: 'tools/call search', attributes: attrs })
     const rows = normalizeExportRequest(makeRequest([client, server]), OPTS).rows
-    expect(rows.map((r) => [r.kind, r.flags.includes('mcp_server')])).toEqual([['tool', false], ['tool', true]])
+    expect(rows.map((r) => [r.kind, r.flags])).toEqual([['tool', ['mcp:client']], ['tool', ['mcp:server']]])
   })
 
   it('stores a prompt once: the attribute that became `input` points at the column', () => {

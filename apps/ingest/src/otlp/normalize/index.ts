@@ -8,7 +8,6 @@ import type { SpanRowInsert } from '@sightline/schema'
 import type { DecodedExportRequest, DecodedSpan } from '../types.js'
 import { extractResourceIdentity } from './identity.js'
 import { buildSpanRow, type RowContext } from './span-row.js'
-import { inheritAgentNames, propagateTraceIds } from './trace-context.js'
 import { createTruncator, flattenAttributes } from './truncate.js'
 
 export interface NormalizeOptions {
@@ -51,8 +50,6 @@ export function normalizeExportRequest(
       }
     }
   }
-  inheritAgentNames(rows)
-  propagateTraceIds(rows)
   return { rows, rejected }
 }
 

@@ -1,14 +1,15 @@
 /**
- * One decoded span -> one `spans` row, or the reason it was rejected. Trace-wide fields (inherited
- * agent, session and user ids) are filled afterwards by trace-context.ts, which needs every row.
+ * One decoded span -> one `spans` row, or the reason it was rejected. Only what the span itself says
+ * is decided here; everything that needs the whole trace (the agent a span works for, which spans
+ * are the counted calls, the outcome) is the trace resolver's (packages/core/src/trace).
  */
-import * as K from '@sightline/schema/semconv'
 import type { SpanKind, SpanRowInsert } from '@sightline/schema'
+import { previewText, SpanFlag, toolArgsKey } from '@sightline/core'
 import type { DecodedScopeSpans, DecodedSpan } from '../types.js'
 import { eventsJson, linksJson } from './events.js'
 import {
   extractAgentName,
-  extractSessionId,
+  extractSession,
   extractUserId,
   type ResourceIdentity,
 } from './identity.js'
@@ -16,10 +17,11 @@ import { spanTiming, validateSpanIds } from './ids-and-time.js'
 import { classifySpan } from './kind.js'
 import { extractInput, extractOutput } from './messages.js'
 import { extractReportedCost } from './reported-cost.js'
+import { spanMarkers } from './span-markers.js'
 import { extractStatus } from './status.js'
 import { extractTool, NO_TOOL } from './tool.js'
 import { createTruncator, flattenAttributes, type Truncator } from './truncate.js'
-import { extractModel, extractProvider, extractUsage, NO_USAGE } from './usage.js'
+import { extractModel, extractProvider, extractUsage, hasUsage } from './usage.js'
 
 export interface RowContext {
   projectId: string
@@ -59,10 +61,17 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
   const attrs = span.attributes
   const truncator = createTruncator(ctx.maxAttributeValueBytes)
   const { kind, isProviderCall, operation } = classifySpan(attrs, span.name, span.kind)
-  const usage = isProviderCall ? extractUsage(attrs) : NO_USAGE
+  // Usage is read on every span: whether a span carrying usage is a call or an aggregate repeating
+  // its children's is decided structurally by the resolver, not per library here.
+  const usage = extractUsage(attrs)
+  const model = extractModel(attrs)
+  const isLlmCall = isProviderCall || (model !== '' && hasUsage(usage))
   const status = extractStatus(span)
-  const cost = extractReportedCost(attrs, isProviderCall)
+  const cost = extractReportedCost(attrs, isLlmCall)
   const content = contentFields(span, kind, truncator)
+  const agentName = extractAgentName(attrs, span.name, kind)
+  const summarised = kind === 'agent' || kind === 'llm' || ids.parentSpanId === ''
+  const session = extractSession(attrs)
 
   const row: SpanRowInsert = {
     project_id: ctx.projectId,
@@ -84,11 +93,11 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
     environment: ctx.resource.environment,
     scope_name: ctx.scope.name,
     scope_version: ctx.scope.version,
-    agent_name: extractAgentName(attrs, span.name, kind),
+    agent_name: agentName,
     operation,
-    model: extractModel(attrs),
+    model,
     provider: extractProvider(attrs),
-    is_llm_call: isProviderCall,
+    is_llm_call: isLlmCall,
     input_tokens: usage.inputTokens,
     output_tokens: usage.outputTokens,
     cached_input_tokens: usage.cachedInputTokens,
@@ -98,17 +107,18 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
     cost_source: cost.costSource,
     is_unpriced: cost.isUnpriced,
     ...content,
-    session_id: extractSessionId(attrs),
+    input_preview: summarised ? previewText(content.input, 'user') : '',
+    output_preview: summarised ? previewText(content.output, 'assistant') : '',
+    tool_args_key: toolArgsKey(content.tool_arguments),
+    reported_tool_errors: [],
+    session_id: session.sessionId,
     user_id: extractUserId(attrs),
     attributes: flattenAttributes(attrs, truncator, content),
     resource_attributes: ctx.resourceAttributes,
     events: eventsJson(span.events, truncator),
     links: linksJson(span.links, truncator),
-    flags: timing.flags,
+    flags: [...timing.flags, ...spanMarkers(attrs, span.kind, kind, agentName), ...(session.fromConversation ? [SpanFlag.sessionFromConversation] : [])],
   }
   if (truncator.truncated) row.flags.push('truncated')
-  // The MCP convention puts `execute_tool` on both ends of one call; the server end is flagged so
-  // that a call traced on both sides is counted once (see the trace summary).
-  if (span.kind === 2 && kind === 'tool' && attrs[K.ATTR_MCP_METHOD_NAME] !== undefined) row.flags.push('mcp_server')
   return { ok: true, row }
 }

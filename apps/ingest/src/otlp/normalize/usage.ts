@@ -59,6 +59,9 @@ const REASONING_KEYS = [
   K.ATTR_AI_USAGE_REASONING_TOKENS,
 ]
 
+export const hasUsage = (u: TokenUsage) =>
+  u.inputTokens > 0 || u.outputTokens > 0 || u.cachedInputTokens > 0 || u.cacheWriteTokens > 0 || u.reasoningTokens > 0
+
 export function extractUsage(attrs: Attributes): TokenUsage {
   const langfuse = asObject(attrs[K.ATTR_LANGFUSE_OBSERVATION_USAGE_DETAILS])
   if (langfuse) return fromLangfuseUsage(langfuse)

@@ -1,0 +1,120 @@
+/**
+ * Store access of the trace resolver (src/resolve): the span facts of a batch of traces, their
+ * current `traces` rows, the insert of new states, and the resolver's durable progress.
+ */
+import type { Store } from '../client.js'
+import { dt64, sql, str, strArray, u64 } from '../sql.js'
+import type { FactRow } from '../../resolve/span-facts.js'
+import type { TraceRow } from '../../resolve/trace-row.js'
+
+export interface TraceBounds {
+  traceId: string
+  /** DateTime64(9) text of the earliest and latest span start. */
+  startMin: string
+  startMax: string
+}
+
+export interface TraceSpans {
+  traceId: string
+  rows: FactRow[]
+  /** DateTime64 text: earliest start, latest end, last ingestion (max over spans). */
+  startTime: string
+  endTime: string
+  lastIngested: string
+  lastIngestedMs: number
+}
+
+// Aliases must not reuse column names: ClickHouse would substitute them in the WHERE clause.
+const FACT_COLUMNS = sql`span_id, parent_span_id, name, kind, toString(start_time) AS start_text, toString(end_time) AS end_text,
+  duration_ms, status, status_message, error_type, service_name, service_version, environment, agent_name, model,
+  is_llm_call, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_usd, cost_source,
+  is_unpriced, tool_name, tool_call_id, tool_args_key, session_id, user_id, flags, input_preview, output_preview,
+  reported_tool_errors, trace_id, toString(ingested_at) AS ingested_text, toUnixTimestamp64Milli(ingested_at) AS ingested_ms`
+
+type StoredFact = Omit<FactRow, 'start_time' | 'end_time'> & { start_text: string; end_text: string; trace_id: string; ingested_text: string; ingested_ms: string | number }
+
+export class ResolutionRepository {
+  constructor(private readonly store: Store) {}
+
+  async bounds(projectId: string, traceIds: readonly string[]): Promise<TraceBounds[]> {
+    const rows = await this.store.query<{ trace_id: string; start_min: string; start_max: string }>(sql`
+      SELECT trace_id, toString(min(start_min)) AS start_min, toString(max(start_max)) AS start_max
+      FROM trace_index WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray([...traceIds])}
+      GROUP BY trace_id`)
+    return rows.map((r) => ({ traceId: r.trace_id, startMin: r.start_min, startMax: r.start_max }))
+  }
+
+  /**
+   * Every span of the given traces (started in [from, to]), one copy per span id: a span sent twice
+   * may sit in two parts until they merge; the newest copy wins, as it does in the table.
+   */
+  async spans(projectId: string, traceIds: readonly string[], from: string, to: string): Promise<TraceSpans[]> {
+    const rows = await this.store.query<StoredFact>(sql`
+      SELECT ${FACT_COLUMNS} FROM spans
+      WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray([...traceIds])}
+        AND start_time >= ${dt64(from)} AND start_time <= ${dt64(to)}`)
+    const byTrace = new Map<string, Map<string, FactRow & StoredFact>>()
+    for (const stored of rows) {
+      const row = { ...stored, start_time: stored.start_text, end_time: stored.end_text }
+      let spans = byTrace.get(row.trace_id)
+      if (!spans) byTrace.set(row.trace_id, (spans = new Map()))
+      const seen = spans.get(row.span_id)
+      if (!seen || Number(row.ingested_ms) >= Number(seen.ingested_ms)) spans.set(row.span_id, row)
+    }
+    return [...byTrace].map(([traceId, spans]) => {
+      const list = [...spans.values()]
+      const last = list.reduce((a, b) => (Number(b.ingested_ms) > Number(a.ingested_ms) ? b : a))
+      return {
+        traceId,
+        rows: list,
+        startTime: list.reduce((min, r) => (r.start_time < min ? r.start_time : min), list[0]!.start_time),
+        endTime: list.reduce((max, r) => (r.end_time > max ? r.end_time : max), list[0]!.end_time),
+        lastIngested: last.ingested_text,
+        lastIngestedMs: Number(last.ingested_ms),
+      }
+    })
+  }
+
+  /** The current state row of each trace (FINAL collapses cancelled pairs), bounded by start time. */
+  async currentRows(projectId: string, traceIds: readonly string[], from: string, to: string): Promise<Map<string, TraceRow>> {
+    const rows = await this.store.query<TraceRow & { trace_id: string }>(sql`
+      SELECT * FROM traces FINAL
+      WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray([...traceIds])}
+        AND start_time >= toStartOfHour(${dt64(from)}) AND start_time <= ${dt64(to)}`)
+    return new Map(rows.filter((r) => Number(r.sign) === 1).map((r) => [r.trace_id, r]))
+  }
+
+  async insert(rows: readonly TraceRow[], dedupToken: string): Promise<void> {
+    if (rows.length === 0) return
+    const body = Buffer.from(rows.map((row) => JSON.stringify(row)).join('\n'))
+    await this.store.insertJsonEachRow('traces', body, dedupToken)
+  }
+
+  /** Traces that received spans at or after `since` (DateTime64(3) text), in key order after `after`. */
+  async activeSince(since: string, after: { projectId: string; traceId: string }, limit: number): Promise<Array<{ projectId: string; traceId: string }>> {
+    const rows = await this.store.query<{ project_id: string; trace_id: string }>(sql`
+      SELECT project_id, trace_id FROM trace_index
+      WHERE last_ingested >= toDateTime64(${str(since)}, 3, 'UTC')
+        AND (project_id, trace_id) > (${str(after.projectId)}, ${str(after.traceId)})
+      ORDER BY project_id, trace_id LIMIT ${u64(limit)}`)
+    return rows.map((r) => ({ projectId: r.project_id, traceId: r.trace_id }))
+  }
+
+  /** Traces still `running` whose last span came before `before`: due to be judged as settled. */
+  async unsettled(before: string, limit: number): Promise<Array<{ projectId: string; traceId: string }>> {
+    const rows = await this.store.query<{ project_id: string; trace_id: string }>(sql`
+      SELECT project_id, trace_id FROM traces FINAL
+      WHERE outcome = 'running' AND last_ingested < toDateTime64(${str(before)}, 3, 'UTC')
+      LIMIT ${u64(limit)}`)
+    return rows.map((r) => ({ projectId: r.project_id, traceId: r.trace_id }))
+  }
+
+  async readState(name: string): Promise<string | undefined> {
+    const rows = await this.store.query<{ value: string }>(sql`SELECT value FROM resolver_state FINAL WHERE name = ${str(name)}`)
+    return rows[0]?.value
+  }
+
+  async writeState(name: string, value: string): Promise<void> {
+    await this.store.command(sql`INSERT INTO resolver_state (name, value) VALUES (${str(name)}, ${str(value)})`)
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The resolver stage over the real embedded store: spans arriving in any order and any number of
+ * requests resolve to one trace state; re-sent spans and restarts change nothing; a late span
+ * replaces the earlier state exactly in the rollups.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sql, str } from '../../src/db/sql.js'
+import { makeTraceRequest, sendJson, traceIdFor } from '../factories/otlp-json.js'
+import { startTestServer, type TestServer } from '../helpers/server.js'
+
+type Request = { resourceSpans: Array<{ resource: object; scopeSpans: Array<{ scope: object; spans: Array<{ parentSpanId: string }> }> }> }
+
+/** The same request, split: spans with a parent first, the root in a second request (as exporters often do). */
+function childrenThenRoot(request: Request): [Request, Request] {
+  const rs = request.resourceSpans[0]!
+  const spans = rs.scopeSpans[0]!.spans
+  const pick = (root: boolean): Request => ({
+    resourceSpans: [{ ...rs, scopeSpans: [{ ...rs.scopeSpans[0]!, spans: spans.filter((s) => (s.parentSpanId === '') === root) }] }],
+  })
+  return [pick(false), pick(true)]
+}
+
+describe('trace resolver', () => {
+  let server: TestServer
+  let dataDir: string
+  const startMs = Date.now() - 60_000
+  const spec = { seed: 'resolver-1', startMs, agent: 'planner', model: 'gpt-4o-mini', llmCalls: 2, tools: [{ name: 'weather', args: { city: 'Paris' }, error: 'timeout' }, { name: 'weather', args: { city: 'Paris' }, result: 'sunny' }] }
+  const traceId = traceIdFor(spec.seed)
+
+  const stateRows = () => server.deps.store.query<{ outcome: string; agents: string[]; llm_calls: number; tool_calls: number; tool_errors: number; tags: string[]; version: string }>(sql`
+    SELECT outcome, agents, llm_calls, tool_calls, tool_errors, tags, version FROM traces FINAL WHERE trace_id = ${str(traceId)}`)
+  const allRows = async () => Number((await server.deps.store.query<{ n: string }>(sql`SELECT count() AS n FROM traces WHERE trace_id = ${str(traceId)}`))[0]?.n)
+  const rollup = async () => {
+    const [row] = await server.deps.store.query<Record<string, string | number>>(sql`
+      SELECT sum(traces) AS traces, sum(llm_calls) AS llm, sum(tool_calls) AS tools, sum(tool_errors) AS tool_errors,
+        toFloat64(sum(cost_usd)) AS cost, sum(unit_recovered) AS recovered
+      FROM agg_5m WHERE project_id = 'default' AND dim_type = 'total'`)
+    return Object.fromEntries(Object.entries(row ?? {}).map(([k, v]) => [k, Number(v)]))
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer({ SIGHTLINE_RESOLVE_QUIET_MS: '100' })
+    dataDir = server.dataDir
+  })
+  afterAll(async () => server?.stop())
+
+  it('resolves a trace whose children arrived before their parent, with the parent’s agent', async () => {
+    const [children, root] = childrenThenRoot(makeTraceRequest(spec) as Request)
+    await sendJson(server.url, server.authHeaders, children)
+    await server.drain()
+    expect((await stateRows())[0]?.outcome).toBe('running')
+    await sendJson(server.url, server.authHeaders, root)
+    await server.drain()
+    const [state] = await stateRows()
+    expect(state).toMatchObject({ outcome: 'recovered', agents: ['planner'], llm_calls: 2, tool_calls: 2, tool_errors: 1, tags: ['recovered-retry'] })
+    expect(await rollup()).toMatchObject({ traces: 1, llm: 2, tools: 2, tool_errors: 1, recovered: 1 })
+  })
+
+  it('changes nothing when every span is sent again after a restart', async () => {
+    const before = { rows: await allRows(), rollup: await rollup() }
+    await server.stop()
+    server = await startTestServer({ SIGHTLINE_RESOLVE_QUIET_MS: '100' }, dataDir)
+    await sendJson(server.url, server.authHeaders, makeTraceRequest(spec))
+    await server.drain()
+    expect(await allRows()).toBe(before.rows)
+    expect(await rollup()).toEqual(before.rollup)
+  })
+
+  it('replaces the earlier state exactly when a late span arrives', async () => {
+    const late = makeTraceRequest({ ...spec, llmCalls: 3 }) as Request
+    await sendJson(server.url, server.authHeaders, late)
+    await server.drain()
+    const [state] = await stateRows()
+    expect(state?.llm_calls).toBe(3)
+    expect(await rollup()).toMatchObject({ traces: 1, llm: 3, tools: 2 })
+    const merged = await server.deps.store.query<{ n: string }>(sql`SELECT count() AS n FROM traces FINAL WHERE trace_id = ${str(traceId)}`)
+    expect(Number(merged[0]?.n)).toBe(1)
+  })
+})
