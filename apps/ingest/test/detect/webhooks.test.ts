@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -50,10 +51,10 @@ async function receiver(replies: Reply[] = []): Promise<{ url: string; port: num
   return { url: `http://127.0.0.1:${port}/hook`, port, hits }
 }
 
-function setup(targets: WebhookTarget[], guard = new OutboundGuard(LOCAL)) {
+function setup(targets: WebhookTarget[], guard = new OutboundGuard(LOCAL), now = Date.now) {
   const logs: Array<Record<string, unknown>> = []
   const logger = createLogger('warn', (line) => void logs.push(JSON.parse(line) as Record<string, unknown>))
-  const delivery = new WebhookDelivery(guard, { timeoutMs: 200, retries: 3, backoffMs: 10, maxResponseBytes: 64 * 1024 })
+  const delivery = new WebhookDelivery(guard, { timeoutMs: 200, retries: 3, backoffMs: 10, maxResponseBytes: 64 * 1024 }, now)
   const notifier = new AlertNotifier({ targets: async () => targets }, delivery, logger)
   const send = async () => {
     notifier.notify('p', 'opened', anomaly)
@@ -101,6 +102,25 @@ describe('AlertNotifier delivery', () => {
     expect(verify(SECRET, hit!.body, hit!.headers)).toBe(true)
     expect(verify('whsec_another_secret', hit!.body, hit!.headers)).toBe(false)
     expect(verify(SECRET, hit!.body.replace('"opened"', '"resolved"'), hit!.headers)).toBe(false)
+  })
+
+  it('is verified by the snippet README gives receivers', async () => {
+    const readme = fs.readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8')
+    const snippet = /Verify the raw body:\n\n```js\n([\s\S]*?)```/.exec(readme)?.[1]
+    expect(snippet?.trim().split('\n')).toHaveLength(5)
+    const body = snippet!.replace(/^import .*\n/, '') + 'return valid'
+    const check = new Function('createHmac', 'timingSafeEqual', 'req', 'secret', 'rawBody', body) as (...args: unknown[]) => boolean
+    const { url, hits } = await receiver()
+    await setup([target(url)]).send()
+    const req = { headers: hits[0]!.headers }
+    expect(check(createHmac, timingSafeEqual, req, SECRET, hits[0]!.body)).toBe(true)
+    expect(check(createHmac, timingSafeEqual, req, SECRET, `${hits[0]!.body} `)).toBe(false)
+    expect(check(createHmac, timingSafeEqual, req, 'whsec_wrong', hits[0]!.body)).toBe(false)
+    // A delivery signed 10 minutes ago (a replay) carries a valid HMAC but an old, signed, timestamp.
+    await setup([target(url)], undefined, () => Date.now() - 10 * 60_000).send()
+    const replay = hits[1]!
+    expect(replay.headers['x-hub-signature-256']).toBe(`sha256=${createHmac('sha256', SECRET).update(replay.body).digest('hex')}`)
+    expect(check(createHmac, timingSafeEqual, { headers: replay.headers }, SECRET, replay.body)).toBe(false)
   })
 
   it('sends a webhook from before signing unsigned, still naming it', async () => {
