@@ -9,7 +9,10 @@ import { AnomalyRepository } from './detect/anomaly-repository.js'
 import { DEFAULT_DETECTOR_CONFIG } from './detect/config.js'
 import { AnomalyDetector } from './detect/detector.js'
 import { DetectionScheduler } from './detect/scheduler.js'
-import { AlertNotifier, WebhookRepository } from './detect/webhooks.js'
+import { SecretBox, loadServerKey } from './crypto/secret-box.js'
+import { WebhookDelivery } from './detect/webhook-delivery.js'
+import { WebhookRepository } from './detect/webhook-repository.js'
+import { AlertNotifier } from './detect/webhooks.js'
 import type { Env } from './env.js'
 import { SpanWriter } from './ingest/writer.js'
 import { ResolutionRepository } from './db/repositories/resolution.js'
@@ -17,6 +20,7 @@ import { PriceOverrideLookup } from './resolve/overrides.js'
 import { DEFAULT_RESOLVER_OPTIONS, TraceResolver } from './resolve/resolver.js'
 import type { Logger } from './logger.js'
 import { createMetrics, type Metrics } from './metrics.js'
+import { OutboundGuard, systemResolver, type HostResolver } from './net/outbound-guard.js'
 
 /** Everything the routes need, built once at boot (or per test). */
 export interface Deps {
@@ -33,18 +37,34 @@ export interface Deps {
   analytics: AnalyticsRepository
   anomalies: AnomalyRepository
   webhooks: WebhookRepository
+  /** Checks webhook URLs on save and pins the checked address on send (SSRF). */
+  outboundGuard: OutboundGuard
   notifier: AlertNotifier
   detector: AnomalyDetector
   detectionScheduler: DetectionScheduler
   regression: RegressionRepository
 }
 
-export function createDeps(env: Env, store: Store, logger: Logger): Deps {
+/** What tests may replace; production uses the defaults. */
+export interface DepsOptions {
+  /** DNS for outbound targets (tests answer with fixed addresses, e.g. to simulate rebinding). */
+  resolveHost?: HostResolver
+}
+
+export function createDeps(env: Env, store: Store, logger: Logger, options: DepsOptions = {}): Deps {
   const metrics = createMetrics()
   const prices = new PriceOverrideRepository(store)
   const anomalies = new AnomalyRepository(store)
-  const webhooks = new WebhookRepository(store)
-  const notifier = new AlertNotifier(webhooks, logger, { timeoutMs: env.SIGHTLINE_ALERT_TIMEOUT_MS, retries: env.SIGHTLINE_ALERT_RETRIES, backoffMs: 500 })
+  const secrets = new SecretBox(loadServerKey(env.SIGHTLINE_SECRET_KEY, env.SIGHTLINE_DATA_DIR, logger))
+  const webhooks = new WebhookRepository(store, secrets)
+  const outboundGuard = new OutboundGuard(env.SIGHTLINE_ALERT_ALLOWED_TARGETS, options.resolveHost ?? systemResolver, env.SIGHTLINE_ALERT_TIMEOUT_MS)
+  const delivery = new WebhookDelivery(outboundGuard, {
+    timeoutMs: env.SIGHTLINE_ALERT_TIMEOUT_MS,
+    retries: env.SIGHTLINE_ALERT_RETRIES,
+    backoffMs: 500,
+    maxResponseBytes: 64 * 1024,
+  })
+  const notifier = new AlertNotifier(webhooks, delivery, logger)
   const detectorConfig = { ...DEFAULT_DETECTOR_CONFIG, floors: { ...DEFAULT_DETECTOR_CONFIG.floors, cost: env.SIGHTLINE_ANOMALY_COST_FLOOR_USD } }
   const detector = new AnomalyDetector(store, anomalies, notifier, logger, detectorConfig)
   const writer = new SpanWriter(
@@ -79,6 +99,7 @@ export function createDeps(env: Env, store: Store, logger: Logger): Deps {
     analytics: new AnalyticsRepository(store, (projectId) => prices.hasOverrides(projectId)),
     anomalies,
     webhooks,
+    outboundGuard,
     notifier,
     detector,
     detectionScheduler: new DetectionScheduler(detector, notifier, logger, env.SIGHTLINE_ANOMALY_INTERVAL_MS),

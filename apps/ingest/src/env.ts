@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { decodeServerKey } from './crypto/secret-box.js'
+import { parseAllowlist } from './net/address-policy.js'
 import { DEFAULT_CONSOLE_DIR } from './routes/console.js'
 
 const MiB = 1024 * 1024
@@ -40,6 +42,23 @@ const EnvSchema = z.object({
   SIGHTLINE_ANOMALY_COST_FLOOR_USD: z.coerce.number().nonnegative().default(0.25),
   SIGHTLINE_ALERT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   SIGHTLINE_ALERT_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /**
+   * Webhook targets allowed although private (loopback, RFC 1918, link-local…): comma-separated
+   * host names and/or CIDR blocks, e.g. `relay.internal,10.20.0.0/16`. Empty: public targets only.
+   */
+  SIGHTLINE_ALERT_ALLOWED_TARGETS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const { allowlist, problems } = parseAllowlist(text)
+      for (const problem of problems) ctx.addIssue({ code: 'custom', message: problem })
+      return allowlist
+    }),
+  /** Key for secrets at rest (webhook secrets): base64 of 32 bytes. Unset: generated once into $SIGHTLINE_DATA_DIR/secret.key. */
+  SIGHTLINE_SECRET_KEY: z
+    .string()
+    .refine((text) => decodeServerKey(text) !== null, 'must be 32 bytes, base64 (openssl rand -base64 32)')
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 })
 export type Env = z.infer<typeof EnvSchema>

@@ -3,7 +3,7 @@ import { createApp } from './app.js'
 import { createStore } from './db/client.js'
 import { migrate } from './db/migrate.js'
 import { lowerStoreThreadPriority } from './db/store-threads.js'
-import { createDeps, type Deps } from './deps.js'
+import { createDeps, type Deps, type DepsOptions } from './deps.js'
 import type { Env } from './env.js'
 import { createLogger, type Logger } from './logger.js'
 
@@ -16,11 +16,11 @@ export interface RunningServer {
 }
 
 /** Boots the store, migrations, the default project and the writer, then listens. */
-export async function startServer(env: Env, logger: Logger = createLogger(env.LOG_LEVEL)): Promise<RunningServer> {
+export async function startServer(env: Env, logger: Logger = createLogger(env.LOG_LEVEL), options: DepsOptions = {}): Promise<RunningServer> {
   const store = createStore(env)
   const stopLoweringStoreThreads = store.kind === 'chdb' ? lowerStoreThreadPriority(env.SIGHTLINE_STORE_NICE) : undefined
   await migrate(store, logger)
-  const deps = createDeps(env, store, logger)
+  const deps = createDeps(env, store, logger, options)
   const { generatedKey } = await deps.projects.ensureDefaultProject(env.SIGHTLINE_API_KEY)
   if (generatedKey) {
     logger.warn('generated an API key for the default project; it is stored hashed and will not be shown again', { apiKey: generatedKey })

@@ -20,7 +20,9 @@ const pageErrors: string[] = []
 
 beforeAll(async () => {
   await ensureConsoleBuilt()
-  server = await startTestServer({ SIGHTLINE_ANOMALY_INTERVAL_MS: '0' })
+  // The webhook step's Slack-like host resolves to a public address here, offline.
+  const resolveHost = async () => [{ address: '93.184.215.14', family: 4 as const }]
+  server = await startTestServer({ SIGHTLINE_ANOMALY_INTERVAL_MS: '0' }, undefined, { resolveHost })
   seed = await seedAnalytics(server)
   await detectAnomalies(server, seed.now)
   // Exactly 6 hours, so the charts use 5-minute points.
@@ -153,19 +155,40 @@ describe('anomaly feed', () => {
     await page.locator('table.traces tbody tr').first().waitFor()
   })
 
-  it('adds and deletes an alert webhook', async () => {
+  it('adds an alert webhook, shows its secret once, rotates it, refuses private targets, deletes it', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
     await page.goto(`${server.url}/anomalies`)
     const panel = page.getByRole('region', { name: 'Alert webhooks' })
     await panel.getByLabel('Webhook URL').fill('ftp://nope')
     await panel.getByRole('button', { name: 'Add webhook' }).click()
     await panel.getByRole('alert').waitFor()
+    await panel.getByLabel('Webhook URL').fill('http://169.254.169.254/latest/meta-data/')
+    await panel.getByRole('button', { name: 'Add webhook' }).click()
+    await panel.getByRole('alert').filter({ hasText: '169.254.169.254 is a link-local address' }).waitFor()
+    expect((await getJson<{ webhooks: unknown[] }>(server, '/api/v1/alerts/webhooks')).body.webhooks).toEqual([])
+
     const url = 'https://hooks.slack.example/services/T000/B000/XXXX'
     await panel.getByLabel('Webhook URL').fill(url)
     await panel.getByRole('button', { name: 'Add webhook' }).click()
-    await panel.getByText(url).waitFor()
-    const hooks = await getJson<{ webhooks: Array<{ url: string }> }>(server, '/api/v1/alerts/webhooks')
-    expect(hooks.body.webhooks.map((w) => w.url)).toEqual([url])
+    const notice = panel.getByRole('region', { name: 'Webhook signing secret' })
+    const secret = (await notice.getByLabel('Secret').textContent()) ?? ''
+    expect(secret).toMatch(/^whsec_[\w-]{43}$/)
+    await notice.getByRole('button', { name: 'Copy' }).click()
+    await notice.getByRole('button', { name: 'Copied' }).waitFor()
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret)
+    await panel.getByRole('table', { name: 'Webhooks' }).getByText('signed', { exact: true }).waitFor()
+    const hooks = await getJson<{ webhooks: Array<{ url: string; signed: boolean }> }>(server, '/api/v1/alerts/webhooks')
+    expect(hooks.body.webhooks).toEqual([expect.objectContaining({ url, signed: true })])
+    expect(JSON.stringify(hooks.body)).not.toContain(secret)
     await screenshot(page, '26-webhooks')
+    await notice.getByRole('button', { name: 'Done' }).click()
+    await notice.waitFor({ state: 'detached' })
+
+    await panel.getByRole('button', { name: `Rotate the secret of ${url}` }).click()
+    await notice.getByText('New signing secret').waitFor()
+    const rotated = (await notice.getByLabel('Secret').textContent()) ?? ''
+    expect(rotated).toMatch(/^whsec_/)
+    expect(rotated).not.toBe(secret)
     await panel.getByRole('button', { name: `Delete ${url}` }).click()
     await panel.getByText('No webhooks yet').waitFor()
     expect(pageErrors).toEqual([])

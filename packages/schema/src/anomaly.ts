@@ -97,8 +97,23 @@ export const WebhookUrlSchema = z
 export const PutWebhookRequestSchema = z.object({ url: WebhookUrlSchema }).strict()
 export type PutWebhookRequest = z.infer<typeof PutWebhookRequestSchema>
 
-export const WebhookSchema = z.object({ id: z.string(), url: z.string(), createdAt: z.string() })
+/**
+ * A webhook as listed: never its secret. `signed: false` marks a webhook created before signing
+ * existed; its deliveries carry no signature until its secret is rotated.
+ */
+export const WebhookSchema = z.object({ id: z.string(), url: z.string(), createdAt: z.string(), signed: z.boolean() })
 export type Webhook = z.infer<typeof WebhookSchema>
+
+/**
+ * `PUT /api/v1/alerts/webhooks`. `secret` (the HMAC key of the signature headers) is returned
+ * once, when the webhook is created; a URL that is already registered comes back without it.
+ */
+export const PutWebhookResponseSchema = z.object({ webhook: WebhookSchema, secret: z.string().optional() })
+export type PutWebhookResponse = z.infer<typeof PutWebhookResponseSchema>
+
+/** `POST /api/v1/alerts/webhooks/:id/rotate-secret`: the new secret, shown once; the old one stops working. */
+export const RotateWebhookSecretResponseSchema = z.object({ webhook: WebhookSchema, secret: z.string() })
+export type RotateWebhookSecretResponse = z.infer<typeof RotateWebhookSecretResponseSchema>
 
 export const ListWebhooksResponseSchema = z.object({ webhooks: z.array(WebhookSchema) })
 export type ListWebhooksResponse = z.infer<typeof ListWebhooksResponseSchema>

@@ -1,5 +1,16 @@
 import { Hono } from 'hono'
-import { AnalyticsRangeQuerySchema, CompareReleasesQuerySchema, MAX_SERIES_POINTS, SeriesQuerySchema, TopQuerySchema, type AnalyticsStep, type OverviewResponse, type SeriesResponse, type TopResponse, type UnpricedModelsResponse } from '@sightline/schema'
+import {
+  AnalyticsRangeQuerySchema,
+  CompareReleasesQuerySchema,
+  MAX_SERIES_POINTS,
+  SeriesQuerySchema,
+  TopQuerySchema,
+  type AnalyticsStep,
+  type OverviewResponse,
+  type SeriesResponse,
+  type TopResponse,
+  type UnpricedModelsResponse,
+} from '@sightline/schema'
 import type { Deps } from '../deps.js'
 import { alignRange } from '../db/repositories/analytics.js'
 import { STEP_MS } from '../db/repositories/analytics-sql.js'

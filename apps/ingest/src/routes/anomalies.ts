@@ -1,14 +1,38 @@
 import { Hono } from 'hono'
-import { GetAnomalyResponseSchema, ListAnomaliesQuerySchema, ListAnomaliesResponseSchema, PutWebhookRequestSchema, type ListWebhooksResponse } from '@sightline/schema'
+import {
+  GetAnomalyResponseSchema,
+  ListAnomaliesQuerySchema,
+  ListAnomaliesResponseSchema,
+  PutWebhookRequestSchema,
+  type ListWebhooksResponse,
+  type PutWebhookResponse,
+  type RotateWebhookSecretResponse,
+} from '@sightline/schema'
 import { z } from 'zod'
 import type { Deps } from '../deps.js'
-import { badRequest, notFound } from '../errors.js'
+import { AppError, badRequest, notFound } from '../errors.js'
 import { requireProject, type AuthEnv } from '../middleware/auth.js'
 import { parseOr400 } from '../middleware/validate.js'
+import { OutboundTargetError, type OutboundGuard } from '../net/outbound-guard.js'
 import { DEFAULT_RANGE_MS } from './time-range.js'
 
 const AnomalyIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'anomaly ids are 32 hex characters')
 const DeleteWebhookQuerySchema = z.object({ id: z.uuid() }).strict()
+const WebhookIdSchema = z.uuid('webhook ids are UUIDs')
+
+/**
+ * The SSRF check at save time, as the caller's error: a refused or unknown host is their input
+ * (400, the message names the reason); a resolver failure is ours to retry (503).
+ */
+async function checkWebhookTarget(guard: OutboundGuard, url: string): Promise<string> {
+  try {
+    return (await guard.checkTarget(url)).href
+  } catch (err) {
+    if (!(err instanceof OutboundTargetError)) throw err
+    if (err.kind === 'dns_unavailable') throw new AppError(503, 'dns_unavailable', err.message, { retryAfterSeconds: 5 })
+    throw new AppError(400, err.kind === 'refused' ? 'webhook_target_refused' : 'webhook_target_unresolved', err.message)
+  }
+}
 
 /**
  * `/api/v1/anomalies` (feed, detail, chart markers) and `/api/v1/alerts/webhooks`, mounted at
@@ -45,7 +69,19 @@ export function anomalyRoutes(deps: Deps): Hono<AuthEnv> {
       throw badRequest('Malformed JSON in request body')
     })
     const { url } = parseOr400(PutWebhookRequestSchema, json, 'webhook')
-    return c.json({ webhook: await deps.webhooks.put(c.get('projectId'), url) })
+    // What is stored is the URL as parsed and checked, so it is exactly what will be sent to.
+    const href = await checkWebhookTarget(deps.outboundGuard, url)
+    const { webhook, secret } = await deps.webhooks.put(c.get('projectId'), href)
+    const body: PutWebhookResponse = secret === null ? { webhook } : { webhook, secret }
+    return c.json(body)
+  })
+
+  app.post('/alerts/webhooks/:id/rotate-secret', auth, async (c) => {
+    const id = parseOr400(WebhookIdSchema, c.req.param('id'), 'id')
+    const rotated = await deps.webhooks.rotateSecret(c.get('projectId'), id)
+    if (!rotated) throw notFound(`No webhook ${id} in this project.`)
+    const body: RotateWebhookSecretResponse = rotated
+    return c.json(body)
   })
 
   app.delete('/alerts/webhooks', auth, async (c) => {

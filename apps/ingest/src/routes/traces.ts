@@ -1,5 +1,14 @@
 import { Hono } from 'hono'
-import { GetSpanResponseSchema, GetTraceResponseSchema, SpanIdParamSchema, TraceViewQuerySchema, ListTracesQuerySchema, spanRowToSpan, TraceIdParamSchema, type ListTracesResponse } from '@sightline/schema'
+import {
+  GetSpanResponseSchema,
+  GetTraceResponseSchema,
+  SpanIdParamSchema,
+  TraceViewQuerySchema,
+  ListTracesQuerySchema,
+  spanRowToSpan,
+  TraceIdParamSchema,
+  type ListTracesResponse,
+} from '@sightline/schema'
 import { z } from 'zod'
 import type { Deps } from '../deps.js'
 import type { TraceListCursor } from '../db/repositories/traces.js'

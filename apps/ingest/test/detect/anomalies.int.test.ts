@@ -1,7 +1,8 @@
+import { createHmac } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AlertPayload, Anomaly, GetAnomalyResponse, ListAnomaliesResponse, ListWebhooksResponse } from '@sightline/schema'
+import type { AlertPayload, Anomaly, GetAnomalyResponse, ListAnomaliesResponse, ListWebhooksResponse, PutWebhookResponse } from '@sightline/schema'
 import { Rng } from '../../bench/anomaly/rng.js'
 import { getJson, startTestServer, type TestServer } from '../helpers/server.js'
 import { agentTrace, traceId } from './rows.js'
@@ -10,7 +11,9 @@ import { agentTrace, traceId } from './rows.js'
  * End to end: 2 days of seeded history written through the writer (past timestamps), then a cost
  * spike, a tool loop, a tool-error burst and an agent that never returned. The detector is driven
  * minute by minute with `evaluate(now)`; anomalies come back through the API and a local webhook
- * receives one notice per episode and a recovery notice after the spike.
+ * receives one notice per episode and a recovery notice after the spike, each signed with the secret
+ * the webhook got when it was added. The local receiver is allowed the way an operator would allow
+ * an internal relay: SIGHTLINE_ALERT_ALLOWED_TARGETS=127.0.0.1/32.
  */
 const MIN = 60_000
 const NOW = Date.parse('2026-03-10T12:00:00Z')
@@ -22,7 +25,9 @@ const ORPHAN_TRACE = 900_003
 let server: TestServer
 let receiver: http.Server
 let receiverUrl = ''
+let receiverSecret = ''
 const received: AlertPayload[] = []
+const signatures: Array<{ body: string; hub: string | undefined }> = []
 
 async function seed(): Promise<void> {
   const rng = new Rng(11)
@@ -57,12 +62,13 @@ beforeAll(async () => {
     req.on('data', (chunk: Buffer) => (body += chunk.toString()))
     req.on('end', () => {
       received.push(JSON.parse(body) as AlertPayload)
+      signatures.push({ body, hub: req.headers['x-hub-signature-256'] as string | undefined })
       res.writeHead(200).end('ok')
     })
   })
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
-  server = await startTestServer()
+  server = await startTestServer({ SIGHTLINE_ALERT_ALLOWED_TARGETS: '127.0.0.1/32' })
   await seed()
 }, 180_000)
 
@@ -79,7 +85,11 @@ describe('anomaly detection end to end', () => {
     expect((await put('ftp://example.com/x')).status).toBe(400)
     expect((await put('not a url')).status).toBe(400)
     const spare = (await (await put('http://127.0.0.1:9/spare')).json()) as { webhook: { id: string } }
-    expect((await put(receiverUrl)).status).toBe(200)
+    const added = await put(receiverUrl)
+    expect(added.status).toBe(200)
+    receiverSecret = ((await added.json()) as PutWebhookResponse).secret ?? ''
+    expect(receiverSecret).toMatch(/^whsec_/)
+    expect((await put('http://127.0.0.2/not-allowed')).status).toBe(400)
     const del = await fetch(`${server.url}/api/v1/alerts/webhooks?id=${spare.webhook.id}`, { method: 'DELETE', headers: server.authHeaders })
     expect(del.status).toBe(204)
     const { body } = await getJson<ListWebhooksResponse>(server, '/api/v1/alerts/webhooks')
@@ -133,5 +143,6 @@ describe('anomaly detection end to end', () => {
     expect(opened.some((p) => p.anomaly.kind === 'tool_loop')).toBe(true)
     expect(opened[0]!.text.length).toBeGreaterThan(0)
     expect(opened[0]!.blocks?.[0]?.type).toBe('section')
+    for (const { body, hub } of signatures) expect(hub).toBe(`sha256=${createHmac('sha256', receiverSecret).update(body).digest('hex')}`)
   })
 })

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import type { DepsOptions } from '../../src/deps.js'
 import { parseEnv } from '../../src/env.js'
 import { createLogger } from '../../src/logger.js'
 import { startServer, type RunningServer } from '../../src/server.js'
@@ -18,10 +19,10 @@ export interface TestServer extends RunningServer {
  * A real server on an ephemeral port over a fresh embedded store. chDB allows one data directory
  * per process, and vitest runs each test file in its own process, so one server per file.
  */
-export async function startTestServer(overrides: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
+export async function startTestServer(overrides: Record<string, string> = {}, dataDir?: string, options: DepsOptions = {}): Promise<TestServer> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-test-'))
   const env = parseEnv({ PORT: '0', SIGHTLINE_DATA_DIR: dir, SIGHTLINE_API_KEY: TEST_API_KEY, LOG_LEVEL: 'warn', ...overrides })
-  const server = await startServer(env, createLogger(env.LOG_LEVEL))
+  const server = await startServer(env, createLogger(env.LOG_LEVEL), options)
   return {
     ...server,
     dataDir: dir,

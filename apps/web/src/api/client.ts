@@ -4,7 +4,17 @@
  * schema, so a server change shows up here and not as `undefined` deep in a component.
  * Auth is the HttpOnly session cookie; a 401 anywhere notifies `onUnauthorized` (→ sign-in page).
  */
-import { ApiErrorSchema, FacetsResponseSchema, GetSpanResponseSchema, GetTraceResponseSchema, ListTracesResponseSchema, type FacetsResponse, type GetTraceResponse, type ListTracesResponse, type Span } from '@sightline/schema'
+import {
+  ApiErrorSchema,
+  FacetsResponseSchema,
+  GetSpanResponseSchema,
+  GetTraceResponseSchema,
+  ListTracesResponseSchema,
+  type FacetsResponse,
+  type GetTraceResponse,
+  type ListTracesResponse,
+  type Span,
+} from '@sightline/schema'
 import type { z } from 'zod'
 import { SessionResponseSchema } from './schemas'
 

@@ -2,7 +2,14 @@
  * The runner's view of a Sightline server: read a run's trace back (polling until it has arrived
  * and stopped growing), report runs, pull saved cases. Responses are parsed with the schema package.
  */
-import { GetRegressionCaseResponseSchema, GetTraceResponseSchema, ListRegressionCasesResponseSchema, type GetTraceResponse, type RegressionCase, type ReportRegressionRunRequest } from '@sightline/schema'
+import {
+  GetRegressionCaseResponseSchema,
+  GetTraceResponseSchema,
+  ListRegressionCasesResponseSchema,
+  type GetTraceResponse,
+  type RegressionCase,
+  type ReportRegressionRunRequest,
+} from '@sightline/schema'
 
 export class SightlineApiError extends Error {
   override name = 'SightlineApiError'

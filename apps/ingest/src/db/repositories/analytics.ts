@@ -3,7 +3,16 @@
  * rollups cannot answer exactly: cost by a non-model dimension when the project has price
  * overrides (see analytics-sql.ts), and release comparison (analytics-compare.ts).
  */
-import type { AnalyticsDimension, AnalyticsMetric, AnalyticsStep, OverviewTotals, Series, TokenKind, TopRow, UnpricedModelsResponse } from '@sightline/schema'
+import type {
+  AnalyticsDimension,
+  AnalyticsMetric,
+  AnalyticsStep,
+  OverviewTotals,
+  Series,
+  TokenKind,
+  TopRow,
+  UnpricedModelsResponse,
+} from '@sightline/schema'
 import type { Store } from '../client.js'
 import { dt64, sql, str, strArray, u64, type SqlFragment } from '../sql.js'
 import { ReleaseComparisonRepository } from './analytics-compare.js'

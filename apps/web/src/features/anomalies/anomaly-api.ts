@@ -1,6 +1,16 @@
 /** The anomaly feed and the alert webhooks, through the client's one HTTP seam. */
-import { ListAnomaliesResponseSchema, ListWebhooksResponseSchema, WebhookSchema, type AnomalyDimension, type AnomalyMetric, type ListAnomaliesResponse, type Webhook } from '@sightline/schema'
-import { z } from 'zod'
+import {
+  ListAnomaliesResponseSchema,
+  ListWebhooksResponseSchema,
+  PutWebhookResponseSchema,
+  RotateWebhookSecretResponseSchema,
+  type AnomalyDimension,
+  type AnomalyMetric,
+  type ListAnomaliesResponse,
+  type PutWebhookResponse,
+  type RotateWebhookSecretResponse,
+  type Webhook,
+} from '@sightline/schema'
 import { request, toQuery } from '../../api/client'
 
 export interface AnomalyListParams {
@@ -14,21 +24,25 @@ export interface AnomalyListParams {
   limit?: number
 }
 
-const PutWebhookResponseSchema = z.object({ webhook: WebhookSchema })
-
 export const anomalyApi = {
   list: (p: AnomalyListParams, signal?: AbortSignal): Promise<ListAnomaliesResponse> =>
     request('load anomalies', `/api/v1/anomalies${toQuery({ ...p, limit: p.limit === undefined ? undefined : String(p.limit) })}`, ListAnomaliesResponseSchema, { signal }),
   listWebhooks: async (signal?: AbortSignal): Promise<Webhook[]> =>
     (await request('load webhooks', '/api/v1/alerts/webhooks', ListWebhooksResponseSchema, { signal })).webhooks,
-  addWebhook: async (url: string): Promise<Webhook> =>
-    (
-      await request('add the webhook', '/api/v1/alerts/webhooks', PutWebhookResponseSchema, {
-        method: 'PUT',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ url }),
-      })
-    ).webhook,
+  /** `secret` is present only when the webhook was created by this call (shown once). */
+  addWebhook: (url: string): Promise<PutWebhookResponse> =>
+    request('add the webhook', '/api/v1/alerts/webhooks', PutWebhookResponseSchema, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ url }),
+    }),
+  rotateWebhookSecret: (id: string): Promise<RotateWebhookSecretResponse> =>
+    request('rotate the webhook secret', `/api/v1/alerts/webhooks/${encodeURIComponent(id)}/rotate-secret`, RotateWebhookSecretResponseSchema, {
+      method: 'POST',
+      // A JSON body like every other state-changing call, so one content-type rule covers them all.
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    }),
   removeWebhook: async (id: string): Promise<void> => {
     await request('delete the webhook', `/api/v1/alerts/webhooks${toQuery({ id })}`, null, { method: 'DELETE' })
   },

@@ -1,5 +1,20 @@
 /** The dashboards' reads and the price-override write, all through the client's one HTTP seam. */
-import { OverviewResponseSchema, PriceOverrideSchema, SeriesResponseSchema, TopResponseSchema, UnpricedModelsResponseSchema, type AnalyticsDimension, type AnalyticsMetric, type AnalyticsStep, type OverviewResponse, type PutPriceOverrideRequest, type SeriesResponse, type TokenKind, type TopResponse, type UnpricedModelsResponse } from '@sightline/schema'
+import {
+  OverviewResponseSchema,
+  PriceOverrideSchema,
+  SeriesResponseSchema,
+  TopResponseSchema,
+  UnpricedModelsResponseSchema,
+  type AnalyticsDimension,
+  type AnalyticsMetric,
+  type AnalyticsStep,
+  type OverviewResponse,
+  type PutPriceOverrideRequest,
+  type SeriesResponse,
+  type TokenKind,
+  type TopResponse,
+  type UnpricedModelsResponse,
+} from '@sightline/schema'
 import { z } from 'zod'
 import { request, toQuery } from '../../api/client'
 

@@ -2,7 +2,16 @@
  * The regression-case endpoints, through the console's one HTTP seam (`request` in api/client.ts:
  * `res.ok` check, error envelope, zod parse with the contract's response schemas).
  */
-import { GetRegressionCaseResponseSchema, ListRegressionCasesResponseSchema, RegressionCaseProposalResponseSchema, RegressionRunsResponseSchema, type RegressionCase, type RegressionCaseProposalResponse, type RegressionCaseSummary, type RegressionRunsResponse } from '@sightline/schema'
+import {
+  GetRegressionCaseResponseSchema,
+  ListRegressionCasesResponseSchema,
+  RegressionCaseProposalResponseSchema,
+  RegressionRunsResponseSchema,
+  type RegressionCase,
+  type RegressionCaseProposalResponse,
+  type RegressionCaseSummary,
+  type RegressionRunsResponse,
+} from '@sightline/schema'
 import type { z } from 'zod'
 import { request } from '../../api/client'
 
