@@ -5,6 +5,8 @@ import { PriceOverrideRepository } from './db/repositories/prices.js'
 import { ProjectRepository } from './db/repositories/projects.js'
 import { RegressionRepository } from './db/repositories/regression.js'
 import { TraceRepository } from './db/repositories/traces.js'
+import { TraceListRepository } from './db/repositories/trace-list.js'
+import { TraceReader } from './resolve/trace-reader.js'
 import { AnomalyRepository } from './detect/anomaly-repository.js'
 import { DEFAULT_DETECTOR_CONFIG } from './detect/config.js'
 import { AnomalyDetector } from './detect/detector.js'
@@ -33,6 +35,8 @@ export interface Deps {
   priceLookup: PriceOverrideLookup
   projects: ProjectRepository
   traces: TraceRepository
+  traceList: TraceListRepository
+  traceReader: TraceReader
   prices: PriceOverrideRepository
   analytics: AnalyticsRepository
   anomalies: AnomalyRepository
@@ -79,6 +83,7 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     logger,
   )
   const priceLookup = new PriceOverrideLookup(prices)
+  const traces = new TraceRepository(store)
   const resolver = new TraceResolver(new ResolutionRepository(store), priceLookup, metrics, logger, {
     ...DEFAULT_RESOLVER_OPTIONS,
     quietMs: env.SIGHTLINE_RESOLVE_QUIET_MS,
@@ -94,9 +99,11 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     resolver,
     priceLookup,
     projects: new ProjectRepository(store),
-    traces: new TraceRepository(store, (projectId) => prices.hasOverrides(projectId)),
+    traces,
+    traceList: new TraceListRepository(store),
+    traceReader: new TraceReader(traces, priceLookup, env.SIGHTLINE_TRACE_SETTLE_MS),
     prices,
-    analytics: new AnalyticsRepository(store, (projectId) => prices.hasOverrides(projectId)),
+    analytics: new AnalyticsRepository(store),
     anomalies,
     webhooks,
     outboundGuard,

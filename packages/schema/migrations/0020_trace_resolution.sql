@@ -110,7 +110,8 @@ SETTINGS non_replicated_deduplication_window = 10000, fsync_after_insert = 1, fs
 --
 -- CONTRACT (readers: apps/ingest/src/db/repositories/analytics*.ts, src/detect/):
 --   key        (project_id, dim_type, dim_value, bucket); bucket = the trace's start, 5 minutes
---   dim_type   total | agent | model | tool | user | service | release | environment
+--   dim_type   total | agent | model | tool | user | service | release | environment |
+--              agent_release (value: agent, NUL, release; for comparing an agent's releases)
 --   dim_value  '' on total; '' elsewhere = unattributed (the split of every dimension adds up)
 --   every number is a signed sum (a re-resolved trace takes its earlier contribution back): read
 --   them with sum(col) after GROUP BY, never unmerged rows; rows whose sums are all 0 are leftovers

@@ -122,7 +122,7 @@ function parseJsonArray(text: string): unknown[] {
 }
 
 /** What the trace resolver decided about a span (its agent and counted role): not in the row, which holds only what the span says itself. */
-export type SpanResolutionFields = Pick<Span, 'agentName' | 'isLlmCall' | 'llmRole' | 'toolRole' | 'isDelegation' | 'failed' | 'failureInferred'>
+export type SpanResolutionFields = Pick<Span, 'agentName' | 'sessionId' | 'userId' | 'isLlmCall' | 'llmRole' | 'toolRole' | 'isDelegation' | 'failed' | 'failureInferred'>
 
 export function spanRowToSpan(row: SpanRowRead, resolved: SpanResolutionFields): Span {
   return {
@@ -157,8 +157,6 @@ export function spanRowToSpan(row: SpanRowRead, resolved: SpanResolutionFields):
     toolResult: row.tool_result,
     input: row.input,
     output: row.output,
-    sessionId: row.session_id,
-    userId: row.user_id,
     attributes: restoreMovedAttributes(row),
     resourceAttributes: row.resource_attributes,
     events: parseJsonArray(row.events) as Span['events'],

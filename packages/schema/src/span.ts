@@ -74,6 +74,7 @@ export const SpanSchema = z.object({
   toolResult: z.string(),
   input: z.string(),
   output: z.string(),
+  /** The trace's session and user (a span belongs to its trace's). */
   sessionId: z.string(),
   userId: z.string(),
   attributes: z.record(z.string(), z.string()),

@@ -1,4 +1,5 @@
 import type { Store } from '../db/client.js'
+import { histogramQuantileSql } from '../db/histogram-sql.js'
 import { sql, str } from '../db/sql.js'
 import { chDateTime } from './snapshot.js'
 import type { TrajectoryFinding } from './trajectory.js'
@@ -68,15 +69,32 @@ export function judgeReleaseLatency(rows: readonly ReleaseLatencyRow[], config: 
   return findings
 }
 
-/** Agent runs of the last hour per (agent, release): a bounded scan of recent agent spans. */
+/** Agent runs of the last hour per (agent, release), from the `agent_release` rollups of resolved traces. */
 export async function findReleaseLatencyRegressions(store: Store, nowMs: number, config: ReleaseLatencyConfig): Promise<TrajectoryFinding[]> {
   const at = (ms: number) => sql`toDateTime64(${str(chDateTime(ms))}, 3, 'UTC')`
-  const rows = await store.query<{ project_id: string; agent: string; rel: string; n: string; p95: number; traces: string[] }>(sql`
-    SELECT project_id, agent_name AS agent, service_version AS rel, count() AS n, quantileExact(0.95)(duration_ms) AS p95,
-      arrayMap(x -> x.2, arraySlice(arrayReverseSort(groupArray((duration_ms, trace_id))), 1, 10)) AS traces
-    FROM spans
-    WHERE start_time > ${at(nowMs - config.lookbackMs)} AND start_time <= ${at(nowMs)} AND kind = 'agent' AND agent_name != '' AND service_version != ''
-    GROUP BY project_id, agent, rel`)
-  const parsed = rows.map((r) => ({ projectId: r.project_id, agent: r.agent, release: r.rel, runs: Number(r.n), p95: Number(r.p95), traceIds: r.traces }))
-  return judgeReleaseLatency(parsed, config)
+  const rows = await store.query<{ project_id: string; key: string; n: string; p95: number }>(sql`
+    SELECT project_id, dim_value AS key, sum(units) AS n, ${histogramQuantileSql(sql`sumMap(latency)`, 0.95)} AS p95
+    FROM agg_5m
+    WHERE dim_type = 'agent_release' AND bucket >= toStartOfFiveMinutes(${at(nowMs - config.lookbackMs)}) AND bucket <= ${at(nowMs)}
+    GROUP BY project_id, dim_value HAVING n > 0`)
+  const parsed = rows
+    .map((r) => {
+      const [agent = '', release = ''] = r.key.split('\u0000')
+      return { projectId: r.project_id, agent, release, runs: Number(r.n), p95: Number(r.p95), traceIds: [] as string[] }
+    })
+    .filter((r) => r.agent !== '' && r.release !== '')
+  const findings = judgeReleaseLatency(parsed, config)
+  for (const finding of findings) finding.traceIds = await slowestTraces(store, finding.projectId, finding.value, nowMs - config.lookbackMs, nowMs)
+  return findings
+}
+
+/** The slowest production traces of the last hour in which a release ran: the "why" of the finding. */
+async function slowestTraces(store: Store, projectId: string, release: string, fromMs: number, toMs: number): Promise<string[]> {
+  const at = (ms: number) => sql`toDateTime64(${str(chDateTime(ms))}, 3, 'UTC')`
+  const rows = await store.query<{ trace_id: string }>(sql`
+    SELECT trace_id FROM traces FINAL
+    WHERE project_id = ${str(projectId)} AND NOT is_regression_run AND start_time > ${at(fromMs)} AND start_time <= ${at(toMs)}
+      AND has(releases, ${str(release)})
+    ORDER BY duration_ms DESC, trace_id LIMIT 10`)
+  return rows.map((r) => r.trace_id)
 }

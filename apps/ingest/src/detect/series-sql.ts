@@ -1,10 +1,12 @@
 import type { Store } from '../db/client.js'
+import { histogramQuantileSql } from '../db/histogram-sql.js'
 import { ident, sql, str, strArray, u64, type SqlFragment } from '../db/sql.js'
 import { OTHER_USERS, type DetectorConfig } from './config.js'
 import { chDateTime, chDateTimeToMs, evaluationClock, type SeriesSnapshot } from './snapshot.js'
 
 /**
- * ClickHouse builds the series and their seasonal baselines from `agg_5m`: a constant number of
+ * ClickHouse builds the series and their seasonal baselines from `agg_5m` (resolved traces: calls are
+ * the dimension's units, errors their failures, latency the units' histogram): a constant number of
  * rows per series (the open and previous buckets plus 7 × 7 baseline slots), never raw spans.
  *
  * Baseline maths: for additive metrics, every slot at or after the series' first bucket counts,
@@ -94,13 +96,13 @@ export function snapshotQuery(nowMs: number, config: DetectorConfig, projectIds?
         sumIf(c_tokens, bucket = cur_b) AS cur_tokens, sumIf(c_tokens, bucket = prev_b) AS prev_tokens,
         sumIf(c_calls, bucket = cur_b) AS cur_calls, sumIf(c_calls, bucket = prev_b) AS prev_calls,
         sumIf(c_errors, bucket = cur_b) AS cur_errors, sumIf(c_errors, bucket = prev_b) AS prev_errors,
-        arrayElement(quantilesTDigestMergeIf(0.5, 0.95, 0.99)(lat, bucket IN (cur_b, prev_b) AND c_calls > 0), 2) AS window_p95,
+        ${histogramQuantileSql(sql`sumMapIf(lat, bucket IN (cur_b, prev_b) AND c_calls > 0)`, 0.95)} AS window_p95,
         groupArrayIf((bucket, c_cost, toFloat64(c_tokens), toFloat64(c_calls), toFloat64(c_errors), p95), has(slot_list, bucket) AND bucket >= fs) AS slot_rows
       FROM (
         SELECT project_id, dim_type, ${dimValue} AS dim_value, ${width} AS bucket,
-          toFloat64(sum(cost_usd)) AS c_cost, sum(input_tokens + output_tokens) AS c_tokens, sum(calls) AS c_calls, sum(errors) AS c_errors,
-          quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency_ms) AS lat,
-          arrayElement(finalizeAggregation(lat), 2) AS p95
+          toFloat64(sum(cost_usd)) AS c_cost, sum(input_tokens + output_tokens) AS c_tokens, sum(units) AS c_calls, sum(unit_failures) AS c_errors,
+          sumMap(latency) AS lat,
+          ${histogramQuantileSql(sql`lat`, 0.95)} AS p95
         FROM agg_5m
         WHERE ${projectFilter} AND (${width} IN (cur_b, prev_b) OR has(slot_list, ${width}))
         GROUP BY project_id, dim_type, dim_value, ${width}

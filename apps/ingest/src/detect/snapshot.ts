@@ -18,7 +18,7 @@ export interface SeriesSnapshot {
   /** Sums of the open bucket so far and of the previous (closed) bucket. */
   cur: BucketSums
   prev: BucketSums
-  /** p95 latency over the previous and open buckets (t-digest merge), NaN when no requests. */
+  /** p95 latency over the previous and open buckets (merged log-bucket histograms), NaN when no requests. */
   windowP95: number
   cost: Baseline
   tokens: Baseline
@@ -37,7 +37,7 @@ export interface BucketSums {
   errors: number
 }
 
-export const DIM_TYPES = ['total', 'model', 'agent', 'tool', 'user', 'release', 'environment'] as const
+export const DIM_TYPES = ['total', 'model', 'agent', 'tool', 'user', 'service', 'release', 'environment'] as const
 export type DimType = (typeof DIM_TYPES)[number]
 
 export interface EvaluationClock {

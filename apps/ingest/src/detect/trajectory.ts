@@ -1,12 +1,13 @@
 import type { AnomalyKind, AnomalyMetric } from '@sightline/schema'
 import type { Store } from '../db/client.js'
+import type { LoopFinding } from '@sightline/core'
 import { sql, str, u64 } from '../db/sql.js'
 import { MAD_TO_SIGMA } from './robust.js'
 import { chDateTime } from './snapshot.js'
 
 /**
- * Trajectory anomalies: single traces that behave unlike their agent, read from raw spans of
- * recently active traces only (a bounded window), never the whole table.
+ * Trajectory anomalies: single traces that behave unlike their agent, read from the resolved traces
+ * of a bounded recent window (never raw spans: the resolver already counted each call once).
  */
 export interface TrajectoryConfig {
   /** Spans started in (now − lookback, now] are examined. */
@@ -62,6 +63,10 @@ export interface TrajectoryFinding {
 const ms = (value: number) => sql`toDateTime64(${str(chDateTime(value))}, 3, 'UTC')`
 const num = Number
 
+/** Production traces (never `sightline regress` replays) that started in (from, to]. */
+const recentTraces = (from: number, to: number) =>
+  sql`start_time > ${ms(from)} AND start_time <= ${ms(to)} AND NOT is_regression_run`
+
 export async function findTrajectoryAnomalies(store: Store, nowMs: number, config: TrajectoryConfig, agentStats: AgentStatsCache): Promise<TrajectoryFinding[]> {
   const since = nowMs - config.lookbackMs
   const results = await Promise.all([
@@ -73,36 +78,41 @@ export async function findTrajectoryAnomalies(store: Store, nowMs: number, confi
   return results.flat()
 }
 
+/** Loops as the resolver tags them (packages/core/src/trace/tags.ts), from a minimum size on. */
 async function findLoops(store: Store, since: number, now: number, config: TrajectoryConfig): Promise<TrajectoryFinding[]> {
-  const rows = await store.query<{ project_id: string; trace_id: string; tool_name: string; args: string; n: string; agent: string }>(sql`
-    SELECT project_id, trace_id, tool_name, any(tool_arguments) AS args, uniqExact(span_id) AS n, any(agent_name) AS agent
-    FROM spans WHERE start_time > ${ms(since)} AND start_time <= ${ms(now)} AND kind = 'tool'
-    GROUP BY project_id, trace_id, tool_name, cityHash64(tool_arguments)
-    HAVING n >= ${u64(config.loopMinRepeats)}`)
-  return rows.map((r) => ({
-    projectId: r.project_id,
-    kind: 'tool_loop',
-    dimension: 'trace',
-    value: r.tool_name,
-    metric: 'repeated_calls',
-    key: `loop:${r.trace_id}:${r.tool_name}:${r.args}`,
-    observed: num(r.n),
-    expected: 1,
-    score: num(r.n),
-    traceIds: [r.trace_id],
-    summary: `Tool ${r.tool_name} called ${r.n} times with the same arguments in one trace${r.agent ? ` (agent ${r.agent})` : ''}: ${r.args.slice(0, 120)}`,
-  }))
+  const rows = await store.query<{ project_id: string; trace_id: string; loops: string }>(sql`
+    SELECT project_id, trace_id, loops FROM traces FINAL WHERE ${recentTraces(since, now)} AND has(tags, 'loop')`)
+  return rows.flatMap((r) =>
+    (JSON.parse(r.loops) as LoopFinding[])
+      .filter((loop) => loop.calls >= config.loopMinRepeats)
+      .map((loop): TrajectoryFinding => ({
+        projectId: r.project_id,
+        kind: 'tool_loop',
+        dimension: 'trace',
+        value: loop.tool,
+        metric: 'repeated_calls',
+        key: `loop:${r.trace_id}:${loop.tool}:${loop.argsKey}`,
+        observed: loop.calls,
+        expected: 1,
+        score: loop.calls,
+        traceIds: [r.trace_id],
+        summary: `Tool ${loop.tool} called ${loop.calls} times with the same arguments in one trace${loop.agent ? ` (agent ${loop.agent})` : ''}${loop.failedCalls > 0 ? `, ${loop.failedCalls} of them failed` : ''}`,
+      })),
+  )
 }
 
 async function findToolErrorBursts(store: Store, since: number, now: number, config: TrajectoryConfig): Promise<TrajectoryFinding[]> {
   const perTrace = await store.query<{ project_id: string; trace_id: string; n: string; tools: string[] }>(sql`
-    SELECT project_id, trace_id, uniqExact(span_id) AS n, groupUniqArray(tool_name) AS tools
-    FROM spans WHERE start_time > ${ms(since)} AND start_time <= ${ms(now)} AND kind = 'tool' AND status = 'error'
-    GROUP BY project_id, trace_id HAVING n >= ${u64(config.traceToolErrors)}`)
-  const perTool = await store.query<{ project_id: string; tool_name: string; n: string; traces: string[] }>(sql`
-    SELECT project_id, tool_name, uniqExact(span_id) AS n, groupUniqArray(10)(trace_id) AS traces
-    FROM spans WHERE start_time > ${ms(now - 5 * 60_000)} AND start_time <= ${ms(now)} AND kind = 'tool' AND status = 'error'
-    GROUP BY project_id, tool_name HAVING n >= ${u64(config.toolErrorsPer5Min)}`)
+    SELECT project_id, trace_id, tool_errors AS n, tools FROM traces FINAL
+    WHERE ${recentTraces(since, now)} AND tool_errors >= ${u64(config.traceToolErrors)}`)
+  const perTool = await store.query<{ project_id: string; tool_name: string; n: string }>(sql`
+    SELECT project_id, dim_value AS tool_name, sum(tool_errors) AS n FROM agg_5m
+    WHERE dim_type = 'tool' AND dim_value != '' AND bucket >= toStartOfFiveMinutes(${ms(now - 5 * 60_000)}) AND bucket <= ${ms(now)}
+    GROUP BY project_id, dim_value HAVING n >= ${u64(config.toolErrorsPer5Min)}`)
+  const burstTraces = await Promise.all(perTool.map((r) => store.query<{ trace_id: string }>(sql`
+    SELECT trace_id FROM traces FINAL
+    WHERE project_id = ${str(r.project_id)} AND ${recentTraces(now - 10 * 60_000, now)} AND has(tools, ${str(r.tool_name)}) AND tool_errors > 0
+    ORDER BY start_time DESC LIMIT 10`)))
   return [
     ...perTrace.map((r): TrajectoryFinding => ({
       projectId: r.project_id,
@@ -117,7 +127,7 @@ async function findToolErrorBursts(store: Store, since: number, now: number, con
       traceIds: [r.trace_id],
       summary: `${r.n} failed tool calls in one trace (${r.tools.join(', ')})`,
     })),
-    ...perTool.map((r): TrajectoryFinding => ({
+    ...perTool.map((r, i): TrajectoryFinding => ({
       projectId: r.project_id,
       kind: 'tool_error_burst',
       dimension: 'tool',
@@ -128,60 +138,43 @@ async function findToolErrorBursts(store: Store, since: number, now: number, con
       observed: num(r.n),
       expected: 0,
       score: num(r.n),
-      traceIds: r.traces,
+      traceIds: (burstTraces[i] ?? []).map((t) => t.trace_id),
       summary: `${r.n} failed calls of tool ${r.tool_name} within 5 minutes`,
     })),
   ]
 }
 
+/**
+ * Agents that never returned: traces still `running` (their root never arrived or never ended) and
+ * quiet for `unfinishedAfterMs`, or judged without a root once settled (`partial`); and failed
+ * traces whose failure is a time-out.
+ */
 async function findUnfinished(store: Store, since: number, now: number, config: TrajectoryConfig): Promise<TrajectoryFinding[]> {
-  // Children whose parent never arrived, in traces quiet for unfinishedAfterMs; parents are looked
-  // up over a wider window because they start before their children.
-  const orphans = await store.query<{ project_id: string; trace_id: string; parent: string; agent: string; last_ms: string }>(sql`
-    SELECT c.project_id AS project_id, c.trace_id AS trace_id, c.parent_span_id AS parent, any(c.agent_name) AS agent,
-           toUnixTimestamp64Milli(max(c.end_time)) AS last_ms
-    FROM spans AS c
-    WHERE c.start_time > ${ms(since)} AND c.start_time <= ${ms(now)} AND c.parent_span_id != '' AND c.kind IN ('llm', 'tool', 'agent')
-      AND (c.project_id, c.trace_id, c.parent_span_id) NOT IN (
-        SELECT project_id, trace_id, span_id FROM spans WHERE start_time > ${ms(since - 6 * 3_600_000)} AND start_time <= ${ms(now)})
-    GROUP BY project_id, trace_id, parent
-    HAVING max(c.end_time) < ${ms(now - config.unfinishedAfterMs)}`)
-  const timeouts = await store.query<{ project_id: string; trace_id: string; agent: string; message: string }>(sql`
-    SELECT project_id, trace_id, any(agent_name) AS agent, any(status_message) AS message FROM spans
-    WHERE start_time > ${ms(since)} AND start_time <= ${ms(now)} AND kind = 'agent' AND parent_span_id = '' AND status = 'error'
-      AND (positionCaseInsensitive(status_message, 'timeout') > 0 OR positionCaseInsensitive(error_type, 'timeout') > 0)
-    GROUP BY project_id, trace_id`)
-  return [
-    ...orphans.map((r): TrajectoryFinding => {
-      const minutes = Math.round((now - num(r.last_ms)) / 60_000)
-      return {
-        projectId: r.project_id,
-        kind: 'unfinished_agent',
-        dimension: 'trace',
-        value: r.agent,
-        metric: 'minutes_unfinished',
-        key: `unfinished:${r.trace_id}:${r.parent}`,
-        observed: minutes,
-        expected: 0,
-        score: minutes,
-        traceIds: [r.trace_id],
-        summary: `Agent ${r.agent || '(unknown)'} never returned: span ${r.parent} still missing ${minutes} min after its last child`,
-      }
-    }),
-    ...timeouts.map((r): TrajectoryFinding => ({
+  const rows = await store.query<{ project_id: string; trace_id: string; agent: string; outcome: string; failure_reason: string; last_ms: string }>(sql`
+    SELECT project_id, trace_id, root_agent AS agent, outcome, failure_reason, toUnixTimestamp64Milli(last_ingested) AS last_ms
+    FROM traces FINAL
+    WHERE ${recentTraces(since, now)} AND (
+      ((outcome = 'running' OR has(tags, 'partial')) AND last_ingested < ${ms(now - config.unfinishedAfterMs)})
+      OR (outcome = 'failed' AND positionCaseInsensitive(failure_reason, 'timeout') > 0))`)
+  return rows.map((r): TrajectoryFinding => {
+    const minutes = Math.round((now - num(r.last_ms)) / 60_000)
+    const timedOut = r.outcome === 'failed'
+    return {
       projectId: r.project_id,
       kind: 'unfinished_agent',
       dimension: 'trace',
       value: r.agent,
       metric: 'minutes_unfinished',
-      key: `timeout:${r.trace_id}`,
-      observed: 0,
+      key: `${timedOut ? 'timeout' : 'unfinished'}:${r.trace_id}`,
+      observed: timedOut ? 0 : minutes,
       expected: 0,
-      score: 0,
+      score: timedOut ? 0 : minutes,
       traceIds: [r.trace_id],
-      summary: `Agent ${r.agent || '(unknown)'} timed out: ${r.message.slice(0, 120)}`,
-    })),
-  ]
+      summary: timedOut
+        ? `Agent ${r.agent || '(unknown)'} timed out: ${r.failure_reason.slice(0, 120)}`
+        : `Agent ${r.agent || '(unknown)'} never returned: no root span ${minutes} min after the trace's last span`,
+    }
+  })
 }
 
 interface TraceTotals {
@@ -193,13 +186,11 @@ interface TraceTotals {
   tokens: string
 }
 
-/** Per trace: its agent (the root agent span's, else any agent span's), span count, cost and tokens. */
+/** Per trace: its root agent, span count, cost and tokens, as resolved. */
 const traceTotals = (from: number, to: number) => sql`
-  SELECT project_id, trace_id,
-    if(anyIf(agent_name, kind = 'agent' AND parent_span_id = '') != '', anyIf(agent_name, kind = 'agent' AND parent_span_id = ''), anyIf(agent_name, kind = 'agent')) AS agent,
-    uniqExact(span_id) AS spans, toFloat64(sum(ifNull(cost_usd, 0))) AS cost, sum(input_tokens + output_tokens) AS tokens
-  FROM spans WHERE start_time > ${ms(from)} AND start_time <= ${ms(to)}
-  GROUP BY project_id, trace_id`
+  SELECT project_id, trace_id, root_agent AS agent, span_count AS spans, toFloat64(ifNull(cost_usd, 0)) AS cost,
+    input_tokens + output_tokens AS tokens
+  FROM traces FINAL WHERE ${recentTraces(from, to)}`
 
 interface AgentStat {
   traces: number

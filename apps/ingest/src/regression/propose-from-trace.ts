@@ -2,10 +2,9 @@
  * The proposal endpoint's work: a stored trace (full spans) → proposeCase() from the schema package,
  * plus the query knobs the console sends (budgets to judge an overrun, redaction on/off).
  */
-import { spanRowToSpan } from '@sightline/schema'
 import { proposeCase, type RegressionCaseProposal } from '@sightline/core'
 import { z } from 'zod'
-import type { TraceRepository } from '../db/repositories/traces.js'
+import type { TraceReader } from '../resolve/trace-reader.js'
 
 export const ProposalQuerySchema = z.object({
   maxSteps: z.coerce.number().int().positive().optional(),
@@ -16,9 +15,9 @@ export const ProposalQuerySchema = z.object({
 }).strict()
 export type ProposalQuery = z.infer<typeof ProposalQuerySchema>
 
-export async function proposeFromTrace(traces: TraceRepository, projectId: string, traceId: string, query: ProposalQuery): Promise<RegressionCaseProposal | undefined> {
+export async function proposeFromTrace(traces: TraceReader, projectId: string, traceId: string, query: ProposalQuery): Promise<RegressionCaseProposal | undefined> {
   const found = await traces.get(projectId, traceId, 'full')
   if (!found) return undefined
   const limits = Object.fromEntries(Object.entries({ maxSteps: query.maxSteps, maxTokens: query.maxTokens, maxCostUsd: query.maxCostUsd, maxLatencyMs: query.maxLatencyMs }).filter(([, v]) => v !== undefined))
-  return proposeCase(found.spans.map(spanRowToSpan), { now: new Date().toISOString(), limits, redact: query.redact === 'true' })
+  return proposeCase(found.spans, { now: new Date().toISOString(), limits, redact: query.redact === 'true' })
 }

@@ -89,6 +89,15 @@ export class TraceResolver {
     this.metrics.resolverPending.set(this.pending.size)
   }
 
+  /** Resolves again (at once) every trace that called `model` since `fromIso`: a price changed. Returns how many. */
+  async reprice(projectId: string, model: string, fromIso: string): Promise<number> {
+    const traceIds = await this.repository.tracesWithModel(projectId, model, fromIso)
+    const due = this.now() - this.options.maxDelayMs
+    for (const traceId of traceIds) this.notifyOne(projectId, traceId, due)
+    this.metrics.resolverPending.set(this.pending.size)
+    return traceIds.length
+  }
+
   /** Resolves everything notified so far, quiet or not (tests, shutdown). */
   async drain(): Promise<void> {
     await this.catchUp

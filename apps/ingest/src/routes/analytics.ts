@@ -81,9 +81,9 @@ export function analyticsRoutes(deps: Deps): Hono<AuthEnv> {
     const query = parseOr400(TopQuerySchema, c.req.query(), 'query')
     const projectId = c.get('projectId')
     if (query.entity === 'trace') {
-      // Raw spans, bounded by the range; the trace list already sorts by cost with overrides applied.
+      // The resolved trace list, sorted by the asked measure.
       const r = range(query, DEFAULT_RANGE_MS)
-      const { traces } = await deps.traces.list(projectId, {
+      const { traces } = await deps.traceList.list(projectId, {
         sort: TRACE_SORT[query.by],
         order: 'desc',
         limit: query.limit,
@@ -100,7 +100,7 @@ export function analyticsRoutes(deps: Deps): Hono<AuthEnv> {
         errors: t.errorCount,
         traces: 1,
       }))
-      const body: TopResponse = { entity: 'trace', by: query.by, ...r, source: 'raw', rows }
+      const body: TopResponse = { entity: 'trace', by: query.by, ...r, source: 'rollup', rows }
       return c.json(body)
     }
     const r = alignedRange(query, DEFAULT_RANGE_MS, '5m')

@@ -12,7 +12,7 @@ export function facetRoutes(deps: Deps): Hono<AuthEnv> {
     const query = parseOr400(FacetsQuerySchema, c.req.query(), 'query')
     const to = query.to ?? new Date().toISOString()
     const from = query.from ?? new Date(Date.parse(to) - DEFAULT_RANGE_MS).toISOString()
-    const body: FacetsResponse = await deps.traces.facets(c.get('projectId'), isoToChTime(from), isoToChTime(to))
+    const body: FacetsResponse = await deps.traceList.facets(c.get('projectId'), isoToChTime(from), isoToChTime(to))
     return c.json(body)
   })
   return app

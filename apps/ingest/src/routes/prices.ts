@@ -8,7 +8,11 @@ import { parseOr400 } from '../middleware/validate.js'
 
 const DeleteQuerySchema = z.object({ model: z.string().min(1), effectiveFrom: z.iso.datetime({ offset: true }) })
 
-/** Project price overrides: re-price LLM spans from `effectiveFrom` on, at query time. */
+/**
+ * Project price overrides. Spans are never rewritten: a changed price drops the cached prices and has
+ * the resolver resolve again every trace that called the model since `effectiveFrom` (their stored
+ * cost, the rollups and the list follow); the answer says how many traces are being re-priced.
+ */
 export function priceRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
   app.use('*', requireProject(deps.projects))
@@ -21,13 +25,22 @@ export function priceRoutes(deps: Deps): Hono<AuthEnv> {
       throw badRequest('Malformed JSON in request body')
     })
     const override = parseOr400(PutPriceOverrideRequestSchema, json, 'price override')
-    await deps.prices.put(c.get('projectId'), override)
-    return c.json({ override })
+    const projectId = c.get('projectId')
+    await deps.prices.put(projectId, override)
+    const repricing = await reprice(deps, projectId, override.model, override.effectiveFrom)
+    return c.json({ override, repricing })
   })
   app.delete('/', async (c) => {
     const query = parseOr400(DeleteQuerySchema, c.req.query(), 'query')
-    await deps.prices.remove(c.get('projectId'), query.model, query.effectiveFrom)
+    const projectId = c.get('projectId')
+    await deps.prices.remove(projectId, query.model, query.effectiveFrom)
+    await reprice(deps, projectId, query.model, query.effectiveFrom)
     return c.body(null, 204)
   })
   return app
+}
+
+async function reprice(deps: Deps, projectId: string, model: string, effectiveFrom: string): Promise<{ traces: number }> {
+  deps.priceLookup.invalidate(projectId)
+  return { traces: await deps.resolver.reprice(projectId, model, effectiveFrom) }
 }

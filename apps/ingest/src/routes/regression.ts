@@ -27,7 +27,7 @@ export function regressionRoutes(deps: Deps): Hono<AuthEnv> {
   app.get('/traces/:traceId/regression-case', auth, async (c) => {
     const traceId = parseOr400(TraceIdParamSchema, c.req.param('traceId'), 'traceId').toLowerCase()
     const query = parseOr400(ProposalQuerySchema, c.req.query(), 'query')
-    const proposal = await proposeFromTrace(deps.traces, c.get('projectId'), traceId, query)
+    const proposal = await proposeFromTrace(deps.traceReader, c.get('projectId'), traceId, query)
     if (!proposal) throw notFound(`No trace ${traceId} in this project.`)
     return c.json(proposal)
   })

@@ -11,7 +11,7 @@ import {
 } from '@sightline/schema'
 import { z } from 'zod'
 import type { Deps } from '../deps.js'
-import type { TraceListCursor } from '../db/repositories/traces.js'
+import type { TraceListCursor } from '../db/repositories/trace-list.js'
 import { badRequest, notFound } from '../errors.js'
 import { requireProject, type AuthEnv } from '../middleware/auth.js'
 import { parseOr400 } from '../middleware/validate.js'
@@ -31,7 +31,7 @@ export function traceRoutes(deps: Deps): Hono<AuthEnv> {
     const from = query.from ?? new Date(Date.parse(to) - DEFAULT_RANGE_MS).toISOString()
     if (Date.parse(from) > Date.parse(to)) throw badRequest('Invalid query: `from` is after `to`.')
     const cursor = query.cursor ? decodeCursor(query.cursor, query.sort, query.order) : undefined
-    const { traces, last } = await deps.traces.list(c.get('projectId'), { ...query, from: isoToChTime(from), to: isoToChTime(to), cursor })
+    const { traces, last } = await deps.traceList.list(c.get('projectId'), { ...query, from: isoToChTime(from), to: isoToChTime(to), cursor })
     const body: ListTracesResponse = {
       traces,
       nextCursor: last ? encodeCursor(last, query.sort, query.order) : null,
@@ -44,18 +44,18 @@ export function traceRoutes(deps: Deps): Hono<AuthEnv> {
   app.get('/:traceId', async (c) => {
     const traceId = parseOr400(TraceIdParamSchema, c.req.param('traceId'), 'traceId').toLowerCase()
     const { view } = parseOr400(TraceViewQuerySchema, c.req.query(), 'query')
-    const found = await deps.traces.get(c.get('projectId'), traceId, view)
+    const found = await deps.traceReader.get(c.get('projectId'), traceId, view)
     // Another project's trace is "not found" too: existence must not leak across projects.
     if (!found) throw notFound(`No trace ${traceId} in this project.`)
-    return c.json(GetTraceResponseSchema.parse({ trace: found.trace, spans: found.spans.map(spanRowToSpan) }))
+    return c.json(GetTraceResponseSchema.parse(found))
   })
 
   app.get('/:traceId/spans/:spanId', async (c) => {
     const traceId = parseOr400(TraceIdParamSchema, c.req.param('traceId'), 'traceId').toLowerCase()
     const spanId = parseOr400(SpanIdParamSchema, c.req.param('spanId'), 'spanId').toLowerCase()
-    const row = await deps.traces.getSpan(c.get('projectId'), traceId, spanId)
-    if (!row) throw notFound(`No span ${spanId} in trace ${traceId} of this project.`)
-    return c.json(GetSpanResponseSchema.parse({ span: spanRowToSpan(row) }))
+    const span = await deps.traceReader.getSpan(c.get('projectId'), traceId, spanId)
+    if (!span) throw notFound(`No span ${spanId} in trace ${traceId} of this project.`)
+    return c.json(GetSpanResponseSchema.parse({ span }))
   })
   return app
 }

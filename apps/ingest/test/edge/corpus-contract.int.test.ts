@@ -255,7 +255,8 @@ describe('transport and retries', () => {
     const after = await readProject(server.url, apiKey)
     expect(after.traces).toHaveLength(1)
     expect(after.traces[0]?.spanCount).toBe(3)
-    expect(after.traces[0]?.name).toBe('invoke_agent demo-agent')
+    // Named after its root agent once the root arrived.
+    expect(after.traces[0]?.name).toBe('demo-agent')
   })
 
   it('decodes a protobuf partial-success-free response as an ExportTraceServiceResponse, and errors as google.rpc.Status', async () => {

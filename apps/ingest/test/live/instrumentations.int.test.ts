@@ -122,8 +122,8 @@ describe('Vercel AI SDK 6 telemetry', () => {
 
     const root = spanNamed(spans, 'ai.generateText')
     expect(root).toMatchObject({ kind: 'agent', agentName: 'weather-agent', parentSpanId: '', isLlmCall: false })
-    // The root repeats the sums of its steps in ai.usage.*; it must carry none of them as its own.
-    expect(root).toMatchObject({ inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0 })
+    // The root repeats the sums of its steps in ai.usage.*: it keeps them, and is resolved as an aggregate, not a call.
+    expect(root).toMatchObject({ llmRole: 'aggregate', inputTokens: 250, outputTokens: 55 })
     expect(root).toMatchObject({ sessionId: 'sess-1', userId: 'user-1' })
 
     const calls = spans.filter((s) => s.name === 'ai.generateText.doGenerate').sort((a, b) => a.startTime.localeCompare(b.startTime))
@@ -142,8 +142,8 @@ describe('Vercel AI SDK 6 telemetry', () => {
     expect(JSON.parse(toolSpan.toolResult)).toEqual({ city: 'Paris', temperature: 21, conditions: 'sunny' })
 
     expect(trace).toMatchObject({
-      name: 'ai.generateText',
-      status: 'ok',
+      name: 'weather-agent',
+      outcome: 'ok',
       serviceNames: ['instrumented-app'],
       releases: ['1.2.3'],
       agents: ['weather-agent'],
@@ -252,7 +252,7 @@ describe('OpenInference LangChain instrumentation', () => {
 
     expect(trace).toMatchObject({
       name: 'weather_agent',
-      status: 'ok',
+      outcome: 'ok',
       sessionId: 'lc-sess',
       userId: 'lc-user',
       models: ['gpt-4o-mini'],

@@ -95,8 +95,8 @@ function expectStoredOnce(detail: GetTraceResponse, run: GenAiRun, options: GenA
   const [[in1, out1], [in2, out2]] = options.usage
   expect(trace).toMatchObject({
     traceId: run.traceId,
-    name: `invoke_agent ${options.agentName}`,
-    status: 'ok',
+    name: options.agentName,
+    outcome: 'ok',
     serviceNames: [`svc-${label}`],
     agents: [options.agentName],
     models: [options.model],

@@ -12,7 +12,8 @@
 export const HISTOGRAM_GAMMA = 1.02
 const LOG_GAMMA = Math.log(HISTOGRAM_GAMMA)
 /** Durations are bucketed in microseconds; 0 µs (and negatives) go to bucket 0. */
-const UNIT_MS = 0.001
+export const HISTOGRAM_UNIT_MS = 0.001
+const UNIT_MS = HISTOGRAM_UNIT_MS
 const MAX_BUCKET = 65_535
 
 /** Bucket of a duration in milliseconds. */

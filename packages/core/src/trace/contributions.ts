@@ -6,7 +6,7 @@
  *
  * Units (what calls, failures and latency count) differ per dimension:
  * - total, user: the trace (failed = outcome `failed`; running traces have no outcome yet);
- * - agent, service, release, environment: agent invocations, judged like a trace; a trace without
+ * - agent, service, release, environment, agent_release: agent invocations, judged like a trace; a trace without
  *   any agent span counts its root instead;
  * - model: counted model calls; tool: counted tool calls.
  */
@@ -16,7 +16,10 @@ import type { SpanRole } from './roles.js'
 import type { SpanFacts } from './span-facts.js'
 import type { TraceIndex } from './trace-index.js'
 
-export const ROLLUP_DIMENSIONS = ['total', 'agent', 'model', 'tool', 'user', 'service', 'release', 'environment'] as const
+export const ROLLUP_DIMENSIONS = ['total', 'agent', 'model', 'tool', 'user', 'service', 'release', 'environment', 'agent_release'] as const
+
+/** `agent_release` values: an agent and the release it ran as (the anomaly detector compares an agent's releases). */
+export const agentReleaseKey = (agent: string, release: string) => (agent === '' && release === '' ? '' : `${agent}\u0000${release}`)
 export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number]
 
 export interface Contribution {
@@ -79,6 +82,7 @@ export function contributionsOf(input: ContributionInput): Contribution[] {
     each(at('service', span.serviceName))
     each(at('release', span.serviceVersion))
     each(at('environment', span.environment))
+    each(at('agent_release', agentReleaseKey(role.agent, span.serviceVersion)))
   }
   const unit = (row: Counters, judgement: { outcome: TraceOutcome }, durationMs: number) => {
     if (judgement.outcome === 'running') return
@@ -118,7 +122,8 @@ export function contributionsOf(input: ContributionInput): Contribution[] {
     if (role.isAgentInvocation) {
       agentUnits += 1
       const judgement = input.judgeUnit(span)
-      const rows = [at('agent', span.agentName || role.agent), at('service', span.serviceName), at('release', span.serviceVersion), at('environment', span.environment)]
+      const agent = span.agentName || role.agent
+      const rows = [at('agent', agent), at('service', span.serviceName), at('release', span.serviceVersion), at('environment', span.environment), at('agent_release', agentReleaseKey(agent, span.serviceVersion))]
       for (const row of rows) unit(row, judgement, span.durationMs)
     }
   }

@@ -91,7 +91,10 @@ export function resolveTrace(input: readonly SpanFacts[], options: ResolveOption
   }
   const { tags, loops } = findTags(index, roles, failures, { partial: !root && options.settled && index.spans.length > 0 })
   const trace = summarise(index, roles, failures, root, judgement, tags, loops)
-  const contributions = contributionsOf({ index, roles, failures, trace: { outcome: trace.outcome, durationMs: trace.durationMs, userId: trace.userId, root }, judgeUnit })
+  // A replay of a regression case is judged like any trace but is not production: it adds nothing to the rollups.
+  const contributions = trace.isRegressionRun
+    ? []
+    : contributionsOf({ index, roles, failures, trace: { outcome: trace.outcome, durationMs: trace.durationMs, userId: trace.userId, root }, judgeUnit })
   return { trace, roles, failures, contributions }
 }
 

@@ -1,8 +1,9 @@
 /**
- * Dashboard analytics over the 5-minute rollups (`agg_5m`). Raw spans are read only where the
- * rollups cannot answer exactly: cost by a non-model dimension when the project has price
- * overrides (see analytics-sql.ts), and release comparison (analytics-compare.ts).
+ * Dashboard analytics over the rollups (`agg_5m`, `agg_1h`), which are fed by resolved traces: every
+ * number here is the sum of what the resolver attributed to each trace, so a split by any dimension
+ * adds up to the total ('' is the "unattributed" value), and the trace list sums to the same totals.
  */
+import { histogramQuantile, type Histogram } from '@sightline/core'
 import type {
   AnalyticsDimension,
   AnalyticsMetric,
@@ -14,20 +15,18 @@ import type {
   UnpricedModelsResponse,
 } from '@sightline/schema'
 import type { Store } from '../client.js'
-import { dt64, sql, str, strArray, u64, type SqlFragment } from '../sql.js'
+import { dt64, sql, strArray, u64 } from '../sql.js'
 import { ReleaseComparisonRepository } from './analytics-compare.js'
 import {
   isAdditive,
+  isLatency,
+  LATENCY_QUANTILES,
   metricExpression,
   rankExpression,
-  rawCostRows,
-  modelRows,
-  repricedTotalCostRows,
   rollupRows,
   STEP_EXPRESSIONS,
   STEP_MS,
   type RollupRange,
-  type RollupTable,
 } from './analytics-sql.js'
 
 export interface SeriesParams {
@@ -42,8 +41,11 @@ export interface SeriesParams {
 }
 
 type Num = string | number
+/** `sumMap` of the latency column: (sorted buckets, counts). */
+type HistogramValue = [Num[], Num[]]
 const num = (v: Num | null | undefined): number => (v === null || v === undefined ? 0 : Number(v))
 const numOrNull = (v: Num | null | undefined): number | null => (v === null || v === undefined || Number.isNaN(Number(v)) ? null : Number(v))
+const histogram = (v: HistogramValue | null | undefined): Histogram => ({ buckets: (v?.[0] ?? []).map(Number), counts: (v?.[1] ?? []).map(Number) })
 /** ISO (ms) → DateTime64 text, and back. */
 export const toChTime = (iso: string) => iso.replace('T', ' ').replace('Z', '')
 const fromChTime = (text: string) => `${text.replace(' ', 'T')}${text.includes('.') ? '' : '.000'}Z`
@@ -59,23 +61,19 @@ export function alignRange(fromIso: string, toIso: string, step: AnalyticsStep):
 export class AnalyticsRepository {
   readonly releases: ReleaseComparisonRepository
 
-  constructor(
-    private readonly store: Store,
-    private readonly hasOverrides: (projectId: string) => Promise<boolean>,
-  ) {
-    this.releases = new ReleaseComparisonRepository(store, hasOverrides)
+  constructor(private readonly store: Store) {
+    this.releases = new ReleaseComparisonRepository(store)
   }
 
-  async series(projectId: string, p: SeriesParams): Promise<{ source: 'rollup' | 'raw'; series: Series[] }> {
+  async series(projectId: string, p: SeriesParams): Promise<{ source: 'rollup'; series: Series[] }> {
     const range: RollupRange = { projectId, from: toChTime(p.fromIso), to: toChTime(p.toIso) }
-    const table = p.step === '5m' ? 'agg_5m' : 'agg_1h'
-    const { source, rows } = await this.sourceFor(range, p.metric, p.dimension, table)
+    const rows = rollupRows(range, p.dimension, p.step === '5m' ? 'agg_5m' : 'agg_1h')
     const value = metricExpression(p.metric, p.tokenKind)
     let top: string[] = ['']
     if (p.dimension !== 'total') {
       const ranked = await this.store.query<{ dim_value: string }>(sql`
         SELECT dim_value, ${rankExpression(p.metric, p.tokenKind)} AS rank_value FROM ${rows}
-        GROUP BY dim_value ORDER BY rank_value DESC, dim_value LIMIT ${u64(p.top)}`)
+        GROUP BY dim_value HAVING rank_value != 0 ORDER BY rank_value DESC, dim_value LIMIT ${u64(p.top)}`)
       top = ranked.map((r) => r.dim_value)
     }
     const key = sql`if(has(${strArray(top)}, dim_value), dim_value, '') AS key, NOT has(${strArray(top)}, dim_value) AS is_other`
@@ -85,77 +83,51 @@ export class AnalyticsRepository {
         FROM ${rows} GROUP BY key, is_other, t`),
       this.store.query<SeriesRow>(sql`SELECT ${key}, '' AS t, ${value} AS value FROM ${rows} GROUP BY key, is_other`),
     ])
-    const grouped = [...points, ...totals]
-    return { source, series: assembleSeries(grouped, top, p) }
+    return { source: 'rollup', series: assembleSeries([...points, ...totals], top, p) }
   }
 
   async overview(projectId: string, current: { from: string; to: string }, previous: { from: string; to: string }): Promise<{ current: OverviewTotals; previous: OverviewTotals }> {
     const whole: RollupRange = { projectId, from: toChTime(previous.from), to: toChTime(current.to) }
-    const split = dt64(toChTime(current.from))
-    const models = modelRows(whole, await this.hasOverrides(projectId))
-    const [totals, deltas] = await Promise.all([
-      this.store.query<OverviewRow>(sql`
-        SELECT bucket >= ${split} AS is_current, toFloat64(sum(cost_usd)) AS cost, sum(traces) AS n_traces,
-          sum(llm_calls) AS n_llm, sum(tool_calls) AS n_tool, sum(errors) AS n_errors, sum(calls) AS n_calls,
-          sum(spans) AS n_spans, sum(span_errors) AS n_span_errors, sum(tool_errors) AS n_tool_errors,
-          quantilesTDigestMerge(0.5, 0.95, 0.99)(latency_ms) AS q,
-          sum(input_tokens) AS t_in, sum(output_tokens) AS t_out, sum(cached_input_tokens) AS t_cached,
-          sum(cache_write_tokens) AS t_cw, sum(reasoning_tokens) AS t_reason
-        FROM ${rollupRows(whole, 'total')} GROUP BY is_current`),
-      // Unpriced calls and the override re-pricing both live on the model rows.
-      this.store.query<{ is_current: number | boolean; delta: number; unpriced: Num }>(sql`
-        SELECT bucket >= ${split} AS is_current, toFloat64(sum(cost_delta)) AS delta, sum(unpriced_calls) AS unpriced
-        FROM ${models} GROUP BY is_current`),
-    ])
-    const pick = (isCurrent: boolean, range: { from: string; to: string }): OverviewTotals => {
-      const row = totals.find((r) => Boolean(r.is_current) === isCurrent)
-      const delta = deltas.find((r) => Boolean(r.is_current) === isCurrent)
-      return overviewTotals(row, delta, range)
-    }
+    const rows = await this.store.query<OverviewRow>(sql`
+      SELECT bucket >= ${dt64(toChTime(current.from))} AS is_current, toFloat64(sum(cost_usd)) AS cost, sum(traces) AS n_traces,
+        sum(llm_calls) AS n_llm, sum(tool_calls) AS n_tool, sum(tool_errors) AS n_tool_errors, sum(units) AS n_units,
+        sum(unit_failures) AS n_failed, sum(unit_recovered) AS n_recovered, sumMap(latency) AS hist,
+        sum(input_tokens) AS t_in, sum(output_tokens) AS t_out, sum(cached_input_tokens) AS t_cached,
+        sum(cache_write_tokens) AS t_cw, sum(reasoning_tokens) AS t_reason, sum(unpriced_calls) AS n_unpriced
+      FROM ${rollupRows(whole, 'total')} GROUP BY is_current`)
+    const pick = (isCurrent: boolean, range: { from: string; to: string }) => overviewTotals(rows.find((r) => Boolean(Number(r.is_current)) === isCurrent), range)
     return { current: pick(true, current), previous: pick(false, previous) }
   }
 
-  /** Top agents, models or users over a range (traces are listed by TraceRepository). */
-  async top(projectId: string, entity: 'agent' | 'model' | 'user', by: 'cost' | 'tokens' | 'calls' | 'errors', fromIso: string, toIso: string, limit: number): Promise<{ source: 'rollup' | 'raw'; rows: TopRow[] }> {
+  /** Top agents, models or users over a range; '' is the unattributed share (traces are listed by TraceListRepository). */
+  async top(projectId: string, entity: 'agent' | 'model' | 'user', by: 'cost' | 'tokens' | 'calls' | 'errors', fromIso: string, toIso: string, limit: number): Promise<{ source: 'rollup'; rows: TopRow[] }> {
     const range: RollupRange = { projectId, from: toChTime(fromIso), to: toChTime(toIso) }
-    let rows: SqlFragment
-    let source: 'rollup' | 'raw' = 'rollup'
-    if (entity === 'model') rows = modelRows(range, await this.hasOverrides(projectId))
-    else if (by === 'cost' && (await this.hasOverrides(projectId))) {
-      rows = rawCostRows(range, entity, true)
-      source = 'raw'
-    } else rows = rollupRows(range, entity)
     const order = { cost: sql`cost`, tokens: sql`tokens`, calls: sql`n_calls`, errors: sql`n_errors` }[by]
-    const result = await this.store.query<{ dim_value: string; cost: number; tokens: Num; n_calls: Num; n_errors: Num; n_traces: Num }>(sql`
+    const result = await this.store.query<{ dim_value: string; cost: number; tokens: Num; n_calls: Num; n_errors: Num; n_traces: Num; n_llm: Num }>(sql`
       SELECT dim_value, toFloat64(sum(cost_usd)) AS cost, sum(input_tokens) + sum(output_tokens) AS tokens,
-        sum(calls) AS n_calls, sum(errors) AS n_errors, sum(traces) AS n_traces
-      FROM ${rows} GROUP BY dim_value ORDER BY ${order} DESC, dim_value LIMIT ${u64(limit)}`)
+        sum(units) AS n_calls, sum(unit_failures) AS n_errors, sum(traces) AS n_traces, sum(llm_calls) AS n_llm
+      FROM ${rollupRows(range, entity)} GROUP BY dim_value
+      HAVING cost != 0 OR tokens != 0 OR n_calls != 0 OR n_llm != 0 OR n_traces != 0
+      ORDER BY ${order} DESC, dim_value LIMIT ${u64(limit)}`)
     return {
-      source,
-      rows: result.map((r) => ({ key: r.dim_value, label: r.dim_value, costUsd: num(r.cost), tokens: num(r.tokens), calls: num(r.n_calls), errors: num(r.n_errors), traces: num(r.n_traces) })),
+      source: 'rollup',
+      rows: result.map((r) => ({ key: r.dim_value, label: r.dim_value || UNATTRIBUTED, costUsd: num(r.cost), tokens: num(r.tokens), calls: num(r.n_calls), errors: num(r.n_errors), traces: num(r.n_traces) })),
     }
   }
 
-  /** Models with LLM calls that no price (table or override) covers. */
+  /** Models with model calls no price (table or override) covers. */
   async unpricedModels(projectId: string, fromIso: string, toIso: string): Promise<UnpricedModelsResponse['models']> {
     const range: RollupRange = { projectId, from: toChTime(fromIso), to: toChTime(toIso) }
     const rows = await this.store.query<{ dim_value: string; n: Num; tin: Num; tout: Num; first: string; last: string }>(sql`
       SELECT dim_value, sum(unpriced_calls) AS n, sum(unpriced_input_tokens) AS tin, sum(unpriced_output_tokens) AS tout,
         toString(minIf(bucket, unpriced_calls > 0)) AS first, toString(maxIf(bucket, unpriced_calls > 0)) AS last
-      FROM ${modelRows(range, await this.hasOverrides(projectId))} GROUP BY dim_value HAVING n > 0 ORDER BY n DESC, dim_value LIMIT 500`)
+      FROM ${rollupRows(range, 'model')} GROUP BY dim_value HAVING n > 0 ORDER BY n DESC, dim_value LIMIT 500`)
     return rows.map((r) => ({ model: r.dim_value, calls: num(r.n), inputTokens: num(r.tin), outputTokens: num(r.tout), firstSeen: fromChTime(r.first), lastSeen: fromChTime(r.last) }))
   }
-
-  /** Overrides re-price on 5-minute buckets, so re-priced cost always reads agg_5m. */
-  private async sourceFor(range: RollupRange, metric: AnalyticsMetric, dimension: AnalyticsDimension, table: RollupTable): Promise<{ source: 'rollup' | 'raw'; rows: SqlFragment }> {
-    if (metric !== 'cost') return { source: 'rollup', rows: rollupRows(range, dimension, table) }
-    const hasOverrides = await this.hasOverrides(range.projectId)
-    if (dimension === 'model') return { source: 'rollup', rows: modelRows(range, hasOverrides, table) }
-    if (!hasOverrides) return { source: 'rollup', rows: rollupRows(range, dimension, table) }
-    if (dimension === 'total') return { source: 'rollup', rows: repricedTotalCostRows(range) }
-    return { source: 'raw', rows: rawCostRows(range, dimension, true) }
-  }
 }
+
+/** How the share of a dimension that no value is attributed to is labelled (its key stays ''). */
+export const UNATTRIBUTED = 'unattributed'
 
 interface OverviewRow {
   is_current: number | boolean
@@ -163,37 +135,38 @@ interface OverviewRow {
   n_traces: Num
   n_llm: Num
   n_tool: Num
-  n_errors: Num
-  n_calls: Num
-  n_spans: Num
-  n_span_errors: Num
   n_tool_errors: Num
-  q: Array<number | null>
+  n_units: Num
+  n_failed: Num
+  n_recovered: Num
+  hist: HistogramValue
   t_in: Num
   t_out: Num
   t_cached: Num
   t_cw: Num
   t_reason: Num
+  n_unpriced: Num
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b)
 
-function overviewTotals(row: OverviewRow | undefined, delta: { delta: number; unpriced: Num } | undefined, range: { from: string; to: string }): OverviewTotals {
-  const calls = num(row?.n_calls)
-  const q = calls > 0 ? (row?.q ?? []) : []
+function overviewTotals(row: OverviewRow | undefined, range: { from: string; to: string }): OverviewTotals {
+  const units = num(row?.n_units)
+  const hist = histogram(row?.hist)
   return {
     from: range.from,
     to: range.to,
-    costUsd: num(row?.cost) + num(delta?.delta),
+    costUsd: num(row?.cost),
     traces: num(row?.n_traces),
     llmCalls: num(row?.n_llm),
     toolCalls: num(row?.n_tool),
-    errorRate: ratio(num(row?.n_errors), calls),
-    spanErrorRate: ratio(num(row?.n_span_errors), num(row?.n_spans)),
+    errorRate: ratio(num(row?.n_failed), units),
+    recoveredRate: ratio(num(row?.n_recovered), units),
+    failedTraces: num(row?.n_failed),
     toolErrorRate: ratio(num(row?.n_tool_errors), num(row?.n_tool)),
-    latencyMs: { p50: numOrNull(q[0]), p95: numOrNull(q[1]), p99: numOrNull(q[2]) },
+    latencyMs: { p50: histogramQuantile(hist, 0.5), p95: histogramQuantile(hist, 0.95), p99: histogramQuantile(hist, 0.99) },
     tokens: { input: num(row?.t_in), output: num(row?.t_out), cachedInput: num(row?.t_cached), cacheWrite: num(row?.t_cw), reasoning: num(row?.t_reason) },
-    unpricedCalls: num(delta?.unpriced),
+    unpricedCalls: num(row?.n_unpriced),
   }
 }
 
@@ -202,7 +175,13 @@ interface SeriesRow {
   is_other: number | boolean
   /** '' on the whole-range row. */
   t: string
-  value: Num | null
+  value: Num | null | HistogramValue
+}
+
+/** A row's value as the series shows it: latency quantiles come from the merged histogram. */
+function valueOf(row: SeriesRow, metric: AnalyticsMetric): number | null {
+  if (isLatency(metric)) return histogramQuantile(histogram(row.value as HistogramValue), LATENCY_QUANTILES[metric])
+  return numOrNull(row.value as Num | null)
 }
 
 /** Per-step and whole-range rows → one zero-filled series per key (top values in rank order, then "other"). */
@@ -216,8 +195,9 @@ function assembleSeries(rows: SeriesRow[], top: string[], p: SeriesParams): Seri
   for (const row of rows) {
     const k = id(row.key, Boolean(Number(row.is_other)))
     const entry = byKey.get(k) ?? { total: fill, points: new Map<string, number | null>() }
-    if (row.t === '') entry.total = numOrNull(row.value) ?? fill
-    else entry.points.set(fromChTime(row.t), numOrNull(row.value) ?? fill)
+    const value = valueOf(row, p.metric) ?? fill
+    if (row.t === '') entry.total = value
+    else entry.points.set(fromChTime(row.t), value)
     byKey.set(k, entry)
   }
   const keys = [...top.map((key) => ({ key, isOther: false })), { key: '', isOther: true }]

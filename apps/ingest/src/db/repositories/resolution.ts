@@ -109,6 +109,15 @@ export class ResolutionRepository {
     return rows.map((r) => ({ projectId: r.project_id, traceId: r.trace_id }))
   }
 
+  /** Traces that called `model` at or after `fromIso` (their cost depends on its price). */
+  async tracesWithModel(projectId: string, model: string, fromIso: string): Promise<string[]> {
+    const rows = await this.store.query<{ trace_id: string }>(sql`
+      SELECT DISTINCT trace_id FROM traces FINAL
+      WHERE project_id = ${str(projectId)} AND has(models, ${str(model)})
+        AND end_time >= parseDateTime64BestEffort(${str(fromIso)}, 9, 'UTC')`)
+    return rows.map((r) => r.trace_id)
+  }
+
   async readState(name: string): Promise<string | undefined> {
     const rows = await this.store.query<{ value: string }>(sql`SELECT value FROM resolver_state FINAL WHERE name = ${str(name)}`)
     return rows[0]?.value

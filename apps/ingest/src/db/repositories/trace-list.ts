@@ -1,0 +1,194 @@
+/**
+ * The trace list and its facets, read from resolved data: one `traces` row per trace (the resolver's
+ * answer, see src/resolve) and the rollups' dimension values. Nothing here aggregates spans, so the
+ * list's counts, outcomes and costs are the same numbers the dashboards sum.
+ */
+import type { FacetsResponse, ListTracesQuery, TraceSummary } from '@sightline/schema'
+import { chTimeToIso } from '@sightline/schema'
+import type { Store } from '../client.js'
+import { dt64, f64, join, sql, str, strArray, u64, type SqlFragment } from '../sql.js'
+
+export interface TraceListCursor {
+  /** Sort value of the last row as decimal text; every sort expression is numeric. */
+  value: string
+  traceId: string
+}
+
+export interface TraceListParams extends Omit<ListTracesQuery, 'from' | 'to' | 'cursor'> {
+  /** DateTime64 text (UTC). */
+  from: string
+  to: string
+  cursor: TraceListCursor | undefined
+}
+
+const SORT_EXPRESSIONS: Record<ListTracesQuery['sort'], SqlFragment> = {
+  startTime: sql`toUnixTimestamp64Nano(start_time)`,
+  durationMs: sql`duration_ms`,
+  costUsd: sql`toFloat64(ifNull(cost_usd, 0))`,
+  spanCount: sql`span_count`,
+  errorCount: sql`error_spans`,
+  totalTokens: sql`input_tokens + output_tokens`,
+}
+
+const SUMMARY_COLUMNS = sql`trace_id, root_span_id, name, toString(start_time) AS start_text, toString(end_time) AS end_text,
+  duration_ms, outcome, failure_reason, failure_span_id, first_error_span_id, first_error, tags, input_preview, output_preview,
+  root_agent, services, releases, environments, agents, models, tools, session_id, user_id, span_count, llm_calls, tool_calls,
+  error_spans, tool_errors, delegations, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,
+  cost_usd, unpriced_calls, is_regression_run`
+
+type Num = number | string
+interface SummaryRow {
+  trace_id: string
+  root_span_id: string
+  name: string
+  start_text: string
+  end_text: string
+  duration_ms: number
+  outcome: TraceSummary['outcome']
+  failure_reason: string
+  failure_span_id: string
+  first_error_span_id: string
+  first_error: string
+  tags: TraceSummary['tags']
+  input_preview: string
+  output_preview: string
+  root_agent: string
+  services: string[]
+  releases: string[]
+  environments: string[]
+  agents: string[]
+  models: string[]
+  tools: string[]
+  session_id: string
+  user_id: string
+  span_count: Num
+  llm_calls: Num
+  tool_calls: Num
+  error_spans: Num
+  tool_errors: Num
+  delegations: Num
+  input_tokens: Num
+  output_tokens: Num
+  cached_input_tokens: Num
+  cache_write_tokens: Num
+  reasoning_tokens: Num
+  cost_usd: Num | null
+  unpriced_calls: Num
+  is_regression_run: boolean | number
+  sort_value: string
+}
+
+export class TraceListRepository {
+  constructor(private readonly store: Store) {}
+
+  async list(projectId: string, params: TraceListParams): Promise<{ traces: TraceSummary[]; last: TraceListCursor | undefined }> {
+    const sortExpr = SORT_EXPRESSIONS[params.sort]
+    const direction = params.order === 'asc' ? sql`ASC` : sql`DESC`
+    const rows = await this.store.query<SummaryRow>(sql`
+      SELECT ${SUMMARY_COLUMNS}, toString(${sortExpr}) AS sort_value
+      FROM traces FINAL
+      WHERE ${join(conditions(projectId, params, sortExpr), ' AND ')}
+      ORDER BY ${sortExpr} ${direction}, trace_id ${direction}
+      LIMIT ${u64(params.limit + 1)}`)
+    const page = rows.slice(0, params.limit)
+    const lastRow = page[page.length - 1]
+    const last = rows.length > params.limit && lastRow ? { value: lastRow.sort_value, traceId: lastRow.trace_id } : undefined
+    return { traces: page.map(toSummary), last }
+  }
+
+  /** Distinct values of a range, from the rollups (a small table), for filter pickers. */
+  async facets(projectId: string, from: string, to: string): Promise<FacetsResponse> {
+    const rows = await this.store.query<{ dim_type: string; values: string[] }>(sql`
+      SELECT dim_type, arraySort(groupUniqArray(200)(dim_value)) AS values
+      FROM agg_5m
+      WHERE project_id = ${str(projectId)} AND bucket >= toStartOfFiveMinutes(${dt64(from)}) AND bucket <= ${dt64(to)}
+        AND dim_value != '' AND dim_type IN ('service', 'release', 'environment', 'agent', 'model', 'tool')
+      GROUP BY dim_type`)
+    const of = (dim: string) => rows.find((r) => r.dim_type === dim)?.values ?? []
+    return { services: of('service'), releases: of('release'), environments: of('environment'), agents: of('agent'), models: of('model'), tools: of('tool') }
+  }
+}
+
+function conditions(projectId: string, params: TraceListParams, sortExpr: SqlFragment): SqlFragment[] {
+  const where: SqlFragment[] = [
+    sql`project_id = ${str(projectId)}`,
+    sql`start_time >= ${dt64(params.from)} AND start_time <= ${dt64(params.to)}`,
+  ]
+  const anyOf = (column: SqlFragment, values: string[] | undefined) => {
+    if (values?.length) where.push(sql`hasAny(${column}, ${strArray(values)})`)
+  }
+  anyOf(sql`services`, params.service)
+  anyOf(sql`releases`, params.release)
+  anyOf(sql`environments`, params.environment)
+  anyOf(sql`agents`, params.agent)
+  anyOf(sql`models`, params.model)
+  anyOf(sql`tools`, params.tool)
+  anyOf(sql`tags`, params.tag)
+  if (params.status?.length) where.push(sql`outcome IN ${strArray(params.status)}`)
+  const regression = params.regression ?? 'false'
+  if (regression !== 'all') where.push(regression === 'true' ? sql`is_regression_run` : sql`NOT is_regression_run`)
+  if (params.sessionId) where.push(sql`session_id = ${str(params.sessionId)}`)
+  if (params.userId) where.push(sql`user_id = ${str(params.userId)}`)
+  if (params.minCostUsd !== undefined) where.push(sql`toFloat64(ifNull(cost_usd, 0)) >= ${f64(params.minCostUsd)}`)
+  if (params.minDurationMs !== undefined) where.push(sql`duration_ms >= ${f64(params.minDurationMs)}`)
+  if (params.q) where.push(textSearch(projectId, params))
+  if (params.cursor) {
+    const op = params.order === 'asc' ? sql`>` : sql`<`
+    where.push(sql`(toDecimal128(${sortExpr}, 10), trace_id) ${op} (toDecimal128(${str(params.cursor.value)}, 10), ${str(params.cursor.traceId)})`)
+  }
+  return where
+}
+
+/** Traces whose name or previews match `q`, or with a span whose text does (a subquery, so the text indexes can prune). */
+function textSearch(projectId: string, params: TraceListParams): SqlFragment {
+  const pattern = str(`%${(params.q ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+  return sql`(name ILIKE ${pattern} OR input_preview ILIKE ${pattern} OR output_preview ILIKE ${pattern} OR failure_reason ILIKE ${pattern}
+    OR trace_id IN (
+      SELECT trace_id FROM spans
+      WHERE project_id = ${str(projectId)} AND start_time >= ${dt64(params.from)} AND start_time <= ${dt64(params.to)}
+        AND (name ILIKE ${pattern} OR input ILIKE ${pattern} OR output ILIKE ${pattern}
+          OR tool_arguments ILIKE ${pattern} OR tool_result ILIKE ${pattern} OR status_message ILIKE ${pattern})))`
+}
+
+const n = (value: Num | null) => Number(value ?? 0)
+
+function toSummary(row: SummaryRow): TraceSummary {
+  return {
+    traceId: row.trace_id,
+    rootSpanId: row.root_span_id,
+    name: row.name,
+    startTime: chTimeToIso(row.start_text),
+    endTime: chTimeToIso(row.end_text),
+    durationMs: Number(row.duration_ms),
+    outcome: row.outcome,
+    failureReason: row.failure_reason,
+    failureSpanId: row.failure_span_id,
+    firstError: row.first_error_span_id ? { spanId: row.first_error_span_id, message: row.first_error } : null,
+    tags: row.tags,
+    inputPreview: row.input_preview,
+    outputPreview: row.output_preview,
+    rootAgent: row.root_agent,
+    serviceNames: row.services,
+    releases: row.releases,
+    environments: row.environments,
+    agents: row.agents,
+    models: row.models,
+    tools: row.tools,
+    sessionId: row.session_id,
+    userId: row.user_id,
+    spanCount: n(row.span_count),
+    llmCallCount: n(row.llm_calls),
+    toolCallCount: n(row.tool_calls),
+    errorCount: n(row.error_spans),
+    toolErrorCount: n(row.tool_errors),
+    delegationCount: n(row.delegations),
+    inputTokens: n(row.input_tokens),
+    outputTokens: n(row.output_tokens),
+    cachedInputTokens: n(row.cached_input_tokens),
+    cacheWriteTokens: n(row.cache_write_tokens),
+    reasoningTokens: n(row.reasoning_tokens),
+    costUsd: row.cost_usd === null ? null : Number(row.cost_usd),
+    unpricedLlmCalls: n(row.unpriced_calls),
+    isRegressionRun: Boolean(row.is_regression_run),
+  }
+}
