@@ -25,7 +25,8 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
   const stopLoweringStoreThreads = store.kind === 'chdb' ? lowerStoreThreadPriority(env.SIGHTLINE_STORE_NICE) : undefined
   await migrate(store, logger)
   const deps = createDeps(env, store, logger)
-  const { generatedKey } = await deps.projects.ensureDefaultProject(env.SIGHTLINE_API_KEY)
+  const { generatedKey, isConfiguredKeyRevoked } = await deps.projects.ensureDefaultProject(env.SIGHTLINE_API_KEY)
+  if (isConfiguredKeyRevoked) logger.warn('SIGHTLINE_API_KEY was revoked through the admin API and stays revoked; set a new key or unset it')
   if (generatedKey) {
     logger.warn('generated an API key for the default project; it is stored hashed and will not be shown again', { apiKey: generatedKey })
   }

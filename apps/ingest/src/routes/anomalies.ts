@@ -22,7 +22,7 @@ const DeleteWebhookQuerySchema = z.object({ id: z.uuid() }).strict()
  */
 export function anomalyRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
-  const auth = requireProject(deps.projects)
+  const auth = requireProject(deps)
 
   app.get('/anomalies', auth, async (c) => {
     const query = parseOr400(ListAnomaliesQuerySchema, c.req.query(), 'query')
