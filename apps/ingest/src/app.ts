@@ -4,6 +4,7 @@ import type { ApiError } from '@sightline/schema'
 import type { Deps } from './deps.js'
 import { AppError } from './errors.js'
 import { csrfGuard } from './middleware/csrf.js'
+import { securityHeaders } from './middleware/security-headers.js'
 import { adminRoutes } from './routes/admin.js'
 import { analyticsRoutes } from './routes/analytics.js'
 import { anomalyRoutes } from './routes/anomalies.js'
@@ -20,6 +21,7 @@ import { traceRoutes } from './routes/traces.js'
 export function createApp(deps: Deps): Hono {
   const guard = csrfGuard(deps.env)
   const app = new Hono()
+  app.use('*', securityHeaders(deps.env))
   // OTLP endpoints authenticate every request by key header; the guard is for the cookie-driven API.
   app.use('/api/*', async (c, next) => (c.req.path.startsWith('/api/public/otel/') ? next() : guard(c, next)))
   // Trace skeletons of 10k spans are megabytes of repetitive JSON: gzip cuts them ~10×.
