@@ -8,16 +8,16 @@ const JSON_TYPE = /^application\/json\s*(;|$)/i
 
 /**
  * Cross-site request forgery guard for the API's state-changing requests that the browser drives
- * with the session cookie (everything but requests with a key header a script had to set).
+ * with the session cookie: every one without a key header that only a script can set.
  *
  * Two independent checks, each enough against a form posted from another site:
- * - Bodies must be `application/json`: an HTML form can only send form encodings and text/plain,
- *   and a cross-origin fetch with JSON needs a CORS preflight this server never grants (415).
- * - The request must come from this origin: `Sec-Fetch-Site` when the browser sends it (every
- *   current one does; another port of the same host is `same-site`, refused), else `Origin` when
- *   present (this host or SIGHTLINE_PUBLIC_URL). With neither, the client is not a browser (curl,
- *   the CLI) and cannot be forged into sending the user's cookie (403 otherwise). Go 1.25's
- *   `http.CrossOriginProtection` uses the same rules.
+ * - Bodies must be `application/json` (415 otherwise): an HTML form can only send form encodings
+ *   and text/plain, and a cross-origin fetch with JSON needs a CORS preflight this server never grants.
+ * - The request must come from this origin (403 otherwise): `Sec-Fetch-Site` when the browser sends
+ *   it (every current one does; another port of the same host is `same-site`, refused), else
+ *   `Origin` when present (this host and port, or SIGHTLINE_PUBLIC_URL). A request with neither is
+ *   not from a browser (curl, scripts), so no one else's cookie can be riding on it. These are the
+ *   rules of Go 1.25's `http.CrossOriginProtection`.
  */
 export function csrfGuard(env: OriginEnv): MiddlewareHandler {
   return async function csrfGuard(c, next) {

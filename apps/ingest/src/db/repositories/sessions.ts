@@ -27,7 +27,10 @@ interface CacheEntry {
   until: number
 }
 
-/** Brief: a session's key can be revoked; the cache is also cleared then, so this bounds only other processes. */
+/**
+ * Sign-out and key revocation clear this process's cache at once; the TTL bounds how long another
+ * process sharing the store (a second server on one ClickHouse) may still honour a session.
+ */
 const CACHE_MS = 30_000
 /** Unknown ids too, so a flood of made-up cookies does not cost a query each. */
 const NEGATIVE_CACHE_MS = 5_000
