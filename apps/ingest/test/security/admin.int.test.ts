@@ -10,7 +10,8 @@ import {
   ListProjectsResponseSchema,
   RevokeApiKeyResponseSchema,
 } from '@sightline/schema'
-import { hashKey } from '../../src/db/repositories/projects.js'
+import { hashKey, keyIdOf } from '../../src/db/repositories/projects.js'
+import { sql, str, u64 } from '../../src/db/sql.js'
 import { makeTraceRequest } from '../factories/otlp-json.js'
 import { startTestServer, TEST_API_KEY, type TestServer } from '../helpers/server.js'
 import { getWithCookie, signIn } from '../helpers/session.js'
@@ -109,6 +110,20 @@ describe('projects and keys', () => {
     const { keys } = ListApiKeysResponseSchema.parse(await (await admin('/projects/checkout/keys')).json())
     expect(keys.find((k) => k.id === key.id)?.revoked).toBe(true)
     expect(ListProjectsResponseSchema.parse(await (await admin('/projects')).json()).projects.find((p) => p.id === 'checkout')?.activeKeys).toBe(3)
+  })
+
+  it('gives a key made before key ids existed an id derived from its hash, and revokes it by that id', async () => {
+    const legacyKey = 'sl_legacy_key_made_before_migration_0013'
+    // The row as older servers wrote it: no id, no revoked_at.
+    await server.deps.store.command(sql`
+      INSERT INTO api_keys (key_hash, project_id, key_prefix, name, version)
+      VALUES (${str(hashKey(legacyKey))}, 'checkout', 'sl_leg', 'legacy', ${u64(1)})`)
+    const { keys } = ListApiKeysResponseSchema.parse(await (await admin('/projects/checkout/keys')).json())
+    const legacy = keys.find((k) => k.name === 'legacy')
+    expect(legacy).toMatchObject({ id: keyIdOf(hashKey(legacyKey)), revoked: false, revokedAt: null })
+    expect((await api(legacyKey)).status).toBe(200)
+    expect((await admin(`/keys/${legacy!.id}`, { method: 'DELETE' })).status).toBe(200)
+    expect((await api(legacyKey)).status).toBe(401)
   })
 
   it('does not bring back a revoked SIGHTLINE_API_KEY at the next start', async () => {
