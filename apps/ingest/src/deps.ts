@@ -4,6 +4,7 @@ import { AnalyticsRepository } from './db/repositories/analytics.js'
 import { PriceOverrideRepository } from './db/repositories/prices.js'
 import { ProjectRepository } from './db/repositories/projects.js'
 import { RegressionRepository } from './db/repositories/regression.js'
+import { SessionRepository } from './db/repositories/sessions.js'
 import { TraceRepository } from './db/repositories/traces.js'
 import { AnomalyRepository } from './detect/anomaly-repository.js'
 import { DEFAULT_DETECTOR_CONFIG } from './detect/config.js'
@@ -27,6 +28,7 @@ export interface Deps {
   metrics: Metrics
   writer: SpanWriter
   projects: ProjectRepository
+  sessions: SessionRepository
   traces: TraceRepository
   prices: PriceOverrideRepository
   analytics: AnalyticsRepository
@@ -48,6 +50,7 @@ export interface DepsOptions {
 
 export function createDeps(env: Env, store: Store, logger: Logger, options: DepsOptions = {}): Deps {
   const metrics = createMetrics()
+  const projects = new ProjectRepository(store)
   const prices = new PriceOverrideRepository(store)
   const anomalies = new AnomalyRepository(store)
   const secrets = new SecretBox(loadServerKey(env.SIGHTLINE_SECRET_KEY, env.SIGHTLINE_DATA_DIR, logger))
@@ -78,7 +81,8 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
       metrics,
       logger,
     ),
-    projects: new ProjectRepository(store),
+    projects,
+    sessions: new SessionRepository(store, projects, env.SIGHTLINE_SESSION_TTL_HOURS * 3600_000),
     traces: new TraceRepository(store, (projectId) => prices.hasOverrides(projectId)),
     prices,
     analytics: new AnalyticsRepository(store, (projectId) => prices.hasOverrides(projectId)),
