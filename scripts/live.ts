@@ -25,7 +25,7 @@ function devApiKey(): string {
   const file = path.join(dataDir, 'dev-api-key')
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim()
   const key = `sl_dev_${randomBytes(16).toString('hex')}`
-  fs.mkdirSync(dataDir, { recursive: true })
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   fs.writeFileSync(file, `${key}\n`, { mode: 0o600 })
   return key
 }

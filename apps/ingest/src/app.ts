@@ -3,6 +3,9 @@ import { compress } from 'hono/compress'
 import type { ApiError } from '@sightline/schema'
 import type { Deps } from './deps.js'
 import { AppError } from './errors.js'
+import { csrfGuard } from './middleware/csrf.js'
+import { securityHeaders } from './middleware/security-headers.js'
+import { adminRoutes } from './routes/admin.js'
 import { analyticsRoutes } from './routes/analytics.js'
 import { anomalyRoutes } from './routes/anomalies.js'
 import { consoleRoutes } from './routes/console.js'
@@ -16,7 +19,11 @@ import { traceRoutes } from './routes/traces.js'
 
 /** The whole server as a Hono app, with no listening socket: tests call `app.request()`. */
 export function createApp(deps: Deps): Hono {
+  const guard = csrfGuard(deps.env)
   const app = new Hono()
+  app.use('*', securityHeaders(deps.env))
+  // OTLP endpoints authenticate every request by key header; the guard is for the cookie-driven API.
+  app.use('/api/*', async (c, next) => (c.req.path.startsWith('/api/public/otel/') ? next() : guard(c, next)))
   // Trace skeletons of 10k spans are megabytes of repetitive JSON: gzip cuts them ~10×.
   app.use('/api/v1/*', compress())
   app.route('/', healthRoutes(deps))
@@ -25,6 +32,7 @@ export function createApp(deps: Deps): Hono {
   app.route('/api/v1/price-overrides', priceRoutes(deps))
   app.route('/api/v1/facets', facetRoutes(deps))
   app.route('/api/v1/session', sessionRoutes(deps))
+  app.route('/api/v1/admin', adminRoutes(deps))
   app.route('/api/v1', anomalyRoutes(deps))
   app.route('/api/v1/analytics', analyticsRoutes(deps))
   app.route('/api/v1', regressionRoutes(deps))

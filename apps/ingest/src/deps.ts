@@ -4,6 +4,7 @@ import { AnalyticsRepository } from './db/repositories/analytics.js'
 import { PriceOverrideRepository } from './db/repositories/prices.js'
 import { ProjectRepository } from './db/repositories/projects.js'
 import { RegressionRepository } from './db/repositories/regression.js'
+import { SessionRepository } from './db/repositories/sessions.js'
 import { TraceRepository } from './db/repositories/traces.js'
 import { TraceListRepository } from './db/repositories/trace-list.js'
 import { TraceReader } from './resolve/trace-reader.js'
@@ -34,6 +35,7 @@ export interface Deps {
   resolver: TraceResolver
   priceLookup: PriceOverrideLookup
   projects: ProjectRepository
+  sessions: SessionRepository
   traces: TraceRepository
   traceList: TraceListRepository
   traceReader: TraceReader
@@ -57,6 +59,7 @@ export interface DepsOptions {
 
 export function createDeps(env: Env, store: Store, logger: Logger, options: DepsOptions = {}): Deps {
   const metrics = createMetrics()
+  const projects = new ProjectRepository(store)
   const prices = new PriceOverrideRepository(store)
   const anomalies = new AnomalyRepository(store)
   const secrets = new SecretBox(loadServerKey(env.SIGHTLINE_SECRET_KEY, env.SIGHTLINE_DATA_DIR, logger))
@@ -98,7 +101,8 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     writer,
     resolver,
     priceLookup,
-    projects: new ProjectRepository(store),
+    projects,
+    sessions: new SessionRepository(store, projects, env.SIGHTLINE_SESSION_TTL_HOURS * 3600_000),
     traces,
     traceList: new TraceListRepository(store),
     traceReader: new TraceReader(traces, priceLookup, env.SIGHTLINE_TRACE_SETTLE_MS),

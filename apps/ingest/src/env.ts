@@ -59,6 +59,17 @@ const EnvSchema = z.object({
     .string()
     .refine((text) => decodeServerKey(text) !== null, 'must be 32 bytes, base64 (openssl rand -base64 32)')
     .optional(),
+  /** Console sessions last this long after sign-in; sign-out ends them at once. */
+  SIGHTLINE_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(168),
+  /**
+   * The console's public address (https://sightline.example.com) behind a proxy: its origin is
+   * accepted for state-changing requests, and https here makes the session cookie `Secure`.
+   */
+  SIGHTLINE_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  /** 1: trust `X-Forwarded-Proto` from the proxy in front (never set this without one). */
+  SIGHTLINE_TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
+  /** Opens the admin API (projects and keys). Unset: the admin API is off. */
+  SIGHTLINE_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 })
 export type Env = z.infer<typeof EnvSchema>

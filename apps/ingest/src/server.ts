@@ -6,6 +6,7 @@ import { lowerStoreThreadPriority } from './db/store-threads.js'
 import { createDeps, type Deps, type DepsOptions } from './deps.js'
 import type { Env } from './env.js'
 import { createLogger, type Logger } from './logger.js'
+import { ensurePrivateDir } from './private-files.js'
 
 export interface RunningServer {
   deps: Deps
@@ -17,11 +18,15 @@ export interface RunningServer {
 
 /** Boots the store, migrations, the default project and the writer, then listens. */
 export async function startServer(env: Env, logger: Logger = createLogger(env.LOG_LEVEL), options: DepsOptions = {}): Promise<RunningServer> {
+  if (!ensurePrivateDir(env.SIGHTLINE_DATA_DIR)) {
+    logger.warn('cannot make the data directory owner-only (0700): it belongs to another user; change its mode or owner', { dir: env.SIGHTLINE_DATA_DIR })
+  }
   const store = createStore(env)
   const stopLoweringStoreThreads = store.kind === 'chdb' ? lowerStoreThreadPriority(env.SIGHTLINE_STORE_NICE) : undefined
   await migrate(store, logger)
   const deps = createDeps(env, store, logger, options)
-  const { generatedKey } = await deps.projects.ensureDefaultProject(env.SIGHTLINE_API_KEY)
+  const { generatedKey, isConfiguredKeyRevoked } = await deps.projects.ensureDefaultProject(env.SIGHTLINE_API_KEY)
+  if (isConfiguredKeyRevoked) logger.warn('SIGHTLINE_API_KEY was revoked through the admin API and stays revoked; set a new key or unset it')
   if (generatedKey) {
     logger.warn('generated an API key for the default project; it is stored hashed and will not be shown again', { apiKey: generatedKey })
   }

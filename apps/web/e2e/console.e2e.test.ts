@@ -3,10 +3,12 @@
  * through OTLP, driven in Debian's Chromium. Steps share one page and run in order; each writes a
  * screenshot to apps/web/test-results/.
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeMultiAgentTrace, traceIdOf } from './helpers/agent-traces.js'
-import { ensureConsoleBuilt, launchChromium, postOtlp, screenshot, signIn, startTestServer, type TestServer } from './helpers/console.js'
+import { ensureConsoleBuilt, launchChromium, postOtlp, screenshot, signIn, startTestServer, WEB_ROOT, type TestServer } from './helpers/console.js'
 import { seedConsoleData, type Seeded } from './helpers/seed.js'
 
 let server: TestServer
@@ -14,6 +16,8 @@ let browser: Browser
 let page: Page
 let seeded: Seeded
 const pageErrors: string[] = []
+/** Chromium logs every Content-Security-Policy refusal as a console error. */
+const cspViolations: string[] = []
 
 beforeAll(async () => {
   await ensureConsoleBuilt()
@@ -22,6 +26,9 @@ beforeAll(async () => {
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
   page.on('pageerror', (e) => pageErrors.push(e.message))
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text())
+  })
 }, 300_000)
 
 afterAll(async () => {
@@ -203,10 +210,47 @@ describe('console', () => {
     expect(pageErrors).toEqual([])
   })
 
-  it('signs out and a 401 leads back to the sign-in page', async () => {
+  it('shows the current project, adds another with its key, and switches between them', async () => {
+    const second = await server.deps.projects.createProject('Second project')
     await page.goto(`${server.url}/traces`)
+    const picker = page.getByLabel('Project', { exact: true })
+    await expect.poll(() => picker.locator('option:checked').textContent()).toBe('Default project')
+    await picker.selectOption({ label: 'Add a project…' })
+    await page.waitForURL(/\/signin\?add=1/)
+    await page.getByLabel('Project API key').fill(second.apiKey)
+    await page.getByRole('button', { name: 'Add project' }).click()
+    await page.waitForURL(/\/traces$/)
+    await expect.poll(() => picker.locator('option:checked').textContent()).toBe('Second project')
+    await page.getByText('No traces match').waitFor()
+    await screenshot(page, '11-second-project')
+    await picker.selectOption({ label: 'Default project' })
+    await expect.poll(() => picker.locator('option:checked').textContent()).toBe('Default project')
+    await expect.poll(() => rows().count()).toBe(50)
+  })
+
+  it('runs under the CSP: no inline script in the build, no source maps, no violation in any step', async () => {
+    const html = fs.readFileSync(path.join(WEB_ROOT, 'dist', 'index.html'), 'utf8')
+    const scripts = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)]
+    expect(scripts.length).toBeGreaterThan(0)
+    for (const [tag, body] of scripts) {
+      expect(tag).toMatch(/\ssrc="\/assets\//)
+      expect(body!.trim()).toBe('')
+    }
+    expect(fs.readdirSync(path.join(WEB_ROOT, 'dist', 'assets')).filter((f) => f.endsWith('.map'))).toEqual([])
+    const res = await page.goto(`${server.url}/traces`)
+    expect(res?.headers()['content-security-policy']).toContain("script-src 'self'")
+    expect(cspViolations).toEqual([])
+    expect(pageErrors).toEqual([])
+  })
+
+  it('signs out, the old cookie is useless, and a 401 leads back to the sign-in page', async () => {
+    await page.goto(`${server.url}/traces`)
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'sightline_session')
+    expect(cookie?.httpOnly).toBe(true)
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.waitForURL(/\/signin/)
+    const replay = await fetch(`${server.url}/api/v1/traces`, { headers: { Cookie: `sightline_session=${cookie!.value}` } })
+    expect(replay.status).toBe(401)
     await page.goto(`${server.url}/traces/${seeded.failedTraceId}`)
     await page.waitForURL(/\/signin\?next=%2Ftraces%2F/)
   })

@@ -30,6 +30,8 @@ beforeAll(async () => {
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
   page.on('pageerror', (e) => pageErrors.push(e.message))
+  // Chromium logs each Content-Security-Policy refusal to the console: the console must run under the CSP.
+  page.on('console', (m) => void (/Content Security Policy/i.test(m.text()) && pageErrors.push(m.text())))
 }, 300_000)
 
 afterAll(async () => {

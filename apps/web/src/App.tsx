@@ -1,5 +1,6 @@
 /** Router and the sign-in gate only; pages load lazily so the first load stays small. */
 import { lazy, Suspense, useEffect, useState } from 'react'
+import type { SessionResponse } from '@sightline/schema'
 import { Redirect, Route, Switch, useLocation } from 'wouter'
 import { api, onUnauthorized } from './api/client'
 import { AppShell } from './components/AppShell'
@@ -23,6 +24,11 @@ type AuthState = 'checking' | 'signed-in' | 'signed-out'
 export function App() {
   const [location, navigate] = useLocation()
   const [auth, setAuth] = useState<AuthState>('checking')
+  const [session, setSession] = useState<SessionResponse | undefined>(undefined)
+  const signedIn = (s: SessionResponse) => {
+    setSession(s)
+    setAuth('signed-in')
+  }
 
   useEffect(() => {
     onUnauthorized(() => {
@@ -30,19 +36,16 @@ export function App() {
       const here = window.location.pathname + window.location.search
       if (!here.startsWith('/signin')) navigate(`/signin?next=${encodeURIComponent(here)}`)
     })
-    api.getSession().then(
-      () => setAuth('signed-in'),
-      () => setAuth('signed-out'),
-    )
+    api.getSession().then(signedIn, () => setAuth('signed-out'))
   }, [navigate])
 
-  if (location === '/signin') return <SignInPage onSignedIn={() => setAuth('signed-in')} />
+  if (location === '/signin') return <SignInPage session={auth === 'signed-in' ? session : undefined} onSignedIn={signedIn} />
   // While the session check runs, pages render and fetch optimistically: a 401 from any call
   // redirects too, and waiting would add a round trip before every deep link.
   if (auth === 'signed-out') return <Redirect to={`/signin?next=${encodeURIComponent(location + window.location.search)}`} />
 
   return (
-    <AppShell onSignOut={() => api.signOut().finally(() => { setAuth('signed-out'); navigate('/signin') })}>
+    <AppShell session={session} onSignOut={() => api.signOut().finally(() => { setSession(undefined); setAuth('signed-out'); navigate('/signin') })}>
       <Suspense fallback={<Loading />}>
         <Switch>
           <Route path="/"><Redirect to="/traces" /></Route>

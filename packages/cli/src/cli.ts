@@ -8,6 +8,8 @@ import { EXIT, type Command, type Io } from './command.js'
 const COMMANDS: Record<string, () => Promise<Command>> = {
   import: async () => (await import('./commands/import.js')).importCommand,
   regress: async () => (await import('./commands/regress.js')).regressCommand,
+  projects: async () => (await import('./commands/projects.js')).projectsCommand,
+  keys: async () => (await import('./commands/keys.js')).keysCommand,
 }
 
 async function usage(): Promise<string> {
@@ -24,8 +26,9 @@ async function usage(): Promise<string> {
     '  -v, --version  print the CLI version',
     '',
     'Environment:',
-    '  SIGHTLINE_URL      default server URL (http://127.0.0.1:4318)',
-    '  SIGHTLINE_API_KEY  default API key',
+    '  SIGHTLINE_URL        default server URL (http://127.0.0.1:4318)',
+    '  SIGHTLINE_API_KEY    default API key',
+    '  SIGHTLINE_ADMIN_KEY  the server\'s admin key (projects, keys)',
     '',
   ].join('\n')
 }

@@ -91,10 +91,3 @@ export const FacetsResponseSchema = z.object({
   tools: z.array(z.string()),
 })
 export type FacetsResponse = z.infer<typeof FacetsResponseSchema>
-
-/** `POST /api/v1/session` body: trade a project key for the console's session cookie. */
-export const SignInRequestSchema = z.object({ apiKey: z.string().min(1).max(512) })
-
-/** `GET /api/v1/session`: who the session cookie (or key) belongs to. */
-export const SessionResponseSchema = z.object({ projectId: z.string() })
-export type SessionResponse = z.infer<typeof SessionResponseSchema>

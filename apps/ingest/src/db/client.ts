@@ -1,9 +1,9 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection'
 import type { Env } from '../env.js'
+import { ensurePrivateDir } from '../private-files.js'
 import { build, type SqlFragment } from './sql.js'
 
 /**
@@ -63,7 +63,7 @@ function baseMethods(client: ClickHouseClient) {
 }
 
 function createChdbStore(dataDir: string): Store {
-  fs.mkdirSync(dataDir, { recursive: true })
+  ensurePrivateDir(dataDir)
   const connection: ChdbConnection = createChdbConnection({ path: dataDir })
   // chdb types its connection against @clickhouse/client-common, which the client now bundles:
   // the shapes are identical, the declarations are not.

@@ -33,6 +33,19 @@ describe('Spool', () => {
     expect(fs.readFileSync(sealed[0]!.file, 'utf8')).toBe('["a","b"]\n[1,2]\n[3,4]\n[5,6]\n')
   })
 
+  it('keeps its directory and segments owner-only (0700 / 0600), tightening a directory made wider before', async () => {
+    const dir = path.join(tempDir(), 'spool')
+    fs.mkdirSync(dir, { mode: 0o755 })
+    fs.chmodSync(dir, 0o755)
+    const sealed: Segment[] = []
+    const spool = spoolIn(dir, sealed)
+    await spool.open()
+    await spool.append(Buffer.from('[1,2]\n'), 1)
+    await spool.close()
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700)
+    expect(fs.statSync(sealed[0]!.file).mode & 0o777).toBe(0o600)
+  })
+
   it('on open, cuts a torn tail, counts rows without the header, and drops header-only and legacy-empty files', async () => {
     const dir = tempDir()
     fs.writeFileSync(path.join(dir, 'seg-000000000001-0000000a.jsonl'), '["a","b"]\n[1,2]\n[3,')

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../private-files.js'
 import { headerBytes } from './segment-format.js'
 
 /**
@@ -71,7 +72,7 @@ export class Spool {
 
   /** Opens the spool and returns the segments a previous run left behind, oldest first. */
   async open(): Promise<Segment[]> {
-    await fs.promises.mkdir(this.options.dir, { recursive: true })
+    ensurePrivateDir(this.options.dir)
     const names = (await fs.promises.readdir(this.options.dir)).filter((n) => /^seg-\d{12}-[0-9a-f]{8}\.jsonl$/.test(n)).sort()
     const leftovers: Segment[] = []
     for (const name of names) {
@@ -146,7 +147,7 @@ export class Spool {
     this.sequence += 1
     const id = `seg-${String(this.sequence).padStart(12, '0')}-${Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0')}`
     const file = path.join(this.options.dir, `${id}.jsonl`)
-    const handle = await fs.promises.open(file, 'a')
+    const handle = await fs.promises.open(file, 'a', PRIVATE_FILE_MODE)
     this.current = { id, file, handle, bytes: 0, rows: 0, tags: new Set(), openedAt: Date.now() }
     return this.current
   }

@@ -39,7 +39,7 @@ function alignedRange(query: { from?: string | undefined; to?: string | undefine
 /** `/api/v1/analytics/*`: dashboard reads over the rollups; every query is scoped to the caller's project. */
 export function analyticsRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
-  app.use('*', requireProject(deps.projects))
+  app.use('*', requireProject(deps))
 
   app.get('/series', async (c) => {
     const query = parseOr400(SeriesQuerySchema, c.req.query(), 'query')

@@ -40,7 +40,7 @@ async function checkWebhookTarget(guard: OutboundGuard, url: string): Promise<st
  */
 export function anomalyRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
-  const auth = requireProject(deps.projects)
+  const auth = requireProject(deps)
 
   app.get('/anomalies', auth, async (c) => {
     const query = parseOr400(ListAnomaliesQuerySchema, c.req.query(), 'query')

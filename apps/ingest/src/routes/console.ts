@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { serveStatic } from '@hono/node-server/serve-static'
 
@@ -8,25 +9,32 @@ import { serveStatic } from '@hono/node-server/serve-static'
 export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url))
 
 /**
- * Serves the built console. Client-side routes (`/traces/abc`) get index.html; hashed assets are
- * cached for a year, index.html never (so a new build is picked up at once).
+ * Serves the built console. Client-side routes (`/traces/abc`) get index.html, never cached (so a
+ * new build is picked up at once); hashed assets are immutable for a year and sent precompressed
+ * (`.br`/`.gz` written by the web build) to clients that accept it.
  */
 export function consoleRoutes(consoleDir: string): Hono {
   const app = new Hono()
   const root = path.relative(process.cwd(), consoleDir) || '.'
   const indexFile = path.join(consoleDir, 'index.html')
-  app.use('/assets/*', async (c, next) => {
-    await next()
-    if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable')
-  })
-  // Without a build there is nothing to serve (tests, `pnpm start` before `pnpm build`).
-  if (fs.existsSync(indexFile)) app.use('*', serveStatic({ root }))
-  app.get('*', (c) => {
+  const sendIndex = (c: Context) => {
     if (!fs.existsSync(indexFile)) {
       return c.json({ error: { code: 'console_not_built', message: 'The console is not built: run `pnpm build`.' } }, 404)
     }
     c.header('Cache-Control', 'no-cache')
     return c.html(fs.readFileSync(indexFile, 'utf8'))
+  }
+  app.use('/assets/*', async (c, next) => {
+    await next()
+    if (!c.res.ok) return
+    c.header('Cache-Control', 'public, max-age=31536000, immutable')
+    // serveStatic adds Vary only when it picked a compressed file; a cache must know either way.
+    if (!c.res.headers.get('Vary')) c.header('Vary', 'Accept-Encoding')
   })
+  app.get('/', sendIndex)
+  app.get('/index.html', sendIndex)
+  // Without a build there is nothing to serve (tests, `pnpm start` before `pnpm build`).
+  if (fs.existsSync(indexFile)) app.use('*', serveStatic({ root, precompressed: true }))
+  app.get('*', sendIndex)
   return app
 }

@@ -7,7 +7,7 @@ import { DEFAULT_RANGE_MS, isoToChTime } from './time-range.js'
 
 export function facetRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
-  app.use('*', requireProject(deps.projects))
+  app.use('*', requireProject(deps))
   app.get('/', async (c) => {
     const query = parseOr400(FacetsQuerySchema, c.req.query(), 'query')
     const to = query.to ?? new Date().toISOString()

@@ -15,7 +15,7 @@ const DeleteQuerySchema = z.object({ model: z.string().min(1), effectiveFrom: z.
  */
 export function priceRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
-  app.use('*', requireProject(deps.projects))
+  app.use('*', requireProject(deps))
   app.get('/', async (c) => {
     const body: ListPriceOverridesResponse = { overrides: await deps.prices.list(c.get('projectId')) }
     return c.json(body)

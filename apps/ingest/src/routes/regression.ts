@@ -22,7 +22,7 @@ async function jsonBody(c: { req: { json(): Promise<unknown> } }): Promise<unkno
 export function regressionRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
   // Per route, not `use('*')`: this app is mounted at /api/v1 next to other routers.
-  const auth = requireProject(deps.projects)
+  const auth = requireProject(deps)
 
   app.get('/traces/:traceId/regression-case', auth, async (c) => {
     const traceId = parseOr400(TraceIdParamSchema, c.req.param('traceId'), 'traceId').toLowerCase()

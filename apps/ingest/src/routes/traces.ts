@@ -23,7 +23,7 @@ const CursorSchema = z.object({ value: z.string().regex(/^-?\d+(\.\d+)?$/), trac
 
 export function traceRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
-  app.use('*', requireProject(deps.projects))
+  app.use('*', requireProject(deps))
 
   app.get('/', async (c) => {
     const query = parseOr400(ListTracesQuerySchema, c.req.query(), 'query')

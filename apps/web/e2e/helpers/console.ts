@@ -30,6 +30,7 @@ export async function ensureConsoleBuilt(): Promise<void> {
     newestMtime(path.join(WEB_ROOT, '..', '..', 'packages', 'schema', 'src')),
     fs.statSync(path.join(WEB_ROOT, 'index.html')).mtimeMs,
     fs.statSync(path.join(WEB_ROOT, 'vite.config.ts')).mtimeMs,
+    fs.statSync(path.join(WEB_ROOT, 'vite-precompress.ts')).mtimeMs,
   )
   if (fs.existsSync(DIST_INDEX) && fs.statSync(DIST_INDEX).mtimeMs > sources) return
   await build({ root: WEB_ROOT, configFile: path.join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn' })

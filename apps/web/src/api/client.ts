@@ -10,13 +10,14 @@ import {
   GetSpanResponseSchema,
   GetTraceResponseSchema,
   ListTracesResponseSchema,
+  SessionResponseSchema,
   type FacetsResponse,
   type GetTraceResponse,
   type ListTracesResponse,
+  type SessionResponse,
   type Span,
 } from '@sightline/schema'
 import type { z } from 'zod'
-import { SessionResponseSchema } from './schemas'
 
 export class ApiRequestError extends Error {
   constructor(
@@ -104,14 +105,20 @@ export const api = {
     (await request(`load span ${spanId}`, `${tracePath(traceId)}/spans/${encodeURIComponent(spanId)}`, GetSpanResponseSchema, { signal })).span,
   getFacets: (params: { from?: string; to?: string }, signal?: AbortSignal): Promise<FacetsResponse> =>
     request('load filter values', `/api/v1/facets${toQuery(params)}`, FacetsResponseSchema, { signal }),
-  getSession: (): Promise<{ projectId: string }> => request('check the session', '/api/v1/session', SessionResponseSchema),
-  signIn: async (apiKey: string): Promise<void> => {
-    await request('sign in', '/api/v1/session', null, {
+  getSession: (): Promise<SessionResponse> => request('check the session', '/api/v1/session', SessionResponseSchema),
+  /** Signing in while signed in adds the key's project to the session and makes it current. */
+  signIn: (apiKey: string): Promise<SessionResponse> =>
+    request('sign in', '/api/v1/session', SessionResponseSchema, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ apiKey }),
-    })
-  },
+    }),
+  switchProject: (projectId: string): Promise<SessionResponse> =>
+    request('switch project', '/api/v1/session', SessionResponseSchema, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ projectId }),
+    }),
   signOut: async (): Promise<void> => {
     await request('sign out', '/api/v1/session', null, { method: 'DELETE' })
   },

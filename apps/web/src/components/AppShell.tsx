@@ -1,7 +1,9 @@
 import type { ReactNode } from 'react'
+import type { SessionResponse } from '@sightline/schema'
 import { Link, useLocation } from 'wouter'
+import { ProjectSwitcher } from './ProjectSwitcher'
 
-export function AppShell({ children, onSignOut }: { children: ReactNode; onSignOut: () => void }) {
+export function AppShell({ children, session, onSignOut }: { children: ReactNode; session: SessionResponse | undefined; onSignOut: () => void }) {
   const [location] = useLocation()
   const item = (href: string, label: string, active: boolean) => (
     <Link href={href} className={active ? 'nav-item active' : 'nav-item'}>{label}</Link>
@@ -19,6 +21,7 @@ export function AppShell({ children, onSignOut }: { children: ReactNode; onSignO
           {item('/anomalies', 'Anomalies', location.startsWith('/anomalies'))}
         </nav>
         <span className="spacer" />
+        {session && <ProjectSwitcher session={session} />}
         <button className="btn ghost" onClick={onSignOut}>Sign out</button>
       </header>
       <main className="content">{children}</main>

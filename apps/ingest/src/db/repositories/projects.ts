@@ -1,41 +1,86 @@
 import { createHash, randomBytes } from 'node:crypto'
+import type { ApiKeyInfo, ProjectInfo } from '@sightline/schema'
 import type { Store } from '../client.js'
 import { overloaded } from '../../errors.js'
-import { sql, str, u64 } from '../sql.js'
+import { sql, str, strArray, u64 } from '../sql.js'
 
 export const DEFAULT_PROJECT_ID = 'default'
 
-/** SHA-256 of a key. Keys are 32 random bytes, so a slow password hash would add nothing. */
+/** SHA-256 of a key (or session id). Both are 32 random bytes, so a slow password hash would add nothing. */
 export const hashKey = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex')
 
 export const newApiKey = () => `sl_${randomBytes(32).toString('base64url')}`
+
+/** Same rule as the column default of migration 0013, which gave ids to keys made before it. */
+export const keyIdOf = (keyHash: string) => `k_${keyHash.slice(0, 16)}`
 
 interface CacheEntry {
   projectId: string | undefined
   expiresAt: number
 }
 
+interface KeyRow {
+  id: string
+  project_id: string
+  key_prefix: string
+  name: string
+  created_at: string
+  revoked: boolean
+  revoked_at: string | null
+}
+
+const iso = (chTime: string) => `${chTime.replace(' ', 'T')}Z`
+const KEY_COLUMNS = sql`id, project_id, key_prefix, name, toString(created_at) AS created_at, revoked, toString(revoked_at) AS revoked_at`
+const toKeyInfo = (r: KeyRow): ApiKeyInfo => ({
+  id: r.id,
+  projectId: r.project_id,
+  prefix: r.key_prefix,
+  name: r.name,
+  createdAt: iso(r.created_at),
+  revoked: Boolean(r.revoked),
+  revokedAt: r.revoked_at ? iso(r.revoked_at) : null,
+})
+
+/** Row versions strictly increase, even for a create and a revoke in the same millisecond. */
+let lastVersion = 0
+const nextVersion = () => (lastVersion = Math.max(Date.now(), lastVersion + 1))
+
 /**
  * Projects and their hashed API keys. Key lookups are cached briefly (unknown keys too, shorter),
- * so a flood of requests does not turn into a flood of queries.
+ * so a flood of requests does not turn into a flood of queries. A revocation clears the cache and
+ * tells `onKeyRevoked` listeners (console sessions), so it takes effect on the next request.
  */
 export class ProjectRepository {
   private readonly cache = new Map<string, CacheEntry>()
+  private readonly revokeListeners: Array<() => void> = []
 
   constructor(private readonly store: Store) {}
 
-  async createProject(name: string, id = `p_${randomBytes(8).toString('hex')}`): Promise<{ projectId: string; apiKey: string }> {
+  onKeyRevoked(listener: () => void): void {
+    this.revokeListeners.push(listener)
+  }
+
+  async createProject(name: string, id = `p_${randomBytes(8).toString('hex')}`): Promise<{ projectId: string; apiKey: string; key: ApiKeyInfo }> {
     await this.store.command(sql`INSERT INTO projects (id, name) VALUES (${str(id)}, ${str(name)})`)
+    const { apiKey, key } = await this.createKey(id, 'default')
+    return { projectId: id, apiKey, key }
+  }
+
+  /** A new random key for the project; the secret is returned here and never stored. */
+  async createKey(projectId: string, name: string): Promise<{ apiKey: string; key: ApiKeyInfo }> {
     const apiKey = newApiKey()
-    await this.addKey(id, apiKey, 'default')
-    return { projectId: id, apiKey }
+    await this.addKey(projectId, apiKey, name)
+    const keys = await this.store.query<KeyRow>(sql`SELECT ${KEY_COLUMNS} FROM api_keys FINAL WHERE key_hash = ${str(hashKey(apiKey))}`)
+    if (!keys[0]) throw new Error('a key just inserted is not readable')
+    return { apiKey, key: toKeyInfo(keys[0]) }
   }
 
   async addKey(projectId: string, apiKey: string, name: string): Promise<void> {
+    const keyHash = hashKey(apiKey)
     await this.store.command(sql`
-      INSERT INTO api_keys (key_hash, project_id, key_prefix, name, version)
-      VALUES (${str(hashKey(apiKey))}, ${str(projectId)}, ${str(apiKey.slice(0, 6))}, ${str(name)}, ${u64(Date.now())})`)
-    this.cache.delete(hashKey(apiKey))
+      INSERT INTO api_keys (key_hash, id, project_id, key_prefix, name, version)
+      VALUES (${str(keyHash)}, ${str(keyIdOf(keyHash))}, ${str(projectId)}, ${str(apiKey.slice(0, 6))}, ${str(name)}, ${u64(nextVersion())})`)
+    this.cache.delete(keyHash)
   }
 
   async projectExists(projectId: string): Promise<boolean> {
@@ -50,26 +95,104 @@ export class ProjectRepository {
     return Number(rows[0]?.n ?? 0)
   }
 
+  /** Every project with its number of active keys, oldest first (the admin API's view). */
+  async listProjects(): Promise<ProjectInfo[]> {
+    const [projects, counts] = await Promise.all([
+      this.store.query<{ id: string; name: string; created_at: string }>(
+        sql`SELECT id, name, toString(created_at) AS created_at FROM projects FINAL ORDER BY created_at, id`,
+      ),
+      this.store.query<{ project_id: string; n: string }>(
+        sql`SELECT project_id, count() AS n FROM api_keys FINAL WHERE NOT revoked GROUP BY project_id`,
+      ),
+    ])
+    const active = new Map(counts.map((c) => [c.project_id, Number(c.n)]))
+    return projects.map((p) => ({ id: p.id, name: p.name, createdAt: iso(p.created_at), activeKeys: active.get(p.id) ?? 0 }))
+  }
+
+  async getProject(projectId: string): Promise<ProjectInfo | undefined> {
+    return (await this.listProjects()).find((p) => p.id === projectId)
+  }
+
+  /** The projects the given key hashes open (revoked and unknown keys left out), in the order given. */
+  async projectsOfKeys(keyHashes: readonly string[]): Promise<Array<{ keyHash: string; projectId: string }>> {
+    if (keyHashes.length === 0) return []
+    const rows = await this.store.query<{ key_hash: string; project_id: string }>(
+      sql`SELECT key_hash, project_id FROM api_keys FINAL WHERE key_hash IN ${strArray([...keyHashes])} AND NOT revoked`,
+    )
+    const byHash = new Map(rows.map((r) => [r.key_hash, r.project_id]))
+    return keyHashes.flatMap((keyHash) => {
+      const projectId = byHash.get(keyHash)
+      return projectId ? [{ keyHash, projectId }] : []
+    })
+  }
+
+  /** Names of the given projects (those that exist). */
+  async projectNames(projectIds: readonly string[]): Promise<Map<string, string>> {
+    if (projectIds.length === 0) return new Map()
+    const rows = await this.store.query<{ id: string; name: string }>(
+      sql`SELECT id, name FROM projects FINAL WHERE id IN ${strArray([...projectIds])}`,
+    )
+    return new Map(rows.map((r) => [r.id, r.name]))
+  }
+
+  /** A project's keys, revoked ones included, newest first. */
+  async listKeys(projectId: string): Promise<ApiKeyInfo[]> {
+    const rows = await this.store.query<KeyRow>(
+      sql`SELECT ${KEY_COLUMNS} FROM api_keys FINAL WHERE project_id = ${str(projectId)} ORDER BY created_at DESC, id`,
+    )
+    return rows.map(toKeyInfo)
+  }
+
   /**
-   * Makes sure the default project exists. With `apiKey` (SIGHTLINE_API_KEY) that key opens it;
-   * without one and with no key yet, a key is generated and returned once, to be shown to the user.
+   * Revokes a key by id: a newer row of it with `revoked`. Effective at the next request: the key
+   * cache is cleared and sessions are told. Undefined when no key has this id.
    */
-  async ensureDefaultProject(apiKey: string | undefined): Promise<{ generatedKey: string | undefined }> {
+  async revokeKey(keyId: string): Promise<ApiKeyInfo | undefined> {
+    const rows = await this.store.query<KeyRow & { key_hash: string }>(
+      sql`SELECT key_hash, ${KEY_COLUMNS} FROM api_keys FINAL WHERE id = ${str(keyId)} LIMIT 1`,
+    )
+    const row = rows[0]
+    if (!row) return undefined
+    if (!row.revoked) {
+      await this.store.command(sql`
+        INSERT INTO api_keys (key_hash, id, project_id, key_prefix, name, created_at, revoked, revoked_at, version)
+        SELECT key_hash, id, project_id, key_prefix, name, created_at, true, now64(3), ${u64(nextVersion())}
+        FROM api_keys FINAL WHERE key_hash = ${str(row.key_hash)}`)
+    }
+    this.cache.clear()
+    for (const listener of this.revokeListeners) listener()
+    const [after] = await this.store.query<KeyRow>(sql`SELECT ${KEY_COLUMNS} FROM api_keys FINAL WHERE key_hash = ${str(row.key_hash)}`)
+    return after && toKeyInfo(after)
+  }
+
+  /**
+   * Makes sure the default project exists. With `apiKey` (SIGHTLINE_API_KEY) that key opens it,
+   * unless an operator revoked it (a restart must not bring a revoked key back); without one and
+   * with no key yet, a key is generated and returned once, to be shown to the user.
+   */
+  async ensureDefaultProject(apiKey: string | undefined): Promise<{ generatedKey: string | undefined; isConfiguredKeyRevoked: boolean }> {
     if (!(await this.projectExists(DEFAULT_PROJECT_ID))) {
       await this.store.command(sql`INSERT INTO projects (id, name) VALUES (${str(DEFAULT_PROJECT_ID)}, ${str('Default project')})`)
     }
     if (apiKey) {
-      if ((await this.findProjectByKey(apiKey)) !== DEFAULT_PROJECT_ID) await this.addKey(DEFAULT_PROJECT_ID, apiKey, 'SIGHTLINE_API_KEY')
-      return { generatedKey: undefined }
+      const [known] = await this.store.query<{ project_id: string; revoked: boolean }>(
+        sql`SELECT project_id, revoked FROM api_keys FINAL WHERE key_hash = ${str(hashKey(apiKey))} LIMIT 1`,
+      )
+      if (known?.revoked) return { generatedKey: undefined, isConfiguredKeyRevoked: true }
+      if (known?.project_id !== DEFAULT_PROJECT_ID) await this.addKey(DEFAULT_PROJECT_ID, apiKey, 'SIGHTLINE_API_KEY')
+      return { generatedKey: undefined, isConfiguredKeyRevoked: false }
     }
-    if ((await this.keyCount(DEFAULT_PROJECT_ID)) > 0) return { generatedKey: undefined }
+    if ((await this.keyCount(DEFAULT_PROJECT_ID)) > 0) return { generatedKey: undefined, isConfiguredKeyRevoked: false }
     const generated = newApiKey()
     await this.addKey(DEFAULT_PROJECT_ID, generated, 'generated at first start')
-    return { generatedKey: generated }
+    return { generatedKey: generated, isConfiguredKeyRevoked: false }
   }
 
   async findProjectByKey(apiKey: string): Promise<string | undefined> {
-    const keyHash = hashKey(apiKey)
+    return this.findProjectByKeyHash(hashKey(apiKey))
+  }
+
+  async findProjectByKeyHash(keyHash: string): Promise<string | undefined> {
     const cached = this.cache.get(keyHash)
     if (cached && cached.expiresAt > Date.now()) return cached.projectId
     let rows: Array<{ project_id: string }>
