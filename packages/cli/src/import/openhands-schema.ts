@@ -49,7 +49,7 @@ export const MetricsSchema = z.looseObject({
     .array(z.looseObject({ prompt_tokens: z.number(), completion_tokens: z.number(), cache_read_tokens: z.number().nullish(), cache_write_tokens: z.number().nullish(), response_id: z.string() }))
     .nullish(),
 })
-/** A run's fields other than its history, whose shape depends on the OpenHands version (openhands-legacy.ts). */
+/** A run's fields other than its history, whose shape depends on the OpenHands version (openhands-runs.ts). */
 export const RunHeaderSchema = z.looseObject({
   /** Evaluation outputs; resolver outputs name the `issue` instead. */
   instance_id: z.string().optional(),

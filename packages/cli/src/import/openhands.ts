@@ -79,7 +79,7 @@ function convertRun(run: Run, index: number, fileName: string) {
   const usages = turns.map((turn) => usageOf(turn, run))
   const costs = costsOf(turns, usages, run)
   const latency = new Map((run.metrics?.response_latencies ?? []).map((l) => [l.response_id, l.latency]))
-  const observationFor = new Map(events.filter((e) => e.observation !== undefined && e.observation !== 'null' && e.cause != null).map((e) => [e.cause, e]))
+  const observationFor = new Map(events.filter((e) => e.observation !== undefined && e.cause != null).map((e) => [e.cause, e]))
   const toolCalls = toolCallsOf(events, observationFor)
   const times = events.map((e) => timestampToNs(e.timestamp))
   const runStart = times.reduce((a, b) => (b < a ? b : a), times[0] ?? 0n)
@@ -178,7 +178,6 @@ function sessionOf(run: Run, fileName: string, index: number): string {
   if (run.issue) return issueRef(run.issue)
   return `${fileName.replace(/\.jsonl?$/i, '')}#${index + 1}`
 }
-
 
 /** Agent actions (not the system prompt) grouped into model turns. */
 export function groupTurns(events: Event[]): Turn[] {

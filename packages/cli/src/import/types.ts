@@ -41,7 +41,7 @@ function deepestIssue(issue: ParseIssue): ParseIssue {
 }
 
 /** `[0, 'history', 3, 'timestamp']` -> `[0].history[3].timestamp`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
   const text = path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('')
   return text.replace(/^\./, '') || '(root)'
 }
