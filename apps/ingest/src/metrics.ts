@@ -1,11 +1,14 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 
-/** Our own telemetry, Prometheus text at /metrics. Labels stay bounded: reasons, never ids. */
+/**
+ * Our own telemetry, Prometheus text at /metrics. Labels stay bounded: reasons, never ids;
+ * `transport` is `http` (OTLP/HTTP) or `grpc` (OTLP/gRPC).
+ */
 export interface Metrics {
   readonly registry: Registry
-  readonly spansAccepted: Counter
-  readonly spansRejected: Counter<'reason'>
-  readonly requestsRejected: Counter<'reason'>
+  readonly spansAccepted: Counter<'transport'>
+  readonly spansRejected: Counter<'reason' | 'transport'>
+  readonly requestsRejected: Counter<'reason' | 'transport'>
   readonly overloadRejections: Counter
   readonly spansStored: Counter
   readonly duplicateSpans: Counter
@@ -25,14 +28,19 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 })
   return {
     registry,
-    spansAccepted: new Counter({ name: 'sightline_spans_accepted_total', help: 'Spans acknowledged to clients', registers }),
+    spansAccepted: new Counter({ name: 'sightline_spans_accepted_total', help: 'Spans acknowledged to clients', labelNames: ['transport'], registers }),
     spansRejected: new Counter({
       name: 'sightline_spans_rejected_total',
       help: 'Spans refused, by reason (invalid_span: partial success; whole-request reasons count every span of the request)',
-      labelNames: ['reason'],
+      labelNames: ['reason', 'transport'],
       registers,
     }),
-    requestsRejected: new Counter({ name: 'sightline_requests_rejected_total', help: 'OTLP requests refused, by reason', labelNames: ['reason'], registers }),
+    requestsRejected: new Counter({
+      name: 'sightline_requests_rejected_total',
+      help: 'OTLP requests refused, by reason',
+      labelNames: ['reason', 'transport'],
+      registers,
+    }),
     overloadRejections: new Counter({ name: 'sightline_overload_rejections_total', help: 'Requests answered 503 because the spool is full', registers }),
     duplicateSpans: new Counter({ name: 'sightline_spans_duplicate_total', help: 'Spans dropped as retries of spans acknowledged recently', registers }),
     spansStored: new Counter({ name: 'sightline_spans_stored_total', help: 'Spans moved from the spool into the store', registers }),
@@ -52,7 +60,7 @@ export function createMetrics(): Metrics {
     }),
     ackSeconds: new Histogram({
       name: 'sightline_otlp_ack_seconds',
-      help: 'OTLP request latency from body read to acknowledgement',
+      help: 'OTLP request latency from body read to acknowledgement (both transports)',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     }),
