@@ -3,6 +3,7 @@ import type { Store } from './db/client.js'
 import { AnalyticsRepository } from './db/repositories/analytics.js'
 import { PriceOverrideRepository } from './db/repositories/prices.js'
 import { ProjectRepository } from './db/repositories/projects.js'
+import { QuarantineRepository } from './db/repositories/quarantine.js'
 import { RegressionRepository } from './db/repositories/regression.js'
 import { TraceRepository } from './db/repositories/traces.js'
 import { AnomalyRepository } from './detect/anomaly-repository.js'
@@ -32,6 +33,7 @@ export interface Deps {
   detector: AnomalyDetector
   detectionScheduler: DetectionScheduler
   regression: RegressionRepository
+  quarantine: QuarantineRepository
 }
 
 export function createDeps(env: Env, store: Store, logger: Logger): Deps {
@@ -42,6 +44,7 @@ export function createDeps(env: Env, store: Store, logger: Logger): Deps {
   const notifier = new AlertNotifier(webhooks, logger, { timeoutMs: env.SIGHTLINE_ALERT_TIMEOUT_MS, retries: env.SIGHTLINE_ALERT_RETRIES, backoffMs: 500 })
   const detectorConfig = { ...DEFAULT_DETECTOR_CONFIG, floors: { ...DEFAULT_DETECTOR_CONFIG.floors, cost: env.SIGHTLINE_ANOMALY_COST_FLOOR_USD } }
   const detector = new AnomalyDetector(store, anomalies, notifier, logger, detectorConfig)
+  const quarantine = new QuarantineRepository(store)
   return {
     env,
     store,
@@ -57,6 +60,7 @@ export function createDeps(env: Env, store: Store, logger: Logger): Deps {
       },
       metrics,
       logger,
+      quarantine,
     ),
     projects: new ProjectRepository(store),
     traces: new TraceRepository(store, (projectId) => prices.hasOverrides(projectId)),
@@ -68,5 +72,6 @@ export function createDeps(env: Env, store: Store, logger: Logger): Deps {
     detector,
     detectionScheduler: new DetectionScheduler(detector, notifier, logger, env.SIGHTLINE_ANOMALY_INTERVAL_MS),
     regression: new RegressionRepository(store),
+    quarantine,
   }
 }

@@ -3,11 +3,10 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { extractApiKey, resolveProject } from '../middleware/auth.js'
 import { parseOtlpContentType } from '../otlp/content-type.js'
-import { decodeExportRequest, OtlpDecodeError, type OtlpEncoding } from '../otlp/decode.js'
+import { OtlpDecodeError, type OtlpEncoding } from '../otlp/decode.js'
 import { encodeExportResponse, encodeStatus, GrpcCode, type EncodedBody, type GrpcCodeNumber } from '../otlp/encode-response.js'
-import { normalizeExportRequest } from '../otlp/normalize/index.js'
 import { BodyError, readBody } from '../otlp/read-body.js'
-import { priceRows } from '../pricing/price-spans.js'
+import { rowsFromBody } from '../otlp/rows-from-body.js'
 
 /** OTLP/HTTP paths real SDKs use: the spec's, and the Langfuse SDK's (Basic auth). */
 export const TRACE_PATHS = ['/v1/traces', '/api/public/otel/v1/traces'] as const
@@ -59,7 +58,6 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
     await deps.writer.append(batch)
     deps.metrics.spansAccepted.inc(accepted)
     deps.metrics.ackSeconds.observe((performance.now() - started) / 1000)
-    if (rejected.count > 0) deps.metrics.spansRejected.inc({ reason: 'invalid_span' }, rejected.count)
     const partial = rejected.count > 0 ? { rejectedSpans: rejected.count, errorMessage: rejected.messages.join('; ') } : undefined
     return send(c, 200, encodeExportResponse(encoding, partial))
   } catch (error) {
@@ -68,13 +66,19 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
 }
 
 /**
- * Decode → normalise → price → encode, synchronously: the decoded request and its rows die here,
- * young, instead of living across the spool's fsync (see SpanWriter.prepare).
+ * Decode → normalise → price → storability gate → encode, synchronously: the decoded request and
+ * its rows die here, young, instead of living across the spool's fsync (see SpanWriter.prepare).
+ * Counted before the append, so a span refused here is counted even when the spool then says 503.
  */
 function prepareBatch(deps: Deps, body: Uint8Array, encoding: OtlpEncoding, projectId: string) {
-  const request = decodeExportRequest(body, encoding)
-  const { rows, rejected } = normalizeExportRequest(request, { projectId, maxAttributeValueBytes: deps.env.INGEST_MAX_ATTRIBUTE_BYTES })
-  priceRows(rows)
+  const { rows, rejected, unstorable } = rowsFromBody(body, encoding, { projectId, maxAttributeValueBytes: deps.env.INGEST_MAX_ATTRIBUTE_BYTES })
+  let unstorableCount = 0
+  for (const [field, count] of unstorable.rejected) {
+    deps.metrics.spansRejected.inc({ reason: `unstorable_${field}` }, count)
+    unstorableCount += count
+  }
+  for (const [field, count] of unstorable.clamped) deps.metrics.spansClamped.inc({ field }, count)
+  if (rejected.count > unstorableCount) deps.metrics.spansRejected.inc({ reason: 'invalid_span' }, rejected.count - unstorableCount)
   return { batch: deps.writer.prepare(rows), accepted: rows.length, rejected }
 }
 
