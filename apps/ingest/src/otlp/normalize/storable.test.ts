@@ -1,7 +1,7 @@
-import type { SpanRowInsert } from '@sightline/schema'
+import { SPAN_INSERT_COLUMNS, type SpanRowInsert } from '@sightline/schema'
 import { describe, expect, it } from 'vitest'
 import { makeSpanRow } from '../../../test/factories/span-row.js'
-import { makeStorable, MAX_TOKENS, storableCost } from './storable.js'
+import { COLUMN_RULES, makeStorable, MAX_TOKENS, mayHoldLoneSurrogates, storableCost, TEXT_COLUMNS } from './storable.js'
 
 const row = (overrides: Partial<SpanRowInsert> = {}) =>
   makeSpanRow({
@@ -132,5 +132,34 @@ describe('text: lone surrogates become U+FFFD everywhere', () => {
     const before = structuredClone(r)
     expect(makeStorable(r)).toEqual({ ok: true, clamped: [] })
     expect(r).toEqual(before)
+  })
+})
+
+describe('every column has a rule', () => {
+  it('covers exactly the columns an insert writes', () => {
+    expect(Object.keys(COLUMN_RULES).sort()).toEqual([...SPAN_INSERT_COLUMNS].sort())
+  })
+
+  it('repairs every text column', () => {
+    const r = row(Object.fromEntries(TEXT_COLUMNS.map((c) => [c, `${c}\ud800`])))
+    makeStorable(r)
+    for (const column of TEXT_COLUMNS) expect(r[column], column).toBe(`${column}\ufffd`)
+  })
+
+  it('skips the per-string checks when told the body cannot hold a lone surrogate', () => {
+    const r = row({ name: 'a\ud800' })
+    expect(makeStorable(r, false)).toEqual({ ok: true, clamped: [] })
+  })
+})
+
+describe('mayHoldLoneSurrogates (the per-body pre-check)', () => {
+  it.each([
+    ['{"name":"\\ud800"}', true],
+    ['{"name":"\\uDBFF"}', true],
+    ['{"v":"{\\"a\\":\\"\\\\ud800\\"}"}', true],
+    ['{"name":"caf\\u00e9 😀"}', false],
+    ['{"name":"plain"}', false],
+  ])('%s → %s', (body, expected) => {
+    expect(mayHoldLoneSurrogates(Buffer.from(body))).toBe(expected)
   })
 })

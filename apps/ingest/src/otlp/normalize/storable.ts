@@ -115,8 +115,7 @@ export function makeStorable(row: SpanRowInsert, checkText = true): StorableResu
   // Clamped: a broken usage attribute must not cost the span; all five counts go to 0 (a partial
   // usage would be priced and summed as if real), the raw attribute stays in `attributes`, and the
   // cost computed from them is dropped (unpriced, counted, never a silent 0).
-  if (!(isTokenCount(row.input_tokens) && isTokenCount(row.output_tokens) && isTokenCount(row.cached_input_tokens)
-    && isTokenCount(row.cache_write_tokens) && isTokenCount(row.reasoning_tokens))) {
+  if (!TOKEN_COLUMNS.every((column) => isTokenCount(row[column]))) {
     clearUsage(row)
     ;(clamped ??= []).push('tokens')
   }
@@ -146,11 +145,7 @@ function isTokenCount(value: number): boolean {
 }
 
 function clearUsage(row: SpanRowInsert): void {
-  row.input_tokens = 0
-  row.output_tokens = 0
-  row.cached_input_tokens = 0
-  row.cache_write_tokens = 0
-  row.reasoning_tokens = 0
+  for (const column of TOKEN_COLUMNS) row[column] = 0
   if (row.cost_source !== 'reported') markUnpriced(row, FLAG_INVALID_USAGE)
   else row.flags.push(FLAG_INVALID_USAGE)
 }
@@ -176,11 +171,30 @@ function keepRaw(row: SpanRowInsert, field: string, raw: string): void {
   row.attributes[`${RAW_ATTRIBUTE_PREFIX}${field}`] = raw.toWellFormed()
 }
 
-const STRING_COLUMNS = [
-  'trace_state', 'name', 'status_message', 'error_type', 'service_name', 'service_version', 'environment',
-  'scope_name', 'scope_version', 'agent_name', 'operation', 'model', 'provider', 'cost_source', 'tool_name',
-  'tool_call_id', 'tool_arguments', 'tool_result', 'input', 'output', 'session_id', 'user_id',
-] as const satisfies ReadonlyArray<keyof SpanRowInsert>
+/**
+ * How each column is kept storable. Typed `Record<keyof SpanRowInsert, …>`, so a column added to
+ * the row does not compile until it is given a rule here (AGENTS.md, "adding a spans column").
+ * `ours`: only values this server produces (enums, booleans, flags, project and hex ids checked
+ * by ids-and-time.ts, the price source).
+ */
+export const COLUMN_RULES = {
+  project_id: 'ours', trace_id: 'ours', span_id: 'ours', parent_span_id: 'ours', trace_state: 'text',
+  name: 'text', kind: 'ours', otel_kind: 'uint8', start_time: 'time', end_time: 'time', duration_ms: 'float',
+  status: 'ours', status_message: 'text', error_type: 'text', service_name: 'text', service_version: 'text',
+  environment: 'text', scope_name: 'text', scope_version: 'text', agent_name: 'text', operation: 'text',
+  model: 'text', provider: 'text', is_llm_call: 'ours', input_tokens: 'tokens', output_tokens: 'tokens',
+  cached_input_tokens: 'tokens', cache_write_tokens: 'tokens', reasoning_tokens: 'tokens', cost_usd: 'decimal',
+  cost_source: 'ours', is_unpriced: 'ours', tool_name: 'text', tool_call_id: 'text', tool_arguments: 'text',
+  tool_result: 'text', input: 'text', output: 'text', session_id: 'text', user_id: 'text', attributes: 'text-map',
+  resource_attributes: 'text-map', events: 'json-text', links: 'json-text', flags: 'ours',
+} as const satisfies Record<keyof SpanRowInsert, 'ours' | 'text' | 'text-map' | 'json-text' | 'time' | 'uint8' | 'float' | 'tokens' | 'decimal'>
+
+type ColumnsWith<R> = { [K in keyof typeof COLUMN_RULES]: (typeof COLUMN_RULES)[K] extends R ? K : never }[keyof typeof COLUMN_RULES]
+const columnsWith = <R extends string>(rule: R) => Object.keys(COLUMN_RULES).filter((c) => COLUMN_RULES[c as keyof typeof COLUMN_RULES] === rule) as Array<ColumnsWith<R>>
+export const TEXT_COLUMNS = columnsWith('text')
+const MAP_COLUMNS = columnsWith('text-map')
+const JSON_TEXT_COLUMNS = columnsWith('json-text')
+const TOKEN_COLUMNS = columnsWith('tokens')
 
 /**
  * True when nothing needed replacing. `isWellFormed` answers in O(1) for one-byte strings, which
@@ -188,16 +202,15 @@ const STRING_COLUMNS = [
  */
 function wellFormedText(row: SpanRowInsert): boolean {
   let ok = true
-  for (const column of STRING_COLUMNS) {
+  for (const column of TEXT_COLUMNS) {
     const value = row[column]
     if (!value.isWellFormed()) {
       row[column] = value.toWellFormed()
       ok = false
     }
   }
-  if (!wellFormedMap(row, 'attributes')) ok = false
-  if (!wellFormedMap(row, 'resource_attributes')) ok = false
-  for (const column of ['events', 'links'] as const) {
+  for (const column of MAP_COLUMNS) if (!wellFormedMap(row, column)) ok = false
+  for (const column of JSON_TEXT_COLUMNS) {
     const fixed = wellFormedJsonText(row[column])
     if (fixed !== undefined) {
       row[column] = fixed
@@ -207,7 +220,7 @@ function wellFormedText(row: SpanRowInsert): boolean {
   return ok
 }
 
-function wellFormedMap(row: SpanRowInsert, column: 'attributes' | 'resource_attributes'): boolean {
+function wellFormedMap(row: SpanRowInsert, column: (typeof MAP_COLUMNS)[number]): boolean {
   const map = row[column]
   let fixed: Record<string, string> | undefined
   for (const key in map) {
