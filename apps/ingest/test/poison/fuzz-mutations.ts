@@ -74,7 +74,7 @@ export class Mutator {
         if (node) node.parent[node.key] = this.pick<Json>([null, true, 0, -1, '', 'x', [], {}, [1, 'a'], { stringValue: 1 }])
         return
       case 4:
-        if (node && !Array.isArray(node.parent)) delete node.parent[node.key]
+        if (node && !node.isArray) delete node.parent[node.key]
         return
       case 5:
         if (span && lists[0]) lists[0].push(structuredClone(span))
@@ -154,14 +154,14 @@ function nest(depth: number): Json {
   return value
 }
 
-type Slot = { parent: Record<string, Json> | Json[]; key: string | number; value: Json }
+type Slot = { parent: Record<string | number, Json>; isArray: boolean; key: string | number; value: Json }
 function collect(tree: Json, test: (key: string | number) => boolean): Slot[] {
   const out: Slot[] = []
   const walk = (value: Json) => {
     if (value === null || typeof value !== 'object') return
     for (const [key, child] of Object.entries(value)) {
       const slotKey = Array.isArray(value) ? Number(key) : key
-      if (test(slotKey)) out.push({ parent: value as Record<string, Json>, key: slotKey, value: child })
+      if (test(slotKey)) out.push({ parent: value as Record<string | number, Json>, isArray: Array.isArray(value), key: slotKey, value: child })
       walk(child)
     }
   }
@@ -181,7 +181,7 @@ function freshIds(tree: Json, encoding: 'json' | 'protobuf', randomBytes: (n: nu
       next = encoding === 'json' ? fresh.toString('hex') : fresh.toString('base64')
       map.set(slot.value, next)
     }
-    ;(slot.parent as Record<string, Json>)[slot.key] = next
+    slot.parent[slot.key] = next
   }
 }
 
