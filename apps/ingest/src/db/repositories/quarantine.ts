@@ -11,14 +11,18 @@ export interface QuarantineEntry {
   segment: string
 }
 
+const RECORD_BATCH = 200
+
 /** The index of quarantined spans (migration 0010), read per project by the API. */
 export class QuarantineRepository {
   constructor(private readonly store: Store) {}
 
   async record(entries: readonly QuarantineEntry[]): Promise<void> {
-    if (entries.length === 0) return
-    const values = entries.map((e) => sql`(${str(e.projectId)}, ${str(e.traceId)}, ${str(e.spanId)}, ${str(e.reason)}, ${str(e.segment)})`)
-    await this.store.command(sql`INSERT INTO quarantined_spans (project_id, trace_id, span_id, reason, segment) VALUES ${join(values, ', ')}`)
+    // Bound parameters travel in the request URL of a ClickHouse server: keep each insert small.
+    for (let i = 0; i < entries.length; i += RECORD_BATCH) {
+      const values = entries.slice(i, i + RECORD_BATCH).map((e) => sql`(${str(e.projectId)}, ${str(e.traceId)}, ${str(e.spanId)}, ${str(e.reason)}, ${str(e.segment)})`)
+      await this.store.command(sql`INSERT INTO quarantined_spans (project_id, trace_id, span_id, reason, segment) VALUES ${join(values, ', ')}`)
+    }
   }
 
   /** `from`/`to` are DateTime64 text in UTC, bounds on when the spans were quarantined. */
