@@ -153,6 +153,24 @@ describe('a crash in the middle of a split', () => {
   })
 })
 
+describe('a segment spooled before segments had a header (JSONEachRow objects)', () => {
+  it('is split the same way', async () => {
+    const project = await server.deps.projects.createProject('quarantine-legacy')
+    const rows = Array.from({ length: 5 }, (_, i) => spanRow(project.projectId, i === 2 ? { name: 'bad \ud800 name' } : {}))
+    const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-legacy-spool-'))
+    fs.writeFileSync(path.join(spoolDir, 'seg-000000000001-0000abcd.jsonl'), rows.map((row) => `${JSON.stringify(row)}\n`).join(''))
+    const writer = new SpanWriter(server.deps.store, { spoolDir, maxSpoolBytes: 1 << 30, segmentBytes: 1 << 30, segmentMaxAgeMs: 600_000 }, createMetrics(), createLogger('silent'), new QuarantineRepository(server.deps.store))
+    await writer.start()
+    await writer.drain()
+    expect(await spanCount(project.projectId)).toBe(4)
+    const dir = path.join(spoolDir, 'quarantine', project.projectId)
+    const kept = fs.readFileSync(path.join(dir, 'seg-000000000001-0000abcd.jsonl'), 'utf8').trim().split('\n')
+    expect(kept.map((line) => (JSON.parse(line) as { span_id: string }).span_id)).toEqual([rows[2]!.span_id])
+    const sidecar = JSON.parse(fs.readFileSync(path.join(dir, 'seg-000000000001-0000abcd.json'), 'utf8')) as { spans: Array<{ line: number; reason: string }> }
+    expect(sidecar.spans).toEqual([expect.objectContaining({ line: 2, reason: 'CANNOT_PARSE_ESCAPE_SEQUENCE (25)' })])
+  })
+})
+
 async function waitUntil(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!condition()) {
