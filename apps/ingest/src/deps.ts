@@ -3,6 +3,7 @@ import type { Store } from './db/client.js'
 import { AnalyticsRepository } from './db/repositories/analytics.js'
 import { PriceOverrideRepository } from './db/repositories/prices.js'
 import { ProjectRepository } from './db/repositories/projects.js'
+import { QuarantineRepository } from './db/repositories/quarantine.js'
 import { RegressionRepository } from './db/repositories/regression.js'
 import { SessionRepository } from './db/repositories/sessions.js'
 import { TraceRepository } from './db/repositories/traces.js'
@@ -40,6 +41,7 @@ export interface Deps {
   detector: AnomalyDetector
   detectionScheduler: DetectionScheduler
   regression: RegressionRepository
+  quarantine: QuarantineRepository
 }
 
 /** What tests may replace; production uses the defaults. */
@@ -65,6 +67,7 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
   const notifier = new AlertNotifier(webhooks, delivery, logger)
   const detectorConfig = { ...DEFAULT_DETECTOR_CONFIG, floors: { ...DEFAULT_DETECTOR_CONFIG.floors, cost: env.SIGHTLINE_ANOMALY_COST_FLOOR_USD } }
   const detector = new AnomalyDetector(store, anomalies, notifier, logger, detectorConfig)
+  const quarantine = new QuarantineRepository(store)
   return {
     env,
     store,
@@ -80,6 +83,7 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
       },
       metrics,
       logger,
+      quarantine,
     ),
     projects,
     sessions: new SessionRepository(store, projects, env.SIGHTLINE_SESSION_TTL_HOURS * 3600_000),
@@ -93,5 +97,6 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     detector,
     detectionScheduler: new DetectionScheduler(detector, notifier, logger, env.SIGHTLINE_ANOMALY_INTERVAL_MS),
     regression: new RegressionRepository(store),
+    quarantine,
   }
 }

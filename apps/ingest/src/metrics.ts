@@ -12,7 +12,8 @@ export interface Metrics {
   readonly overloadRejections: Counter
   readonly spansStored: Counter
   readonly duplicateSpans: Counter
-  readonly quarantinedSpans: Counter
+  readonly spansClamped: Counter<'field'>
+  readonly quarantinedSpans: Counter<'reason'>
   readonly flushFailures: Counter
   readonly batchSpans: Histogram
   readonly flushSeconds: Histogram
@@ -31,7 +32,7 @@ export function createMetrics(): Metrics {
     spansAccepted: new Counter({ name: 'sightline_spans_accepted_total', help: 'Spans acknowledged to clients', labelNames: ['transport'], registers }),
     spansRejected: new Counter({
       name: 'sightline_spans_rejected_total',
-      help: 'Spans refused, by reason (invalid_span: partial success; whole-request reasons count every span of the request)',
+      help: 'Spans refused, by reason (invalid_span, unstorable_<field>: partial success; whole-request reasons count every span of the request)',
       labelNames: ['reason', 'transport'],
       registers,
     }),
@@ -44,7 +45,18 @@ export function createMetrics(): Metrics {
     overloadRejections: new Counter({ name: 'sightline_overload_rejections_total', help: 'Requests answered 503 because the spool is full', registers }),
     duplicateSpans: new Counter({ name: 'sightline_spans_duplicate_total', help: 'Spans dropped as retries of spans acknowledged recently', registers }),
     spansStored: new Counter({ name: 'sightline_spans_stored_total', help: 'Spans moved from the spool into the store', registers }),
-    quarantinedSpans: new Counter({ name: 'sightline_spans_quarantined_total', help: 'Spans in segments the store refused (kept on disk)', registers }),
+    spansClamped: new Counter({
+      name: 'sightline_spans_clamped_total',
+      help: 'Spans acknowledged with a value the store cannot hold replaced (flag invalid_*), by field',
+      labelNames: ['field'],
+      registers,
+    }),
+    quarantinedSpans: new Counter({
+      name: 'sightline_spans_quarantined_total',
+      help: 'Spans the store refused, kept on disk per project (reason: ClickHouse error name or ours)',
+      labelNames: ['reason'],
+      registers,
+    }),
     flushFailures: new Counter({ name: 'sightline_flush_failures_total', help: 'Failed store inserts (retried)', registers }),
     batchSpans: new Histogram({
       name: 'sightline_flush_batch_spans',

@@ -1,16 +1,15 @@
 /**
  * One OTLP trace export, whatever carried it (OTLP/HTTP or OTLP/gRPC): key → project, room in the
- * spool, body, then decode → normalise → price → spool. Both transports call this, so a span means
+ * spool, body, then decode → normalise → price → storability gate → spool. Both transports call this, so a span means
  * the same thing and is acknowledged under the same guarantee (fsynced) whichever way it came.
  */
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { resolveProject } from '../middleware/auth.js'
-import { decodeExportRequest, OtlpDecodeError, type OtlpEncoding } from '../otlp/decode.js'
+import { OtlpDecodeError, type OtlpEncoding } from '../otlp/decode.js'
 import { GrpcCode, type GrpcCodeNumber, type PartialSuccess } from '../otlp/encode-response.js'
-import { normalizeExportRequest } from '../otlp/normalize/index.js'
 import { BodyError } from '../otlp/read-body.js'
-import { priceRows } from '../pricing/price-spans.js'
+import { rowsFromBody } from '../otlp/rows-from-body.js'
 
 export type Transport = 'http' | 'grpc'
 
@@ -30,23 +29,29 @@ export async function ingestTraces(deps: Deps, request: TraceExport): Promise<Pa
   const projectId = await resolveProject(deps.projects, request.apiKey)
   deps.writer.assertAccepting()
   const body = await request.readBody()
-  const { batch, accepted, rejected } = prepareBatch(deps, body, request.encoding, projectId)
+  const { batch, accepted, rejected } = prepareBatch(deps, body, request.encoding, projectId, transport)
   await deps.writer.append(batch)
   deps.metrics.spansAccepted.inc({ transport }, accepted)
   deps.metrics.ackSeconds.observe((performance.now() - request.started) / 1000)
   if (rejected.count === 0) return undefined
-  deps.metrics.spansRejected.inc({ reason: 'invalid_span', transport }, rejected.count)
   return { rejectedSpans: rejected.count, errorMessage: rejected.messages.join('; ') }
 }
 
 /**
- * Decode → normalise → price → encode, synchronously: the decoded request and its rows die here,
- * young, instead of living across the spool's fsync (see SpanWriter.prepare).
+ * Decode → normalise → price → storability gate → encode, synchronously: the decoded request and
+ * its rows die here, young, instead of living across the spool's fsync (see SpanWriter.prepare).
+ * Refusals are counted before the append, so a span refused here is counted even when the spool
+ * then says 503.
  */
-function prepareBatch(deps: Deps, body: Uint8Array, encoding: OtlpEncoding, projectId: string) {
-  const request = decodeExportRequest(body, encoding)
-  const { rows, rejected } = normalizeExportRequest(request, { projectId, maxAttributeValueBytes: deps.env.INGEST_MAX_ATTRIBUTE_BYTES })
-  priceRows(rows)
+function prepareBatch(deps: Deps, body: Uint8Array, encoding: OtlpEncoding, projectId: string, transport: Transport) {
+  const { rows, rejected, unstorable } = rowsFromBody(body, encoding, { projectId, maxAttributeValueBytes: deps.env.INGEST_MAX_ATTRIBUTE_BYTES })
+  let unstorableCount = 0
+  for (const [field, count] of unstorable.rejected) {
+    deps.metrics.spansRejected.inc({ reason: `unstorable_${field}`, transport }, count)
+    unstorableCount += count
+  }
+  for (const [field, count] of unstorable.clamped) deps.metrics.spansClamped.inc({ field }, count)
+  if (rejected.count > unstorableCount) deps.metrics.spansRejected.inc({ reason: 'invalid_span', transport }, rejected.count - unstorableCount)
   return { batch: deps.writer.prepare(rows), accepted: rows.length, rejected }
 }
 
