@@ -67,6 +67,6 @@ it('acknowledged good spans readable = acknowledged, exactly, across projects an
   expect(fs.existsSync(path.join(server.dataDir, 'spool', 'quarantine'))).toBe(false)
   const metrics = await (await fetch(`${server.url}/metrics`)).text()
   expect(metrics).toMatch(/^sightline_spans_clamped_total\{field="tokens"\} [1-9]/m)
-  expect(metrics).toMatch(/^sightline_spans_rejected_total\{reason="unstorable_start_time"\} [1-9]/m)
+  expect(metrics).toMatch(/^sightline_spans_rejected_total\{reason="unstorable_start_time",transport="http"\} [1-9]/m)
   expect(metrics).not.toMatch(/^sightline_spans_quarantined_total\{/m)
 })
