@@ -44,7 +44,7 @@ export async function startServerProcess(label: string, extraEnv: Record<string,
   // From apps/ingest, where `tsx` resolves (it is that package's devDependency, not the root's).
   const child = spawn(process.execPath, [...childNodeFlags(), ...(process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), 'src/index.ts'], {
     cwd: path.join(REPO_ROOT, 'apps/ingest'),
-    env: { ...process.env, PORT: '0', SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_API_KEY: BENCH_API_KEY, LOG_LEVEL: 'info', ...extraEnv },
+    env: { ...process.env, PORT: '0', SIGHTLINE_GRPC_PORT: '0', SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_API_KEY: BENCH_API_KEY, LOG_LEVEL: 'info', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const stderr: string[] = []

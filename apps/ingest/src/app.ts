@@ -13,6 +13,7 @@ import { facetRoutes } from './routes/facets.js'
 import { healthRoutes } from './routes/health.js'
 import { otlpRoutes } from './routes/otlp.js'
 import { priceRoutes } from './routes/prices.js'
+import { quarantineRoutes } from './routes/quarantine.js'
 import { regressionRoutes } from './routes/regression.js'
 import { sessionRoutes } from './routes/session.js'
 import { traceRoutes } from './routes/traces.js'
@@ -31,6 +32,7 @@ export function createApp(deps: Deps): Hono {
   app.route('/api/v1/traces', traceRoutes(deps))
   app.route('/api/v1/price-overrides', priceRoutes(deps))
   app.route('/api/v1/facets', facetRoutes(deps))
+  app.route('/api/v1/quarantine', quarantineRoutes(deps))
   app.route('/api/v1/session', sessionRoutes(deps))
   app.route('/api/v1/admin', adminRoutes(deps))
   app.route('/api/v1', anomalyRoutes(deps))

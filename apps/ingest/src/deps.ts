@@ -3,6 +3,7 @@ import type { Store } from './db/client.js'
 import { AnalyticsRepository } from './db/repositories/analytics.js'
 import { PriceOverrideRepository } from './db/repositories/prices.js'
 import { ProjectRepository } from './db/repositories/projects.js'
+import { QuarantineRepository } from './db/repositories/quarantine.js'
 import { RegressionRepository } from './db/repositories/regression.js'
 import { SessionRepository } from './db/repositories/sessions.js'
 import { TraceRepository } from './db/repositories/traces.js'
@@ -49,6 +50,7 @@ export interface Deps {
   detector: AnomalyDetector
   detectionScheduler: DetectionScheduler
   regression: RegressionRepository
+  quarantine: QuarantineRepository
 }
 
 /** What tests may replace; production uses the defaults. */
@@ -74,6 +76,7 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
   const notifier = new AlertNotifier(webhooks, delivery, logger)
   const detectorConfig = { ...DEFAULT_DETECTOR_CONFIG, floors: { ...DEFAULT_DETECTOR_CONFIG.floors, cost: env.SIGHTLINE_ANOMALY_COST_FLOOR_USD } }
   const detector = new AnomalyDetector(store, anomalies, notifier, logger, detectorConfig)
+  const quarantine = new QuarantineRepository(store)
   const writer = new SpanWriter(
     store,
     {
@@ -84,6 +87,7 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     },
     metrics,
     logger,
+    quarantine,
   )
   const priceLookup = new PriceOverrideLookup(prices)
   const traces = new TraceRepository(store)
@@ -115,5 +119,6 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     detector,
     detectionScheduler: new DetectionScheduler(detector, notifier, logger, env.SIGHTLINE_ANOMALY_INTERVAL_MS),
     regression: new RegressionRepository(store),
+    quarantine,
   }
 }

@@ -8,6 +8,8 @@ const MiB = 1024 * 1024
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4318),
   HOST: z.string().default('127.0.0.1'),
+  /** OTLP/gRPC (the port gRPC exporters and the Collector's `otlp` exporter default to), on HOST; 0 turns it off. */
+  SIGHTLINE_GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(4317),
   SIGHTLINE_DATA_DIR: z.string().default('./data'),
   /** Unset: the embedded chDB store under SIGHTLINE_DATA_DIR. Set: a ClickHouse server. */
   CLICKHOUSE_URL: z.url().optional(),

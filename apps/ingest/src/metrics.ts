@@ -1,15 +1,19 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 
-/** Our own telemetry, Prometheus text at /metrics. Labels stay bounded: reasons, never ids. */
+/**
+ * Our own telemetry, Prometheus text at /metrics. Labels stay bounded: reasons, never ids;
+ * `transport` is `http` (OTLP/HTTP) or `grpc` (OTLP/gRPC).
+ */
 export interface Metrics {
   readonly registry: Registry
-  readonly spansAccepted: Counter
-  readonly spansRejected: Counter<'reason'>
-  readonly requestsRejected: Counter<'reason'>
+  readonly spansAccepted: Counter<'transport'>
+  readonly spansRejected: Counter<'reason' | 'transport'>
+  readonly requestsRejected: Counter<'reason' | 'transport'>
   readonly overloadRejections: Counter
   readonly spansStored: Counter
   readonly duplicateSpans: Counter
-  readonly quarantinedSpans: Counter
+  readonly spansClamped: Counter<'field'>
+  readonly quarantinedSpans: Counter<'reason'>
   readonly flushFailures: Counter
   readonly batchSpans: Histogram
   readonly flushSeconds: Histogram
@@ -28,18 +32,34 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 })
   return {
     registry,
-    spansAccepted: new Counter({ name: 'sightline_spans_accepted_total', help: 'Spans acknowledged to clients', registers }),
+    spansAccepted: new Counter({ name: 'sightline_spans_accepted_total', help: 'Spans acknowledged to clients', labelNames: ['transport'], registers }),
     spansRejected: new Counter({
       name: 'sightline_spans_rejected_total',
-      help: 'Spans refused, by reason (invalid_span: partial success; whole-request reasons count every span of the request)',
-      labelNames: ['reason'],
+      help: 'Spans refused, by reason (invalid_span, unstorable_<field>: partial success; whole-request reasons count every span of the request)',
+      labelNames: ['reason', 'transport'],
       registers,
     }),
-    requestsRejected: new Counter({ name: 'sightline_requests_rejected_total', help: 'OTLP requests refused, by reason', labelNames: ['reason'], registers }),
+    requestsRejected: new Counter({
+      name: 'sightline_requests_rejected_total',
+      help: 'OTLP requests refused, by reason',
+      labelNames: ['reason', 'transport'],
+      registers,
+    }),
     overloadRejections: new Counter({ name: 'sightline_overload_rejections_total', help: 'Requests answered 503 because the spool is full', registers }),
     duplicateSpans: new Counter({ name: 'sightline_spans_duplicate_total', help: 'Spans dropped as retries of spans acknowledged recently', registers }),
     spansStored: new Counter({ name: 'sightline_spans_stored_total', help: 'Spans moved from the spool into the store', registers }),
-    quarantinedSpans: new Counter({ name: 'sightline_spans_quarantined_total', help: 'Spans in segments the store refused (kept on disk)', registers }),
+    spansClamped: new Counter({
+      name: 'sightline_spans_clamped_total',
+      help: 'Spans acknowledged with a value the store cannot hold replaced (flag invalid_*), by field',
+      labelNames: ['field'],
+      registers,
+    }),
+    quarantinedSpans: new Counter({
+      name: 'sightline_spans_quarantined_total',
+      help: 'Spans the store refused, kept on disk per project (reason: ClickHouse error name or ours)',
+      labelNames: ['reason'],
+      registers,
+    }),
     flushFailures: new Counter({ name: 'sightline_flush_failures_total', help: 'Failed store inserts (retried)', registers }),
     batchSpans: new Histogram({
       name: 'sightline_flush_batch_spans',
@@ -55,7 +75,7 @@ export function createMetrics(): Metrics {
     }),
     ackSeconds: new Histogram({
       name: 'sightline_otlp_ack_seconds',
-      help: 'OTLP request latency from body read to acknowledgement',
+      help: 'OTLP request latency from body read to acknowledgement (both transports)',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     }),

@@ -5,6 +5,7 @@ import { migrate } from './db/migrate.js'
 import { lowerStoreThreadPriority } from './db/store-threads.js'
 import { createDeps, type Deps, type DepsOptions } from './deps.js'
 import type { Env } from './env.js'
+import { startOtlpGrpcServer, type OtlpGrpcServer } from './grpc/otlp-grpc-server.js'
 import { createLogger, type Logger } from './logger.js'
 import { ensurePrivateDir } from './private-files.js'
 
@@ -12,7 +13,9 @@ export interface RunningServer {
   deps: Deps
   port: number
   url: string
-  /** Stops accepting, flushes the spool to the store, closes the store. */
+  /** The OTLP/gRPC port, or undefined when SIGHTLINE_GRPC_PORT is 0. */
+  grpcPort: number | undefined
+  /** Stops accepting (HTTP and gRPC), flushes the spool to the store, closes the store. */
   stop(): Promise<void>
 }
 
@@ -35,16 +38,25 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
   deps.detectionScheduler.start()
   const app = createApp(deps)
   const server = await listen(app.fetch, env.PORT, env.HOST)
+  const closeHttp = () => new Promise<void>((resolve) => server.close(() => resolve()))
+  let grpc: OtlpGrpcServer | undefined
+  try {
+    grpc = env.SIGHTLINE_GRPC_PORT === 0 ? undefined : await startOtlpGrpcServer(deps, env.HOST, env.SIGHTLINE_GRPC_PORT)
+  } catch (error) {
+    await closeHttp()
+    throw error
+  }
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : env.PORT
   const url = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}`
-  logger.info('sightline listening', { url, store: store.kind })
+  logger.info('sightline listening', { url, grpcPort: grpc?.port ?? 'off', store: store.kind })
   return {
     deps,
     port,
     url,
+    grpcPort: grpc?.port,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await Promise.all([closeHttp(), grpc?.stop()])
       await deps.detectionScheduler.stop()
       await deps.writer.stop()
       await deps.resolver.stop()

@@ -12,7 +12,11 @@ import { fixture } from './otlp-checks.js'
 
 const TAU = fixture('tau-bench/gpt-4o-airline.json')
 const SWE = fixture('swe-agent/gpt4__pydicom__pydicom-1458.traj')
+/** A replayed demonstration whose model_stats are all 0: usage not recorded. */
+const SWE_ZERO_STATS = fixture('swe-agent/function_calling_replace__marshmallow-code__marshmallow-1867.traj')
 const OPENHANDS = fixture('openhands/multi_swe_bench-example-output.jsonl')
+/** The older resolver format: history as [action, observation] pairs, one cost per call, no tokens. */
+const OPENHANDS_PAIRS = fixture('openhands/resolver-2024-08-history-pairs.jsonl')
 const TAU_RUNS = 3
 
 let server: TestServer
@@ -42,7 +46,7 @@ async function detail(traceId: string): Promise<GetTraceResponse> {
 
 beforeAll(async () => {
   server = await startTestServer()
-  for (const args of [[TAU, '--limit', String(TAU_RUNS)], [SWE], [OPENHANDS, '--format', 'openhands']]) {
+  for (const args of [[TAU, '--limit', String(TAU_RUNS)], [SWE], [SWE_ZERO_STATS], [OPENHANDS, '--format', 'openhands'], [OPENHANDS_PAIRS]]) {
     const result = await runImport(args)
     expect(result.err).toBe('')
     expect(result.code).toBe(0)
@@ -57,7 +61,7 @@ afterAll(async () => {
 describe('sightline import against a real server', () => {
   it('stores the SWE-agent run with the token totals and cost of model_stats', async () => {
     const raw = JSON.parse(fs.readFileSync(SWE, 'utf8')) as { trajectory: unknown[]; info: { model_stats: { instance_cost: number; tokens_sent: number; tokens_received: number } } }
-    const [summary, ...others] = await tracesOf('swe-agent')
+    const [summary, ...others] = (await tracesOf('swe-agent')).filter((t) => t.sessionId === 'pydicom__pydicom-1458')
     expect(others).toHaveLength(0)
     const { trace } = await detail(summary!.traceId)
     expect(trace.sessionId).toBe('pydicom__pydicom-1458')
@@ -67,6 +71,20 @@ describe('sightline import against a real server', () => {
     expect(trace.outputTokens).toBe(raw.info.model_stats.tokens_received)
     expect(trace.costUsd).not.toBeNull()
     expect(Math.abs(trace.costUsd! - raw.info.model_stats.instance_cost)).toBeLessThan(1e-9)
+    expect(trace.unpricedLlmCalls).toBe(0)
+  })
+
+  it('stores a SWE-agent run whose model_stats are all 0 with unknown cost, not as free', async () => {
+    const raw = JSON.parse(fs.readFileSync(SWE_ZERO_STATS, 'utf8')) as { trajectory: unknown[]; info: { model_stats: Record<string, number> } }
+    expect(raw.info.model_stats).toMatchObject({ instance_cost: 0, tokens_sent: 0, tokens_received: 0 })
+    const [summary, ...others] = (await tracesOf('swe-agent')).filter((t) => t.sessionId === 'marshmallow-code__marshmallow-1867')
+    expect(others).toHaveLength(0)
+    const { trace, spans } = await detail(summary!.traceId)
+    expect(trace.llmCallCount).toBe(raw.trajectory.length)
+    expect(trace.costUsd).toBeNull()
+    expect(trace.unpricedLlmCalls).toBe(raw.trajectory.length)
+    expect(spans.filter((s) => s.isLlmCall).every((s) => s.costUsd === null && s.isUnpriced)).toBe(true)
+    expect(summary).toMatchObject({ costUsd: null, unpricedLlmCalls: raw.trajectory.length })
   })
 
   it('stores the first tau-bench runs with their turns and tool calls', async () => {
@@ -78,6 +96,8 @@ describe('sightline import against a real server', () => {
     expect(sum((t) => t.llmCallCount)).toBe(assistants.length)
     expect(sum((t) => t.toolCallCount)).toBe(assistants.reduce((n, m) => n + (m.tool_calls?.length ?? 0), 0))
     expect(new Set(traces.map((t) => t.sessionId))).toEqual(new Set(raw.map((run) => `task-${run.task_id}`)))
+    // The file has no token counts: every call's cost is unknown, none is a free $0.
+    for (const trace of traces) expect(trace).toMatchObject({ costUsd: null, unpricedLlmCalls: trace.llmCallCount })
   })
 
   it('stores each OpenHands run with its turns, tool calls and tokens', async () => {
@@ -86,7 +106,7 @@ describe('sightline import against a real server', () => {
       history: Array<{ source: string; action?: string; tool_call_metadata?: { model_response: { id: string } } }>
       metrics: { token_usages: Array<{ prompt_tokens: number; completion_tokens: number }> }
     })
-    const traces = await tracesOf('openhands')
+    const traces = (await tracesOf('openhands')).filter((t) => runs.some((run) => run.instance_id === t.sessionId))
     expect(traces).toHaveLength(runs.length)
     for (const run of runs) {
       const summary = traces.find((t) => t.sessionId === run.instance_id)
@@ -100,11 +120,31 @@ describe('sightline import against a real server', () => {
     }
   })
 
+  it('stores an older OpenHands resolver run (history as pairs) with each call\'s own cost', async () => {
+    const run = JSON.parse(fs.readFileSync(OPENHANDS_PAIRS, 'utf8')) as {
+      issue: { owner: string; repo: string; number: number }
+      history: Array<[{ source?: string; action?: string }, { id?: number }]>
+      metrics: { accumulated_cost: number; costs: number[] }
+    }
+    const session = `${run.issue.owner}/${run.issue.repo}#${run.issue.number}`
+    const [summary, ...others] = (await tracesOf('openhands')).filter((t) => t.sessionId === session)
+    expect(others).toHaveLength(0)
+    const { trace } = await detail(summary!.traceId)
+    const agentActions = run.history.filter(([action]) => action.source === 'agent')
+    const executed = agentActions.filter(([action, obs]) => !['message', 'finish'].includes(action.action ?? '') && obs.id !== undefined)
+    expect(trace.llmCallCount).toBe(agentActions.length)
+    expect(trace.llmCallCount).toBe(run.metrics.costs.length)
+    expect(trace.toolCallCount).toBe(executed.length)
+    expect(Math.abs(trace.costUsd! - run.metrics.accumulated_cost)).toBeLessThan(1e-9)
+    expect(trace.unpricedLlmCalls).toBe(0)
+    expect(trace.inputTokens).toBe(0)
+  })
+
   it('dedups a re-import of the same file', async () => {
-    const before = await tracesOf('swe-agent')
+    const before = (await tracesOf('swe-agent')).filter((t) => t.sessionId === 'pydicom__pydicom-1458')
     expect((await runImport([SWE])).code).toBe(0)
     await server.drain()
-    const after = await tracesOf('swe-agent')
+    const after = (await tracesOf('swe-agent')).filter((t) => t.sessionId === 'pydicom__pydicom-1458')
     expect(after).toHaveLength(1)
     expect(after[0]!.traceId).toBe(before[0]!.traceId)
     expect(after[0]!.llmCallCount).toBe(before[0]!.llmCallCount)

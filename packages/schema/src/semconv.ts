@@ -155,3 +155,11 @@ export const ATTR_A2A_AGENT_NAME = 'a2a.agent.name'
 export const ATTR_A2A_METHOD = 'a2a.method'
 /** Common prefix used to detect an A2A span. */
 export const A2A_PREFIX = 'a2a.'
+
+// --- Sightline ----------------------------------------------------------------------------------
+/**
+ * `true` on a model call whose producer does not know its token usage (e.g. `sightline import` of a run
+ * file that recorded none): unless the call reports its cost, the cost stays unknown (null, counted as
+ * unpriced) instead of being priced from zero tokens as $0.
+ */
+export const ATTR_SIGHTLINE_USAGE_UNKNOWN = 'sightline.usage.unknown'

@@ -5,8 +5,11 @@ import { overloaded } from '../errors.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { Store } from '../db/client.js'
+import type { QuarantineRepository } from '../db/repositories/quarantine.js'
 import { sql } from '../db/sql.js'
+import { Quarantine } from './quarantine.js'
 import { encodeSpanRows, readSegment, SPAN_SEGMENT_HEADER, traceKeysOf } from './segment-format.js'
+import { RetryLater, SegmentLoader } from './segment-loader.js'
 import { RecentSpans } from './recent-spans.js'
 import { Spool, type Segment } from './spool.js'
 
@@ -30,8 +33,10 @@ export interface WriterOptions {
 /**
  * Batching writer. `write()` resolves once the rows are durable in the spool; a loader moves
  * sealed segments into the store in order, one insert per segment (large batches are what chDB
- * likes), retrying with back-off while the store is slow or down. Past `maxSpoolBytes` of
- * unloaded data, writes are refused with 503 + Retry-After, which OTLP exporters retry.
+ * likes), retrying with back-off while the store is slow or down. A segment the store refuses for
+ * some of its rows is split until only those rows are left, and they alone are quarantined
+ * (segment-loader.ts). Past `maxSpoolBytes` of unloaded data, writes are refused with 503 +
+ * Retry-After, which OTLP exporters retry.
  */
 export class SpanWriter {
   private readonly spool: Spool
@@ -45,13 +50,17 @@ export class SpanWriter {
   private readonly recent = new RecentSpans(200_000)
   /** Told which traces a stored segment held (the trace resolver listens). */
   onStored: ((traceKeys: ReadonlySet<string>) => void) | undefined
+  private readonly loader: SegmentLoader
 
   constructor(
     private readonly store: Store,
     private readonly options: WriterOptions,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
+    quarantineIndex: QuarantineRepository,
   ) {
+    const quarantine = new Quarantine(path.join(options.spoolDir, 'quarantine'), quarantineIndex, metrics, logger)
+    this.loader = new SegmentLoader(store, quarantine, () => this.storeIsUp(), logger)
     this.spool = new Spool({
       dir: options.spoolDir,
       header: SPAN_SEGMENT_HEADER,
@@ -183,36 +192,24 @@ export class SpanWriter {
   private async load(segment: Segment): Promise<boolean> {
     const started = performance.now()
     try {
-      const body = readSegment(await fs.promises.readFile(segment.file))
-      if (body.format === 'JSONCompactEachRow') await this.store.insertJsonCompactEachRow('spans', body.columns, body.rows, segment.id)
-      else await this.store.insertJsonEachRow('spans', body.rows, segment.id)
+      const { stored } = await this.loader.load(segment)
+      // A segment recovered at start lost its trace keys with the restart: read them back before it goes.
+      const traceKeys = segment.tags ?? traceKeysOf(readSegment(await fs.promises.readFile(segment.file)))
       await fs.promises.rm(segment.file, { force: true })
-      this.onStored?.(segment.tags ?? traceKeysOf(body))
+      this.onStored?.(traceKeys)
       this.metrics.flushSeconds.observe((performance.now() - started) / 1000)
       this.metrics.batchSpans.observe(segment.rows)
-      this.metrics.spansStored.inc(segment.rows)
+      this.metrics.spansStored.inc(stored)
       this.consecutiveFailures = 0
       return true
     } catch (error) {
       this.metrics.flushFailures.inc()
-      if (await this.storeIsUp()) return this.quarantine(segment, error)
       this.consecutiveFailures += 1
-      this.logger.warn('store insert failed; the segment stays spooled', { segment: segment.id, attempt: this.consecutiveFailures, err: error })
+      // Only the error's name: an insert error's text quotes the row it stopped at (user data).
+      const reason = error instanceof RetryLater ? error.refusal.reason : error instanceof Error ? error.name : 'unknown'
+      this.logger.warn('store insert failed; the segment stays spooled', { segment: segment.id, attempt: this.consecutiveFailures, reason })
       return false
     }
-  }
-
-  /**
-   * The store answers but refuses this segment: retrying would block every later span behind it.
-   * The file is kept aside for an operator, never deleted.
-   */
-  private async quarantine(segment: Segment, error: unknown): Promise<boolean> {
-    const target = path.join(this.options.spoolDir, 'quarantine', path.basename(segment.file))
-    await fs.promises.mkdir(path.dirname(target), { recursive: true })
-    await fs.promises.rename(segment.file, target)
-    this.metrics.quarantinedSpans.inc(segment.rows)
-    this.logger.error('store refused a spool segment; moved to quarantine', { segment: segment.id, rows: segment.rows, file: target, err: error })
-    return true
   }
 
   private async storeIsUp(): Promise<boolean> {

@@ -6,12 +6,17 @@ import { unauthorized } from '../errors.js'
 
 export type AuthEnv = { Variables: { projectId: string; session: ActiveSession | undefined } }
 
+/** Request headers or gRPC metadata, read by lower-case name (`Headers` fits as is). */
+export interface HeaderReader {
+  get(name: string): string | null | undefined
+}
+
 /**
  * Finds the API key in any header a real client sends: `Authorization: Bearer` (OTel exporters,
  * Traceloop), `x-api-key`, and Basic (Langfuse SDK: public key as user, secret key as password;
  * we take the password, or the user when the password is empty).
  */
-export function extractApiKey(headers: Headers): string | undefined {
+export function extractApiKey(headers: HeaderReader): string | undefined {
   const direct = headers.get('x-api-key')?.trim()
   if (direct) return direct
   const authorization = headers.get('authorization')?.trim()

@@ -1,10 +1,11 @@
 /**
  * Response bodies for POST /v1/traces, always in the request's encoding: the proto exporter logs
  * "could not deserialize response" when it gets JSON back. Success is an ExportTraceServiceResponse,
- * errors are a google.rpc.Status (OTLP/HTTP spec, "Failures").
+ * errors are a google.rpc.Status (OTLP/HTTP spec, "Failures"). OTLP/gRPC sends the same response
+ * message, and a Status with RetryInfo in its trailers when it asks the exporter to back off.
  */
 import type { OtlpEncoding } from './decode.js'
-import { ExportTraceServiceResponse, RpcStatus } from './otlp-proto.js'
+import { ExportTraceServiceResponse, RpcRetryInfo, RpcStatus } from './otlp-proto.js'
 
 export interface EncodedBody {
   body: Uint8Array | string
@@ -61,4 +62,17 @@ export function encodeStatus(encoding: OtlpEncoding, status: { code: GrpcCodeNum
   const plain = { code: status.code, message: status.message }
   if (encoding === 'json') return { body: JSON.stringify(plain), contentType }
   return { body: RpcStatus.encode(RpcStatus.fromObject(plain)).finish(), contentType }
+}
+
+/**
+ * The `grpc-status-details-bin` trailer for a retryable refusal: a google.rpc.Status whose details
+ * hold a google.rpc.RetryInfo (OTLP/gRPC spec, "Throttling"), the delay clients wait before retrying.
+ */
+export function encodeRetryStatus(code: GrpcCodeNumber, message: string, retryAfterSeconds: number): Buffer {
+  const whole = Math.floor(retryAfterSeconds)
+  const retryDelay = { seconds: whole, nanos: Math.round((retryAfterSeconds - whole) * 1e9) }
+  const retryInfo = RpcRetryInfo.encode(RpcRetryInfo.fromObject({ retryDelay })).finish()
+  const details = [{ typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', value: retryInfo }]
+  const status = RpcStatus.encode(RpcStatus.fromObject({ code, message, details })).finish()
+  return Buffer.from(status.buffer, status.byteOffset, status.byteLength)
 }

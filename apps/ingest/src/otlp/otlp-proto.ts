@@ -1,7 +1,8 @@
 /**
  * OTLP trace protobuf schema, transcribed from opentelemetry-proto (v1.x field numbers):
  * common/v1/common.proto, resource/v1/resource.proto, trace/v1/trace.proto,
- * collector/trace/v1/trace_service.proto, plus google.rpc.Status for error bodies.
+ * collector/trace/v1/trace_service.proto, plus google.rpc.Status for error bodies and
+ * google.rpc.RetryInfo for OTLP/gRPC throttling.
  * Kept as text so the decoder needs no build step or generated code; the Root is built once at load.
  */
 import protobuf from 'protobufjs'
@@ -95,11 +96,19 @@ const ANY = `
 syntax = "proto3";
 package google.protobuf;
 message Any { string type_url = 1; bytes value = 2; }
+message Duration { int64 seconds = 1; int32 nanos = 2; }
+`
+
+/** google/rpc/error_details.proto: the OTLP/gRPC throttling hint carried in a Status's details. */
+const RETRY_INFO = `
+syntax = "proto3";
+package google.rpc;
+message RetryInfo { google.protobuf.Duration retry_delay = 1; }
 `
 
 function buildRoot(): protobuf.Root {
   const root = new protobuf.Root()
-  for (const source of [COMMON, RESOURCE, TRACE, TRACE_SERVICE, ANY, RPC_STATUS]) {
+  for (const source of [COMMON, RESOURCE, TRACE, TRACE_SERVICE, ANY, RPC_STATUS, RETRY_INFO]) {
     protobuf.parse(source, root, { keepCase: false })
   }
   root.resolveAll()
@@ -111,3 +120,4 @@ const root = buildRoot()
 export const ExportTraceServiceRequest = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest')
 export const ExportTraceServiceResponse = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse')
 export const RpcStatus = root.lookupType('google.rpc.Status')
+export const RpcRetryInfo = root.lookupType('google.rpc.RetryInfo')

@@ -1,25 +1,13 @@
 import { Hono, type Context } from 'hono'
 import type { Deps } from '../deps.js'
-import { AppError } from '../errors.js'
-import { extractApiKey, resolveProject } from '../middleware/auth.js'
+import { describeIngestFailure, ingestTraces } from '../ingest/ingest-batch.js'
+import { extractApiKey } from '../middleware/auth.js'
 import { parseOtlpContentType } from '../otlp/content-type.js'
-import { decodeExportRequest, OtlpDecodeError, type OtlpEncoding } from '../otlp/decode.js'
-import { encodeExportResponse, encodeStatus, GrpcCode, type EncodedBody, type GrpcCodeNumber } from '../otlp/encode-response.js'
-import { normalizeExportRequest } from '../otlp/normalize/index.js'
-import { BodyError, readBody } from '../otlp/read-body.js'
-import { priceRows } from '../pricing/price-spans.js'
+import { encodeExportResponse, encodeStatus, GrpcCode, type EncodedBody } from '../otlp/encode-response.js'
+import { readBody } from '../otlp/read-body.js'
 
 /** OTLP/HTTP paths real SDKs use: the spec's, and the Langfuse SDK's (Basic auth). */
 export const TRACE_PATHS = ['/v1/traces', '/api/public/otel/v1/traces'] as const
-
-const GRPC_FOR_STATUS: Record<number, GrpcCodeNumber> = {
-  400: GrpcCode.INVALID_ARGUMENT,
-  401: GrpcCode.UNAUTHENTICATED,
-  413: GrpcCode.RESOURCE_EXHAUSTED,
-  415: GrpcCode.INVALID_ARGUMENT,
-  429: GrpcCode.RESOURCE_EXHAUSTED,
-  503: GrpcCode.UNAVAILABLE,
-}
 
 /**
  * POST /v1/traces. Every answer is in the request's encoding (a protobuf exporter cannot read a
@@ -47,55 +35,24 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
   const started = performance.now()
   const encoding = parseOtlpContentType(c.req.header('content-type'))
   if (!encoding) {
-    deps.metrics.requestsRejected.inc({ reason: 'unsupported_media_type' })
+    deps.metrics.requestsRejected.inc({ reason: 'unsupported_media_type', transport: 'http' })
     const message = `Unsupported Content-Type "${c.req.header('content-type') ?? ''}": send application/json or application/x-protobuf`
     return send(c, 415, encodeStatus('json', { code: GrpcCode.INVALID_ARGUMENT, message }))
   }
   try {
-    const projectId = await resolveProject(deps.projects, extractApiKey(c.req.raw.headers))
-    deps.writer.assertAccepting()
-    const body = await readBody(c.req.raw.body, { contentEncoding: c.req.header('content-encoding'), maxBytes: deps.env.INGEST_MAX_BODY_BYTES })
-    const { batch, accepted, rejected } = prepareBatch(deps, body, encoding, projectId)
-    await deps.writer.append(batch)
-    deps.metrics.spansAccepted.inc(accepted)
-    deps.metrics.ackSeconds.observe((performance.now() - started) / 1000)
-    if (rejected.count > 0) deps.metrics.spansRejected.inc({ reason: 'invalid_span' }, rejected.count)
-    const partial = rejected.count > 0 ? { rejectedSpans: rejected.count, errorMessage: rejected.messages.join('; ') } : undefined
+    const partial = await ingestTraces(deps, {
+      transport: 'http',
+      apiKey: extractApiKey(c.req.raw.headers),
+      encoding,
+      started,
+      readBody: () => readBody(c.req.raw.body, { contentEncoding: c.req.header('content-encoding'), maxBytes: deps.env.INGEST_MAX_BODY_BYTES }),
+    })
     return send(c, 200, encodeExportResponse(encoding, partial))
   } catch (error) {
-    return answerError(c, deps, encoding, error)
+    const failure = describeIngestFailure(deps, 'http', error)
+    const headers: Record<string, string> = failure.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(failure.retryAfterSeconds) }
+    return send(c, failure.status, encodeStatus(encoding, { code: failure.code, message: failure.message }), headers)
   }
-}
-
-/**
- * Decode → normalise → price → encode, synchronously: the decoded request and its rows die here,
- * young, instead of living across the spool's fsync (see SpanWriter.prepare).
- */
-function prepareBatch(deps: Deps, body: Uint8Array, encoding: OtlpEncoding, projectId: string) {
-  const request = decodeExportRequest(body, encoding)
-  const { rows, rejected } = normalizeExportRequest(request, { projectId, maxAttributeValueBytes: deps.env.INGEST_MAX_ATTRIBUTE_BYTES })
-  priceRows(rows)
-  return { batch: deps.writer.prepare(rows), accepted: rows.length, rejected }
-}
-
-function answerError(c: Context, deps: Deps, encoding: OtlpEncoding, error: unknown): Response {
-  let status = 500
-  let message = 'Internal error while ingesting; the batch was not stored.'
-  let reason = 'internal'
-  const headers: Record<string, string> = {}
-  if (error instanceof BodyError) {
-    ;[status, message, reason] = [error.status, error.message, error.status === 413 ? 'too_large' : 'bad_body']
-  } else if (error instanceof OtlpDecodeError) {
-    ;[status, message, reason] = [400, error.message, 'malformed']
-  } else if (error instanceof AppError) {
-    ;[status, message, reason] = [error.status, error.message, error.code]
-    if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.retryAfterSeconds)
-  } else {
-    deps.logger.error('ingest failed', { err: error })
-  }
-  deps.metrics.requestsRejected.inc({ reason })
-  const code = GRPC_FOR_STATUS[status] ?? GrpcCode.INTERNAL
-  return send(c, status, encodeStatus(encoding, { code, message }), headers)
 }
 
 function send(c: Context, status: number, encoded: EncodedBody, headers: Record<string, string> = {}): Response {

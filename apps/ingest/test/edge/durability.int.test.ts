@@ -37,7 +37,7 @@ afterEach(() => {
 async function startChild(dataDir: string): Promise<Child> {
   const proc = spawn(process.execPath, ['--conditions=@sightline/source', '--import', 'tsx', 'src/index.ts'], {
     cwd: INGEST_DIR,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_API_KEY: API_KEY, LOG_LEVEL: 'info' },
+    env: { ...process.env, PORT: '0', SIGHTLINE_GRPC_PORT: '0', HOST: '127.0.0.1', SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_API_KEY: API_KEY, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const logs: string[] = []

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import net, { type AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import type { DepsOptions } from '../../src/deps.js'
@@ -18,10 +19,11 @@ export interface TestServer extends RunningServer {
 /**
  * A real server on an ephemeral port over a fresh embedded store. chDB allows one data directory
  * per process, and vitest runs each test file in its own process, so one server per file.
+ * OTLP/gRPC is off unless a test asks for it (test files run in parallel; 4317 fits one of them).
  */
 export async function startTestServer(overrides: Record<string, string> = {}, dataDir?: string, options: DepsOptions = {}): Promise<TestServer> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-test-'))
-  const env = parseEnv({ PORT: '0', SIGHTLINE_DATA_DIR: dir, SIGHTLINE_API_KEY: TEST_API_KEY, LOG_LEVEL: 'warn', ...overrides })
+  const env = parseEnv({ PORT: '0', SIGHTLINE_GRPC_PORT: '0', SIGHTLINE_DATA_DIR: dir, SIGHTLINE_API_KEY: TEST_API_KEY, LOG_LEVEL: 'warn', ...overrides })
   const server = await startServer(env, createLogger(env.LOG_LEVEL), options)
   return {
     ...server,
@@ -38,4 +40,16 @@ export async function startTestServer(overrides: Record<string, string> = {}, da
 export async function getJson<T>(server: TestServer, pathAndQuery: string, headers = server.authHeaders): Promise<{ status: number; body: T }> {
   const res = await fetch(`${server.url}${pathAndQuery}`, { headers })
   return { status: res.status, body: (await res.json()) as T }
+}
+
+/** A port free at this moment, for a listener whose 0 means "off" rather than "any port" (gRPC). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
 }

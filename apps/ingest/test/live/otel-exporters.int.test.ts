@@ -4,43 +4,26 @@
  * assertion reads the stored spans back through the query API.
  */
 import { ExportResultCode } from '@opentelemetry/core'
-import type { GetTraceResponse } from '@sightline/schema'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../helpers/server.js'
 import { failFirst, forward, startFaultProxy, type FaultAction } from './fault-proxy.js'
-import { recordGenAiRun, type GenAiRun, type GenAiRunOptions } from './genai-run.js'
+import { expectStoredOnce, genAiRunOptions } from './expect-genai-run.js'
+import { recordGenAiRun, type GenAiRun } from './genai-run.js'
 import { createPipeline, type Protocol } from './pipeline.js'
-import { countBySpanId, listTraces, waitForTrace } from './query.js'
+import { listTraces, waitForTrace } from './query.js'
 
 let server: TestServer
 
 beforeAll(async () => {
-  server = await startTestServer()
+  server = await startTestServer({ SIGHTLINE_GRPC_PORT: '0' })
 })
 afterAll(async () => {
   await server?.stop()
 })
 
-let runNumber = 0
-function runOptions(label: string): GenAiRunOptions {
-  runNumber += 1
-  // Distinct numbers per run, so a span leaking into another trace would change its totals.
-  return {
-    agentName: `agent-${label}`,
-    model: 'gpt-4o',
-    toolName: 'get_weather',
-    toolCallId: `call_${label}`,
-    usage: [
-      [100 + runNumber, 20 + runNumber],
-      [200 + runNumber, 10 + runNumber],
-    ],
-    cachedInputTokens: 40,
-  }
-}
-
 /** Sends one GenAI run through a fresh SDK pipeline and returns it once the exporter says SUCCESS. */
 async function exportRun(baseUrl: string, protocol: Protocol, gzip: boolean, label: string) {
-  const options = runOptions(label)
+  const options = genAiRunOptions(label)
   const pipeline = createPipeline({ baseUrl, protocol, gzip, serviceName: `svc-${label}` })
   try {
     const run = recordGenAiRun(pipeline.provider.getTracer('live-test'), options)
@@ -51,68 +34,6 @@ async function exportRun(baseUrl: string, protocol: Protocol, gzip: boolean, lab
   }
 }
 
-function expectStoredOnce(detail: GetTraceResponse, run: GenAiRun, options: GenAiRunOptions, label: string) {
-  const { spans, trace } = detail
-  const ids = Object.values(run.spanIds)
-  const counts = countBySpanId(spans)
-  expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(ids.map((id) => [id, 1])))
-  expect(spans.every((s) => s.traceId === run.traceId)).toBe(true)
-
-  const byId = new Map(spans.map((s) => [s.spanId, s]))
-  const agent = byId.get(run.spanIds.agent)!
-  const chat1 = byId.get(run.spanIds.chat1)!
-  const tool = byId.get(run.spanIds.tool)!
-  const chat2 = byId.get(run.spanIds.chat2)!
-
-  expect(agent).toMatchObject({ kind: 'agent', agentName: options.agentName, parentSpanId: '', serviceName: `svc-${label}` })
-  expect(agent).toMatchObject({ isLlmCall: false, inputTokens: 0, outputTokens: 0 })
-  for (const [chat, [input, output], cached] of [
-    [chat1, options.usage[0], options.cachedInputTokens],
-    [chat2, options.usage[1], 0],
-  ] as const) {
-    expect(chat).toMatchObject({
-      kind: 'llm',
-      isLlmCall: true,
-      model: options.model,
-      provider: 'openai',
-      inputTokens: input,
-      outputTokens: output,
-      cachedInputTokens: cached,
-      parentSpanId: run.spanIds.agent,
-    })
-  }
-  expect(tool).toMatchObject({
-    kind: 'tool',
-    isLlmCall: false,
-    toolName: options.toolName,
-    toolCallId: options.toolCallId,
-    parentSpanId: run.spanIds.agent,
-    inputTokens: 0,
-  })
-  expect(JSON.parse(tool.toolArguments)).toEqual(JSON.parse(run.toolArguments))
-  expect(JSON.parse(tool.toolResult)).toEqual(JSON.parse(run.toolResult))
-
-  const [[in1, out1], [in2, out2]] = options.usage
-  expect(trace).toMatchObject({
-    traceId: run.traceId,
-    name: options.agentName,
-    outcome: 'ok',
-    serviceNames: [`svc-${label}`],
-    agents: [options.agentName],
-    models: [options.model],
-    spanCount: 4,
-    llmCallCount: 2,
-    toolCallCount: 1,
-    errorCount: 0,
-    inputTokens: in1 + in2,
-    outputTokens: out1 + out2,
-    cachedInputTokens: options.cachedInputTokens,
-    reasoningTokens: 0,
-    unpricedLlmCalls: 0,
-  })
-  expect(trace.costUsd).toBeGreaterThan(0)
-}
-
 /** The list endpoint must agree with the detail endpoint: one row for the trace, same span count. */
 async function expectListedOnce(run: GenAiRun) {
   const rows = (await listTraces(server)).traces.filter((t) => t.traceId === run.traceId)
@@ -121,6 +42,11 @@ async function expectListedOnce(run: GenAiRun) {
 }
 
 describe('OTLP/HTTP exporters into the server', () => {
+  it('SIGHTLINE_GRPC_PORT=0 opens no gRPC listener: HTTP is the only TCP listener in this process', () => {
+    expect(server.grpcPort).toBeUndefined()
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap')).toHaveLength(1)
+  })
+
   it.each([
     { protocol: 'json', gzip: false },
     { protocol: 'json', gzip: true },

@@ -63,7 +63,12 @@ export function createExporter(options: PipelineOptions): SpanExporter {
 }
 
 export function createPipeline(options: PipelineOptions): Pipeline {
-  const exporter = new RecordingExporter(createExporter(options))
+  return pipelineFor(createExporter(options), options)
+}
+
+/** The same pipeline around any exporter (e.g. OTLP/gRPC, which takes metadata instead of headers). */
+export function pipelineFor(inner: SpanExporter, options: Pick<PipelineOptions, 'serviceName' | 'resourceAttributes'>): Pipeline {
+  const exporter = new RecordingExporter(inner)
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({
       'service.name': options.serviceName ?? 'live-test',

@@ -27,8 +27,9 @@ Options:
   -k, --api-key <key>   sent as "Authorization: Bearer <key>". Default: $SIGHTLINE_API_KEY
   -n, --limit <N>       import only the first N runs of each file (a tau-bench file holds 200 runs:
                         one per task and trial; an OpenHands output.jsonl one per line)
-      --start <time>    ISO time the synthesised timestamps start from (tau-bench, SWE-agent).
-                        Default: 2024-01-01T00:00:00Z. Files with real timestamps ignore it.
+      --start <time>    ISO time the synthesised timestamps start from (tau-bench, SWE-agent,
+                        older OpenHands files without timestamps). Default: 2024-01-01T00:00:00Z.
+                        Files with real timestamps ignore it.
       --dry-run         print the OTLP/JSON request of each file to stdout (one line per file) and
                         the summaries to stderr; send nothing
   -h, --help            show this help

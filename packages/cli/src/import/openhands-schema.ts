@@ -34,19 +34,26 @@ export const EventSchema = z.looseObject({
   cause: z.number().nullish(),
   content: z.string().nullish(),
   args: z.record(z.string(), z.unknown()).nullish(),
-  extras: z.looseObject({ metadata: z.looseObject({ exit_code: z.number().nullish() }).nullish() }).nullish(),
+  // Older files keep `exit_code` in `extras` itself.
+  extras: z.looseObject({ metadata: z.looseObject({ exit_code: z.number().nullish() }).nullish(), exit_code: z.number().nullish() }).nullish(),
   tool_call_metadata: z.looseObject({ function_name: z.string(), tool_call_id: z.string(), model_response: ResponseSchema }).nullish(),
 })
 export const MetricsSchema = z.looseObject({
   accumulated_cost: z.number().nullish(),
-  costs: z.array(z.looseObject({ cost: z.number(), response_id: z.string().optional() })).nullish(),
+  // Older files log bare numbers, one per model call.
+  costs: z
+    .array(z.union([z.looseObject({ cost: z.number(), response_id: z.string().optional() }), z.number().transform((cost) => ({ cost, response_id: undefined }))]))
+    .nullish(),
   response_latencies: z.array(z.looseObject({ latency: z.number(), response_id: z.string() })).nullish(),
   token_usages: z
     .array(z.looseObject({ prompt_tokens: z.number(), completion_tokens: z.number(), cache_read_tokens: z.number().nullish(), cache_write_tokens: z.number().nullish(), response_id: z.string() }))
     .nullish(),
 })
-export const RunSchema = z.looseObject({
-  instance_id: z.string(),
+/** A run's fields other than its history, whose shape depends on the OpenHands version (openhands-runs.ts). */
+export const RunHeaderSchema = z.looseObject({
+  /** Evaluation outputs; resolver outputs name the `issue` instead. */
+  instance_id: z.string().optional(),
+  issue: z.looseObject({ owner: z.string(), repo: z.string(), number: z.number() }).nullish(),
   metadata: z
     .looseObject({
       agent_class: z.string().nullish(),
@@ -55,11 +62,10 @@ export const RunSchema = z.looseObject({
       git_commit: z.string().nullish(),
     })
     .nullish(),
-  history: z.array(EventSchema),
   metrics: MetricsSchema.nullish(),
   error: z.string().nullish(),
 })
-export const OpenHandsFileSchema = z.union([z.array(RunSchema), z.array(EventSchema)])
+export const RunSchema = RunHeaderSchema.extend({ history: z.array(EventSchema) })
 export type Event = z.infer<typeof EventSchema>
 export type Run = z.infer<typeof RunSchema>
 export type ModelResponse = z.infer<typeof ResponseSchema>

@@ -1,41 +1,45 @@
 /**
- * OpenHands event streams. Two shapes: an evaluation output (`output.jsonl`, one run per line:
- * `{instance_id, metadata, history: [events], metrics}`) and a bare recorded event array
- * (`tests/runtime/trajs/*.json`, one run per file).
+ * OpenHands event streams: an evaluation or resolver output (`output.jsonl`, one run per line:
+ * `{instance_id | issue, metadata, history, metrics}`) or a bare recorded event array
+ * (`tests/runtime/trajs/*.json`, one run per file). Older history shapes are read into current
+ * events first (openhands-runs.ts).
  *
- * One trace per run, session id = `instance_id` (or the file name for a bare array). Model turns:
- * agent actions grouped by `tool_call_metadata.model_response.id` (one response can issue several
- * actions) -> one `chat` span each; an agent action with no metadata (a plain `message`) is a turn
- * of its own with no usage. Every action with `tool_call_metadata` is one `execute_tool` span whose
- * result is the observation whose `cause` is that action. Errors: an `error` observation, a result
- * text starting `ERROR:` (file editor), or a non-zero `extras.metadata.exit_code`. An `error`
- * observation with no `cause` (a rejected tool call the file kept no action for) becomes an
- * `openhands.error` event on the root span.
+ * One trace per run, session id = `instance_id`, else the resolver's `owner/repo#number`, else the
+ * file name (and line). Model turns: agent actions grouped by `tool_call_metadata.model_response.id`
+ * (one response can issue several actions) -> one `chat` span each; an agent action with no
+ * metadata is a turn of its own. Tool calls (openhands-tools.ts): every action with
+ * `tool_call_metadata` (function calling); in a run that has none anywhere (text actions, before
+ * function calling), every agent action other than a message or finish that an observation
+ * answers, named after the action (`run`, `run_ipython`, …), its args minus the thought and
+ * OpenHands' bookkeeping. A tool span's result is the observation whose `cause` is that action.
+ * Errors: an `error` observation, a result starting `ERROR:` (file editor) or saying the edit
+ * introduced a syntax error (agentskills), or a non-zero `exit_code` (`extras.metadata`, or
+ * `extras` in older files). An `error` observation with no `cause` (a rejected tool call the file
+ * kept no action for) becomes an `openhands.error` event on the root span.
  *
- * Times are the file's own: event timestamps have no zone and are read as UTC, microseconds kept.
+ * Times are the file's own (synthesised for files without any, see openhands-runs.ts): event
+ * timestamps have no zone and are read as UTC, microseconds kept.
  * A chat span ends at its first action's timestamp and lasts the response's latency from
  * `metrics.response_latencies` (never starting before the previous event); a tool span runs from
  * its action to its observation.
- * Tokens: `metrics.token_usages` by response id, else the response's own `usage`. Costs are sent
- * (`llm.cost.total`) only where the file priced the call: `metrics.costs` entries by response id,
- * else `accumulated_cost` split across calls by tokens; OpenHands records 0 for models it cannot
- * price, so a zero total with no cost entries is left for the server's price table.
+ * Tokens: `metrics.token_usages` by response id, else the response's own `usage`; a turn with
+ * neither is sent as `sightline.usage.unknown`, so its cost stays unknown rather than $0. Costs are
+ * sent (`llm.cost.total`) only where the file priced the call: `metrics.costs` entries by response
+ * id; entries without ids, one per turn, in order (older files); else `accumulated_cost` split
+ * across calls by tokens. OpenHands records 0 for models it cannot price, so a zero total with no
+ * cost entries is left for the server's price table.
  */
 import * as K from '@sightline/schema/semconv'
-import { OpenHandsFileSchema, type Event, type ModelResponse, type Run } from './openhands-schema.js'
+import type { Event, ModelResponse, Run } from './openhands-schema.js'
+import { readOpenHandsRuns } from './openhands-runs.js'
+import { toolCallsOf, toolError, type ToolCall } from './openhands-tools.js'
 import { cap, messagesJson, parseArguments, providerFor, textPart, type GenAiMessage } from './messages.js'
 import { SpanKind, TraceBuilder, type ExportTraceServiceRequest } from './otlp.js'
 import { splitCost } from './split.js'
-import { describeIssue, type ConvertOptions } from './types.js'
-
+import type { ConvertOptions } from './types.js'
 
 export function convertOpenHands(data: unknown, opts: ConvertOptions): ExportTraceServiceRequest {
-  // A single-run JSON object is the one-line case of output.jsonl.
-  const parsed = OpenHandsFileSchema.safeParse(Array.isArray(data) ? data : [data])
-  if (!parsed.success) throw describeIssue('openhands', opts.fileName, parsed.error.issues)
-  const runs: Run[] = parsed.data.every((item) => 'history' in item)
-    ? (parsed.data as Run[])
-    : [{ instance_id: opts.fileName.replace(/\.jsonl?$/i, ''), history: parsed.data as Event[] }]
+  const runs = readOpenHandsRuns(data, opts)
   const selected = opts.limit === undefined ? runs : runs.slice(0, opts.limit)
   return { resourceSpans: selected.map((run, index) => convertRun(run, index, opts.fileName)) }
 }
@@ -69,13 +73,14 @@ function convertRun(run: Run, index: number, fileName: string) {
   const agent = run.metadata?.agent_class ?? 'openhands'
   const version = /_v(\d+\.\d+\.\d+)/.exec(run.metadata?.eval_output_dir ?? '')?.[1] ?? run.metadata?.git_commit ?? undefined
   const trace = new TraceBuilder(`openhands:${fileName}:${index}`, { [K.ATTR_SERVICE_NAME]: 'openhands', [K.ATTR_SERVICE_VERSION]: version })
-  const common = { [K.ATTR_SESSION_ID]: run.instance_id, [K.ATTR_GEN_AI_AGENT_NAME]: agent }
+  const common = { [K.ATTR_SESSION_ID]: sessionOf(run, fileName, index), [K.ATTR_GEN_AI_AGENT_NAME]: agent }
 
   const turns = groupTurns(events)
   const usages = turns.map((turn) => usageOf(turn, run))
   const costs = costsOf(turns, usages, run)
   const latency = new Map((run.metrics?.response_latencies ?? []).map((l) => [l.response_id, l.latency]))
   const observationFor = new Map(events.filter((e) => e.observation !== undefined && e.cause != null).map((e) => [e.cause, e]))
+  const toolCalls = toolCallsOf(events, observationFor)
   const times = events.map((e) => timestampToNs(e.timestamp))
   const runStart = times.reduce((a, b) => (b < a ? b : a), times[0] ?? 0n)
   const runEnd = times.reduce((a, b) => (b > a ? b : a), runStart)
@@ -107,9 +112,10 @@ function convertRun(run: Run, index: number, fileName: string) {
         [K.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: usage?.output,
         [K.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: usage?.cacheRead || undefined,
         [K.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: usage?.cacheWrite || undefined,
+        [K.ATTR_SIGHTLINE_USAGE_UNKNOWN]: usage === undefined ? true : undefined,
         [K.ATTR_OI_COST_TOTAL]: costs?.[i],
-        [K.ATTR_GEN_AI_INPUT_MESSAGES]: messagesJson(inputsBefore(events, first, turns[i - 1]?.actions.at(-1))),
-        [K.ATTR_GEN_AI_OUTPUT_MESSAGES]: messagesJson([outputOf(turn)]),
+        [K.ATTR_GEN_AI_INPUT_MESSAGES]: messagesJson(inputsBefore(events, first, turns[i - 1]?.actions.at(-1), toolCalls)),
+        [K.ATTR_GEN_AI_OUTPUT_MESSAGES]: messagesJson([outputOf(turn, toolCalls)]),
       },
     })
     for (const action of turn.actions) addTool(action)
@@ -126,6 +132,7 @@ function convertRun(run: Run, index: number, fileName: string) {
       [K.ATTR_GEN_AI_OPERATION_NAME]: 'invoke_agent',
       [K.ATTR_GEN_AI_REQUEST_MODEL]: model,
       'openhands.instance_id': run.instance_id,
+      'openhands.issue': run.issue ? issueRef(run.issue) : undefined,
     },
     ...(run.error ? { error: { type: 'run_error', message: cap(run.error, 500) } } : {}),
     // Error observations with no cause answer a model response the file did not keep as an action
@@ -137,26 +144,25 @@ function convertRun(run: Run, index: number, fileName: string) {
   return trace.build()
 
   function addTool(action: Event): void {
-    const meta = action.tool_call_metadata
-    if (!meta) return
+    const call = toolCalls.get(action.id)
+    if (!call) return
     const observation = observationFor.get(action.id)
     const start = timestampToNs(action.timestamp)
     const end = observation ? timestampToNs(observation.timestamp) : start
-    const call = meta.model_response.choices?.[0]?.message.tool_calls?.find((c) => c.id === meta.tool_call_id)
     const result = observation?.content ?? undefined
     trace.add({
       key: `tool:${action.id}`,
       parent: 'root',
-      name: `execute_tool ${meta.function_name}`,
+      name: `execute_tool ${call.name}`,
       kind: SpanKind.INTERNAL,
       startNs: start,
       endNs: end,
       attributes: {
         ...common,
         [K.ATTR_GEN_AI_OPERATION_NAME]: 'execute_tool',
-        [K.ATTR_GEN_AI_TOOL_NAME]: meta.function_name,
-        [K.ATTR_GEN_AI_TOOL_CALL_ID]: meta.tool_call_id,
-        [K.ATTR_GEN_AI_TOOL_CALL_ARGUMENTS]: call?.function.arguments ?? JSON.stringify(action.args ?? {}),
+        [K.ATTR_GEN_AI_TOOL_NAME]: call.name,
+        [K.ATTR_GEN_AI_TOOL_CALL_ID]: call.id,
+        [K.ATTR_GEN_AI_TOOL_CALL_ARGUMENTS]: call.arguments,
         [K.ATTR_GEN_AI_TOOL_CALL_RESULT]: result === undefined ? undefined : cap(result),
         'openhands.action': action.action,
       },
@@ -165,14 +171,12 @@ function convertRun(run: Run, index: number, fileName: string) {
   }
 }
 
-function toolError(observation: Event | undefined): { error?: { type: string; message: string } } {
-  if (!observation) return {}
-  if (observation.observation === 'error') return { error: { type: 'error_observation', message: cap(observation.content ?? '', 500) } }
-  // The file editor reports failures in the text rather than the observation type.
-  if (/^ERROR:/.test(observation.content ?? '')) return { error: { type: 'tool_error', message: cap(observation.content ?? '', 500) } }
-  const code = observation.extras?.metadata?.exit_code
-  if (code != null && code !== 0 && code !== -1) return { error: { type: 'non_zero_exit', message: `exit code ${code}` } }
-  return {}
+const issueRef = (issue: NonNullable<Run['issue']>) => `${issue.owner}/${issue.repo}#${issue.number}`
+
+function sessionOf(run: Run, fileName: string, index: number): string {
+  if (run.instance_id) return run.instance_id
+  if (run.issue) return issueRef(run.issue)
+  return `${fileName.replace(/\.jsonl?$/i, '')}#${index + 1}`
 }
 
 /** Agent actions (not the system prompt) grouped into model turns. */
@@ -223,30 +227,40 @@ function costsOf(turns: Turn[], usages: Array<Usage | undefined>, run: Run): Arr
       return found.length === 0 ? undefined : splitCost(found.reduce((sum, e) => sum + e.cost, 0), [1])[0]
     })
   }
+  // Older files log one cost per model call, in order, without response ids.
+  if (entries.length === turns.length) return entries.map((e) => splitCost(e.cost, [1])[0])
   const total = run.metrics?.accumulated_cost ?? entries.reduce((sum, e) => sum + e.cost, 0)
   const priced = turns.map((_, i) => (usages[i] ? (usages[i]?.input ?? 0) + (usages[i]?.output ?? 0) : 0))
   return splitCost(total, priced)
 }
 
 /** Messages the model saw since its previous turn: the user's words and tool observations. */
-function inputsBefore(events: Event[], first: Event, previousAction: Event | undefined): GenAiMessage[] {
+function inputsBefore(events: Event[], first: Event, previousAction: Event | undefined, toolCalls: Map<number, ToolCall>): GenAiMessage[] {
   const after = previousAction?.id ?? -1
   return events
     .filter((e) => e.id > after && e.id < first.id)
     .flatMap((e): GenAiMessage[] => {
       if (e.action === 'system') return [{ role: 'system', parts: [textPart(String(e.args?.['content'] ?? e.message ?? ''))] }]
       if (e.source === 'user' && e.action === 'message') return [{ role: 'user', parts: [textPart(String(e.args?.['content'] ?? e.message ?? ''))] }]
-      const id = e.tool_call_metadata?.tool_call_id
+      const id = e.tool_call_metadata?.tool_call_id ?? (e.cause == null ? undefined : toolCalls.get(e.cause)?.id)
       if (e.observation !== undefined && id) return [{ role: 'tool', parts: [{ type: 'tool_call_response', id, response: cap(e.content ?? '') }] }]
       return []
     })
 }
 
-function outputOf(turn: Turn): GenAiMessage {
+function outputOf(turn: Turn, toolCalls: Map<number, ToolCall>): GenAiMessage {
   const choice = turn.response?.choices?.[0]
   if (!choice) {
     const action = turn.actions[0]
-    return { role: 'assistant', parts: [textPart(String(action?.args?.['content'] ?? action?.message ?? ''))] }
+    const call = action === undefined ? undefined : toolCalls.get(action.id)
+    const text = String(action?.args?.['thought'] || action?.args?.['content'] || action?.message || '')
+    return {
+      role: 'assistant',
+      parts: [
+        ...(text === '' && call ? [] : [textPart(text)]),
+        ...(call ? [{ type: 'tool_call' as const, id: call.id, name: call.name, arguments: parseArguments(call.arguments) }] : []),
+      ],
+    }
   }
   const text = choice.message.content ?? ''
   return {

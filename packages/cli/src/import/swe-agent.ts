@@ -16,6 +16,10 @@
  * assistant message), output tokens by the size of each response, and the cost by each call's
  * share of all tokens, in units of 1e-10 USD. The per-call cost is sent as `llm.cost.total`, so the
  * server keeps the file's cost instead of pricing the tokens itself.
+ * Zero is not a count: stats with no tokens at all (replayed demonstrations record calls but zeros)
+ * or no stats mean usage unknown, sent as `sightline.usage.unknown` so the cost stays unknown rather
+ * than $0; an `instance_cost` of 0 (a model SWE-agent could not price) sends no cost, leaving the
+ * tokens to the server's price table.
  *
  * Times: the file has none (only `execution_time` per step in newer versions), so they are
  * synthesised from the base time (default 2024-01-01T00:00:00Z, `--start` to change): each call lasts
@@ -115,9 +119,13 @@ function convertRun(file: SweFile, opts: ConvertOptions) {
   const inputWeights = steps.map((_, i) => (useHistory ? promptChars(history, assistantAt[i] ?? 0) : stepPromptChars(steps, i)))
   const outputWeights = steps.map((step, i) => (useHistory ? contentText(history[assistantAt[i] ?? 0]?.content).length : (step.response ?? '').length))
   const stats = file.info?.model_stats
-  const inputTokens = stats ? splitInteger(stats.tokens_sent, inputWeights) : undefined
-  const outputTokens = stats ? splitInteger(stats.tokens_received, outputWeights) : undefined
-  const costs = stats && inputTokens && outputTokens ? splitCost(stats.instance_cost, steps.map((_, i) => (inputTokens[i] ?? 0) + (outputTokens[i] ?? 0))) : undefined
+  const counted = stats !== undefined && stats.tokens_sent + stats.tokens_received > 0 ? stats : undefined
+  const inputTokens = counted ? splitInteger(counted.tokens_sent, inputWeights) : undefined
+  const outputTokens = counted ? splitInteger(counted.tokens_received, outputWeights) : undefined
+  const costs =
+    counted && counted.instance_cost > 0 && inputTokens && outputTokens
+      ? splitCost(counted.instance_cost, steps.map((_, i) => (inputTokens[i] ?? 0) + (outputTokens[i] ?? 0)))
+      : undefined
 
   const trace = new TraceBuilder(`swe-agent:${opts.fileName}`, { [K.ATTR_SERVICE_NAME]: 'swe-agent', [K.ATTR_SERVICE_VERSION]: model })
   const common = { [K.ATTR_SESSION_ID]: instanceId, [K.ATTR_GEN_AI_AGENT_NAME]: 'swe-agent' }
@@ -145,6 +153,7 @@ function convertRun(file: SweFile, opts: ConvertOptions) {
         [K.ATTR_GEN_AI_PROVIDER_NAME]: providerFor(model),
         [K.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: inputTokens?.[i],
         [K.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: outputTokens?.[i],
+        [K.ATTR_SIGHTLINE_USAGE_UNKNOWN]: counted === undefined ? true : undefined,
         [K.ATTR_OI_COST_TOTAL]: costs?.[i],
         [K.ATTR_GEN_AI_INPUT_MESSAGES]: messagesJson(newInputs.map(historyMessage)),
         [K.ATTR_GEN_AI_OUTPUT_MESSAGES]: messagesJson([

@@ -29,9 +29,10 @@ describe('tau-bench import', () => {
     expect(spans.filter((s) => op(s) === 'execute_tool')).toHaveLength(1164)
   })
 
-  it('emits well-formed, deterministic OTLP and no invented token counts', () => {
+  it('emits well-formed, deterministic OTLP and no invented token counts: usage is unknown on every model call', () => {
     expectWellFormed(request)
     expect(allSpans(request).some((s) => attrOf(s, 'gen_ai.usage.input_tokens') !== undefined)).toBe(false)
+    expect(allSpans(request).filter((s) => attrOf(s, 'sightline.usage.unknown') === true)).toHaveLength(2454)
     const chat = allSpans(request).find((s) => op(s) === 'chat')!
     expect(attrOf(chat, 'gen_ai.request.model')).toBe('gpt-4o')
     expect(attrOf(chat, 'gen_ai.provider.name')).toBe('openai')

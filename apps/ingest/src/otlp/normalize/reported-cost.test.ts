@@ -24,6 +24,13 @@ describe('extractReportedCost', () => {
     expect(extractReportedCost({}, true)).toEqual(unpriced)
   })
 
+  it('keeps the cost of a call with unknown usage unknown (null, unpriced), unless the cost is reported', () => {
+    expect(extractReportedCost({ 'sightline.usage.unknown': true }, true)).toEqual({ costUsd: null, costSource: 'reported', isUnpriced: true })
+    expect(extractReportedCost({ 'sightline.usage.unknown': true, 'llm.cost.total': '0.5' }, true)).toEqual({ costUsd: '0.5', costSource: 'reported', isUnpriced: false })
+    expect(extractReportedCost({ 'sightline.usage.unknown': true }, false)).toEqual({ costUsd: null, costSource: '', isUnpriced: false })
+    expect(extractReportedCost({ 'sightline.usage.unknown': 'yes' }, true)).toEqual({ costUsd: null, costSource: '', isUnpriced: false })
+  })
+
   it('writes decimals without exponents and rejects junk', () => {
     expect(toDecimal(1e-7)).toBe('0.0000001')
     expect(toDecimal(2)).toBe('2')

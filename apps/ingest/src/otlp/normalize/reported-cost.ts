@@ -1,6 +1,9 @@
 /**
  * Cost the client computed itself (Langfuse cost_details, OpenInference llm.cost.*). Taken only on
  * provider-call spans for the same reason as tokens: aggregates repeat their children's cost.
+ * A call whose producer says it does not know its usage (`sightline.usage.unknown`) and reports no
+ * cost has an unknown cost: null and unpriced, marked `reported` so that neither the pricing step
+ * nor a project price override prices it from tokens it never had.
  * Everything else is left for the pricing step, which fills `cost_usd` from tokens.
  */
 import * as K from '@sightline/schema/semconv'
@@ -14,12 +17,13 @@ export interface CostFields {
 }
 
 export const UNPRICED_YET: CostFields = { costUsd: null, costSource: '', isUnpriced: false }
+const UNKNOWN_USAGE: CostFields = { costUsd: null, costSource: 'reported', isUnpriced: true }
 
 export function extractReportedCost(attrs: Attributes, isProviderCall: boolean): CostFields {
   if (!isProviderCall) return UNPRICED_YET
   const total = langfuseTotal(attrs) ?? toDecimal(firstPresent(attrs, [K.ATTR_OI_COST_TOTAL]))
-  if (total === undefined) return UNPRICED_YET
-  return { costUsd: total, costSource: 'reported', isUnpriced: false }
+  if (total !== undefined) return { costUsd: total, costSource: 'reported', isUnpriced: false }
+  return attrs[K.ATTR_SIGHTLINE_USAGE_UNKNOWN] === true ? UNKNOWN_USAGE : UNPRICED_YET
 }
 
 /** `total` when given, else the sum of the parts (the SDK omits total when it has one part). */

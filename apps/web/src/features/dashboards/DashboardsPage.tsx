@@ -10,6 +10,7 @@ import { useQuery } from '../../api/use-query'
 import { ErrorState, Loading } from '../../components/States'
 import { formatCost, formatDuration, formatTokens } from '../../lib/format'
 import { anomalyApi } from '../anomalies/anomaly-api'
+import { QuarantineNotice } from '../quarantine/QuarantineNotice'
 import { combineSeries, formatCostTick, seriesToChart } from './chart-data'
 import { analyticsApi } from './dashboard-api'
 import { DASHBOARD_RANGES, GROUP_BYS, parseDashboardQuery, resolveDashboardRange, serializeDashboardQuery, stepFor, type DashboardQuery } from './dashboard-url'
@@ -54,6 +55,8 @@ export default function DashboardsPage() {
         </select>
         <button className="btn" onClick={() => setRefresh((n) => n + 1)}>Refresh</button>
       </div>
+      {/* A preset runs to now: spans quarantined since the range was fixed still count. */}
+      <QuarantineNotice range={q.range === 'custom' ? range : { from: range.from }} />
       {overview.error ? <ErrorState error={overview.error} onRetry={overview.reload} /> : overview.data ? <OverviewTiles overview={overview.data} /> : <Loading label="Loading overview…" />}
       <div className="dash-grid">
         <MetricChart

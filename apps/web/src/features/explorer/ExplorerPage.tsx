@@ -1,8 +1,9 @@
 /** `/traces`: the trace explorer. The URL is the whole state (see explorer-url.ts). */
 import { useLocation, useSearch } from 'wouter'
 import { Empty, ErrorState, Loading } from '../../components/States'
+import { QuarantineNotice } from '../quarantine/QuarantineNotice'
 import { useCompareSelectionStore } from '../../stores/compare-selection-store'
-import { nextSort, parseExplorerQuery, serializeExplorerQuery, type ExplorerQuery } from './explorer-url'
+import { nextSort, parseExplorerQuery, resolveRange, serializeExplorerQuery, type ExplorerQuery } from './explorer-url'
 import { FilterBar } from './FilterBar'
 import { TraceTable } from './TraceTable'
 import { useTraceList } from './use-trace-list'
@@ -32,6 +33,8 @@ export function ExplorerPage() {
         </button>
       </div>
       <FilterBar q={q} update={update} />
+      {/* A preset starts at a whole minute (one check per minute, not per render) and runs to now. */}
+      <QuarantineNotice range={q.range === 'custom' ? resolveRange(q) : { from: resolveRange(q, Math.floor(Date.now() / 60_000) * 60_000).from }} />
       {list.error ? (
         <ErrorState error={list.error} onRetry={list.reload} />
       ) : list.isLoading && list.traces.length === 0 ? (
