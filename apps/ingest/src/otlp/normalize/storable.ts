@@ -194,11 +194,13 @@ export const COLUMN_RULES = {
   cost_source: 'ours', is_unpriced: 'ours', tool_name: 'text', tool_call_id: 'text', tool_arguments: 'text',
   tool_result: 'text', input: 'text', output: 'text', session_id: 'text', user_id: 'text', attributes: 'text-map',
   resource_attributes: 'text-map', events: 'json-text', links: 'json-text', flags: 'ours',
-} as const satisfies Record<keyof SpanRowInsert, 'ours' | 'text' | 'text-map' | 'json-text' | 'time' | 'uint8' | 'float' | 'tokens' | 'decimal'>
+  input_preview: 'text', output_preview: 'text', tool_args_key: 'ours', reported_tool_errors: 'text-list',
+} as const satisfies Record<keyof SpanRowInsert, 'ours' | 'text' | 'text-list' | 'text-map' | 'json-text' | 'time' | 'uint8' | 'float' | 'tokens' | 'decimal'>
 
 type ColumnsWith<R> = { [K in keyof typeof COLUMN_RULES]: (typeof COLUMN_RULES)[K] extends R ? K : never }[keyof typeof COLUMN_RULES]
 const columnsWith = <R extends string>(rule: R) => Object.keys(COLUMN_RULES).filter((c) => COLUMN_RULES[c as keyof typeof COLUMN_RULES] === rule) as Array<ColumnsWith<R>>
 export const TEXT_COLUMNS = columnsWith('text')
+const LIST_COLUMNS = columnsWith('text-list')
 const MAP_COLUMNS = columnsWith('text-map')
 const JSON_TEXT_COLUMNS = columnsWith('json-text')
 const TOKEN_COLUMNS = columnsWith('tokens')
@@ -215,6 +217,12 @@ function wellFormedText(row: SpanRowInsert): boolean {
       row[column] = value.toWellFormed()
       ok = false
     }
+  }
+  for (const column of LIST_COLUMNS) {
+    const list = row[column]
+    if (list.every((value) => value.isWellFormed())) continue
+    row[column] = list.map((value) => value.toWellFormed())
+    ok = false
   }
   for (const column of MAP_COLUMNS) if (!wellFormedMap(row, column)) ok = false
   for (const column of JSON_TEXT_COLUMNS) {
