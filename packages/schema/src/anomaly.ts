@@ -20,7 +20,7 @@ export type AnomalyKind = z.infer<typeof AnomalyKindSchema>
 export const AnomalyStatusSchema = z.enum(['open', 'resolved'])
 export type AnomalyStatus = z.infer<typeof AnomalyStatusSchema>
 
-export const AnomalyDimensionSchema = z.enum(['total', 'model', 'agent', 'tool', 'user', 'release', 'environment', 'trace'])
+export const AnomalyDimensionSchema = z.enum(['total', 'model', 'agent', 'tool', 'user', 'service', 'release', 'environment', 'trace'])
 export type AnomalyDimension = z.infer<typeof AnomalyDimensionSchema>
 
 export const AnomalyMetricSchema = z.enum([

@@ -2,7 +2,7 @@ import type { Store } from '../db/client.js'
 import { histogramQuantileSql } from '../db/histogram-sql.js'
 import { ident, sql, str, strArray, u64, type SqlFragment } from '../db/sql.js'
 import { OTHER_USERS, type DetectorConfig } from './config.js'
-import { chDateTime, chDateTimeToMs, evaluationClock, type SeriesSnapshot } from './snapshot.js'
+import { chDateTime, chDateTimeToMs, DIM_TYPES, evaluationClock, type SeriesSnapshot } from './snapshot.js'
 
 /**
  * ClickHouse builds the series and their seasonal baselines from `agg_5m` (resolved traces: calls are
@@ -72,7 +72,10 @@ export function snapshotQuery(nowMs: number, config: DetectorConfig, projectIds?
   const dimValue = dimValueExpr(config, chDateTime(clock.nowMs - 7 * 86_400_000))
   // agg_5m rows re-bucketed to the tier's width (5 min, or 1 h for the hourly tier).
   const width = sql`toStartOfInterval(agg_5m.bucket, toIntervalSecond(${u64(config.bucketMs / 1000)}))`
-  const projectFilter = projectIds ? sql`has(${strArray([...projectIds])}, project_id)` : sql`1`
+  // Only the dimensions series are judged on (agent_release is an internal rollup of the release-latency rule).
+  const projectFilter = projectIds
+    ? sql`has(${strArray([...projectIds])}, project_id) AND dim_type IN ${strArray([...DIM_TYPES])}`
+    : sql`dim_type IN ${strArray([...DIM_TYPES])}`
   return sql`
     WITH
       toDateTime(${str(chDateTime(clock.curMs))}, 'UTC') AS cur_b,

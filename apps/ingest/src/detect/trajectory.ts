@@ -145,16 +145,16 @@ async function findToolErrorBursts(store: Store, since: number, now: number, con
 }
 
 /**
- * Agents that never returned: traces still `running` (their root never arrived or never ended) and
- * quiet for `unfinishedAfterMs`, or judged without a root once settled (`partial`); and failed
+ * Agents that never returned: traces still `running` (their root never arrived or never ended) whose
+ * last span ended `unfinishedAfterMs` ago, or judged without a root once settled (`partial`); and failed
  * traces whose failure is a time-out.
  */
 async function findUnfinished(store: Store, since: number, now: number, config: TrajectoryConfig): Promise<TrajectoryFinding[]> {
   const rows = await store.query<{ project_id: string; trace_id: string; agent: string; outcome: string; failure_reason: string; last_ms: string }>(sql`
-    SELECT project_id, trace_id, root_agent AS agent, outcome, failure_reason, toUnixTimestamp64Milli(last_ingested) AS last_ms
+    SELECT project_id, trace_id, root_agent AS agent, outcome, failure_reason, toUnixTimestamp64Milli(end_time) AS last_ms
     FROM traces FINAL
     WHERE ${recentTraces(since, now)} AND (
-      ((outcome = 'running' OR has(tags, 'partial')) AND last_ingested < ${ms(now - config.unfinishedAfterMs)})
+      ((outcome = 'running' OR has(tags, 'partial')) AND end_time < ${ms(now - config.unfinishedAfterMs)})
       OR (outcome = 'failed' AND positionCaseInsensitive(failure_reason, 'timeout') > 0))`)
   return rows.map((r): TrajectoryFinding => {
     const minutes = Math.round((now - num(r.last_ms)) / 60_000)

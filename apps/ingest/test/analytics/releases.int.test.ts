@@ -7,8 +7,12 @@ import { getJson, startTestServer, type TestServer } from '../helpers/server.js'
 let server: TestServer
 const RANGE = 'from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z'
 
-/** Lognormal cost and latency, Bernoulli errors; `shift` scales cost and latency, `errorRate` sets failures. */
-function traces(release: string, count: number, seed: number, o: { costScale: number; latencyScale: number; errorRate: number; agent: string }): object[] {
+/**
+ * Lognormal cost and latency, Bernoulli failures. A failed run is a failed agent invocation (the
+ * outcome definition); its tool call fails too. With `under`, the release runs as a sub-agent
+ * (its own agent span, as an A2A server span would be) under a root agent of another release.
+ */
+function traces(release: string, count: number, seed: number, o: { costScale: number; latencyScale: number; errorRate: number; agent: string; under?: { release: string; agent: string } }): object[] {
   const rand = mulberry32(seed)
   const normal = () => Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand())
   const rows: object[] = []
@@ -19,19 +23,22 @@ function traces(release: string, count: number, seed: number, o: { costScale: nu
     const cost = 0.01 * o.costScale * Math.exp(0.5 * normal())
     const failed = rand() < o.errorRate
     const at = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
-    const common = { project_id: DEFAULT_PROJECT_ID, trace_id: traceId, service_version: release, agent_name: o.agent }
+    const id = (n: number) => `${traceId.slice(0, 12)}000${n}`
+    const common = { project_id: DEFAULT_PROJECT_ID, trace_id: traceId, service_version: release }
+    const status = failed ? 'error' : 'ok'
+    const agentSpan = o.under
+      ? [
+          { ...common, service_version: o.under.release, agent_name: o.under.agent, span_id: id(9), parent_span_id: '', kind: 'agent', name: 'invoke_agent', start_time: at(start - 5), end_time: at(start + latency + 5), duration_ms: latency + 10, status: 'ok' },
+          { ...common, agent_name: o.agent, span_id: id(1), parent_span_id: id(9), kind: 'agent', name: 'invoke_agent', start_time: at(start), end_time: at(start + latency), duration_ms: latency, status },
+        ]
+      : [{ ...common, agent_name: o.agent, span_id: id(1), parent_span_id: '', kind: 'agent', name: 'invoke_agent', start_time: at(start), end_time: at(start + latency), duration_ms: latency, status }]
     rows.push(
-      { ...common, span_id: `${traceId.slice(0, 12)}0001`, parent_span_id: '', kind: 'agent', name: 'invoke_agent', start_time: at(start), end_time: at(start + latency), duration_ms: latency, status: 'ok' },
-      { ...common, span_id: `${traceId.slice(0, 12)}0002`, parent_span_id: `${traceId.slice(0, 12)}0001`, kind: 'llm', is_llm_call: true, model: 'gpt-4o', name: 'chat', start_time: at(start + 10), end_time: at(start + 100), duration_ms: 90, cost_usd: cost.toFixed(10), cost_source: 'table', input_tokens: 100, output_tokens: 10, status: 'ok' },
-      { ...common, span_id: `${traceId.slice(0, 12)}0003`, parent_span_id: `${traceId.slice(0, 12)}0001`, kind: 'tool', tool_name: 'search', name: 'tool', start_time: at(start + 200), end_time: at(start + 300), duration_ms: 100, status: failed ? 'error' : 'ok' },
+      ...agentSpan,
+      { ...common, span_id: id(2), parent_span_id: id(1), kind: 'llm', is_llm_call: true, model: 'gpt-4o', name: 'chat', start_time: at(start + 10), end_time: at(start + 100), duration_ms: 90, cost_usd: cost.toFixed(10), cost_source: 'table', input_tokens: 100, output_tokens: 10, status: 'ok' },
+      { ...common, span_id: id(3), parent_span_id: id(1), kind: 'tool', tool_name: 'search', name: 'tool', start_time: at(start + 200), end_time: at(start + 300), duration_ms: 100, status },
     )
   }
   return rows
-}
-
-/** Moves each trace's root span to another release, as when a sub-agent is the canary. */
-function underRoot(rows: object[]): object[] {
-  return rows.map((row) => ((row as { parent_span_id: string }).parent_span_id === '' ? { ...row, service_version: 'root-1', agent_name: 'planner' } : row))
 }
 
 beforeAll(async () => {
@@ -41,11 +48,12 @@ beforeAll(async () => {
     ...traces('slower', 400, 2, { costScale: 1.5, latencyScale: 1.3, errorRate: 0.15, agent: 'planner' }),
     ...traces('same-a', 400, 3, { costScale: 1, latencyScale: 1, errorRate: 0.1, agent: 'planner' }),
     ...traces('same-b', 400, 5, { costScale: 1, latencyScale: 1, errorRate: 0.1, agent: 'critic' }),
-    // A canary sub-agent: the root runs release root-1; only the spans under it run exec-stable / exec-canary.
-    ...underRoot(traces('exec-stable', 200, 7, { costScale: 1, latencyScale: 1, errorRate: 0.05, agent: 'executor' })),
-    ...underRoot(traces('exec-canary', 200, 8, { costScale: 1, latencyScale: 2.5, errorRate: 0.05, agent: 'executor' })),
+    // A canary sub-agent: the root runs release root-1; the executor under it runs exec-stable / exec-canary.
+    ...traces('exec-stable', 200, 7, { costScale: 1, latencyScale: 1, errorRate: 0.05, agent: 'executor', under: { release: 'root-1', agent: 'planner' } }),
+    ...traces('exec-canary', 200, 8, { costScale: 1, latencyScale: 2.5, errorRate: 0.05, agent: 'executor', under: { release: 'root-1', agent: 'planner' } }),
   ]
   await server.deps.store.insertJsonEachRow('spans', Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')), 'releases-seed')
+  await server.resolveStored()
 })
 afterAll(async () => {
   await server?.stop()

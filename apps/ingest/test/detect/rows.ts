@@ -1,3 +1,4 @@
+import { toolArgsKey } from '@sightline/core'
 import type { SpanRowInsert } from '@sightline/schema'
 import { makeSpanRow } from '../factories/span-row.js'
 
@@ -45,7 +46,7 @@ export function agentTrace(t: AgentTrace): SpanRowInsert[] {
     rows.push(
       spanRow({
         trace_id, span_id: spanId(t.n, 2 + i), parent_span_id: root, start_time: at(1000 + i * 10), end_time: at(1005 + i * 10), duration_ms: 5, kind: 'tool',
-        name: `execute_tool ${tool.name}`, tool_name: tool.name, tool_arguments: tool.args, status: tool.error ? 'error' : 'ok', status_message: tool.error ? 'boom' : '',
+        name: `execute_tool ${tool.name}`, tool_name: tool.name, tool_arguments: tool.args, tool_args_key: toolArgsKey(tool.args), status: tool.error ? 'error' : 'ok', status_message: tool.error ? 'boom' : '',
       }),
     ),
   )

@@ -3,6 +3,7 @@ import net, { type AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import type { DepsOptions } from '../../src/deps.js'
+import { sql } from '../../src/db/sql.js'
 import { parseEnv } from '../../src/env.js'
 import { createLogger } from '../../src/logger.js'
 import { startServer, type RunningServer } from '../../src/server.js'
@@ -11,6 +12,8 @@ export const TEST_API_KEY = 'sl_test_key_0123456789'
 
 export interface TestServer extends RunningServer {
   dataDir: string
+  /** Resolves every trace of the store (for tests that insert span rows without the writer). */
+  resolveStored(): Promise<void>
   /** Waits until every acknowledged span is queryable and every trace it touched is resolved. */
   drain(): Promise<void>
   authHeaders: Record<string, string>
@@ -28,6 +31,12 @@ export async function startTestServer(overrides: Record<string, string> = {}, da
   return {
     ...server,
     dataDir: dir,
+    resolveStored: async () => {
+      const rows = await server.deps.store.query<{ project_id: string; ids: string[] }>(sql`SELECT project_id, groupUniqArray(trace_id) AS ids FROM spans GROUP BY project_id`)
+      for (const { project_id: projectId, ids } of rows) {
+        for (let i = 0; i < ids.length; i += 500) await server.deps.resolver.resolveBatch(projectId, ids.slice(i, i + 500))
+      }
+    },
     drain: async () => {
       await server.deps.writer.drain()
       await server.deps.resolver.drain()
