@@ -3,7 +3,7 @@ import type { Encoding, Pool } from './generator.js'
 import { inspectDataDir } from './baseline.js'
 import type { InspectResult } from './store-child.js'
 import { percentile, runLoad } from './load.js'
-import { removeDataDir, startServerProcess, waitStored } from './server-process.js'
+import { removeDataDir, startServerProcess, waitResolved, waitStored } from './server-process.js'
 
 export interface IngestResult {
   encoding: Encoding
@@ -35,6 +35,12 @@ export interface IngestResult {
   exactlyOnce: boolean
   /** What the server saw during the paced phase (its /metrics before and after): the causes of a slow acknowledgement. */
   paced: PacedDiagnostics
+  /** Closed-loop phase: from the first request until every trace it touched was resolved (stored in `traces`). */
+  resolvedSpansPerSecond: number
+  /** Resolver work over the whole run: time in batches, resolutions (a trace resolved again counts again), traces per busy second. */
+  resolverBusySeconds: number
+  traceResolutions: number
+  resolutionsPerBusySecond: number
 }
 
 export interface PacedDiagnostics {
@@ -72,6 +78,7 @@ export async function runIngest(encoding: Encoding, pool: Pool, paced: Pool, pac
   try {
     const load = await runLoad({ url: server.url, encoding, bodies: pool.bodies, spanCounts: pool.spanCounts, connections })
     const stored = await waitStored(server, pool.spans)
+    const resolved = await waitResolved(server)
     const seconds = (load.finishedAt - load.startedAt) / 1000
     const e2eSeconds = (stored.at - load.startedAt) / 1000
     const pacedSpansPerSecond = (pacedFraction * pool.spans) / e2eSeconds
@@ -80,7 +87,7 @@ export async function runIngest(encoding: Encoding, pool: Pool, paced: Pool, pac
     const pacedLoad = await runLoad({ url: server.url, encoding, bodies: paced.bodies, spanCounts: paced.spanCounts, connections, spansPerSecond: pacedSpansPerSecond })
     const afterPaced = await server.metrics()
     const pacedStored = await waitStored(server, pool.spans + paced.spans)
-    const m = pacedStored.metrics
+    const m = (await waitResolved(server)).metrics
     const memory = server.memory()
     await server.stop()
     const inspected = await inspectDataDir(server.dataDir)
@@ -113,6 +120,10 @@ export async function runIngest(encoding: Encoding, pool: Pool, paced: Pool, pac
       stored: inspected,
       exactlyOnce: inspected.count === sent && inspected.uniqueSpans === sent,
       paced: pacedDiagnostics(beforePaced, afterPaced),
+      resolvedSpansPerSecond: pool.spans / ((resolved.at - load.startedAt) / 1000),
+      resolverBusySeconds: m['sightline_resolve_batch_seconds_sum'] ?? NaN,
+      traceResolutions: m['sightline_traces_resolved_total'] ?? NaN,
+      resolutionsPerBusySecond: (m['sightline_traces_resolved_total'] ?? NaN) / (m['sightline_resolve_batch_seconds_sum'] ?? NaN),
     }
   } catch (error) {
     await server.stop().catch(() => undefined)

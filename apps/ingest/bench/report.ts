@@ -92,6 +92,14 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push(`| ${i.encoding} | ${n0(i.meanInsertBatchSpans)} | ${f1(i.loaderBusySeconds)} s | ${n0(i.loaderSpansPerBusySecond)} (${f2(i.loaderSpansPerBusySecond / rate)}×) | ${i.retries503} | ${i.errors} |`)
   }
   lines.push('')
+  lines.push('Trace resolution (the resolver stage after the store: every trace resolved and its rollups written; a trace resolved again when late spans arrive counts again):')
+  lines.push('')
+  lines.push('| encoding | spans/s until every trace is resolved (÷ baseline) | resolver busy | resolutions | resolutions per busy second |')
+  lines.push('|---|---|---|---|---|')
+  for (const i of r.ingest) {
+    lines.push(`| ${i.encoding} | ${n0(i.resolvedSpansPerSecond)} (${f2(i.resolvedSpansPerSecond / rate)}×) | ${f1(i.resolverBusySeconds)} s | ${n0(i.traceResolutions)} | ${n0(i.resolutionsPerBusySecond)} |`)
+  }
+  lines.push('')
   lines.push('During the paced phase (server `/metrics` before and after it): what a slow acknowledgement waits for.')
   lines.push('')
   lines.push('| encoding | spool group commits | mean commit (write + fdatasync) | commits over 25 ms | GC pauses (major) | event-loop lag max | acks over 50 ms, timed by the server |')

@@ -121,3 +121,14 @@ export async function waitStored(server: ServerProcess, expected: number, timeou
     await new Promise((r) => setTimeout(r, 50))
   }
 }
+
+/** Waits until the trace resolver has nothing pending (every stored trace resolved). */
+export async function waitResolved(server: ServerProcess, timeoutMs = 600_000): Promise<{ at: number; metrics: Record<string, number> }> {
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    const metrics = await server.metrics()
+    if ((metrics['sightline_resolver_pending_traces'] ?? 0) === 0 && (metrics['sightline_traces_resolved_total'] ?? 0) > 0) return { at: performance.now(), metrics }
+    if (performance.now() > deadline) throw new Error(`traces still unresolved after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
