@@ -54,6 +54,10 @@ export class TraceResolver {
   private stopped = false
   private lastSweepMs = 0
   private lastWatermarkMs = 0
+  private lastWatermark = ''
+  /** After a failure (store down), ticks are skipped until then: one warning per back-off, not five a second. */
+  private backoffUntilMs = 0
+  private failures = 0
   private catchUp: Promise<void> | undefined
   /** Every resolution runs through this chain: two resolutions of one trace at once would both cancel the same row. */
   private exclusive: Promise<unknown> = Promise.resolve()
@@ -119,7 +123,7 @@ export class TraceResolver {
   }
 
   private tick(): void {
-    if (this.running || this.stopped) return
+    if (this.running || this.stopped || this.now() < this.backoffUntilMs) return
     this.running = this.step().finally(() => (this.running = undefined))
   }
 
@@ -128,8 +132,12 @@ export class TraceResolver {
       await this.resolveDue(this.now())
       await this.sweepUnsettled()
       await this.advanceWatermark()
+      this.failures = 0
     } catch (err) {
-      this.logger.warn('trace resolution failed; will retry', { err })
+      this.failures += 1
+      const delayMs = Math.min(30_000, 250 * 2 ** Math.min(this.failures, 7))
+      this.backoffUntilMs = this.now() + delayMs
+      this.logger.warn('trace resolution failed; traces stay pending and are retried', { attempt: this.failures, retryInMs: delayMs, err })
     }
   }
 
@@ -216,8 +224,12 @@ export class TraceResolver {
     const now = this.now()
     if (now - this.lastWatermarkMs < 10_000) return
     this.lastWatermarkMs = now
-    const oldest = Math.min(now, ...[...this.pending.values()].map((p) => p.firstMs))
-    await this.repository.writeState(WATERMARK, chTime(oldest - WATERMARK_MARGIN_MS))
+    let oldest = now
+    for (const p of this.pending.values()) if (p.firstMs < oldest) oldest = p.firstMs
+    const watermark = chTime(oldest - WATERMARK_MARGIN_MS)
+    if (watermark === this.lastWatermark) return
+    await this.repository.writeState(WATERMARK, watermark)
+    this.lastWatermark = watermark
   }
 
   private async runCatchUp(): Promise<void> {

@@ -100,11 +100,16 @@ export class ResolutionRepository {
     return rows.map((r) => ({ projectId: r.project_id, traceId: r.trace_id }))
   }
 
-  /** Traces still `running` whose last span came before `before`: due to be judged as settled. */
+  /**
+   * Traces still `running` whose last span came before `before`: due to be judged as settled. Bounded to
+   * a week of start times; the sweep runs every minute, so an older running trace was settled long ago
+   * or its root never ended (then it stays running).
+   */
   async unsettled(before: string, limit: number): Promise<Array<{ projectId: string; traceId: string }>> {
     const rows = await this.store.query<{ project_id: string; trace_id: string }>(sql`
       SELECT project_id, trace_id FROM traces FINAL
       WHERE outcome = 'running' AND last_ingested < toDateTime64(${str(before)}, 3, 'UTC')
+        AND start_time >= toDateTime64(${str(before)}, 3, 'UTC') - INTERVAL 7 DAY
       LIMIT ${u64(limit)}`)
     return rows.map((r) => ({ projectId: r.project_id, traceId: r.trace_id }))
   }
