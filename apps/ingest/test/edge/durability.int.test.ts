@@ -11,7 +11,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { GetTraceResponse, ListTracesResponse } from '@sightline/schema'
+import type { GetTraceResponse, ListTracesResponse, OverviewResponse } from '@sightline/schema'
 import { afterEach, describe, expect, it } from 'vitest'
 import { apiGet, authFor, waitFor } from './helpers.js'
 
@@ -158,6 +158,10 @@ async function expectExactlyOnce(url: string, batches: Batch[], acked: Set<numbe
     for (const id of ids) expect(sent.has(id)).toBe(true)
     if (acked.has(byTrace.get(trace.traceId)!)) expect(ids.length).toBe(SPANS_PER_REQUEST)
   }
+  // The rollups count each trace and span once too (resolved after the restart by the catch-up).
+  const overview = await apiGet<OverviewResponse>(url, `/api/v1/analytics/overview?from=2000-01-01T00:00:00Z&to=${new Date().toISOString()}`, API_KEY)
+  expect(overview.body.current.traces).toBe(listed.length)
+  expect(overview.body.current.llmCalls).toBe(listed.reduce((n, t) => n + t.llmCallCount, 0))
 }
 
 /** Polls until every acknowledged trace is complete (the spool replay is asynchronous). */
