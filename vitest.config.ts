@@ -1,13 +1,26 @@
 import { defineConfig } from 'vitest/config'
 
-// One run covers every package; `source` resolves workspace packages to their TypeScript sources.
+/**
+ * One run covers every package; `source` resolves workspace packages to their TypeScript sources.
+ * Tests come in tiers (projects), by file name: `*.test.ts(x)` are unit tests (no store, no browser,
+ * no child processes: `pnpm test:unit`), `*.int.test.ts` run against the real embedded store or real
+ * processes (`pnpm test:int`), `*.e2e.test.ts` drive the console in Chromium (`pnpm test:e2e`).
+ * `pnpm test` runs all three (what CI runs).
+ */
+const UNIT = ['scripts/**/*.test.ts', '{apps,packages}/*/{src,test}/**/*.test.{ts,tsx}']
+const NOT_UNIT = ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**']
+
 export default defineConfig({
   resolve: { conditions: ['@sightline/source'] },
   ssr: { resolve: { conditions: ['@sightline/source'] } },
   test: {
-    include: ['scripts/**/*.test.ts', '{apps,packages}/*/{src,test}/**/*.test.ts', 'apps/web/e2e/**/*.e2e.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'unit', include: UNIT, exclude: NOT_UNIT } },
+      { extends: true, test: { name: 'int', include: ['{apps,packages}/*/{src,test}/**/*.int.test.ts'] } },
+      { extends: true, test: { name: 'e2e', include: ['apps/web/e2e/**/*.e2e.test.ts'] } },
+    ],
   },
 })

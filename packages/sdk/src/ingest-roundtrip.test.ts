@@ -1,13 +1,16 @@
 /**
  * End to end against our own reader: the SDK's spans go through the real OTLP/HTTP protobuf exporter
- * to a loopback server, and the captured body is decoded and normalised by apps/ingest's code, so
- * the test proves Sightline classifies what the SDK writes. (Test-only cross-package import.)
+ * to a loopback server, and the captured body is decoded and normalised by apps/ingest's code and
+ * resolved by the trace resolver, so the test proves Sightline classifies what the SDK writes.
+ * (Test-only cross-package import.)
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import type { SpanRowInsert } from '@sightline/schema'
 import { afterEach, describe, expect, it } from 'vitest'
+import { resolveTrace } from '@sightline/core'
 import { decodeExportRequest } from '../../../apps/ingest/src/otlp/decode.js'
 import { normalizeExportRequest } from '../../../apps/ingest/src/otlp/normalize/index.js'
+import { factsFromRow } from '../../../apps/ingest/src/resolve/span-facts.js'
 import { startLoopbackServer, type LoopbackServer } from '../test/http-server.js'
 import {
   a2aTraceHeaders,
@@ -110,22 +113,19 @@ describe('SDK spans through OTLP protobuf into the ingest normaliser', () => {
 
     expect(rows).toHaveLength(9)
     expect(new Set(rows.map((r) => r.trace_id)).size).toBe(1)
-    for (const r of rows) {
-      expect(r).toMatchObject({
-        service_name: 'support-bot',
-        service_version: '1.4.0',
-        environment: 'staging',
-        session_id: 'conv-9',
-        user_id: 'user-3',
-      })
-    }
+    for (const r of rows) expect(r).toMatchObject({ service_name: 'support-bot', service_version: '1.4.0', environment: 'staging' })
+    // What needs the whole trace (its session and user, the agent each span works for) is the resolver's answer.
+    const { trace, roles } = resolveTrace(rows.map(factsFromRow), { settled: true })
+    expect(trace).toMatchObject({ sessionId: 'conv-9', userId: 'user-3', toolCalls: 4, toolErrors: 1, delegations: 1, llmCalls: 1 })
+    const agentOf = (name: string, otelKind?: number) => roles.get(row(name, otelKind).span_id)?.agent
 
     expect(row('invoke_agent router')).toMatchObject({ kind: 'agent', agent_name: 'router' })
-    expect(row('guardrail pii-filter')).toMatchObject({ kind: 'guardrail', agent_name: 'router' })
+    expect(row('guardrail pii-filter')).toMatchObject({ kind: 'guardrail' })
+    expect(agentOf('guardrail pii-filter')).toBe('router')
+    expect(agentOf('chat claude-sonnet-4')).toBe('router')
     expect(row('chat claude-sonnet-4')).toMatchObject({
       kind: 'llm',
       is_llm_call: true,
-      agent_name: 'router',
       model: 'claude-sonnet-4-20250514',
       provider: 'anthropic',
       input_tokens: 1200,
@@ -137,9 +137,9 @@ describe('SDK spans through OTLP protobuf into the ingest normaliser', () => {
     expect(JSON.parse(row('chat claude-sonnet-4').input)).toEqual([
       { role: 'user', parts: [{ type: 'text', content: 'hi' }] },
     ])
+    expect(agentOf('execute_tool get_weather')).toBe('router')
     expect(row('execute_tool get_weather')).toMatchObject({
       kind: 'tool',
-      agent_name: 'router',
       tool_name: 'get_weather',
       tool_call_id: 'call_1',
       tool_arguments: '{"city":"Oslo"}',
@@ -151,15 +151,14 @@ describe('SDK spans through OTLP protobuf into the ingest normaliser', () => {
       error_type: 'TypeError',
       status_message: 'bad input',
     })
-    expect(row('tools/call search')).toMatchObject({
-      kind: 'tool',
-      tool_name: 'search',
-      agent_name: 'router',
-    })
+    expect(row('tools/call search')).toMatchObject({ kind: 'tool', tool_name: 'search' })
+    expect(agentOf('tools/call search')).toBe('router')
     // The A2A client span is the hand-off; the server span is the remote agent, whose children
     // inherit its name rather than the caller's.
     expect(row('invoke_agent billing', 3)).toMatchObject({ kind: 'handoff' })
     expect(row('invoke_agent billing', 2)).toMatchObject({ kind: 'agent', agent_name: 'billing' })
-    expect(row('execute_tool charge_card')).toMatchObject({ kind: 'tool', agent_name: 'billing' })
+    expect(row('execute_tool charge_card')).toMatchObject({ kind: 'tool' })
+    expect(agentOf('execute_tool charge_card')).toBe('billing')
+    expect(agentOf('invoke_agent billing', 3)).toBe('router')
   })
 })
