@@ -18,7 +18,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'unit', include: UNIT, exclude: NOT_UNIT } },
+      // Threads start faster than forks; unit tests hold no store (libchdb binds one data dir per process).
+      { extends: true, test: { name: 'unit', include: UNIT, exclude: NOT_UNIT, pool: 'threads' } },
       { extends: true, test: { name: 'int', include: ['{apps,packages}/*/{src,test}/**/*.int.test.ts'] } },
       { extends: true, test: { name: 'e2e', include: ['apps/web/e2e/**/*.e2e.test.ts'] } },
     ],
