@@ -185,7 +185,10 @@ export class TraceResolver {
     const nowMs = this.now()
     const resolvedAt = new Date(nowMs).toISOString().replace('T', ' ').replace('Z', '')
     const rows: TraceRow[] = []
-    for (const trace of traces) {
+    for (const [i, trace] of traces.entries()) {
+      // The resolver shares the event loop with acknowledgements: a pause every few traces keeps a
+      // big batch from holding an OTLP answer back.
+      if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve))
       const next = this.stateOf(projectId, trace, nowMs, price)
       const stored = current.get(trace.traceId)
       if (stored?.content_hash === next.hash) continue
@@ -249,6 +252,8 @@ export class TraceResolver {
     if (total > 0) this.logger.info('trace resolver caught up', { since, traces: total })
   }
 }
+
+const YIELD_EVERY = 50
 
 /** Spans of one read stay within this much start time. */
 const GROUP_SPAN_MS = 6 * 3_600_000

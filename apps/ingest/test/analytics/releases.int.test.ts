@@ -108,7 +108,7 @@ describe('canary sub-agent', () => {
     expect(res.status).toBe(200)
     expect(res.body.a.traces).toBe(200)
     expect(res.body.b.traces).toBe(200)
-    expect(res.body.b.latencyMs.p50).toBeGreaterThan(res.body.a.latencyMs.p50 * 1.8)
+    expect(res.body.b.latencyMs.p50).toBeGreaterThan(res.body.a.latencyMs.p50! * 1.8)
   })
 })
 

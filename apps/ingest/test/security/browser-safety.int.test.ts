@@ -4,7 +4,8 @@
  * the security headers. Key-header clients (SDKs, CLI) and OTLP are unaffected.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ListRegressionCasesResponse, RegressionCaseProposal } from '@sightline/schema'
+import type { RegressionCaseProposal } from '@sightline/core'
+import type { ListRegressionCasesResponse } from '@sightline/schema'
 import { makeTraceRequest, sendJson, traceIdFor } from '../factories/otlp-json.js'
 import { startTestServer, TEST_API_KEY, type TestServer } from '../helpers/server.js'
 import { getWithCookie, sameOrigin, signIn } from '../helpers/session.js'
@@ -53,12 +54,13 @@ describe('cross-site request forgery', () => {
   it('refuses JSON from another origin: another port, another site, or an opaque origin', async () => {
     const json = { 'Content-Type': 'application/json' }
     const otherPort = `http://127.0.0.1:${server.port + 1}`
-    for (const headers of [
+    const cases: Array<Record<string, string>> = [
       { Origin: otherPort, 'Sec-Fetch-Site': 'same-site' },
       { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' },
       { Origin: otherPort }, // a browser without Sec-Fetch-* headers: Origin decides
       { Origin: 'null' },
-    ]) {
+    ]
+    for (const headers of cases) {
       const res = await postCase({ ...json, ...headers })
       expect(res.status).toBe(403)
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('cross_origin')

@@ -24,6 +24,7 @@ export type RegressionCaseSummary = z.infer<typeof RegressionCaseSummarySchema>
 
 export const ListRegressionCasesQuerySchema = z.object({ suite: SuiteNameSchema.optional() }).strict()
 export const ListRegressionCasesResponseSchema = z.object({ cases: z.array(RegressionCaseSummarySchema) })
+export type ListRegressionCasesResponse = z.infer<typeof ListRegressionCasesResponseSchema>
 export const GetRegressionCaseResponseSchema = z.object({ suite: z.string(), case: RegressionCaseSchema, updatedAt: z.string() })
 
 /** `GET /api/v1/traces/{traceId}/regression-case`: the proposal (see `RegressionCaseProposal` in propose.ts). */

@@ -73,7 +73,7 @@ export class AnalyticsRepository {
     if (p.dimension !== 'total') {
       const ranked = await this.store.query<{ dim_value: string }>(sql`
         SELECT dim_value, ${rankExpression(p.metric, p.tokenKind)} AS rank_value FROM ${rows}
-        GROUP BY dim_value HAVING rank_value != 0 ORDER BY rank_value DESC, dim_value LIMIT ${u64(p.top)}`)
+        GROUP BY dim_value HAVING ${ACTIVE} ORDER BY rank_value DESC, dim_value LIMIT ${u64(p.top)}`)
       top = ranked.map((r) => r.dim_value)
     }
     const key = sql`if(has(${strArray(top)}, dim_value), dim_value, '') AS key, NOT has(${strArray(top)}, dim_value) AS is_other`
@@ -107,7 +107,7 @@ export class AnalyticsRepository {
       SELECT dim_value, toFloat64(sum(cost_usd)) AS cost, sum(input_tokens) + sum(output_tokens) AS tokens,
         sum(units) AS n_calls, sum(unit_failures) AS n_errors, sum(traces) AS n_traces, sum(llm_calls) AS n_llm
       FROM ${rollupRows(range, entity)} GROUP BY dim_value
-      HAVING cost != 0 OR tokens != 0 OR n_calls != 0 OR n_llm != 0 OR n_traces != 0
+      HAVING ${ACTIVE}
       ORDER BY ${order} DESC, dim_value LIMIT ${u64(limit)}`)
     return {
       source: 'rollup',
@@ -125,6 +125,12 @@ export class AnalyticsRepository {
     return rows.map((r) => ({ model: r.dim_value, calls: num(r.n), inputTokens: num(r.tin), outputTokens: num(r.tout), firstSeen: fromChTime(r.first), lastSeen: fromChTime(r.last) }))
   }
 }
+
+/**
+ * A dimension value with anything in the range. Rows whose sums are all zero are what is left of a
+ * contribution a re-resolved trace took back (until merges drop them): not a value of the range.
+ */
+const ACTIVE = sql`(sum(traces) != 0 OR sum(units) != 0 OR sum(llm_calls) != 0 OR sum(tool_calls) != 0 OR sum(delegations) != 0 OR sum(cost_usd) != 0 OR sum(spans) != 0)`
 
 /** How the share of a dimension that no value is attributed to is labelled (its key stays ''). */
 export const UNATTRIBUTED = 'unattributed'
@@ -201,8 +207,10 @@ function assembleSeries(rows: SeriesRow[], top: string[], p: SeriesParams): Seri
     byKey.set(k, entry)
   }
   const keys = [...top.map((key) => ({ key, isOther: false })), { key: '', isOther: true }]
+  // An "other" made only of retracted leftovers (all zero) is no series.
+  const isEmpty = (entry: { total: number | null; points: Map<string, number | null> }) => !entry.total && [...entry.points.values()].every((v) => !v)
   return keys
-    .filter(({ key, isOther }) => byKey.has(id(key, isOther)))
+    .filter(({ key, isOther }) => byKey.has(id(key, isOther)) && !(isOther && isEmpty(byKey.get(id(key, isOther))!)))
     .map(({ key, isOther }) => {
       const entry = byKey.get(id(key, isOther))
       return { key, isOther, total: entry?.total ?? fill, points: times.map((t) => ({ t, value: entry?.points.get(t) ?? fill })) }
