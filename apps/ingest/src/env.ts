@@ -37,6 +37,13 @@ const EnvSchema = z.object({
   SIGHTLINE_ALERT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   SIGHTLINE_ALERT_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+
+  // --- Limits that keep the event loop free (README, "What the edge guarantees") ---
+  /** Per span; what is past them is counted in `sightline.dropped.*` (OTel SDK defaults). */
+  INGEST_MAX_EVENTS_PER_SPAN: z.coerce.number().int().min(0).default(128),
+  INGEST_MAX_LINKS_PER_SPAN: z.coerce.number().int().min(0).default(128),
+  /** Per attribute list (span, resource, event, link); OpenInference flattens messages into many keys. */
+  INGEST_MAX_ATTRIBUTES_PER_SPAN: z.coerce.number().int().min(1).default(1024),
 })
 export type Env = z.infer<typeof EnvSchema>
 

@@ -72,7 +72,9 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
  * young, instead of living across the spool's fsync (see SpanWriter.prepare).
  */
 function prepareBatch(deps: Deps, body: Uint8Array, encoding: OtlpEncoding, projectId: string) {
-  const request = decodeExportRequest(body, encoding)
+  const { env } = deps
+  const limits = { maxEventsPerSpan: env.INGEST_MAX_EVENTS_PER_SPAN, maxLinksPerSpan: env.INGEST_MAX_LINKS_PER_SPAN, maxAttributesPerSpan: env.INGEST_MAX_ATTRIBUTES_PER_SPAN }
+  const request = decodeExportRequest(body, encoding, limits)
   const { rows, rejected } = normalizeExportRequest(request, { projectId, maxAttributeValueBytes: deps.env.INGEST_MAX_ATTRIBUTE_BYTES })
   priceRows(rows)
   return { batch: deps.writer.prepare(rows), accepted: rows.length, rejected }
