@@ -12,6 +12,7 @@ import { DetectionScheduler } from './detect/scheduler.js'
 import { AlertNotifier, WebhookRepository } from './detect/webhooks.js'
 import type { Env } from './env.js'
 import { SpanWriter } from './ingest/writer.js'
+import { DecodePool } from './otlp/decode-pool.js'
 import type { Logger } from './logger.js'
 import { createMetrics, type Metrics } from './metrics.js'
 
@@ -22,6 +23,7 @@ export interface Deps {
   logger: Logger
   metrics: Metrics
   writer: SpanWriter
+  decodePool: DecodePool
   projects: ProjectRepository
   traces: TraceRepository
   prices: PriceOverrideRepository
@@ -56,6 +58,16 @@ export function createDeps(env: Env, store: Store, logger: Logger): Deps {
         segmentMaxAgeMs: env.SPOOL_SEGMENT_MAX_AGE_MS,
       },
       metrics,
+      logger,
+    ),
+    decodePool: new DecodePool(
+      {
+        workers: env.INGEST_DECODE_WORKERS,
+        maxPending: env.INGEST_DECODE_MAX_PENDING,
+        maxHeapMb: env.INGEST_DECODE_WORKER_HEAP_MB,
+        niceIncrement: env.INGEST_DECODE_WORKER_NICE,
+        decodeTimeoutMs: env.INGEST_DECODE_TIMEOUT_MS,
+      },
       logger,
     ),
     projects: new ProjectRepository(store),

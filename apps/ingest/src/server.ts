@@ -26,6 +26,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
     logger.warn('generated an API key for the default project; it is stored hashed and will not be shown again', { apiKey: generatedKey })
   }
   await deps.writer.start()
+  deps.decodePool.start()
   deps.detectionScheduler.start()
   const app = createApp(deps)
   const server = await listen(app.fetch, env.PORT, env.HOST)
@@ -39,6 +40,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
     url,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      await deps.decodePool.close()
       await deps.detectionScheduler.stop()
       await deps.writer.stop()
       await store.close()

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { Store } from '../db/client.js'
 import { sql } from '../db/sql.js'
+import { spanKey, type EncodedRows } from './encoded-rows.js'
 import { encodeSpanRows, readSegment, SPAN_SEGMENT_HEADER } from './segment-format.js'
 import { RecentSpans } from './recent-spans.js'
 import { Spool, type Segment } from './spool.js'
@@ -91,6 +92,25 @@ export class SpanWriter {
   prepare(all: SpanRowInsert[]): PreparedBatch {
     const { rows, keys } = this.withoutRecent(all)
     return { data: encodeSpanRows(rows), keys, duplicates: all.length - rows.length }
+  }
+
+  /** `prepare` for rows a decode worker already encoded: retries are dropped as whole lines. */
+  prepareEncoded({ data, lineEnds, keys }: EncodedRows): PreparedBatch {
+    const kept: string[] = []
+    const parts: Buffer[] = []
+    const seen = new Set<string>()
+    let start = 0
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      const end = lineEnds[i]!
+      if (!this.recent.has(key) && !seen.has(key)) {
+        seen.add(key)
+        kept.push(key)
+        parts.push(data.subarray(start, end))
+      }
+      start = end
+    }
+    return { data: kept.length === keys.length ? data : Buffer.concat(parts), keys: kept, duplicates: keys.length - kept.length }
   }
 
   /** Throws the overload error (503 + Retry-After) while the spool is full, before any work is done. */
@@ -221,7 +241,5 @@ export class SpanWriter {
     return this.consecutiveFailures > 0 ? 5 : 1
   }
 }
-
-const spanKey = (row: SpanRowInsert) => `${row.project_id}/${row.trace_id}/${row.span_id}`
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

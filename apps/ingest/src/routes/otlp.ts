@@ -3,11 +3,12 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { extractApiKey, resolveProject } from '../middleware/auth.js'
 import { parseOtlpContentType } from '../otlp/content-type.js'
-import { decodeExportRequest, OtlpDecodeError, type OtlpEncoding } from '../otlp/decode.js'
+import { OtlpDecodeError, type OtlpEncoding } from '../otlp/decode.js'
 import { encodeExportResponse, encodeStatus, GrpcCode, type EncodedBody, type GrpcCodeNumber } from '../otlp/encode-response.js'
-import { normalizeExportRequest } from '../otlp/normalize/index.js'
-import { BodyError, readBody } from '../otlp/read-body.js'
-import { priceRows } from '../pricing/price-spans.js'
+import { prepareBody, type PrepareOptions } from '../otlp/prepare-body.js'
+import { isCheapToDecode } from '../otlp/decode-cost.js'
+import type { LargeBody } from '../otlp/decode-pool.js'
+import { BodyError, receiveBody } from '../otlp/read-body.js'
 
 /** OTLP/HTTP paths real SDKs use: the spec's, and the Langfuse SDK's (Basic auth). */
 export const TRACE_PATHS = ['/v1/traces', '/api/public/otel/v1/traces'] as const
@@ -54,8 +55,15 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
   try {
     const projectId = await resolveProject(deps.projects, extractApiKey(c.req.raw.headers))
     deps.writer.assertAccepting()
-    const body = await readBody(c.req.raw.body, { contentEncoding: c.req.header('content-encoding'), maxBytes: deps.env.INGEST_MAX_BODY_BYTES })
-    const { batch, accepted, rejected } = prepareBatch(deps, body, encoding, projectId)
+    const body = await receiveBody(c.req.raw.body, {
+      contentEncoding: c.req.header('content-encoding'),
+      maxBytes: deps.env.INGEST_MAX_BODY_BYTES,
+      localBytes: deps.env.INGEST_DECODE_WORKER_MIN_BYTES,
+      openLarge: (coding) => deps.decodePool.open(coding, deps.env.INGEST_MAX_BODY_BYTES),
+    })
+    const options = prepareOptions(deps, projectId)
+    const { batch, accepted, rejected } =
+      body.small && isCheapToDecode(body.small, encoding) ? prepareBatch(deps, body.small, encoding, options) : await prepareInWorker(deps, body.large ?? toWorker(deps, body.small), encoding, options)
     await deps.writer.append(batch)
     deps.metrics.spansAccepted.inc(accepted)
     deps.metrics.ackSeconds.observe((performance.now() - started) / 1000)
@@ -67,17 +75,37 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
   }
 }
 
+function prepareOptions(deps: Deps, projectId: string): PrepareOptions {
+  const { env } = deps
+  return {
+    projectId,
+    maxAttributeValueBytes: env.INGEST_MAX_ATTRIBUTE_BYTES,
+    limits: { maxEventsPerSpan: env.INGEST_MAX_EVENTS_PER_SPAN, maxLinksPerSpan: env.INGEST_MAX_LINKS_PER_SPAN, maxAttributesPerSpan: env.INGEST_MAX_ATTRIBUTES_PER_SPAN },
+  }
+}
+
 /**
  * Decode → normalise → price → encode, synchronously: the decoded request and its rows die here,
- * young, instead of living across the spool's fsync (see SpanWriter.prepare).
+ * young, instead of living across the spool's fsync (see SpanWriter.prepare). Only for bodies small
+ * enough that even a hostile one holds the event loop briefly: under INGEST_DECODE_WORKER_MIN_BYTES
+ * and under MAX_EVENT_LOOP_OBJECTS.
  */
-function prepareBatch(deps: Deps, body: Uint8Array, encoding: OtlpEncoding, projectId: string) {
-  const { env } = deps
-  const limits = { maxEventsPerSpan: env.INGEST_MAX_EVENTS_PER_SPAN, maxLinksPerSpan: env.INGEST_MAX_LINKS_PER_SPAN, maxAttributesPerSpan: env.INGEST_MAX_ATTRIBUTES_PER_SPAN }
-  const request = decodeExportRequest(body, encoding, limits)
-  const { rows, rejected } = normalizeExportRequest(request, { projectId, maxAttributeValueBytes: deps.env.INGEST_MAX_ATTRIBUTE_BYTES })
-  priceRows(rows)
+function prepareBatch(deps: Deps, body: Uint8Array, encoding: OtlpEncoding, options: PrepareOptions) {
+  const { rows, rejected } = prepareBody(body, encoding, options)
   return { batch: deps.writer.prepare(rows), accepted: rows.length, rejected }
+}
+
+/** A small body of many tiny objects (see decode-cost.ts), already decompressed. */
+function toWorker(deps: Deps, body: Uint8Array): LargeBody {
+  const large = deps.decodePool.open('identity', deps.env.INGEST_MAX_BODY_BYTES)
+  large.write(body)
+  return large
+}
+
+/** The same in a decode worker: the event loop only drops retries from the encoded lines. */
+async function prepareInWorker(deps: Deps, body: LargeBody, encoding: OtlpEncoding, options: PrepareOptions) {
+  const { encoded, rejected } = await body.finish(encoding, options)
+  return { batch: deps.writer.prepareEncoded(encoded), accepted: encoded.keys.length, rejected }
 }
 
 function answerError(c: Context, deps: Deps, encoding: OtlpEncoding, error: unknown): Response {
