@@ -70,7 +70,7 @@ export function createDeps(env: Env, store: Store, logger: Logger): Deps {
       },
       logger,
     ),
-    projects: new ProjectRepository(store),
+    projects: new ProjectRepository(store, { keyLookupsPerSecond: env.SIGHTLINE_KEY_LOOKUPS_PER_SECOND }),
     traces: new TraceRepository(store, (projectId) => prices.hasOverrides(projectId)),
     prices,
     analytics: new AnalyticsRepository(store, (projectId) => prices.hasOverrides(projectId)),

@@ -64,6 +64,14 @@ const EnvSchema = z.object({
   INGEST_DECODE_WORKER_HEAP_MB: z.coerce.number().int().min(256).default(1024),
   /** A body still decoding after this long is answered 413 (the worst 64 MiB bodies took ~20 s on 2 loaded cores). */
   INGEST_DECODE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  /** Unauthenticated connections must not starve ingest: see http-limits.ts. */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(2).default(1024),
+  /** Store lookups of API keys not in the key cache, per second (a key-guessing flood costs no more). */
+  SIGHTLINE_KEY_LOOKUPS_PER_SECOND: z.coerce.number().int().positive().default(50),
 })
 export type Env = z.infer<typeof EnvSchema>
 

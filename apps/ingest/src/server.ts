@@ -1,3 +1,4 @@
+import type { Server } from 'node:http'
 import { serve, type ServerType } from '@hono/node-server'
 import { createApp } from './app.js'
 import { createStore } from './db/client.js'
@@ -5,6 +6,7 @@ import { migrate } from './db/migrate.js'
 import { lowerStoreThreadPriority } from './db/store-threads.js'
 import { createDeps, type Deps } from './deps.js'
 import type { Env } from './env.js'
+import { guardConnections, httpServerOptions, type HttpLimits } from './http-limits.js'
 import { createLogger, type Logger } from './logger.js'
 
 export interface RunningServer {
@@ -29,7 +31,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
   deps.decodePool.start()
   deps.detectionScheduler.start()
   const app = createApp(deps)
-  const server = await listen(app.fetch, env.PORT, env.HOST)
+  const server = await listen(app.fetch, env.PORT, env.HOST, httpLimits(env))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : env.PORT
   const url = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}`
@@ -49,9 +51,21 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
   }
 }
 
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string): Promise<ServerType> {
+function httpLimits(env: Env): HttpLimits {
+  return {
+    headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    idleTimeoutMs: env.HTTP_IDLE_TIMEOUT_MS,
+    maxConnections: env.HTTP_MAX_CONNECTIONS,
+  }
+}
+
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string, limits: HttpLimits): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolve(server))
+    const server = serve({ fetch, port, hostname, serverOptions: httpServerOptions(limits) }, () => resolve(server))
+    // serve() has only called listen(): no connection can have arrived before the guard.
+    guardConnections(server as Server, limits)
     server.once('error', reject)
   })
 }
