@@ -15,6 +15,7 @@ import { SpanWriter } from './ingest/writer.js'
 import { DecodePool } from './otlp/decode-pool.js'
 import type { Logger } from './logger.js'
 import { createMetrics, type Metrics } from './metrics.js'
+import { QueryLimiter } from './query-limiter.js'
 
 /** Everything the routes need, built once at boot (or per test). */
 export interface Deps {
@@ -34,6 +35,7 @@ export interface Deps {
   detector: AnomalyDetector
   detectionScheduler: DetectionScheduler
   regression: RegressionRepository
+  queryLimiter: QueryLimiter
 }
 
 export function createDeps(env: Env, store: Store, logger: Logger): Deps {
@@ -80,5 +82,11 @@ export function createDeps(env: Env, store: Store, logger: Logger): Deps {
     detector,
     detectionScheduler: new DetectionScheduler(detector, notifier, logger, env.SIGHTLINE_ANOMALY_INTERVAL_MS),
     regression: new RegressionRepository(store),
+    queryLimiter: new QueryLimiter({
+      maxConcurrent: env.QUERY_MAX_CONCURRENT,
+      maxConcurrentPerProject: env.QUERY_MAX_CONCURRENT_PER_PROJECT,
+      maxQueued: env.QUERY_MAX_QUEUED,
+      queueTimeoutMs: env.QUERY_QUEUE_TIMEOUT_MS,
+    }),
   }
 }

@@ -72,6 +72,13 @@ const EnvSchema = z.object({
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(2).default(1024),
   /** Store lookups of API keys not in the key cache, per second (a key-guessing flood costs no more). */
   SIGHTLINE_KEY_LOOKUPS_PER_SECOND: z.coerce.number().int().positive().default(50),
+  /** Query API only (never OTLP): concurrent requests, overall and per project, and the short queue before 503. */
+  QUERY_MAX_CONCURRENT: z.coerce.number().int().positive().default(4),
+  QUERY_MAX_CONCURRENT_PER_PROJECT: z.coerce.number().int().positive().default(3),
+  QUERY_MAX_QUEUED: z.coerce.number().int().min(0).default(32),
+  QUERY_QUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** When set, `/metrics` answers only `Authorization: Bearer <token>`. */
+  SIGHTLINE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 })
 export type Env = z.infer<typeof EnvSchema>
 

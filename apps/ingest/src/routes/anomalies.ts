@@ -10,6 +10,7 @@ import { z } from 'zod'
 import type { Deps } from '../deps.js'
 import { badRequest, notFound } from '../errors.js'
 import { requireProject, type AuthEnv } from '../middleware/auth.js'
+import { withQuerySlot } from '../middleware/query-slot.js'
 import { parseOr400 } from '../middleware/validate.js'
 import { DEFAULT_RANGE_MS } from './time-range.js'
 
@@ -22,7 +23,7 @@ const DeleteWebhookQuerySchema = z.object({ id: z.uuid() }).strict()
  */
 export function anomalyRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
-  const auth = requireProject(deps.projects)
+  const auth = withQuerySlot(requireProject(deps.projects), deps.queryLimiter)
 
   app.get('/anomalies', auth, async (c) => {
     const query = parseOr400(ListAnomaliesQuerySchema, c.req.query(), 'query')

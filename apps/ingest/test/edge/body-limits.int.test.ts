@@ -18,11 +18,13 @@ import { eventLoopLagMaxMs, healthWhile, startChildServer, type ChildServer } fr
 import { apiGet, authFor, postOtlp, waitFor } from './helpers.js'
 
 const API_KEY = 'sl_body_limits_key_0123456789'
+const METRICS_TOKEN = 'metrics-token-0123456789abcdef'
 const AUTH = authFor(API_KEY)
+const METRICS_AUTH = { Authorization: `Bearer ${METRICS_TOKEN}` }
 let server: ChildServer
 
 beforeAll(async () => {
-  server = await startChildServer(API_KEY)
+  server = await startChildServer(API_KEY, { SIGHTLINE_METRICS_TOKEN: METRICS_TOKEN })
   // A first large body waits until the decode worker has loaded (from TypeScript here: seconds of
   // compiling on a loaded machine), so that the tests time the work, not the server's start.
   const warmUp = await post(Buffer.from(oneSpanJson(hex(16), `,"attributes":[{"key":"pad","value":{"stringValue":"${'x'.repeat(300_000)}"}}]`)), { 'Content-Type': 'application/json', ...AUTH })
@@ -101,11 +103,11 @@ const JSON_GZIP = { 'Content-Type': 'application/json', 'Content-Encoding': 'gzi
  * meanwhile (measured inside the server) and `/healthz` latencies as a client sees them.
  */
 async function whileServing<T>(send: () => Promise<T>): Promise<{ result: T; loopLagMs: number; healthMs: number[] }> {
-  await eventLoopLagMaxMs(server.url)
+  await eventLoopLagMaxMs(server.url, METRICS_AUTH)
   const answer = send()
   const healthMs = await healthWhile(server.url, answer)
   const result = await answer
-  return { result, loopLagMs: await eventLoopLagMaxMs(server.url), healthMs }
+  return { result, loopLagMs: await eventLoopLagMaxMs(server.url, METRICS_AUTH), healthMs }
 }
 
 /**
@@ -211,5 +213,19 @@ describe('bodies whose shape alone is expensive: a 400 that says why, never a 50
     const acked = await small
     expect(acked.status).toBe(200)
     expect(acked.at).toBeLessThan(hostileDoneAt)
+  })
+})
+
+describe('/metrics with SIGHTLINE_METRICS_TOKEN', () => {
+  it('answers 401 without the token or with a wrong one, and the metrics with it', async () => {
+    const none = await fetch(`${server.url}/metrics`)
+    expect(none.status).toBe(401)
+    expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/)
+    expect(((await none.json()) as { error: { code: string } }).error.code).toBe('unauthorized')
+    expect((await fetch(`${server.url}/metrics`, { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401)
+    expect((await fetch(`${server.url}/metrics`, { headers: AUTH })).status).toBe(401)
+    const ok = await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })
+    expect(ok.status).toBe(200)
+    expect(await ok.text()).toMatch(/sightline_spans_accepted_total/)
   })
 })
