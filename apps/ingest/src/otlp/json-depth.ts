@@ -31,32 +31,25 @@ export function countJsonContainers(body: Uint8Array, limit: number): number {
   return count
 }
 
-/** Calls `onOpen` with the depth of each `[` / `{` outside strings, until it returns false. */
-function forEachContainer(body: Uint8Array, onOpen: (depth: number) => boolean): void {
-  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+/**
+ * Calls `onOpen` with the depth of each `[` / `{` outside strings, until it returns false. A plain
+ * byte loop: skipping strings with indexOf (memchr) was 9× slower on GenAI bodies, whose strings
+ * are mostly short keys (2.2 vs 0.25 ms for 150 KB).
+ */
+function forEachContainer(bytes: Uint8Array, onOpen: (depth: number) => boolean): void {
   let depth = 0
+  let inString = false
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]
-    if (b === QUOTE) {
-      // Strings are most of a GenAI body: skipped with memchr-backed indexOf, not byte by byte.
-      i = closingQuote(bytes, i + 1)
-      if (i < 0) return
+    if (inString) {
+      if (b === BACKSLASH) i++
+      else if (b === QUOTE) inString = false
+    } else if (b === QUOTE) {
+      inString = true
     } else if (b === 0x5b || b === 0x7b) {
       if (!onOpen(++depth)) return
     } else if (b === 0x5d || b === 0x7d) {
       depth--
     }
-  }
-}
-
-/** Index of the quote that ends a string starting at `from`, or -1 (JSON.parse reports that). */
-function closingQuote(bytes: Buffer, from: number): number {
-  for (let at = from; ; ) {
-    const quote = bytes.indexOf(QUOTE, at)
-    if (quote < 0) return -1
-    let backslashes = 0
-    while (bytes[quote - 1 - backslashes] === BACKSLASH) backslashes++
-    if (backslashes % 2 === 0) return quote
-    at = quote + 1
   }
 }

@@ -63,7 +63,9 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
     })
     const options = prepareOptions(deps, projectId)
     const { batch, accepted, rejected } =
-      body.small && isCheapToDecode(body.small, encoding) ? prepareBatch(deps, body.small, encoding, options) : await prepareInWorker(deps, body.large ?? toWorker(deps, body.small), encoding, options)
+      body.small && isCheapToDecode(body.small, encoding)
+        ? prepareBatch(deps, body.small, encoding, options)
+        : await prepareInWorker(deps, body.large ?? toWorker(deps, body.small), encoding, options)
     await deps.writer.append(batch)
     deps.metrics.spansAccepted.inc(accepted)
     deps.metrics.ackSeconds.observe((performance.now() - started) / 1000)
