@@ -17,9 +17,11 @@ import { WebhookRepository } from './detect/webhook-repository.js'
 import { AlertNotifier } from './detect/webhooks.js'
 import type { Env } from './env.js'
 import { SpanWriter } from './ingest/writer.js'
+import { DecodePool } from './otlp/decode-pool.js'
 import type { Logger } from './logger.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { OutboundGuard, systemResolver, type HostResolver } from './net/outbound-guard.js'
+import { QueryLimiter } from './query-limiter.js'
 
 /** Everything the routes need, built once at boot (or per test). */
 export interface Deps {
@@ -28,6 +30,7 @@ export interface Deps {
   logger: Logger
   metrics: Metrics
   writer: SpanWriter
+  decodePool: DecodePool
   projects: ProjectRepository
   sessions: SessionRepository
   traces: TraceRepository
@@ -42,6 +45,7 @@ export interface Deps {
   detectionScheduler: DetectionScheduler
   regression: RegressionRepository
   quarantine: QuarantineRepository
+  queryLimiter: QueryLimiter
 }
 
 /** What tests may replace; production uses the defaults. */
@@ -52,7 +56,7 @@ export interface DepsOptions {
 
 export function createDeps(env: Env, store: Store, logger: Logger, options: DepsOptions = {}): Deps {
   const metrics = createMetrics()
-  const projects = new ProjectRepository(store)
+  const projects = new ProjectRepository(store, { keyLookupsPerSecond: env.SIGHTLINE_KEY_LOOKUPS_PER_SECOND })
   const prices = new PriceOverrideRepository(store)
   const anomalies = new AnomalyRepository(store)
   const secrets = new SecretBox(loadServerKey(env.SIGHTLINE_SECRET_KEY, env.SIGHTLINE_DATA_DIR, logger))
@@ -87,6 +91,16 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     ),
     projects,
     sessions: new SessionRepository(store, projects, env.SIGHTLINE_SESSION_TTL_HOURS * 3600_000),
+    decodePool: new DecodePool(
+      {
+        workers: env.INGEST_DECODE_WORKERS,
+        maxPending: env.INGEST_DECODE_MAX_PENDING,
+        maxHeapMb: env.INGEST_DECODE_WORKER_HEAP_MB,
+        niceIncrement: env.INGEST_DECODE_WORKER_NICE,
+        decodeTimeoutMs: env.INGEST_DECODE_TIMEOUT_MS,
+      },
+      logger,
+    ),
     traces: new TraceRepository(store, (projectId) => prices.hasOverrides(projectId)),
     prices,
     analytics: new AnalyticsRepository(store, (projectId) => prices.hasOverrides(projectId)),
@@ -98,5 +112,11 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     detectionScheduler: new DetectionScheduler(detector, notifier, logger, env.SIGHTLINE_ANOMALY_INTERVAL_MS),
     regression: new RegressionRepository(store),
     quarantine,
+    queryLimiter: new QueryLimiter({
+      maxConcurrent: env.QUERY_MAX_CONCURRENT,
+      maxConcurrentPerProject: env.QUERY_MAX_CONCURRENT_PER_PROJECT,
+      maxQueued: env.QUERY_MAX_QUEUED,
+      queueTimeoutMs: env.QUERY_QUEUE_TIMEOUT_MS,
+    }),
   }
 }

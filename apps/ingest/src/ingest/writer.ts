@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics.js'
 import type { Store } from '../db/client.js'
 import type { QuarantineRepository } from '../db/repositories/quarantine.js'
 import { sql } from '../db/sql.js'
+import { spanKey, type EncodedRows } from './encoded-rows.js'
 import { Quarantine } from './quarantine.js'
 import { encodeSpanRows, SPAN_SEGMENT_HEADER } from './segment-format.js'
 import { RetryLater, SegmentLoader } from './segment-loader.js'
@@ -100,6 +101,25 @@ export class SpanWriter {
   prepare(all: SpanRowInsert[]): PreparedBatch {
     const { rows, keys } = this.withoutRecent(all)
     return { data: encodeSpanRows(rows), keys, duplicates: all.length - rows.length }
+  }
+
+  /** `prepare` for rows a decode worker already encoded: retries are dropped as whole lines. */
+  prepareEncoded({ data, lineEnds, keys }: EncodedRows): PreparedBatch {
+    const kept: string[] = []
+    const parts: Buffer[] = []
+    const seen = new Set<string>()
+    let start = 0
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      const end = lineEnds[i]!
+      if (!this.recent.has(key) && !seen.has(key)) {
+        seen.add(key)
+        kept.push(key)
+        parts.push(data.subarray(start, end))
+      }
+      start = end
+    }
+    return { data: kept.length === keys.length ? data : Buffer.concat(parts), keys: kept, duplicates: keys.length - kept.length }
   }
 
   /** Throws the overload error (503 + Retry-After) while the spool is full, before any work is done. */
@@ -216,7 +236,5 @@ export class SpanWriter {
     return this.consecutiveFailures > 0 ? 5 : 1
   }
 }
-
-const spanKey = (row: SpanRowInsert) => `${row.project_id}/${row.trace_id}/${row.span_id}`
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

@@ -5,6 +5,7 @@
 import * as K from '@sightline/schema/semconv'
 import type { SpanKind, SpanRowInsert } from '@sightline/schema'
 import type { DecodedScopeSpans, DecodedSpan } from '../types.js'
+import { markDropped } from './dropped.js'
 import { eventsJson, linksJson } from './events.js'
 import {
   extractAgentName,
@@ -107,6 +108,7 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
     flags: timing.flags,
   }
   if (truncator.truncated) row.flags.push('truncated')
+  markDropped(row, span.dropped)
   // The MCP convention puts `execute_tool` on both ends of one call; the server end is flagged so
   // that a call traced on both sides is counted once (see the trace summary).
   if (span.kind === 2 && kind === 'tool' && attrs[K.ATTR_MCP_METHOD_NAME] !== undefined) row.flags.push('mcp_server')
