@@ -22,9 +22,11 @@ import { SpanWriter } from './ingest/writer.js'
 import { ResolutionRepository } from './db/repositories/resolution.js'
 import { PriceOverrideLookup } from './resolve/overrides.js'
 import { DEFAULT_RESOLVER_OPTIONS, TraceResolver } from './resolve/resolver.js'
+import { DecodePool } from './otlp/decode-pool.js'
 import type { Logger } from './logger.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { OutboundGuard, systemResolver, type HostResolver } from './net/outbound-guard.js'
+import { QueryLimiter } from './query-limiter.js'
 
 /** Everything the routes need, built once at boot (or per test). */
 export interface Deps {
@@ -35,6 +37,7 @@ export interface Deps {
   writer: SpanWriter
   resolver: TraceResolver
   priceLookup: PriceOverrideLookup
+  decodePool: DecodePool
   projects: ProjectRepository
   sessions: SessionRepository
   traces: TraceRepository
@@ -51,6 +54,7 @@ export interface Deps {
   detectionScheduler: DetectionScheduler
   regression: RegressionRepository
   quarantine: QuarantineRepository
+  queryLimiter: QueryLimiter
 }
 
 /** What tests may replace; production uses the defaults. */
@@ -61,7 +65,7 @@ export interface DepsOptions {
 
 export function createDeps(env: Env, store: Store, logger: Logger, options: DepsOptions = {}): Deps {
   const metrics = createMetrics()
-  const projects = new ProjectRepository(store)
+  const projects = new ProjectRepository(store, { keyLookupsPerSecond: env.SIGHTLINE_KEY_LOOKUPS_PER_SECOND })
   const prices = new PriceOverrideRepository(store)
   const anomalies = new AnomalyRepository(store)
   const secrets = new SecretBox(loadServerKey(env.SIGHTLINE_SECRET_KEY, env.SIGHTLINE_DATA_DIR, logger))
@@ -110,6 +114,16 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     traces,
     traceList: new TraceListRepository(store),
     traceReader: new TraceReader(traces, priceLookup, env.SIGHTLINE_TRACE_SETTLE_MS),
+    decodePool: new DecodePool(
+      {
+        workers: env.INGEST_DECODE_WORKERS,
+        maxPending: env.INGEST_DECODE_MAX_PENDING,
+        maxHeapMb: env.INGEST_DECODE_WORKER_HEAP_MB,
+        niceIncrement: env.INGEST_DECODE_WORKER_NICE,
+        decodeTimeoutMs: env.INGEST_DECODE_TIMEOUT_MS,
+      },
+      logger,
+    ),
     prices,
     analytics: new AnalyticsRepository(store),
     anomalies,
@@ -120,5 +134,11 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     detectionScheduler: new DetectionScheduler(detector, notifier, logger, env.SIGHTLINE_ANOMALY_INTERVAL_MS),
     regression: new RegressionRepository(store),
     quarantine,
+    queryLimiter: new QueryLimiter({
+      maxConcurrent: env.QUERY_MAX_CONCURRENT,
+      maxConcurrentPerProject: env.QUERY_MAX_CONCURRENT_PER_PROJECT,
+      maxQueued: env.QUERY_MAX_QUEUED,
+      queueTimeoutMs: env.QUERY_QUEUE_TIMEOUT_MS,
+    }),
   }
 }

@@ -1,9 +1,15 @@
+import os from 'node:os'
 import { z } from 'zod'
 import { decodeServerKey } from './crypto/secret-box.js'
 import { parseAllowlist } from './net/address-policy.js'
 import { DEFAULT_CONSOLE_DIR } from './routes/console.js'
 
 const MiB = 1024 * 1024
+/**
+ * Holds any ordinary batch of up to ~150 spans (a 100-span GenAI batch is ~150 KB of JSON), while
+ * with MAX_EVENT_LOOP_OBJECTS (decode-cost.ts) the worst body below it holds the event loop ~45 ms.
+ */
+const DEFAULT_DECODE_WORKER_MIN_BYTES = 256 * 1024
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4318),
@@ -73,6 +79,42 @@ const EnvSchema = z.object({
   /** Opens the admin API (projects and keys). Unset: the admin API is off. */
   SIGHTLINE_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+
+  // --- Limits that keep the event loop free (README, "What the edge guarantees") ---
+  /** Per span; what is past them is counted in `sightline.dropped.*` (OTel SDK defaults). */
+  INGEST_MAX_EVENTS_PER_SPAN: z.coerce.number().int().min(0).default(128),
+  INGEST_MAX_LINKS_PER_SPAN: z.coerce.number().int().min(0).default(128),
+  /** Per attribute list (span, resource, event, link); OpenInference flattens messages into many keys. */
+  INGEST_MAX_ATTRIBUTES_PER_SPAN: z.coerce.number().int().min(1).default(1024),
+  /** Bodies of at least this many bytes (decompressed), or of many small objects, are decoded in a worker thread. */
+  INGEST_DECODE_WORKER_MIN_BYTES: z.coerce.number().int().min(0).default(DEFAULT_DECODE_WORKER_MIN_BYTES),
+  INGEST_DECODE_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, Math.min(4, os.availableParallelism() - 1))),
+  /** Large bodies in the decode workers at once (being received or decoded); past it, 503 + Retry-After. */
+  INGEST_DECODE_MAX_PENDING: z.coerce.number().int().positive().default(16),
+  /** Added to the decode workers' CPU nice value (Linux), below the event loop's. */
+  INGEST_DECODE_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(5),
+  /**
+   * Old-generation heap of each decode worker; a body that needs more is answered 413. The worst
+   * 64 MiB bodies measured (21M empty arrays; 380k minimal spans) needed under 1 GiB.
+   */
+  INGEST_DECODE_WORKER_HEAP_MB: z.coerce.number().int().min(256).default(1024),
+  /** A body still decoding after this long is answered 413 (the worst 64 MiB bodies took ~20 s on 2 loaded cores). */
+  INGEST_DECODE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  /** Unauthenticated connections must not starve ingest: see http-limits.ts. */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(2).default(1024),
+  /** Store lookups of API keys not in the key cache, per second (a key-guessing flood costs no more). */
+  SIGHTLINE_KEY_LOOKUPS_PER_SECOND: z.coerce.number().int().positive().default(50),
+  /** Query API only (never OTLP): concurrent requests, overall and per project, and the short queue before 503. */
+  QUERY_MAX_CONCURRENT: z.coerce.number().int().positive().default(4),
+  QUERY_MAX_CONCURRENT_PER_PROJECT: z.coerce.number().int().positive().default(3),
+  QUERY_MAX_QUEUED: z.coerce.number().int().min(0).default(32),
+  QUERY_QUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** When set, `/metrics` answers only `Authorization: Bearer <token>`. */
+  SIGHTLINE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 })
 export type Env = z.infer<typeof EnvSchema>
 

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http'
 import { serve, type ServerType } from '@hono/node-server'
 import { createApp } from './app.js'
 import { createStore } from './db/client.js'
@@ -6,6 +7,7 @@ import { lowerStoreThreadPriority } from './db/store-threads.js'
 import { createDeps, type Deps, type DepsOptions } from './deps.js'
 import type { Env } from './env.js'
 import { startOtlpGrpcServer, type OtlpGrpcServer } from './grpc/otlp-grpc-server.js'
+import { guardConnections, httpServerOptions, type HttpLimits } from './http-limits.js'
 import { createLogger, type Logger } from './logger.js'
 import { ensurePrivateDir } from './private-files.js'
 
@@ -35,15 +37,17 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
   }
   await deps.writer.start()
   deps.resolver.start()
+  deps.decodePool.start()
   deps.detectionScheduler.start()
   const app = createApp(deps)
-  const server = await listen(app.fetch, env.PORT, env.HOST)
+  const server = await listen(app.fetch, env.PORT, env.HOST, httpLimits(env))
   const closeHttp = () => new Promise<void>((resolve) => server.close(() => resolve()))
   let grpc: OtlpGrpcServer | undefined
   try {
     grpc = env.SIGHTLINE_GRPC_PORT === 0 ? undefined : await startOtlpGrpcServer(deps, env.HOST, env.SIGHTLINE_GRPC_PORT)
   } catch (error) {
     await closeHttp()
+    await deps.decodePool.close()
     throw error
   }
   const address = server.address()
@@ -57,6 +61,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
     grpcPort: grpc?.port,
     async stop() {
       await Promise.all([closeHttp(), grpc?.stop()])
+      await deps.decodePool.close()
       await deps.detectionScheduler.stop()
       await deps.writer.stop()
       await deps.resolver.stop()
@@ -66,9 +71,21 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
   }
 }
 
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string): Promise<ServerType> {
+function httpLimits(env: Env): HttpLimits {
+  return {
+    headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    idleTimeoutMs: env.HTTP_IDLE_TIMEOUT_MS,
+    maxConnections: env.HTTP_MAX_CONNECTIONS,
+  }
+}
+
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string, limits: HttpLimits): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolve(server))
+    const server = serve({ fetch, port, hostname, serverOptions: httpServerOptions(limits) }, () => resolve(server))
+    // serve() has only called listen(): no connection can have arrived before the guard.
+    guardConnections(server as Server, limits)
     server.once('error', reject)
   })
 }

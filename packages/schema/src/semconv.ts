@@ -163,3 +163,11 @@ export const A2A_PREFIX = 'a2a.'
  * unpriced) instead of being priced from zero tokens as $0.
  */
 export const ATTR_SIGHTLINE_USAGE_UNKNOWN = 'sightline.usage.unknown'
+
+// --- Written by Sightline's edge (never read from senders) --------------------------------------
+/** How many of a span's events, links and attributes (its own, its events' and links') were left
+ * out: by the sender's SDK (OTLP `dropped_*_count`) plus by the edge's limits (flag `limits_applied`).
+ * On `resource_attributes`, the resource attributes left out. Set only when non-zero. */
+export const ATTR_SIGHTLINE_DROPPED_EVENTS = 'sightline.dropped.events'
+export const ATTR_SIGHTLINE_DROPPED_LINKS = 'sightline.dropped.links'
+export const ATTR_SIGHTLINE_DROPPED_ATTRIBUTES = 'sightline.dropped.attributes'

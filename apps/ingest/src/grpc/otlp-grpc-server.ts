@@ -60,7 +60,7 @@ function exportTraces(deps: Deps): handleUnaryCall<Buffer, Uint8Array | string> 
       apiKey: extractApiKey(metadataReader(call.metadata)),
       encoding: 'protobuf',
       started,
-      readBody: () => Promise.resolve(call.request),
+      receive: () => Promise.resolve({ small: call.request }),
     }).then(
       (partial) => callback(null, encodeExportResponse('protobuf', partial).body),
       (error: unknown) => callback(failureStatus(describeIngestFailure(deps, 'grpc', error))),

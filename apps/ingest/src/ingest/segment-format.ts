@@ -18,7 +18,13 @@ export const SPAN_SEGMENT_HEADER: Buffer = Buffer.from(`${JSON.stringify(SPAN_IN
  * Node 20), the join alone more than the stringify.
  */
 export function encodeSpanRows(rows: readonly SpanRowInsert[]): Buffer {
+  return encodeSpanLines(rows).data
+}
+
+/** `encodeSpanRows`, plus where each line ends, so that lines can later be dropped without re-encoding. */
+export function encodeSpanLines(rows: readonly SpanRowInsert[]): { data: Buffer; lineEnds: Uint32Array } {
   const lines = new Array<Buffer>(rows.length)
+  const lineEnds = new Uint32Array(rows.length)
   const values = new Array<unknown>(SPAN_INSERT_COLUMNS.length)
   let bytes = 0
   for (let i = 0; i < rows.length; i++) {
@@ -27,8 +33,9 @@ export function encodeSpanRows(rows: readonly SpanRowInsert[]): Buffer {
     const line = Buffer.from(`${JSON.stringify(values)}\n`)
     lines[i] = line
     bytes += line.length
+    lineEnds[i] = bytes
   }
-  return Buffer.concat(lines, bytes)
+  return { data: Buffer.concat(lines, bytes), lineEnds }
 }
 
 /** Bytes of the header line at the start of `data` (0 for a segment from before headers). */

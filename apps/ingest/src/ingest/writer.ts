@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics.js'
 import type { Store } from '../db/client.js'
 import type { QuarantineRepository } from '../db/repositories/quarantine.js'
 import { sql } from '../db/sql.js'
+import { spanKey, tracesOfSpanKeys, type EncodedRows } from './encoded-rows.js'
 import { Quarantine } from './quarantine.js'
 import { encodeSpanRows, readSegment, SPAN_SEGMENT_HEADER, traceKeysOf } from './segment-format.js'
 import { RetryLater, SegmentLoader } from './segment-loader.js'
@@ -103,9 +104,27 @@ export class SpanWriter {
    */
   prepare(all: SpanRowInsert[]): PreparedBatch {
     const { rows, keys } = this.withoutRecent(all)
-    const traceKeys = new Set<string>()
-    for (const row of rows) traceKeys.add(`${row.project_id}\u0000${row.trace_id}`)
-    return { data: encodeSpanRows(rows), keys, traceKeys: [...traceKeys], duplicates: all.length - rows.length }
+    return { data: encodeSpanRows(rows), keys, traceKeys: tracesOfSpanKeys(keys), duplicates: all.length - rows.length }
+  }
+
+  /** `prepare` for rows a decode worker already encoded: retries are dropped as whole lines. */
+  prepareEncoded({ data, lineEnds, keys }: EncodedRows): PreparedBatch {
+    const kept: string[] = []
+    const parts: Buffer[] = []
+    const seen = new Set<string>()
+    let start = 0
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      const end = lineEnds[i]!
+      if (!this.recent.has(key) && !seen.has(key)) {
+        seen.add(key)
+        kept.push(key)
+        parts.push(data.subarray(start, end))
+      }
+      start = end
+    }
+    const keptData = kept.length === keys.length ? data : Buffer.concat(parts)
+    return { data: keptData, keys: kept, traceKeys: tracesOfSpanKeys(kept), duplicates: keys.length - kept.length }
   }
 
   /** Throws the overload error (503 + Retry-After) while the spool is full, before any work is done. */
@@ -225,7 +244,5 @@ export class SpanWriter {
     return this.consecutiveFailures > 0 ? 5 : 1
   }
 }
-
-const spanKey = (row: SpanRowInsert) => `${row.project_id}/${row.trace_id}/${row.span_id}`
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

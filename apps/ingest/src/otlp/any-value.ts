@@ -5,10 +5,11 @@
  */
 import type { AttrValue, Attributes } from './types.js'
 import { OtlpDecodeError } from './decode-error.js'
-import { getField, isRecord, joinPath, longToBigInt, preview, recordList, type JsonRecord } from './fields.js'
+import { droppedCount, getField, isRecord, joinPath, longToBigInt, preview, recordList, recordListHead, type JsonRecord } from './fields.js'
 
 /** Generous for real GenAI messages (about 6 levels), small enough to stop stack-exhaustion bodies. */
-const MAX_DEPTH = 64
+export const MAX_ANY_VALUE_DEPTH = 64
+const MAX_DEPTH = MAX_ANY_VALUE_DEPTH
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/
 
 /**
@@ -95,7 +96,23 @@ function keyValuesToObject(list: JsonRecord[], path: string, depth: number): Att
   return out
 }
 
-/** Reads the repeated KeyValue field `name` of `obj` (e.g. a span's `attributes`). */
-export function toAttributes(obj: JsonRecord, name: string, path: string): Attributes {
-  return keyValuesToObject(recordList(obj, name, path), joinPath(path, name), 0)
+export interface CappedAttributes {
+  attributes: Attributes
+  /** The sender's own `droppedAttributesCount`. */
+  droppedBySender: number
+  /** Cut by our limit: the KeyValues past the first `max`. */
+  cut: number
+}
+
+/**
+ * Reads the repeated KeyValue field `name` of `obj` (e.g. a span's `attributes`), keeping the first
+ * `max` entries as OTel SDKs do, and the sibling `droppedAttributesCount`.
+ */
+export function toAttributes(obj: JsonRecord, name: string, path: string, max = Infinity): CappedAttributes {
+  const { items, total } = recordListHead(obj, name, path, max)
+  return {
+    attributes: keyValuesToObject(items, joinPath(path, name), 0),
+    droppedBySender: droppedCount(obj, 'droppedAttributesCount', path),
+    cut: total - items.length,
+  }
 }

@@ -6,7 +6,8 @@
 import type { DecodedExportRequest } from './types.js'
 import { OtlpDecodeError } from './decode-error.js'
 import { preview } from './fields.js'
-import { decodeRequestObject, type IdReader } from './decode-object.js'
+import { decodeRequestObject, type DecodeLimits, type IdReader } from './decode-object.js'
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth.js'
 
 const HEX = /^[0-9a-fA-F]*$/
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
@@ -28,6 +29,9 @@ export const readHexId: IdReader = (raw, path, byteLength) => {
 }
 
 function parseJson(body: Uint8Array): unknown {
+  if (jsonDepthExceeds(body, MAX_JSON_DEPTH)) {
+    throw new OtlpDecodeError(`Malformed OTLP/JSON: nested deeper than ${MAX_JSON_DEPTH} levels (no valid request is)`)
+  }
   let text: string
   try {
     text = utf8.decode(body)
@@ -43,6 +47,6 @@ function parseJson(body: Uint8Array): unknown {
 }
 
 /** An empty body is an empty request: the spec says empty requests SHOULD succeed. */
-export function decodeJsonExportRequest(body: Uint8Array): DecodedExportRequest {
-  return decodeRequestObject(parseJson(body), readHexId)
+export function decodeJsonExportRequest(body: Uint8Array, limits?: DecodeLimits): DecodedExportRequest {
+  return decodeRequestObject(parseJson(body), readHexId, limits)
 }

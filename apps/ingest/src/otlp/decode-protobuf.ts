@@ -6,7 +6,7 @@
  */
 import type { DecodedExportRequest } from './types.js'
 import { OtlpDecodeError } from './decode-error.js'
-import { decodeRequestObject, type IdReader } from './decode-object.js'
+import { decodeRequestObject, type DecodeLimits, type IdReader } from './decode-object.js'
 import { ExportTraceServiceRequest } from './otlp-proto.js'
 
 // 64-bit integers stay long.js objects (see longToBigInt in fields.ts); bytes stay raw.
@@ -40,6 +40,6 @@ function decodeMessage(body: Uint8Array): Record<string, unknown> {
 }
 
 /** A 0-byte body is a valid, empty ExportTraceServiceRequest. */
-export function decodeProtobufExportRequest(body: Uint8Array): DecodedExportRequest {
-  return decodeRequestObject(decodeMessage(body), readBytesId)
+export function decodeProtobufExportRequest(body: Uint8Array, limits?: DecodeLimits): DecodedExportRequest {
+  return decodeRequestObject(decodeMessage(body), readBytesId, limits)
 }

@@ -35,10 +35,34 @@ export function getField(obj: JsonRecord, camelName: string): unknown {
   return fallback === null ? undefined : fallback
 }
 
+const PREVIEW_CHARS = 40
+
 /** Short, printable excerpt of an offending value for error messages. */
 export function preview(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value))
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text
+  const text = shortJson(value, PREVIEW_CHARS + 1)
+  return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 3)}...` : text
+}
+
+/**
+ * JSON text of `value`, built only until it passes `budget` characters. JSON.stringify of the whole
+ * value made a 10 MB `[[[…]]]` body throw RangeError (a 500) after seconds of work; this costs the
+ * same for any value, since every nesting level spends at least one character of the budget.
+ */
+function shortJson(value: unknown, budget: number): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > budget ? value.slice(0, budget) : value)
+  if (typeof value === 'bigint') return value.toString()
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? String(value)
+  const isArray = Array.isArray(value)
+  const keys = isArray ? undefined : Object.keys(value)
+  const length = isArray ? value.length : keys!.length
+  let out = isArray ? '[' : '{'
+  for (let i = 0; i < length && out.length <= budget; i++) {
+    if (i > 0) out += ','
+    const key = keys?.[i]
+    if (key !== undefined) out += `${JSON.stringify(key)}:`
+    out += shortJson(isArray ? value[i] : (value as JsonRecord)[key!], budget - out.length)
+  }
+  return out.length > budget ? out : out + (isArray ? ']' : '}')
 }
 
 export function optionalString(obj: JsonRecord, name: string, path: string): string {
@@ -59,13 +83,33 @@ export function optionalRecord(obj: JsonRecord, name: string, path: string): Jso
 
 /** Repeated field: absent → []; each element must be an object. */
 export function recordList(obj: JsonRecord, name: string, path: string): JsonRecord[] {
+  return recordListHead(obj, name, path, Infinity).items
+}
+
+/**
+ * The first `max` elements of a repeated field, and how many it has. Elements past `max` are not
+ * looked at, so a span with a million events costs no more to decode than one with `max`.
+ */
+export function recordListHead(obj: JsonRecord, name: string, path: string, max: number): { items: JsonRecord[]; total: number } {
   const value = getField(obj, name)
-  if (value === undefined) return []
+  if (value === undefined) return { items: [], total: 0 }
   if (!Array.isArray(value)) throw OtlpDecodeError.at(joinPath(path, name), `expected an array, got ${preview(value)}`)
-  return value.map((item: unknown, i) => {
+  const items = new Array<JsonRecord>(Math.min(value.length, max))
+  for (let i = 0; i < items.length; i++) {
+    const item: unknown = value[i]
     if (!isRecord(item)) throw OtlpDecodeError.at(`${joinPath(path, name)}[${i}]`, `expected an object, got ${preview(item)}`)
-    return item
-  })
+    items[i] = item
+  }
+  return { items, total: value.length }
+}
+
+/** A `dropped_*_count` (uint32): what the sender's SDK already left out. */
+export function droppedCount(obj: JsonRecord, name: string, path: string): number {
+  const value = getField(obj, name)
+  if (value === undefined) return 0
+  const count = typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value
+  if (typeof count === 'number' && Number.isInteger(count) && count >= 0 && count <= 0xffffffff) return count
+  throw OtlpDecodeError.at(joinPath(path, name), `expected an unsigned 32-bit count, got ${preview(value)}`)
 }
 
 /**

@@ -40,6 +40,18 @@ export interface DecodedSpan {
   links: DecodedLink[]
   /** OTLP status code: 0 unset, 1 ok, 2 error. */
   status: { code: number; message: string }
+  /** Absent when nothing was left out. */
+  dropped?: DroppedCounts
+}
+
+/** What a span lost: counted by the sender's SDK (OTLP `dropped_*_count`) plus what our limits cut. */
+export interface DroppedCounts {
+  /** The span's own attributes and those of its events and links. */
+  attributes: number
+  events: number
+  links: number
+  /** True when our limits cut something; otherwise only the sender dropped. */
+  limitsApplied: boolean
 }
 
 export interface DecodedScopeSpans {
@@ -49,6 +61,8 @@ export interface DecodedScopeSpans {
 
 export interface DecodedResourceSpans {
   resource: Attributes
+  /** Resource attributes left out by the sender or by our limit; absent when none were. */
+  droppedResourceAttributes?: number
   scopeSpans: DecodedScopeSpans[]
 }
 

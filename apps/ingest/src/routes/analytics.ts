@@ -16,6 +16,7 @@ import { alignRange } from '../db/repositories/analytics.js'
 import { STEP_MS } from '../db/repositories/analytics-sql.js'
 import { badRequest } from '../errors.js'
 import { requireProject, type AuthEnv } from '../middleware/auth.js'
+import { withQuerySlot } from '../middleware/query-slot.js'
 import { parseOr400 } from '../middleware/validate.js'
 import { DEFAULT_RANGE_MS, isoToChTime } from './time-range.js'
 
@@ -39,7 +40,7 @@ function alignedRange(query: { from?: string | undefined; to?: string | undefine
 /** `/api/v1/analytics/*`: dashboard reads over the rollups; every query is scoped to the caller's project. */
 export function analyticsRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
-  app.use('*', requireProject(deps))
+  app.use('*', withQuerySlot(requireProject(deps), deps.queryLimiter))
 
   app.get('/series', async (c) => {
     const query = parseOr400(SeriesQuerySchema, c.req.query(), 'query')

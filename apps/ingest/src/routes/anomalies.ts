@@ -12,6 +12,7 @@ import { z } from 'zod'
 import type { Deps } from '../deps.js'
 import { AppError, badRequest, notFound } from '../errors.js'
 import { requireProject, type AuthEnv } from '../middleware/auth.js'
+import { withQuerySlot } from '../middleware/query-slot.js'
 import { parseOr400 } from '../middleware/validate.js'
 import { OutboundTargetError, type OutboundGuard } from '../net/outbound-guard.js'
 import { DEFAULT_RANGE_MS } from './time-range.js'
@@ -40,7 +41,7 @@ async function checkWebhookTarget(guard: OutboundGuard, url: string): Promise<st
  */
 export function anomalyRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
-  const auth = requireProject(deps)
+  const auth = withQuerySlot(requireProject(deps), deps.queryLimiter)
 
   app.get('/anomalies', auth, async (c) => {
     const query = parseOr400(ListAnomaliesQuerySchema, c.req.query(), 'query')

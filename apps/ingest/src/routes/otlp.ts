@@ -4,7 +4,7 @@ import { describeIngestFailure, ingestTraces } from '../ingest/ingest-batch.js'
 import { extractApiKey } from '../middleware/auth.js'
 import { parseOtlpContentType } from '../otlp/content-type.js'
 import { encodeExportResponse, encodeStatus, GrpcCode, type EncodedBody } from '../otlp/encode-response.js'
-import { readBody } from '../otlp/read-body.js'
+import { receiveBody } from '../otlp/read-body.js'
 
 /** OTLP/HTTP paths real SDKs use: the spec's, and the Langfuse SDK's (Basic auth). */
 export const TRACE_PATHS = ['/v1/traces', '/api/public/otel/v1/traces'] as const
@@ -40,12 +40,19 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
     return send(c, 415, encodeStatus('json', { code: GrpcCode.INVALID_ARGUMENT, message }))
   }
   try {
+    const { env } = deps
     const partial = await ingestTraces(deps, {
       transport: 'http',
       apiKey: extractApiKey(c.req.raw.headers),
       encoding,
       started,
-      readBody: () => readBody(c.req.raw.body, { contentEncoding: c.req.header('content-encoding'), maxBytes: deps.env.INGEST_MAX_BODY_BYTES }),
+      receive: () =>
+        receiveBody(c.req.raw.body, {
+          contentEncoding: c.req.header('content-encoding'),
+          maxBytes: env.INGEST_MAX_BODY_BYTES,
+          localBytes: env.INGEST_DECODE_WORKER_MIN_BYTES,
+          openLarge: (coding) => deps.decodePool.open(coding, env.INGEST_MAX_BODY_BYTES),
+        }),
     })
     return send(c, 200, encodeExportResponse(encoding, partial))
   } catch (error) {

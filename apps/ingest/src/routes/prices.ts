@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { Deps } from '../deps.js'
 import { badRequest } from '../errors.js'
 import { requireProject, type AuthEnv } from '../middleware/auth.js'
+import { withQuerySlot } from '../middleware/query-slot.js'
 import { parseOr400 } from '../middleware/validate.js'
 
 const DeleteQuerySchema = z.object({ model: z.string().min(1), effectiveFrom: z.iso.datetime({ offset: true }) })
@@ -15,7 +16,7 @@ const DeleteQuerySchema = z.object({ model: z.string().min(1), effectiveFrom: z.
  */
 export function priceRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
-  app.use('*', requireProject(deps))
+  app.use('*', withQuerySlot(requireProject(deps), deps.queryLimiter))
   app.get('/', async (c) => {
     const body: ListPriceOverridesResponse = { overrides: await deps.prices.list(c.get('projectId')) }
     return c.json(body)

@@ -8,6 +8,7 @@ import { generateVitestFile } from '@sightline/core'
 import type { Deps } from '../deps.js'
 import { badRequest, notFound } from '../errors.js'
 import { requireProject, type AuthEnv } from '../middleware/auth.js'
+import { withQuerySlot } from '../middleware/query-slot.js'
 import { parseOr400 } from '../middleware/validate.js'
 import { proposeFromTrace, ProposalQuerySchema } from '../regression/propose-from-trace.js'
 
@@ -22,7 +23,7 @@ async function jsonBody(c: { req: { json(): Promise<unknown> } }): Promise<unkno
 export function regressionRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
   // Per route, not `use('*')`: this app is mounted at /api/v1 next to other routers.
-  const auth = requireProject(deps)
+  const auth = withQuerySlot(requireProject(deps), deps.queryLimiter)
 
   app.get('/traces/:traceId/regression-case', auth, async (c) => {
     const traceId = parseOr400(TraceIdParamSchema, c.req.param('traceId'), 'traceId').toLowerCase()

@@ -14,6 +14,7 @@ import type { Deps } from '../deps.js'
 import type { TraceListCursor } from '../db/repositories/trace-list.js'
 import { badRequest, notFound } from '../errors.js'
 import { requireProject, type AuthEnv } from '../middleware/auth.js'
+import { withQuerySlot } from '../middleware/query-slot.js'
 import { parseOr400 } from '../middleware/validate.js'
 import { DEFAULT_RANGE_MS, isoToChTime } from './time-range.js'
 
@@ -23,7 +24,7 @@ const CursorSchema = z.object({ value: z.string().regex(/^-?\d+(\.\d+)?$/), trac
 
 export function traceRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
-  app.use('*', requireProject(deps))
+  app.use('*', withQuerySlot(requireProject(deps), deps.queryLimiter))
 
   app.get('/', async (c) => {
     const query = parseOr400(ListTracesQuerySchema, c.req.query(), 'query')

@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { ApiKeyInfo, ProjectInfo } from '@sightline/schema'
 import type { Store } from '../client.js'
 import { overloaded } from '../../errors.js'
+import { LruCache } from '../../lru-cache.js'
+import { TokenBucket } from '../../token-bucket.js'
 import { sql, str, strArray, u64 } from '../sql.js'
 
 export const DEFAULT_PROJECT_ID = 'default'
@@ -13,11 +15,6 @@ export const newApiKey = () => `sl_${randomBytes(32).toString('base64url')}`
 
 /** Same rule as the column default of migration 0013, which gave ids to keys made before it. */
 export const keyIdOf = (keyHash: string) => `k_${keyHash.slice(0, 16)}`
-
-interface CacheEntry {
-  projectId: string | undefined
-  expiresAt: number
-}
 
 interface KeyRow {
   id: string
@@ -45,16 +42,41 @@ const toKeyInfo = (r: KeyRow): ApiKeyInfo => ({
 let lastVersion = 0
 const nextVersion = () => (lastVersion = Math.max(Date.now(), lastVersion + 1))
 
+interface KnownKey {
+  projectId: string
+  expiresAt: number
+}
+
+const KNOWN_TTL_MS = 60_000
+const UNKNOWN_TTL_MS = 5_000
+const CACHE_ENTRIES = 10_000
+
 /**
- * Projects and their hashed API keys. Key lookups are cached briefly (unknown keys too, shorter),
- * so a flood of requests does not turn into a flood of queries. A revocation clears the cache and
- * tells `onKeyRevoked` listeners (console sessions), so it takes effect on the next request.
+ * Projects and their hashed API keys.
+ *
+ * Key lookups are cached: known keys for a minute, unknown keys for 5 s, in two bounded LRU caches,
+ * so a flood of guesses can only push out older guesses, never the keys in use. Concurrent lookups
+ * of one key share one query. Keys in neither cache are looked up in the store at most
+ * `keyLookupsPerSecond` times a second (503 + Retry-After past that), so guessing random keys costs
+ * the store a bounded number of queries; a key seen before is re-checked outside that budget.
+ * A revocation clears the caches and tells `onKeyRevoked` listeners (console sessions), so it
+ * takes effect on the next request.
  */
 export class ProjectRepository {
-  private readonly cache = new Map<string, CacheEntry>()
+  private readonly known = new LruCache<string, KnownKey>(CACHE_ENTRIES)
+  private readonly unknown = new LruCache<string, number>(CACHE_ENTRIES)
+  private readonly inflight = new Map<string, Promise<string | undefined>>()
+  private readonly lookupBudget: TokenBucket
   private readonly revokeListeners: Array<() => void> = []
+  /** Bumped by a revocation, so a lookup that raced it does not cache what it read before it. */
+  private revocations = 0
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    options: { keyLookupsPerSecond: number } = { keyLookupsPerSecond: 50 },
+  ) {
+    this.lookupBudget = new TokenBucket(options.keyLookupsPerSecond, 2 * options.keyLookupsPerSecond)
+  }
 
   onKeyRevoked(listener: () => void): void {
     this.revokeListeners.push(listener)
@@ -80,7 +102,8 @@ export class ProjectRepository {
     await this.store.command(sql`
       INSERT INTO api_keys (key_hash, id, project_id, key_prefix, name, version)
       VALUES (${str(keyHash)}, ${str(keyIdOf(keyHash))}, ${str(projectId)}, ${str(apiKey.slice(0, 6))}, ${str(name)}, ${u64(nextVersion())})`)
-    this.cache.delete(keyHash)
+    this.known.delete(keyHash)
+    this.unknown.delete(keyHash)
   }
 
   async projectExists(projectId: string): Promise<boolean> {
@@ -159,7 +182,10 @@ export class ProjectRepository {
         SELECT key_hash, id, project_id, key_prefix, name, created_at, true, now64(3), ${u64(nextVersion())}
         FROM api_keys FINAL WHERE key_hash = ${str(row.key_hash)}`)
     }
-    this.cache.clear()
+    this.revocations++
+    this.known.clear()
+    this.unknown.clear()
+    this.inflight.clear()
     for (const listener of this.revokeListeners) listener()
     const [after] = await this.store.query<KeyRow>(sql`SELECT ${KEY_COLUMNS} FROM api_keys FINAL WHERE key_hash = ${str(row.key_hash)}`)
     return after && toKeyInfo(after)
@@ -193,8 +219,25 @@ export class ProjectRepository {
   }
 
   async findProjectByKeyHash(keyHash: string): Promise<string | undefined> {
-    const cached = this.cache.get(keyHash)
-    if (cached && cached.expiresAt > Date.now()) return cached.projectId
+    const now = Date.now()
+    const known = this.known.get(keyHash)
+    if (known && known.expiresAt > now) return known.projectId
+    const unknownUntil = this.unknown.get(keyHash)
+    if (unknownUntil !== undefined && unknownUntil > now) return undefined
+    const pending = this.inflight.get(keyHash)
+    if (pending) return pending
+    if (!known && !this.lookupBudget.take(now)) {
+      throw overloaded('Too many unknown API keys are being checked right now; retry later.', 1)
+    }
+    const lookup = this.lookUp(keyHash, known).finally(() => {
+      if (this.inflight.get(keyHash) === lookup) this.inflight.delete(keyHash)
+    })
+    this.inflight.set(keyHash, lookup)
+    return lookup
+  }
+
+  private async lookUp(keyHash: string, stale: KnownKey | undefined): Promise<string | undefined> {
+    const revocations = this.revocations
     let rows: Array<{ project_id: string }>
     try {
       rows = await this.store.query<{ project_id: string }>(
@@ -203,12 +246,19 @@ export class ProjectRepository {
     } catch {
       // The store is down: an expired entry is still a better answer than refusing a batch the
       // spool could take. Without one, 503 makes exporters retry (a 500 would drop the batch).
-      if (cached?.projectId) return cached.projectId
+      if (stale) return stale.projectId
       throw overloaded('Cannot verify the API key while the store is unavailable; retry later.', 5)
     }
     const projectId = rows[0]?.project_id
-    if (this.cache.size > 10_000) this.cache.clear()
-    this.cache.set(keyHash, { projectId, expiresAt: Date.now() + (projectId ? 60_000 : 5_000) })
+    // A key revoked while this read was in flight: read again rather than answer from before it.
+    if (revocations !== this.revocations) return this.lookUp(keyHash, undefined)
+    if (projectId) {
+      this.known.set(keyHash, { projectId, expiresAt: Date.now() + KNOWN_TTL_MS })
+      this.unknown.delete(keyHash)
+    } else {
+      this.known.delete(keyHash)
+      this.unknown.set(keyHash, Date.now() + UNKNOWN_TTL_MS)
+    }
     return projectId
   }
 }

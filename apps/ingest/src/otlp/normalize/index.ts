@@ -6,6 +6,7 @@
  */
 import type { SpanRowInsert } from '@sightline/schema'
 import type { DecodedExportRequest, DecodedSpan } from '../types.js'
+import { withDroppedResourceAttributes } from './dropped.js'
 import { extractResourceIdentity } from './identity.js'
 import { buildSpanRow, type RowContext } from './span-row.js'
 import { createTruncator, flattenAttributes } from './truncate.js'
@@ -31,9 +32,9 @@ export function normalizeExportRequest(
   const rejected = { count: 0, messages: [] as string[] }
   for (const resourceSpans of req.resourceSpans) {
     const resource = extractResourceIdentity(resourceSpans.resource)
-    const resourceAttributes = flattenAttributes(
-      resourceSpans.resource,
-      createTruncator(opts.maxAttributeValueBytes),
+    const resourceAttributes = withDroppedResourceAttributes(
+      flattenAttributes(resourceSpans.resource, createTruncator(opts.maxAttributeValueBytes)),
+      resourceSpans.droppedResourceAttributes,
     )
     for (const scopeSpans of resourceSpans.scopeSpans) {
       const ctx: RowContext = { ...opts, resource, resourceAttributes, scope: scopeSpans.scope }

@@ -6,6 +6,7 @@
 import type { SpanKind, SpanRowInsert } from '@sightline/schema'
 import { previewText, SpanFlag, toolArgsKey } from '@sightline/core'
 import type { DecodedScopeSpans, DecodedSpan } from '../types.js'
+import { markDropped } from './dropped.js'
 import { eventsJson, linksJson } from './events.js'
 import {
   extractAgentName,
@@ -120,5 +121,6 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
     flags: [...timing.flags, ...spanMarkers(attrs, span.kind, kind, agentName), ...(session.fromConversation ? [SpanFlag.sessionFromConversation] : [])],
   }
   if (truncator.truncated) row.flags.push('truncated')
+  markDropped(row, span.dropped)
   return { ok: true, row }
 }
