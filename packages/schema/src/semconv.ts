@@ -163,3 +163,12 @@ export const A2A_PREFIX = 'a2a.'
  * unpriced) instead of being priced from zero tokens as $0.
  */
 export const ATTR_SIGHTLINE_USAGE_UNKNOWN = 'sightline.usage.unknown'
+
+/**
+ * Resource attributes `sightline regress` adds to the agent it starts (through
+ * `OTEL_RESOURCE_ATTRIBUTES`): the traffic is a replay of a regression case, not production. Ingest
+ * flags such spans (`regression_run`); their traces stay out of the rollups, the default trace list
+ * and production anomaly detection, and are listed with `regression=true`.
+ */
+export const ATTR_SIGHTLINE_REGRESS_RUN_ID = 'sightline.regress.run_id'
+export const ATTR_SIGHTLINE_REGRESS_CASE_ID = 'sightline.regress.case_id'
