@@ -100,6 +100,18 @@ describe('observeRun on counted roles', () => {
     expect(recovered.outcome.status).toBe('ok')
   })
 
+  it('observes a replay from the agent the request reached: the runner\'s request span is the root, not the agent', () => {
+    const agentSpans = plannerTrace((next) => calls(next, [SUNNY]))
+    const runnerRoot = { ...agentSpans[0]!, spanId: id(99), parentSpanId: '', name: 'sightline regress rc-x', kind: 'span' as const, serviceName: 'sightline-regress', serviceVersion: '', agentName: '', flags: ['regression_run'], attributes: {} }
+    const spans = [runnerRoot, ...agentSpans.map((s) => (s.spanId === ROOT ? { ...s, parentSpanId: runnerRoot.spanId } : s))]
+    const run = observeRun(spans)
+    expect(run).toMatchObject({ rootSpanId: id(99), entrySpanId: ROOT, agent: 'planner', service: 'planner', releases: ['1.0.0'], input: 'check the weather in Atlantis' })
+    // The runner handing the case to the agent is where the run begins, not one of its steps.
+    expect(run.steps.map((s) => `${s.agent}:${s.kind}:${s.name}`)).toEqual(['planner:tool_call:weather'])
+    expect(run.agents).toEqual([])
+    expect(proposeCase(spans, { now }).case.agent).toMatchObject({ name: 'planner', protocol: 'a2a-1.0' })
+  })
+
   it('judges by the server\'s summary when the caller has it', () => {
     const spans = plannerTrace((next) => calls(next, [SUNNY]))
     const run = observeRun(spans, { summary: { outcome: 'failed', failureReason: 'planner: timed out', failureSpanId: ROOT } })
