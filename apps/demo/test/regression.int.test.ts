@@ -9,8 +9,9 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 // Relative (test-only): the demo depends on neither the schema package nor the CLI.
-import type { RegressionCaseProposalResponse } from '../../../packages/schema/src/index.js'
+import type { GetTraceResponse, RegressionCaseProposalResponse } from '../../../packages/schema/src/index.js'
 import { runCase } from '../../../packages/cli/src/cli.js'
+import { sendCallerSpan } from '../../../packages/cli/src/regress/request-span.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, TEST_API_KEY, type TestServer } from '../../ingest/test/helpers/server.js'
 import { AgentClient } from '../src/a2a/call.js'
@@ -28,11 +29,15 @@ beforeAll(async () => {
   server = await startTestServer()
   const fleet = await startFleet({ sightlineUrl: server.url, sightlineApiKey: TEST_API_KEY, timeScale: 0.05, portBase: 0, traffic: false, log: () => {} })
   const traceId = randomBytes(16).toString('hex')
+  const spanId = randomBytes(8).toString('hex')
+  const startMs = Date.now()
   try {
-    await new AgentClient(fleet.urls.planner, 'planner-agent').sendRaw({ text: 'check the weather in Atlantis', meta: {} }, { serviceParameters: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } })
+    await new AgentClient(fleet.urls.planner, 'planner-agent').sendRaw({ text: 'check the weather in Atlantis', meta: {} }, { serviceParameters: { traceparent: `00-${traceId}-${spanId}-01` } })
   } finally {
     await fleet.stop()
   }
+  // The caller traces its request too (the trace's root), as a production front end would.
+  await sendCallerSpan(server.url, TEST_API_KEY, { traceId, spanId, name: 'POST /ask', service: 'demo-frontend', startMs, endMs: Date.now(), input: 'check the weather in Atlantis', output: '' })
   await server.drain()
   const res = await fetch(`${server.url}/api/v1/traces/${traceId}/regression-case`, { headers: server.authHeaders })
   expect(res.status).toBe(200)
@@ -55,6 +60,8 @@ describe('regression case from the demo planner', () => {
     expect(rc.recordings.agents).toEqual([])
     expect(rc.replay.env).toEqual({ MCP_URL: { kind: 'mcp' } })
     expect(proposal.warnings).toEqual([])
+    expect(rc.observed.outcome.status).toBe('error')
+    expect(rc.observed.usage.toolCalls).toBe(8)
     expect(proposal.checks.filter((c) => c.blocking && !c.checkedAgainstSource.wouldFail)).toEqual([])
   })
 
@@ -63,6 +70,11 @@ describe('regression case from the demo planner', () => {
     const buggy = await runCase(proposal.case, { ...options, agentCmd: plannerCmd('buggy') })
     expect(buggy.exitCode, buggy.summary).toBe(1)
     expect(buggy.runs[0]!.release).toBe('2.3.0')
+    // The replay is marked: the planner the runner started exports with the runner's resource mark.
+    const replay = await fetch(`${server.url}/api/v1/traces/${buggy.runs[0]!.traceId}`, { headers: server.authHeaders })
+    const replayed = (await replay.json()) as GetTraceResponse
+    expect(replayed.trace.isRegressionRun).toBe(true)
+    expect(replayed.spans.filter((s) => s.serviceName === 'planner-agent').every((s) => s.flags.includes('regression_run'))).toBe(true)
     const fixed = await runCase(proposal.case, { ...options, agentCmd: plannerCmd('fixed') })
     expect(fixed.exitCode, fixed.summary).toBe(0)
     expect(fixed.runs[0]!.release).toBe('2.3.1')

@@ -33,7 +33,7 @@ beforeAll(async () => {
   server = await startTestServer()
   const agents = await startDemoAgents(server.url, TEST_API_KEY, (line) => { if (/error/i.test(line)) console.error(line) })
   try {
-    traceId = await sendAtlantis(agents.plannerUrl)
+    traceId = await sendAtlantis(agents.plannerUrl, server.url, TEST_API_KEY)
   } finally {
     // Stopping flushes every child's spans; then wait until ingest has stored them.
     await agents.stop()

@@ -13,7 +13,7 @@ const row: SpanRowRead = {
   input_preview: '', output_preview: '', tool_args_key: '', reported_tool_errors: [],
 }
 
-const resolved = { agentName: '', sessionId: '', userId: '', isLlmCall: true, llmRole: 'call', toolRole: 'none', isDelegation: false, failed: false, failureInferred: false } as const
+const resolved = { agentName: '', sessionId: '', userId: '', isLlmCall: true, llmRole: 'call', toolRole: 'none', isDelegation: false, delegateTo: '', failed: false, failureInferred: false } as const
 
 describe('spanRowToSpan', () => {
   it('gives back attributes stored as a reference to a content column', () => {

@@ -122,7 +122,7 @@ function parseJsonArray(text: string): unknown[] {
 }
 
 /** What the trace resolver decided about a span (its agent and counted role): not in the row, which holds only what the span says itself. */
-export type SpanResolutionFields = Pick<Span, 'agentName' | 'sessionId' | 'userId' | 'isLlmCall' | 'llmRole' | 'toolRole' | 'isDelegation' | 'failed' | 'failureInferred'>
+export type SpanResolutionFields = Pick<Span, 'agentName' | 'sessionId' | 'userId' | 'isLlmCall' | 'llmRole' | 'toolRole' | 'isDelegation' | 'delegateTo' | 'failed' | 'failureInferred'>
 
 export function spanRowToSpan(row: SpanRowRead, resolved: SpanResolutionFields): Span {
   return {

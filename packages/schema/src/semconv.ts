@@ -171,3 +171,12 @@ export const ATTR_SIGHTLINE_USAGE_UNKNOWN = 'sightline.usage.unknown'
 export const ATTR_SIGHTLINE_DROPPED_EVENTS = 'sightline.dropped.events'
 export const ATTR_SIGHTLINE_DROPPED_LINKS = 'sightline.dropped.links'
 export const ATTR_SIGHTLINE_DROPPED_ATTRIBUTES = 'sightline.dropped.attributes'
+
+/**
+ * Resource attributes `sightline regress` adds to the agent it starts (through
+ * `OTEL_RESOURCE_ATTRIBUTES`): the traffic is a replay of a regression case, not production. Ingest
+ * flags such spans (`regression_run`); their traces stay out of the rollups, the default trace list
+ * and production anomaly detection, and are listed with `regression=true`.
+ */
+export const ATTR_SIGHTLINE_REGRESS_RUN_ID = 'sightline.regress.run_id'
+export const ATTR_SIGHTLINE_REGRESS_CASE_ID = 'sightline.regress.case_id'

@@ -56,6 +56,11 @@ export const SpanSchema = z.object({
   toolRole: z.enum(['call', 'part', 'none']),
   /** A hand-off to another agent, counted once (the A2A client end). */
   isDelegation: z.boolean(),
+  /**
+   * The agent a delegation hands to ('' unless `isDelegation`): a hand-off span works for its caller
+   * (`agentName`), so the agent it reaches needs a field of its own.
+   */
+  delegateTo: z.string(),
   /** The span failed: by its status, or because a later span reported it (`failureInferred`). */
   failed: z.boolean(),
   failureInferred: z.boolean(),

@@ -152,6 +152,24 @@ describe('registerSightline', () => {
     }
   })
 
+  it('adds OTEL_RESOURCE_ATTRIBUTES to the resource; the options given in code win', async () => {
+    const before = process.env.OTEL_RESOURCE_ATTRIBUTES
+    process.env.OTEL_RESOURCE_ATTRIBUTES = 'sightline.regress.run_id=r1,sightline.regress.case_id=rc-x,service.version=9.9.9'
+    try {
+      t = startTestSdk({ serviceVersion: '2.0.0' })
+      await withAgent('solo', () => 1)
+      expect(t.span('invoke_agent solo').resource.attributes).toMatchObject({
+        'service.name': 'sdk-test',
+        'service.version': '2.0.0',
+        'sightline.regress.run_id': 'r1',
+        'sightline.regress.case_id': 'rc-x',
+      })
+    } finally {
+      if (before === undefined) delete process.env.OTEL_RESOURCE_ATTRIBUTES
+      else process.env.OTEL_RESOURCE_ATTRIBUTES = before
+    }
+  })
+
   it('registers the globals and releases them on shutdown', async () => {
     t = startTestSdk()
     trace.getTracer('other-instrumentation').startSpan('foreign').end()

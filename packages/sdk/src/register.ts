@@ -7,7 +7,7 @@ import { context, propagation, trace, type TracerProvider } from '@opentelemetry
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import { W3CTraceContextPropagator } from '@opentelemetry/core'
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
-import { resourceFromAttributes } from '@opentelemetry/resources'
+import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources'
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
@@ -126,14 +126,19 @@ function registerGlobals(provider: TracerProvider): () => void {
  * ```
  */
 export function registerSightline(options: SightlineOptions): SightlineHandle {
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes(
+  // `OTEL_RESOURCE_ATTRIBUTES` is read as every OTel SDK does (`sightline regress` marks the agent
+  // it starts with it); the options given in code win over the environment.
+  const resource = detectResources({ detectors: [envDetector] }).merge(
+    resourceFromAttributes(
       definedAttributes({
         [ATTR_SERVICE_NAME]: options.serviceName,
         [ATTR_SERVICE_VERSION]: options.serviceVersion,
         [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: options.environment,
       }),
     ),
+  )
+  const provider = new BasicTracerProvider({
+    resource,
     spanProcessors: buildProcessors(options),
   })
   const releaseGlobals = options.register === false ? () => {} : registerGlobals(provider)

@@ -1,6 +1,7 @@
 /**
- * The proposal endpoint's work: a stored trace (full spans) → proposeCase() from the schema package,
- * plus the query knobs the console sends (budgets to judge an overrun, redaction on/off).
+ * The proposal endpoint's work: a stored trace (full spans and its resolved summary) → proposeCase()
+ * from the core package, plus the query knobs the console sends (budgets to judge an overrun,
+ * redaction on/off). The case records the outcome and failure reason the trace list shows.
  */
 import { proposeCase, type RegressionCaseProposal } from '@sightline/core'
 import { z } from 'zod'
@@ -19,5 +20,5 @@ export async function proposeFromTrace(traces: TraceReader, projectId: string, t
   const found = await traces.get(projectId, traceId, 'full')
   if (!found) return undefined
   const limits = Object.fromEntries(Object.entries({ maxSteps: query.maxSteps, maxTokens: query.maxTokens, maxCostUsd: query.maxCostUsd, maxLatencyMs: query.maxLatencyMs }).filter(([, v]) => v !== undefined))
-  return proposeCase(found.spans, { now: new Date().toISOString(), limits, redact: query.redact === 'true' })
+  return proposeCase(found.spans, { now: new Date().toISOString(), limits, redact: query.redact === 'true', summary: found.trace })
 }

@@ -68,6 +68,7 @@ function toSpan(row: SpanRowRead, resolution: Resolution & { priced: Map<string,
     llmRole: role?.llm ?? 'none',
     toolRole: role?.tool ?? 'none',
     isDelegation: role?.isDelegation ?? false,
+    delegateTo: role?.delegateTo ?? '',
     failed: failure !== undefined,
     failureInferred: failure?.inferred ?? false,
   })

@@ -10,6 +10,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 // Relative, test-only import (the console never depends on the CLI): the runner's own A2A client.
 import { sendToAgent } from '../../../../packages/cli/src/regress/agent-client.js'
+import { sendCallerSpan } from '../../../../packages/cli/src/regress/request-span.js'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../..', import.meta.url))
 export const ATLANTIS = 'check the weather in Atlantis'
@@ -68,10 +69,16 @@ export async function startDemoAgents(sightlineUrl: string, apiKey: string, log:
   }
 }
 
-/** Sends the Atlantis task over A2A inside a trace of our own; resolves to its trace id. */
-export async function sendAtlantis(plannerUrl: string): Promise<string> {
+/**
+ * Sends the Atlantis task over A2A inside a trace of our own, whose root (our request span) goes to
+ * Sightline too, as a traced front end's would; resolves to the trace id.
+ */
+export async function sendAtlantis(plannerUrl: string, sightlineUrl: string, apiKey: string): Promise<string> {
   const traceId = randomBytes(16).toString('hex')
-  await sendToAgent({ target: plannerUrl, protocol: 'a2a-1.0', text: ATLANTIS, metadata: {}, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, timeoutMs: 30_000 })
+  const spanId = randomBytes(8).toString('hex')
+  const startMs = Date.now()
+  const reply = await sendToAgent({ target: plannerUrl, protocol: 'a2a-1.0', text: ATLANTIS, metadata: {}, traceparent: `00-${traceId}-${spanId}-01`, timeoutMs: 30_000 })
+  await sendCallerSpan(sightlineUrl, apiKey, { traceId, spanId, name: 'POST /ask', service: 'e2e-frontend', startMs, endMs: Date.now(), input: ATLANTIS, output: reply.text })
   return traceId
 }
 

@@ -2,12 +2,14 @@
  * `sightline regress run | serve-world | pull`: replay regression cases against a live agent in the
  * incident's recorded world and gate CI on the verdict.
  */
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Command, Io } from '../command.js'
 import { combinedVerdict, exitCodeFor, REGRESS_EXIT } from '../regress/exit-codes.js'
 import { jsonReport, junitXml } from '../regress/reports.js'
+import { markResourceAttributes } from '../regress/run-marker.js'
 import { parseCase, runCase, type CaseResult, type RunCaseOptions } from '../regress/runner.js'
 import { SightlineApi } from '../regress/sightline-api.js'
 import { startWorld } from '../regress/world.js'
@@ -27,8 +29,10 @@ run options:
                             endpoint for --protocol http. Optional with --agent-cmd (then a free port is
                             picked and passed to the command as PORT, and the target is http://127.0.0.1:PORT)
       --agent-cmd "<cmd>"   start the agent with this shell command, its env extended with the world's URLs
-                            (replay.env of the case, e.g. MCP_URL=..., RESEARCHER_URL=...) and
-                            SIGHTLINE_REGRESSION_CASE; stopped after the case. One fresh agent per case
+                            (replay.env of the case, e.g. MCP_URL=..., RESEARCHER_URL=...),
+                            SIGHTLINE_REGRESSION_CASE, and OTEL_RESOURCE_ATTRIBUTES marking its traffic as a
+                            replay (sightline.regress.run_id, sightline.regress.case_id: kept out of production
+                            numbers, listed with regression=true); stopped after the case. One fresh agent per case
   -p, --protocol <p>        a2a-1.0 (JSON-RPC SendMessage) | a2a-0.3 (JSON-RPC message/send) | http
                             (POST {"input": text} -> {"output": text}). Default: the case's agent.protocol
   -u, --sightline-url <url> Sightline server the agent exports to; each run's trace is read back from it.
@@ -50,8 +54,9 @@ reports the run (POST /api/v1/regression-cases/{id}/runs). The A2A message metad
 "sightline.regression": {caseId, runId, world: {MCP_URL, ...}} for agents that switch per request.
 
 serve-world: starts the MCP replay server and A2A stub agents of a case and prints their URLs as
-env lines (MCP on --port, stubs on --port+1... in env-name order; free ports without --port), then
-serves until interrupted. Start your agent with those variables and use run --no-world.
+env lines (MCP on --port, stubs on --port+1... in env-name order; free ports without --port), plus the
+OTEL_RESOURCE_ATTRIBUTES that mark the agent's traffic as a replay, then serves until interrupted.
+Start your agent with those variables and use run --no-world.
 
 pull: writes every case of a suite to <dir>/<case-id>.json.
 
@@ -129,6 +134,7 @@ async function serveWorld(argv: string[], io: Io): Promise<number> {
   const rc = parseCase(first?.raw)
   const world = await startWorld(rc, values.port ? { port: Number(values.port) } : {})
   for (const [name, url] of Object.entries(world.env)) io.stdout(`${name}=${url}\n`)
+  io.stdout(`OTEL_RESOURCE_ATTRIBUTES=${markResourceAttributes(io.env.OTEL_RESOURCE_ATTRIBUTES, { runId: randomBytes(8).toString('hex'), caseId: rc.id })}\n`)
   io.stderr(`serving the recorded world of ${rc.id}; Ctrl-C to stop\n`)
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)

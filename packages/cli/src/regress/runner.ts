@@ -7,10 +7,12 @@
 import { randomBytes } from 'node:crypto'
 import { RegressionCaseSchema, type RegressionCase } from '@sightline/schema'
 import type { RunVerdict } from '@sightline/schema'
-import { caseVerdict, evaluateCase, observeRun, type AssertionResult } from '@sightline/core'
+import { caseVerdict, evaluateCase, observeRun, SpanFlag, type AssertionResult } from '@sightline/core'
 import { AgentUnreachableError, sendToAgent, type Protocol } from './agent-client.js'
 import { freePort, startAgentProcess, type AgentProcess } from './agent-process.js'
 import { exitCodeFor } from './exit-codes.js'
+import { runnerSpan, RUNNER_SERVICE, sendCallerSpan } from './request-span.js'
+import { markResourceAttributes, type RunMark } from './run-marker.js'
 import { SightlineApi, SightlineApiError } from './sightline-api.js'
 import { startWorld, type World } from './world.js'
 
@@ -51,6 +53,8 @@ export interface RunResult {
 
 export interface CaseResult {
   caseId: string
+  /** `sightline.regress.run_id` of the agent process the runner started (its traffic is marked as a replay); '' without --agent-cmd. */
+  markedRunId: string
   title: string
   verdict: RunVerdict
   exitCode: number
@@ -68,8 +72,8 @@ export function parseCase(raw: unknown): RegressionCase {
   throw new Error(`not a valid regression case: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`)
 }
 
-function errorResult(caseId: string, title: string, verdict: RunVerdict, problem: string): CaseResult {
-  return { caseId, title, verdict, exitCode: exitCodeFor(verdict), summary: `${caseId}: ${verdict}: ${problem}`, runs: [] }
+function errorResult(caseId: string, title: string, verdict: RunVerdict, problem: string, markedRunId = ''): CaseResult {
+  return { caseId, markedRunId, title, verdict, exitCode: exitCodeFor(verdict), summary: `${caseId}: ${verdict}: ${problem}`, runs: [] }
 }
 
 /**
@@ -93,14 +97,21 @@ export async function runCase(input: unknown, options: RunCaseOptions = {}): Pro
 
   let world: World | undefined
   let agent: AgentProcess | undefined
+  const mark: RunMark = { runId: hex(8), caseId: rc.id }
+  const markedRunId = options.agentCmd ? mark.runId : ''
+  if (!options.agentCmd) log(`note: the runner did not start the agent: only the runner's request span marks each trace as a replay; start the agent with OTEL_RESOURCE_ATTRIBUTES=${markResourceAttributes(undefined, mark)} to mark its own spans too`)
   try {
     if (!options.noWorld) {
       world = await startWorld(rc, options.worldPort === undefined ? {} : { port: options.worldPort })
       log(`world: ${Object.entries(world.env).map(([k, v]) => `${k}=${v}`).join(' ') || '(nothing recorded)'}`)
     }
     let target = options.target
-    // The agent exports where the runner reads: it gets the runner's Sightline URL and key too.
-    const agentEnv: Record<string, string> = { ...world?.env, SIGHTLINE_REGRESSION_CASE: rc.id, SIGHTLINE_URL: api.baseUrl, ...(options.apiKey ? { SIGHTLINE_API_KEY: options.apiKey } : {}) }
+    // The agent exports where the runner reads: it gets the runner's Sightline URL and key too, and
+    // the resource attributes that mark its traffic as a replay rather than production.
+    const agentEnv: Record<string, string> = {
+      ...world?.env, SIGHTLINE_REGRESSION_CASE: rc.id, SIGHTLINE_URL: api.baseUrl, ...(options.apiKey ? { SIGHTLINE_API_KEY: options.apiKey } : {}),
+      OTEL_RESOURCE_ATTRIBUTES: markResourceAttributes(process.env.OTEL_RESOURCE_ATTRIBUTES, mark),
+    }
     if (options.agentCmd) {
       if (!target) {
         const port = await freePort()
@@ -112,7 +123,7 @@ export async function runCase(input: unknown, options: RunCaseOptions = {}): Pro
     }
     const results: RunResult[] = []
     for (let attempt = 1; attempt <= runs; attempt++) {
-      const result = await runOnce(rc, { ...options, target: target!, protocol, timeoutMs, expectRelease, api, world, attempt })
+      const result = await runOnce(rc, { ...options, target: target!, protocol, timeoutMs, expectRelease, api, world, attempt, mark, marked: markedRunId !== '' })
       log(`run ${attempt}/${runs}: ${result.verdict}${result.problem ? ` (${result.problem})` : ''} trace ${result.traceId}`)
       results.push(result)
       if (options.report !== false) {
@@ -133,9 +144,9 @@ export async function runCase(input: unknown, options: RunCaseOptions = {}): Pro
     const problems = [...new Set(results.flatMap((r) => (r.problem ? [r.problem] : [])))]
     const summary = `${rc.id}: ${verdict} (${passed}/${results.length} runs passed, rule ${JSON.stringify(rc.policy.passRule)})` +
       [...failing, ...problems].map((line) => `\n  - ${line}`).join('')
-    return { caseId: rc.id, title: rc.title, verdict, exitCode: exitCodeFor(verdict), summary, runs: results }
+    return { caseId: rc.id, markedRunId, title: rc.title, verdict, exitCode: exitCodeFor(verdict), summary, runs: results }
   } catch (err) {
-    return errorResult(rc.id, rc.title, 'error', (err as Error).message)
+    return errorResult(rc.id, rc.title, 'error', (err as Error).message, markedRunId)
   } finally {
     await agent?.stop()
     await world?.close()
@@ -150,6 +161,9 @@ interface RunContext extends RunCaseOptions {
   api: SightlineApi
   world: World | undefined
   attempt: number
+  mark: RunMark
+  /** The runner started the agent with the replay mark. */
+  marked: boolean
 }
 
 async function runOnce(rc: RegressionCase, ctx: RunContext): Promise<RunResult> {
@@ -159,11 +173,23 @@ async function runOnce(rc: RegressionCase, ctx: RunContext): Promise<RunResult> 
   const base = { attempt: ctx.attempt, runId, traceId, release: '', startedAt: new Date(started).toISOString(), output: '', assertions: [] as AssertionResult[] }
   const done = (verdict: RunVerdict, extra: Partial<RunResult>): RunResult => ({ ...base, verdict, durationMs: Date.now() - started, ...extra })
   const metadata = { ...rc.input.metadata, 'sightline.regression': { caseId: rc.id, runId, world: ctx.world?.env ?? {} } }
+  const requestSpanId = hex(8)
+  const traceRequest = async (output: string) => {
+    const span = runnerSpan({ traceId, spanId: requestSpanId, startMs: started, endMs: Date.now(), input: rc.input.text, output }, ctx.mark)
+    await sendCallerSpan(ctx.api.baseUrl, ctx.apiKey, span)
+  }
   let reply
   try {
-    reply = await sendToAgent({ target: ctx.target, protocol: ctx.protocol, text: rc.input.text, metadata, traceparent: `00-${traceId}-${hex(8)}-01`, timeoutMs: ctx.timeoutMs })
+    reply = await sendToAgent({ target: ctx.target, protocol: ctx.protocol, text: rc.input.text, metadata, traceparent: `00-${traceId}-${requestSpanId}-01`, timeoutMs: ctx.timeoutMs })
   } catch (err) {
+    // An agent that answered badly or too late may have traced its work: its trace gets its root too.
+    if (!(err instanceof AgentUnreachableError)) await traceRequest('').catch(() => {})
     return done('error', { problem: err instanceof AgentUnreachableError ? err.message : `agent request failed: ${(err as Error).message}` })
+  }
+  try {
+    await traceRequest(reply.text)
+  } catch (err) {
+    return done('error', { release: reply.release, output: reply.text, problem: (err as Error).message })
   }
   if (ctx.expectRelease && reply.release && reply.release !== ctx.expectRelease) {
     return done('unverifiable', { release: reply.release, output: reply.text, problem: `agent reports release ${reply.release}, expected ${ctx.expectRelease}` })
@@ -177,7 +203,14 @@ async function runOnce(rc: RegressionCase, ctx: RunContext): Promise<RunResult> 
   if (!trace || trace.spans.length === 0) {
     return done('unverifiable', { release: reply.release, output: reply.text, problem: `trace ${traceId} never arrived in Sightline (is the agent instrumented and exporting?)` })
   }
-  const run = observeRun(trace.spans)
+  if (trace.trace.outcome === 'running') {
+    return done('unverifiable', { release: reply.release, output: reply.text, problem: `trace ${traceId} never finished in Sightline: its root span did not arrive or did not end` })
+  }
+  if (ctx.marked && trace.spans.some((s) => s.serviceName !== RUNNER_SERVICE && !s.flags.includes(SpanFlag.regressionRun))) {
+    ctx.log?.(`note: the agent's spans in trace ${traceId} are not marked as a replay: does its OTel SDK read OTEL_RESOURCE_ATTRIBUTES?`)
+  }
+  // The server's outcome and failure reason are the run's: the same answer its trace list shows.
+  const run = observeRun(trace.spans, { summary: trace.trace })
   run.output = reply.text || run.output
   if (!reply.ok) run.outcome = { status: 'error', errorType: run.outcome.errorType || 'task_failed', message: run.outcome.message || reply.text }
   const release = reply.release || run.releases[run.releases.length - 1] || ''

@@ -46,8 +46,9 @@ export class SightlineApi {
   }
 
   /**
-   * Polls until the trace exists and its span count held still for `settleMs` (exporters batch, so
-   * the last spans arrive after the first). Undefined when the deadline passes with no trace.
+   * Polls until the trace exists, is no longer `running` (its root span arrived and ended) and its
+   * span count held still for `settleMs` (exporters batch, so the last spans arrive after the
+   * first). At the deadline: what arrived so far, undefined when nothing did.
    */
   async waitForTrace(traceId: string, deadlineMs: number, settleMs = 1500): Promise<GetTraceResponse | undefined> {
     let last: GetTraceResponse | undefined
@@ -56,7 +57,7 @@ export class SightlineApi {
       const trace = await this.getTrace(traceId)
       if (trace) {
         if (last && trace.spans.length === last.spans.length) {
-          if (Date.now() - stableSince >= settleMs) return trace
+          if (Date.now() - stableSince >= settleMs && trace.trace.outcome !== 'running') return trace
         } else stableSince = Date.now()
         last = trace
       }

@@ -11,12 +11,14 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RegressionCaseSchema, type RegressionCase, type RegressionRunsResponse } from '@sightline/schema'
+import { RegressionCaseSchema, type GetTraceResponse, type ListTracesResponse, type OverviewResponse, type RegressionCase, type RegressionRunsResponse } from '@sightline/schema'
 import { generateVitestFile, type RegressionCaseProposal } from '@sightline/core'
-import { startTestServer, TEST_API_KEY, type TestServer } from '../../../../apps/ingest/test/helpers/server.js'
+import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '../../../../apps/ingest/test/helpers/server.js'
 import { main } from '../../src/cli.js'
+import type { CaseResult } from '../../src/regress/runner.js'
 import { sendToAgent } from '../../src/regress/agent-client.js'
 import { freePort, startAgentProcess } from '../../src/regress/agent-process.js'
+import { sendCallerSpan } from '../../src/regress/request-span.js'
 import { SightlineApi } from '../../src/regress/sightline-api.js'
 import { startWorld } from '../../src/regress/world.js'
 
@@ -37,6 +39,9 @@ const productionWorld = RegressionCaseSchema.parse({
   expected: { trajectory: [], match: {} }, assertions: [{ id: 'status', type: 'status' }],
   replay: { env: { MCP_URL: { kind: 'mcp' }, RESEARCHER_URL: { kind: 'a2a', agent: 'researcher-agent' } } },
 })
+
+/** The incident: the buggy agent's production trace. */
+const incidentTraceId = 'feedc0de'.repeat(4)
 
 let server: TestServer
 let tmp: string
@@ -60,9 +65,13 @@ beforeAll(async () => {
   const port = await freePort()
   const target = `http://127.0.0.1:${port}`
   const agent = await startAgentProcess(agentCmd('buggy'), { ...world.env, PORT: String(port), SIGHTLINE_URL: server.url, SIGHTLINE_API_KEY: TEST_API_KEY }, target, 'a2a-1.0', 30_000)
-  const traceId = 'feedc0de'.repeat(4)
-  const reply = await sendToAgent({ target, protocol: 'a2a-1.0', text: 'check the weather in Atlantis', metadata: {}, traceparent: `00-${traceId}-00f067aa0ba902b7-01`, timeoutMs: 30_000 })
+  const traceId = incidentTraceId
+  const startMs = Date.now()
+  const text = 'check the weather in Atlantis'
+  const reply = await sendToAgent({ target, protocol: 'a2a-1.0', text, metadata: {}, traceparent: `00-${traceId}-00f067aa0ba902b7-01`, timeoutMs: 30_000 })
   expect(reply.ok).toBe(false)
+  // The production caller traces its request too: the trace's root.
+  await sendCallerSpan(server.url, TEST_API_KEY, { traceId, spanId: '00f067aa0ba902b7', name: 'POST /ask', service: 'weather-frontend', startMs, endMs: Date.now(), input: text, output: reply.text })
   await agent.stop()
   await world.close()
   await server.drain()
@@ -90,6 +99,10 @@ describe('regression case from a looping agent', () => {
     expect(rc.recordings.agents[0]).toMatchObject({ agent: 'researcher-agent', answer: expect.stringContaining('legendary') })
     expect(rc.input.text).toBe('check the weather in Atlantis')
     expect(rc.agent).toMatchObject({ name: 'weather-agent', release: '1.0.0', protocol: 'a2a-1.0' })
+    // The outcome the trace list shows: the agent failed (the caller's request span judges nothing).
+    expect(rc.observed.outcome).toMatchObject({ status: 'error', message: expect.stringMatching(/^weather(-agent)?: /) })
+    expect(rc.observed.usage).toMatchObject({ toolCalls: 6, llmCalls: 6 })
+    expect(proposal.warnings).toEqual([])
     const check = (id: string) => proposal.checks.find((c) => c.assertionId === id)!.checkedAgainstSource.wouldFail
     expect(check('no-repeated-calls')).toBe(true)
     expect(check('trajectory')).toBe(true)
@@ -137,6 +150,31 @@ describe('regression case from a looping agent', () => {
     console.log(`--- wrong release (exit ${r.code})\n${r.stdout}${r.stderr}`)
     expect(r.code).toBe(3)
   }, 90_000)
+
+  // Before the serve-world test: that agent is started by hand, unmarked, so its traffic is production.
+  it('marks the traffic of the agent it starts as a replay: out of the default list and the rollups, listed with regression=true', async () => {
+    const report = JSON.parse(fs.readFileSync(path.join(tmp, 'buggy.json'), 'utf8')) as { cases: CaseResult[] }
+    const replay = report.cases[0]!.runs[0]!.traceId
+    expect(report.cases[0]!.markedRunId).toMatch(/^[0-9a-f]{16}$/)
+    await server.drain()
+    const detail = (await getJson<GetTraceResponse>(server, `/api/v1/traces/${replay}`)).body
+    expect(detail.trace).toMatchObject({ isRegressionRun: true, outcome: 'failed' })
+    // Every span: the runner's own request span and the agent's, marked through OTEL_RESOURCE_ATTRIBUTES.
+    expect(new Set(detail.spans.map((s) => s.serviceName))).toEqual(new Set(['sightline-regress', 'weather-agent']))
+    expect(detail.spans.every((s) => s.flags.includes('regression_run'))).toBe(true)
+    for (const span of detail.spans) expect(span.resourceAttributes).toMatchObject({ 'sightline.regress.case_id': rc.id, 'sightline.regress.run_id': report.cases[0]!.markedRunId })
+    const listed = async (query: string) => (await getJson<ListTracesResponse>(server, `/api/v1/traces?limit=500${query}`)).body.traces.map((t) => t.traceId)
+    expect(await listed('')).toEqual([incidentTraceId])
+    const replays = await listed('&regression=true')
+    expect(replays).toContain(replay)
+    expect(replays).not.toContain(incidentTraceId)
+    expect((await listed('&regression=all')).length).toBe(replays.length + 1)
+    // The rollups hold the incident alone, however many replays ran since.
+    const incident = (await getJson<GetTraceResponse>(server, `/api/v1/traces/${incidentTraceId}`)).body.trace
+    expect(incident.isRegressionRun).toBe(false)
+    const overview = (await getJson<OverviewResponse>(server, '/api/v1/analytics/overview')).body.current
+    expect({ traces: overview.traces, llmCalls: overview.llmCalls, toolCalls: overview.toolCalls }).toEqual({ traces: 1, llmCalls: incident.llmCallCount, toolCalls: incident.toolCallCount })
+  }, 30_000)
 
   it('a running agent pointed at serve-world URLs (--target --no-world)', async () => {
     const world = await startWorld(rc)

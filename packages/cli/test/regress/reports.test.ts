@@ -33,7 +33,7 @@ const run = (over: Partial<RunResult>): RunResult => ({
 describe('JUnit report', () => {
   it('is well-formed XML, escapes agent text, and maps verdicts to failure/error/skipped', () => {
     const results: CaseResult[] = [
-      { caseId: 'rc-one', title: 'loop <weather> & "stuff"', verdict: 'fail', exitCode: 1, summary: '', runs: [
+      { caseId: 'rc-one', markedRunId: 'a1b2c3d4e5f60718', title: 'loop <weather> & "stuff"', verdict: 'fail', exitCode: 1, summary: '', runs: [
         run({ verdict: 'fail', assertions: [
           { id: 'no-repeated-calls', type: 'max_repeated_calls', blocking: true, passed: false, detail: 'weather {"city":"A<b>"} called 6 time(s) \u0001' },
           { id: 'budget-tokens', type: 'budget', blocking: false, passed: false, detail: 'tokens 9 (budget 5)' },
@@ -41,7 +41,7 @@ describe('JUnit report', () => {
         ] }),
         run({ attempt: 2, verdict: 'unverifiable', problem: 'trace never arrived' }),
       ] },
-      { caseId: 'rc-two', title: 'bad', verdict: 'error', exitCode: 2, summary: 'rc-two: error: agent unreachable', runs: [] },
+      { caseId: 'rc-two', markedRunId: '', title: 'bad', verdict: 'error', exitCode: 2, summary: 'rc-two: error: agent unreachable', runs: [] },
     ]
     const xml = junitXml(results)
     assertWellFormed(xml)

@@ -4,7 +4,7 @@
  * `{"a":1,"b":2}` and `{"b":2,"a":1}` are the same call. Computed once at ingest and stored; loop and
  * retry detection compare these keys, never raw text.
  */
-import { canonicalJson } from '../trajectory/trajectory.js'
+import { canonicalJson } from './canonical-json.js'
 
 /** Beyond this size arguments are hashed as sent: canonicalising megabytes on the ingest path is not worth it. */
 const CANONICAL_MAX_CHARS = 65_536

@@ -4,7 +4,7 @@
  * the source trace to tell the editor which blocking assertions could never fail.
  */
 import type { BudgetMetric, CaseAssertion, RegressionCase } from '@sightline/schema'
-import { canonicalJson } from '../trajectory/trajectory.js'
+import { canonicalJson } from '../content/canonical-json.js'
 import { matchTrajectory, withoutPaths } from './match.js'
 import type { ObservedRun } from './observe.js'
 

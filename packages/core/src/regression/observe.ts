@@ -3,41 +3,36 @@
  * One trace's spans → what the run did: its steps per agent, outcome, output, usage and the world it
  * met (tool results, sub-agent answers, model outputs). The proposal reads the incident's trace with
  * it, and the runner reads each replay's trace with it, so both sides are judged the same way.
+ *
+ * Nothing is decided here: the steps are the trace resolver's counted calls and delegations
+ * (`toTrajectory`), the outcome is the resolver's (or the server's, when the caller has the trace
+ * summary), and loops are the resolver's `loop` findings.
  */
-import type { AgentRecording, CaseStep, CompactSpan, RunUsage, ToolRecording } from '@sightline/schema'
-import { canonicalJson, toTrajectory } from '../trajectory/trajectory.js'
-import { isoToEpochMs } from '../trace/span-tree.js'
+import type { AgentRecording, CaseStep, CompactSpan, RunUsage, ToolRecording, TraceOutcome, TraceSummary, TraceTag } from '@sightline/schema'
+import { ATTR_MCP_METHOD_NAME } from '@sightline/schema/semconv'
 import { contentText } from '../content/content-text.js'
+import { SpanFlag } from '../trace/span-facts.js'
+import type { LoopFinding } from '../trace/tags.js'
+import { resolveSpans, type FactSpan } from '../trace/span-to-facts.js'
+import { toolArgumentsOf, toolCallParts, toTrajectory } from '../trajectory/trajectory.js'
+import { parseArgs, runOutcomeOf, toolResultOf, type RunOutcome } from './observe-parts.js'
 
-/** The span fields this module reads: the query API's `Span` fits. */
-export interface ObservableSpan {
+export { runOutcomeOf, type RunOutcome }
+
+/** The span fields this module reads: the query API's `Span` fits, and so does a test's hand-built span. */
+export type ObservableSpan = FactSpan & {
   traceId: string
-  spanId: string
-  parentSpanId: string
-  name: string
-  kind: string
-  startTime: string
-  endTime: string
-  durationMs: number
-  status: string
   statusMessage: string
   errorType: string
-  serviceName: string
   serviceVersion: string
   environment: string
-  agentName: string
-  model: string
-  isLlmCall: boolean
   inputTokens: number
   outputTokens: number
   costUsd: number | null
-  toolName: string
-  toolArguments: string
   toolResult: string
   input: string
   output: string
   attributes: Record<string, string>
-  flags: string[]
 }
 
 export interface SpanError {
@@ -46,12 +41,20 @@ export interface SpanError {
   name: string
   errorType: string
   message: string
+  /** A counted tool call (its chain's other spans are not listed apart). */
   isTool: boolean
+  /** A later identical attempt succeeded. */
+  recovered: boolean
 }
 
 export interface ObservedRun {
   traceId: string
   rootSpanId: string
+  /**
+   * The agent invocation the request reached: the root, unless the caller traced its request too
+   * (the `sightline regress` runner does; so may a gateway). Service, releases and protocol are its.
+   */
+  entrySpanId: string
   startTime: string
   environment: string
   /** The root agent (the one the request reached). */
@@ -61,7 +64,10 @@ export interface ObservedRun {
   releases: string[]
   input: string
   output: string
-  outcome: { status: 'ok' | 'error'; errorType: string; message: string }
+  /** The case format's two-state outcome (see `runOutcomeOf`). */
+  outcome: RunOutcome
+  /** What the trace came to, as the resolver judged it (or the server, when its summary was given). */
+  trace: { outcome: TraceOutcome; failureReason: string; failureSpanId: string; tags: TraceTag[]; loops: LoopFinding[] }
   steps: CaseStep[]
   usage: RunUsage
   errors: SpanError[]
@@ -71,153 +77,137 @@ export interface ObservedRun {
   spans: CompactSpan[]
 }
 
-function parseArgs(text: string): Record<string, unknown> {
-  if (!text) return {}
-  try {
-    const value: unknown = JSON.parse(text)
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value }
-  } catch {
-    return { value: text }
-  }
-}
-
-function toolResultOf(span: ObservableSpan, server: ObservableSpan | undefined): ToolRecording['result'] {
-  const raw = span.toolResult || server?.toolResult || ''
-  const failed = span.status === 'error' || server?.status === 'error'
-  if (raw) {
-    try {
-      const value: unknown = JSON.parse(raw)
-      if (value && typeof value === 'object' && Array.isArray((value as { content?: unknown }).content)) {
-        const v = value as { content: { type: string }[]; isError?: boolean; structuredContent?: Record<string, unknown> }
-        return { content: v.content, isError: v.isError === true || failed, ...(v.structuredContent ? { structuredContent: v.structuredContent } : {}) }
-      }
-      return { content: [{ type: 'text', text: typeof value === 'string' ? value : raw }], isError: failed }
-    } catch {
-      return { content: [{ type: 'text', text: raw }], isError: failed }
-    }
-  }
-  const message = span.statusMessage || span.errorType || (failed ? 'tool failed' : '')
-  return { content: message ? [{ type: 'text', text: message }] : [], isError: failed }
+export interface ObserveOptions {
+  /** The server's summary of the trace: its outcome and failure reason are the ones to judge by. */
+  summary?: Pick<TraceSummary, 'outcome' | 'failureReason' | 'failureSpanId'>
 }
 
 const STEP_KIND = { llm: 'llm_call', tool: 'tool_call', delegation: 'agent_delegation' } as const
+const MCP_FLAGS: readonly string[] = [SpanFlag.mcpClient, SpanFlag.mcpServer]
+
+/** How the call travelled (informational in a step): an end of an MCP call, or a span naming an MCP method. */
+const isMcp = (s: ObservableSpan) => s.flags.some((f) => MCP_FLAGS.includes(f)) || s.attributes[ATTR_MCP_METHOD_NAME] !== undefined
 
 /**
- * Observes a trace. The server end of a traced MCP call (flag `mcp_server` under its client span)
- * is the same call as its client end and is not a step of its own.
- * @example observeRun(detail.spans).steps.filter((s) => s.kind === 'tool_call')
+ * Observes a trace.
+ * @example observeRun(detail.spans, { summary: detail.trace }).steps.filter((s) => s.kind === 'tool_call')
  */
-export function observeRun(spans: readonly ObservableSpan[]): ObservedRun {
-  const byId = new Map(spans.map((s) => [s.spanId, s]))
-  const isMcpServerEcho = (s: ObservableSpan) => s.flags.includes('mcp_server') && byId.has(s.parentSpanId)
-  const serverOf = new Map<string, ObservableSpan>()
-  for (const s of spans) if (isMcpServerEcho(s)) serverOf.set(s.parentSpanId, s)
-  const counted = spans.filter((s) => !isMcpServerEcho(s))
-  const roots = spans.filter((s) => !s.parentSpanId || !byId.has(s.parentSpanId)).sort((a, b) => isoToEpochMs(a.startTime) - isoToEpochMs(b.startTime))
-  const root = roots[0]
-
-  const callerOf = (span: ObservableSpan): string => {
-    let cur = span.parentSpanId ? byId.get(span.parentSpanId) : undefined
-    for (let guard = 0; cur && guard < spans.length; guard++) {
-      if (cur.agentName && cur.kind !== 'handoff') return cur.agentName
-      cur = cur.parentSpanId ? byId.get(cur.parentSpanId) : undefined
-    }
-    return ''
-  }
+export function observeRun(spans: readonly ObservableSpan[], options: ObserveOptions = {}): ObservedRun {
+  const resolution = resolveSpans(spans)
+  const { roles, failures, trace } = resolution
+  const byId = new Map<string, ObservableSpan>()
+  for (const s of spans) if (!byId.has(s.spanId)) byId.set(s.spanId, s)
+  const parts = toolCallParts([...byId.values()], roles)
+  const root = byId.get(trace.rootSpanId)
+  const entry = root?.kind === 'agent' ? root : firstAgentInvocation(roles.keys(), byId) ?? root
+  const verdict = options.summary ?? trace
 
   const steps: CaseStep[] = []
   const tools: ToolRecording[] = []
   const agents: AgentRecording[] = []
   const llm: ObservedRun['llm'] = []
   const seenTool = new Set<string>()
-  for (const t of toTrajectory(counted)) {
+  for (const t of toTrajectory(spans, resolution)) {
     const span = byId.get(t.spanId)!
     const kind = STEP_KIND[t.kind]
-    // An agent span under a span of its own service (no hand-off in between) is an in-process
-    // sub-agent, e.g. the demo planner's `invoke_agent planner` inside `planner-agent`: nothing
-    // crossed a protocol boundary, so it is neither a delegation step nor a sub-agent to stub.
-    if (kind === 'agent_delegation' && span.kind === 'agent' && byId.get(span.parentSpanId)?.serviceName === span.serviceName) continue
-    const agent = kind === 'agent_delegation' ? callerOf(span) : t.agent
-    const step: CaseStep = { kind, name: t.name, agent, argsMatch: 'subset', ignorePaths: [], optional: false, isError: t.isError, spanId: t.spanId }
+    const step: CaseStep = { kind, name: t.name, agent: t.agent, argsMatch: 'subset', ignorePaths: [], optional: false, isError: t.isError, spanId: t.spanId }
     if (kind === 'tool_call') {
-      step.protocol = span.attributes['mcp.method.name'] !== undefined || span.name.startsWith('tools/call') ? 'mcp' : 'function'
-      step.args = parseArgs(span.toolArguments)
-      const result = toolResultOf(span, serverOf.get(span.spanId))
-      const key = `${t.name}\u0000${canonicalJson(JSON.stringify(step.args))}\u0000${JSON.stringify(result)}`
+      const chain = parts.get(span.spanId) ?? []
+      step.protocol = isMcp(span) || chain.some(isMcp) ? 'mcp' : 'function'
+      step.args = parseArgs(toolArgumentsOf(span, chain))
+      const result = toolResultOf(span, chain, t.isError)
+      const key = `${t.name}\u0000${t.args}\u0000${JSON.stringify(result)}`
       if (!seenTool.has(key)) {
         seenTool.add(key)
-        tools.push({ tool: t.name, agent, args: step.args, result, spanId: span.spanId, redacted: [] })
+        tools.push({ tool: t.name, agent: t.agent, args: step.args, result, spanId: span.spanId, redacted: [] })
       }
     } else if (kind === 'agent_delegation') {
       step.protocol = 'a2a'
-      const child = spans.find((s) => s.parentSpanId === span.spanId && s.kind === 'agent')
+      // The remote agent's server span under a hand-off holds the answer when the hand-off did not record it.
+      const remote = spans.find((s) => s.parentSpanId === span.spanId && s.kind === 'agent')
       agents.push({
         agent: t.name,
-        caller: agent,
+        caller: t.agent,
         request: contentText(span.input, 'user'),
-        answer: contentText(span.output, 'assistant') || contentText(child?.output ?? '', 'assistant'),
-        state: span.status === 'error' ? 'failed' : 'completed',
+        answer: contentText(span.output, 'assistant') || contentText(remote?.output ?? '', 'assistant'),
+        state: t.isError ? 'failed' : 'completed',
         spanId: span.spanId,
       })
     } else {
       step.protocol = 'llm'
       const output = contentText(span.output, 'assistant')
-      if (output) llm.push({ model: t.name, agent, output, spanId: span.spanId })
+      if (output) llm.push({ model: t.name, agent: t.agent, output, spanId: span.spanId })
     }
     steps.push(step)
   }
 
-  const llmSpans = counted.filter((s) => s.isLlmCall)
-  const costs = llmSpans.map((s) => s.costUsd).filter((c): c is number => c !== null)
-  const start = Math.min(...spans.map((s) => isoToEpochMs(s.startTime)))
-  const end = Math.max(...spans.map((s) => isoToEpochMs(s.endTime)))
   const usage: RunUsage = {
-    inputTokens: llmSpans.reduce((n, s) => n + s.inputTokens, 0),
-    outputTokens: llmSpans.reduce((n, s) => n + s.outputTokens, 0),
-    costUsd: costs.length ? costs.reduce((a, b) => a + b, 0) : null,
+    inputTokens: trace.inputTokens,
+    outputTokens: trace.outputTokens,
+    costUsd: trace.costUsd,
     steps: steps.length,
-    llmCalls: steps.filter((s) => s.kind === 'llm_call').length,
-    toolCalls: steps.filter((s) => s.kind === 'tool_call').length,
-    latencyMs: spans.length ? Math.round((end - start) * 1000) / 1000 : 0,
+    llmCalls: trace.llmCalls,
+    toolCalls: trace.toolCalls,
+    latencyMs: Math.round(trace.durationMs * 1000) / 1000,
   }
-  const errors: SpanError[] = counted
-    .filter((s) => s.status === 'error')
-    .map((s) => ({ spanId: s.spanId, kind: s.kind, name: s.name, errorType: s.errorType, message: s.statusMessage, isTool: s.kind === 'tool' }))
-  const firstLlm = llmSpans[0]
-  const lastLlm = llmSpans[llmSpans.length - 1]
-  const rootService = root?.serviceName ?? ''
+  const errors: SpanError[] = []
+  for (const [spanId, role] of roles) {
+    const s = byId.get(spanId)
+    if (!s || role.tool === 'part' || !failures.failed.has(spanId)) continue
+    // A tool call that failed at its other end (the MCP server) says why there.
+    const why = [s, ...(parts.get(spanId) ?? [])].find((x) => x.statusMessage || x.errorType)
+    const inferred = failures.failed.get(spanId)?.inferred === true
+    errors.push({
+      spanId, kind: s.kind, name: s.name, errorType: why?.errorType ?? '',
+      message: why?.statusMessage || why?.errorType || (inferred ? 'failure reported by a later model request' : ''),
+      isTool: role.tool === 'call', recovered: failures.recovered.has(spanId),
+    })
+  }
+  const firstLlm = steps.find((s) => s.kind === 'llm_call')
+  const lastLlm = steps.findLast((s) => s.kind === 'llm_call')
+  const service = entry?.serviceName ?? ''
+  const failureSpan = verdict.failureSpanId ? byId.get(verdict.failureSpanId) : undefined
+  const text = (role: 'user' | 'assistant', ...from: (ObservableSpan | undefined)[]) =>
+    from.map((s) => contentText((role === 'user' ? s?.input : s?.output) ?? '', role)).find(Boolean) ?? ''
   return {
     traceId: root?.traceId ?? spans[0]?.traceId ?? '',
     rootSpanId: root?.spanId ?? '',
+    entrySpanId: entry?.spanId ?? '',
     startTime: root?.startTime ?? '',
-    environment: root?.environment ?? '',
-    agent: root?.agentName || steps[0]?.agent || rootService,
-    service: rootService,
-    releases: [...new Set(spans.filter((s) => s.serviceName === rootService && s.serviceVersion).map((s) => s.serviceVersion))].sort(),
-    input: contentText(root?.input ?? '', 'user') || contentText(firstLlm?.input ?? '', 'user'),
-    output: contentText(root?.output ?? '', 'assistant') || contentText(lastLlm?.output ?? '', 'assistant'),
-    outcome: {
-      status: root?.status === 'error' ? 'error' : 'ok',
-      errorType: root?.status === 'error' ? root.errorType : '',
-      message: root?.status === 'error' ? root.statusMessage : '',
-    },
+    environment: entry?.environment ?? '',
+    agent: trace.rootAgent || steps[0]?.agent || service,
+    service,
+    releases: [...new Set(spans.filter((s) => s.serviceName === service && s.serviceVersion).map((s) => s.serviceVersion))].sort(),
+    input: text('user', root, entry, byId.get(firstLlm?.spanId ?? '')),
+    output: text('assistant', root, entry, byId.get(lastLlm?.spanId ?? '')),
+    outcome: runOutcomeOf(verdict.outcome, verdict.failureReason, failureSpan?.errorType ?? ''),
+    trace: { outcome: verdict.outcome, failureReason: verdict.failureReason, failureSpanId: verdict.failureSpanId, tags: trace.tags, loops: trace.loops },
     steps,
     usage,
     errors,
     tools,
     agents,
     llm,
-    spans: spans.map(compactSpan),
+    spans: [...byId.values()].map((s) => compactSpan(s, roles.get(s.spanId)?.agent ?? s.agentName)),
   }
 }
 
-export function compactSpan(s: ObservableSpan): CompactSpan {
+/** The first agent invocation in the resolver's preorder (the roles map's order). */
+function firstAgentInvocation(order: Iterable<string>, byId: ReadonlyMap<string, ObservableSpan>): ObservableSpan | undefined {
+  for (const spanId of order) {
+    const span = byId.get(spanId)
+    if (span?.kind === 'agent') return span
+  }
+  return undefined
+}
+
+export function compactSpan(s: ObservableSpan, agent: string = s.agentName): CompactSpan {
   return {
     spanId: s.spanId,
     parentSpanId: s.parentSpanId,
     name: s.name,
     kind: s.kind,
-    agent: s.agentName,
+    agent,
     service: s.serviceName,
     release: s.serviceVersion,
     status: s.status,

@@ -6,13 +6,11 @@
  * incident can never catch it). Captured content goes through the shared redaction rules first.
  */
 import { RegressionCaseSchema, type CaseAssertion, type CaseStep, type RegressionCase } from '@sightline/schema'
-import { evaluateAssertion, mostRepeatedCall } from './assertions.js'
-import { canonicalJson } from '../trajectory/trajectory.js'
-import { observeRun, type ObservableSpan, type ObservedRun } from './observe.js'
+import { evaluateAssertion } from './assertions.js'
+import { canonicalJson } from '../content/canonical-json.js'
+import { observeRun, type ObservableSpan, type ObserveOptions, type ObservedRun } from './observe.js'
 import { redactJson } from '../redact.js'
 
-/** Calls of one tool with the same arguments beyond this count are a loop. */
-export const LOOP_MIN_REPEATS = 3
 /** The expected trajectory keeps at most this many attempts of a looping call. */
 export const MAX_ATTEMPTS = 2
 
@@ -23,6 +21,8 @@ export interface ProposeOptions {
   limits?: { maxSteps?: number; maxTokens?: number; maxCostUsd?: number; maxLatencyMs?: number }
   /** Apply the redaction rules to captured content (default true). */
   redact?: boolean
+  /** The server's summary of the trace: its outcome and failure reason are the ones the case records. */
+  summary?: ObserveOptions['summary']
 }
 
 export interface AssertionCheck {
@@ -61,40 +61,49 @@ interface Failure {
   evidenceSpanIds: string[]
 }
 
-function detectFailure(run: ObservedRun, limits: Required<ProposeOptions>['limits']): { failure: Failure; loop?: { tool: string; count: number } } {
-  const worst = mostRepeatedCall(run)
-  if (worst.count >= LOOP_MIN_REPEATS) {
-    const tool = worst.key.slice(0, worst.key.indexOf(' '))
-    const evidence = run.steps.filter((s) => s.kind === 'tool_call' && `${s.name} ${canonicalJson(JSON.stringify(s.args ?? {}))}` === worst.key)
-    const results = run.tools.filter((t) => t.tool === tool).map((t) => t.result.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join(' ')).filter(Boolean)
-    return {
-      loop: { tool, count: worst.count },
-      failure: {
-        category: 'loop',
-        summary: `Loop: ${worst.key} called ${worst.count} times with the same arguments` +
-          (results[0] ? ` (the tool answered ${JSON.stringify(results[0].slice(0, 80))})` : '') +
-          (run.outcome.status === 'error' ? `; the run failed: ${run.outcome.message || run.outcome.errorType}` : ''),
-        detectedBy: 'detector:repeated_tool_call',
-        evidenceSpanIds: evidence.map((s) => s.spanId!).filter(Boolean),
-      },
-    }
+const argsText = (step: CaseStep | undefined) => canonicalJson(JSON.stringify(step?.args ?? {}))
+
+/** The resolver's worst loop (identical calls, not a retry that recovered) as the case's failure. */
+function loopFailure(run: ObservedRun): { failure: Failure; loop: { tool: string; count: number } } | undefined {
+  const loop = run.trace.loops[0]
+  if (!loop) return undefined
+  const first = run.steps.find((s) => s.spanId === loop.spanIds[0])
+  const key = `${loop.tool} ${argsText(first)}`
+  const results = run.tools.filter((t) => t.tool === loop.tool).map((t) => t.result.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join(' ')).filter(Boolean)
+  return {
+    loop: { tool: loop.tool, count: loop.calls },
+    failure: {
+      category: 'loop',
+      summary: `Loop: ${key} called ${loop.calls} times with the same arguments` +
+        (results[0] ? ` (the tool answered ${JSON.stringify(results[0].slice(0, 80))})` : '') +
+        (run.trace.outcome === 'failed' ? `; the run failed: ${run.trace.failureReason}` : ''),
+      detectedBy: 'detector:repeated_tool_call',
+      evidenceSpanIds: loop.spanIds,
+    },
   }
-  const failedDelegation = run.agents.find((a) => a.state === 'failed')
+}
+
+/** A failed run: the delegation, the unhandled tool errors or the error its failure comes from. */
+function outcomeFailure(run: ObservedRun): Failure {
+  const unrecovered = new Set(run.errors.filter((e) => !e.recovered).map((e) => e.spanId))
+  const failedDelegation = run.agents.find((a) => a.state === 'failed' && a.spanId !== undefined && unrecovered.has(a.spanId))
   if (failedDelegation) {
-    return { failure: { category: 'delegation_failed', summary: `Delegation to ${failedDelegation.agent} failed${failedDelegation.answer ? `: ${failedDelegation.answer}` : ''}`, detectedBy: 'detector:error_span', evidenceSpanIds: failedDelegation.spanId ? [failedDelegation.spanId] : [] } }
+    return { category: 'delegation_failed', summary: `Delegation to ${failedDelegation.agent} failed${failedDelegation.answer ? `: ${failedDelegation.answer}` : ''}`, detectedBy: 'detector:error_span', evidenceSpanIds: [failedDelegation.spanId!] }
   }
-  const toolErrors = run.errors.filter((e) => e.isTool)
-  if (run.outcome.status === 'error') {
-    const unhandled = toolErrors.length > 0
-    return {
-      failure: {
-        category: unhandled ? 'tool_error_unhandled' : 'error',
-        summary: `The run failed: ${run.outcome.message || run.outcome.errorType || 'error status'}` + (unhandled ? ` after ${toolErrors.length} tool error(s) (${toolErrors[0]!.name})` : ''),
-        detectedBy: 'detector:error_span',
-        evidenceSpanIds: [run.rootSpanId, ...toolErrors.map((e) => e.spanId)].filter(Boolean),
-      },
-    }
+  const toolErrors = run.errors.filter((e) => e.isTool && !e.recovered)
+  const unhandled = toolErrors.length > 0
+  return {
+    category: unhandled ? 'tool_error_unhandled' : 'error',
+    summary: `The run failed: ${run.trace.failureReason || 'error status'}` + (unhandled ? ` after ${toolErrors.length} tool error(s) (${toolErrors[0]!.name})` : ''),
+    detectedBy: 'detector:error_span',
+    evidenceSpanIds: [...new Set([run.trace.failureSpanId, ...toolErrors.map((e) => e.spanId)])].filter(Boolean),
   }
+}
+
+function detectFailure(run: ObservedRun, limits: Required<ProposeOptions>['limits']): { failure: Failure; loop?: { tool: string; count: number } } {
+  const loop = loopFailure(run)
+  if (loop) return loop
+  if (run.trace.outcome === 'failed') return { failure: outcomeFailure(run) }
   const over = ([
     ['steps', run.usage.steps, limits.maxSteps],
     ['tokens', run.usage.inputTokens + run.usage.outputTokens, limits.maxTokens],
@@ -106,7 +115,8 @@ function detectFailure(run: ObservedRun, limits: Required<ProposeOptions>['limit
   }
   if (run.errors.length) {
     const e = run.errors[0]!
-    return { failure: { category: 'error', summary: `${run.errors.length} failed span(s), first: ${e.name}${e.message ? ` (${e.message})` : ''}`, detectedBy: 'detector:error_span', evidenceSpanIds: run.errors.map((x) => x.spanId) } }
+    // The run still ended well (outcome `recovered`): what failed inside is the finding.
+    return { failure: { category: 'error', summary: `Recovered from ${run.errors.length} failed span(s), first: ${e.name}${e.message ? ` (${e.message})` : ''}`, detectedBy: 'detector:error_span', evidenceSpanIds: run.errors.map((x) => x.spanId) } }
   }
   return { failure: { category: 'other', summary: 'No failure detected automatically: describe what went wrong.', detectedBy: 'manual', evidenceSpanIds: [] } }
 }
@@ -151,9 +161,9 @@ function suggestAssertions(run: ObservedRun, expected: CaseStep[], loop: { tool:
   return out
 }
 
-function protocolOf(spans: readonly ObservableSpan[], rootSpanId: string): RegressionCase['agent']['protocol'] {
-  const method = spans.find((s) => s.spanId === rootSpanId)?.attributes['a2a.method'] ?? ''
-  if (!method) return spans.some((s) => s.spanId === rootSpanId && s.kind === 'agent' && s.attributes['a2a.agent.name']) ? 'a2a-1.0' : 'http'
+function protocolOf(spans: readonly ObservableSpan[], entrySpanId: string): RegressionCase['agent']['protocol'] {
+  const method = spans.find((s) => s.spanId === entrySpanId)?.attributes['a2a.method'] ?? ''
+  if (!method) return spans.some((s) => s.spanId === entrySpanId && s.kind === 'agent' && s.attributes['a2a.agent.name']) ? 'a2a-1.0' : 'http'
   return method.includes('/') ? 'a2a-0.3' : 'a2a-1.0'
 }
 
@@ -162,8 +172,9 @@ function protocolOf(spans: readonly ObservableSpan[], rootSpanId: string): Regre
  * @example proposeCase(detail.spans, { now: new Date().toISOString() }).checks
  */
 export function proposeCase(spans: readonly ObservableSpan[], options: ProposeOptions): RegressionCaseProposal {
-  const run = observeRun(spans)
+  const run = observeRun(spans, { summary: options.summary })
   const warnings: string[] = []
+  if (run.trace.outcome === 'running') warnings.push('The trace has not finished (its root span is missing or still open): the case records it as failed; propose it again once it has.')
   const { failure, loop } = detectFailure(run, { ...DEFAULT_LIMITS, ...options.limits })
   const expected = expectedFrom(run)
   if (!run.input) warnings.push('No captured input on the root span or first LLM call: paste the request into `input.text`, the case cannot be replayed without it.')
@@ -180,7 +191,7 @@ export function proposeCase(spans: readonly ObservableSpan[], options: ProposeOp
     tags: [failure.category],
     createdAt: options.now,
     source: { traceId: run.traceId, rootSpanId: run.rootSpanId, startTime: run.startTime, environment: run.environment, spans: run.spans },
-    agent: { name: run.agent, service: run.service, release: run.releases[run.releases.length - 1] ?? '', protocol: protocolOf(spans, run.rootSpanId) },
+    agent: { name: run.agent, service: run.service, release: run.releases[run.releases.length - 1] ?? '', protocol: protocolOf(spans, run.entrySpanId) },
     input: { text: run.input, metadata: {} },
     observed: { trajectory: run.steps, output: run.output, outcome: run.outcome, usage: run.usage },
     recordings: { tools: run.tools, agents: run.agents, llm: run.llm.map(({ spanId, ...rest }) => ({ ...rest, spanId })) },

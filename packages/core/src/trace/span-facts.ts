@@ -74,3 +74,9 @@ export const SpanFlag = {
   /** The span belongs to traffic `sightline regress` produced (a replay), not production. */
   regressionRun: 'regression_run',
 } as const
+
+/**
+ * Spans whose input and output can tell a trace's story (agents, model calls, a root): only they keep
+ * a preview, which saves parsing every tool payload on the ingest path.
+ */
+export const carriesPreview = (kind: SpanKind, parentSpanId: string) => kind === 'agent' || kind === 'llm' || parentSpanId === ''

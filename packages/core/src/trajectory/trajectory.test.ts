@@ -1,40 +1,51 @@
 import { describe, expect, it } from 'vitest'
-import { alignTrajectories, canonicalJson, toTrajectory, type TrajectorySpan } from './trajectory.js'
+import { apiSpans } from '../../test/api-spans.js'
+import { agent, facts, llm, tool } from '../../test/facts.js'
+import { toolArgsKey } from '../content/args-key.js'
+import type { SpanFacts } from '../trace/span-facts.js'
+import { alignTrajectories } from './align.js'
+import { canonicalJson, toTrajectory } from './trajectory.js'
 
 let clock = 0
-const s = (over: Partial<TrajectorySpan>): TrajectorySpan => ({
-  spanId: `s${clock}`,
-  parentSpanId: '',
-  name: '',
-  kind: 'span',
-  startTime: new Date(Date.UTC(2026, 0, 1) + clock++ * 1000).toISOString(),
-  status: 'ok',
-  agentName: '',
-  model: '',
-  isLlmCall: false,
-  toolName: '',
-  toolArguments: '',
-  serviceName: 'svc',
-  ...over,
-})
-const llm = (model: string, parent = 'root') => s({ kind: 'llm', isLlmCall: true, model, parentSpanId: parent })
-const tool = (name: string, args: object, parent = 'root') =>
-  s({ kind: 'tool', toolName: name, toolArguments: JSON.stringify(args), parentSpanId: parent })
-const run = (...steps: TrajectorySpan[]) => [s({ spanId: 'root', kind: 'agent', agentName: 'planner' }), ...steps]
+/** A run of planner: its steps start in the order given. */
+function run(...steps: SpanFacts[]) {
+  const root = agent('planner', { spanId: 'root', startMs: 0, endMs: 10_000 })
+  return apiSpans([root, ...steps.map((s) => ({ ...s, parentSpanId: s.parentSpanId || 'root' }))], Object.fromEntries(steps.map((s) => [s.spanId, { toolArguments: args.get(s.spanId) ?? '' }])))
+}
+const args = new Map<string, string>()
+const at = () => ({ startMs: ++clock * 10, endMs: clock * 10 + 5 })
+const chat = (model: string, o: Partial<SpanFacts> = {}) => llm({ spanId: `llm${++clock}`, model, ...at(), ...o })
+function call(name: string, a: object, o: Partial<SpanFacts> = {}): SpanFacts {
+  const spanId = `tool${++clock}`
+  args.set(spanId, JSON.stringify(a))
+  return tool({ spanId, toolName: name, toolArgsKey: toolArgsKey(JSON.stringify(a)), ...at(), ...o })
+}
 
 describe('toTrajectory', () => {
-  it('orders llm, tool and delegation steps and inherits the agent', () => {
-    const spans = run(
-      llm('gpt-4o'),
-      tool('search', { q: 'paris', n: 1 }),
-      s({ spanId: 'sub', kind: 'agent', agentName: 'researcher', parentSpanId: 'root' }),
-      llm('gpt-4o-mini', 'sub'),
-    )
-    const steps = toTrajectory(spans)
-    expect(steps.map((x) => x.signature)).toEqual([
-      'llm:gpt-4o', 'tool:search({"n":1,"q":"paris"})', 'delegation:researcher', 'llm:gpt-4o-mini',
-    ])
-    expect(steps.map((x) => x.agent)).toEqual(['planner', 'planner', 'researcher', 'researcher'])
+  it('orders counted model calls, tool calls and delegations; a step runs for its agent, a delegation for its caller', () => {
+    const steps = toTrajectory(run(
+      chat('gpt-4o'),
+      call('search', { q: 'paris', n: 1 }),
+      facts({ spanId: 'handoff', kind: 'handoff', agentName: 'researcher', flags: ['a2a:client'], ...at() }),
+      agent('researcher', { spanId: 'r-server', parentSpanId: 'handoff', serviceName: 'researcher', flags: ['a2a:server'], ...at() }),
+      chat('gpt-4o-mini', { parentSpanId: 'r-server', serviceName: 'researcher' }),
+    ))
+    expect(steps.map((x) => x.signature)).toEqual(['llm:gpt-4o', 'tool:search({"n":1,"q":"paris"})', 'delegation:researcher', 'llm:gpt-4o-mini'])
+    expect(steps.map((x) => x.agent)).toEqual(['planner', 'planner', 'planner', 'researcher'])
+  })
+
+  it('counts an MCP call traced on both ends as one tool step, with the arguments and failure of its server end', () => {
+    const client = tool({ spanId: 'client', toolName: 'weather', flags: ['mcp:client'], ...at() })
+    const server = call('weather', { city: 'Atlantis' }, { parentSpanId: 'client', serviceName: 'tools', flags: ['mcp:server'], status: 'error' })
+    const steps = toTrajectory(run(client, server))
+    expect(steps).toEqual([expect.objectContaining({ kind: 'tool', spanId: 'client', signature: 'tool:weather({"city":"Atlantis"})', isError: true })])
+  })
+
+  it('takes an in-process sub-agent (same service, no hand-off) for no delegation, and an aggregate for no model call', () => {
+    const inner = agent('helper', { spanId: 'inner', ...at() })
+    const gen = facts({ spanId: 'gen', parentSpanId: 'inner', kind: 'llm', model: 'gpt-4o', inputTokens: 100, outputTokens: 10, ...at() })
+    const steps = toTrajectory(run(inner, gen, chat('gpt-4o', { parentSpanId: 'gen' })))
+    expect(steps.map((x) => `${x.agent}:${x.signature}`)).toEqual(['helper:llm:gpt-4o'])
   })
 
   it('canonicalises arguments and tolerates non-JSON', () => {
@@ -44,17 +55,17 @@ describe('toTrajectory', () => {
 })
 
 describe('alignTrajectories', () => {
-  const steps = (...spans: TrajectorySpan[]) => toTrajectory(run(...spans))
+  const steps = (...spans: SpanFacts[]) => toTrajectory(run(...spans))
 
   it('reports no divergence for identical runs', () => {
-    const a = steps(llm('m'), tool('t', { x: 1 }))
-    const b = steps(llm('m'), tool('t', { x: 1 }))
+    const a = steps(chat('m'), call('t', { x: 1 }))
+    const b = steps(chat('m'), call('t', { x: 1 }))
     expect(alignTrajectories(a, b)).toMatchObject({ firstDivergence: null, similarity: 1 })
   })
 
   it('finds a changed argument as a mismatch and an extra step as an insert', () => {
-    const a = steps(llm('m'), tool('search', { q: 'a' }), llm('m'), tool('answer', {}))
-    const b = steps(llm('m'), tool('search', { q: 'b' }), llm('m'), tool('retry', {}), llm('m'), tool('answer', {}))
+    const a = steps(chat('m'), call('search', { q: 'a' }), chat('m'), call('answer', {}))
+    const b = steps(chat('m'), call('search', { q: 'b' }), chat('m'), call('retry', {}), chat('m'), call('answer', {}))
     const result = alignTrajectories(a, b)
     expect(result.pairs.map((p) => p.op)).toEqual(['match', 'mismatch', 'insert', 'insert', 'match', 'match'])
     expect(result.firstDivergence).toBe(1)
@@ -62,9 +73,9 @@ describe('alignTrajectories', () => {
   })
 
   it('shows unrelated steps as delete + insert, and handles empty runs', () => {
-    const result = alignTrajectories(steps(tool('a', {})), steps(llm('m')))
+    const result = alignTrajectories(steps(call('a', {})), steps(chat('m')))
     expect(result.pairs.map((p) => p.op).sort()).toEqual(['delete', 'insert'])
     expect(alignTrajectories([], [])).toEqual({ pairs: [], firstDivergence: null, similarity: 1 })
-    expect(alignTrajectories(steps(llm('m')), []).pairs.map((p) => p.op)).toEqual(['delete'])
+    expect(alignTrajectories(steps(chat('m')), []).pairs.map((p) => p.op)).toEqual(['delete'])
   })
 })

@@ -27,6 +27,17 @@ describe('normalizeExportRequest', () => {
     expect(rejected.messages).toHaveLength(MAX_REJECTION_MESSAGES)
   })
 
+  it('flags every span of a process `sightline regress` started (its resource carries the replay mark) as a regression run', () => {
+    const marked = makeRequest([makeSpan({ spanId: id(1) }), makeSpan({ spanId: id(2), parentSpanId: id(1) })], {
+      'service.name': 'weather-agent',
+      'sightline.regress.run_id': 'a1b2c3d4e5f60718',
+      'sightline.regress.case_id': 'rc-weather-loop',
+    })
+    expect(normalizeExportRequest(marked, OPTS).rows.map((row) => row.flags.includes('regression_run'))).toEqual([true, true])
+    const production = makeRequest([makeSpan({ spanId: id(3) })], { 'service.name': 'weather-agent' })
+    expect(normalizeExportRequest(production, OPTS).rows[0]!.flags).not.toContain('regression_run')
+  })
+
   it('fills row metadata from options, resource and scope', () => {
     const request = makeRequest([makeSpan({ kind: 3, traceState: 'k=v' })], {
       'service.name': 'svc',

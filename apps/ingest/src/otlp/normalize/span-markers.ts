@@ -1,7 +1,8 @@
 /**
  * Span-local markers the trace resolver reads (packages/core SpanFlag): which end of an MCP or A2A
- * call a span is, and whether it hands the conversation to a human. Only what the span itself says
- * decides them; what they mean for counting is the resolver's structural rule.
+ * call a span is, whether it hands the conversation to a human, and whether its process is a replay
+ * started by `sightline regress`. Only what the span and its resource say decides them; what they
+ * mean for counting is the resolver's structural rule.
  */
 import type { SpanKind } from '@sightline/schema'
 import { SpanFlag } from '@sightline/core'
@@ -16,8 +17,13 @@ const OTLP_CLIENT = 3
 const HUMAN_TARGET = /\bhuman\b/i
 const ESCALATION_PREFIX = 'escalation.'
 
-export function spanMarkers(attrs: Attributes, otelKind: number, kind: SpanKind, agentName: string): string[] {
+/** The runner marks the agent process it starts through `OTEL_RESOURCE_ATTRIBUTES`, so every span of it is a replay. */
+const isRegressionReplay = (resource: Readonly<Record<string, string>>) =>
+  Boolean(resource[K.ATTR_SIGHTLINE_REGRESS_RUN_ID] || resource[K.ATTR_SIGHTLINE_REGRESS_CASE_ID])
+
+export function spanMarkers(attrs: Attributes, otelKind: number, kind: SpanKind, agentName: string, resource: Readonly<Record<string, string>>): string[] {
   const flags: string[] = []
+  if (isRegressionReplay(resource)) flags.push(SpanFlag.regressionRun)
   const end = otelKind === OTLP_SERVER ? 'server' : otelKind === OTLP_CLIENT ? 'client' : undefined
   if (end && attrs[K.ATTR_MCP_METHOD_NAME] !== undefined) flags.push(end === 'server' ? SpanFlag.mcpServer : SpanFlag.mcpClient)
   if (end && hasKeyWithPrefix(attrs, K.A2A_PREFIX)) flags.push(end === 'server' ? SpanFlag.a2aServer : SpanFlag.a2aClient)

@@ -4,7 +4,7 @@
  * are the counted calls, the outcome) is the trace resolver's (packages/core/src/trace).
  */
 import type { SpanKind, SpanRowInsert } from '@sightline/schema'
-import { previewText, SpanFlag, toolArgsKey } from '@sightline/core'
+import { carriesPreview, previewText, SpanFlag, toolArgsKey } from '@sightline/core'
 import type { DecodedScopeSpans, DecodedSpan } from '../types.js'
 import { markDropped } from './dropped.js'
 import { eventsJson, linksJson } from './events.js'
@@ -71,7 +71,7 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
   const cost = extractReportedCost(attrs, isLlmCall)
   const content = contentFields(span, kind, truncator)
   const agentName = extractAgentName(attrs, span.name, kind)
-  const summarised = kind === 'agent' || kind === 'llm' || ids.parentSpanId === ''
+  const summarised = carriesPreview(kind, ids.parentSpanId)
   const session = extractSession(attrs)
 
   const row: SpanRowInsert = {
@@ -118,7 +118,7 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
     resource_attributes: ctx.resourceAttributes,
     events: eventsJson(span.events, truncator),
     links: linksJson(span.links, truncator),
-    flags: [...timing.flags, ...spanMarkers(attrs, span.kind, kind, agentName), ...(session.fromConversation ? [SpanFlag.sessionFromConversation] : [])],
+    flags: [...timing.flags, ...spanMarkers(attrs, span.kind, kind, agentName, ctx.resourceAttributes), ...(session.fromConversation ? [SpanFlag.sessionFromConversation] : [])],
   }
   if (truncator.truncated) row.flags.push('truncated')
   markDropped(row, span.dropped)
