@@ -69,7 +69,7 @@ function Edge({ edge, from, to }: { edge: GraphEdge; from: GraphNode; to: GraphN
   const hasErrors = edge.errors > 0
   const label = `${edge.count}× · ${formatDuration(edge.totalMs / edge.count)}${hasErrors ? ` · ${edge.errors} err` : ''}`
   return (
-    <g className={`edge ${edge.kind}${hasErrors ? ' has-errors' : ''}`}>
+    <g className={`edge ${edge.kind}${hasErrors ? ' has-errors' : ''}`} data-edge={`${edge.from}→${edge.to}`}>
       <path d={d} fill="none" markerEnd={hasErrors ? 'url(#arrow-err)' : 'url(#arrow)'} />
       <text x={lx} y={ly} textAnchor="middle" className="edge-label">{label}</text>
       <title>{`${from.label} → ${to.label}: ${EDGE_WORDS[edge.kind]}, ${edge.count} times, total ${formatDuration(edge.totalMs)}, ${edge.errors} failed`}</title>
