@@ -175,14 +175,16 @@ describe('console', () => {
     await page.locator('.timeline-row', { has: page.locator('.badge.b-part') }).click()
     await expect.poll(() => inspector().textContent()).toContain('same call as tools/call read_file')
     // Opening the copied link elsewhere shows the same span, selected and inspected.
-    const other = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    // Another browser window of the same signed-in user.
+    const otherContext = await browser.newContext({ storageState: await page.context().storageState(), viewport: { width: 1440, height: 900 } })
+    const other = await otherContext.newPage()
     try {
       await other.goto(link)
       await other.locator('.timeline-row.selected').waitFor()
       expect(await other.locator('.timeline-row.selected').getAttribute('data-span-id')).toBe(spanId)
       await expect.poll(() => other.getByRole('complementary', { name: 'Span inspector' }).textContent()).toContain('upstream timeout after 300ms')
     } finally {
-      await other.close()
+      await otherContext.close()
     }
   })
 
