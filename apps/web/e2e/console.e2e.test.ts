@@ -129,7 +129,7 @@ describe('console', () => {
     expect(summary).toContain(`first divergence at step ${expected.firstDivergence! + 1}`)
     expect(await page.locator('.align-table tr.op-insert').count()).toBe(expected.pairs.filter((p) => p.op === 'insert').length)
     expect(await page.locator('.align-table tr.op-mismatch').count()).toBeGreaterThanOrEqual(1)
-    expect(await page.locator('.compare-card').first().textContent()).toContain(`${a.trace.toolCallCount} tool calls · 1 delegations`)
+    expect(await page.locator('.compare-card').first().textContent()).toContain(`${a.trace.toolCallCount} tool calls · 1 delegation ·`)
     await screenshot(page, '06-compare')
   })
 

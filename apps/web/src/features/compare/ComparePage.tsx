@@ -101,7 +101,7 @@ function TraceCard({ label, trace }: { label: string; trace: TraceSummary }) {
     <div className="compare-card">
       <div><span className="side-label">{label}</span> <Link href={`/traces/${trace.traceId}`} className="trace-link">{traceTitle(trace)}</Link> <OutcomePill outcome={trace.outcome} /> <span className="small"><OutcomeReasonText trace={trace} /></span></div>
       <div className="muted small mono">{trace.traceId}</div>
-      <div className="small">{formatDuration(trace.durationMs)} · {formatCost(trace.costUsd)} · {formatTokens(trace.inputTokens + trace.outputTokens)} tokens · {trace.llmCallCount} model calls · {trace.toolCallCount} tool calls · {trace.delegationCount} delegations · {trace.errorCount} failures</div>
+      <div className="small">{formatDuration(trace.durationMs)} · {formatCost(trace.costUsd)} · {formatTokens(trace.inputTokens + trace.outputTokens)} tokens · {trace.llmCallCount} model calls · {trace.toolCallCount} tool calls · {trace.delegationCount} {trace.delegationCount === 1 ? 'delegation' : 'delegations'} · {trace.errorCount} failures</div>
       <div className="small muted">{trace.agents.join(', ')}{trace.releases.length ? ` · ${trace.releases.join(', ')}` : ''}</div>
     </div>
   )
