@@ -47,6 +47,7 @@ const TILE_VALUES: Record<string, (t: OverviewTotals) => number | null> = {
   'LLM calls': (t) => t.llmCalls,
   Tokens: (t) => t.tokens.input + t.tokens.output,
   'Error rate': (t) => t.errorRate,
+  'Recovered rate': (t) => t.recoveredRate,
   'Tool error rate': (t) => t.toolErrorRate,
   'Latency p50': (t) => t.latencyMs.p50,
   'Latency p95': (t) => t.latencyMs.p95,
@@ -69,13 +70,42 @@ describe('dashboards', () => {
     expect(await tile('Cost').textContent()).toBe(`$${api.current.costUsd.toFixed(2)}`)
     for (const title of ['Cost', 'Tokens by kind', 'Trace latency', 'Error rates']) await card(title).locator('.recharts-surface').first().waitFor()
     expect(await card('Cost').locator('.recharts-bar-rectangle').count()).toBeGreaterThan(50)
-    expect(await card('Cost').locator('.recharts-legend-item').allTextContents()).toEqual(expect.arrayContaining(['gpt-4o', UNPRICED_MODEL]))
+    // The unpriced model costs nothing yet, so it ranks in no cost series (it has its own card below).
+    expect(await card('Cost').locator('.recharts-legend-item').allTextContents()).toEqual(expect.arrayContaining(['gpt-4o', 'gpt-4o-mini']))
     // The detector's cost spike is shaded on the cost chart.
     await card('Cost').locator('.recharts-reference-area').first().waitFor()
     await screenshot(page, '20-dashboards')
     await page.getByRole('button', { name: 'release' }).click()
     await page.waitForURL(/groupBy=release/)
     await expect.poll(() => card('Cost').locator('.recharts-legend-item').allTextContents()).toEqual(expect.arrayContaining([RELEASES.fast, RELEASES.slow]))
+  })
+
+  it('names the unattributed share of a split, and the split adds up to the overview cost', async () => {
+    await page.goto(`${dashboardsUrl()}&groupBy=user`)
+    const totals = page.getByRole('list', { name: 'Totals by user' })
+    await totals.waitFor()
+    // The looping trace has no user: its cost is the "unattributed" share, not dropped.
+    expect(await totals.locator('li.unattributed .split-name').textContent()).toBe('unattributed')
+    const sum = Number(await totals.locator('li.split-sum [data-value]').getAttribute('data-value'))
+    const api = await overview()
+    expect(Math.abs(sum - api.current.costUsd)).toBeLessThanOrEqual(api.current.costUsd * 0.005)
+    await screenshot(page, '20b-cost-by-user')
+  })
+
+  it('says what the error rate divides, and its tile opens exactly the failed traces it counts', async () => {
+    await page.goto(dashboardsUrl())
+    const api = (await overview()).current
+    expect(api.failedTraces).toBeGreaterThan(0)
+    const group = page.getByRole('group', { name: 'Error rate', exact: true })
+    const finished = Math.round(api.failedTraces / api.errorRate!)
+    await expect.poll(() => group.locator('.tile-detail').textContent()).toBe(`${api.failedTraces} failed / ${finished.toLocaleString('en-US')} finished traces`)
+    expect(await card('Error rates').textContent()).toContain('failed traces / finished traces')
+    await group.getByRole('link').click()
+    await page.waitForURL(/\/traces\?.*status=failed/)
+    await expect.poll(() => page.locator('table.traces tbody tr').count()).toBe(api.failedTraces)
+    expect(await page.locator('table.traces tbody tr[data-outcome="failed"]').count()).toBe(api.failedTraces)
+    expect(await page.locator('.page-head .muted').first().textContent()).toBe(`${api.failedTraces} traces`)
+    await screenshot(page, '20c-error-rate-click')
   })
 
   it('opens the explorer filtered to a clicked chart point', async () => {
@@ -131,7 +161,7 @@ describe('release comparison', () => {
     await verdict.waitFor()
     const text = (await verdict.textContent()) ?? ''
     expect(text).toMatch(new RegExp(`${RELEASES.slow.replace(/\./g, '\\.')} is \\d\\.\\d× slower than ${RELEASES.fast.replace(/\./g, '\\.')}`))
-    expect(text).toMatch(/95 % CI \d\.\d–\d\.\d×, Welch t-test on per-trace log latency, p < 0\.001/)
+    expect(text).toMatch(/95 % CI \d\.\d–\d\.\d×, Welch t-test on log latency of agent invocations, p < 0\.001/)
     expect(await page.locator('.release-table tbody tr').count()).toBe(8)
     await screenshot(page, '24-releases')
   })

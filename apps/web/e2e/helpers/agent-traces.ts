@@ -1,9 +1,11 @@
 /**
  * OTLP/JSON bodies for realistic multi-agent traces (GenAI semantic conventions), for the console's
  * e2e tests and benchmark. Ids derive from the seed, so tests can predict them. Covers: a planner
- * delegating to two sub-agents (one in another service: an A2A hop), an MCP tool call, a failing
- * tool with an exception event followed by a retry, messages on model calls and agent spans, and a
- * huge trace generator for 10k–100k spans sent in batches.
+ * running a sub-agent in-process and handing work to another over A2A (client and server ends traced,
+ * in two services: one delegation), an MCP tool call traced on both ends (one tool call), a failing
+ * tool with an exception event followed by a retry (recovered), optionally a failing sub-agent (the
+ * trace fails), messages on model calls and agent spans, and a huge trace generator for 10k–100k
+ * spans sent in batches.
  */
 import { createHash } from 'node:crypto'
 
@@ -15,6 +17,7 @@ const kv = (key: string, value: string | number | boolean): KeyValue => ({
   value: typeof value === 'string' ? { stringValue: value } : typeof value === 'boolean' ? { boolValue: value } : { intValue: value },
 })
 export const hexId = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length)
+const OTLP_KIND = { internal: 1, server: 2, client: 3 } as const
 const nanos = (ms: number) => (BigInt(Math.round(ms * 1000)) * 1000n).toString()
 const msgs = (role: string, text: string) => JSON.stringify([{ role, parts: [{ type: 'text', content: text }] }])
 
@@ -28,6 +31,8 @@ interface SpanSpec {
   endMs: number
   attrs: KeyValue[]
   error?: { message: string; stack?: string }
+  /** OTLP span kind (default internal); MCP and A2A ends are client / server. */
+  otelKind?: number
 }
 
 function toOtlp(traceId: string, s: SpanSpec): OtlpSpan {
@@ -36,7 +41,7 @@ function toOtlp(traceId: string, s: SpanSpec): OtlpSpan {
     spanId: s.id,
     parentSpanId: s.parent,
     name: s.name,
-    kind: 1,
+    kind: s.otelKind ?? OTLP_KIND.internal,
     startTimeUnixNano: nanos(s.startMs),
     endTimeUnixNano: nanos(s.endMs),
     attributes: s.attrs,
@@ -94,15 +99,19 @@ export interface MultiAgentOptions {
   startMs: number
   /** b changes the search query and adds a tool call, for the compare view. */
   variant?: 'a' | 'b'
-  /** Make the search tool fail once and retry. */
-  withFailure?: boolean
+  /**
+   * `recovered`: the search tool fails once and the retry succeeds; `failed`: that, and the coder's
+   * code run fails, so the coder (and the hand-off to it) fails and so does the trace.
+   */
+  failure?: 'recovered' | 'failed'
   sessionId?: string
   question?: string
 }
 
 /**
- * planner → researcher (same service) → web_search (fails, retried) ; planner → coder (service
- * "coder-svc": A2A) → run_code + MCP tools/call ; planner answers.
+ * planner → researcher (in-process) → web_search (fails, retried) ; planner → A2A hand-off → coder
+ * (service "coder-svc", the A2A server end) → run_code + MCP tools/call (client end; the server end
+ * in "mcp-tools-svc") ; planner answers.
  */
 export function makeMultiAgentTrace(o: MultiAgentOptions): object[] {
   const t = o.startMs
@@ -120,7 +129,7 @@ export function makeMultiAgentTrace(o: MultiAgentOptions): object[] {
   const rsLlm = llm(o.seed, 'r-llm', researcher.id, t + 660, 400, 'gpt-4o-mini', msgs('user', 'Find revenue figures'), JSON.stringify([{ role: 'assistant', parts: [{ type: 'tool_call', name: 'web_search', id: 'c1', arguments: query }] }]))
   const spans: SpanSpec[] = [root, plan, researcher, rsLlm]
   let cursor = t + 1080
-  if (o.withFailure) {
+  if (o.failure) {
     spans.push(tool(o.seed, 'search-fail', researcher.id, cursor, 300, 'web_search', query, '', 'upstream timeout after 300ms (HTTP 504)'))
     cursor += 320
   }
@@ -131,19 +140,32 @@ export function makeMultiAgentTrace(o: MultiAgentOptions): object[] {
     cursor += 270
   }
   const coderStart = Math.max(cursor, t + 2950)
-  const coder = agent(o.seed, 'coder', root.id, coderStart, coderStart + 1500, 'coder')
-  spans.push(coder)
+  const coderFails = o.failure === 'failed'
+  const a2a = [kv('a2a.method', 'message/send'), kv('a2a.agent.name', 'coder')]
+  const handoff: SpanSpec = {
+    id: hexId(`${o.seed}:handoff`, 16), parent: root.id, name: 'a2a message/send coder', startMs: coderStart - 5, endMs: coderStart + 1505,
+    attrs: a2a, otelKind: OTLP_KIND.client, error: coderFails ? { message: 'coder answered with a failed task' } : undefined,
+  }
+  const coder = { ...agent(o.seed, 'coder', handoff.id, coderStart, coderStart + 1500, 'coder', a2a), otelKind: OTLP_KIND.server }
+  if (coderFails) coder.error = { message: 'run_code failed' }
+  spans.push(handoff, coder)
   spans.push(llm(o.seed, 'c-llm', coder.id, coderStart + 10, 450, 'claude-sonnet-4', msgs('user', 'Compute growth'), msgs('assistant', 'Running the numbers.')))
-  spans.push(tool(o.seed, 'code', coder.id, coderStart + 480, 400, 'run_code', { code: 'print(1.2/1.07)' }, '{"stdout":"1.1214"}'))
-  const mcp: SpanSpec = { ...tool(o.seed, 'mcp', coder.id, coderStart + 900, 300, 'read_file', { path: '/data/q3.csv' }, 'revenue,1.2B'), name: 'tools/call read_file' }
-  mcp.attrs = [...mcp.attrs.filter((a) => a.key !== 'gen_ai.operation.name'), kv('mcp.method.name', 'tools/call')]
-  spans.push(mcp)
+  spans.push(coderFails
+    ? tool(o.seed, 'code', coder.id, coderStart + 480, 400, 'run_code', { code: 'print(1.2/0)' }, '', 'ZeroDivisionError: division by zero')
+    : tool(o.seed, 'code', coder.id, coderStart + 480, 400, 'run_code', { code: 'print(1.2/1.07)' }, '{"stdout":"1.1214"}'))
+  const mcpAttrs = (s: SpanSpec) => [...s.attrs.filter((a) => a.key !== 'gen_ai.operation.name'), kv('mcp.method.name', 'tools/call')]
+  const mcp: SpanSpec = { ...tool(o.seed, 'mcp', coder.id, coderStart + 900, 300, 'read_file', { path: '/data/q3.csv' }, 'revenue,1.2B'), name: 'tools/call read_file', otelKind: OTLP_KIND.client }
+  mcp.attrs = mcpAttrs(mcp)
+  const mcpServer: SpanSpec = { ...tool(o.seed, 'mcp-server', mcp.id, coderStart + 910, 280, 'read_file', { path: '/data/q3.csv' }, 'revenue,1.2B'), name: 'tools/call read_file', otelKind: OTLP_KIND.server }
+  mcpServer.attrs = mcpAttrs(mcpServer)
+  spans.push(mcp, mcpServer)
   spans.push(llm(o.seed, 'final', root.id, coderStart + 1550, 600, 'gpt-4o', msgs('user', q), msgs('assistant', answer)))
   root.endMs = Math.max(root.endMs, coderStart + 2200)
-  const coderSpans = spans.filter((s) => s === coder || s.parent === coder.id)
-  const mainSpans = spans.filter((s) => !coderSpans.includes(s))
-  // The coder runs in its own service: an agent-to-agent hop across services.
-  return [request('planner-svc', traceId, mainSpans), request('coder-svc', traceId, coderSpans)]
+  const mcpSpans = [mcpServer]
+  const coderSpans = spans.filter((s) => s === coder || (s.parent === coder.id && !mcpSpans.includes(s)))
+  const mainSpans = spans.filter((s) => !coderSpans.includes(s) && !mcpSpans.includes(s))
+  // Three services: the planner, the coder behind A2A, the MCP tools server.
+  return [request('planner-svc', traceId, mainSpans), request('coder-svc', traceId, coderSpans), request('mcp-tools-svc', traceId, mcpSpans)]
 }
 
 /**

@@ -23,11 +23,12 @@ function newestMtime(dir: string): number {
   return newest
 }
 
-/** Vite build unless dist/index.html is newer than every source (web and schema). */
+/** Vite build unless dist/index.html is newer than every source (web, schema and core). */
 export async function ensureConsoleBuilt(): Promise<void> {
   const sources = Math.max(
     newestMtime(path.join(WEB_ROOT, 'src')),
     newestMtime(path.join(WEB_ROOT, '..', '..', 'packages', 'schema', 'src')),
+    newestMtime(path.join(WEB_ROOT, '..', '..', 'packages', 'core', 'src')),
     fs.statSync(path.join(WEB_ROOT, 'index.html')).mtimeMs,
     fs.statSync(path.join(WEB_ROOT, 'vite.config.ts')).mtimeMs,
     fs.statSync(path.join(WEB_ROOT, 'vite-precompress.ts')).mtimeMs,

@@ -1,7 +1,8 @@
 /**
  * Seeds a test server through OTLP with the data the console tests need: the captured corpus, the
- * ingest factory's traces, multi-agent traces (one with a failing, retried tool; a variant for
- * comparison), a 3-turn session, and optionally one huge trace.
+ * ingest factory's traces, multi-agent traces (one failed: a retried tool and a failing sub-agent;
+ * one recovered: the retried tool only; a variant for comparison), a 3-turn session, and optionally
+ * one huge trace.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -14,6 +15,7 @@ const CORPUS_DIR = fileURLToPath(new URL('../../../../fixtures/otlp-corpus', imp
 
 export interface Seeded {
   failedTraceId: string
+  recoveredTraceId: string
   compareA: string
   compareB: string
   sessionId: string
@@ -37,7 +39,8 @@ export async function seedConsoleData(server: TestServer, options: { hugeSpans?:
   for (let i = 0; i < 45; i++) {
     await postOtlp(server, makeTraceRequest({ seed: `bulk-${i}`, startMs: now - (120 + i) * 60_000, agent: 'triage', service: 'bulk-svc', llmCalls: 1, durationMs: 200 + i }))
   }
-  for (const body of makeMultiAgentTrace({ seed: 'multi-fail', startMs: now - 40 * 60_000, withFailure: true })) await postOtlp(server, body)
+  for (const body of makeMultiAgentTrace({ seed: 'multi-fail', startMs: now - 40 * 60_000, failure: 'failed' })) await postOtlp(server, body)
+  for (const body of makeMultiAgentTrace({ seed: 'multi-recovered', startMs: now - 35 * 60_000, failure: 'recovered' })) await postOtlp(server, body)
   for (const body of makeMultiAgentTrace({ seed: 'multi-a', startMs: now - 30 * 60_000 })) await postOtlp(server, body)
   for (const body of makeMultiAgentTrace({ seed: 'multi-b', startMs: now - 20 * 60_000, variant: 'b' })) await postOtlp(server, body)
   const sessionId = 'sess-e2e-001'
@@ -55,6 +58,7 @@ export async function seedConsoleData(server: TestServer, options: { hugeSpans?:
   await server.drain()
   return {
     failedTraceId: traceIdOf('multi-fail'),
+    recoveredTraceId: traceIdOf('multi-recovered'),
     compareA: traceIdOf('multi-a'),
     compareB: traceIdOf('multi-b'),
     sessionId,

@@ -41,3 +41,26 @@ describe('trace-view-store', () => {
     expect(useTraceViewStore.getState().isInspectorOpen).toBe(false)
   })
 })
+
+describe('trace-view-store and the URL', () => {
+  beforeEach(() => useTraceViewStore.setState(newInitialState()))
+
+  it('opens a trace at the span and tab the URL names, with the inspector open', () => {
+    useTraceViewStore.getState().openTrace('t1', { spanId: 'a'.repeat(16), tab: 'graph' })
+    expect(useTraceViewStore.getState()).toMatchObject({ traceId: 't1', selectedSpanId: 'a'.repeat(16), isInspectorOpen: true, panel: 'graph' })
+  })
+
+  it('follows a changed URL on the same trace but keeps what the URL does not hold', () => {
+    const s = useTraceViewStore.getState()
+    s.openTrace('t1', { spanId: null, tab: 'timeline' })
+    s.toggleCollapsed('x')
+    s.selectSpan('b', false)
+    // The URL written back after a keyboard selection: nothing changes, the inspector stays closed.
+    useTraceViewStore.getState().openTrace('t1', { spanId: 'b', tab: 'timeline' })
+    expect(useTraceViewStore.getState()).toMatchObject({ selectedSpanId: 'b', isInspectorOpen: false })
+    // A link to another span (or Back): select it and show it.
+    useTraceViewStore.getState().openTrace('t1', { spanId: 'c', tab: 'graph' })
+    expect(useTraceViewStore.getState()).toMatchObject({ selectedSpanId: 'c', isInspectorOpen: true, panel: 'graph' })
+    expect(useTraceViewStore.getState().collapsed.has('x')).toBe(true)
+  })
+})

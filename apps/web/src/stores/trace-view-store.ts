@@ -2,14 +2,17 @@
  * UI state of the trace view: which span is selected, which subtrees are collapsed, whether the
  * inspector is open and which panel (timeline or agent graph) shows.
  *
- * Writers: TraceViewPage (openTrace on route change, setPanel), SpanRows (selectSpan, toggle via
- * click and keyboard), SpanInspector (closeInspector). The trace itself is server data held by the
- * page's query, never here; the route's trace id is the source of truth and `openTrace` resets
- * everything else when it changes.
+ * Writers: use-trace-view-url (openTrace on every route or search change, with the URL's span and
+ * tab), SpanRows (selectSpan, toggle via click and keyboard), the tabs (setPanel), SpanInspector
+ * (closeInspector). The trace itself is server data held by the page's query, never here. The URL
+ * is the source of truth for the trace, the selected span and the panel (a link reproduces them):
+ * `openTrace` resets everything when the trace changes and adopts the URL's span and tab; the hook
+ * writes selections made here back to the URL.
  */
 import { create } from 'zustand'
+import type { TraceTab, TraceViewLocation } from '../lib/trace-url'
 
-export type TracePanel = 'timeline' | 'graph'
+export type TracePanel = TraceTab
 
 export interface TraceViewState {
   traceId: string | null
@@ -21,7 +24,7 @@ export interface TraceViewState {
 }
 
 export interface TraceViewActions {
-  openTrace: (traceId: string) => void
+  openTrace: (traceId: string, location?: TraceViewLocation) => void
   selectSpan: (spanId: string | null, openInspector?: boolean) => void
   toggleInspector: () => void
   closeInspector: () => void
@@ -34,6 +37,26 @@ export interface TraceViewActions {
 
 export function newInitialState(): TraceViewState {
   return { traceId: null, selectedSpanId: null, isInspectorOpen: false, collapsed: new Set(), panel: 'timeline' }
+}
+
+/**
+ * Pure: the state after the route shows `traceId` at `location`. Another trace starts over; the same
+ * trace takes the URL's span (opening the inspector when it names a new one) and tab.
+ */
+export function openTrace(state: TraceViewState, traceId: string, location?: TraceViewLocation): TraceViewState {
+  if (state.traceId !== traceId) {
+    const at = location ?? { spanId: null, tab: 'timeline' }
+    return { ...newInitialState(), traceId, selectedSpanId: at.spanId, isInspectorOpen: at.spanId !== null, panel: at.tab }
+  }
+  if (!location) return state
+  const isNewSpan = state.selectedSpanId !== location.spanId
+  if (!isNewSpan && state.panel === location.tab) return state
+  return {
+    ...state,
+    selectedSpanId: location.spanId,
+    isInspectorOpen: isNewSpan ? location.spanId !== null : state.isInspectorOpen,
+    panel: location.tab,
+  }
 }
 
 /** Pure: flips one span's collapsed flag. */
@@ -51,7 +74,7 @@ export function setCollapsed(state: Pick<TraceViewState, 'collapsed'>, spanId: s
 
 export const useTraceViewStore = create<TraceViewState & TraceViewActions>((set) => ({
   ...newInitialState(),
-  openTrace: (traceId) => set((s) => (s.traceId === traceId ? s : { ...newInitialState(), traceId })),
+  openTrace: (traceId, location) => set((s) => openTrace(s, traceId, location)),
   selectSpan: (spanId, openInspector = true) =>
     set((s) => ({ selectedSpanId: spanId, isInspectorOpen: spanId !== null && (openInspector || s.isInspectorOpen) })),
   toggleInspector: () => set((s) => ({ isInspectorOpen: s.selectedSpanId !== null && !s.isInspectorOpen })),

@@ -1,5 +1,5 @@
 /** How an anomaly reads on screen (what, where, how far from normal) and where its links go. */
-import type { Anomaly, AnomalyKind } from '@sightline/schema'
+import type { Anomaly, AnomalyKind, TraceOutcome } from '@sightline/schema'
 import { formatCost, formatDuration, formatTokens } from '../../lib/format'
 import { GROUP_BYS, serializeDashboardQuery, type GroupBy } from '../dashboards/dashboard-url'
 import { explorerLink } from '../dashboards/explorer-link'
@@ -71,9 +71,10 @@ export function tracesLink(a: Anomaly, now = Date.now()): string {
   const from = minute(Date.parse(a.startedAt) - 5 * 60_000)
   const to = minute(episodeEnd(a, now) + 5 * 60_000 + 59_999)
   const dimension = a.dimension === 'trace' ? 'total' : a.dimension
-  const status = a.metric === 'error_rate' || a.metric === 'tool_errors' ? 'error' : undefined
+  // Failed traces make the error rate; a failed tool call sits in a failed or a recovered trace.
+  const outcomes: TraceOutcome[] | undefined = a.metric === 'error_rate' ? ['failed'] : a.metric === 'tool_errors' ? ['failed', 'recovered'] : undefined
   const sort = a.metric === 'latency_p95' ? 'durationMs' : a.metric === 'cost' || a.metric === 'trace_cost' ? 'costUsd' : undefined
-  return explorerLink({ dimension, value: a.value || null, from, to, status, sort })
+  return explorerLink({ dimension, value: a.value || null, from, to, outcomes, sort })
 }
 
 /** The dashboards around the episode, grouped by its dimension when the cost chart can be. */

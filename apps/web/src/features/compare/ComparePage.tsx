@@ -10,7 +10,8 @@ import { Link, useLocation, useSearch } from 'wouter'
 import { api } from '../../api/client'
 import { useQuery } from '../../api/use-query'
 import { Empty, ErrorState, Loading } from '../../components/States'
-import { StatusPill } from '../../components/StatusPill'
+import { OutcomePill, OutcomeReasonText } from '../../components/TraceStory'
+import { traceTitle } from '../../components/trace-story'
 import { formatCost, formatDuration, formatTokens } from '../../lib/format'
 
 const FULL_LIMIT = 3000
@@ -98,9 +99,9 @@ function Comparison({ a, b }: { a: string; b: string }) {
 function TraceCard({ label, trace }: { label: string; trace: TraceSummary }) {
   return (
     <div className="compare-card">
-      <div><span className="side-label">{label}</span> <Link href={`/traces/${trace.traceId}`} className="trace-link">{trace.name}</Link> <StatusPill status={trace.status} /></div>
+      <div><span className="side-label">{label}</span> <Link href={`/traces/${trace.traceId}`} className="trace-link">{traceTitle(trace)}</Link> <OutcomePill outcome={trace.outcome} /> <span className="small"><OutcomeReasonText trace={trace} /></span></div>
       <div className="muted small mono">{trace.traceId}</div>
-      <div className="small">{formatDuration(trace.durationMs)} · {formatCost(trace.costUsd)} · {formatTokens(trace.inputTokens + trace.outputTokens)} tokens · {trace.llmCallCount} LLM · {trace.toolCallCount} tools · {trace.errorCount} errors</div>
+      <div className="small">{formatDuration(trace.durationMs)} · {formatCost(trace.costUsd)} · {formatTokens(trace.inputTokens + trace.outputTokens)} tokens · {trace.llmCallCount} model calls · {trace.toolCallCount} tool calls · {trace.delegationCount} {trace.delegationCount === 1 ? 'delegation' : 'delegations'} · {trace.errorCount} failures</div>
       <div className="small muted">{trace.agents.join(', ')}{trace.releases.length ? ` · ${trace.releases.join(', ')}` : ''}</div>
     </div>
   )

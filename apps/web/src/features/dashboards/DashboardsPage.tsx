@@ -17,6 +17,7 @@ import { DASHBOARD_RANGES, GROUP_BYS, parseDashboardQuery, resolveDashboardRange
 import { MetricChart } from './MetricChart'
 import { formatPercent } from './overview-tiles'
 import { OverviewTiles } from './OverviewTiles'
+import { SplitTotals } from './SplitTotals'
 import { TopTables } from './TopTables'
 import { UnpricedModels } from './UnpricedModels'
 import './dashboards.css'
@@ -70,7 +71,8 @@ export default function DashboardsPage() {
             </div>
           }
           requests={[{ metric: 'cost', dimension: q.groupBy, top: 8 }]}
-          toChart={([r]) => seriesToChart(r?.series ?? [])}
+          toChart={([r]) => seriesToChart(r?.series ?? [], q.groupBy)}
+          footer={(data) => <SplitTotals data={data} format={formatCost} dimension={q.groupBy} />}
           kind="bars"
           format={formatCost}
           formatTick={formatCostTick}
@@ -103,14 +105,14 @@ export default function DashboardsPage() {
         <MetricChart
           {...shared}
           title="Error rates"
-          note="failed traces; failed tool calls"
+          note="failed traces / finished traces; failed tool calls / tool calls"
           requests={[{ metric: 'error_rate' }, { metric: 'tool_error_rate' }]}
-          toChart={(rs) => combineSeries([{ name: 'trace errors', series: rs[0]?.series[0] }, { name: 'tool errors', series: rs[1]?.series[0] }])}
+          toChart={(rs) => combineSeries([{ name: 'failed traces', series: rs[0]?.series[0] }, { name: 'failed tool calls', series: rs[1]?.series[0] }])}
           kind="lines"
           format={formatPercent}
           dimension="total"
           anomalies={markers('error_rate', ['total'])}
-          link={{ status: 'error' }}
+          link={{ outcomes: ['failed'] }}
         />
         <TopTables range={range} refresh={refresh} />
         <UnpricedModels range={range} refresh={refresh} onPriced={() => setRefresh((n) => n + 1)} />

@@ -28,7 +28,9 @@ export interface MetricChartProps {
   /** The dimension a clicked series stands for (its value goes into the explorer filter). */
   dimension: AnalyticsDimension
   anomalies: readonly Anomaly[]
-  link?: Pick<ExplorerLinkTarget, 'status' | 'sort'>
+  link?: Pick<ExplorerLinkTarget, 'outcomes' | 'sort'>
+  /** Shown under the chart (e.g. a split's totals). */
+  footer?: (data: ChartData) => ReactNode
 }
 
 export function MetricChart(props: MetricChartProps) {
@@ -60,6 +62,7 @@ export function MetricChart(props: MetricChartProps) {
               navigate(explorerLink({ dimension: props.dimension, value: series?.value ?? null, ...bucketRange(t, props.step), ...props.link }))
             }
           />
+          {props.footer?.(data)}
           {areas.length > 0 && (
             <ul className="chart-anomalies">
               {areas.map((a) => (

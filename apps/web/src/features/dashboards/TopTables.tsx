@@ -5,6 +5,7 @@ import { useQuery } from '../../api/use-query'
 import { formatCost, formatTokens, shortId } from '../../lib/format'
 import { ChartPanel } from './ChartPanel'
 import { analyticsApi, type Range } from './dashboard-api'
+import { UNATTRIBUTED_LABEL } from './chart-data'
 import { explorerLink } from './explorer-link'
 
 export function TopTables({ range, refresh }: { range: Range; refresh: number }) {
@@ -17,7 +18,7 @@ export function TopTables({ range, refresh }: { range: Range; refresh: number })
         {(d) => <TopTable data={d} href={(key) => `/traces/${key}`} label={(row) => <>{row.label} <span className="muted mono small">{shortId(row.key)}</span></>} callsLabel="Spans" />}
       </ChartPanel>
       <ChartPanel title="Most expensive agents" query={agents} isEmpty={(d) => d.rows.length === 0} emptyText="No agent spans in this range.">
-        {(d) => <TopTable data={d} href={(key) => explorerLink({ dimension: 'agent', value: key, ...range, sort: 'costUsd' })} label={(row) => row.label} callsLabel="Runs" />}
+        {(d) => <TopTable data={d} href={(key) => explorerLink({ dimension: 'agent', value: key, ...range, sort: 'costUsd' })} label={(row) => (row.key === '' ? <em title="Model calls and tools under no agent span">{row.label || UNATTRIBUTED_LABEL}</em> : row.label)} callsLabel="Invocations" />}
       </ChartPanel>
     </>
   )
@@ -29,7 +30,7 @@ function TopTable({ data, href, label, callsLabel }: { data: TopResponse; href: 
   return (
     <table className="grid top-table">
       <thead>
-        <tr><th>Name</th><th className="num">Cost</th><th className="num">Tokens</th><th className="num">{callsLabel}</th><th className="num">Errors</th></tr>
+        <tr><th>Name</th><th className="num">Cost</th><th className="num">Tokens</th><th className="num">{callsLabel}</th><th className="num">Failed</th></tr>
       </thead>
       <tbody>
         {data.rows.map((row) => (

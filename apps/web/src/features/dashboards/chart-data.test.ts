@@ -8,8 +8,8 @@ const series = (key: string, values: Array<number | null>, isOther = false): Ser
 
 describe('seriesToChart', () => {
   it('keys series by position (model names contain dots), puts "other" last and names the total', () => {
-    const data = seriesToChart([series('', [9, 9], true), series('gpt-4.1', [1, 2]), series('o3', [3, null])])
-    expect(data.series).toEqual([
+    const data = seriesToChart([series('', [9, 9], true), series('gpt-4.1', [1, 2]), series('o3', [3, null])], 'model')
+    expect(data.series.map(({ dataKey, name, value }) => ({ dataKey, name, value }))).toEqual([
       { dataKey: 's0', name: 'gpt-4.1', value: 'gpt-4.1' },
       { dataKey: 's1', name: 'o3', value: 'o3' },
       { dataKey: 's2', name: 'Other', value: null },
@@ -18,7 +18,13 @@ describe('seriesToChart', () => {
       { t: '2026-03-10T10:00:00.000Z', s0: 1, s1: 3, s2: 9 },
       { t: '2026-03-10T11:00:00.000Z', s0: 2, s1: null, s2: 9 },
     ])
-    expect(seriesToChart([series('', [1])]).series[0]!.name).toBe('Total')
+    expect(seriesToChart([series('', [1])], 'total').series[0]!.name).toBe('Total')
+  })
+
+  it('labels the share no value is attributed to as "unattributed" on a split, never dropping it', () => {
+    const data = seriesToChart([series('planner', [2, 2]), series('', [1, 0])], 'agent')
+    expect(data.series.map((s) => [s.name, s.value, s.isUnattributed])).toEqual([['planner', 'planner', false], ['unattributed', '', true]])
+    expect(data.rows[0]).toEqual({ t: '2026-03-10T10:00:00.000Z', s0: 2, s1: 1 })
   })
 
   it('combines single-series responses under the caller\'s names, skipping missing ones', () => {
@@ -28,8 +34,8 @@ describe('seriesToChart', () => {
   })
 
   it('knows when a chart has nothing to show', () => {
-    expect(hasData(seriesToChart([series('', [0, null])]))).toBe(false)
-    expect(hasData(seriesToChart([series('', [0, 0.5])]))).toBe(true)
+    expect(hasData(seriesToChart([series('', [0, null])], 'total'))).toBe(false)
+    expect(hasData(seriesToChart([series('', [0, 0.5])], 'total'))).toBe(true)
   })
 })
 
@@ -43,7 +49,7 @@ describe('formatBucket', () => {
 })
 
 describe('anomalyAreas', () => {
-  const rows = seriesToChart([series('', [1, 2, 3, 4, 5])]).rows // 10:00 … 14:00, hourly
+  const rows = seriesToChart([series('', [1, 2, 3, 4, 5])], 'total').rows // 10:00 … 14:00, hourly
   const anomaly = (startedAt: string, endedAt: string | null, extra: Partial<Anomaly> = {}): Anomaly => ({
     id: startedAt, kind: 'spike', dimension: 'model', value: 'o3', metric: 'cost', status: endedAt ? 'resolved' : 'open', severity: 'warning',
     startedAt, lastSeenAt: endedAt ?? startedAt, endedAt, observed: 2, expected: 1, score: 6, traceIds: [], summary: '', ...extra,

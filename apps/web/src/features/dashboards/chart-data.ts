@@ -2,14 +2,28 @@
  * API series → recharts rows. Series get positional data keys (`s0`, `s1`, …) because recharts
  * reads a string dataKey as a property path, and model names such as `gpt-4.1` contain dots.
  */
-import type { Anomaly, AnalyticsStep, Series } from '@sightline/schema'
+import type { Anomaly, AnalyticsDimension, AnalyticsStep, Series } from '@sightline/schema'
 import { STEP_MS } from './dashboard-url'
 
 export interface ChartSeries {
   dataKey: string
   name: string
-  /** The dimension value behind the series; null for the pooled "other" series. */
+  /** The dimension value behind the series ('' = unattributed); null for the pooled "other" series. */
   value: string | null
+  /** The share no value of the dimension is attributed to (no agent, no user, …). */
+  isUnattributed: boolean
+  /** The series over the whole range, as the API sums it. */
+  total: number | null
+}
+
+/** What the share of a split that no dimension value is attributed to is called; never dropped, so splits add up. */
+export const UNATTRIBUTED_LABEL = 'unattributed'
+
+/** A series' name: its value, "Other", the total, or "unattributed" for '' on a split. */
+export function seriesName(series: Pick<Series, 'key' | 'isOther'>, dimension: AnalyticsDimension, totalName = 'Total'): string {
+  if (series.isOther) return 'Other'
+  if (series.key !== '') return series.key
+  return dimension === 'total' ? totalName : UNATTRIBUTED_LABEL
 }
 
 export type ChartRow = { t: string } & Record<string, number | null | string>
@@ -20,12 +34,14 @@ export interface ChartData {
 }
 
 /** One series per dimension value of one response (e.g. cost by model, "other" last). */
-export function seriesToChart(series: readonly Series[], totalName = 'Total'): ChartData {
+export function seriesToChart(series: readonly Series[], dimension: AnalyticsDimension, totalName = 'Total'): ChartData {
   const ordered = [...series.filter((s) => !s.isOther), ...series.filter((s) => s.isOther)]
   const named = ordered.map((s, i): ChartSeries => ({
     dataKey: `s${i}`,
-    name: s.isOther ? 'Other' : s.key === '' ? totalName : s.key,
+    name: seriesName(s, dimension, totalName),
     value: s.isOther ? null : s.key,
+    isUnattributed: dimension !== 'total' && !s.isOther && s.key === '',
+    total: s.total,
   }))
   return { rows: buildRows(ordered, named), series: named }
 }
@@ -33,7 +49,7 @@ export function seriesToChart(series: readonly Series[], totalName = 'Total'): C
 /** Several single-series responses on one chart (e.g. p50 / p95 / p99), named by the caller. */
 export function combineSeries(parts: ReadonlyArray<{ name: string; series: Series | undefined }>): ChartData {
   const present = parts.filter((p): p is { name: string; series: Series } => p.series !== undefined)
-  const named = present.map((p, i): ChartSeries => ({ dataKey: `s${i}`, name: p.name, value: p.series.key }))
+  const named = present.map((p, i): ChartSeries => ({ dataKey: `s${i}`, name: p.name, value: p.series.key, isUnattributed: false, total: p.series.total }))
   return { rows: buildRows(present.map((p) => p.series), named), series: named }
 }
 

@@ -6,7 +6,7 @@ import type { AnalyticsStep } from '@sightline/schema'
 
 export const DASHBOARD_RANGES = { '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const
 export type DashboardRange = keyof typeof DASHBOARD_RANGES
-export const GROUP_BYS = ['model', 'agent', 'user', 'release'] as const
+export const GROUP_BYS = ['model', 'agent', 'user', 'service', 'release'] as const
 export type GroupBy = (typeof GROUP_BYS)[number]
 
 export interface DashboardQuery {

@@ -3,13 +3,17 @@
  * dimension value and the point's time bucket. Built with the explorer's own serializer, so the
  * link always means what the explorer will parse.
  */
-import type { AnalyticsStep, AnomalyDimension } from '@sightline/schema'
+import type { AnalyticsStep, AnomalyDimension, TraceOutcome } from '@sightline/schema'
 import { parseExplorerQuery, serializeExplorerQuery, type ExplorerQuery, type ListFilter } from '../explorer/explorer-url'
 import { STEP_MS } from './dashboard-url'
 
-/** Dimensions the explorer can filter on; 'total', 'trace' and the "other" series have no filter. */
+/**
+ * Dimensions the explorer can filter on; 'total', 'trace', the "other" series and the unattributed
+ * share ('': no agent, no user, …) have no filter, so their links open the whole bucket.
+ */
 const LIST_FILTER_OF: Partial<Record<AnomalyDimension, ListFilter>> = {
   model: 'model',
+  service: 'service',
   agent: 'agent',
   tool: 'tool',
   release: 'release',
@@ -22,7 +26,8 @@ export interface ExplorerLinkTarget {
   value: string | null
   from: string
   to: string
-  status?: 'error'
+  /** Trace outcomes to list (the dashboards' error rate is `failed` traces: the same definition). */
+  outcomes?: TraceOutcome[]
   sort?: ExplorerQuery['sort']
 }
 
@@ -33,7 +38,7 @@ export function explorerLink(target: ExplorerLinkTarget): string {
     if (filter) q.lists = { ...q.lists, [filter]: [target.value] }
     else if (target.dimension === 'user') q.userId = target.value
   }
-  if (target.status) q.status = target.status
+  if (target.outcomes) q.outcomes = [...target.outcomes]
   if (target.sort) q.sort = target.sort
   return `/traces?${serializeExplorerQuery(q)}`
 }

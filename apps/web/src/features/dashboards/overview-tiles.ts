@@ -1,5 +1,5 @@
 /** Overview tiles: which figures, how they are formatted, and their change vs the previous range. */
-import type { OverviewTotals } from '@sightline/schema'
+import type { OverviewTotals, TraceOutcome } from '@sightline/schema'
 import { formatCost, formatDuration, formatTokens } from '../../lib/format'
 
 export type Trend = 'up-bad' | 'up-good' | 'neutral'
@@ -11,6 +11,28 @@ export interface TileSpec {
   /** Rates change in percentage points, everything else in percent. */
   isRate: boolean
   trend: Trend
+  /** What the figure is a ratio of, in words and counts ("3 failed / 120 finished traces"). */
+  detail?: (t: OverviewTotals) => string
+  /** The tile opens the range's traces of these outcomes (the same definition, so the same count). */
+  outcomes?: TraceOutcome[]
+}
+
+/**
+ * Finished traces (failed, recovered or ok) of a range: the error rate's denominator. The API gives
+ * the failed count and the rate; their quotient is an integer up to float noise.
+ */
+export function finishedTraces(t: OverviewTotals): number | null {
+  if (t.errorRate === null) return 0
+  if (t.errorRate === 0) return null
+  return Math.round(t.failedTraces / t.errorRate)
+}
+
+/** "3 failed / 120 finished traces": the rate's own counts, so a click on it can be checked. */
+export function errorRateDetail(t: OverviewTotals): string {
+  const finished = finishedTraces(t)
+  if (finished === 0) return 'no finished traces'
+  if (finished === null) return '0 failed traces / finished traces'
+  return `${count(t.failedTraces)} failed / ${count(finished)} finished traces`
 }
 
 export const formatPercent = (v: number | null): string => (v === null || !Number.isFinite(v) ? '—' : `${trimPct(v * 100)}%`)
@@ -23,7 +45,11 @@ export const TILES: TileSpec[] = [
   { label: 'Traces', value: (t) => t.traces, format: count, isRate: false, trend: 'neutral' },
   { label: 'LLM calls', value: (t) => t.llmCalls, format: count, isRate: false, trend: 'neutral' },
   { label: 'Tokens', value: (t) => t.tokens.input + t.tokens.output, format: (v) => (v === null ? '—' : formatTokens(v)), isRate: false, trend: 'neutral' },
-  { label: 'Error rate', value: (t) => t.errorRate, format: formatPercent, isRate: true, trend: 'up-bad' },
+  { label: 'Error rate', value: (t) => t.errorRate, format: formatPercent, isRate: true, trend: 'up-bad', detail: errorRateDetail, outcomes: ['failed'] },
+  {
+    label: 'Recovered rate', value: (t) => t.recoveredRate, format: formatPercent, isRate: true, trend: 'neutral', outcomes: ['recovered'],
+    detail: (t) => (t.recoveredRate === null ? 'no finished traces' : 'recovered / finished traces'),
+  },
   { label: 'Tool error rate', value: (t) => t.toolErrorRate, format: formatPercent, isRate: true, trend: 'up-bad' },
   { label: 'Latency p50', value: (t) => t.latencyMs.p50, format: ms, isRate: false, trend: 'up-bad' },
   { label: 'Latency p95', value: (t) => t.latencyMs.p95, format: ms, isRate: false, trend: 'up-bad' },

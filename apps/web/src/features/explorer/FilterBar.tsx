@@ -1,3 +1,4 @@
+import { TraceOutcomeSchema, TraceTagSchema } from '@sightline/schema'
 import { useEffect, useState } from 'react'
 import { api } from '../../api/client'
 import { useQuery } from '../../api/use-query'
@@ -63,11 +64,11 @@ export function FilterBar({ q, update }: { q: ExplorerQuery; update: (patch: Par
         {LIST_FILTERS.map((key) => (
           <MultiPicker key={key} label={LABELS[key]} options={facets.data?.[FACET_KEYS[key]] ?? []} value={q.lists[key]} onChange={(v) => setList(key, v)} />
         ))}
-        <select aria-label="Status" value={q.status} onChange={(e) => update({ status: e.target.value as ExplorerQuery['status'], pages: 1 })}>
-          <option value="">Any status</option>
-          <option value="ok">OK</option>
-          <option value="error">Error</option>
-        </select>
+        <MultiPicker label="Outcome" options={TraceOutcomeSchema.options} value={q.outcomes} onChange={(v) => update({ outcomes: TraceOutcomeSchema.options.filter((o) => v.includes(o)), pages: 1 })} />
+        <MultiPicker label="Tag" options={TraceTagSchema.options} value={q.tags} onChange={(v) => update({ tags: TraceTagSchema.options.filter((t) => v.includes(t)), pages: 1 })} />
+        <label className="check-toggle" title="Traces of `sightline regress` replays are left out unless asked for">
+          <input type="checkbox" checked={q.includeRegression} onChange={(e) => update({ includeRegression: e.target.checked, pages: 1 })} /> Include regression runs
+        </label>
         <CommitInput className="narrow" placeholder="Session id" aria-label="Session id" value={q.sessionId} onCommit={(v) => update({ sessionId: v.trim(), pages: 1 })} />
         <CommitInput className="narrow" placeholder="User id" aria-label="User id" value={q.userId} onCommit={(v) => update({ userId: v.trim(), pages: 1 })} />
         <CommitInput className="tiny" type="number" min="0" step="0.001" placeholder="Min $" aria-label="Minimum cost (USD)" value={q.minCostUsd} onCommit={(v) => update({ minCostUsd: v, pages: 1 })} />

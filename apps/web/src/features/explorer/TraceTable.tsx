@@ -1,19 +1,20 @@
 import type { TraceSort, TraceSummary } from '@sightline/schema'
 import { Link } from 'wouter'
-import { StatusPill } from '../../components/StatusPill'
+import { OutcomePill, OutcomeReasonText, TagChips } from '../../components/TraceStory'
+import { traceTitle } from '../../components/trace-story'
 import { formatCost, formatDuration, formatTimestamp, formatTokens } from '../../lib/format'
 import { useCompareSelectionStore } from '../../stores/compare-selection-store'
 import type { ExplorerQuery } from './explorer-url'
 
 const COLUMNS: Array<{ label: string; sort?: TraceSort; className?: string }> = [
   { label: '' },
-  { label: 'Name' },
+  { label: 'Trace' },
+  { label: 'Outcome' },
   { label: 'Agents' },
-  { label: 'Status' },
   { label: 'Duration', sort: 'durationMs', className: 'num' },
-  { label: 'Spans', sort: 'spanCount', className: 'num' },
-  { label: 'Tokens', sort: 'totalTokens', className: 'num' },
   { label: 'Cost', sort: 'costUsd', className: 'num' },
+  { label: 'Tokens', sort: 'totalTokens', className: 'num' },
+  { label: 'Spans', sort: 'spanCount', className: 'num' },
   { label: 'Release' },
   { label: 'Session' },
   { label: 'Started', sort: 'startTime' },
@@ -39,18 +40,18 @@ export function TraceTable({ traces, q, onSort, newIds }: { traces: TraceSummary
       </thead>
       <tbody>
         {traces.map((t) => (
-          <tr key={t.traceId} className={newIds.has(t.traceId) ? 'fresh' : undefined} data-trace-id={t.traceId}>
-            <td><input type="checkbox" aria-label={`Select ${t.name} for comparison`} checked={selected.includes(t.traceId)} onChange={() => toggle(t.traceId)} /></td>
-            <td className="name-cell">
-              <Link href={`/traces/${t.traceId}`} className="trace-link">{t.name || '(unnamed)'}</Link>
-              <div className="muted mono small">{t.traceId.slice(0, 16)} · {t.serviceNames.join(', ')}</div>
+          <tr key={t.traceId} className={newIds.has(t.traceId) ? 'fresh' : undefined} data-trace-id={t.traceId} data-outcome={t.outcome}>
+            <td><input type="checkbox" aria-label={`Select ${traceTitle(t)} for comparison`} checked={selected.includes(t.traceId)} onChange={() => toggle(t.traceId)} /></td>
+            <td className="story-cell"><TraceStoryCell trace={t} /></td>
+            <td className="outcome-cell">
+              <OutcomePill outcome={t.outcome} />
+              <div className="small"><OutcomeReasonText trace={t} /></div>
             </td>
             <td>{t.agents.map((a) => <span key={a} className="tag">{a}</span>)}</td>
-            <td><StatusPill status={t.status} />{t.errorCount > 0 && <span className="muted small"> {t.errorCount} err</span>}</td>
             <td className="num">{formatDuration(t.durationMs)}</td>
-            <td className="num">{t.spanCount.toLocaleString('en-US')}</td>
-            <td className="num" title={`in ${t.inputTokens} (cached ${t.cachedInputTokens}) · out ${t.outputTokens} (reasoning ${t.reasoningTokens})`}>{formatTokens(t.inputTokens + t.outputTokens)}</td>
             <td className="num" title={t.unpricedLlmCalls ? `${t.unpricedLlmCalls} LLM calls could not be priced` : undefined}>{formatCost(t.costUsd)}{t.unpricedLlmCalls > 0 && t.costUsd !== null ? '+' : ''}</td>
+            <td className="num" title={`in ${t.inputTokens} (cached ${t.cachedInputTokens}) · out ${t.outputTokens} (reasoning ${t.reasoningTokens})`}>{formatTokens(t.inputTokens + t.outputTokens)}</td>
+            <td className="num">{t.spanCount.toLocaleString('en-US')}</td>
             <td>{t.releases.join(', ') || <span className="muted">—</span>}</td>
             <td>{t.sessionId ? <Link href={`/sessions/${encodeURIComponent(t.sessionId)}`} className="mono small" title={t.sessionId}>{t.sessionId.slice(0, 18)}</Link> : <span className="muted">—</span>}</td>
             <td className="nowrap">{formatTimestamp(t.startTime)}</td>
@@ -58,5 +59,20 @@ export function TraceTable({ traces, q, onSort, newIds }: { traces: TraceSummary
         ))}
       </tbody>
     </table>
+  )
+}
+
+/** Name, what the trace was asked, its tags; the id and services underneath. */
+export function TraceStoryCell({ trace }: { trace: TraceSummary }) {
+  return (
+    <>
+      <div className="story-head">
+        <Link href={`/traces/${trace.traceId}`} className="trace-link">{traceTitle(trace)}</Link>
+        {trace.isRegressionRun && <span className="tag" title="Traffic of `sightline regress`, not production">regression run</span>}
+        <TagChips tags={trace.tags} />
+      </div>
+      {trace.inputPreview && <div className="story-input" title={trace.inputPreview}>{trace.inputPreview}</div>}
+      <div className="muted mono small">{trace.traceId.slice(0, 16)} · {trace.serviceNames.join(', ')}</div>
+    </>
   )
 }

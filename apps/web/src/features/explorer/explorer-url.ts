@@ -1,10 +1,13 @@
 /**
  * The explorer's whole state as URL search params, so a link reproduces the view: time range
- * (a preset relative to now, or absolute from/to), filters, search, sort, pages loaded, live mode.
- * Parsing is forgiving: an unknown value falls back to the default rather than breaking the page.
+ * (a preset relative to now, or absolute from/to), filters (outcomes, tags, whether regression runs
+ * are included), search, sort, pages loaded, live mode. Parsing is forgiving: an unknown value falls
+ * back to the default rather than breaking the page. URL names are the API's (`status` holds
+ * outcomes, `error` being the older spelling of `failed`; `regression=all`), so links mean the same
+ * in the console and against the API.
  */
-import type { TraceSort } from '@sightline/schema'
-import { TraceSortSchema } from '@sightline/schema'
+import type { TraceOutcome, TraceSort, TraceTag } from '@sightline/schema'
+import { TraceOutcomeSchema, TraceSortSchema, TraceTagSchema } from '@sightline/schema'
 
 export const RANGE_PRESETS = { '15m': 15 * 60_000, '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const
 export type RangePreset = keyof typeof RANGE_PRESETS
@@ -17,7 +20,12 @@ export interface ExplorerQuery {
   from: string
   to: string
   lists: Record<ListFilter, string[]>
-  status: '' | 'ok' | 'error'
+  /** Any of these outcomes; empty = every outcome. */
+  outcomes: TraceOutcome[]
+  /** Any of these tags; empty = no tag filter. */
+  tags: TraceTag[]
+  /** Also list `sightline regress` traffic (the API lists production only by default). */
+  includeRegression: boolean
   sessionId: string
   userId: string
   minCostUsd: string
@@ -39,7 +47,8 @@ export function parseExplorerQuery(search: string): ExplorerQuery {
   const to = p.get('to') ?? ''
   const isCustom = range === 'custom' || (!range && from !== '')
   const lists = Object.fromEntries(LIST_FILTERS.map((key) => [key, (p.get(key) ?? '').split(',').filter(Boolean)])) as Record<ListFilter, string[]>
-  const status = p.get('status')
+  const outcomes = pickAll(csvOf(p.get('status')).map((v) => (v === 'error' ? 'failed' : v)), TraceOutcomeSchema.options)
+  const tags = pickAll(csvOf(p.get('tag')), TraceTagSchema.options)
   const sort = TraceSortSchema.safeParse(p.get('sort'))
   const pages = Number(p.get('pages'))
   return {
@@ -47,7 +56,9 @@ export function parseExplorerQuery(search: string): ExplorerQuery {
     from: isCustom ? from : '',
     to: isCustom ? to : '',
     lists,
-    status: status === 'ok' || status === 'error' ? status : '',
+    outcomes,
+    tags,
+    includeRegression: p.get('regression') === 'all',
     sessionId: p.get('sessionId') ?? '',
     userId: p.get('userId') ?? '',
     minCostUsd: numeric(p.get('minCostUsd')),
@@ -58,6 +69,12 @@ export function parseExplorerQuery(search: string): ExplorerQuery {
     pages: Number.isInteger(pages) && pages > 1 ? Math.min(pages, 20) : 1,
     isLive: p.get('live') === '1',
   }
+}
+
+const csvOf = (v: string | null) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean)
+/** Known values only, each once, in the schema's order (so equal filters serialise equally). */
+function pickAll<T extends string>(values: string[], known: readonly T[]): T[] {
+  return known.filter((k) => values.includes(k))
 }
 
 const numeric = (v: string | null) => (v && Number.isFinite(Number(v)) && Number(v) >= 0 ? v : '')
@@ -72,7 +89,7 @@ export function serializeExplorerQuery(q: ExplorerQuery): string {
   } else if (q.range !== DEFAULT_RANGE) p.set('range', q.range)
   for (const key of LIST_FILTERS) if (q.lists[key].length) p.set(key, q.lists[key].join(','))
   const scalars: Array<[string, string]> = [
-    ['status', q.status], ['sessionId', q.sessionId], ['userId', q.userId], ['minCostUsd', q.minCostUsd],
+    ['status', q.outcomes.join(',')], ['tag', q.tags.join(',')], ['regression', q.includeRegression ? 'all' : ''], ['sessionId', q.sessionId], ['userId', q.userId], ['minCostUsd', q.minCostUsd],
     ['minDurationMs', q.minDurationMs], ['q', q.q],
   ]
   for (const [key, value] of scalars) if (value) p.set(key, value)
@@ -94,7 +111,9 @@ export function toListParams(q: ExplorerQuery, now = Date.now()): Record<string,
   const { from, to } = resolveRange(q, now)
   const params: Record<string, string | undefined> = { from, to, sort: q.sort, order: q.order, limit: String(PAGE_SIZE) }
   for (const key of LIST_FILTERS) if (q.lists[key].length) params[key] = q.lists[key].join(',')
-  if (q.status) params['status'] = q.status
+  if (q.outcomes.length) params['status'] = q.outcomes.join(',')
+  if (q.tags.length) params['tag'] = q.tags.join(',')
+  if (q.includeRegression) params['regression'] = 'all'
   if (q.sessionId) params['sessionId'] = q.sessionId
   if (q.userId) params['userId'] = q.userId
   if (q.minCostUsd) params['minCostUsd'] = q.minCostUsd

@@ -5,14 +5,14 @@
  * `evaluateAssertion`), downloads the case and its Vitest file (schema's `generateVitestFile`, the
  * server's generator) and saves it to a suite.
  */
-import { FailureCategorySchema, PassRuleSchema, type RegressionCaseProposalResponse } from '@sightline/schema'
+import { FailureCategorySchema, PassRuleSchema, type RegressionCaseProposalResponse, type TraceOutcome } from '@sightline/schema'
 import { generateVitestFile, observeRun, type ObservedRun } from '@sightline/core'
 import { useMemo, useReducer, useState, type Dispatch } from 'react'
 import { Link } from 'wouter'
 import { api } from '../../api/client'
 import { useQuery } from '../../api/use-query'
 import { ErrorState, Loading } from '../../components/States'
-import { StatusPill } from '../../components/StatusPill'
+import { OutcomePill } from '../../components/TraceStory'
 import { AssertionsEditor } from './AssertionsEditor'
 import { checkAgainstSource, draftReducer, validateDraft, type Draft, type DraftAction } from './case-draft'
 import { caseFileName, downloadText, vitestFileName } from './download'
@@ -25,12 +25,12 @@ interface Loaded {
   proposal: RegressionCaseProposalResponse
   run: ObservedRun
   traceName: string
-  traceStatus: string
+  traceOutcome: TraceOutcome
 }
 
 async function load(traceId: string, signal: AbortSignal): Promise<Loaded> {
   const [proposal, detail] = await Promise.all([regressionApi.propose(traceId, {}, signal), api.getTrace(traceId, signal)])
-  return { proposal, run: observeRun(detail.spans), traceName: detail.trace.name, traceStatus: detail.trace.status }
+  return { proposal, run: observeRun(detail.spans), traceName: detail.trace.name, traceOutcome: detail.trace.outcome }
 }
 
 export default function ExportCasePage({ traceId }: { traceId: string }) {
@@ -40,7 +40,7 @@ export default function ExportCasePage({ traceId }: { traceId: string }) {
       <Link href="/traces" className="muted">Traces</Link><span className="muted">/</span>
       <Link href={`/traces/${traceId}`} className="muted">{loaded.data?.traceName || traceId.slice(0, 12)}</Link><span className="muted">/</span>
       <h1>Export as regression test</h1>
-      {loaded.data && <StatusPill status={loaded.data.traceStatus} />}
+      {loaded.data && <OutcomePill outcome={loaded.data.traceOutcome} />}
     </div>
   )
   if (loaded.error) return <div className="page">{head}<ErrorState error={loaded.error} onRetry={loaded.reload} /></div>

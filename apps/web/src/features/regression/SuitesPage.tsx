@@ -22,7 +22,7 @@ export default function SuitesPage() {
     return (
       <div className="page">{head}
         <Empty title="No regression cases yet">
-          Open a failed trace in <Link href="/traces?status=error">Traces</Link> and click <strong>Export as regression test</strong>; saved cases appear here, grouped by suite.
+          Open a failed trace in <Link href="/traces?status=failed,recovered">Traces</Link> and click <strong>Export as regression test</strong>; saved cases appear here, grouped by suite.
         </Empty>
       </div>
     )

@@ -11,20 +11,20 @@ export function ReleaseComparison({ data }: { data: CompareReleasesResponse }) {
   const verdicts = [
     describeLatency(diff.latencyGeoMeanRatio, a.release, b.release),
     describeCost(diff.costPerTrace, a.release, b.release, a.costPerTrace.estimate),
-    describeRate(diff.errorRate, 'error rate', a.release, b.release),
+    describeRate(diff.errorRate, 'failed-invocation rate', a.release, b.release),
     describeRate(diff.toolErrorRate, 'tool-error rate', a.release, b.release),
   ].filter((v): v is DiffText => v !== null)
   const ms = (v: number | null) => (v === null ? '—' : formatDuration(v))
   const interval = (lo: number | null, hi: number | null, f: (v: number) => string) => (lo === null || hi === null ? '' : ` (${f(lo)}–${f(hi)})`)
   const rows: Array<[string, (s: ReleaseStats) => string]> = [
-    ['Traces', (s) => s.traces.toLocaleString('en-US')],
-    ['Cost per trace (95 % CI)', (s) => `${formatCost(s.costPerTrace.estimate)}${interval(s.costPerTrace.ciLow, s.costPerTrace.ciHigh, formatCost)}`],
-    ['Latency p50', (s) => ms(s.latencyMs.p50)],
-    ['Latency p95', (s) => ms(s.latencyMs.p95)],
-    ['Latency p99', (s) => ms(s.latencyMs.p99)],
-    ['Latency geometric mean', (s) => ms(s.latencyMs.geoMean)],
-    ['Error rate (95 % CI)', (s) => `${formatPercent(s.errorRate.estimate)}${interval(s.errorRate.ciLow, s.errorRate.ciHigh, (v) => formatPercent(v))}`],
-    ['Tool-error rate (95 % CI)', (s) => `${formatPercent(s.toolErrorRate.estimate)}${interval(s.toolErrorRate.ciLow, s.toolErrorRate.ciHigh, (v) => formatPercent(v))}`],
+    ['Traces it ran in', (s) => s.traces.toLocaleString('en-US')],
+    ["Cost per trace, its own calls (95 % CI)", (s) => `${formatCost(s.costPerTrace.estimate)}${interval(s.costPerTrace.ciLow, s.costPerTrace.ciHigh, formatCost)}`],
+    ['Agent invocation latency p50', (s) => ms(s.latencyMs.p50)],
+    ['Agent invocation latency p95', (s) => ms(s.latencyMs.p95)],
+    ['Agent invocation latency p99', (s) => ms(s.latencyMs.p99)],
+    ['Agent invocation latency, geometric mean', (s) => ms(s.latencyMs.geoMean)],
+    ['Failed agent invocations / invocations (95 % CI)', (s) => `${formatPercent(s.errorRate.estimate)}${interval(s.errorRate.ciLow, s.errorRate.ciHigh, (v) => formatPercent(v))}`],
+    ['Failed tool calls / tool calls (95 % CI)', (s) => `${formatPercent(s.toolErrorRate.estimate)}${interval(s.toolErrorRate.ciLow, s.toolErrorRate.ciHigh, (v) => formatPercent(v))}`],
   ]
   const tracesOf = (release: string) => explorerLink({ dimension: 'release', value: release, from: data.from, to: data.to, sort: 'durationMs' })
   return (

@@ -1,6 +1,7 @@
 /**
- * `/releases?a=&b=[&agent=]`: compare two releases (last 7 days). Releases come from the release
- * series ranked by runs; "Canary vs baseline" picks the canary-looking release against the most used one.
+ * `/releases?a=&b=[&agent=]`: compare two releases (last 7 days), each judged on its own agent
+ * invocations. Releases come from the release series ranked by agent invocations ("calls" of the
+ * release dimension); "Canary vs baseline" picks the canary-looking release against the most used one.
  */
 import { Link, useLocation, useSearch } from 'wouter'
 import { useQuery } from '../../api/use-query'
@@ -27,7 +28,7 @@ export default function ReleasesPage() {
   const releases = useQuery('releases', async (signal) => {
     const to = new Date(Math.ceil(Date.now() / 60_000) * 60_000).toISOString()
     const res = await analyticsApi.series({ metric: 'calls', dimension: 'release', step: '1d', top: 50, from: new Date(Date.parse(to) - WEEK).toISOString(), to }, signal)
-    return res.series.filter((s) => !s.isOther && s.key !== '').map((s) => ({ release: s.key, runs: s.total ?? 0 }))
+    return res.series.filter((s) => !s.isOther && s.key !== '').map((s) => ({ release: s.key, invocations: s.total ?? 0 }))
   })
   const isReady = a !== '' && b !== '' && a !== b
   const comparison = useQuery(isReady ? `cmp:${a}|${b}|${agent}` : null, (signal) => releaseApi.compare({ a, b, agent: agent || undefined }, signal))
@@ -36,7 +37,7 @@ export default function ReleasesPage() {
   const select = (label: string, value: string, onChange: (v: string) => void) => (
     <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)}>
       <option value="">{label}…</option>
-      {options.map((r) => <option key={r.release} value={r.release}>{r.release} ({r.runs.toLocaleString('en-US')} runs)</option>)}
+      {options.map((r) => <option key={r.release} value={r.release}>{r.release} ({r.invocations.toLocaleString('en-US')} agent invocations)</option>)}
       {value && !options.some((r) => r.release === value) && <option value={value}>{value}</option>}
     </select>
   )
@@ -45,7 +46,7 @@ export default function ReleasesPage() {
     <div className="page releases">
       <div className="page-head">
         <h1>Release comparison</h1>
-        <span className="muted small">last 7 days · traces belong to their root span's release</span>
+        <span className="muted small">last 7 days · each release is judged on its own agent invocations in the traces it ran in</span>
       </div>
       <div className="release-picker">
         {select('Release A (baseline)', a, (v) => go({ a: v, b }))}
@@ -67,7 +68,7 @@ export default function ReleasesPage() {
       ) : !comparison.data ? (
         <Loading label={`Comparing ${a} and ${b}…`} />
       ) : comparison.data.a.traces === 0 || comparison.data.b.traces === 0 ? (
-        <Empty title="Not enough traces">{comparison.data.a.traces === 0 ? a : b} has no traces rooted in it in the last 7 days.</Empty>
+        <Empty title="Not enough traces">{comparison.data.a.traces === 0 ? a : b} ran in no production trace in the last 7 days.</Empty>
       ) : (
         <ReleaseComparison data={comparison.data} />
       )}

@@ -42,9 +42,9 @@ describe('release differences in words', () => {
   })
 
   it('picks the canary against the most used other release', () => {
-    expect(canaryAndBaseline([{ release: '1.4.0', runs: 80 }, { release: '1.5.0-canary', runs: 20 }, { release: '1.3.9', runs: 5 }])).toEqual({ a: '1.4.0', b: '1.5.0-canary' })
-    expect(canaryAndBaseline([{ release: '2.3.0', runs: 10 }, { release: '2.3.1', runs: 90 }])).toEqual({ a: '2.3.1', b: '2.3.0' })
-    expect(canaryAndBaseline([{ release: '1', runs: 1 }])).toBeNull()
+    expect(canaryAndBaseline([{ release: '1.4.0', invocations: 80 }, { release: '1.5.0-canary', invocations: 20 }, { release: '1.3.9', invocations: 5 }])).toEqual({ a: '1.4.0', b: '1.5.0-canary' })
+    expect(canaryAndBaseline([{ release: '2.3.0', invocations: 10 }, { release: '2.3.1', invocations: 90 }])).toEqual({ a: '2.3.1', b: '2.3.0' })
+    expect(canaryAndBaseline([{ release: '1', invocations: 1 }])).toBeNull()
   })
 })
 

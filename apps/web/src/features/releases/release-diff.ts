@@ -77,10 +77,10 @@ export function describeRate(d: ReleaseDiff, what: string, a: string, b: string)
 }
 
 /** Picks "canary against baseline": the canary-looking release (or the least used) vs the most used other one. */
-export function canaryAndBaseline(releases: ReadonlyArray<{ release: string; runs: number }>): { a: string; b: string } | null {
+export function canaryAndBaseline(releases: ReadonlyArray<{ release: string; invocations: number }>): { a: string; b: string } | null {
   if (releases.length < 2) return null
-  const byRuns = [...releases].sort((x, y) => y.runs - x.runs)
-  const canary = byRuns.find((r) => /canary|beta|rc\d*|preview|next/i.test(r.release)) ?? byRuns[byRuns.length - 1]!
-  const baseline = byRuns.find((r) => r.release !== canary.release)!
+  const byUse = [...releases].sort((x, y) => y.invocations - x.invocations)
+  const canary = byUse.find((r) => /canary|beta|rc\d*|preview|next/i.test(r.release)) ?? byUse[byUse.length - 1]!
+  const baseline = byUse.find((r) => r.release !== canary.release)!
   return { a: baseline.release, b: canary.release }
 }

@@ -2,7 +2,8 @@
 import { Link } from 'wouter'
 import { useQuery } from '../../api/use-query'
 import { Empty, ErrorState, Loading } from '../../components/States'
-import { StatusPill } from '../../components/StatusPill'
+import { OutcomePill, OutcomeReasonText } from '../../components/TraceStory'
+import { traceTitle } from '../../components/trace-story'
 import { formatCost, formatDuration, formatTimestamp, formatTokens } from '../../lib/format'
 import { Message } from '../trace/Conversation'
 import { parseMessages } from '../trace/messages'
@@ -47,8 +48,9 @@ function TurnView({ turn, index }: { turn: Turn; index: number }) {
     <li className="turn">
       <div className="turn-head">
         <span className="turn-index">#{index + 1}</span>
-        <Link href={`/traces/${trace.traceId}`} className="trace-link">{trace.name || trace.traceId}</Link>
-        <StatusPill status={trace.status} />
+        <Link href={`/traces/${trace.traceId}`} className="trace-link">{traceTitle(trace)}</Link>
+        <OutcomePill outcome={trace.outcome} />
+        <OutcomeReasonText trace={trace} />
         {trace.userId && <Link href={`/users/${encodeURIComponent(trace.userId)}`} className="small">user {trace.userId}</Link>}
         <span className="muted small">{formatTimestamp(trace.startTime)} · {formatDuration(trace.durationMs)} · {trace.llmCallCount} LLM · {trace.toolCallCount} tools · {formatCost(trace.costUsd)}</span>
       </div>

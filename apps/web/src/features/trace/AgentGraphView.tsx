@@ -11,6 +11,8 @@ const COL_W = 300
 const ROW_H = 78
 const PAD = 24
 
+const EDGE_WORDS: Record<GraphEdge['kind'], string> = { delegation: 'delegation', subagent: 'sub-agent invocation', call: 'call' }
+
 const pos = (n: GraphNode) => ({ x: PAD + n.layer * COL_W, y: PAD + n.row * ROW_H })
 
 export function AgentGraphView({ model }: { model: TraceModel }) {
@@ -23,7 +25,7 @@ export function AgentGraphView({ model }: { model: TraceModel }) {
     <div className="graph-wrap">
       <div className="graph-legend small muted">
         <span><i className="lg agent" /> agent</span><span><i className="lg tool" /> tool</span><span><i className="lg model" /> model</span>
-        <span>— delegation</span><span>┄ call</span><span>labels: count · avg latency · errors</span>
+        <span>━ delegation</span><span>— sub-agent</span><span>┄ call</span><span>labels: count · avg latency · errors</span>
       </div>
       <svg className="graph" width={width} height={height} role="img" aria-label="Agent graph">
         <defs>
@@ -34,7 +36,7 @@ export function AgentGraphView({ model }: { model: TraceModel }) {
             <path d="M 0 0 L 10 5 L 0 10 z" fill="var(--err)" />
           </marker>
         </defs>
-        {graph.edges.map((e) => <Edge key={`${e.from}→${e.to}`} edge={e} from={byId.get(e.from)!} to={byId.get(e.to)!} />)}
+        {graph.edges.map((e) => <Edge key={`${e.from}→${e.to}→${e.kind}`} edge={e} from={byId.get(e.from)!} to={byId.get(e.to)!} />)}
         {graph.nodes.map((n) => <Node key={n.id} node={n} colour={n.kind === 'agent' ? laneColour(model, n.label) : undefined} />)}
       </svg>
     </div>
@@ -67,10 +69,10 @@ function Edge({ edge, from, to }: { edge: GraphEdge; from: GraphNode; to: GraphN
   const hasErrors = edge.errors > 0
   const label = `${edge.count}× · ${formatDuration(edge.totalMs / edge.count)}${hasErrors ? ` · ${edge.errors} err` : ''}`
   return (
-    <g className={`edge ${edge.kind}${hasErrors ? ' has-errors' : ''}`}>
+    <g className={`edge ${edge.kind}${hasErrors ? ' has-errors' : ''}`} data-edge={`${edge.from}→${edge.to}`}>
       <path d={d} fill="none" markerEnd={hasErrors ? 'url(#arrow-err)' : 'url(#arrow)'} />
       <text x={lx} y={ly} textAnchor="middle" className="edge-label">{label}</text>
-      <title>{`${from.label} → ${to.label}: ${edge.kind}, ${edge.count} times, total ${formatDuration(edge.totalMs)}, ${edge.errors} errors`}</title>
+      <title>{`${from.label} → ${to.label}: ${EDGE_WORDS[edge.kind]}, ${edge.count} times, total ${formatDuration(edge.totalMs)}, ${edge.errors} failed`}</title>
     </g>
   )
 }

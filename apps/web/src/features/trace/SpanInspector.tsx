@@ -6,12 +6,14 @@ import type { Span, SpanEvent } from '@sightline/schema'
 import { api } from '../../api/client'
 import { useQuery } from '../../api/use-query'
 import { ErrorState, Loading } from '../../components/States'
-import { StatusPill } from '../../components/StatusPill'
+import { Link } from 'wouter'
+import { SpanStatusPill } from '../../components/SpanStatusPill'
 import { formatCost, formatDuration, formatTimestamp, formatTokens } from '../../lib/format'
+import { traceHref } from '../../lib/trace-url'
 import { useTraceViewStore } from '../../stores/trace-view-store'
 import { Conversation } from './Conversation'
 import { JsonView } from './JsonView'
-import type { TraceModel } from './trace-model'
+import { countedCallOf, type TraceModel } from './trace-model'
 
 export function SpanInspector({ traceId, skeleton, model }: { traceId: string; skeleton: Span; model: TraceModel }) {
   const close = useTraceViewStore((s) => s.closeInspector)
@@ -29,9 +31,10 @@ export function SpanInspector({ traceId, skeleton, model }: { traceId: string; s
         <button className="btn ghost" aria-label="Close inspector" onClick={close}>✕</button>
       </div>
       <dl className="kv">
-        <dt>Status</dt><dd><StatusPill status={span.status} /></dd>
+        <dt>Status</dt><dd><SpanStatusPill status={span.status} />{span.failed && span.failureInferred && <span className="err-text small"> reported failed by a later model call</span>}</dd>
+        <CountedAs span={span} traceId={traceId} model={model} />
         <dt>Duration</dt><dd>{formatDuration(span.durationMs)} <span className="muted small">at +{formatDuration(offset)}</span></dd>
-        {model.agentOf.get(span.spanId) && <><dt>Agent</dt><dd>{model.agentOf.get(span.spanId)}</dd></>}
+        {span.agentName && <><dt>Agent</dt><dd>{span.agentName}</dd></>}
         <dt>Service</dt><dd>{span.serviceName}{span.serviceVersion && <span className="muted"> @ {span.serviceVersion}</span>}</dd>
         {span.model && <><dt>Model</dt><dd>{span.model}{span.provider && <span className="muted"> ({span.provider})</span>}</dd></>}
         {span.toolName && <><dt>Tool</dt><dd>{span.toolName}{span.toolCallId && <span className="muted mono small"> {span.toolCallId}</span>}</dd></>}
@@ -39,7 +42,7 @@ export function SpanInspector({ traceId, skeleton, model }: { traceId: string; s
         {model.critical.spanIds.has(span.spanId) && <><dt>Critical path</dt><dd>yes</dd></>}
         {span.flags.length > 0 && <><dt>Flags</dt><dd>{span.flags.join(', ')}</dd></>}
       </dl>
-      {span.status === 'error' && <ErrorBlock span={span} />}
+      {span.failed && <ErrorBlock span={span} />}
       {(span.isLlmCall || span.inputTokens + span.outputTokens > 0) && <Usage span={span} />}
       {full.isLoading && <Loading label="Loading span details…" />}
       {full.error && <ErrorState error={full.error} onRetry={full.reload} />}
@@ -48,10 +51,25 @@ export function SpanInspector({ traceId, skeleton, model }: { traceId: string; s
   )
 }
 
+/** How the span counts in the trace's totals, in the resolver's words (the same fields the totals sum). */
+function CountedAs({ span, traceId, model }: { span: Span; traceId: string; model: TraceModel }) {
+  const lines: React.ReactNode[] = []
+  if (span.llmRole === 'call') lines.push('a model call')
+  if (span.llmRole === 'aggregate') lines.push("not a model call: repeats its children's usage, which is counted on them")
+  if (span.toolRole === 'call') lines.push('a tool call')
+  if (span.toolRole === 'part') {
+    const counted = countedCallOf(model, span.spanId)
+    lines.push(counted ? <>same call as <Link href={traceHref(traceId, { spanId: counted.spanId })}>{counted.name || counted.spanId}</Link> (counted there)</> : 'part of a tool call counted on an enclosing span')
+  }
+  if (span.isDelegation) lines.push('a delegation to another agent')
+  if (lines.length === 0) return null
+  return <><dt>Counts as</dt><dd className="counts-as">{lines.map((l, i) => <div key={i}>{l}</div>)}</dd></>
+}
+
 function ErrorBlock({ span }: { span: Span }) {
   return (
     <section className="section err-block" aria-label="Error">
-      <h3>Error{span.errorType && <span className="muted"> · {span.errorType}</span>}</h3>
+      <h3>{span.failureInferred ? 'Failed (reported by a later model call)' : 'Error'}{span.errorType && <span className="muted"> · {span.errorType}</span>}</h3>
       {span.statusMessage && <pre className="pre">{span.statusMessage}</pre>}
     </section>
   )
@@ -70,6 +88,7 @@ function Usage({ span }: { span: Span }) {
       <h3>Tokens and cost</h3>
       <div className="usage">{cells.map(([k, v]) => <div key={k}><div className="muted small">{k}</div><div className="num-strong">{v}</div></div>)}</div>
       {span.costSource && <div className="muted small">priced by {span.costSource}</div>}
+      {span.llmRole === 'aggregate' && <div className="muted small">These tokens repeat the model calls below this span; the trace's totals count them there, once.</div>}
     </section>
   )
 }

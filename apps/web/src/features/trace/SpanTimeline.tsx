@@ -17,7 +17,18 @@ const ROW_HEIGHT = 24
 const MAX_INDENT_DEPTH = 24
 const NAV_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End'])
 
-const BADGE_LABELS: Record<Badge, string> = { llm: 'LLM', tool: 'TOOL', mcp: 'MCP', a2a: 'A2A', error: 'ERR', retry: 'RETRY', orphan: 'ORPHAN' }
+const BADGES: Record<Badge, { label: string; title: string }> = {
+  llm: { label: 'LLM', title: 'A model call (counted)' },
+  aggregate: { label: 'Σ USAGE', title: "Repeats the usage of the model calls below it; not counted" },
+  tool: { label: 'TOOL', title: 'A tool call (counted)' },
+  mcp: { label: 'MCP', title: 'A tool call over MCP (counted once for both ends)' },
+  part: { label: 'PART', title: 'Another span of a tool call counted on an enclosing span' },
+  delegation: { label: 'DELEGATE', title: 'A hand-off to another agent (counted)' },
+  a2a: { label: 'A2A', title: 'A hand-off to another agent over A2A (counted once for both ends)' },
+  error: { label: 'ERR', title: 'Failed' },
+  retry: { label: 'RETRY', title: 'Retries a failed call of the same tool' },
+  orphan: { label: 'ORPHAN', title: 'Its parent span never arrived' },
+}
 
 export function SpanTimeline({ model }: { model: TraceModel }) {
   const collapsed = useTraceViewStore((s) => s.collapsed)
@@ -132,7 +143,7 @@ const SpanRow = memo(function SpanRow({ top, node, traceStart, totalMs, colour, 
   const hasChildren = node.children.length > 0
   const indent = Math.min(node.depth, MAX_INDENT_DEPTH) * 14
   const select = () => useTraceViewStore.getState().selectSpan(span.spanId)
-  const isError = span.status === 'error'
+  const isError = span.failed
   return (
     <div
       id={`row-${span.spanId}`}
@@ -164,7 +175,9 @@ const SpanRow = memo(function SpanRow({ top, node, traceStart, totalMs, colour, 
         <span className="lane-dot" style={{ background: colour }} />
         <span className={isOnCriticalPath ? 'span-name critical' : 'span-name'}>{span.name || '(unnamed)'}</span>
         {isCollapsed && <span className="muted small"> +{countDescendants(node)}</span>}
-        {badges.map((b) => <span key={b} className={`badge b-${b}`}>{BADGE_LABELS[b]}</span>)}
+        {badges.map((b) => (
+          <span key={b} className={`badge b-${b}`} title={b === 'error' && span.failureInferred ? 'Reported failed by a later model call' : BADGES[b].title}>{BADGES[b].label}</span>
+        ))}
       </div>
       <div className="bar-cell">
         <div className="bar" style={{ left: `${left}%`, width: `${width}%`, background: isError ? 'var(--err)' : colour }} />

@@ -1,23 +1,20 @@
-/** `/traces/:traceId`: totals, timeline + tree, span inspector, agent graph. */
+/** `/traces/:traceId[?span=&tab=]`: the story header, totals, timeline + tree, span inspector, agent graph. */
 import { spansWithChildren } from '@sightline/core'
-import { useEffect, useMemo } from 'react'
-import { Link } from 'wouter'
+import { useMemo } from 'react'
 import { api } from '../../api/client'
 import { useQuery } from '../../api/use-query'
 import { ErrorState, Loading } from '../../components/States'
-import { StatusPill } from '../../components/StatusPill'
-import { formatTimestamp } from '../../lib/format'
 import { useTraceViewStore } from '../../stores/trace-view-store'
-import { ExportCaseButton } from '../regression/ExportCaseButton'
 import { AgentGraphView } from './AgentGraphView'
 import { SpanInspector } from './SpanInspector'
 import { SpanTimeline } from './SpanTimeline'
 import { buildTraceModel, laneColour } from './trace-model'
+import { TraceHeader } from './TraceHeader'
 import { TraceTotals } from './TraceTotals'
+import { useTraceViewUrl } from './use-trace-view-url'
 
 export default function TraceViewPage({ traceId }: { traceId: string }) {
-  const openTrace = useTraceViewStore((s) => s.openTrace)
-  useEffect(() => openTrace(traceId), [traceId, openTrace])
+  useTraceViewUrl(traceId)
   const detail = useQuery(traceId, (signal) => api.getTraceSkeleton(traceId, signal))
   const model = useMemo(() => {
     if (!detail.data) return null
@@ -38,16 +35,7 @@ export default function TraceViewPage({ traceId }: { traceId: string }) {
 
   return (
     <div className="page trace-page">
-      <div className="page-head">
-        <Link href="/traces" className="muted">Traces</Link><span className="muted">/</span>
-        <h1 title={trace.name}>{trace.name || '(unnamed)'}</h1>
-        <StatusPill status={trace.status} />
-        <span className="muted mono small">{trace.traceId}</span>
-        <span className="spacer" />
-        <ExportCaseButton traceId={trace.traceId} status={trace.status} />
-        {trace.sessionId && <Link href={`/sessions/${encodeURIComponent(trace.sessionId)}`} className="btn ghost">Session ↗</Link>}
-        <span className="muted small">{formatTimestamp(trace.startTime)}</span>
-      </div>
+      <TraceHeader trace={trace} />
       <TraceTotals trace={trace} />
       <div className="toolbar">
         <div className="tabs" role="tablist">

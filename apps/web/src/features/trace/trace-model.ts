@@ -1,86 +1,82 @@
 /**
  * Everything the trace view derives from a skeleton trace, computed once per load: the span tree,
- * the critical path, each span's agent (its own or the nearest ancestor's), lane colours and the
- * badges. Skeleton spans carry no attributes, so MCP and A2A are read from kind, operation, name
- * prefixes and service boundaries.
+ * the critical path, lane colours and the badges. What a span is and whether it counts comes from
+ * the resolver's fields on each span (`agentName`, `llmRole`, `toolRole`, `isDelegation`, `failed`,
+ * protocol flags): this file decides nothing of its own, so the badges agree with the trace's
+ * counts (an MCP call traced on both ends is one tool call, an A2A hand-off one delegation).
  */
 import { type Span } from '@sightline/schema'
-import { buildSpanTree, criticalPath, type CriticalPath, type SpanNode, type SpanTree } from '@sightline/core'
+import { buildSpanTree, criticalPath, SpanFlag, type CriticalPath, type SpanNode, type SpanTree } from '@sightline/core'
 
-export type Badge = 'llm' | 'tool' | 'mcp' | 'a2a' | 'error' | 'retry' | 'orphan'
+/**
+ * `llm`/`tool`: a counted model or tool call (`mcp`: a tool call over MCP); `aggregate`: repeats its
+ * children's usage; `part`: another span of a tool call counted elsewhere; `delegation`: a hand-off
+ * to another agent (`a2a` when over A2A); `error`: failed (also when only a later span reported it).
+ */
+export type Badge = 'llm' | 'aggregate' | 'tool' | 'mcp' | 'part' | 'delegation' | 'a2a' | 'error' | 'retry' | 'orphan'
 
 export interface TraceModel {
   tree: SpanTree<Span>
   critical: CriticalPath
+  /** The resolved agent of every span (own or nearest ancestor's; a hand-off works for its caller). */
   agentOf: Map<string, string>
   /** Agents in order of first appearance; index = lane. */
   agents: string[]
   badges: Map<string, Badge[]>
 }
 
-const MCP_PREFIXES = ['tools/', 'resources/', 'prompts/', 'initialize', 'notifications/', 'completion/', 'sampling/']
-
-export function isMcpSpan(span: Span): boolean {
-  if (span.operation === 'mcp_tool_call') return true
-  if (MCP_PREFIXES.some((p) => span.operation.startsWith(p) || span.name.startsWith(p))) return true
-  return Object.keys(span.attributes).some((key) => key.startsWith('mcp.'))
-}
-
-/** A hop to another agent: an explicit handoff, or an agent span in another service than its parent. */
-export function isA2aSpan(span: Span, parent: Span | undefined): boolean {
-  if (span.kind === 'handoff') return true
-  return span.kind === 'agent' && parent !== undefined && parent.serviceName !== '' && parent.serviceName !== span.serviceName
-}
-
 export function buildTraceModel(spans: Span[]): TraceModel {
   const tree = buildSpanTree(spans)
   const agentOf = new Map<string, string>()
-  const agents: string[] = []
   const badges = new Map<string, Badge[]>()
-  const stack = [...tree.roots]
-  while (stack.length) {
-    const node = stack.pop()!
-    const span = node.span
-    const agent = span.agentName || (node.parent ? agentOf.get(node.parent.span.spanId)! : '')
-    agentOf.set(span.spanId, agent)
-    if (agent && !agents.includes(agent)) agents.push(agent)
-    badges.set(span.spanId, spanBadges(node))
-    for (const child of node.children) stack.push(child)
-  }
-  // Lanes by first start time rather than DFS order, so the orchestrator gets lane 0.
+  // Lanes by first start time, so the orchestrator gets lane 0.
   const firstStart = new Map<string, number>()
   for (const node of tree.byId.values()) {
-    const agent = agentOf.get(node.span.spanId)!
+    const agent = node.span.agentName
+    agentOf.set(node.span.spanId, agent)
+    badges.set(node.span.spanId, spanBadges(node))
     if (agent && node.startMs < (firstStart.get(agent) ?? Infinity)) firstStart.set(agent, node.startMs)
   }
-  agents.sort((a, b) => firstStart.get(a)! - firstStart.get(b)!)
+  const agents = [...firstStart.keys()].sort((a, b) => firstStart.get(a)! - firstStart.get(b)!)
   return { tree, critical: criticalPath(tree), agentOf, agents, badges }
 }
+
+const hasFlag = (span: Span, ...flags: string[]) => flags.some((f) => span.flags.includes(f))
 
 function spanBadges(node: SpanNode<Span>): Badge[] {
   const span = node.span
   const out: Badge[] = []
-  if (span.isLlmCall || span.kind === 'llm') out.push('llm')
-  if (isMcpSpan(span)) out.push('mcp')
-  else if (span.kind === 'tool') out.push('tool')
-  if (isA2aSpan(span, node.parent?.span)) out.push('a2a')
-  if (span.status === 'error') out.push('error')
+  if (span.llmRole === 'call') out.push('llm')
+  else if (span.llmRole === 'aggregate') out.push('aggregate')
+  if (span.toolRole === 'call') out.push(hasFlag(span, SpanFlag.mcpClient, SpanFlag.mcpServer) ? 'mcp' : 'tool')
+  else if (span.toolRole === 'part') out.push('part')
+  if (span.isDelegation) out.push(hasFlag(span, SpanFlag.a2aClient, SpanFlag.a2aServer) ? 'a2a' : 'delegation')
+  if (span.failed) out.push('error')
   if (isRetry(node)) out.push('retry')
   if (node.isOrphan) out.push('orphan')
   return out
 }
 
-/** A tool span is a retry when the latest earlier sibling calling the same tool failed. */
+const toolOf = (span: Span) => span.toolName || span.name
+
+/** A counted tool call is a retry when the latest earlier sibling call of the same tool failed. */
 function isRetry(node: SpanNode<Span>): boolean {
   const span = node.span
-  if (span.kind !== 'tool' || !node.parent) return false
-  const name = span.toolName || span.name
+  if (span.toolRole !== 'call' || !node.parent) return false
   const siblings = node.parent.children
   for (let i = siblings.indexOf(node) - 1; i >= 0; i--) {
     const prev = siblings[i]!.span
-    if (prev.kind === 'tool' && (prev.toolName || prev.name) === name) return prev.status === 'error'
+    if (prev.toolRole === 'call' && toolOf(prev) === toolOf(span)) return prev.failed
   }
   return false
+}
+
+/** For a tool span that is part of a call counted elsewhere: the counted span (its nearest counted tool ancestor). */
+export function countedCallOf(model: TraceModel, spanId: string): Span | undefined {
+  const node = model.tree.byId.get(spanId)
+  if (node?.span.toolRole !== 'part') return undefined
+  for (let cursor = node.parent; cursor; cursor = cursor.parent) if (cursor.span.toolRole === 'call') return cursor.span
+  return undefined
 }
 
 /** One accent per lane; neutral grey for spans outside any agent. */
