@@ -9,7 +9,7 @@ import { AgentTool, FunctionTool, InMemoryRunner, LlmAgent, isAgentTool, maybeSe
 import { trace } from '@opentelemetry/api'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import { z } from 'zod'
-import type { ScriptedReply } from '../mock/script.js'
+import { usage, type ScriptedReply } from '../mock/script.js'
 import type { FrameworkCapture } from '../capture/framework.js'
 import { failOnce } from '../capture/recorder.js'
 
@@ -19,12 +19,6 @@ const SESSION_ID = 'adk-session-7'
 const USER_ID = 'user-42'
 const flight = { from: 'LHR', to: 'CDG', date: '2026-12-06' }
 const research = { request: 'Suggest three sights near the Louvre for a six-hour visit.' }
-const usage = (inputTokens: number, outputTokens: number, cachedInputTokens = 0, reasoningTokens = 0) => ({
-  inputTokens,
-  outputTokens,
-  cachedInputTokens,
-  reasoningTokens,
-})
 const call = (name: string, args: Record<string, unknown>) => [{ id: '', name, args }]
 
 const script: ScriptedReply[] = [

@@ -9,6 +9,7 @@ import { runCapture } from './run-capture.js'
 
 const frameworks: Record<string, () => Promise<FrameworkCapture>> = {
   adk: async () => (await import('../apps/adk.js')).adkCapture,
+  langgraph: async () => (await import('../apps/langgraph.js')).langgraphCapture,
 }
 
 async function main(names: string[]): Promise<void> {

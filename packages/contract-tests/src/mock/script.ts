@@ -58,3 +58,11 @@ export class ModelScript {
     }
   }
 }
+
+/** Token counters in the ground truth's sense: input includes cached, output includes reasoning. */
+export const usage = (inputTokens: number, outputTokens: number, cachedInputTokens = 0, reasoningTokens = 0): TokenUsage => ({
+  inputTokens,
+  outputTokens,
+  cachedInputTokens,
+  reasoningTokens,
+})

@@ -85,7 +85,9 @@ export function describeContract(framework: string, more?: (ctx: () => ContractC
       const stored = toolSpans(run)
         .filter((s) => s.status !== 'error')
         .map((s) => ({ ...toolRow(s), result: storedValue(s.toolResult) }))
-      const expected = truth.toolCalls.filter((c) => !c.failed).map((c) => ({ name: c.name, arguments: c.arguments, result: c.result }))
+      const expected = truth.toolCalls
+        .filter((c) => !c.failed)
+        .map((c) => ({ name: c.name, arguments: c.arguments, result: typeof c.result === 'string' ? storedValue(c.result) : c.result }))
       expect(sorted(stored)).toEqual(sorted(expected))
     })
 

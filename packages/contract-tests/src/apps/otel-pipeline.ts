@@ -1,0 +1,36 @@
+/**
+ * The pipeline a user of an instrumentation library sets up: a NodeTracerProvider (which also
+ * registers the AsyncLocalStorage context manager the libraries nest spans through) with a
+ * BatchSpanProcessor and the OTLP/HTTP protobuf exporter pointed at `${otlpUrl}/v1/traces`.
+ */
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
+import { resourceFromAttributes } from '@opentelemetry/resources'
+import { BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node'
+
+export interface OtelPipeline {
+  provider: NodeTracerProvider
+  /** Exports everything still buffered and shuts the provider down. */
+  finish(): Promise<void>
+}
+
+export function startOtelPipeline(options: {
+  otlpUrl: string
+  serviceName: string
+  /** Processors that run before the exporting one (e.g. OpenInference's span rewriting). */
+  wrap?: (exporting: SpanProcessor) => SpanProcessor
+}): OtelPipeline {
+  const exporting = new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpUrl}/v1/traces` }))
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': options.serviceName, 'service.version': '1.0.0' }),
+    spanProcessors: [options.wrap ? options.wrap(exporting) : exporting],
+  })
+  provider.register()
+  return {
+    provider,
+    async finish() {
+      await provider.forceFlush()
+      await provider.shutdown()
+    },
+  }
+}
+
