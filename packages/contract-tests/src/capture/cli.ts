@@ -10,6 +10,7 @@ import { runCapture } from './run-capture.js'
 const frameworks: Record<string, () => Promise<FrameworkCapture>> = {
   adk: async () => (await import('../apps/adk.js')).adkCapture,
   langgraph: async () => (await import('../apps/langgraph.js')).langgraphCapture,
+  'openai-agents': async () => (await import('../apps/openai-agents.js')).openaiAgentsCapture,
 }
 
 async function main(names: string[]): Promise<void> {
