@@ -11,6 +11,7 @@ const frameworks: Record<string, () => Promise<FrameworkCapture>> = {
   adk: async () => (await import('../apps/adk.js')).adkCapture,
   langgraph: async () => (await import('../apps/langgraph.js')).langgraphCapture,
   'openai-agents': async () => (await import('../apps/openai-agents.js')).openaiAgentsCapture,
+  mastra: async () => (await import('../apps/mastra.js')).mastraCapture,
 }
 
 async function main(names: string[]): Promise<void> {
