@@ -12,6 +12,9 @@ const frameworks: Record<string, () => Promise<FrameworkCapture>> = {
   langgraph: async () => (await import('../apps/langgraph.js')).langgraphCapture,
   'openai-agents': async () => (await import('../apps/openai-agents.js')).openaiAgentsCapture,
   mastra: async () => (await import('../apps/mastra.js')).mastraCapture,
+  'ai-sdk-v4': async () => (await import('../apps/ai-sdk-v4.js')).aiSdkV4Capture,
+  'ai-sdk-v5': async () => (await import('../apps/ai-sdk-v5.js')).aiSdkV5Capture,
+  'ai-sdk-v6': async () => (await import('../apps/ai-sdk-v6.js')).aiSdkV6Capture,
 }
 
 async function main(names: string[]): Promise<void> {
