@@ -5,7 +5,7 @@
  */
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { resourceFromAttributes } from '@opentelemetry/resources'
-import { BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node'
+import { BatchSpanProcessor, NodeTracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-node'
 
 export interface OtelPipeline {
   provider: NodeTracerProvider
@@ -16,13 +16,13 @@ export interface OtelPipeline {
 export function startOtelPipeline(options: {
   otlpUrl: string
   serviceName: string
-  /** Processors that run before the exporting one (e.g. OpenInference's span rewriting). */
-  wrap?: (exporting: SpanProcessor) => SpanProcessor
+  /** The processor that hands spans to the exporter; a BatchSpanProcessor unless a library brings its own. */
+  processor?: (exporter: SpanExporter) => SpanProcessor
 }): OtelPipeline {
-  const exporting = new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpUrl}/v1/traces` }))
+  const exporter = new OTLPTraceExporter({ url: `${options.otlpUrl}/v1/traces` })
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName, 'service.version': '1.0.0' }),
-    spanProcessors: [options.wrap ? options.wrap(exporting) : exporting],
+    spanProcessors: [options.processor ? options.processor(exporter) : new BatchSpanProcessor(exporter)],
   })
   provider.register()
   return {

@@ -15,6 +15,7 @@ const frameworks: Record<string, () => Promise<FrameworkCapture>> = {
   'ai-sdk-v4': async () => (await import('../apps/ai-sdk-v4.js')).aiSdkV4Capture,
   'ai-sdk-v5': async () => (await import('../apps/ai-sdk-v5.js')).aiSdkV5Capture,
   'ai-sdk-v6': async () => (await import('../apps/ai-sdk-v6.js')).aiSdkV6Capture,
+  'openinference-vercel': async () => (await import('../apps/openinference-vercel.js')).openinferenceVercelCapture,
 }
 
 async function main(names: string[]): Promise<void> {
