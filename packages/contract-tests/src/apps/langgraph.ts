@@ -2,7 +2,8 @@
  * LangGraph.js: a prebuilt ReAct agent (`createReactAgent`) with two tools on `ChatOpenAI` against
  * the chat-completions mock, traced by OpenInference's LangChain instrumentation and exported as
  * OTLP/HTTP protobuf. `lookup_order` throws once; ToolNode turns the error into a ToolMessage with
- * status "error" and the model retries. The run has a checkpointer and a thread id.
+ * status "error" and the model retries. The run has a checkpointer and a thread id. Batches of 8
+ * spans: the bodies arrive in several requests, each child before its parent.
  */
 import { LangChainInstrumentation } from '@arizeai/openinference-instrumentation-langchain'
 import * as CallbackManagerModule from '@langchain/core/callbacks/manager'
@@ -37,7 +38,7 @@ export const langgraphCapture: FrameworkCapture = {
   packages: [['@langchain/langgraph'], ['@langchain/core'], ['@langchain/openai'], ['@arizeai/openinference-instrumentation-langchain'], ['@opentelemetry/sdk-trace-node']],
   exporter: { package: '@opentelemetry/exporter-trace-otlp-proto', protocol: 'protobuf' },
   async run({ otlpUrl, modelUrl, tools }) {
-    const otel = startOtelPipeline({ otlpUrl, serviceName: 'support-desk' })
+    const otel = startOtelPipeline({ otlpUrl, serviceName: 'support-desk', maxExportBatchSize: 8 })
     const instrumentation = new LangChainInstrumentation({ tracerProvider: otel.provider })
     instrumentation.manuallyInstrument(CallbackManagerModule)
 
@@ -76,6 +77,7 @@ export const langgraphCapture: FrameworkCapture = {
         'The thread id is passed as configurable.thread_id; the session is that thread.',
         "lookup_order throws on its first call; LangGraph's ToolNode returns the error to the model as a ToolMessage with status 'error'.",
         'Tool results are the JSON strings the tools returned.',
+        'Exported in batches of 8 spans (maxExportBatchSize), so the spans arrive over several requests, children before parents.',
       ],
     }
   },

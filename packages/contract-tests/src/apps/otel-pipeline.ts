@@ -18,11 +18,16 @@ export function startOtelPipeline(options: {
   serviceName: string
   /** The processor that hands spans to the exporter; a BatchSpanProcessor unless a library brings its own. */
   processor?: (exporter: SpanExporter) => SpanProcessor
+  /**
+   * Spans per export request. A small batch makes the exporter send during the run, children
+   * before their parents and across several requests, as long runs do in production.
+   */
+  maxExportBatchSize?: number
 }): OtelPipeline {
   const exporter = new OTLPTraceExporter({ url: `${options.otlpUrl}/v1/traces` })
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName, 'service.version': '1.0.0' }),
-    spanProcessors: [options.processor ? options.processor(exporter) : new BatchSpanProcessor(exporter)],
+    spanProcessors: [options.processor ? options.processor(exporter) : new BatchSpanProcessor(exporter, { maxExportBatchSize: options.maxExportBatchSize ?? 512 })],
   })
   provider.register()
   return {
