@@ -11,4 +11,10 @@ describeContract('openai-agents', (ctx) => {
     expect(run.traces.map((t) => t.name)).toEqual(['Billing support'])
     expect(run.traces.flatMap((t) => t.agents)).not.toContain('Billing support')
   })
+
+  it('counts the hand-off as one delegation to the agent it names', () => {
+    const { run } = ctx()
+    expect(run.traces.map((t) => t.delegationCount)).toEqual([1])
+    expect(run.spans.filter((s) => s.isDelegation).map((s) => [s.kind, s.agentName])).toEqual([['handoff', 'triage_agent']])
+  })
 })
