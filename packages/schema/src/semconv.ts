@@ -4,7 +4,7 @@
  *
  * Sources: OTel GenAI registry (semantic-conventions-genai), OpenInference, @traceloop/ai-semantic-conventions
  * 0.27, Vercel AI SDK v4-v6 telemetry, @langfuse/core 5.x, Mastra, OTel MCP, A2A. See
- * docs/design/semconv-map.md for which concept each key carries.
+ * docs/conventions.md for which concept each key carries.
  */
 
 // --- OTel resource / general -------------------------------------------------------------------

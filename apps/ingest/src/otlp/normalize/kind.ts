@@ -1,8 +1,9 @@
 /**
  * Span kind classification. Each convention names its span types differently; the first convention
- * present on the span decides (order from docs/design/semconv-map.md). The same pass decides whether
- * the span is a single provider call, because only the convention knows which of its spans are
- * aggregates (AI SDK `ai.generateText` repeats the sums of its `doGenerate` children).
+ * present on the span decides (order in docs/conventions.md). The same pass says whether the span
+ * is one request to a model provider, which counts as a call even without usage (a failed request);
+ * whether a span carrying usage is a call or an aggregate of its children is the resolver's
+ * structural rule (packages/core/src/trace/roles.ts), not a convention's.
  */
 import type { SpanKind } from '@sightline/schema'
 import * as K from '@sightline/schema/semconv'
