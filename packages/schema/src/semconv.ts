@@ -4,7 +4,7 @@
  *
  * Sources: OTel GenAI registry (semantic-conventions-genai), OpenInference, @traceloop/ai-semantic-conventions
  * 0.27, Vercel AI SDK v4-v6 telemetry, @langfuse/core 5.x, Mastra, OTel MCP, A2A. See
- * docs/design/semconv-map.md for which concept each key carries.
+ * docs/conventions.md for which concept each key carries.
  */
 
 // --- OTel resource / general -------------------------------------------------------------------
@@ -28,6 +28,8 @@ export const ATTR_GEN_AI_PROVIDER_NAME = 'gen_ai.provider.name'
 export const ATTR_GEN_AI_SYSTEM = 'gen_ai.system'
 export const ATTR_GEN_AI_REQUEST_MODEL = 'gen_ai.request.model'
 export const ATTR_GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model'
+/** Array of strings, one per choice. */
+export const ATTR_GEN_AI_RESPONSE_FINISH_REASONS = 'gen_ai.response.finish_reasons'
 export const ATTR_GEN_AI_AGENT_NAME = 'gen_ai.agent.name'
 export const ATTR_GEN_AI_AGENT_ID = 'gen_ai.agent.id'
 export const ATTR_GEN_AI_CONVERSATION_ID = 'gen_ai.conversation.id'
@@ -59,6 +61,8 @@ export const ATTR_GEN_AI_TOOL_NAME = 'gen_ai.tool.name'
 export const ATTR_GEN_AI_TOOL_CALL_ID = 'gen_ai.tool.call.id'
 export const ATTR_GEN_AI_TOOL_CALL_ARGUMENTS = 'gen_ai.tool.call.arguments'
 export const ATTR_GEN_AI_TOOL_CALL_RESULT = 'gen_ai.tool.call.result'
+/** The tool's implementation class (`FunctionTool`, ADK's `AgentTool` for an agent used as a tool). */
+export const ATTR_GEN_AI_TOOL_TYPE = 'gen_ai.tool.type'
 
 // --- OpenInference ------------------------------------------------------------------------------
 export const ATTR_OPENINFERENCE_SPAN_KIND = 'openinference.span.kind'
@@ -82,6 +86,10 @@ export const ATTR_OI_TOOL_NAME = 'tool.name'
 export const ATTR_OI_TOOL_CALL_ID = 'tool_call.id'
 /** Free-form JSON metadata; LangChain puts `session_id`, `user_id`, `lc_agent_name` here. */
 export const ATTR_OI_METADATA = 'metadata'
+/** The agent an AGENT span runs (OpenAI Agents); its absence marks the SDK's workflow span. */
+export const ATTR_OI_GRAPH_NODE_ID = 'graph.node.id'
+/** The agent that handed control to this one. */
+export const ATTR_OI_GRAPH_NODE_PARENT_ID = 'graph.node.parent_id'
 
 // --- OpenLLMetry / Traceloop ----------------------------------------------------------------------
 export const ATTR_TRACELOOP_SPAN_KIND = 'traceloop.span.kind'
@@ -101,6 +109,7 @@ export const ATTR_AI_MODEL_ID = 'ai.model.id'
 export const ATTR_AI_MODEL_PROVIDER = 'ai.model.provider'
 export const ATTR_AI_RESPONSE_MODEL = 'ai.response.model'
 export const ATTR_AI_RESPONSE_TEXT = 'ai.response.text'
+export const ATTR_AI_RESPONSE_FINISH_REASON = 'ai.response.finishReason'
 export const ATTR_AI_RESPONSE_TOOL_CALLS = 'ai.response.toolCalls'
 export const ATTR_AI_RESPONSE_OBJECT = 'ai.response.object'
 export const ATTR_AI_PROMPT = 'ai.prompt'
@@ -118,6 +127,8 @@ export const ATTR_AI_USAGE_INPUT_NO_CACHE_TOKENS = 'ai.usage.inputTokenDetails.n
 export const ATTR_AI_USAGE_INPUT_CACHE_READ_TOKENS = 'ai.usage.inputTokenDetails.cacheReadTokens'
 export const ATTR_AI_USAGE_INPUT_CACHE_WRITE_TOKENS = 'ai.usage.inputTokenDetails.cacheWriteTokens'
 export const ATTR_AI_USAGE_OUTPUT_REASONING_TOKENS = 'ai.usage.outputTokenDetails.reasoningTokens'
+/** JSON object per provider; AI SDK 4 reports OpenAI's cached and reasoning tokens only here. */
+export const ATTR_AI_RESPONSE_PROVIDER_METADATA = 'ai.response.providerMetadata'
 export const ATTR_AI_TOOL_CALL_NAME = 'ai.toolCall.name'
 export const ATTR_AI_TOOL_CALL_ID = 'ai.toolCall.id'
 export const ATTR_AI_TOOL_CALL_ARGS = 'ai.toolCall.args'
@@ -142,6 +153,16 @@ export const ATTR_LANGFUSE_TRACE_NAME = 'langfuse.trace.name'
 export const ATTR_MASTRA_SPAN_TYPE = 'mastra.span.type'
 /** Prefix of user metadata (`...sessionId`, `...userId`). */
 export const ATTR_MASTRA_METADATA = 'mastra.metadata'
+
+// --- Google ADK (instrumentation scope `gcp.vertex.agent`) ---------------------------------------
+/** JSON of the model request: `{model, contents[{role, parts}], config}`; `"{}"` on tool spans. */
+export const ATTR_ADK_LLM_REQUEST = 'gcp.vertex.agent.llm_request'
+/** JSON of the model response: `{content{role, parts}, usageMetadata{...}}`; `"{}"` on tool spans. */
+export const ATTR_ADK_LLM_RESPONSE = 'gcp.vertex.agent.llm_response'
+export const ATTR_ADK_TOOL_CALL_ARGS = 'gcp.vertex.agent.tool_call_args'
+/** JSON; ADK wraps a non-object result as `{"result": …}` and an array as `{"results": […]}`. */
+export const ATTR_ADK_TOOL_RESPONSE = 'gcp.vertex.agent.tool_response'
+export const ATTR_ADK_SESSION_ID = 'gcp.vertex.agent.session_id'
 
 // --- MCP (OTel) ---------------------------------------------------------------------------------
 export const ATTR_MCP_METHOD_NAME = 'mcp.method.name'

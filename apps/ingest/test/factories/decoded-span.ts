@@ -21,8 +21,8 @@ export function makeSpan(overrides: Partial<DecodedSpan> = {}): DecodedSpan {
   }
 }
 
-export function makeRequest(spans: DecodedSpan[], resource: Attributes = { 'service.name': 'svc' }): DecodedExportRequest {
+export function makeRequest(spans: DecodedSpan[], resource: Attributes = { 'service.name': 'svc' }, scopeName = 'scope'): DecodedExportRequest {
   return {
-    resourceSpans: [{ resource, scopeSpans: [{ scope: { name: 'scope', version: '1.0', attributes: {} }, spans }] }],
+    resourceSpans: [{ resource, scopeSpans: [{ scope: { name: scopeName, version: '1.0', attributes: {} }, spans }] }],
   }
 }

@@ -1,8 +1,32 @@
 /**
  * @module content/content-text
  * Readable text out of the shapes captured content comes in (plain text, OTel/OpenAI message lists,
- * `{text}` parts, Gemini `parts`): what previews, the regression proposal and the runner show.
+ * `{text}` parts, Gemini `parts`, a Gemini request's `contents` and response's `content`): what
+ * previews, the regression proposal and the runner show.
  */
+/** LangChain's serialised messages name their role by class (`{lc, id: [..., 'HumanMessage'], kwargs}`). */
+const LANGCHAIN_ROLES: Record<string, string> = { HumanMessage: 'user', AIMessage: 'assistant', AIMessageChunk: 'assistant', ToolMessage: 'tool', SystemMessage: 'system' }
+
+function roleOf(message: object): unknown {
+  const m = message as { role?: unknown; lc?: unknown; id?: unknown }
+  if (m.role !== undefined) return m.role
+  return m.lc === 1 && Array.isArray(m.id) ? LANGCHAIN_ROLES[String(m.id[m.id.length - 1])] : undefined
+}
+
+/** Gemini calls the assistant `model`. */
+const hasRole = (message: object, role: 'user' | 'assistant'): boolean => {
+  const actual = roleOf(message)
+  return actual === role || (role === 'assistant' && actual === 'model')
+}
+
+/** The message list inside a request or state object: Gemini `contents`, LangGraph `messages`. */
+function messageList(value: unknown): unknown[] | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined
+  const v = value as { contents?: unknown; messages?: unknown }
+  const list = Array.isArray(v.contents) ? v.contents : v.messages
+  return Array.isArray(list) ? list : undefined
+}
+
 /** Text out of the shapes captured content comes in: plain text, OTel/OpenAI messages, `{text}`. */
 export function contentText(raw: string, role?: 'user' | 'assistant'): string {
   if (!raw) return ''
@@ -12,6 +36,8 @@ export function contentText(raw: string, role?: 'user' | 'assistant'): string {
   } catch {
     return raw
   }
+  // A Gemini request (`{model, contents, config}`) or a LangGraph state (`{messages}`) is read as its conversation.
+  value = messageList(value) ?? value
   const partText = (part: unknown): string => {
     if (typeof part === 'string') return part
     if (part && typeof part === 'object') {
@@ -20,14 +46,18 @@ export function contentText(raw: string, role?: 'user' | 'assistant'): string {
       if (typeof p.text === 'string') return p.text
       if (Array.isArray(p.parts)) return p.parts.map(partText).filter(Boolean).join('\n')
       if (Array.isArray(p.content)) return p.content.map(partText).filter(Boolean).join('\n')
+      // A Gemini response (`{content: {role, parts}, usageMetadata}`), a LangChain message's `kwargs`.
+      if (p.content && typeof p.content === 'object') return partText(p.content)
+      if (p.lc === 1 && p.kwargs && typeof p.kwargs === 'object') return partText(p.kwargs)
     }
     return ''
   }
   if (typeof value === 'string') return value
   if (Array.isArray(value)) {
-    const messages = role ? value.filter((m) => !(m && typeof m === 'object' && 'role' in m) || (m as { role: unknown }).role === role) : value
-    const pick = role === 'user' ? messages.slice(-1) : messages
-    const text = pick.map(partText).filter(Boolean).join('\n')
+    const messages = role ? value.filter((m) => !m || typeof m !== 'object' || roleOf(m) === undefined || hasRole(m, role)) : value
+    // The user's last words: a Gemini user turn may hold only function responses, no text.
+    const texts = messages.map(partText).filter(Boolean)
+    const text = (role === 'user' ? texts.slice(-1) : texts).join('\n')
     return text || raw
   }
   return partText(value) || raw

@@ -58,6 +58,30 @@ describe('resolveTrace', () => {
     expect(roles.get('step1')?.llm).toBe('call')
   })
 
+  it('does not take a model call containing the tool calls it asked for as an aggregate (ADK, agent as tool)', () => {
+    const spans = [
+      agent('planner', { spanId: 'root', startMs: 0, endMs: 100 }),
+      llm({ spanId: 'call', parentSpanId: 'root', inputTokens: 600, outputTokens: 25, startMs: 1, endMs: 90 }),
+      tool({ spanId: 'as-tool', parentSpanId: 'call', toolName: 'researcher', startMs: 10, endMs: 80 }),
+      agent('researcher', { spanId: 'sub', parentSpanId: 'as-tool', startMs: 11, endMs: 79 }),
+      llm({ spanId: 'sub-call', parentSpanId: 'sub', model: 'gemini-2.5-flash-lite', inputTokens: 95, outputTokens: 17, startMs: 12 }),
+    ]
+    const { trace, roles } = resolveTrace(spans, settled)
+    expect([roles.get('call')?.llm, roles.get('sub-call')?.llm]).toEqual(['call', 'call'])
+    expect([trace.llmCalls, trace.inputTokens, trace.outputTokens]).toEqual([2, 695, 42])
+    expect(roles.get('sub-call')?.agent).toBe('researcher')
+  })
+
+  it('names a trace after its root agent when the root span is a library\'s generic runner label', () => {
+    const spans = [
+      facts({ spanId: 'inv', name: 'invocation', kind: 'chain', flags: ['generic_name'], startMs: 0, endMs: 100 }),
+      agent('trip_planner', { spanId: 'a', parentSpanId: 'inv', startMs: 1, endMs: 99 }),
+    ]
+    expect(resolveTrace(spans, settled).trace).toMatchObject({ name: 'trip_planner', rootAgent: 'trip_planner' })
+    const named = [{ ...spans[0]!, flags: [], name: 'Billing support' }, spans[1]!]
+    expect(resolveTrace(named, settled).trace).toMatchObject({ name: 'Billing support', rootAgent: 'trip_planner' })
+  })
+
   it('judges outcomes: failed root, unrecovered and recovered delegations, running and partial traces', () => {
     const failedRoot = [agent('a', { spanId: 'r', status: 'error', statusMessage: 'boom' })]
     expect(resolveTrace(failedRoot, settled).trace).toMatchObject({ outcome: 'failed', failureReason: 'a: boom' })

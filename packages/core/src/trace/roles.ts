@@ -6,7 +6,9 @@
  * - **Model calls** are counted once along a chain of spans describing them: a span carrying usage
  *   with a usage-carrying descendant is an *aggregate* (AI SDK `ai.generateText` over its
  *   `doGenerate` steps, a generation span over its chat span, an agent span summing its calls), so
- *   only the innermost spans are calls.
+ *   only the innermost spans are calls. Usage inside a tool call is that call's own work, never
+ *   part of its caller's: a model call may contain the tool calls it asked for (ADK runs them
+ *   inside `call_llm`), and a sub-agent used as a tool bills its own model calls.
  * - **Tool calls** are counted once along a chain of tool spans of the same tool with no model call,
  *   agent or hand-off in between (a framework's tool span over an MCP client span over the MCP
  *   server span): the outermost is the call, the others are *parts* of it.
@@ -72,14 +74,14 @@ export function assignRoles(index: TraceIndex): Map<string, SpanRole> {
 
 export const toolName = (s: SpanFacts) => s.toolName || s.name
 
-/** Spans carrying usage that have a usage-carrying descendant. */
+/** Spans carrying usage that have a usage-carrying descendant outside any tool call. */
 function usageAggregates(index: TraceIndex): Set<string> {
   const below = new Set<string>()
   const aggregates = new Set<string>()
   // Reverse preorder visits children before their parents.
   for (let i = index.preorder.length - 1; i >= 0; i--) {
     const span = index.preorder[i]!
-    const childHasUsage = (index.childrenOf.get(span.spanId) ?? []).some((c) => below.has(c.spanId))
+    const childHasUsage = (index.childrenOf.get(span.spanId) ?? []).some((c) => c.kind !== 'tool' && below.has(c.spanId))
     if (childHasUsage && hasUsage(span)) aggregates.add(span.spanId)
     if (childHasUsage || hasUsage(span)) below.add(span.spanId)
   }

@@ -7,6 +7,7 @@ import type { SpanKind } from '@sightline/schema'
 import * as K from '@sightline/schema/semconv'
 import type { Attributes } from '../types.js'
 import { asObject, firstString, toText } from './attributes.js'
+import { handoffTarget } from './openai-agents.js'
 
 const metadataKeys = (prefixes: readonly string[], names: readonly string[]): string[] =>
   prefixes.flatMap((prefix) => names.map((name) => `${prefix}.${name}`))
@@ -24,6 +25,7 @@ const USER_NAMES = ['user_id', 'userId']
 const SESSION_KEYS = [
   K.ATTR_SESSION_ID,
   K.ATTR_LANGFUSE_SESSION_ID,
+  K.ATTR_ADK_SESSION_ID,
   ...metadataKeys(METADATA_PREFIXES, SESSION_NAMES),
 ]
 const USER_KEYS = [
@@ -61,14 +63,15 @@ export function extractUserId(attrs: Attributes): string {
 
 /**
  * The agent this span itself names. Empty when the span names none; the orchestrator then
- * inherits the nearest agent ancestor's name.
+ * inherits the nearest agent ancestor's name. A hand-off names the agent it hands to.
  */
 export function extractAgentName(attrs: Attributes, spanName: string, kind: SpanKind): string {
   const explicit =
     firstString(attrs, [K.ATTR_GEN_AI_AGENT_NAME, K.ATTR_OI_AGENT_NAME, K.ATTR_A2A_AGENT_NAME]) ||
     fromOpenInferenceMetadata(attrs, ['lc_agent_name'])
-  if (explicit !== '' || kind !== 'agent') return explicit
-  return agentSpanName(attrs, spanName)
+  if (explicit !== '') return explicit
+  if (kind === 'handoff') return handoffTarget(attrs, spanName)
+  return kind === 'agent' ? agentSpanName(attrs, spanName) : ''
 }
 
 /** An agent span without an agent-name attribute is named after its agent (OpenInference, Langfuse). */

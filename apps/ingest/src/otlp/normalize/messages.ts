@@ -6,6 +6,7 @@
  */
 import * as K from '@sightline/schema/semconv'
 import type { AttrValue, Attributes } from '../types.js'
+import { adkContent } from './adk.js'
 import { firstPresent, toJsonText } from './attributes.js'
 import { rebuildIndexed, unwrapSingleKey } from './indexed-keys.js'
 
@@ -32,6 +33,12 @@ const mastra =
     return match === undefined ? undefined : firstPresent(attrs, [match])
   }
 
+/** ADK's request/response JSON (`"{}"` on its tool spans, where the tool keys hold the content). */
+const adk =
+  (name: string): Source =>
+  (attrs) =>
+    adkContent(attrs, name)
+
 const INPUT_SOURCES: readonly Source[] = [
   key(K.ATTR_LANGFUSE_OBSERVATION_INPUT),
   key(K.ATTR_GEN_AI_INPUT_MESSAGES),
@@ -43,6 +50,8 @@ const INPUT_SOURCES: readonly Source[] = [
   key(K.ATTR_AI_PROMPT_MESSAGES),
   key(K.ATTR_AI_PROMPT),
   mastra('input'),
+  adk(K.ATTR_ADK_LLM_REQUEST),
+  adk(K.ATTR_ADK_TOOL_CALL_ARGS),
 ]
 
 const OUTPUT_SOURCES: readonly Source[] = [
@@ -57,6 +66,8 @@ const OUTPUT_SOURCES: readonly Source[] = [
   key(K.ATTR_AI_RESPONSE_OBJECT),
   key(K.ATTR_AI_RESPONSE_TOOL_CALLS),
   mastra('output'),
+  adk(K.ATTR_ADK_LLM_RESPONSE),
+  adk(K.ATTR_ADK_TOOL_RESPONSE),
 ]
 
 function firstSource(attrs: Attributes, sources: readonly Source[]): string {

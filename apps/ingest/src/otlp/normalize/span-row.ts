@@ -7,6 +7,7 @@ import type { SpanKind, SpanRowInsert } from '@sightline/schema'
 import { carriesPreview, previewText, SpanFlag, toolArgsKey } from '@sightline/core'
 import type { DecodedScopeSpans, DecodedSpan } from '../types.js'
 import { markDropped } from './dropped.js'
+import { adkReportedToolErrors } from './adk.js'
 import { eventsJson, linksJson } from './events.js'
 import {
   extractAgentName,
@@ -22,7 +23,8 @@ import { spanMarkers } from './span-markers.js'
 import { extractStatus } from './status.js'
 import { extractTool, NO_TOOL } from './tool.js'
 import { createTruncator, flattenAttributes, type Truncator } from './truncate.js'
-import { extractModel, extractProvider, extractUsage, hasUsage } from './usage.js'
+import { extractProvider } from './provider.js'
+import { extractModel, extractUsage, hasUsage } from './usage.js'
 
 export interface RowContext {
   projectId: string
@@ -61,12 +63,17 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
 
   const attrs = span.attributes
   const truncator = createTruncator(ctx.maxAttributeValueBytes)
-  const { kind, isProviderCall, operation } = classifySpan(attrs, span.name, span.kind)
+  const scope = ctx.scope.name
+  const classified = classifySpan({ attrs, name: span.name, otelKind: span.kind, scope })
+  const { isProviderCall, operation } = classified
   // Usage is read on every span: whether a span carrying usage is a call or an aggregate repeating
   // its children's is decided structurally by the resolver, not per library here.
   const usage = extractUsage(attrs)
   const model = extractModel(attrs)
+  // A span with a model and usage that no convention claims is still a model call: counted, and
+  // priced or counted as unpriced, never dropped because its library names its spans its own way.
   const isLlmCall = isProviderCall || (model !== '' && hasUsage(usage))
+  const kind: SpanKind = classified.kind === 'span' && isLlmCall ? 'llm' : classified.kind
   const status = extractStatus(span)
   const cost = extractReportedCost(attrs, isLlmCall)
   const content = contentFields(span, kind, truncator)
@@ -111,14 +118,18 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
     input_preview: summarised ? previewText(content.input, 'user') : '',
     output_preview: summarised ? previewText(content.output, 'assistant') : '',
     tool_args_key: toolArgsKey(content.tool_arguments),
-    reported_tool_errors: [],
+    reported_tool_errors: kind === 'llm' ? adkReportedToolErrors(attrs) : [],
     session_id: session.sessionId,
     user_id: extractUserId(attrs),
     attributes: flattenAttributes(attrs, truncator, content),
     resource_attributes: ctx.resourceAttributes,
     events: eventsJson(span.events, truncator),
     links: linksJson(span.links, truncator),
-    flags: [...timing.flags, ...spanMarkers(attrs, span.kind, kind, agentName, ctx.resourceAttributes), ...(session.fromConversation ? [SpanFlag.sessionFromConversation] : [])],
+    flags: [
+      ...timing.flags,
+      ...spanMarkers({ attrs, name: span.name, scope, otelKind: span.kind, kind, agentName, resource: ctx.resourceAttributes }),
+      ...(session.fromConversation ? [SpanFlag.sessionFromConversation] : []),
+    ],
   }
   if (truncator.truncated) row.flags.push('truncated')
   markDropped(row, span.dropped)

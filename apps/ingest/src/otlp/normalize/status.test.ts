@@ -24,4 +24,18 @@ describe('extractStatus', () => {
     const span = makeSpan({ attributes: { 'langfuse.observation.level': 'ERROR', 'langfuse.observation.status_message': 'rate limited' } })
     expect(extractStatus(span)).toEqual({ status: 'error', statusMessage: 'rate limited', errorType: '' })
   })
+
+  it('ignores the error OpenInference\'s Vercel processor copies onto AI SDK spans (no exception of their own)', () => {
+    const attrs = { 'ai.operationId': 'ai.generateText.doGenerate', 'openinference.span.kind': 'LLM' }
+    const copied = makeSpan({ attributes: attrs, status: { code: 2, message: 'weather service returned 503' } })
+    expect(extractStatus(copied)).toEqual({ status: 'unset', statusMessage: '', errorType: '' })
+    const exception = { timeUnixNano: '1', name: 'exception', attributes: { 'exception.message': 'weather service returned 503' } }
+    const own = makeSpan({ attributes: { ...attrs, 'ai.operationId': 'ai.toolCall' }, status: { code: 2, message: 'weather service returned 503' }, events: [exception] })
+    expect(extractStatus(own).status).toBe('error')
+    const finishedInError = makeSpan({ attributes: { ...attrs, 'ai.response.finishReason': 'error' }, status: { code: 2, message: 'x' } })
+    expect(extractStatus(finishedInError).status).toBe('error')
+    // Plain AI SDK or plain OpenInference spans keep their status as sent.
+    expect(extractStatus(makeSpan({ attributes: { 'ai.operationId': 'ai.toolCall' }, status: { code: 2, message: 'x' } })).status).toBe('error')
+    expect(extractStatus(makeSpan({ attributes: { 'openinference.span.kind': 'TOOL' }, status: { code: 2, message: 'x' } })).status).toBe('error')
+  })
 })

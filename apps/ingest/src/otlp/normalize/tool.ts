@@ -4,6 +4,7 @@
  */
 import * as K from '@sightline/schema/semconv'
 import type { AttrValue, Attributes } from '../types.js'
+import { ADK_NO_CALL_ID, unwrapAdkToolResult } from './adk.js'
 import { firstPresent, firstString, toJsonText } from './attributes.js'
 
 export interface ToolCall {
@@ -25,6 +26,7 @@ const ARGUMENT_KEYS = [
   K.ATTR_OI_INPUT_VALUE,
   K.ATTR_TRACELOOP_ENTITY_INPUT,
   K.ATTR_AI_TOOL_CALL_ARGS,
+  K.ATTR_ADK_TOOL_CALL_ARGS,
 ]
 const RESULT_KEYS = [
   K.ATTR_LANGFUSE_OBSERVATION_OUTPUT,
@@ -39,12 +41,13 @@ const NAME_PATTERNS: readonly RegExp[] = [/^execute_tool (.+)$/, /^tools\/call (
 
 export function extractTool(attrs: Attributes, spanName: string): ToolCall {
   const args = firstPresent(attrs, ARGUMENT_KEYS)
-  const result = firstPresent(attrs, RESULT_KEYS)
+  const result = firstPresent(attrs, RESULT_KEYS) ?? adkResult(attrs)
   const message = result === undefined ? undefined : langchainToolMessage(result)
+  const callId = firstString(attrs, CALL_ID_KEYS)
   return {
     name:
       firstString(attrs, NAME_KEYS) || traceloopToolName(attrs) || toolNameFromSpanName(spanName),
-    callId: firstString(attrs, CALL_ID_KEYS) || message?.toolCallId || '',
+    callId: (callId !== ADK_NO_CALL_ID && callId) || message?.toolCallId || '',
     arguments: args === undefined ? '' : toJsonText(args),
     result: message ? toJsonText(message.content) : result === undefined ? '' : toJsonText(result),
   }
@@ -77,6 +80,11 @@ function langchainToolMessage(value: unknown): { content: AttrValue; toolCallId:
     content: (kwargs.content ?? '') as AttrValue,
     toolCallId: typeof kwargs.tool_call_id === 'string' ? kwargs.tool_call_id : '',
   }
+}
+
+function adkResult(attrs: Attributes): AttrValue | undefined {
+  const value = firstPresent(attrs, [K.ATTR_ADK_TOOL_RESPONSE])
+  return value === undefined ? undefined : unwrapAdkToolResult(value)
 }
 
 function traceloopToolName(attrs: Attributes): string {

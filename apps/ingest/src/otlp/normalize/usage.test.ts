@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Attributes } from '../types.js'
-import { extractModel, extractProvider, extractUsage } from './usage.js'
+import { extractProvider } from './provider.js'
+import { extractModel, extractUsage } from './usage.js'
 
 describe('extractUsage', () => {
   it.each<[string, Attributes, Partial<ReturnType<typeof extractUsage>>]>([
@@ -43,6 +44,40 @@ describe('extractUsage', () => {
       { 'langfuse.observation.usage_details': { input: 5, output: 1, cache_read_input_tokens: 7, cache_creation_input_tokens: 3 } },
       { inputTokens: 15, cachedInputTokens: 7, cacheWriteTokens: 3 },
     ],
+    [
+      'Langfuse with a total that counts the cache inside input (OpenAI-style client)',
+      { 'langfuse.observation.usage_details': '{"input":52,"output":18,"input_cached_tokens":10,"output_reasoning_tokens":4,"total":70}' },
+      { inputTokens: 52, outputTokens: 18, cachedInputTokens: 10, reasoningTokens: 4 },
+    ],
+    [
+      'Langfuse with a total that adds every key (its own integrations)',
+      { 'langfuse.observation.usage_details': { input: 42, output: 14, input_cached_tokens: 10, output_reasoning_tokens: 4, total: 70 } },
+      { inputTokens: 52, outputTokens: 18, cachedInputTokens: 10, reasoningTokens: 4 },
+    ],
+    [
+      'Langfuse without a total: every key adds (as Langfuse sums it)',
+      { 'langfuse.observation.usage_details': { input: 42, output: 14, cache_read_input_tokens: 10, output_reasoning_tokens: 4 } },
+      { inputTokens: 52, outputTokens: 18, cachedInputTokens: 10, reasoningTokens: 4 },
+    ],
+    [
+      'AI SDK 4: cached and reasoning only in OpenAI provider metadata',
+      { 'ai.usage.promptTokens': 230, 'ai.usage.completionTokens': 46, 'ai.response.providerMetadata': '{"openai":{"cachedPromptTokens":128,"reasoningTokens":32}}' },
+      { inputTokens: 230, outputTokens: 46, cachedInputTokens: 128, reasoningTokens: 32 },
+    ],
+    [
+      'provider metadata never overrides counts the attributes carry',
+      { 'ai.usage.cachedInputTokens': 5, 'ai.usage.inputTokens': 20, 'ai.response.providerMetadata': { openai: { cachedPromptTokens: 9 } } },
+      { inputTokens: 20, cachedInputTokens: 5 },
+    ],
+    [
+      'ADK: Gemini usageMetadata replaces gen_ai.usage.* (which leaves thoughts out)',
+      {
+        'gen_ai.usage.input_tokens': 412,
+        'gen_ai.usage.output_tokens': 16,
+        'gcp.vertex.agent.llm_response': '{"usageMetadata":{"promptTokenCount":412,"candidatesTokenCount":16,"thoughtsTokenCount":22,"toolUsePromptTokenCount":3}}',
+      },
+      { inputTokens: 415, outputTokens: 38, cachedInputTokens: 0, reasoningTokens: 22 },
+    ],
     ['nothing', {}, { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 }],
   ])('%s', (_label, attrs, want) => {
     expect(extractUsage(attrs)).toMatchObject(want)
@@ -61,5 +96,14 @@ describe('model and provider', () => {
     expect(extractProvider({ 'ai.model.provider': 'openai.chat' })).toBe('openai')
     expect(extractProvider({ 'gen_ai.system': 'Anthropic', 'llm.provider': 'x' })).toBe('anthropic')
     expect(extractProvider({ 'gen_ai.provider.name': 'aws.bedrock', 'gen_ai.system': 'x' })).toBe('aws')
+  })
+
+  it('maps names the vendor prefix gets wrong: OTel gcp.*, ADK naming itself, LangChain ls_provider', () => {
+    expect(extractProvider({ 'gen_ai.provider.name': 'gcp.vertex_ai' })).toBe('google')
+    expect(extractProvider({ 'gen_ai.system': 'gcp.vertex.agent' })).toBe('google')
+    expect(extractProvider({ 'gen_ai.provider.name': 'x_ai' })).toBe('x-ai')
+    expect(extractProvider({ 'ai.model.provider': 'azure-openai.chat' })).toBe('azure')
+    expect(extractProvider({ metadata: '{"ls_provider":"bedrock"}' })).toBe('aws')
+    expect(extractProvider({ 'llm.provider': 'openai', metadata: '{"ls_provider":"azure_openai"}' })).toBe('openai')
   })
 })

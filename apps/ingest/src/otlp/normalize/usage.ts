@@ -1,12 +1,14 @@
 /**
- * Token usage and model identity. Tokens land in the row only for provider-call spans; aggregates
- * keep their sums in `attributes` so that SUM(input_tokens) never counts a call twice.
+ * Token usage and model identity, read on every span that carries them: whether a span's usage is
+ * a call's or an aggregate repeating its children's is the trace resolver's structural rule.
  *
  * Input tokens are normalised to the OTel meaning: the total prompt INCLUDING cached tokens.
  */
 import * as K from '@sightline/schema/semconv'
 import type { Attributes } from '../types.js'
-import { asObject, firstInt, firstString, toInt, type JsonObject } from './attributes.js'
+import { asObject, firstInt, firstString } from './attributes.js'
+import { fromLangfuseUsage } from './langfuse-usage.js'
+import { withProviderUsage } from './provider-usage.js'
 
 export interface TokenUsage {
   inputTokens: number
@@ -65,6 +67,10 @@ export const hasUsage = (u: TokenUsage) =>
 export function extractUsage(attrs: Attributes): TokenUsage {
   const langfuse = asObject(attrs[K.ATTR_LANGFUSE_OBSERVATION_USAGE_DETAILS])
   if (langfuse) return fromLangfuseUsage(langfuse)
+  return withProviderUsage(attrs, fromUsageKeys(attrs))
+}
+
+function fromUsageKeys(attrs: Attributes): TokenUsage {
   const cachedInputTokens = firstInt(attrs, CACHE_READ_KEYS) ?? 0
   const cacheWriteTokens = firstInt(attrs, CACHE_WRITE_KEYS) ?? 0
   const noCache = firstInt(attrs, [K.ATTR_AI_USAGE_INPUT_NO_CACHE_TOKENS])
@@ -90,31 +96,6 @@ function inclusiveInput(input: number, cacheRead: number, cacheWrite: number): n
   return input < cacheRead + cacheWrite ? input + cacheRead + cacheWrite : input
 }
 
-/**
- * Langfuse usage_details keys are free-form and additive (total = sum of all keys), so `input`
- * excludes every cache key next to it.
- */
-function fromLangfuseUsage(details: JsonObject): TokenUsage {
-  const pick = (test: (key: string) => boolean): number =>
-    Object.entries(details)
-      .filter(([key]) => test(key.toLowerCase()))
-      .reduce((sum, [, value]) => sum + (toInt(value) ?? 0), 0)
-  const isCache = (key: string) => key.includes('cache')
-  const isWrite = (key: string) => key.includes('creation') || key.includes('write')
-  const cachedInputTokens = pick((key) => isCache(key) && !isWrite(key))
-  const cacheWriteTokens = pick((key) => isCache(key) && isWrite(key))
-  const input = toInt(details['input'] ?? details['prompt_tokens'] ?? details['input_tokens']) ?? 0
-  const output =
-    toInt(details['output'] ?? details['completion_tokens'] ?? details['output_tokens']) ?? 0
-  return {
-    inputTokens: input + cachedInputTokens + cacheWriteTokens,
-    outputTokens: output,
-    cachedInputTokens,
-    cacheWriteTokens,
-    reasoningTokens: pick((key) => key.includes('reasoning')),
-  }
-}
-
 const MODEL_KEYS = [
   K.ATTR_GEN_AI_RESPONSE_MODEL,
   K.ATTR_GEN_AI_REQUEST_MODEL,
@@ -123,24 +104,7 @@ const MODEL_KEYS = [
   K.ATTR_AI_MODEL_ID,
   K.ATTR_LANGFUSE_OBSERVATION_MODEL_NAME,
 ]
-const PROVIDER_KEYS = [
-  K.ATTR_GEN_AI_PROVIDER_NAME,
-  K.ATTR_GEN_AI_SYSTEM,
-  K.ATTR_OI_LLM_PROVIDER,
-  K.ATTR_OI_LLM_SYSTEM,
-  K.ATTR_AI_MODEL_PROVIDER,
-]
 
 export function extractModel(attrs: Attributes): string {
   return firstString(attrs, MODEL_KEYS)
-}
-
-/** AI SDK provider ids carry the API flavour (`openai.chat`, `anthropic.messages`): keep the vendor. */
-export function extractProvider(attrs: Attributes): string {
-  const raw = firstString(attrs, PROVIDER_KEYS)
-  return normalizeProvider(raw)
-}
-
-export function normalizeProvider(raw: string): string {
-  return (raw.split('.')[0] ?? '').trim().toLowerCase()
 }
