@@ -135,6 +135,9 @@ export const FleetEdgeSchema = z.object({
   source: z.string(),
   target: z.string(),
   kind: z.enum(['a2a', 'mcp', 'local']),
+  /** The rollup edge value's two ends (agent, tool or delegate; '' = unattributed): what `edges/traces` takes. */
+  sourceName: z.string(),
+  targetName: z.string(),
   calls: z.number(),
   failures: z.number(),
   errorRate: z.number().nullable(),
@@ -217,7 +220,6 @@ export const McpServerJsonSchema = z.object({
   description: z.string().max(100),
   version: z.string().min(1),
   remotes: z.array(z.object({ type: z.enum(['streamable-http', 'sse']), url: z.string() })).optional(),
-  packages: z.array(z.object({ registryType: z.string(), identifier: z.string(), transport: z.object({ type: z.literal('stdio') }) })).optional(),
 })
 export type McpServerJson = z.infer<typeof McpServerJsonSchema>
 
@@ -227,7 +229,7 @@ export const McpRegistryListResponseSchema = z.object({
     z.object({
       server: McpServerJsonSchema,
       _meta: z.object({
-        [OBSERVED_META_KEY]: z.object({ serverName: z.string(), versionKnown: z.boolean(), firstSeen: z.string().nullable(), lastSeen: z.string().nullable(), tools: z.array(ObservedToolSchema) }),
+        [OBSERVED_META_KEY]: z.object({ serverName: z.string(), versionKnown: z.boolean(), transport: z.string(), url: z.string(), firstSeen: z.string().nullable(), lastSeen: z.string().nullable(), tools: z.array(ObservedToolSchema) }),
       }),
     }),
   ),
