@@ -61,8 +61,9 @@ export class RegistryService {
 
   async map(projectId: string, r: IsoRange): Promise<FleetMapResponse> {
     const [totals, observations] = await Promise.all([
-      this.health.totals(chRange(projectId, r), ['agent', 'tool', 'agent_tool', 'agent_agent']),
-      this.repository.observations(projectId, ['agent', 'tool', 'tool_schema']),
+      this.health.totals(chRange(projectId, r), ['agent', 'tool', 'agent_tool', 'agent_agent'], false),
+      // Identities only: the map draws what ran, so listed-only tools and schemas are not needed.
+      this.repository.observations(projectId, ['agent', 'tool']),
     ])
     return fleetMap({ ...r, totals, observations })
   }
@@ -84,7 +85,7 @@ export class RegistryService {
   async discoveryTools(projectId: string, r: IsoRange, q: Parameters<typeof discoveryTools>[2]) {
     const [observations, totals] = await Promise.all([
       this.repository.observations(projectId, ['tool', 'tool_schema']),
-      this.health.totals(chRange(projectId, r), ['tool', 'agent_tool']),
+      this.health.totals(chRange(projectId, r), ['tool', 'agent_tool'], false),
     ])
     return discoveryTools(observations, totals, q)
   }

@@ -37,9 +37,16 @@ export interface RegistryRange {
 export class RegistryHealthRepository {
   constructor(private readonly store: Store) {}
 
-  /** Totals per (dimension type, value) in the range; values with nothing in the range are left out. */
-  async totals(range: RegistryRange, dimTypes: readonly string[]): Promise<DimensionTotals[]> {
-    const rows = await this.store.query<TotalsRow>(sql`
+  /**
+   * Totals per (dimension type, value) in the range; values with nothing in the range are left out.
+   * `withActivity` adds the first and last active bucket (a second aggregation level: the fleet map,
+   * which does not show them, skips it).
+   */
+  async totals(range: RegistryRange, dimTypes: readonly string[], withActivity = true): Promise<DimensionTotals[]> {
+    const where = sql`project_id = ${str(range.projectId)} AND dim_type IN ${strArray([...dimTypes])}
+          AND bucket >= ${dt64(range.from)} AND bucket < ${dt64(range.to)}`
+    const rows = withActivity
+      ? await this.store.query<TotalsRow>(sql`
       SELECT dim_type, dim_value, sum(u) AS units, sum(f) AS failures, sum(r) AS recovered, sum(tc) AS tool_calls,
         sum(te) AS tool_errors, sum(d) AS delegations, sum(l) AS llm_calls, toFloat64(sum(c)) AS cost,
         sumMap(hist) AS latency, toString(minIf(bucket, active)) AS first, toString(maxIf(bucket, active)) AS last,
@@ -48,13 +55,18 @@ export class RegistryHealthRepository {
         SELECT dim_type, dim_value, bucket, sum(units) AS u, sum(unit_failures) AS f, sum(unit_recovered) AS r,
           sum(tool_calls) AS tc, sum(tool_errors) AS te, sum(delegations) AS d, sum(llm_calls) AS l, sum(cost_usd) AS c,
           sumMap(latency) AS hist, (u != 0 OR tc != 0 OR d != 0 OR l != 0) AS active
-        FROM agg_5m
-        WHERE project_id = ${str(range.projectId)} AND dim_type IN ${strArray([...dimTypes])}
-          AND bucket >= ${dt64(range.from)} AND bucket < ${dt64(range.to)}
+        FROM agg_5m WHERE ${where}
         GROUP BY dim_type, dim_value, bucket
       )
       GROUP BY dim_type, dim_value
       HAVING active_buckets > 0`)
+      : await this.store.query<TotalsRow>(sql`
+      SELECT dim_type, dim_value, sum(units) AS units, sum(unit_failures) AS failures, sum(unit_recovered) AS recovered,
+        sum(tool_calls) AS tool_calls, sum(tool_errors) AS tool_errors, sum(delegations) AS delegations, sum(llm_calls) AS llm_calls,
+        toFloat64(sum(cost_usd)) AS cost, sumMap(latency) AS latency, '' AS first, '' AS last
+      FROM agg_5m WHERE ${where}
+      GROUP BY dim_type, dim_value
+      HAVING units != 0 OR tool_calls != 0 OR delegations != 0 OR llm_calls != 0`)
     return rows.map((r) => ({
       dimType: r.dim_type,
       dimValue: r.dim_value,
@@ -67,8 +79,8 @@ export class RegistryHealthRepository {
       llmCalls: Number(r.llm_calls),
       costUsd: Number(r.cost),
       latency: { buckets: (r.latency[0] ?? []).map(Number), counts: (r.latency[1] ?? []).map(Number) },
-      firstSeen: chToIso(r.first),
-      lastSeen: chToIso(r.last),
+      firstSeen: r.first ? chToIso(r.first) : null,
+      lastSeen: r.last ? chToIso(r.last) : null,
     }))
   }
 

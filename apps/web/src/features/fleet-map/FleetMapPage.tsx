@@ -79,12 +79,7 @@ export default function FleetMapPage() {
   const focus = params.get('focus') ?? undefined
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set())
   const [selected, setSelected] = useState<{ kind: 'node' | 'edge'; id: string } | undefined>(undefined)
-  const map = useQuery(`${range.from}|${range.to}`, async (signal) => {
-    performance.mark('sightline.fleet-map.request')
-    const data = await registryApi.map(range, signal)
-    performance.mark('sightline.fleet-map.data')
-    return data
-  })
+  const map = useQuery(`${range.from}|${range.to}`, (signal) => registryApi.map(range, signal))
   const layout = useMemo(() => (map.data ? layoutFleet(map.data, { expanded, collapseOver: COLLAPSE_OVER, focus, search: text }) : undefined), [map.data, expanded, focus, text])
   useEffect(() => {
     if (!layout) return

@@ -61,3 +61,14 @@ describe('layoutFleet', () => {
     expect(l.nodes.filter((n) => n.kind === 'agent')).toHaveLength(50)
   })
 })
+
+describe('layoutFleet on a delegation ring', () => {
+  it('keeps agents in a few columns near the left, whatever the cycle', () => {
+    const agents = Array.from({ length: 20 }, (_, i) => agent(`a${i}`))
+    const edges = agents.map((a, i) => edge(a.id, agents[(i + 1) % 20]!.id, 1, 0, 'a2a'))
+    const l = layoutFleet({ from: '', to: '', nodes: agents, edges }, { expanded: new Set(), collapseOver: 12 })
+    const xs = new Set(l.nodes.map((n) => n.x))
+    expect(xs.size).toBe(4)
+    expect(Math.min(...xs)).toBe(20)
+  })
+})

@@ -60,6 +60,8 @@ const COL = 240
 const GROUP_GAP = 22
 const ROWS_PER_COLUMN = 36
 const TOP = 24
+/** Extra room between the agents and the tools, where most edges run. */
+const TOOLS_GAP = 120
 
 export const clusterId = (group: string) => `cluster:${group}`
 
@@ -70,21 +72,36 @@ export function errorColour(rate: number | null): string {
   return `hsl(${Math.round(130 * (1 - t))}, 62%, ${Math.round(40 + 5 * (1 - t))}%)`
 }
 
+/** Agent columns at most: a long delegation chain (or a ring) wraps into the last column. */
+const MAX_AGENT_COLUMNS = 4
+
+/**
+ * Column of each agent: breadth-first distance from the agents nobody delegates to (an agent in a
+ * cycle with no such root starts one itself), capped at MAX_AGENT_COLUMNS - 1.
+ */
 function depthOf(agents: FleetNode[], edges: readonly FleetEdge[]): Map<string, number> {
-  const depth = new Map(agents.map((a) => [a.id, 0]))
-  const a2a = edges.filter((e) => e.kind === 'a2a' && e.source !== e.target)
-  // Longest path from a root, bounded by the agent count (cycles stop growing there).
-  for (let round = 0; round < agents.length; round++) {
-    let changed = false
-    for (const e of a2a) {
-      const next = Math.min(agents.length, (depth.get(e.source) ?? 0) + 1)
-      if (next > (depth.get(e.target) ?? 0)) {
-        depth.set(e.target, next)
-        changed = true
+  const out = new Map<string, string[]>()
+  const incoming = new Set<string>()
+  for (const e of edges) {
+    if (e.kind !== 'a2a' || e.source === e.target) continue
+    out.set(e.source, [...(out.get(e.source) ?? []), e.target])
+    incoming.add(e.target)
+  }
+  const depth = new Map<string, number>()
+  const visit = (roots: string[]) => {
+    const queue = roots.filter((r) => !depth.has(r))
+    for (const r of queue) depth.set(r, 0)
+    for (let i = 0; i < queue.length; i++) {
+      const id = queue[i]!
+      for (const next of out.get(id) ?? []) {
+        if (depth.has(next)) continue
+        depth.set(next, Math.min(MAX_AGENT_COLUMNS - 1, depth.get(id)! + 1))
+        queue.push(next)
       }
     }
-    if (!changed) break
   }
+  visit(agents.filter((a) => !incoming.has(a.id)).map((a) => a.id))
+  for (const a of agents) if (!depth.has(a.id)) visit([a.id])
   return depth
 }
 
@@ -141,20 +158,20 @@ export function layoutFleet(map: FleetMapResponse, options: LayoutOptions): Flee
   for (const [group, list] of [...toolGroups].sort(([a], [b]) => (a < b ? -1 : 1))) {
     nextRow(collapsed.has(group) ? 2 : Math.min(list.length + 1, ROWS_PER_COLUMN))
     if (row > 0) y += GROUP_GAP
-    groups.push({ label: group || 'local tools', x: 40 + col * COL, y: y + 6 })
+    groups.push({ label: group || 'local tools', x: TOOLS_GAP + col * COL, y: y + 6 })
     y += 18
     row += 1
     if (collapsed.has(group)) {
       const calls = list.reduce((n, t) => n + t.calls, 0)
       const failures = list.reduce((n, t) => n + (t.errorRate ?? 0) * t.calls, 0)
-      placed.push({ id: clusterId(group), kind: 'cluster', label: `${list.length} tools`, group, x: 40 + col * COL, y, calls, errorRate: calls > 0 ? failures / calls : null, match: false, members: list.length })
+      placed.push({ id: clusterId(group), kind: 'cluster', label: `${list.length} tools`, group, x: TOOLS_GAP + col * COL, y, calls, errorRate: calls > 0 ? failures / calls : null, match: false, members: list.length })
       y += ROW
       row += 1
       continue
     }
     for (const t of [...list].sort((a, b) => (a.label < b.label ? -1 : 1))) {
       nextRow(1)
-      placed.push({ id: t.id, kind: 'tool', label: t.label, group, x: 40 + col * COL, y, calls: t.calls, errorRate: t.errorRate, match: matches(t), members: 1 })
+      placed.push({ id: t.id, kind: 'tool', label: t.label, group, x: TOOLS_GAP + col * COL, y, calls: t.calls, errorRate: t.errorRate, match: matches(t), members: 1 })
       y += ROW
       row += 1
     }
