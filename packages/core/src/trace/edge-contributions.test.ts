@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { agent, facts, llm, tool } from '../../test/facts.js'
-import { EDGE_DIMENSIONS, edgeKey, splitPairKey } from './contributions.js'
+import { agentReleaseKey, EDGE_DIMENSIONS, edgeKey, splitPairKey } from './contributions.js'
 import { resolveTrace } from './resolve.js'
 
 const settled = { settled: true }
@@ -54,5 +54,11 @@ describe('edge contributions (fleet map, registry callers)', () => {
     expect(splitPairKey(edgeKey('', 'weather'))).toEqual(['', 'weather'])
     expect(edgeKey('', '')).toBe('')
     expect(EDGE_DIMENSIONS).toEqual(['agent_tool', 'agent_agent'])
+  })
+
+  it('keeps both ends of agent_release values (the release was cut off at the NUL before)', () => {
+    const rows = contributions.filter((c) => c.dimType === 'agent_release')
+    expect(rows.map((r) => r.dimValue)).toContain(agentReleaseKey('planner', '1.0.0'))
+    expect(rows.every((r) => r.dimValue === '' || r.dimValue.includes('\u0000'))).toBe(true)
   })
 })
