@@ -17,6 +17,7 @@ import type {
   Span,
 } from '@sightline/schema'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DriftScanner } from '../../src/registry/drift-scanner.js'
 import { sendJson } from '../factories/otlp-json.js'
 import { getJson, startTestServer, type TestServer } from '../helpers/server.js'
 import { cardV03, cardV1, fleetTrace, traceIdOf, WEATHER_SCHEMA_V1, WEATHER_SCHEMA_V2 } from './fleet-traces.js'
@@ -139,7 +140,13 @@ describe('agents and tools seen in traffic', () => {
 
 describe('drift', () => {
   it('records a new version, a changed card, a changed schema and a tool no longer listed, once', async () => {
-    const recorded = await server.deps.registry.scanner.scan()
+    // A scanner whose alerts are captured: changes from the last hour go out, older ones are only recorded.
+    const alerts: Array<{ projectId: string; payload: { sightline: { kind: string } } }> = []
+    const notifier = { send: (projectId: string, payload: object) => void alerts.push({ projectId, payload: payload as (typeof alerts)[number]['payload'] }) }
+    const { repository, health } = server.deps.registry
+    const recorded = await new DriftScanner(repository, health, notifier, server.deps.logger, 0).scan()
+    expect(alerts.map((a) => a.payload.sightline.kind).sort()).toEqual(['card_changed'])
+    expect(alerts[0]!.projectId).toBe('default')
     const kinds = recorded.map((e) => `${e.kind} ${e.subject}`).sort()
     expect(kinds).toEqual(expect.arrayContaining(['agent_version planner-agent', 'card_changed planner-agent', 'tool_schema_changed demo-tools/weather', 'tool_disappeared demo-tools/calculator']))
     expect(await server.deps.registry.scanner.scan()).toEqual([])
