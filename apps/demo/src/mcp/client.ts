@@ -30,8 +30,9 @@ export class ToolClient {
       await client.connect(new StreamableHTTPClientTransport(new URL(this.url)))
       const version = client.getServerVersion()?.version
       if (version) this.server = { ...this.server, serverVersion: version }
-      // What the server offers, with input schemas, for Sightline's tool registry.
-      await withMcpToolsList(this.server, () => client.listTools())
+      // What the server offers, with input schemas, for Sightline's tool registry. Best effort: a server
+      // that cannot list (its span records why) still serves calls.
+      await withMcpToolsList(this.server, () => client.listTools()).catch(() => undefined)
       return client
     })().catch((err: unknown) => {
       this.client = undefined // retry the handshake on the next call
