@@ -101,7 +101,8 @@ describe('one meaning per number (demo traffic)', () => {
     expect(traces.length).toBeGreaterThan(10)
     for (const t of traces) {
       const { spans } = await api<TraceDetail>(`/api/v1/traces/${t.traceId}`)
-      const mcpClients = spans.filter((s) => s.flags.includes('mcp:client'))
+      // MCP client spans of tool calls (a `tools/list` the agent captured for the registry is MCP, not a tool call).
+      const mcpClients = spans.filter((s) => s.flags.includes('mcp:client') && s.kind === 'tool')
       const mcpServers = spans.filter((s) => s.flags.includes('mcp:server'))
       expect(mcpServers.every((s) => s.toolRole === 'part'), t.traceId).toBe(true)
       expect(spans.filter((s) => s.toolRole === 'call').length).toBe(t.toolCallCount)

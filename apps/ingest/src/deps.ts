@@ -24,6 +24,11 @@ import { PriceOverrideLookup } from './resolve/overrides.js'
 import { DEFAULT_RESOLVER_OPTIONS, TraceResolver } from './resolve/resolver.js'
 import { DecodePool } from './otlp/decode-pool.js'
 import type { Logger } from './logger.js'
+import { RegistryRepository } from './db/repositories/registry.js'
+import { RegistryHealthRepository } from './db/repositories/registry-health.js'
+import { CardRegistry } from './registry/cards.js'
+import { DriftScanner } from './registry/drift-scanner.js'
+import { RegistryService } from './registry/registry-service.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { OutboundGuard, systemResolver, type HostResolver } from './net/outbound-guard.js'
 import { QueryLimiter } from './query-limiter.js'
@@ -55,6 +60,8 @@ export interface Deps {
   regression: RegressionRepository
   quarantine: QuarantineRepository
   queryLimiter: QueryLimiter
+  /** The fleet registry: cards, agents and tools seen, drift. */
+  registry: RegistryService
 }
 
 /** What tests may replace; production uses the defaults. */
@@ -140,5 +147,12 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
       maxQueued: env.QUERY_MAX_QUEUED,
       queueTimeoutMs: env.QUERY_QUEUE_TIMEOUT_MS,
     }),
+    registry: registryService(env, store, notifier, logger),
   }
+}
+
+function registryService(env: Env, store: Store, notifier: AlertNotifier, logger: Logger): RegistryService {
+  const repository = new RegistryRepository(store)
+  const health = new RegistryHealthRepository(store)
+  return new RegistryService(repository, health, new CardRegistry(repository), new DriftScanner(repository, health, notifier, logger, env.SIGHTLINE_REGISTRY_SCAN_MS))
 }

@@ -46,6 +46,8 @@ const EnvSchema = z.object({
   SIGHTLINE_CONSOLE_DIR: z.string().default(DEFAULT_CONSOLE_DIR),
   /** How often anomaly detection runs in the server; 0 turns it off (tests call `evaluate(now)`). */
   SIGHTLINE_ANOMALY_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How often the fleet registry looks for drift (new versions, changed cards and tool schemas); 0 turns it off. */
+  SIGHTLINE_REGISTRY_SCAN_MS: z.coerce.number().int().min(0).default(60_000),
   /** Smallest cost spike worth an alert, USD per 5 minutes. */
   SIGHTLINE_ANOMALY_COST_FLOOR_USD: z.coerce.number().nonnegative().default(0.25),
   SIGHTLINE_ALERT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),

@@ -18,6 +18,8 @@ const DashboardsPage = lazy(() => import('./features/dashboards/DashboardsPage')
 const ReleasesPage = lazy(() => import('./features/releases/ReleasesPage'))
 const AnomaliesPage = lazy(() => import('./features/anomalies/AnomaliesPage'))
 const QuarantinePage = lazy(() => import('./features/quarantine/QuarantinePage'))
+const RegistryPage = lazy(() => import('./features/registry/RegistryPage'))
+const FleetMapPage = lazy(() => import('./features/fleet-map/FleetMapPage'))
 
 /** 'checking' renders like signed-in: see below. */
 type AuthState = 'checking' | 'signed-in' | 'signed-out'
@@ -62,6 +64,8 @@ export function App() {
           <Route path="/releases" component={ReleasesPage} />
           <Route path="/anomalies" component={AnomaliesPage} />
           <Route path="/quarantine" component={QuarantinePage} />
+          <Route path="/registry/map" component={FleetMapPage} />
+          <Route path="/registry" component={RegistryPage} />
           <Route>
             <div className="page"><p className="muted">No page at {location}. <a href="/traces">Go to traces</a></p></div>
           </Route>

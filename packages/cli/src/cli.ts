@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   regress: async () => (await import('./commands/regress.js')).regressCommand,
   projects: async () => (await import('./commands/projects.js')).projectsCommand,
   keys: async () => (await import('./commands/keys.js')).keysCommand,
+  registry: async () => (await import('./commands/registry.js')).registryCommand,
 }
 
 async function usage(): Promise<string> {

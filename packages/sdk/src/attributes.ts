@@ -14,6 +14,14 @@ export const ATTR_GEN_AI_RESPONSE_FINISH_REASONS = 'gen_ai.response.finish_reaso
  * servers have none; the tool-calls view needs to tell two servers' `search` tools apart.
  */
 export const ATTR_MCP_SERVER_NAME = 'mcp.server.name'
+/** The MCP server's own version (its `serverInfo.version`), for the tool registry. */
+export const ATTR_MCP_SERVER_VERSION = 'mcp.server.version'
+/** How the server is reached: `streamable-http`, `sse` or `stdio` (the MCP registry's transport types). */
+export const ATTR_MCP_SERVER_TRANSPORT = 'mcp.server.transport'
+/** The server's URL (remote transports) or command (stdio), as the client reaches it. */
+export const ATTR_MCP_SERVER_URL = 'mcp.server.url'
+/** JSON array of the tools a `tools/list` answered (name, description, inputSchema): input schemas for the tool registry. */
+export const ATTR_MCP_TOOLS = 'mcp.tools'
 
 // --- values --------------------------------------------------------------------------------------
 export const OPERATION_INVOKE_AGENT = 'invoke_agent'
@@ -26,6 +34,7 @@ export const OPERATION_EXECUTE_TOOL = 'execute_tool'
 export const OPERATION_APPLY_GUARDRAIL = 'apply_guardrail'
 export const OPENINFERENCE_KIND_GUARDRAIL = 'GUARDRAIL'
 export const MCP_METHOD_TOOLS_CALL = 'tools/call'
+export const MCP_METHOD_TOOLS_LIST = 'tools/list'
 /** OTel MCP: `error.type` of a tool call whose result has `isError: true`. */
 export const ERROR_TYPE_TOOL_ERROR = 'tool_error'
 /** OTel: `error.type` when nothing better is known. */

@@ -34,3 +34,6 @@ export {
   type McpToolCallOptions,
   type McpToolCallParams,
 } from './mcp.js'
+export { withMcpToolsList } from './mcp-tools-list.js'
+export type { McpServerInfo } from './mcp.js'
+export { registerAgentCard, AgentCardError, type AgentCardOptions, type AgentCardRegistration } from './agent-card.js'

@@ -15,6 +15,9 @@ import {
 } from '@sightline/schema/semconv'
 import {
   ATTR_MCP_SERVER_NAME,
+  ATTR_MCP_SERVER_TRANSPORT,
+  ATTR_MCP_SERVER_URL,
+  ATTR_MCP_SERVER_VERSION,
   ERROR_TYPE_TOOL_ERROR,
   MCP_METHOD_TOOLS_CALL,
   OPERATION_EXECUTE_TOOL,
@@ -39,6 +42,35 @@ export function injectMcpMeta<P extends { _meta?: object }>(
 }
 
 /**
+ * The MCP server a call goes to, as the tool registry shows it. Only `server` is required; the rest
+ * fills the registry's `server.json` (version, `remotes` or `packages` transport).
+ *
+ * @example
+ * ```ts
+ * const docs: McpServerInfo = { server: 'docs', serverVersion: '1.2.0', transport: 'streamable-http', url: 'https://docs.example/mcp' }
+ * ```
+ */
+export interface McpServerInfo {
+  /** Logical name of the MCP server (`github`, `filesystem`). */
+  server: string
+  /** The server's `serverInfo.version`. */
+  serverVersion?: string
+  transport?: 'streamable-http' | 'sse' | 'stdio'
+  /** Its URL (remote transports) or command (stdio). */
+  url?: string
+}
+
+/** The server's identity as span attributes (read by the tool registry). */
+export function mcpServerAttributes(info: McpServerInfo) {
+  return {
+    [ATTR_MCP_SERVER_NAME]: info.server,
+    [ATTR_MCP_SERVER_VERSION]: info.serverVersion,
+    [ATTR_MCP_SERVER_TRANSPORT]: info.transport,
+    [ATTR_MCP_SERVER_URL]: info.url,
+  }
+}
+
+/**
  * An MCP tool call.
  *
  * @example
@@ -46,9 +78,7 @@ export function injectMcpMeta<P extends { _meta?: object }>(
  * const options: McpToolCallOptions = { server: 'github', tool: 'create_issue', args: { title: 'Bug' } }
  * ```
  */
-export interface McpToolCallOptions {
-  /** Logical name of the MCP server (`github`, `filesystem`). */
-  server: string
+export interface McpToolCallOptions extends McpServerInfo {
   tool: string
   args?: Record<string, unknown>
   /** The model's tool-call id, when the call answers an LLM tool request. */
@@ -77,7 +107,7 @@ function toolAttributes(options: McpToolCallOptions) {
     [ATTR_GEN_AI_OPERATION_NAME]: OPERATION_EXECUTE_TOOL,
     [ATTR_GEN_AI_TOOL_NAME]: options.tool,
     [ATTR_GEN_AI_TOOL_CALL_ID]: options.callId,
-    [ATTR_MCP_SERVER_NAME]: options.server,
+    ...mcpServerAttributes(options),
   })
 }
 

@@ -146,6 +146,8 @@ export function registerSightline(options: SightlineOptions): SightlineHandle {
     tracer: provider.getTracer(TRACER_NAME, TRACER_VERSION),
     captureContent: options.captureContent ?? false,
     redact: options.redact,
+    endpoint: options.endpoint,
+    apiKey: options.apiKey,
   })
   return {
     tracerProvider: provider,

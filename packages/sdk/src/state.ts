@@ -14,6 +14,9 @@ export interface SdkConfig {
   tracer: Tracer | undefined
   captureContent: boolean
   redact: Redactor | undefined
+  /** Where registerSightline() sends spans: registerAgentCard() posts cards there too. */
+  endpoint?: string | undefined
+  apiKey?: string | undefined
 }
 
 const DEFAULT_CONFIG: SdkConfig = { tracer: undefined, captureContent: false, redact: undefined }

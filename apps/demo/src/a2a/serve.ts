@@ -7,7 +7,7 @@ import { AgentEvent, DefaultRequestHandler, InMemoryTaskStore, STATE_HEADERS_KEY
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express'
 import type { AgentCard } from '@a2a-js/sdk'
 import type { Span } from '@opentelemetry/api'
-import { withA2aServer, type HeaderSource } from '@sightline/sdk'
+import { registerAgentCard, withA2aServer, type HeaderSource } from '@sightline/sdk'
 import express from 'express'
 import { listen, type Started } from '../lib/service.js'
 import { finalTask, fromMessage, type TaskRequest } from './messages.js'
@@ -69,5 +69,7 @@ export async function startAgentServer(spec: AgentServerSpec): Promise<Started> 
   app.use(JSONRPC_PATH, jsonRpcHandler({ requestHandler, userBuilder: UserBuilder.noAuthentication }))
   const started = await listen(app, spec.port)
   card.supportedInterfaces[0]!.url = `${started.url}${JSONRPC_PATH}`
+  // The registry learns the card at start-up; an agent serves on even if Sightline refuses it.
+  await registerAgentCard(card).catch((err: unknown) => console.error(`${spec.name}: agent card not registered: ${(err as Error).message}`))
   return started
 }

@@ -1,10 +1,10 @@
 /** Process `tools-mcp`: the MCP tool server. Env: PORT (default 7301). */
 import { numberEnv } from '../lib/config.js'
 import { runService } from '../lib/service.js'
-import { startToolsServer } from '../mcp/server.js'
+import { startToolsServer, toolsRelease } from '../mcp/server.js'
 
 await runService({
   serviceName: 'tools-mcp',
-  serviceVersion: '1.0.0',
+  serviceVersion: toolsRelease().version,
   start: (config) => startToolsServer(config, numberEnv('PORT', 7301)),
 })

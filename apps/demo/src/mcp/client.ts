@@ -4,7 +4,7 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
-import { withMcpToolCall } from '@sightline/sdk'
+import { withMcpToolCall, withMcpToolsList, type McpServerInfo } from '@sightline/sdk'
 import { MCP_SERVER_NAME } from './tools.js'
 
 export interface ToolOutcome {
@@ -15,16 +15,24 @@ export interface ToolOutcome {
 /** `url` is the MCP endpoint itself (`MCP_URL`, e.g. `http://127.0.0.1:7301/mcp`). */
 export class ToolClient {
   private client: Promise<Client> | undefined
+  private server: McpServerInfo
 
   constructor(
     private readonly url: string,
     private readonly clientName: string,
-  ) {}
+  ) {
+    this.server = { server: MCP_SERVER_NAME, transport: 'streamable-http', url }
+  }
 
   private connect(): Promise<Client> {
     this.client ??= (async () => {
       const client = new Client({ name: this.clientName, version: '1.0.0' })
       await client.connect(new StreamableHTTPClientTransport(new URL(this.url)))
+      const version = client.getServerVersion()?.version
+      if (version) this.server = { ...this.server, serverVersion: version }
+      // What the server offers, with input schemas, for Sightline's tool registry. Best effort: a server
+      // that cannot list (its span records why) still serves calls.
+      await withMcpToolsList(this.server, () => client.listTools()).catch(() => undefined)
       return client
     })().catch((err: unknown) => {
       this.client = undefined // retry the handshake on the next call
@@ -35,7 +43,7 @@ export class ToolClient {
 
   async call(tool: string, args: Record<string, unknown>): Promise<ToolOutcome> {
     const client = await this.connect()
-    const result = await withMcpToolCall({ server: MCP_SERVER_NAME, tool, args }, (params) => client.callTool(params))
+    const result = await withMcpToolCall({ ...this.server, tool, args }, (params) => client.callTool(params))
     const content = Array.isArray(result.content) ? result.content : []
     const text = content.map((part) => (part.type === 'text' ? part.text : '')).join('\n')
     return { text, isError: result.isError === true }

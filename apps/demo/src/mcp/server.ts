@@ -13,8 +13,15 @@ import { lognormal, rngFor, type Rng } from '../lib/rng.js'
 import { listen, type Started } from '../lib/service.js'
 import { calculator, dbLookup, MCP_SERVER_NAME, search, TOOL_LATENCY_MS, weather, type ToolResult } from './tools.js'
 
+/**
+ * `DEMO_TOOLS_SCHEMA=v2` serves a newer tool set: `weather` takes an optional `units`, as a changed
+ * input schema would look in the tool registry (schema drift).
+ */
+export const toolsRelease = () => (process.env.DEMO_TOOLS_SCHEMA === 'v2' ? { version: '1.1.0', v2: true } : { version: '1.0.0', v2: false })
+
 function buildServer(config: DemoConfig, latencyRng: Rng): McpServer {
-  const server = new McpServer({ name: MCP_SERVER_NAME, version: '1.0.0' })
+  const release = toolsRelease()
+  const server = new McpServer({ name: MCP_SERVER_NAME, version: release.version })
   const register = <A extends Record<string, unknown>>(
     tool: string,
     description: string,
@@ -28,7 +35,8 @@ function buildServer(config: DemoConfig, latencyRng: Rng): McpServer {
       }),
     )
   }
-  register<{ city: string }>('weather', 'Current weather for a city', { city: z.string() }, weather)
+  const weatherSchema: z.ZodRawShape = release.v2 ? { city: z.string(), units: z.enum(['c', 'f']).optional() } : { city: z.string() }
+  register<{ city: string }>('weather', 'Current weather for a city', weatherSchema, weather)
   register<{ query: string }>('search', 'Search the knowledge base', { query: z.string() }, search)
   register<{ expression: string }>('calculator', 'Evaluate arithmetic', { expression: z.string() }, calculator)
   register<{ table: string; id: string }>(

@@ -3,6 +3,7 @@ import { GetQuarantineQuerySchema, GetQuarantineResponseSchema } from '@sightlin
 import type { Deps } from '../deps.js'
 import { badRequest } from '../errors.js'
 import { requireProject, type AuthEnv } from '../middleware/auth.js'
+import { withQuerySlot } from '../middleware/query-slot.js'
 import { parseOr400 } from '../middleware/validate.js'
 import { DEFAULT_RANGE_MS, isoToChTime } from './time-range.js'
 
@@ -12,7 +13,7 @@ import { DEFAULT_RANGE_MS, isoToChTime } from './time-range.js'
  */
 export function quarantineRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
-  app.get('/', requireProject(deps), async (c) => {
+  app.get('/', withQuerySlot(requireProject(deps), deps.queryLimiter), async (c) => {
     const query = parseOr400(GetQuarantineQuerySchema, c.req.query(), 'query')
     const to = new Date(query.to ?? Date.now()).toISOString()
     const from = new Date(query.from ?? Date.parse(to) - DEFAULT_RANGE_MS).toISOString()

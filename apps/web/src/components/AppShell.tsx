@@ -19,6 +19,7 @@ export function AppShell({ children, session, onSignOut }: { children: ReactNode
           {item('/dashboards', 'Dashboards', location.startsWith('/dashboards'))}
           {item('/releases', 'Releases', location.startsWith('/releases'))}
           {item('/anomalies', 'Anomalies', location.startsWith('/anomalies'))}
+          {item('/registry', 'Fleet', location.startsWith('/registry'))}
         </nav>
         <span className="spacer" />
         {session && <ProjectSwitcher session={session} />}

@@ -9,18 +9,33 @@
  * - agent, service, release, environment, agent_release: agent invocations, judged like a trace; a trace without
  *   any agent span counts its root instead;
  * - model: counted model calls; tool: counted tool calls.
+ *
+ * Edge dimensions (the fleet map and the registry's callers) split their own measure, not the cost:
+ * - agent_tool (value: agent, NUL, tool): counted tool calls by the agent that made them;
+ * - agent_agent (value: caller, NUL, delegate): delegations, each judged like an agent invocation,
+ *   carrying the model calls, tokens and cost of the work under it (what the caller delegated).
  */
 import { histogramOf, type Histogram } from '../stats/latency-histogram.js'
 import type { FailureFacts, Judgement, TraceOutcome } from './failures.js'
 import type { SpanRole } from './roles.js'
 import type { SpanFacts } from './span-facts.js'
-import type { TraceIndex } from './trace-index.js'
+import { subtree, type TraceIndex } from './trace-index.js'
 
 export const ROLLUP_DIMENSIONS = ['total', 'agent', 'model', 'tool', 'user', 'service', 'release', 'environment', 'agent_release'] as const
+/** Pairs: every tool call is in one `agent_tool` row, every delegation in one `agent_agent` row. */
+export const EDGE_DIMENSIONS = ['agent_tool', 'agent_agent'] as const
+const ALL_DIMENSIONS: readonly string[] = [...ROLLUP_DIMENSIONS, ...EDGE_DIMENSIONS]
 
 /** `agent_release` values: an agent and the release it ran as (the anomaly detector compares an agent's releases). */
 export const agentReleaseKey = (agent: string, release: string) => (agent === '' && release === '' ? '' : `${agent}\u0000${release}`)
-export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number]
+/** `agent_tool` and `agent_agent` values: the two ends of an edge ('' for an unattributed end). */
+export const edgeKey = agentReleaseKey
+/** The two ends of a pair value (agent_release, agent_tool, agent_agent). */
+export function splitPairKey(value: string): [string, string] {
+  const at = value.indexOf('\u0000')
+  return at < 0 ? [value, ''] : [value.slice(0, at), value.slice(at + 1)]
+}
+export type RollupDimension = (typeof ROLLUP_DIMENSIONS)[number] | (typeof EDGE_DIMENSIONS)[number]
 
 export interface Contribution {
   dimType: RollupDimension
@@ -115,10 +130,19 @@ export function contributionsOf(input: ContributionInput): Contribution[] {
         if (failed) row.toolErrors += 1
       }
       spread(span, role, addTool)
-      addTool(at('tool', role.withinTool))
-      unit(at('tool', role.withinTool), { outcome: failed ? 'failed' : 'ok' }, span.durationMs)
+      const edge = at('agent_tool', edgeKey(role.agent, role.withinTool))
+      for (const row of [at('tool', role.withinTool), edge]) {
+        addTool(row)
+        unit(row, { outcome: failed ? 'failed' : 'ok' }, span.durationMs)
+      }
     }
-    if (role.isDelegation) spread(span, role, (row) => (row.delegations += 1))
+    if (role.isDelegation) {
+      spread(span, role, (row) => (row.delegations += 1))
+      const edge = at('agent_agent', edgeKey(role.agent, role.delegateTo))
+      edge.delegations += 1
+      unit(edge, input.judgeUnit(span), span.durationMs)
+      for (const below of subtree(index, span)) if (roles.get(below.spanId)?.llm === 'call') addLlmCall(edge, below, failures.failed.has(below.spanId))
+    }
     if (role.isAgentInvocation) {
       agentUnits += 1
       const judgement = input.judgeUnit(span)
@@ -131,10 +155,11 @@ export function contributionsOf(input: ContributionInput): Contribution[] {
     const root = trace.root
     for (const row of [at('service', root.serviceName), at('release', root.serviceVersion), at('environment', root.environment)]) unit(row, trace, trace.durationMs)
   }
-  const order = (c: Contribution) => ROLLUP_DIMENSIONS.indexOf(c.dimType)
+  const order = (c: Contribution) => ALL_DIMENSIONS.indexOf(c.dimType)
   return [...rows.entries()]
     .map(([key, { durations, ...counters }]): Contribution => {
-      const [dimType, dimValue] = key.split('\u0000') as [RollupDimension, string]
+      // Split at the first NUL only: pair values (agent_release, edges) carry one of their own.
+      const [dimType, dimValue] = splitPairKey(key) as [RollupDimension, string]
       return { dimType, dimValue, ...counters, latency: histogramOf(durations) }
     })
     .sort((a, b) => order(a) - order(b) || (a.dimValue < b.dimValue ? -1 : a.dimValue > b.dimValue ? 1 : 0))

@@ -1,0 +1,2 @@
+export * from './agent-card.js'
+export * from './api.js'
