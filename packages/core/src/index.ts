@@ -15,3 +15,5 @@ export { redactJson, redactAll, redactionRules, composeRedactors, isLuhnValid, t
 export * from './content/content-text.js'
 export * from './content/args-key.js'
 export * from './pricing/overrides.js'
+export * from './stats/inference.js'
+export * from './eval/index.js'
