@@ -4,6 +4,9 @@ import { AnalyticsRepository } from './db/repositories/analytics.js'
 import { PriceOverrideRepository } from './db/repositories/prices.js'
 import { ProjectRepository } from './db/repositories/projects.js'
 import { QuarantineRepository } from './db/repositories/quarantine.js'
+import { ScoreConfigRepository } from './db/repositories/score-configs.js'
+import { ScoreRepository } from './db/repositories/scores.js'
+import { ScoreWriter } from './eval/score-writer.js'
 import { RegressionRepository } from './db/repositories/regression.js'
 import { SessionRepository } from './db/repositories/sessions.js'
 import { TraceRepository } from './db/repositories/traces.js'
@@ -51,6 +54,10 @@ export interface Deps {
   detectionScheduler: DetectionScheduler
   regression: RegressionRepository
   quarantine: QuarantineRepository
+  scores: ScoreRepository
+  scoreConfigs: ScoreConfigRepository
+  /** The one write path of scores (API, SDK, reviewers, evaluators, CI, OTel evaluation events). */
+  scoreWriter: ScoreWriter
 }
 
 /** What tests may replace; production uses the defaults. */
@@ -97,6 +104,8 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     settleMs: env.SIGHTLINE_TRACE_SETTLE_MS,
   })
   writer.onStored = (traceKeys) => resolver.notify(traceKeys)
+  const scores = new ScoreRepository(store)
+  const scoreConfigs = new ScoreConfigRepository(store)
   return {
     env,
     store,
@@ -120,5 +129,8 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     detectionScheduler: new DetectionScheduler(detector, notifier, logger, env.SIGHTLINE_ANOMALY_INTERVAL_MS),
     regression: new RegressionRepository(store),
     quarantine,
+    scores,
+    scoreConfigs,
+    scoreWriter: new ScoreWriter(scores, scoreConfigs),
   }
 }
