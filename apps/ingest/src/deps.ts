@@ -6,6 +6,8 @@ import { ProjectRepository } from './db/repositories/projects.js'
 import { QuarantineRepository } from './db/repositories/quarantine.js'
 import { ScoreConfigRepository } from './db/repositories/score-configs.js'
 import { ScoreRepository } from './db/repositories/scores.js'
+import { EvaluationEventReader } from './eval/evaluation-events.js'
+import { EvaluationLogIngest } from './eval/evaluation-logs.js'
 import { ScoreWriter } from './eval/score-writer.js'
 import { RegressionRepository } from './db/repositories/regression.js'
 import { SessionRepository } from './db/repositories/sessions.js'
@@ -58,6 +60,10 @@ export interface Deps {
   scoreConfigs: ScoreConfigRepository
   /** The one write path of scores (API, SDK, reviewers, evaluators, CI, OTel evaluation events). */
   scoreWriter: ScoreWriter
+  /** OTLP log records carrying evaluation results (HTTP and gRPC). */
+  evaluationLogs: EvaluationLogIngest
+  /** Span events carrying evaluation results, read after each resolution. */
+  evaluationEvents: EvaluationEventReader
 }
 
 /** What tests may replace; production uses the defaults. */
@@ -106,6 +112,9 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
   writer.onStored = (traceKeys) => resolver.notify(traceKeys)
   const scores = new ScoreRepository(store)
   const scoreConfigs = new ScoreConfigRepository(store)
+  const scoreWriter = new ScoreWriter(scores, scoreConfigs)
+  const evaluationEvents = new EvaluationEventReader(scores, scoreWriter, logger)
+  resolver.onEvaluationSpans = (projectId, spans) => evaluationEvents.notify(projectId, spans)
   return {
     env,
     store,
@@ -131,6 +140,8 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     quarantine,
     scores,
     scoreConfigs,
-    scoreWriter: new ScoreWriter(scores, scoreConfigs),
+    scoreWriter,
+    evaluationLogs: new EvaluationLogIngest({ projects, scores, scoreWriter }),
+    evaluationEvents,
   }
 }

@@ -60,6 +60,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
       await deps.detectionScheduler.stop()
       await deps.writer.stop()
       await deps.resolver.stop()
+      await deps.evaluationEvents.drain()
       await store.close()
       stopLoweringStoreThreads?.()
     },

@@ -7,7 +7,7 @@
 -- writes nothing; a changed one (a human edit) writes a newer version, and every version is also
 -- appended to `score_history`. The target of an id never changes (the API answers 409), so the
 -- sorting key, which starts with the trace, stays stable for an id.
---   value         numeric: the number; boolean: 1 or 0; categorical: nan
+--   value         numeric: the number; boolean: 1 or 0; categorical and errors: 0 (unused)
 --   string_value  categorical: the label; numeric: an optional label; boolean: 'true' | 'false'
 --   error         non-empty: the evaluation failed (no value); shown, never averaged
 --   time          when the scored thing happened (the trace's start; a session score: when given)

@@ -163,3 +163,15 @@ export const A2A_PREFIX = 'a2a.'
  * unpriced) instead of being priced from zero tokens as $0.
  */
 export const ATTR_SIGHTLINE_USAGE_UNKNOWN = 'sightline.usage.unknown'
+
+// --- GenAI evaluation (OTel, development) -------------------------------------------------------
+/** A span event or a log record (event name) carrying one evaluation result; read as an `otel` score. */
+export const EVENT_GEN_AI_EVALUATION_RESULT = 'gen_ai.evaluation.result'
+export const ATTR_GEN_AI_EVALUATION_NAME = 'gen_ai.evaluation.name'
+export const ATTR_GEN_AI_EVALUATION_SCORE_VALUE = 'gen_ai.evaluation.score.value'
+export const ATTR_GEN_AI_EVALUATION_SCORE_LABEL = 'gen_ai.evaluation.score.label'
+export const ATTR_GEN_AI_EVALUATION_EXPLANATION = 'gen_ai.evaluation.explanation'
+/** Correlates an evaluation with the model response it judged when no span context is available. */
+export const ATTR_GEN_AI_RESPONSE_ID = 'gen_ai.response.id'
+/** Log records name their event here when the OTLP `event_name` field is empty (older SDKs). */
+export const ATTR_EVENT_NAME = 'event.name'

@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js'
 import { describeIngestFailure, ingestTraces } from '../ingest/ingest-batch.js'
 import { extractApiKey } from '../middleware/auth.js'
 import { parseOtlpContentType } from '../otlp/content-type.js'
-import { encodeExportResponse, encodeStatus, GrpcCode, type EncodedBody } from '../otlp/encode-response.js'
+import { encodeExportResponse, encodeLogsExportResponse, encodeStatus, GrpcCode, type EncodedBody } from '../otlp/encode-response.js'
 import { readBody } from '../otlp/read-body.js'
 
 /** OTLP/HTTP paths real SDKs use: the spec's, and the Langfuse SDK's (Basic auth). */
@@ -20,9 +20,11 @@ export function otlpRoutes(deps: Deps): Hono {
     app.post(path, (c) => handleTraces(c, deps))
     app.all(path, (c) => c.json({ code: GrpcCode.INVALID_ARGUMENT, message: `${c.req.method} is not allowed; use POST` }, 405, { Allow: 'POST' }))
   }
-  // Mastra and others also export logs and metrics to the same base URL; we do not store them,
-  // but a 404 would make those exporters log errors forever.
-  for (const path of ['/v1/logs', '/v1/metrics', '/api/public/otel/v1/logs', '/api/public/otel/v1/metrics']) {
+  // Log records carrying `gen_ai.evaluation.result` become scores; other records are not stored.
+  for (const path of ['/v1/logs', '/api/public/otel/v1/logs']) app.post(path, (c) => handleLogs(c, deps))
+  // Mastra and others also export metrics to the same base URL; we do not store them, but a 404
+  // would make those exporters log errors forever.
+  for (const path of ['/v1/metrics', '/api/public/otel/v1/metrics']) {
     app.post(path, (c) => {
       const encoding = parseOtlpContentType(c.req.header('content-type')) ?? 'json'
       return send(c, 200, encodeExportResponse(encoding))
@@ -48,6 +50,26 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
       readBody: () => readBody(c.req.raw.body, { contentEncoding: c.req.header('content-encoding'), maxBytes: deps.env.INGEST_MAX_BODY_BYTES }),
     })
     return send(c, 200, encodeExportResponse(encoding, partial))
+  } catch (error) {
+    const failure = describeIngestFailure(deps, 'http', error)
+    const headers: Record<string, string> = failure.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(failure.retryAfterSeconds) }
+    return send(c, failure.status, encodeStatus(encoding, { code: failure.code, message: failure.message }), headers)
+  }
+}
+
+async function handleLogs(c: Context, deps: Deps): Promise<Response> {
+  const encoding = parseOtlpContentType(c.req.header('content-type'))
+  if (!encoding) {
+    const message = `Unsupported Content-Type "${c.req.header('content-type') ?? ''}": send application/json or application/x-protobuf`
+    return send(c, 415, encodeStatus('json', { code: GrpcCode.INVALID_ARGUMENT, message }))
+  }
+  try {
+    const partial = await deps.evaluationLogs.export({
+      apiKey: extractApiKey(c.req.raw.headers),
+      encoding,
+      readBody: () => readBody(c.req.raw.body, { contentEncoding: c.req.header('content-encoding'), maxBytes: deps.env.INGEST_MAX_BODY_BYTES }),
+    })
+    return send(c, 200, encodeLogsExportResponse(encoding, partial))
   } catch (error) {
     const failure = describeIngestFailure(deps, 'http', error)
     const headers: Record<string, string> = failure.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(failure.retryAfterSeconds) }

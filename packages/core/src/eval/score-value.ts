@@ -6,7 +6,7 @@
  */
 import type { ScoreConfig, ScoreDataType, ScoreValue } from '@sightline/schema'
 
-/** How a value is stored: `value` numeric (boolean 1/0, categorical NaN), `label` text. */
+/** How a value is stored: `value` numeric (boolean 1/0, categorical 0 and unused), `label` text. */
 export interface StoredValue {
   dataType: ScoreDataType
   value: number
@@ -39,7 +39,7 @@ export function checkScoreValue(value: ScoreValue, declared: ScoreDataType | und
 export function toStoredValue(value: ScoreValue, label = ''): StoredValue {
   if (typeof value === 'number') return { dataType: 'numeric', value, label }
   if (typeof value === 'boolean') return { dataType: 'boolean', value: value ? 1 : 0, label: value ? 'true' : 'false' }
-  return { dataType: 'categorical', value: Number.NaN, label: value }
+  return { dataType: 'categorical', value: 0, label: value }
 }
 
 /** The API's value back from the stored columns; null for a failed evaluation. */

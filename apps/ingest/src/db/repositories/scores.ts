@@ -217,6 +217,20 @@ export class ScoreRepository {
     return row && { traceId: row.trace_id, spanId: row.span_id }
   }
 
+  /** The events (JSON text) of given spans, for reading the evaluation results they carry. */
+  async spanEvents(projectId: string, spans: ReadonlyArray<{ traceId: string; spanId: string }>): Promise<Array<{ traceId: string; spanId: string; events: string }>> {
+    if (spans.length === 0) return []
+    const traceIds = [...new Set(spans.map((s) => s.traceId))]
+    const bounds = await this.bounds(projectId, traceIds)
+    if (!bounds) return []
+    const rows = await this.store.query<{ trace_id: string; span_id: string; events: string }>(sql`
+      SELECT trace_id, span_id, any(events) AS events FROM spans
+      WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray(traceIds)} AND span_id IN ${strArray([...new Set(spans.map((s) => s.spanId))])}
+        AND start_time >= toStartOfHour(${dt64(bounds.from)}) AND start_time <= ${dt64(bounds.to)}
+      GROUP BY trace_id, span_id`)
+    return rows.map((r) => ({ traceId: r.trace_id, spanId: r.span_id, events: r.events }))
+  }
+
   private async bounds(projectId: string, traceIds: readonly string[]): Promise<{ from: string; to: string } | undefined> {
     const rows = await this.store.query<{ from: string; to: string; n: string }>(sql`
       SELECT toString(min(start_min)) AS from, toString(max(start_max)) AS to, count() AS n
@@ -225,3 +239,4 @@ export class ScoreRepository {
     return row && Number(row.n) > 0 ? { from: row.from, to: row.to } : undefined
   }
 }
+

@@ -5,6 +5,7 @@
  */
 import type { SpanKind, SpanRowInsert } from '@sightline/schema'
 import { previewText, SpanFlag, toolArgsKey } from '@sightline/core'
+import { EVENT_GEN_AI_EVALUATION_RESULT } from '@sightline/schema/semconv'
 import type { DecodedScopeSpans, DecodedSpan } from '../types.js'
 import { eventsJson, linksJson } from './events.js'
 import {
@@ -117,7 +118,8 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
     resource_attributes: ctx.resourceAttributes,
     events: eventsJson(span.events, truncator),
     links: linksJson(span.links, truncator),
-    flags: [...timing.flags, ...spanMarkers(attrs, span.kind, kind, agentName), ...(session.fromConversation ? [SpanFlag.sessionFromConversation] : [])],
+    flags: [...timing.flags, ...spanMarkers(attrs, span.kind, kind, agentName), ...(session.fromConversation ? [SpanFlag.sessionFromConversation] : []),
+      ...(span.events.some((e) => e.name === EVENT_GEN_AI_EVALUATION_RESULT) ? [SpanFlag.evaluationResult] : [])],
   }
   if (truncator.truncated) row.flags.push('truncated')
   return { ok: true, row }
