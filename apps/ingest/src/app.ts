@@ -15,6 +15,7 @@ import { otlpRoutes } from './routes/otlp.js'
 import { priceRoutes } from './routes/prices.js'
 import { quarantineRoutes } from './routes/quarantine.js'
 import { regressionRoutes } from './routes/regression.js'
+import { evaluatorRoutes, referenceRoutes } from './routes/evaluators.js'
 import { scoreConfigRoutes, scoreRoutes } from './routes/scores.js'
 import { sessionRoutes } from './routes/session.js'
 import { traceRoutes } from './routes/traces.js'
@@ -41,6 +42,8 @@ export function createApp(deps: Deps): Hono {
   app.route('/api/v1', regressionRoutes(deps))
   app.route('/api/v1/scores', scoreRoutes(deps))
   app.route('/api/v1/score-configs', scoreConfigRoutes(deps))
+  app.route('/api/v1/evaluators', evaluatorRoutes(deps))
+  app.route('/api/v1/reference-trajectories', referenceRoutes(deps))
   app.all('/api/*', (c) => c.json<ApiError>({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404))
   app.route('/', consoleRoutes(deps.env.SIGHTLINE_CONSOLE_DIR))
 

@@ -6,7 +6,12 @@ import { ProjectRepository } from './db/repositories/projects.js'
 import { QuarantineRepository } from './db/repositories/quarantine.js'
 import { ScoreConfigRepository } from './db/repositories/score-configs.js'
 import { ScoreRepository } from './db/repositories/scores.js'
+import { EvaluatorRepository } from './db/repositories/evaluators.js'
+import { ReferenceRepository } from './db/repositories/references.js'
 import { EvaluationEventReader } from './eval/evaluation-events.js'
+import { EvaluatorRunner } from './eval/evaluator-runner.js'
+import { EvaluatorScheduler } from './eval/evaluator-scheduler.js'
+import { JudgeClient, judgeEndpointFrom } from './eval/judge-client.js'
 import { EvaluationLogIngest } from './eval/evaluation-logs.js'
 import { ScoreWriter } from './eval/score-writer.js'
 import { RegressionRepository } from './db/repositories/regression.js'
@@ -64,6 +69,11 @@ export interface Deps {
   evaluationLogs: EvaluationLogIngest
   /** Span events carrying evaluation results, read after each resolution. */
   evaluationEvents: EvaluationEventReader
+  evaluators: EvaluatorRepository
+  references: ReferenceRepository
+  /** The operator's judge endpoint (SIGHTLINE_JUDGE_URL), when configured. */
+  judge: JudgeClient | undefined
+  evaluatorScheduler: EvaluatorScheduler
 }
 
 /** What tests may replace; production uses the defaults. */
@@ -115,6 +125,14 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
   const scoreWriter = new ScoreWriter(scores, scoreConfigs)
   const evaluationEvents = new EvaluationEventReader(scores, scoreWriter, logger)
   resolver.onEvaluationSpans = (projectId, spans) => evaluationEvents.notify(projectId, spans)
+  const evaluators = new EvaluatorRepository(store)
+  const references = new ReferenceRepository(store)
+  const judgeEndpoint = judgeEndpointFrom(env)
+  const judge = judgeEndpoint && new JudgeClient(judgeEndpoint)
+  const regression = new RegressionRepository(store)
+  const traceList = new TraceListRepository(store)
+  const traceReader = new TraceReader(traces, priceLookup, env.SIGHTLINE_TRACE_SETTLE_MS)
+  const runner = new EvaluatorRunner({ traceReader, regression, references, evaluators, scoreWriter, judge, ingest: { writer, env } })
   return {
     env,
     store,
@@ -126,8 +144,8 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     projects,
     sessions: new SessionRepository(store, projects, env.SIGHTLINE_SESSION_TTL_HOURS * 3600_000),
     traces,
-    traceList: new TraceListRepository(store),
-    traceReader: new TraceReader(traces, priceLookup, env.SIGHTLINE_TRACE_SETTLE_MS),
+    traceList,
+    traceReader,
     prices,
     analytics: new AnalyticsRepository(store),
     anomalies,
@@ -136,12 +154,16 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     notifier,
     detector,
     detectionScheduler: new DetectionScheduler(detector, notifier, logger, env.SIGHTLINE_ANOMALY_INTERVAL_MS),
-    regression: new RegressionRepository(store),
+    regression,
     quarantine,
     scores,
     scoreConfigs,
     scoreWriter,
     evaluationLogs: new EvaluationLogIngest({ projects, scores, scoreWriter }),
     evaluationEvents,
+    evaluators,
+    references,
+    judge,
+    evaluatorScheduler: new EvaluatorScheduler(evaluators, traceList, runner, logger, env.SIGHTLINE_EVAL_INTERVAL_MS),
   }
 }

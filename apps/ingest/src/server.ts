@@ -36,6 +36,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
   await deps.writer.start()
   deps.resolver.start()
   deps.detectionScheduler.start()
+  deps.evaluatorScheduler.start()
   const app = createApp(deps)
   const server = await listen(app.fetch, env.PORT, env.HOST)
   const closeHttp = () => new Promise<void>((resolve) => server.close(() => resolve()))
@@ -58,6 +59,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
     async stop() {
       await Promise.all([closeHttp(), grpc?.stop()])
       await deps.detectionScheduler.stop()
+      await deps.evaluatorScheduler.stop()
       await deps.writer.stop()
       await deps.resolver.stop()
       await deps.evaluationEvents.drain()

@@ -46,27 +46,33 @@ export class JsonDocuments {
   }
 
   async get(projectId: string, id: string): Promise<string | undefined> {
+    const latest = await this.latest(projectId, id)
+    return latest && !latest.isDeleted ? latest.json : undefined
+  }
+
+  /** The latest row, deleted or not (a deleted document keeps its last JSON). */
+  async latest(projectId: string, id: string): Promise<{ json: string; isDeleted: boolean } | undefined> {
     const { key, json } = this.columns()
     const rows = await this.store.query<{ j: string; is_deleted: number }>(sql`
       SELECT ${json} AS j, is_deleted FROM ${ident(this.table, TABLES)} FINAL
       WHERE project_id = ${str(projectId)} AND ${key} = ${str(id)} LIMIT 1`)
     const row = rows[0]
-    return row && Number(row.is_deleted) === 0 ? row.j : undefined
+    return row && { json: row.j, isDeleted: Number(row.is_deleted) === 1 }
   }
 
-  /** Writes a newer version; `version` is used for tables versioned by a counter (evaluators). */
-  async put(projectId: string, id: string, jsonText: string, version?: number): Promise<void> {
-    await this.write(projectId, id, jsonText, 0, version)
+  async put(projectId: string, id: string, jsonText: string): Promise<void> {
+    await this.write(projectId, id, jsonText, 0)
   }
 
-  async delete(projectId: string, id: string, version?: number): Promise<void> {
-    await this.write(projectId, id, '', 1, version)
+  /** Marks the document deleted, keeping its last JSON. */
+  async delete(projectId: string, id: string, lastJson = ''): Promise<void> {
+    await this.write(projectId, id, lastJson, 1)
   }
 
-  private async write(projectId: string, id: string, jsonText: string, isDeleted: number, version: number | undefined): Promise<void> {
+  private async write(projectId: string, id: string, jsonText: string, isDeleted: number): Promise<void> {
     const l = this.layout
     const row: Record<string, unknown> = { project_id: projectId, [l.key]: id, [l.json]: jsonText, is_deleted: isDeleted }
-    row[l.version] = l.versionIsTime ? chTime(nextVersionMs()) : (version ?? nextVersionMs())
+    row[l.version] = l.versionIsTime ? chTime(nextVersionMs()) : nextVersionMs()
     await this.store.insertJsonEachRow(this.table, Buffer.from(JSON.stringify(row)), `${this.table}:${projectId}:${id}:${String(row[l.version])}`)
   }
 
