@@ -8,6 +8,9 @@ import { ScoreConfigRepository } from './db/repositories/score-configs.js'
 import { ScoreRepository } from './db/repositories/scores.js'
 import { EvaluatorRepository } from './db/repositories/evaluators.js'
 import { ReferenceRepository } from './db/repositories/references.js'
+import { ReviewQueueRepository } from './db/repositories/review-queues.js'
+import { EvalRunRepository } from './db/repositories/eval-runs.js'
+import { ScoreAnalyticsRepository } from './db/repositories/score-analytics.js'
 import { EvaluationEventReader } from './eval/evaluation-events.js'
 import { EvaluatorRunner } from './eval/evaluator-runner.js'
 import { EvaluatorScheduler } from './eval/evaluator-scheduler.js'
@@ -74,6 +77,9 @@ export interface Deps {
   /** The operator's judge endpoint (SIGHTLINE_JUDGE_URL), when configured. */
   judge: JudgeClient | undefined
   evaluatorScheduler: EvaluatorScheduler
+  reviewQueues: ReviewQueueRepository
+  scoreAnalytics: ScoreAnalyticsRepository
+  evalRuns: EvalRunRepository
 }
 
 /** What tests may replace; production uses the defaults. */
@@ -98,7 +104,6 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
   })
   const notifier = new AlertNotifier(webhooks, delivery, logger)
   const detectorConfig = { ...DEFAULT_DETECTOR_CONFIG, floors: { ...DEFAULT_DETECTOR_CONFIG.floors, cost: env.SIGHTLINE_ANOMALY_COST_FLOOR_USD } }
-  const detector = new AnomalyDetector(store, anomalies, notifier, logger, detectorConfig)
   const quarantine = new QuarantineRepository(store)
   const writer = new SpanWriter(
     store,
@@ -122,6 +127,8 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
   writer.onStored = (traceKeys) => resolver.notify(traceKeys)
   const scores = new ScoreRepository(store)
   const scoreConfigs = new ScoreConfigRepository(store)
+  const scoreAnalytics = new ScoreAnalyticsRepository(store)
+  const detector = new AnomalyDetector(store, anomalies, notifier, logger, detectorConfig, undefined, undefined, { analytics: scoreAnalytics, configs: scoreConfigs })
   const scoreWriter = new ScoreWriter(scores, scoreConfigs)
   const evaluationEvents = new EvaluationEventReader(scores, scoreWriter, logger)
   resolver.onEvaluationSpans = (projectId, spans) => evaluationEvents.notify(projectId, spans)
@@ -165,5 +172,8 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     references,
     judge,
     evaluatorScheduler: new EvaluatorScheduler(evaluators, traceList, runner, logger, env.SIGHTLINE_EVAL_INTERVAL_MS),
+    reviewQueues: new ReviewQueueRepository(store),
+    scoreAnalytics,
+    evalRuns: new EvalRunRepository(store),
   }
 }

@@ -55,3 +55,18 @@ describe('evaluation gate statistics', () => {
     expect(text).toBe('2.3.1: trajectory_in_order 1.00 (0.76–1.00), gate passed')
   })
 })
+
+describe('score drops', async () => {
+  const { scoreDrop } = await import('./score-drop.js')
+  it('alerts on a significant, sizeable drop of the pass rate, not on noise or small samples', () => {
+    expect(scoreDrop('user_feedback', { n: 40, mean: 0.5, variance: 0.25, passes: 20, passable: 40 }, { n: 400, mean: 0.9, variance: 0.09, passes: 360, passable: 400 })).toMatchObject({ metric: 'score_pass_rate', observed: 0.5, expected: 0.9 })
+    expect(scoreDrop('user_feedback', { n: 40, mean: 0.85, variance: 0.1, passes: 34, passable: 40 }, { n: 400, mean: 0.9, variance: 0.09, passes: 360, passable: 400 })).toBeNull()
+    expect(scoreDrop('user_feedback', { n: 5, mean: 0, variance: 0, passes: 0, passable: 5 }, { n: 400, mean: 0.9, variance: 0.09, passes: 360, passable: 400 })).toBeNull()
+  })
+
+  it('uses the mean when the score has no pass rule', () => {
+    const drop = scoreDrop('judge', { n: 30, mean: 0.5, variance: 0.01, passes: 0, passable: 0 }, { n: 300, mean: 0.8, variance: 0.01, passes: 0, passable: 0 })
+    expect(drop).toMatchObject({ metric: 'score_mean', observed: 0.5, expected: 0.8 })
+    expect(drop!.summary).toContain("Welch's t-test")
+  })
+})
