@@ -19,6 +19,8 @@ export function AppShell({ children, session, onSignOut }: { children: ReactNode
           {item('/dashboards', 'Dashboards', location.startsWith('/dashboards'))}
           {item('/releases', 'Releases', location.startsWith('/releases'))}
           {item('/anomalies', 'Anomalies', location.startsWith('/anomalies'))}
+          {item('/review', 'Review', location.startsWith('/review'))}
+          {item('/evaluators', 'Evaluators', location.startsWith('/evaluators'))}
         </nav>
         <span className="spacer" />
         {session && <ProjectSwitcher session={session} />}

@@ -19,6 +19,7 @@ import { formatPercent } from './overview-tiles'
 import { OverviewTiles } from './OverviewTiles'
 import { TopTables } from './TopTables'
 import { UnpricedModels } from './UnpricedModels'
+import { ScorePanel } from '../scores/ScorePanel'
 import './dashboards.css'
 
 const MINUTE = 60_000
@@ -114,6 +115,7 @@ export default function DashboardsPage() {
         />
         <TopTables range={range} refresh={refresh} />
         <UnpricedModels range={range} refresh={refresh} onPriced={() => setRefresh((n) => n + 1)} />
+        <ScorePanel range={range} step={step} />
       </div>
     </div>
   )

@@ -14,6 +14,7 @@ import { SpanInspector } from './SpanInspector'
 import { SpanTimeline } from './SpanTimeline'
 import { buildTraceModel, laneColour } from './trace-model'
 import { TraceTotals } from './TraceTotals'
+import { TraceScores } from '../scores/TraceScores'
 
 export default function TraceViewPage({ traceId }: { traceId: string }) {
   const openTrace = useTraceViewStore((s) => s.openTrace)
@@ -49,6 +50,7 @@ export default function TraceViewPage({ traceId }: { traceId: string }) {
         <span className="muted small">{formatTimestamp(trace.startTime)}</span>
       </div>
       <TraceTotals trace={trace} />
+      <TraceScores traceId={trace.traceId} />
       <div className="toolbar">
         <div className="tabs" role="tablist">
           <button role="tab" aria-selected={panel === 'timeline'} className={panel === 'timeline' ? 'tab active' : 'tab'} onClick={() => setPanel('timeline')}>Timeline</button>
