@@ -10,7 +10,7 @@ import {
   evaluateOutcome,
   judgeRequestBody,
   judgeUsage,
-  observeRun,
+  observeCounted,
   parseJudgeAnswer,
   singleToolUse,
   trajectoryMetric,
@@ -94,7 +94,7 @@ export class EvaluatorRunner {
     const base = { costUsd: null, judgeTraceId: '', input: '', output: '' }
     const found = await this.deps.traceReader.get(projectId, traceId, 'full')
     if (!found) return { ...base, status: 'error', error: `trace ${traceId} is not in this project` }
-    const observed = observeRun(found.spans)
+    const observed = observeCounted(found.spans)
     const c = evaluator.config
     if (c.type === 'trajectory') {
       if (c.metric === 'single_tool') {

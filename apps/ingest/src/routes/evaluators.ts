@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { Hono } from 'hono'
-import { observeRun } from '@sightline/core'
+import { observeCounted } from '@sightline/core'
 import {
   CreateReferenceRequestSchema,
   EvaluatorIdSchema,
@@ -106,7 +106,7 @@ export function referenceRoutes(deps: Deps): Hono<AuthEnv> {
     const traceId = request.traceId.toLowerCase()
     const found = await deps.traceReader.get(projectId, traceId, 'full')
     if (!found) throw notFound(`No trace ${traceId} in this project.`)
-    const steps = observeRun(found.spans).steps
+    const steps = observeCounted(found.spans).steps
       .filter((s) => s.kind === 'tool_call' || s.kind === 'agent_delegation')
       .map(({ isError: _failed, ...s }) => ({ ...s, argsMatch: request.argsMatch }))
     const reference: ReferenceTrajectory = {

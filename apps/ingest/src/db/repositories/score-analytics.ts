@@ -54,6 +54,8 @@ interface StatRow {
   variance: number | null
   passes: string
   passable: string
+  ones: string
+  non_binary: string
 }
 
 /** Current, non-deleted scores of a project in [from, to) on `time`. */
@@ -131,7 +133,8 @@ export class ScoreAnalyticsRepository {
         countIf(error = '' AND data_type != 'categorical') AS numeric_n,
         if(numeric_n = 0, NULL, avgIf(value, error = '' AND data_type != 'categorical')) AS mean,
         if(numeric_n < 2, NULL, varSampIf(value, error = '' AND data_type != 'categorical')) AS variance,
-        countIf(error = '' AND ${pass} = 1) AS passes, countIf(error = '' AND isNotNull(${pass})) AS passable
+        countIf(error = '' AND ${pass} = 1) AS passes, countIf(error = '' AND isNotNull(${pass})) AS passable,
+        countIf(error = '' AND data_type != 'categorical' AND value = 1) AS ones, countIf(error = '' AND data_type != 'categorical' AND value NOT IN (0, 1)) AS non_binary
       FROM ${scoped(projectId, p.from, p.to, extra)}
       GROUP BY rel, name, pop ORDER BY rel, name, pop LIMIT ${u64(10_000)}`)
     const out = new Map<string, ReleaseScore[]>()
@@ -156,14 +159,15 @@ function releaseScore(r: StatRow): ReleaseScore & { variance: number } {
     population: r.pop,
     n: Number(r.n) - Number(r.errors),
     errors: Number(r.errors),
-    mean: n === 0 ? { estimate: null, ciLow: null, ciHigh: null } : meanInterval({ n, mean, variance }),
+    // A yes/no score's mean is a proportion: a Wilson interval stays within 0–1 where a t interval would not.
+    mean: n === 0 ? { estimate: null, ciLow: null, ciHigh: null } : Number(r.non_binary) === 0 ? wilsonInterval(Number(r.ones), n) : meanInterval({ n, mean, variance }),
     passRate: passable === 0 ? null : { ...wilsonInterval(passes, passable), successes: passes, n: passable },
     variance,
   }
 }
 
 export const SCORE_METHODS = {
-  mean: 'Mean of the score values (true = 1) over the release\'s scored traces, with a 95% Student-t interval; b-a by Welch\'s t-test (unequal variances).',
+  mean: 'Mean of the score values (true = 1) over the release\'s scored traces, with a 95% Student-t interval (a Wilson interval when every value is 0 or 1); b-a by Welch\'s t-test (unequal variances).',
   passRate: 'Share of values that pass under the score config (true; ≥ pass threshold; a pass label), with a 95% Wilson interval; b-a by a two-proportion z-test (pooled SE) with a Newcombe hybrid-score CI.',
 }
 
