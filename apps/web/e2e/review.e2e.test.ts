@@ -9,10 +9,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ListScoresResponse, ReferenceTrajectory, ReviewQueueDetail } from '@sightline/schema'
 import { ensureConsoleBuilt, launchChromium, screenshot, signIn, startTestServer, TEST_API_KEY, type TestServer } from './helpers/console.js'
-import { startDemoAgents } from './helpers/demo-fleet.js'
-// Relative, test-only: the demo's own A2A client, and where its planner puts the run's trace id.
-import { AgentClient } from '../../demo/src/a2a/call.js'
-import { TRACE_ID_METADATA } from '../../demo/src/a2a/messages.js'
+import { sendAtlantis, startDemoAgents } from './helpers/demo-fleet.js'
 
 let server: TestServer
 let browser: Browser
@@ -30,17 +27,18 @@ const progress = () => page.getByTestId('review-progress').textContent()
 
 beforeAll(async () => {
   await ensureConsoleBuilt()
-  server = await startTestServer({ SIGHTLINE_EVAL_INTERVAL_MS: '0' })
+  // The tasks carry a caller's traceparent whose span is never exported: each trace is judged once
+  // quiet for SIGHTLINE_TRACE_SETTLE_MS (short here), as a trace whose root never came.
+  server = await startTestServer({ SIGHTLINE_EVAL_INTERVAL_MS: '0', SIGHTLINE_TRACE_SETTLE_MS: '1000' })
   const agents = await startDemoAgents(server.url, TEST_API_KEY, (line) => { if (/error/i.test(line)) console.error(line) })
   try {
-    const planner = new AgentClient(agents.plannerUrl, 'planner-agent')
-    for (let i = 0; i < 10; i++) {
-      const task = await planner.sendRaw({ text: i % 2 ? 'check the weather in Atlantis' : 'What is the weather in Atlantis?', meta: { requestId: `review-${i}` } })
-      failed.push(String(task.metadata?.[TRACE_ID_METADATA]))
-    }
+    for (let i = 0; i < 10; i++) failed.push(await sendAtlantis(agents.plannerUrl))
   } finally {
     await agents.stop()
   }
+  await server.drain()
+  await new Promise((resolve) => setTimeout(resolve, 1200))
+  await server.resolveStored()
   await server.drain()
   await api('PUT', '/api/v1/score-configs/correct', { dataType: 'boolean', description: 'the answer is right for the user' })
   await api('PUT', '/api/v1/score-configs/quality', { dataType: 'numeric', min: 1, max: 5, passThreshold: 4, description: '1 useless … 5 excellent' })
