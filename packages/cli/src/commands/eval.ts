@@ -35,7 +35,7 @@ passed gate run), a significant drop (p < 0.05, interval below 0) is a regressio
 Options:
       --suite <name>            the suite (also the name results are reported under)
       --cases <dir|file>        run these case files instead of pulling the suite
-      --threshold <m><op><x>    e.g. trajectory_in_order>=0.9 (repeatable; ops >= > <= <)
+      --threshold <m><op><x>    e.g. 'trajectory_in_order>=0.9' (quoted: > is a shell redirect; repeatable; ops >= > <= <)
       --baseline auto|none      compare with the last accepted release (default auto)
   -t, --target <url>            the agent (see sightline regress run)
       --agent-cmd "<cmd>"       start the agent with the world's URLs in its env (one per case)
