@@ -31,6 +31,8 @@ export interface FleetOptions {
   plannerRelease?: 'buggy' | 'fixed'
   /** Without traffic the fleet only serves (a harness sends the tasks). */
   traffic?: boolean
+  /** Share of answered runs the simulated users send feedback on (default 0.3). */
+  feedbackShare?: number
   log?: (line: string) => void
 }
 
@@ -133,6 +135,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       await spawn('traffic', {
         PLANNER_URL: planner,
         ...(options.maxTraces !== undefined ? { DEMO_MAX_TRACES: String(options.maxTraces) } : {}),
+        ...(options.feedbackShare !== undefined ? { DEMO_FEEDBACK_SHARE: String(options.feedbackShare) } : {}),
       })
     }
     return {

@@ -16,6 +16,11 @@ import { priceRoutes } from './routes/prices.js'
 import { quarantineRoutes } from './routes/quarantine.js'
 import { regressionRoutes } from './routes/regression.js'
 import { registryRoutes } from './routes/registry.js'
+import { evaluatorRoutes, referenceRoutes } from './routes/evaluators.js'
+import { evalRunRoutes } from './routes/eval-runs.js'
+import { reviewQueueRoutes } from './routes/review-queues.js'
+import { scoreAnalyticsRoutes } from './routes/score-analytics.js'
+import { scoreConfigRoutes, scoreRoutes } from './routes/scores.js'
 import { sessionRoutes } from './routes/session.js'
 import { traceRoutes } from './routes/traces.js'
 
@@ -37,9 +42,16 @@ export function createApp(deps: Deps): Hono {
   app.route('/api/v1/session', sessionRoutes(deps))
   app.route('/api/v1/admin', adminRoutes(deps))
   app.route('/api/v1', anomalyRoutes(deps))
+  app.route('/api/v1/analytics/scores', scoreAnalyticsRoutes(deps))
   app.route('/api/v1/analytics', analyticsRoutes(deps))
   app.route('/api/v1', regressionRoutes(deps))
   app.route('/api/v1/registry', registryRoutes(deps))
+  app.route('/api/v1/scores', scoreRoutes(deps))
+  app.route('/api/v1/score-configs', scoreConfigRoutes(deps))
+  app.route('/api/v1/evaluators', evaluatorRoutes(deps))
+  app.route('/api/v1/reference-trajectories', referenceRoutes(deps))
+  app.route('/api/v1/review-queues', reviewQueueRoutes(deps))
+  app.route('/api/v1/eval-runs', evalRunRoutes(deps))
   app.all('/api/*', (c) => c.json<ApiError>({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404))
   app.route('/', consoleRoutes(deps.env.SIGHTLINE_CONSOLE_DIR))
 

@@ -4,6 +4,19 @@ import { AnalyticsRepository } from './db/repositories/analytics.js'
 import { PriceOverrideRepository } from './db/repositories/prices.js'
 import { ProjectRepository } from './db/repositories/projects.js'
 import { QuarantineRepository } from './db/repositories/quarantine.js'
+import { ScoreConfigRepository } from './db/repositories/score-configs.js'
+import { ScoreRepository } from './db/repositories/scores.js'
+import { EvaluatorRepository } from './db/repositories/evaluators.js'
+import { ReferenceRepository } from './db/repositories/references.js'
+import { ReviewQueueRepository } from './db/repositories/review-queues.js'
+import { EvalRunRepository } from './db/repositories/eval-runs.js'
+import { ScoreAnalyticsRepository } from './db/repositories/score-analytics.js'
+import { EvaluationEventReader } from './eval/evaluation-events.js'
+import { EvaluatorRunner } from './eval/evaluator-runner.js'
+import { EvaluatorScheduler } from './eval/evaluator-scheduler.js'
+import { JudgeClient, judgeEndpointFrom } from './eval/judge-client.js'
+import { EvaluationLogIngest } from './eval/evaluation-logs.js'
+import { ScoreWriter } from './eval/score-writer.js'
 import { RegressionRepository } from './db/repositories/regression.js'
 import { SessionRepository } from './db/repositories/sessions.js'
 import { TraceRepository } from './db/repositories/traces.js'
@@ -62,6 +75,22 @@ export interface Deps {
   queryLimiter: QueryLimiter
   /** The fleet registry: cards, agents and tools seen, drift. */
   registry: RegistryService
+  scores: ScoreRepository
+  scoreConfigs: ScoreConfigRepository
+  /** The one write path of scores (API, SDK, reviewers, evaluators, CI, OTel evaluation events). */
+  scoreWriter: ScoreWriter
+  /** OTLP log records carrying evaluation results (HTTP and gRPC). */
+  evaluationLogs: EvaluationLogIngest
+  /** Span events carrying evaluation results, read after each resolution. */
+  evaluationEvents: EvaluationEventReader
+  evaluators: EvaluatorRepository
+  references: ReferenceRepository
+  /** The operator's judge endpoint (SIGHTLINE_JUDGE_URL), when configured. */
+  judge: JudgeClient | undefined
+  evaluatorScheduler: EvaluatorScheduler
+  reviewQueues: ReviewQueueRepository
+  scoreAnalytics: ScoreAnalyticsRepository
+  evalRuns: EvalRunRepository
 }
 
 /** What tests may replace; production uses the defaults. */
@@ -86,7 +115,6 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
   })
   const notifier = new AlertNotifier(webhooks, delivery, logger)
   const detectorConfig = { ...DEFAULT_DETECTOR_CONFIG, floors: { ...DEFAULT_DETECTOR_CONFIG.floors, cost: env.SIGHTLINE_ANOMALY_COST_FLOOR_USD } }
-  const detector = new AnomalyDetector(store, anomalies, notifier, logger, detectorConfig)
   const quarantine = new QuarantineRepository(store)
   const writer = new SpanWriter(
     store,
@@ -108,6 +136,21 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     settleMs: env.SIGHTLINE_TRACE_SETTLE_MS,
   })
   writer.onStored = (traceKeys) => resolver.notify(traceKeys)
+  const scores = new ScoreRepository(store)
+  const scoreConfigs = new ScoreConfigRepository(store)
+  const scoreAnalytics = new ScoreAnalyticsRepository(store)
+  const detector = new AnomalyDetector(store, anomalies, notifier, logger, detectorConfig, undefined, undefined, { analytics: scoreAnalytics, configs: scoreConfigs })
+  const scoreWriter = new ScoreWriter(scores, scoreConfigs)
+  const evaluationEvents = new EvaluationEventReader(scores, scoreWriter, logger)
+  resolver.onEvaluationSpans = (projectId, spans) => evaluationEvents.notify(projectId, spans)
+  const evaluators = new EvaluatorRepository(store)
+  const references = new ReferenceRepository(store)
+  const judgeEndpoint = judgeEndpointFrom(env)
+  const judge = judgeEndpoint && new JudgeClient(judgeEndpoint)
+  const regression = new RegressionRepository(store)
+  const traceList = new TraceListRepository(store)
+  const traceReader = new TraceReader(traces, priceLookup, env.SIGHTLINE_TRACE_SETTLE_MS)
+  const runner = new EvaluatorRunner({ traceReader, regression, references, evaluators, scoreWriter, judge, ingest: { writer, env } })
   return {
     env,
     store,
@@ -119,8 +162,8 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     projects,
     sessions: new SessionRepository(store, projects, env.SIGHTLINE_SESSION_TTL_HOURS * 3600_000),
     traces,
-    traceList: new TraceListRepository(store),
-    traceReader: new TraceReader(traces, priceLookup, env.SIGHTLINE_TRACE_SETTLE_MS),
+    traceList,
+    traceReader,
     decodePool: new DecodePool(
       {
         workers: env.INGEST_DECODE_WORKERS,
@@ -139,7 +182,7 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     notifier,
     detector,
     detectionScheduler: new DetectionScheduler(detector, notifier, logger, env.SIGHTLINE_ANOMALY_INTERVAL_MS),
-    regression: new RegressionRepository(store),
+    regression,
     quarantine,
     queryLimiter: new QueryLimiter({
       maxConcurrent: env.QUERY_MAX_CONCURRENT,
@@ -148,6 +191,18 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
       queueTimeoutMs: env.QUERY_QUEUE_TIMEOUT_MS,
     }),
     registry: registryService(env, store, notifier, logger),
+    scores,
+    scoreConfigs,
+    scoreWriter,
+    evaluationLogs: new EvaluationLogIngest({ projects, scores, scoreWriter }),
+    evaluationEvents,
+    evaluators,
+    references,
+    judge,
+    evaluatorScheduler: new EvaluatorScheduler(evaluators, traceList, runner, logger, env.SIGHTLINE_EVAL_INTERVAL_MS),
+    reviewQueues: new ReviewQueueRepository(store),
+    scoreAnalytics,
+    evalRuns: new EvalRunRepository(store),
   }
 }
 

@@ -80,6 +80,20 @@ const EnvSchema = z.object({
   SIGHTLINE_TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
   /** Opens the admin API (projects and keys). Unset: the admin API is off. */
   SIGHTLINE_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** How often online evaluators look for traces to evaluate; 0 turns them off (tests call `runDue(now)`). */
+  SIGHTLINE_EVAL_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+  /**
+   * LLM-as-judge: an OpenAI-compatible endpoint (base URL; `/chat/completions` is appended), the
+   * model and the key. The key is read from here only and never stored. Unset URL: no judge evaluators.
+   */
+  SIGHTLINE_JUDGE_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  SIGHTLINE_JUDGE_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** Provider of the judge model, for pricing its calls (genai-prices ids: openai, anthropic, google…). */
+  SIGHTLINE_JUDGE_PROVIDER: z.string().min(1).default('openai'),
+  SIGHTLINE_JUDGE_API_KEY: z.string().min(1).optional(),
+  SIGHTLINE_JUDGE_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** Retries after a network error, a 429 or a 5xx, with exponential backoff (0.5 s, 1 s, …). */
+  SIGHTLINE_JUDGE_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 
   // --- Limits that keep the event loop free (README, "What the edge guarantees") ---

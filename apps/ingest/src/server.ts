@@ -40,6 +40,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
   deps.decodePool.start()
   deps.detectionScheduler.start()
   deps.registry.scanner.start()
+  deps.evaluatorScheduler.start()
   const app = createApp(deps)
   const server = await listen(app.fetch, env.PORT, env.HOST, httpLimits(env))
   const closeHttp = () => new Promise<void>((resolve) => server.close(() => resolve()))
@@ -65,8 +66,10 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
       await deps.decodePool.close()
       await deps.detectionScheduler.stop()
       await deps.registry.scanner.stop()
+      await deps.evaluatorScheduler.stop()
       await deps.writer.stop()
       await deps.resolver.stop()
+      await deps.evaluationEvents.drain()
       await store.close()
       stopLoweringStoreThreads?.()
     },

@@ -20,6 +20,10 @@ const AnomaliesPage = lazy(() => import('./features/anomalies/AnomaliesPage'))
 const QuarantinePage = lazy(() => import('./features/quarantine/QuarantinePage'))
 const RegistryPage = lazy(() => import('./features/registry/RegistryPage'))
 const FleetMapPage = lazy(() => import('./features/fleet-map/FleetMapPage'))
+const ReviewQueuesPage = lazy(() => import('./features/review/ReviewQueuesPage'))
+const ReviewPage = lazy(() => import('./features/review/ReviewPage'))
+const ScoreConfigsPage = lazy(() => import('./features/scores/ScoreConfigsPage'))
+const EvaluatorsPage = lazy(() => import('./features/evaluators/EvaluatorsPage'))
 
 /** 'checking' renders like signed-in: see below. */
 type AuthState = 'checking' | 'signed-in' | 'signed-out'
@@ -66,6 +70,10 @@ export function App() {
           <Route path="/quarantine" component={QuarantinePage} />
           <Route path="/registry/map" component={FleetMapPage} />
           <Route path="/registry" component={RegistryPage} />
+          <Route path="/review" component={ReviewQueuesPage} />
+          <Route path="/review/configs" component={ScoreConfigsPage} />
+          <Route path="/review/:queueId">{(p) => <ReviewPage queueId={decodeURIComponent(p.queueId)} />}</Route>
+          <Route path="/evaluators" component={EvaluatorsPage} />
           <Route>
             <div className="page"><p className="muted">No page at {location}. <a href="/traces">Go to traces</a></p></div>
           </Route>

@@ -8,6 +8,7 @@ import { EXIT, type Command, type Io } from './command.js'
 const COMMANDS: Record<string, () => Promise<Command>> = {
   import: async () => (await import('./commands/import.js')).importCommand,
   regress: async () => (await import('./commands/regress.js')).regressCommand,
+  eval: async () => (await import('./commands/eval.js')).evalCommand,
   projects: async () => (await import('./commands/projects.js')).projectsCommand,
   keys: async () => (await import('./commands/keys.js')).keysCommand,
   registry: async () => (await import('./commands/registry.js')).registryCommand,

@@ -14,13 +14,14 @@ export const AnomalyKindSchema = z.enum([
   'trace_cost',
   'tool_error_burst',
   'unfinished_agent',
+  'score_drop',
 ])
 export type AnomalyKind = z.infer<typeof AnomalyKindSchema>
 
 export const AnomalyStatusSchema = z.enum(['open', 'resolved'])
 export type AnomalyStatus = z.infer<typeof AnomalyStatusSchema>
 
-export const AnomalyDimensionSchema = z.enum(['total', 'model', 'agent', 'tool', 'user', 'service', 'release', 'environment', 'trace'])
+export const AnomalyDimensionSchema = z.enum(['total', 'model', 'agent', 'tool', 'user', 'service', 'release', 'environment', 'trace', 'score'])
 export type AnomalyDimension = z.infer<typeof AnomalyDimensionSchema>
 
 export const AnomalyMetricSchema = z.enum([
@@ -34,6 +35,8 @@ export const AnomalyMetricSchema = z.enum([
   'trace_tokens',
   'tool_errors',
   'minutes_unfinished',
+  'score_pass_rate',
+  'score_mean',
 ])
 export type AnomalyMetric = z.infer<typeof AnomalyMetricSchema>
 

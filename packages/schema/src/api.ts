@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { SpanSchema } from './span.js'
 import { TraceDetailSchema, TraceOutcomeSchema, TraceSummarySchema, TraceTagSchema } from './trace.js'
+import { ScoreFilterSchema } from './eval/score.js'
 
 /** Error envelope of the query API. */
 export const ApiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) })
@@ -46,6 +47,8 @@ export const ListTracesQuerySchema = z
     minDurationMs: z.coerce.number().nonnegative().optional(),
     /** Case-insensitive text search over span names, inputs, outputs, tool arguments and results. */
     q: z.string().min(1).max(200).optional(),
+    /** Traces with a score matching `<name>[<op><value>]` (see ScoreFilterSchema). */
+    score: ScoreFilterSchema.optional(),
     sort: TraceSortSchema.default('startTime'),
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(500).default(50),

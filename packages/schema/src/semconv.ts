@@ -201,3 +201,18 @@ export const ATTR_SIGHTLINE_DROPPED_ATTRIBUTES = 'sightline.dropped.attributes'
  */
 export const ATTR_SIGHTLINE_REGRESS_RUN_ID = 'sightline.regress.run_id'
 export const ATTR_SIGHTLINE_REGRESS_CASE_ID = 'sightline.regress.case_id'
+
+// --- GenAI evaluation (OTel, development) -------------------------------------------------------
+/** A span event or a log record (event name) carrying one evaluation result; read as an `otel` score. */
+export const EVENT_GEN_AI_EVALUATION_RESULT = 'gen_ai.evaluation.result'
+export const ATTR_GEN_AI_EVALUATION_NAME = 'gen_ai.evaluation.name'
+export const ATTR_GEN_AI_EVALUATION_SCORE_VALUE = 'gen_ai.evaluation.score.value'
+export const ATTR_GEN_AI_EVALUATION_SCORE_LABEL = 'gen_ai.evaluation.score.label'
+export const ATTR_GEN_AI_EVALUATION_EXPLANATION = 'gen_ai.evaluation.explanation'
+/** Correlates an evaluation with the model response it judged when no span context is available. */
+export const ATTR_GEN_AI_RESPONSE_ID = 'gen_ai.response.id'
+/** On an evaluation event written by @sightline/sdk's scoreCurrentSpan: `sdk`, and the value's type when it is boolean. */
+export const ATTR_SIGHTLINE_SCORE_SOURCE = 'sightline.score.source'
+export const ATTR_SIGHTLINE_SCORE_DATA_TYPE = 'sightline.score.data_type'
+/** Log records name their event here when the OTLP `event_name` field is empty (older SDKs). */
+export const ATTR_EVENT_NAME = 'event.name'

@@ -14,6 +14,18 @@ export {
 } from './llm.js'
 export type { ChatMessage, LlmInput, LlmOutput } from './messages.js'
 export { withTool, type ToolOptions } from './tool.js'
+export {
+  createScoreClient,
+  currentTraceId,
+  ScoreClient,
+  scoreCurrentSpan,
+  ScoreError,
+  type FeedbackOptions,
+  type ScoreClientOptions,
+  type ScoreOptions,
+  type ScoreResult,
+  type ScoreValue,
+} from './score.js'
 export { composeRedactors, redactionRules, type Redactor } from './redaction.js'
 export type { HeaderSource, TraceHeaders } from './propagation.js'
 export {

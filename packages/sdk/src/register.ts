@@ -22,6 +22,7 @@ import {
   ATTR_SERVICE_VERSION,
 } from '@sightline/schema/semconv'
 import type { Redactor } from './redaction.js'
+import { ScoreClient, type FeedbackOptions, type ScoreOptions, type ScoreResult, type ScoreValue } from './score.js'
 import { definedAttributes } from './span-runner.js'
 import { installConfig, TRACER_NAME, TRACER_VERSION } from './state.js'
 
@@ -83,6 +84,14 @@ export interface SightlineHandle {
   forceFlush(): Promise<void>
   /** Flushes, stops exporting and releases the globals this call registered. */
   shutdown(): Promise<void>
+  /** Scores to Sightline (needs `endpoint`); see ScoreClient. */
+  readonly scores: ScoreClient
+  /** `scores.score(...)`: a score on a trace, span or session. */
+  score(options: ScoreOptions): Promise<ScoreResult>
+  /** `scores.scoreCurrentSpan(...)`: a score on the active span, carried by the span itself. */
+  scoreCurrentSpan(name: string, value: ScoreValue, extra?: { comment?: string; label?: string }): void
+  /** `scores.feedback(...)`: end-user thumbs, rating and text on a trace or session. */
+  feedback(options: FeedbackOptions): Promise<ScoreResult[]>
 }
 
 function buildProcessors(options: SightlineOptions): SpanProcessor[] {
@@ -149,8 +158,15 @@ export function registerSightline(options: SightlineOptions): SightlineHandle {
     endpoint: options.endpoint,
     apiKey: options.apiKey,
   })
+  const scores = new ScoreClient({ endpoint: options.endpoint ?? '', apiKey: options.apiKey, flushSpans: () => provider.forceFlush() })
+  const needsEndpoint = <T>(send: () => Promise<T>): Promise<T> =>
+    options.endpoint ? send() : Promise.reject(new Error('registerSightline({ endpoint }) is needed to send scores'))
   return {
     tracerProvider: provider,
+    scores,
+    score: (o) => needsEndpoint(() => scores.score(o)),
+    scoreCurrentSpan: (name, value, extra) => scores.scoreCurrentSpan(name, value, extra),
+    feedback: (o) => needsEndpoint(() => scores.feedback(o)),
     forceFlush: () => provider.forceFlush(),
     shutdown: async () => {
       try {

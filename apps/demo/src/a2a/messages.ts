@@ -61,8 +61,11 @@ export function fromMessage(message: Message): TaskRequest {
   return { text: messageText(message), meta }
 }
 
+/** Task metadata key carrying the run's trace id, so the caller (the user's app) can send feedback on it. */
+export const TRACE_ID_METADATA = 'sightline.traceId'
+
 /** The final task the agents publish: COMPLETED with the answer, or FAILED with the reason. */
-export function finalTask(taskId: string, contextId: string, ok: boolean, answer: string): Task {
+export function finalTask(taskId: string, contextId: string, ok: boolean, answer: string, traceId = ''): Task {
   return {
     id: taskId,
     contextId,
@@ -73,6 +76,6 @@ export function finalTask(taskId: string, contextId: string, ok: boolean, answer
     },
     artifacts: [],
     history: [],
-    metadata: undefined,
+    metadata: traceId ? { [TRACE_ID_METADATA]: traceId } : undefined,
   }
 }

@@ -50,15 +50,17 @@ export async function startAgentServer(spec: AgentServerSpec): Promise<Started> 
       const { taskId, contextId } = requestContext
       let ok = true
       let answer: string
+      let traceId = ''
       try {
-        answer = await withA2aServer({ agentName: spec.name, method: 'SendMessage', taskId, contextId }, headers, (span) =>
-          spec.handle(request, span),
-        )
+        answer = await withA2aServer({ agentName: spec.name, method: 'SendMessage', taskId, contextId }, headers, (span) => {
+          traceId = span.spanContext().traceId
+          return spec.handle(request, span)
+        })
       } catch (err) {
         ok = false
         answer = err instanceof Error ? err.message : String(err)
       }
-      eventBus.publish(AgentEvent.task(finalTask(taskId, contextId, ok, answer)))
+      eventBus.publish(AgentEvent.task(finalTask(taskId, contextId, ok, answer, traceId)))
       eventBus.finished()
     },
     cancelTask: async () => {},

@@ -1,6 +1,7 @@
 /**
  * Process `traffic`: sends tasks to the planner. Env: PLANNER_URL, DEMO_SEED, DEMO_RATE (runs per
- * demo minute), DEMO_TIME_SCALE, DEMO_MAX_TRACES (stop after N; default: until stopped).
+ * demo minute), DEMO_TIME_SCALE, DEMO_MAX_TRACES (stop after N; default: until stopped),
+ * DEMO_FEEDBACK_SHARE (share of answered runs users send feedback on, default 0.3).
  */
 import { requireEnv } from '../lib/config.js'
 import { runService } from '../lib/service.js'
@@ -14,6 +15,7 @@ export interface TrafficDoneMessage {
 
 const maxRaw = process.env.DEMO_MAX_TRACES
 const maxTraces = maxRaw ? Number(maxRaw) : undefined
+const feedbackShare = process.env.DEMO_FEEDBACK_SHARE === undefined ? undefined : Number(process.env.DEMO_FEEDBACK_SHARE)
 
 await runService({
   serviceName: 'traffic',
@@ -21,7 +23,7 @@ await runService({
   traced: false,
   start: async (config) => {
     const plannerUrl = requireEnv('PLANNER_URL')
-    const generator = new TrafficGenerator({ config, plannerUrl, maxTraces, log: (line) => console.log(line) })
+    const generator = new TrafficGenerator({ config, plannerUrl, maxTraces, feedbackShare, log: (line) => console.log(line) })
     const done = generator.run().then((stats) => {
       const message: TrafficDoneMessage = { type: 'traffic-done', stats }
       if (process.send) process.send(message)

@@ -6,6 +6,8 @@
 import { TaskState } from '@a2a-js/sdk'
 import { AgentClient } from '../a2a/call.js'
 import { sleep, type DemoConfig } from '../lib/config.js'
+import { messageText, TRACE_ID_METADATA } from '../a2a/messages.js'
+import { FeedbackWidget } from './feedback.js'
 import { mulberry32, weighted, type Rng } from '../lib/rng.js'
 import { planRun, SCENARIOS, type RunPlan, type Scenario } from './scenarios.js'
 import { CANARY_SHARE, weightsAt } from './timeline.js'
@@ -15,6 +17,8 @@ export interface TrafficStats {
   completed: number
   failed: number
   byScenario: Record<string, number>
+  /** Runs the simulated users sent feedback on (thumbs, rating, text) through the SDK. */
+  feedback: number
 }
 
 export interface TrafficOptions {
@@ -22,6 +26,8 @@ export interface TrafficOptions {
   plannerUrl: string
   /** Start no new run once this many traces are planned (tests); unlimited when undefined. */
   maxTraces?: number
+  /** Share of answered runs the users react to (DEMO_FEEDBACK_SHARE); 0 sends none. */
+  feedbackShare?: number
   log?: (line: string) => void
 }
 
@@ -29,7 +35,7 @@ export interface TrafficOptions {
 const THINK_TIME_MS = 8000
 
 export class TrafficGenerator {
-  readonly stats: TrafficStats = { sent: 0, completed: 0, failed: 0, byScenario: {} }
+  readonly stats: TrafficStats = { sent: 0, completed: 0, failed: 0, byScenario: {}, feedback: 0 }
   private readonly rng: Rng
   private readonly planner: AgentClient
   private readonly inFlight = new Set<Promise<void>>()
@@ -41,7 +47,10 @@ export class TrafficGenerator {
   constructor(private readonly options: TrafficOptions) {
     this.rng = mulberry32(options.config.seed)
     this.planner = new AgentClient(options.plannerUrl, 'planner-agent')
+    this.feedback = new FeedbackWidget(options.config, options.feedbackShare ?? 0.3)
   }
+
+  private readonly feedback: FeedbackWidget
 
   /** Resolves when `maxTraces` were sent and answered, or after stop(). */
   async run(): Promise<TrafficStats> {
@@ -57,7 +66,8 @@ export class TrafficGenerator {
       // Exponential inter-arrival times: a Poisson stream of `rate` runs per demo minute.
       await sleep((-Math.log(1 - this.rng()) * 60_000) / config.rate, config.timeScale)
     }
-    await Promise.all(this.inFlight)
+    // Runs still in flight may add feedback sends while we wait: wait until nothing is left.
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight])
     return this.stats
   }
 
@@ -82,8 +92,15 @@ export class TrafficGenerator {
       this.stats.byScenario[plan.scenario] = (this.stats.byScenario[plan.scenario] ?? 0) + 1
       try {
         const task = await this.planner.sendRaw(turn)
-        if (task.status?.state === TaskState.TASK_STATE_COMPLETED) this.stats.completed++
+        const ok = task.status?.state === TaskState.TASK_STATE_COMPLETED
+        if (ok) this.stats.completed++
         else this.stats.failed++
+        const traceId = task.metadata?.[TRACE_ID_METADATA]
+        // Feedback goes out beside the run, as a user clicks while reading; a failure to send it is only logged.
+        this.track(this.feedback.react(typeof traceId === 'string' ? traceId : '', ok, messageText(task.status?.message), turn.meta.userId).then(
+          (r) => void (r === 'sent' && this.stats.feedback++),
+          (err: unknown) => this.options.log?.(`traffic: feedback not sent: ${String(err)}`),
+        ))
       } catch (err) {
         this.stats.failed++
         this.options.log?.(`traffic: ${plan.scenario} run failed to reach the planner: ${String(err)}`)

@@ -3,9 +3,12 @@ import type { Anomaly } from '@sightline/schema'
 import type { Store } from '../db/client.js'
 import type { Logger } from '../logger.js'
 import type { AnomalyRepository, StoredAnomaly } from './anomaly-repository.js'
+import type { ScoreAnalyticsRepository } from '../db/repositories/score-analytics.js'
+import type { ScoreConfigRepository } from '../db/repositories/score-configs.js'
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from './config.js'
 import { hourlyConfig, SeriesEvaluator, type SeriesEvent } from './series-evaluator.js'
 import { DEFAULT_RELEASE_LATENCY_CONFIG, findReleaseLatencyRegressions, releaseLatencyKey, type ReleaseLatencyConfig } from './release-latency.js'
+import { findScoreDrops, scoreDropKey } from './score-drops.js'
 import { querySnapshots } from './series-sql.js'
 import { sampleTraces } from './trace-sample.js'
 import { AgentStatsCache, DEFAULT_TRAJECTORY_CONFIG, findTrajectoryAnomalies, type TrajectoryConfig, type TrajectoryFinding } from './trajectory.js'
@@ -42,6 +45,8 @@ export class AnomalyDetector {
     private readonly config: DetectorConfig = DEFAULT_DETECTOR_CONFIG,
     private readonly trajectory: TrajectoryConfig = DEFAULT_TRAJECTORY_CONFIG,
     private readonly releaseLatency: ReleaseLatencyConfig = DEFAULT_RELEASE_LATENCY_CONFIG,
+    /** Score drops (issue 14): production scores read from `scores`; unset, none are looked for. */
+    private readonly scoreSeries?: { analytics: ScoreAnalyticsRepository; configs: ScoreConfigRepository },
   ) {
     this.series = new SeriesEvaluator(config)
   }
@@ -59,6 +64,7 @@ export class AnomalyDetector {
     const findings = [
       ...(await findTrajectoryAnomalies(this.store, nowMs, this.trajectory, this.agentStats)),
       ...(await findReleaseLatencyRegressions(this.store, nowMs, this.releaseLatency)),
+      ...(this.scoreSeries ? await findScoreDrops(this.scoreSeries.analytics, this.scoreSeries.configs, nowMs) : []),
     ]
     await this.applyFindings(findings, nowMs, result)
     return result
@@ -74,7 +80,7 @@ export class AnomalyDetector {
         ;(anomaly.kind === 'spike' ? this.series.fast : this.series.cusum).restoreOpen(key, anomaly.id)
         this.openSeries.set(anomaly.id, anomaly)
       } else {
-        const key = anomaly.dimension === 'tool' ? `tool-errors:${anomaly.value}` : isReleaseLatency ? releaseLatencyKey(anomaly.value) : `id:${anomaly.id}`
+        const key = anomaly.dimension === 'tool' ? `tool-errors:${anomaly.value}` : isReleaseLatency ? releaseLatencyKey(anomaly.value) : anomaly.dimension === 'score' ? scoreDropKey(anomaly.value) : `id:${anomaly.id}`
         this.openTrajectories.set(`${anomaly.projectId}${SEP}${key}`, anomaly)
       }
     }
@@ -163,7 +169,7 @@ export class AnomalyDetector {
       Object.assign(anomaly, { status: 'resolved', endedAt: iso(nowMs) })
       this.openTrajectories.delete(mapKey)
       // Per-trace findings are events, not conditions: only the per-tool burst and a slow release get a recovery notice.
-      await this.persist(anomaly, anomaly.dimension === 'tool' || anomaly.dimension === 'release' ? 'resolved' : undefined, result)
+      await this.persist(anomaly, anomaly.dimension === 'tool' || anomaly.dimension === 'release' || anomaly.dimension === 'score' ? 'resolved' : undefined, result)
     }
   }
 

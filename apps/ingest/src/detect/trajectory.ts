@@ -48,7 +48,7 @@ export const DEFAULT_TRAJECTORY_CONFIG: TrajectoryConfig = {
 export interface TrajectoryFinding {
   projectId: string
   kind: AnomalyKind
-  dimension: 'trace' | 'tool' | 'release'
+  dimension: 'trace' | 'tool' | 'release' | 'score'
   value: string
   metric: AnomalyMetric
   /** De-duplication key: one episode per key. */

@@ -8,7 +8,7 @@ import { Metadata, Server, ServerCredentials, type handleUnaryCall, type MethodD
 import type { Deps } from '../deps.js'
 import { describeIngestFailure, ingestTraces, type IngestFailure } from '../ingest/ingest-batch.js'
 import { extractApiKey, type HeaderReader } from '../middleware/auth.js'
-import { encodeExportResponse, encodeRetryStatus } from '../otlp/encode-response.js'
+import { encodeExportResponse, encodeLogsExportResponse, encodeRetryStatus } from '../otlp/encode-response.js'
 
 export interface OtlpGrpcServer {
   port: number
@@ -37,9 +37,10 @@ const METRICS_SERVICE = { export: exportMethod('/opentelemetry.proto.collector.m
 export async function startOtlpGrpcServer(deps: Deps, host: string, port: number): Promise<OtlpGrpcServer> {
   const server = new Server({ 'grpc.max_receive_message_length': deps.env.INGEST_MAX_BODY_BYTES })
   server.addService(TRACE_SERVICE, { export: exportTraces(deps) })
-  // As on OTLP/HTTP: logs and metrics are not stored, but refusing them would make exporters that
-  // send every signal to one endpoint log errors forever. An empty response is a full success.
-  server.addService(LOGS_SERVICE, { export: acceptUnstored })
+  // Log records carrying evaluation results become scores, through the same reader as OTLP/HTTP.
+  server.addService(LOGS_SERVICE, { export: exportLogs(deps) })
+  // As on OTLP/HTTP: metrics are not stored, but refusing them would make exporters that send every
+  // signal to one endpoint log errors forever. An empty response is a full success.
   server.addService(METRICS_SERVICE, { export: acceptUnstored })
   const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
   const boundPort = await new Promise<number>((resolve, reject) => {
@@ -63,6 +64,15 @@ function exportTraces(deps: Deps): handleUnaryCall<Buffer, Uint8Array | string> 
       receive: () => Promise.resolve({ small: call.request }),
     }).then(
       (partial) => callback(null, encodeExportResponse('protobuf', partial).body),
+      (error: unknown) => callback(failureStatus(describeIngestFailure(deps, 'grpc', error))),
+    )
+  }
+}
+
+function exportLogs(deps: Deps): handleUnaryCall<Buffer, Uint8Array | string> {
+  return function exportLogs(call, callback) {
+    deps.evaluationLogs.export({ apiKey: extractApiKey(metadataReader(call.metadata)), encoding: 'protobuf', readBody: () => Promise.resolve(call.request) }).then(
+      (partial) => callback(null, encodeLogsExportResponse('protobuf', partial).body),
       (error: unknown) => callback(failureStatus(describeIngestFailure(deps, 'grpc', error))),
     )
   }

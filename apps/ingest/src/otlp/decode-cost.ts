@@ -21,16 +21,30 @@ export const MAX_EVENT_LOOP_OBJECTS = 10_000
 const SPAN_WEIGHT = 10
 
 /** True when `body` may be decoded on the event loop (see the table above). */
-export function isCheapToDecode(body: Uint8Array, encoding: 'json' | 'protobuf'): boolean {
-  const objects = encoding === 'json' ? countJsonContainers(body, MAX_EVENT_LOOP_OBJECTS) : countProtobufMessages(body, MAX_EVENT_LOOP_OBJECTS)
+export function isCheapToDecode(body: Uint8Array, encoding: 'json' | 'protobuf', signal: Signal = 'traces'): boolean {
+  const objects =
+    encoding === 'json' ? countJsonContainers(body, MAX_EVENT_LOOP_OBJECTS) : countProtobufMessages(body, MAX_EVENT_LOOP_OBJECTS, signal)
   return objects <= MAX_EVENT_LOOP_OBJECTS
 }
 
-type Kind = 'request' | 'resourceSpans' | 'resource' | 'scopeSpans' | 'scope' | 'span' | 'event' | 'link' | 'status' | 'keyValue' | 'anyValue' | 'arrayValue' | 'kvList'
+/** Which OTLP export request a body is. */
+export type Signal = 'traces' | 'logs'
 
-/** The message-typed fields of each OTLP trace message (field number → its type); others are skipped. */
+type Kind =
+  | 'request'
+  | 'logsRequest'
+  | 'resourceLogs'
+  | 'scopeLogs'
+  | 'logRecord'
+  | 'resourceSpans' | 'resource' | 'scopeSpans' | 'scope' | 'span' | 'event' | 'link' | 'status' | 'keyValue' | 'anyValue' | 'arrayValue' | 'kvList'
+
+/** The message-typed fields of each OTLP trace and logs message (field number → its type); others are skipped. */
 const CHILDREN: Record<Kind, Partial<Record<number, Kind>>> = {
   request: { 1: 'resourceSpans' },
+  logsRequest: { 1: 'resourceLogs' },
+  resourceLogs: { 1: 'resource', 2: 'scopeLogs' },
+  scopeLogs: { 1: 'scope', 2: 'logRecord' },
+  logRecord: { 5: 'anyValue', 6: 'keyValue' },
   resourceSpans: { 1: 'resource', 2: 'scopeSpans' },
   resource: { 1: 'keyValue' },
   scopeSpans: { 1: 'scope', 2: 'span' },
@@ -49,12 +63,12 @@ const CHILDREN: Record<Kind, Partial<Record<number, Kind>>> = {
 const MAX_NESTING = 100
 
 /**
- * Messages in an ExportTraceServiceRequest (spans weighing SPAN_WEIGHT), counted by walking its
+ * Messages in an ExportTraceServiceRequest or ExportLogsServiceRequest (spans and log records weighing SPAN_WEIGHT), counted by walking its
  * tags and skipping every scalar; stops once past `limit`. Anything malformed counts as `Infinity`, which sends the body to a
  * worker, where the real decoder reports the error.
  */
-export function countProtobufMessages(body: Uint8Array, limit: number): number {
-  const stack: Array<{ kind: Kind; end: number }> = [{ kind: 'request', end: body.length }]
+export function countProtobufMessages(body: Uint8Array, limit: number, signal: Signal = 'traces'): number {
+  const stack: Array<{ kind: Kind; end: number }> = [{ kind: signal === 'traces' ? 'request' : 'logsRequest', end: body.length }]
   let count = 0
   let at = 0
   while (stack.length > 0) {
@@ -82,7 +96,7 @@ export function countProtobufMessages(body: Uint8Array, limit: number): number {
       if (child === undefined) {
         at += length.value
       } else {
-        count += child === 'span' ? SPAN_WEIGHT : 1
+        count += child === 'span' || child === 'logRecord' ? SPAN_WEIGHT : 1
         if (count > limit) return count
         if (stack.length >= MAX_NESTING) return Infinity
         stack.push({ kind: child, end: at + length.value })

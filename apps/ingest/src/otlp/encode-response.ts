@@ -5,7 +5,7 @@
  * message, and a Status with RetryInfo in its trailers when it asks the exporter to back off.
  */
 import type { OtlpEncoding } from './decode.js'
-import { ExportTraceServiceResponse, RpcRetryInfo, RpcStatus } from './otlp-proto.js'
+import { ExportLogsServiceResponse, ExportTraceServiceResponse, RpcRetryInfo, RpcStatus } from './otlp-proto.js'
 
 export interface EncodedBody {
   body: Uint8Array | string
@@ -55,6 +55,17 @@ export function encodeExportResponse(encoding: OtlpEncoding, partial?: PartialSu
   // An empty ExportTraceServiceResponse encodes to 0 bytes, which is a valid message.
   const message = ExportTraceServiceResponse.fromObject(partialSuccess === undefined ? {} : { partialSuccess })
   return { body: ExportTraceServiceResponse.encode(message).finish(), contentType }
+}
+
+/** ExportLogsServiceResponse: the same shape, with `rejectedLogRecords` (log records carrying evaluation results). */
+export function encodeLogsExportResponse(encoding: OtlpEncoding, partial?: PartialSuccess): EncodedBody {
+  const contentType = CONTENT_TYPE[encoding]
+  const rejected = partial && (partial.rejectedSpans !== 0 || partial.errorMessage !== '')
+    ? { ...(partial.rejectedSpans ? { rejectedLogRecords: String(partial.rejectedSpans) } : {}), ...(partial.errorMessage ? { errorMessage: partial.errorMessage } : {}) }
+    : undefined
+  if (encoding === 'json') return { body: JSON.stringify(rejected === undefined ? {} : { partialSuccess: rejected }), contentType }
+  const message = ExportLogsServiceResponse.fromObject(rejected === undefined ? {} : { partialSuccess: rejected })
+  return { body: ExportLogsServiceResponse.encode(message).finish(), contentType }
 }
 
 export function encodeStatus(encoding: OtlpEncoding, status: { code: GrpcCodeNumber; message: string }): EncodedBody {

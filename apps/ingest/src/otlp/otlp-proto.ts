@@ -86,6 +86,31 @@ message ExportTraceServiceResponse { ExportTracePartialSuccess partial_success =
 message ExportTracePartialSuccess { int64 rejected_spans = 1; string error_message = 2; }
 `
 
+/** opentelemetry/proto/logs/v1/logs.proto and collector/logs/v1/logs_service.proto (evaluation events arrive as log records). */
+const LOGS = `
+syntax = "proto3";
+package opentelemetry.proto.logs.v1;
+message ResourceLogs {
+  opentelemetry.proto.resource.v1.Resource resource = 1; repeated ScopeLogs scope_logs = 2; string schema_url = 3;
+}
+message ScopeLogs {
+  opentelemetry.proto.common.v1.InstrumentationScope scope = 1; repeated LogRecord log_records = 2; string schema_url = 3;
+}
+message LogRecord {
+  fixed64 time_unix_nano = 1; fixed64 observed_time_unix_nano = 11; int32 severity_number = 2; string severity_text = 3;
+  opentelemetry.proto.common.v1.AnyValue body = 5; repeated opentelemetry.proto.common.v1.KeyValue attributes = 6;
+  uint32 dropped_attributes_count = 7; fixed32 flags = 8; bytes trace_id = 9; bytes span_id = 10; string event_name = 12;
+}
+`
+
+const LOGS_SERVICE = `
+syntax = "proto3";
+package opentelemetry.proto.collector.logs.v1;
+message ExportLogsServiceRequest { repeated opentelemetry.proto.logs.v1.ResourceLogs resource_logs = 1; }
+message ExportLogsServiceResponse { ExportLogsPartialSuccess partial_success = 1; }
+message ExportLogsPartialSuccess { int64 rejected_log_records = 1; string error_message = 2; }
+`
+
 const RPC_STATUS = `
 syntax = "proto3";
 package google.rpc;
@@ -108,7 +133,7 @@ message RetryInfo { google.protobuf.Duration retry_delay = 1; }
 
 function buildRoot(): protobuf.Root {
   const root = new protobuf.Root()
-  for (const source of [COMMON, RESOURCE, TRACE, TRACE_SERVICE, ANY, RPC_STATUS, RETRY_INFO]) {
+  for (const source of [COMMON, RESOURCE, TRACE, TRACE_SERVICE, LOGS, LOGS_SERVICE, ANY, RPC_STATUS, RETRY_INFO]) {
     protobuf.parse(source, root, { keepCase: false })
   }
   root.resolveAll()
@@ -119,5 +144,7 @@ const root = buildRoot()
 
 export const ExportTraceServiceRequest = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest')
 export const ExportTraceServiceResponse = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse')
+export const ExportLogsServiceRequest = root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest')
+export const ExportLogsServiceResponse = root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse')
 export const RpcStatus = root.lookupType('google.rpc.Status')
 export const RpcRetryInfo = root.lookupType('google.rpc.RetryInfo')

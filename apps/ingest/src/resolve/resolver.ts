@@ -14,7 +14,7 @@
  * stored but not yet resolved is missed.
  */
 import { createHash } from 'node:crypto'
-import { resolveTrace } from '@sightline/core'
+import { resolveTrace, SpanFlag } from '@sightline/core'
 import type { ResolutionRepository, TraceBounds, TraceSpans } from '../db/repositories/resolution.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
@@ -61,6 +61,8 @@ export class TraceResolver {
   private catchUp: Promise<void> | undefined
   /** Every resolution runs through this chain: two resolutions of one trace at once would both cancel the same row. */
   private exclusive: Promise<unknown> = Promise.resolve()
+  /** Spans carrying evaluation results, after each resolution (the catch-up too): src/eval reads them as scores. */
+  onEvaluationSpans: ((projectId: string, spans: Array<{ traceId: string; spanId: string }>) => void) | undefined
 
   constructor(
     private readonly repository: ResolutionRepository,
@@ -198,6 +200,8 @@ export class TraceResolver {
     }
     const token = createHash('sha256').update(rows.map((r) => `${String(r.trace_id)}:${String(r.version)}:${r.sign}`).join(',')).digest('hex')
     await this.repository.insert(rows, `resolve:${projectId}:${token}`)
+    const evaluated = traces.flatMap((t) => t.rows.filter((r) => r.flags.includes(SpanFlag.evaluationResult)).map((r) => ({ traceId: t.traceId, spanId: r.span_id })))
+    if (evaluated.length > 0) this.onEvaluationSpans?.(projectId, evaluated)
   }
 
   private stateOf(projectId: string, trace: TraceSpans, nowMs: number, price: (facts: SpanFacts[]) => void): { content: Record<string, unknown>; hash: string } {

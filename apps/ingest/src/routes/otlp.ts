@@ -3,8 +3,8 @@ import type { Deps } from '../deps.js'
 import { describeIngestFailure, ingestTraces } from '../ingest/ingest-batch.js'
 import { extractApiKey } from '../middleware/auth.js'
 import { parseOtlpContentType } from '../otlp/content-type.js'
-import { encodeExportResponse, encodeStatus, GrpcCode, type EncodedBody } from '../otlp/encode-response.js'
-import { receiveBody } from '../otlp/read-body.js'
+import { encodeExportResponse, encodeLogsExportResponse, encodeStatus, GrpcCode, type EncodedBody } from '../otlp/encode-response.js'
+import { readBody, receiveBody } from '../otlp/read-body.js'
 
 /** OTLP/HTTP paths real SDKs use: the spec's, and the Langfuse SDK's (Basic auth). */
 export const TRACE_PATHS = ['/v1/traces', '/api/public/otel/v1/traces'] as const
@@ -20,9 +20,11 @@ export function otlpRoutes(deps: Deps): Hono {
     app.post(path, (c) => handleTraces(c, deps))
     app.all(path, (c) => c.json({ code: GrpcCode.INVALID_ARGUMENT, message: `${c.req.method} is not allowed; use POST` }, 405, { Allow: 'POST' }))
   }
-  // Mastra and others also export logs and metrics to the same base URL; we do not store them,
-  // but a 404 would make those exporters log errors forever.
-  for (const path of ['/v1/logs', '/v1/metrics', '/api/public/otel/v1/logs', '/api/public/otel/v1/metrics']) {
+  // Log records carrying `gen_ai.evaluation.result` become scores; other records are not stored.
+  for (const path of ['/v1/logs', '/api/public/otel/v1/logs']) app.post(path, (c) => handleLogs(c, deps))
+  // Mastra and others also export metrics to the same base URL; we do not store them, but a 404
+  // would make those exporters log errors forever.
+  for (const path of ['/v1/metrics', '/api/public/otel/v1/metrics']) {
     app.post(path, (c) => {
       const encoding = parseOtlpContentType(c.req.header('content-type')) ?? 'json'
       return send(c, 200, encodeExportResponse(encoding))
@@ -60,6 +62,38 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
     const headers: Record<string, string> = failure.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(failure.retryAfterSeconds) }
     return send(c, failure.status, encodeStatus(encoding, { code: failure.code, message: failure.message }), headers)
   }
+}
+
+async function handleLogs(c: Context, deps: Deps): Promise<Response> {
+  const encoding = parseOtlpContentType(c.req.header('content-type'))
+  if (!encoding) {
+    const message = `Unsupported Content-Type "${c.req.header('content-type') ?? ''}": send application/json or application/x-protobuf`
+    return send(c, 415, encodeStatus('json', { code: GrpcCode.INVALID_ARGUMENT, message }))
+  }
+  try {
+    const partial = await deps.evaluationLogs.export({
+      apiKey: extractApiKey(c.req.raw.headers),
+      encoding,
+      readBody: () => readLogsBody(c, deps),
+    })
+    return send(c, 200, encodeLogsExportResponse(encoding, partial))
+  } catch (error) {
+    const failure = describeIngestFailure(deps, 'http', error)
+    const headers: Record<string, string> = failure.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(failure.retryAfterSeconds) }
+    return send(c, failure.status, encodeStatus(encoding, { code: failure.code, message: failure.message }), headers)
+  }
+}
+
+/**
+ * Only evaluation results are read from logs, so a logs body is never worth a decode worker: it is
+ * inflated and decoded on the event loop, hence the smaller limit (EvaluationLogIngest also refuses
+ * one of too many objects). Past it, 413: refused whole, never acknowledged and then dropped.
+ */
+const MAX_LOGS_BODY_BYTES = 1024 * 1024
+
+function readLogsBody(c: Context, deps: Deps): Promise<Uint8Array> {
+  const maxBytes = Math.min(MAX_LOGS_BODY_BYTES, deps.env.INGEST_MAX_BODY_BYTES)
+  return readBody(c.req.raw.body, { contentEncoding: c.req.header('content-encoding'), maxBytes })
 }
 
 function send(c: Context, status: number, encoded: EncodedBody, headers: Record<string, string> = {}): Response {

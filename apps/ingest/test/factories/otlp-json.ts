@@ -23,6 +23,8 @@ export interface TraceSpec {
   prompt?: string
   /** Total duration of the agent span. */
   durationMs?: number
+  /** The root (agent) span failed with this message: the trace's outcome is `failed`. */
+  error?: string
 }
 
 type KeyValue = { key: string; value: Record<string, unknown> }
@@ -102,8 +104,9 @@ export function makeTraceRequest(spec: TraceSpec): object {
       kv('gen_ai.agent.name', spec.agent ?? 'agent'),
       ...(spec.sessionId ? [kv('gen_ai.conversation.id', spec.sessionId), kv('session.id', spec.sessionId)] : []),
       ...(spec.userId ? [kv('user.id', spec.userId)] : []),
+      ...(spec.error ? [kv('error.type', 'agent_error')] : []),
     ],
-    status: { code: 0 },
+    status: spec.error ? { code: 2, message: spec.error } : { code: 0 },
   })
   const resource = [
     kv('service.name', spec.service ?? 'svc'),

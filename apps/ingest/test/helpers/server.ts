@@ -40,6 +40,7 @@ export async function startTestServer(overrides: Record<string, string> = {}, da
     drain: async () => {
       await server.deps.writer.drain()
       await server.deps.resolver.drain()
+      await server.deps.evaluationEvents.drain()
     },
     authHeaders: { Authorization: `Bearer ${TEST_API_KEY}` },
   }

@@ -219,8 +219,9 @@ describe('refusals a bare client sees', () => {
     expect(error?.metadata.get('grpc-status-details-bin')).toEqual([])
   })
 
+  // Logs are read for evaluation results (scores), so they take the project's key like traces.
   it.each([LOGS_EXPORT, METRICS_EXPORT])('%s answers success (not stored, as on OTLP/HTTP)', async (path) => {
-    const { error, response } = await rawExport(grpcPort, path, Buffer.from([0x0a, 0x00]))
+    const { error, response } = await rawExport(grpcPort, path, Buffer.from([0x0a, 0x00]), { apiKey: TEST_API_KEY })
     expect(error).toBeNull()
     expect(response).toEqual(Buffer.alloc(0))
   })

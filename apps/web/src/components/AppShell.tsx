@@ -20,6 +20,8 @@ export function AppShell({ children, session, onSignOut }: { children: ReactNode
           {item('/releases', 'Releases', location.startsWith('/releases'))}
           {item('/anomalies', 'Anomalies', location.startsWith('/anomalies'))}
           {item('/registry', 'Fleet', location.startsWith('/registry'))}
+          {item('/review', 'Review', location.startsWith('/review'))}
+          {item('/evaluators', 'Evaluators', location.startsWith('/evaluators'))}
         </nav>
         <span className="spacer" />
         {session && <ProjectSwitcher session={session} />}

@@ -73,6 +73,8 @@ export const SpanFlag = {
   sessionFromConversation: 'session_from_conversation',
   /** The span belongs to traffic `sightline regress` produced (a replay), not production. */
   regressionRun: 'regression_run',
+  /** The span carries a `gen_ai.evaluation.result` event (read as a score once the trace is resolved). */
+  evaluationResult: 'evaluation_result',
 } as const
 
 /**

@@ -3,7 +3,7 @@
  * answer, see src/resolve) and the rollups' dimension values. Nothing here aggregates spans, so the
  * list's counts, outcomes and costs are the same numbers the dashboards sum.
  */
-import type { FacetsResponse, ListTracesQuery, TraceSummary } from '@sightline/schema'
+import type { FacetsResponse, ListTracesQuery, ScoreFilter, TraceSummary } from '@sightline/schema'
 import { chTimeToIso } from '@sightline/schema'
 import type { Store } from '../client.js'
 import { dt64, f64, join, sql, str, strArray, u64, type SqlFragment } from '../sql.js'
@@ -132,11 +132,23 @@ function conditions(projectId: string, params: TraceListParams, sortExpr: SqlFra
   if (params.minCostUsd !== undefined) where.push(sql`toFloat64(ifNull(cost_usd, 0)) >= ${f64(params.minCostUsd)}`)
   if (params.minDurationMs !== undefined) where.push(sql`duration_ms >= ${f64(params.minDurationMs)}`)
   if (params.q) where.push(textSearch(projectId, params))
+  if (params.score) where.push(scoreMatch(projectId, params.score))
   if (params.cursor) {
     const op = params.order === 'asc' ? sql`>` : sql`<`
     where.push(sql`(toDecimal128(${sortExpr}, 10), trace_id) ${op} (toDecimal128(${str(params.cursor.value)}, 10), ${str(params.cursor.traceId)})`)
   }
   return where
+}
+
+const SCORE_OPS = { '=': sql`=`, '!=': sql`!=`, '>': sql`>`, '>=': sql`>=`, '<': sql`<`, '<=': sql`<=` } as const
+
+/** Traces with a current (not deleted, not failed) score of the filter's name and value (scores.ts owns the table). */
+function scoreMatch(projectId: string, f: ScoreFilter): SqlFragment {
+  const value = f.op === 'has' ? sql`1` : 'number' in f && f.number !== undefined
+    ? sql`data_type != 'categorical' AND value ${SCORE_OPS[f.op]} ${f64(f.number)}`
+    : sql`string_value ${SCORE_OPS[f.op]} ${str('label' in f ? (f.label ?? '') : '')}`
+  return sql`trace_id IN (SELECT trace_id FROM scores FINAL
+    WHERE project_id = ${str(projectId)} AND name = ${str(f.name)} AND is_deleted = 0 AND error = '' AND trace_id != '' AND ${value})`
 }
 
 /** Traces whose name or previews match `q`, or with a span whose text does (a subquery, so the text indexes can prune). */

@@ -5,6 +5,7 @@
  */
 import type { SpanKind, SpanRowInsert } from '@sightline/schema'
 import { carriesPreview, previewText, SpanFlag, toolArgsKey } from '@sightline/core'
+import { EVENT_GEN_AI_EVALUATION_RESULT } from '@sightline/schema/semconv'
 import type { DecodedScopeSpans, DecodedSpan } from '../types.js'
 import { markDropped } from './dropped.js'
 import { adkReportedToolErrors } from './adk.js'
@@ -129,6 +130,7 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
       ...timing.flags,
       ...spanMarkers({ attrs, name: span.name, scope, otelKind: span.kind, kind, agentName, resource: ctx.resourceAttributes }),
       ...(session.fromConversation ? [SpanFlag.sessionFromConversation] : []),
+      ...(span.events.some((e) => e.name === EVENT_GEN_AI_EVALUATION_RESULT) ? [SpanFlag.evaluationResult] : []),
     ],
   }
   if (truncator.truncated) row.flags.push('truncated')

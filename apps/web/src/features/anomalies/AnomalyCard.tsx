@@ -2,6 +2,7 @@
 import type { Anomaly } from '@sightline/schema'
 import { Link } from 'wouter'
 import { formatRelative, formatTimestamp, shortId } from '../../lib/format'
+import { ReviewAnomalyButton } from '../review/ReviewAnomalyButton'
 import { chartLink, formatMetricValue, howFar, KIND_LABELS, metricLabel, tracesLink, whereText } from './anomaly-view'
 
 export function AnomalyCard({ anomaly: a }: { anomaly: Anomaly }) {
@@ -26,6 +27,7 @@ export function AnomalyCard({ anomaly: a }: { anomaly: Anomaly }) {
         </span>
         <Link href={tracesLink(a)}>{a.dimension === 'trace' && a.traceIds.length === 1 ? `Open trace ${shortId(a.traceIds[0]!)}` : 'Traces behind it'}</Link>
         {isSeries && <Link href={chartLink(a)}>Show on chart</Link>}
+        {a.traceIds.length > 0 && <ReviewAnomalyButton anomalyId={a.id} summary={a.summary} />}
         {a.traceIds.length > 1 && <span className="muted">examples: {a.traceIds.slice(0, 3).map((id) => <Link key={id} href={`/traces/${id}`} className="mono">{shortId(id)} </Link>)}</span>}
       </div>
     </article>

@@ -13,6 +13,7 @@ export const KIND_LABELS: Record<AnomalyKind, string> = {
   trace_cost: 'Expensive trace',
   tool_error_burst: 'Tool-error burst',
   unfinished_agent: 'Unfinished agent',
+  score_drop: 'Score drop',
 }
 
 const METRIC_LABELS: Record<Anomaly['metric'], string> = {
@@ -26,6 +27,8 @@ const METRIC_LABELS: Record<Anomaly['metric'], string> = {
   trace_tokens: 'trace tokens',
   tool_errors: 'tool errors',
   minutes_unfinished: 'minutes unfinished',
+  score_pass_rate: 'pass rate',
+  score_mean: 'mean score',
 }
 
 export const metricLabel = (a: Anomaly) => METRIC_LABELS[a.metric]

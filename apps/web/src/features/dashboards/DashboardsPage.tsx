@@ -20,6 +20,7 @@ import { OverviewTiles } from './OverviewTiles'
 import { SplitTotals } from './SplitTotals'
 import { TopTables } from './TopTables'
 import { UnpricedModels } from './UnpricedModels'
+import { ScorePanel } from '../scores/ScorePanel'
 import './dashboards.css'
 
 const MINUTE = 60_000
@@ -116,6 +117,7 @@ export default function DashboardsPage() {
         />
         <TopTables range={range} refresh={refresh} />
         <UnpricedModels range={range} refresh={refresh} onPriced={() => setRefresh((n) => n + 1)} />
+        <ScorePanel range={range} step={step} />
       </div>
     </div>
   )

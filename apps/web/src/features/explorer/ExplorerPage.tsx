@@ -7,12 +7,15 @@ import { nextSort, parseExplorerQuery, resolveRange, serializeExplorerQuery, typ
 import { FilterBar } from './FilterBar'
 import { TraceTable } from './TraceTable'
 import { useTraceList } from './use-trace-list'
+import { useScoreSummaries } from '../scores/use-score-summaries'
+import { CreateQueueButton } from '../review/CreateQueueButton'
 
 export function ExplorerPage() {
   const search = useSearch()
   const [, navigate] = useLocation()
   const q = parseExplorerQuery(search)
   const list = useTraceList(q)
+  const scores = useScoreSummaries(list.traces.map((t) => t.traceId))
   const selected = useCompareSelectionStore((s) => s.traceIds)
   const clearSelection = useCompareSelectionStore((s) => s.clearSelection)
   const update = (patch: Partial<ExplorerQuery>) => {
@@ -28,6 +31,7 @@ export function ExplorerPage() {
         <span className="spacer" />
         {selected.length > 0 && <span className="muted small">{selected.length} of 2 selected</span>}
         {selected.length > 0 && <button className="btn ghost" onClick={clearSelection}>Clear</button>}
+        <CreateQueueButton q={q} />
         <button className="btn primary" disabled={selected.length !== 2} title="Tick two traces to compare them" onClick={() => navigate(`/compare?a=${selected[0]}&b=${selected[1]}`)}>
           Compare
         </button>
@@ -44,7 +48,7 @@ export function ExplorerPage() {
       ) : (
         <>
           <div className="table-wrap">
-            <TraceTable traces={list.traces} q={q} newIds={list.newIds} onSort={(s) => update(nextSort(q, s))} />
+            <TraceTable traces={list.traces} q={q} newIds={list.newIds} scores={scores} onSort={(s) => update(nextSort(q, s))} />
           </div>
           <div className="pager">
             {list.nextCursor ? (

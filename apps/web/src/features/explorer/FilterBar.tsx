@@ -4,6 +4,7 @@ import { api } from '../../api/client'
 import { useQuery } from '../../api/use-query'
 import { LIST_FILTERS, RANGE_PRESETS, resolveRange, type ExplorerQuery, type ListFilter } from './explorer-url'
 import { MultiPicker } from './MultiPicker'
+import { ScoreFilterInput } from '../scores/ScoreFilterInput'
 
 const LABELS: Record<ListFilter, string> = { service: 'Service', release: 'Release', environment: 'Environment', agent: 'Agent', model: 'Model', tool: 'Tool' }
 const FACET_KEYS = { service: 'services', release: 'releases', environment: 'environments', agent: 'agents', model: 'models', tool: 'tools' } as const
@@ -73,6 +74,7 @@ export function FilterBar({ q, update }: { q: ExplorerQuery; update: (patch: Par
         <CommitInput className="narrow" placeholder="User id" aria-label="User id" value={q.userId} onCommit={(v) => update({ userId: v.trim(), pages: 1 })} />
         <CommitInput className="tiny" type="number" min="0" step="0.001" placeholder="Min $" aria-label="Minimum cost (USD)" value={q.minCostUsd} onCommit={(v) => update({ minCostUsd: v, pages: 1 })} />
         <CommitInput className="tiny" type="number" min="0" placeholder="Min ms" aria-label="Minimum duration (ms)" value={q.minDurationMs} onCommit={(v) => update({ minDurationMs: v, pages: 1 })} />
+        <ScoreFilterInput value={q.score} onCommit={(score) => update({ score, pages: 1 })} />
         {facets.error && <span className="muted small" title={facets.error.message}>filter values unavailable</span>}
       </div>
     </div>

@@ -1,4 +1,5 @@
-import type { TraceSort, TraceSummary } from '@sightline/schema'
+import type { ScoreBrief, TraceSort, TraceSummary } from '@sightline/schema'
+import { ScoreBriefChips } from '../scores/ScoreChips'
 import { Link } from 'wouter'
 import { OutcomePill, OutcomeReasonText, TagChips } from '../../components/TraceStory'
 import { traceTitle } from '../../components/trace-story'
@@ -15,12 +16,13 @@ const COLUMNS: Array<{ label: string; sort?: TraceSort; className?: string }> = 
   { label: 'Cost', sort: 'costUsd', className: 'num' },
   { label: 'Tokens', sort: 'totalTokens', className: 'num' },
   { label: 'Spans', sort: 'spanCount', className: 'num' },
+  { label: 'Scores' },
   { label: 'Release' },
   { label: 'Session' },
   { label: 'Started', sort: 'startTime' },
 ]
 
-export function TraceTable({ traces, q, onSort, newIds }: { traces: TraceSummary[]; q: ExplorerQuery; onSort: (s: TraceSort) => void; newIds: ReadonlySet<string> }) {
+export function TraceTable({ traces, q, onSort, newIds, scores = {} }: { traces: TraceSummary[]; q: ExplorerQuery; onSort: (s: TraceSort) => void; newIds: ReadonlySet<string>; scores?: Record<string, ScoreBrief[]> }) {
   const selected = useCompareSelectionStore((s) => s.traceIds)
   const toggle = useCompareSelectionStore((s) => s.toggleTrace)
   return (
@@ -52,6 +54,7 @@ export function TraceTable({ traces, q, onSort, newIds }: { traces: TraceSummary
             <td className="num" title={t.unpricedLlmCalls ? `${t.unpricedLlmCalls} LLM calls could not be priced` : undefined}>{formatCost(t.costUsd)}{t.unpricedLlmCalls > 0 && t.costUsd !== null ? '+' : ''}</td>
             <td className="num" title={`in ${t.inputTokens} (cached ${t.cachedInputTokens}) · out ${t.outputTokens} (reasoning ${t.reasoningTokens})`}>{formatTokens(t.inputTokens + t.outputTokens)}</td>
             <td className="num">{t.spanCount.toLocaleString('en-US')}</td>
+            <td><ScoreBriefChips briefs={scores[t.traceId]} /></td>
             <td>{t.releases.join(', ') || <span className="muted">—</span>}</td>
             <td>{t.sessionId ? <Link href={`/sessions/${encodeURIComponent(t.sessionId)}`} className="mono small" title={t.sessionId}>{t.sessionId.slice(0, 18)}</Link> : <span className="muted">—</span>}</td>
             <td className="nowrap">{formatTimestamp(t.startTime)}</td>

@@ -31,6 +31,8 @@ export interface ExplorerQuery {
   minCostUsd: string
   minDurationMs: string
   q: string
+  /** Score filter, `<name>[<op><value>]` (see ScoreFilterSchema). */
+  score: string
   sort: TraceSort
   order: 'asc' | 'desc'
   pages: number
@@ -64,6 +66,7 @@ export function parseExplorerQuery(search: string): ExplorerQuery {
     minCostUsd: numeric(p.get('minCostUsd')),
     minDurationMs: numeric(p.get('minDurationMs')),
     q: p.get('q') ?? '',
+    score: p.get('score') ?? '',
     sort: sort.success ? sort.data : 'startTime',
     order: p.get('order') === 'asc' ? 'asc' : 'desc',
     pages: Number.isInteger(pages) && pages > 1 ? Math.min(pages, 20) : 1,
@@ -90,7 +93,7 @@ export function serializeExplorerQuery(q: ExplorerQuery): string {
   for (const key of LIST_FILTERS) if (q.lists[key].length) p.set(key, q.lists[key].join(','))
   const scalars: Array<[string, string]> = [
     ['status', q.outcomes.join(',')], ['tag', q.tags.join(',')], ['regression', q.includeRegression ? 'all' : ''], ['sessionId', q.sessionId], ['userId', q.userId], ['minCostUsd', q.minCostUsd],
-    ['minDurationMs', q.minDurationMs], ['q', q.q],
+    ['minDurationMs', q.minDurationMs], ['q', q.q], ['score', q.score],
   ]
   for (const [key, value] of scalars) if (value) p.set(key, value)
   if (q.sort !== 'startTime') p.set('sort', q.sort)
@@ -119,6 +122,7 @@ export function toListParams(q: ExplorerQuery, now = Date.now()): Record<string,
   if (q.minCostUsd) params['minCostUsd'] = q.minCostUsd
   if (q.minDurationMs) params['minDurationMs'] = q.minDurationMs
   if (q.q) params['q'] = q.q
+  if (q.score) params['score'] = q.score
   return params
 }
 

@@ -11,6 +11,7 @@ import '../dashboards/dashboards.css'
 import { releaseApi } from './release-api'
 import { canaryAndBaseline } from './release-diff'
 import { ReleaseComparison } from './ReleaseComparison'
+import { ReleaseScoresComparison, ScoresPerRelease } from '../scores/ReleaseScores'
 
 const WEEK = 7 * 86_400_000
 
@@ -72,6 +73,9 @@ export default function ReleasesPage() {
       ) : (
         <ReleaseComparison data={comparison.data} />
       )}
+      {isReady && <ReleaseScoresComparison a={a} b={b} />}
+      <h2>Scores per release</h2>
+      <ScoresPerRelease />
     </div>
   )
 }

@@ -14,6 +14,7 @@ import { useTraceViewStore } from '../../stores/trace-view-store'
 import { Conversation } from './Conversation'
 import { JsonView } from './JsonView'
 import { countedCallOf, type TraceModel } from './trace-model'
+import { SpanScores } from '../scores/TraceScores'
 
 export function SpanInspector({ traceId, skeleton, model }: { traceId: string; skeleton: Span; model: TraceModel }) {
   const close = useTraceViewStore((s) => s.closeInspector)
@@ -46,6 +47,7 @@ export function SpanInspector({ traceId, skeleton, model }: { traceId: string; s
       {(span.isLlmCall || span.inputTokens + span.outputTokens > 0) && <Usage span={span} />}
       {full.isLoading && <Loading label="Loading span details…" />}
       {full.error && <ErrorState error={full.error} onRetry={full.reload} />}
+      <SpanScores traceId={traceId} spanId={span.spanId} />
       {full.data && <Details span={full.data} />}
     </aside>
   )

@@ -12,6 +12,7 @@ import { buildTraceModel, laneColour } from './trace-model'
 import { TraceHeader } from './TraceHeader'
 import { TraceTotals } from './TraceTotals'
 import { useTraceViewUrl } from './use-trace-view-url'
+import { TraceScores } from '../scores/TraceScores'
 
 export default function TraceViewPage({ traceId }: { traceId: string }) {
   useTraceViewUrl(traceId)
@@ -37,6 +38,7 @@ export default function TraceViewPage({ traceId }: { traceId: string }) {
     <div className="page trace-page">
       <TraceHeader trace={trace} />
       <TraceTotals trace={trace} />
+      <TraceScores traceId={trace.traceId} />
       <div className="toolbar">
         <div className="tabs" role="tablist">
           <button role="tab" aria-selected={panel === 'timeline'} className={panel === 'timeline' ? 'tab active' : 'tab'} onClick={() => setPanel('timeline')}>Timeline</button>
