@@ -5,7 +5,11 @@
  * (SESSION_IS_LOCKED otherwise) and ends `session_timeout` seconds after its last request.
  *
  * Settings given as URL parameters apply to that query only, on a server as here. In a fresh
- * context that is free. In a named session they are set before the query and put back after it:
+ * context that is free. Fresh contexts are pooled by what was applied to them (settings, database,
+ * read-only): a later request asking for exactly the same state gets one back without opening a
+ * connection or running a `SET` (a trivial query went from 10–13 ms to about 4 ms); a context whose
+ * statement may have changed its own state (`SET`, `USE`, temporary tables) or that failed is
+ * closed instead. In a named session they are set before the query and put back after it:
  * the previous value where the session had changed it, else `SET name = DEFAULT`; the current
  * database likewise. (chDB has no per-query settings of its own: a `SET` would leak into the
  * session, which is exactly the pitfall the product avoids with inline SETTINGS.)
@@ -17,7 +21,7 @@ import type { QueryRequest, SessionRequest } from './request.js'
 export interface QueryContext {
   connection: EngineConnection
   /** Undoes the per-query settings (named sessions) and hands the context back. */
-  end(): Promise<void>
+  end(failed: boolean): Promise<void>
 }
 
 interface NamedSession {
@@ -27,9 +31,15 @@ interface NamedSession {
 }
 
 const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** Statements that change their context's own state: that context is not handed to anyone else. */
+const CHANGES_CONTEXT = /^\s*(SET|USE)\b|\bTEMPORARY\b/i
+const IDLE_PER_STATE = 4
+const IDLE_STATES = 32
 
 export class Contexts {
   private readonly sessions = new Map<string, NamedSession>()
+  /** Idle fresh contexts by the state applied to them, least recently used first. */
+  private readonly idle = new Map<string, EngineConnection[]>()
 
   constructor(private readonly engine: Engine) {}
 
@@ -38,6 +48,8 @@ export class Contexts {
   }
 
   close(): void {
+    for (const connections of this.idle.values()) for (const connection of connections) connection.close()
+    this.idle.clear()
     for (const session of this.sessions.values()) {
       clearTimeout(session.timer)
       session.connection.close()
@@ -46,15 +58,46 @@ export class Contexts {
   }
 
   private async openFresh(request: QueryRequest): Promise<QueryContext> {
-    const connection = this.engine.connect()
-    try {
-      if (request.readOnly) await connection.exec('SET readonly = 2')
-      await applySettings(connection, request)
-    } catch (error) {
-      connection.close()
-      throw error
+    const state = JSON.stringify([request.readOnly, request.database ?? '', Object.entries(request.settings).sort()])
+    let connection = this.takeIdle(state)
+    if (!connection) {
+      connection = this.engine.connect()
+      try {
+        if (request.readOnly) await connection.exec('SET readonly = 2')
+        await applySettings(connection, request)
+      } catch (error) {
+        connection.close()
+        throw error
+      }
     }
-    return { connection, end: async () => connection.close() }
+    const used = connection
+    return {
+      connection: used,
+      end: async (failed) => {
+        if (failed || CHANGES_CONTEXT.test(request.text)) used.close()
+        else this.putIdle(state, used)
+      },
+    }
+  }
+
+  private takeIdle(state: string): EngineConnection | undefined {
+    const connections = this.idle.get(state)
+    const connection = connections?.pop()
+    if (connections?.length === 0) this.idle.delete(state)
+    return connection
+  }
+
+  private putIdle(state: string, connection: EngineConnection): void {
+    const connections = this.idle.get(state) ?? []
+    this.idle.delete(state) // re-inserted last: the most recently used state
+    if (connections.length >= IDLE_PER_STATE) connection.close()
+    else connections.push(connection)
+    this.idle.set(state, connections)
+    if (this.idle.size > IDLE_STATES) {
+      const [oldest, stale] = this.idle.entries().next().value as [string, EngineConnection[]]
+      this.idle.delete(oldest)
+      for (const c of stale) c.close()
+    }
   }
 
   private async openNamed(request: QueryRequest, wanted: SessionRequest): Promise<QueryContext> {

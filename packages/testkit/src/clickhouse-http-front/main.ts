@@ -1,7 +1,8 @@
 /**
  * Entry point of the front's own process (started by `startClickHouseFront`, start.ts): opens chDB
  * on `--data-dir`, listens, and prints one line `{"listening":{"port":N,"version":"…"}}` on stdout
- * once it accepts queries. SIGTERM closes the sessions and the engine, then exits 0.
+ * once it accepts queries. SIGTERM, or the end of stdin (the parent is gone), closes the sessions
+ * and the engine, then exits 0.
  */
 import { parseArgs } from 'node:util'
 import { Contexts } from './contexts.js'
@@ -25,10 +26,13 @@ const contexts = new Contexts(engine)
 const { server, port } = await listen(engine, contexts, { user: values.user, password: values.password, host: values.host, port: Number(values.port) })
 process.stdout.write(`${JSON.stringify({ listening: { port, version: engine.version } })}\n`)
 
-process.once('SIGTERM', () => {
+const shutdown = () => {
   server.close()
   server.closeAllConnections()
   contexts.close()
   engine.close()
   process.exit(0)
-})
+}
+process.once('SIGTERM', shutdown)
+// The parent holds our stdin: when it ends (even killed), so do we.
+process.stdin.on('end', shutdown).on('close', shutdown).resume()

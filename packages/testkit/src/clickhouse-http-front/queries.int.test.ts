@@ -65,6 +65,19 @@ describe('settings, database and format per query', () => {
     expect(await maxThreads({ wait_end_of_query: 1, send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '100' })).toBe(before)
   })
 
+  it('never hands one request\'s SET, USE or temporary table to the next (contexts are reused only in their applied state)', async () => {
+    const threads = async () => (await client.query({ query: "SELECT getSetting('max_threads') AS m", format: 'JSONEachRow' })).json<{ m: number }>()
+    const before = await threads()
+    for (let i = 0; i < 3; i++) {
+      await client.command({ query: 'SET max_threads = 1' })
+      await client.command({ query: 'CREATE TEMPORARY TABLE leak (x UInt8)' })
+      await client.command({ query: 'USE system' })
+      expect(await threads()).toEqual(before)
+      expect(await text('SELECT currentDatabase()')).toBe('"default"\n')
+      await expect(client.query({ query: 'SELECT * FROM leak' })).rejects.toMatchObject({ type: 'UNKNOWN_TABLE' })
+    }
+  })
+
   it('refuses an unknown setting with UNKNOWN_SETTING and 404', async () => {
     const res = await fetch(`${front.url}/?nope_setting=1`, { method: 'POST', body: 'SELECT 1', headers: auth() })
     expect(res.status).toBe(404)

@@ -65,15 +65,17 @@ async function handle(req: http.IncomingMessage, info: ServerInfo, engine: Engin
     request = readQueryRequest(method, url, headers, body)
     authenticate(request, config)
     const context = await contexts.open(request)
+    let failed = true
     try {
       const format = outputFormat(request.text, request.defaultFormat)
       const result = request.insert
         ? await context.connection.insert(request.insert.statement, request.insert.data)
         : await context.connection.query(request.text, format ?? request.defaultFormat ?? 'TabSeparated', request.params)
+      failed = false
       const level = request.httpSettings.http_zlib_compression_level
       return resultReply(info, request.queryId, format, result, codec, level === undefined ? undefined : Number(level))
     } finally {
-      await context.end()
+      await context.end(failed)
     }
   } catch (error) {
     return exceptionReply(info, request?.queryId, fromEngineError(error), codec)

@@ -40,9 +40,11 @@ export async function startClickHouseFront(options: FrontOptions = {}): Promise<
   const child = spawn(
     process.execPath,
     ['--conditions=@sightline/source', '--import', 'tsx', MAIN, '--data-dir', dataDir, '--user', user, '--password', password],
-    { cwd: PACKAGE_DIR, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: PACKAGE_DIR, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] },
   )
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  // The front exits when this pipe closes, so it never outlives the process that started it.
+  child.stdin!.on('error', () => undefined)
   const { port, version } = await waitForListening(child, exited)
   return {
     url: `http://127.0.0.1:${port}`,
