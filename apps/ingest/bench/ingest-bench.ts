@@ -1,6 +1,7 @@
 /**
  * `pnpm bench`: end-to-end OTLP ingest (protobuf, JSON+gzip) against a raw-insert baseline measured
- * in the same run, then query latency at BENCH_QUERY_SPANS spans. See BENCHMARKS.md for the knobs.
+ * in the same run, the ingest tier's CPU per span with the store in a process of its own, then query
+ * latency at BENCH_QUERY_SPANS spans. See BENCHMARKS.md for the knobs.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -8,6 +9,7 @@ import path from 'node:path'
 import { readConfig } from './config.js'
 import { buildPool, type GenOptions } from './generator.js'
 import { runBaseline } from './baseline.js'
+import { runCapacity } from './capacity-run.js'
 import { runIngest, type IngestResult } from './ingest-run.js'
 import { machineInfo } from './machine.js'
 import { runQueries } from './query-run.js'
@@ -63,6 +65,17 @@ for (const e of config.encodings) {
   pacedPools[e].bodies = []
 }
 
+let capacity
+if (config.capacitySpans > 0) {
+  const capacityPool = buildPool(gen(config.seed + 3, config.capacitySpans), ['protobuf'], true).protobuf
+  log(`capacity: ${capacityPool.spans} spans to a server whose store is a process of its own (ClickHouse HTTP front over chDB)…`)
+  capacity = await runCapacity(capacityPool, config.connections)
+  log(
+    `  ingest CPU ${capacity.ingestCpuMsPer1000Spans.toFixed(0)} ms per 1,000 spans = ${Math.round(capacity.spansPerIngestCoreSecond)} spans/s per ingest core; ` +
+      `store CPU ${capacity.storeCpuMsPer1000Spans.toFixed(0)} ms per 1,000 spans; ${capacity.bytesOnDiskPerSpan.toFixed(0)} B on disk per span; exactly once: ${capacity.exactlyOnce}`,
+  )
+}
+
 let query
 if (config.querySpans > 0) {
   t = performance.now()
@@ -80,6 +93,7 @@ const results: BenchResults = {
   baselineAfter,
   baselineCompact,
   ingest,
+  capacity,
   query,
   totalSeconds: (performance.now() - began) / 1000,
 }
@@ -94,7 +108,7 @@ if (config.writeReport) {
 } else {
   log('BENCHMARKS.md not touched (smoke-sized run; BENCH_WRITE_REPORT=1 forces it)')
 }
-const failures = ingest.filter((i) => !i.exactlyOnce).length + (query && (!query.exactlyOnce || query.byIdMismatches > 0) ? 1 : 0)
+const failures = ingest.filter((i) => !i.exactlyOnce).length + (capacity && !capacity.exactlyOnce ? 1 : 0) + (query && (!query.exactlyOnce || query.byIdMismatches > 0) ? 1 : 0)
 if (failures > 0) {
   log(`FAILED: ${failures} run(s) did not store exactly what was sent`)
   process.exitCode = 1

@@ -1,6 +1,7 @@
 /** Summary for the console and the generated section of BENCHMARKS.md. */
 import fs from 'node:fs'
 import path from 'node:path'
+import type { CapacityResult } from './capacity-run.js'
 import type { BenchConfig } from './config.js'
 import type { IngestResult } from './ingest-run.js'
 import type { MachineInfo } from './machine.js'
@@ -18,6 +19,7 @@ export interface BenchResults {
   /** The same rows in the spool's compact format: a reference, not the baseline. */
   baselineCompact?: BaselineResult
   ingest: IngestResult[]
+  capacity?: CapacityResult
   query?: QueryResult
   totalSeconds: number
 }
@@ -108,6 +110,7 @@ export function renderMarkdown(r: BenchResults): string {
     const p = i.paced
     lines.push(`| ${i.encoding} | ${p.spoolCommits} | ${f2(p.spoolCommitMeanMs)} ms | ${p.spoolCommitsOver25ms} | ${n0(p.gcPauseSeconds * 1000)} ms (${n0(p.gcMajorPauseSeconds * 1000)} ms) | ${f1(p.eventLoopLagMaxMs)} ms | ${p.serverAcksOver50ms} of ${p.serverAcks} |`)
   }
+  if (r.capacity) lines.push('', ...capacityMarkdown(r.capacity))
   if (r.query) {
     const q = r.query
     lines.push('')
@@ -141,6 +144,32 @@ export function renderMarkdown(r: BenchResults): string {
   return lines.join('\n')
 }
 
+/** The capacity model's inputs (docs/scale-out.md reads them from here). */
+function capacityMarkdown(c: CapacityResult): string[] {
+  const kb = (x: number) => `${(x / 1024).toFixed(0)} KiB`
+  return [
+    '### Capacity: the ingest tier with the store in its own process',
+    '',
+    `${n0(c.spans)} spans (${n0(c.traces)} traces, OTLP/protobuf) sent to a server with \`CLICKHOUSE_URL\` set, its store a ClickHouse HTTP front over chDB in another process ` +
+      '(packages/testkit), from the first request until every span was stored and every trace resolved. CPU is each process\'s own (utime + stime); ' +
+      'both share the 2 cores, so the wall-clock rate is not a capacity figure, CPU seconds are. The store side is chDB behind a test front (HTTP parsing, a context per request): an upper bound of a ClickHouse server\'s cost, not a measurement of one.',
+    '',
+    '| | value |',
+    '|---|---|',
+    `| ingest CPU per 1,000 spans (decode, normalise, price, spool, insert, resolve) | **${n0(c.ingestCpuMsPer1000Spans)} ms** |`,
+    `| spans/s per fully busy ingest core (its inverse) | **${n0(c.spansPerIngestCoreSecond)}** |`,
+    `| store CPU per 1,000 spans (chDB behind the test front) | ${n0(c.storeCpuMsPer1000Spans)} ms |`,
+    `| wall clock, both processes on 2 cores | ${f1(c.seconds)} s (${n0(c.spans / c.seconds)} spans/s) |`,
+    `| stored exactly once | ${c.exactlyOnce ? 'yes' : '**NO**'} |`,
+    '',
+    `On disk after \`OPTIMIZE … FINAL\`: **${n0(c.bytesOnDiskPerSpan)} bytes per span** in all tables.`,
+    '',
+    '| table | rows | on disk | uncompressed | bytes per span |',
+    '|---|---|---|---|---|',
+    ...c.tables.map((t) => `| ${t.table} | ${n0(t.rows)} | ${kb(t.bytesOnDisk)} | ${kb(t.uncompressedBytes)} | ${f1(t.bytesOnDisk / c.spans)} |`),
+  ]
+}
+
 export function writeBenchmarksMd(file: string, section: string): void {
   const header = [
     '# Benchmarks',
@@ -170,6 +199,10 @@ export function consoleSummary(r: BenchResults): string {
         `ack p50/p99 saturated ${f1(i.saturatedAckP50Ms)}/${f1(i.saturatedAckP99Ms)} ms, paced@${n0(i.pacedAchievedSpansPerSecond)}/s ${f1(i.pacedAckP50Ms)}/${f1(i.pacedAckP99Ms)} ms; ` +
         `peak RSS ${gib(i.peakRssBytes)}; exactly once: ${i.exactlyOnce}`,
     )
+  }
+  if (r.capacity) {
+    const c = r.capacity
+    out.push(`capacity: ingest ${n0(c.ingestCpuMsPer1000Spans)} ms CPU per 1,000 spans (${n0(c.spansPerIngestCoreSecond)} spans/s per core), store ${n0(c.storeCpuMsPer1000Spans)} ms; ${n0(c.bytesOnDiskPerSpan)} B/span on disk`)
   }
   if (r.query) {
     const q = r.query

@@ -1,47 +1,62 @@
 /**
  * Every statement of every migration, in its cluster form (CLICKHOUSE_CLUSTER), is parsed by the
  * engine (`formatQuery` on chDB, the same ClickHouse version), and has the shape a replicated,
- * sharded cluster needs. No cluster runs here (no Keeper, no second node): what a cluster does with
- * these statements is on paper (docs/scale-out.md); that they are valid ClickHouse is checked here.
+ * sharded cluster needs. The engine here runs with the cluster's own configuration
+ * (deploy/clickhouse/config.d/sightline-cluster.xml), which must define the cluster and macros
+ * the statements name. No cluster runs here (no Keeper, no second node; chDB's test Keeper leaves
+ * replicated tables read-only): what a cluster does with these statements is on paper
+ * (docs/scale-out.md); that they are valid ClickHouse for that configuration is checked here.
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createStore, type Store } from '../../src/db/client.js'
+import { Session } from 'chdb'
 import { REPLICATED_EVERYWHERE, SHARDED, type TableCatalog } from '../../src/db/cluster-ddl.js'
 import { migrationFiles, splitStatements } from '../../src/db/migrate.js'
-import { sql, str } from '../../src/db/sql.js'
 import { dialectFor } from '../../src/db/store-dialect.js'
-import { parseEnv } from '../../src/env.js'
 
 const CLUSTER = 'sightline'
-let store: Store
+const CONFIG = fileURLToPath(new URL('../../../../deploy/clickhouse/config.d/sightline-cluster.xml', import.meta.url))
+let engine: Session
 let dir: string
 /** Each migration statement in its cluster form, formatted by the engine (one line per statement). */
 let formatted: string[]
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-cluster-ddl-'))
-  store = createStore(parseEnv({ SIGHTLINE_DATA_DIR: dir }))
+  // What docker-compose.cluster.yml gives the first node.
+  Object.assign(process.env, { CH_SHARD: '01', CH_REPLICA: 'ch-s1-r1', CLICKHOUSE_USER: 'sightline', CLICKHOUSE_PASSWORD: 'x' })
+  engine = new Session(dir, { connectionArgs: [`--config-file=${CONFIG}`] })
   const dialect = dialectFor({ CLICKHOUSE_URL: 'http://node-1:8123', CLICKHOUSE_CLUSTER: CLUSTER })
   const catalog: TableCatalog = new Map()
   const statements = migrationFiles().flatMap(({ text }) => splitStatements(text).flatMap((s) => dialect.migrationStatements(s, catalog)))
   formatted = []
   for (const statement of statements) {
-    const [row] = await store.query<{ f: string }>(sql`SELECT formatQuerySingleLine(${str(statement)}) AS f`)
-    formatted.push(row!.f)
+    formatted.push((await engine.queryBindAsync('SELECT formatQuerySingleLine({q:String})', { q: statement }, { format: 'TSVRaw' })).text().trimEnd())
   }
 })
 afterAll(async () => {
-  await store?.close()
+  engine?.close()
   fs.rmSync(dir, { recursive: true, force: true })
 })
 
 const creates = (name: string) => formatted.filter((f) => new RegExp(`^CREATE TABLE IF NOT EXISTS ${name} `).test(f))
 
+describe('the cluster configuration (deploy/clickhouse)', () => {
+  it('defines the cluster the migrations name, 2 shards x 2 replicas, and the macros of each node', async () => {
+    const clusters = (await engine.queryAsync("SELECT shard_num, replica_num, host_name FROM system.clusters WHERE cluster = 'sightline' ORDER BY 1, 2", { format: 'TSVRaw' })).text()
+    expect(clusters).toBe('1\t1\tch-s1-r1\n1\t2\tch-s1-r2\n2\t1\tch-s2-r1\n2\t2\tch-s2-r2\n')
+    const macros = (await engine.queryAsync('SELECT macro, substitution FROM system.macros ORDER BY 1', { format: 'TSVRaw' })).text()
+    expect(macros).toBe('cluster\tsightline\nreplica\tch-s1-r1\nshard\t01\n')
+  })
+})
+
 describe('migrations in their cluster form', () => {
-  it('are all parsed by the engine, and all run ON CLUSTER', () => {
+  it('are all parsed by the engine, and all run ON CLUSTER', async () => {
+    // formatQuery parses for real: a broken statement is refused.
+    await expect(engine.queryBindAsync('SELECT formatQuerySingleLine({q:String})', { q: 'CREATE TABLE t ON CLUSTER (' }, { format: 'TSVRaw' })).rejects.toThrow(/SYNTAX_ERROR/)
     expect(formatted.length).toBeGreaterThan(40)
     for (const f of formatted) expect(f).toContain(`ON CLUSTER ${CLUSTER}`)
     expect(formatted.join('\n')).not.toMatch(/non_replicated_deduplication_window/)
