@@ -13,6 +13,7 @@
  * CPU seconds are.
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import { startClickHouseFront } from '@sightline/testkit/clickhouse-http-front'
 import type { Pool } from './generator.js'
 import { runLoad } from './load.js'
@@ -31,6 +32,8 @@ export interface CapacityResult {
   tables: Array<{ table: string; rows: number; bytesOnDisk: number; uncompressedBytes: number }>
   bytesOnDiskPerSpan: number
   exactlyOnce: boolean
+  /** 1-minute load average at the start and the end: CPU seconds stretch on a busy machine too. */
+  loadAverage: [number, number]
 }
 
 const TICKS_PER_SECOND = 100
@@ -56,6 +59,7 @@ export async function runCapacity(pool: Pool, connections: number): Promise<Capa
   }
   const server = await startServerProcess('capacity', { CLICKHOUSE_URL: front.url, CLICKHOUSE_USER: 'bench', CLICKHOUSE_PASSWORD: 'bench' })
   try {
+    const loadAtStart = os.loadavg()[0]!
     const ingestBefore = cpuSeconds(server.pid)
     const storeBefore = cpuSeconds(front.pid)
     const load = await runLoad({ url: server.url, encoding: 'protobuf', bodies: pool.bodies, spanCounts: pool.spanCounts, connections })
@@ -64,6 +68,7 @@ export async function runCapacity(pool: Pool, connections: number): Promise<Capa
     const ingestCpu = cpuSeconds(server.pid) - ingestBefore
     const storeCpu = cpuSeconds(front.pid) - storeBefore
     const seconds = (resolved.at - load.startedAt) / 1000
+    const loadAverage: [number, number] = [loadAtStart, os.loadavg()[0]!]
     await server.stop()
     removeDataDir(server.dataDir)
 
@@ -86,6 +91,7 @@ export async function runCapacity(pool: Pool, connections: number): Promise<Capa
       tables,
       bytesOnDiskPerSpan: totalBytes / pool.spans,
       exactlyOnce: Number(counts?.n) === pool.spans && Number(counts?.u) === pool.spans,
+      loadAverage,
     }
   } catch (error) {
     await server.stop().catch(() => undefined)

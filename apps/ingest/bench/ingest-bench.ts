@@ -13,7 +13,7 @@ import { runCapacity } from './capacity-run.js'
 import { runIngest, type IngestResult } from './ingest-run.js'
 import { machineInfo } from './machine.js'
 import { runQueries } from './query-run.js'
-import { consoleSummary, renderMarkdown, writeBenchmarksMd, type BenchResults } from './report.js'
+import { CAPACITY_END, CAPACITY_START, consoleSummary, renderCapacityMarkdown, renderMarkdown, writeBenchmarksMd, type BenchResults } from './report.js'
 import { REPO_ROOT } from './server-process.js'
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
@@ -106,7 +106,12 @@ if (config.writeReport) {
   writeBenchmarksMd(path.join(REPO_ROOT, 'BENCHMARKS.md'), renderMarkdown(results))
   log('BENCHMARKS.md updated')
 } else {
-  log('BENCHMARKS.md not touched (smoke-sized run; BENCH_WRITE_REPORT=1 forces it)')
+  log('BENCHMARKS.md ingest section not touched (smoke-sized run; BENCH_WRITE_REPORT=1 forces it)')
+}
+// The capacity section is written from any run that measured it at full size, on its own.
+if (results.capacity && (results.capacity.spans >= 100_000 || config.writeReport)) {
+  writeBenchmarksMd(path.join(REPO_ROOT, 'BENCHMARKS.md'), renderCapacityMarkdown({ ...results, capacity: results.capacity }), CAPACITY_START, CAPACITY_END)
+  log('BENCHMARKS.md capacity section updated')
 }
 const failures = ingest.filter((i) => !i.exactlyOnce).length + (capacity && !capacity.exactlyOnce ? 1 : 0) + (query && (!query.exactlyOnce || query.byIdMismatches > 0) ? 1 : 0)
 if (failures > 0) {
