@@ -64,6 +64,12 @@ describe('package boundaries', () => {
     expect(violations('packages/sdk/src', (spec, file) => ok(spec, file) || allowed.test(spec))).toEqual([])
   })
 
+  it('product code never imports the test kit (its doubles, e.g. the ClickHouse HTTP front, are for tests only)', () => {
+    const product = ['packages/schema/src', 'packages/core/src', 'packages/sdk/src', 'packages/cli/src', 'apps/ingest/src', 'apps/web/src', 'apps/demo/src']
+    const offenders = product.flatMap((dir) => violations(dir, (spec) => !/^@sightline\/testkit(\/|$)/.test(spec) && !/packages\/testkit\//.test(spec)))
+    expect(offenders).toEqual([])
+  })
+
   it('only apps/ingest/src/db talks to ClickHouse', () => {
     const ok = (spec: string, file: string) =>
       !/^(@clickhouse\/client|chdb)(\/|$)/.test(spec) || file.startsWith(path.join(root, 'apps/ingest/src/db'))

@@ -11,6 +11,8 @@ export interface BenchConfig {
   pacedFraction: number
   /** Spans loaded into the query server (0 skips the query run). */
   querySpans: number
+  /** Spans sent to a server whose store is a separate process (capacity-run.ts; 0 skips it). */
+  capacitySpans: number
   /** Target spans per OTLP request (whole traces, so the real count is a little above). */
   spansPerRequest: number
   /** Concurrent HTTP connections of the load generator. */
@@ -46,6 +48,7 @@ export function readConfig(): BenchConfig {
     pacedSpans: int('BENCH_PACED_SPANS', Math.min(60_000, Math.max(5_000, Math.floor(spans / 4)))),
     pacedFraction: Number(process.env.BENCH_PACED_FRACTION ?? '0.5'),
     querySpans: int('BENCH_QUERY_SPANS', 1_000_000),
+    capacitySpans: int('BENCH_CAPACITY_SPANS', Math.min(100_000, spans)),
     spansPerRequest: int('BENCH_SPANS_PER_REQUEST', 100),
     connections: int('BENCH_CONNECTIONS', 8),
     seed: int('BENCH_SEED', 20_261_123),

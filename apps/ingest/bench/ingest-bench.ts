@@ -1,6 +1,7 @@
 /**
  * `pnpm bench`: end-to-end OTLP ingest (protobuf, JSON+gzip) against a raw-insert baseline measured
- * in the same run, then query latency at BENCH_QUERY_SPANS spans. See BENCHMARKS.md for the knobs.
+ * in the same run, the ingest tier's CPU per span with the store in a process of its own, then query
+ * latency at BENCH_QUERY_SPANS spans. See BENCHMARKS.md for the knobs.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -8,10 +9,11 @@ import path from 'node:path'
 import { readConfig } from './config.js'
 import { buildPool, type GenOptions } from './generator.js'
 import { runBaseline } from './baseline.js'
+import { runCapacity } from './capacity-run.js'
 import { runIngest, type IngestResult } from './ingest-run.js'
 import { machineInfo } from './machine.js'
 import { runQueries } from './query-run.js'
-import { consoleSummary, renderMarkdown, writeBenchmarksMd, type BenchResults } from './report.js'
+import { CAPACITY_END, CAPACITY_START, consoleSummary, renderCapacityMarkdown, renderMarkdown, writeBenchmarksMd, type BenchResults } from './report.js'
 import { REPO_ROOT } from './server-process.js'
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
@@ -63,6 +65,17 @@ for (const e of config.encodings) {
   pacedPools[e].bodies = []
 }
 
+let capacity
+if (config.capacitySpans > 0) {
+  const capacityPool = buildPool(gen(config.seed + 3, config.capacitySpans), ['protobuf'], true).protobuf
+  log(`capacity: ${capacityPool.spans} spans to a server whose store is a process of its own (ClickHouse HTTP front over chDB)…`)
+  capacity = await runCapacity(capacityPool, config.connections)
+  log(
+    `  ingest CPU ${capacity.ingestCpuMsPer1000Spans.toFixed(0)} ms per 1,000 spans = ${Math.round(capacity.spansPerIngestCoreSecond)} spans/s per ingest core; ` +
+      `store CPU ${capacity.storeCpuMsPer1000Spans.toFixed(0)} ms per 1,000 spans; ${capacity.bytesOnDiskPerSpan.toFixed(0)} B on disk per span; exactly once: ${capacity.exactlyOnce}`,
+  )
+}
+
 let query
 if (config.querySpans > 0) {
   t = performance.now()
@@ -80,6 +93,7 @@ const results: BenchResults = {
   baselineAfter,
   baselineCompact,
   ingest,
+  capacity,
   query,
   totalSeconds: (performance.now() - began) / 1000,
 }
@@ -92,9 +106,14 @@ if (config.writeReport) {
   writeBenchmarksMd(path.join(REPO_ROOT, 'BENCHMARKS.md'), renderMarkdown(results))
   log('BENCHMARKS.md updated')
 } else {
-  log('BENCHMARKS.md not touched (smoke-sized run; BENCH_WRITE_REPORT=1 forces it)')
+  log('BENCHMARKS.md ingest section not touched (smoke-sized run; BENCH_WRITE_REPORT=1 forces it)')
 }
-const failures = ingest.filter((i) => !i.exactlyOnce).length + (query && (!query.exactlyOnce || query.byIdMismatches > 0) ? 1 : 0)
+// The capacity section is written from any run that measured it at full size, on its own.
+if (results.capacity && (results.capacity.spans >= 100_000 || config.writeReport)) {
+  writeBenchmarksMd(path.join(REPO_ROOT, 'BENCHMARKS.md'), renderCapacityMarkdown({ ...results, capacity: results.capacity }), CAPACITY_START, CAPACITY_END)
+  log('BENCHMARKS.md capacity section updated')
+}
+const failures = ingest.filter((i) => !i.exactlyOnce).length + (capacity && !capacity.exactlyOnce ? 1 : 0) + (query && (!query.exactlyOnce || query.byIdMismatches > 0) ? 1 : 0)
 if (failures > 0) {
   log(`FAILED: ${failures} run(s) did not store exactly what was sent`)
   process.exitCode = 1

@@ -22,6 +22,11 @@ const EnvSchema = z.object({
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').default('default'),
+  /**
+   * The server is one node of this cluster (its `remote_servers` name): migrations run ON CLUSTER
+   * with replicated, sharded tables (src/db/cluster-ddl.ts). Needs CLICKHOUSE_URL.
+   */
+  CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').optional(),
   /** Key of the default project, for a single-user install. */
   SIGHTLINE_API_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
   /** OTLP spec: 64 MiB, counted after decompression. */
@@ -131,6 +136,9 @@ const EnvSchema = z.object({
   QUERY_QUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   /** When set, `/metrics` answers only `Authorization: Bearer <token>`. */
   SIGHTLINE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+}).refine((env) => !env.CLICKHOUSE_CLUSTER || env.CLICKHOUSE_URL, {
+  path: ['CLICKHOUSE_CLUSTER'],
+  message: 'needs CLICKHOUSE_URL (a node of that cluster)',
 })
 export type Env = z.infer<typeof EnvSchema>
 

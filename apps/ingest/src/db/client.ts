@@ -1,21 +1,24 @@
 import path from 'node:path'
 import { Readable } from 'node:stream'
-import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection'
 import type { Env } from '../env.js'
 import { ensurePrivateDir } from '../private-files.js'
 import { build, type SqlFragment } from './sql.js'
+import { dialectFor, type StoreDialect } from './store-dialect.js'
 
 /**
  * The one owner of the ClickHouse connection in this process. chDB binds one data directory per
  * process, so nothing else may open one.
  *
- * Settings are never passed per call: through chDB they would leak into the session (see the
- * analytics design note). Inserts are synchronous (`async_insert=0`) because an acknowledged span
- * must be on disk, and the writer batches on its own.
+ * What differs between the embedded store, a server and a cluster (settings per query, insert
+ * settings, the migrations' form) is decided by the dialect (store-dialect.ts) and applied here.
+ * Inserts are synchronous (`async_insert=0`) because an acknowledged span must be on disk, and the
+ * writer batches on its own.
  */
 export interface Store {
   readonly kind: 'chdb' | 'server'
+  readonly dialect: StoreDialect
   readonly client: ClickHouseClient
   /** Rows of one table as JSONEachRow text; a repeated `dedupToken` is stored once. */
   insertJsonEachRow(table: string, body: Buffer, dedupToken: string): Promise<void>
@@ -28,40 +31,16 @@ export interface Store {
 
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>
 
-/** Far above any spool segment (SPOOL_SEGMENT_BYTES): "never cut the input into blocks". */
-const ONE_BLOCK = '4611686018427387904'
+export function createStore(env: Env): Store {
+  const dialect = dialectFor(env)
+  if (dialect.mode === 'embedded') return createChdbStore(path.resolve(env.SIGHTLINE_DATA_DIR, 'clickhouse'), dialect)
+  return createServerStore(env, dialect)
+}
 
 /**
- * Inserts are synchronous (durability) and deduplicated by token (spool replays). Parsing runs on one
- * thread, to leave the other core to the HTTP path: measured on 200k spans, chDB's own rate was
- * unchanged (28.5k vs 28.9k rows/s) and ack p99 at half load 110 vs 133 ms, within run-to-run noise.
- *
- * Each insert is one block, so a refused insert writes nothing and the writer can split a refused
- * segment and retry its parts under their own tokens without storing any row twice. Measured on
- * chDB 26.7 with a bad row last: with the squashing threshold at 1,000 rows, a refused 5,000-row
- * insert had already written 1,000 rows to `spans` and none to the rollups; with the defaults
- * (1,048,449 rows / 256 MiB) a refused 41 MB / 20k-row and an 85 MB / 300k-row insert wrote
- * nothing, so only segments past those thresholds were at risk; with the settings below nothing was
- * written either, and a good 41 MB insert took 1.2 s as before (1.1–1.3 s).
+ * Queries carry no settings of their own: a server's client sends the dialect's settings with every
+ * request (createServerStore), and chDB's must get none (they would stay in its session).
  */
-const INSERT_SETTINGS = {
-  async_insert: 0 as const,
-  insert_deduplication_token: '',
-  // A replayed segment must not be counted twice by the rollup views either (default 1 in chDB 26.7).
-  deduplicate_blocks_in_dependent_materialized_views: 1 as const,
-  max_insert_threads: '1',
-  max_threads: 1,
-  input_format_parallel_parsing: 0 as const,
-  max_insert_block_size: ONE_BLOCK,
-  min_insert_block_size_rows: ONE_BLOCK,
-  min_insert_block_size_bytes: ONE_BLOCK,
-}
-
-export function createStore(env: Env): Store {
-  if (env.CLICKHOUSE_URL) return createServerStore(env)
-  return createChdbStore(path.resolve(env.SIGHTLINE_DATA_DIR, 'clickhouse'))
-}
-
 function baseMethods(client: ClickHouseClient) {
   return {
     async query<T>(fragment: SqlFragment): Promise<T[]> {
@@ -77,7 +56,13 @@ function baseMethods(client: ClickHouseClient) {
   }
 }
 
-function createChdbStore(dataDir: string): Store {
+/** Table and column names come from our own constants; still, only plain identifiers reach SQL text. */
+function insertStatement(table: string, columns: readonly string[] | undefined, format: string): string {
+  for (const name of [table, ...(columns ?? [])]) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not an identifier: ${name}`)
+  return `INSERT INTO ${table}${columns ? ` (${columns.join(', ')})` : ''} FORMAT ${format}`
+}
+
+function createChdbStore(dataDir: string, dialect: StoreDialect): Store {
   ensurePrivateDir(dataDir)
   const connection: ChdbConnection = createChdbConnection({ path: dataDir })
   // chdb types its connection against @clickhouse/client-common, which the client now bundles:
@@ -85,6 +70,7 @@ function createChdbStore(dataDir: string): Store {
   const client = createClient({ connection: connection as unknown as ClientConnection })
   return {
     kind: 'chdb',
+    dialect,
     client,
     ...baseMethods(client),
     async insertJsonEachRow(table, body, dedupToken) {
@@ -93,7 +79,7 @@ function createChdbStore(dataDir: string): Store {
         table,
         values: body,
         format: 'JSONEachRow',
-        settings: { ...INSERT_SETTINGS, insert_deduplication_token: dedupToken },
+        settings: dialect.insertSettings(dedupToken),
       })
     },
     async insertJsonCompactEachRow(table, columns, body, dedupToken) {
@@ -102,40 +88,56 @@ function createChdbStore(dataDir: string): Store {
         columns,
         values: body,
         format: 'JSONCompactEachRow',
-        settings: { ...INSERT_SETTINGS, insert_deduplication_token: dedupToken },
+        settings: dialect.insertSettings(dedupToken),
       })
     },
   }
 }
 
-function createServerStore(env: Env): Store {
+function createServerStore(env: Env, dialect: StoreDialect): Store {
   const client = createClient({
     url: env.CLICKHOUSE_URL,
     username: env.CLICKHOUSE_USER,
     password: env.CLICKHOUSE_PASSWORD,
     database: env.CLICKHOUSE_DATABASE,
-    clickhouse_settings: { async_insert: 0 },
+    // Sent as URL parameters with every request, applied to that request only.
+    clickhouse_settings: dialect.querySettings,
+    // The client would log a failed insert's exception text, which quotes the refused row (user
+    // data); the writer logs the error's name and code instead (ingest/store-refusal.ts).
+    log: { level: ClickHouseLogLevel.OFF },
   })
+  /**
+   * The rows are already encoded (a spool segment), so they go as the body of `INSERT … FORMAT X`
+   * through exec: client.insert only takes values to encode itself, and sends a Buffer in an
+   * object stream as `{"type":"Buffer",…}`.
+   */
+  const insertBytes = async (statement: string, body: Buffer, dedupToken: string) => {
+    const result = await client.exec({
+      query: statement,
+      values: Readable.from([body], { objectMode: false }),
+      clickhouse_settings: dialect.insertSettings(dedupToken),
+    })
+    for await (const _ of result.stream) void _
+  }
+  // The HTTP client keeps working after close() (it opens new sockets); a closed store must not,
+  // as with chDB: nothing may reach the store once the server has stopped.
+  let closed = false
+  const open = <A extends unknown[], R>(f: (...args: A) => Promise<R>) => (...args: A): Promise<R> =>
+    closed ? Promise.reject(new Error('the store is closed')) : f(...args)
+  const base = baseMethods(client)
   return {
     kind: 'server',
+    dialect,
     client,
-    ...baseMethods(client),
-    async insertJsonEachRow(table, body, dedupToken) {
-      await client.insert({
-        table,
-        values: Readable.from([body]),
-        format: 'JSONEachRow',
-        clickhouse_settings: { ...INSERT_SETTINGS, insert_deduplication_token: dedupToken },
-      })
-    },
-    async insertJsonCompactEachRow(table, columns, body, dedupToken) {
-      await client.insert({
-        table,
-        columns: [...columns] as [string, ...string[]],
-        values: Readable.from([body]),
-        format: 'JSONCompactEachRow',
-        clickhouse_settings: { ...INSERT_SETTINGS, insert_deduplication_token: dedupToken },
-      })
+    query: open(base.query) as Store['query'],
+    command: open(base.command),
+    insertJsonEachRow: open((table: string, body: Buffer, dedupToken: string) => insertBytes(insertStatement(table, undefined, 'JSONEachRow'), body, dedupToken)),
+    insertJsonCompactEachRow: open((table: string, columns: readonly string[], body: Buffer, dedupToken: string) =>
+      insertBytes(insertStatement(table, columns, 'JSONCompactEachRow'), body, dedupToken),
+    ),
+    close: async () => {
+      closed = true
+      await base.close()
     },
   }
 }

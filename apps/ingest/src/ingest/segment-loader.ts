@@ -7,7 +7,7 @@
  * the whole, `<segment>:<from>-<to>` for a part). A segment replayed after a crash is refused again
  * for the same rows and split the same way, so the parts already stored are skipped by their
  * tokens, in `spans` and in the rollup views. That holds because a refused insert writes nothing:
- * the insert is one block (see INSERT_SETTINGS in db/client.ts, where the measurement is).
+ * the insert is one block (see INSERT_SETTINGS in db/store-dialect.ts, where the measurement is).
  */
 import fs from 'node:fs'
 import type { Store } from '../db/client.js'

@@ -15,6 +15,7 @@ import { snapshotFromBuckets, type BucketView, type SeriesSource } from '../../s
 import { quantileInclusive } from '../../src/detect/robust.js'
 import { parseEnv } from '../../src/env.js'
 import { createLogger } from '../../src/logger.js'
+import { testStoreEnv } from '../helpers/server.js'
 
 /**
  * The benchmark computes baselines in TS; production asks ClickHouse. Same data, same numbers:
@@ -81,7 +82,7 @@ let data: Series[]
 
 beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-baseline-'))
-  store = createStore(parseEnv({ SIGHTLINE_DATA_DIR: dir }))
+  store = createStore(parseEnv({ SIGHTLINE_DATA_DIR: dir, ...(await testStoreEnv(dir)) }))
   await migrate(store, createLogger('silent'))
   data = generate()
   // Rollup rows as the resolver's view writes them: units and failures, latency as log-bucket counts.

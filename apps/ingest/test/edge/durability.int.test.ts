@@ -13,6 +13,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { GetTraceResponse, ListTracesResponse, OverviewResponse } from '@sightline/schema'
 import { afterEach, describe, expect, it } from 'vitest'
+import { testStoreEnv } from '../helpers/server.js'
 import { apiGet, authFor, waitFor } from './helpers.js'
 
 const INGEST_DIR = fileURLToPath(new URL('../../', import.meta.url))
@@ -37,7 +38,7 @@ afterEach(() => {
 async function startChild(dataDir: string): Promise<Child> {
   const proc = spawn(process.execPath, ['--conditions=@sightline/source', '--import', 'tsx', 'src/index.ts'], {
     cwd: INGEST_DIR,
-    env: { ...process.env, PORT: '0', SIGHTLINE_GRPC_PORT: '0', HOST: '127.0.0.1', SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_API_KEY: API_KEY, LOG_LEVEL: 'info' },
+    env: { ...process.env, PORT: '0', SIGHTLINE_GRPC_PORT: '0', HOST: '127.0.0.1', SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_API_KEY: API_KEY, LOG_LEVEL: 'info', ...(await testStoreEnv(dataDir)) },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const logs: string[] = []

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import net, { type AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { startClickHouseFront, type ClickHouseFront } from '@sightline/testkit/clickhouse-http-front'
 import type { DepsOptions } from '../../src/deps.js'
 import { sql } from '../../src/db/sql.js'
 import { parseEnv } from '../../src/env.js'
@@ -20,13 +22,41 @@ export interface TestServer extends RunningServer {
 }
 
 /**
- * A real server on an ephemeral port over a fresh embedded store. chDB allows one data directory
- * per process, and vitest runs each test file in its own process, so one server per file.
+ * Which store the integration tests run against: `embedded` (chDB in the server's process, the
+ * default) or `server` (SIGHTLINE_TEST_STORE=server, the vitest project `int-server`): a ClickHouse
+ * HTTP front over chDB in a process of its own, reached through CLICKHOUSE_URL like any server.
+ */
+export const TEST_STORE: 'embedded' | 'server' = process.env.SIGHTLINE_TEST_STORE === 'server' ? 'server' : 'embedded'
+
+let front: Promise<ClickHouseFront> | undefined
+
+/**
+ * The store settings for a server on `dataDir`: none on the embedded store; on the front, one
+ * database per data directory, so a restart on the same directory finds its data and a fresh
+ * directory starts empty, as with the embedded store. One front per test file (its process).
+ */
+export async function testStoreEnv(dataDir: string): Promise<Record<string, string>> {
+  if (TEST_STORE === 'embedded') return {}
+  front ??= startClickHouseFront({ user: 'sightline', password: 'front-password' })
+  const { url, user, password } = await front
+  const database = `t_${createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16)}`
+  const res = await fetch(`${url}/`, {
+    method: 'POST',
+    body: `CREATE DATABASE IF NOT EXISTS ${database}`,
+    headers: { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
+  })
+  if (res.status !== 200) throw new Error(`the ClickHouse front refused CREATE DATABASE: ${await res.text()}`)
+  return { CLICKHOUSE_URL: url, CLICKHOUSE_USER: user, CLICKHOUSE_PASSWORD: password, CLICKHOUSE_DATABASE: database }
+}
+
+/**
+ * A real server on an ephemeral port over a fresh store (see TEST_STORE). chDB allows one data
+ * directory per process, and vitest runs each test file in its own process, so one server per file.
  * OTLP/gRPC is off unless a test asks for it (test files run in parallel; 4317 fits one of them).
  */
 export async function startTestServer(overrides: Record<string, string> = {}, dataDir?: string, options: DepsOptions = {}): Promise<TestServer> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-test-'))
-  const env = parseEnv({ PORT: '0', SIGHTLINE_GRPC_PORT: '0', SIGHTLINE_DATA_DIR: dir, SIGHTLINE_API_KEY: TEST_API_KEY, LOG_LEVEL: 'warn', ...overrides })
+  const env = parseEnv({ PORT: '0', SIGHTLINE_GRPC_PORT: '0', SIGHTLINE_DATA_DIR: dir, SIGHTLINE_API_KEY: TEST_API_KEY, LOG_LEVEL: 'warn', ...(await testStoreEnv(dir)), ...overrides })
   const server = await startServer(env, createLogger(env.LOG_LEVEL), options)
   return {
     ...server,

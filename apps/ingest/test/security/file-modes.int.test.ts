@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../helpers/server.js'
+import { startTestServer, TEST_STORE, type TestServer } from '../helpers/server.js'
 
 let server: TestServer
 let parent: string
@@ -27,7 +27,9 @@ afterAll(async () => {
 describe('file modes', () => {
   it('makes the data, store and spool directories 0700', () => {
     expect(mode(server.dataDir)).toBe(0o700)
-    expect(mode(path.join(server.dataDir, 'clickhouse'))).toBe(0o700)
+    // The embedded store lives in the data directory; with a ClickHouse server there is none.
+    if (TEST_STORE === 'embedded') expect(mode(path.join(server.dataDir, 'clickhouse'))).toBe(0o700)
+    else expect(fs.existsSync(path.join(server.dataDir, 'clickhouse'))).toBe(false)
     expect(mode(path.join(server.dataDir, 'spool'))).toBe(0o700)
   })
 
