@@ -35,6 +35,9 @@ import { SpanWriter } from './ingest/writer.js'
 import { ResolutionRepository } from './db/repositories/resolution.js'
 import { PriceOverrideLookup } from './resolve/overrides.js'
 import { DEFAULT_RESOLVER_OPTIONS, TraceResolver } from './resolve/resolver.js'
+import { LeaseRepository } from './db/repositories/leases.js'
+import { Leases, leaseTiming } from './coordination/leases.js'
+import { replicaId } from './coordination/replica-id.js'
 import { DecodePool } from './otlp/decode-pool.js'
 import type { Logger } from './logger.js'
 import { RegistryRepository } from './db/repositories/registry.js'
@@ -54,6 +57,8 @@ export interface Deps {
   metrics: Metrics
   writer: SpanWriter
   resolver: TraceResolver
+  /** Which singleton jobs this replica runs (one replica each, however many run). */
+  leases: Leases
   priceLookup: PriceOverrideLookup
   decodePool: DecodePool
   projects: ProjectRepository
@@ -130,7 +135,8 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
   )
   const priceLookup = new PriceOverrideLookup(prices)
   const traces = new TraceRepository(store)
-  const resolver = new TraceResolver(new ResolutionRepository(store), priceLookup, metrics, logger, {
+  const leases = new Leases(new LeaseRepository(store), replicaId(env.SIGHTLINE_REPLICA_ID, env.SIGHTLINE_DATA_DIR), logger, leaseTiming(env.SIGHTLINE_LEASE_TTL_MS))
+  const resolver = new TraceResolver(new ResolutionRepository(store), priceLookup, metrics, logger, leases.of('resolver'), {
     ...DEFAULT_RESOLVER_OPTIONS,
     quietMs: env.SIGHTLINE_RESOLVE_QUIET_MS,
     settleMs: env.SIGHTLINE_TRACE_SETTLE_MS,
@@ -158,6 +164,7 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     metrics,
     writer,
     resolver,
+    leases,
     priceLookup,
     projects,
     sessions: new SessionRepository(store, projects, env.SIGHTLINE_SESSION_TTL_HOURS * 3600_000),

@@ -47,6 +47,13 @@ const EnvSchema = z.object({
   SIGHTLINE_RESOLVE_QUIET_MS: z.coerce.number().int().min(0).default(1_000),
   /** A trace whose root has not arrived is `running` until quiet this long; then it is judged on what it has. */
   SIGHTLINE_TRACE_SETTLE_MS: z.coerce.number().int().min(0).default(300_000),
+  /**
+   * This replica's identity as a lease holder (several ingest replicas on one store): unique among the
+   * running replicas, the same across a restart of one. Default: host name + data directory.
+   */
+  SIGHTLINE_REPLICA_ID: z.string().min(1).max(200).optional(),
+  /** A singleton job (resolver, detection…) moves to another replica this long after its holder stopped renewing. */
+  SIGHTLINE_LEASE_TTL_MS: z.coerce.number().int().min(1_000).default(15_000),
   /** The built console (apps/web/dist) served at `/`. */
   SIGHTLINE_CONSOLE_DIR: z.string().default(DEFAULT_CONSOLE_DIR),
   /** How often anomaly detection runs in the server; 0 turns it off (tests call `evaluate(now)`). */

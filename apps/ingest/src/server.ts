@@ -2,7 +2,9 @@ import type { Server } from 'node:http'
 import { serve, type ServerType } from '@hono/node-server'
 import { createApp } from './app.js'
 import { createStore } from './db/client.js'
-import { migrate } from './db/migrate.js'
+import { leaseTiming } from './coordination/leases.js'
+import { migrateOnce } from './coordination/migrate-once.js'
+import { replicaId } from './coordination/replica-id.js'
 import { lowerStoreThreadPriority } from './db/store-threads.js'
 import { createDeps, type Deps, type DepsOptions } from './deps.js'
 import type { Env } from './env.js'
@@ -28,7 +30,8 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
   }
   const store = createStore(env)
   const stopLoweringStoreThreads = store.kind === 'chdb' ? lowerStoreThreadPriority(env.SIGHTLINE_STORE_NICE) : undefined
-  await migrate(store, logger)
+  const holder = replicaId(env.SIGHTLINE_REPLICA_ID, env.SIGHTLINE_DATA_DIR)
+  await migrateOnce(store, logger, holder, leaseTiming(env.SIGHTLINE_LEASE_TTL_MS))
   const deps = createDeps(env, store, logger, options)
   const { generatedKey, isConfiguredKeyRevoked } = await deps.projects.ensureDefaultProject(env.SIGHTLINE_API_KEY)
   if (isConfiguredKeyRevoked) logger.warn('SIGHTLINE_API_KEY was revoked through the admin API and stays revoked; set a new key or unset it')
@@ -36,11 +39,13 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
     logger.warn('generated an API key for the default project; it is stored hashed and will not be shown again', { apiKey: generatedKey })
   }
   await deps.writer.start()
-  deps.resolver.start()
   deps.decodePool.start()
-  deps.detectionScheduler.start()
-  deps.registry.scanner.start()
-  deps.evaluatorScheduler.start()
+  deps.leases.bind('detector', deps.detectionScheduler, logger)
+  deps.leases.bind('registry', deps.registry.scanner, logger)
+  deps.leases.bind('evaluator', deps.evaluatorScheduler, logger)
+  // A lone replica holds every lease once this resolves; with others, whichever it won.
+  await deps.leases.start()
+  deps.resolver.start()
   const app = createApp(deps)
   const server = await listen(app.fetch, env.PORT, env.HOST, httpLimits(env))
   const closeHttp = () => new Promise<void>((resolve) => server.close(() => resolve()))
@@ -69,6 +74,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
       await deps.evaluatorScheduler.stop()
       await deps.writer.stop()
       await deps.resolver.stop()
+      await deps.leases.stop()
       await deps.evaluationEvents.drain()
       await store.close()
       stopLoweringStoreThreads?.()

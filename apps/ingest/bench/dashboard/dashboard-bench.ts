@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   // The rollups are fed by resolved traces: resolve every generated trace with the real resolver.
   log('resolving every trace ...')
   const resolveStart = performance.now()
-  const resolver = new TraceResolver(new ResolutionRepository(store), new PriceOverrideLookup(new PriceOverrideRepository(store)), createMetrics(), createLogger('warn'), DEFAULT_RESOLVER_OPTIONS)
+  const resolver = new TraceResolver(new ResolutionRepository(store), new PriceOverrideLookup(new PriceOverrideRepository(store)), createMetrics(), createLogger('warn'), { held: true }, DEFAULT_RESOLVER_OPTIONS)
   const projects = await store.query<{ project_id: string; n: string }>(sql`SELECT project_id, uniqExact(trace_id) AS n FROM spans GROUP BY project_id`)
   for (const { project_id: project } of projects) {
     let after = ''

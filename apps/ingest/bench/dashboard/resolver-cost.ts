@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-resolvecost-'))
   const store = await openStore(dataDir)
   await recordEngine(store)
-  const resolver = new TraceResolver(new ResolutionRepository(store), new PriceOverrideLookup(new PriceOverrideRepository(store)), createMetrics(), createLogger('warn'), DEFAULT_RESOLVER_OPTIONS)
+  const resolver = new TraceResolver(new ResolutionRepository(store), new PriceOverrideLookup(new PriceOverrideRepository(store)), createMetrics(), createLogger('warn'), { held: true }, DEFAULT_RESOLVER_OPTIONS)
   const insert: number[] = []
   const resolve: number[] = []
   let rows = 0

@@ -17,11 +17,22 @@
  * (`INSERT … SELECT`) have no cluster form and are skipped (see below).
  */
 
-export const SHARDED = ['spans', 'trace_index', 'traces', 'agg_5m', 'agg_1h'] as const
-const SHARDING_KEY: Record<string, string> = { spans: 'cityHash64(trace_id)', trace_index: 'cityHash64(trace_id)', traces: 'cityHash64(trace_id)' }
+export const SHARDED = ['spans', 'trace_index', 'traces', 'agg_5m', 'agg_1h', 'resolve_queue'] as const
+const SHARDING_KEY: Record<string, string> = {
+  spans: 'cityHash64(trace_id)',
+  trace_index: 'cityHash64(trace_id)',
+  traces: 'cityHash64(trace_id)',
+  resolve_queue: 'cityHash64(trace_id)',
+}
 export const REPLICATED_EVERYWHERE = [
   'schema_migrations', 'projects', 'api_keys', 'model_prices', 'anomalies', 'alert_webhooks', 'regression_cases',
-  'regression_runs', 'quarantined_spans', 'console_sessions', 'resolver_state',
+  'regression_runs', 'quarantined_spans', 'console_sessions', 'resolver_state', 'leases',
+  // Evaluation (0022–0023): one row per score or run, read joined to a few traces at a time.
+  'scores', 'score_history', 'score_configs', 'reference_trajectories', 'evaluators', 'evaluator_runs',
+  'review_queues', 'review_items', 'eval_runs',
+  // Registry (0024): one aggregated row per agent, tool or edge; its view fires once per insert
+  // into a shard's spans, so each node's writes reach every node once by replication.
+  'registry_observations', 'agent_cards', 'registry_events',
 ] as const
 
 const LOCAL_SUFFIX = '_local'
@@ -44,6 +55,9 @@ export function rewriteForCluster(statement: string, cluster: string, catalog: T
   // migrations (moving a single-node install's data into a cluster is a data move, see
   // docs/scale-out.md), and its rollups are rebuilt by the resolver's catch-up anyway.
   if (/^INSERT INTO \w+\s+SELECT\b/i.test(text)) return []
+  // A seed row of a table replicated everywhere: written once on the migrating node, replication
+  // carries it to the others.
+  if ((m = /^INSERT INTO (\w+)\s*\([^)]*\)\s*VALUES\b/i.exec(text)) && kindOf(m[1]!) === 'everywhere') return [text]
   if ((m = /^DROP VIEW IF EXISTS (\w+)$/i.exec(text))) return [`DROP VIEW IF EXISTS ${m[1]} ${on} SYNC`]
   if ((m = /^DROP TABLE IF EXISTS (\w+)$/i.exec(text))) {
     const name = m[1]!

@@ -9,9 +9,14 @@
  *
  * Exactly once: a new state is inserted together with the row that cancels the previous one, under
  * a deterministic deduplication token, and only when the content changed; re-sent spans, a replayed
- * spool or a restart resolve to the same content and change nothing. After a restart, traces that
- * received spans since the durable watermark are resolved again (the catch-up), so nothing that was
- * stored but not yet resolved is missed.
+ * spool or a restart resolve to the same content and change nothing.
+ *
+ * One resolver at a time: with several ingest replicas on one store, only the holder of the
+ * `resolver` lease resolves (two at once would both cancel the same row). It learns of spans stored
+ * through its own replica at once (`notify`) and of everyone's from `resolve_queue`
+ * (queue-follower.ts), whose durable cursor lets a new leader (fail-over, restart) pick up what the
+ * previous one had not finished. A migration that asks for every trace to be resolved again sets the
+ * `watermark` state; the leader's catch-up then resolves every trace active since it.
  */
 import { createHash } from 'node:crypto'
 import { resolveTrace, SpanFlag } from '@sightline/core'
@@ -21,6 +26,9 @@ import type { Metrics } from '../metrics.js'
 import { factsFromRow } from './span-facts.js'
 import { cancelRow, contentHash, newTraceRow, traceRowContent, type TraceRow } from './trace-row.js'
 import type { PriceOverrideLookup } from './overrides.js'
+import { catchUp } from './catch-up.js'
+import { QueueFollower } from './queue-follower.js'
+import { groupByTime } from './time-groups.js'
 import type { SpanFacts } from '@sightline/core'
 
 export interface ResolverOptions {
@@ -31,20 +39,34 @@ export interface ResolverOptions {
   batchSize: number
   /** How often the loop looks for due traces. */
   tickMs: number
+  /** How often the leader reads `resolve_queue`. */
+  pollMs: number
 }
 
-export const DEFAULT_RESOLVER_OPTIONS: ResolverOptions = { quietMs: 1_000, maxDelayMs: 10_000, settleMs: 300_000, batchSize: 500, tickMs: 200 }
+export const DEFAULT_RESOLVER_OPTIONS: ResolverOptions = { quietMs: 1_000, maxDelayMs: 10_000, settleMs: 300_000, batchSize: 500, tickMs: 200, pollMs: 1_000 }
 
 interface Pending {
   projectId: string
   traceId: string
   firstMs: number
   lastMs: number
+  /** Store time of its queue entry, once the queue showed it (holds the durable cursor back). */
+  queuedMs?: number
 }
 
-const WATERMARK = 'watermark'
-/** Clock skew and in-flight inserts the watermark leaves room for. */
-const WATERMARK_MARGIN_MS = 60_000
+/** The `resolver` lease as the resolver sees it (src/coordination/lease.ts). */
+export interface Leadership {
+  readonly held: boolean
+}
+
+/** Thrown when the lease ran out before a write: the next leader redoes the work. */
+export class NotLeader extends Error {
+  constructor() {
+    super('the resolver lease is not held by this replica')
+    this.name = 'NotLeader'
+  }
+}
+
 const SEP = '\u0000'
 
 export class TraceResolver {
@@ -53,8 +75,9 @@ export class TraceResolver {
   private running: Promise<void> | undefined
   private stopped = false
   private lastSweepMs = 0
-  private lastWatermarkMs = 0
-  private lastWatermark = ''
+  private lastSaveMs = 0
+  private lastPollMs = 0
+  private readonly follower: QueueFollower
   /** After a failure (store down), ticks are skipped until then: one warning per back-off, not five a second. */
   private backoffUntilMs = 0
   private failures = 0
@@ -69,20 +92,24 @@ export class TraceResolver {
     private readonly overrides: PriceOverrideLookup,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
+    private readonly leadership: Leadership,
     private readonly options: ResolverOptions = DEFAULT_RESOLVER_OPTIONS,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.follower = new QueueFollower(repository)
+  }
 
-  /** Starts the loop and the catch-up of whatever was stored but not resolved before a restart. */
+  /** Starts the loop; it resolves while this replica holds the lease. */
   start(): void {
     this.stopped = false
     this.timer = setInterval(() => this.tick(), this.options.tickMs)
     this.timer.unref()
-    this.catchUp = this.runCatchUp().catch((err: unknown) => this.logger.error('trace resolver catch-up failed', { err }))
   }
 
-  /** Traces whose spans just reached the store (keys `project\0trace`). */
+  /** Traces whose spans just reached the store through this replica (keys `project\0trace`). */
   notify(traceKeys: Iterable<string>): void {
+    // Not the leader: the leader reads them from the queue.
+    if (!this.leadership.held) return
     const now = this.now()
     for (const key of traceKeys) {
       const entry = this.pending.get(key)
@@ -95,19 +122,21 @@ export class TraceResolver {
     this.metrics.resolverPending.set(this.pending.size)
   }
 
-  /** Resolves again (at once) every trace that called `model` since `fromIso`: a price changed. Returns how many. */
-  async reprice(projectId: string, model: string, fromIso: string): Promise<number> {
-    const traceIds = await this.repository.tracesWithModel(projectId, model, fromIso)
-    const due = this.now() - this.options.maxDelayMs
-    for (const traceId of traceIds) this.notifyOne(projectId, traceId, due)
-    this.metrics.resolverPending.set(this.pending.size)
-    return traceIds.length
+  /**
+   * Queues every trace that called `model` since `fromIso` to be resolved again (a price changed),
+   * for whichever replica leads. Returns how many.
+   */
+  reprice(projectId: string, model: string, fromIso: string): Promise<number> {
+    return this.repository.enqueueModelTraces(projectId, model, fromIso)
   }
 
-  /** Resolves everything notified so far, quiet or not (tests, shutdown). */
+  /** Leader only: resolves everything known so far, quiet or not, the queue included (tests, shutdown). */
   async drain(): Promise<void> {
-    await this.catchUp
     await this.running
+    if (!this.leadership.held) return
+    if (!this.follower.following) await this.takeOver()
+    await this.catchUp
+    await this.pollQueue(Number.POSITIVE_INFINITY)
     for (let attempt = 0; this.pending.size > 0; attempt++) {
       try {
         await this.resolveDue(Number.POSITIVE_INFINITY)
@@ -131,16 +160,58 @@ export class TraceResolver {
 
   private async step(): Promise<void> {
     try {
+      if (!this.leadership.held) return this.standDown()
+      if (!this.follower.following) await this.takeOver()
+      await this.pollQueue(this.now())
       await this.resolveDue(this.now())
       await this.sweepUnsettled()
-      await this.advanceWatermark()
+      await this.saveProgress()
       this.failures = 0
     } catch (err) {
+      if (err instanceof NotLeader) return this.standDown()
       this.failures += 1
       const delayMs = Math.min(30_000, 250 * 2 ** Math.min(this.failures, 7))
       this.backoffUntilMs = this.now() + delayMs
       this.logger.warn('trace resolution failed; traces stay pending and are retried', { attempt: this.failures, retryInMs: delayMs, err })
     }
+  }
+
+  /** Leadership taken: follow the queue from the durable cursor, and run any catch-up a migration asked for. */
+  private async takeOver(): Promise<void> {
+    await this.follower.begin()
+    this.lastPollMs = 0
+    this.catchUp = this.runCatchUp().catch((err: unknown) => {
+      if (!(err instanceof NotLeader)) this.logger.error('trace resolver catch-up failed', { err })
+    })
+  }
+
+  /** Leadership lost: forget what is pending; the next leader finds it in the queue. */
+  private standDown(): void {
+    if (!this.follower.following && this.pending.size === 0) return
+    this.logger.info('trace resolver stands down (lease not held)', { pending: this.pending.size })
+    this.follower.end()
+    this.pending.clear()
+    this.metrics.resolverPending.set(0)
+  }
+
+  /** New queue entries become pending; a price change first drops that project's cached prices. */
+  private async pollQueue(now: number): Promise<void> {
+    if (now - this.lastPollMs < this.options.pollMs) return
+    this.lastPollMs = Math.min(now, this.now())
+    const entries = await this.follower.poll()
+    const seenAt = this.now()
+    for (const entry of entries) {
+      if (entry.reason === 'reprice') this.overrides.invalidate(entry.projectId)
+      const key = `${entry.projectId}${SEP}${entry.traceId}`
+      const pending = this.pending.get(key)
+      if (pending) {
+        pending.lastMs = Math.max(pending.lastMs, seenAt)
+        pending.queuedMs = Math.min(pending.queuedMs ?? entry.insertedMs, entry.insertedMs)
+      } else {
+        this.pending.set(key, { projectId: entry.projectId, traceId: entry.traceId, firstMs: seenAt, lastMs: seenAt, queuedMs: entry.insertedMs })
+      }
+    }
+    this.metrics.resolverPending.set(this.pending.size)
   }
 
   /** Resolves the traces due at `now` (all of them for +Infinity), a batch per project at a time. */
@@ -198,6 +269,7 @@ export class TraceResolver {
       if (stored) rows.push(cancelRow(stored))
       rows.push(newTraceRow(next.content, next.hash, version, trace.lastIngested, resolvedAt))
     }
+    if (!this.leadership.held) throw new NotLeader()
     const token = createHash('sha256').update(rows.map((r) => `${String(r.trace_id)}:${String(r.version)}:${r.sign}`).join(',')).digest('hex')
     await this.repository.insert(rows, `resolve:${projectId}:${token}`)
     const evaluated = traces.flatMap((t) => t.rows.filter((r) => r.flags.includes(SpanFlag.evaluationResult)).map((r) => ({ traceId: t.traceId, spanId: r.span_id })))
@@ -226,59 +298,26 @@ export class TraceResolver {
     if (!this.pending.has(key)) this.pending.set(key, { projectId, traceId, firstMs: atMs, lastMs: atMs })
   }
 
-  /** Durable progress: every trace that received spans before the watermark has been resolved. */
-  private async advanceWatermark(): Promise<void> {
+  /** Durable progress, every 10 s: the queue cursor, held back by the oldest queued trace still pending. */
+  private async saveProgress(): Promise<void> {
     const now = this.now()
-    if (now - this.lastWatermarkMs < 10_000) return
-    this.lastWatermarkMs = now
-    let oldest = now
-    for (const p of this.pending.values()) if (p.firstMs < oldest) oldest = p.firstMs
-    const watermark = chTime(oldest - WATERMARK_MARGIN_MS)
-    if (watermark === this.lastWatermark) return
-    await this.repository.writeState(WATERMARK, watermark)
-    this.lastWatermark = watermark
+    if (now - this.lastSaveMs < 10_000) return
+    this.lastSaveMs = now
+    let oldest: number | undefined
+    for (const p of this.pending.values()) if (p.queuedMs !== undefined && (oldest === undefined || p.queuedMs < oldest)) oldest = p.queuedMs
+    await this.follower.save(oldest)
   }
 
-  private async runCatchUp(): Promise<void> {
-    const since = (await this.repository.readState(WATERMARK)) ?? '1970-01-01 00:00:00.000'
-    let after = { projectId: '', traceId: '' }
-    let total = 0
-    for (;;) {
-      const page = await this.repository.activeSince(since, after, this.options.batchSize)
-      if (page.length === 0) break
-      const byProject = new Map<string, string[]>()
-      for (const { projectId, traceId } of page) byProject.set(projectId, [...new Set([...(byProject.get(projectId) ?? []), traceId])])
-      for (const [projectId, traceIds] of byProject) await this.resolveBatch(projectId, traceIds)
-      total += page.length
-      after = page[page.length - 1]!
-      if (this.stopped) return
-    }
-    if (total > 0) this.logger.info('trace resolver caught up', { since, traces: total })
+  /** Resolves every trace active since the `watermark` a migration set (all of them when none was ever set). */
+  private runCatchUp(): Promise<void> {
+    return catchUp(this.repository, (projectId, traceIds) => this.resolveBatch(projectId, traceIds), {
+      batchSize: this.options.batchSize,
+      stopped: () => this.stopped,
+      logger: this.logger,
+    })
   }
 }
 
 const YIELD_EVERY = 50
-
-/** Spans of one read stay within this much start time. */
-const GROUP_SPAN_MS = 6 * 3_600_000
-
-function groupByTime(bounds: readonly TraceBounds[]): TraceBounds[][] {
-  const sorted = [...bounds].sort((a, b) => (a.startMin < b.startMin ? -1 : a.startMin > b.startMin ? 1 : 0))
-  const groups: TraceBounds[][] = []
-  let current: TraceBounds[] = []
-  let groupStart = Number.NaN
-  for (const b of sorted) {
-    const end = Date.parse(`${b.startMax.replace(' ', 'T').slice(0, 23)}Z`)
-    const start = Date.parse(`${b.startMin.replace(' ', 'T').slice(0, 23)}Z`)
-    if (current.length > 0 && end - groupStart > GROUP_SPAN_MS) {
-      groups.push(current)
-      current = []
-    }
-    if (current.length === 0) groupStart = start
-    current.push(b)
-  }
-  if (current.length > 0) groups.push(current)
-  return groups
-}
 
 const chTime = (ms: number) => new Date(Math.max(0, ms)).toISOString().replace('T', ' ').replace('Z', '')

@@ -15,16 +15,25 @@ const INGEST_DIR = fileURLToPath(new URL('../../', import.meta.url))
 export interface ChildServer {
   url: string
   pid: number
+  dataDir: string
   logs: string[]
-  /** SIGTERM (the server flushes its spool) and wait for the exit; removes the data directory. */
+  /** SIGTERM (the server flushes its spool) and wait for the exit; removes the data directory unless it was given. */
   stop(): Promise<void>
+  /** SIGKILL, as a crash: nothing is flushed; the data directory stays for a restart. */
+  kill(): Promise<void>
 }
 
-export async function startChildServer(apiKey: string, env: Record<string, string> = {}): Promise<ChildServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-child-'))
+export interface ChildOptions {
+  /** Reuse this data directory (a restart); it is then never removed. */
+  dataDir?: string
+}
+
+export async function startChildServer(apiKey: string, env: Record<string, string> = {}, options: ChildOptions = {}): Promise<ChildServer> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-child-'))
   const proc = spawn(process.execPath, ['--conditions=@sightline/source', '--import', 'tsx', 'src/index.ts'], {
     cwd: INGEST_DIR,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_API_KEY: apiKey, LOG_LEVEL: 'info', ...env },
+    // gRPC off unless asked: test files run in parallel and 4317 fits one of them.
+    env: { ...process.env, PORT: '0', SIGHTLINE_GRPC_PORT: '0', HOST: '127.0.0.1', SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_API_KEY: apiKey, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const logs: string[] = []
@@ -55,12 +64,18 @@ export async function startChildServer(apiKey: string, env: Record<string, strin
   return {
     url,
     pid: proc.pid!,
+    dataDir,
     logs,
     async stop() {
       proc.kill('SIGTERM')
       await exited
       process.off('exit', killOnExit)
-      fs.rmSync(dataDir, { recursive: true, force: true })
+      if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+    },
+    async kill() {
+      proc.kill('SIGKILL')
+      await exited
+      process.off('exit', killOnExit)
     },
   }
 }

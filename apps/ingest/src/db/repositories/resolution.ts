@@ -14,6 +14,15 @@ export interface TraceBounds {
   startMax: string
 }
 
+export interface QueueEntry {
+  /** When the store queued it (store clock, Unix ms). */
+  insertedMs: number
+  projectId: string
+  traceId: string
+  /** '' for stored spans; 'reprice' when a price change asks for it. */
+  reason: string
+}
+
 export interface TraceSpans {
   traceId: string
   rows: FactRow[]
@@ -114,13 +123,36 @@ export class ResolutionRepository {
     return rows.map((r) => ({ projectId: r.project_id, traceId: r.trace_id }))
   }
 
-  /** Traces that called `model` at or after `fromIso` (their cost depends on its price). */
-  async tracesWithModel(projectId: string, model: string, fromIso: string): Promise<string[]> {
-    const rows = await this.store.query<{ trace_id: string }>(sql`
-      SELECT DISTINCT trace_id FROM traces FINAL
-      WHERE project_id = ${str(projectId)} AND has(models, ${str(model)})
-        AND end_time >= parseDateTime64BestEffort(${str(fromIso)}, 9, 'UTC')`)
-    return rows.map((r) => r.trace_id)
+  /**
+   * Queues for resolution every trace that called `model` since `fromIso` (a price changed); the
+   * resolver's leader picks them up, whichever replica took the request. Returns how many.
+   */
+  async enqueueModelTraces(projectId: string, model: string, fromIso: string): Promise<number> {
+    const where = sql`project_id = ${str(projectId)} AND has(models, ${str(model)}) AND end_time >= parseDateTime64BestEffort(${str(fromIso)}, 9, 'UTC')`
+    const [count] = await this.store.query<{ n: string | number }>(sql`SELECT uniqExact(trace_id) AS n FROM traces WHERE ${where}`)
+    const n = Number(count?.n ?? 0)
+    if (n > 0) {
+      await this.store.command(sql`
+        INSERT INTO resolve_queue (inserted_at, project_id, trace_id, reason)
+        SELECT now64(3), project_id, trace_id, 'reprice' FROM traces WHERE ${where} GROUP BY project_id, trace_id`)
+    }
+    return n
+  }
+
+  /** Queue entries at or after `since` (DateTime64(3) text), in queue order after `after`. */
+  async queued(since: string, after: QueueEntry | undefined, limit: number): Promise<QueueEntry[]> {
+    const rows = await this.store.query<{ inserted_ms: string | number; project_id: string; trace_id: string; reason: string }>(sql`
+      SELECT toUnixTimestamp64Milli(inserted_at) AS inserted_ms, project_id, trace_id, reason FROM resolve_queue
+      WHERE inserted_at >= toDateTime64(${str(since)}, 3, 'UTC')
+        AND (toUnixTimestamp64Milli(inserted_at), project_id, trace_id) > (${u64(after?.insertedMs ?? 0)}, ${str(after?.projectId ?? '')}, ${str(after?.traceId ?? '')})
+      ORDER BY inserted_at, project_id, trace_id LIMIT ${u64(limit)}`)
+    return rows.map((r) => ({ insertedMs: Number(r.inserted_ms), projectId: r.project_id, traceId: r.trace_id, reason: r.reason }))
+  }
+
+  /** The store's clock (ms): the queue's times are the store's. */
+  async storeNowMs(): Promise<number> {
+    const [row] = await this.store.query<{ now_ms: string | number }>(sql`SELECT toUnixTimestamp64Milli(now64(3)) AS now_ms`)
+    return Number(row?.now_ms ?? Date.now())
   }
 
   async readState(name: string): Promise<string | undefined> {
