@@ -134,7 +134,10 @@ export function contributionsOf(input: ContributionInput): Contribution[] {
   const order = (c: Contribution) => ROLLUP_DIMENSIONS.indexOf(c.dimType)
   return [...rows.entries()]
     .map(([key, { durations, ...counters }]): Contribution => {
-      const [dimType, dimValue] = key.split('\u0000') as [RollupDimension, string]
+      // Split at the first separator only: an `agent_release` value holds one itself.
+      const cut = key.indexOf('\u0000')
+      const dimType = key.slice(0, cut) as RollupDimension
+      const dimValue = key.slice(cut + 1)
       return { dimType, dimValue, ...counters, latency: histogramOf(durations) }
     })
     .sort((a, b) => order(a) - order(b) || (a.dimValue < b.dimValue ? -1 : a.dimValue > b.dimValue ? 1 : 0))
