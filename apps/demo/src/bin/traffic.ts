@@ -1,6 +1,7 @@
 /**
  * Process `traffic`: sends tasks to the planner. Env: PLANNER_URL, DEMO_SEED, DEMO_RATE (runs per
- * demo minute), DEMO_TIME_SCALE, DEMO_MAX_TRACES (stop after N; default: until stopped).
+ * demo minute), DEMO_TIME_SCALE, DEMO_START_MINUTE (minute of the 30-minute cycle to start at),
+ * DEMO_MAX_TRACES (stop after N; default: until stopped).
  */
 import { requireEnv } from '../lib/config.js'
 import { runService } from '../lib/service.js'
@@ -12,6 +13,14 @@ export interface TrafficDoneMessage {
   stats: TrafficStats
 }
 
+/** Sent to the fleet as traffic starts: where demo time begins, so a harness can map it to the wall clock. */
+export interface TrafficStartedMessage {
+  type: 'traffic-started'
+  startedAtMs: number
+  startMinute: number
+  timeScale: number
+}
+
 const maxRaw = process.env.DEMO_MAX_TRACES
 const maxTraces = maxRaw ? Number(maxRaw) : undefined
 
@@ -21,7 +30,11 @@ await runService({
   traced: false,
   start: async (config) => {
     const plannerUrl = requireEnv('PLANNER_URL')
-    const generator = new TrafficGenerator({ config, plannerUrl, maxTraces, log: (line) => console.log(line) })
+    const onStart = (startedAtMs: number) => {
+      const message: TrafficStartedMessage = { type: 'traffic-started', startedAtMs, startMinute: config.startMinute, timeScale: config.timeScale }
+      process.send?.(message)
+    }
+    const generator = new TrafficGenerator({ config, plannerUrl, maxTraces, log: (line) => console.log(line), onStart })
     const done = generator.run().then((stats) => {
       const message: TrafficDoneMessage = { type: 'traffic-done', stats }
       if (process.send) process.send(message)
