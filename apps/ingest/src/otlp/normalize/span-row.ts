@@ -5,6 +5,7 @@
  */
 import type { SpanKind, SpanRowInsert } from '@sightline/schema'
 import { previewText, SpanFlag, toolArgsKey } from '@sightline/core'
+import { ATTR_SIGHTLINE_REGRESSION_CASE } from '@sightline/schema/semconv'
 import type { DecodedScopeSpans, DecodedSpan } from '../types.js'
 import { eventsJson, linksJson } from './events.js'
 import {
@@ -117,7 +118,13 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
     resource_attributes: ctx.resourceAttributes,
     events: eventsJson(span.events, truncator),
     links: linksJson(span.links, truncator),
-    flags: [...timing.flags, ...spanMarkers(attrs, span.kind, kind, agentName), ...(session.fromConversation ? [SpanFlag.sessionFromConversation] : [])],
+    flags: [
+      ...timing.flags,
+      ...spanMarkers(attrs, span.kind, kind, agentName),
+      ...(session.fromConversation ? [SpanFlag.sessionFromConversation] : []),
+      // Regression-runner traffic (resource or span attribute): kept out of production rollups and detection.
+      ...(ctx.resourceAttributes[ATTR_SIGHTLINE_REGRESSION_CASE] !== undefined || attrs[ATTR_SIGHTLINE_REGRESSION_CASE] !== undefined ? [SpanFlag.regressionRun] : []),
+    ],
   }
   if (truncator.truncated) row.flags.push('truncated')
   return { ok: true, row }
