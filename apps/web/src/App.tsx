@@ -17,6 +17,7 @@ const CasePage = lazy(() => import('./features/regression/CasePage'))
 const DashboardsPage = lazy(() => import('./features/dashboards/DashboardsPage'))
 const ReleasesPage = lazy(() => import('./features/releases/ReleasesPage'))
 const AnomaliesPage = lazy(() => import('./features/anomalies/AnomaliesPage'))
+const IncidentPage = lazy(() => import('./features/anomalies/IncidentPage'))
 const QuarantinePage = lazy(() => import('./features/quarantine/QuarantinePage'))
 
 /** 'checking' renders like signed-in: see below. */
@@ -61,6 +62,7 @@ export function App() {
           <Route path="/dashboards" component={DashboardsPage} />
           <Route path="/releases" component={ReleasesPage} />
           <Route path="/anomalies" component={AnomaliesPage} />
+          <Route path="/anomalies/:id">{(p) => <IncidentPage id={p.id} />}</Route>
           <Route path="/quarantine" component={QuarantinePage} />
           <Route>
             <div className="page"><p className="muted">No page at {location}. <a href="/traces">Go to traces</a></p></div>
