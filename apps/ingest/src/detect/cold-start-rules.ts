@@ -91,11 +91,11 @@ export interface ColdJudgement {
 }
 
 /** Every configured window of one series and metric: breach if any breaches, clear only if all are clear. */
-export function judgeSeriesMinutes(series: MinuteSeries, metric: SeriesMetric, nowMs: number, config: DetectorConfig, freezeAtMs?: number): ColdJudgement | undefined {
+export function judgeSeriesMinutes(series: MinuteSeries, metric: SeriesMetric, nowMs: number, config: DetectorConfig, freezeAtMs?: number, minLatencyExcessMs = 0): ColdJudgement | undefined {
   const sizes = [...config.coldStart.windowsMinutes].sort((a, b) => a - b)
   const judged = sizes.flatMap((size, i) => {
     const split = splitMinutes(series, nowMs, config, size, i === 0, freezeAtMs)
-    return split ? [{ split, verdict: judgeColdStart(split, metric, config) }] : []
+    return split ? [{ split, verdict: judgeColdStart(split, metric, config, minLatencyExcessMs) }] : []
   })
   if (judged.length === 0) return undefined
   const breaching = judged.filter((j) => j.verdict.breach)
@@ -111,8 +111,9 @@ export function judgeSeriesMinutes(series: MinuteSeries, metric: SeriesMetric, n
 const perMinute = (slots: readonly Slot[], read: (row: MinuteRow) => number) => slots.map((s) => read(s.row) / s.coverage)
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0)
 
-export function judgeColdStart(split: ColdSplit, metric: SeriesMetric, config: DetectorConfig): Verdict<Signal> {
-  if (metric === 'latency_p95') return judgeLatency(split, config)
+/** `minLatencyExcessMs`: the relevance floor of a call's latency (see DetectorConfig.latencyRelevance). */
+export function judgeColdStart(split: ColdSplit, metric: SeriesMetric, config: DetectorConfig, minLatencyExcessMs = 0): Verdict<Signal> {
+  if (metric === 'latency_p95') return judgeLatency(split, config, minLatencyExcessMs)
   const w = split.window.length
   const toFiveMin = 5 / w
   const unitsPerMinute = perMinute(split.baseline, (r) => r.units)
@@ -123,7 +124,10 @@ export function judgeColdStart(split: ColdSplit, metric: SeriesMetric, config: D
     const traces = sum(split.window.map((r) => r.traces))
     const busy = split.baseline.filter((s) => s.row.traces > 0)
     const rates = busy.map((s) => s.row.failedTraces / s.row.traces)
-    const pooled = sum(busy.map((s) => s.row.failedTraces)) / Math.max(1, sum(busy.map((s) => s.row.traces)))
+    // Pooled over the minutes, leaving out the worst tenth: earlier bursts in the baseline (a
+    // recurring incident) would otherwise raise the rate a new burst is tested against.
+    const kept = [...busy].sort((a, b) => a.row.failedTraces / a.row.traces - b.row.failedTraces / b.row.traces).slice(0, Math.max(1, Math.ceil(busy.length * 0.9)))
+    const pooled = sum(kept.map((s) => s.row.failedTraces)) / Math.max(1, sum(kept.map((s) => s.row.traces)))
     const baseline: Baseline = { median: median(rates), mad: mad(rates), points: rates.length }
     const observed = traces > 0 ? sum(split.window.map((r) => r.failedTraces)) / traces : 0
     const typicalTraces = 5 * median(perMinute(split.baseline, (r) => r.traces))
@@ -168,7 +172,7 @@ function quantileBucket(h: Histogram, q: number): number {
  * fall above its p95; the window breaches when its share above it is that improbable (binomial
  * tail), its p95 is `latencyMinRatio` × the baseline's and the difference clears the latency floor.
  */
-function judgeLatency(split: ColdSplit, config: DetectorConfig): Verdict<Signal> {
+function judgeLatency(split: ColdSplit, config: DetectorConfig, minExcessMs: number): Verdict<Signal> {
   const base = mergeHistograms(split.baseline.map((s) => s.row.latency))
   const win = mergeHistograms(split.window.map((r) => r.latency))
   const expected = histogramQuantile(base, 0.95)
@@ -182,7 +186,7 @@ function judgeLatency(split: ColdSplit, config: DetectorConfig): Verdict<Signal>
   const rules = config.coldStart
   const typical = 5 * median(perMinute(split.baseline, (r) => r.units))
   const eligible = n >= config.minRequestsLatency && countOf(base) >= 3 * config.minRequestsLatency && typical >= config.fast.minTypicalCount
-  const breach = eligible && tail < rules.latencyTailProbability && observed >= rules.latencyMinRatio * expected && observed - expected >= config.floors.latencyMs
+  const breach = eligible && tail < rules.latencyTailProbability && observed >= rules.latencyMinRatio * expected && observed - expected >= Math.max(config.floors.latencyMs, minExcessMs)
   const clear = tail > 0.01 || observed < expected * (1 + (rules.latencyMinRatio - 1) / 2)
   const score = Math.round(((above - 0.05 * n) / Math.sqrt(Math.max(n, 1) * 0.05 * 0.95)) * 100) / 100
   return { breach, clear, payload: { observed, expected, score, severity: observed >= 3 * expected ? 'critical' : 'warning' } }

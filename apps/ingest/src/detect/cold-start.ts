@@ -2,7 +2,7 @@ import { AlertStateMachine, type Transition } from './alert-state.js'
 import type { DetectorConfig } from './config.js'
 import { judgeSeriesMinutes, type MinuteRow, type MinuteSeries } from './cold-start-rules.js'
 import { SERIES_METRICS, type Signal } from './rules.js'
-import { clearVerdict, episodeId, keyOf, parseKey, type SeriesEvent } from './series-evaluator.js'
+import { clearVerdict, episodeId, keyOf, latencyRelevanceFloor, parseKey, type SeriesEvent } from './series-evaluator.js'
 
 /**
  * The cold-start tier: series younger than `minHistoryMs` (a new install, a new model or agent)
@@ -33,7 +33,7 @@ export class ColdStartEvaluator {
   }
 
   /** `scopeOf` says which metrics of a series this tier judges (young series: all); open episodes are always followed. */
-  evaluate(series: readonly MinuteSeries[], nowMs: number, scopeOf: (s: MinuteSeries) => ColdScope = () => 'all'): SeriesEvent[] {
+  evaluate(series: readonly MinuteSeries[], nowMs: number, scopeOf: (s: MinuteSeries) => ColdScope = () => 'all', traceP95: ReadonlyMap<string, number> = new Map()): SeriesEvent[] {
     const events: SeriesEvent[] = []
     const seen = new Set<string>()
     for (const s of series) {
@@ -41,7 +41,8 @@ export class ColdStartEvaluator {
       for (const metric of SERIES_METRICS) {
         const key = keyOf({ ...s, metric })
         if (scope !== 'all' && metric !== scope && !this.machine.isOpen(key)) continue
-        const judged = judgeSeriesMinutes(s, metric, nowMs, this.config, this.freezeAt.get(key))
+        const relevance = metric === 'latency_p95' ? latencyRelevanceFloor(s.dimType, traceP95.get(s.projectId), this.config) : 0
+        const judged = judgeSeriesMinutes(s, metric, nowMs, this.config, this.freezeAt.get(key), relevance)
         if (!judged) continue
         seen.add(key)
         const { verdict } = judged

@@ -90,6 +90,11 @@ export interface DetectorConfig {
   hourly: HourlyTierRules
   cusum: CusumRules
   floors: MetricFloors
+  /**
+   * A tool's or a model's p95 must also rise by this share of the project's trace p95: a call
+   * that goes from 4 ms to 300 ms inside runs of ten seconds changes nothing anyone notices.
+   */
+  latencyRelevance: number
   /** Latency and error-rate windows need at least this many requests. */
   minRequestsLatency: number
   minRequestsErrorRate: number
@@ -117,6 +122,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   hourly: { ratioOpen: 1.5, ratioClear: 1.2, zOpen: 3, relativeScaleFloor: 0.1 },
   cusum: { slack: 1, threshold: 10, clip: 3 },
   floors: { cost: 0.25, tokens: 5_000, latencyMs: 100, errorRate: 0.05 },
+  latencyRelevance: 0.05,
   minRequestsLatency: 10,
   minRequestsErrorRate: 20,
   errorTailProbability: 1e-5,

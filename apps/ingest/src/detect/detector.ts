@@ -8,7 +8,7 @@ import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from './config.js'
 import { hashId, seriesAnomaly, trajectoryAnomaly } from './findings.js'
 import type { IncidentManager } from './incidents/incident-manager.js'
 import { DEFAULT_RELEASE_LATENCY_CONFIG, findReleaseLatencyRegressions, releaseLatencyKey, type ReleaseLatencyConfig } from './release-latency.js'
-import { hourlyConfig, SeriesEvaluator, type SeriesEvent } from './series-evaluator.js'
+import { hourlyConfig, projectTraceP95, SeriesEvaluator, type SeriesEvent } from './series-evaluator.js'
 import { querySnapshots } from './series-sql.js'
 import type { SeriesSnapshot } from './snapshot.js'
 import { sampleTraces } from './trace-sample.js'
@@ -17,12 +17,13 @@ import { AgentStatsCache, DEFAULT_TRAJECTORY_CONFIG, findTrajectoryAnomalies, ty
 export interface EvaluationResult {
   opened: Anomaly[]
   resolved: Anomaly[]
+  /** Wall-clock ms per phase (series, cold start, findings, trajectories, incidents), for logs and the benchmark. */
+  phasesMs: Record<string, number>
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
 const SEP = '\u0000'
 const MIN = 60_000
-const PERSIST_SEEN_MS = 10 * MIN
 
 /**
  * One evaluation = series (seasonal snapshots → SeriesEvaluator; young series → the cold-start
@@ -38,8 +39,6 @@ export class AnomalyDetector {
   /** Open series episodes by episode id; open trajectory episodes by project + finding key. */
   private readonly openSeries = new Map<string, StoredAnomaly>()
   private readonly openTrajectories = new Map<string, StoredAnomaly>()
-  /** When each open trajectory finding was last written. */
-  private readonly persistedAt = new Map<string, number>()
   private lastHour = Number.NaN
   private restored = false
 
@@ -58,7 +57,13 @@ export class AnomalyDetector {
 
   async evaluate(nowMs: number): Promise<EvaluationResult> {
     if (!this.restored) await this.restore()
-    const result: EvaluationResult = { opened: [], resolved: [] }
+    const result: EvaluationResult = { opened: [], resolved: [], phasesMs: {} }
+    let mark = Date.now()
+    const phase = (name: string) => {
+      const at = Date.now()
+      result.phasesMs[name] = at - mark
+      mark = at
+    }
     const snapshots = await querySnapshots(this.store, nowMs, this.config)
     const events = this.series.evaluateWindow(snapshots, nowMs)
     const hour = Math.floor(nowMs / 3_600_000)
@@ -66,14 +71,20 @@ export class AnomalyDetector {
       this.lastHour = hour
       events.push(...this.series.evaluateHour(await querySnapshots(this.store, nowMs, hourlyConfig(this.config)), nowMs))
     }
+    phase('series')
     events.push(...(await this.evaluateColdStart(snapshots, nowMs)))
+    phase('coldStart')
     for (const event of events) await this.applySeriesEvent(event, nowMs, result)
+    phase('seriesFindings')
     const findings = [
       ...(await findTrajectoryAnomalies(this.store, nowMs, this.trajectory, this.agentStats)),
       ...(await findReleaseLatencyRegressions(this.store, nowMs, this.releaseLatency)),
     ]
+    phase('trajectories')
     await this.applyFindings(findings, nowMs, result)
+    phase('traceFindings')
     await this.incidents.tick(nowMs)
+    phase('incidents')
     return result
   }
 
@@ -88,7 +99,8 @@ export class AnomalyDetector {
     const keys = [...new Set([...young, ...tools, ...this.coldStart.openSeriesKeys()])]
     const current = Math.floor(nowMs / MIN) * MIN
     const rows = keys.length === 0 ? [] : await minuteSeries(this.store, keys, current - this.config.coldStart.lookbackMinutes * MIN, current)
-    return this.coldStart.evaluate(groupMinutes(rows), nowMs, (s) => (young.has(seriesKey(s.projectId, s.dimType, s.dimValue)) ? 'all' : 'error_rate'))
+    const scopeOf = (s: { projectId: string; dimType: string; dimValue: string }) => (young.has(seriesKey(s.projectId, s.dimType, s.dimValue)) ? 'all' : 'error_rate')
+    return this.coldStart.evaluate(groupMinutes(rows), nowMs, scopeOf, projectTraceP95(snapshots))
   }
 
   /** Resumes open episodes and incidents after a restart, so they are neither re-notified nor left open forever. */
@@ -155,32 +167,26 @@ export class AnomalyDetector {
         if (grew) Object.assign(existing, { observed: finding.observed, score: finding.score, summary: finding.summary })
         existing.traceIds = traceIds
         this.incidents.findingUpdated(existing, nowMs)
-        // A trace seen again is no news: rewrite its row when it changed, and otherwise every
-        // PERSIST_SEEN_MS (hundreds of them stay in the lookback window at once).
-        if (changed || nowMs - (this.persistedAt.get(existing.id) ?? 0) >= PERSIST_SEEN_MS) await this.persist(existing, nowMs)
+        // A trace seen again is no news: its row is rewritten only when it changed (hundreds of them
+        // stay in the lookback window at once). After a restart, one not seen again resolves on time anyway.
+        if (changed) await this.repository.upsert(existing)
         continue
       }
       if (stableId && (await this.repository.get(finding.projectId, stableId))) continue // already reported and resolved
       const anomaly = trajectoryAnomaly(finding, nowMs)
       anomaly.incidentId = await this.incidents.findingOpened(anomaly, finding.agent, nowMs)
       this.openTrajectories.set(mapKey, anomaly)
-      await this.persist(anomaly, nowMs)
+      await this.repository.upsert(anomaly)
       result.opened.push(publicView(anomaly))
     }
     for (const [mapKey, anomaly] of this.openTrajectories) {
       if (seen.has(mapKey) || nowMs - Date.parse(anomaly.lastSeenAt) < this.trajectory.resolveAfterMs) continue
       Object.assign(anomaly, { status: 'resolved', endedAt: iso(nowMs) })
       this.openTrajectories.delete(mapKey)
-      this.persistedAt.delete(anomaly.id)
       this.incidents.findingResolved(anomaly)
       await this.repository.upsert(anomaly)
       result.resolved.push(publicView(anomaly))
     }
-  }
-
-  private async persist(anomaly: StoredAnomaly, nowMs: number): Promise<void> {
-    await this.repository.upsert(anomaly)
-    this.persistedAt.set(anomaly.id, nowMs)
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { AlertStateMachine, type Transition, type Verdict } from './alert-state.js'
 import type { DetectorConfig } from './config.js'
-import { judgeCusum, judgeHour, judgeWindow, SERIES_METRICS, type SeriesMetric, type Signal } from './rules.js'
+import { judgeCusum, judgeHour, judgeWindow, SERIES_METRICS, type SeriesMetric, type Signal, type WindowObservation } from './rules.js'
 import { evaluationClock, windowSum, type SeriesSnapshot } from './snapshot.js'
 
 /**
@@ -67,12 +67,15 @@ export class SeriesEvaluator {
     const clock = evaluationClock(nowMs, this.config)
     const events: SeriesEvent[] = []
     const seen = new Set<string>()
+    const traceP95 = projectTraceP95(snapshots)
     for (const s of snapshots) {
       if (nowMs - s.firstSeenMs < this.config.minHistoryMs) continue
       for (const metric of SERIES_METRICS) {
         const key = keyOf({ ...s, metric })
         seen.add(key)
-        const verdict = judgeWindow(this.observe(s, metric, clock.fraction), this.config)
+        const observation = this.observe(s, metric, clock.fraction)
+        if (metric === 'latency_p95') observation.minExcess = latencyRelevanceFloor(s.dimType, traceP95.get(s.projectId), this.config)
+        const verdict = judgeWindow(observation, this.config)
         this.push(events, this.fast.feed(key, nowMs, verdict), 'fast', key, nowMs)
         if (metric === 'cost' || metric === 'tokens') this.feedCusum(events, s, metric, key, clock.prevMs, nowMs)
       }
@@ -100,7 +103,7 @@ export class SeriesEvaluator {
     return events
   }
 
-  private observe(s: SeriesSnapshot, metric: SeriesMetric, fraction: number) {
+  private observe(s: SeriesSnapshot, metric: SeriesMetric, fraction: number): WindowObservation {
     const typicalRequests = s.calls.median
     if (metric === 'latency_p95') {
       return { metric, observed: s.windowP95, requests: s.cur.calls + s.prev.calls, baseline: s.latencyP95, typicalRequests }
@@ -135,6 +138,16 @@ export class SeriesEvaluator {
 
 export function clearVerdict(): Verdict<Signal> {
   return { breach: false, clear: true, payload: { observed: 0, expected: 0, score: 0, severity: 'warning' } }
+}
+
+/** Each project's trace p95 over the current window (its `total` series). */
+export function projectTraceP95(snapshots: readonly SeriesSnapshot[]): Map<string, number> {
+  return new Map(snapshots.filter((s) => s.dimType === 'total' && Number.isFinite(s.windowP95)).map((s) => [s.projectId, s.windowP95]))
+}
+
+/** Calls (tools, models) must move their runs to matter; everything else keeps the metric's floor. */
+export function latencyRelevanceFloor(dimType: string, traceP95Ms: number | undefined, config: DetectorConfig): number {
+  return (dimType === 'tool' || dimType === 'model') && traceP95Ms !== undefined ? config.latencyRelevance * traceP95Ms : 0
 }
 
 /** The hourly tier reads the same snapshot query with 1-hour buckets and the same hour on prior days. */

@@ -73,6 +73,12 @@ const num = Number
 /** Production traces (never `sightline regress` replays) that started in (from, to]. */
 const recentTraces = (from: number, to: number) =>
   sql`start_time > ${ms(from)} AND start_time <= ${ms(to)} AND NOT is_regression_run`
+/**
+ * ...that have finished: a trace whose root has not arrived yet is resolved without the agents
+ * above its spans (its loop would be nobody's), so its findings wait for the root. A root that
+ * never comes is the unfinished-agent rule's.
+ */
+const finishedTraces = (from: number, to: number) => sql`${recentTraces(from, to)} AND outcome != 'running'`
 
 export async function findTrajectoryAnomalies(store: Store, nowMs: number, config: TrajectoryConfig, agentStats: AgentStatsCache): Promise<TrajectoryFinding[]> {
   const since = nowMs - config.lookbackMs
@@ -88,7 +94,7 @@ export async function findTrajectoryAnomalies(store: Store, nowMs: number, confi
 /** Loops as the resolver tags them (packages/core/src/trace/tags.ts), from a minimum size on. */
 async function findLoops(store: Store, since: number, now: number, config: TrajectoryConfig): Promise<TrajectoryFinding[]> {
   const rows = await store.query<{ project_id: string; trace_id: string; loops: string }>(sql`
-    SELECT project_id, trace_id, loops FROM traces FINAL WHERE ${recentTraces(since, now)} AND has(tags, 'loop')`)
+    SELECT project_id, trace_id, loops FROM traces FINAL WHERE ${finishedTraces(since, now)} AND has(tags, 'loop')`)
   return rows.flatMap((r) =>
     (JSON.parse(r.loops) as LoopFinding[])
       .filter((loop) => loop.calls >= config.loopMinRepeats)
@@ -112,7 +118,7 @@ async function findLoops(store: Store, since: number, now: number, config: Traje
 async function findToolErrorBursts(store: Store, since: number, now: number, config: TrajectoryConfig): Promise<TrajectoryFinding[]> {
   const perTrace = await store.query<{ project_id: string; trace_id: string; agent: string; n: string; tools: string[] }>(sql`
     SELECT project_id, trace_id, root_agent AS agent, tool_errors AS n, tools FROM traces FINAL
-    WHERE ${recentTraces(since, now)} AND tool_errors >= ${u64(config.traceToolErrors)}`)
+    WHERE ${finishedTraces(since, now)} AND tool_errors >= ${u64(config.traceToolErrors)}`)
   return perTrace.map((r): TrajectoryFinding => ({
     projectId: r.project_id,
     kind: 'tool_error_burst',
@@ -176,7 +182,7 @@ interface TraceTotals {
 const traceTotals = (from: number, to: number) => sql`
   SELECT project_id, trace_id, root_agent AS agent, span_count AS spans, toFloat64(ifNull(cost_usd, 0)) AS cost,
     input_tokens + output_tokens AS tokens
-  FROM traces FINAL WHERE ${recentTraces(from, to)}`
+  FROM traces FINAL WHERE ${finishedTraces(from, to)}`
 
 interface AgentStat {
   traces: number

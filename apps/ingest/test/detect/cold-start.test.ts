@@ -101,6 +101,16 @@ describe('cold-start rules', () => {
     expect([10, 15, 20, 25, 30].some((t) => judgeSeriesMinutes(calm, 'error_rate', T0 + t * MIN, C)!.verdict.breach)).toBe(false)
   })
 
+  it('latency of a call must also move the runs it is part of (the relevance floor)', () => {
+    const tool = { ...series(13, 10, (i) => ({ ...steady, latencyMs: i >= 7 ? 300 : 40 })), dimType: 'tool', dimValue: 'calculator' }
+    expect(judgeSeriesMinutes(tool, 'latency_p95', T0 + 10 * MIN, C)!.verdict.breach).toBe(true)
+    // Runs of 10 s: 5 % of them is 500 ms, more than the tool's rise.
+    expect(judgeSeriesMinutes(tool, 'latency_p95', T0 + 10 * MIN, C, undefined, 500)!.verdict.breach).toBe(false)
+    const evaluator = new ColdStartEvaluator(C)
+    const events = [9, 10, 11].flatMap((t) => evaluator.evaluate([{ ...tool, minutes: tool.minutes.filter((m) => m.minuteMs < T0 + t * MIN) }], T0 + t * MIN, () => 'all', new Map([['p', 10_000]])))
+    expect(events.filter((e) => e.metric === 'latency_p95')).toEqual([])
+  })
+
   it('latency: breaches when most of the window is slower than the baseline p95, with the ratio and floor', () => {
     const slow = series(9, 10, (i) => ({ ...steady, latencyMs: i >= 7 ? 5000 : 2000 }))
     expect(judgeSeriesMinutes(slow, 'latency_p95', T0 + 10 * MIN, C)!.verdict).toMatchObject({ breach: true })

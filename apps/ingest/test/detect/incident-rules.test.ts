@@ -13,20 +13,24 @@ const T0 = Date.parse('2026-03-10T21:20:00Z')
 const finding = (kind: Anomaly['kind'], dimension: Anomaly['dimension'], value: string, metric: Anomaly['metric']) => ({ kind, dimension, value, metric })
 
 describe('grouping findings into incidents', () => {
-  const candidate = (over: Partial<GroupCandidate>): GroupCandidate => ({ id: 'c', groupKey: 'cost', families: ['cost'], dimKeys: new Set(), firstSeenMs: T0, signalActive: true, ...over })
+  const candidate = (over: Partial<GroupCandidate>): GroupCandidate => ({ id: 'c', groupKey: 'cost', families: ['cost'], dimKeys: new Set(), lastOnsetMs: T0, signalActive: true, ...over })
 
-  it('puts every series a cost spike moves into one incident', () => {
+  it('puts every series a cost spike moves, minutes apart, into one incident', () => {
     const open = [candidate({ dimKeys: new Set(['agent\u0000planner']) })]
     for (const f of [finding('spike', 'total', '', 'cost'), finding('spike', 'model', 'claude-opus-4', 'tokens'), finding('spike', 'release', '2.3.0', 'cost')]) {
-      expect(chooseIncident(findingFacts(f), T0 + MIN, open, 10 * MIN)?.id).toBe('c')
+      expect(chooseIncident(findingFacts(f), T0 + 2 * MIN, open, 3 * MIN)?.id).toBe('c')
     }
   })
 
   it('joins a different metric of the same dimension value, or one starting with it; not an unrelated later one', () => {
     const errors = candidate({ id: 'db', groupKey: 'errors', families: ['errors'], dimKeys: new Set(['tool\u0000db_lookup']) })
-    expect(chooseIncident(findingFacts(finding('spike', 'tool', 'db_lookup', 'latency_p95')), T0 + 30 * MIN, [errors], 10 * MIN)?.id).toBe('db')
-    expect(chooseIncident(findingFacts(finding('spike', 'agent', 'executor', 'latency_p95')), T0 + 3 * MIN, [errors], 10 * MIN)?.id).toBe('db')
-    expect(chooseIncident(findingFacts(finding('spike', 'agent', 'executor', 'latency_p95')), T0 + 30 * MIN, [errors], 10 * MIN)).toBeUndefined()
+    expect(chooseIncident(findingFacts(finding('spike', 'tool', 'db_lookup', 'latency_p95')), T0 + 30 * MIN, [errors], 3 * MIN)?.id).toBe('db')
+    expect(chooseIncident(findingFacts(finding('spike', 'agent', 'executor', 'latency_p95')), T0 + 3 * MIN, [errors], 3 * MIN)?.id).toBe('db')
+    expect(chooseIncident(findingFacts(finding('spike', 'agent', 'executor', 'latency_p95')), T0 + 30 * MIN, [errors], 3 * MIN)).toBeUndefined()
+    // The same family moving again later, elsewhere, is another incident; a recovering one is joined by its own values only.
+    expect(chooseIncident(findingFacts(finding('spike', 'total', '', 'cost')), T0 + 10 * MIN, [candidate({})], 3 * MIN)).toBeUndefined()
+    expect(chooseIncident(findingFacts(finding('spike', 'total', '', 'cost')), T0 + MIN, [candidate({ signalActive: false })], 3 * MIN)).toBeUndefined()
+    expect(chooseIncident(findingFacts(finding('spike', 'tool', 'db_lookup', 'error_rate')), T0 + 8 * MIN, [{ ...errors, signalActive: false }], 3 * MIN)?.id).toBe('db')
   })
 
   it('groups trace findings by kind, agent and tool, and keeps the release comparison per release', () => {

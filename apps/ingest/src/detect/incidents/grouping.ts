@@ -5,11 +5,13 @@ import type { Anomaly, IncidentFamily, IncidentScope } from '@sightline/schema'
  * the project's unresolved incidents it joins (or none: a new incident).
  *
  * - Series findings (a metric of one dimension value over time: cost, latency, error rate) are
- *   about the project's traffic at a moment, and one event shows on many series at once (a cost
- *   spike moves the total, the agent, the model, the release, their tokens…). They join an
- *   unresolved series incident that already has their family, that already holds a finding on the
- *   same dimension value (a database incident raises the tool's error rate and its latency), or
- *   whose signal started within `correlateMs` of theirs.
+ *   about the project's traffic at a moment, and one event shows on many series within minutes (a
+ *   cost spike moves the total, the agent, the model, the release, their tokens…). A series finding
+ *   joins an unresolved series incident that already holds a finding on the same dimension value (a
+ *   database incident raises the tool's error rate and its latency; a value firing again while its
+ *   incident holds before resolving is that incident flapping), or an active one whose latest
+ *   finding started within `correlateMs` of it: findings starting in a chain, minutes apart, are one
+ *   event; the same metric moving again later, elsewhere, is another.
  * - Everything else joins by its group key: the same kind of finding for the same agent, tool and
  *   release (every looping trace of planner on `weather` is one incident).
  */
@@ -59,7 +61,8 @@ export interface GroupCandidate {
   families: readonly IncidentFamily[]
   /** Dimension values of its findings (see FindingFacts.dimKey). */
   dimKeys: ReadonlySet<string>
-  firstSeenMs: number
+  /** When its most recent finding started. */
+  lastOnsetMs: number
   signalActive: boolean
 }
 
@@ -67,14 +70,14 @@ export function isSeriesFamily(family: IncidentFamily): boolean {
   return SERIES_FAMILIES.includes(family)
 }
 
-/** The incident a new finding joins, or undefined for a new one. Later (more recent) candidates win ties. */
+/** The incident a new finding joins, or undefined for a new one. The most recent candidate wins ties. */
 export function chooseIncident(finding: FindingFacts, startedAtMs: number, candidates: readonly GroupCandidate[], correlateMs: number): GroupCandidate | undefined {
   if (!isSeriesFamily(finding.family)) return [...candidates].reverse().find((c) => c.groupKey === finding.groupKey)
-  const series = candidates.filter((c) => c.families.some(isSeriesFamily)).sort((a, b) => b.firstSeenMs - a.firstSeenMs)
+  const series = candidates.filter((c) => c.families.some(isSeriesFamily)).sort((a, b) => b.lastOnsetMs - a.lastOnsetMs)
+  // The same value firing again while its incident holds before resolving is that incident flapping.
   return (
-    series.find((c) => c.families.includes(finding.family)) ??
     (finding.dimKey === '' ? undefined : series.find((c) => c.dimKeys.has(finding.dimKey))) ??
-    series.find((c) => c.signalActive && Math.abs(startedAtMs - c.firstSeenMs) <= correlateMs)
+    series.find((c) => c.signalActive && Math.abs(startedAtMs - c.lastOnsetMs) <= correlateMs)
   )
 }
 

@@ -90,7 +90,7 @@ export class IncidentManager {
     const chosen = chooseIncident(
       facts,
       startedAtMs,
-      candidates.map((l) => ({ id: l.incident.id, groupKey: l.incident.groupKey, families: l.incident.families, dimKeys: l.dimKeys, firstSeenMs: Date.parse(l.incident.firstSeenAt), signalActive: l.incident.signal === 'active' })),
+      candidates.map((l) => ({ id: l.incident.id, groupKey: l.incident.groupKey, families: l.incident.families, dimKeys: l.dimKeys, lastOnsetMs: Math.max(0, ...[...l.members.values()].map((m) => m.startedAtMs)), signalActive: l.incident.signal === 'active' })),
       this.rules.correlateMs,
     )
     const live = chosen ? this.live.get(chosen.id)! : this.track(this.newIncident(anomaly, facts, nowMs))
