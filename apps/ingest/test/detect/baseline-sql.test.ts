@@ -2,10 +2,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { histogramOf } from '@sightline/core'
 import { Rng } from '../../bench/anomaly/rng.js'
 import { createStore, type Store } from '../../src/db/client.js'
 import { migrate } from '../../src/db/migrate.js'
-import { sql } from '../../src/db/sql.js'
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from '../../src/detect/config.js'
 import { hourlyConfig } from '../../src/detect/series-evaluator.js'
 import { querySnapshots } from '../../src/detect/series-sql.js'
@@ -18,7 +18,8 @@ import { createLogger } from '../../src/logger.js'
 /**
  * The benchmark computes baselines in TS; production asks ClickHouse. Same data, same numbers:
  * this test loads seeded 5-min buckets (with gaps, a late-starting series and an open bucket)
- * into `agg_5m` and compares every snapshot field.
+ * into `agg_5m` and compares every snapshot field (`calls` and `errors` are the rollups' units
+ * and their failures).
  */
 const BUCKET = 300_000
 const NOW = Date.parse('2026-03-08T12:37:00Z')
@@ -83,16 +84,17 @@ beforeAll(async () => {
   store = createStore(parseEnv({ SIGHTLINE_DATA_DIR: dir }))
   await migrate(store, createLogger('silent'))
   data = generate()
-  await store.command(sql`CREATE TABLE src (project_id String, dim_type String, dim_value String, bucket String, cost String, tokens UInt64, calls UInt64, errors UInt64, lat Array(Float64)) ENGINE = Memory`)
+  // Rollup rows as the resolver's view writes them: units and their failures, latency as log-bucket counts.
   const lines = data.flatMap((s) =>
-    [...s.buckets].map(([b, r]) => JSON.stringify({ project_id: s.projectId, dim_type: s.dimType, dim_value: s.dimValue, bucket: chDateTime(b), cost: r.cost.toFixed(6), tokens: r.tokens, calls: r.calls, errors: r.errors, lat: r.latencies })),
+    [...s.buckets].map(([b, r]) => {
+      const histogram = histogramOf(r.latencies)
+      return JSON.stringify({
+        project_id: s.projectId, dim_type: s.dimType, dim_value: s.dimValue, bucket: chDateTime(b), cost_usd: r.cost.toFixed(6),
+        input_tokens: r.tokens, units: r.calls, unit_failures: r.errors, latency: [histogram.buckets, histogram.counts],
+      })
+    }),
   )
-  await store.insertJsonEachRow('src', Buffer.from(lines.join('\n')), 'src-1')
-  await store.command(sql`
-    INSERT INTO agg_5m (project_id, dim_type, dim_value, bucket, cost_usd, input_tokens, calls, errors, latency_ms)
-    SELECT project_id, dim_type, dim_value, toDateTime(bucket, 'UTC'), any(toDecimal128(cost, 10)), any(tokens), any(calls), any(errors),
-           quantilesTDigestState(0.5, 0.95, 0.99)(l)
-    FROM src ARRAY JOIN lat AS l GROUP BY project_id, dim_type, dim_value, bucket`)
+  await store.insertJsonEachRow('agg_5m', Buffer.from(lines.join('\n')), 'baseline-1')
 })
 afterAll(async () => {
   await store?.close()
@@ -109,7 +111,7 @@ function expectAgree(fromSql: SeriesSnapshot, fromTs: SeriesSnapshot): void {
     expect(fromSql[metric].median).toBeCloseTo(fromTs[metric].median, 6)
     expect(fromSql[metric].mad).toBeCloseTo(fromTs[metric].mad, 6)
   }
-  // Latency goes through t-digest in ClickHouse: close, not identical.
+  // Latency goes through log-bucket histograms in the rollups (nearest rank): close, not identical.
   expect(fromSql.latencyP95.points).toBe(fromTs.latencyP95.points)
   expect(Math.abs(fromSql.latencyP95.median - fromTs.latencyP95.median) / fromTs.latencyP95.median).toBeLessThan(0.25)
 }

@@ -135,6 +135,15 @@ describe('explanations', () => {
     expect(driver).toEqual({ model: 'claude-opus-4', agent: 'planner' })
   })
 
+  it('compares with the usual minute of the hour before, not its sums, so an earlier spike does not hide this one', () => {
+    // The baseline hour held an earlier spike (10 minutes at 4× the cost per trace): sums would say 3.1×.
+    const usual = Array.from({ length: 50 }, () => ({ cost: 0.1, tokens: 10_000, traces: 30 }))
+    const earlier = Array.from({ length: 10 }, () => ({ cost: 0.4, tokens: 40_000, traces: 30 }))
+    const rows = [row('total', '', side(2.05, 150), side(9, 1800))]
+    const { explanation } = explainIncident({ family: 'cost', families: ['cost'], lead, firstSeenMs: T0, traceCount: 70, scope: { agent: '', tool: '', model: '', release: '' }, breakdown: { rows, windowFromMs: T0, windowToMs: T0 + 5 * MIN, baselineMinutes: [...usual, ...earlier] } })
+    expect(explanation).toBe('cost per trace 4.1× baseline since 21:20 UTC')
+  })
+
   it('says which tool the errors come from, and tells loops by their traces', () => {
     const rows = [row('total', '', side(1, 60, [], 2), side(6, 600, [], 12)), row('tool', 'db_lookup', side(0, 60, [], 20), side(0, 600, [], 60)), row('tool', 'search', side(0, 60, [], 0), side(0, 600, [], 2))]
     const errors = explainIncident({ family: 'errors', families: ['errors', 'latency'], lead: { ...lead, dimension: 'tool', value: 'db_lookup', metric: 'error_rate', observed: 0.33, expected: 0.1 }, firstSeenMs: T0, traceCount: 20, scope: { agent: '', tool: '', model: '', release: '' }, breakdown: { rows, windowFromMs: T0, windowToMs: T0 + 3 * MIN } })

@@ -118,6 +118,25 @@ export async function breakdown(store: Store, projectId: string, dimTypes: reado
   return rows.map((r) => ({ dimType: r.dim_type, dimValue: r.dim_value, baselineFirstMs: read(r.b).traces + read(r.b).units > 0 ? num(r.b_first) : 0, window: read(r.w), baseline: read(r.b) }))
 }
 
+export interface MinuteTotals {
+  cost: number
+  tokens: number
+  traces: number
+}
+
+/**
+ * The project's production traffic per minute in [fromMs, toMs): an explanation's robust baseline
+ * (medians over minutes shrug off an earlier spike in the same hour, where sums would not).
+ */
+export async function minuteTotals(store: Store, projectId: string, fromMs: number, toMs: number): Promise<MinuteTotals[]> {
+  const rows = await store.query<{ cost: number; tokens: string; traces: string }>(sql`
+    SELECT toStartOfMinute(start_time) AS minute, sum(toFloat64(ifNull(cost_usd, 0))) AS cost, sum(input_tokens + output_tokens) AS tokens, count() AS traces
+    FROM traces FINAL
+    WHERE project_id = ${str(projectId)} AND sign = 1 AND NOT is_regression_run AND start_time >= ${at(fromMs)} AND start_time < ${at(toMs)}
+    GROUP BY minute`)
+  return rows.map((r) => ({ cost: num(r.cost), tokens: num(r.tokens), traces: num(r.traces) }))
+}
+
 /** How a resolved trace shows a rollup dimension's value (packages/core contributions). */
 const DIMENSION_FILTERS: Record<string, (value: string) => SqlFragment> = {
   model: (v) => sql`has(models, ${str(v)})`,

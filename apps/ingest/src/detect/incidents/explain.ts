@@ -1,6 +1,6 @@
 import { histogramQuantile } from '@sightline/core'
 import type { AnomalyKind, AnomalyMetric, IncidentFamily, IncidentScope } from '@sightline/schema'
-import type { BreakdownRow, BreakdownSide } from '../../db/repositories/detection.js'
+import type { BreakdownRow, BreakdownSide, MinuteTotals } from '../../db/repositories/detection.js'
 
 /**
  * An incident's title and its one line with the numbers, e.g. "cost per trace 4.1× baseline since
@@ -25,8 +25,11 @@ export interface ExplainInput {
   firstSeenMs: number
   traceCount: number
   scope: IncidentScope
-  /** Series families: the breakdown over [window start, now] vs the baseline before it. */
-  breakdown?: { rows: readonly BreakdownRow[]; windowFromMs: number; windowToMs: number }
+  /**
+   * Series families: the breakdown over [window start, now] vs the baseline before it, and the
+   * project's traffic per minute over that baseline (for robust per-trace and traffic baselines).
+   */
+  breakdown?: { rows: readonly BreakdownRow[]; windowFromMs: number; windowToMs: number; baselineMinutes?: readonly MinuteTotals[] }
   /** Trace families: the largest finding (most calls of a loop, most failed calls…). */
   peak?: number
 }
@@ -100,6 +103,11 @@ export function explainIncident(input: ExplainInput): Explanation {
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
 
 function explainSeries(input: ExplainInput, since: string): { text: string; driver: Partial<IncidentScope> } {
   const { lead } = input
@@ -124,8 +132,13 @@ function explainSeries(input: ExplainInput, since: string): { text: string; driv
     const driven = model && agent ? `, driven by ${model} in ${agent}` : model ? `, driven by ${model}` : agent ? `, driven by agent ${agent}` : ''
     const what = lead.metric === 'tokens' ? 'tokens' : 'cost'
     if (total && total.window.traces > 0 && total.baseline.traces > 0 && baselineMin > 0) {
-      const perTrace = ratio(read(total.window) / total.window.traces, read(total.baseline) / total.baseline.traces)
-      const traffic = ratio(rate('window', total, (s) => s.traces), rate('baseline', total, (s) => s.traces))
+      // Medians over the baseline's minutes when there are enough of them: an earlier spike in the
+      // same hour would otherwise raise the baseline the current one is compared with.
+      const minutes = (b?.baselineMinutes ?? []).filter((m) => m.traces >= 3)
+      const usualPerTrace = minutes.length >= 5 ? median(minutes.map((m) => (lead.metric === 'tokens' ? m.tokens : m.cost) / m.traces)) : read(total.baseline) / total.baseline.traces
+      const usualTraffic = minutes.length >= 5 ? median(minutes.map((m) => m.traces)) : rate('baseline', total, (s) => s.traces)
+      const perTrace = ratio(read(total.window) / total.window.traces, usualPerTrace)
+      const traffic = ratio(rate('window', total, (s) => s.traces), usualTraffic)
       // Say which moved: what each trace costs, how many traces there are, or both.
       const head =
         traffic < 1.5

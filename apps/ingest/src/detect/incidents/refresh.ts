@@ -1,6 +1,6 @@
 import type { AnomalyDimension, AnomalyKind, AnomalyMetric, IncidentFamily } from '@sightline/schema'
 import type { Store } from '../../db/client.js'
-import { affectedTraces, breakdown, type TraceOrder } from '../../db/repositories/detection.js'
+import { affectedTraces, breakdown, minuteTotals, type TraceOrder } from '../../db/repositories/detection.js'
 import type { StoredIncident } from '../../db/repositories/incidents.js'
 import { explainIncident } from './explain.js'
 import { isSeriesFamily, mergeScope } from './grouping.js'
@@ -59,8 +59,11 @@ export async function refreshIncident(store: Store, incident: StoredIncident, me
   let explained
   if (isSeriesFamily(family)) {
     const windowFromMs = Math.min(firstSeenMs, ...members.filter((m) => isSeriesFamily(m.family)).map((m) => m.startedAtMs))
-    const rows = await breakdown(store, incident.projectId, ['total', 'model', 'agent', 'tool'], windowFromMs - rules.baselineMs, windowFromMs, nowMs)
-    explained = explainIncident({ family, families: incident.families, lead, firstSeenMs, traceCount: incident.traceCount, scope: incident.scope, breakdown: { rows, windowFromMs, windowToMs: nowMs } })
+    const [rows, baselineMinutes] = await Promise.all([
+      breakdown(store, incident.projectId, ['total', 'model', 'agent', 'tool'], windowFromMs - rules.baselineMs, windowFromMs, nowMs),
+      minuteTotals(store, incident.projectId, windowFromMs - rules.baselineMs, windowFromMs),
+    ])
+    explained = explainIncident({ family, families: incident.families, lead, firstSeenMs, traceCount: incident.traceCount, scope: incident.scope, breakdown: { rows, windowFromMs, windowToMs: nowMs, baselineMinutes } })
     incident.scope = mergeScope(incident.scope, { agent: '', tool: '', model: '', release: '', ...explained.driver })
     const traces = await affectedTraces(store, incident.projectId, seriesFilter(incident, lead), ORDER[family], windowFromMs, nowMs)
     Object.assign(incident, { traceCount: traces.count, traceIds: traces.traceIds })
