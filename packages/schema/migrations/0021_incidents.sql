@@ -50,3 +50,56 @@ ORDER BY (project_id, id);
 -- release findings), so a restart resumes an open episode in the detector it came from.
 ALTER TABLE anomalies ADD COLUMN IF NOT EXISTS incident_id String DEFAULT '';
 ALTER TABLE anomalies ADD COLUMN IF NOT EXISTS tier LowCardinality(String) DEFAULT '';
+
+-- Minute rollups for the cold-start tier (apps/ingest/src/detect/cold-start*.ts): what a young
+-- series did each minute of the last hours, with what its noise floor needs (Σ of squared per-trace
+-- values) and its failures counted per trace (a retry storm in one trace counts once). Fed from
+-- `traces` like agg_5m (signed, so a re-resolved trace counts once; `first_start` is a min, which a
+-- re-resolution leaves unchanged since the trace keeps its start); users are left out, as the tier
+-- leaves them to the seasonal one. Kept two days after their last write (`inserted_at`, not the
+-- minute itself, so a backfill of old traces is not dropped on arrival): the tier looks back 3 hours.
+CREATE TABLE IF NOT EXISTS agg_1m
+(
+    project_id LowCardinality(String),
+    dim_type LowCardinality(String),
+    dim_value String,
+    minute DateTime('UTC'),
+    first_start SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
+    cost_usd SimpleAggregateFunction(sum, Float64),
+    cost_sq SimpleAggregateFunction(sum, Float64),
+    tokens SimpleAggregateFunction(sum, Int64),
+    tokens_sq SimpleAggregateFunction(sum, Float64),
+    units SimpleAggregateFunction(sum, Int64),
+    unit_failures SimpleAggregateFunction(sum, Int64),
+    traces_with SimpleAggregateFunction(sum, Int64),
+    traces_failed SimpleAggregateFunction(sum, Int64),
+    latency SimpleAggregateFunction(sumMap, Tuple(Array(UInt16), Array(Int64))),
+    inserted_at SimpleAggregateFunction(max, DateTime('UTC'))
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMMDD(minute)
+ORDER BY (project_id, dim_type, dim_value, minute)
+TTL inserted_at + INTERVAL 2 DAY
+SETTINGS non_replicated_deduplication_window = 10000, fsync_after_insert = 1, fsync_part_directory = 1;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS agg_1m_mv TO agg_1m AS
+SELECT
+    t.project_id AS project_id,
+    c.dim_type AS dim_type,
+    c.dim_value AS dim_value,
+    toStartOfMinute(t.start_time) AS minute,
+    min(toDateTime64(t.start_time, 3, 'UTC')) AS first_start,
+    sum(toFloat64(c.cost_usd) * t.sign) AS cost_usd,
+    sum(pow(toFloat64(c.cost_usd), 2) * t.sign) AS cost_sq,
+    sum((c.input_tokens + c.output_tokens) * t.sign) AS tokens,
+    sum(pow(toFloat64(c.input_tokens + c.output_tokens), 2) * t.sign) AS tokens_sq,
+    sum(c.units * t.sign) AS units,
+    sum(c.unit_failures * t.sign) AS unit_failures,
+    sum((c.units > 0) * t.sign) AS traces_with,
+    sum((c.unit_failures > 0) * t.sign) AS traces_failed,
+    sumMap(c.lat_buckets, arrayMap(n -> n * t.sign, c.lat_counts)) AS latency,
+    max(now('UTC')) AS inserted_at
+FROM traces AS t
+ARRAY JOIN t.contributions AS c
+WHERE c.dim_type NOT IN ('agent_release', 'user')
+GROUP BY project_id, dim_type, dim_value, minute;

@@ -1,7 +1,7 @@
 /**
  * What the anomaly detector reads beyond its seasonal snapshots (detect/series-sql.ts): the minute
- * series of young series (cold start), the breakdown that names an incident's driver, and the
- * traces behind an incident. Resolved data only (`traces`, `agg_5m`), production traffic only
+ * series of young series (cold start, from `agg_1m`), the breakdown that names an incident's
+ * driver, and the traces behind an incident. Resolved data only (`traces`, `agg_5m`), production traffic only
  * (regression replays have no contributions and are filtered where traces are read), every query
  * scoped to its project(s).
  */
@@ -34,26 +34,24 @@ export interface MinuteSeriesRow {
 export const seriesKey = (projectId: string, dimType: string, dimValue: string) => `${projectId}\u0000${dimType}\u0000${dimValue}`
 
 /**
- * Per-minute sums of the given series over [fromMs, toMs), from each trace's contributions (so the
- * sum of squares of per-trace values is available: the noise floor of a young series). Bounded by
- * time and by project; only the listed series are kept.
+ * Per-minute sums of the given series over [fromMs, toMs), from the minute rollups (`agg_1m`, fed
+ * from each trace's contributions: sums of squares and failing traces included). Bounded by time
+ * and by project; only the listed series are kept; rows whose sums are all 0 are retracted leftovers.
  */
 export async function minuteSeries(store: Store, keys: readonly string[], fromMs: number, toMs: number): Promise<MinuteSeriesRow[]> {
   if (keys.length === 0) return []
   const projects = [...new Set(keys.map((k) => k.slice(0, k.indexOf('\u0000'))))]
+  const minute = (ms: number) => sql`toDateTime(${str(new Date(ms).toISOString().slice(0, 19).replace('T', ' '))}, 'UTC')`
   const rows = await store.query<Record<string, unknown>>(sql`
-    SELECT project_id, c.dim_type AS dim_type, c.dim_value AS dim_value,
-      toUnixTimestamp(toStartOfMinute(start_time)) * 1000 AS minute_ms, toUnixTimestamp64Milli(min(start_time)) AS first_ms,
-      sum(toFloat64(c.cost_usd)) AS cost, sum(pow(toFloat64(c.cost_usd), 2)) AS cost_sq,
-      sum(c.input_tokens + c.output_tokens) AS tokens, sum(pow(toFloat64(c.input_tokens + c.output_tokens), 2)) AS tokens_sq,
-      sum(c.units) AS units, sum(c.unit_failures) AS failures,
-      countIf(c.units > 0) AS traces_with, countIf(c.unit_failures > 0) AS traces_failed,
-      sumMap(c.lat_buckets, c.lat_counts) AS lat
-    FROM traces FINAL ARRAY JOIN contributions AS c
-    WHERE has(${strArray(projects)}, project_id) AND sign = 1 AND NOT is_regression_run
-      AND start_time >= ${at(fromMs)} AND start_time < ${at(toMs)}
-      AND has(${strArray([...keys])}, concat(project_id, char(0), c.dim_type, char(0), c.dim_value))
-    GROUP BY project_id, dim_type, dim_value, minute_ms`)
+    SELECT project_id, dim_type, dim_value, toUnixTimestamp(minute) * 1000 AS minute_ms, toUnixTimestamp64Milli(min(first_start)) AS first_ms,
+      sum(cost_usd) AS cost, sum(cost_sq) AS cost_sq, sum(tokens) AS tokens, sum(tokens_sq) AS tokens_sq,
+      sum(units) AS units, sum(unit_failures) AS failures, sum(traces_with) AS traces_with, sum(traces_failed) AS traces_failed,
+      sumMap(latency) AS lat
+    FROM agg_1m
+    WHERE has(${strArray(projects)}, project_id) AND minute >= ${minute(fromMs)} AND minute < ${minute(toMs)}
+      AND has(${strArray([...keys])}, concat(project_id, char(0), dim_type, char(0), dim_value))
+    GROUP BY project_id, dim_type, dim_value, minute
+    HAVING traces_with != 0 OR cost != 0`)
   return rows.map((r) => {
     const [buckets, counts] = (r['lat'] as [number[], number[]] | undefined) ?? [[], []]
     return {

@@ -7,7 +7,7 @@ import type { AnomalyRepository, StoredAnomaly } from '../anomaly-repository.js'
 import type { AlertNotifier } from '../webhooks.js'
 import { chooseIncident, EMPTY_SCOPE, findingFacts, isSeriesFamily, mergeScope, type FindingFacts } from './grouping.js'
 import { refreshIncident, type Member } from './refresh.js'
-import { advance, alertForSeverity, applyAction, IncidentActionError, setSignal } from './lifecycle.js'
+import { advance, alertForSeverity, applyAction, setSignal } from './lifecycle.js'
 import { DEFAULT_SEVERITY_RULES, type SeverityRules } from './severity.js'
 
 export interface IncidentRules {
@@ -206,5 +206,3 @@ export class IncidentManager {
     }
   }
 }
-
-export { IncidentActionError }
