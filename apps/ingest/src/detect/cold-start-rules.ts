@@ -124,10 +124,7 @@ export function judgeColdStart(split: ColdSplit, metric: SeriesMetric, config: D
     const traces = sum(split.window.map((r) => r.traces))
     const busy = split.baseline.filter((s) => s.row.traces > 0)
     const rates = busy.map((s) => s.row.failedTraces / s.row.traces)
-    // Pooled over the minutes, leaving out the worst tenth: earlier bursts in the baseline (a
-    // recurring incident) would otherwise raise the rate a new burst is tested against.
-    const kept = [...busy].sort((a, b) => a.row.failedTraces / a.row.traces - b.row.failedTraces / b.row.traces).slice(0, Math.max(1, Math.ceil(busy.length * 0.9)))
-    const pooled = sum(kept.map((s) => s.row.failedTraces)) / Math.max(1, sum(kept.map((s) => s.row.traces)))
+    const pooled = pooledFailureRate(busy.map((s) => s.row))
     const baseline: Baseline = { median: median(rates), mad: mad(rates), points: rates.length }
     const observed = traces > 0 ? sum(split.window.map((r) => r.failedTraces)) / traces : 0
     const typicalTraces = 5 * median(perMinute(split.baseline, (r) => r.traces))
@@ -145,6 +142,19 @@ export function judgeColdStart(split: ColdSplit, metric: SeriesMetric, config: D
   const scale = noise * Math.sqrt(w) * toFiveMin
   const baseline: Baseline = { median: 5 * m, mad: scale / MAD_TO_SIGMA, points: values.length }
   return judgeWindow({ metric, observed, requests, baseline, typicalRequests }, config)
+}
+
+/**
+ * The baseline's share of failing traces, pooled over its minutes, without the minutes that are
+ * themselves bursts (improbable at the overall rate, P < 1 %): an earlier burst in the baseline (a
+ * recurring incident) would otherwise raise the rate a new burst is tested against. Normal minutes
+ * all stay, so a short baseline is not biased low the way dropping its worst minutes would.
+ */
+export function pooledFailureRate(minutes: ReadonlyArray<Pick<MinuteRow, 'traces' | 'failedTraces'>>): number {
+  const rate = (rows: typeof minutes) => sum(rows.map((m) => m.failedTraces)) / Math.max(1, sum(rows.map((m) => m.traces)))
+  const overall = rate(minutes)
+  const calm = minutes.filter((m) => binomialUpperTail(m.failedTraces, m.traces, overall) >= 0.01)
+  return calm.length >= minutes.length / 2 ? rate(calm) : overall
 }
 
 function mergeHistograms(histograms: readonly Histogram[]): Histogram {

@@ -1,6 +1,6 @@
 import { histogramOf } from '@sightline/core'
 import { describe, expect, it } from 'vitest'
-import { judgeColdStart, judgeSeriesMinutes, splitMinutes, type MinuteRow, type MinuteSeries } from '../../src/detect/cold-start-rules.js'
+import { judgeColdStart, judgeSeriesMinutes, pooledFailureRate, splitMinutes, type MinuteRow, type MinuteSeries } from '../../src/detect/cold-start-rules.js'
 import { ColdStartEvaluator } from '../../src/detect/cold-start.js'
 import { DEFAULT_DETECTOR_CONFIG as C } from '../../src/detect/config.js'
 import { Rng } from '../../bench/anomaly/rng.js'
@@ -99,6 +99,13 @@ describe('cold-start rules', () => {
     expect(judged.filter(Boolean).length).toBeGreaterThanOrEqual(2)
     const calm = series(8, 30, () => ({ ...steady, failShare: 0.08 }))
     expect([10, 15, 20, 25, 30].some((t) => judgeSeriesMinutes(calm, 'error_rate', T0 + t * MIN, C)!.verdict.breach)).toBe(false)
+  })
+
+  it('pools the baseline failure share without earlier bursts, and without biasing a short baseline low', () => {
+    const calm = [3, 2, 4, 1, 3, 2, 5, 3, 2, 3].map((failedTraces) => ({ traces: 30, failedTraces }))
+    expect(pooledFailureRate(calm)).toBeCloseTo(28 / 300, 10)
+    const withBursts = [...calm, { traces: 30, failedTraces: 11 }, { traces: 30, failedTraces: 10 }]
+    expect(pooledFailureRate(withBursts)).toBeCloseTo(28 / 300, 10)
   })
 
   it('latency of a call must also move the runs it is part of (the relevance floor)', () => {
