@@ -3,13 +3,14 @@
  * store, scheduler off), two runs of the fleet on demo time (time-warp.ts), each scored against the
  * windows the demo's own timeline schedules (fleet-score.ts):
  * 1. fresh install: project A, nothing stored before; every series starts on the cold-start tier;
- * 2. a day of history: project B, whose previous 24 hours are run 1's traces (one full 30-minute
- *    cycle, so spikes and database incidents included) copied 50 times back in time (25 h, so the seasonal tiers judge it from the start), straight into
- *    the resolved `traces` table (the rollups follow through their view); the detector evaluates the
- *    copied day's last half hour, as a server that had been running would have; then a second
- *    fleet run with another seed, judged by the seasonal tiers.
- * Env: ANOMALY_FLEET_MINUTES (per run, ≥ 30; default 30), ANOMALY_FLEET_TIME_SCALE (default 0.2: at 0.1 this 2-core machine's own load shows up as latency incidents),
- * ANOMALY_FLEET_RATE (runs per demo minute, default 30). Last line:
+ * 2. a day of history: project B, whose previous 25 hours are run 1's traces (one full 30-minute
+ *    cycle, so spikes and database incidents included) copied 50 times back in time, straight into
+ *    the resolved `traces` table (the rollups follow through their views): 25 h so the seasonal
+ *    tiers judge it from the start. The detector evaluates the copied day's last half hour, as a
+ *    server that had been running would have; then a second fleet run with another seed.
+ * Env: ANOMALY_FLEET_MINUTES (per run, ≥ 30; default 30), ANOMALY_FLEET_RATE (runs per demo minute,
+ * default 30), ANOMALY_FLEET_TIME_SCALE (default 0.2: at 0.1 this 2-core machine's own load shows
+ * in the stretched latencies), ANOMALY_FLEET_DEBUG=1 (every finding). Last line:
  * `anomaly-fleet: precision=X recall=Y delay_p50_min=Z incidents_per_hour_steady=W`.
  */
 import type { Incident } from '@sightline/schema'

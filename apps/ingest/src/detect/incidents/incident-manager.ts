@@ -119,8 +119,8 @@ export class IncidentManager {
     const member = live?.members.get(anomaly.id)
     if (!live || !member) return
     Object.assign(member, { observed: anomaly.observed, expected: anomaly.expected, score: anomaly.score, traceIds: anomaly.traceIds, summary: anomaly.summary })
+    // A trace seen again (it stays in the lookback for an hour) is no new evidence: only new traces keep a trace incident active.
     live.incident.lastSeenAt = iso(nowMs)
-    if (!isSeriesFamily(member.family)) live.lastFindingMs = Math.max(live.lastFindingMs, nowMs)
   }
 
   findingResolved(anomaly: StoredAnomaly): void {
