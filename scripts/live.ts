@@ -80,6 +80,7 @@ const fleet = await startFleet({
   seed: Number(process.env.DEMO_SEED ?? 1),
   rate: Number(process.env.DEMO_RATE ?? 30),
   timeScale: Number(process.env.DEMO_TIME_SCALE ?? 1),
+  startMinute: Number(process.env.DEMO_START_MINUTE ?? 0),
   portBase: Number(process.env.DEMO_PORT_BASE ?? 7300),
   plannerRelease: process.env.PLANNER_RELEASE === 'fixed' ? 'fixed' : 'buggy',
 })

@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import type { TrafficDoneMessage } from './bin/traffic.js'
+import type { TrafficDoneMessage, TrafficStartedMessage } from './bin/traffic.js'
 import type { ReadyMessage } from './lib/service.js'
 import type { TrafficStats } from './traffic/generator.js'
 
@@ -24,6 +24,8 @@ export interface FleetOptions {
   seed?: number
   rate?: number
   timeScale?: number
+  /** Minute of the 30-minute traffic cycle to start at (default 0). */
+  startMinute?: number
   /** Bounded run (tests); unlimited by default. */
   maxTraces?: number
   /** 0 picks free ports for every process. */
@@ -48,6 +50,8 @@ export interface Fleet {
   urls: FleetUrls
   /** Resolves when a bounded traffic run has been answered. */
   trafficDone: Promise<TrafficStats>
+  /** Resolves as traffic starts, with the wall-clock time demo time is counted from. */
+  trafficStarted: Promise<Omit<TrafficStartedMessage, 'type'>>
   /** Starts one more agent process (e.g. a second planner release) against this fleet. */
   spawn(entry: string, env: Record<string, string>): Promise<string>
   stop(): Promise<void>
@@ -87,9 +91,12 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     DEMO_SEED: String(options.seed ?? 1),
     DEMO_RATE: String(options.rate ?? 30),
     DEMO_TIME_SCALE: String(options.timeScale ?? 1),
+    DEMO_START_MINUTE: String(options.startMinute ?? 0),
   }
   let resolveTraffic: (stats: TrafficStats) => void = () => {}
   const trafficDone = new Promise<TrafficStats>((resolve) => (resolveTraffic = resolve))
+  let resolveStarted: (started: Omit<TrafficStartedMessage, 'type'>) => void = () => {}
+  const trafficStarted = new Promise<Omit<TrafficStartedMessage, 'type'>>((resolve) => (resolveStarted = resolve))
 
   const spawn = (entry: string, env: Record<string, string>): Promise<string> =>
     new Promise((resolve, reject) => {
@@ -103,9 +110,10 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         chunk.toString('utf8').trimEnd().split('\n').forEach((line) => log(`[${entry}] ${line}`))
       child.stdout?.on('data', prefix)
       child.stderr?.on('data', prefix)
-      child.on('message', (message: ReadyMessage | TrafficDoneMessage) => {
+      child.on('message', (message: ReadyMessage | TrafficDoneMessage | TrafficStartedMessage) => {
         if (message.type === 'ready') resolve(message.url)
         if (message.type === 'traffic-done') resolveTraffic(message.stats)
+        if (message.type === 'traffic-started') resolveStarted({ startedAtMs: message.startedAtMs, startMinute: message.startMinute, timeScale: message.timeScale })
       })
       child.once('exit', (code) => reject(new Error(`${entry} exited with code ${code} before it was ready`)))
     })
@@ -141,6 +149,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     return {
       urls: { mcp, researcher, executor, executorCanary, planner },
       trafficDone,
+      trafficStarted,
       spawn: (entry, env) => spawn(entry, { ...agentEnv, PORT: '0', ...env }),
       stop,
     }

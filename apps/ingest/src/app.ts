@@ -11,6 +11,7 @@ import { anomalyRoutes } from './routes/anomalies.js'
 import { consoleRoutes } from './routes/console.js'
 import { facetRoutes } from './routes/facets.js'
 import { healthRoutes } from './routes/health.js'
+import { incidentRoutes } from './routes/incidents.js'
 import { otlpRoutes } from './routes/otlp.js'
 import { priceRoutes } from './routes/prices.js'
 import { quarantineRoutes } from './routes/quarantine.js'
@@ -43,6 +44,7 @@ export function createApp(deps: Deps): Hono {
   app.route('/api/v1/admin', adminRoutes(deps))
   app.route('/api/v1', anomalyRoutes(deps))
   app.route('/api/v1/analytics/scores', scoreAnalyticsRoutes(deps))
+  app.route('/api/v1', incidentRoutes(deps))
   app.route('/api/v1/analytics', analyticsRoutes(deps))
   app.route('/api/v1', regressionRoutes(deps))
   app.route('/api/v1/registry', registryRoutes(deps))

@@ -25,6 +25,8 @@ import { TraceReader } from './resolve/trace-reader.js'
 import { AnomalyRepository } from './detect/anomaly-repository.js'
 import { DEFAULT_DETECTOR_CONFIG } from './detect/config.js'
 import { AnomalyDetector } from './detect/detector.js'
+import { IncidentManager } from './detect/incidents/incident-manager.js'
+import { IncidentRepository } from './db/repositories/incidents.js'
 import { DetectionScheduler } from './detect/scheduler.js'
 import { SecretBox, loadServerKey } from './crypto/secret-box.js'
 import { WebhookDelivery } from './detect/webhook-delivery.js'
@@ -69,6 +71,9 @@ export interface Deps {
   prices: PriceOverrideRepository
   analytics: AnalyticsRepository
   anomalies: AnomalyRepository
+  incidentRepository: IncidentRepository
+  /** Incident state and people's actions on it (the detector reports findings to it). */
+  incidents: IncidentManager
   webhooks: WebhookRepository
   /** Checks webhook URLs on save and pins the checked address on send (SSRF). */
   outboundGuard: OutboundGuard
@@ -120,6 +125,8 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
   })
   const notifier = new AlertNotifier(webhooks, delivery, logger)
   const detectorConfig = { ...DEFAULT_DETECTOR_CONFIG, floors: { ...DEFAULT_DETECTOR_CONFIG.floors, cost: env.SIGHTLINE_ANOMALY_COST_FLOOR_USD } }
+  const incidentRepository = new IncidentRepository(store)
+  const incidents = new IncidentManager(store, incidentRepository, anomalies, notifier, logger)
   const quarantine = new QuarantineRepository(store)
   const writer = new SpanWriter(
     store,
@@ -145,7 +152,7 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
   const scores = new ScoreRepository(store)
   const scoreConfigs = new ScoreConfigRepository(store)
   const scoreAnalytics = new ScoreAnalyticsRepository(store)
-  const detector = new AnomalyDetector(store, anomalies, notifier, logger, detectorConfig, undefined, undefined, { analytics: scoreAnalytics, configs: scoreConfigs })
+  const detector = new AnomalyDetector(store, anomalies, incidents, logger, detectorConfig, undefined, undefined, { analytics: scoreAnalytics, configs: scoreConfigs })
   const scoreWriter = new ScoreWriter(scores, scoreConfigs)
   const evaluationEvents = new EvaluationEventReader(scores, scoreWriter, logger)
   resolver.onEvaluationSpans = (projectId, spans) => evaluationEvents.notify(projectId, spans)
@@ -184,6 +191,8 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     prices,
     analytics: new AnalyticsRepository(store),
     anomalies,
+    incidentRepository,
+    incidents,
     webhooks,
     outboundGuard,
     notifier,

@@ -1,5 +1,5 @@
 /**
- * Dashboards, release comparison and the anomaly feed end to end: a real server (embedded store)
+ * Dashboards and release comparison end to end (the incident feed has its own, incidents.e2e.test.ts): a real server (embedded store)
  * serving the real build, seeded through OTLP (helpers/analytics-seed.ts), the detector driven
  * with `evaluate(now)`, everything checked in Chromium against the API. Steps share one page and
  * run in order; screenshots go to apps/web/test-results/.
@@ -72,7 +72,7 @@ describe('dashboards', () => {
     expect(await card('Cost').locator('.recharts-bar-rectangle').count()).toBeGreaterThan(50)
     // The unpriced model costs nothing yet, so it ranks in no cost series (it has its own card below).
     expect(await card('Cost').locator('.recharts-legend-item').allTextContents()).toEqual(expect.arrayContaining(['gpt-4o', 'gpt-4o-mini']))
-    // The detector's cost spike is shaded on the cost chart.
+    // The detector's cost spike incident is shaded on the cost chart.
     await card('Cost').locator('.recharts-reference-area').first().waitFor()
     await screenshot(page, '20-dashboards')
     await page.getByRole('button', { name: 'release' }).click()
@@ -164,65 +164,6 @@ describe('release comparison', () => {
     expect(text).toMatch(/95 % CI \d\.\d–\d\.\d×, Welch t-test on log latency of agent invocations, p < 0\.001/)
     expect(await page.locator('.release-table tbody tr').count()).toBe(8)
     await screenshot(page, '24-releases')
-  })
-})
-
-describe('anomaly feed', () => {
-  it('lists the cost spike and the loop, with links to traces and chart, and filters by kind', async () => {
-    await page.goto(`${server.url}/anomalies`)
-    const spike = page.locator('article.anomaly', { hasText: 'Spike' }).filter({ hasText: 'in cost' }).first()
-    await spike.waitFor()
-    const loop = page.locator('article.anomaly', { hasText: 'Tool loop' })
-    await loop.waitFor()
-    expect(await loop.getByRole('link', { name: /Open trace/ }).getAttribute('href')).toBe(`/traces/${seed.loopTraceId}`)
-    expect(await spike.getByRole('link', { name: 'Show on chart' }).getAttribute('href')).toMatch(/^\/dashboards\?from=/)
-    await screenshot(page, '25-anomalies')
-    await page.getByLabel('Kind').selectOption('tool_loop')
-    await page.waitForURL(/kind=tool_loop/)
-    await expect.poll(() => page.locator('article.anomaly').count()).toBe(1)
-    await spike.waitFor({ state: 'detached' })
-    await page.goto(`${server.url}/anomalies`)
-    await spike.getByRole('link', { name: 'Traces behind it' }).click()
-    await page.waitForURL(/\/traces\?/)
-    await page.locator('table.traces tbody tr').first().waitFor()
-  })
-
-  it('adds an alert webhook, shows its secret once, rotates it, refuses private targets, deletes it', async () => {
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
-    await page.goto(`${server.url}/anomalies`)
-    const panel = page.getByRole('region', { name: 'Alert webhooks' })
-    await panel.getByLabel('Webhook URL').fill('ftp://nope')
-    await panel.getByRole('button', { name: 'Add webhook' }).click()
-    await panel.getByRole('alert').waitFor()
-    await panel.getByLabel('Webhook URL').fill('http://169.254.169.254/latest/meta-data/')
-    await panel.getByRole('button', { name: 'Add webhook' }).click()
-    await panel.getByRole('alert').filter({ hasText: '169.254.169.254 is a link-local address' }).waitFor()
-    expect((await getJson<{ webhooks: unknown[] }>(server, '/api/v1/alerts/webhooks')).body.webhooks).toEqual([])
-
-    const url = 'https://hooks.slack.example/services/T000/B000/XXXX'
-    await panel.getByLabel('Webhook URL').fill(url)
-    await panel.getByRole('button', { name: 'Add webhook' }).click()
-    const notice = panel.getByRole('region', { name: 'Webhook signing secret' })
-    const secret = (await notice.getByLabel('Secret').textContent()) ?? ''
-    expect(secret).toMatch(/^whsec_[\w-]{43}$/)
-    await notice.getByRole('button', { name: 'Copy' }).click()
-    await notice.getByRole('button', { name: 'Copied' }).waitFor()
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret)
-    await panel.getByRole('table', { name: 'Webhooks' }).getByText('signed', { exact: true }).waitFor()
-    const hooks = await getJson<{ webhooks: Array<{ url: string; signed: boolean }> }>(server, '/api/v1/alerts/webhooks')
-    expect(hooks.body.webhooks).toEqual([expect.objectContaining({ url, signed: true })])
-    expect(JSON.stringify(hooks.body)).not.toContain(secret)
-    await screenshot(page, '26-webhooks')
-    await notice.getByRole('button', { name: 'Done' }).click()
-    await notice.waitFor({ state: 'detached' })
-
-    await panel.getByRole('button', { name: `Rotate the secret of ${url}` }).click()
-    await notice.getByText('New signing secret').waitFor()
-    const rotated = (await notice.getByLabel('Secret').textContent()) ?? ''
-    expect(rotated).toMatch(/^whsec_/)
-    expect(rotated).not.toBe(secret)
-    await panel.getByRole('button', { name: `Delete ${url}` }).click()
-    await panel.getByText('No webhooks yet').waitFor()
     expect(pageErrors).toEqual([])
   })
 })

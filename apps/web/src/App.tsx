@@ -17,6 +17,7 @@ const CasePage = lazy(() => import('./features/regression/CasePage'))
 const DashboardsPage = lazy(() => import('./features/dashboards/DashboardsPage'))
 const ReleasesPage = lazy(() => import('./features/releases/ReleasesPage'))
 const AnomaliesPage = lazy(() => import('./features/anomalies/AnomaliesPage'))
+const IncidentPage = lazy(() => import('./features/anomalies/IncidentPage'))
 const QuarantinePage = lazy(() => import('./features/quarantine/QuarantinePage'))
 const RegistryPage = lazy(() => import('./features/registry/RegistryPage'))
 const FleetMapPage = lazy(() => import('./features/fleet-map/FleetMapPage'))
@@ -67,6 +68,7 @@ export function App() {
           <Route path="/dashboards" component={DashboardsPage} />
           <Route path="/releases" component={ReleasesPage} />
           <Route path="/anomalies" component={AnomaliesPage} />
+          <Route path="/anomalies/:id">{(p) => <IncidentPage id={p.id} />}</Route>
           <Route path="/quarantine" component={QuarantinePage} />
           <Route path="/registry/map" component={FleetMapPage} />
           <Route path="/registry" component={RegistryPage} />

@@ -3,8 +3,10 @@ import { z } from 'zod'
 /**
  * Anomalies (`/api/v1/anomalies`) and alert webhooks (`/api/v1/alerts/webhooks`).
  *
- * Series anomalies (`spike`, `level_shift`) are about a metric of one dimension value over time;
- * trajectory anomalies are about single traces (`dimension: 'trace'`, `value`: the agent or tool).
+ * An anomaly is one finding of the detector: series anomalies (`spike`, `level_shift`) are about a
+ * metric of one dimension value over time; trajectory anomalies are about single traces
+ * (`dimension: 'trace'`, `value`: the agent or tool). Findings are grouped into incidents
+ * (incident.ts), which are what the feed shows and what alerts are sent for.
  */
 export const AnomalyKindSchema = z.enum([
   'spike',
@@ -59,6 +61,8 @@ export const AnomalySchema = z.object({
   /** A sample of the traces behind the anomaly (at most 10). */
   traceIds: z.array(z.string()),
   summary: z.string(),
+  /** The incident it was grouped into ('' for findings from before incidents). */
+  incidentId: z.string(),
 })
 export type Anomaly = z.infer<typeof AnomalySchema>
 
@@ -120,12 +124,3 @@ export type RotateWebhookSecretResponse = z.infer<typeof RotateWebhookSecretResp
 
 export const ListWebhooksResponseSchema = z.object({ webhooks: z.array(WebhookSchema) })
 export type ListWebhooksResponse = z.infer<typeof ListWebhooksResponseSchema>
-
-/** What a webhook receives: Slack-compatible (`text`, `blocks`) plus the anomaly itself. */
-export const AlertPayloadSchema = z.object({
-  text: z.string(),
-  blocks: z.array(z.object({ type: z.literal('section'), text: z.object({ type: z.literal('mrkdwn'), text: z.string() }) })).optional(),
-  event: z.enum(['opened', 'resolved']),
-  anomaly: AnomalySchema,
-})
-export type AlertPayload = z.infer<typeof AlertPayloadSchema>

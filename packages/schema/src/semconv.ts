@@ -216,3 +216,13 @@ export const ATTR_SIGHTLINE_SCORE_SOURCE = 'sightline.score.source'
 export const ATTR_SIGHTLINE_SCORE_DATA_TYPE = 'sightline.score.data_type'
 /** Log records name their event here when the OTLP `event_name` field is empty (older SDKs). */
 export const ATTR_EVENT_NAME = 'event.name'
+
+/**
+ * Set (as a resource or span attribute) on traffic that `sightline regress` produced: its value is the
+ * regression case id. Such traces are regression runs: judged like any trace and shown with their run,
+ * but kept out of production rollups and anomaly detection. The SDK sets it on every span of a process
+ * started with `SIGHTLINE_REGRESSION_CASE` (the runner sets that for the agents it starts).
+ */
+export const ATTR_SIGHTLINE_REGRESSION_CASE = 'sightline.regression.case'
+/** The environment variable the regression runner sets for the agent processes it starts. */
+export const ENV_SIGHTLINE_REGRESSION_CASE = 'SIGHTLINE_REGRESSION_CASE'

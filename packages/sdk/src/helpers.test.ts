@@ -170,6 +170,23 @@ describe('registerSightline', () => {
     }
   })
 
+  it('marks every span as regression-runner traffic when started for a regression case', async () => {
+    const previous = process.env.SIGHTLINE_REGRESSION_CASE
+    process.env.SIGHTLINE_REGRESSION_CASE = 'rc-weather-loop'
+    try {
+      t = startTestSdk()
+      await withAgent('planner', () => withTool('weather', { city: 'Oslo' }, () => 1))
+      expect(t.span('execute_tool weather').resource.attributes['sightline.regression.case']).toBe('rc-weather-loop')
+    } finally {
+      if (previous === undefined) delete process.env.SIGHTLINE_REGRESSION_CASE
+      else process.env.SIGHTLINE_REGRESSION_CASE = previous
+    }
+    await t.sdk.shutdown()
+    t = startTestSdk()
+    await withAgent('planner', () => 1)
+    expect(t.span('invoke_agent planner').resource.attributes['sightline.regression.case']).toBeUndefined()
+  })
+
   it('registers the globals and releases them on shutdown', async () => {
     t = startTestSdk()
     trace.getTracer('other-instrumentation').startSpan('foreign').end()

@@ -20,6 +20,8 @@ import {
   ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
   ATTR_SERVICE_NAME,
   ATTR_SERVICE_VERSION,
+  ATTR_SIGHTLINE_REGRESSION_CASE,
+  ENV_SIGHTLINE_REGRESSION_CASE,
 } from '@sightline/schema/semconv'
 import type { Redactor } from './redaction.js'
 import { ScoreClient, type FeedbackOptions, type ScoreOptions, type ScoreResult, type ScoreValue } from './score.js'
@@ -50,6 +52,12 @@ export interface SightlineOptions {
   serviceVersion?: string
   /** Written as `deployment.environment.name` (`production`, `staging`). */
   environment?: string
+  /**
+   * Marks every span of this process as regression-runner traffic for this case id (resource
+   * attribute `sightline.regression.case`): Sightline keeps it out of production rollups and anomaly
+   * detection. Defaults to `SIGHTLINE_REGRESSION_CASE`, which `sightline regress` sets for the agents it starts.
+   */
+  regressionCase?: string
   /** Record prompts, completions, tool arguments and results. Off by default: personal data. */
   captureContent?: boolean
   /** Applied to every captured text (and error messages) before it is written; see `redactionRules`. */
@@ -143,6 +151,7 @@ export function registerSightline(options: SightlineOptions): SightlineHandle {
         [ATTR_SERVICE_NAME]: options.serviceName,
         [ATTR_SERVICE_VERSION]: options.serviceVersion,
         [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: options.environment,
+        [ATTR_SIGHTLINE_REGRESSION_CASE]: options.regressionCase ?? (globalThis.process?.env?.[ENV_SIGHTLINE_REGRESSION_CASE] || undefined),
       }),
     ),
   )

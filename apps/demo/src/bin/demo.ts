@@ -1,7 +1,7 @@
 /**
  * `pnpm demo`: runs the fleet with live traffic against SIGHTLINE_URL until Ctrl-C.
- * Env: SIGHTLINE_URL, SIGHTLINE_API_KEY, DEMO_SEED, DEMO_RATE, DEMO_TIME_SCALE, DEMO_PORT_BASE,
- * PLANNER_RELEASE.
+ * Env: SIGHTLINE_URL, SIGHTLINE_API_KEY, DEMO_SEED, DEMO_RATE, DEMO_TIME_SCALE, DEMO_START_MINUTE,
+ * DEMO_PORT_BASE, PLANNER_RELEASE.
  */
 import { numberEnv, readConfig } from '../lib/config.js'
 import { startFleet } from '../fleet.js'
@@ -13,6 +13,7 @@ const fleet = await startFleet({
   seed: config.seed,
   rate: config.rate,
   timeScale: config.timeScale,
+  startMinute: config.startMinute,
   portBase: numberEnv('DEMO_PORT_BASE', 7300),
   plannerRelease: process.env.PLANNER_RELEASE === 'fixed' ? 'fixed' : 'buggy',
 })

@@ -1,7 +1,8 @@
 /**
  * Process `traffic`: sends tasks to the planner. Env: PLANNER_URL, DEMO_SEED, DEMO_RATE (runs per
- * demo minute), DEMO_TIME_SCALE, DEMO_MAX_TRACES (stop after N; default: until stopped),
- * DEMO_FEEDBACK_SHARE (share of answered runs users send feedback on, default 0.3).
+ * demo minute), DEMO_TIME_SCALE, DEMO_START_MINUTE (minute of the 30-minute cycle to start at),
+ * DEMO_MAX_TRACES (stop after N; default: until stopped), DEMO_FEEDBACK_SHARE (share of answered
+ * runs users send feedback on, default 0.3).
  */
 import { requireEnv } from '../lib/config.js'
 import { runService } from '../lib/service.js'
@@ -11,6 +12,14 @@ import { TrafficGenerator, type TrafficStats } from '../traffic/generator.js'
 export interface TrafficDoneMessage {
   type: 'traffic-done'
   stats: TrafficStats
+}
+
+/** Sent to the fleet as traffic starts: where demo time begins, so a harness can map it to the wall clock. */
+export interface TrafficStartedMessage {
+  type: 'traffic-started'
+  startedAtMs: number
+  startMinute: number
+  timeScale: number
 }
 
 const maxRaw = process.env.DEMO_MAX_TRACES
@@ -23,7 +32,11 @@ await runService({
   traced: false,
   start: async (config) => {
     const plannerUrl = requireEnv('PLANNER_URL')
-    const generator = new TrafficGenerator({ config, plannerUrl, maxTraces, feedbackShare, log: (line) => console.log(line) })
+    const onStart = (startedAtMs: number) => {
+      const message: TrafficStartedMessage = { type: 'traffic-started', startedAtMs, startMinute: config.startMinute, timeScale: config.timeScale }
+      process.send?.(message)
+    }
+    const generator = new TrafficGenerator({ config, plannerUrl, maxTraces, feedbackShare, log: (line) => console.log(line), onStart })
     const done = generator.run().then((stats) => {
       const message: TrafficDoneMessage = { type: 'traffic-done', stats }
       if (process.send) process.send(message)

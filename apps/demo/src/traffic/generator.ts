@@ -29,6 +29,8 @@ export interface TrafficOptions {
   /** Share of answered runs the users react to (DEMO_FEEDBACK_SHARE); 0 sends none. */
   feedbackShare?: number
   log?: (line: string) => void
+  /** Called once, as the first run starts, with the wall-clock time demo time is counted from. */
+  onStart?: (startedAtMs: number) => void
 }
 
 /** A user reads the answer before the next turn of a session. */
@@ -56,9 +58,10 @@ export class TrafficGenerator {
   async run(): Promise<TrafficStats> {
     const { config } = this.options
     const startedAt = Date.now()
+    this.options.onStart?.(startedAt)
     const tour: Scenario[] = [...SCENARIOS]
     while (!this.stopped && !this.reachedMax()) {
-      const demoMs = (Date.now() - startedAt) / config.timeScale
+      const demoMs = config.startMinute * 60_000 + (Date.now() - startedAt) / config.timeScale
       const scenario = tour.shift() ?? weighted(this.rng, weightsAt(demoMs))
       const plan = planRun(this.rng, scenario, `run${config.seed}-${this.runs++}`, this.rng() < CANARY_SHARE)
       this.planned += plan.turns.length

@@ -1,4 +1,6 @@
 /**
+ * `pnpm bench:anomaly --fleet` judges detection on the real demo fleet instead (fleet/fleet-bench.ts).
+ *
  * `pnpm bench:anomaly`: replays seeded synthetic series through the production detector (the
  * same SeriesEvaluator, rules and state machines; baselines from ts-baseline.ts, which
  * test/detect/baseline-sql.test.ts proves equal to the ClickHouse baseline SQL) and scores it
@@ -60,6 +62,12 @@ function format(score: TierScore): { precision: number; recall: number; delay: n
     delay: score.delaysMin.length === 0 ? Number.NaN : median(score.delaysMin),
     fa: score.falseAlarms / score.seriesDays,
   }
+}
+
+if (process.argv.includes('--fleet')) {
+  const { runFleetBench } = await import('./fleet/fleet-bench.js')
+  await runFleetBench()
+  process.exit(0)
 }
 
 const started = Date.now()

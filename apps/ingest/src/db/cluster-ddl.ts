@@ -17,7 +17,7 @@
  * (`INSERT … SELECT`) have no cluster form and are skipped (see below).
  */
 
-export const SHARDED = ['spans', 'trace_index', 'traces', 'agg_5m', 'agg_1h', 'resolve_queue'] as const
+export const SHARDED = ['spans', 'trace_index', 'traces', 'agg_1m', 'agg_5m', 'agg_1h', 'resolve_queue'] as const
 const SHARDING_KEY: Record<string, string> = {
   spans: 'cityHash64(trace_id)',
   trace_index: 'cityHash64(trace_id)',
@@ -26,7 +26,7 @@ const SHARDING_KEY: Record<string, string> = {
 }
 export const REPLICATED_EVERYWHERE = [
   'schema_migrations', 'projects', 'api_keys', 'model_prices', 'anomalies', 'alert_webhooks', 'regression_cases',
-  'regression_runs', 'quarantined_spans', 'console_sessions', 'resolver_state', 'leases',
+  'regression_runs', 'quarantined_spans', 'console_sessions', 'resolver_state', 'leases', 'incidents',
   // Evaluation (0022–0023): one row per score or run, read joined to a few traces at a time.
   'scores', 'score_history', 'score_configs', 'reference_trajectories', 'evaluators', 'evaluator_runs',
   'review_queues', 'review_items', 'eval_runs',

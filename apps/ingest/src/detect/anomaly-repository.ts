@@ -5,6 +5,8 @@ import { f64, sql, str, strArray, u64, where, type SqlFragment } from '../db/sql
 /** Persisted episodes (`anomalies`, ReplacingMergeTree by version): every change rewrites the row. */
 export interface StoredAnomaly extends Anomaly {
   projectId: string
+  /** The series detector that found it ('' for trace and release findings), so a restart resumes it there. */
+  tier: string
 }
 
 interface AnomalyRow {
@@ -24,10 +26,12 @@ interface AnomalyRow {
   trace_ids: string[]
   status: Anomaly['status']
   summary: string
+  incident_id: string
+  tier: string
 }
 
 /** DateTime64 columns come back as `YYYY-MM-DD hh:mm:ss.sss` text in JSONEachRow. */
-const COLUMNS = sql`project_id, id, kind, dimension, value, metric, started_at, last_seen_at, ended_at, severity, observed, expected, score, trace_ids, status, summary`
+const COLUMNS = sql`project_id, id, kind, dimension, value, metric, started_at, last_seen_at, ended_at, severity, observed, expected, score, trace_ids, status, summary, incident_id, tier`
 
 const isoToCh = (iso: string) => iso.replace('T', ' ').replace('Z', '')
 const chToIso = (text: string) => `${text.replace(' ', 'T')}Z`
@@ -43,11 +47,11 @@ export class AnomalyRepository {
     this.lastVersion = Math.max(this.lastVersion + 1, Date.now() * 1000)
     const ended = anomaly.endedAt === null ? sql`NULL` : sql`toDateTime64(${str(isoToCh(anomaly.endedAt))}, 3, 'UTC')`
     await this.store.command(sql`
-      INSERT INTO anomalies (project_id, id, kind, dimension, value, metric, started_at, last_seen_at, ended_at, severity, observed, expected, score, trace_ids, status, summary, version)
+      INSERT INTO anomalies (${COLUMNS}, version)
       VALUES (${str(anomaly.projectId)}, ${str(anomaly.id)}, ${str(anomaly.kind)}, ${str(anomaly.dimension)}, ${str(anomaly.value)}, ${str(anomaly.metric)},
         toDateTime64(${str(isoToCh(anomaly.startedAt))}, 3, 'UTC'), toDateTime64(${str(isoToCh(anomaly.lastSeenAt))}, 3, 'UTC'), ${ended},
         ${str(anomaly.severity)}, ${f64(finite(anomaly.observed))}, ${f64(finite(anomaly.expected))}, ${f64(finite(anomaly.score))},
-        ${strArray(anomaly.traceIds)}, ${str(anomaly.status)}, ${str(anomaly.summary)}, ${u64(this.lastVersion)})`)
+        ${strArray(anomaly.traceIds)}, ${str(anomaly.status)}, ${str(anomaly.summary)}, ${str(anomaly.incidentId)}, ${str(anomaly.tier)}, ${u64(this.lastVersion)})`)
   }
 
   async get(projectId: string, id: string): Promise<Anomaly | undefined> {
@@ -73,10 +77,18 @@ export class AnomalyRepository {
     return rows.map(rowToAnomaly)
   }
 
+  /** The findings grouped into an incident, newest first. */
+  async listByIncident(projectId: string, incidentId: string, limit = 200): Promise<Anomaly[]> {
+    const rows = await this.store.query<AnomalyRow>(
+      sql`SELECT ${COLUMNS} FROM anomalies FINAL WHERE project_id = ${str(projectId)} AND incident_id = ${str(incidentId)} ORDER BY started_at DESC, id LIMIT ${u64(limit)}`,
+    )
+    return rows.map(rowToAnomaly)
+  }
+
   /** Open episodes of every project, to resume alert state after a restart. */
   async listOpen(): Promise<StoredAnomaly[]> {
     const rows = await this.store.query<AnomalyRow>(sql`SELECT ${COLUMNS} FROM anomalies FINAL WHERE status = 'open'`)
-    return rows.map((row) => ({ ...rowToAnomaly(row), projectId: row.project_id }))
+    return rows.map((row) => ({ ...rowToAnomaly(row), projectId: row.project_id, tier: row.tier }))
   }
 }
 
@@ -97,5 +109,6 @@ function rowToAnomaly(row: AnomalyRow): Anomaly {
     score: Number(row.score),
     traceIds: row.trace_ids,
     summary: row.summary,
+    incidentId: row.incident_id,
   }
 }

@@ -34,6 +34,37 @@ export interface CusumRules {
   clip: number
 }
 
+/**
+ * The cold-start tier: series younger than `minHistoryMs` have no seasonal baseline yet, so they
+ * are judged against their own recent past, minute by minute (rolling median with a compound-Poisson
+ * noise floor; binomial tests for error rate and latency exceedances). Confirmation, minimum excess,
+ * absolute floors and hysteresis are the fast tier's.
+ */
+export interface ColdStartRules {
+  /** Minutes of recent history the baseline may use. */
+  lookbackMinutes: number
+  /**
+   * The judged windows, in minutes (the last complete minutes): a short one reacts to a spike within
+   * minutes, a longer one has the power for a moderate burst that the short one only glimpses. A
+   * window breaches on its own; the series is clear when every window is. The shortest shrinks while
+   * the series is very young; longer ones wait until they fit.
+   */
+  windowsMinutes: number[]
+  /** Baseline minutes needed before anything is judged. */
+  minBaselineMinutes: number
+  /** Units (traces, calls) per minute a series typically has (baseline median) before it can breach. */
+  minTypicalUnitsPerMinute: number
+  /**
+   * Error rate: P(failed traces ≥ observed | baseline share) below this breaches (the fast tier's
+   * 1e-5 needs more requests than two minutes of a young series hold).
+   */
+  errorTailProbability: number
+  /** Latency: the window's p95 must be this multiple of the baseline p95... */
+  latencyMinRatio: number
+  /** ...and its share of requests above the baseline p95 must be this improbable for a 5 % tail. */
+  latencyTailProbability: number
+}
+
 export interface MetricFloors {
   /** USD per 5 minutes. */
   cost: number
@@ -59,6 +90,11 @@ export interface DetectorConfig {
   hourly: HourlyTierRules
   cusum: CusumRules
   floors: MetricFloors
+  /**
+   * A tool's or a model's p95 must also rise by this share of the project's trace p95: a call
+   * that goes from 4 ms to 300 ms inside runs of ten seconds changes nothing anyone notices.
+   */
+  latencyRelevance: number
   /** Latency and error-rate windows need at least this many requests. */
   minRequestsLatency: number
   minRequestsErrorRate: number
@@ -70,6 +106,7 @@ export interface DetectorConfig {
   errorTailProbability: number
   /** Users: the top K by 7-day spend get their own series, the rest are pooled as `(other users)`. */
   topUsers: number
+  coldStart: ColdStartRules
 }
 
 export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
@@ -85,10 +122,12 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   hourly: { ratioOpen: 1.5, ratioClear: 1.2, zOpen: 3, relativeScaleFloor: 0.1 },
   cusum: { slack: 1, threshold: 10, clip: 3 },
   floors: { cost: 0.25, tokens: 5_000, latencyMs: 100, errorRate: 0.05 },
+  latencyRelevance: 0.05,
   minRequestsLatency: 10,
   minRequestsErrorRate: 20,
   errorTailProbability: 1e-5,
   topUsers: 20,
+  coldStart: { lookbackMinutes: 180, windowsMinutes: [2, 5], minBaselineMinutes: 2, minTypicalUnitsPerMinute: 1, errorTailProbability: 1e-4, latencyMinRatio: 1.5, latencyTailProbability: 1e-5 },
 }
 
 export const OTHER_USERS = '(other users)'

@@ -1,35 +1,43 @@
-import { createHash } from 'node:crypto'
 import type { Anomaly } from '@sightline/schema'
 import type { Store } from '../db/client.js'
+import { minuteSeries, seriesKey } from '../db/repositories/detection.js'
 import type { Logger } from '../logger.js'
 import type { AnomalyRepository, StoredAnomaly } from './anomaly-repository.js'
 import type { ScoreAnalyticsRepository } from '../db/repositories/score-analytics.js'
 import type { ScoreConfigRepository } from '../db/repositories/score-configs.js'
+import { ColdStartEvaluator, groupMinutes } from './cold-start.js'
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from './config.js'
-import { hourlyConfig, SeriesEvaluator, type SeriesEvent } from './series-evaluator.js'
+import { hashId, seriesAnomaly, trajectoryAnomaly } from './findings.js'
+import type { IncidentManager } from './incidents/incident-manager.js'
 import { DEFAULT_RELEASE_LATENCY_CONFIG, findReleaseLatencyRegressions, releaseLatencyKey, type ReleaseLatencyConfig } from './release-latency.js'
 import { findScoreDrops, scoreDropKey } from './score-drops.js'
+import { hourlyConfig, projectTraceP95, SeriesEvaluator, type SeriesEvent } from './series-evaluator.js'
 import { querySnapshots } from './series-sql.js'
+import type { SeriesSnapshot } from './snapshot.js'
 import { sampleTraces } from './trace-sample.js'
 import { AgentStatsCache, DEFAULT_TRAJECTORY_CONFIG, findTrajectoryAnomalies, type TrajectoryConfig, type TrajectoryFinding } from './trajectory.js'
-import type { AlertNotifier } from './webhooks.js'
 
 export interface EvaluationResult {
   opened: Anomaly[]
   resolved: Anomaly[]
+  /** Wall-clock ms per phase (series, cold start, findings, trajectories, incidents), for logs and the benchmark. */
+  phasesMs: Record<string, number>
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
 const SEP = '\u0000'
+const MIN = 60_000
 
 /**
- * One evaluation = series (ClickHouse snapshots → SeriesEvaluator) + trajectories (bounded span
- * queries). Episodes are persisted on every change and notified once when they open and once when
- * they resolve. `evaluate(now)` takes the clock as an argument: the scheduler passes Date.now(),
- * tests pass whatever time their data needs.
+ * One evaluation = series (seasonal snapshots → SeriesEvaluator; young series → the cold-start
+ * tier) + trajectories (resolved traces of a bounded window) + release comparisons. Every finding
+ * is persisted as an anomaly and handed to the incident manager, which groups findings into
+ * incidents and sends the alerts (per incident, never per finding). `evaluate(now)` takes the clock
+ * as an argument: the scheduler passes Date.now(), tests and the fleet benchmark their own.
  */
 export class AnomalyDetector {
   private readonly series: SeriesEvaluator
+  readonly coldStart: ColdStartEvaluator
   private readonly agentStats = new AgentStatsCache()
   /** Open series episodes by episode id; open trajectory episodes by project + finding key. */
   private readonly openSeries = new Map<string, StoredAnomaly>()
@@ -40,7 +48,7 @@ export class AnomalyDetector {
   constructor(
     private readonly store: Store,
     private readonly repository: AnomalyRepository,
-    private readonly notifier: AlertNotifier,
+    private readonly incidents: IncidentManager,
     private readonly logger: Logger,
     private readonly config: DetectorConfig = DEFAULT_DETECTOR_CONFIG,
     private readonly trajectory: TrajectoryConfig = DEFAULT_TRAJECTORY_CONFIG,
@@ -49,68 +57,88 @@ export class AnomalyDetector {
     private readonly scoreSeries?: { analytics: ScoreAnalyticsRepository; configs: ScoreConfigRepository },
   ) {
     this.series = new SeriesEvaluator(config)
+    this.coldStart = new ColdStartEvaluator(config)
   }
 
   async evaluate(nowMs: number): Promise<EvaluationResult> {
     if (!this.restored) await this.restore()
-    const result: EvaluationResult = { opened: [], resolved: [] }
-    const events = this.series.evaluateWindow(await querySnapshots(this.store, nowMs, this.config), nowMs)
+    const result: EvaluationResult = { opened: [], resolved: [], phasesMs: {} }
+    let mark = Date.now()
+    const phase = (name: string) => {
+      const at = Date.now()
+      result.phasesMs[name] = at - mark
+      mark = at
+    }
+    const snapshots = await querySnapshots(this.store, nowMs, this.config)
+    const events = this.series.evaluateWindow(snapshots, nowMs)
     const hour = Math.floor(nowMs / 3_600_000)
     if (hour !== this.lastHour) {
       this.lastHour = hour
       events.push(...this.series.evaluateHour(await querySnapshots(this.store, nowMs, hourlyConfig(this.config)), nowMs))
     }
+    phase('series')
+    events.push(...(await this.evaluateColdStart(snapshots, nowMs)))
+    phase('coldStart')
     for (const event of events) await this.applySeriesEvent(event, nowMs, result)
+    phase('seriesFindings')
     const findings = [
       ...(await findTrajectoryAnomalies(this.store, nowMs, this.trajectory, this.agentStats)),
       ...(await findReleaseLatencyRegressions(this.store, nowMs, this.releaseLatency)),
       ...(this.scoreSeries ? await findScoreDrops(this.scoreSeries.analytics, this.scoreSeries.configs, nowMs) : []),
     ]
+    phase('trajectories')
     await this.applyFindings(findings, nowMs, result)
+    phase('traceFindings')
+    await this.incidents.tick(nowMs)
+    phase('incidents')
     return result
   }
 
-  /** Resumes open episodes after a restart, so they are neither re-notified nor left open forever. */
+  /**
+   * Series younger than a day (and series whose cold-start episode is still open) are judged on
+   * their minutes, and so is every tool's error rate (see ColdStartEvaluator); user series are left
+   * to the seasonal tier, which pools all but the top spenders.
+   */
+  private async evaluateColdStart(snapshots: readonly SeriesSnapshot[], nowMs: number): Promise<SeriesEvent[]> {
+    const young = new Set(snapshots.filter((s) => s.dimType !== 'user' && nowMs - s.firstSeenMs < this.config.minHistoryMs).map((s) => seriesKey(s.projectId, s.dimType, s.dimValue)))
+    const tools = snapshots.filter((s) => s.dimType === 'tool' && s.dimValue !== '').map((s) => seriesKey(s.projectId, s.dimType, s.dimValue))
+    const keys = [...new Set([...young, ...tools, ...this.coldStart.openSeriesKeys()])]
+    const current = Math.floor(nowMs / MIN) * MIN
+    const rows = keys.length === 0 ? [] : await minuteSeries(this.store, keys, current - this.config.coldStart.lookbackMinutes * MIN, current)
+    const scopeOf = (s: { projectId: string; dimType: string; dimValue: string }) => (young.has(seriesKey(s.projectId, s.dimType, s.dimValue)) ? 'all' : 'error_rate')
+    return this.coldStart.evaluate(groupMinutes(rows), nowMs, scopeOf, projectTraceP95(snapshots))
+  }
+
+  /** Resumes open episodes and incidents after a restart, so they are neither re-notified nor left open forever. */
   private async restore(): Promise<void> {
     this.restored = true
-    for (const anomaly of await this.repository.listOpen()) {
-      const isReleaseLatency = anomaly.kind === 'level_shift' && anomaly.dimension === 'release' && anomaly.metric === 'latency_p95'
-      if ((anomaly.kind === 'spike' || anomaly.kind === 'level_shift') && !isReleaseLatency) {
-        const key = [anomaly.projectId, anomaly.dimension, anomaly.value, anomaly.metric].join(SEP)
-        ;(anomaly.kind === 'spike' ? this.series.fast : this.series.cusum).restoreOpen(key, anomaly.id)
+    const open = await this.repository.listOpen()
+    for (const anomaly of open) {
+      const key = [anomaly.projectId, anomaly.dimension, anomaly.value, anomaly.metric].join(SEP)
+      const machine = { fast: this.series.fast, cusum: this.series.cusum, hourly: this.series.hourly, coldstart: this.coldStart.machine }[anomaly.tier]
+      if (machine) {
+        machine.restoreOpen(key, anomaly.id)
         this.openSeries.set(anomaly.id, anomaly)
       } else {
-        const key = anomaly.dimension === 'tool' ? `tool-errors:${anomaly.value}` : isReleaseLatency ? releaseLatencyKey(anomaly.value) : anomaly.dimension === 'score' ? scoreDropKey(anomaly.value) : `id:${anomaly.id}`
+        const isReleaseLatency = anomaly.dimension === 'release' && anomaly.metric === 'latency_p95'
+        const key = isReleaseLatency ? releaseLatencyKey(anomaly.value) : anomaly.dimension === 'score' ? scoreDropKey(anomaly.value) : `id:${anomaly.id}`
         this.openTrajectories.set(`${anomaly.projectId}${SEP}${key}`, anomaly)
       }
     }
+    await this.incidents.restore(open)
   }
 
   private async applySeriesEvent(event: SeriesEvent, nowMs: number, result: EvaluationResult): Promise<void> {
     const { transition } = event
     const signal = transition.payload
     if (transition.type === 'opened') {
-      const fromMs = Math.min(transition.startedAtMs, nowMs) - this.config.bucketMs
-      const anomaly: StoredAnomaly = {
-        projectId: event.projectId,
-        id: transition.episodeId,
-        kind: event.kind,
-        dimension: event.dimType as Anomaly['dimension'],
-        value: event.dimValue,
-        metric: event.metric,
-        status: 'open',
-        severity: signal.severity,
-        startedAt: iso(transition.startedAtMs),
-        lastSeenAt: iso(nowMs),
-        endedAt: null,
-        observed: signal.observed,
-        expected: signal.expected,
-        score: signal.score,
-        traceIds: await sampleTraces(this.store, event.projectId, event.dimType, event.dimValue, event.metric, fromMs, nowMs),
-        summary: seriesSummary(event),
-      }
+      const fromMs = Math.min(event.onsetMs ?? transition.startedAtMs, nowMs) - this.config.bucketMs
+      const traceIds = await sampleTraces(this.store, event.projectId, event.dimType, event.dimValue, event.metric, fromMs, nowMs)
+      const anomaly = seriesAnomaly(event, nowMs, traceIds)
+      anomaly.incidentId = await this.incidents.findingOpened(anomaly, event.dimType === 'agent' ? event.dimValue : '', nowMs)
       this.openSeries.set(anomaly.id, anomaly)
-      await this.persist(anomaly, 'opened', result)
+      await this.repository.upsert(anomaly)
+      result.opened.push(publicView(anomaly))
       return
     }
     const anomaly = this.openSeries.get(transition.episodeId)
@@ -119,12 +147,15 @@ export class AnomalyDetector {
     if (transition.type === 'updated') {
       // Keep the peak: "how far from normal" is the worst point of the episode.
       if (signal.score > anomaly.score) Object.assign(anomaly, { observed: signal.observed, expected: signal.expected, score: signal.score, severity: signal.severity })
+      this.incidents.findingUpdated(anomaly, nowMs)
       await this.repository.upsert(anomaly)
       return
     }
     Object.assign(anomaly, { status: 'resolved', endedAt: iso(nowMs) })
     this.openSeries.delete(anomaly.id)
-    await this.persist(anomaly, 'resolved', result)
+    this.incidents.findingResolved(anomaly)
+    await this.repository.upsert(anomaly)
+    result.resolved.push(publicView(anomaly))
   }
 
   private async applyFindings(findings: TrajectoryFinding[], nowMs: number, result: EvaluationResult): Promise<void> {
@@ -136,65 +167,37 @@ export class AnomalyDetector {
       seen.add(mapKey)
       const existing = this.openTrajectories.get(mapKey)
       if (existing) {
+        const grew = finding.observed > existing.observed
+        const traceIds = [...new Set([...existing.traceIds, ...finding.traceIds])].slice(0, 10)
+        const changed = grew || traceIds.length !== existing.traceIds.length
         existing.lastSeenAt = iso(nowMs)
-        if (finding.observed > existing.observed) Object.assign(existing, { observed: finding.observed, score: finding.score, summary: finding.summary })
-        existing.traceIds = [...new Set([...existing.traceIds, ...finding.traceIds])].slice(0, 10)
-        await this.repository.upsert(existing)
+        if (grew) Object.assign(existing, { observed: finding.observed, score: finding.score, summary: finding.summary })
+        existing.traceIds = traceIds
+        this.incidents.findingUpdated(existing, nowMs)
+        // A trace seen again is no news: its row is rewritten only when it changed (hundreds of them
+        // stay in the lookback window at once). After a restart, one not seen again resolves on time anyway.
+        if (changed) await this.repository.upsert(existing)
         continue
       }
-      const anomaly: StoredAnomaly = {
-        projectId: finding.projectId,
-        id: stableId ?? hashId(finding.projectId, finding.key, String(nowMs)),
-        kind: finding.kind,
-        dimension: finding.dimension,
-        value: finding.value,
-        metric: finding.metric,
-        status: 'open',
-        severity: 'warning',
-        startedAt: iso(nowMs),
-        lastSeenAt: iso(nowMs),
-        endedAt: null,
-        observed: finding.observed,
-        expected: finding.expected,
-        score: finding.score,
-        traceIds: finding.traceIds.slice(0, 10),
-        summary: finding.summary,
-      }
-      if (stableId && (await this.repository.get(anomaly.projectId, stableId))) continue // already reported and resolved
+      if (stableId && (await this.repository.get(finding.projectId, stableId))) continue // already reported and resolved
+      const anomaly = trajectoryAnomaly(finding, nowMs)
+      anomaly.incidentId = await this.incidents.findingOpened(anomaly, finding.agent, nowMs)
       this.openTrajectories.set(mapKey, anomaly)
-      await this.persist(anomaly, 'opened', result)
+      await this.repository.upsert(anomaly)
+      result.opened.push(publicView(anomaly))
     }
     for (const [mapKey, anomaly] of this.openTrajectories) {
       if (seen.has(mapKey) || nowMs - Date.parse(anomaly.lastSeenAt) < this.trajectory.resolveAfterMs) continue
       Object.assign(anomaly, { status: 'resolved', endedAt: iso(nowMs) })
       this.openTrajectories.delete(mapKey)
-      // Per-trace findings are events, not conditions: only the per-tool burst and a slow release get a recovery notice.
-      await this.persist(anomaly, anomaly.dimension === 'tool' || anomaly.dimension === 'release' || anomaly.dimension === 'score' ? 'resolved' : undefined, result)
-    }
-  }
-
-  private async persist(anomaly: StoredAnomaly, notify: 'opened' | 'resolved' | undefined, result: EvaluationResult): Promise<void> {
-    await this.repository.upsert(anomaly)
-    const { projectId, ...publicView } = anomaly
-    if (notify) {
-      this.notifier.notify(projectId, notify, publicView)
-      result[notify].push(publicView)
-      this.logger.info(`anomaly ${notify}`, { projectId, id: anomaly.id, kind: anomaly.kind, metric: anomaly.metric })
-    } else {
-      result.resolved.push(publicView)
+      this.incidents.findingResolved(anomaly)
+      await this.repository.upsert(anomaly)
+      result.resolved.push(publicView(anomaly))
     }
   }
 }
 
-function hashId(...parts: string[]): string {
-  return createHash('sha256').update(parts.join(SEP)).digest('hex').slice(0, 32)
-}
-
-function seriesSummary(event: SeriesEvent): string {
-  const where = event.dimType === 'total' ? 'the project total' : `${event.dimType} ${event.dimValue}`
-  const { observed, expected } = event.transition.payload
-  const ratio = expected > 0 ? `${(observed / expected).toFixed(1)}× the usual` : 'well above the usual'
-  const what = event.kind === 'spike' ? 'Spike' : 'Level shift'
-  const window = event.kind === 'spike' ? 'last 5 minutes' : 'recent hours'
-  return `${what} in ${event.metric.replace('_', ' ')} for ${where}: ${ratio} for this time of day (${window})`
+function publicView(anomaly: StoredAnomaly): Anomaly {
+  const { projectId: _p, tier: _t, ...view } = anomaly
+  return view
 }

@@ -27,6 +27,8 @@ export interface WindowObservation {
   typicalRequests: number
   /** Error rate only: the pooled baseline rate the binomial test uses. */
   baselineRate?: number
+  /** A larger minimum excess than the metric's floor (latency of calls: see `latencyRelevance`). */
+  minExcess?: number
 }
 
 const quiet = (observed: number, expected: number): Verdict<Signal> => ({
@@ -51,7 +53,7 @@ export function judgeWindow(obs: WindowObservation, config: DetectorConfig): Ver
     obs.typicalRequests >= rules.minTypicalCount &&
     !(obs.metric === 'latency_p95' && obs.requests < config.minRequestsLatency) &&
     !(obs.metric === 'error_rate' && obs.requests < config.minRequestsErrorRate)
-  const floor = floorFor(obs.metric, config)
+  const floor = Math.max(floorFor(obs.metric, config), obs.minExcess ?? 0)
   if (obs.metric === 'error_rate') return judgeErrorRate(obs, floor, eligible, config)
   const scale = robustScale(baseline, rules.relativeScaleFloor, 1e-9)
   const z = (observed - expected) / scale

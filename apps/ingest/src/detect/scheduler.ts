@@ -47,8 +47,8 @@ export class DetectionScheduler {
   private async runOnce(): Promise<void> {
     const started = Date.now()
     try {
-      const { opened, resolved } = await this.detector.evaluate(this.clock())
-      this.logger.debug('anomaly evaluation', { ms: Date.now() - started, opened: opened.length, resolved: resolved.length })
+      const { opened, resolved, phasesMs } = await this.detector.evaluate(this.clock())
+      this.logger.debug('anomaly evaluation', { ms: Date.now() - started, opened: opened.length, resolved: resolved.length, phasesMs })
     } catch (err) {
       this.logger.error('anomaly evaluation failed', { err })
     }

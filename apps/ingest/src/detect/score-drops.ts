@@ -21,7 +21,7 @@ export async function findScoreDrops(analytics: ScoreAnalyticsRepository, config
     const drop = scoreDrop(row.name, window(row, 'cur'), window(row, 'base'))
     if (!drop) continue
     findings.push({
-      projectId: row.project_id, kind: 'score_drop', dimension: 'score', value: row.name, metric: drop.metric, key: scoreDropKey(row.name),
+      projectId: row.project_id, kind: 'score_drop', dimension: 'score', value: row.name, agent: '', metric: drop.metric, key: scoreDropKey(row.name),
       observed: drop.observed, expected: drop.expected, score: drop.ratio, traceIds: row.trace_ids, summary: `Score drop: ${drop.summary}`,
     })
   }

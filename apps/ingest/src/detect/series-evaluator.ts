@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { AlertStateMachine, type Transition, type Verdict } from './alert-state.js'
 import type { DetectorConfig } from './config.js'
-import { judgeCusum, judgeHour, judgeWindow, SERIES_METRICS, type SeriesMetric, type Signal } from './rules.js'
+import { judgeCusum, judgeHour, judgeWindow, SERIES_METRICS, type SeriesMetric, type Signal, type WindowObservation } from './rules.js'
 import { evaluationClock, windowSum, type SeriesSnapshot } from './snapshot.js'
 
 /**
@@ -13,18 +13,23 @@ import { evaluationClock, windowSum, type SeriesSnapshot } from './snapshot.js'
  * open: one incident, one notification.
  */
 export type SeriesKind = 'spike' | 'level_shift'
+/** Which detector found an episode (persisted, so a restart resumes it in the same one). */
+export type SeriesTier = 'fast' | 'cusum' | 'hourly' | 'coldstart'
 
 export interface SeriesEvent {
   transition: Transition<Signal>
   kind: SeriesKind
+  tier: SeriesTier
   projectId: string
   dimType: string
   dimValue: string
   metric: SeriesMetric
   atMs: number
+  /** When the episode's signal began, when the tier knows better than its first breach (cold start: its window's start). */
+  onsetMs?: number
 }
 
-interface SeriesKey {
+export interface SeriesKey {
   projectId: string
   dimType: string
   dimValue: string
@@ -32,8 +37,8 @@ interface SeriesKey {
 }
 
 const SEP = '\u0000'
-const keyOf = (k: SeriesKey) => [k.projectId, k.dimType, k.dimValue, k.metric].join(SEP)
-function parseKey(key: string): SeriesKey {
+export const keyOf = (k: SeriesKey) => [k.projectId, k.dimType, k.dimValue, k.metric].join(SEP)
+export function parseKey(key: string): SeriesKey {
   const [projectId = '', dimType = '', dimValue = '', metric = 'cost'] = key.split(SEP)
   return { projectId, dimType, dimValue, metric: metric as SeriesMetric }
 }
@@ -62,18 +67,21 @@ export class SeriesEvaluator {
     const clock = evaluationClock(nowMs, this.config)
     const events: SeriesEvent[] = []
     const seen = new Set<string>()
+    const traceP95 = projectTraceP95(snapshots)
     for (const s of snapshots) {
       if (nowMs - s.firstSeenMs < this.config.minHistoryMs) continue
       for (const metric of SERIES_METRICS) {
         const key = keyOf({ ...s, metric })
         seen.add(key)
-        const verdict = judgeWindow(this.observe(s, metric, clock.fraction), this.config)
-        this.push(events, this.fast.feed(key, nowMs, verdict), 'spike', key, nowMs)
+        const observation = this.observe(s, metric, clock.fraction)
+        if (metric === 'latency_p95') observation.minExcess = latencyRelevanceFloor(s.dimType, traceP95.get(s.projectId), this.config)
+        const verdict = judgeWindow(observation, this.config)
+        this.push(events, this.fast.feed(key, nowMs, verdict), 'fast', key, nowMs)
         if (metric === 'cost' || metric === 'tokens') this.feedCusum(events, s, metric, key, clock.prevMs, nowMs)
       }
     }
     // A series that vanished from the snapshot (no traffic at all) is clear.
-    for (const key of this.fast.openKeys()) if (!seen.has(key)) this.push(events, this.fast.feed(key, nowMs, clearVerdict()), 'spike', key, nowMs)
+    for (const key of this.fast.openKeys()) if (!seen.has(key)) this.push(events, this.fast.feed(key, nowMs, clearVerdict()), 'fast', key, nowMs)
     return events
   }
 
@@ -88,14 +96,14 @@ export class SeriesEvaluator {
         seen.add(key)
         const floor = metric === 'cost' ? this.config.floors.cost : this.config.floors.tokens
         const verdict = this.suppressed(key, judgeHour(s.prev[metric], s[metric], floor, this.config.hourly), this.cusum)
-        this.push(events, this.hourly.feed(key, nowMs, verdict), 'level_shift', key, nowMs)
+        this.push(events, this.hourly.feed(key, nowMs, verdict), 'hourly', key, nowMs)
       }
     }
-    for (const key of this.hourly.openKeys()) if (!seen.has(key)) this.push(events, this.hourly.feed(key, nowMs, clearVerdict()), 'level_shift', key, nowMs)
+    for (const key of this.hourly.openKeys()) if (!seen.has(key)) this.push(events, this.hourly.feed(key, nowMs, clearVerdict()), 'hourly', key, nowMs)
     return events
   }
 
-  private observe(s: SeriesSnapshot, metric: SeriesMetric, fraction: number) {
+  private observe(s: SeriesSnapshot, metric: SeriesMetric, fraction: number): WindowObservation {
     const typicalRequests = s.calls.median
     if (metric === 'latency_p95') {
       return { metric, observed: s.windowP95, requests: s.cur.calls + s.prev.calls, baseline: s.latencyP95, typicalRequests }
@@ -115,7 +123,7 @@ export class SeriesEvaluator {
     const { sum, verdict } = judgeCusum(state?.sum ?? 0, s.prev[metric], s[metric], this.config.fast.relativeScaleFloor, this.config.cusum)
     const transition = this.cusum.feed(key, nowMs, this.suppressed(key, verdict, this.hourly))
     this.cusumSums.set(key, { sum: transition?.type === 'resolved' ? 0 : sum, prevMs })
-    this.push(events, transition, 'level_shift', key, nowMs)
+    this.push(events, transition, 'cusum', key, nowMs)
   }
 
   /** No level-shift episode opens while a spike (or the other level-shift detector) already covers the series. */
@@ -123,13 +131,23 @@ export class SeriesEvaluator {
     return this.fast.isOpen(key) || sibling.isOpen(key) ? { ...verdict, breach: false } : verdict
   }
 
-  private push(events: SeriesEvent[], transition: Transition<Signal> | undefined, kind: SeriesKind, key: string, atMs: number): void {
-    if (transition) events.push({ transition, kind, ...parseKey(key), atMs })
+  private push(events: SeriesEvent[], transition: Transition<Signal> | undefined, tier: SeriesTier, key: string, atMs: number): void {
+    if (transition) events.push({ transition, kind: tier === 'fast' ? 'spike' : 'level_shift', tier, ...parseKey(key), atMs })
   }
 }
 
-function clearVerdict(): Verdict<Signal> {
+export function clearVerdict(): Verdict<Signal> {
   return { breach: false, clear: true, payload: { observed: 0, expected: 0, score: 0, severity: 'warning' } }
+}
+
+/** Each project's trace p95 over the current window (its `total` series). */
+export function projectTraceP95(snapshots: readonly SeriesSnapshot[]): Map<string, number> {
+  return new Map(snapshots.filter((s) => s.dimType === 'total' && Number.isFinite(s.windowP95)).map((s) => [s.projectId, s.windowP95]))
+}
+
+/** Calls (tools, models) must move their runs to matter; everything else keeps the metric's floor. */
+export function latencyRelevanceFloor(dimType: string, traceP95Ms: number | undefined, config: DetectorConfig): number {
+  return (dimType === 'tool' || dimType === 'model') && traceP95Ms !== undefined ? config.latencyRelevance * traceP95Ms : 0
 }
 
 /** The hourly tier reads the same snapshot query with 1-hour buckets and the same hour on prior days. */

@@ -14,18 +14,21 @@ export interface TrajectoryConfig {
   lookbackMs: number
   /** Same tool + same arguments at least this many times in one trace is a loop. */
   loopMinRepeats: number
-  /** Tool errors in one trace, and per tool within 5 minutes, that make a burst. */
+  /** Failed tool calls in one trace that make a burst (a tool failing across traces is the series tiers' error rate). */
   traceToolErrors: number
-  toolErrorsPer5Min: number
   /** An agent span still missing this long after its last child is an unfinished agent. */
   unfinishedAfterMs: number
   /** Agent baselines (spans, cost, tokens per trace) come from this much history... */
   historyMs: number
   /** ...and need at least this many traces before they can alert. */
   minAgentTraces: number
-  /** A trace is far above its agent's usual when above the agent's p99, z > zOpen and ≥ minRatio × median. */
+  /** A trace is far above its agent's usual when above the agent's p99, z > zOpen and ≥ minRatio × median... */
   zOpen: number
   minRatio: number
+  /** ...and at least this big in absolute terms: a trace of $0.004 against a median of $0.001 is nobody's incident. */
+  minTraceCostUsd: number
+  minTraceTokens: number
+  minTraceSpans: number
   /** Trace-level anomalies resolve after this long without new evidence. */
   resolveAfterMs: number
   agentStatsTtlMs: number
@@ -35,12 +38,14 @@ export const DEFAULT_TRAJECTORY_CONFIG: TrajectoryConfig = {
   lookbackMs: 60 * 60_000,
   loopMinRepeats: 4,
   traceToolErrors: 3,
-  toolErrorsPer5Min: 5,
   unfinishedAfterMs: 10 * 60_000,
   historyMs: 7 * 86_400_000,
   minAgentTraces: 20,
   zOpen: 5,
   minRatio: 3,
+  minTraceCostUsd: 0.05,
+  minTraceTokens: 20_000,
+  minTraceSpans: 40,
   resolveAfterMs: 30 * 60_000,
   agentStatsTtlMs: 60 * 60_000,
 }
@@ -53,6 +58,8 @@ export interface TrajectoryFinding {
   metric: AnomalyMetric
   /** De-duplication key: one episode per key. */
   key: string
+  /** The agent the finding is about ('' when none), for grouping it into an incident. */
+  agent: string
   observed: number
   expected: number
   score: number
@@ -66,6 +73,12 @@ const num = Number
 /** Production traces (never `sightline regress` replays) that started in (from, to]. */
 const recentTraces = (from: number, to: number) =>
   sql`start_time > ${ms(from)} AND start_time <= ${ms(to)} AND NOT is_regression_run`
+/**
+ * ...that have finished: a trace whose root has not arrived yet is resolved without the agents
+ * above its spans (its loop would be nobody's), so its findings wait for the root. A root that
+ * never comes is the unfinished-agent rule's.
+ */
+const finishedTraces = (from: number, to: number) => sql`${recentTraces(from, to)} AND outcome != 'running'`
 
 export async function findTrajectoryAnomalies(store: Store, nowMs: number, config: TrajectoryConfig, agentStats: AgentStatsCache): Promise<TrajectoryFinding[]> {
   const since = nowMs - config.lookbackMs
@@ -81,7 +94,7 @@ export async function findTrajectoryAnomalies(store: Store, nowMs: number, confi
 /** Loops as the resolver tags them (packages/core/src/trace/tags.ts), from a minimum size on. */
 async function findLoops(store: Store, since: number, now: number, config: TrajectoryConfig): Promise<TrajectoryFinding[]> {
   const rows = await store.query<{ project_id: string; trace_id: string; loops: string }>(sql`
-    SELECT project_id, trace_id, loops FROM traces FINAL WHERE ${recentTraces(since, now)} AND has(tags, 'loop')`)
+    SELECT project_id, trace_id, loops FROM traces FINAL WHERE ${finishedTraces(since, now)} AND has(tags, 'loop')`)
   return rows.flatMap((r) =>
     (JSON.parse(r.loops) as LoopFinding[])
       .filter((loop) => loop.calls >= config.loopMinRepeats)
@@ -92,6 +105,7 @@ async function findLoops(store: Store, since: number, now: number, config: Traje
         value: loop.tool,
         metric: 'repeated_calls',
         key: `loop:${r.trace_id}:${loop.tool}:${loop.argsKey}`,
+        agent: loop.agent,
         observed: loop.calls,
         expected: 1,
         score: loop.calls,
@@ -102,46 +116,23 @@ async function findLoops(store: Store, since: number, now: number, config: Traje
 }
 
 async function findToolErrorBursts(store: Store, since: number, now: number, config: TrajectoryConfig): Promise<TrajectoryFinding[]> {
-  const perTrace = await store.query<{ project_id: string; trace_id: string; n: string; tools: string[] }>(sql`
-    SELECT project_id, trace_id, tool_errors AS n, tools FROM traces FINAL
-    WHERE ${recentTraces(since, now)} AND tool_errors >= ${u64(config.traceToolErrors)}`)
-  const perTool = await store.query<{ project_id: string; tool_name: string; n: string }>(sql`
-    SELECT project_id, dim_value AS tool_name, sum(tool_errors) AS n FROM agg_5m
-    WHERE dim_type = 'tool' AND dim_value != '' AND bucket >= toStartOfFiveMinutes(${ms(now - 5 * 60_000)}) AND bucket <= ${ms(now)}
-    GROUP BY project_id, dim_value HAVING n >= ${u64(config.toolErrorsPer5Min)}`)
-  const burstTraces = await Promise.all(perTool.map((r) => store.query<{ trace_id: string }>(sql`
-    SELECT trace_id FROM traces FINAL
-    WHERE project_id = ${str(r.project_id)} AND ${recentTraces(now - 10 * 60_000, now)} AND has(tools, ${str(r.tool_name)}) AND tool_errors > 0
-    ORDER BY start_time DESC LIMIT 10`)))
-  return [
-    ...perTrace.map((r): TrajectoryFinding => ({
-      projectId: r.project_id,
-      kind: 'tool_error_burst',
-      dimension: 'trace',
-      value: r.tools.join(','),
-      metric: 'tool_errors',
-      key: `trace-errors:${r.trace_id}`,
-      observed: num(r.n),
-      expected: 0,
-      score: num(r.n),
-      traceIds: [r.trace_id],
-      summary: `${r.n} failed tool calls in one trace (${r.tools.join(', ')})`,
-    })),
-    ...perTool.map((r, i): TrajectoryFinding => ({
-      projectId: r.project_id,
-      kind: 'tool_error_burst',
-      dimension: 'tool',
-      value: r.tool_name,
-      metric: 'tool_errors',
-      // Per tool, an episode lasts while bursts keep coming (resolved after resolveAfterMs of quiet).
-      key: `tool-errors:${r.tool_name}`,
-      observed: num(r.n),
-      expected: 0,
-      score: num(r.n),
-      traceIds: (burstTraces[i] ?? []).map((t) => t.trace_id),
-      summary: `${r.n} failed calls of tool ${r.tool_name} within 5 minutes`,
-    })),
-  ]
+  const perTrace = await store.query<{ project_id: string; trace_id: string; agent: string; n: string; tools: string[] }>(sql`
+    SELECT project_id, trace_id, root_agent AS agent, tool_errors AS n, tools FROM traces FINAL
+    WHERE ${finishedTraces(since, now)} AND tool_errors >= ${u64(config.traceToolErrors)}`)
+  return perTrace.map((r): TrajectoryFinding => ({
+    projectId: r.project_id,
+    kind: 'tool_error_burst',
+    dimension: 'trace',
+    value: r.tools.join(','),
+    metric: 'tool_errors',
+    key: `trace-errors:${r.trace_id}`,
+    agent: r.agent,
+    observed: num(r.n),
+    expected: 0,
+    score: num(r.n),
+    traceIds: [r.trace_id],
+    summary: `${r.n} failed tool calls in one trace (${r.tools.join(', ')})`,
+  }))
 }
 
 /**
@@ -166,6 +157,7 @@ async function findUnfinished(store: Store, since: number, now: number, config: 
       value: r.agent,
       metric: 'minutes_unfinished',
       key: `${timedOut ? 'timeout' : 'unfinished'}:${r.trace_id}`,
+      agent: r.agent,
       observed: timedOut ? 0 : minutes,
       expected: 0,
       score: timedOut ? 0 : minutes,
@@ -190,7 +182,7 @@ interface TraceTotals {
 const traceTotals = (from: number, to: number) => sql`
   SELECT project_id, trace_id, root_agent AS agent, span_count AS spans, toFloat64(ifNull(cost_usd, 0)) AS cost,
     input_tokens + output_tokens AS tokens
-  FROM traces FINAL WHERE ${recentTraces(from, to)}`
+  FROM traces FINAL WHERE ${finishedTraces(from, to)}`
 
 interface AgentStat {
   traces: number
@@ -235,9 +227,9 @@ async function findOutlierTraces(store: Store, since: number, now: number, confi
   const rows = await store.query<TraceTotals>(sql`SELECT * FROM (${traceTotals(since, now)}) WHERE agent != ''`)
   const findings: TrajectoryFinding[] = []
   const checks = [
-    { index: 0, kind: 'step_explosion', metric: 'spans_per_trace', label: 'spans', read: (r: TraceTotals) => num(r.spans) },
-    { index: 1, kind: 'trace_cost', metric: 'trace_cost', label: 'cost (USD)', read: (r: TraceTotals) => num(r.cost) },
-    { index: 2, kind: 'trace_cost', metric: 'trace_tokens', label: 'tokens', read: (r: TraceTotals) => num(r.tokens) },
+    { index: 0, kind: 'step_explosion', metric: 'spans_per_trace', label: 'spans', read: (r: TraceTotals) => num(r.spans), min: config.minTraceSpans },
+    { index: 1, kind: 'trace_cost', metric: 'trace_cost', label: 'cost (USD)', read: (r: TraceTotals) => num(r.cost), min: config.minTraceCostUsd },
+    { index: 2, kind: 'trace_cost', metric: 'trace_tokens', label: 'tokens', read: (r: TraceTotals) => num(r.tokens), min: config.minTraceTokens },
   ] as const
   for (const row of rows) {
     const stat = stats.get(`${row.project_id}\u0000${row.agent}`)
@@ -247,7 +239,7 @@ async function findOutlierTraces(store: Store, since: number, now: number, confi
       const med = stat.median[check.index]
       const scale = Math.max(MAD_TO_SIGMA * stat.mad[check.index], 0.1 * med, 1e-9)
       const z = (observed - med) / scale
-      if (!(observed > stat.p99[check.index] && z > config.zOpen && observed >= config.minRatio * med && observed > 0)) continue
+      if (!(observed > stat.p99[check.index] && z > config.zOpen && observed >= config.minRatio * med && observed >= check.min)) continue
       findings.push({
         projectId: row.project_id,
         kind: check.kind,
@@ -255,6 +247,7 @@ async function findOutlierTraces(store: Store, since: number, now: number, confi
         value: row.agent,
         metric: check.metric,
         key: `${check.metric}:${row.trace_id}`,
+        agent: row.agent,
         observed,
         expected: med,
         score: Math.round(z * 100) / 100,

@@ -1,12 +1,13 @@
-import type { AlertPayload, Anomaly } from '@sightline/schema'
+import type { AlertEvent, AlertPayload, Incident } from '@sightline/schema'
 import type { Logger } from '../logger.js'
 import { DeliveryError, type WebhookDelivery } from './webhook-delivery.js'
 import type { WebhookRepository } from './webhook-repository.js'
 
 /**
- * Delivers Slack-compatible JSON to every target of the project. Fire-and-forget from the
- * detector's point of view (ingest never waits on it); `drain()` lets tests and shutdown wait.
- * Signing, the outbound guard, retries and back-off are `WebhookDelivery`'s.
+ * Delivers Slack-compatible JSON to every target of the project, once per incident event (the
+ * incident manager decides which events are sent). Fire-and-forget from the detector's point of
+ * view (ingest never waits on it); `drain()` lets tests and shutdown wait. Signing, the outbound
+ * guard, retries and back-off are `WebhookDelivery`'s.
  */
 export class AlertNotifier {
   private readonly inFlight = new Set<Promise<void>>()
@@ -17,8 +18,8 @@ export class AlertNotifier {
     private readonly logger: Logger,
   ) {}
 
-  notify(projectId: string, event: AlertPayload['event'], anomaly: Anomaly): void {
-    this.send(projectId, alertPayload(event, anomaly), { anomalyId: anomaly.id })
+  notifyIncident(projectId: string, event: AlertEvent, incident: Incident): void {
+    this.send(projectId, alertPayload(event, incident), { incidentId: incident.id, event })
   }
 
   /** Sends any JSON payload to the project's targets; `context` goes into failure logs (ids only). */
@@ -49,20 +50,24 @@ export class AlertNotifier {
   }
 }
 
-export function alertPayload(event: AlertPayload['event'], anomaly: Anomaly): AlertPayload {
-  const where = anomaly.dimension === 'total' ? 'project total' : `${anomaly.dimension} ${anomaly.value}`
-  const head = event === 'opened' ? `:rotating_light: Anomaly (${anomaly.severity}): ${anomaly.kind} in ${anomaly.metric} for ${where}` : `:white_check_mark: Recovered: ${anomaly.kind} in ${anomaly.metric} for ${where}`
-  const detail = `${anomaly.summary}\nobserved ${fmt(anomaly.observed)} vs expected ${fmt(anomaly.expected)} (score ${fmt(anomaly.score)}), since ${anomaly.startedAt}${anomaly.endedAt ? `, ended ${anomaly.endedAt}` : ''}`
-  const traces = anomaly.traceIds.length > 0 ? `\ntraces: ${anomaly.traceIds.slice(0, 5).join(', ')}` : ''
-  return {
-    text: `${head}. ${anomaly.summary}`,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `*${head}*` } },
-      { type: 'section', text: { type: 'mrkdwn', text: detail + traces } },
-    ],
-    event,
-    anomaly,
-  }
+const HEADS: Record<AlertEvent, string> = {
+  opened: ':rotating_light: Incident',
+  escalated: ':arrow_double_up: Incident escalated',
+  reopened: ':bell: Snooze over, still going',
+  recovered: ':white_check_mark: Recovered',
 }
 
-const fmt = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3))
+export function alertPayload(event: AlertEvent, incident: Incident): AlertPayload {
+  const head = `${HEADS[event]} (${incident.severity}): ${incident.title}`
+  const traces = incident.traceIds.length > 0 ? `\n${incident.traceCount} traces, e.g. ${incident.traceIds.slice(0, 5).join(', ')}` : ''
+  const when = `since ${incident.firstSeenAt}${incident.recoveredAt ? `, normal again since ${incident.recoveredAt}` : ''} · ${incident.findings} finding${incident.findings === 1 ? '' : 's'} · incident ${incident.id}`
+  return {
+    text: `${head}. ${incident.explanation}`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${head}*` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `${incident.explanation}\n${when}${traces}` } },
+    ],
+    event,
+    incident,
+  }
+}

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../bench/anomaly/rng.js'
 import { createStore, type Store } from '../../src/db/client.js'
 import { migrate } from '../../src/db/migrate.js'
-import { sql } from '../../src/db/sql.js'
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from '../../src/detect/config.js'
 import { hourlyConfig } from '../../src/detect/series-evaluator.js'
 import { querySnapshots } from '../../src/detect/series-sql.js'
@@ -20,7 +19,8 @@ import { testStoreEnv } from '../helpers/server.js'
 /**
  * The benchmark computes baselines in TS; production asks ClickHouse. Same data, same numbers:
  * this test loads seeded 5-min buckets (with gaps, a late-starting series and an open bucket)
- * into `agg_5m` and compares every snapshot field.
+ * into `agg_5m` and compares every snapshot field (`calls` and `errors` are the rollups' units
+ * and their failures).
  */
 const BUCKET = 300_000
 const NOW = Date.parse('2026-03-08T12:37:00Z')

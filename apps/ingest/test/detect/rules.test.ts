@@ -16,6 +16,12 @@ describe('fast-tier rules', () => {
     expect(judgeWindow({ ...window('cost', 1.8), baseline: tight }, C).breach).toBe(false)
   })
 
+  it('takes a larger minimum excess when given one (a call\'s latency relative to its runs)', () => {
+    const lat = baselineOf([100, 110, 90, 105, 95, 100, 120, 80, 100])
+    expect(judgeWindow({ ...window('latency_p95', 400), baseline: lat }, C).breach).toBe(true)
+    expect(judgeWindow({ ...window('latency_p95', 400), baseline: lat, minExcess: 500 }, C).breach).toBe(false)
+  })
+
   it('does not breach below the absolute floor', () => {
     const tiny = baselineOf([0.01, 0.011, 0.009])
     expect(judgeWindow({ ...window('cost', 0.2), baseline: tiny }, C).breach).toBe(false)

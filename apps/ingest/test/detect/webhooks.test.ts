@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Anomaly } from '@sightline/schema'
+import type { Incident } from '@sightline/schema'
 import { WebhookDelivery } from '../../src/detect/webhook-delivery.js'
 import type { WebhookTarget } from '../../src/detect/webhook-repository.js'
 import { AlertNotifier, alertPayload } from '../../src/detect/webhooks.js'
@@ -11,10 +11,12 @@ import { createLogger } from '../../src/logger.js'
 import { parseAllowlist } from '../../src/net/address-policy.js'
 import { OutboundGuard, type HostResolver } from '../../src/net/outbound-guard.js'
 
-const anomaly: Anomaly = {
-  id: 'a'.repeat(32), kind: 'spike', dimension: 'model', value: 'gpt-4o', metric: 'cost', status: 'open', severity: 'critical',
-  startedAt: '2026-03-10T11:50:00.000Z', lastSeenAt: '2026-03-10T11:55:00.000Z', endedAt: null, observed: 2.4, expected: 0.1, score: 40,
-  traceIds: ['b'.repeat(32)], summary: 'Spike in cost for model gpt-4o',
+const incident: Incident = {
+  id: 'a'.repeat(32), family: 'cost', families: ['cost'], title: 'Cost spike', explanation: 'cost per trace 4.1× baseline since 11:50 UTC, driven by gpt-4o in planner',
+  status: 'open', resolution: '', signal: 'active', severity: 'critical', severityScore: 7, scope: { agent: 'planner', tool: '', model: 'gpt-4o', release: '' },
+  kind: 'spike', dimension: 'total', value: '', metric: 'cost', metrics: ['cost'], observed: 2.4, expected: 0.6,
+  firstSeenAt: '2026-03-10T11:50:00.000Z', openedAt: '2026-03-10T11:52:00.000Z', lastSeenAt: '2026-03-10T11:55:00.000Z',
+  recoveredAt: null, resolvedAt: null, acknowledgedAt: null, snoozedUntil: null, findings: 6, traceCount: 42, traceIds: ['b'.repeat(32)], alerted: true,
 }
 const SECRET = 'whsec_test_secret_0123456789'
 /** Local receivers need the operator's exception, as in production. */
@@ -57,7 +59,7 @@ function setup(targets: WebhookTarget[], guard = new OutboundGuard(LOCAL), now =
   const delivery = new WebhookDelivery(guard, { timeoutMs: 200, retries: 3, backoffMs: 10, maxResponseBytes: 64 * 1024 }, now)
   const notifier = new AlertNotifier({ targets: async () => targets }, delivery, logger)
   const send = async () => {
-    notifier.notify('p', 'opened', anomaly)
+    notifier.notifyIncident('p', 'opened', incident)
     await notifier.drain()
   }
   return { send, logs }
@@ -79,7 +81,7 @@ describe('AlertNotifier delivery', () => {
     const { url, hits } = await receiver([503, 'hang', 500])
     await setup([target(url)]).send()
     expect(hits).toHaveLength(3) // two 5xx answers recorded, then the success; the hung request never answered
-    expect(JSON.parse(hits[2]!.body)).toMatchObject({ event: 'opened', anomaly: { id: anomaly.id } })
+    expect(JSON.parse(hits[2]!.body)).toMatchObject({ event: 'opened', incident: { id: incident.id } })
     // One delivery id across attempts, so a receiver can drop a retry it already processed.
     expect(new Set(hits.map((h) => h.headers['x-sightline-delivery'])).size).toBe(1)
   })
@@ -179,10 +181,13 @@ describe('AlertNotifier delivery', () => {
     expect(String(logs[0]!.reason)).toContain('127.0.0.1 is a loopback address')
   })
 
-  it('sends Slack-compatible JSON', () => {
-    const payload = alertPayload('resolved', { ...anomaly, status: 'resolved', endedAt: '2026-03-10T12:10:00.000Z' })
-    expect(payload.text).toMatch(/Recovered: spike in cost for model gpt-4o/)
-    expect(payload.blocks?.[1]?.text.text).toMatch(/observed 2\.40 vs expected 0\.100/)
+  it('sends Slack-compatible JSON about the incident', () => {
+    const opened = alertPayload('opened', incident)
+    expect(opened.text).toBe(':rotating_light: Incident (critical): Cost spike. cost per trace 4.1× baseline since 11:50 UTC, driven by gpt-4o in planner')
+    expect(opened.blocks?.[1]?.text.text).toContain('42 traces, e.g. bbbbbbbb')
+    const recovered = alertPayload('recovered', { ...incident, status: 'resolved', resolution: 'recovered', signal: 'normal', recoveredAt: '2026-03-10T12:10:00.000Z' })
+    expect(recovered.text).toMatch(/^:white_check_mark: Recovered \(critical\): Cost spike\./)
+    expect(recovered.blocks?.[1]?.text.text).toContain('normal again since 2026-03-10T12:10:00.000Z')
   })
 })
 

@@ -93,7 +93,7 @@ describe('review queues', () => {
     await server.deps.anomalies.upsert({
       projectId: 'default', id: 'anom-loop-1', kind: 'tool_loop', dimension: 'trace', value: 'planner', metric: 'repeated_calls', status: 'open', severity: 'warning',
       startedAt: new Date(T0).toISOString(), lastSeenAt: new Date(T0).toISOString(), endedAt: null, observed: 8, expected: 2, score: 4,
-      traceIds: [traceIdFor('fail-1'), traceIdFor('fail-2')], summary: 'weather called 8 times',
+      traceIds: [traceIdFor('fail-1'), traceIdFor('fail-2')], summary: 'weather called 8 times', tier: '', incidentId: '',
     })
     const res = await call('POST', '/api/v1/review-queues', { name: 'Loop incident', anomalyId: 'anom-loop-1', scoreNames: ['correct'] })
     expect(res.status).toBe(201)

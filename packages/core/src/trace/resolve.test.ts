@@ -43,6 +43,12 @@ describe('resolveTrace', () => {
     expect(b.contributions).toEqual(a.contributions)
   })
 
+  it('keys agent_release by agent and release (the value keeps its separator)', () => {
+    const { contributions } = resolveTrace(demoTrace(), settled)
+    const values = contributions.filter((c) => c.dimType === 'agent_release').map((c) => c.dimValue)
+    expect(values).toEqual(expect.arrayContaining(['planner\u00002.3.0', 'researcher\u00003.1.2']))
+  })
+
   it('counts a model call once along a chain of spans carrying its usage (aggregates are not calls)', () => {
     const spans = [
       agent('writer', { spanId: 'gen', inputTokens: 300, outputTokens: 30, startMs: 0, endMs: 50 }),

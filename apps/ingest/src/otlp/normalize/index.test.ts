@@ -38,6 +38,15 @@ describe('normalizeExportRequest', () => {
     expect(normalizeExportRequest(production, OPTS).rows[0]!.flags).not.toContain('regression_run')
   })
 
+  it('flags regression-runner traffic, marked on the resource or on the span', () => {
+    const byResource = normalizeExportRequest(makeRequest([makeSpan({})], { 'service.name': 'planner', 'sightline.regression.case': 'rc-1' }), OPTS).rows[0]
+    const bySpan = normalizeExportRequest(makeRequest([makeSpan({ attributes: { 'sightline.regression.case': 'rc-1' } })]), OPTS).rows[0]
+    const production = normalizeExportRequest(makeRequest([makeSpan({})], { 'service.name': 'planner' }), OPTS).rows[0]
+    expect(byResource?.flags).toContain('regression_run')
+    expect(bySpan?.flags).toContain('regression_run')
+    expect(production?.flags).not.toContain('regression_run')
+  })
+
   it('fills row metadata from options, resource and scope', () => {
     const request = makeRequest([makeSpan({ kind: 3, traceState: 'k=v' })], {
       'service.name': 'svc',

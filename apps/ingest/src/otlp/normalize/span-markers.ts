@@ -19,9 +19,14 @@ const OTLP_CLIENT = 3
 const HUMAN_TARGET = /\bhuman\b/i
 const ESCALATION_PREFIX = 'escalation.'
 
-/** The runner marks the agent process it starts through `OTEL_RESOURCE_ATTRIBUTES`, so every span of it is a replay. */
-const isRegressionReplay = (resource: Readonly<Record<string, string>>) =>
-  Boolean(resource[K.ATTR_SIGHTLINE_REGRESS_RUN_ID] || resource[K.ATTR_SIGHTLINE_REGRESS_CASE_ID])
+/**
+ * Regression-runner traffic: `sightline regress` marks the agent process it starts through
+ * `OTEL_RESOURCE_ATTRIBUTES`; the SDK marks every span of a process started with
+ * SIGHTLINE_REGRESSION_CASE (on the resource, or on the span by other senders).
+ */
+const isRegressionReplay = (resource: Readonly<Record<string, string>>, attrs: Attributes) =>
+  Boolean(resource[K.ATTR_SIGHTLINE_REGRESS_RUN_ID] || resource[K.ATTR_SIGHTLINE_REGRESS_CASE_ID]) ||
+  resource[K.ATTR_SIGHTLINE_REGRESSION_CASE] !== undefined || attrs[K.ATTR_SIGHTLINE_REGRESSION_CASE] !== undefined
 
 /** Span names a library gives its runner, by instrumentation scope (the trace is named after its root agent). */
 const GENERIC_NAMES: ReadonlyMap<string, ReadonlySet<string>> = new Map([[ADK_SCOPE, ADK_GENERIC_NAMES]])
@@ -38,7 +43,7 @@ export interface MarkerInput {
 
 export function spanMarkers({ attrs, name, scope, otelKind, kind, agentName, resource }: MarkerInput): string[] {
   const flags: string[] = []
-  if (isRegressionReplay(resource)) flags.push(SpanFlag.regressionRun)
+  if (isRegressionReplay(resource, attrs)) flags.push(SpanFlag.regressionRun)
   if (GENERIC_NAMES.get(scope)?.has(name)) flags.push(SpanFlag.genericName)
   const end = otelKind === OTLP_SERVER ? 'server' : otelKind === OTLP_CLIENT ? 'client' : undefined
   if (end && attrs[K.ATTR_MCP_METHOD_NAME] !== undefined) flags.push(end === 'server' ? SpanFlag.mcpServer : SpanFlag.mcpClient)

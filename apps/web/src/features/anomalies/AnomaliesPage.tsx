@@ -1,59 +1,62 @@
-/** `/anomalies?kind=&status=`: the anomaly feed (last 7 days) with filters, and the webhook settings. */
-import { AnomalyKindSchema } from '@sightline/schema'
+/**
+ * `/anomalies?status=`: the incident feed (last 7 days): open incidents first, then acknowledged,
+ * snoozed and resolved, each by severity and recency; acknowledge, snooze, resolve and reopen in
+ * place. The webhook settings sit beside it (alerts go out per incident).
+ */
+import { IncidentStatusSchema, type IncidentStatus } from '@sightline/schema'
 import { useLocation, useSearch } from 'wouter'
 import { useQuery } from '../../api/use-query'
 import { Empty, ErrorState, Loading } from '../../components/States'
 import '../dashboards/dashboards.css'
-import { anomalyApi } from './anomaly-api'
-import { AnomalyCard } from './AnomalyCard'
-import { KIND_LABELS } from './anomaly-view'
+import './incidents.css'
+import { incidentApi } from './incident-api'
+import { IncidentCard } from './IncidentCard'
+import { STATUS_LABELS } from './incident-view'
 import { WebhookPanel } from './WebhookPanel'
+
+/** "active": everything not resolved, the default view. */
+const FILTERS: Record<string, readonly IncidentStatus[] | undefined> = {
+  active: ['open', 'acknowledged', 'snoozed'],
+  all: undefined,
+  ...Object.fromEntries(IncidentStatusSchema.options.map((s) => [s, [s] as const])),
+}
 
 export default function AnomaliesPage() {
   const params = new URLSearchParams(useSearch())
   const [, navigate] = useLocation()
-  const kind = AnomalyKindSchema.safeParse(params.get('kind')).data ?? ''
-  const status = params.get('status') === 'open' || params.get('status') === 'resolved' ? params.get('status')! : ''
-  const setFilter = (key: 'kind' | 'status', value: string) => {
-    const next = new URLSearchParams({ kind, status, [key]: value })
-    for (const k of ['kind', 'status']) if (!next.get(k)) next.delete(k)
-    const text = next.toString()
-    navigate(text ? `/anomalies?${text}` : '/anomalies')
-  }
-  const feed = useQuery(`anomalies:${kind}|${status}`, (signal) => anomalyApi.list({ kind: kind || undefined, status: status || undefined, limit: 200 }, signal))
-  const anomalies = feed.data?.anomalies ?? []
+  const filter = params.get('status') && params.get('status')! in FILTERS ? params.get('status')! : 'active'
+  const feed = useQuery(`incidents:${filter}`, (signal) => incidentApi.list({ status: FILTERS[filter], limit: 200 }, signal))
+  const incidents = feed.data?.incidents ?? []
   return (
     <div className="page anomalies">
       <div className="page-head">
-        <h1>Anomalies</h1>
-        <span className="muted">{feed.data ? `${anomalies.length} in the last 7 days` : ''}</span>
+        <h1>Incidents</h1>
+        <span className="muted">{feed.data ? `${incidents.length} in the last 7 days` : ''}</span>
         <span className="spacer" />
         <div className="anomaly-filters">
-          <select aria-label="Kind" value={kind} onChange={(e) => setFilter('kind', e.target.value)}>
-            <option value="">All kinds</option>
-            {AnomalyKindSchema.options.map((k) => <option key={k} value={k}>{KIND_LABELS[k]}</option>)}
-          </select>
-          <select aria-label="Status" value={status} onChange={(e) => setFilter('status', e.target.value)}>
-            <option value="">Open and resolved</option>
-            <option value="open">Open</option>
-            <option value="resolved">Resolved</option>
+          <select aria-label="Status" value={filter} onChange={(e) => navigate(e.target.value === 'active' ? '/anomalies' : `/anomalies?status=${e.target.value}`)}>
+            <option value="active">Not resolved</option>
+            <option value="all">All</option>
+            {IncidentStatusSchema.options.map((s) => <option key={s} value={s}>{STATUS_LABELS[s]}</option>)}
           </select>
           <button className="btn" onClick={feed.reload}>Refresh</button>
         </div>
       </div>
       <div className="anomalies-layout">
-      <div>
-      {feed.error ? (
-        <ErrorState error={feed.error} onRetry={feed.reload} />
-      ) : !feed.data ? (
-        <Loading label="Loading anomalies…" />
-      ) : anomalies.length === 0 ? (
-        <Empty title="No anomalies">{kind || status ? 'Nothing matches these filters.' : 'Nothing unusual in the last 7 days. Series detectors need a day of history before they alert.'}</Empty>
-      ) : (
-        <div className="anomaly-list">{anomalies.map((a) => <AnomalyCard key={a.id} anomaly={a} />)}</div>
-      )}
-      </div>
-      <WebhookPanel />
+        <div>
+          {feed.error ? (
+            <ErrorState error={feed.error} onRetry={feed.reload} />
+          ) : !feed.data ? (
+            <Loading label="Loading incidents…" />
+          ) : incidents.length === 0 ? (
+            <Empty title="No incidents">
+              {filter !== 'active' ? 'Nothing matches this filter.' : 'Nothing unusual right now. New series are judged against their last hours from their first minutes; after a day, against the same time on earlier days.'}
+            </Empty>
+          ) : (
+            <div className="incident-list">{incidents.map((i) => <IncidentCard key={i.id} incident={i} onChanged={feed.reload} />)}</div>
+          )}
+        </div>
+        <WebhookPanel />
       </div>
     </div>
   )

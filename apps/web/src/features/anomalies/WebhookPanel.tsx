@@ -56,7 +56,7 @@ export function WebhookPanel() {
     })
   return (
     <section className="card webhooks" aria-label="Alert webhooks">
-      <div className="card-head"><h3>Alert webhooks</h3><span className="muted small">Slack-compatible and signed: a message when an anomaly opens and when it resolves</span></div>
+      <div className="card-head"><h3>Alert webhooks</h3><span className="muted small">Slack-compatible and signed: a message when an incident opens, escalates and recovers</span></div>
       <form className="webhook-form" onSubmit={add}>
         <input aria-label="Webhook URL" placeholder="https://hooks.slack.com/services/…" value={url} onChange={(e) => setUrl(e.target.value)} />
         <button className="btn primary" disabled={isBusy || url.trim() === ''}>Add webhook</button>
@@ -69,7 +69,7 @@ export function WebhookPanel() {
       ) : !hooks.data ? (
         <Loading label="Loading webhooks…" />
       ) : hooks.data.length === 0 ? (
-        <div className="muted small">No webhooks yet: anomalies only show here.</div>
+        <div className="muted small">No webhooks yet: incidents only show here.</div>
       ) : (
         <table className="grid" aria-label="Webhooks">
           <tbody>

@@ -1,32 +1,15 @@
-/** The anomaly feed and the alert webhooks, through the client's one HTTP seam. */
+/** The alert webhooks, through the client's one HTTP seam (the feed is incident-api.ts). */
 import {
-  ListAnomaliesResponseSchema,
   ListWebhooksResponseSchema,
   PutWebhookResponseSchema,
   RotateWebhookSecretResponseSchema,
-  type AnomalyDimension,
-  type AnomalyMetric,
-  type ListAnomaliesResponse,
   type PutWebhookResponse,
   type RotateWebhookSecretResponse,
   type Webhook,
 } from '@sightline/schema'
 import { request, toQuery } from '../../api/client'
 
-export interface AnomalyListParams {
-  from?: string
-  to?: string
-  kind?: string
-  status?: string
-  dimension?: AnomalyDimension
-  value?: string
-  metric?: AnomalyMetric
-  limit?: number
-}
-
 export const anomalyApi = {
-  list: (p: AnomalyListParams, signal?: AbortSignal): Promise<ListAnomaliesResponse> =>
-    request('load anomalies', `/api/v1/anomalies${toQuery({ ...p, limit: p.limit === undefined ? undefined : String(p.limit) })}`, ListAnomaliesResponseSchema, { signal }),
   listWebhooks: async (signal?: AbortSignal): Promise<Webhook[]> =>
     (await request('load webhooks', '/api/v1/alerts/webhooks', ListWebhooksResponseSchema, { signal })).webhooks,
   /** `secret` is present only when the webhook was created by this call (shown once). */

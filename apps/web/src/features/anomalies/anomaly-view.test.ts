@@ -7,7 +7,7 @@ import { chartLink, formatMetricValue, howFar, tracesLink, whereText } from './a
 const base: Anomaly = {
   id: 'a'.repeat(32), kind: 'spike', dimension: 'model', value: 'claude-opus-4', metric: 'cost', status: 'open', severity: 'critical',
   startedAt: '2026-03-10T11:40:00.000Z', lastSeenAt: '2026-03-10T12:00:00.000Z', endedAt: null,
-  observed: 4.2, expected: 1, score: 9.1, traceIds: ['b'.repeat(32), 'c'.repeat(32)], summary: 'Spike in cost',
+  observed: 4.2, expected: 1, score: 9.1, traceIds: ['b'.repeat(32), 'c'.repeat(32)], summary: 'Spike in cost', incidentId: '',
 }
 const NOW = Date.parse('2026-03-10T12:00:30Z')
 

@@ -1,15 +1,15 @@
 /**
  * `/dashboards`: cost, tokens, latency and error rates over a range (URL state, see
  * dashboard-url.ts), overview tiles with deltas, top traces and agents, unpriced models, and the
- * anomaly feed's episodes shaded on the matching charts. A lazy chunk: recharts lives only here.
+ * incidents shaded on the charts they concern. A lazy chunk: recharts lives only here.
  */
-import type { Anomaly, AnomalyMetric } from '@sightline/schema'
 import { useMemo, useState } from 'react'
 import { useLocation, useSearch } from 'wouter'
 import { useQuery } from '../../api/use-query'
 import { ErrorState, Loading } from '../../components/States'
 import { formatCost, formatDuration, formatTokens } from '../../lib/format'
-import { anomalyApi } from '../anomalies/anomaly-api'
+import { incidentApi } from '../anomalies/incident-api'
+import { incidentsForChart } from '../anomalies/incident-view'
 import { QuarantineNotice } from '../quarantine/QuarantineNotice'
 import { combineSeries, formatCostTick, seriesToChart } from './chart-data'
 import { analyticsApi } from './dashboard-api'
@@ -40,9 +40,8 @@ export default function DashboardsPage() {
   }
   const key = `${range.from}|${range.to}|${refresh}`
   const overview = useQuery(`overview:${key}`, (signal) => analyticsApi.overview(range, signal))
-  const anomalies = useQuery(`anomalies:${key}`, (signal) => anomalyApi.list({ ...range, limit: 500 }, signal))
-  const markers = (metric: AnomalyMetric, dimensions: readonly string[]): Anomaly[] =>
-    (anomalies.data?.anomalies ?? []).filter((a) => a.metric === metric && dimensions.includes(a.dimension))
+  const incidents = useQuery(`incidents:${key}`, (signal) => incidentApi.list({ ...range, limit: 500 }, signal))
+  const shaded = (chart: Parameters<typeof incidentsForChart>[1]) => incidentsForChart(incidents.data?.incidents ?? [], chart)
   const shared = { range, step, refresh }
 
   return (
@@ -78,7 +77,7 @@ export default function DashboardsPage() {
           format={formatCost}
           formatTick={formatCostTick}
           dimension={q.groupBy}
-          anomalies={markers('cost', [q.groupBy, 'total'])}
+          incidents={shaded('cost')}
           link={{ sort: 'costUsd' }}
         />
         <MetricChart
@@ -90,7 +89,7 @@ export default function DashboardsPage() {
           kind="lines"
           format={formatTokens}
           dimension="total"
-          anomalies={markers('tokens', ['total'])}
+          incidents={shaded('tokens')}
         />
         <MetricChart
           {...shared}
@@ -100,7 +99,7 @@ export default function DashboardsPage() {
           kind="lines"
           format={formatDuration}
           dimension="total"
-          anomalies={markers('latency_p95', ['total'])}
+          incidents={shaded('latency')}
           link={{ sort: 'durationMs' }}
         />
         <MetricChart
@@ -112,7 +111,7 @@ export default function DashboardsPage() {
           kind="lines"
           format={formatPercent}
           dimension="total"
-          anomalies={markers('error_rate', ['total'])}
+          incidents={shaded('errors')}
           link={{ outcomes: ['failed'] }}
         />
         <TopTables range={range} refresh={refresh} />

@@ -1,13 +1,16 @@
 /**
- * A chart panel bound to the API: loads its series, shades the matching anomalies, and turns a
- * click on a point into the explorer link for that dimension value and bucket.
+ * A chart panel bound to the API: loads its series, shades the incidents it concerns (a click opens
+ * the incident; the list under the chart links to it and to its traces), and turns a click on a
+ * point into the explorer link for that dimension value and bucket.
  */
-import type { Anomaly, AnalyticsDimension, AnalyticsStep, SeriesResponse } from '@sightline/schema'
+import type { AnalyticsDimension, AnalyticsStep, Incident, SeriesResponse } from '@sightline/schema'
 import type { ReactNode } from 'react'
 import { Link, useLocation } from 'wouter'
 import { formatTimestamp } from '../../lib/format'
+import { incidentAreas } from '../anomalies/incident-areas'
+import { incidentTracesLink } from '../anomalies/incident-view'
 import { ChartPanel } from './ChartPanel'
-import { anomalyAreas, hasData, type ChartData } from './chart-data'
+import { hasData, type ChartData } from './chart-data'
 import type { Range, SeriesParams } from './dashboard-api'
 import { bucketRange, explorerLink, type ExplorerLinkTarget } from './explorer-link'
 import { SeriesChart } from './SeriesChart'
@@ -27,7 +30,7 @@ export interface MetricChartProps {
   formatTick?: (value: number) => string
   /** The dimension a clicked series stands for (its value goes into the explorer filter). */
   dimension: AnalyticsDimension
-  anomalies: readonly Anomaly[]
+  incidents: readonly Incident[]
   link?: Pick<ExplorerLinkTarget, 'outcomes' | 'sort'>
   /** Shown under the chart (e.g. a split's totals). */
   footer?: (data: ChartData) => ReactNode
@@ -48,7 +51,7 @@ export function MetricChart(props: MetricChartProps) {
     >
       {(responses) => {
         const data = props.toChart(responses)
-        const areas = anomalyAreas(props.anomalies, data.rows, props.step)
+        const areas = incidentAreas(props.incidents, data.rows, props.step)
         return (
           <>
           <SeriesChart
@@ -61,12 +64,16 @@ export function MetricChart(props: MetricChartProps) {
             onPick={(series, t) =>
               navigate(explorerLink({ dimension: props.dimension, value: series?.value ?? null, ...bucketRange(t, props.step), ...props.link }))
             }
+            onOpenIncident={(id) => navigate(`/anomalies/${id}`)}
           />
           {props.footer?.(data)}
           {areas.length > 0 && (
             <ul className="chart-anomalies">
-              {areas.map((a) => (
-                <li key={a.id}>⚠ <Link href={`/anomalies`}>{a.label}</Link> <span className="muted">from {formatTimestamp(a.x1)}</span></li>
+              {props.incidents.filter((i) => areas.some((a) => a.id === i.id)).map((i) => (
+                <li key={i.id}>
+                  ⚠ <Link href={`/anomalies/${i.id}`}>{i.title}</Link> <span className="muted">from {formatTimestamp(i.firstSeenAt)}</span>{' '}
+                  <Link href={incidentTracesLink(i)}>traces</Link>
+                </li>
               ))}
             </ul>
           )}

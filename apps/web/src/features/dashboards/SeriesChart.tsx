@@ -1,12 +1,14 @@
 /**
  * One time-series chart: stacked bars (additive metrics, one bar segment per dimension value) or
  * lines (rates, quantiles). Clicking a bar segment or a line point calls `onPick` with the series
- * (null for lines: the whole bucket) and the bucket; anomaly episodes are shaded areas.
+ * (null for lines: the whole bucket) and the bucket; incidents are shaded areas (a click opens one).
  */
 import type { AnalyticsStep } from '@sightline/schema'
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { formatTimestamp } from '../../lib/format'
-import { formatBucket, type AnomalyArea, type ChartData, type ChartSeries } from './chart-data'
+import type { IncidentArea } from '../anomalies/incident-areas'
+import { IncidentShading } from '../anomalies/IncidentShading'
+import { formatBucket, type ChartData, type ChartSeries } from './chart-data'
 
 export const PALETTE = ['#3b5bdb', '#0c8599', '#e8590c', '#7048e8', '#2f9e44', '#c2255c', '#f08c00', '#1971c2', '#5c940d', '#868e96']
 
@@ -17,12 +19,13 @@ interface Props {
   format: (value: number) => string
   /** Axis ticks; defaults to `format`. */
   formatTick?: (value: number) => string
-  areas: readonly AnomalyArea[]
+  areas: readonly IncidentArea[]
   onPick: (series: ChartSeries | null, t: string) => void
+  onOpenIncident: (incidentId: string) => void
   height?: number
 }
 
-export function SeriesChart({ data, step, kind, format, formatTick = format, areas, onPick, height = 220 }: Props) {
+export function SeriesChart({ data, step, kind, format, formatTick = format, areas, onPick, onOpenIncident, height = 220 }: Props) {
   const first = data.rows[0]?.t
   const last = data.rows[data.rows.length - 1]?.t
   const spansDays = first !== undefined && last !== undefined && new Date(first).toDateString() !== new Date(last).toDateString()
@@ -41,19 +44,7 @@ export function SeriesChart({ data, step, kind, format, formatTick = format, are
       contentStyle={{ fontSize: 12, borderRadius: 6 }}
     />,
     <Legend key="legend" wrapperStyle={{ fontSize: 12 }} iconSize={10} />,
-    ...areas.map((a) => (
-      <ReferenceArea
-        key={a.id}
-        x1={a.x1}
-        x2={a.x2}
-        fill={a.severity === 'critical' ? '#e03131' : '#e8890c'}
-        fillOpacity={0.14}
-        stroke={a.severity === 'critical' ? '#e03131' : '#e8890c'}
-        strokeOpacity={0.5}
-        ifOverflow="extendDomain"
-        label={{ value: '⚠', position: 'insideTop', fontSize: 12, fill: '#b35c00' }}
-      />
-    )),
+    <IncidentShading key="incidents" areas={areas} onOpen={onOpenIncident} />,
   ]
   return (
     <div className="chart" style={{ height }}>

@@ -1,6 +1,6 @@
-import type { Anomaly, Series } from '@sightline/schema'
+import type { Series } from '@sightline/schema'
 import { describe, expect, it } from 'vitest'
-import { anomalyAreas, combineSeries, formatBucket, formatCostTick, hasData, seriesToChart } from './chart-data'
+import { combineSeries, formatBucket, formatCostTick, hasData, seriesToChart } from './chart-data'
 
 const pts = (values: Array<number | null>, start = '2026-03-10T10:00:00.000Z', stepMs = 3_600_000) =>
   values.map((value, i) => ({ t: new Date(Date.parse(start) + i * stepMs).toISOString(), value }))
@@ -45,27 +45,6 @@ describe('formatBucket', () => {
     expect(formatBucket(t, '5m', false)).toBe('14:05')
     expect(formatBucket(t, '1h', true)).toBe('03-09 14:05')
     expect(formatBucket(t, '1d', true)).toBe('03-09')
-  })
-})
-
-describe('anomalyAreas', () => {
-  const rows = seriesToChart([series('', [1, 2, 3, 4, 5])], 'total').rows // 10:00 … 14:00, hourly
-  const anomaly = (startedAt: string, endedAt: string | null, extra: Partial<Anomaly> = {}): Anomaly => ({
-    id: startedAt, kind: 'spike', dimension: 'model', value: 'o3', metric: 'cost', status: endedAt ? 'resolved' : 'open', severity: 'warning',
-    startedAt, lastSeenAt: endedAt ?? startedAt, endedAt, observed: 2, expected: 1, score: 6, traceIds: [], summary: '', ...extra,
-  })
-
-  it('snaps an episode outwards to the buckets it touches', () => {
-    expect(anomalyAreas([anomaly('2026-03-10T11:20:00Z', '2026-03-10T12:40:00Z')], rows, '1h')).toEqual([
-      { id: '2026-03-10T11:20:00Z', x1: '2026-03-10T11:00:00.000Z', x2: '2026-03-10T12:00:00.000Z', label: 'spike · o3', severity: 'warning' },
-    ])
-  })
-
-  it('clips to the chart, runs an open episode to now, and drops episodes outside', () => {
-    const now = Date.parse('2026-03-10T13:30:00Z')
-    const [open] = anomalyAreas([anomaly('2026-03-10T08:00:00Z', null, { dimension: 'total', value: '' })], rows, '1h', now)
-    expect(open).toMatchObject({ x1: '2026-03-10T10:00:00.000Z', x2: '2026-03-10T13:00:00.000Z', label: 'spike · total' })
-    expect(anomalyAreas([anomaly('2026-03-10T16:00:00Z', '2026-03-10T17:00:00Z'), anomaly('2026-03-10T07:00:00Z', '2026-03-10T08:00:00Z')], rows, '1h')).toEqual([])
   })
 })
 

@@ -2,8 +2,7 @@
  * API series → recharts rows. Series get positional data keys (`s0`, `s1`, …) because recharts
  * reads a string dataKey as a property path, and model names such as `gpt-4.1` contain dots.
  */
-import type { Anomaly, AnalyticsDimension, AnalyticsStep, Series } from '@sightline/schema'
-import { STEP_MS } from './dashboard-url'
+import type { AnalyticsDimension, AnalyticsStep, Series } from '@sightline/schema'
 
 export interface ChartSeries {
   dataKey: string
@@ -78,37 +77,6 @@ export function formatBucket(t: string, step: AnalyticsStep, spansDays: boolean)
   const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`
   if (step === '1d') return day
   return spansDays ? `${day} ${time}` : time
-}
-
-export interface AnomalyArea {
-  id: string
-  /** Bucket keys (row `t` values) the area starts and ends on, inclusive. */
-  x1: string
-  x2: string
-  label: string
-  severity: Anomaly['severity']
-}
-
-/**
- * Anomalies → shaded areas on a categorical time axis: each episode snaps outwards to the chart's
- * buckets and is clipped to the rows shown; episodes entirely outside are dropped.
- */
-export function anomalyAreas(anomalies: readonly Anomaly[], rows: readonly ChartRow[], step: AnalyticsStep, now = Date.now()): AnomalyArea[] {
-  if (rows.length === 0) return []
-  const first = Date.parse(rows[0]!.t)
-  const last = Date.parse(rows[rows.length - 1]!.t)
-  const stepMs = STEP_MS[step]
-  const areas: AnomalyArea[] = []
-  for (const a of anomalies) {
-    const start = Date.parse(a.startedAt)
-    const end = a.endedAt ? Date.parse(a.endedAt) : Math.max(Date.parse(a.lastSeenAt), Math.min(now, last + stepMs))
-    if (end < first || start >= last + stepMs) continue
-    const i1 = Math.max(0, Math.floor((start - first) / stepMs))
-    const i2 = Math.min(rows.length - 1, Math.max(i1, Math.floor((Math.max(end - 1, start) - first) / stepMs)))
-    const where = a.value === '' ? a.dimension : a.value
-    areas.push({ id: a.id, x1: rows[i1]!.t, x2: rows[i2]!.t, label: `${a.kind.replace('_', ' ')} · ${where}`, severity: a.severity })
-  }
-  return areas
 }
 
 /** Compact money for axis ticks: "$0", "$0.005", "$0.80", "$12", "$1.2k". */
