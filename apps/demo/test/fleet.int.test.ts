@@ -23,7 +23,11 @@ const list = async (query: string): Promise<TraceSummary[]> => {
   expect(status).toBe(200)
   return body.traces
 }
-const detail = async (traceId: string): Promise<TraceDetail> => (await getJson<TraceDetail>(server, `/api/v1/traces/${traceId}`)).body
+const detail = async (traceId: string): Promise<TraceDetail> => {
+  const { status, body } = await getJson<TraceDetail>(server, `/api/v1/traces/${traceId}`)
+  expect(status).toBe(200)
+  return body
+}
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length
 /** The trace once its outcome is no longer `running`. */
 async function settled(traceId: string): Promise<TraceDetail> {
@@ -176,7 +180,11 @@ describe('demo fleet', () => {
   })
 
   it('labels every root span with its scenario', async () => {
-    const roots = await Promise.all((await list('service=planner-agent&limit=60')).map(async (t) => (await detail(t.traceId)).spans.find((s) => s.kind === 'agent' && s.serviceName === 'planner-agent' && s.attributes['demo.scenario'])))
+    // One at a time: the query API queues a project's concurrent queries (32) and refuses beyond.
+    const roots = []
+    for (const t of await list('service=planner-agent&limit=60')) {
+      roots.push((await detail(t.traceId)).spans.find((s) => s.kind === 'agent' && s.serviceName === 'planner-agent' && s.attributes['demo.scenario']))
+    }
     expect(roots.every((s) => s !== undefined)).toBe(true)
   })
 })
