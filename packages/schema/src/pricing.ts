@@ -47,6 +47,17 @@ export const PutPriceOverrideRequestSchema = PriceOverrideSchema
 export type PutPriceOverrideRequest = z.infer<typeof PutPriceOverrideRequestSchema>
 
 /**
+ * Response of `PUT /api/v1/price-overrides`: the override stored, and how many stored traces that
+ * called the model since `effectiveFrom` are queued to be priced again (the resolver does it within
+ * seconds; the rollups follow).
+ */
+export const PutPriceOverrideResponseSchema = z.object({
+  override: PriceOverrideSchema,
+  repricing: z.object({ traces: z.number().int().nonnegative() }),
+})
+export type PutPriceOverrideResponse = z.infer<typeof PutPriceOverrideResponseSchema>
+
+/**
  * Response of `GET /api/v1/price-overrides`, oldest `effectiveFrom` first per model.
  *
  * @example

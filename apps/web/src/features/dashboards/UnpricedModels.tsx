@@ -40,6 +40,7 @@ export function UnpricedModels({ range, refresh, onPriced }: { range: Range; ref
           {editing && (
             <PriceDialog
               model={editing.model}
+              range={range}
               onClose={() => setEditing(null)}
               onSaved={() => {
                 setEditing(null)

@@ -1,7 +1,7 @@
 /** The dashboards' reads and the price-override write, all through the client's one HTTP seam. */
 import {
   OverviewResponseSchema,
-  PriceOverrideSchema,
+  PutPriceOverrideResponseSchema,
   SeriesResponseSchema,
   TopResponseSchema,
   UnpricedModelsResponseSchema,
@@ -15,7 +15,6 @@ import {
   type TopResponse,
   type UnpricedModelsResponse,
 } from '@sightline/schema'
-import { z } from 'zod'
 import { request, toQuery } from '../../api/client'
 
 export interface Range {
@@ -31,8 +30,6 @@ export interface SeriesParams extends Range {
   tokenKind?: TokenKind
 }
 
-const PutPriceOverrideResponseSchema = z.object({ override: PriceOverrideSchema })
-
 export const analyticsApi = {
   series: (p: SeriesParams, signal?: AbortSignal): Promise<SeriesResponse> =>
     request(
@@ -47,11 +44,13 @@ export const analyticsApi = {
     request(`load the top ${entity}s`, `/api/v1/analytics/top${toQuery({ entity, by: 'cost', limit: '8', ...r })}`, TopResponseSchema, { signal }),
   unpricedModels: (r: Range, signal?: AbortSignal): Promise<UnpricedModelsResponse> =>
     request('load unpriced models', `/api/v1/analytics/unpriced-models${toQuery({ ...r })}`, UnpricedModelsResponseSchema, { signal }),
-  putPriceOverride: async (body: PutPriceOverrideRequest): Promise<void> => {
-    await request(`set a price for ${body.model}`, '/api/v1/price-overrides', PutPriceOverrideResponseSchema, {
+  /** Returns how many stored traces are queued to be priced again (the resolver does it in the background). */
+  putPriceOverride: async (body: PutPriceOverrideRequest): Promise<number> => {
+    const res = await request(`set a price for ${body.model}`, '/api/v1/price-overrides', PutPriceOverrideResponseSchema, {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     })
+    return res.repricing.traces
   },
 }
