@@ -18,18 +18,14 @@
  * previous one had not finished. A migration that asks for every trace to be resolved again sets the
  * `watermark` state; the leader's catch-up then resolves every trace active since it.
  */
-import { createHash } from 'node:crypto'
-import { resolveTrace, SpanFlag } from '@sightline/core'
-import type { ResolutionRepository, TraceBounds, TraceSpans } from '../db/repositories/resolution.js'
+import type { ResolutionRepository } from '../db/repositories/resolution.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
-import { factsFromRow } from './span-facts.js'
-import { cancelRow, contentHash, newTraceRow, traceRowContent, type TraceRow } from './trace-row.js'
-import type { PriceOverrideLookup } from './overrides.js'
+import { BatchWriter, type EvaluationSpansListener } from './batch-writer.js'
 import { catchUp } from './catch-up.js'
+import { NotLeader, type Leadership } from './leadership.js'
+import type { PriceOverrideLookup } from './overrides.js'
 import { QueueFollower } from './queue-follower.js'
-import { groupByTime } from './time-groups.js'
-import type { SpanFacts } from '@sightline/core'
 
 export interface ResolverOptions {
   quietMs: number
@@ -54,18 +50,7 @@ interface Pending {
   queuedMs?: number
 }
 
-/** The `resolver` lease as the resolver sees it (src/coordination/lease.ts). */
-export interface Leadership {
-  readonly held: boolean
-}
-
-/** Thrown when the lease ran out before a write: the next leader redoes the work. */
-export class NotLeader extends Error {
-  constructor() {
-    super('the resolver lease is not held by this replica')
-    this.name = 'NotLeader'
-  }
-}
+export { NotLeader, type Leadership } from './leadership.js'
 
 const SEP = '\u0000'
 
@@ -84,8 +69,7 @@ export class TraceResolver {
   private catchUp: Promise<void> | undefined
   /** Every resolution runs through this chain: two resolutions of one trace at once would both cancel the same row. */
   private exclusive: Promise<unknown> = Promise.resolve()
-  /** Spans carrying evaluation results, after each resolution (the catch-up too): src/eval reads them as scores. */
-  onEvaluationSpans: ((projectId: string, spans: Array<{ traceId: string; spanId: string }>) => void) | undefined
+  private readonly writer: BatchWriter
 
   constructor(
     private readonly repository: ResolutionRepository,
@@ -97,6 +81,12 @@ export class TraceResolver {
     private readonly now: () => number = Date.now,
   ) {
     this.follower = new QueueFollower(repository)
+    this.writer = new BatchWriter(repository, overrides, metrics, leadership, options.settleMs, now)
+  }
+
+  /** Spans carrying evaluation results, after each resolution (the catch-up too): src/eval reads them as scores. */
+  set onEvaluationSpans(listener: EvaluationSpansListener | undefined) {
+    this.writer.onEvaluationSpans = listener
   }
 
   /** Starts the loop; it resolves while this replica holds the lease. */
@@ -234,54 +224,9 @@ export class TraceResolver {
 
   /** Resolves traces of one project: reads their spans and current rows, writes what changed. */
   resolveBatch(projectId: string, traceIds: readonly string[]): Promise<void> {
-    const task = this.exclusive.then(() => this.resolveBatchNow(projectId, traceIds))
+    const task = this.exclusive.then(() => this.writer.resolve(projectId, traceIds))
     this.exclusive = task.catch(() => undefined)
     return task
-  }
-
-  private async resolveBatchNow(projectId: string, traceIds: readonly string[]): Promise<void> {
-    const started = performance.now()
-    const bounds = await this.repository.bounds(projectId, traceIds)
-    const price = await this.overrides.pricerFor(projectId)
-    // Traces far apart in time are read in separate groups, so that one late span of an old trace
-    // does not widen the time range every other trace of the batch is read over.
-    for (const group of groupByTime(bounds)) await this.resolveGroup(projectId, group, price)
-    this.metrics.tracesResolved.inc(bounds.length)
-    this.metrics.resolveSeconds.observe((performance.now() - started) / 1000)
-  }
-
-  private async resolveGroup(projectId: string, bounds: TraceBounds[], price: (facts: SpanFacts[]) => void): Promise<void> {
-    const from = bounds[0]!.startMin
-    const to = bounds.reduce((max, b) => (b.startMax > max ? b.startMax : max), bounds[0]!.startMax)
-    const ids = bounds.map((b) => b.traceId)
-    const [traces, current] = await Promise.all([this.repository.spans(projectId, ids, from, to), this.repository.currentRows(projectId, ids, from, to)])
-    const nowMs = this.now()
-    const resolvedAt = new Date(nowMs).toISOString().replace('T', ' ').replace('Z', '')
-    const rows: TraceRow[] = []
-    for (const [i, trace] of traces.entries()) {
-      // The resolver shares the event loop with acknowledgements: a pause every few traces keeps a
-      // big batch from holding an OTLP answer back.
-      if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve))
-      const next = this.stateOf(projectId, trace, nowMs, price)
-      const stored = current.get(trace.traceId)
-      if (stored?.content_hash === next.hash) continue
-      const version = stored ? Number(stored.version) + 1 : 1
-      if (stored) rows.push(cancelRow(stored))
-      rows.push(newTraceRow(next.content, next.hash, version, trace.lastIngested, resolvedAt))
-    }
-    if (!this.leadership.held) throw new NotLeader()
-    const token = createHash('sha256').update(rows.map((r) => `${String(r.trace_id)}:${String(r.version)}:${r.sign}`).join(',')).digest('hex')
-    await this.repository.insert(rows, `resolve:${projectId}:${token}`)
-    const evaluated = traces.flatMap((t) => t.rows.filter((r) => r.flags.includes(SpanFlag.evaluationResult)).map((r) => ({ traceId: t.traceId, spanId: r.span_id })))
-    if (evaluated.length > 0) this.onEvaluationSpans?.(projectId, evaluated)
-  }
-
-  private stateOf(projectId: string, trace: TraceSpans, nowMs: number, price: (facts: SpanFacts[]) => void): { content: Record<string, unknown>; hash: string } {
-    const facts = trace.rows.map(factsFromRow)
-    price(facts)
-    const { trace: resolved, contributions } = resolveTrace(facts, { settled: nowMs - trace.lastIngestedMs >= this.options.settleMs })
-    const content = traceRowContent({ projectId, traceId: trace.traceId, startTime: trace.startTime, endTime: trace.endTime, lastIngested: trace.lastIngested }, resolved, contributions)
-    return { content, hash: contentHash(content) }
   }
 
   /** Running traces whose root never came, once quiet for `settleMs`: judged from what they have. */
@@ -317,7 +262,5 @@ export class TraceResolver {
     })
   }
 }
-
-const YIELD_EVERY = 50
 
 const chTime = (ms: number) => new Date(Math.max(0, ms)).toISOString().replace('T', ' ').replace('Z', '')

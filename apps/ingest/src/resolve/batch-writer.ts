@@ -1,0 +1,78 @@
+/**
+ * The resolver's write side: reads a batch of traces' spans and current rows, resolves each trace
+ * (packages/core `resolveTrace`), and inserts a new state with the row cancelling the previous one
+ * only where the content changed, under a deduplication token derived from the rows (a replayed
+ * batch is stored once). Callers serialise batches (resolver.ts): two at once could both cancel the
+ * same row.
+ */
+import { createHash } from 'node:crypto'
+import { resolveTrace, SpanFlag, type SpanFacts } from '@sightline/core'
+import type { ResolutionRepository, TraceBounds, TraceSpans } from '../db/repositories/resolution.js'
+import type { Metrics } from '../metrics.js'
+import { NotLeader, type Leadership } from './leadership.js'
+import type { PriceOverrideLookup } from './overrides.js'
+import { factsFromRow } from './span-facts.js'
+import { groupByTime } from './time-groups.js'
+import { cancelRow, contentHash, newTraceRow, traceRowContent, type TraceRow } from './trace-row.js'
+
+export type EvaluationSpansListener = (projectId: string, spans: Array<{ traceId: string; spanId: string }>) => void
+
+/** The resolver shares the event loop with acknowledgements: a pause every this many traces keeps a big batch from holding an OTLP answer back. */
+const YIELD_EVERY = 50
+
+export class BatchWriter {
+  onEvaluationSpans: EvaluationSpansListener | undefined
+
+  constructor(
+    private readonly repository: ResolutionRepository,
+    private readonly overrides: PriceOverrideLookup,
+    private readonly metrics: Metrics,
+    private readonly leadership: Leadership,
+    private readonly settleMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** Resolves traces of one project: reads their spans and current rows, writes what changed. */
+  async resolve(projectId: string, traceIds: readonly string[]): Promise<void> {
+    const started = performance.now()
+    const bounds = await this.repository.bounds(projectId, traceIds)
+    const price = await this.overrides.pricerFor(projectId)
+    // Traces far apart in time are read in separate groups, so that one late span of an old trace
+    // does not widen the time range every other trace of the batch is read over.
+    for (const group of groupByTime(bounds)) await this.resolveGroup(projectId, group, price)
+    this.metrics.tracesResolved.inc(bounds.length)
+    this.metrics.resolveSeconds.observe((performance.now() - started) / 1000)
+  }
+
+  private async resolveGroup(projectId: string, bounds: TraceBounds[], price: (facts: SpanFacts[]) => void): Promise<void> {
+    const from = bounds[0]!.startMin
+    const to = bounds.reduce((max, b) => (b.startMax > max ? b.startMax : max), bounds[0]!.startMax)
+    const ids = bounds.map((b) => b.traceId)
+    const [traces, current] = await Promise.all([this.repository.spans(projectId, ids, from, to), this.repository.currentRows(projectId, ids, from, to)])
+    const nowMs = this.now()
+    const resolvedAt = new Date(nowMs).toISOString().replace('T', ' ').replace('Z', '')
+    const rows: TraceRow[] = []
+    for (const [i, trace] of traces.entries()) {
+      if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve))
+      const next = this.stateOf(projectId, trace, nowMs, price)
+      const stored = current.get(trace.traceId)
+      if (stored?.content_hash === next.hash) continue
+      const version = stored ? Number(stored.version) + 1 : 1
+      if (stored) rows.push(cancelRow(stored))
+      rows.push(newTraceRow(next.content, next.hash, version, trace.lastIngested, resolvedAt))
+    }
+    if (!this.leadership.held) throw new NotLeader()
+    const token = createHash('sha256').update(rows.map((r) => `${String(r.trace_id)}:${String(r.version)}:${r.sign}`).join(',')).digest('hex')
+    await this.repository.insert(rows, `resolve:${projectId}:${token}`)
+    const evaluated = traces.flatMap((t) => t.rows.filter((r) => r.flags.includes(SpanFlag.evaluationResult)).map((r) => ({ traceId: t.traceId, spanId: r.span_id })))
+    if (evaluated.length > 0) this.onEvaluationSpans?.(projectId, evaluated)
+  }
+
+  private stateOf(projectId: string, trace: TraceSpans, nowMs: number, price: (facts: SpanFacts[]) => void): { content: Record<string, unknown>; hash: string } {
+    const facts = trace.rows.map(factsFromRow)
+    price(facts)
+    const { trace: resolved, contributions } = resolveTrace(facts, { settled: nowMs - trace.lastIngestedMs >= this.settleMs })
+    const content = traceRowContent({ projectId, traceId: trace.traceId, startTime: trace.startTime, endTime: trace.endTime, lastIngested: trace.lastIngested }, resolved, contributions)
+    return { content, hash: contentHash(content) }
+  }
+}
