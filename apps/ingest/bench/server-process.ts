@@ -39,8 +39,9 @@ export function makeDataDir(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `sightline-bench-${label}-`))
 }
 
-export async function startServerProcess(label: string, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
-  const dataDir = makeDataDir(label)
+/** `dataDir`: an existing (kept) data dir to serve, else a fresh one. */
+export async function startServerProcess(label: string, extraEnv: Record<string, string> = {}, existingDataDir?: string): Promise<ServerProcess> {
+  const dataDir = existingDataDir ?? makeDataDir(label)
   // From apps/ingest, where `tsx` resolves (it is that package's devDependency, not the root's).
   const child = spawn(process.execPath, [...childNodeFlags(), ...(process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), 'src/index.ts'], {
     cwd: path.join(REPO_ROOT, 'apps/ingest'),
