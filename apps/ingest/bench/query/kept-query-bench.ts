@@ -1,7 +1,7 @@
 /**
  * Explorer query latency on a kept data dir (issue 18):
- *   BENCH_QUERY_DATA_DIR=/var/tmp/sl-q10m BENCH_QUERY_SPANS=10000000 BENCH_QUERY_LABEL=after \
- *     node --conditions=@sightline/source --import tsx apps/ingest/bench/query/kept-query-bench.ts
+ *   BENCH_QUERY_DATA_DIR=/var/tmp/sl-q10m BENCH_QUERY_SPANS=10000000 BENCH_QUERY_LABEL=after pnpm bench:query
+ * (an absolute dir: the script runs from apps/ingest).
  * The first run loads the dir (kept-data.ts); later runs only start the server on it and query. Each
  * run saves its pages as bench-pages-<label>.json in the dir and compares them with every other
  * label's pages there: measure the old code first (label "before"), then the new, on the same data.

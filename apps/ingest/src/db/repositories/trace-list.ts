@@ -87,7 +87,8 @@ export class TraceListRepository {
   async list(projectId: string, params: TraceListParams): Promise<{ traces: TraceSummary[]; last: TraceListCursor | undefined }> {
     const sortExpr = SORT_EXPRESSIONS[params.sort]
     const descending = params.order !== 'asc'
-    const newestFirst = params.sort === 'startTime' && descending
+    // Text search reads spans in every window it is asked of: one read of the range is cheaper.
+    const newestFirst = params.sort === 'startTime' && descending && !params.q
     const rows = await readPage<SummaryRow>(this.store, {
       projectId,
       from: params.from,

@@ -37,7 +37,11 @@ type StateRow = { trace_id: string; version: string; sign: number | string; sort
 export async function readPage<Row extends StateRow>(store: Store, q: PageQuery): Promise<Row[]> {
   const wanted = q.limit + 1
   const direction = q.descending ? sql`DESC` : sql`ASC`
-  const windows = q.windowAnchor ? WINDOW_HOURS.map((h) => sql`greatest(${dt64(q.from)}, ${q.windowAnchor!} - toIntervalHour(${u64(h)}))`) : []
+  const rangeHours = (Date.parse(`${q.to.replace(' ', 'T')}Z`) - Date.parse(`${q.from.replace(' ', 'T')}Z`)) / 3600_000
+  // A window as wide as the range would only repeat the whole-range read.
+  const windows = q.windowAnchor
+    ? WINDOW_HOURS.filter((h) => h < rangeHours).map((h) => sql`greatest(${dt64(q.from)}, ${q.windowAnchor!} - toIntervalHour(${u64(h)}))`)
+    : []
   const lowerBounds = [...windows, sql`${dt64(q.from)}`]
   for (const [w, from] of lowerBounds.entries()) {
     for (let n = wanted * 2; ; n *= 4) {
