@@ -39,8 +39,9 @@ export function makeDataDir(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `sightline-bench-${label}-`))
 }
 
-export async function startServerProcess(label: string, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
-  const dataDir = makeDataDir(label)
+/** `dataDir`: an existing (kept) data dir to serve, else a fresh one. */
+export async function startServerProcess(label: string, extraEnv: Record<string, string> = {}, existingDataDir?: string): Promise<ServerProcess> {
+  const dataDir = existingDataDir ?? makeDataDir(label)
   // From apps/ingest, where `tsx` resolves (it is that package's devDependency, not the root's).
   const child = spawn(process.execPath, [...childNodeFlags(), ...(process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), 'src/index.ts'], {
     cwd: path.join(REPO_ROOT, 'apps/ingest'),
@@ -113,7 +114,7 @@ export function parsePrometheus(text: string): Record<string, number> {
 export async function waitStored(server: ServerProcess, expected: number, timeoutMs = 600_000): Promise<{ at: number; stored: number; metrics: Record<string, number> }> {
   const deadline = performance.now() + timeoutMs
   for (;;) {
-    const metrics = await server.metrics()
+    const metrics = await server.metrics().catch(() => ({}) as Record<string, number>)
     const stored = metrics['sightline_spans_stored_total'] ?? 0
     const depth = metrics['sightline_spool_depth_bytes'] ?? 0
     if (stored >= expected && depth === 0) return { at: performance.now(), stored, metrics }
@@ -126,7 +127,8 @@ export async function waitStored(server: ServerProcess, expected: number, timeou
 export async function waitResolved(server: ServerProcess, timeoutMs = 600_000): Promise<{ at: number; metrics: Record<string, number> }> {
   const deadline = performance.now() + timeoutMs
   for (;;) {
-    const metrics = await server.metrics()
+    // A loaded machine can reset one poll's connection: poll again rather than lose the load.
+    const metrics = await server.metrics().catch(() => ({}) as Record<string, number>)
     if ((metrics['sightline_resolver_pending_traces'] ?? 0) === 0 && (metrics['sightline_traces_resolved_total'] ?? 0) > 0) return { at: performance.now(), metrics }
     if (performance.now() > deadline) throw new Error(`traces still unresolved after ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 50))

@@ -6,7 +6,8 @@
 import type { FacetsResponse, ListTracesQuery, ScoreFilter, TraceSummary } from '@sightline/schema'
 import { chTimeToIso } from '@sightline/schema'
 import type { Store } from '../client.js'
-import { dt64, f64, join, sql, str, strArray, u64, type SqlFragment } from '../sql.js'
+import { dt64, f64, sql, str, strArray, type SqlFragment } from '../sql.js'
+import { readPage } from './trace-page.js'
 
 export interface TraceListCursor {
   /** Sort value of the last row as decimal text; every sort expression is numeric. */
@@ -76,6 +77,8 @@ interface SummaryRow {
   unpriced_calls: Num
   is_regression_run: boolean | number
   sort_value: string
+  version: string
+  sign: number | string
 }
 
 export class TraceListRepository {
@@ -83,13 +86,20 @@ export class TraceListRepository {
 
   async list(projectId: string, params: TraceListParams): Promise<{ traces: TraceSummary[]; last: TraceListCursor | undefined }> {
     const sortExpr = SORT_EXPRESSIONS[params.sort]
-    const direction = params.order === 'asc' ? sql`ASC` : sql`DESC`
-    const rows = await this.store.query<SummaryRow>(sql`
-      SELECT ${SUMMARY_COLUMNS}, toString(${sortExpr}) AS sort_value
-      FROM traces FINAL
-      WHERE ${join(conditions(projectId, params, sortExpr), ' AND ')}
-      ORDER BY ${sortExpr} ${direction}, trace_id ${direction}
-      LIMIT ${u64(params.limit + 1)}`)
+    const descending = params.order !== 'asc'
+    // Text search reads spans in every window it is asked of: one read of the range is cheaper.
+    const newestFirst = params.sort === 'startTime' && descending && !params.q
+    const rows = await readPage<SummaryRow>(this.store, {
+      projectId,
+      from: params.from,
+      to: params.to,
+      conditions: (from) => conditions(projectId, params, sortExpr, from),
+      sortExpr,
+      descending,
+      windowAnchor: !newestFirst ? undefined : params.cursor ? sql`fromUnixTimestamp64Nano(toInt64(${str(params.cursor.value)}), 'UTC')` : sql`${dt64(params.to)}`,
+      columns: SUMMARY_COLUMNS,
+      limit: params.limit,
+    })
     const page = rows.slice(0, params.limit)
     const lastRow = page[page.length - 1]
     const last = rows.length > params.limit && lastRow ? { value: lastRow.sort_value, traceId: lastRow.trace_id } : undefined
@@ -109,10 +119,11 @@ export class TraceListRepository {
   }
 }
 
-function conditions(projectId: string, params: TraceListParams, sortExpr: SqlFragment): SqlFragment[] {
+/** The list's filters over rows starting at or after `from` (the range's start, or a newer window's). */
+function conditions(projectId: string, params: TraceListParams, sortExpr: SqlFragment, from: SqlFragment): SqlFragment[] {
   const where: SqlFragment[] = [
     sql`project_id = ${str(projectId)}`,
-    sql`start_time >= ${dt64(params.from)} AND start_time <= ${dt64(params.to)}`,
+    sql`start_time >= ${from} AND start_time <= ${dt64(params.to)}`,
   ]
   const anyOf = (column: SqlFragment, values: string[] | undefined) => {
     if (values?.length) where.push(sql`hasAny(${column}, ${strArray(values)})`)
@@ -131,7 +142,7 @@ function conditions(projectId: string, params: TraceListParams, sortExpr: SqlFra
   if (params.userId) where.push(sql`user_id = ${str(params.userId)}`)
   if (params.minCostUsd !== undefined) where.push(sql`toFloat64(ifNull(cost_usd, 0)) >= ${f64(params.minCostUsd)}`)
   if (params.minDurationMs !== undefined) where.push(sql`duration_ms >= ${f64(params.minDurationMs)}`)
-  if (params.q) where.push(textSearch(projectId, params))
+  if (params.q) where.push(textSearch(projectId, params, from))
   if (params.score) where.push(scoreMatch(projectId, params.score))
   if (params.cursor) {
     const op = params.order === 'asc' ? sql`>` : sql`<`
@@ -152,12 +163,12 @@ function scoreMatch(projectId: string, f: ScoreFilter): SqlFragment {
 }
 
 /** Traces whose name or previews match `q`, or with a span whose text does (a subquery, so the text indexes can prune). */
-function textSearch(projectId: string, params: TraceListParams): SqlFragment {
+function textSearch(projectId: string, params: TraceListParams, from: SqlFragment): SqlFragment {
   const pattern = str(`%${(params.q ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
   return sql`(name ILIKE ${pattern} OR input_preview ILIKE ${pattern} OR output_preview ILIKE ${pattern} OR failure_reason ILIKE ${pattern}
     OR trace_id IN (
       SELECT trace_id FROM spans
-      WHERE project_id = ${str(projectId)} AND start_time >= ${dt64(params.from)} AND start_time <= ${dt64(params.to)}
+      WHERE project_id = ${str(projectId)} AND start_time >= ${from} AND start_time <= ${dt64(params.to)}
         AND (name ILIKE ${pattern} OR input ILIKE ${pattern} OR output ILIKE ${pattern}
           OR tool_arguments ILIKE ${pattern} OR tool_result ILIKE ${pattern} OR status_message ILIKE ${pattern})))`
 }
