@@ -3,7 +3,7 @@ import type { Baseline } from './robust.js'
 
 /**
  * What one evaluation knows about one series: the current window and its seasonal baselines.
- * Built by ClickHouse from `agg_5m` in production (series-sql.ts) and by the same maths in TS for
+ * Built by ClickHouse from `agg_5m` in production (db/repositories/series-snapshots.ts) and by the same maths in TS for
  * the benchmark (ts-baseline.ts); `test/detect/baseline-sql.test.ts` proves the two agree.
  *
  * The window is a sliding 5 minutes ending at `now`: the open bucket so far plus the part of the

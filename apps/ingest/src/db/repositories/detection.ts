@@ -1,5 +1,5 @@
 /**
- * What the anomaly detector reads beyond its seasonal snapshots (detect/series-sql.ts): the minute
+ * What the anomaly detector reads beyond its seasonal snapshots (series-snapshots.ts): the minute
  * series of young series (cold start, from `agg_1m`), the breakdown that names an incident's
  * driver, and the traces behind an incident. Resolved data only (`traces`, `agg_5m`), production traffic only
  * (regression replays have no contributions and are filtered where traces are read), every query

@@ -1,8 +1,8 @@
-import type { Store } from '../db/client.js'
-import { sql, str, u64, type SqlFragment } from '../db/sql.js'
-import { OTHER_USERS } from './config.js'
-import type { SeriesMetric } from './rules.js'
-import { chDateTime } from './snapshot.js'
+import type { Store } from '../client.js'
+import { sql, str, u64, type SqlFragment } from '../sql.js'
+import { OTHER_USERS } from '../../detect/config.js'
+import type { SeriesMetric } from '../../detect/rules.js'
+import { chDateTime } from '../../detect/snapshot.js'
 
 /** How a resolved trace shows a rollup dimension's value (see packages/core contributions). */
 const DIMENSION_FILTERS: Record<string, (value: string) => SqlFragment> = {

@@ -1,8 +1,8 @@
-import type { Store } from '../db/client.js'
-import { histogramQuantileSql } from '../db/histogram-sql.js'
-import { ident, sql, str, strArray, u64, type SqlFragment } from '../db/sql.js'
-import { OTHER_USERS, type DetectorConfig } from './config.js'
-import { chDateTime, chDateTimeToMs, DIM_TYPES, evaluationClock, type SeriesSnapshot } from './snapshot.js'
+import type { Store } from '../client.js'
+import { histogramQuantileSql } from '../histogram-sql.js'
+import { ident, sql, str, strArray, u64, type SqlFragment } from '../sql.js'
+import { OTHER_USERS, type DetectorConfig } from '../../detect/config.js'
+import { chDateTime, chDateTimeToMs, DIM_TYPES, evaluationClock, type SeriesSnapshot } from '../../detect/snapshot.js'
 
 /**
  * ClickHouse builds the series and their seasonal baselines from `agg_5m` (resolved traces: calls are

@@ -1,6 +1,6 @@
 import type { Anomaly, ListAnomaliesQuery } from '@sightline/schema'
-import type { Store } from '../db/client.js'
-import { f64, sql, str, strArray, u64, where, type SqlFragment } from '../db/sql.js'
+import type { Store } from '../client.js'
+import { f64, sql, str, strArray, u64, where, type SqlFragment } from '../sql.js'
 
 /** Persisted episodes (`anomalies`, ReplacingMergeTree by version): every change rewrites the row. */
 export interface StoredAnomaly extends Anomaly {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { Webhook } from '@sightline/schema'
-import type { SecretBox } from '../crypto/secret-box.js'
-import type { Store } from '../db/client.js'
-import { sql, str, u64 } from '../db/sql.js'
-import { newWebhookSecret } from './webhook-signature.js'
+import type { SecretBox } from '../../crypto/secret-box.js'
+import type { Store } from '../client.js'
+import { sql, str, u64 } from '../sql.js'
+import { newWebhookSecret } from '../../detect/webhook-signature.js'
 
 /** What delivery needs: the secret in clear (null: a webhook from before signing). */
 export interface WebhookTarget {
