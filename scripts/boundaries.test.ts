@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { importSpecifiers, sqlFindings } from './source-rules.js'
+import { importSpecifiers, sqlFindings, withoutComments } from './source-rules.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 
@@ -74,6 +74,7 @@ describe('package boundaries', () => {
 
 const ingestSrc = path.join(root, 'apps/ingest/src')
 const ingestFiles = () => sourceFiles(ingestSrc)
+const withoutCommentsOf = (file: string) => withoutComments(fs.readFileSync(file, 'utf8'))
 const inside = (file: string, dir: string) => file.startsWith(path.join(ingestSrc, dir) + path.sep)
 
 describe('ingest layers', () => {
@@ -107,4 +108,16 @@ describe('ingest layers', () => {
       .flatMap((file) => importsAbove(file).map((spec) => `${path.relative(root, file)}: ${spec}`))
     expect([...routeImporters, ...lowLayers]).toEqual([])
   })
+
+  it('ISO → ClickHouse time is converted in one place, src/db/sql.ts (chTime); the rest is a ratchet that only shrinks', () => {
+    // resolver.ts and queue-follower.ts belong to the resolver's owner; ids-and-time.ts writes nanosecond text from OTLP.
+    const known = ['otlp/normalize/ids-and-time.ts', 'resolve/queue-follower.ts', 'resolve/resolver.ts']
+    const copies = ingestFiles()
+      .filter((file) => /\.replace\(\s*'T'\s*,\s*' '\s*\)/.test(withoutCommentsOf(file)))
+      .map((file) => path.relative(ingestSrc, file))
+      .filter((file) => file !== 'db/sql.ts')
+      .sort()
+    expect(copies).toEqual(known)
+  })
 })
+

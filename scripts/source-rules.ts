@@ -35,3 +35,4 @@ export function importSpecifiers(source: string): string[] {
   const text = withoutComments(source).replace(/`[^`]*`/g, '``')
   return [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)].map((m) => m[1]!)
 }
+

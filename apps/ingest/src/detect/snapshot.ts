@@ -65,7 +65,3 @@ export function evaluationClock(nowMs: number, config: DetectorConfig): Evaluati
 export function windowSum(snapshot: SeriesSnapshot, metric: keyof BucketSums, fraction: number): number {
   return snapshot.cur[metric] + snapshot.prev[metric] * (1 - fraction)
 }
-
-/** `2026-03-01 10:05:00` (ClickHouse DateTime text, UTC). */
-export const chDateTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ')
-export const chDateTimeToMs = (text: string) => Date.parse(`${text.replace(' ', 'T')}Z`)

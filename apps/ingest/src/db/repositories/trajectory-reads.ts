@@ -5,11 +5,10 @@
  */
 import type { Histogram } from '@sightline/core'
 import type { Store } from '../client.js'
-import { sql, str, u64 } from '../sql.js'
-import { chDateTime } from '../../detect/snapshot.js'
+import { chTimeSeconds, sql, str, u64 } from '../sql.js'
 
 const num = Number
-const chMs = (ms: number) => sql`toDateTime64(${str(chDateTime(ms))}, 3, 'UTC')`
+const chMs = (ms: number) => sql`toDateTime64(${str(chTimeSeconds(ms))}, 3, 'UTC')`
 
 /** Production traces that started in (from, to]. */
 const recentTraces = (from: number, to: number) =>
