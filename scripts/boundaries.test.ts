@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { importSpecifiers, sqlFindings, withoutComments } from './source-rules.js'
+import { exportedSchemaNames, importSpecifiers, redeclaredSchemas, sqlFindings, withoutComments } from './source-rules.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 
@@ -121,3 +121,22 @@ describe('ingest layers', () => {
   })
 })
 
+describe('one contract', () => {
+  const contract = new Set(sourceFiles(path.join(root, 'packages/schema/src')).flatMap((file) => exportedSchemaNames(fs.readFileSync(file, 'utf8'))))
+
+  it('the rule finds a re-declared contract schema and an inline envelope, and not a local schema', () => {
+    expect(contract.has('GetTraceResponseSchema')).toBe(true)
+    expect(redeclaredSchemas("const GetTraceResponseSchema = z.object({ trace: TraceSchema })", contract, false)).toEqual(['GetTraceResponseSchema re-declared'])
+    expect(redeclaredSchemas("request('save', '/x', z.object({ config: ScoreConfigSchema }))", contract, true)).toEqual(['z.object in an API module'])
+    expect(redeclaredSchemas('const LayoutStateSchema = z.object({ open: z.boolean() })', contract, false)).toEqual([])
+  })
+
+  it('the console declares no schema the contract owns: it imports them from @sightline/schema', () => {
+    const offenders = sourceFiles(path.join(root, 'apps/web/src')).flatMap((file) => {
+      const rel = path.relative(path.join(root, 'apps/web/src'), file)
+      const isApiModule = rel.startsWith('api/') || /-api\.ts$/.test(rel)
+      return redeclaredSchemas(fs.readFileSync(file, 'utf8'), contract, isApiModule).map((finding) => `apps/web/src/${rel}: ${finding}`)
+    })
+    expect(offenders).toEqual([])
+  })
+})

@@ -36,3 +36,22 @@ export function importSpecifiers(source: string): string[] {
   return [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)].map((m) => m[1]!)
 }
 
+/** Names of the zod schemas a contract source file exports (`export const FooSchema = …`). */
+export function exportedSchemaNames(source: string): string[] {
+  return [...withoutComments(source).matchAll(/export\s+const\s+(\w+Schema)\b/g)].map((m) => m[1]!)
+}
+
+/**
+ * Zod schemas a console file declares itself although the contract owns them: a `const XSchema = z…`
+ * whose name the contract exports, and in an API module (`api/`, `*-api.ts`) any inline `z.object`
+ * (a response envelope declared beside the call instead of in the contract).
+ */
+export function redeclaredSchemas(source: string, contract: ReadonlySet<string>, isApiModule: boolean): string[] {
+  const text = withoutComments(source)
+  const named = [...text.matchAll(/\b(?:const|let)\s+(\w+Schema)\s*(?::[^=]+)?=\s*z\s*\./g)]
+    .map((m) => m[1]!)
+    .filter((name) => contract.has(name))
+    .map((name) => `${name} re-declared`)
+  const inline = isApiModule ? [...text.matchAll(/\bz\s*\.\s*object\s*\(/g)].map(() => 'z.object in an API module') : []
+  return [...named, ...inline]
+}

@@ -56,3 +56,11 @@ export const ListPriceOverridesResponseSchema = z.object({
   overrides: z.array(PriceOverrideSchema),
 })
 export type ListPriceOverridesResponse = z.infer<typeof ListPriceOverridesResponseSchema>
+
+/** `PUT /api/v1/price-overrides`: the override as stored, and how many traces the resolver is re-pricing. */
+export const PutPriceOverrideResponseSchema = z.object({ override: PriceOverrideSchema, repricing: z.object({ traces: z.number() }) })
+export type PutPriceOverrideResponse = z.infer<typeof PutPriceOverrideResponseSchema>
+
+/** `DELETE /api/v1/price-overrides?model=…&effectiveFrom=…`. */
+export const DeletePriceOverrideQuerySchema = z.object({ model: z.string().min(1), effectiveFrom: z.iso.datetime({ offset: true }) })
+export type DeletePriceOverrideQuery = z.infer<typeof DeletePriceOverrideQuerySchema>

@@ -1,7 +1,7 @@
 /** The dashboards' reads and the price-override write, all through the client's one HTTP seam. */
 import {
   OverviewResponseSchema,
-  PriceOverrideSchema,
+  PutPriceOverrideResponseSchema,
   SeriesResponseSchema,
   TopResponseSchema,
   UnpricedModelsResponseSchema,
@@ -15,7 +15,6 @@ import {
   type TopResponse,
   type UnpricedModelsResponse,
 } from '@sightline/schema'
-import { z } from 'zod'
 import { request, toQuery } from '../../api/client'
 
 export interface Range {
@@ -30,8 +29,6 @@ export interface SeriesParams extends Range {
   top?: number
   tokenKind?: TokenKind
 }
-
-const PutPriceOverrideResponseSchema = z.object({ override: PriceOverrideSchema })
 
 export const analyticsApi = {
   series: (p: SeriesParams, signal?: AbortSignal): Promise<SeriesResponse> =>
