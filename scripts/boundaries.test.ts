@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { exportedSchemaNames, importSpecifiers, redeclaredSchemas, sqlFindings, withoutComments } from './source-rules.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 
@@ -20,13 +21,7 @@ function sourceFiles(dir: string): string[] {
 
 /** Comments and template literals go first: generated code and examples are not imports. */
 function importsOf(file: string): string[] {
-  const text = fs
-    .readFileSync(file, 'utf8')
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/`[^`]*`/g, '``')
-    .replace(/^\s*\/\/.*$/gm, '')
-  const specs = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)].map((m) => m[1]!)
-  return specs
+  return importSpecifiers(fs.readFileSync(file, 'utf8'))
 }
 
 /** Imports of `dir`'s production sources that `allowed` rejects, as "file: spec". */
@@ -47,9 +42,9 @@ describe('package boundaries', () => {
     expect(violations('packages/schema/src', (spec, file) => ok(spec, file) || spec === 'zod')).toEqual([])
   })
 
-  it('packages/core is pure: @sightline/schema only (no I/O, no Node or DOM)', () => {
+  it('packages/core is pure: @sightline/schema (and its semconv subpath) only (no I/O, no Node or DOM)', () => {
     const ok = relativeInside('packages/core/src')
-    expect(violations('packages/core/src', (spec, file) => ok(spec, file) || spec === '@sightline/schema' || spec.startsWith('@sightline/schema/'))).toEqual([])
+    expect(violations('packages/core/src', (spec, file) => ok(spec, file) || /^@sightline\/schema(\/semconv)?$/.test(spec))).toEqual([])
   })
 
   it('apps/web imports the contract, the domain and its UI libraries, never the server', () => {
@@ -74,5 +69,74 @@ describe('package boundaries', () => {
     const ok = (spec: string, file: string) =>
       !/^(@clickhouse\/client|chdb)(\/|$)/.test(spec) || file.startsWith(path.join(root, 'apps/ingest/src/db'))
     expect(violations('apps/ingest/src', ok)).toEqual([])
+  })
+})
+
+const ingestSrc = path.join(root, 'apps/ingest/src')
+const ingestFiles = () => sourceFiles(ingestSrc)
+const withoutCommentsOf = (file: string) => withoutComments(fs.readFileSync(file, 'utf8'))
+const inside = (file: string, dir: string) => file.startsWith(path.join(ingestSrc, dir) + path.sep)
+
+describe('ingest layers', () => {
+  it('the SQL rule finds the sql template and query strings, and not prose', () => {
+    expect(sqlFindings("const q = sql`SELECT 1`")).toEqual(['sql`…` template', 'query string: SELECT 1'])
+    expect(sqlFindings("store.query({ query: 'SELECT trace_id FROM traces WHERE project_id = {p:String}' })")).toHaveLength(1)
+    expect(sqlFindings('const ddl = "ALTER TABLE spans ADD COLUMN x String"')).toHaveLength(1)
+    expect(sqlFindings('/** reads `SELECT * FROM traces` */\n// INSERT INTO spans\nconst label = "select a model from the list"')).toEqual([])
+  })
+
+  it('no SQL outside apps/ingest/src/db (repositories own every query; other layers call them)', () => {
+    const offenders = ingestFiles()
+      .filter((file) => !inside(file, 'db'))
+      .flatMap((file) => sqlFindings(fs.readFileSync(file, 'utf8')).map((finding) => `${path.relative(root, file)}: ${finding}`))
+    expect(offenders).toEqual([])
+  })
+
+  it('no upward imports: only app.ts mounts routes/, and db/ and env.ts import no layer above them', () => {
+    const above = ['routes', 'middleware', 'grpc', 'app.js', 'server.js', 'deps.js', 'index.js']
+    const importsAbove = (file: string) =>
+      importsOf(file).filter((spec) => {
+        if (!spec.startsWith('.')) return false
+        const target = path.relative(ingestSrc, path.resolve(path.dirname(file), spec))
+        return above.some((layer) => target === layer || target.startsWith(`${layer}/`))
+      })
+    const routeImporters = ingestFiles()
+      .filter((file) => !inside(file, 'routes') && path.relative(ingestSrc, file) !== 'app.ts')
+      .flatMap((file) => importsAbove(file).filter((spec) => /(^|\/)routes\//.test(spec)).map((spec) => `${path.relative(root, file)}: ${spec}`))
+    const lowLayers = ingestFiles()
+      .filter((file) => inside(file, 'db') || path.relative(ingestSrc, file) === 'env.ts')
+      .flatMap((file) => importsAbove(file).map((spec) => `${path.relative(root, file)}: ${spec}`))
+    expect([...routeImporters, ...lowLayers]).toEqual([])
+  })
+
+  it('ISO → ClickHouse time is converted in one place, src/db/sql.ts (chTime); the rest is a ratchet that only shrinks', () => {
+    // ids-and-time.ts writes nanosecond text from OTLP.
+    const known = ['otlp/normalize/ids-and-time.ts']
+    const copies = ingestFiles()
+      .filter((file) => /\.replace\(\s*'T'\s*,\s*' '\s*\)/.test(withoutCommentsOf(file)))
+      .map((file) => path.relative(ingestSrc, file))
+      .filter((file) => file !== 'db/sql.ts')
+      .sort()
+    expect(copies).toEqual(known)
+  })
+})
+
+describe('one contract', () => {
+  const contract = new Set(sourceFiles(path.join(root, 'packages/schema/src')).flatMap((file) => exportedSchemaNames(fs.readFileSync(file, 'utf8'))))
+
+  it('the rule finds a re-declared contract schema and an inline envelope, and not a local schema', () => {
+    expect(contract.has('GetTraceResponseSchema')).toBe(true)
+    expect(redeclaredSchemas("const GetTraceResponseSchema = z.object({ trace: TraceSchema })", contract, false)).toEqual(['GetTraceResponseSchema re-declared'])
+    expect(redeclaredSchemas("request('save', '/x', z.object({ config: ScoreConfigSchema }))", contract, true)).toEqual(['z.object in an API module'])
+    expect(redeclaredSchemas('const LayoutStateSchema = z.object({ open: z.boolean() })', contract, false)).toEqual([])
+  })
+
+  it('the console declares no schema the contract owns: it imports them from @sightline/schema', () => {
+    const offenders = sourceFiles(path.join(root, 'apps/web/src')).flatMap((file) => {
+      const rel = path.relative(path.join(root, 'apps/web/src'), file)
+      const isApiModule = rel.startsWith('api/') || /-api\.ts$/.test(rel)
+      return redeclaredSchemas(fs.readFileSync(file, 'utf8'), contract, isApiModule).map((finding) => `apps/web/src/${rel}: ${finding}`)
+    })
+    expect(offenders).toEqual([])
   })
 })

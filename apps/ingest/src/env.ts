@@ -1,8 +1,11 @@
 import os from 'node:os'
+import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import { decodeServerKey } from './crypto/secret-box.js'
 import { parseAllowlist } from './net/address-policy.js'
-import { DEFAULT_CONSOLE_DIR } from './routes/console.js'
+
+/** The built console (`apps/web/dist`): src/env.ts and dist/env.js sit at the same depth. */
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url))
 
 const MiB = 1024 * 1024
 /**

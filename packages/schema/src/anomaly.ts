@@ -124,3 +124,7 @@ export type RotateWebhookSecretResponse = z.infer<typeof RotateWebhookSecretResp
 
 export const ListWebhooksResponseSchema = z.object({ webhooks: z.array(WebhookSchema) })
 export type ListWebhooksResponse = z.infer<typeof ListWebhooksResponseSchema>
+
+/** `DELETE /api/v1/alerts/webhooks?id=…`. */
+export const DeleteWebhookQuerySchema = z.object({ id: z.uuid() }).strict()
+export type DeleteWebhookQuery = z.infer<typeof DeleteWebhookQuerySchema>

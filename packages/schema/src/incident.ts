@@ -134,3 +134,7 @@ export const AlertPayloadSchema = z.object({
   incident: IncidentSchema,
 })
 export type AlertPayload = z.infer<typeof AlertPayloadSchema>
+
+/** Acknowledge, resolve and reopen take no body (an empty object is accepted, anything else is a 400). */
+export const IncidentActionRequestSchema = z.object({}).strict()
+export type IncidentActionRequest = z.infer<typeof IncidentActionRequestSchema>

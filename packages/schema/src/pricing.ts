@@ -67,3 +67,7 @@ export const ListPriceOverridesResponseSchema = z.object({
   overrides: z.array(PriceOverrideSchema),
 })
 export type ListPriceOverridesResponse = z.infer<typeof ListPriceOverridesResponseSchema>
+
+/** `DELETE /api/v1/price-overrides?model=…&effectiveFrom=…`. */
+export const DeletePriceOverrideQuerySchema = z.object({ model: z.string().min(1), effectiveFrom: z.iso.datetime({ offset: true }) })
+export type DeletePriceOverrideQuery = z.infer<typeof DeletePriceOverrideQuerySchema>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { build, ident, join, sql, str, u64, where } from './sql.js'
+import { build, chTime, chTimeSeconds, chTimeToMs, ident, join, sql, str, u64, where } from './sql.js'
 
 describe('sql', () => {
   it('binds every value as a typed parameter', () => {
@@ -19,5 +19,14 @@ describe('sql', () => {
     expect(build(sql`SELECT 1 ${where([])}`).query).toBe('SELECT 1 ')
     expect(() => ident('a; DROP', ['a'])).toThrow(/not allowed/)
     expect(build(join([], ',')).query).toBe('')
+  })
+
+  it('converts ISO time and epoch ms to the UTC text of the store, one way for every caller', () => {
+    expect(chTime('2026-03-01T10:05:00.123Z')).toBe('2026-03-01 10:05:00.123')
+    expect(chTime('2026-03-01T12:05:00+02:00')).toBe('2026-03-01 10:05:00.000')
+    expect(chTime(Date.UTC(2026, 2, 1, 10, 5, 0, 7))).toBe('2026-03-01 10:05:00.007')
+    expect(chTimeSeconds(Date.UTC(2026, 2, 1, 10, 5, 59, 999))).toBe('2026-03-01 10:05:59')
+    expect(chTimeToMs('2026-03-01 10:05:00.123')).toBe(Date.UTC(2026, 2, 1, 10, 5, 0, 123))
+    expect(chTimeToMs(chTimeSeconds(Date.UTC(2026, 2, 1, 10, 5)))).toBe(Date.UTC(2026, 2, 1, 10, 5))
   })
 })

@@ -95,3 +95,18 @@ export function build(fragment: SqlFragment): BuiltQuery {
   }
   return { query: render(fragment), params }
 }
+
+/**
+ * The one conversion between the API's time and the store's: ISO-8601 (or epoch ms) → DateTime64 text in
+ * UTC, `2026-03-01 10:05:00.123`, which ClickHouse reads in a String parameter or `toDateTime64(…, 3, 'UTC')`.
+ * Going through Date normalises offsets (`+02:00`) to UTC; millisecond precision is what every bound needs.
+ */
+export function chTime(at: string | number): string {
+  return new Date(at).toISOString().replace('T', ' ').replace('Z', '')
+}
+
+/** The same to the second (`2026-03-01 10:05:00`), for `toDateTime` and the whole-second buckets of the rollups. */
+export const chTimeSeconds = (at: string | number) => chTime(at).slice(0, 19)
+
+/** DateTime text as ClickHouse returns it (UTC, optional fraction) → epoch ms. */
+export const chTimeToMs = (text: string) => Date.parse(`${text.replace(' ', 'T')}Z`)

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Anomaly } from '@sightline/schema'
-import type { StoredAnomaly } from './anomaly-repository.js'
+import type { StoredAnomaly } from '../db/repositories/anomalies.js'
 import type { SeriesEvent } from './series-evaluator.js'
 import type { TrajectoryFinding } from './trajectory.js'
 

@@ -1,8 +1,7 @@
 import { bucketValueMs, histogramQuantile, type Histogram } from '@sightline/core'
 import type { Store } from '../db/client.js'
-import { sql, str } from '../db/sql.js'
+import { agentReleaseLatency, slowestReleaseTraces } from '../db/repositories/trajectory-reads.js'
 import { binomialUpperTail } from './robust.js'
-import { chDateTime } from './snapshot.js'
 import type { TrajectoryFinding } from './trajectory.js'
 
 /**
@@ -91,31 +90,11 @@ export function judgeReleaseLatency(rows: readonly ReleaseLatencyRow[], config: 
 
 /** Agent runs of the last hour per (agent, release), from the `agent_release` rollups of resolved traces. */
 export async function findReleaseLatencyRegressions(store: Store, nowMs: number, config: ReleaseLatencyConfig): Promise<TrajectoryFinding[]> {
-  const at = (ms: number) => sql`toDateTime64(${str(chDateTime(ms))}, 3, 'UTC')`
-  const rows = await store.query<{ project_id: string; key: string; n: string; lat: [number[], number[]] }>(sql`
-    SELECT project_id, dim_value AS key, sum(units) AS n, sumMap(latency) AS lat
-    FROM agg_5m
-    WHERE dim_type = 'agent_release' AND bucket >= toStartOfFiveMinutes(${at(nowMs - config.lookbackMs)}) AND bucket <= ${at(nowMs)}
-    GROUP BY project_id, dim_value HAVING n > 0`)
-  const parsed = rows
-    .map((r) => {
-      const [agent = '', release = ''] = r.key.split('\u0000')
-      const [buckets, counts] = r.lat
-      return { projectId: r.project_id, agent, release, runs: Number(r.n), latency: { buckets: buckets.map(Number), counts: counts.map(Number) }, traceIds: [] as string[] }
-    })
+  const from = nowMs - config.lookbackMs
+  const rows = (await agentReleaseLatency(store, from, nowMs))
     .filter((r) => r.agent !== '' && r.release !== '')
-  const findings = judgeReleaseLatency(parsed, config)
-  for (const finding of findings) finding.traceIds = await slowestTraces(store, finding.projectId, finding.value, nowMs - config.lookbackMs, nowMs)
+    .map((r): ReleaseLatencyRow => ({ ...r, traceIds: [] }))
+  const findings = judgeReleaseLatency(rows, config)
+  for (const finding of findings) finding.traceIds = await slowestReleaseTraces(store, finding.projectId, finding.value, from, nowMs)
   return findings
-}
-
-/** The slowest production traces of the last hour in which a release ran: the "why" of the finding. */
-async function slowestTraces(store: Store, projectId: string, release: string, fromMs: number, toMs: number): Promise<string[]> {
-  const at = (ms: number) => sql`toDateTime64(${str(chDateTime(ms))}, 3, 'UTC')`
-  const rows = await store.query<{ trace_id: string }>(sql`
-    SELECT trace_id FROM traces FINAL
-    WHERE project_id = ${str(projectId)} AND NOT is_regression_run AND start_time > ${at(fromMs)} AND start_time <= ${at(toMs)}
-      AND has(releases, ${str(release)})
-    ORDER BY duration_ms DESC, trace_id LIMIT 10`)
-  return rows.map((r) => r.trace_id)
 }

@@ -7,9 +7,9 @@ import { scoreDrop, type ScoreWindow } from '@sightline/core'
 import type { ScoreConfigRepository } from '../db/repositories/score-configs.js'
 import { passExpression, type ScoreAnalyticsRepository, type ScoreWindowRow } from '../db/repositories/score-analytics.js'
 import type { TrajectoryFinding } from './trajectory.js'
+import { chTime } from '../db/sql.js'
 
 const HOUR = 3_600_000
-const chTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
 
 export async function findScoreDrops(analytics: ScoreAnalyticsRepository, configs: ScoreConfigRepository, nowMs: number): Promise<TrajectoryFinding[]> {
   const from = chTime(nowMs - 25 * HOUR)

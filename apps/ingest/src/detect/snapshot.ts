@@ -3,7 +3,7 @@ import type { Baseline } from './robust.js'
 
 /**
  * What one evaluation knows about one series: the current window and its seasonal baselines.
- * Built by ClickHouse from `agg_5m` in production (series-sql.ts) and by the same maths in TS for
+ * Built by ClickHouse from `agg_5m` in production (db/repositories/series-snapshots.ts) and by the same maths in TS for
  * the benchmark (ts-baseline.ts); `test/detect/baseline-sql.test.ts` proves the two agree.
  *
  * The window is a sliding 5 minutes ending at `now`: the open bucket so far plus the part of the
@@ -65,7 +65,3 @@ export function evaluationClock(nowMs: number, config: DetectorConfig): Evaluati
 export function windowSum(snapshot: SeriesSnapshot, metric: keyof BucketSums, fraction: number): number {
   return snapshot.cur[metric] + snapshot.prev[metric] * (1 - fraction)
 }
-
-/** `2026-03-01 10:05:00` (ClickHouse DateTime text, UTC). */
-export const chDateTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ')
-export const chDateTimeToMs = (text: string) => Date.parse(`${text.replace(' ', 'T')}Z`)

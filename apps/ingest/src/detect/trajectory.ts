@@ -1,9 +1,8 @@
 import type { AnomalyKind, AnomalyMetric } from '@sightline/schema'
-import type { Store } from '../db/client.js'
 import type { LoopFinding } from '@sightline/core'
-import { sql, str, u64 } from '../db/sql.js'
+import type { Store } from '../db/client.js'
+import { agentTotalsStats, agentTraceTotals, loopTraces, toolErrorTraces, unfinishedTraces, type TraceTotals } from '../db/repositories/trajectory-reads.js'
 import { MAD_TO_SIGMA } from './robust.js'
-import { chDateTime } from './snapshot.js'
 
 /**
  * Trajectory anomalies: single traces that behave unlike their agent, read from the resolved traces
@@ -67,19 +66,6 @@ export interface TrajectoryFinding {
   summary: string
 }
 
-const ms = (value: number) => sql`toDateTime64(${str(chDateTime(value))}, 3, 'UTC')`
-const num = Number
-
-/** Production traces (never `sightline regress` replays) that started in (from, to]. */
-const recentTraces = (from: number, to: number) =>
-  sql`start_time > ${ms(from)} AND start_time <= ${ms(to)} AND NOT is_regression_run`
-/**
- * ...that have finished: a trace whose root has not arrived yet is resolved without the agents
- * above its spans (its loop would be nobody's), so its findings wait for the root. A root that
- * never comes is the unfinished-agent rule's.
- */
-const finishedTraces = (from: number, to: number) => sql`${recentTraces(from, to)} AND outcome != 'running'`
-
 export async function findTrajectoryAnomalies(store: Store, nowMs: number, config: TrajectoryConfig, agentStats: AgentStatsCache): Promise<TrajectoryFinding[]> {
   const since = nowMs - config.lookbackMs
   const results = await Promise.all([
@@ -93,45 +79,42 @@ export async function findTrajectoryAnomalies(store: Store, nowMs: number, confi
 
 /** Loops as the resolver tags them (packages/core/src/trace/tags.ts), from a minimum size on. */
 async function findLoops(store: Store, since: number, now: number, config: TrajectoryConfig): Promise<TrajectoryFinding[]> {
-  const rows = await store.query<{ project_id: string; trace_id: string; loops: string }>(sql`
-    SELECT project_id, trace_id, loops FROM traces FINAL WHERE ${finishedTraces(since, now)} AND has(tags, 'loop')`)
+  const rows = await loopTraces(store, since, now)
   return rows.flatMap((r) =>
-    (JSON.parse(r.loops) as LoopFinding[])
+    (JSON.parse(r.loopsJson) as LoopFinding[])
       .filter((loop) => loop.calls >= config.loopMinRepeats)
       .map((loop): TrajectoryFinding => ({
-        projectId: r.project_id,
+        projectId: r.projectId,
         kind: 'tool_loop',
         dimension: 'trace',
         value: loop.tool,
         metric: 'repeated_calls',
-        key: `loop:${r.trace_id}:${loop.tool}:${loop.argsKey}`,
+        key: `loop:${r.traceId}:${loop.tool}:${loop.argsKey}`,
         agent: loop.agent,
         observed: loop.calls,
         expected: 1,
         score: loop.calls,
-        traceIds: [r.trace_id],
+        traceIds: [r.traceId],
         summary: `Tool ${loop.tool} called ${loop.calls} times with the same arguments in one trace${loop.agent ? ` (agent ${loop.agent})` : ''}${loop.failedCalls > 0 ? `, ${loop.failedCalls} of them failed` : ''}`,
       })),
   )
 }
 
 async function findToolErrorBursts(store: Store, since: number, now: number, config: TrajectoryConfig): Promise<TrajectoryFinding[]> {
-  const perTrace = await store.query<{ project_id: string; trace_id: string; agent: string; n: string; tools: string[] }>(sql`
-    SELECT project_id, trace_id, root_agent AS agent, tool_errors AS n, tools FROM traces FINAL
-    WHERE ${finishedTraces(since, now)} AND tool_errors >= ${u64(config.traceToolErrors)}`)
+  const perTrace = await toolErrorTraces(store, since, now, config.traceToolErrors)
   return perTrace.map((r): TrajectoryFinding => ({
-    projectId: r.project_id,
+    projectId: r.projectId,
     kind: 'tool_error_burst',
     dimension: 'trace',
     value: r.tools.join(','),
     metric: 'tool_errors',
-    key: `trace-errors:${r.trace_id}`,
+    key: `trace-errors:${r.traceId}`,
     agent: r.agent,
-    observed: num(r.n),
+    observed: r.toolErrors,
     expected: 0,
-    score: num(r.n),
-    traceIds: [r.trace_id],
-    summary: `${r.n} failed tool calls in one trace (${r.tools.join(', ')})`,
+    score: r.toolErrors,
+    traceIds: [r.traceId],
+    summary: `${r.toolErrors} failed tool calls in one trace (${r.tools.join(', ')})`,
   }))
 }
 
@@ -141,48 +124,28 @@ async function findToolErrorBursts(store: Store, since: number, now: number, con
  * traces whose failure is a time-out.
  */
 async function findUnfinished(store: Store, since: number, now: number, config: TrajectoryConfig): Promise<TrajectoryFinding[]> {
-  const rows = await store.query<{ project_id: string; trace_id: string; agent: string; outcome: string; failure_reason: string; last_ms: string }>(sql`
-    SELECT project_id, trace_id, root_agent AS agent, outcome, failure_reason, toUnixTimestamp64Milli(end_time) AS last_ms
-    FROM traces FINAL
-    WHERE ${recentTraces(since, now)} AND (
-      ((outcome = 'running' OR has(tags, 'partial')) AND end_time < ${ms(now - config.unfinishedAfterMs)})
-      OR (outcome = 'failed' AND positionCaseInsensitive(failure_reason, 'timeout') > 0))`)
+  const rows = await unfinishedTraces(store, since, now, now - config.unfinishedAfterMs)
   return rows.map((r): TrajectoryFinding => {
-    const minutes = Math.round((now - num(r.last_ms)) / 60_000)
+    const minutes = Math.round((now - r.lastMs) / 60_000)
     const timedOut = r.outcome === 'failed'
     return {
-      projectId: r.project_id,
+      projectId: r.projectId,
       kind: 'unfinished_agent',
       dimension: 'trace',
       value: r.agent,
       metric: 'minutes_unfinished',
-      key: `${timedOut ? 'timeout' : 'unfinished'}:${r.trace_id}`,
+      key: `${timedOut ? 'timeout' : 'unfinished'}:${r.traceId}`,
       agent: r.agent,
       observed: timedOut ? 0 : minutes,
       expected: 0,
       score: timedOut ? 0 : minutes,
-      traceIds: [r.trace_id],
+      traceIds: [r.traceId],
       summary: timedOut
-        ? `Agent ${r.agent || '(unknown)'} timed out: ${r.failure_reason.slice(0, 120)}`
+        ? `Agent ${r.agent || '(unknown)'} timed out: ${r.failureReason.slice(0, 120)}`
         : `Agent ${r.agent || '(unknown)'} never returned: no root span ${minutes} min after the trace's last span`,
     }
   })
 }
-
-interface TraceTotals {
-  project_id: string
-  trace_id: string
-  agent: string
-  spans: string
-  cost: number
-  tokens: string
-}
-
-/** Per trace: its root agent, span count, cost and tokens, as resolved. */
-const traceTotals = (from: number, to: number) => sql`
-  SELECT project_id, trace_id, root_agent AS agent, span_count AS spans, toFloat64(ifNull(cost_usd, 0)) AS cost,
-    input_tokens + output_tokens AS tokens
-  FROM traces FINAL WHERE ${finishedTraces(from, to)}`
 
 interface AgentStat {
   traces: number
@@ -197,42 +160,29 @@ export class AgentStatsCache {
 
   async get(store: Store, nowMs: number, config: TrajectoryConfig): Promise<Map<string, AgentStat>> {
     if (this.cached && Math.abs(nowMs - this.cached.atMs) < config.agentStatsTtlMs) return this.cached.stats
-    const history = traceTotals(nowMs - config.historyMs, nowMs - config.lookbackMs)
-    // The MAD needs the median first: a second pass joined on (project, agent).
-    const rows = await store.query<{ project_id: string; agent: string; n: string; p99: number[]; med: number[]; mad: number[] }>(sql`
-      SELECT project_id, agent, count() AS n, any(m.med) AS med,
-        [quantileExact(0.99)(toFloat64(t.spans)), quantileExact(0.99)(t.cost), quantileExact(0.99)(toFloat64(t.tokens))] AS p99,
-        [quantileExactInclusive(0.5)(abs(toFloat64(t.spans) - m.med[1])), quantileExactInclusive(0.5)(abs(t.cost - m.med[2])),
-         quantileExactInclusive(0.5)(abs(toFloat64(t.tokens) - m.med[3]))] AS mad
-      FROM (${history}) AS t
-      INNER JOIN (
-        SELECT project_id, agent,
-          [quantileExactInclusive(0.5)(toFloat64(spans)), quantileExactInclusive(0.5)(cost), quantileExactInclusive(0.5)(toFloat64(tokens))] AS med
-        FROM (${history}) WHERE agent != '' GROUP BY project_id, agent
-      ) AS m USING (project_id, agent)
-      GROUP BY project_id, agent`)
+    const rows = await agentTotalsStats(store, nowMs - config.historyMs, nowMs - config.lookbackMs)
     const stats = new Map<string, AgentStat>()
     for (const r of rows) {
-      stats.set(`${r.project_id}\u0000${r.agent}`, { traces: num(r.n), p99: triple(r.p99), median: triple(r.med), mad: triple(r.mad) })
+      stats.set(`${r.projectId}\u0000${r.agent}`, { traces: r.traces, p99: triple(r.p99), median: triple(r.median), mad: triple(r.mad) })
     }
     this.cached = { atMs: nowMs, stats }
     return stats
   }
 }
 
-const triple = (values: number[]): [number, number, number] => [num(values[0] ?? 0), num(values[1] ?? 0), num(values[2] ?? 0)]
+const triple = (values: number[]): [number, number, number] => [values[0] ?? 0, values[1] ?? 0, values[2] ?? 0]
 
 async function findOutlierTraces(store: Store, since: number, now: number, config: TrajectoryConfig, stats: Map<string, AgentStat>): Promise<TrajectoryFinding[]> {
   if (stats.size === 0) return []
-  const rows = await store.query<TraceTotals>(sql`SELECT * FROM (${traceTotals(since, now)}) WHERE agent != ''`)
+  const rows = await agentTraceTotals(store, since, now)
   const findings: TrajectoryFinding[] = []
   const checks = [
-    { index: 0, kind: 'step_explosion', metric: 'spans_per_trace', label: 'spans', read: (r: TraceTotals) => num(r.spans), min: config.minTraceSpans },
-    { index: 1, kind: 'trace_cost', metric: 'trace_cost', label: 'cost (USD)', read: (r: TraceTotals) => num(r.cost), min: config.minTraceCostUsd },
-    { index: 2, kind: 'trace_cost', metric: 'trace_tokens', label: 'tokens', read: (r: TraceTotals) => num(r.tokens), min: config.minTraceTokens },
+    { index: 0, kind: 'step_explosion', metric: 'spans_per_trace', label: 'spans', read: (r: TraceTotals) => r.spans, min: config.minTraceSpans },
+    { index: 1, kind: 'trace_cost', metric: 'trace_cost', label: 'cost (USD)', read: (r: TraceTotals) => r.cost, min: config.minTraceCostUsd },
+    { index: 2, kind: 'trace_cost', metric: 'trace_tokens', label: 'tokens', read: (r: TraceTotals) => r.tokens, min: config.minTraceTokens },
   ] as const
   for (const row of rows) {
-    const stat = stats.get(`${row.project_id}\u0000${row.agent}`)
+    const stat = stats.get(`${row.projectId}\u0000${row.agent}`)
     if (!stat || stat.traces < config.minAgentTraces) continue
     for (const check of checks) {
       const observed = check.read(row)
@@ -241,17 +191,17 @@ async function findOutlierTraces(store: Store, since: number, now: number, confi
       const z = (observed - med) / scale
       if (!(observed > stat.p99[check.index] && z > config.zOpen && observed >= config.minRatio * med && observed >= check.min)) continue
       findings.push({
-        projectId: row.project_id,
+        projectId: row.projectId,
         kind: check.kind,
         dimension: 'trace',
         value: row.agent,
         metric: check.metric,
-        key: `${check.metric}:${row.trace_id}`,
+        key: `${check.metric}:${row.traceId}`,
         agent: row.agent,
         observed,
         expected: med,
         score: Math.round(z * 100) / 100,
-        traceIds: [row.trace_id],
+        traceIds: [row.traceId],
         summary: `Trace of agent ${row.agent} has ${round(observed)} ${check.label}; the agent's median is ${round(med)} and p99 ${round(stat.p99[check.index])}`,
       })
     }

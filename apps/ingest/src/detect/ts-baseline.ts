@@ -3,7 +3,7 @@ import { baselineOf } from './robust.js'
 import { evaluationClock, type BucketSums, type SeriesSnapshot } from './snapshot.js'
 
 /**
- * The same snapshot that series-sql.ts asks ClickHouse for, computed in TS from per-bucket sums.
+ * The same snapshot that db/repositories/series-snapshots.ts asks ClickHouse for, computed in TS from per-bucket sums.
  * The benchmark uses it to replay weeks of synthetic data in seconds; the SQL/TS agreement test
  * keeps the two in step.
  */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { guardedPost } from '../net/guarded-post.js'
 import { OutboundTargetError, type OutboundGuard } from '../net/outbound-guard.js'
-import type { WebhookTarget } from './webhook-repository.js'
+import type { WebhookTarget } from '../db/repositories/webhooks.js'
 import { DELIVERY_ID_HEADER, signatureHeaders, WEBHOOK_ID_HEADER } from './webhook-signature.js'
 
 export interface DeliveryOptions {

@@ -1,7 +1,7 @@
 import type { AlertEvent, AlertPayload, Incident } from '@sightline/schema'
 import type { Logger } from '../logger.js'
 import { DeliveryError, type WebhookDelivery } from './webhook-delivery.js'
-import type { WebhookRepository } from './webhook-repository.js'
+import type { WebhookRepository } from '../db/repositories/webhooks.js'
 
 /**
  * Delivers Slack-compatible JSON to every target of the project, once per incident event (the

@@ -20,6 +20,7 @@ import { BodyError } from '../otlp/read-body.js'
 import { ATTR_EVENT_NAME, EVENT_GEN_AI_EVALUATION_RESULT } from '@sightline/schema/semconv'
 import { evaluationScore, readEvaluation } from './otel-evaluation.js'
 import type { ScoreToWrite } from './score-writer.js'
+import { chTime } from '../db/sql.js'
 
 export interface LogsExport {
   apiKey: string | undefined
@@ -33,7 +34,7 @@ const MAX_TRACKED = 10_000
 
 const nanosToChTime = (nanos: string) => {
   const ms = Number(BigInt(nanos || '0') / 1_000_000n)
-  return new Date(ms > 0 ? ms : Date.now()).toISOString().replace('T', ' ').replace('Z', '')
+  return chTime(ms > 0 ? ms : Date.now())
 }
 
 export class EvaluationLogIngest {

@@ -27,6 +27,7 @@ import { checkJsonSchema } from './json-schema-check.js'
 import { JudgeError, type JudgeClient } from './judge-client.js'
 import { traceJudgeCall } from './judge-trace.js'
 import type { ScoreWriter } from './score-writer.js'
+import { chTime } from '../db/sql.js'
 
 export interface RunnerDeps {
   traceReader: TraceReader
@@ -51,7 +52,6 @@ interface Outcome {
 
 const MAX_TEXT = 8 * 1024
 const clip = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}… [truncated]` : text)
-const chTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
 const stepLine = (s: CaseStep) => `${s.agent ? `${s.agent}: ` : ''}${s.kind} ${s.name}${s.args && Object.keys(s.args).length ? ` ${JSON.stringify(s.args)}` : ''}${s.isError ? ' (error)' : ''}`
 
 export function scoreIdOf(evaluator: Pick<Evaluator, 'id' | 'version'>, traceId: string): string {

@@ -12,11 +12,11 @@ import type { TraceListCursor, TraceListRepository } from '../db/repositories/tr
 import type { Logger } from '../logger.js'
 import type { EvaluatorRunner } from './evaluator-runner.js'
 import { JUDGE_SERVICE } from './judge-trace.js'
+import { chTime } from '../db/sql.js'
 
 const LOOKBACK_MS = 86_400_000
 const PAGE = 500
 const MAX_PAGES = 20
-const chTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
 
 export class EvaluatorScheduler {
   private timer: NodeJS.Timeout | undefined

@@ -13,6 +13,7 @@ import { nextVersionMs } from '../db/repositories/json-documents.js'
 import type { ScoreConfigRepository } from '../db/repositories/score-configs.js'
 import type { ScoreRepository, ScoreRow, SpanTarget, TraceTarget } from '../db/repositories/scores.js'
 import { AppError, badRequest } from '../errors.js'
+import { chTime } from '../db/sql.js'
 
 /** A parsed score plus the sources only the server writes (`otel`). */
 export type ScoreToWrite = Omit<ParsedScoreInput, 'source'> & { source: ScoreSource }
@@ -22,7 +23,6 @@ export interface WrittenScore {
   status: 'created' | 'updated' | 'unchanged'
 }
 
-const chTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
 
 /** Fields whose change makes a new version (the target and name may never change). */
 const CONTENT: Array<keyof ScoreRow> = ['data_type', 'value', 'string_value', 'source', 'evaluator', 'evaluator_version', 'comment', 'author', 'error', 'queue_id', 'is_deleted']

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { Store } from '../db/client.js'
 import type { QuarantineRepository } from '../db/repositories/quarantine.js'
-import { sql } from '../db/sql.js'
+import { pingStore } from '../db/ping.js'
 import { spanKey, tracesOfSpanKeys, type EncodedRows } from './encoded-rows.js'
 import { Quarantine } from './quarantine.js'
 import { encodeSpanRows, readSegment, SPAN_SEGMENT_HEADER, traceKeysOf } from './segment-format.js'
@@ -233,7 +233,7 @@ export class SpanWriter {
 
   private async storeIsUp(): Promise<boolean> {
     try {
-      await this.store.query(sql`SELECT 1`)
+      await pingStore(this.store)
       return true
     } catch {
       return false

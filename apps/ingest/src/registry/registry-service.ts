@@ -12,6 +12,7 @@ import { DriftScanner } from './drift-scanner.js'
 import { fleetMap } from './fleet-map.js'
 import { sparklines, sparklineStepMs } from './health.js'
 import { toolsView } from './tools-view.js'
+import { chTime } from '../db/sql.js'
 
 export interface IsoRange {
   from: string
@@ -20,8 +21,8 @@ export interface IsoRange {
 
 const chRange = (projectId: string, r: IsoRange): RegistryRange => ({
   projectId,
-  from: r.from.replace('T', ' ').replace('Z', ''),
-  to: r.to.replace('T', ' ').replace('Z', ''),
+  from: chTime(r.from),
+  to: chTime(r.to),
 })
 
 export class RegistryService {

@@ -5,6 +5,7 @@
  * batch is stored once). Callers serialise batches (resolver.ts): two at once could both cancel the
  * same row.
  */
+import { chTime } from '../db/sql.js'
 import { createHash } from 'node:crypto'
 import { resolveTrace, SpanFlag, type SpanFacts } from '@sightline/core'
 import type { ResolutionRepository, TraceBounds, TraceSpans } from '../db/repositories/resolution.js'
@@ -50,7 +51,7 @@ export class BatchWriter {
     const ids = bounds.map((b) => b.traceId)
     const [traces, current] = await Promise.all([this.repository.spans(projectId, ids, from, to), this.repository.currentRows(projectId, ids, from, to)])
     const nowMs = this.now()
-    const resolvedAt = new Date(nowMs).toISOString().replace('T', ' ').replace('Z', '')
+    const resolvedAt = chTime(nowMs)
     const rows: TraceRow[] = []
     for (const [i, trace] of traces.entries()) {
       if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve))

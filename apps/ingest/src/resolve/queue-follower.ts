@@ -13,6 +13,7 @@
  * while no leader ran, or pending in a leader that died, is lost. Reading something twice only
  * resolves a trace again, which changes nothing when its spans did not change.
  */
+import { chTime } from '../db/sql.js'
 import type { QueueEntry, ResolutionRepository } from '../db/repositories/resolution.js'
 
 const CURSOR = 'queue_cursor'
@@ -52,7 +53,7 @@ export class QueueFollower {
   /** Entries not returned before, in queue order, at most MAX_NEW_PER_POLL. */
   async poll(): Promise<QueueEntry[]> {
     if (this.positionMs === undefined) return []
-    const since = chTime(this.positionMs - LAG_MS)
+    const since = chTime(Math.max(0, this.positionMs - LAG_MS))
     const fresh: QueueEntry[] = []
     let after: QueueEntry | undefined
     let position = this.positionMs
@@ -80,11 +81,10 @@ export class QueueFollower {
    */
   async save(oldestPendingMs: number | undefined): Promise<void> {
     if (this.positionMs === undefined) return
-    const cursor = chTime(Math.min(this.positionMs, oldestPendingMs ?? Number.POSITIVE_INFINITY) - LAG_MS)
+    const cursor = chTime(Math.max(0, Math.min(this.positionMs, oldestPendingMs ?? Number.POSITIVE_INFINITY) - LAG_MS))
     if (cursor === this.savedCursor) return
     await this.repository.writeState(CURSOR, cursor)
     this.savedCursor = cursor
   }
 }
 
-const chTime = (ms: number) => new Date(Math.max(0, ms)).toISOString().replace('T', ' ').replace('Z', '')

@@ -18,6 +18,7 @@
  * previous one had not finished. A migration that asks for every trace to be resolved again sets the
  * `watermark` state; the leader's catch-up then resolves every trace active since it.
  */
+import { chTime } from '../db/sql.js'
 import type { ResolutionRepository } from '../db/repositories/resolution.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
@@ -234,7 +235,7 @@ export class TraceResolver {
     const now = this.now()
     if (now - this.lastSweepMs < Math.min(60_000, this.options.settleMs)) return
     this.lastSweepMs = now
-    const due = await this.repository.unsettled(chTime(now - this.options.settleMs), 10_000)
+    const due = await this.repository.unsettled(chTime(Math.max(0, now - this.options.settleMs)), 10_000)
     for (const { projectId, traceId } of due) this.notifyOne(projectId, traceId, now - this.options.maxDelayMs)
   }
 
@@ -263,4 +264,3 @@ export class TraceResolver {
   }
 }
 
-const chTime = (ms: number) => new Date(Math.max(0, ms)).toISOString().replace('T', ' ').replace('Z', '')

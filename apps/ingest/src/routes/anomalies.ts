@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import {
+  DeleteWebhookQuerySchema,
   GetAnomalyResponseSchema,
   ListAnomaliesQuerySchema,
   ListAnomaliesResponseSchema,
@@ -18,7 +19,6 @@ import { OutboundTargetError, type OutboundGuard } from '../net/outbound-guard.j
 import { DEFAULT_RANGE_MS } from './time-range.js'
 
 const AnomalyIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'anomaly ids are 32 hex characters')
-const DeleteWebhookQuerySchema = z.object({ id: z.uuid() }).strict()
 const WebhookIdSchema = z.uuid('webhook ids are UUIDs')
 
 /**

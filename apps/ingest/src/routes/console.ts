@@ -1,12 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { serveStatic } from '@hono/node-server/serve-static'
-
-/** Same depth from src/ and dist/, so both resolve to apps/web/dist. */
-export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url))
 
 /**
  * Serves the built console. Client-side routes (`/traces/abc`) get index.html, never cached (so a

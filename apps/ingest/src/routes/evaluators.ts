@@ -15,6 +15,8 @@ import {
   type ListEvaluatorsResponse,
   type PutEvaluatorRequest,
   type ReferenceTrajectory,
+  type EvaluatorResponse,
+  type ReferenceResponse,
 } from '@sightline/schema'
 import type { Deps } from '../deps.js'
 import { badRequest, notFound } from '../errors.js'
@@ -56,7 +58,7 @@ export function evaluatorRoutes(deps: Deps): Hono<AuthEnv> {
       id, ...request, version: (await deps.evaluators.lastVersion(projectId, id)) + 1, createdAt: existing?.createdAt ?? now, updatedAt: now,
     }
     await deps.evaluators.put(projectId, evaluator)
-    return c.json({ evaluator }, existing ? 200 : 201)
+    return c.json<EvaluatorResponse>({ evaluator }, existing ? 200 : 201)
   })
 
   app.delete('/:id', async (c) => {
@@ -119,14 +121,14 @@ export function referenceRoutes(deps: Deps): Hono<AuthEnv> {
       createdAt: new Date().toISOString(),
     }
     await deps.references.put(projectId, reference)
-    return c.json({ reference }, 201)
+    return c.json<ReferenceResponse>({ reference }, 201)
   })
 
   app.get('/:id', async (c) => {
     const id = parseOr400(ReferenceIdSchema, c.req.param('id'), 'id')
     const found = await deps.references.get(c.get('projectId'), id)
     if (!found) throw notFound(`No reference trajectory ${id} in this project.`)
-    return c.json({ reference: found })
+    return c.json<ReferenceResponse>({ reference: found })
   })
 
   app.delete('/:id', async (c) => {

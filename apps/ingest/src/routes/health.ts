@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { Hono } from 'hono'
 import type { ApiError } from '@sightline/schema'
 import type { Deps } from '../deps.js'
-import { sql } from '../db/sql.js'
+import { pingStore } from '../db/ping.js'
 
 /** Compares digests, so the time taken says nothing about the token, not even its length. */
 function bearerMatches(header: string | undefined, token: string): boolean {
@@ -17,7 +17,7 @@ export function healthRoutes(deps: Deps): Hono {
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
   app.get('/readyz', async (c) => {
     try {
-      await deps.store.query(sql`SELECT 1`)
+      await pingStore(deps.store)
     } catch {
       return c.json({ status: 'unavailable', reason: 'the store does not answer' }, 503)
     }

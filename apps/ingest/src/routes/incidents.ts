@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import {
   GetIncidentResponseSchema,
+  IncidentActionRequestSchema,
   IncidentActionResponseSchema,
   IncidentActionSchema,
   ListIncidentsQuerySchema,
@@ -16,7 +17,6 @@ import { parseOr400 } from '../middleware/validate.js'
 import { DEFAULT_RANGE_MS } from './time-range.js'
 
 const IncidentIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'incident ids are 32 hex characters')
-const EmptyBodySchema = z.object({}).strict()
 
 /**
  * `/api/v1/incidents` (the feed, one incident with its findings) and the people's actions on an
@@ -53,7 +53,7 @@ export function incidentRoutes(deps: Deps): Hono<AuthEnv> {
     const json = await c.req.json().catch(() => {
       throw badRequest('Malformed JSON in request body')
     })
-    const minutes = action === 'snooze' ? parseOr400(SnoozeIncidentRequestSchema, json, 'snooze').minutes : (parseOr400(EmptyBodySchema, json, action), undefined)
+    const minutes = action === 'snooze' ? parseOr400(SnoozeIncidentRequestSchema, json, 'snooze').minutes : (parseOr400(IncidentActionRequestSchema, json, action), undefined)
     try {
       const incident = await deps.incidents.act(c.get('projectId'), id, action, Date.now(), minutes)
       if (!incident) throw notFound(`No incident ${id} in this project.`)

@@ -1,13 +1,10 @@
 import { Hono } from 'hono'
-import { PutPriceOverrideRequestSchema, type ListPriceOverridesResponse } from '@sightline/schema'
-import { z } from 'zod'
+import { DeletePriceOverrideQuerySchema, PutPriceOverrideRequestSchema, type ListPriceOverridesResponse, type PutPriceOverrideResponse } from '@sightline/schema'
 import type { Deps } from '../deps.js'
 import { badRequest } from '../errors.js'
 import { requireProject, type AuthEnv } from '../middleware/auth.js'
 import { withQuerySlot } from '../middleware/query-slot.js'
 import { parseOr400 } from '../middleware/validate.js'
-
-const DeleteQuerySchema = z.object({ model: z.string().min(1), effectiveFrom: z.iso.datetime({ offset: true }) })
 
 /**
  * Project price overrides. Spans are never rewritten: a changed price drops the cached prices and has
@@ -29,10 +26,11 @@ export function priceRoutes(deps: Deps): Hono<AuthEnv> {
     const projectId = c.get('projectId')
     await deps.prices.put(projectId, override)
     const repricing = await reprice(deps, projectId, override.model, override.effectiveFrom)
-    return c.json({ override, repricing })
+    const body: PutPriceOverrideResponse = { override, repricing }
+    return c.json(body)
   })
   app.delete('/', async (c) => {
-    const query = parseOr400(DeleteQuerySchema, c.req.query(), 'query')
+    const query = parseOr400(DeletePriceOverrideQuerySchema, c.req.query(), 'query')
     const projectId = c.get('projectId')
     await deps.prices.remove(projectId, query.model, query.effectiveFrom)
     await reprice(deps, projectId, query.model, query.effectiveFrom)

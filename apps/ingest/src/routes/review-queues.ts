@@ -16,6 +16,8 @@ import {
   type Review,
   type ReviewQueue,
   type ReviewQueueDetail,
+  type CreateReviewQueueResponse,
+  type SubmitReviewResponse,
 } from '@sightline/schema'
 import { z } from 'zod'
 import type { Deps } from '../deps.js'
@@ -60,7 +62,7 @@ export function reviewQueueRoutes(deps: Deps): Hono<AuthEnv> {
       from, to, anomalyId: r.anomalyId ?? '', scoreNames: r.scoreNames, createdAt: new Date().toISOString(), itemCount: traceIds.length,
     }
     await deps.reviewQueues.create(projectId, queue, traceIds)
-    return c.json({ queue }, 201)
+    return c.json<CreateReviewQueueResponse>({ queue }, 201)
   })
 
   app.get('/', async (c) => {
@@ -99,7 +101,7 @@ export function reviewQueueRoutes(deps: Deps): Hono<AuthEnv> {
       id: reviewScoreId(queue.id, item.traceId, review.author, s.name), traceId: item.traceId, name: s.name, value: s.value, source: 'human' as const,
       author: review.author, comment: review.comment, evaluator: '', evaluatorVersion: '', queueId: queue.id,
     })))
-    return c.json({ scores: written })
+    return c.json<SubmitReviewResponse>({ scores: written })
   })
   return app
 }

@@ -17,6 +17,7 @@ import {
   type ListScoresResponse,
   type PostScoresResponse,
   type ScoreHistoryResponse,
+  type PutScoreConfigResponse,
 } from '@sightline/schema'
 import type { Deps } from '../deps.js'
 import { rowToScore } from '../db/repositories/scores.js'
@@ -110,7 +111,7 @@ export function scoreConfigRoutes(deps: Deps): Hono<AuthEnv> {
     const config = parseOr400(ScoreConfigSchema, body && typeof body === 'object' ? { name, ...body } : body, 'body')
     if (config.name !== name) throw badRequest('Invalid body: name differs from the path')
     await deps.scoreConfigs.put(c.get('projectId'), config)
-    return c.json({ config })
+    return c.json<PutScoreConfigResponse>({ config })
   })
 
   app.delete('/:name', async (c) => {

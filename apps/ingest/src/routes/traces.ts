@@ -5,7 +5,6 @@ import {
   SpanIdParamSchema,
   TraceViewQuerySchema,
   ListTracesQuerySchema,
-  spanRowToSpan,
   TraceIdParamSchema,
   type ListTracesResponse,
 } from '@sightline/schema'

@@ -8,8 +8,9 @@ import { createStore, type Store } from '../../src/db/client.js'
 import { migrate } from '../../src/db/migrate.js'
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from '../../src/detect/config.js'
 import { hourlyConfig } from '../../src/detect/series-evaluator.js'
-import { querySnapshots } from '../../src/detect/series-sql.js'
-import { chDateTime, type SeriesSnapshot } from '../../src/detect/snapshot.js'
+import { querySnapshots } from '../../src/db/repositories/series-snapshots.js'
+import type { SeriesSnapshot } from '../../src/detect/snapshot.js'
+import { chTimeSeconds } from '../../src/db/sql.js'
 import { snapshotFromBuckets, type BucketView, type SeriesSource } from '../../src/detect/ts-baseline.js'
 import { quantileInclusive } from '../../src/detect/robust.js'
 import { parseEnv } from '../../src/env.js'
@@ -90,7 +91,7 @@ beforeAll(async () => {
     [...s.buckets].map(([b, r]) => {
       const h = histogramOf(r.latencies)
       return JSON.stringify({
-        project_id: s.projectId, dim_type: s.dimType, dim_value: s.dimValue, bucket: chDateTime(b), cost_usd: r.cost.toFixed(6),
+        project_id: s.projectId, dim_type: s.dimType, dim_value: s.dimValue, bucket: chTimeSeconds(b), cost_usd: r.cost.toFixed(6),
         input_tokens: r.tokens, units: r.calls, unit_failures: r.errors, latency: [h.buckets, h.counts],
       })
     }),

@@ -116,7 +116,7 @@ describe('gen_ai.evaluation.result as OTLP log records', () => {
   })
 
   it('a log that arrives before its span is retried by the exporter and lands once the span is stored', async () => {
-    const { tracer, provider } = tracing()
+    const { provider } = tracing()
     const logs = logging(new ProtoLogExporter({ url: `${server.url}/v1/logs`, headers: auth, timeoutMillis: 20_000 }))
     // Spans are held back: the span exists only in the SDK while the log is exported.
     let release: () => void = () => {}

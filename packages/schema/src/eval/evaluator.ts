@@ -159,3 +159,7 @@ export type ListEvaluatorRunsResponse = z.infer<typeof ListEvaluatorRunsResponse
 /** `POST /api/v1/evaluators/{id}/run`: evaluate due traces now (instead of waiting for the scheduler). */
 export const RunEvaluatorResponseSchema = z.object({ evaluated: z.number(), skipped: z.number(), errors: z.number() })
 export type RunEvaluatorResponse = z.infer<typeof RunEvaluatorResponseSchema>
+
+/** `GET` and `PUT /api/v1/evaluators/{id}`. */
+export const EvaluatorResponseSchema = z.object({ evaluator: EvaluatorSchema })
+export type EvaluatorResponse = z.infer<typeof EvaluatorResponseSchema>

@@ -35,3 +35,7 @@ export const CreateReferenceRequestSchema = z
 export type CreateReferenceRequest = z.infer<typeof CreateReferenceRequestSchema>
 
 export const ListReferencesResponseSchema = z.object({ references: z.array(ReferenceTrajectorySchema) })
+
+/** `POST /api/v1/reference-trajectories` and `GET /api/v1/reference-trajectories/{id}`. */
+export const ReferenceResponseSchema = z.object({ reference: ReferenceTrajectorySchema })
+export type ReferenceResponse = z.infer<typeof ReferenceResponseSchema>

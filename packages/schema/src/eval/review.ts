@@ -7,7 +7,7 @@
  */
 import { z } from 'zod'
 import { TraceOutcomeSchema } from '../trace.js'
-import { ScoreNameSchema, ScoreValueSchema } from './score.js'
+import { PostScoresResponseSchema, ScoreNameSchema, ScoreValueSchema } from './score.js'
 import { TraceFilterSchema } from './evaluator.js'
 
 const isoDateTime = z.iso.datetime({ offset: true })
@@ -110,3 +110,11 @@ export const SubmitReviewRequestSchema = z
   })
   .strict()
 export type SubmitReviewRequest = z.input<typeof SubmitReviewRequestSchema>
+
+/** `POST /api/v1/review-queues`. */
+export const CreateReviewQueueResponseSchema = z.object({ queue: ReviewQueueSchema })
+export type CreateReviewQueueResponse = z.infer<typeof CreateReviewQueueResponseSchema>
+
+/** `PUT /api/v1/review-queues/{id}/items/{position}/review`: the reviewer's scores, written like any others. */
+export const SubmitReviewResponseSchema = PostScoresResponseSchema
+export type SubmitReviewResponse = z.infer<typeof SubmitReviewResponseSchema>

@@ -38,3 +38,7 @@ export type ScoreConfigInput = z.input<typeof ScoreConfigSchema>
 
 export const ListScoreConfigsResponseSchema = z.object({ configs: z.array(ScoreConfigSchema) })
 export type ListScoreConfigsResponse = z.infer<typeof ListScoreConfigsResponseSchema>
+
+/** `PUT /api/v1/score-configs/{name}`. */
+export const PutScoreConfigResponseSchema = z.object({ config: ScoreConfigSchema })
+export type PutScoreConfigResponse = z.infer<typeof PutScoreConfigResponseSchema>

@@ -7,7 +7,7 @@
 import { bucketValueMs, histogramQuantile, type Histogram } from '@sightline/core'
 import type { CompareReleasesResponse, ReleaseStats } from '@sightline/schema'
 import type { Store } from '../client.js'
-import { dt64, sql, str, strArray } from '../sql.js'
+import { chTime, dt64, sql, str, strArray } from '../sql.js'
 import { meanInterval, twoProportionTest, welchTTest, wilsonInterval, type Summary } from './analytics-stats.js'
 
 interface ReleaseRow {
@@ -43,7 +43,7 @@ export class ReleaseComparisonRepository {
           c.tool_calls AS tc, c.tool_errors AS te, c.lat_buckets AS lb, c.lat_counts AS lc
         FROM traces FINAL ARRAY JOIN contributions AS c
         WHERE project_id = ${str(projectId)} AND NOT is_regression_run
-          AND start_time >= ${dt64(p.from.replace('T', ' ').replace('Z', ''))} AND start_time < ${dt64(p.to.replace('T', ' ').replace('Z', ''))}
+          AND start_time >= ${dt64(chTime(p.from))} AND start_time < ${dt64(chTime(p.to))}
           AND c.dim_type = 'release' AND c.dim_value IN ${strArray([p.a, p.b])} ${agentFilter}
       )
       GROUP BY rel`)

@@ -15,7 +15,7 @@ import type {
   UnpricedModelsResponse,
 } from '@sightline/schema'
 import type { Store } from '../client.js'
-import { dt64, sql, strArray, u64 } from '../sql.js'
+import { chTime, dt64, sql, strArray, u64 } from '../sql.js'
 import { ReleaseComparisonRepository } from './analytics-compare.js'
 import {
   isAdditive,
@@ -47,7 +47,7 @@ const num = (v: Num | null | undefined): number => (v === null || v === undefine
 const numOrNull = (v: Num | null | undefined): number | null => (v === null || v === undefined || Number.isNaN(Number(v)) ? null : Number(v))
 const histogram = (v: HistogramValue | null | undefined): Histogram => ({ buckets: (v?.[0] ?? []).map(Number), counts: (v?.[1] ?? []).map(Number) })
 /** ISO (ms) → DateTime64 text, and back. */
-export const toChTime = (iso: string) => iso.replace('T', ' ').replace('Z', '')
+export const toChTime = (iso: string) => chTime(iso)
 const fromChTime = (text: string) => `${text.replace(' ', 'T')}${text.includes('.') ? '' : '.000'}Z`
 
 /** [from, to) widened to whole steps (UTC). */

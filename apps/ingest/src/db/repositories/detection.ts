@@ -1,5 +1,5 @@
 /**
- * What the anomaly detector reads beyond its seasonal snapshots (detect/series-sql.ts): the minute
+ * What the anomaly detector reads beyond its seasonal snapshots (series-snapshots.ts): the minute
  * series of young series (cold start, from `agg_1m`), the breakdown that names an incident's
  * driver, and the traces behind an incident. Resolved data only (`traces`, `agg_5m`), production traffic only
  * (regression replays have no contributions and are filtered where traces are read), every query
@@ -7,9 +7,9 @@
  */
 import type { Histogram } from '@sightline/core'
 import type { Store } from '../client.js'
-import { sql, str, strArray, u64, type SqlFragment } from '../sql.js'
+import { chTime, chTimeSeconds, sql, str, strArray, u64, type SqlFragment } from '../sql.js'
 
-const at = (ms: number) => sql`toDateTime64(${str(new Date(ms).toISOString().slice(0, 23).replace('T', ' '))}, 3, 'UTC')`
+const at = (ms: number) => sql`toDateTime64(${str(chTime(ms))}, 3, 'UTC')`
 const num = (value: unknown) => (value === null || value === undefined ? 0 : Number(value))
 
 export interface MinuteSeriesRow {
@@ -41,7 +41,7 @@ export const seriesKey = (projectId: string, dimType: string, dimValue: string) 
 export async function minuteSeries(store: Store, keys: readonly string[], fromMs: number, toMs: number): Promise<MinuteSeriesRow[]> {
   if (keys.length === 0) return []
   const projects = [...new Set(keys.map((k) => k.slice(0, k.indexOf('\u0000'))))]
-  const minute = (ms: number) => sql`toDateTime(${str(new Date(ms).toISOString().slice(0, 19).replace('T', ' '))}, 'UTC')`
+  const minute = (ms: number) => sql`toDateTime(${str(chTimeSeconds(ms))}, 'UTC')`
   const rows = await store.query<Record<string, unknown>>(sql`
     SELECT project_id, dim_type, dim_value, toUnixTimestamp(minute) * 1000 AS minute_ms, toUnixTimestamp64Milli(min(first_start)) AS first_ms,
       sum(cost_usd) AS cost, sum(cost_sq) AS cost_sq, sum(tokens) AS tokens, sum(tokens_sq) AS tokens_sq,

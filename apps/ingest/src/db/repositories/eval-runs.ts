@@ -1,10 +1,9 @@
 /** `sightline eval run` reports per suite and release (`eval_runs`), the whole report kept as JSON. */
 import { EvalRunSchema, type EvalRun, type EvalRunReport } from '@sightline/schema'
 import type { Store } from '../client.js'
-import { join, sql, str, strArray, u64, type SqlFragment } from '../sql.js'
+import { chTime, join, sql, str, strArray, u64, type SqlFragment } from '../sql.js'
 import { nextVersionMs } from './json-documents.js'
 
-const chTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
 
 export class EvalRunRepository {
   constructor(private readonly store: Store) {}

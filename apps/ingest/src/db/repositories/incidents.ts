@@ -1,6 +1,6 @@
 import type { AnomalyMetric, Incident, IncidentSeverity, IncidentStatus, ListIncidentsQuery } from '@sightline/schema'
 import type { Store } from '../client.js'
-import { f64, sql, str, strArray, u64, where, type SqlFragment } from '../sql.js'
+import { chTime, f64, sql, str, strArray, u64, where, type SqlFragment } from '../sql.js'
 
 /**
  * Incidents (`incidents`, ReplacingMergeTree by version): every change rewrites the whole row. The
@@ -55,9 +55,8 @@ const COLUMNS = sql`project_id, id, group_key, family, families, title, explanat
   scope_agent, scope_tool, scope_model, scope_release, kind, dimension, value, metric, metrics, observed, expected,
   first_seen_at, opened_at, last_seen_at, recovered_at, resolved_at, acknowledged_at, snoozed_until, findings, trace_count, trace_ids, alerted_severity`
 
-const isoToCh = (iso: string) => iso.replace('T', ' ').replace('Z', '')
 const chToIso = (text: string) => `${text.replace(' ', 'T')}Z`
-const time = (iso: string) => sql`toDateTime64(${str(isoToCh(iso))}, 3, 'UTC')`
+const time = (iso: string) => sql`toDateTime64(${str(chTime(iso))}, 3, 'UTC')`
 const maybeTime = (iso: string | null) => (iso === null ? sql`NULL` : time(iso))
 const finite = (value: number) => (Number.isFinite(value) ? value : 0)
 

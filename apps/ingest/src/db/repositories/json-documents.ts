@@ -4,7 +4,7 @@
  * newer row marked deleted. The caller parses the JSON with its contract schema.
  */
 import type { Store } from '../client.js'
-import { ident, sql, str, u64 } from '../sql.js'
+import { chTime, ident, sql, str, u64 } from '../sql.js'
 
 const TABLES = ['score_configs', 'reference_trajectories', 'evaluators', 'review_queues'] as const
 type DocTable = (typeof TABLES)[number]
@@ -25,7 +25,6 @@ export function nextVersionMs(): number {
   return last
 }
 
-const chTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
 
 export class JsonDocuments {
   private readonly layout: (typeof LAYOUT)[DocTable]

@@ -4,7 +4,7 @@
  * rollups and are read by registry-health.ts. Tables and their contract: migration 0024_registry.sql.
  */
 import type { Store } from '../client.js'
-import { sql, str, strArray, u64 } from '../sql.js'
+import { chTime, sql, str, strArray, u64 } from '../sql.js'
 
 type Num = number | string
 
@@ -46,7 +46,7 @@ export interface StoredEvent {
 /** DateTime64 text → ISO (millisecond precision). */
 export const chToIso = (text: string) => new Date(`${text.replace(' ', 'T').slice(0, 23)}Z`).toISOString()
 /** ISO → DateTime64(3) text. */
-export const isoToCh = (iso: string) => new Date(iso).toISOString().replace('T', ' ').replace('Z', '')
+export const isoToCh = (iso: string) => chTime(iso)
 
 export class RegistryRepository {
   constructor(private readonly store: Store) {}

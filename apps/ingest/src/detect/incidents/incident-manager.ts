@@ -3,7 +3,7 @@ import type { Incident, IncidentAction, IncidentFamily } from '@sightline/schema
 import type { Store } from '../../db/client.js'
 import { type IncidentRepository, type StoredIncident, toPublic } from '../../db/repositories/incidents.js'
 import type { Logger } from '../../logger.js'
-import type { AnomalyRepository, StoredAnomaly } from '../anomaly-repository.js'
+import type { AnomalyRepository, StoredAnomaly } from '../../db/repositories/anomalies.js'
 import type { AlertNotifier } from '../webhooks.js'
 import { chooseIncident, EMPTY_SCOPE, findingFacts, isSeriesFamily, mergeScope, type FindingFacts } from './grouping.js'
 import { refreshIncident, type Member } from './refresh.js'

@@ -1,6 +1,6 @@
 /** Online evaluators, their runs and reference trajectories through the console's one HTTP seam. */
 import {
-  EvaluatorSchema,
+  EvaluatorResponseSchema,
   ListEvaluatorRunsResponseSchema,
   ListEvaluatorsResponseSchema,
   ListReferencesResponseSchema,
@@ -11,7 +11,7 @@ import {
   type ReferenceTrajectory,
   type RunEvaluatorResponse,
 } from '@sightline/schema'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { request } from '../../api/client'
 
 const path = (id: string) => `/api/v1/evaluators/${encodeURIComponent(id)}`
@@ -19,7 +19,7 @@ const path = (id: string) => `/api/v1/evaluators/${encodeURIComponent(id)}`
 export const evaluatorsApi = {
   list: (signal?: AbortSignal): Promise<ListEvaluatorsResponse> => request('list evaluators', '/api/v1/evaluators', ListEvaluatorsResponseSchema, { signal }),
   put: async (id: string, body: z.input<typeof PutEvaluatorRequestSchema>): Promise<void> => {
-    await request(`save evaluator ${id}`, path(id), z.object({ evaluator: EvaluatorSchema }), { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+    await request(`save evaluator ${id}`, path(id), EvaluatorResponseSchema, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
   },
   remove: async (id: string): Promise<void> => {
     await request(`delete evaluator ${id}`, path(id), null, { method: 'DELETE' })

@@ -3,8 +3,8 @@ import {
   CompareReleaseScoresResponseSchema,
   ListScoreConfigsResponseSchema,
   ListScoresResponseSchema,
+  PutScoreConfigResponseSchema,
   ReleaseScoresResponseSchema,
-  ScoreConfigSchema,
   ScoreSeriesResponseSchema,
   ScoreSummaryResponseSchema,
   type CompareReleaseScoresResponse,
@@ -17,7 +17,6 @@ import {
   type ScoreMetric,
   type ScoreSeriesResponse,
 } from '@sightline/schema'
-import { z } from 'zod'
 import { request, toQuery } from '../../api/client'
 
 const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
@@ -30,7 +29,7 @@ export const scoresApi = {
   configs: async (signal?: AbortSignal): Promise<ScoreConfig[]> =>
     (await request('load score configs', '/api/v1/score-configs', ListScoreConfigsResponseSchema, { signal })).configs,
   putConfig: async (config: ScoreConfigInput): Promise<void> => {
-    await request(`save score config ${config.name}`, `/api/v1/score-configs/${encodeURIComponent(config.name)}`, z.object({ config: ScoreConfigSchema }), json('PUT', config))
+    await request(`save score config ${config.name}`, `/api/v1/score-configs/${encodeURIComponent(config.name)}`, PutScoreConfigResponseSchema, json('PUT', config))
   },
   deleteConfig: async (name: string): Promise<void> => {
     await request(`delete score config ${name}`, `/api/v1/score-configs/${encodeURIComponent(name)}`, null, { method: 'DELETE' })

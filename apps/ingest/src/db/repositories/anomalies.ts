@@ -1,6 +1,6 @@
 import type { Anomaly, ListAnomaliesQuery } from '@sightline/schema'
-import type { Store } from '../db/client.js'
-import { f64, sql, str, strArray, u64, where, type SqlFragment } from '../db/sql.js'
+import type { Store } from '../client.js'
+import { chTime, f64, sql, str, strArray, u64, where, type SqlFragment } from '../sql.js'
 
 /** Persisted episodes (`anomalies`, ReplacingMergeTree by version): every change rewrites the row. */
 export interface StoredAnomaly extends Anomaly {
@@ -33,7 +33,6 @@ interface AnomalyRow {
 /** DateTime64 columns come back as `YYYY-MM-DD hh:mm:ss.sss` text in JSONEachRow. */
 const COLUMNS = sql`project_id, id, kind, dimension, value, metric, started_at, last_seen_at, ended_at, severity, observed, expected, score, trace_ids, status, summary, incident_id, tier`
 
-const isoToCh = (iso: string) => iso.replace('T', ' ').replace('Z', '')
 const chToIso = (text: string) => `${text.replace(' ', 'T')}Z`
 const finite = (value: number) => (Number.isFinite(value) ? value : 0)
 
@@ -45,11 +44,11 @@ export class AnomalyRepository {
   async upsert(anomaly: StoredAnomaly): Promise<void> {
     // Versions must grow even when two writes share a millisecond.
     this.lastVersion = Math.max(this.lastVersion + 1, Date.now() * 1000)
-    const ended = anomaly.endedAt === null ? sql`NULL` : sql`toDateTime64(${str(isoToCh(anomaly.endedAt))}, 3, 'UTC')`
+    const ended = anomaly.endedAt === null ? sql`NULL` : sql`toDateTime64(${str(chTime(anomaly.endedAt))}, 3, 'UTC')`
     await this.store.command(sql`
       INSERT INTO anomalies (${COLUMNS}, version)
       VALUES (${str(anomaly.projectId)}, ${str(anomaly.id)}, ${str(anomaly.kind)}, ${str(anomaly.dimension)}, ${str(anomaly.value)}, ${str(anomaly.metric)},
-        toDateTime64(${str(isoToCh(anomaly.startedAt))}, 3, 'UTC'), toDateTime64(${str(isoToCh(anomaly.lastSeenAt))}, 3, 'UTC'), ${ended},
+        toDateTime64(${str(chTime(anomaly.startedAt))}, 3, 'UTC'), toDateTime64(${str(chTime(anomaly.lastSeenAt))}, 3, 'UTC'), ${ended},
         ${str(anomaly.severity)}, ${f64(finite(anomaly.observed))}, ${f64(finite(anomaly.expected))}, ${f64(finite(anomaly.score))},
         ${strArray(anomaly.traceIds)}, ${str(anomaly.status)}, ${str(anomaly.summary)}, ${str(anomaly.incidentId)}, ${str(anomaly.tier)}, ${u64(this.lastVersion)})`)
   }
@@ -63,8 +62,8 @@ export class AnomalyRepository {
   async list(projectId: string, query: ListAnomaliesQuery & { from: string; to: string }): Promise<Anomaly[]> {
     const conditions: SqlFragment[] = [
       sql`project_id = ${str(projectId)}`,
-      sql`started_at <= toDateTime64(${str(isoToCh(query.to))}, 3, 'UTC')`,
-      sql`(ended_at IS NULL OR ended_at >= toDateTime64(${str(isoToCh(query.from))}, 3, 'UTC'))`,
+      sql`started_at <= toDateTime64(${str(chTime(query.to))}, 3, 'UTC')`,
+      sql`(ended_at IS NULL OR ended_at >= toDateTime64(${str(chTime(query.from))}, 3, 'UTC'))`,
     ]
     if (query.kind?.length) conditions.push(sql`has(${strArray(query.kind)}, kind)`)
     if (query.status) conditions.push(sql`status = ${str(query.status)}`)

@@ -1,8 +1,7 @@
-import type { Store } from '../db/client.js'
-import { sql, str, u64, type SqlFragment } from '../db/sql.js'
-import { OTHER_USERS } from './config.js'
-import type { SeriesMetric } from './rules.js'
-import { chDateTime } from './snapshot.js'
+import type { Store } from '../client.js'
+import { chTimeSeconds, sql, str, u64, type SqlFragment } from '../sql.js'
+import { OTHER_USERS } from '../../detect/config.js'
+import type { SeriesMetric } from '../../detect/rules.js'
 
 /** How a resolved trace shows a rollup dimension's value (see packages/core contributions). */
 const DIMENSION_FILTERS: Record<string, (value: string) => SqlFragment> = {
@@ -29,7 +28,7 @@ export async function sampleTraces(store: Store, projectId: string, dimType: str
   const rows = await store.query<{ trace_id: string }>(sql`
     SELECT trace_id FROM traces FINAL
     WHERE project_id = ${str(projectId)} AND NOT is_regression_run
-      AND start_time >= toDateTime64(${str(chDateTime(fromMs))}, 3, 'UTC') AND start_time <= toDateTime64(${str(chDateTime(toMs))}, 3, 'UTC') ${filter}
+      AND start_time >= toDateTime64(${str(chTimeSeconds(fromMs))}, 3, 'UTC') AND start_time <= toDateTime64(${str(chTimeSeconds(toMs))}, 3, 'UTC') ${filter}
     ORDER BY ${ORDER_BY[metric]} DESC, trace_id LIMIT ${u64(limit)}`)
   return rows.map((r) => r.trace_id)
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { Webhook } from '@sightline/schema'
-import type { SecretBox } from '../crypto/secret-box.js'
-import type { Store } from '../db/client.js'
-import { sql, str, u64 } from '../db/sql.js'
-import { newWebhookSecret } from './webhook-signature.js'
+import type { SecretBox } from '../../crypto/secret-box.js'
+import type { Store } from '../client.js'
+import { chTime, sql, str, u64 } from '../sql.js'
+import { newWebhookSecret } from '../../detect/webhook-signature.js'
 
 /** What delivery needs: the secret in clear (null: a webhook from before signing). */
 export interface WebhookTarget {
@@ -53,7 +53,7 @@ export class WebhookRepository {
     if (existing) return { webhook: toWebhook(existing), secret: null }
     const id = randomUUID()
     const createdAt = new Date().toISOString()
-    return this.writeWithNewSecret(projectId, { id, url, created_at: toStoreTime(createdAt), secret_sealed: '' })
+    return this.writeWithNewSecret(projectId, { id, url, created_at: chTime(createdAt), secret_sealed: '' })
   }
 
   /** Replaces the secret (the old one stops verifying at once); null when there is no such webhook. */
@@ -105,7 +105,6 @@ export class WebhookRepository {
 }
 
 const secretContext = (projectId: string, id: string) => `alert_webhooks:${projectId}:${id}`
-const toStoreTime = (iso: string) => iso.replace('T', ' ').replace('Z', '')
 const toWebhook = (row: WebhookRow): Webhook => ({
   id: row.id,
   url: row.url,

@@ -1,8 +1,8 @@
-import type { Store } from '../db/client.js'
-import { histogramQuantileSql } from '../db/histogram-sql.js'
-import { ident, sql, str, strArray, u64, type SqlFragment } from '../db/sql.js'
-import { OTHER_USERS, type DetectorConfig } from './config.js'
-import { chDateTime, chDateTimeToMs, DIM_TYPES, evaluationClock, type SeriesSnapshot } from './snapshot.js'
+import type { Store } from '../client.js'
+import { histogramQuantileSql } from '../histogram-sql.js'
+import { chTimeSeconds, chTimeToMs, ident, sql, str, strArray, u64, type SqlFragment } from '../sql.js'
+import { OTHER_USERS, type DetectorConfig } from '../../detect/config.js'
+import { DIM_TYPES, evaluationClock, type SeriesSnapshot } from '../../detect/snapshot.js'
 
 /**
  * ClickHouse builds the series and their seasonal baselines from `agg_5m` (resolved traces: calls are
@@ -68,8 +68,8 @@ function dimValueExpr(config: DetectorConfig, sinceText: string): SqlFragment {
 
 export function snapshotQuery(nowMs: number, config: DetectorConfig, projectIds?: readonly string[]): SqlFragment {
   const clock = evaluationClock(nowMs, config)
-  const since = chDateTime(clock.prevMs - (config.baselineDays + 1) * 86_400_000)
-  const dimValue = dimValueExpr(config, chDateTime(clock.nowMs - 7 * 86_400_000))
+  const since = chTimeSeconds(clock.prevMs - (config.baselineDays + 1) * 86_400_000)
+  const dimValue = dimValueExpr(config, chTimeSeconds(clock.nowMs - 7 * 86_400_000))
   // agg_5m rows re-bucketed to the tier's width (5 min, or 1 h for the hourly tier).
   const width = sql`toStartOfInterval(agg_5m.bucket, toIntervalSecond(${u64(config.bucketMs / 1000)}))`
   // Only the dimensions series are judged on (agent_release is an internal rollup of the release-latency rule).
@@ -78,9 +78,9 @@ export function snapshotQuery(nowMs: number, config: DetectorConfig, projectIds?
     : sql`dim_type IN ${strArray([...DIM_TYPES])}`
   return sql`
     WITH
-      toDateTime(${str(chDateTime(clock.curMs))}, 'UTC') AS cur_b,
-      toDateTime(${str(chDateTime(clock.prevMs))}, 'UTC') AS prev_b,
-      arrayMap(x -> toDateTime(x, 'UTC'), ${strArray(clock.slotsMs.map(chDateTime))}) AS slot_list
+      toDateTime(${str(chTimeSeconds(clock.curMs))}, 'UTC') AS cur_b,
+      toDateTime(${str(chTimeSeconds(clock.prevMs))}, 'UTC') AS prev_b,
+      arrayMap(x -> toDateTime(x, 'UTC'), ${strArray(clock.slotsMs.map(chTimeSeconds))}) AS slot_list
     SELECT project_id, dim_type, dim_value, toString(first_seen) AS first_seen_text,
       cur_cost, prev_cost, cur_tokens, prev_tokens, cur_calls, prev_calls, cur_errors, prev_errors, window_p95,
       toUInt64(arrayCount(s -> s >= first_seen, slot_list)) AS n_valid,
@@ -132,7 +132,7 @@ function rowToSnapshot(row: SnapshotRow): SeriesSnapshot {
     projectId: row.project_id,
     dimType: row.dim_type,
     dimValue: row.dim_value,
-    firstSeenMs: chDateTimeToMs(row.first_seen_text),
+    firstSeenMs: chTimeToMs(row.first_seen_text),
     cur: { cost: num(row.cur_cost), tokens: num(row.cur_tokens), calls: num(row.cur_calls), errors: num(row.cur_errors) },
     prev: { cost: num(row.prev_cost), tokens: num(row.prev_tokens), calls: num(row.prev_calls), errors: num(row.prev_errors) },
     windowP95: num(row.window_p95),
