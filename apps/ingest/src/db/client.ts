@@ -25,6 +25,11 @@ export interface Store {
   /** Rows as JSONCompactEachRow text (values only, in `columns` order); same dedup rule. */
   insertJsonCompactEachRow(table: string, columns: readonly string[], body: Buffer, dedupToken: string): Promise<void>
   query<T>(fragment: SqlFragment): Promise<T[]>
+  /**
+   * Rows as arrays of values in the SELECT's column order (JSONCompactEachRow): for wide rows in bulk
+   * (a 100k-span trace) the store writes and the process parses less than half the text of `query`.
+   */
+  queryValues(fragment: SqlFragment): Promise<unknown[][]>
   command(fragment: SqlFragment): Promise<void>
   close(): Promise<void>
 }
@@ -47,6 +52,11 @@ function baseMethods(client: ClickHouseClient) {
       const { query, params } = build(fragment)
       const result = await client.query({ query, query_params: params, format: 'JSONEachRow' })
       return result.json<T>()
+    },
+    async queryValues(fragment: SqlFragment): Promise<unknown[][]> {
+      const { query, params } = build(fragment)
+      const result = await client.query({ query, query_params: params, format: 'JSONCompactEachRow' })
+      return result.json<unknown[]>()
     },
     async command(fragment: SqlFragment): Promise<void> {
       const { query, params } = build(fragment)
@@ -130,6 +140,7 @@ function createServerStore(env: Env, dialect: StoreDialect): Store {
     dialect,
     client,
     query: open(base.query) as Store['query'],
+    queryValues: open(base.queryValues),
     command: open(base.command),
     insertJsonEachRow: open((table: string, body: Buffer, dedupToken: string) => insertBytes(insertStatement(table, undefined, 'JSONEachRow'), body, dedupToken)),
     insertJsonCompactEachRow: open((table: string, columns: readonly string[], body: Buffer, dedupToken: string) =>

@@ -2,7 +2,10 @@ import { Hono } from 'hono'
 import {
   GetSpanResponseSchema,
   GetTraceResponseSchema,
+  encodeSpanColumns,
   SpanIdParamSchema,
+  TraceSummarySchema,
+  type TraceSkeletonResponseWire,
   TraceViewQuerySchema,
   ListTracesQuerySchema,
   TraceIdParamSchema,
@@ -48,6 +51,17 @@ export function traceRoutes(deps: Deps): Hono<AuthEnv> {
     // Another project's trace is "not found" too: existence must not leak across projects.
     if (!found) throw notFound(`No trace ${traceId} in this project.`)
     return c.json(GetTraceResponseSchema.parse(found))
+  })
+
+  // The trace view's skeleton in columns (packages/schema/src/span-columns.ts): the same spans as
+  // `?view=skeleton`, a fraction of the bytes and of the time to write and to parse.
+  app.get('/:traceId/skeleton', async (c) => {
+    const traceId = parseOr400(TraceIdParamSchema, c.req.param('traceId'), 'traceId').toLowerCase()
+    const found = await deps.traceReader.get(c.get('projectId'), traceId, 'skeleton')
+    if (!found) throw notFound(`No trace ${traceId} in this project.`)
+    // The wire form (TraceSkeletonResponseWire): parsing it here would return the browser's decoded form.
+    const body: TraceSkeletonResponseWire = { trace: TraceSummarySchema.parse(found.trace), spans: encodeSpanColumns(found.spans) }
+    return c.json(body)
   })
 
   app.get('/:traceId/spans/:spanId', async (c) => {

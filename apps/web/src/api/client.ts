@@ -11,6 +11,8 @@ import {
   GetTraceResponseSchema,
   ListTracesResponseSchema,
   SessionResponseSchema,
+  decodeSpanColumns,
+  TraceSkeletonResponseSchema,
   type FacetsResponse,
   type GetTraceResponse,
   type ListTracesResponse,
@@ -75,6 +77,15 @@ export function toQuery(params: TraceListParams): string {
 
 const tracePath = (traceId: string) => `/api/v1/traces/${encodeURIComponent(traceId)}`
 
+/** The skeleton arrives in columns (packages/schema/src/span-columns.ts) and becomes spans here. */
+async function loadSkeleton(traceId: string, signal?: AbortSignal): Promise<GetTraceResponse> {
+  const { trace, spans } = await request(`load trace ${traceId}`, `${tracePath(traceId)}/skeleton`, TraceSkeletonResponseSchema, { signal })
+  const start = performance.now()
+  const decoded = decodeSpanColumns(spans)
+  performance.measure('sightline.trace.decode', { start })
+  return { trace, spans: decoded }
+}
+
 /**
  * A skeleton requested at boot, before React, the session check and the trace page's chunk have
  * loaded: on a deep link to a 10k-span trace that overlaps the biggest request with everything else.
@@ -82,7 +93,7 @@ const tracePath = (traceId: string) => `/api/v1/traces/${encodeURIComponent(trac
  */
 const prefetched = new Map<string, Promise<GetTraceResponse>>()
 export function prefetchTraceSkeleton(traceId: string): void {
-  const promise = request(`load trace ${traceId}`, `${tracePath(traceId)}?view=skeleton`, GetTraceResponseSchema)
+  const promise = loadSkeleton(traceId)
   promise.catch(() => {}) // the consumer sees the error; an unconsumed prefetch must not be an unhandled rejection
   prefetched.set(traceId, promise)
 }
@@ -97,8 +108,7 @@ export const api = {
     request('list traces', `/api/v1/traces${toQuery(params)}`, ListTracesResponseSchema, { signal }),
   /** Spans without their heavy fields: what the trace view needs for 10k+ spans. */
   getTraceSkeleton: (traceId: string, signal?: AbortSignal): Promise<GetTraceResponse> =>
-    takePrefetched(traceId) ??
-    request(`load trace ${traceId}`, `${tracePath(traceId)}?view=skeleton`, GetTraceResponseSchema, { signal }),
+    takePrefetched(traceId) ?? loadSkeleton(traceId, signal),
   getTrace: (traceId: string, signal?: AbortSignal): Promise<GetTraceResponse> =>
     request(`load trace ${traceId}`, tracePath(traceId), GetTraceResponseSchema, { signal }),
   getSpan: async (traceId: string, spanId: string, signal?: AbortSignal): Promise<Span> =>

@@ -1,6 +1,6 @@
 import type { SpanRowRead } from '@sightline/schema'
 import type { Store } from '../client.js'
-import { dt64, sql, str, type SqlFragment } from '../sql.js'
+import { dt64, ident, join, sql, str, type SqlFragment } from '../sql.js'
 
 /**
  * One trace's spans. The spans table is ordered by time first, so a trace is found through the
@@ -24,9 +24,13 @@ export class TraceRepository {
   async get(projectId: string, traceId: string, view: 'full' | 'skeleton' = 'full'): Promise<{ rows: SpanRowRead[]; lastIngestedMs: number } | undefined> {
     const bounds = await this.bounds(projectId, traceId)
     if (!bounds) return undefined
+    if (view === 'skeleton') {
+      const values = await this.store.queryValues(sql`
+        SELECT ${SKELETON_SELECT} FROM spans FINAL WHERE ${traceRange(projectId, traceId, bounds)} ORDER BY start_time, span_id`)
+      return { rows: values.map((v) => skeletonRow(projectId, traceId, v)), lastIngestedMs: bounds.lastIngestedMs }
+    }
     const rows = await this.store.query<SpanRowRead>(sql`
-      SELECT ${view === 'full' ? FULL_SPAN_COLUMNS : SKELETON_SPAN_COLUMNS}
-      FROM spans FINAL WHERE ${traceRange(projectId, traceId, bounds)} ORDER BY start_time, span_id`)
+      SELECT ${FULL_SPAN_COLUMNS} FROM spans FINAL WHERE ${traceRange(projectId, traceId, bounds)} ORDER BY start_time, span_id`)
     return { rows, lastIngestedMs: bounds.lastIngestedMs }
   }
 
@@ -47,7 +51,29 @@ function traceRange(projectId: string, traceId: string, bounds: { from: string; 
 
 const FULL_SPAN_COLUMNS = sql`* EXCEPT (ingested_at)`
 
-/** Everything but message text, payloads and attribute maps: what a timeline of 100k spans needs. */
-const SKELETON_SPAN_COLUMNS = sql`* EXCEPT (ingested_at, input, output, tool_arguments, tool_result, attributes, resource_attributes, events, links),
-  '' AS input, '' AS output, '' AS tool_arguments, '' AS tool_result,
-  map() AS attributes, map() AS resource_attributes, '[]' AS events, '[]' AS links`
+/**
+ * What a timeline of 100k spans and its resolution read: no message text, payloads or attribute maps,
+ * and not the columns no skeleton reader uses. Read as value arrays (Store.queryValues): at 100k
+ * spans the row objects' repeated keys were most of the text the store wrote and this process parsed.
+ */
+const SKELETON_READ = [
+  'span_id', 'parent_span_id', 'name', 'kind', 'start_time', 'end_time', 'duration_ms', 'status', 'status_message',
+  'error_type', 'service_name', 'service_version', 'environment', 'agent_name', 'operation', 'model', 'provider',
+  'is_llm_call', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'cache_write_tokens', 'reasoning_tokens',
+  'cost_usd', 'cost_source', 'is_unpriced', 'tool_name', 'tool_call_id', 'session_id', 'user_id', 'flags',
+  'input_preview', 'output_preview', 'tool_args_key', 'reported_tool_errors',
+] as const satisfies ReadonlyArray<keyof SpanRowRead>
+const SKELETON_SELECT = join(SKELETON_READ.map((column) => sql`${ident(column, SKELETON_READ)}`), ', ')
+
+/**
+ * A skeleton row: the columns read, the trace's own ids, and empty values for what a skeleton leaves
+ * out (payloads, attributes, events, links) or no skeleton reader uses (trace state, scope, OTel kind).
+ */
+function skeletonRow(projectId: string, traceId: string, values: unknown[]): SpanRowRead {
+  const row: Record<string, unknown> = {
+    project_id: projectId, trace_id: traceId, trace_state: '', otel_kind: 0, scope_name: '', scope_version: '',
+    input: '', output: '', tool_arguments: '', tool_result: '', attributes: {}, resource_attributes: {}, events: '[]', links: '[]',
+  }
+  for (let i = 0; i < SKELETON_READ.length; i++) row[SKELETON_READ[i]!] = values[i]
+  return row as unknown as SpanRowRead
+}

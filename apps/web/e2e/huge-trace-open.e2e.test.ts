@@ -1,0 +1,88 @@
+/**
+ * Huge traces open fast (issue 18): a 10,000- and a 100,000-span agent loop, opened by navigation
+ * in Debian's Chromium against the real server and build, first rows painted and usable (keyboard
+ * selection moves). The 10k open is asserted within its acceptance time (0.5 s on an idle machine)
+ * times a slack that grows with the machine's load, the best of two opens (a load spike hits one
+ * open, a slow trace view all). The 100k open is only logged: on the shared 2-core machine under
+ * another suite (load 12–14) it took 15–65 s, and no bound that passes there would catch a regression;
+ * its figures come from `pnpm bench:trace-view` (BENCHMARKS.md). Both skeletons must come as
+ * columns, a fraction of the row form's bytes (0.31 MB and 3.0 MB gzipped before).
+ */
+import os from 'node:os'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makeHugeTrace, traceIdOf } from './helpers/agent-traces.js'
+import { ensureConsoleBuilt, launchChromium, postOtlp, signIn, startTestServer, type TestServer } from './helpers/console.js'
+
+/** 4× on an idle machine, more per runnable process beyond one per core (1-minute load average). */
+const slack = () => 4 * Math.max(1, os.loadavg()[0]! / os.cpus().length)
+
+let server: TestServer
+let browser: Browser
+let page: Page
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  await ensureConsoleBuilt()
+  server = await startTestServer({ LOG_LEVEL: 'error' })
+  for (const spans of [10_000, 100_000]) {
+    for (const body of makeHugeTrace(`open-${spans}`, Date.now() - 30 * 60_000, spans)) await postOtlp(server, body)
+  }
+  await server.drain()
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  // The frame that paints the first timeline rows: the callback of the first animation frame after they enter the DOM.
+  await page.addInitScript(() => {
+    const observer = new MutationObserver(() => {
+      if (!document.querySelector('.timeline-row[data-span-id]')) return
+      observer.disconnect()
+      requestAnimationFrame(() => {
+        ;(window as unknown as { __paintedAt?: number }).__paintedAt = performance.now()
+      })
+    })
+    document.addEventListener('DOMContentLoaded', () => observer.observe(document.body, { childList: true, subtree: true }))
+  })
+  await signIn(page, server)
+}, 600_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+async function openMs(traceId: string): Promise<{ ms: number; skeletonBytes: number }> {
+  await page.goto(`${server.url}/traces/${traceId}`, { waitUntil: 'commit' })
+  await page.waitForFunction(() => (window as unknown as { __paintedAt?: number }).__paintedAt !== undefined, undefined, { timeout: 120_000 })
+  return page.evaluate((id) => {
+    const entry = performance.getEntriesByType('resource').find((r) => r.name.endsWith(`/api/v1/traces/${id}/skeleton`)) as PerformanceResourceTiming | undefined
+    return { ms: (window as unknown as { __paintedAt: number }).__paintedAt, skeletonBytes: entry?.encodedBodySize ?? -1 }
+  }, traceId)
+}
+
+describe('huge traces open fast', () => {
+  it.each([
+    [10_000, 2, 250_000, 500],
+    [100_000, 1, 2_400_000, undefined],
+  ])('%i spans: first rows painted and usable, skeleton in columns', async (spans, opens, maxBytes, targetMs) => {
+    const traceId = traceIdOf(`open-${spans}`)
+    const times: number[] = []
+    for (let i = 0; i < opens; i++) {
+      const { ms, skeletonBytes } = await openMs(traceId)
+      times.push(ms)
+      expect(skeletonBytes).toBeGreaterThan(0)
+      expect(skeletonBytes).toBeLessThan(maxBytes)
+    }
+    console.log(`${spans} spans: opens ${times.map((t) => Math.round(t)).join(', ')} ms (load ${os.loadavg()[0]!.toFixed(1)})`)
+    if (targetMs !== undefined) expect(Math.min(...times)).toBeLessThan(targetMs * slack())
+
+    // Usable: virtualised rows, the root first, and the keyboard moves the selection down the tree.
+    expect(await page.locator('.timeline-row[data-span-id]').count()).toBeLessThan(120)
+    const first = page.locator('.timeline-row[data-span-id]').first()
+    await first.click()
+    const rootId = await first.getAttribute('data-span-id')
+    await page.keyboard.press('ArrowDown')
+    await expect.poll(() => page.locator('.timeline-row.selected').getAttribute('data-span-id')).not.toBe(rootId)
+    expect(pageErrors).toEqual([])
+  }, 300_000)
+})

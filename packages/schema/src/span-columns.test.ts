@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import type { Span } from './span.js'
+import { decodeSpanColumns, encodeSpanColumns, SpanColumnsSchema, TraceSkeletonResponseSchema } from './span-columns.js'
+
+const hex = (n: number, length: number) => n.toString(16).padStart(length, '0')
+
+function span(i: number, over: Partial<Span> = {}): Span {
+  return {
+    traceId: 'a'.repeat(32), spanId: hex(i + 1, 16), parentSpanId: i === 0 ? '' : hex(Math.ceil(i / 2), 16), name: `step ${i % 3}`,
+    kind: i % 2 ? 'tool' : 'llm', startTime: `2026-12-06T03:20:0${i % 10}.123456789Z`, endTime: `2026-12-06T03:21:0${i % 10}.000000001Z`,
+    durationMs: 1000.5 + i, status: i === 3 ? 'error' : 'ok', statusMessage: i === 3 ? 'boom' : '', errorType: '', serviceName: 'svc',
+    serviceVersion: '1.2', environment: 'prod', agentName: i % 4 ? 'planner' : '', operation: 'chat', model: 'gpt', provider: 'openai',
+    isLlmCall: i % 2 === 0, llmRole: i % 2 === 0 ? 'call' : 'none', toolRole: i % 2 ? 'call' : 'none', isDelegation: i === 5,
+    delegateTo: i === 5 ? 'researcher' : '', failed: i === 3, failureInferred: false, inputTokens: i * 10, outputTokens: i,
+    cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 2, costUsd: i === 4 ? null : 0.001 * i, costSource: i === 4 ? '' : 'catalog',
+    isUnpriced: i === 4, toolName: i % 2 ? 'search' : '', toolCallId: i % 2 ? `call_${i}` : '', toolArguments: '', toolResult: '',
+    input: '', output: '', sessionId: 's1', userId: 'u1', attributes: {}, resourceAttributes: {}, events: [],
+    flags: i === 5 ? ['a2a:client'] : i === 6 ? ['mcp:client', 'human_escalation'] : [], ...over,
+  }
+}
+
+describe('span columns', () => {
+  it('decode(encode(spans)) gives back the skeleton spans exactly', () => {
+    const spans = Array.from({ length: 40 }, (_, i) => span(i))
+    const wire = encodeSpanColumns(spans)
+    const columns = SpanColumnsSchema.parse(JSON.parse(JSON.stringify(wire)))
+    expect(decodeSpanColumns(columns)).toEqual(spans)
+    expect(decodeSpanColumns(columns, 10, 12)).toEqual(spans.slice(10, 12))
+    // Repeated text goes once into its dictionary.
+    expect(columns.name.values).toEqual(['step 0', 'step 1', 'step 2'])
+    expect(wire.traceId).toEqual({ values: ['a'.repeat(32)] })
+    expect(wire.name.index).toEqual(expect.any(String))
+  })
+
+  it('sends indexes as numbers past what one character per span can hold', () => {
+    const spans = Array.from({ length: 56_000 }, (_, i) => span(i % 40, { spanId: hex(i + 1, 16), name: `n${i}` }))
+    const wire = encodeSpanColumns(spans)
+    expect(Array.isArray(wire.name.index)).toBe(true)
+    expect(typeof wire.kind.index).toBe('string')
+    const decoded = decodeSpanColumns(SpanColumnsSchema.parse(JSON.parse(JSON.stringify(wire))))
+    expect(decoded[55_999]).toEqual(spans[55_999])
+    expect(decoded.map((s) => s.name).join()).toBe(spans.map((s) => s.name).join())
+  })
+
+  it('round-trips an empty trace', () => {
+    expect(decodeSpanColumns(SpanColumnsSchema.parse(encodeSpanColumns([])))).toEqual([])
+  })
+
+  it('decoded spans do not share their flag arrays', () => {
+    const decoded = decodeSpanColumns(SpanColumnsSchema.parse(encodeSpanColumns([span(7), span(8)])))
+    decoded[0]!.flags.push('x')
+    expect(decoded[1]!.flags).toEqual([])
+  })
+
+  it('refuses columns of the wrong length, indexes past a dictionary and unknown kinds', () => {
+    const good = encodeSpanColumns([span(0), span(1)])
+    expect(SpanColumnsSchema.safeParse(good).success).toBe(true)
+    expect(SpanColumnsSchema.safeParse({ ...good, durationMs: [1] }).success).toBe(false)
+    expect(SpanColumnsSchema.safeParse({ ...good, name: { values: ['x'], index: [0, 1] } }).success).toBe(false)
+    expect(SpanColumnsSchema.safeParse({ ...good, name: { values: ['x', 'y'], index: String.fromCharCode(0x100, 0x102) } }).success).toBe(false)
+    expect(SpanColumnsSchema.safeParse({ ...good, name: { values: ['x', 'y'] } }).success).toBe(false)
+    expect(SpanColumnsSchema.safeParse({ ...good, spanId: '0000000000000001\n' }).success).toBe(false)
+    expect(SpanColumnsSchema.safeParse({ ...good, kind: { values: ['nope'], index: [0, 0] } }).success).toBe(false)
+    expect(SpanColumnsSchema.safeParse({ ...good, failed: '02' }).success).toBe(false)
+    expect(SpanColumnsSchema.safeParse({ ...good, failed: '0' }).success).toBe(false)
+    expect(SpanColumnsSchema.safeParse({ ...good, durationMs: [1, '2'] }).success).toBe(false)
+    expect(TraceSkeletonResponseSchema.safeParse({ trace: {}, spans: good }).success).toBe(false)
+  })
+})

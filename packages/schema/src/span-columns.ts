@@ -1,0 +1,212 @@
+/**
+ * A trace skeleton in columns (`GET /api/v1/traces/{id}/skeleton`): one array per field instead of
+ * one object per span. At 100k spans the row form is ~50 MB of JSON text with every key repeated on
+ * every span, which the server spends seconds serialising and gzipping and the browser seconds
+ * parsing; columns of primitives parse in one fast pass, and repeated strings (names, agents,
+ * models, parents) are sent once in a dictionary. Decoding gives back exactly the spans of
+ * `?view=skeleton` (the heavy fields empty), so everything built on `Span` keeps working.
+ *
+ * Numbers are checked by a loop per array rather than a zod schema per element (zod over
+ * 100k × 40 values costs more than the parse it guards); closed sets once per dictionary value.
+ */
+import { z } from 'zod'
+import { SpanKindSchema, SpanStatusSchema, type Span } from './span.js'
+import { TraceSummarySchema } from './trace.js'
+
+/** Low-cardinality (or shared) text fields: a dictionary plus an index per span. */
+const DICT_FIELDS = [
+  'traceId', 'parentSpanId', 'name', 'kind', 'status', 'statusMessage', 'errorType', 'serviceName', 'serviceVersion',
+  'environment', 'agentName', 'operation', 'model', 'provider', 'llmRole', 'toolRole', 'delegateTo', 'costSource',
+  'toolName', 'toolCallId', 'sessionId', 'userId',
+] as const satisfies readonly (keyof Span)[]
+/** Unique per span: sent as plain string arrays. */
+const TEXT_FIELDS = ['spanId', 'startTime', 'endTime'] as const satisfies readonly (keyof Span)[]
+const NUMBER_FIELDS = ['durationMs', 'inputTokens', 'outputTokens', 'cachedInputTokens', 'cacheWriteTokens', 'reasoningTokens'] as const satisfies readonly (keyof Span)[]
+/** 0/1 per span. */
+const FLAG_FIELDS = ['isLlmCall', 'isDelegation', 'failed', 'failureInferred', 'isUnpriced'] as const satisfies readonly (keyof Span)[]
+
+const every = <T>(test: (x: unknown) => boolean) => (v: unknown): v is T[] => Array.isArray(v) && v.every(test)
+const isNumber = (x: unknown) => typeof x === 'number'
+const isIndex = (x: unknown) => Number.isInteger(x) && (x as number) >= 0
+const strings = z.array(z.string())
+const numbers = z.custom<number[]>(every<number>(isNumber), 'expected an array of numbers')
+const costs = z.custom<Array<number | null>>(every<number | null>((x) => x === null || isNumber(x)), 'expected an array of numbers and nulls')
+
+/**
+ * Per-span text as one string, each value followed by a newline: one JSON string parses far faster
+ * than 100k small ones, and `split` is a single pass. Values never hold a newline (ids, ISO times).
+ */
+const lines = z.string().transform((text) => {
+  const parts = text.split('\n')
+  parts.pop()
+  return parts
+})
+/** 0/1 per span as the characters `0` and `1`. */
+const bits = z.string().regex(/^[01]*$/, 'expected 0 and 1 characters')
+
+/**
+ * A dictionary index per span. Packed as one character per span (code = index + PACK_BASE, below
+ * the surrogates, so JSON carries it unescaped) while the dictionary is small enough, else numbers;
+ * left out when every span has the dictionary's only value.
+ */
+const PACK_BASE = 0x100
+const PACK_LIMIT = 0xd800 - PACK_BASE
+const packedIndex = z.union([z.string(), z.custom<number[]>(every<number>(isIndex), 'expected an array of indexes')]).transform((index) => {
+  if (typeof index !== 'string') return Uint32Array.from(index)
+  const out = new Uint32Array(index.length)
+  for (let i = 0; i < index.length; i++) out[i] = index.charCodeAt(i) - PACK_BASE
+  return out
+})
+const dictColumn = <V extends z.ZodType>(value: V) => z.object({ values: z.array(value), index: packedIndex.optional() }).strict()
+const DictColumnSchema = dictColumn(z.string())
+export type DictColumn = z.output<typeof DictColumnSchema>
+const FlagSetColumnSchema = dictColumn(z.array(z.string()))
+
+export const SpanColumnsSchema = z
+  .object({
+    count: z.number().int().nonnegative(),
+    ...fieldsOf(TEXT_FIELDS, lines),
+    ...fieldsOf(DICT_FIELDS, DictColumnSchema),
+    ...fieldsOf(NUMBER_FIELDS, numbers),
+    ...fieldsOf(FLAG_FIELDS, bits),
+    costUsd: costs,
+    flags: FlagSetColumnSchema,
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const dicts = [...DICT_FIELDS.map((f) => [f, c[f]] as const), ['flags', c.flags] as const]
+    const lengths: Array<[string, number]> = [
+      ...TEXT_FIELDS.map((f) => [f, c[f].length] as [string, number]),
+      ...NUMBER_FIELDS.map((f) => [f, c[f].length] as [string, number]),
+      ...FLAG_FIELDS.map((f) => [f, c[f].length] as [string, number]),
+      ['costUsd', c.costUsd.length],
+    ]
+    for (const [field, length] of lengths) if (length !== c.count) ctx.addIssue({ code: 'custom', path: [field], message: `${length} values for ${c.count} spans` })
+    for (const [field, col] of dicts) {
+      if (col.index === undefined ? col.values.length !== 1 && c.count > 0 : col.index.length !== c.count) ctx.addIssue({ code: 'custom', path: [field], message: `index does not cover the ${c.count} spans` })
+      else if (col.index?.some((i) => i >= col.values.length)) ctx.addIssue({ code: 'custom', path: [field, 'index'], message: 'index past the dictionary' })
+    }
+    // Closed sets are checked once per distinct value, not per span.
+    for (const v of c.kind.values) if (!SpanKindSchema.safeParse(v).success) ctx.addIssue({ code: 'custom', path: ['kind'], message: `unknown kind ${v}` })
+    for (const v of c.status.values) if (!SpanStatusSchema.safeParse(v).success) ctx.addIssue({ code: 'custom', path: ['status'], message: `unknown status ${v}` })
+    for (const v of c.llmRole.values) if (!LLM_ROLES.has(v)) ctx.addIssue({ code: 'custom', path: ['llmRole'], message: `unknown role ${v}` })
+    for (const v of c.toolRole.values) if (!TOOL_ROLES.has(v)) ctx.addIssue({ code: 'custom', path: ['toolRole'], message: `unknown role ${v}` })
+  })
+/** What the browser holds after validation. */
+export type SpanColumns = z.output<typeof SpanColumnsSchema>
+/** What goes over the wire. */
+export type SpanColumnsWire = z.input<typeof SpanColumnsSchema>
+
+export const TraceSkeletonResponseSchema = z.object({ trace: TraceSummarySchema, spans: SpanColumnsSchema }).strict()
+export type TraceSkeletonResponse = z.output<typeof TraceSkeletonResponseSchema>
+export type TraceSkeletonResponseWire = z.input<typeof TraceSkeletonResponseSchema>
+
+const LLM_ROLES = new Set<string>(['call', 'aggregate', 'none'])
+const TOOL_ROLES = new Set<string>(['call', 'part', 'none'])
+
+function fieldsOf<const K extends string, S extends z.ZodType>(keys: readonly K[], schema: S): Record<K, S> {
+  return Object.fromEntries(keys.map((k) => [k, schema])) as Record<K, S>
+}
+
+function dictionary<T>(values: readonly T[], key: (v: T) => string = String): { values: T[]; index?: string | number[] } {
+  const positions = new Map<string, number>()
+  const out: T[] = []
+  const index = new Array<number>(values.length)
+  for (let i = 0; i < values.length; i++) {
+    const k = key(values[i]!)
+    let at = positions.get(k)
+    if (at === undefined) {
+      at = out.length
+      positions.set(k, at)
+      out.push(values[i]!)
+    }
+    index[i] = at
+  }
+  if (out.length === 1) return { values: out }
+  if (out.length > PACK_LIMIT) return { values: out, index }
+  let packed = ''
+  for (let i = 0; i < index.length; i += 8192) packed += String.fromCharCode(...index.slice(i, i + 8192).map((at) => at + PACK_BASE))
+  return { values: out, index: packed }
+}
+
+function joinLines(values: readonly string[]): string {
+  if (values.some((v) => v.includes('\n'))) throw new Error('a per-span text value holds a newline')
+  return values.length === 0 ? '' : `${values.join('\n')}\n`
+}
+
+/** Skeleton spans → columns. Heavy fields are not carried: a skeleton has them empty. */
+export function encodeSpanColumns(spans: readonly Span[]): SpanColumnsWire {
+  const pick = <K extends keyof Span>(field: K): Array<Span[K]> => spans.map((s) => s[field])
+  const columns = {
+    count: spans.length,
+    costUsd: pick('costUsd'),
+    flags: dictionary(pick('flags'), (f) => f.join('\u0000')),
+  } as Record<string, unknown>
+  for (const f of TEXT_FIELDS) columns[f] = joinLines(pick(f))
+  for (const f of DICT_FIELDS) columns[f] = dictionary(pick(f))
+  for (const f of NUMBER_FIELDS) columns[f] = pick(f)
+  for (const f of FLAG_FIELDS) columns[f] = spans.map((s) => (s[f] ? '1' : '0')).join('')
+  return columns as SpanColumnsWire
+}
+
+const ONE = '1'.charCodeAt(0)
+
+/**
+ * Columns → skeleton spans, `from` to `to` (all by default): a caller can turn the first screen of
+ * spans into objects before the rest. One object shape for every span keeps the engine's fast path.
+ */
+export function decodeSpanColumns(c: SpanColumns, from = 0, to = c.count): Span[] {
+  const d = (col: DictColumn, i: number) => col.values[col.index ? col.index[i]! : 0]!
+  const on = (bits: string, i: number) => bits.charCodeAt(i) === ONE
+  const out = new Array<Span>(Math.max(0, to - from))
+  for (let i = from; i < to; i++) {
+    out[i - from] = {
+      traceId: d(c.traceId, i),
+      spanId: c.spanId[i]!,
+      parentSpanId: d(c.parentSpanId, i),
+      name: d(c.name, i),
+      kind: d(c.kind, i) as Span['kind'],
+      startTime: c.startTime[i]!,
+      endTime: c.endTime[i]!,
+      durationMs: c.durationMs[i]!,
+      status: d(c.status, i) as Span['status'],
+      statusMessage: d(c.statusMessage, i),
+      errorType: d(c.errorType, i),
+      serviceName: d(c.serviceName, i),
+      serviceVersion: d(c.serviceVersion, i),
+      environment: d(c.environment, i),
+      agentName: d(c.agentName, i),
+      operation: d(c.operation, i),
+      model: d(c.model, i),
+      provider: d(c.provider, i),
+      isLlmCall: on(c.isLlmCall, i),
+      llmRole: d(c.llmRole, i) as Span['llmRole'],
+      toolRole: d(c.toolRole, i) as Span['toolRole'],
+      isDelegation: on(c.isDelegation, i),
+      delegateTo: d(c.delegateTo, i),
+      failed: on(c.failed, i),
+      failureInferred: on(c.failureInferred, i),
+      inputTokens: c.inputTokens[i]!,
+      outputTokens: c.outputTokens[i]!,
+      cachedInputTokens: c.cachedInputTokens[i]!,
+      cacheWriteTokens: c.cacheWriteTokens[i]!,
+      reasoningTokens: c.reasoningTokens[i]!,
+      costUsd: c.costUsd[i]!,
+      costSource: d(c.costSource, i),
+      isUnpriced: on(c.isUnpriced, i),
+      toolName: d(c.toolName, i),
+      toolCallId: d(c.toolCallId, i),
+      toolArguments: '',
+      toolResult: '',
+      input: '',
+      output: '',
+      sessionId: d(c.sessionId, i),
+      userId: d(c.userId, i),
+      attributes: {},
+      resourceAttributes: {},
+      events: [],
+      flags: [...c.flags.values[c.flags.index ? c.flags.index[i]! : 0]!],
+    }
+  }
+  return out
+}
