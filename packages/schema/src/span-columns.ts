@@ -28,7 +28,6 @@ const FLAG_FIELDS = ['isLlmCall', 'isDelegation', 'failed', 'failureInferred', '
 const every = <T>(test: (x: unknown) => boolean) => (v: unknown): v is T[] => Array.isArray(v) && v.every(test)
 const isNumber = (x: unknown) => typeof x === 'number'
 const isIndex = (x: unknown) => Number.isInteger(x) && (x as number) >= 0
-const strings = z.array(z.string())
 const numbers = z.custom<number[]>(every<number>(isNumber), 'expected an array of numbers')
 const costs = z.custom<Array<number | null>>(every<number | null>((x) => x === null || isNumber(x)), 'expected an array of numbers and nulls')
 
