@@ -16,7 +16,10 @@ const NOT_UNIT = ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**']
  * Not run again against a server: the priority of chDB's threads inside the server's process (there
  * are none with a server), and the cluster DDL check (it only asks chDB to parse statements).
  */
-const EMBEDDED_ONLY = ['apps/ingest/test/edge/store-threads.int.test.ts', 'apps/ingest/test/store/cluster-ddl.int.test.ts']
+const EMBEDDED_ONLY = [
+  'apps/ingest/test/edge/store-threads.int.test.ts',
+  'apps/ingest/test/store/cluster-ddl.int.test.ts',
+]
 /**
  * Left out of `int-server` for CI time (85 s and 79 s against the front, 164 of the project's 337 s
  * of test time on the 2-core machine): the seeded fuzzer and the storability property test generate edge-case
@@ -25,7 +28,10 @@ const EMBEDDED_ONLY = ['apps/ingest/test/edge/store-threads.int.test.ts', 'apps/
  */
 /** Starts its own ClickHouse front and replicas: the server setting is what it tests already. */
 const OWN_STORE = ['apps/ingest/test/replicas/**']
-const SERVER_SKIPPED_FOR_TIME = ['apps/ingest/test/poison/fuzz.int.test.ts', 'apps/ingest/test/poison/storable.property.int.test.ts']
+const SERVER_SKIPPED_FOR_TIME = [
+  'apps/ingest/test/poison/fuzz.int.test.ts',
+  'apps/ingest/test/poison/storable.property.int.test.ts',
+]
 
 export default defineConfig({
   resolve: { conditions: ['@sightline/source'] },
@@ -41,7 +47,13 @@ export default defineConfig({
       {
         extends: true,
         // Every query is an HTTP round trip to the front's process: slower on a loaded 2-core machine.
-        test: { name: 'int-server', include: ['apps/ingest/test/**/*.int.test.ts'], exclude: [...EMBEDDED_ONLY, ...OWN_STORE, ...SERVER_SKIPPED_FOR_TIME], env: { SIGHTLINE_TEST_STORE: 'server' }, testTimeout: 180_000 },
+        test: {
+          name: 'int-server',
+          include: ['apps/ingest/test/**/*.int.test.ts'],
+          exclude: [...EMBEDDED_ONLY, ...OWN_STORE, ...SERVER_SKIPPED_FOR_TIME],
+          env: { SIGHTLINE_TEST_STORE: 'server' },
+          testTimeout: 180_000,
+        },
       },
       { extends: true, test: { name: 'e2e', include: ['apps/web/e2e/**/*.e2e.test.ts'] } },
     ],

@@ -5,7 +5,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { exportedSchemaNames, importSpecifiers, redeclaredSchemas, sqlFindings, withoutComments } from './source-rules.js'
+import {
+  exportedSchemaNames,
+  importSpecifiers,
+  redeclaredSchemas,
+  sqlFindings,
+  withoutComments,
+} from './source-rules.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 
@@ -44,11 +50,14 @@ describe('package boundaries', () => {
 
   it('packages/core is pure: @sightline/schema (and its semconv subpath) only (no I/O, no Node or DOM)', () => {
     const ok = relativeInside('packages/core/src')
-    expect(violations('packages/core/src', (spec, file) => ok(spec, file) || /^@sightline\/schema(\/semconv)?$/.test(spec))).toEqual([])
+    expect(
+      violations('packages/core/src', (spec, file) => ok(spec, file) || /^@sightline\/schema(\/semconv)?$/.test(spec)),
+    ).toEqual([])
   })
 
   it('apps/web imports the contract, the domain and its UI libraries, never the server', () => {
-    const ui = /^(react|react-dom|react-dom\/client|react\/jsx-runtime|zustand|zustand\/.*|recharts|wouter|wouter\/.*|react-is|@tanstack\/react-virtual|zod|@sightline\/schema|@sightline\/core)$/
+    const ui =
+      /^(react|react-dom|react-dom\/client|react\/jsx-runtime|zustand|zustand\/.*|recharts|wouter|wouter\/.*|react-is|@tanstack\/react-virtual|zod|@sightline\/schema|@sightline\/core)$/
     const ok = relativeInside('apps/web/src')
     expect(violations('apps/web/src', (spec, file) => ok(spec, file) || ui.test(spec))).toEqual([])
   })
@@ -60,8 +69,18 @@ describe('package boundaries', () => {
   })
 
   it('product code never imports the test kit (its doubles, e.g. the ClickHouse HTTP front, are for tests only)', () => {
-    const product = ['packages/schema/src', 'packages/core/src', 'packages/sdk/src', 'packages/cli/src', 'apps/ingest/src', 'apps/web/src', 'apps/demo/src']
-    const offenders = product.flatMap((dir) => violations(dir, (spec) => !/^@sightline\/testkit(\/|$)/.test(spec) && !/packages\/testkit\//.test(spec)))
+    const product = [
+      'packages/schema/src',
+      'packages/core/src',
+      'packages/sdk/src',
+      'packages/cli/src',
+      'apps/ingest/src',
+      'apps/web/src',
+      'apps/demo/src',
+    ]
+    const offenders = product.flatMap((dir) =>
+      violations(dir, (spec) => !/^@sightline\/testkit(\/|$)/.test(spec) && !/packages\/testkit\//.test(spec)),
+    )
     expect(offenders).toEqual([])
   })
 
@@ -79,16 +98,24 @@ const inside = (file: string, dir: string) => file.startsWith(path.join(ingestSr
 
 describe('ingest layers', () => {
   it('the SQL rule finds the sql template and query strings, and not prose', () => {
-    expect(sqlFindings("const q = sql`SELECT 1`")).toEqual(['sql`…` template', 'query string: SELECT 1'])
-    expect(sqlFindings("store.query({ query: 'SELECT trace_id FROM traces WHERE project_id = {p:String}' })")).toHaveLength(1)
+    expect(sqlFindings('const q = sql`SELECT 1`')).toEqual(['sql`…` template', 'query string: SELECT 1'])
+    expect(
+      sqlFindings("store.query({ query: 'SELECT trace_id FROM traces WHERE project_id = {p:String}' })"),
+    ).toHaveLength(1)
     expect(sqlFindings('const ddl = "ALTER TABLE spans ADD COLUMN x String"')).toHaveLength(1)
-    expect(sqlFindings('/** reads `SELECT * FROM traces` */\n// INSERT INTO spans\nconst label = "select a model from the list"')).toEqual([])
+    expect(
+      sqlFindings(
+        '/** reads `SELECT * FROM traces` */\n// INSERT INTO spans\nconst label = "select a model from the list"',
+      ),
+    ).toEqual([])
   })
 
   it('no SQL outside apps/ingest/src/db (repositories own every query; other layers call them)', () => {
     const offenders = ingestFiles()
       .filter((file) => !inside(file, 'db'))
-      .flatMap((file) => sqlFindings(fs.readFileSync(file, 'utf8')).map((finding) => `${path.relative(root, file)}: ${finding}`))
+      .flatMap((file) =>
+        sqlFindings(fs.readFileSync(file, 'utf8')).map((finding) => `${path.relative(root, file)}: ${finding}`),
+      )
     expect(offenders).toEqual([])
   })
 
@@ -102,7 +129,11 @@ describe('ingest layers', () => {
       })
     const routeImporters = ingestFiles()
       .filter((file) => !inside(file, 'routes') && path.relative(ingestSrc, file) !== 'app.ts')
-      .flatMap((file) => importsAbove(file).filter((spec) => /(^|\/)routes\//.test(spec)).map((spec) => `${path.relative(root, file)}: ${spec}`))
+      .flatMap((file) =>
+        importsAbove(file)
+          .filter((spec) => /(^|\/)routes\//.test(spec))
+          .map((spec) => `${path.relative(root, file)}: ${spec}`),
+      )
     const lowLayers = ingestFiles()
       .filter((file) => inside(file, 'db') || path.relative(ingestSrc, file) === 'env.ts')
       .flatMap((file) => importsAbove(file).map((spec) => `${path.relative(root, file)}: ${spec}`))
@@ -122,12 +153,20 @@ describe('ingest layers', () => {
 })
 
 describe('one contract', () => {
-  const contract = new Set(sourceFiles(path.join(root, 'packages/schema/src')).flatMap((file) => exportedSchemaNames(fs.readFileSync(file, 'utf8'))))
+  const contract = new Set(
+    sourceFiles(path.join(root, 'packages/schema/src')).flatMap((file) =>
+      exportedSchemaNames(fs.readFileSync(file, 'utf8')),
+    ),
+  )
 
   it('the rule finds a re-declared contract schema and an inline envelope, and not a local schema', () => {
     expect(contract.has('GetTraceResponseSchema')).toBe(true)
-    expect(redeclaredSchemas("const GetTraceResponseSchema = z.object({ trace: TraceSchema })", contract, false)).toEqual(['GetTraceResponseSchema re-declared'])
-    expect(redeclaredSchemas("request('save', '/x', z.object({ config: ScoreConfigSchema }))", contract, true)).toEqual(['z.object in an API module'])
+    expect(
+      redeclaredSchemas('const GetTraceResponseSchema = z.object({ trace: TraceSchema })', contract, false),
+    ).toEqual(['GetTraceResponseSchema re-declared'])
+    expect(redeclaredSchemas("request('save', '/x', z.object({ config: ScoreConfigSchema }))", contract, true)).toEqual(
+      ['z.object in an API module'],
+    )
     expect(redeclaredSchemas('const LayoutStateSchema = z.object({ open: z.boolean() })', contract, false)).toEqual([])
   })
 
@@ -135,7 +174,9 @@ describe('one contract', () => {
     const offenders = sourceFiles(path.join(root, 'apps/web/src')).flatMap((file) => {
       const rel = path.relative(path.join(root, 'apps/web/src'), file)
       const isApiModule = rel.startsWith('api/') || /-api\.ts$/.test(rel)
-      return redeclaredSchemas(fs.readFileSync(file, 'utf8'), contract, isApiModule).map((finding) => `apps/web/src/${rel}: ${finding}`)
+      return redeclaredSchemas(fs.readFileSync(file, 'utf8'), contract, isApiModule).map(
+        (finding) => `apps/web/src/${rel}: ${finding}`,
+      )
     })
     expect(offenders).toEqual([])
   })

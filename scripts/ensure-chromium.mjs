@@ -15,11 +15,16 @@ if (fs.existsSync(CHROMIUM)) process.exit(0)
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
 const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0
 if (!isRoot || !hasApt) {
-  console.error(`The browser tests need Debian's Chromium at ${CHROMIUM}. Install it, then run the tests again:\n\n  sudo sh -c '${INSTALL}'\n`)
+  console.error(
+    `The browser tests need Debian's Chromium at ${CHROMIUM}. Install it, then run the tests again:\n\n  sudo sh -c '${INSTALL}'\n`,
+  )
   process.exit(1)
 }
 console.log(`Installing Debian's Chromium for the browser tests (${INSTALL})…`)
-execFileSync('sh', ['-c', `${INSTALL} >/dev/null`], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+execFileSync('sh', ['-c', `${INSTALL} >/dev/null`], {
+  stdio: 'inherit',
+  env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+})
 if (!fs.existsSync(CHROMIUM)) {
   console.error(`apt-get finished but ${CHROMIUM} is still missing.`)
   process.exit(1)

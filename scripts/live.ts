@@ -33,7 +33,10 @@ function devApiKey(): string {
 async function waitReady(timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    const ok = await fetch(`${baseUrl}/readyz`).then((res) => res.ok, () => false)
+    const ok = await fetch(`${baseUrl}/readyz`).then(
+      (res) => res.ok,
+      () => false,
+    )
     if (ok) return
     await new Promise((resolve) => setTimeout(resolve, 250))
   }

@@ -8,7 +8,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 const root = path.resolve(import.meta.dirname, '..')
-const tsc = (...args) => execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), ...args], { stdio: 'inherit', cwd: root })
+const tsc = (...args) =>
+  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), ...args], {
+    stdio: 'inherit',
+    cwd: root,
+  })
 
 tsc('-b')
 for (const dir of ['apps', 'packages']) {

@@ -25,9 +25,15 @@ export function precompress(): Plugin {
         const file = path.join(outDir, fileName)
         const data = fs.readFileSync(file)
         if (data.length < MIN_BYTES) continue
-        fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(data, {
-          params: { [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length },
-        }))
+        fs.writeFileSync(
+          `${file}.br`,
+          zlib.brotliCompressSync(data, {
+            params: {
+              [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY,
+              [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length,
+            },
+          }),
+        )
         fs.writeFileSync(`${file}.gz`, zlib.gzipSync(data, { level: 9 }))
       }
     },

@@ -101,19 +101,31 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const spawn = (entry: string, env: Record<string, string>): Promise<string> =>
     new Promise((resolve, reject) => {
       const file = path.join(here, 'bin', `${entry}${fromSource ? '.ts' : '.js'}`)
-      const child = fork(file, [], { env: { ...process.env, ...baseEnv, ...env }, execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      const child = fork(file, [], {
+        env: { ...process.env, ...baseEnv, ...env },
+        execArgv,
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         // Own process group: Ctrl-C reaches only the fleet, which stops children in order (traffic first).
         detached: true,
       })
       children.push(child)
       const prefix = (chunk: Buffer) =>
-        chunk.toString('utf8').trimEnd().split('\n').forEach((line) => log(`[${entry}] ${line}`))
+        chunk
+          .toString('utf8')
+          .trimEnd()
+          .split('\n')
+          .forEach((line) => log(`[${entry}] ${line}`))
       child.stdout?.on('data', prefix)
       child.stderr?.on('data', prefix)
       child.on('message', (message: ReadyMessage | TrafficDoneMessage | TrafficStartedMessage) => {
         if (message.type === 'ready') resolve(message.url)
         if (message.type === 'traffic-done') resolveTraffic(message.stats)
-        if (message.type === 'traffic-started') resolveStarted({ startedAtMs: message.startedAtMs, startMinute: message.startMinute, timeScale: message.timeScale })
+        if (message.type === 'traffic-started')
+          resolveStarted({
+            startedAtMs: message.startedAtMs,
+            startMinute: message.startMinute,
+            timeScale: message.timeScale,
+          })
       })
       child.once('exit', (code) => reject(new Error(`${entry} exited with code ${code} before it was ready`)))
     })
@@ -137,8 +149,17 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       spawn('executor', { PORT: port(3), MCP_URL: mcp, EXECUTOR_RELEASE: 'stable' }),
       spawn('executor', { PORT: port(4), MCP_URL: mcp, EXECUTOR_RELEASE: 'canary' }),
     ])
-    const agentEnv = { MCP_URL: mcp, RESEARCHER_URL: researcher, EXECUTOR_URL: executor, EXECUTOR_CANARY_URL: executorCanary }
-    const planner = await spawn('planner', { ...agentEnv, PORT: port(0), PLANNER_RELEASE: options.plannerRelease ?? 'buggy' })
+    const agentEnv = {
+      MCP_URL: mcp,
+      RESEARCHER_URL: researcher,
+      EXECUTOR_URL: executor,
+      EXECUTOR_CANARY_URL: executorCanary,
+    }
+    const planner = await spawn('planner', {
+      ...agentEnv,
+      PORT: port(0),
+      PLANNER_RELEASE: options.plannerRelease ?? 'buggy',
+    })
     if (options.traffic !== false) {
       await spawn('traffic', {
         PLANNER_URL: planner,

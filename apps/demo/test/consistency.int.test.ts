@@ -6,7 +6,14 @@
  * after a restart (an exporter retrying after a crash) changes no number on any page.
  */
 // Relative (test-only): @sightline/schema is not a dependency of the demo.
-import type { ListTracesResponse, OverviewResponse, SeriesResponse, TopResponse, TraceDetail, TraceSummary } from '../../../packages/schema/src/index.js'
+import type {
+  ListTracesResponse,
+  OverviewResponse,
+  SeriesResponse,
+  TopResponse,
+  TraceDetail,
+  TraceSummary,
+} from '../../../packages/schema/src/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '../../ingest/test/helpers/server.js'
 import { startFleet } from '../src/fleet.js'
@@ -26,7 +33,9 @@ async function listAll(query = ''): Promise<TraceSummary[]> {
   const out: TraceSummary[] = []
   let cursor: string | null = null
   do {
-    const page: ListTracesResponse = await api(`/api/v1/traces?${range}&limit=500${query}${cursor ? `&cursor=${cursor}` : ''}`)
+    const page: ListTracesResponse = await api(
+      `/api/v1/traces?${range}&limit=500${query}${cursor ? `&cursor=${cursor}` : ''}`,
+    )
     out.push(...page.traces)
     cursor = page.nextCursor
   } while (cursor)
@@ -35,7 +44,8 @@ async function listAll(query = ''): Promise<TraceSummary[]> {
 
 const overview = async () => (await api<OverviewResponse>(`/api/v1/analytics/overview?${range}`)).current
 const costSplit = async (dimension: string) =>
-  (await api<SeriesResponse>(`/api/v1/analytics/series?metric=cost&dimension=${dimension}&step=5m&top=50&${range}`)).series
+  (await api<SeriesResponse>(`/api/v1/analytics/series?metric=cost&dimension=${dimension}&step=5m&top=50&${range}`))
+    .series
 const sum = <T>(items: T[], pick: (item: T) => number) => items.reduce((n, item) => n + pick(item), 0)
 
 /** Everything the pages show for the range, for a before/after comparison. */
@@ -104,9 +114,14 @@ describe('one meaning per number (demo traffic)', () => {
       // MCP client spans of tool calls (a `tools/list` the agent captured for the registry is MCP, not a tool call).
       const mcpClients = spans.filter((s) => s.flags.includes('mcp:client') && s.kind === 'tool')
       const mcpServers = spans.filter((s) => s.flags.includes('mcp:server'))
-      expect(mcpServers.every((s) => s.toolRole === 'part'), t.traceId).toBe(true)
+      expect(
+        mcpServers.every((s) => s.toolRole === 'part'),
+        t.traceId,
+      ).toBe(true)
       expect(spans.filter((s) => s.toolRole === 'call').length).toBe(t.toolCallCount)
-      expect(t.toolCallCount).toBe(mcpClients.length + spans.filter((s) => s.toolRole === 'call' && !s.flags.includes('mcp:client')).length)
+      expect(t.toolCallCount).toBe(
+        mcpClients.length + spans.filter((s) => s.toolRole === 'call' && !s.flags.includes('mcp:client')).length,
+      )
       const handoffs = spans.filter((s) => s.flags.includes('a2a:client'))
       expect(spans.filter((s) => s.isDelegation).length).toBe(t.delegationCount)
       expect(t.delegationCount).toBe(handoffs.length)
@@ -117,7 +132,10 @@ describe('one meaning per number (demo traffic)', () => {
     for (const t of await listAll('&service=planner-agent')) {
       const { spans } = await api<TraceDetail>(`/api/v1/traces/${t.traceId}`)
       const calls = spans.filter((s) => s.llmRole === 'call' || s.toolRole === 'call')
-      expect(calls.every((s) => s.agentName !== ''), t.traceId).toBe(true)
+      expect(
+        calls.every((s) => s.agentName !== ''),
+        t.traceId,
+      ).toBe(true)
     }
   })
 

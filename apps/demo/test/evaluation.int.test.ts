@@ -4,7 +4,14 @@
  * (a local mock endpoint) score a sample of the production traces; a fixed planner release gets its
  * own traffic and feedback; scores per release come back with 95 % intervals.
  */
-import type { EvaluatorRun, GetTraceResponse, ListScoresResponse, ListTracesResponse, ReferenceTrajectory, ReleaseScoresResponse } from '../../../packages/schema/src/index.js'
+import type {
+  EvaluatorRun,
+  GetTraceResponse,
+  ListScoresResponse,
+  ListTracesResponse,
+  ReferenceTrajectory,
+  ReleaseScoresResponse,
+} from '../../../packages/schema/src/index.js'
 import { createScoreClient } from '../../../packages/sdk/src/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMockJudge, type MockJudge } from '../../ingest/test/helpers/mock-judge.js'
@@ -20,23 +27,49 @@ let stats: TrafficStats
 const fixedRuns: string[] = []
 
 const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-  const res = await fetch(`${server.url}${path}`, { method, headers: { 'Content-Type': 'application/json', ...server.authHeaders }, body: body === undefined ? undefined : JSON.stringify(body) })
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...server.authHeaders },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)
   return (await res.json()) as T
 }
-const scores = async (query: string) => (await getJson<ListScoresResponse>(server, `/api/v1/scores?limit=1000&${query}`)).body.scores
+const scores = async (query: string) =>
+  (await getJson<ListScoresResponse>(server, `/api/v1/scores?limit=1000&${query}`)).body.scores
 
 beforeAll(async () => {
-  judge = await startMockJudge((prompt) => (/Outcome: failed/.test(prompt) ? { score: 0.1, label: 'unhelpful', explanation: 'the run failed' } : /human colleague/.test(prompt) ? { score: 0.5, label: 'unhelpful', explanation: 'handed off' } : { score: 0.9, label: 'helpful', explanation: 'answered the request' }))
+  judge = await startMockJudge((prompt) =>
+    /Outcome: failed/.test(prompt)
+      ? { score: 0.1, label: 'unhelpful', explanation: 'the run failed' }
+      : /human colleague/.test(prompt)
+        ? { score: 0.5, label: 'unhelpful', explanation: 'handed off' }
+        : { score: 0.9, label: 'helpful', explanation: 'answered the request' },
+  )
   server = await startTestServer({ SIGHTLINE_JUDGE_URL: judge.url, SIGHTLINE_EVAL_INTERVAL_MS: '0' })
-  const fleet = await startFleet({ sightlineUrl: server.url, sightlineApiKey: TEST_API_KEY, seed: 7, rate: 60, timeScale: 0.05, maxTraces: 40, portBase: 0, feedbackShare: 0.6, log: (line) => { if (/error|fail/i.test(line)) console.error(line) } })
+  const fleet = await startFleet({
+    sightlineUrl: server.url,
+    sightlineApiKey: TEST_API_KEY,
+    seed: 7,
+    rate: 60,
+    timeScale: 0.05,
+    maxTraces: 40,
+    portBase: 0,
+    feedbackShare: 0.6,
+    log: (line) => {
+      if (/error|fail/i.test(line)) console.error(line)
+    },
+  })
   try {
     stats = await fleet.trafficDone
     // The fixed planner (2.3.1) answers the same weather questions; its users react too.
     const fixed = new AgentClient(await fleet.spawn('planner', { PLANNER_RELEASE: 'fixed' }), 'planner-agent')
     const users = createScoreClient({ endpoint: server.url, apiKey: TEST_API_KEY })
     for (let i = 0; i < 12; i++) {
-      const task = await fixed.sendRaw({ text: i % 3 ? 'What is the weather in Lisbon?' : 'check the weather in Atlantis', meta: { requestId: `fixed-${i}` } })
+      const task = await fixed.sendRaw({
+        text: i % 3 ? 'What is the weather in Lisbon?' : 'check the weather in Atlantis',
+        meta: { requestId: `fixed-${i}` },
+      })
       const traceId = String(task.metadata?.[TRACE_ID_METADATA])
       fixedRuns.push(traceId)
       await users.feedback({ traceId, thumbs: i === 5 ? 'down' : 'up', rating: i === 5 ? 2 : 5 })
@@ -58,7 +91,11 @@ describe('evaluation on the demo fleet', () => {
     const thumbs = await scores('name=user_feedback&source=sdk')
     expect(thumbs.length).toBe(stats.feedback + fixedRuns.length)
     // Every failed planner run that got feedback got a thumbs down.
-    const failed = new Set((await getJson<ListTracesResponse>(server, '/api/v1/traces?status=failed&limit=500')).body.traces.map((t) => t.traceId))
+    const failed = new Set(
+      (await getJson<ListTracesResponse>(server, '/api/v1/traces?status=failed&limit=500')).body.traces.map(
+        (t) => t.traceId,
+      ),
+    )
     const onFailed = thumbs.filter((s) => failed.has(s.traceId))
     expect(onFailed.length).toBeGreaterThan(0)
     expect(onFailed.every((s) => s.value === false)).toBe(true)
@@ -66,28 +103,63 @@ describe('evaluation on the demo fleet', () => {
   })
 
   it('an online trajectory evaluator and an LLM judge score a sample of production traces', async () => {
-    const good = (await getJson<ListTracesResponse>(server, '/api/v1/traces?status=ok&agent=researcher&limit=500')).body.traces.find((t) => t.delegationCount >= 2)!
-    const { reference } = await api<{ reference: ReferenceTrajectory }>('POST', '/api/v1/reference-trajectories', { traceId: good.traceId, name: 'plan, research, execute', argsMatch: 'ignore' })
-    expect(reference.steps.filter((s) => s.kind === 'agent_delegation').map((s) => s.name)).toEqual(expect.arrayContaining(['researcher-agent', 'executor-agent']))
-    await api('PUT', '/api/v1/evaluators/delegation-recall', { name: 'Delegates like the good run', scoreName: 'trajectory_recall', sampleRate: 0.5, delaySeconds: 0, filter: { service: 'planner-agent' }, config: { type: 'trajectory', metric: 'recall', reference: { kind: 'reference', id: reference.id } } })
-    await api('PUT', '/api/v1/evaluators/helpfulness', { name: 'Helpfulness judge', scoreName: 'judge_helpful', sampleRate: 0.3, delaySeconds: 0, passThreshold: 0.5, config: { type: 'llm_judge', rubric: 'Task: {{input}}\nAnswer: {{output}}\nSteps:\n{{trajectory}}\nOutcome: {{outcome}}\nWas the agent helpful?', labels: ['helpful', 'unhelpful'] } })
+    const good = (
+      await getJson<ListTracesResponse>(server, '/api/v1/traces?status=ok&agent=researcher&limit=500')
+    ).body.traces.find((t) => t.delegationCount >= 2)!
+    const { reference } = await api<{ reference: ReferenceTrajectory }>('POST', '/api/v1/reference-trajectories', {
+      traceId: good.traceId,
+      name: 'plan, research, execute',
+      argsMatch: 'ignore',
+    })
+    expect(reference.steps.filter((s) => s.kind === 'agent_delegation').map((s) => s.name)).toEqual(
+      expect.arrayContaining(['researcher-agent', 'executor-agent']),
+    )
+    await api('PUT', '/api/v1/evaluators/delegation-recall', {
+      name: 'Delegates like the good run',
+      scoreName: 'trajectory_recall',
+      sampleRate: 0.5,
+      delaySeconds: 0,
+      filter: { service: 'planner-agent' },
+      config: { type: 'trajectory', metric: 'recall', reference: { kind: 'reference', id: reference.id } },
+    })
+    await api('PUT', '/api/v1/evaluators/helpfulness', {
+      name: 'Helpfulness judge',
+      scoreName: 'judge_helpful',
+      sampleRate: 0.3,
+      delaySeconds: 0,
+      passThreshold: 0.5,
+      config: {
+        type: 'llm_judge',
+        rubric:
+          'Task: {{input}}\nAnswer: {{output}}\nSteps:\n{{trajectory}}\nOutcome: {{outcome}}\nWas the agent helpful?',
+        labels: ['helpful', 'unhelpful'],
+      },
+    })
     const pass = await server.deps.evaluatorScheduler.runDue(Date.now())
     expect(pass.errors).toBe(0)
-    const production = (await getJson<ListTracesResponse>(server, '/api/v1/traces?service=planner-agent&limit=500')).body.traces.filter((t) => t.outcome !== 'running')
+    const production = (
+      await getJson<ListTracesResponse>(server, '/api/v1/traces?service=planner-agent&limit=500')
+    ).body.traces.filter((t) => t.outcome !== 'running')
     const recall = await scores('name=trajectory_recall&source=evaluator')
     const judged = await scores('name=judge_helpful&source=evaluator')
-    for (const [sample, rate] of [[recall, 0.5], [judged, 0.3]] as const) {
+    for (const [sample, rate] of [
+      [recall, 0.5],
+      [judged, 0.3],
+    ] as const) {
       expect(sample.length).toBeGreaterThan(production.length * rate * 0.4)
       expect(sample.length).toBeLessThan(production.length * Math.min(1, rate * 1.8))
     }
     // The good run's own shape scores 1; a loop (no delegation at all) scores 0.
     const byTrace = new Map(recall.map((s) => [s.traceId, s.value]))
-    const loops = (await getJson<ListTracesResponse>(server, '/api/v1/traces?tag=loop&limit=500')).body.traces.filter((t) => byTrace.has(t.traceId))
+    const loops = (await getJson<ListTracesResponse>(server, '/api/v1/traces?tag=loop&limit=500')).body.traces.filter(
+      (t) => byTrace.has(t.traceId),
+    )
     expect(loops.every((t) => byTrace.get(t.traceId) === 0)).toBe(true)
     expect(recall.some((s) => s.value === 1)).toBe(true)
     expect(judged.every((s) => (s.value === 0.9 && s.label === 'helpful') || s.label === 'unhelpful')).toBe(true)
     // Runs are recorded, and the judge's own calls are traced and priced.
-    const runs = (await getJson<{ runs: EvaluatorRun[] }>(server, '/api/v1/evaluators/helpfulness/runs?limit=500')).body.runs
+    const runs = (await getJson<{ runs: EvaluatorRun[] }>(server, '/api/v1/evaluators/helpfulness/runs?limit=500')).body
+      .runs
     expect(runs).toHaveLength(judged.length)
     await server.drain()
     const call = (await getJson<GetTraceResponse>(server, `/api/v1/traces/${runs[0]!.judgeTraceId}`)).body.spans[0]!
@@ -96,8 +168,11 @@ describe('evaluation on the demo fleet', () => {
   })
 
   it('scores per release come with 95 % intervals', async () => {
-    const body = (await getJson<ReleaseScoresResponse>(server, '/api/v1/analytics/scores/releases?name=user_feedback,judge_helpful')).body
-    const feedback = (release: string) => body.releases.find((r) => r.release === release)!.scores.find((s) => s.name === 'user_feedback')!
+    const body = (
+      await getJson<ReleaseScoresResponse>(server, '/api/v1/analytics/scores/releases?name=user_feedback,judge_helpful')
+    ).body
+    const feedback = (release: string) =>
+      body.releases.find((r) => r.release === release)!.scores.find((s) => s.name === 'user_feedback')!
     expect(feedback('2.3.1').passRate).toMatchObject({ successes: 11, n: 12 })
     expect(feedback('2.3.1').passRate!.ciLow!).toBeLessThan(11 / 12)
     expect(feedback('2.3.0').passRate!.n).toBe(stats.feedback)

@@ -43,7 +43,10 @@ async function settled(traceId: string): Promise<TraceDetail> {
 async function sendExternal(plannerUrl: string): Promise<string> {
   const traceId = randomBytes(16).toString('hex')
   const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`
-  await new AgentClient(plannerUrl, 'planner-agent').sendRaw({ text: ATLANTIS, meta: {} }, { serviceParameters: { traceparent } })
+  await new AgentClient(plannerUrl, 'planner-agent').sendRaw(
+    { text: ATLANTIS, meta: {} },
+    { serviceParameters: { traceparent } },
+  )
   return traceId
 }
 
@@ -94,7 +97,9 @@ describe('demo fleet', () => {
     const [trace] = await list('service=executor-agent&status=ok&limit=1')
     const { spans } = await detail(trace!.traceId)
     const byId = new Map(spans.map((s) => [s.spanId, s]))
-    const child = spans.find((s) => s.serviceName === 'executor-agent' && byId.get(s.parentSpanId)?.serviceName === 'planner-agent')
+    const child = spans.find(
+      (s) => s.serviceName === 'executor-agent' && byId.get(s.parentSpanId)?.serviceName === 'planner-agent',
+    )
     expect(child?.kind).toBe('agent')
     expect(byId.get(child!.parentSpanId)).toMatchObject({ kind: 'handoff', traceId: trace!.traceId })
   })
@@ -120,7 +125,9 @@ describe('demo fleet', () => {
 
   it('finds the cost spike: the expensive model, higher cost per trace', async () => {
     const spike = await list('model=claude-opus-4-20250514')
-    const normal = (await list('service=planner-agent&status=ok')).filter((t) => !t.models.includes('claude-opus-4-20250514') && t.llmCallCount > 4)
+    const normal = (await list('service=planner-agent&status=ok')).filter(
+      (t) => !t.models.includes('claude-opus-4-20250514') && t.llmCallCount > 4,
+    )
     expect(spike.length).toBeGreaterThan(0)
     expect(mean(spike.map((t) => t.costUsd ?? 0))).toBeGreaterThan(3 * mean(normal.map((t) => t.costUsd ?? 0)))
   })
@@ -159,7 +166,9 @@ describe('demo fleet', () => {
     const traces = await list('tool=db_lookup&status=recovered&tag=recovered-retry')
     const recovered = []
     for (const t of traces) {
-      const calls = toolCalls((await detail(t.traceId)).spans, 'db_lookup', 'executor-agent').sort((a, b) => a.startTime.localeCompare(b.startTime))
+      const calls = toolCalls((await detail(t.traceId)).spans, 'db_lookup', 'executor-agent').sort((a, b) =>
+        a.startTime.localeCompare(b.startTime),
+      )
       if (calls.length >= 2 && calls[0]!.status === 'error' && calls.at(-1)!.status !== 'error') recovered.push(t)
     }
     expect(recovered.length).toBeGreaterThan(0)
@@ -183,7 +192,11 @@ describe('demo fleet', () => {
     // One at a time: the query API queues a project's concurrent queries (32) and refuses beyond.
     const roots = []
     for (const t of await list('service=planner-agent&limit=60')) {
-      roots.push((await detail(t.traceId)).spans.find((s) => s.kind === 'agent' && s.serviceName === 'planner-agent' && s.attributes['demo.scenario']))
+      roots.push(
+        (await detail(t.traceId)).spans.find(
+          (s) => s.kind === 'agent' && s.serviceName === 'planner-agent' && s.attributes['demo.scenario'],
+        ),
+      )
     }
     expect(roots.every((s) => s !== undefined)).toBe(true)
   })

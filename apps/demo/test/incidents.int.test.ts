@@ -14,7 +14,13 @@
  */
 import { randomBytes } from 'node:crypto'
 // Relative (test-only): @sightline/schema is not a dependency of the demo.
-import type { Anomaly, Incident, ListAnomaliesResponse, ListIncidentsResponse, ListTracesResponse } from '../../../packages/schema/src/index.js'
+import type {
+  Anomaly,
+  Incident,
+  ListAnomaliesResponse,
+  ListIncidentsResponse,
+  ListTracesResponse,
+} from '../../../packages/schema/src/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runFleet, type FleetRunResult } from '../../ingest/bench/anomaly/fleet/fleet-run.js'
 import { matches } from '../../ingest/bench/anomaly/fleet/fleet-score.js'
@@ -45,10 +51,16 @@ beforeAll(async () => {
     timeScale: TIME_SCALE,
     alongside: async (fleet) => {
       // Regression-runner traffic: the buggy planner, started as the runner starts agents, looping on Atlantis.
-      const replay = new AgentClient(await fleet.spawn('planner', { PLANNER_RELEASE: 'buggy', SIGHTLINE_REGRESSION_CASE: 'rc-atlantis-loop' }), 'planner-agent')
+      const replay = new AgentClient(
+        await fleet.spawn('planner', { PLANNER_RELEASE: 'buggy', SIGHTLINE_REGRESSION_CASE: 'rc-atlantis-loop' }),
+        'planner-agent',
+      )
       for (let i = 0; i < 6; i++) {
         const traceId = randomBytes(16).toString('hex')
-        await replay.sendRaw({ text: ATLANTIS, meta: {} }, { serviceParameters: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } })
+        await replay.sendRaw(
+          { text: ATLANTIS, meta: {} },
+          { serviceParameters: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } },
+        )
         replayTraces.push(traceId)
         await sleep(2 * MIN, TIME_SCALE)
       }
@@ -63,7 +75,8 @@ afterAll(async () => {
   await server?.stop()
 })
 
-const window = (scenario: FleetRunResult['windows'][number]['scenario']) => run.windows.find((w) => w.scenario === scenario)!
+const window = (scenario: FleetRunResult['windows'][number]['scenario']) =>
+  run.windows.find((w) => w.scenario === scenario)!
 const describeAll = () => JSON.stringify(incidents.map((i) => [i.title, i.firstSeenAt, i.openedAt, i.explanation]))
 
 describe('the demo fleet on a fresh server, from minute 18', () => {
@@ -73,15 +86,20 @@ describe('the demo fleet on a fresh server, from minute 18', () => {
     expect(found, describeAll()).toHaveLength(1)
     const [cost] = found
     expect(Date.parse(cost!.openedAt) - spike.fromMs).toBeLessThanOrEqual(5 * MIN)
-    expect(cost!.explanation).toMatch(/^cost per trace \d+(\.\d)?× baseline .*since \d\d:\d\d UTC, driven by claude-opus-4-20250514 in planner/)
+    expect(cost!.explanation).toMatch(
+      /^cost per trace \d+(\.\d)?× baseline .*since \d\d:\d\d UTC, driven by claude-opus-4-20250514 in planner/,
+    )
     expect(cost!.traceCount).toBeGreaterThan(10)
     expect(cost!.severity).not.toBe('info')
   })
 
-  it('makes the canary\'s latency regression one incident', () => {
+  it("makes the canary's latency regression one incident", () => {
     const canary = incidents.filter((i) => matches(i, window('canary')))
     expect(canary, describeAll()).toHaveLength(1)
-    expect(canary[0]).toMatchObject({ family: 'release_latency', scope: expect.objectContaining({ release: '1.5.0-canary' }) })
+    expect(canary[0]).toMatchObject({
+      family: 'release_latency',
+      scope: expect.objectContaining({ release: '1.5.0-canary' }),
+    })
   })
 
   it('raises nothing but the scheduled scenarios: a handful of incidents, each explained and with its traces', () => {
@@ -101,7 +119,10 @@ describe('the demo fleet on a fresh server, from minute 18', () => {
     const replays = new Set(replayTraces)
     expect(anomalies.filter((a) => a.traceIds.some((t) => replays.has(t)))).toEqual([])
     expect(incidents.filter((i) => i.traceIds.some((t) => replays.has(t)))).toEqual([])
-    const listed = await getJson<ListTracesResponse>(server, `/api/v1/traces?regression=true&limit=50&from=${new Date(run.anchorMs - MIN).toISOString()}&to=${new Date(run.endMs + 10 * MIN).toISOString()}`)
+    const listed = await getJson<ListTracesResponse>(
+      server,
+      `/api/v1/traces?regression=true&limit=50&from=${new Date(run.anchorMs - MIN).toISOString()}&to=${new Date(run.endMs + 10 * MIN).toISOString()}`,
+    )
     expect(listed.body.traces.map((t) => t.traceId).sort()).toEqual([...replayTraces].sort())
     expect(listed.body.traces.every((t) => t.isRegressionRun && t.tags.includes('loop'))).toBe(true)
   })

@@ -27,17 +27,36 @@ let proposal: RegressionCaseProposalResponse
 
 beforeAll(async () => {
   server = await startTestServer()
-  const fleet = await startFleet({ sightlineUrl: server.url, sightlineApiKey: TEST_API_KEY, timeScale: 0.05, portBase: 0, traffic: false, log: () => {} })
+  const fleet = await startFleet({
+    sightlineUrl: server.url,
+    sightlineApiKey: TEST_API_KEY,
+    timeScale: 0.05,
+    portBase: 0,
+    traffic: false,
+    log: () => {},
+  })
   const traceId = randomBytes(16).toString('hex')
   const spanId = randomBytes(8).toString('hex')
   const startMs = Date.now()
   try {
-    await new AgentClient(fleet.urls.planner, 'planner-agent').sendRaw({ text: 'check the weather in Atlantis', meta: {} }, { serviceParameters: { traceparent: `00-${traceId}-${spanId}-01` } })
+    await new AgentClient(fleet.urls.planner, 'planner-agent').sendRaw(
+      { text: 'check the weather in Atlantis', meta: {} },
+      { serviceParameters: { traceparent: `00-${traceId}-${spanId}-01` } },
+    )
   } finally {
     await fleet.stop()
   }
   // The caller traces its request too (the trace's root), as a production front end would.
-  await sendCallerSpan(server.url, TEST_API_KEY, { traceId, spanId, name: 'POST /ask', service: 'demo-frontend', startMs, endMs: Date.now(), input: 'check the weather in Atlantis', output: '' })
+  await sendCallerSpan(server.url, TEST_API_KEY, {
+    traceId,
+    spanId,
+    name: 'POST /ask',
+    service: 'demo-frontend',
+    startMs,
+    endMs: Date.now(),
+    input: 'check the weather in Atlantis',
+    output: '',
+  })
   await server.drain()
   const res = await fetch(`${server.url}/api/v1/traces/${traceId}/regression-case`, { headers: server.authHeaders })
   expect(res.status).toBe(200)
@@ -56,7 +75,15 @@ describe('regression case from the demo planner', () => {
     expect(rc.input.text).toBe('check the weather in Atlantis')
     expect(rc.agent).toMatchObject({ name: 'planner-agent', release: '2.3.0', protocol: 'a2a-1.0' })
     expect(rc.expected.trajectory.map((s) => `${s.kind}:${s.name}`)).toEqual(['tool_call:weather', 'tool_call:weather'])
-    expect(rc.recordings.tools).toEqual([expect.objectContaining({ tool: 'weather', args: { city: 'Atlantis' }, result: expect.objectContaining({ content: [expect.objectContaining({ text: expect.stringContaining('not found') })] }) })])
+    expect(rc.recordings.tools).toEqual([
+      expect.objectContaining({
+        tool: 'weather',
+        args: { city: 'Atlantis' },
+        result: expect.objectContaining({
+          content: [expect.objectContaining({ text: expect.stringContaining('not found') })],
+        }),
+      }),
+    ])
     expect(rc.recordings.agents).toEqual([])
     expect(rc.replay.env).toEqual({ MCP_URL: { kind: 'mcp' } })
     expect(proposal.warnings).toEqual([])
@@ -74,7 +101,9 @@ describe('regression case from the demo planner', () => {
     const replay = await fetch(`${server.url}/api/v1/traces/${buggy.runs[0]!.traceId}`, { headers: server.authHeaders })
     const replayed = (await replay.json()) as GetTraceResponse
     expect(replayed.trace.isRegressionRun).toBe(true)
-    expect(replayed.spans.filter((s) => s.serviceName === 'planner-agent').every((s) => s.flags.includes('regression_run'))).toBe(true)
+    expect(
+      replayed.spans.filter((s) => s.serviceName === 'planner-agent').every((s) => s.flags.includes('regression_run')),
+    ).toBe(true)
     const fixed = await runCase(proposal.case, { ...options, agentCmd: plannerCmd('fixed') })
     expect(fixed.exitCode, fixed.summary).toBe(0)
     expect(fixed.runs[0]!.release).toBe('2.3.1')

@@ -7,10 +7,14 @@ import { childNodeFlags, makeDataDir, removeDataDir } from './server-process.js'
 
 function runChild<T>(job: BaselineJob | InspectJob): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...childNodeFlags(), path.join(import.meta.dirname, 'store-child.ts'), JSON.stringify(job)], {
-      cwd: path.resolve(import.meta.dirname, '..'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      [...childNodeFlags(), path.join(import.meta.dirname, 'store-child.ts'), JSON.stringify(job)],
+      {
+        cwd: path.resolve(import.meta.dirname, '..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     let out = ''
     let err = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
@@ -23,7 +27,11 @@ function runChild<T>(job: BaselineJob | InspectJob): Promise<T> {
   })
 }
 
-export async function runBaseline(gen: GenOptions, batchBytes: number, format: BaselineJob['format'] = 'JSONEachRow'): Promise<BaselineResult> {
+export async function runBaseline(
+  gen: GenOptions,
+  batchBytes: number,
+  format: BaselineJob['format'] = 'JSONEachRow',
+): Promise<BaselineResult> {
   const dataDir = makeDataDir('baseline')
   try {
     return await runChild<BaselineResult>({ job: 'baseline', dataDir, gen, batchBytes, format })

@@ -55,14 +55,27 @@ export async function runCapacity(pool: Pool, connections: number): Promise<Capa
     })
     const text = await res.text()
     if (res.status !== 200) throw new Error(`store refused ${sqlText.slice(0, 60)}: ${text}`)
-    return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, string | number>)
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, string | number>)
   }
-  const server = await startServerProcess('capacity', { CLICKHOUSE_URL: front.url, CLICKHOUSE_USER: 'bench', CLICKHOUSE_PASSWORD: 'bench' })
+  const server = await startServerProcess('capacity', {
+    CLICKHOUSE_URL: front.url,
+    CLICKHOUSE_USER: 'bench',
+    CLICKHOUSE_PASSWORD: 'bench',
+  })
   try {
     const loadAtStart = os.loadavg()[0]!
     const ingestBefore = cpuSeconds(server.pid)
     const storeBefore = cpuSeconds(front.pid)
-    const load = await runLoad({ url: server.url, encoding: 'protobuf', bodies: pool.bodies, spanCounts: pool.spanCounts, connections })
+    const load = await runLoad({
+      url: server.url,
+      encoding: 'protobuf',
+      bodies: pool.bodies,
+      spanCounts: pool.spanCounts,
+      connections,
+    })
     await waitStored(server, pool.spans)
     const resolved = await waitResolved(server)
     const ingestCpu = cpuSeconds(server.pid) - ingestBefore
@@ -73,11 +86,17 @@ export async function runCapacity(pool: Pool, connections: number): Promise<Capa
     removeDataDir(server.dataDir)
 
     const [counts] = await query('SELECT count() AS n, uniqExact(trace_id, span_id) AS u FROM spans')
-    for (const table of ['spans', 'trace_index', 'traces', 'agg_5m', 'agg_1h']) await query(`OPTIMIZE TABLE ${table} FINAL`)
+    for (const table of ['spans', 'trace_index', 'traces', 'agg_5m', 'agg_1h'])
+      await query(`OPTIMIZE TABLE ${table} FINAL`)
     const tables = (
       await query(`SELECT table, sum(rows) AS rows, sum(bytes_on_disk) AS b, sum(data_uncompressed_bytes) AS ub FROM system.parts
         WHERE active AND database = currentDatabase() GROUP BY table ORDER BY b DESC`)
-    ).map((r) => ({ table: String(r.table), rows: Number(r.rows), bytesOnDisk: Number(r.b), uncompressedBytes: Number(r.ub) }))
+    ).map((r) => ({
+      table: String(r.table),
+      rows: Number(r.rows),
+      bytesOnDisk: Number(r.b),
+      uncompressedBytes: Number(r.ub),
+    }))
     const totalBytes = tables.reduce((n, t) => n + t.bytesOnDisk, 0)
     return {
       spans: pool.spans,

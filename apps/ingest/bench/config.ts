@@ -41,8 +41,12 @@ function int(name: string, fallback: number): number {
 
 export function readConfig(): BenchConfig {
   const spans = int('BENCH_SPANS', 200_000)
-  const encodings = (process.env.BENCH_ENCODINGS ?? 'protobuf,json-gzip').split(',').map((e) => e.trim()).filter(Boolean)
-  for (const e of encodings) if (e !== 'protobuf' && e !== 'json-gzip') throw new Error(`BENCH_ENCODINGS: unknown encoding ${e}`)
+  const encodings = (process.env.BENCH_ENCODINGS ?? 'protobuf,json-gzip')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
+  for (const e of encodings)
+    if (e !== 'protobuf' && e !== 'json-gzip') throw new Error(`BENCH_ENCODINGS: unknown encoding ${e}`)
   return {
     spans,
     pacedSpans: int('BENCH_PACED_SPANS', Math.min(60_000, Math.max(5_000, Math.floor(spans / 4)))),
@@ -57,7 +61,8 @@ export function readConfig(): BenchConfig {
     listCalls: int('BENCH_LIST_CALLS', 50),
     listBudgetSeconds: int('BENCH_LIST_BUDGET_S', 20),
     listMinCalls: int('BENCH_LIST_MIN_CALLS', 10),
-    writeReport: process.env.BENCH_WRITE_REPORT !== undefined ? process.env.BENCH_WRITE_REPORT === '1' : spans >= 200_000,
+    writeReport:
+      process.env.BENCH_WRITE_REPORT !== undefined ? process.env.BENCH_WRITE_REPORT === '1' : spans >= 200_000,
     encodings: encodings as BenchConfig['encodings'],
   }
 }

@@ -25,15 +25,25 @@ interface Answer {
 }
 
 /** Never rejects: a reset or a 60 s silence is status -1, so one stall cannot end the run. */
-function request(agent: http.Agent, url: string, method: string, body?: Buffer, headers: Record<string, string> = {}): Promise<Answer> {
+function request(
+  agent: http.Agent,
+  url: string,
+  method: string,
+  body?: Buffer,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const started = performance.now()
   return new Promise((resolve) => {
     const failed = () => resolve({ status: -1, ms: performance.now() - started })
-    const req = http.request(url, { agent, method, headers: body ? { ...headers, 'Content-Length': String(body.length) } : headers }, (res) => {
-      res.on('data', () => undefined)
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }))
-      res.on('error', failed)
-    })
+    const req = http.request(
+      url,
+      { agent, method, headers: body ? { ...headers, 'Content-Length': String(body.length) } : headers },
+      (res) => {
+        res.on('data', () => undefined)
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }))
+        res.on('error', failed)
+      },
+    )
     req.setTimeout(60_000, () => req.destroy())
     req.on('error', failed)
     req.end(body)
@@ -45,8 +55,19 @@ const JSON_GZ = { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip'
 
 function normalBodies(spansPerRequest: number, count: number, seed: number) {
   const now = Date.now()
-  const generated = [...generateRequests({ seed, spans: spansPerRequest * count, spansPerRequest, windowStartMs: now - 60_000, windowEndMs: now })]
-  return { protobuf: generated.map((g) => encodeProtobuf(g.request)), jsonGzip: generated.map((g) => encodeJsonGzip(g.request)) }
+  const generated = [
+    ...generateRequests({
+      seed,
+      spans: spansPerRequest * count,
+      spansPerRequest,
+      windowStartMs: now - 60_000,
+      windowEndMs: now,
+    }),
+  ]
+  return {
+    protobuf: generated.map((g) => encodeProtobuf(g.request)),
+    jsonGzip: generated.map((g) => encodeJsonGzip(g.request)),
+  }
 }
 
 function oneSpanJson(extra: string, seed: number): string {
@@ -73,14 +94,40 @@ function hostileBodies(): Array<{ name: string; body: Buffer; headers: Record<st
   const start = Buffer.alloc(8)
   start.writeBigUInt64LE(now)
   // Span: trace id (0x0a), span id (0x12), start (0x39, fixed64), then 1M events {name: "e"} (0x5a).
-  const span = Buffer.concat([field(0x0a, Buffer.alloc(16, 0x31)), field(0x12, Buffer.alloc(8, 0x31)), Buffer.from([0x39]), start, Buffer.alloc(5_000_000, Buffer.from([0x5a, 0x03, 0x12, 0x01, 0x65]))])
+  const span = Buffer.concat([
+    field(0x0a, Buffer.alloc(16, 0x31)),
+    field(0x12, Buffer.alloc(8, 0x31)),
+    Buffer.from([0x39]),
+    start,
+    Buffer.alloc(5_000_000, Buffer.from([0x5a, 0x03, 0x12, 0x01, 0x65])),
+  ])
   const deep = 5_000_000
   return [
-    { name: '1M events in one span, JSON+gzip', body: zlib.gzipSync(oneSpanJson(`,"events":[${'{"name":"e"},'.repeat(999_999)}{"name":"e"}]`, 0x21)), headers: JSON_GZ },
-    { name: '1M events in one span, protobuf+gzip', body: zlib.gzipSync(field(0x0a, field(0x12, field(0x12, span)))), headers: { ...PB, 'Content-Encoding': 'gzip' } },
-    { name: '130k empty spans, protobuf', body: field(0x0a, field(0x12, Buffer.alloc(262_000, Buffer.from([0x12, 0x00])))), headers: PB },
-    { name: '10 MB [[[…]]] JSON', body: Buffer.from('['.repeat(deep) + ']'.repeat(deep)), headers: { 'Content-Type': 'application/json', ...AUTH } },
-    { name: '42 MB of [] containers, JSON+gzip', body: zlib.gzipSync(`[${'[],'.repeat(14_000_000)}[]]`), headers: JSON_GZ },
+    {
+      name: '1M events in one span, JSON+gzip',
+      body: zlib.gzipSync(oneSpanJson(`,"events":[${'{"name":"e"},'.repeat(999_999)}{"name":"e"}]`, 0x21)),
+      headers: JSON_GZ,
+    },
+    {
+      name: '1M events in one span, protobuf+gzip',
+      body: zlib.gzipSync(field(0x0a, field(0x12, field(0x12, span)))),
+      headers: { ...PB, 'Content-Encoding': 'gzip' },
+    },
+    {
+      name: '130k empty spans, protobuf',
+      body: field(0x0a, field(0x12, Buffer.alloc(262_000, Buffer.from([0x12, 0x00])))),
+      headers: PB,
+    },
+    {
+      name: '10 MB [[[…]]] JSON',
+      body: Buffer.from('['.repeat(deep) + ']'.repeat(deep)),
+      headers: { 'Content-Type': 'application/json', ...AUTH },
+    },
+    {
+      name: '42 MB of [] containers, JSON+gzip',
+      body: zlib.gzipSync(`[${'[],'.repeat(14_000_000)}[]]`),
+      headers: JSON_GZ,
+    },
   ]
 }
 
@@ -123,7 +170,10 @@ async function loopLagMaxMs(server: ServerProcess): Promise<number> {
 }
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`
-const summary = (xs: number[]) => (xs.length ? `p50 ${fmt(percentile(xs, 50))} / p99 ${fmt(percentile(xs, 99))} / max ${fmt(Math.max(...xs))} (n=${xs.length})` : 'n=0')
+const summary = (xs: number[]) =>
+  xs.length
+    ? `p50 ${fmt(percentile(xs, 50))} / p99 ${fmt(percentile(xs, 99))} / max ${fmt(Math.max(...xs))} (n=${xs.length})`
+    : 'n=0'
 
 async function main(): Promise<void> {
   const small = normalBodies(10, 230, 7)
@@ -134,8 +184,12 @@ async function main(): Promise<void> {
   try {
     await sequentialAcks(server.url, small.protobuf.slice(150), PB)
     console.log('ack latency, one request at a time (client-timed):')
-    console.log(`  10 spans, protobuf:    ${summary(await sequentialAcks(server.url, small.protobuf.slice(0, 150), PB))}`)
-    console.log(`  10 spans, JSON+gzip:   ${summary(await sequentialAcks(server.url, small.jsonGzip.slice(0, 150), JSON_GZ))}`)
+    console.log(
+      `  10 spans, protobuf:    ${summary(await sequentialAcks(server.url, small.protobuf.slice(0, 150), PB))}`,
+    )
+    console.log(
+      `  10 spans, JSON+gzip:   ${summary(await sequentialAcks(server.url, small.jsonGzip.slice(0, 150), JSON_GZ))}`,
+    )
     console.log(`  100 spans, protobuf:   ${summary(await sequentialAcks(server.url, bench.protobuf, PB))}`)
     console.log(`  100 spans, JSON+gzip:  ${summary(await sequentialAcks(server.url, bench.jsonGzip, JSON_GZ))}`)
 
@@ -145,14 +199,22 @@ async function main(): Promise<void> {
       await loopLagMaxMs(server)
       const cpuBefore = mainThreadCpuMs(server.pid)
       const agent = new http.Agent({ keepAlive: false })
-      const answer = body ? request(agent, `${server.url}/v1/traces`, 'POST', body, headers) : new Promise<Answer>((resolve) => setTimeout(() => resolve({ status: 0, ms: 3_000 }), 3_000))
+      const answer = body
+        ? request(agent, `${server.url}/v1/traces`, 'POST', body, headers)
+        : new Promise<Answer>((resolve) => setTimeout(() => resolve({ status: 0, ms: 3_000 }), 3_000))
       const [result, health, acks] = await Promise.all([
         answer,
         pollWhile(answer, (a) => request(a, `${server.url}/healthz`, 'GET')),
-        pollWhile(answer, (a) => request(a, `${server.url}/v1/traces`, 'POST', probes[nextProbe++ % probes.length]!, PB)),
+        pollWhile(answer, (a) =>
+          request(a, `${server.url}/v1/traces`, 'POST', probes[nextProbe++ % probes.length]!, PB),
+        ),
       ])
       const cpu = mainThreadCpuMs(server.pid) - cpuBefore
-      console.log(body ? `${name} (${(body.length / 1024).toFixed(0)} KB sent): answered ${result.status} in ${fmt(result.ms)}` : name)
+      console.log(
+        body
+          ? `${name} (${(body.length / 1024).toFixed(0)} KB sent): answered ${result.status} in ${fmt(result.ms)}`
+          : name,
+      )
       console.log(`  /healthz meanwhile:       ${summary(health)}`)
       console.log(`  10-span acks meanwhile:   ${summary(acks)}`)
       console.log(`  server: longest event-loop delay ${fmt(await loopLagMaxMs(server))}, main-thread CPU ${cpu} ms`)

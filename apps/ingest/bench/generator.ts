@@ -30,8 +30,16 @@ export interface GenOptions {
   windowEndMs: number
 }
 
-type AnyValue = { stringValue: string } | { intValue: number } | { doubleValue: number } | { boolValue: boolean } | { arrayValue: { values: AnyValue[] } }
-interface KeyValue { key: string; value: AnyValue }
+type AnyValue =
+  | { stringValue: string }
+  | { intValue: number }
+  | { doubleValue: number }
+  | { boolValue: boolean }
+  | { arrayValue: { values: AnyValue[] } }
+interface KeyValue {
+  key: string
+  value: AnyValue
+}
 export interface OtlpSpan {
   traceId: string
   spanId: string
@@ -45,7 +53,10 @@ export interface OtlpSpan {
   flags: number
 }
 export interface OtlpRequest {
-  resourceSpans: Array<{ resource: { attributes: KeyValue[] }; scopeSpans: Array<{ scope: { name: string; version: string }; spans: OtlpSpan[] }> }>
+  resourceSpans: Array<{
+    resource: { attributes: KeyValue[] }
+    scopeSpans: Array<{ scope: { name: string; version: string }; spans: OtlpSpan[] }>
+  }>
 }
 export interface GeneratedRequest {
   request: OtlpRequest
@@ -54,7 +65,16 @@ export interface GeneratedRequest {
   traces: Array<{ traceId: string; spans: number }>
 }
 
-export const AGENTS = ['support-agent', 'research-agent', 'billing-agent', 'triage-agent', 'code-review-agent', 'travel-planner', 'sql-analyst', 'onboarding-agent']
+export const AGENTS = [
+  'support-agent',
+  'research-agent',
+  'billing-agent',
+  'triage-agent',
+  'code-review-agent',
+  'travel-planner',
+  'sql-analyst',
+  'onboarding-agent',
+]
 export const MODELS = [
   { provider: 'openai', model: 'gpt-4o', response: 'gpt-4o-2024-08-06', weight: 4 },
   { provider: 'openai', model: 'gpt-4o-mini', response: 'gpt-4o-mini-2024-07-18', weight: 3 },
@@ -62,7 +82,18 @@ export const MODELS = [
   { provider: 'anthropic', model: 'claude-3-5-haiku', response: 'claude-3-5-haiku-20241022', weight: 1 },
   { provider: 'openai', model: 'o3-mini', response: 'o3-mini-2025-01-31', weight: 1 },
 ] as const
-const TOOLS = ['search_docs', 'get_order', 'lookup_customer', 'run_sql', 'fetch_url', 'create_ticket', 'get_weather', 'send_email', 'calculator', 'read_file']
+const TOOLS = [
+  'search_docs',
+  'get_order',
+  'lookup_customer',
+  'run_sql',
+  'fetch_url',
+  'create_ticket',
+  'get_weather',
+  'send_email',
+  'calculator',
+  'read_file',
+]
 const SERVICES = ['support-bot', 'research-svc', 'ops-copilot']
 const WORDS = (
   'the a to of and in for on with is that order refund customer account invoice shipping delivery please could ' +
@@ -76,18 +107,23 @@ const WORDS = (
 ).split(' ')
 /** Rare tokens for the text-search query: about one chat span in 250 mentions it. */
 export const RARE_WORD = 'zephyrine'
-const SYSTEM_PROMPTS = Array.from({ length: 8 }, (_, i) =>
-  `You are ${AGENTS[i]}, a careful assistant for ACME Corp. Follow the company policy: never reveal internal ` +
-  `identifiers, always confirm destructive actions, cite the tool results you used, answer in the user's language, ` +
-  `keep answers under 200 words unless asked for detail, and escalate to a human when the customer is upset or the ` +
-  `request involves legal, medical or financial advice. Available tools are described in the tool schema.`,
+const SYSTEM_PROMPTS = Array.from(
+  { length: 8 },
+  (_, i) =>
+    `You are ${AGENTS[i]}, a careful assistant for ACME Corp. Follow the company policy: never reveal internal ` +
+    `identifiers, always confirm destructive actions, cite the tool results you used, answer in the user's language, ` +
+    `keep answers under 200 words unless asked for detail, and escalate to a human when the customer is upset or the ` +
+    `request involves legal, medical or financial advice. Available tools are described in the tool schema.`,
 )
 
 export function* generateRequests(opts: GenOptions): Generator<GeneratedRequest> {
   const rng = mulberry32(opts.seed)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rng() * items.length)]!
   const between = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1))
-  const u32hex = () => Math.floor(rng() * 4294967296).toString(16).padStart(8, '0')
+  const u32hex = () =>
+    Math.floor(rng() * 4294967296)
+      .toString(16)
+      .padStart(8, '0')
   const spanId = () => u32hex() + u32hex()
   const traceId = () => u32hex() + u32hex() + u32hex() + u32hex()
   const modelWeights = MODELS.flatMap((m) => Array.from({ length: m.weight }, () => m))
@@ -129,13 +165,31 @@ export function* generateRequests(opts: GenOptions): Generator<GeneratedRequest>
         const inputMessages = JSON.stringify([
           { role: 'system', parts: [{ type: 'text', content: SYSTEM_PROMPTS[agentIndex] }] },
           { role: 'user', parts: [{ type: 'text', content: userText }] },
-          ...(c > 0 ? [{ role: 'tool', parts: [{ type: 'tool_call_response', id: `call_${u32hex()}`, response: sentence(between(10, 25)) }] }] : []),
+          ...(c > 0
+            ? [
+                {
+                  role: 'tool',
+                  parts: [{ type: 'tool_call_response', id: `call_${u32hex()}`, response: sentence(between(10, 25)) }],
+                },
+              ]
+            : []),
         ])
         const last = c === chats - 1
         const outputMessages = JSON.stringify([
           last
             ? { role: 'assistant', parts: [{ type: 'text', content: answer }], finish_reason: 'stop' }
-            : { role: 'assistant', parts: [{ type: 'tool_call', id: `call_${u32hex()}`, name: pick(TOOLS), arguments: { query: sentence(between(3, 8)) } }], finish_reason: 'tool_call' },
+            : {
+                role: 'assistant',
+                parts: [
+                  {
+                    type: 'tool_call',
+                    id: `call_${u32hex()}`,
+                    name: pick(TOOLS),
+                    arguments: { query: sentence(between(3, 8)) },
+                  },
+                ],
+                finish_reason: 'tool_call',
+              },
         ])
         const attributes: KeyValue[] = [
           str('gen_ai.operation.name', 'chat'),
@@ -147,14 +201,25 @@ export function* generateRequests(opts: GenOptions): Generator<GeneratedRequest>
           int('gen_ai.request.max_tokens', 1024),
           int('gen_ai.usage.input_tokens', inputTokens),
           int('gen_ai.usage.output_tokens', outputTokens),
-          { key: 'gen_ai.response.finish_reasons', value: { arrayValue: { values: [{ stringValue: last ? 'stop' : 'tool_calls' }] } } },
+          {
+            key: 'gen_ai.response.finish_reasons',
+            value: { arrayValue: { values: [{ stringValue: last ? 'stop' : 'tool_calls' }] } },
+          },
           str('gen_ai.input.messages', inputMessages),
           str('gen_ai.output.messages', outputMessages),
         ]
         if (rng() < 0.3) attributes.push(int('gen_ai.usage.cache_read.input_tokens', Math.floor(inputTokens * 0.6)))
         children.push({
-          traceId: tid, spanId: spanId(), parentSpanId: rootId, name: `chat ${model.model}`, kind: 3,
-          startTimeUnixNano: nanos(t), endTimeUnixNano: nanos(t + duration), attributes, status: { code: 0 }, flags: 257,
+          traceId: tid,
+          spanId: spanId(),
+          parentSpanId: rootId,
+          name: `chat ${model.model}`,
+          kind: 3,
+          startTimeUnixNano: nanos(t),
+          endTimeUnixNano: nanos(t + duration),
+          attributes,
+          status: { code: 0 },
+          flags: 257,
         })
         t += duration
         if (last) break
@@ -165,8 +230,13 @@ export function* generateRequests(opts: GenOptions): Generator<GeneratedRequest>
           const error = rng() < 0.04
           failed ||= error
           children.push({
-            traceId: tid, spanId: spanId(), parentSpanId: rootId, name: `execute_tool ${tool}`, kind: 1,
-            startTimeUnixNano: nanos(t + 1), endTimeUnixNano: nanos(t + 1 + toolDuration),
+            traceId: tid,
+            spanId: spanId(),
+            parentSpanId: rootId,
+            name: `execute_tool ${tool}`,
+            kind: 1,
+            startTimeUnixNano: nanos(t + 1),
+            endTimeUnixNano: nanos(t + 1 + toolDuration),
             attributes: [
               str('gen_ai.operation.name', 'execute_tool'),
               str('gen_ai.tool.name', tool),
@@ -174,14 +244,19 @@ export function* generateRequests(opts: GenOptions): Generator<GeneratedRequest>
               str('gen_ai.tool.call.id', `call_${u32hex()}`),
               ...(error ? [str('error.type', 'timeout')] : []),
             ],
-            status: error ? { code: 2, message: `${tool} timed out after 30s` } : { code: 0 }, flags: 257,
+            status: error ? { code: 2, message: `${tool} timed out after 30s` } : { code: 0 },
+            flags: 257,
           })
           t += toolDuration + 2
         }
       }
       const root: OtlpSpan = {
-        traceId: tid, spanId: rootId, name: `invoke_agent ${agent}`, kind: 1,
-        startTimeUnixNano: nanos(rootStart), endTimeUnixNano: nanos(t + 3),
+        traceId: tid,
+        spanId: rootId,
+        name: `invoke_agent ${agent}`,
+        kind: 1,
+        startTimeUnixNano: nanos(rootStart),
+        endTimeUnixNano: nanos(t + 3),
         attributes: [
           str('gen_ai.operation.name', 'invoke_agent'),
           str('gen_ai.agent.name', agent),
@@ -189,7 +264,8 @@ export function* generateRequests(opts: GenOptions): Generator<GeneratedRequest>
           str('session.id', sessionId),
           str('user.id', userId),
         ],
-        status: failed && rng() < 0.5 ? { code: 2, message: 'tool call failed' } : { code: 0 }, flags: 257,
+        status: failed && rng() < 0.5 ? { code: 2, message: 'tool call failed' } : { code: 0 },
+        flags: 257,
       }
       // Exporters send spans as they end: children first, the root last.
       spans.push(...children, root)
@@ -198,10 +274,21 @@ export function* generateRequests(opts: GenOptions): Generator<GeneratedRequest>
     generated += spans.length
     yield {
       request: {
-        resourceSpans: [{
-          resource: { attributes: [str('service.name', service), str('service.version', '1.4.2'), str('deployment.environment.name', 'production'), str('telemetry.sdk.language', 'nodejs'), str('telemetry.sdk.name', 'opentelemetry'), str('telemetry.sdk.version', '2.12.1')] },
-          scopeSpans: [{ scope: { name: '@acme/agents', version: '0.9.0' }, spans }],
-        }],
+        resourceSpans: [
+          {
+            resource: {
+              attributes: [
+                str('service.name', service),
+                str('service.version', '1.4.2'),
+                str('deployment.environment.name', 'production'),
+                str('telemetry.sdk.language', 'nodejs'),
+                str('telemetry.sdk.name', 'opentelemetry'),
+                str('telemetry.sdk.version', '2.12.1'),
+              ],
+            },
+            scopeSpans: [{ scope: { name: '@acme/agents', version: '0.9.0' }, spans }],
+          },
+        ],
       },
       spanCount: spans.length,
       traces,
@@ -245,7 +332,11 @@ export interface Pool {
 }
 
 /** Generates and encodes a whole pool up front (before any timing starts). */
-export function buildPool(opts: GenOptions, encodings: readonly Encoding[], keepTraces = false): Record<Encoding, Pool> {
+export function buildPool(
+  opts: GenOptions,
+  encodings: readonly Encoding[],
+  keepTraces = false,
+): Record<Encoding, Pool> {
   const pools = {} as Record<Encoding, Pool>
   for (const e of encodings) pools[e] = { bodies: [], spanCounts: [], spans: 0, traces: [], bytes: 0 }
   for (const generated of generateRequests(opts)) {

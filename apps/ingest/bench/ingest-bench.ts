@@ -13,7 +13,15 @@ import { runCapacity } from './capacity-run.js'
 import { runIngest, type IngestResult } from './ingest-run.js'
 import { machineInfo } from './machine.js'
 import { runQueries } from './query-run.js'
-import { CAPACITY_END, CAPACITY_START, consoleSummary, renderCapacityMarkdown, renderMarkdown, writeBenchmarksMd, type BenchResults } from './report.js'
+import {
+  CAPACITY_END,
+  CAPACITY_START,
+  consoleSummary,
+  renderCapacityMarkdown,
+  renderMarkdown,
+  writeBenchmarksMd,
+  type BenchResults,
+} from './report.js'
 import { REPO_ROOT } from './server-process.js'
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
@@ -23,27 +31,47 @@ const now = Date.now()
 // Spans advance through the last 6 days (inside the trace list's default 7-day range), ending 10 min ago.
 const windowStartMs = now - 6 * 86_400_000
 const windowEndMs = now - 600_000
-const gen = (seed: number, spans: number): GenOptions => ({ seed, spans, spansPerRequest: config.spansPerRequest, windowStartMs, windowEndMs })
+const gen = (seed: number, spans: number): GenOptions => ({
+  seed,
+  spans,
+  spansPerRequest: config.spansPerRequest,
+  windowStartMs,
+  windowEndMs,
+})
 
 log(`sightline bench: ${JSON.stringify(config)}`)
 const throughputGen = gen(config.seed, config.spans)
 let t = performance.now()
 const pools = buildPool(throughputGen, config.encodings)
 const pacedPools = buildPool(gen(config.seed + 1, config.pacedSpans), config.encodings)
-log(`generated ${config.spans} + ${config.pacedSpans} spans per encoding in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+log(
+  `generated ${config.spans} + ${config.pacedSpans} spans per encoding in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+)
 
 log('baseline: raw insert of the same rows into a fresh store (child process)…')
 const baseline = await runBaseline(throughputGen, config.baselineBatchBytes)
-log(`  ${Math.round(baseline.spansPerSecond)} spans/s, ${baseline.mbPerSecond.toFixed(1)} MB/s (${baseline.batches} batches, ${baseline.spans} rows, stored ${baseline.stored})`)
+log(
+  `  ${Math.round(baseline.spansPerSecond)} spans/s, ${baseline.mbPerSecond.toFixed(1)} MB/s (${baseline.batches} batches, ${baseline.spans} rows, stored ${baseline.stored})`,
+)
 if (baseline.stored !== baseline.spans) throw new Error(`baseline stored ${baseline.stored} of ${baseline.spans} rows`)
 // The writer's own format, for reference: how much of the gap to the baseline the format closes.
 const baselineCompact = await runBaseline(throughputGen, config.baselineBatchBytes, 'JSONCompactEachRow')
-log(`  same rows as JSONCompactEachRow (the spool's format): ${Math.round(baselineCompact.spansPerSecond)} spans/s (${(baselineCompact.spansPerSecond / baseline.spansPerSecond).toFixed(2)}×)`)
+log(
+  `  same rows as JSONCompactEachRow (the spool's format): ${Math.round(baselineCompact.spansPerSecond)} spans/s (${(baselineCompact.spansPerSecond / baseline.spansPerSecond).toFixed(2)}×)`,
+)
 
 const ingest: IngestResult[] = []
 for (const encoding of config.encodings) {
-  log(`ingest ${encoding}: ${pools[encoding].spans} spans in ${pools[encoding].bodies.length} requests, ${config.connections} connections…`)
-  const result = await runIngest(encoding, pools[encoding], pacedPools[encoding], config.pacedFraction, config.connections)
+  log(
+    `ingest ${encoding}: ${pools[encoding].spans} spans in ${pools[encoding].bodies.length} requests, ${config.connections} connections…`,
+  )
+  const result = await runIngest(
+    encoding,
+    pools[encoding],
+    pacedPools[encoding],
+    config.pacedFraction,
+    config.connections,
+  )
   ingest.push(result)
   log(
     `  ack ${Math.round(result.ackSpansPerSecond)} spans/s, end-to-end ${Math.round(result.endToEndSpansPerSecond)} spans/s ` +
@@ -68,7 +96,9 @@ for (const e of config.encodings) {
 let capacity
 if (config.capacitySpans > 0) {
   const capacityPool = buildPool(gen(config.seed + 3, config.capacitySpans), ['protobuf'], true).protobuf
-  log(`capacity: ${capacityPool.spans} spans to a server whose store is a process of its own (ClickHouse HTTP front over chDB)…`)
+  log(
+    `capacity: ${capacityPool.spans} spans to a server whose store is a process of its own (ClickHouse HTTP front over chDB)…`,
+  )
   capacity = await runCapacity(capacityPool, config.connections)
   log(
     `  ingest CPU ${capacity.ingestCpuMsPer1000Spans.toFixed(0)} ms per 1,000 spans = ${Math.round(capacity.spansPerIngestCoreSecond)} spans/s per ingest core; ` +
@@ -80,8 +110,18 @@ let query
 if (config.querySpans > 0) {
   t = performance.now()
   const queryPool = buildPool(gen(config.seed + 2, config.querySpans), ['protobuf'], true).protobuf
-  log(`query data set: ${queryPool.spans} spans, ${queryPool.traces.length} traces generated in ${((performance.now() - t) / 1000).toFixed(1)} s; loading…`)
-  query = await runQueries(queryPool, { connections: config.connections, seed: config.seed, traceLookups: config.traceLookups, listCalls: config.listCalls, listMinCalls: config.listMinCalls, listBudgetSeconds: config.listBudgetSeconds, log })
+  log(
+    `query data set: ${queryPool.spans} spans, ${queryPool.traces.length} traces generated in ${((performance.now() - t) / 1000).toFixed(1)} s; loading…`,
+  )
+  query = await runQueries(queryPool, {
+    connections: config.connections,
+    seed: config.seed,
+    traceLookups: config.traceLookups,
+    listCalls: config.listCalls,
+    listMinCalls: config.listMinCalls,
+    listBudgetSeconds: config.listBudgetSeconds,
+    log,
+  })
 }
 
 const results: BenchResults = {
@@ -110,10 +150,18 @@ if (config.writeReport) {
 }
 // The capacity section is written from any run that measured it at full size, on its own.
 if (results.capacity && (results.capacity.spans >= 100_000 || config.writeReport)) {
-  writeBenchmarksMd(path.join(REPO_ROOT, 'BENCHMARKS.md'), renderCapacityMarkdown({ ...results, capacity: results.capacity }), CAPACITY_START, CAPACITY_END)
+  writeBenchmarksMd(
+    path.join(REPO_ROOT, 'BENCHMARKS.md'),
+    renderCapacityMarkdown({ ...results, capacity: results.capacity }),
+    CAPACITY_START,
+    CAPACITY_END,
+  )
   log('BENCHMARKS.md capacity section updated')
 }
-const failures = ingest.filter((i) => !i.exactlyOnce).length + (capacity && !capacity.exactlyOnce ? 1 : 0) + (query && (!query.exactlyOnce || query.byIdMismatches > 0) ? 1 : 0)
+const failures =
+  ingest.filter((i) => !i.exactlyOnce).length +
+  (capacity && !capacity.exactlyOnce ? 1 : 0) +
+  (query && (!query.exactlyOnce || query.byIdMismatches > 0) ? 1 : 0)
 if (failures > 0) {
   log(`FAILED: ${failures} run(s) did not store exactly what was sent`)
   process.exitCode = 1

@@ -64,7 +64,9 @@ function pacedDiagnostics(before: Record<string, number>, after: Record<string, 
     spoolCommits: commits,
     spoolCommitMeanMs: (1000 * d('sightline_spool_commit_seconds_sum')) / commits,
     spoolCommitsOver25ms: commits - d('sightline_spool_commit_seconds_bucket{le="0.025"}'),
-    gcPauseSeconds: Object.keys(after).filter((k) => k.startsWith('nodejs_gc_duration_seconds_sum')).reduce((n, k) => n + d(k), 0),
+    gcPauseSeconds: Object.keys(after)
+      .filter((k) => k.startsWith('nodejs_gc_duration_seconds_sum'))
+      .reduce((n, k) => n + d(k), 0),
     gcMajorPauseSeconds: d('nodejs_gc_duration_seconds_sum{kind="major"}'),
     eventLoopLagMaxMs: 1000 * (after['nodejs_eventloop_lag_max_seconds'] ?? NaN),
     serverAcksOver50ms: d('sightline_otlp_ack_seconds_count') - d('sightline_otlp_ack_seconds_bucket{le="0.05"}'),
@@ -73,10 +75,22 @@ function pacedDiagnostics(before: Record<string, number>, after: Record<string, 
 }
 
 /** The paced phase runs at `pacedFraction` of the end-to-end rate this server just reached: ack latency below capacity. */
-export async function runIngest(encoding: Encoding, pool: Pool, paced: Pool, pacedFraction: number, connections: number): Promise<IngestResult> {
+export async function runIngest(
+  encoding: Encoding,
+  pool: Pool,
+  paced: Pool,
+  pacedFraction: number,
+  connections: number,
+): Promise<IngestResult> {
   const server = await startServerProcess(encoding)
   try {
-    const load = await runLoad({ url: server.url, encoding, bodies: pool.bodies, spanCounts: pool.spanCounts, connections })
+    const load = await runLoad({
+      url: server.url,
+      encoding,
+      bodies: pool.bodies,
+      spanCounts: pool.spanCounts,
+      connections,
+    })
     const stored = await waitStored(server, pool.spans)
     const resolved = await waitResolved(server)
     const seconds = (load.finishedAt - load.startedAt) / 1000
@@ -84,7 +98,14 @@ export async function runIngest(encoding: Encoding, pool: Pool, paced: Pool, pac
     const pacedSpansPerSecond = (pacedFraction * pool.spans) / e2eSeconds
 
     const beforePaced = await server.metrics()
-    const pacedLoad = await runLoad({ url: server.url, encoding, bodies: paced.bodies, spanCounts: paced.spanCounts, connections, spansPerSecond: pacedSpansPerSecond })
+    const pacedLoad = await runLoad({
+      url: server.url,
+      encoding,
+      bodies: paced.bodies,
+      spanCounts: paced.spanCounts,
+      connections,
+      spansPerSecond: pacedSpansPerSecond,
+    })
     const afterPaced = await server.metrics()
     const pacedStored = await waitStored(server, pool.spans + paced.spans)
     const m = (await waitResolved(server)).metrics
@@ -114,7 +135,8 @@ export async function runIngest(encoding: Encoding, pool: Pool, paced: Pool, pac
       retries503: load.retries503 + pacedLoad.retries503,
       errors: load.errors + pacedLoad.errors,
       peakRssBytes: memory.peakRss,
-      meanInsertBatchSpans: (m['sightline_flush_batch_spans_sum'] ?? NaN) / (m['sightline_flush_batch_spans_count'] ?? NaN),
+      meanInsertBatchSpans:
+        (m['sightline_flush_batch_spans_sum'] ?? NaN) / (m['sightline_flush_batch_spans_count'] ?? NaN),
       loaderBusySeconds: busy,
       loaderSpansPerBusySecond: sent / busy,
       stored: inspected,
@@ -123,7 +145,8 @@ export async function runIngest(encoding: Encoding, pool: Pool, paced: Pool, pac
       resolvedSpansPerSecond: pool.spans / ((resolved.at - load.startedAt) / 1000),
       resolverBusySeconds: m['sightline_resolve_batch_seconds_sum'] ?? NaN,
       traceResolutions: m['sightline_traces_resolved_total'] ?? NaN,
-      resolutionsPerBusySecond: (m['sightline_traces_resolved_total'] ?? NaN) / (m['sightline_resolve_batch_seconds_sum'] ?? NaN),
+      resolutionsPerBusySecond:
+        (m['sightline_traces_resolved_total'] ?? NaN) / (m['sightline_resolve_batch_seconds_sum'] ?? NaN),
     }
   } catch (error) {
     await server.stop().catch(() => undefined)

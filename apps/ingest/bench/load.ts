@@ -24,13 +24,27 @@ const HEADERS: Record<Encoding, Record<string, string>> = {
   'json-gzip': { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', ...AUTH },
 }
 
-function post(agent: http.Agent, url: URL, body: Buffer, headers: Record<string, string>): Promise<{ status: number; retryAfter: number }> {
+function post(
+  agent: http.Agent,
+  url: URL,
+  body: Buffer,
+  headers: Record<string, string>,
+): Promise<{ status: number; retryAfter: number }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { agent, host: url.hostname, port: url.port, path: '/v1/traces', method: 'POST', headers: { ...headers, 'Content-Length': String(body.length) } },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: '/v1/traces',
+        method: 'POST',
+        headers: { ...headers, 'Content-Length': String(body.length) },
+      },
       (res) => {
         res.on('data', () => undefined)
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }))
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }),
+        )
         res.on('error', reject)
       },
     )

@@ -17,7 +17,8 @@ export interface MachineInfo {
 export function machineInfo(chdbEngine: string): MachineInfo {
   const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8')
   const require = createRequire(path.join(import.meta.dirname, '..', 'package.json'))
-  const chdbPackage = (JSON.parse(fs.readFileSync(require.resolve('chdb/package.json'), 'utf8')) as { version: string }).version
+  const chdbPackage = (JSON.parse(fs.readFileSync(require.resolve('chdb/package.json'), 'utf8')) as { version: string })
+    .version
   return {
     cpuModel: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown',
     cores: os.cpus().length,

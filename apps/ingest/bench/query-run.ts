@@ -32,7 +32,10 @@ export interface QueryResult {
   lists: LatencyStats[]
 }
 
-interface ListVariant { name: string; query: string }
+interface ListVariant {
+  name: string
+  query: string
+}
 
 export function listVariants(now: Date): ListVariant[] {
   const hourAgo = new Date(now.getTime() - 3600_000).toISOString()
@@ -57,11 +60,25 @@ async function timedGet(server: ServerProcess, path: string): Promise<{ ms: numb
 
 export async function runQueries(
   pool: Pool,
-  opts: { connections: number; seed: number; traceLookups: number; listCalls: number; listMinCalls: number; listBudgetSeconds: number; log: (line: string) => void },
+  opts: {
+    connections: number
+    seed: number
+    traceLookups: number
+    listCalls: number
+    listMinCalls: number
+    listBudgetSeconds: number
+    log: (line: string) => void
+  },
 ): Promise<QueryResult> {
   const server = await startServerProcess('query')
   try {
-    const load = await runLoad({ url: server.url, encoding: 'protobuf', bodies: pool.bodies, spanCounts: pool.spanCounts, connections: opts.connections })
+    const load = await runLoad({
+      url: server.url,
+      encoding: 'protobuf',
+      bodies: pool.bodies,
+      spanCounts: pool.spanCounts,
+      connections: opts.connections,
+    })
     const stored = await waitStored(server, pool.spans, 1_800_000)
     const loadSeconds = (stored.at - load.startedAt) / 1000
     opts.log(`  loaded ${pool.spans} spans in ${loadSeconds.toFixed(1)} s`)
@@ -81,7 +98,15 @@ export async function runQueries(
       lastSpans = spans
       byIdMs.push(ms)
     }
-    const byId: LatencyStats = { name: 'GET /api/v1/traces/{id}', path: '/api/v1/traces/{id}', calls: byIdMs.length, p50Ms: percentile(byIdMs, 50), p95Ms: percentile(byIdMs, 95), maxMs: percentile(byIdMs, 100), resultSize: lastSpans }
+    const byId: LatencyStats = {
+      name: 'GET /api/v1/traces/{id}',
+      path: '/api/v1/traces/{id}',
+      calls: byIdMs.length,
+      p50Ms: percentile(byIdMs, 50),
+      p95Ms: percentile(byIdMs, 95),
+      maxMs: percentile(byIdMs, 100),
+      resultSize: lastSpans,
+    }
     opts.log(`  by id: p50 ${byId.p50Ms.toFixed(1)} ms, p95 ${byId.p95Ms.toFixed(1)} ms (${mismatches} mismatches)`)
 
     // Trace list variants: 3 warm-up calls, then up to `listCalls` calls within the time budget.
@@ -99,9 +124,19 @@ export async function runQueries(
       while (samples.length < opts.listCalls && (samples.length < opts.listMinCalls || performance.now() < budgetEnd)) {
         samples.push((await timedGet(server, path)).ms)
       }
-      const stats: LatencyStats = { name: variant.name, path, calls: samples.length, p50Ms: percentile(samples, 50), p95Ms: percentile(samples, 95), maxMs: percentile(samples, 100), resultSize: size }
+      const stats: LatencyStats = {
+        name: variant.name,
+        path,
+        calls: samples.length,
+        p50Ms: percentile(samples, 50),
+        p95Ms: percentile(samples, 95),
+        maxMs: percentile(samples, 100),
+        resultSize: size,
+      }
       lists.push(stats)
-      opts.log(`  list ${variant.name}: p50 ${stats.p50Ms.toFixed(0)} ms, p95 ${stats.p95Ms.toFixed(0)} ms over ${stats.calls} calls (${size} traces)`)
+      opts.log(
+        `  list ${variant.name}: p50 ${stats.p50Ms.toFixed(0)} ms, p95 ${stats.p95Ms.toFixed(0)} ms over ${stats.calls} calls (${size} traces)`,
+      )
     }
     const memory = server.memory()
     await server.stop()

@@ -49,7 +49,9 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(START, '')
   lines.push(`Run: ${r.date}, \`${r.command}\`, ${f1(r.totalSeconds)} s in all.`)
   lines.push('')
-  lines.push(`Machine: ${m.cpuModel}, ${m.cores} cores, ${m.ramGiB} GiB RAM, Linux ${m.kernel}, Node ${m.node}, chdb ${m.chdbPackage} (engine ${m.chdbEngine}).`)
+  lines.push(
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.ramGiB} GiB RAM, Linux ${m.kernel}, Node ${m.node}, chdb ${m.chdbPackage} (engine ${m.chdbEngine}).`,
+  )
   lines.push('')
   lines.push(
     `Workload: ${n0(b.spans)} spans per encoding (seed ${r.config.seed}), ~${r.config.spansPerRequest} spans per request, whole traces of one ` +
@@ -59,26 +61,38 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push('')
   lines.push('### Baseline: raw insert of the same rows (same run)')
   lines.push('')
-  lines.push('The same requests go through the real decode → normalise → price path into JSONEachRow rows, in a separate process with a freshly migrated store; then `rawInsert` (the loader\'s call, same settings) into `spans`, timed from the first insert to the last. The writer itself spools and inserts the rows as JSONCompactEachRow (values only, with a header naming the columns): the last line is the same insert in that format, for reference; ratios below are against the JSONEachRow baseline.')
+  lines.push(
+    "The same requests go through the real decode → normalise → price path into JSONEachRow rows, in a separate process with a freshly migrated store; then `rawInsert` (the loader's call, same settings) into `spans`, timed from the first insert to the last. The writer itself spools and inserts the rows as JSONCompactEachRow (values only, with a header naming the columns): the last line is the same insert in that format, for reference; ratios below are against the JSONEachRow baseline.",
+  )
   lines.push('')
   lines.push('| rows | JSONEachRow | batches (spool segment size) | insert time | spans/s | MB/s |')
   lines.push('|---|---|---|---|---|---|')
-  lines.push(`| ${n0(b.spans)}, before the ingest runs | ${mb(b.jsonBytes)} (${n0(b.jsonBytes / b.spans)} B/row) | ${b.batches} × ≤ ${mb(r.config.baselineBatchBytes)} | ${f2(b.insertSeconds)} s | ${n0(b.spansPerSecond)} | ${f1(b.mbPerSecond)} |`)
+  lines.push(
+    `| ${n0(b.spans)}, before the ingest runs | ${mb(b.jsonBytes)} (${n0(b.jsonBytes / b.spans)} B/row) | ${b.batches} × ≤ ${mb(r.config.baselineBatchBytes)} | ${f2(b.insertSeconds)} s | ${n0(b.spansPerSecond)} | ${f1(b.mbPerSecond)} |`,
+  )
   if (r.baselineAfter) {
     const a = r.baselineAfter
-    lines.push(`| the same again, after them | ${mb(a.jsonBytes)} | ${a.batches} | ${f2(a.insertSeconds)} s | ${n0(a.spansPerSecond)} | ${f1(a.mbPerSecond)} |`)
+    lines.push(
+      `| the same again, after them | ${mb(a.jsonBytes)} | ${a.batches} | ${f2(a.insertSeconds)} s | ${n0(a.spansPerSecond)} | ${f1(a.mbPerSecond)} |`,
+    )
   }
   lines.push(`| **baseline** (mean of the runs; every ratio below is against it) | | | | **${n0(rate)}** | |`)
   if (r.baselineCompact) {
     const v = r.baselineCompact
-    lines.push(`| same rows as JSONCompactEachRow (the spool's format, reference) | ${mb(v.jsonBytes)} (${n0(v.jsonBytes / v.spans)} B/row) | ${v.batches} | ${f2(v.insertSeconds)} s | ${n0(v.spansPerSecond)} (${f2(v.spansPerSecond / rate)}×) | ${f1(v.mbPerSecond)} |`)
+    lines.push(
+      `| same rows as JSONCompactEachRow (the spool's format, reference) | ${mb(v.jsonBytes)} (${n0(v.jsonBytes / v.spans)} B/row) | ${v.batches} | ${f2(v.insertSeconds)} s | ${n0(v.spansPerSecond)} (${f2(v.spansPerSecond / rate)}×) | ${f1(v.mbPerSecond)} |`,
+    )
   }
   lines.push('')
   lines.push('### End-to-end OTLP/HTTP ingest')
   lines.push('')
-  lines.push('"Acknowledged" is spans/s answered 200 during the closed-loop load; "end-to-end" runs until every span is in chDB (spool empty, `sightline_spans_stored_total` = sent). Ack latency is send → full 200 response, per request, measured by the client: once at saturation (closed loop), once open-loop at a paced rate of half the end-to-end rate that server just reached (`BENCH_PACED_FRACTION`). Peak RSS is the server\'s `VmHWM`.')
+  lines.push(
+    '"Acknowledged" is spans/s answered 200 during the closed-loop load; "end-to-end" runs until every span is in chDB (spool empty, `sightline_spans_stored_total` = sent). Ack latency is send → full 200 response, per request, measured by the client: once at saturation (closed loop), once open-loop at a paced rate of half the end-to-end rate that server just reached (`BENCH_PACED_FRACTION`). Peak RSS is the server\'s `VmHWM`.',
+  )
   lines.push('')
-  lines.push('| encoding | wire | acknowledged spans/s | **end-to-end spans/s** | **÷ baseline** | ack p50 / p99 at saturation | paced rate | ack p50 / p99 / max paced | peak RSS | stored = sent, once |')
+  lines.push(
+    '| encoding | wire | acknowledged spans/s | **end-to-end spans/s** | **÷ baseline** | ack p50 / p99 at saturation | paced rate | ack p50 / p99 / max paced | peak RSS | stored = sent, once |',
+  )
   lines.push('|---|---|---|---|---|---|---|---|---|---|')
   for (const i of r.ingest) {
     lines.push(
@@ -88,27 +102,41 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push('')
   lines.push('Server-side detail (from its `/metrics`): ')
   lines.push('')
-  lines.push('| encoding | mean spans per chDB insert | loader busy | loader spans per busy second (÷ baseline) | 503 retries | client errors |')
+  lines.push(
+    '| encoding | mean spans per chDB insert | loader busy | loader spans per busy second (÷ baseline) | 503 retries | client errors |',
+  )
   lines.push('|---|---|---|---|---|---|')
   for (const i of r.ingest) {
-    lines.push(`| ${i.encoding} | ${n0(i.meanInsertBatchSpans)} | ${f1(i.loaderBusySeconds)} s | ${n0(i.loaderSpansPerBusySecond)} (${f2(i.loaderSpansPerBusySecond / rate)}×) | ${i.retries503} | ${i.errors} |`)
+    lines.push(
+      `| ${i.encoding} | ${n0(i.meanInsertBatchSpans)} | ${f1(i.loaderBusySeconds)} s | ${n0(i.loaderSpansPerBusySecond)} (${f2(i.loaderSpansPerBusySecond / rate)}×) | ${i.retries503} | ${i.errors} |`,
+    )
   }
   lines.push('')
-  lines.push('Trace resolution (the resolver stage after the store: every trace resolved and its rollups written; a trace resolved again when late spans arrive counts again):')
+  lines.push(
+    'Trace resolution (the resolver stage after the store: every trace resolved and its rollups written; a trace resolved again when late spans arrive counts again):',
+  )
   lines.push('')
-  lines.push('| encoding | spans/s until every trace is resolved (÷ baseline) | resolver busy | resolutions | resolutions per busy second |')
+  lines.push(
+    '| encoding | spans/s until every trace is resolved (÷ baseline) | resolver busy | resolutions | resolutions per busy second |',
+  )
   lines.push('|---|---|---|---|---|')
   for (const i of r.ingest) {
-    lines.push(`| ${i.encoding} | ${n0(i.resolvedSpansPerSecond)} (${f2(i.resolvedSpansPerSecond / rate)}×) | ${f1(i.resolverBusySeconds)} s | ${n0(i.traceResolutions)} | ${n0(i.resolutionsPerBusySecond)} |`)
+    lines.push(
+      `| ${i.encoding} | ${n0(i.resolvedSpansPerSecond)} (${f2(i.resolvedSpansPerSecond / rate)}×) | ${f1(i.resolverBusySeconds)} s | ${n0(i.traceResolutions)} | ${n0(i.resolutionsPerBusySecond)} |`,
+    )
   }
   lines.push('')
   lines.push('During the paced phase (server `/metrics` before and after it): what a slow acknowledgement waits for.')
   lines.push('')
-  lines.push('| encoding | spool group commits | mean commit (write + fdatasync) | commits over 25 ms | GC pauses (major) | event-loop lag max | acks over 50 ms, timed by the server |')
+  lines.push(
+    '| encoding | spool group commits | mean commit (write + fdatasync) | commits over 25 ms | GC pauses (major) | event-loop lag max | acks over 50 ms, timed by the server |',
+  )
   lines.push('|---|---|---|---|---|---|---|')
   for (const i of r.ingest) {
     const p = i.paced
-    lines.push(`| ${i.encoding} | ${p.spoolCommits} | ${f2(p.spoolCommitMeanMs)} ms | ${p.spoolCommitsOver25ms} | ${n0(p.gcPauseSeconds * 1000)} ms (${n0(p.gcMajorPauseSeconds * 1000)} ms) | ${f1(p.eventLoopLagMaxMs)} ms | ${p.serverAcksOver50ms} of ${p.serverAcks} |`)
+    lines.push(
+      `| ${i.encoding} | ${p.spoolCommits} | ${f2(p.spoolCommitMeanMs)} ms | ${p.spoolCommitsOver25ms} | ${n0(p.gcPauseSeconds * 1000)} ms (${n0(p.gcMajorPauseSeconds * 1000)} ms) | ${f1(p.eventLoopLagMaxMs)} ms | ${p.serverAcksOver50ms} of ${p.serverAcks} |`,
+    )
   }
   if (r.query) {
     const q = r.query
@@ -122,13 +150,19 @@ export function renderMarkdown(r: BenchResults): string {
         `${gib(q.stored.bytesOnDisk)} on disk (${gib(q.stored.uncompressedBytes)} uncompressed), ${q.stored.parts} active parts. Server peak RSS ${gib(q.peakRssBytes)}.`,
     )
     lines.push('')
-    lines.push('Sequential calls (one at a time) right after the load, after warm-up calls; latency is client-measured HTTP time.')
+    lines.push(
+      'Sequential calls (one at a time) right after the load, after warm-up calls; latency is client-measured HTTP time.',
+    )
     lines.push('')
     lines.push('| query | calls | p50 | **p95** | max | result |')
     lines.push('|---|---|---|---|---|---|')
-    lines.push(`| \`GET /api/v1/traces/{id}\`, random known ids | ${q.byId.calls} | ${f1(q.byId.p50Ms)} ms | **${f1(q.byId.p95Ms)} ms** | ${f1(q.byId.maxMs)} ms | span count checked: ${q.byIdMismatches === 0 ? 'all match' : `**${q.byIdMismatches} mismatches**`} |`)
+    lines.push(
+      `| \`GET /api/v1/traces/{id}\`, random known ids | ${q.byId.calls} | ${f1(q.byId.p50Ms)} ms | **${f1(q.byId.p95Ms)} ms** | ${f1(q.byId.maxMs)} ms | span count checked: ${q.byIdMismatches === 0 ? 'all match' : `**${q.byIdMismatches} mismatches**`} |`,
+    )
     for (const l of q.lists) {
-      lines.push(`| list: ${l.name} | ${l.calls} | ${n0(l.p50Ms)} ms | **${n0(l.p95Ms)} ms** | ${n0(l.maxMs)} ms | ${l.resultSize} traces |`)
+      lines.push(
+        `| list: ${l.name} | ${l.calls} | ${n0(l.p50Ms)} ms | **${n0(l.p95Ms)} ms** | ${n0(l.maxMs)} ms | ${l.resultSize} traces |`,
+      )
     }
   }
   lines.push('')
@@ -136,14 +170,20 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push('')
   for (const i of r.ingest) {
     const ratio = i.endToEndSpansPerSecond / rate
-    lines.push(`- ${i.encoding}: end-to-end ${f2(ratio)}× baseline, target ≥ ${TARGETS.minRatio}× ${ok(ratio >= TARGETS.minRatio)} (aim ${TARGETS.aimRatio}×: ${ok(ratio >= TARGETS.aimRatio)}); ack p99 ${f1(i.pacedAckP99Ms)} ms paced ${ok(i.pacedAckP99Ms <= TARGETS.ackP99Ms)} (≤ ${TARGETS.ackP99Ms} ms), ${f1(i.saturatedAckP99Ms)} ms at saturation ${ok(i.saturatedAckP99Ms <= TARGETS.ackP99Ms)}; peak RSS ${gib(i.peakRssBytes)} ${ok(i.peakRssBytes <= TARGETS.rssBytes)} (≤ 1.5 GB).`)
+    lines.push(
+      `- ${i.encoding}: end-to-end ${f2(ratio)}× baseline, target ≥ ${TARGETS.minRatio}× ${ok(ratio >= TARGETS.minRatio)} (aim ${TARGETS.aimRatio}×: ${ok(ratio >= TARGETS.aimRatio)}); ack p99 ${f1(i.pacedAckP99Ms)} ms paced ${ok(i.pacedAckP99Ms <= TARGETS.ackP99Ms)} (≤ ${TARGETS.ackP99Ms} ms), ${f1(i.saturatedAckP99Ms)} ms at saturation ${ok(i.saturatedAckP99Ms <= TARGETS.ackP99Ms)}; peak RSS ${gib(i.peakRssBytes)} ${ok(i.peakRssBytes <= TARGETS.rssBytes)} (≤ 1.5 GB).`,
+    )
   }
-  if (r.query) lines.push(`- ${n0(r.query.spans)}-span server: peak RSS ${gib(r.query.peakRssBytes)} ${ok(r.query.peakRssBytes <= TARGETS.rssBytes)} (≤ 1.5 GB); query p95s are reported above (no numeric target was set).`)
+  if (r.query)
+    lines.push(
+      `- ${n0(r.query.spans)}-span server: peak RSS ${gib(r.query.peakRssBytes)} ${ok(r.query.peakRssBytes <= TARGETS.rssBytes)} (≤ 1.5 GB); query p95s are reported above (no numeric target was set).`,
+    )
   lines.push('', END)
   return lines.join('\n')
 }
 
-export const CAPACITY_START = '<!-- bench:capacity:start (generated by apps/ingest/bench/report.ts; do not edit by hand) -->'
+export const CAPACITY_START =
+  '<!-- bench:capacity:start (generated by apps/ingest/bench/report.ts; do not edit by hand) -->'
 export const CAPACITY_END = '<!-- bench:capacity:end -->'
 
 /** The capacity model's inputs (docs/scale-out.md reads them from here); a section of its own, from its own run. */
@@ -160,8 +200,8 @@ export function renderCapacityMarkdown(r: BenchResults & { capacity: CapacityRes
       `load average ${f1(c.loadAverage[0])} → ${f1(c.loadAverage[1])} (1 min, at start and end: the machine was shared).`,
     '',
     `${n0(c.spans)} spans (${n0(c.traces)} traces, OTLP/protobuf) sent to a server with \`CLICKHOUSE_URL\` set, its store a ClickHouse HTTP front over chDB in another process ` +
-      '(packages/testkit), from the first request until every span was stored and every trace resolved. CPU is each process\'s own (utime + stime); ' +
-      'both share the 2 cores, so the wall-clock rate is not a capacity figure, CPU seconds are. The store side is chDB behind a test front (HTTP parsing, a context per request): an upper bound of a ClickHouse server\'s cost, not a measurement of one.',
+      "(packages/testkit), from the first request until every span was stored and every trace resolved. CPU is each process's own (utime + stime); " +
+      "both share the 2 cores, so the wall-clock rate is not a capacity figure, CPU seconds are. The store side is chDB behind a test front (HTTP parsing, a context per request): an upper bound of a ClickHouse server's cost, not a measurement of one.",
     '',
     '| | value |',
     '|---|---|',
@@ -175,7 +215,10 @@ export function renderCapacityMarkdown(r: BenchResults & { capacity: CapacityRes
     '',
     '| table | rows | on disk | uncompressed | bytes per span |',
     '|---|---|---|---|---|',
-    ...c.tables.map((t) => `| ${t.table} | ${n0(t.rows)} | ${kb(t.bytesOnDisk)} | ${kb(t.uncompressedBytes)} | ${f1(t.bytesOnDisk / c.spans)} |`),
+    ...c.tables.map(
+      (t) =>
+        `| ${t.table} | ${n0(t.rows)} | ${kb(t.bytesOnDisk)} | ${kb(t.uncompressedBytes)} | ${f1(t.bytesOnDisk / c.spans)} |`,
+    ),
     '',
     CAPACITY_END,
   ].join('\n')
@@ -193,7 +236,12 @@ export function writeBenchmarksMd(file: string, section: string, start = START, 
   const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''
   const from = existing.indexOf(start)
   const to = existing.indexOf(end)
-  const next = from >= 0 && to > from ? existing.slice(0, from) + section + existing.slice(to + end.length) : existing ? `${existing.trimEnd()}\n\n${section}\n` : `${header}\n${section}\n`
+  const next =
+    from >= 0 && to > from
+      ? existing.slice(0, from) + section + existing.slice(to + end.length)
+      : existing
+        ? `${existing.trimEnd()}\n\n${section}\n`
+        : `${header}\n${section}\n`
   fs.mkdirSync(path.dirname(file), { recursive: true })
   fs.writeFileSync(file, next)
 }
@@ -202,8 +250,11 @@ export function consoleSummary(r: BenchResults): string {
   const b = r.baseline
   const rate = baselineRate(r)
   const after = r.baselineAfter ? `, ${n0(r.baselineAfter.spansPerSecond)} after the ingest runs, mean ${n0(rate)}` : ''
-  const out = [`baseline raw insert: ${n0(b.spansPerSecond)} spans/s before (${f1(b.mbPerSecond)} MB/s, ${b.batches} batches)${after}`]
-  if (r.baselineCompact) out.push(`same rows as JSONCompactEachRow (reference): ${n0(r.baselineCompact.spansPerSecond)} spans/s`)
+  const out = [
+    `baseline raw insert: ${n0(b.spansPerSecond)} spans/s before (${f1(b.mbPerSecond)} MB/s, ${b.batches} batches)${after}`,
+  ]
+  if (r.baselineCompact)
+    out.push(`same rows as JSONCompactEachRow (reference): ${n0(r.baselineCompact.spansPerSecond)} spans/s`)
   for (const i of r.ingest) {
     out.push(
       `${i.encoding}: ack ${n0(i.ackSpansPerSecond)} spans/s, end-to-end ${n0(i.endToEndSpansPerSecond)} spans/s = ${f2(i.endToEndSpansPerSecond / rate)}× baseline; ` +
@@ -213,11 +264,16 @@ export function consoleSummary(r: BenchResults): string {
   }
   if (r.capacity) {
     const c = r.capacity
-    out.push(`capacity: ingest ${n0(c.ingestCpuMsPer1000Spans)} ms CPU per 1,000 spans (${n0(c.spansPerIngestCoreSecond)} spans/s per core), store ${n0(c.storeCpuMsPer1000Spans)} ms; ${n0(c.bytesOnDiskPerSpan)} B/span on disk`)
+    out.push(
+      `capacity: ingest ${n0(c.ingestCpuMsPer1000Spans)} ms CPU per 1,000 spans (${n0(c.spansPerIngestCoreSecond)} spans/s per core), store ${n0(c.storeCpuMsPer1000Spans)} ms; ${n0(c.bytesOnDiskPerSpan)} B/span on disk`,
+    )
   }
   if (r.query) {
     const q = r.query
-    out.push(`query @ ${n0(q.spans)} spans: by id p50/p95 ${f1(q.byId.p50Ms)}/${f1(q.byId.p95Ms)} ms; ` + q.lists.map((l) => `${l.name} p95 ${n0(l.p95Ms)} ms`).join('; '))
+    out.push(
+      `query @ ${n0(q.spans)} spans: by id p50/p95 ${f1(q.byId.p50Ms)}/${f1(q.byId.p95Ms)} ms; ` +
+        q.lists.map((l) => `${l.name} p95 ${n0(l.p95Ms)} ms`).join('; '),
+    )
   }
   return out.join('\n')
 }

@@ -26,7 +26,9 @@ export interface ServerProcess {
  * so children resolve `@sightline/schema` exactly as the parent does.
  */
 export function childNodeFlags(): string[] {
-  const flags = process.execArgv.filter((f) => f.startsWith('--conditions') || f === '--import' || f === 'tsx' || f.startsWith('--import='))
+  const flags = process.execArgv.filter(
+    (f) => f.startsWith('--conditions') || f === '--import' || f === 'tsx' || f.startsWith('--import='),
+  )
   return flags.includes('tsx') || flags.some((f) => f.startsWith('--import=')) ? flags : [...flags, '--import', 'tsx']
 }
 
@@ -40,14 +42,30 @@ export function makeDataDir(label: string): string {
 }
 
 /** `dataDir`: an existing (kept) data dir to serve, else a fresh one. */
-export async function startServerProcess(label: string, extraEnv: Record<string, string> = {}, existingDataDir?: string): Promise<ServerProcess> {
+export async function startServerProcess(
+  label: string,
+  extraEnv: Record<string, string> = {},
+  existingDataDir?: string,
+): Promise<ServerProcess> {
   const dataDir = existingDataDir ?? makeDataDir(label)
   // From apps/ingest, where `tsx` resolves (it is that package's devDependency, not the root's).
-  const child = spawn(process.execPath, [...childNodeFlags(), ...(process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), 'src/index.ts'], {
-    cwd: path.join(REPO_ROOT, 'apps/ingest'),
-    env: { ...process.env, PORT: '0', SIGHTLINE_GRPC_PORT: '0', SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_API_KEY: BENCH_API_KEY, LOG_LEVEL: 'info', ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    [...childNodeFlags(), ...(process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), 'src/index.ts'],
+    {
+      cwd: path.join(REPO_ROOT, 'apps/ingest'),
+      env: {
+        ...process.env,
+        PORT: '0',
+        SIGHTLINE_GRPC_PORT: '0',
+        SIGHTLINE_DATA_DIR: dataDir,
+        SIGHTLINE_API_KEY: BENCH_API_KEY,
+        LOG_LEVEL: 'info',
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   const stderr: string[] = []
   child.stderr!.on('data', (d: Buffer) => {
     stderr.push(d.toString())
@@ -111,25 +129,37 @@ export function parsePrometheus(text: string): Record<string, number> {
 }
 
 /** Polls /metrics until every sent span is stored and the spool is empty. Returns when it happened (performance.now()). */
-export async function waitStored(server: ServerProcess, expected: number, timeoutMs = 600_000): Promise<{ at: number; stored: number; metrics: Record<string, number> }> {
+export async function waitStored(
+  server: ServerProcess,
+  expected: number,
+  timeoutMs = 600_000,
+): Promise<{ at: number; stored: number; metrics: Record<string, number> }> {
   const deadline = performance.now() + timeoutMs
   for (;;) {
     const metrics = await server.metrics().catch(() => ({}) as Record<string, number>)
     const stored = metrics['sightline_spans_stored_total'] ?? 0
     const depth = metrics['sightline_spool_depth_bytes'] ?? 0
     if (stored >= expected && depth === 0) return { at: performance.now(), stored, metrics }
-    if (performance.now() > deadline) throw new Error(`only ${stored}/${expected} spans stored after ${timeoutMs} ms (spool depth ${depth} B)`)
+    if (performance.now() > deadline)
+      throw new Error(`only ${stored}/${expected} spans stored after ${timeoutMs} ms (spool depth ${depth} B)`)
     await new Promise((r) => setTimeout(r, 50))
   }
 }
 
 /** Waits until the trace resolver has nothing pending (every stored trace resolved). */
-export async function waitResolved(server: ServerProcess, timeoutMs = 600_000): Promise<{ at: number; metrics: Record<string, number> }> {
+export async function waitResolved(
+  server: ServerProcess,
+  timeoutMs = 600_000,
+): Promise<{ at: number; metrics: Record<string, number> }> {
   const deadline = performance.now() + timeoutMs
   for (;;) {
     // A loaded machine can reset one poll's connection: poll again rather than lose the load.
     const metrics = await server.metrics().catch(() => ({}) as Record<string, number>)
-    if ((metrics['sightline_resolver_pending_traces'] ?? 0) === 0 && (metrics['sightline_traces_resolved_total'] ?? 0) > 0) return { at: performance.now(), metrics }
+    if (
+      (metrics['sightline_resolver_pending_traces'] ?? 0) === 0 &&
+      (metrics['sightline_traces_resolved_total'] ?? 0) > 0
+    )
+      return { at: performance.now(), metrics }
     if (performance.now() > deadline) throw new Error(`traces still unresolved after ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, 50))
   }

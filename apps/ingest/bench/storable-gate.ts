@@ -17,7 +17,10 @@ const dir = new URL('../../../fixtures/otlp-corpus/', import.meta.url)
 const files = fs.readdirSync(dir).filter((f) => /\.otlp\.(json|pb)$/.test(f))
 const bodies = files.map((f) => fs.readFileSync(new URL(f, dir)))
 const perBody = files.map((f, i) => {
-  const { rows } = normalizeExportRequest(decodeExportRequest(bodies[i]!, f.endsWith('.pb') ? 'protobuf' : 'json'), { projectId: 'bench', maxAttributeValueBytes: 1 << 20 })
+  const { rows } = normalizeExportRequest(decodeExportRequest(bodies[i]!, f.endsWith('.pb') ? 'protobuf' : 'json'), {
+    projectId: 'bench',
+    maxAttributeValueBytes: 1 << 20,
+  })
   priceRows(rows)
   return rows
 })
@@ -34,8 +37,12 @@ function time(run: () => void): number {
 
 for (let round = 1; round <= 5; round++) {
   const gate = time(() => all.forEach((row) => makeStorable(row, false)))
-  const scan = time(() => { for (let k = 0; k < REPEAT; k++) bodies.forEach((body) => mayHoldLoneSurrogates(body)) })
+  const scan = time(() => {
+    for (let k = 0; k < REPEAT; k++) bodies.forEach((body) => mayHoldLoneSurrogates(body))
+  })
   const text = time(() => all.forEach((row) => makeStorable(row, true)))
   const encode = time(() => batches.forEach((batch) => encodeSpanRows(batch)))
-  console.log(`round ${round}: gate ${gate.toFixed(0)} ns/span, scan ${scan.toFixed(0)} ns/span, text ${text.toFixed(0)} ns/span, encode ${(encode / 1000).toFixed(2)} µs/span`)
+  console.log(
+    `round ${round}: gate ${gate.toFixed(0)} ns/span, scan ${scan.toFixed(0)} ns/span, text ${text.toFixed(0)} ns/span, encode ${(encode / 1000).toFixed(2)} µs/span`,
+  )
 }

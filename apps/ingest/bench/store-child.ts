@@ -76,9 +76,15 @@ async function baseline(job: BaselineJob): Promise<BaselineResult> {
   let jsonBytes = 0
   for (const generated of generateRequests(job.gen)) {
     const body = encodeProtobuf(generated.request)
-    const { rows } = normalizeExportRequest(decodeExportRequest(body, 'protobuf'), { projectId: 'default', maxAttributeValueBytes: 1024 * 1024 })
+    const { rows } = normalizeExportRequest(decodeExportRequest(body, 'protobuf'), {
+      projectId: 'default',
+      maxAttributeValueBytes: 1024 * 1024,
+    })
     priceRows(rows)
-    const data = job.format === 'JSONCompactEachRow' ? encodeSpanRows(rows) : Buffer.concat(rows.map((row) => Buffer.from(`${JSON.stringify(row)}\n`)))
+    const data =
+      job.format === 'JSONCompactEachRow'
+        ? encodeSpanRows(rows)
+        : Buffer.concat(rows.map((row) => Buffer.from(`${JSON.stringify(row)}\n`)))
     spans += rows.length
     jsonBytes += data.length
     current.push(data)
@@ -97,7 +103,8 @@ async function baseline(job: BaselineJob): Promise<BaselineResult> {
   const [versionRow] = await store.query<{ v: string }>(sql`SELECT version() AS v`)
   const started = performance.now()
   for (let i = 0; i < batches.length; i++) {
-    if (job.format === 'JSONCompactEachRow') await store.insertJsonCompactEachRow('spans', SPAN_INSERT_COLUMNS, batches[i]!, `bench-baseline-${i}`)
+    if (job.format === 'JSONCompactEachRow')
+      await store.insertJsonCompactEachRow('spans', SPAN_INSERT_COLUMNS, batches[i]!, `bench-baseline-${i}`)
     else await store.insertJsonEachRow('spans', batches[i]!, `bench-baseline-${i}`)
   }
   const insertSeconds = (performance.now() - started) / 1000
@@ -126,7 +133,14 @@ async function inspect(job: InspectJob): Promise<InspectResult> {
     sql`SELECT sum(bytes_on_disk) AS b, sum(data_uncompressed_bytes) AS ub, count() AS p FROM system.parts WHERE active AND database = currentDatabase() AND table = 'spans'`,
   )
   await store.close()
-  return { count: Number(counts!.n), uniqueSpans: Number(counts!.u), traces: Number(counts!.t), bytesOnDisk: Number(parts!.b), uncompressedBytes: Number(parts!.ub), parts: Number(parts!.p) }
+  return {
+    count: Number(counts!.n),
+    uniqueSpans: Number(counts!.u),
+    traces: Number(counts!.t),
+    bytesOnDisk: Number(parts!.b),
+    uncompressedBytes: Number(parts!.ub),
+    parts: Number(parts!.p),
+  }
 }
 
 const job = JSON.parse(process.argv[2]!) as BaselineJob | InspectJob

@@ -54,10 +54,14 @@ export function createApp(deps: Deps): Hono {
   app.route('/api/v1/reference-trajectories', referenceRoutes(deps))
   app.route('/api/v1/review-queues', reviewQueueRoutes(deps))
   app.route('/api/v1/eval-runs', evalRunRoutes(deps))
-  app.all('/api/*', (c) => c.json<ApiError>({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404))
+  app.all('/api/*', (c) =>
+    c.json<ApiError>({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
+  )
   app.route('/', consoleRoutes(deps.env.SIGHTLINE_CONSOLE_DIR))
 
-  app.notFound((c) => c.json<ApiError>({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404))
+  app.notFound((c) =>
+    c.json<ApiError>({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
+  )
   app.onError((error, c) => {
     if (error instanceof AppError) {
       if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds))
@@ -76,5 +80,8 @@ export function createApp(deps: Deps): Hono {
  */
 function errorEnvelope(c: Context, body: ApiError, status: number): Response {
   const text = JSON.stringify(body)
-  return c.body(text, status as 400, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) })
+  return c.body(text, status as 400, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(text)),
+  })
 }

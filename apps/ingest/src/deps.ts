@@ -116,7 +116,11 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
   const anomalies = new AnomalyRepository(store)
   const secrets = new SecretBox(loadServerKey(env.SIGHTLINE_SECRET_KEY, env.SIGHTLINE_DATA_DIR, logger))
   const webhooks = new WebhookRepository(store, secrets)
-  const outboundGuard = new OutboundGuard(env.SIGHTLINE_ALERT_ALLOWED_TARGETS, options.resolveHost ?? systemResolver, env.SIGHTLINE_ALERT_TIMEOUT_MS)
+  const outboundGuard = new OutboundGuard(
+    env.SIGHTLINE_ALERT_ALLOWED_TARGETS,
+    options.resolveHost ?? systemResolver,
+    env.SIGHTLINE_ALERT_TIMEOUT_MS,
+  )
   const delivery = new WebhookDelivery(outboundGuard, {
     timeoutMs: env.SIGHTLINE_ALERT_TIMEOUT_MS,
     retries: env.SIGHTLINE_ALERT_RETRIES,
@@ -124,7 +128,10 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     maxResponseBytes: 64 * 1024,
   })
   const notifier = new AlertNotifier(webhooks, delivery, logger)
-  const detectorConfig = { ...DEFAULT_DETECTOR_CONFIG, floors: { ...DEFAULT_DETECTOR_CONFIG.floors, cost: env.SIGHTLINE_ANOMALY_COST_FLOOR_USD } }
+  const detectorConfig = {
+    ...DEFAULT_DETECTOR_CONFIG,
+    floors: { ...DEFAULT_DETECTOR_CONFIG.floors, cost: env.SIGHTLINE_ANOMALY_COST_FLOOR_USD },
+  }
   const incidentRepository = new IncidentRepository(store)
   const incidents = new IncidentManager(store, incidentRepository, anomalies, notifier, logger)
   const quarantine = new QuarantineRepository(store)
@@ -142,17 +149,32 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
   )
   const priceLookup = new PriceOverrideLookup(prices)
   const traces = new TraceRepository(store)
-  const leases = new Leases(new LeaseRepository(store), replicaId(env.SIGHTLINE_REPLICA_ID, env.SIGHTLINE_DATA_DIR), logger, leaseTiming(env.SIGHTLINE_LEASE_TTL_MS))
-  const resolver = new TraceResolver(new ResolutionRepository(store), priceLookup, metrics, logger, leases.of('resolver'), {
-    ...DEFAULT_RESOLVER_OPTIONS,
-    quietMs: env.SIGHTLINE_RESOLVE_QUIET_MS,
-    settleMs: env.SIGHTLINE_TRACE_SETTLE_MS,
-  })
+  const leases = new Leases(
+    new LeaseRepository(store),
+    replicaId(env.SIGHTLINE_REPLICA_ID, env.SIGHTLINE_DATA_DIR),
+    logger,
+    leaseTiming(env.SIGHTLINE_LEASE_TTL_MS),
+  )
+  const resolver = new TraceResolver(
+    new ResolutionRepository(store),
+    priceLookup,
+    metrics,
+    logger,
+    leases.of('resolver'),
+    {
+      ...DEFAULT_RESOLVER_OPTIONS,
+      quietMs: env.SIGHTLINE_RESOLVE_QUIET_MS,
+      settleMs: env.SIGHTLINE_TRACE_SETTLE_MS,
+    },
+  )
   writer.onStored = (traceKeys) => resolver.notify(traceKeys)
   const scores = new ScoreRepository(store)
   const scoreConfigs = new ScoreConfigRepository(store)
   const scoreAnalytics = new ScoreAnalyticsRepository(store)
-  const detector = new AnomalyDetector(store, anomalies, incidents, logger, detectorConfig, undefined, undefined, { analytics: scoreAnalytics, configs: scoreConfigs })
+  const detector = new AnomalyDetector(store, anomalies, incidents, logger, detectorConfig, undefined, undefined, {
+    analytics: scoreAnalytics,
+    configs: scoreConfigs,
+  })
   const scoreWriter = new ScoreWriter(scores, scoreConfigs)
   const evaluationEvents = new EvaluationEventReader(scores, scoreWriter, logger)
   resolver.onEvaluationSpans = (projectId, spans) => evaluationEvents.notify(projectId, spans)
@@ -163,7 +185,15 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
   const regression = new RegressionRepository(store)
   const traceList = new TraceListRepository(store)
   const traceReader = new TraceReader(traces, priceLookup, env.SIGHTLINE_TRACE_SETTLE_MS)
-  const runner = new EvaluatorRunner({ traceReader, regression, references, evaluators, scoreWriter, judge, ingest: { writer, env } })
+  const runner = new EvaluatorRunner({
+    traceReader,
+    regression,
+    references,
+    evaluators,
+    scoreWriter,
+    judge,
+    ingest: { writer, env },
+  })
   return {
     env,
     store,
@@ -225,5 +255,10 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
 function registryService(env: Env, store: Store, notifier: AlertNotifier, logger: Logger): RegistryService {
   const repository = new RegistryRepository(store)
   const health = new RegistryHealthRepository(store)
-  return new RegistryService(repository, health, new CardRegistry(repository), new DriftScanner(repository, health, notifier, logger, env.SIGHTLINE_REGISTRY_SCAN_MS))
+  return new RegistryService(
+    repository,
+    health,
+    new CardRegistry(repository),
+    new DriftScanner(repository, health, notifier, logger, env.SIGHTLINE_REGISTRY_SCAN_MS),
+  )
 }

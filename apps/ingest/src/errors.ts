@@ -7,7 +7,12 @@ export class AppError extends Error {
   readonly code: string
   readonly retryAfterSeconds: number | undefined
 
-  constructor(status: number, code: string, message: string, options?: { retryAfterSeconds?: number; cause?: unknown }) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options?: { retryAfterSeconds?: number; cause?: unknown },
+  ) {
     super(message, { cause: options?.cause })
     Object.setPrototypeOf(this, new.target.prototype)
     this.name = new.target.name

@@ -12,7 +12,10 @@ const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
   const log = (at: Exclude<LogLevel, 'silent'>) => (message: string, fields?: Record<string, unknown>) => {
     if (rank[at] < rank[level]) return
-    const err = fields?.err instanceof Error ? { err: { name: fields.err.name, message: fields.err.message, stack: fields.err.stack } } : {}
+    const err =
+      fields?.err instanceof Error
+        ? { err: { name: fields.err.name, message: fields.err.message, stack: fields.err.stack } }
+        : {}
     write(`${JSON.stringify({ time: new Date().toISOString(), level: at, message, ...fields, ...err })}\n`)
   }
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') }

@@ -32,7 +32,12 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 })
   return {
     registry,
-    spansAccepted: new Counter({ name: 'sightline_spans_accepted_total', help: 'Spans acknowledged to clients', labelNames: ['transport'], registers }),
+    spansAccepted: new Counter({
+      name: 'sightline_spans_accepted_total',
+      help: 'Spans acknowledged to clients',
+      labelNames: ['transport'],
+      registers,
+    }),
     spansRejected: new Counter({
       name: 'sightline_spans_rejected_total',
       help: 'Spans refused, by reason (invalid_span, unstorable_<field>: partial success; whole-request reasons count every span of the request)',
@@ -45,9 +50,21 @@ export function createMetrics(): Metrics {
       labelNames: ['reason', 'transport'],
       registers,
     }),
-    overloadRejections: new Counter({ name: 'sightline_overload_rejections_total', help: 'Requests answered 503 because the spool is full', registers }),
-    duplicateSpans: new Counter({ name: 'sightline_spans_duplicate_total', help: 'Spans dropped as retries of spans acknowledged recently', registers }),
-    spansStored: new Counter({ name: 'sightline_spans_stored_total', help: 'Spans moved from the spool into the store', registers }),
+    overloadRejections: new Counter({
+      name: 'sightline_overload_rejections_total',
+      help: 'Requests answered 503 because the spool is full',
+      registers,
+    }),
+    duplicateSpans: new Counter({
+      name: 'sightline_spans_duplicate_total',
+      help: 'Spans dropped as retries of spans acknowledged recently',
+      registers,
+    }),
+    spansStored: new Counter({
+      name: 'sightline_spans_stored_total',
+      help: 'Spans moved from the spool into the store',
+      registers,
+    }),
     spansClamped: new Counter({
       name: 'sightline_spans_clamped_total',
       help: 'Spans acknowledged with a value the store cannot hold replaced (flag invalid_*), by field',
@@ -60,7 +77,11 @@ export function createMetrics(): Metrics {
       labelNames: ['reason'],
       registers,
     }),
-    flushFailures: new Counter({ name: 'sightline_flush_failures_total', help: 'Failed store inserts (retried)', registers }),
+    flushFailures: new Counter({
+      name: 'sightline_flush_failures_total',
+      help: 'Failed store inserts (retried)',
+      registers,
+    }),
     batchSpans: new Histogram({
       name: 'sightline_flush_batch_spans',
       help: 'Spans per store insert',
@@ -85,9 +106,21 @@ export function createMetrics(): Metrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     }),
-    spoolDepthBytes: new Gauge({ name: 'sightline_spool_depth_bytes', help: 'Acknowledged bytes not yet in the store', registers }),
-    resolverPending: new Gauge({ name: 'sightline_resolver_pending_traces', help: 'Traces with new spans waiting to be resolved', registers }),
-    tracesResolved: new Counter({ name: 'sightline_traces_resolved_total', help: 'Trace resolutions (a trace is resolved again when late spans arrive)', registers }),
+    spoolDepthBytes: new Gauge({
+      name: 'sightline_spool_depth_bytes',
+      help: 'Acknowledged bytes not yet in the store',
+      registers,
+    }),
+    resolverPending: new Gauge({
+      name: 'sightline_resolver_pending_traces',
+      help: 'Traces with new spans waiting to be resolved',
+      registers,
+    }),
+    tracesResolved: new Counter({
+      name: 'sightline_traces_resolved_total',
+      help: 'Trace resolutions (a trace is resolved again when late spans arrive)',
+      registers,
+    }),
     resolveSeconds: new Histogram({
       name: 'sightline_resolve_batch_seconds',
       help: 'Time to resolve one batch of traces (read spans and states, resolve, write)',

@@ -51,7 +51,10 @@ export class QueryLimiter {
   }
 
   private canRun(projectId: string): boolean {
-    return this.running < this.limits.maxConcurrent && (this.runningByProject.get(projectId) ?? 0) < this.limits.maxConcurrentPerProject
+    return (
+      this.running < this.limits.maxConcurrent &&
+      (this.runningByProject.get(projectId) ?? 0) < this.limits.maxConcurrentPerProject
+    )
   }
 
   private begin(projectId: string): () => void {

@@ -24,19 +24,30 @@ export interface RunningServer {
 }
 
 /** Boots the store, migrations, the default project and the writer, then listens. */
-export async function startServer(env: Env, logger: Logger = createLogger(env.LOG_LEVEL), options: DepsOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  env: Env,
+  logger: Logger = createLogger(env.LOG_LEVEL),
+  options: DepsOptions = {},
+): Promise<RunningServer> {
   if (!ensurePrivateDir(env.SIGHTLINE_DATA_DIR)) {
-    logger.warn('cannot make the data directory owner-only (0700): it belongs to another user; change its mode or owner', { dir: env.SIGHTLINE_DATA_DIR })
+    logger.warn(
+      'cannot make the data directory owner-only (0700): it belongs to another user; change its mode or owner',
+      { dir: env.SIGHTLINE_DATA_DIR },
+    )
   }
   const store = createStore(env)
-  const stopLoweringStoreThreads = store.kind === 'chdb' ? lowerStoreThreadPriority(env.SIGHTLINE_STORE_NICE) : undefined
+  const stopLoweringStoreThreads =
+    store.kind === 'chdb' ? lowerStoreThreadPriority(env.SIGHTLINE_STORE_NICE) : undefined
   const holder = replicaId(env.SIGHTLINE_REPLICA_ID, env.SIGHTLINE_DATA_DIR)
   await migrateOnce(store, logger, holder, leaseTiming(env.SIGHTLINE_LEASE_TTL_MS))
   const deps = createDeps(env, store, logger, options)
   const { generatedKey, isConfiguredKeyRevoked } = await deps.projects.ensureDefaultProject(env.SIGHTLINE_API_KEY)
-  if (isConfiguredKeyRevoked) logger.warn('SIGHTLINE_API_KEY was revoked through the admin API and stays revoked; set a new key or unset it')
+  if (isConfiguredKeyRevoked)
+    logger.warn('SIGHTLINE_API_KEY was revoked through the admin API and stays revoked; set a new key or unset it')
   if (generatedKey) {
-    logger.warn('generated an API key for the default project; it is stored hashed and will not be shown again', { apiKey: generatedKey })
+    logger.warn('generated an API key for the default project; it is stored hashed and will not be shown again', {
+      apiKey: generatedKey,
+    })
   }
   await deps.writer.start()
   deps.decodePool.start()
@@ -51,7 +62,8 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
   const closeHttp = () => new Promise<void>((resolve) => server.close(() => resolve()))
   let grpc: OtlpGrpcServer | undefined
   try {
-    grpc = env.SIGHTLINE_GRPC_PORT === 0 ? undefined : await startOtlpGrpcServer(deps, env.HOST, env.SIGHTLINE_GRPC_PORT)
+    grpc =
+      env.SIGHTLINE_GRPC_PORT === 0 ? undefined : await startOtlpGrpcServer(deps, env.HOST, env.SIGHTLINE_GRPC_PORT)
   } catch (error) {
     await closeHttp()
     await deps.decodePool.close()
@@ -92,7 +104,12 @@ function httpLimits(env: Env): HttpLimits {
   }
 }
 
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string, limits: HttpLimits): Promise<ServerType> {
+function listen(
+  fetch: Parameters<typeof serve>[0]['fetch'],
+  port: number,
+  hostname: string,
+  limits: HttpLimits,
+): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port, hostname, serverOptions: httpServerOptions(limits) }, () => resolve(server))
     // serve() has only called listen(): no connection can have arrived before the guard.

@@ -24,7 +24,12 @@ const server = await startTestServer({ LOG_LEVEL: 'error' })
 try {
   const repository = new TraceRepository(server.deps.store)
   const project = (await server.deps.projects.findProjectByKey(TEST_API_KEY))!
-  console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+  console.log(
+    `load average before: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  )
   for (const spans of SIZES) {
     for (const body of makeHugeTrace(`cost-${spans}`, Date.now() - 30 * 60_000, spans)) await postOtlp(server, body)
     await server.drain()
@@ -34,24 +39,47 @@ try {
       const bytes = await f()
       return { ms: performance.now() - start, bytes }
     }
-    const oldRead = () => timed(async () => {
-      const { query, params } = build(sql`SELECT ${OLD_SKELETON_COLUMNS} FROM spans FINAL WHERE project_id = ${str(project)} AND trace_id = ${str(traceId)} ORDER BY start_time, span_id`)
-      return (await (await server.deps.store.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<unknown>() as unknown[]).length
-    })
+    const oldRead = () =>
+      timed(async () => {
+        const { query, params } = build(
+          sql`SELECT ${OLD_SKELETON_COLUMNS} FROM spans FINAL WHERE project_id = ${str(project)} AND trace_id = ${str(traceId)} ORDER BY start_time, span_id`,
+        )
+        return (
+          (await (
+            await server.deps.store.client.query({ query, query_params: params, format: 'JSONEachRow' })
+          ).json<unknown>()) as unknown[]
+        ).length
+      })
     const newRead = () => timed(async () => (await repository.get(project, traceId, 'skeleton'))!.rows.length)
-    const request = (path: string) => () => timed(async () => {
-      const res = await fetch(`${server.url}/api/v1/traces/${traceId}${path}`, { headers: { ...server.authHeaders, 'Accept-Encoding': 'gzip' } })
-      if (res.status !== 200) throw new Error(`${path}: ${res.status}`)
-      return (await res.arrayBuffer()).byteLength
-    })
-    const runs = { 'store read, before': oldRead, 'store read, now': newRead, 'GET ?view=skeleton (rows)': request('?view=skeleton'), 'GET /skeleton (columns)': request('/skeleton') }
+    const request = (path: string) => () =>
+      timed(async () => {
+        const res = await fetch(`${server.url}/api/v1/traces/${traceId}${path}`, {
+          headers: { ...server.authHeaders, 'Accept-Encoding': 'gzip' },
+        })
+        if (res.status !== 200) throw new Error(`${path}: ${res.status}`)
+        return (await res.arrayBuffer()).byteLength
+      })
+    const runs = {
+      'store read, before': oldRead,
+      'store read, now': newRead,
+      'GET ?view=skeleton (rows)': request('?view=skeleton'),
+      'GET /skeleton (columns)': request('/skeleton'),
+    }
     const results: Record<string, Array<{ ms: number; bytes: number }>> = {}
-    for (let r = 0; r < ROUNDS; r++) for (const [name, run] of Object.entries(runs)) (results[name] ??= []).push(await run())
+    for (let r = 0; r < ROUNDS; r++)
+      for (const [name, run] of Object.entries(runs)) (results[name] ??= []).push(await run())
     for (const [name, xs] of Object.entries(results)) {
-      console.log(`${spans} spans | ${name} | median ${Math.round(median(xs.map((x) => x.ms)))} ms (${xs.map((x) => Math.round(x.ms)).join(', ')}) | ${xs[0]!.bytes.toLocaleString('en-US')} ${name.startsWith('GET') ? 'bytes (decoded body)' : 'rows'}`)
+      console.log(
+        `${spans} spans | ${name} | median ${Math.round(median(xs.map((x) => x.ms)))} ms (${xs.map((x) => Math.round(x.ms)).join(', ')}) | ${xs[0]!.bytes.toLocaleString('en-US')} ${name.startsWith('GET') ? 'bytes (decoded body)' : 'rows'}`,
+      )
     }
   }
-  console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+  console.log(
+    `load average after: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  )
 } finally {
   await server.stop()
 }

@@ -16,22 +16,53 @@ import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import type { Page } from 'playwright-core'
-import { ensureConsoleBuilt, launchChromium, postOtlp, signIn, startTestServer, WEB_ROOT, type TestServer } from '../e2e/helpers/console.js'
+import {
+  ensureConsoleBuilt,
+  launchChromium,
+  postOtlp,
+  signIn,
+  startTestServer,
+  WEB_ROOT,
+  type TestServer,
+} from '../e2e/helpers/console.js'
 import { makeHugeTrace, traceIdOf } from '../e2e/helpers/agent-traces.js'
 
 const SIZES = (process.env['SPANS'] ?? '10000,100000').split(',').map(Number)
 const LOADS = Number(process.env['LOADS'] ?? 7)
 const BENCH_FILE = path.join(WEB_ROOT, '..', '..', 'BENCHMARKS.md')
 
-interface OpenResult { firstMs: number; medianMs: number; p95Ms: number; skeletonBytes: number; domRows: number; fetchStartMs: number; fetchEndMs: number; jsonMs: number; validateMs: number; decodeMs: number; modelMs: number }
-interface ScrollResult { frames: number; meanMs: number; p95Ms: number; maxMs: number; over50: number; scrolledPx: number }
+interface OpenResult {
+  firstMs: number
+  medianMs: number
+  p95Ms: number
+  skeletonBytes: number
+  domRows: number
+  fetchStartMs: number
+  fetchEndMs: number
+  jsonMs: number
+  validateMs: number
+  decodeMs: number
+  modelMs: number
+}
+interface ScrollResult {
+  frames: number
+  meanMs: number
+  p95Ms: number
+  maxMs: number
+  over50: number
+  scrolledPx: number
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 /** Nearest rank. */
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.95) - 1]!
 const round = (n: number, d = 1) => Number(n.toFixed(d))
 
-async function seedHuge(server: TestServer, seed: string, spans: number): Promise<{ traceId: string; seconds: number }> {
+async function seedHuge(
+  server: TestServer,
+  seed: string,
+  spans: number,
+): Promise<{ traceId: string; seconds: number }> {
   const started = performance.now()
   for (const body of makeHugeTrace(seed, Date.now() - 30 * 60_000, spans)) await postOtlp(server, body)
   await server.drain()
@@ -53,7 +84,9 @@ async function measureOpen(page: Page, server: TestServer, traceId: string): Pro
     await page.waitForFunction(() => (window as unknown as { __paintedAt?: number }).__paintedAt !== undefined)
     times.push(await page.evaluate(() => (window as unknown as { __paintedAt: number }).__paintedAt))
     const entry = await page.evaluate((id) => {
-      const e = performance.getEntriesByType('resource').find((r) => r.name.endsWith(`${id}/skeleton`)) as PerformanceResourceTiming | undefined
+      const e = performance.getEntriesByType('resource').find((r) => r.name.endsWith(`${id}/skeleton`)) as
+        | PerformanceResourceTiming
+        | undefined
       // No named helpers in here: tsx would wrap them in `__name`, which the page does not have.
       let validate = 0
       let model = 0
@@ -65,7 +98,9 @@ async function measureOpen(page: Page, server: TestServer, traceId: string): Pro
         if (m.name === 'sightline.trace.model') model = Math.max(model, m.duration)
         if (m.name === 'sightline.trace.decode') decode = Math.max(decode, m.duration)
       }
-      return e ? { start: e.requestStart, end: e.responseEnd, bytes: e.encodedBodySize, json, validate, decode, model } : { start: 0, end: 0, bytes: 0, json: 0, validate: 0, decode: 0, model: 0 }
+      return e
+        ? { start: e.requestStart, end: e.responseEnd, bytes: e.encodedBodySize, json, validate, decode, model }
+        : { start: 0, end: 0, bytes: 0, json: 0, validate: 0, decode: 0, model: 0 }
     }, traceId)
     fetchStart.push(entry.start)
     fetchEnd.push(entry.end)
@@ -76,7 +111,19 @@ async function measureOpen(page: Page, server: TestServer, traceId: string): Pro
     decodeMs.push(entry.decode)
   }
   const domRows = await page.locator('.timeline-row[data-span-id]').count()
-  return { firstMs: round(times[0]!, 0), medianMs: round(median(times), 0), p95Ms: round(p95(times), 0), skeletonBytes, domRows, fetchStartMs: round(median(fetchStart), 0), fetchEndMs: round(median(fetchEnd), 0), jsonMs: round(median(jsonMs), 0), validateMs: round(median(validate), 0), decodeMs: round(median(decodeMs), 0), modelMs: round(median(modelMs), 0) }
+  return {
+    firstMs: round(times[0]!, 0),
+    medianMs: round(median(times), 0),
+    p95Ms: round(p95(times), 0),
+    skeletonBytes,
+    domRows,
+    fetchStartMs: round(median(fetchStart), 0),
+    fetchEndMs: round(median(fetchEnd), 0),
+    jsonMs: round(median(jsonMs), 0),
+    validateMs: round(median(validate), 0),
+    decodeMs: round(median(decodeMs), 0),
+    modelMs: round(median(modelMs), 0),
+  }
 }
 
 async function measureScroll(page: Page): Promise<ScrollResult> {
@@ -94,7 +141,14 @@ async function measureScroll(page: Page): Promise<ScrollResult> {
     }
     deltas.sort((a, b) => a - b)
     const mean = deltas.reduce((s, d) => s + d, 0) / deltas.length
-    return { frames: deltas.length, meanMs: mean, p95Ms: deltas[Math.floor(deltas.length * 0.95)]!, maxMs: deltas[deltas.length - 1]!, over50: deltas.filter((d) => d > 50).length, scrolledPx: max }
+    return {
+      frames: deltas.length,
+      meanMs: mean,
+      p95Ms: deltas[Math.floor(deltas.length * 0.95)]!,
+      maxMs: deltas[deltas.length - 1]!,
+      over50: deltas.filter((d) => d > 50).length,
+      scrolledPx: max,
+    }
   })
 }
 
@@ -102,7 +156,10 @@ function initialJsGzip(): { files: string[]; gzipBytes: number } {
   const dist = path.join(WEB_ROOT, 'dist')
   const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8')
   const files = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]!)
-  const gzipBytes = files.reduce((sum, f) => sum + zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length, 0)
+  const gzipBytes = files.reduce(
+    (sum, f) => sum + zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length,
+    0,
+  )
   return { files, gzipBytes }
 }
 
@@ -138,7 +195,9 @@ async function main(): Promise<void> {
           })
         }
       })
-      document.addEventListener('DOMContentLoaded', () => observer.observe(document.body, { childList: true, subtree: true }))
+      document.addEventListener('DOMContentLoaded', () =>
+        observer.observe(document.body, { childList: true, subtree: true }),
+      )
     })
     await signIn(page, server)
     for (const spans of SIZES) {
@@ -155,8 +214,9 @@ async function main(): Promise<void> {
   }
   const chromiumVersion = browser.version()
   const loadAfter = os.loadavg()[0]!
-  const rows = results.map((r) =>
-    `| ${r.spans.toLocaleString('en-US')} | ${(r.open.skeletonBytes / 1e6).toFixed(1)} MB | ${r.open.medianMs} / ${r.open.p95Ms} ms (first ${r.open.firstMs} ms) | ${r.open.fetchStartMs} → ${r.open.fetchEndMs} ms | ${r.open.jsonMs} / ${r.open.validateMs} / ${r.open.decodeMs} / ${r.open.modelMs} ms | ${r.open.domRows} | ${round(r.scroll.meanMs)} / ${round(r.scroll.p95Ms)} / ${round(r.scroll.maxMs)} ms | ${r.scroll.over50} of ${r.scroll.frames} | ${(r.scroll.scrolledPx / 1e6).toFixed(2)} M px |`,
+  const rows = results.map(
+    (r) =>
+      `| ${r.spans.toLocaleString('en-US')} | ${(r.open.skeletonBytes / 1e6).toFixed(1)} MB | ${r.open.medianMs} / ${r.open.p95Ms} ms (first ${r.open.firstMs} ms) | ${r.open.fetchStartMs} → ${r.open.fetchEndMs} ms | ${r.open.jsonMs} / ${r.open.validateMs} / ${r.open.decodeMs} / ${r.open.modelMs} ms | ${r.open.domRows} | ${round(r.scroll.meanMs)} / ${round(r.scroll.p95Ms)} / ${round(r.scroll.maxMs)} ms | ${r.scroll.over50} of ${r.scroll.frames} | ${(r.scroll.scrolledPx / 1e6).toFixed(2)} M px |`,
   )
   writeSection(`## Console
 

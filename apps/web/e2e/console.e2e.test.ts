@@ -11,7 +11,16 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getJson } from '../../ingest/test/helpers/server.js'
 import { makeMultiAgentTrace, traceIdOf } from './helpers/agent-traces.js'
-import { ensureConsoleBuilt, launchChromium, postOtlp, screenshot, signIn, startTestServer, WEB_ROOT, type TestServer } from './helpers/console.js'
+import {
+  ensureConsoleBuilt,
+  launchChromium,
+  postOtlp,
+  screenshot,
+  signIn,
+  startTestServer,
+  WEB_ROOT,
+  type TestServer,
+} from './helpers/console.js'
 import { seedConsoleData, type Seeded } from './helpers/seed.js'
 
 let server: TestServer
@@ -94,7 +103,8 @@ describe('console', () => {
     await page.goto(`${server.url}/traces?live=1`)
     await rows().first().waitFor()
     const before = await rows().count()
-    for (const body of makeMultiAgentTrace({ seed: 'live-1', startMs: Date.now() - 5_000 })) await postOtlp(server, body)
+    for (const body of makeMultiAgentTrace({ seed: 'live-1', startMs: Date.now() - 5_000 }))
+      await postOtlp(server, body)
     await server.drain()
     await expect.poll(() => rows().first().getAttribute('data-trace-id'), { timeout: 15_000 }).toBe(traceIdOf('live-1'))
     expect(await rows().count()).toBe(before + 1)
@@ -127,9 +137,13 @@ describe('console', () => {
     const summary = await page.getByLabel('Alignment summary').textContent()
     // The page shows core's alignment of the two runs: variant b searches other terms and fetches a page.
     expect(summary).toContain(`first divergence at step ${expected.firstDivergence! + 1}`)
-    expect(await page.locator('.align-table tr.op-insert').count()).toBe(expected.pairs.filter((p) => p.op === 'insert').length)
+    expect(await page.locator('.align-table tr.op-insert').count()).toBe(
+      expected.pairs.filter((p) => p.op === 'insert').length,
+    )
     expect(await page.locator('.align-table tr.op-mismatch').count()).toBeGreaterThanOrEqual(1)
-    expect(await page.locator('.compare-card').first().textContent()).toContain(`${a.trace.toolCallCount} tool calls · 1 delegation ·`)
+    expect(await page.locator('.compare-card').first().textContent()).toContain(
+      `${a.trace.toolCallCount} tool calls · 1 delegation ·`,
+    )
     await screenshot(page, '06-compare')
   })
 
@@ -171,7 +185,9 @@ describe('console', () => {
         await new Promise((r) => requestAnimationFrame(() => r(null)))
       }
     })
-    await expect.poll(() => page.locator('.timeline-row[data-span-id]').last().locator('.span-name').textContent()).toMatch(/execute_tool|chat/)
+    await expect
+      .poll(() => page.locator('.timeline-row[data-span-id]').last().locator('.span-name').textContent())
+      .toMatch(/execute_tool|chat/)
     await screenshot(page, '10-huge-trace-bottom')
     expect(openMs).toBeLessThan(10_000)
     expect(pageErrors).toEqual([])
@@ -216,7 +232,9 @@ describe('console', () => {
     expect(cookie?.httpOnly).toBe(true)
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.waitForURL(/\/signin/)
-    const replay = await fetch(`${server.url}/api/v1/traces`, { headers: { Cookie: `sightline_session=${cookie!.value}` } })
+    const replay = await fetch(`${server.url}/api/v1/traces`, {
+      headers: { Cookie: `sightline_session=${cookie!.value}` },
+    })
     expect(replay.status).toBe(401)
     await page.goto(`${server.url}/traces/${seeded.failedTraceId}`)
     await page.waitForURL(/\/signin\?next=%2Ftraces%2F/)

@@ -8,8 +8,21 @@ import type { OverviewResponse, OverviewTotals, UnpricedModelsResponse } from '@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getJson } from '../../ingest/test/helpers/server.js'
-import { detectAnomalies, RELEASES, seedAnalytics, UNPRICED_MODEL, type AnalyticsSeed } from './helpers/analytics-seed.js'
-import { ensureConsoleBuilt, launchChromium, screenshot, signIn, startTestServer, type TestServer } from './helpers/console.js'
+import {
+  detectAnomalies,
+  RELEASES,
+  seedAnalytics,
+  UNPRICED_MODEL,
+  type AnalyticsSeed,
+} from './helpers/analytics-seed.js'
+import {
+  ensureConsoleBuilt,
+  launchChromium,
+  screenshot,
+  signIn,
+  startTestServer,
+  type TestServer,
+} from './helpers/console.js'
 
 let server: TestServer
 let browser: Browser
@@ -26,7 +39,10 @@ beforeAll(async () => {
   seed = await seedAnalytics(server)
   await detectAnomalies(server, seed.now)
   // Exactly 6 hours, so the charts use 5-minute points.
-  range = { from: new Date(seed.now - 6 * 3_600_000 + 5 * 60_000).toISOString(), to: new Date(seed.now + 5 * 60_000).toISOString() }
+  range = {
+    from: new Date(seed.now - 6 * 3_600_000 + 5 * 60_000).toISOString(),
+    to: new Date(seed.now + 5 * 60_000).toISOString(),
+  }
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
   page.on('pageerror', (e) => pageErrors.push(e.message))
@@ -56,7 +72,8 @@ const TILE_VALUES: Record<string, (t: OverviewTotals) => number | null> = {
 const tileNumber = async (label: string) => Number(await tile(label).getAttribute('data-value'))
 const tile = (label: string) => page.getByRole('group', { name: label, exact: true }).locator('.tile-value')
 const card = (title: string) => page.locator(`section.card[aria-label="${title}"]`)
-const overview = async () => (await getJson<OverviewResponse>(server, `/api/v1/analytics/overview?from=${range.from}&to=${range.to}`)).body
+const overview = async () =>
+  (await getJson<OverviewResponse>(server, `/api/v1/analytics/overview?from=${range.from}&to=${range.to}`)).body
 
 describe('dashboards', () => {
   it('shows overview tiles equal to the API and renders real series', async () => {
@@ -65,19 +82,25 @@ describe('dashboards', () => {
     await tile('Cost').waitFor()
     const api = await overview()
     expect(api.current.traces).toBeGreaterThan(500)
-    for (const [label, value] of Object.entries(TILE_VALUES)) await expect.poll(() => tileNumber(label), { message: label }).toBe(value(api.current))
+    for (const [label, value] of Object.entries(TILE_VALUES))
+      await expect.poll(() => tileNumber(label), { message: label }).toBe(value(api.current))
     expect(await tile('Traces').textContent()).toBe(api.current.traces.toLocaleString('en-US'))
     expect(await tile('Cost').textContent()).toBe(`$${api.current.costUsd.toFixed(2)}`)
-    for (const title of ['Cost', 'Tokens by kind', 'Trace latency', 'Error rates']) await card(title).locator('.recharts-surface').first().waitFor()
+    for (const title of ['Cost', 'Tokens by kind', 'Trace latency', 'Error rates'])
+      await card(title).locator('.recharts-surface').first().waitFor()
     expect(await card('Cost').locator('.recharts-bar-rectangle').count()).toBeGreaterThan(50)
     // The unpriced model costs nothing yet, so it ranks in no cost series (it has its own card below).
-    expect(await card('Cost').locator('.recharts-legend-item').allTextContents()).toEqual(expect.arrayContaining(['gpt-4o', 'gpt-4o-mini']))
+    expect(await card('Cost').locator('.recharts-legend-item').allTextContents()).toEqual(
+      expect.arrayContaining(['gpt-4o', 'gpt-4o-mini']),
+    )
     // The detector's cost spike incident is shaded on the cost chart.
     await card('Cost').locator('.recharts-reference-area').first().waitFor()
     await screenshot(page, '20-dashboards')
     await page.getByRole('button', { name: 'release' }).click()
     await page.waitForURL(/groupBy=release/)
-    await expect.poll(() => card('Cost').locator('.recharts-legend-item').allTextContents()).toEqual(expect.arrayContaining([RELEASES.fast, RELEASES.slow]))
+    await expect
+      .poll(() => card('Cost').locator('.recharts-legend-item').allTextContents())
+      .toEqual(expect.arrayContaining([RELEASES.fast, RELEASES.slow]))
   })
 
   it('names the unattributed share of a split, and the split adds up to the overview cost', async () => {
@@ -98,7 +121,9 @@ describe('dashboards', () => {
     expect(api.failedTraces).toBeGreaterThan(0)
     const group = page.getByRole('group', { name: 'Error rate', exact: true })
     const finished = Math.round(api.failedTraces / api.errorRate!)
-    await expect.poll(() => group.locator('.tile-detail').textContent()).toBe(`${api.failedTraces} failed / ${finished.toLocaleString('en-US')} finished traces`)
+    await expect
+      .poll(() => group.locator('.tile-detail').textContent())
+      .toBe(`${api.failedTraces} failed / ${finished.toLocaleString('en-US')} finished traces`)
     expect(await card('Error rates').textContent()).toContain('failed traces / finished traces')
     await group.getByRole('link').click()
     await page.waitForURL(/\/traces\?.*status=failed/)
@@ -121,7 +146,10 @@ describe('dashboards', () => {
     expect(q.get('model')).toBeTruthy()
     await page.locator('table.traces tbody tr').first().waitFor()
     expect(q.get('model')).toBe('gpt-4o')
-    const api = await getJson<{ traces: unknown[] }>(server, `/api/v1/traces?model=gpt-4o&from=${q.get('from')}&to=${q.get('to')}&limit=50`)
+    const api = await getJson<{ traces: unknown[] }>(
+      server,
+      `/api/v1/traces?model=gpt-4o&from=${q.get('from')}&to=${q.get('to')}&limit=50`,
+    )
     expect(api.body.traces.length).toBeGreaterThan(0)
     await expect.poll(() => page.locator('table.traces tbody tr').count()).toBe(api.body.traces.length)
     await screenshot(page, '21-chart-click-explorer')
@@ -145,7 +173,10 @@ describe('dashboards', () => {
     expect(after.current.costUsd).toBeGreaterThan(before.current.costUsd)
     await expect.poll(() => tile('Unpriced calls').textContent()).toBe('0')
     await expect.poll(() => tileNumber('Cost')).toBe(after.current.costUsd)
-    const models = await getJson<UnpricedModelsResponse>(server, `/api/v1/analytics/unpriced-models?from=${range.from}&to=${range.to}`)
+    const models = await getJson<UnpricedModelsResponse>(
+      server,
+      `/api/v1/analytics/unpriced-models?from=${range.from}&to=${range.to}`,
+    )
     expect(models.body.models).toEqual([])
     await screenshot(page, '23-priced')
   })
@@ -160,7 +191,11 @@ describe('release comparison', () => {
     const verdict = page.locator('.verdict.worse').first()
     await verdict.waitFor()
     const text = (await verdict.textContent()) ?? ''
-    expect(text).toMatch(new RegExp(`${RELEASES.slow.replace(/\./g, '\\.')} is \\d\\.\\d× slower than ${RELEASES.fast.replace(/\./g, '\\.')}`))
+    expect(text).toMatch(
+      new RegExp(
+        `${RELEASES.slow.replace(/\./g, '\\.')} is \\d\\.\\d× slower than ${RELEASES.fast.replace(/\./g, '\\.')}`,
+      ),
+    )
     expect(text).toMatch(/95 % CI \d\.\d–\d\.\d×, Welch t-test on log latency of agent invocations, p < 0\.001/)
     expect(await page.locator('.release-table tbody tr').count()).toBe(8)
     await screenshot(page, '24-releases')

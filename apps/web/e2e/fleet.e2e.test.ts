@@ -8,7 +8,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFleet } from '../../demo/src/fleet.js'
 import { getJson } from '../../ingest/test/helpers/server.js'
-import { ensureConsoleBuilt, launchChromium, screenshot, signIn, startTestServer, TEST_API_KEY, type TestServer } from './helpers/console.js'
+import {
+  ensureConsoleBuilt,
+  launchChromium,
+  screenshot,
+  signIn,
+  startTestServer,
+  TEST_API_KEY,
+  type TestServer,
+} from './helpers/console.js'
 import { generatedFleet } from './helpers/generated-fleet.js'
 
 const ADMIN_KEY = 'admin-key-for-the-fleet-test-0123456789'
@@ -19,14 +27,35 @@ const pageErrors: string[] = []
 
 beforeAll(async () => {
   await ensureConsoleBuilt()
-  server = await startTestServer({ SIGHTLINE_REGISTRY_SCAN_MS: '0', SIGHTLINE_ANOMALY_INTERVAL_MS: '0', SIGHTLINE_ADMIN_KEY: ADMIN_KEY })
-  const fleet = await startFleet({ sightlineUrl: server.url, sightlineApiKey: TEST_API_KEY, seed: 3, rate: 60, timeScale: 0.05, maxTraces: 20, portBase: 0, log: () => {} })
+  server = await startTestServer({
+    SIGHTLINE_REGISTRY_SCAN_MS: '0',
+    SIGHTLINE_ANOMALY_INTERVAL_MS: '0',
+    SIGHTLINE_ADMIN_KEY: ADMIN_KEY,
+  })
+  const fleet = await startFleet({
+    sightlineUrl: server.url,
+    sightlineApiKey: TEST_API_KEY,
+    seed: 3,
+    rate: 60,
+    timeScale: 0.05,
+    maxTraces: 20,
+    portBase: 0,
+    log: () => {},
+  })
   await fleet.trafficDone
   await fleet.stop()
-  const res = await fetch(`${server.url}/api/v1/admin/projects`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Big fleet', id: 'bigfleet' }) })
+  const res = await fetch(`${server.url}/api/v1/admin/projects`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Big fleet', id: 'bigfleet' }),
+  })
   bigKey = ((await res.json()) as CreateProjectResponse).apiKey
   for (const body of generatedFleet().requests) {
-    const sent = await fetch(`${server.url}/v1/traces`, { method: 'POST', headers: { Authorization: `Bearer ${bigKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const sent = await fetch(`${server.url}/v1/traces`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${bigKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
     if (sent.status !== 200) throw new Error(`OTLP answered ${sent.status}`)
   }
   await server.drain()
@@ -52,16 +81,28 @@ async function openPage(key: string): Promise<{ context: BrowserContext; page: P
  * data, `renderMs` data → painted, `mapMs` request → painted (the map's own time: the request starts
  * at boot), `totalMs` navigation → painted (console boot included).
  */
-async function openMap(page: Page): Promise<{ apiMs: number; renderMs: number; mapMs: number; totalMs: number; nodes: number }> {
+async function openMap(
+  page: Page,
+): Promise<{ apiMs: number; renderMs: number; mapMs: number; totalMs: number; nodes: number }> {
   await page.goto(`${server.url}/registry/map?range=24h`)
   const svg = page.locator('.fleet-map svg[data-rendered]')
   await svg.waitFor()
   const nodes = Number(await svg.getAttribute('data-rendered'))
   const t = await page.evaluate(() => {
     const at = (name: string) => performance.getEntriesByName(name).at(-1)!.startTime
-    return { request: at('sightline.fleet-map.request'), data: at('sightline.fleet-map.data'), rendered: at('sightline.fleet-map.rendered') }
+    return {
+      request: at('sightline.fleet-map.request'),
+      data: at('sightline.fleet-map.data'),
+      rendered: at('sightline.fleet-map.rendered'),
+    }
   })
-  return { apiMs: t.data - t.request, renderMs: t.rendered - t.data, mapMs: t.rendered - t.request, totalMs: t.rendered, nodes }
+  return {
+    apiMs: t.data - t.request,
+    renderMs: t.rendered - t.data,
+    mapMs: t.rendered - t.request,
+    totalMs: t.rendered,
+    nodes,
+  }
 }
 
 describe('fleet registry and map', () => {
@@ -77,7 +118,9 @@ describe('fleet registry and map', () => {
     await screenshot(page, '60-registry-agents')
     await page.getByRole('tab', { name: 'tools' }).click()
     await page.locator('tr[data-tool="demo-tools/weather"]').waitFor()
-    expect(await page.locator('tr[data-tool="demo-tools/db_lookup"] [data-col="schema"]').textContent()).toBe('tools/list')
+    expect(await page.locator('tr[data-tool="demo-tools/db_lookup"] [data-col="schema"]').textContent()).toBe(
+      'tools/list',
+    )
     await screenshot(page, '61-registry-tools')
     await context.close()
   })
@@ -91,7 +134,9 @@ describe('fleet registry and map', () => {
     expect(timings[0]!.nodes).toBe(api.nodes.length)
     expect(Math.min(...timings.map((t) => t.mapMs))).toBeLessThan(1000)
     await screenshot(page, '62-fleet-map-demo')
-    const edge = api.edges.find((e) => e.kind === 'a2a' && e.sourceName === 'planner' && e.targetName === 'executor-agent')!
+    const edge = api.edges.find(
+      (e) => e.kind === 'a2a' && e.sourceName === 'planner' && e.targetName === 'executor-agent',
+    )!
     await page.locator(`[data-edge="${edge.source}→${edge.target}"] .edge-hit`).click({ force: true })
     const links = page.getByRole('list', { name: 'Edge traces' }).getByRole('link')
     await links.first().waitFor()
@@ -117,7 +162,9 @@ describe('fleet registry and map', () => {
     const before = await page.evaluate(() => performance.now())
     await page.getByRole('button', { name: 'Expand groups' }).click()
     await page.locator('.fleet-map svg[data-rendered="350"]').waitFor()
-    const expandMs = (await page.evaluate(() => performance.getEntriesByName('sightline.fleet-map.rendered').at(-1)!.startTime)) - before
+    const expandMs =
+      (await page.evaluate(() => performance.getEntriesByName('sightline.fleet-map.rendered').at(-1)!.startTime)) -
+      before
     console.log(`fleet map, all 350 nodes drawn after a click: ${expandMs.toFixed(0)} ms`)
     expect(expandMs).toBeLessThan(1000)
     await screenshot(page, '63b-fleet-map-expanded')

@@ -12,7 +12,14 @@ import os from 'node:os'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeHugeTrace, traceIdOf } from './helpers/agent-traces.js'
-import { ensureConsoleBuilt, launchChromium, postOtlp, signIn, startTestServer, type TestServer } from './helpers/console.js'
+import {
+  ensureConsoleBuilt,
+  launchChromium,
+  postOtlp,
+  signIn,
+  startTestServer,
+  type TestServer,
+} from './helpers/console.js'
 
 /** 4× on an idle machine, more per runnable process beyond one per core (1-minute load average). */
 const slack = () => 4 * Math.max(1, os.loadavg()[0]! / os.cpus().length)
@@ -41,7 +48,9 @@ beforeAll(async () => {
         ;(window as unknown as { __paintedAt?: number }).__paintedAt = performance.now()
       })
     })
-    document.addEventListener('DOMContentLoaded', () => observer.observe(document.body, { childList: true, subtree: true }))
+    document.addEventListener('DOMContentLoaded', () =>
+      observer.observe(document.body, { childList: true, subtree: true }),
+    )
   })
   await signIn(page, server)
 }, 600_000)
@@ -53,10 +62,19 @@ afterAll(async () => {
 
 async function openMs(traceId: string): Promise<{ ms: number; skeletonBytes: number }> {
   await page.goto(`${server.url}/traces/${traceId}`, { waitUntil: 'commit' })
-  await page.waitForFunction(() => (window as unknown as { __paintedAt?: number }).__paintedAt !== undefined, undefined, { timeout: 120_000 })
+  await page.waitForFunction(
+    () => (window as unknown as { __paintedAt?: number }).__paintedAt !== undefined,
+    undefined,
+    { timeout: 120_000 },
+  )
   return page.evaluate((id) => {
-    const entry = performance.getEntriesByType('resource').find((r) => r.name.endsWith(`/api/v1/traces/${id}/skeleton`)) as PerformanceResourceTiming | undefined
-    return { ms: (window as unknown as { __paintedAt: number }).__paintedAt, skeletonBytes: entry?.encodedBodySize ?? -1 }
+    const entry = performance
+      .getEntriesByType('resource')
+      .find((r) => r.name.endsWith(`/api/v1/traces/${id}/skeleton`)) as PerformanceResourceTiming | undefined
+    return {
+      ms: (window as unknown as { __paintedAt: number }).__paintedAt,
+      skeletonBytes: entry?.encodedBodySize ?? -1,
+    }
   }, traceId)
 }
 
@@ -64,25 +82,31 @@ describe('huge traces open fast', () => {
   it.each([
     [10_000, 2, 250_000, 500],
     [100_000, 1, 2_400_000, undefined],
-  ])('%i spans: first rows painted and usable, skeleton in columns', async (spans, opens, maxBytes, targetMs) => {
-    const traceId = traceIdOf(`open-${spans}`)
-    const times: number[] = []
-    for (let i = 0; i < opens; i++) {
-      const { ms, skeletonBytes } = await openMs(traceId)
-      times.push(ms)
-      expect(skeletonBytes).toBeGreaterThan(0)
-      expect(skeletonBytes).toBeLessThan(maxBytes)
-    }
-    console.log(`${spans} spans: opens ${times.map((t) => Math.round(t)).join(', ')} ms (load ${os.loadavg()[0]!.toFixed(1)})`)
-    if (targetMs !== undefined) expect(Math.min(...times)).toBeLessThan(targetMs * slack())
+  ])(
+    '%i spans: first rows painted and usable, skeleton in columns',
+    async (spans, opens, maxBytes, targetMs) => {
+      const traceId = traceIdOf(`open-${spans}`)
+      const times: number[] = []
+      for (let i = 0; i < opens; i++) {
+        const { ms, skeletonBytes } = await openMs(traceId)
+        times.push(ms)
+        expect(skeletonBytes).toBeGreaterThan(0)
+        expect(skeletonBytes).toBeLessThan(maxBytes)
+      }
+      console.log(
+        `${spans} spans: opens ${times.map((t) => Math.round(t)).join(', ')} ms (load ${os.loadavg()[0]!.toFixed(1)})`,
+      )
+      if (targetMs !== undefined) expect(Math.min(...times)).toBeLessThan(targetMs * slack())
 
-    // Usable: virtualised rows, the root first, and the keyboard moves the selection down the tree.
-    expect(await page.locator('.timeline-row[data-span-id]').count()).toBeLessThan(120)
-    const first = page.locator('.timeline-row[data-span-id]').first()
-    await first.click()
-    const rootId = await first.getAttribute('data-span-id')
-    await page.keyboard.press('ArrowDown')
-    await expect.poll(() => page.locator('.timeline-row.selected').getAttribute('data-span-id')).not.toBe(rootId)
-    expect(pageErrors).toEqual([])
-  }, 300_000)
+      // Usable: virtualised rows, the root first, and the keyboard moves the selection down the tree.
+      expect(await page.locator('.timeline-row[data-span-id]').count()).toBeLessThan(120)
+      const first = page.locator('.timeline-row[data-span-id]').first()
+      await first.click()
+      const rootId = await first.getAttribute('data-span-id')
+      await page.keyboard.press('ArrowDown')
+      await expect.poll(() => page.locator('.timeline-row.selected').getAttribute('data-span-id')).not.toBe(rootId)
+      expect(pageErrors).toEqual([])
+    },
+    300_000,
+  )
 })

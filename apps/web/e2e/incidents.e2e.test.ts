@@ -11,7 +11,14 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getJson } from '../../ingest/test/helpers/server.js'
 import { detectAnomalies, RELEASES, seedAnalytics, type AnalyticsSeed } from './helpers/analytics-seed.js'
-import { ensureConsoleBuilt, launchChromium, screenshot, signIn, startTestServer, type TestServer } from './helpers/console.js'
+import {
+  ensureConsoleBuilt,
+  launchChromium,
+  screenshot,
+  signIn,
+  startTestServer,
+  type TestServer,
+} from './helpers/console.js'
 
 let server: TestServer
 let browser: Browser
@@ -37,7 +44,9 @@ afterAll(async () => {
   await server?.stop()
 })
 
-const feedFromApi = async (status = '') => (await getJson<ListIncidentsResponse>(server, `/api/v1/incidents?limit=100${status ? `&status=${status}` : ''}`)).body.incidents
+const feedFromApi = async (status = '') =>
+  (await getJson<ListIncidentsResponse>(server, `/api/v1/incidents?limit=100${status ? `&status=${status}` : ''}`)).body
+    .incidents
 const card = (i: Incident) => page.locator(`article.incident[data-incident-id="${i.id}"]`)
 const statusOf = async (i: Incident) => (await feedFromApi()).find((x) => x.id === i.id)?.status
 
@@ -55,10 +64,16 @@ describe('incident feed', () => {
     expect(slowRelease.scope.release).toBe(RELEASES.slow)
     expect(api.find((i) => i.family === 'loop')).toMatchObject({ severity: 'info', traceIds: [seed.loopTraceId] })
     await page.locator('article.incident').first().waitFor()
-    expect(await page.locator('article.incident').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-incident-id')))).toEqual(api.map((i) => i.id))
+    expect(
+      await page
+        .locator('article.incident')
+        .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-incident-id'))),
+    ).toEqual(api.map((i) => i.id))
     await expect.poll(() => card(spike).locator('.incident-explanation').textContent()).toBe(spike.explanation)
     expect(await card(spike).getByText(`${spike.traceCount} traces`).count()).toBe(1)
-    expect(await card(spike).getByRole('link', { name: 'Show on chart' }).getAttribute('href')).toMatch(/^\/dashboards\?/)
+    expect(await card(spike).getByRole('link', { name: 'Show on chart' }).getAttribute('href')).toMatch(
+      /^\/dashboards\?/,
+    )
     await screenshot(page, '40-incident-feed')
   })
 
@@ -72,7 +87,9 @@ describe('incident feed', () => {
     await expect.poll(() => statusOf(slowRelease)).toBe('snoozed')
     const snoozed = (await feedFromApi()).find((i) => i.id === slowRelease.id)!
     expect(Date.parse(snoozed.snoozedUntil!) - Date.now()).toBeGreaterThan(119 * 60_000)
-    await card(slowRelease).getByText(/snoozed until/).waitFor()
+    await card(slowRelease)
+      .getByText(/snoozed until/)
+      .waitFor()
     await screenshot(page, '41-incident-actions')
 
     await card(spike).getByRole('button', { name: 'Resolve' }).click()
@@ -114,9 +131,14 @@ describe('shaded charts', () => {
     await area.first().waitFor()
     expect(await area.count()).toBe(1)
     // The latency chart shades the slower release; the error chart has nothing to shade.
-    await page.locator('section.card[aria-label="Trace latency"] .recharts-reference-area.incident-area').first().waitFor()
+    await page
+      .locator('section.card[aria-label="Trace latency"] .recharts-reference-area.incident-area')
+      .first()
+      .waitFor()
     expect(await page.locator('section.card[aria-label="Error rates"] .incident-area').count()).toBe(0)
-    await expect.poll(() => cost.locator('.chart-anomalies li').allTextContents()).toEqual([expect.stringContaining('Cost spike')])
+    await expect
+      .poll(() => cost.locator('.chart-anomalies li').allTextContents())
+      .toEqual([expect.stringContaining('Cost spike')])
     await screenshot(page, '43-shaded-cost-chart')
     await area.locator('path, rect').first().dispatchEvent('click')
     await page.waitForURL(new RegExp(`/anomalies/${spike.id}$`))
@@ -151,7 +173,10 @@ describe('alert webhooks', () => {
     await notice.getByRole('button', { name: 'Copied' }).waitFor()
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret)
     await panel.getByRole('table', { name: 'Webhooks' }).getByText('signed', { exact: true }).waitFor()
-    const hooks = await getJson<{ webhooks: Array<{ url: string; signed: boolean }> }>(server, '/api/v1/alerts/webhooks')
+    const hooks = await getJson<{ webhooks: Array<{ url: string; signed: boolean }> }>(
+      server,
+      '/api/v1/alerts/webhooks',
+    )
     expect(hooks.body.webhooks).toEqual([expect.objectContaining({ url, signed: true })])
     expect(JSON.stringify(hooks.body)).not.toContain(secret)
     await screenshot(page, '44-webhooks')

@@ -6,7 +6,14 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { makeSpanRow } from '../../ingest/test/factories/span-row.js'
-import { ensureConsoleBuilt, launchChromium, screenshot, signIn, startTestServer, type TestServer } from './helpers/console.js'
+import {
+  ensureConsoleBuilt,
+  launchChromium,
+  screenshot,
+  signIn,
+  startTestServer,
+  type TestServer,
+} from './helpers/console.js'
 
 let server: TestServer
 let browser: Browser
@@ -19,7 +26,12 @@ beforeAll(async () => {
   server = await startTestServer({ SIGHTLINE_ANOMALY_INTERVAL_MS: '0' })
   const now = new Date().toISOString().replace('T', ' ').replace('Z', '000000')
   await server.deps.writer.write([
-    makeSpanRow({ trace_id: 'c0ffee'.padEnd(32, '3'), span_id: 'good'.replace(/o/g, '0').padEnd(16, '4'), start_time: now, end_time: now }),
+    makeSpanRow({
+      trace_id: 'c0ffee'.padEnd(32, '3'),
+      span_id: 'good'.replace(/o/g, '0').padEnd(16, '4'),
+      start_time: now,
+      end_time: now,
+    }),
     makeSpanRow({ ...refused, start_time: '2554-07-21 23:34:33.709551615', end_time: now }),
   ])
   await server.drain()
@@ -37,7 +49,9 @@ it('the traces page and the dashboards say spans were quarantined, and the detai
   await signIn(page, server)
   const notice = page.getByTestId('quarantine-notice')
   await notice.waitFor()
-  expect(await notice.textContent()).toMatch(/1 span of this project was refused by the store .*DECIMAL_OVERFLOW \(407\)/)
+  expect(await notice.textContent()).toMatch(
+    /1 span of this project was refused by the store .*DECIMAL_OVERFLOW \(407\)/,
+  )
   await screenshot(page, 'quarantine-traces-notice')
 
   await page.goto(`${server.url}/dashboards`)

@@ -15,7 +15,15 @@ import { RegressionCaseSchema, type RegressionCase } from '@sightline/schema'
 import { generateVitestFile } from '@sightline/core'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureConsoleBuilt, launchChromium, screenshot, signIn, startTestServer, TEST_API_KEY, type TestServer } from './helpers/console.js'
+import {
+  ensureConsoleBuilt,
+  launchChromium,
+  screenshot,
+  signIn,
+  startTestServer,
+  TEST_API_KEY,
+  type TestServer,
+} from './helpers/console.js'
 import { plannerCommand, sendAtlantis, startDemoAgents } from './helpers/demo-fleet.js'
 import { closedPort, runGeneratedVitest, sightline } from './helpers/regress-cli.js'
 
@@ -31,7 +39,9 @@ let rc: RegressionCase
 beforeAll(async () => {
   await ensureConsoleBuilt()
   server = await startTestServer()
-  const agents = await startDemoAgents(server.url, TEST_API_KEY, (line) => { if (/error/i.test(line)) console.error(line) })
+  const agents = await startDemoAgents(server.url, TEST_API_KEY, (line) => {
+    if (/error/i.test(line)) console.error(line)
+  })
   try {
     traceId = await sendAtlantis(agents.plannerUrl, server.url, TEST_API_KEY)
   } finally {
@@ -56,7 +66,10 @@ afterAll(async () => {
 const assertion = (id: string) => page.locator(`li[data-assertion-id="${id}"]`)
 
 async function download(buttonName: string): Promise<{ name: string; text: string }> {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: buttonName }).click()])
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: buttonName }).click(),
+  ])
   const target = path.join(downloadsDir, file.suggestedFilename())
   await file.saveAs(target)
   return { name: file.suggestedFilename(), text: fs.readFileSync(target, 'utf8') }
@@ -139,9 +152,18 @@ describe('export a failed trace as a regression test', () => {
     expect(vitestFile.text).toBe(generateVitestFile(rc))
     expect(rc.source.traceId).toBe(traceId)
     expect(rc.input.text).toBe('check the weather in Atlantis')
-    expect(rc.expected.trajectory[0]).toMatchObject({ name: 'weather', argsMatch: 'exact', ignorePaths: ['/request_id'] })
+    expect(rc.expected.trajectory[0]).toMatchObject({
+      name: 'weather',
+      argsMatch: 'exact',
+      ignorePaths: ['/request_id'],
+    })
     expect(rc.assertions.map((a) => a.id)).not.toContain('budget')
-    Object.assign(files, { caseJson: caseFile.text, caseName: caseFile.name, vitest: vitestFile.text, vitestName: vitestFile.name })
+    Object.assign(files, {
+      caseJson: caseFile.text,
+      caseName: caseFile.name,
+      vitest: vitestFile.text,
+      vitestName: vitestFile.name,
+    })
   })
 
   it('saves the case to a suite; the suites list and the case page show it', async () => {
@@ -155,7 +177,9 @@ describe('export a failed trace as a regression test', () => {
     await page.locator(`tr[data-case-id="${rc.id}"]`).waitFor()
     expect(await page.getByRole('region', { name: 'Suite demo' }).count()).toBe(1)
     await screenshot(page, 'rc-04-suites')
-    const vitestFromApi = await (await fetch(`${server.url}/api/v1/regression-cases/${rc.id}/vitest`, { headers: server.authHeaders })).text()
+    const vitestFromApi = await (
+      await fetch(`${server.url}/api/v1/regression-cases/${rc.id}/vitest`, { headers: server.authHeaders })
+    ).text()
     expect(vitestFromApi).toBe(files.vitest)
   })
 
@@ -165,7 +189,14 @@ describe('export a failed trace as a regression test', () => {
     console.log(`--- sightline regress run against the buggy planner (2.3.0): exit ${buggy.code}\n${buggy.output}`)
     const fixed = await sightline(['regress', 'run', caseFile, '--agent-cmd', plannerCommand('fixed'), ...common()])
     console.log(`--- sightline regress run against the fixed planner (2.3.1): exit ${fixed.code}\n${fixed.output}`)
-    const stopped = await sightline(['regress', 'run', caseFile, '--target', `http://127.0.0.1:${await closedPort()}`, ...common()])
+    const stopped = await sightline([
+      'regress',
+      'run',
+      caseFile,
+      '--target',
+      `http://127.0.0.1:${await closedPort()}`,
+      ...common(),
+    ])
     console.log(`--- sightline regress run against a stopped agent: exit ${stopped.code}\n${stopped.output}`)
     expect(buggy.code).toBe(1)
     expect(buggy.output).toMatch(/no-repeated-calls: weather \{"city":"Atlantis"\} called 8 time/)
@@ -174,18 +205,37 @@ describe('export a failed trace as a regression test', () => {
   }, 150_000)
 
   it('runs the downloaded Vitest file: fails on the buggy release, passes on the fixed one', async () => {
-    const env = (release: 'buggy' | 'fixed') => ({ AGENT_CMD: plannerCommand(release), SIGHTLINE_URL: server.url, SIGHTLINE_API_KEY: TEST_API_KEY, REGRESSION_RUNS: '1' })
+    const env = (release: 'buggy' | 'fixed') => ({
+      AGENT_CMD: plannerCommand(release),
+      SIGHTLINE_URL: server.url,
+      SIGHTLINE_API_KEY: TEST_API_KEY,
+      REGRESSION_RUNS: '1',
+    })
     const buggy = await runGeneratedVitest(files.caseJson, files.caseName, files.vitest, files.vitestName, env('buggy'))
-    console.log(`--- vitest run ${files.vitestName} (AGENT_CMD: buggy planner): exit ${buggy.code}\n${buggy.output.split('\n').filter((l) => /✓|×|FAIL|passed|failed|AssertionError/.test(l)).slice(0, 12).join('\n')}`)
+    console.log(
+      `--- vitest run ${files.vitestName} (AGENT_CMD: buggy planner): exit ${buggy.code}\n${buggy.output
+        .split('\n')
+        .filter((l) => /✓|×|FAIL|passed|failed|AssertionError/.test(l))
+        .slice(0, 12)
+        .join('\n')}`,
+    )
     const fixed = await runGeneratedVitest(files.caseJson, files.caseName, files.vitest, files.vitestName, env('fixed'))
-    console.log(`--- vitest run ${files.vitestName} (AGENT_CMD: fixed planner): exit ${fixed.code}\n${fixed.output.split('\n').filter((l) => /✓|×|passed|failed/.test(l)).slice(0, 6).join('\n')}`)
+    console.log(
+      `--- vitest run ${files.vitestName} (AGENT_CMD: fixed planner): exit ${fixed.code}\n${fixed.output
+        .split('\n')
+        .filter((l) => /✓|×|passed|failed/.test(l))
+        .slice(0, 6)
+        .join('\n')}`,
+    )
     expect(buggy.code).toBe(1)
     expect(fixed.code).toBe(0)
   }, 240_000)
 
   it('shows the run history per release on the case page', async () => {
     await page.goto(`${server.url}/regression/cases/${rc.id}`)
-    await expect.poll(() => page.getByLabel('Release summary').textContent()).toBe('failing on 2.3.0, passing since 2.3.1')
+    await expect
+      .poll(() => page.getByLabel('Release summary').textContent())
+      .toBe('failing on 2.3.0, passing since 2.3.1')
     expect(await page.locator('.rc-release[data-release="2.3.0"]').textContent()).toContain('failing')
     expect(await page.locator('.rc-release[data-release="2.3.1"]').textContent()).toContain('passing')
     await screenshot(page, 'rc-05-case-page')

@@ -8,7 +8,15 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ListScoresResponse, ReferenceTrajectory, ReviewQueueDetail } from '@sightline/schema'
-import { ensureConsoleBuilt, launchChromium, screenshot, signIn, startTestServer, TEST_API_KEY, type TestServer } from './helpers/console.js'
+import {
+  ensureConsoleBuilt,
+  launchChromium,
+  screenshot,
+  signIn,
+  startTestServer,
+  TEST_API_KEY,
+  type TestServer,
+} from './helpers/console.js'
 import { sendAtlantis, startDemoAgents } from './helpers/demo-fleet.js'
 
 let server: TestServer
@@ -19,7 +27,11 @@ const failed: string[] = []
 const pageErrors: string[] = []
 
 const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-  const res = await fetch(`${server.url}${path}`, { method, headers: { 'Content-Type': 'application/json', ...server.authHeaders }, body: body === undefined ? undefined : JSON.stringify(body) })
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...server.authHeaders },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)
   return (res.status === 204 ? undefined : await res.json()) as T
 }
@@ -28,7 +40,9 @@ const progress = () => page.getByTestId('review-progress').textContent()
 beforeAll(async () => {
   await ensureConsoleBuilt()
   server = await startTestServer({ SIGHTLINE_EVAL_INTERVAL_MS: '0' })
-  const agents = await startDemoAgents(server.url, TEST_API_KEY, (line) => { if (/error/i.test(line)) console.error(line) })
+  const agents = await startDemoAgents(server.url, TEST_API_KEY, (line) => {
+    if (/error/i.test(line)) console.error(line)
+  })
   try {
     for (let i = 0; i < 10; i++) failed.push(await sendAtlantis(agents.plannerUrl, server.url, TEST_API_KEY))
   } finally {
@@ -38,8 +52,17 @@ beforeAll(async () => {
   await new Promise((resolve) => setTimeout(resolve, 1200))
   await server.resolveStored()
   await server.drain()
-  await api('PUT', '/api/v1/score-configs/correct', { dataType: 'boolean', description: 'the answer is right for the user' })
-  await api('PUT', '/api/v1/score-configs/quality', { dataType: 'numeric', min: 1, max: 5, passThreshold: 4, description: '1 useless … 5 excellent' })
+  await api('PUT', '/api/v1/score-configs/correct', {
+    dataType: 'boolean',
+    description: 'the answer is right for the user',
+  })
+  await api('PUT', '/api/v1/score-configs/quality', {
+    dataType: 'numeric',
+    min: 1,
+    max: 5,
+    passThreshold: 4,
+    description: '1 useless … 5 excellent',
+  })
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
   page.on('pageerror', (e) => pageErrors.push(e.message))
@@ -88,13 +111,18 @@ describe('a reviewer works through a queue of 10 failed traces by keyboard', () 
         await page.getByRole('complementary', { name: 'Span inspector' }).waitFor()
       }
       await page.keyboard.press('Enter')
-      await page.getByRole('status').filter({ hasText: i === 9 ? /Saved trace|last trace/ : `Saved trace` }).first().waitFor()
+      await page
+        .getByRole('status')
+        .filter({ hasText: i === 9 ? /Saved trace|last trace/ : `Saved trace` })
+        .first()
+        .waitFor()
       await expect.poll(progress).toContain(`${i + 1} / 10 reviewed by you`)
     }
     await screenshot(page, 'review-done')
     await page.keyboard.press('r')
     await page.getByRole('status').filter({ hasText: 'Saved as reference trajectory' }).waitFor()
-    const references = (await api<{ references: ReferenceTrajectory[] }>('GET', '/api/v1/reference-trajectories')).references
+    const references = (await api<{ references: ReferenceTrajectory[] }>('GET', '/api/v1/reference-trajectories'))
+      .references
     expect(references).toHaveLength(1)
     expect(references[0]!.steps.every((s) => s.kind === 'tool_call' && s.name === 'weather')).toBe(true)
     await page.keyboard.press('x')
@@ -102,13 +130,20 @@ describe('a reviewer works through a queue of 10 failed traces by keyboard', () 
     expect(pageErrors).toEqual([])
   }, 120_000)
 
-  it('the scores are stored as the reviewer\'s, and agreement shows with a second reviewer', async () => {
+  it("the scores are stored as the reviewer's, and agreement shows with a second reviewer", async () => {
     const scores = (await api<ListScoresResponse>('GET', `/api/v1/scores?queueId=${queueId}&limit=100`)).scores
     expect(scores).toHaveLength(20)
     expect(scores.every((s) => s.source === 'human' && s.author === 'ana')).toBe(true)
     expect(scores.filter((s) => s.name === 'correct' && s.value === true)).toHaveLength(1)
     expect(scores.find((s) => s.comment.includes('8 times'))).toBeDefined()
-    for (let p = 0; p < 4; p++) await api('PUT', `/api/v1/review-queues/${queueId}/items/${p}/review`, { author: 'bo', scores: [{ name: 'correct', value: false }, { name: 'quality', value: 1 }] })
+    for (let p = 0; p < 4; p++)
+      await api('PUT', `/api/v1/review-queues/${queueId}/items/${p}/review`, {
+        author: 'bo',
+        scores: [
+          { name: 'correct', value: false },
+          { name: 'quality', value: 1 },
+        ],
+      })
     await page.goto(`${server.url}/review/${queueId}?item=0`)
     await page.getByRole('region', { name: 'Agreement' }).waitFor()
     const row = page.getByRole('region', { name: 'Agreement' }).locator('tr', { hasText: 'correct' })

@@ -10,7 +10,14 @@ import type { GetTraceResponse } from '@sightline/schema'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getJson } from '../../ingest/test/helpers/server.js'
-import { ensureConsoleBuilt, launchChromium, screenshot, signIn, startTestServer, type TestServer } from './helpers/console.js'
+import {
+  ensureConsoleBuilt,
+  launchChromium,
+  screenshot,
+  signIn,
+  startTestServer,
+  type TestServer,
+} from './helpers/console.js'
 import { seedConsoleData, type Seeded } from './helpers/seed.js'
 
 let server: TestServer
@@ -42,7 +49,7 @@ const selectedName = () => page.locator('.timeline-row.selected .span-name').tex
 const inspector = () => page.getByRole('complementary', { name: 'Span inspector' })
 
 describe('the trace story', () => {
-  it('tells each trace\'s story in the list: outcome, its reason, tags, input', async () => {
+  it("tells each trace's story in the list: outcome, its reason, tags, input", async () => {
     const failed = (await traceOf(seeded.failedTraceId)).trace
     const recovered = (await traceOf(seeded.recoveredTraceId)).trace
     expect([failed.outcome, recovered.outcome]).toEqual(['failed', 'recovered'])
@@ -58,7 +65,9 @@ describe('the trace story', () => {
     expect(await failedRow.locator('.story-input').textContent()).toContain('Compare Q3 revenue of ACME and Globex')
     const recoveredRow = row(seeded.recoveredTraceId)
     expect(await recoveredRow.locator('.pill[data-outcome]').textContent()).toBe('recovered')
-    expect(await recoveredRow.locator('.outcome-reason').textContent()).toBe(`recovered from: ${recovered.firstError!.message}`)
+    expect(await recoveredRow.locator('.outcome-reason').textContent()).toBe(
+      `recovered from: ${recovered.firstError!.message}`,
+    )
     await screenshot(page, '03b-explorer-story')
   })
 
@@ -103,13 +112,18 @@ describe('the trace story', () => {
     await expect.poll(() => inspector().textContent()).toContain('same call as tools/call read_file')
     // Opening the copied link elsewhere shows the same span, selected and inspected.
     // Another browser window of the same signed-in user.
-    const otherContext = await browser.newContext({ storageState: await page.context().storageState(), viewport: { width: 1440, height: 900 } })
+    const otherContext = await browser.newContext({
+      storageState: await page.context().storageState(),
+      viewport: { width: 1440, height: 900 },
+    })
     const other = await otherContext.newPage()
     try {
       await other.goto(link)
       await other.locator('.timeline-row.selected').waitFor()
       expect(await other.locator('.timeline-row.selected').getAttribute('data-span-id')).toBe(spanId)
-      await expect.poll(() => other.getByRole('complementary', { name: 'Span inspector' }).textContent()).toContain('upstream timeout after 300ms')
+      await expect
+        .poll(() => other.getByRole('complementary', { name: 'Span inspector' }).textContent())
+        .toContain('upstream timeout after 300ms')
     } finally {
       await otherContext.close()
     }
@@ -139,12 +153,21 @@ describe('the trace story', () => {
     await page.waitForURL(/tab=graph/)
     const graph = page.getByRole('img', { name: 'Agent graph' })
     await graph.waitFor()
-    for (const id of ['agent:planner', 'agent:researcher', 'agent:coder', 'tool:web_search', 'tool:run_code', 'tool:read_file']) {
+    for (const id of [
+      'agent:planner',
+      'agent:researcher',
+      'agent:coder',
+      'tool:web_search',
+      'tool:run_code',
+      'tool:read_file',
+    ]) {
       expect(await graph.locator(`[data-node="${id}"]`).count(), id).toBe(1)
     }
     expect(await graph.locator('.edge.delegation').count()).toBe(1)
     expect(await graph.locator('.edge.subagent').count()).toBe(1)
-    expect(await graph.locator('[data-edge="agent:researcher→tool:web_search"] .edge-label').textContent()).toMatch(/^2× .* 1 err$/)
+    expect(await graph.locator('[data-edge="agent:researcher→tool:web_search"] .edge-label').textContent()).toMatch(
+      /^2× .* 1 err$/,
+    )
     expect(await graph.locator('[data-node="tool:read_file"] .node-sub').textContent()).toBe('tool · 1×')
     await screenshot(page, '05-agent-graph')
     await page.goto(page.url())

@@ -47,20 +47,35 @@ export function App() {
     api.getSession().then(signedIn, () => setAuth('signed-out'))
   }, [navigate])
 
-  if (location === '/signin') return <SignInPage session={auth === 'signed-in' ? session : undefined} onSignedIn={signedIn} />
+  if (location === '/signin')
+    return <SignInPage session={auth === 'signed-in' ? session : undefined} onSignedIn={signedIn} />
   // While the session check runs, pages render and fetch optimistically: a 401 from any call
   // redirects too, and waiting would add a round trip before every deep link.
-  if (auth === 'signed-out') return <Redirect to={`/signin?next=${encodeURIComponent(location + window.location.search)}`} />
+  if (auth === 'signed-out')
+    return <Redirect to={`/signin?next=${encodeURIComponent(location + window.location.search)}`} />
 
   return (
-    <AppShell session={session} onSignOut={() => api.signOut().finally(() => { setSession(undefined); setAuth('signed-out'); navigate('/signin') })}>
+    <AppShell
+      session={session}
+      onSignOut={() =>
+        api.signOut().finally(() => {
+          setSession(undefined)
+          setAuth('signed-out')
+          navigate('/signin')
+        })
+      }
+    >
       <Suspense fallback={<Loading />}>
         <Switch>
-          <Route path="/"><Redirect to="/traces" /></Route>
+          <Route path="/">
+            <Redirect to="/traces" />
+          </Route>
           <Route path="/traces" component={ExplorerPage} />
           <Route path="/traces/:traceId/regression">{(p) => <ExportCasePage traceId={p.traceId} />}</Route>
           <Route path="/traces/:traceId">{(p) => <TraceViewPage traceId={p.traceId} />}</Route>
-          <Route path="/sessions/:sessionId">{(p) => <SessionPage kind="session" id={decodeURIComponent(p.sessionId)} />}</Route>
+          <Route path="/sessions/:sessionId">
+            {(p) => <SessionPage kind="session" id={decodeURIComponent(p.sessionId)} />}
+          </Route>
           <Route path="/users/:userId">{(p) => <SessionPage kind="user" id={decodeURIComponent(p.userId)} />}</Route>
           <Route path="/compare" component={ComparePage} />
           <Route path="/regression" component={SuitesPage} />
@@ -77,7 +92,11 @@ export function App() {
           <Route path="/review/:queueId">{(p) => <ReviewPage queueId={decodeURIComponent(p.queueId)} />}</Route>
           <Route path="/evaluators" component={EvaluatorsPage} />
           <Route>
-            <div className="page"><p className="muted">No page at {location}. <a href="/traces">Go to traces</a></p></div>
+            <div className="page">
+              <p className="muted">
+                No page at {location}. <a href="/traces">Go to traces</a>
+              </p>
+            </div>
           </Route>
         </Switch>
       </Suspense>

@@ -24,13 +24,13 @@ async function usage(): Promise<string> {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Options:',
-    '  -h, --help     show this help, or a command\'s help with `sightline <command> --help`',
+    "  -h, --help     show this help, or a command's help with `sightline <command> --help`",
     '  -v, --version  print the CLI version',
     '',
     'Environment:',
     '  SIGHTLINE_URL        default server URL (http://127.0.0.1:4318)',
     '  SIGHTLINE_API_KEY    default API key',
-    '  SIGHTLINE_ADMIN_KEY  the server\'s admin key (projects, keys)',
+    "  SIGHTLINE_ADMIN_KEY  the server's admin key (projects, keys)",
     '',
   ].join('\n')
 }

@@ -12,12 +12,19 @@ const ADMIN_KEY = 'cli-test-admin-key-0123456789'
 let server: TestServer
 
 async function sightline(args: string[], env: Record<string, string | undefined> = {}) {
-  const io = { out: '', err: '', env: { SIGHTLINE_URL: server.url, SIGHTLINE_ADMIN_KEY: ADMIN_KEY, ...env }, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) }
+  const io = {
+    out: '',
+    err: '',
+    env: { SIGHTLINE_URL: server.url, SIGHTLINE_ADMIN_KEY: ADMIN_KEY, ...env },
+    stdout: (t: string) => void (io.out += t),
+    stderr: (t: string) => void (io.err += t),
+  }
   const code = await main(args, io as Io)
   return { code, out: io.out, err: io.err }
 }
 
-const traces = (apiKey: string) => fetch(`${server.url}/api/v1/traces`, { headers: { Authorization: `Bearer ${apiKey}` } })
+const traces = (apiKey: string) =>
+  fetch(`${server.url}/api/v1/traces`, { headers: { Authorization: `Bearer ${apiKey}` } })
 
 beforeAll(async () => {
   server = await startTestServer({ SIGHTLINE_ADMIN_KEY: ADMIN_KEY })
@@ -44,7 +51,9 @@ describe('sightline projects and keys', () => {
   })
 
   it('rotates a key: create the new one, list both, revoke the old one by id (401 at once)', async () => {
-    const first = CreateProjectResponseSchema.parse(JSON.parse((await sightline(['projects', 'create', 'Rotation', '--json'])).out))
+    const first = CreateProjectResponseSchema.parse(
+      JSON.parse((await sightline(['projects', 'create', 'Rotation', '--json'])).out),
+    )
     const created = await sightline(['keys', 'create', '--project', first.project.id, '--name', 'ci-2026', '--json'])
     expect(created.code).toBe(0)
     const second = CreateApiKeyResponseSchema.parse(JSON.parse(created.out))
@@ -62,7 +71,9 @@ describe('sightline projects and keys', () => {
     expect(revoked.out).toBe(`revoked key ${first.key.id} (default) of project ${first.project.id}\n`)
     expect((await traces(first.apiKey)).status).toBe(401)
     expect((await traces(second.apiKey)).status).toBe(200)
-    const after = ListApiKeysResponseSchema.parse(JSON.parse((await sightline(['keys', 'list', '--project', first.project.id, '--json'])).out))
+    const after = ListApiKeysResponseSchema.parse(
+      JSON.parse((await sightline(['keys', 'list', '--project', first.project.id, '--json'])).out),
+    )
     expect(after.keys.find((k) => k.id === first.key.id)?.revoked).toBe(true)
   })
 
@@ -76,12 +87,30 @@ describe('sightline projects and keys', () => {
     expect(wrong.err).toBe('sightline projects list: Wrong admin key. (HTTP 403)\n')
     expect(wrong.err).not.toContain(TEST_API_KEY)
 
-    expect(await sightline(['keys', 'create'])).toMatchObject({ code: 1, err: expect.stringContaining('give --project <id>') })
-    expect(await sightline(['keys', 'list', '--project', 'no-such-project'])).toMatchObject({ code: 2, err: expect.stringContaining('No project no-such-project') })
-    expect(await sightline(['keys', 'revoke', 'k_ffffffffffffffff'])).toMatchObject({ code: 2, err: expect.stringContaining('No key k_ffffffffffffffff') })
-    expect(await sightline(['projects', 'create'])).toMatchObject({ code: 1, err: expect.stringContaining('give the project name') })
-    expect(await sightline(['projects', 'create', 'Dup', '--id', 'default'])).toMatchObject({ code: 2, err: expect.stringContaining('already exists') })
-    expect(await sightline(['projects', 'list'], { SIGHTLINE_URL: 'http://127.0.0.1:9' })).toMatchObject({ code: 2, err: expect.stringContaining('cannot reach Sightline') })
+    expect(await sightline(['keys', 'create'])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('give --project <id>'),
+    })
+    expect(await sightline(['keys', 'list', '--project', 'no-such-project'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('No project no-such-project'),
+    })
+    expect(await sightline(['keys', 'revoke', 'k_ffffffffffffffff'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('No key k_ffffffffffffffff'),
+    })
+    expect(await sightline(['projects', 'create'])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('give the project name'),
+    })
+    expect(await sightline(['projects', 'create', 'Dup', '--id', 'default'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('already exists'),
+    })
+    expect(await sightline(['projects', 'list'], { SIGHTLINE_URL: 'http://127.0.0.1:9' })).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('cannot reach Sightline'),
+    })
     expect((await sightline(['keys', 'rotate'])).code).toBe(1)
   })
 })

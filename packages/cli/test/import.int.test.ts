@@ -22,7 +22,13 @@ const TAU_RUNS = 3
 let server: TestServer
 
 function captureIo(): Io & { out: string; err: string } {
-  const io = { out: '', err: '', env: {}, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) }
+  const io = {
+    out: '',
+    err: '',
+    env: {},
+    stdout: (t: string) => void (io.out += t),
+    stderr: (t: string) => void (io.err += t),
+  }
   return io
 }
 
@@ -33,7 +39,10 @@ async function runImport(args: string[]) {
 }
 
 async function tracesOf(service: string): Promise<TraceSummary[]> {
-  const { status, body } = await getJson<ListTracesResponse>(server, `/api/v1/traces?from=2000-01-01T00:00:00Z&limit=500&service=${service}`)
+  const { status, body } = await getJson<ListTracesResponse>(
+    server,
+    `/api/v1/traces?from=2000-01-01T00:00:00Z&limit=500&service=${service}`,
+  )
   expect(status).toBe(200)
   return body.traces
 }
@@ -46,7 +55,13 @@ async function detail(traceId: string): Promise<GetTraceResponse> {
 
 beforeAll(async () => {
   server = await startTestServer()
-  for (const args of [[TAU, '--limit', String(TAU_RUNS)], [SWE], [SWE_ZERO_STATS], [OPENHANDS, '--format', 'openhands'], [OPENHANDS_PAIRS]]) {
+  for (const args of [
+    [TAU, '--limit', String(TAU_RUNS)],
+    [SWE],
+    [SWE_ZERO_STATS],
+    [OPENHANDS, '--format', 'openhands'],
+    [OPENHANDS_PAIRS],
+  ]) {
     const result = await runImport(args)
     expect(result.err).toBe('')
     expect(result.code).toBe(0)
@@ -60,7 +75,10 @@ afterAll(async () => {
 
 describe('sightline import against a real server', () => {
   it('stores the SWE-agent run with the token totals and cost of model_stats', async () => {
-    const raw = JSON.parse(fs.readFileSync(SWE, 'utf8')) as { trajectory: unknown[]; info: { model_stats: { instance_cost: number; tokens_sent: number; tokens_received: number } } }
+    const raw = JSON.parse(fs.readFileSync(SWE, 'utf8')) as {
+      trajectory: unknown[]
+      info: { model_stats: { instance_cost: number; tokens_sent: number; tokens_received: number } }
+    }
     const [summary, ...others] = (await tracesOf('swe-agent')).filter((t) => t.sessionId === 'pydicom__pydicom-1458')
     expect(others).toHaveLength(0)
     const { trace } = await detail(summary!.traceId)
@@ -75,9 +93,14 @@ describe('sightline import against a real server', () => {
   })
 
   it('stores a SWE-agent run whose model_stats are all 0 with unknown cost, not as free', async () => {
-    const raw = JSON.parse(fs.readFileSync(SWE_ZERO_STATS, 'utf8')) as { trajectory: unknown[]; info: { model_stats: Record<string, number> } }
+    const raw = JSON.parse(fs.readFileSync(SWE_ZERO_STATS, 'utf8')) as {
+      trajectory: unknown[]
+      info: { model_stats: Record<string, number> }
+    }
     expect(raw.info.model_stats).toMatchObject({ instance_cost: 0, tokens_sent: 0, tokens_received: 0 })
-    const [summary, ...others] = (await tracesOf('swe-agent')).filter((t) => t.sessionId === 'marshmallow-code__marshmallow-1867')
+    const [summary, ...others] = (await tracesOf('swe-agent')).filter(
+      (t) => t.sessionId === 'marshmallow-code__marshmallow-1867',
+    )
     expect(others).toHaveLength(0)
     const { trace, spans } = await detail(summary!.traceId)
     expect(trace.llmCallCount).toBe(raw.trajectory.length)
@@ -88,7 +111,12 @@ describe('sightline import against a real server', () => {
   })
 
   it('stores the first tau-bench runs with their turns and tool calls', async () => {
-    const raw = (JSON.parse(fs.readFileSync(TAU, 'utf8')) as Array<{ task_id: number; traj: Array<{ role: string; tool_calls?: unknown[] }> }>).slice(0, TAU_RUNS)
+    const raw = (
+      JSON.parse(fs.readFileSync(TAU, 'utf8')) as Array<{
+        task_id: number
+        traj: Array<{ role: string; tool_calls?: unknown[] }>
+      }>
+    ).slice(0, TAU_RUNS)
     const traces = await tracesOf('tau-bench')
     expect(traces).toHaveLength(TAU_RUNS)
     const assistants = raw.flatMap((run) => run.traj.filter((m) => m.role === 'assistant'))
@@ -101,11 +129,18 @@ describe('sightline import against a real server', () => {
   })
 
   it('stores each OpenHands run with its turns, tool calls and tokens', async () => {
-    const runs = fs.readFileSync(OPENHANDS, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as {
-      instance_id: string
-      history: Array<{ source: string; action?: string; tool_call_metadata?: { model_response: { id: string } } }>
-      metrics: { token_usages: Array<{ prompt_tokens: number; completion_tokens: number }> }
-    })
+    const runs = fs
+      .readFileSync(OPENHANDS, 'utf8')
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            instance_id: string
+            history: Array<{ source: string; action?: string; tool_call_metadata?: { model_response: { id: string } } }>
+            metrics: { token_usages: Array<{ prompt_tokens: number; completion_tokens: number }> }
+          },
+      )
     const traces = (await tracesOf('openhands')).filter((t) => runs.some((run) => run.instance_id === t.sessionId))
     expect(traces).toHaveLength(runs.length)
     for (const run of runs) {
@@ -120,7 +155,7 @@ describe('sightline import against a real server', () => {
     }
   })
 
-  it('stores an older OpenHands resolver run (history as pairs) with each call\'s own cost', async () => {
+  it("stores an older OpenHands resolver run (history as pairs) with each call's own cost", async () => {
     const run = JSON.parse(fs.readFileSync(OPENHANDS_PAIRS, 'utf8')) as {
       issue: { owner: string; repo: string; number: number }
       history: Array<[{ source?: string; action?: string }, { id?: number }]>
@@ -131,7 +166,9 @@ describe('sightline import against a real server', () => {
     expect(others).toHaveLength(0)
     const { trace } = await detail(summary!.traceId)
     const agentActions = run.history.filter(([action]) => action.source === 'agent')
-    const executed = agentActions.filter(([action, obs]) => !['message', 'finish'].includes(action.action ?? '') && obs.id !== undefined)
+    const executed = agentActions.filter(
+      ([action, obs]) => !['message', 'finish'].includes(action.action ?? '') && obs.id !== undefined,
+    )
     expect(trace.llmCallCount).toBe(agentActions.length)
     expect(trace.llmCallCount).toBe(run.metrics.costs.length)
     expect(trace.toolCallCount).toBe(executed.length)
@@ -151,7 +188,7 @@ describe('sightline import against a real server', () => {
     expect(after[0]!.inputTokens).toBe(before[0]!.inputTokens)
   })
 
-  it('exits 2 with the server\'s message when the server refuses the key', async () => {
+  it("exits 2 with the server's message when the server refuses the key", async () => {
     const io = captureIo()
     const code = await importCommand.run([SWE, '--url', server.url, '--api-key', 'not-a-real-key'], io)
     expect(code).toBe(2)

@@ -2,7 +2,8 @@
 import { expect } from 'vitest'
 import type { ExportTraceServiceRequest, OtlpSpan } from '../src/import/otlp.js'
 
-export const fixture = (relative: string): string => new URL(`../../../fixtures/trajectories/${relative}`, import.meta.url).pathname
+export const fixture = (relative: string): string =>
+  new URL(`../../../fixtures/trajectories/${relative}`, import.meta.url).pathname
 
 export const allSpans = (request: ExportTraceServiceRequest): OtlpSpan[] =>
   request.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans))

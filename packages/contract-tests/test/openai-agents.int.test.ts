@@ -15,6 +15,8 @@ describeContract('openai-agents', (ctx) => {
   it('counts the hand-off as one delegation to the agent it names', () => {
     const { run } = ctx()
     expect(run.traces.map((t) => t.delegationCount)).toEqual([1])
-    expect(run.spans.filter((s) => s.isDelegation).map((s) => [s.kind, s.agentName])).toEqual([['handoff', 'triage_agent']])
+    expect(run.spans.filter((s) => s.isDelegation).map((s) => [s.kind, s.agentName])).toEqual([
+      ['handoff', 'triage_agent'],
+    ])
   })
 })

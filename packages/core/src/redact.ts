@@ -29,8 +29,7 @@ const NAMED_SECRET =
 // Unnamed long tokens: 32+ characters mixing upper case, lower case and digits. Hex ids (trace ids,
 // hashes) and UUIDs lack upper case and are left alone on purpose.
 const LONG_TOKEN = /\b[A-Za-z0-9_-]{32,}/g
-const isMixedToken = (token: string) =>
-  /[a-z]/.test(token) && /[A-Z]/.test(token) && /\d/.test(token)
+const isMixedToken = (token: string) => /[a-z]/.test(token) && /[A-Z]/.test(token) && /\d/.test(token)
 
 // 13-19 digits, optionally grouped by single spaces or dashes as cards are usually written.
 const CARD_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g
@@ -65,9 +64,7 @@ function redactApiKey(text: string): string {
 function redactCardNumber(text: string): string {
   return text.replace(CARD_CANDIDATE, (candidate) => {
     const digits = candidate.replace(/[ -]/g, '')
-    return digits.length >= 13 && digits.length <= 19 && isLuhnValid(digits)
-      ? marker('card_number')
-      : candidate
+    return digits.length >= 13 && digits.length <= 19 && isLuhnValid(digits) ? marker('card_number') : candidate
   })
 }
 
@@ -103,7 +100,11 @@ export function composeRedactors(...rules: Redactor[]): Redactor {
 }
 
 /** Every shared rule, in the order the SDK README recommends. */
-export const redactAll: Redactor = composeRedactors(redactionRules.email, redactionRules.apiKey, redactionRules.cardNumber)
+export const redactAll: Redactor = composeRedactors(
+  redactionRules.email,
+  redactionRules.apiKey,
+  redactionRules.cardNumber,
+)
 
 const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1')
 

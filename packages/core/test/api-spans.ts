@@ -11,7 +11,10 @@ export const API_TRACE_ID = 'abcdef0123456789abcdef0123456789'
 export const API_T0 = Date.UTC(2026, 0, 1)
 
 /** Payloads the facts do not hold, by span id. */
-export type Payloads = Record<string, Partial<Pick<Span, 'toolArguments' | 'toolResult' | 'input' | 'output' | 'attributes'>>>
+export type Payloads = Record<
+  string,
+  Partial<Pick<Span, 'toolArguments' | 'toolResult' | 'input' | 'output' | 'attributes'>>
+>
 
 /** What the query API returns for these facts (trace-reader.ts `toSpan`). */
 export function apiSpans(facts: readonly SpanFacts[], payloads: Payloads = {}): Span[] {

@@ -45,8 +45,20 @@ export function facts(overrides: Partial<SpanFacts> & { spanId?: string }): Span
 }
 
 export const llm = (o: Partial<SpanFacts>): SpanFacts =>
-  facts({ kind: 'llm', name: `chat ${o.model ?? 'gpt-4o'}`, model: 'gpt-4o', isLlmCall: true, inputTokens: 100, outputTokens: 10, costUsd: 0.001, costSource: 'genai-prices', ...o })
+  facts({
+    kind: 'llm',
+    name: `chat ${o.model ?? 'gpt-4o'}`,
+    model: 'gpt-4o',
+    isLlmCall: true,
+    inputTokens: 100,
+    outputTokens: 10,
+    costUsd: 0.001,
+    costSource: 'genai-prices',
+    ...o,
+  })
 
-export const tool = (o: Partial<SpanFacts>): SpanFacts => facts({ kind: 'tool', name: `execute_tool ${o.toolName ?? 'search'}`, toolName: 'search', ...o })
+export const tool = (o: Partial<SpanFacts>): SpanFacts =>
+  facts({ kind: 'tool', name: `execute_tool ${o.toolName ?? 'search'}`, toolName: 'search', ...o })
 
-export const agent = (name: string, o: Partial<SpanFacts> = {}): SpanFacts => facts({ kind: 'agent', name: `invoke_agent ${name}`, agentName: name, ...o })
+export const agent = (name: string, o: Partial<SpanFacts> = {}): SpanFacts =>
+  facts({ kind: 'agent', name: `invoke_agent ${name}`, agentName: name, ...o })

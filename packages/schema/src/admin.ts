@@ -8,7 +8,10 @@ import { z } from 'zod'
 
 export const ProjectIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'project ids are 1-64 letters, digits, _ or -, starting with a letter or digit')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
+    'project ids are 1-64 letters, digits, _ or -, starting with a letter or digit',
+  )
 
 export const ApiKeyIdSchema = z.string().regex(/^k_[0-9a-f]{16}$/, 'key ids look like k_ followed by 16 hex digits')
 
@@ -40,7 +43,11 @@ export const CreateProjectRequestSchema = z.object({ name: NameSchema, id: Proje
 export type CreateProjectRequest = z.infer<typeof CreateProjectRequestSchema>
 
 /** A new project comes with its first key, shown here once. */
-export const CreateProjectResponseSchema = z.object({ project: ProjectInfoSchema, key: ApiKeyInfoSchema, apiKey: z.string() })
+export const CreateProjectResponseSchema = z.object({
+  project: ProjectInfoSchema,
+  key: ApiKeyInfoSchema,
+  apiKey: z.string(),
+})
 export type CreateProjectResponse = z.infer<typeof CreateProjectResponseSchema>
 
 export const ListProjectsResponseSchema = z.object({ projects: z.array(ProjectInfoSchema) })

@@ -25,7 +25,16 @@ export const AnalyticsMetricSchema = z.enum([
 ])
 export type AnalyticsMetric = z.infer<typeof AnalyticsMetricSchema>
 
-export const AnalyticsDimensionSchema = z.enum(['total', 'model', 'agent', 'tool', 'user', 'service', 'release', 'environment'])
+export const AnalyticsDimensionSchema = z.enum([
+  'total',
+  'model',
+  'agent',
+  'tool',
+  'user',
+  'service',
+  'release',
+  'environment',
+])
 export type AnalyticsDimension = z.infer<typeof AnalyticsDimensionSchema>
 
 export const AnalyticsStepSchema = z.enum(['5m', '1h', '1d'])
@@ -160,7 +169,11 @@ export const UnpricedModelSchema = z.object({
   firstSeen: z.string(),
   lastSeen: z.string(),
 })
-export const UnpricedModelsResponseSchema = z.object({ from: z.string(), to: z.string(), models: z.array(UnpricedModelSchema) })
+export const UnpricedModelsResponseSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  models: z.array(UnpricedModelSchema),
+})
 export type UnpricedModelsResponse = z.infer<typeof UnpricedModelsResponseSchema>
 
 /** `GET /api/v1/analytics/releases/compare`. Defaults: last 7 days. */
@@ -175,14 +188,23 @@ export const CompareReleasesQuerySchema = z
   .strict()
 export type CompareReleasesQuery = z.infer<typeof CompareReleasesQuerySchema>
 
-const Interval = z.object({ estimate: z.number().nullable(), ciLow: z.number().nullable(), ciHigh: z.number().nullable() })
+const Interval = z.object({
+  estimate: z.number().nullable(),
+  ciLow: z.number().nullable(),
+  ciHigh: z.number().nullable(),
+})
 export const RateEstimateSchema = Interval.extend({ successes: z.number(), n: z.number() })
 
 export const ReleaseStatsSchema = z.object({
   release: z.string(),
   traces: z.number(),
   costPerTrace: Interval,
-  latencyMs: z.object({ p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), geoMean: z.number().nullable() }),
+  latencyMs: z.object({
+    p50: z.number().nullable(),
+    p95: z.number().nullable(),
+    p99: z.number().nullable(),
+    geoMean: z.number().nullable(),
+  }),
   errorRate: RateEstimateSchema,
   toolErrorRate: RateEstimateSchema,
 })

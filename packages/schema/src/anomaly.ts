@@ -23,7 +23,18 @@ export type AnomalyKind = z.infer<typeof AnomalyKindSchema>
 export const AnomalyStatusSchema = z.enum(['open', 'resolved'])
 export type AnomalyStatus = z.infer<typeof AnomalyStatusSchema>
 
-export const AnomalyDimensionSchema = z.enum(['total', 'model', 'agent', 'tool', 'user', 'service', 'release', 'environment', 'trace', 'score'])
+export const AnomalyDimensionSchema = z.enum([
+  'total',
+  'model',
+  'agent',
+  'tool',
+  'user',
+  'service',
+  'release',
+  'environment',
+  'trace',
+  'score',
+])
 export type AnomalyDimension = z.infer<typeof AnomalyDimensionSchema>
 
 export const AnomalyMetricSchema = z.enum([
@@ -69,7 +80,12 @@ export type Anomaly = z.infer<typeof AnomalySchema>
 const isoDateTime = z.iso.datetime({ offset: true })
 const kindCsv = z
   .string()
-  .transform((value) => value.split(',').map((v) => v.trim()).filter((v) => v.length > 0))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0),
+  )
   .pipe(z.array(AnomalyKindSchema).max(20))
 
 /**
@@ -90,7 +106,11 @@ export const ListAnomaliesQuerySchema = z
   .strict()
 export type ListAnomaliesQuery = z.infer<typeof ListAnomaliesQuerySchema>
 
-export const ListAnomaliesResponseSchema = z.object({ anomalies: z.array(AnomalySchema), from: z.string(), to: z.string() })
+export const ListAnomaliesResponseSchema = z.object({
+  anomalies: z.array(AnomalySchema),
+  from: z.string(),
+  to: z.string(),
+})
 export type ListAnomaliesResponse = z.infer<typeof ListAnomaliesResponseSchema>
 
 export const GetAnomalyResponseSchema = z.object({ anomaly: AnomalySchema })

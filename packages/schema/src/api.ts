@@ -13,7 +13,12 @@ export type TraceSort = z.infer<typeof TraceSortSchema>
 const isoDateTime = z.iso.datetime({ offset: true })
 const csv = z
   .string()
-  .transform((value) => value.split(',').map((v) => v.trim()).filter((v) => v.length > 0))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0),
+  )
   .pipe(z.array(z.string().max(512)).max(50))
 
 /** `GET /api/v1/traces` query string. Multi-valued filters are comma-separated (any of them matches). */
@@ -30,13 +35,24 @@ export const ListTracesQuerySchema = z
     /** Trace outcomes, any of (`error` is the older spelling of `failed`). */
     status: z
       .string()
-      .transform((value) => value.split(',').map((v) => v.trim()).filter((v) => v.length > 0).map((v) => (v === 'error' ? 'failed' : v)))
+      .transform((value) =>
+        value
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v.length > 0)
+          .map((v) => (v === 'error' ? 'failed' : v)),
+      )
       .pipe(z.array(TraceOutcomeSchema).max(4))
       .optional(),
     /** Story tags, any of. */
     tag: z
       .string()
-      .transform((value) => value.split(',').map((v) => v.trim()).filter((v) => v.length > 0))
+      .transform((value) =>
+        value
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v.length > 0),
+      )
       .pipe(z.array(TraceTagSchema).max(5))
       .optional(),
     /** `true`: only regression-runner traffic; `false` (default for lists): production only; `all`: both. */

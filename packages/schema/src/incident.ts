@@ -24,11 +24,26 @@ export type IncidentSeverity = z.infer<typeof IncidentSeveritySchema>
  * tiers over the rollups; the others from rules on single traces or on releases;
  * `score_drop` from production evaluation scores.
  */
-export const IncidentFamilySchema = z.enum(['cost', 'latency', 'errors', 'release_latency', 'loop', 'tool_errors', 'unfinished', 'outlier', 'score_drop'])
+export const IncidentFamilySchema = z.enum([
+  'cost',
+  'latency',
+  'errors',
+  'release_latency',
+  'loop',
+  'tool_errors',
+  'unfinished',
+  'outlier',
+  'score_drop',
+])
 export type IncidentFamily = z.infer<typeof IncidentFamilySchema>
 
 /** The agent, tool, model and release the incident concerns ('' = not narrowed to one). */
-export const IncidentScopeSchema = z.object({ agent: z.string(), tool: z.string(), model: z.string(), release: z.string() })
+export const IncidentScopeSchema = z.object({
+  agent: z.string(),
+  tool: z.string(),
+  model: z.string(),
+  release: z.string(),
+})
 export type IncidentScope = z.infer<typeof IncidentScopeSchema>
 
 export const IncidentSchema = z.object({
@@ -80,7 +95,12 @@ export type Incident = z.infer<typeof IncidentSchema>
 const isoDateTime = z.iso.datetime({ offset: true })
 const statusCsv = z
   .string()
-  .transform((value) => value.split(',').map((v) => v.trim()).filter((v) => v.length > 0))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0),
+  )
   .pipe(z.array(IncidentStatusSchema).max(4))
 
 /**
@@ -98,7 +118,11 @@ export const ListIncidentsQuerySchema = z
   .strict()
 export type ListIncidentsQuery = z.infer<typeof ListIncidentsQuerySchema>
 
-export const ListIncidentsResponseSchema = z.object({ incidents: z.array(IncidentSchema), from: z.string(), to: z.string() })
+export const ListIncidentsResponseSchema = z.object({
+  incidents: z.array(IncidentSchema),
+  from: z.string(),
+  to: z.string(),
+})
 export type ListIncidentsResponse = z.infer<typeof ListIncidentsResponseSchema>
 
 /** `GET /api/v1/incidents/:id`: the incident and its findings (newest first, at most 200). */
@@ -112,7 +136,9 @@ export const MAX_SNOOZE_MINUTES = 7 * 24 * 60
  * `POST /api/v1/incidents/:id/{acknowledge|resolve|reopen|snooze}` (JSON body; `{}` for all but
  * snooze). Answers with the incident as it now is.
  */
-export const SnoozeIncidentRequestSchema = z.object({ minutes: z.number().int().min(1).max(MAX_SNOOZE_MINUTES) }).strict()
+export const SnoozeIncidentRequestSchema = z
+  .object({ minutes: z.number().int().min(1).max(MAX_SNOOZE_MINUTES) })
+  .strict()
 export type SnoozeIncidentRequest = z.infer<typeof SnoozeIncidentRequestSchema>
 export const IncidentActionSchema = z.enum(['acknowledge', 'resolve', 'reopen', 'snooze'])
 export type IncidentAction = z.infer<typeof IncidentActionSchema>
@@ -129,7 +155,9 @@ export type AlertEvent = z.infer<typeof AlertEventSchema>
 
 export const AlertPayloadSchema = z.object({
   text: z.string(),
-  blocks: z.array(z.object({ type: z.literal('section'), text: z.object({ type: z.literal('mrkdwn'), text: z.string() }) })).optional(),
+  blocks: z
+    .array(z.object({ type: z.literal('section'), text: z.object({ type: z.literal('mrkdwn'), text: z.string() }) }))
+    .optional(),
   event: AlertEventSchema,
   incident: IncidentSchema,
 })

@@ -69,5 +69,8 @@ export const ListPriceOverridesResponseSchema = z.object({
 export type ListPriceOverridesResponse = z.infer<typeof ListPriceOverridesResponseSchema>
 
 /** `DELETE /api/v1/price-overrides?model=…&effectiveFrom=…`. */
-export const DeletePriceOverrideQuerySchema = z.object({ model: z.string().min(1), effectiveFrom: z.iso.datetime({ offset: true }) })
+export const DeletePriceOverrideQuerySchema = z.object({
+  model: z.string().min(1),
+  effectiveFrom: z.iso.datetime({ offset: true }),
+})
 export type DeletePriceOverrideQuery = z.infer<typeof DeletePriceOverrideQuerySchema>

@@ -69,13 +69,54 @@ export interface SpanRowInsert {
  * (JSONCompactEachRow, values without key names). Kept complete by a test against written rows.
  */
 export const SPAN_INSERT_COLUMNS = [
-  'project_id', 'trace_id', 'span_id', 'parent_span_id', 'trace_state', 'name', 'kind', 'otel_kind',
-  'start_time', 'end_time', 'duration_ms', 'status', 'status_message', 'error_type', 'service_name',
-  'service_version', 'environment', 'scope_name', 'scope_version', 'agent_name', 'operation', 'model',
-  'provider', 'is_llm_call', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'cache_write_tokens',
-  'reasoning_tokens', 'cost_usd', 'cost_source', 'is_unpriced', 'tool_name', 'tool_call_id',
-  'tool_arguments', 'tool_result', 'input', 'output', 'session_id', 'user_id', 'attributes',
-  'resource_attributes', 'events', 'links', 'flags', 'input_preview', 'output_preview', 'tool_args_key',
+  'project_id',
+  'trace_id',
+  'span_id',
+  'parent_span_id',
+  'trace_state',
+  'name',
+  'kind',
+  'otel_kind',
+  'start_time',
+  'end_time',
+  'duration_ms',
+  'status',
+  'status_message',
+  'error_type',
+  'service_name',
+  'service_version',
+  'environment',
+  'scope_name',
+  'scope_version',
+  'agent_name',
+  'operation',
+  'model',
+  'provider',
+  'is_llm_call',
+  'input_tokens',
+  'output_tokens',
+  'cached_input_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'cost_source',
+  'is_unpriced',
+  'tool_name',
+  'tool_call_id',
+  'tool_arguments',
+  'tool_result',
+  'input',
+  'output',
+  'session_id',
+  'user_id',
+  'attributes',
+  'resource_attributes',
+  'events',
+  'links',
+  'flags',
+  'input_preview',
+  'output_preview',
+  'tool_args_key',
   'reported_tool_errors',
 ] as const satisfies ReadonlyArray<keyof SpanRowInsert>
 
@@ -122,7 +163,19 @@ function parseJsonArray(text: string): unknown[] {
 }
 
 /** What the trace resolver decided about a span (its agent and counted role): not in the row, which holds only what the span says itself. */
-export type SpanResolutionFields = Pick<Span, 'agentName' | 'sessionId' | 'userId' | 'isLlmCall' | 'llmRole' | 'toolRole' | 'isDelegation' | 'delegateTo' | 'failed' | 'failureInferred'>
+export type SpanResolutionFields = Pick<
+  Span,
+  | 'agentName'
+  | 'sessionId'
+  | 'userId'
+  | 'isLlmCall'
+  | 'llmRole'
+  | 'toolRole'
+  | 'isDelegation'
+  | 'delegateTo'
+  | 'failed'
+  | 'failureInferred'
+>
 
 export function spanRowToSpan(row: SpanRowRead, resolved: SpanResolutionFields): Span {
   return {

@@ -6,16 +6,52 @@ const hex = (n: number, length: number) => n.toString(16).padStart(length, '0')
 
 function span(i: number, over: Partial<Span> = {}): Span {
   return {
-    traceId: 'a'.repeat(32), spanId: hex(i + 1, 16), parentSpanId: i === 0 ? '' : hex(Math.ceil(i / 2), 16), name: `step ${i % 3}`,
-    kind: i % 2 ? 'tool' : 'llm', startTime: `2026-12-06T03:20:0${i % 10}.123456789Z`, endTime: `2026-12-06T03:21:0${i % 10}.000000001Z`,
-    durationMs: 1000.5 + i, status: i === 3 ? 'error' : 'ok', statusMessage: i === 3 ? 'boom' : '', errorType: '', serviceName: 'svc',
-    serviceVersion: '1.2', environment: 'prod', agentName: i % 4 ? 'planner' : '', operation: 'chat', model: 'gpt', provider: 'openai',
-    isLlmCall: i % 2 === 0, llmRole: i % 2 === 0 ? 'call' : 'none', toolRole: i % 2 ? 'call' : 'none', isDelegation: i === 5,
-    delegateTo: i === 5 ? 'researcher' : '', failed: i === 3, failureInferred: false, inputTokens: i * 10, outputTokens: i,
-    cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 2, costUsd: i === 4 ? null : 0.001 * i, costSource: i === 4 ? '' : 'catalog',
-    isUnpriced: i === 4, toolName: i % 2 ? 'search' : '', toolCallId: i % 2 ? `call_${i}` : '', toolArguments: '', toolResult: '',
-    input: '', output: '', sessionId: 's1', userId: 'u1', attributes: {}, resourceAttributes: {}, events: [],
-    flags: i === 5 ? ['a2a:client'] : i === 6 ? ['mcp:client', 'human_escalation'] : [], ...over,
+    traceId: 'a'.repeat(32),
+    spanId: hex(i + 1, 16),
+    parentSpanId: i === 0 ? '' : hex(Math.ceil(i / 2), 16),
+    name: `step ${i % 3}`,
+    kind: i % 2 ? 'tool' : 'llm',
+    startTime: `2026-12-06T03:20:0${i % 10}.123456789Z`,
+    endTime: `2026-12-06T03:21:0${i % 10}.000000001Z`,
+    durationMs: 1000.5 + i,
+    status: i === 3 ? 'error' : 'ok',
+    statusMessage: i === 3 ? 'boom' : '',
+    errorType: '',
+    serviceName: 'svc',
+    serviceVersion: '1.2',
+    environment: 'prod',
+    agentName: i % 4 ? 'planner' : '',
+    operation: 'chat',
+    model: 'gpt',
+    provider: 'openai',
+    isLlmCall: i % 2 === 0,
+    llmRole: i % 2 === 0 ? 'call' : 'none',
+    toolRole: i % 2 ? 'call' : 'none',
+    isDelegation: i === 5,
+    delegateTo: i === 5 ? 'researcher' : '',
+    failed: i === 3,
+    failureInferred: false,
+    inputTokens: i * 10,
+    outputTokens: i,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 2,
+    costUsd: i === 4 ? null : 0.001 * i,
+    costSource: i === 4 ? '' : 'catalog',
+    isUnpriced: i === 4,
+    toolName: i % 2 ? 'search' : '',
+    toolCallId: i % 2 ? `call_${i}` : '',
+    toolArguments: '',
+    toolResult: '',
+    input: '',
+    output: '',
+    sessionId: 's1',
+    userId: 'u1',
+    attributes: {},
+    resourceAttributes: {},
+    events: [],
+    flags: i === 5 ? ['a2a:client'] : i === 6 ? ['mcp:client', 'human_escalation'] : [],
+    ...over,
   }
 }
 
@@ -57,7 +93,10 @@ describe('span columns', () => {
     expect(SpanColumnsSchema.safeParse(good).success).toBe(true)
     expect(SpanColumnsSchema.safeParse({ ...good, durationMs: [1] }).success).toBe(false)
     expect(SpanColumnsSchema.safeParse({ ...good, name: { values: ['x'], index: [0, 1] } }).success).toBe(false)
-    expect(SpanColumnsSchema.safeParse({ ...good, name: { values: ['x', 'y'], index: String.fromCharCode(0x100, 0x102) } }).success).toBe(false)
+    expect(
+      SpanColumnsSchema.safeParse({ ...good, name: { values: ['x', 'y'], index: String.fromCharCode(0x100, 0x102) } })
+        .success,
+    ).toBe(false)
     expect(SpanColumnsSchema.safeParse({ ...good, name: { values: ['x', 'y'] } }).success).toBe(false)
     expect(SpanColumnsSchema.safeParse({ ...good, spanId: '0000000000000001\n' }).success).toBe(false)
     expect(SpanColumnsSchema.safeParse({ ...good, kind: { values: ['nope'], index: [0, 0] } }).success).toBe(false)

@@ -15,21 +15,59 @@ import { TraceSummarySchema } from './trace.js'
 
 /** Low-cardinality (or shared) text fields: a dictionary plus an index per span. */
 const DICT_FIELDS = [
-  'traceId', 'parentSpanId', 'name', 'kind', 'status', 'statusMessage', 'errorType', 'serviceName', 'serviceVersion',
-  'environment', 'agentName', 'operation', 'model', 'provider', 'llmRole', 'toolRole', 'delegateTo', 'costSource',
-  'toolName', 'toolCallId', 'sessionId', 'userId',
+  'traceId',
+  'parentSpanId',
+  'name',
+  'kind',
+  'status',
+  'statusMessage',
+  'errorType',
+  'serviceName',
+  'serviceVersion',
+  'environment',
+  'agentName',
+  'operation',
+  'model',
+  'provider',
+  'llmRole',
+  'toolRole',
+  'delegateTo',
+  'costSource',
+  'toolName',
+  'toolCallId',
+  'sessionId',
+  'userId',
 ] as const satisfies readonly (keyof Span)[]
 /** Unique per span: sent as plain string arrays. */
 const TEXT_FIELDS = ['spanId', 'startTime', 'endTime'] as const satisfies readonly (keyof Span)[]
-const NUMBER_FIELDS = ['durationMs', 'inputTokens', 'outputTokens', 'cachedInputTokens', 'cacheWriteTokens', 'reasoningTokens'] as const satisfies readonly (keyof Span)[]
+const NUMBER_FIELDS = [
+  'durationMs',
+  'inputTokens',
+  'outputTokens',
+  'cachedInputTokens',
+  'cacheWriteTokens',
+  'reasoningTokens',
+] as const satisfies readonly (keyof Span)[]
 /** 0/1 per span. */
-const FLAG_FIELDS = ['isLlmCall', 'isDelegation', 'failed', 'failureInferred', 'isUnpriced'] as const satisfies readonly (keyof Span)[]
+const FLAG_FIELDS = [
+  'isLlmCall',
+  'isDelegation',
+  'failed',
+  'failureInferred',
+  'isUnpriced',
+] as const satisfies readonly (keyof Span)[]
 
-const every = <T>(test: (x: unknown) => boolean) => (v: unknown): v is T[] => Array.isArray(v) && v.every(test)
+const every =
+  <T>(test: (x: unknown) => boolean) =>
+  (v: unknown): v is T[] =>
+    Array.isArray(v) && v.every(test)
 const isNumber = (x: unknown) => typeof x === 'number'
 const isIndex = (x: unknown) => Number.isInteger(x) && (x as number) >= 0
 const numbers = z.custom<number[]>(every<number>(isNumber), 'expected an array of numbers')
-const costs = z.custom<Array<number | null>>(every<number | null>((x) => x === null || isNumber(x)), 'expected an array of numbers and nulls')
+const costs = z.custom<Array<number | null>>(
+  every<number | null>((x) => x === null || isNumber(x)),
+  'expected an array of numbers and nulls',
+)
 
 /**
  * Per-span text as one string, each value followed by a newline: one JSON string parses far faster
@@ -50,13 +88,16 @@ const bits = z.string().regex(/^[01]*$/, 'expected 0 and 1 characters')
  */
 const PACK_BASE = 0x100
 const PACK_LIMIT = 0xd800 - PACK_BASE
-const packedIndex = z.union([z.string(), z.custom<number[]>(every<number>(isIndex), 'expected an array of indexes')]).transform((index) => {
-  if (typeof index !== 'string') return Uint32Array.from(index)
-  const out = new Uint32Array(index.length)
-  for (let i = 0; i < index.length; i++) out[i] = index.charCodeAt(i) - PACK_BASE
-  return out
-})
-const dictColumn = <V extends z.ZodType>(value: V) => z.object({ values: z.array(value), index: packedIndex.optional() }).strict()
+const packedIndex = z
+  .union([z.string(), z.custom<number[]>(every<number>(isIndex), 'expected an array of indexes')])
+  .transform((index) => {
+    if (typeof index !== 'string') return Uint32Array.from(index)
+    const out = new Uint32Array(index.length)
+    for (let i = 0; i < index.length; i++) out[i] = index.charCodeAt(i) - PACK_BASE
+    return out
+  })
+const dictColumn = <V extends z.ZodType>(value: V) =>
+  z.object({ values: z.array(value), index: packedIndex.optional() }).strict()
 const DictColumnSchema = dictColumn(z.string())
 export type DictColumn = z.output<typeof DictColumnSchema>
 const FlagSetColumnSchema = dictColumn(z.array(z.string()))
@@ -80,16 +121,26 @@ export const SpanColumnsSchema = z
       ...FLAG_FIELDS.map((f) => [f, c[f].length] as [string, number]),
       ['costUsd', c.costUsd.length],
     ]
-    for (const [field, length] of lengths) if (length !== c.count) ctx.addIssue({ code: 'custom', path: [field], message: `${length} values for ${c.count} spans` })
+    for (const [field, length] of lengths)
+      if (length !== c.count)
+        ctx.addIssue({ code: 'custom', path: [field], message: `${length} values for ${c.count} spans` })
     for (const [field, col] of dicts) {
-      if (col.index === undefined ? col.values.length !== 1 && c.count > 0 : col.index.length !== c.count) ctx.addIssue({ code: 'custom', path: [field], message: `index does not cover the ${c.count} spans` })
-      else if (col.index?.some((i) => i >= col.values.length)) ctx.addIssue({ code: 'custom', path: [field, 'index'], message: 'index past the dictionary' })
+      if (col.index === undefined ? col.values.length !== 1 && c.count > 0 : col.index.length !== c.count)
+        ctx.addIssue({ code: 'custom', path: [field], message: `index does not cover the ${c.count} spans` })
+      else if (col.index?.some((i) => i >= col.values.length))
+        ctx.addIssue({ code: 'custom', path: [field, 'index'], message: 'index past the dictionary' })
     }
     // Closed sets are checked once per distinct value, not per span.
-    for (const v of c.kind.values) if (!SpanKindSchema.safeParse(v).success) ctx.addIssue({ code: 'custom', path: ['kind'], message: `unknown kind ${v}` })
-    for (const v of c.status.values) if (!SpanStatusSchema.safeParse(v).success) ctx.addIssue({ code: 'custom', path: ['status'], message: `unknown status ${v}` })
-    for (const v of c.llmRole.values) if (!LLM_ROLES.has(v)) ctx.addIssue({ code: 'custom', path: ['llmRole'], message: `unknown role ${v}` })
-    for (const v of c.toolRole.values) if (!TOOL_ROLES.has(v)) ctx.addIssue({ code: 'custom', path: ['toolRole'], message: `unknown role ${v}` })
+    for (const v of c.kind.values)
+      if (!SpanKindSchema.safeParse(v).success)
+        ctx.addIssue({ code: 'custom', path: ['kind'], message: `unknown kind ${v}` })
+    for (const v of c.status.values)
+      if (!SpanStatusSchema.safeParse(v).success)
+        ctx.addIssue({ code: 'custom', path: ['status'], message: `unknown status ${v}` })
+    for (const v of c.llmRole.values)
+      if (!LLM_ROLES.has(v)) ctx.addIssue({ code: 'custom', path: ['llmRole'], message: `unknown role ${v}` })
+    for (const v of c.toolRole.values)
+      if (!TOOL_ROLES.has(v)) ctx.addIssue({ code: 'custom', path: ['toolRole'], message: `unknown role ${v}` })
   })
 /** What the browser holds after validation. */
 export type SpanColumns = z.output<typeof SpanColumnsSchema>
@@ -107,7 +158,10 @@ function fieldsOf<const K extends string, S extends z.ZodType>(keys: readonly K[
   return Object.fromEntries(keys.map((k) => [k, schema])) as Record<K, S>
 }
 
-function dictionary<T>(values: readonly T[], key: (v: T) => string = String): { values: T[]; index?: string | number[] } {
+function dictionary<T>(
+  values: readonly T[],
+  key: (v: T) => string = String,
+): { values: T[]; index?: string | number[] } {
   const positions = new Map<string, number>()
   const out: T[] = []
   const index = new Array<number>(values.length)
@@ -124,7 +178,8 @@ function dictionary<T>(values: readonly T[], key: (v: T) => string = String): { 
   if (out.length === 1) return { values: out }
   if (out.length > PACK_LIMIT) return { values: out, index }
   let packed = ''
-  for (let i = 0; i < index.length; i += 8192) packed += String.fromCharCode(...index.slice(i, i + 8192).map((at) => at + PACK_BASE))
+  for (let i = 0; i < index.length; i += 8192)
+    packed += String.fromCharCode(...index.slice(i, i + 8192).map((at) => at + PACK_BASE))
   return { values: out, index: packed }
 }
 

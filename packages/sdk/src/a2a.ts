@@ -43,9 +43,7 @@ export function a2aTraceHeaders(): TraceHeaders {
  */
 export function tracedFetch(fetchImpl?: typeof fetch): typeof fetch {
   return (input, init) => {
-    const headers = new Headers(
-      init?.headers ?? (input instanceof Request ? input.headers : undefined),
-    )
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined))
     for (const [name, value] of Object.entries(traceHeadersOf())) {
       if (value !== undefined && !headers.has(name)) headers.set(name, value)
     }
@@ -104,10 +102,7 @@ export interface A2aCallHandle {
  * })
  * ```
  */
-export function withA2aCall<T>(
-  options: A2aCallOptions,
-  fn: (call: A2aCallHandle) => T | Promise<T>,
-): Promise<T> {
+export function withA2aCall<T>(options: A2aCallOptions, fn: (call: A2aCallHandle) => T | Promise<T>): Promise<T> {
   const attributes = definedAttributes({
     [ATTR_GEN_AI_OPERATION_NAME]: OPERATION_INVOKE_AGENT,
     [ATTR_GEN_AI_AGENT_NAME]: options.targetAgent,
@@ -196,8 +191,5 @@ export function withA2aServer<T>(
     [ATTR_A2A_CONTEXT_ID]: options.contextId,
   })
   const name = `${OPERATION_INVOKE_AGENT} ${options.agentName}`
-  return runInSpan(
-    { name, kind: SpanKind.SERVER, attributes, parent: extractContext(headers) },
-    fn,
-  )
+  return runInSpan({ name, kind: SpanKind.SERVER, attributes, parent: extractContext(headers) }, fn)
 }

@@ -61,7 +61,11 @@ export async function registerAgentCard(card: object, options: AgentCardOptions 
   const config = getConfig()
   const endpoint = options.endpoint ?? config.endpoint
   const apiKey = options.apiKey ?? config.apiKey
-  if (!endpoint) throw new AgentCardError('registerAgentCard needs an endpoint: call registerSightline({ endpoint }) first or pass one', 0)
+  if (!endpoint)
+    throw new AgentCardError(
+      'registerAgentCard needs an endpoint: call registerSightline({ endpoint }) first or pass one',
+      0,
+    )
   const url = `${endpoint.replace(/\/+$/, '')}/api/v1/registry/cards`
   let res: Response
   try {
@@ -73,9 +77,13 @@ export async function registerAgentCard(card: object, options: AgentCardOptions 
   } catch (err) {
     throw new AgentCardError(`could not reach ${url}: ${(err as Error).message}`, 0)
   }
-  const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | AgentCardRegistration | undefined
+  const body = (await res.json().catch(() => undefined)) as
+    | { error?: { message?: string } }
+    | AgentCardRegistration
+    | undefined
   if (!res.ok) {
-    const reason = body && 'error' in body && body.error?.message ? body.error.message : `${res.status} ${res.statusText}`
+    const reason =
+      body && 'error' in body && body.error?.message ? body.error.message : `${res.status} ${res.statusText}`
     throw new AgentCardError(`agent card refused: ${reason}`, res.status)
   }
   return body as AgentCardRegistration

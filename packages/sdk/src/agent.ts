@@ -50,11 +50,7 @@ export interface AgentOptions {
  * }, { sessionId: chat.id, userId: user.id })
  * ```
  */
-export function withAgent<T>(
-  name: string,
-  fn: (span: Span) => T | Promise<T>,
-  opts: AgentOptions = {},
-): Promise<T> {
+export function withAgent<T>(name: string, fn: (span: Span) => T | Promise<T>, opts: AgentOptions = {}): Promise<T> {
   const attributes = definedAttributes({
     [ATTR_GEN_AI_OPERATION_NAME]: OPERATION_INVOKE_AGENT,
     [ATTR_GEN_AI_AGENT_NAME]: name,
@@ -63,10 +59,7 @@ export function withAgent<T>(
     [ATTR_GEN_AI_CONVERSATION_ID]: opts.sessionId,
     [ATTR_USER_ID]: opts.userId,
   })
-  return runInSpan(
-    { name: `${OPERATION_INVOKE_AGENT} ${name}`, kind: SpanKind.INTERNAL, attributes },
-    fn,
-  )
+  return runInSpan({ name: `${OPERATION_INVOKE_AGENT} ${name}`, kind: SpanKind.INTERNAL, attributes }, fn)
 }
 
 /**

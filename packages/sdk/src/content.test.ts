@@ -78,11 +78,7 @@ describe('content capture', () => {
   it('applies the redactor to every captured value', async () => {
     t = startTestSdk({
       captureContent: true,
-      redact: composeRedactors(
-        redactionRules.email,
-        redactionRules.apiKey,
-        redactionRules.cardNumber,
-      ),
+      redact: composeRedactors(redactionRules.email, redactionRules.apiKey, redactionRules.cardNumber),
     })
     await runCalls()
     const llm = t.span('chat gpt-4o').attributes

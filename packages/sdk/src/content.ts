@@ -29,12 +29,7 @@ export function redactText(text: string): string {
 }
 
 /** Writes `value` under `key` only when capture is enabled. */
-export function setContent(
-  span: Span,
-  key: string,
-  value: unknown,
-  override: boolean | undefined,
-): void {
+export function setContent(span: Span, key: string, value: unknown, override: boolean | undefined): void {
   if (!isCaptureEnabled(override)) return
   const text = toContentText(value)
   if (text !== undefined) span.setAttribute(key, redactText(text))

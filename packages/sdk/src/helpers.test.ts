@@ -89,9 +89,7 @@ describe('withAgent / withLlmCall / withTool', () => {
       override name = 'RateLimitError'
     }
     const failure = new RateLimitError('slow down')
-    await expect(
-      withAgent('a', () => withTool('flaky', {}, () => Promise.reject(failure))),
-    ).rejects.toBe(failure)
+    await expect(withAgent('a', () => withTool('flaky', {}, () => Promise.reject(failure)))).rejects.toBe(failure)
 
     for (const name of ['execute_tool flaky', 'invoke_agent a']) {
       const span = t.span(name)
@@ -154,7 +152,8 @@ describe('registerSightline', () => {
 
   it('adds OTEL_RESOURCE_ATTRIBUTES to the resource; the options given in code win', async () => {
     const before = process.env.OTEL_RESOURCE_ATTRIBUTES
-    process.env.OTEL_RESOURCE_ATTRIBUTES = 'sightline.regress.run_id=r1,sightline.regress.case_id=rc-x,service.version=9.9.9'
+    process.env.OTEL_RESOURCE_ATTRIBUTES =
+      'sightline.regress.run_id=r1,sightline.regress.case_id=rc-x,service.version=9.9.9'
     try {
       t = startTestSdk({ serviceVersion: '2.0.0' })
       await withAgent('solo', () => 1)

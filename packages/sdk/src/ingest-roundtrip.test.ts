@@ -113,10 +113,18 @@ describe('SDK spans through OTLP protobuf into the ingest normaliser', () => {
 
     expect(rows).toHaveLength(9)
     expect(new Set(rows.map((r) => r.trace_id)).size).toBe(1)
-    for (const r of rows) expect(r).toMatchObject({ service_name: 'support-bot', service_version: '1.4.0', environment: 'staging' })
+    for (const r of rows)
+      expect(r).toMatchObject({ service_name: 'support-bot', service_version: '1.4.0', environment: 'staging' })
     // What needs the whole trace (its session and user, the agent each span works for) is the resolver's answer.
     const { trace, roles } = resolveTrace(rows.map(factsFromRow), { settled: true })
-    expect(trace).toMatchObject({ sessionId: 'conv-9', userId: 'user-3', toolCalls: 4, toolErrors: 1, delegations: 1, llmCalls: 1 })
+    expect(trace).toMatchObject({
+      sessionId: 'conv-9',
+      userId: 'user-3',
+      toolCalls: 4,
+      toolErrors: 1,
+      delegations: 1,
+      llmCalls: 1,
+    })
     const agentOf = (name: string, otelKind?: number) => roles.get(row(name, otelKind).span_id)?.agent
 
     expect(row('invoke_agent router')).toMatchObject({ kind: 'agent', agent_name: 'router' })

@@ -127,30 +127,24 @@ export interface LlmCallHandle {
  * })
  * ```
  */
-export function withLlmCall<T>(
-  options: LlmCallOptions,
-  fn: (call: LlmCallHandle) => T | Promise<T>,
-): Promise<T> {
+export function withLlmCall<T>(options: LlmCallOptions, fn: (call: LlmCallHandle) => T | Promise<T>): Promise<T> {
   const operation = options.operation ?? OPERATION_CHAT
   const attributes = {
     [ATTR_GEN_AI_OPERATION_NAME]: operation,
     [ATTR_GEN_AI_PROVIDER_NAME]: options.provider,
     [ATTR_GEN_AI_REQUEST_MODEL]: options.model,
   }
-  return runInSpan(
-    { name: `${operation} ${options.model}`, kind: SpanKind.CLIENT, attributes },
-    (span) => {
-      if (options.input !== undefined) {
-        const messages = toInputMessages(options.input)
-        setContent(span, ATTR_GEN_AI_INPUT_MESSAGES, messages, options.captureContent)
-      }
-      const handle: LlmCallHandle = {
-        span,
-        record: (response) => recordResponse(span, response, options.captureContent),
-      }
-      return fn(handle)
-    },
-  )
+  return runInSpan({ name: `${operation} ${options.model}`, kind: SpanKind.CLIENT, attributes }, (span) => {
+    if (options.input !== undefined) {
+      const messages = toInputMessages(options.input)
+      setContent(span, ATTR_GEN_AI_INPUT_MESSAGES, messages, options.captureContent)
+    }
+    const handle: LlmCallHandle = {
+      span,
+      record: (response) => recordResponse(span, response, options.captureContent),
+    }
+    return fn(handle)
+  })
 }
 
 function recordResponse(span: Span, response: LlmResponse, captureContent?: boolean): void {

@@ -18,11 +18,18 @@ interface ListedTool {
 }
 
 function listedTools(result: unknown): ListedTool[] {
-  const tools = typeof result === 'object' && result !== null && 'tools' in result ? (result as { tools: unknown }).tools : undefined
+  const tools =
+    typeof result === 'object' && result !== null && 'tools' in result
+      ? (result as { tools: unknown }).tools
+      : undefined
   if (!Array.isArray(tools)) return []
   return tools
     .filter((t): t is ListedTool => typeof t === 'object' && t !== null && typeof (t as ListedTool).name === 'string')
-    .map((t) => ({ name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), inputSchema: t.inputSchema ?? {} }))
+    .map((t) => ({
+      name: t.name,
+      ...(t.description !== undefined ? { description: t.description } : {}),
+      inputSchema: t.inputSchema ?? {},
+    }))
 }
 
 /**
@@ -36,7 +43,9 @@ function listedTools(result: unknown): ListedTool[] {
  */
 export function withMcpToolsList<T>(info: McpServerInfo, fn: (span: Span) => T | Promise<T>): Promise<T> {
   const attributes = definedAttributes({ [ATTR_MCP_METHOD_NAME]: MCP_METHOD_TOOLS_LIST, ...mcpServerAttributes(info) })
-  return runInSpan({ name: `${MCP_METHOD_TOOLS_LIST} ${info.server}`, kind: SpanKind.CLIENT, attributes }, fn, (span, result) =>
-    span.setAttribute(ATTR_MCP_TOOLS, JSON.stringify(listedTools(result))),
+  return runInSpan(
+    { name: `${MCP_METHOD_TOOLS_LIST} ${info.server}`, kind: SpanKind.CLIENT, attributes },
+    fn,
+    (span, result) => span.setAttribute(ATTR_MCP_TOOLS, JSON.stringify(listedTools(result))),
   )
 }

@@ -35,9 +35,7 @@ import { definedAttributes, runInSpan } from './span-runner.js'
  * await client.callTool(injectMcpMeta({ name: 'search', arguments: { q: 'otel' } }))
  * ```
  */
-export function injectMcpMeta<P extends { _meta?: object }>(
-  params: P,
-): P & { _meta: TraceHeaders } {
+export function injectMcpMeta<P extends { _meta?: object }>(params: P): P & { _meta: TraceHeaders } {
   return { ...params, _meta: { ...params._meta, ...traceHeadersOf() } }
 }
 

@@ -61,8 +61,6 @@ export function toOutputMessages(output: LlmOutput, finishReasons: string[] = []
   return messages.map((message, i) => {
     const converted = toOtelMessage(message)
     const reason = finishReasons[i] ?? finishReasons[0]
-    return reason === undefined || 'finish_reason' in converted
-      ? converted
-      : { ...converted, finish_reason: reason }
+    return reason === undefined || 'finish_reason' in converted ? converted : { ...converted, finish_reason: reason }
   })
 }

@@ -37,8 +37,7 @@ export type HeaderSource = Headers | Record<string, unknown> | null | undefined
 
 type Carrier = Exclude<HeaderSource, null | undefined>
 
-const isHeaders = (carrier: Carrier): carrier is Headers =>
-  typeof Headers !== 'undefined' && carrier instanceof Headers
+const isHeaders = (carrier: Carrier): carrier is Headers => typeof Headers !== 'undefined' && carrier instanceof Headers
 
 // Node lower-cases incoming header names but hand-built records may not; W3C names are lower case.
 const getter: TextMapGetter<Carrier> = {

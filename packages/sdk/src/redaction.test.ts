@@ -3,17 +3,13 @@ import { composeRedactors, isLuhnValid, redactionRules } from './redaction.js'
 
 describe('redactionRules', () => {
   it('email', () => {
-    expect(redactionRules.email('mail jane.doe+x@mail.example.co.uk now')).toBe(
-      'mail [REDACTED:email] now',
-    )
+    expect(redactionRules.email('mail jane.doe+x@mail.example.co.uk now')).toBe('mail [REDACTED:email] now')
   })
 
   it('apiKey: sk- keys, Bearer tokens, AWS key ids, named secrets, long mixed tokens', () => {
     const r = redactionRules.apiKey
     expect(r('key sk-proj-abcdefghijklmnop1234 ok')).toBe('key [REDACTED:api_key] ok')
-    expect(r('Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc')).toBe(
-      'Authorization: Bearer [REDACTED:api_key]',
-    )
+    expect(r('Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc')).toBe('Authorization: Bearer [REDACTED:api_key]')
     expect(r('id AKIAIOSFODNN7EXAMPLE here')).toBe('id [REDACTED:api_key] here')
     expect(r('{"api_key": "hunter2hunter2"}')).toBe('{"api_key": "[REDACTED:api_key]"}')
     expect(r('token aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5')).toBe('token [REDACTED:api_key]')
@@ -45,11 +41,7 @@ describe('redactionRules', () => {
   })
 
   it('composeRedactors applies rules left to right', () => {
-    const redact = composeRedactors(redactionRules.email, redactionRules.cardNumber, (s) =>
-      s.toUpperCase(),
-    )
-    expect(redact('a@b.io paid with 4111111111111111')).toBe(
-      '[REDACTED:EMAIL] PAID WITH [REDACTED:CARD_NUMBER]',
-    )
+    const redact = composeRedactors(redactionRules.email, redactionRules.cardNumber, (s) => s.toUpperCase())
+    expect(redact('a@b.io paid with 4111111111111111')).toBe('[REDACTED:EMAIL] PAID WITH [REDACTED:CARD_NUMBER]')
   })
 })

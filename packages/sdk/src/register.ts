@@ -151,7 +151,8 @@ export function registerSightline(options: SightlineOptions): SightlineHandle {
         [ATTR_SERVICE_NAME]: options.serviceName,
         [ATTR_SERVICE_VERSION]: options.serviceVersion,
         [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: options.environment,
-        [ATTR_SIGHTLINE_REGRESSION_CASE]: options.regressionCase ?? (globalThis.process?.env?.[ENV_SIGHTLINE_REGRESSION_CASE] || undefined),
+        [ATTR_SIGHTLINE_REGRESSION_CASE]:
+          options.regressionCase ?? (globalThis.process?.env?.[ENV_SIGHTLINE_REGRESSION_CASE] || undefined),
       }),
     ),
   )
@@ -167,7 +168,11 @@ export function registerSightline(options: SightlineOptions): SightlineHandle {
     endpoint: options.endpoint,
     apiKey: options.apiKey,
   })
-  const scores = new ScoreClient({ endpoint: options.endpoint ?? '', apiKey: options.apiKey, flushSpans: () => provider.forceFlush() })
+  const scores = new ScoreClient({
+    endpoint: options.endpoint ?? '',
+    apiKey: options.apiKey,
+    flushSpans: () => provider.forceFlush(),
+  })
   const needsEndpoint = <T>(send: () => Promise<T>): Promise<T> =>
     options.endpoint ? send() : Promise.reject(new Error('registerSightline({ endpoint }) is needed to send scores'))
   return {

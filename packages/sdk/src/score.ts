@@ -75,7 +75,10 @@ export interface ScoreClientOptions {
 
 export class ScoreError extends Error {
   override name = 'ScoreError'
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message)
   }
 }
@@ -108,15 +111,24 @@ export class ScoreClient {
    * @example await scores.feedback({ traceId, thumbs: 'down', text: 'wrong order number', userId: 'u-17' })
    */
   async feedback(options: FeedbackOptions): Promise<ScoreResult[]> {
-    const base = { ...(options.traceId ? { traceId: options.traceId } : {}), ...(options.sessionId ? { sessionId: options.sessionId } : {}), author: options.userId ?? '', comment: options.text ?? '', source: 'sdk' }
+    const base = {
+      ...(options.traceId ? { traceId: options.traceId } : {}),
+      ...(options.sessionId ? { sessionId: options.sessionId } : {}),
+      author: options.userId ?? '',
+      comment: options.text ?? '',
+      source: 'sdk',
+    }
     const id = options.id ?? randomUUID()
     const scores: Array<Record<string, unknown>> = []
-    if (options.thumbs) scores.push({ ...base, id: `${id}:thumbs`, name: 'user_feedback', value: options.thumbs === 'up' })
+    if (options.thumbs)
+      scores.push({ ...base, id: `${id}:thumbs`, name: 'user_feedback', value: options.thumbs === 'up' })
     if (options.rating !== undefined) {
-      if (!Number.isInteger(options.rating) || options.rating < 1 || options.rating > 5) throw new ScoreError(`rating must be 1–5, not ${options.rating}`, 0)
+      if (!Number.isInteger(options.rating) || options.rating < 1 || options.rating > 5)
+        throw new ScoreError(`rating must be 1–5, not ${options.rating}`, 0)
       scores.push({ ...base, id: `${id}:rating`, name: 'user_rating', value: options.rating })
     }
-    if (scores.length === 0 && options.text) scores.push({ ...base, id: `${id}:comment`, name: 'user_comment', value: true })
+    if (scores.length === 0 && options.text)
+      scores.push({ ...base, id: `${id}:comment`, name: 'user_comment', value: true })
     if (scores.length === 0) throw new ScoreError('feedback needs thumbs, a rating or text', 0)
     return this.send(scores)
   }
@@ -133,18 +145,25 @@ export class ScoreClient {
       try {
         res = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}) },
+          headers: {
+            'content-type': 'application/json',
+            ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}),
+          },
           body: JSON.stringify({ scores }),
         })
       } catch (err) {
         last = `cannot reach ${url}: ${(err as Error).message}`
         continue
       }
-      const body = (await res.json().catch(() => ({}))) as { scores?: ScoreResult[]; error?: { code?: string; message?: string } }
+      const body = (await res.json().catch(() => ({}))) as {
+        scores?: ScoreResult[]
+        error?: { code?: string; message?: string }
+      }
       if (res.ok && body.scores) return body.scores
       const message = body.error?.message ?? `HTTP ${res.status}`
       // The trace's spans may simply not be stored yet: that is worth waiting for.
-      const retryable = res.status === 429 || res.status >= 500 || (res.status === 404 && body.error?.code === 'unknown_target')
+      const retryable =
+        res.status === 429 || res.status >= 500 || (res.status === 404 && body.error?.code === 'unknown_target')
       if (!retryable) throw new ScoreError(message, res.status)
       last = message
     }
@@ -153,10 +172,21 @@ export class ScoreClient {
 }
 
 /** See ScoreClient.scoreCurrentSpan; usable without a client. */
-export function scoreCurrentSpan(name: string, value: ScoreValue, extra: { comment?: string; label?: string } = {}): void {
+export function scoreCurrentSpan(
+  name: string,
+  value: ScoreValue,
+  extra: { comment?: string; label?: string } = {},
+): void {
   const span = trace.getActiveSpan()
-  if (!span || !span.isRecording()) throw new ScoreError('no recording span is active: call scoreCurrentSpan inside a traced operation, or use score({ traceId, spanId })', 0)
-  const attributes: Record<string, string | number> = { [ATTR_GEN_AI_EVALUATION_NAME]: name, [ATTR_SIGHTLINE_SCORE_SOURCE]: 'sdk' }
+  if (!span || !span.isRecording())
+    throw new ScoreError(
+      'no recording span is active: call scoreCurrentSpan inside a traced operation, or use score({ traceId, spanId })',
+      0,
+    )
+  const attributes: Record<string, string | number> = {
+    [ATTR_GEN_AI_EVALUATION_NAME]: name,
+    [ATTR_SIGHTLINE_SCORE_SOURCE]: 'sdk',
+  }
   if (typeof value === 'string') attributes[ATTR_GEN_AI_EVALUATION_SCORE_LABEL] = value
   else {
     attributes[ATTR_GEN_AI_EVALUATION_SCORE_VALUE] = typeof value === 'boolean' ? Number(value) : value

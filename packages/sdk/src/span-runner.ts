@@ -32,11 +32,7 @@ export async function runInSpan<T>(
   onResult?: (span: Span, result: T) => void,
 ): Promise<T> {
   const parent = spec.parent ?? context.active()
-  const span = getTracer().startSpan(
-    spec.name,
-    { kind: spec.kind, attributes: spec.attributes },
-    parent,
-  )
+  const span = getTracer().startSpan(spec.name, { kind: spec.kind, attributes: spec.attributes }, parent)
   try {
     const result = await context.with(trace.setSpan(parent, span), () => fn(span))
     onResult?.(span, result)
@@ -50,9 +46,7 @@ export async function runInSpan<T>(
 }
 
 /** Drops undefined values so optional options never become `"undefined"` attributes. */
-export function definedAttributes(
-  attrs: Record<string, string | number | boolean | string[] | undefined>,
-): Attributes {
+export function definedAttributes(attrs: Record<string, string | number | boolean | string[] | undefined>): Attributes {
   const out: Attributes = {}
   for (const [key, value] of Object.entries(attrs)) if (value !== undefined) out[key] = value
   return out

@@ -5,7 +5,13 @@
  */
 import type { Task } from '@a2a-js/sdk'
 import { TaskState } from '@a2a-js/sdk'
-import { ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory, type Client, type RequestOptions } from '@a2a-js/sdk/client'
+import {
+  ClientFactory,
+  ClientFactoryOptions,
+  JsonRpcTransportFactory,
+  type Client,
+  type RequestOptions,
+} from '@a2a-js/sdk/client'
 import { tracedFetch, withA2aCall } from '@sightline/sdk'
 import { messageText, toMessage, type TaskRequest } from './messages.js'
 

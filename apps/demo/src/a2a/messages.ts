@@ -31,7 +31,11 @@ const textPart = (value: string): Part => ({
   mediaType: 'text/plain',
 })
 
-export function toMessage(request: TaskRequest, role: Role = Role.ROLE_USER, ids: { taskId?: string; contextId?: string } = {}): Message {
+export function toMessage(
+  request: TaskRequest,
+  role: Role = Role.ROLE_USER,
+  ids: { taskId?: string; contextId?: string } = {},
+): Message {
   return {
     messageId: randomUUID(),
     contextId: ids.contextId ?? '',

@@ -3,7 +3,13 @@
  * withA2aServer: its SERVER span continues the caller's trace from the `traceparent` header, which
  * the default call-context builder keeps in `context.state`.
  */
-import { AgentEvent, DefaultRequestHandler, InMemoryTaskStore, STATE_HEADERS_KEY, type AgentExecutor } from '@a2a-js/sdk/server'
+import {
+  AgentEvent,
+  DefaultRequestHandler,
+  InMemoryTaskStore,
+  STATE_HEADERS_KEY,
+  type AgentExecutor,
+} from '@a2a-js/sdk/server'
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express'
 import type { AgentCard } from '@a2a-js/sdk'
 import type { Span } from '@opentelemetry/api'
@@ -36,7 +42,18 @@ function agentCard(spec: AgentServerSpec): AgentCard {
     securityRequirements: [],
     defaultInputModes: ['text/plain'],
     defaultOutputModes: ['text/plain'],
-    skills: [{ id: spec.name, name: spec.name, description: spec.description, tags: ['demo'], examples: [], inputModes: [], outputModes: [], securityRequirements: [] }],
+    skills: [
+      {
+        id: spec.name,
+        name: spec.name,
+        description: spec.description,
+        tags: ['demo'],
+        examples: [],
+        inputModes: [],
+        outputModes: [],
+        securityRequirements: [],
+      },
+    ],
     signatures: [],
   }
 }
@@ -52,10 +69,14 @@ export async function startAgentServer(spec: AgentServerSpec): Promise<Started> 
       let answer: string
       let traceId = ''
       try {
-        answer = await withA2aServer({ agentName: spec.name, method: 'SendMessage', taskId, contextId }, headers, (span) => {
-          traceId = span.spanContext().traceId
-          return spec.handle(request, span)
-        })
+        answer = await withA2aServer(
+          { agentName: spec.name, method: 'SendMessage', taskId, contextId },
+          headers,
+          (span) => {
+            traceId = span.spanContext().traceId
+            return spec.handle(request, span)
+          },
+        )
       } catch (err) {
         ok = false
         answer = err instanceof Error ? err.message : String(err)
@@ -72,6 +93,8 @@ export async function startAgentServer(spec: AgentServerSpec): Promise<Started> 
   const started = await listen(app, spec.port)
   card.supportedInterfaces[0]!.url = `${started.url}${JSONRPC_PATH}`
   // The registry learns the card at start-up; an agent serves on even if Sightline refuses it.
-  await registerAgentCard(card).catch((err: unknown) => console.error(`${spec.name}: agent card not registered: ${(err as Error).message}`))
+  await registerAgentCard(card).catch((err: unknown) =>
+    console.error(`${spec.name}: agent card not registered: ${(err as Error).message}`),
+  )
   return started
 }

@@ -48,7 +48,10 @@ export async function execute(
       timeScale,
       ...regression,
     })
-    const order = JSON.parse((await lookupWithRetry(runtime, tools, orderId)).text) as { totalEur: number; status: string }
+    const order = JSON.parse((await lookupWithRetry(runtime, tools, orderId)).text) as {
+      totalEur: number
+      status: string
+    }
     const expression = (request.meta.expression ?? '{total} * 0.15').replace('{total}', String(order.totalEur))
     const computed = await tools.call('calculator', { expression })
     const value = computed.isError ? 'n/a' : (JSON.parse(computed.text) as { value: number }).value

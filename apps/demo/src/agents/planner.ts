@@ -77,7 +77,14 @@ async function weatherAnswer(deps: PlannerDeps, request: TaskRequest, city: stri
     })
     const result = await deps.tools.call('weather', { city })
     if (!result.isError && !result.text.includes('not found')) {
-      return chat({ model: 'gpt-4o-mini', system: PLANNER_SYSTEM, user: `${request.text}\nTool: ${result.text}`, completion: `Current weather in ${city}: ${result.text}`, rng, timeScale })
+      return chat({
+        model: 'gpt-4o-mini',
+        system: PLANNER_SYSTEM,
+        user: `${request.text}\nTool: ${result.text}`,
+        completion: `Current weather in ${city}: ${result.text}`,
+        rng,
+        timeScale,
+      })
     }
   }
   if (deps.release === 'buggy') throw new Error(`planner exceeded max steps (${MAX_STEPS}) without an answer`)
@@ -94,7 +101,9 @@ async function weatherAnswer(deps: PlannerDeps, request: TaskRequest, city: stri
 function plannerModel(request: TaskRequest): { model: ModelName; promptBloat: number } {
   // The cost spike: a config push routed planning to the expensive model and pasted the whole
   // policy handbook into every prompt.
-  return request.meta.scenario === 'cost_spike' ? { model: EXPENSIVE_MODEL, promptBloat: 12 } : { model: 'gpt-4o', promptBloat: 1 }
+  return request.meta.scenario === 'cost_spike'
+    ? { model: EXPENSIVE_MODEL, promptBloat: 12 }
+    : { model: 'gpt-4o', promptBloat: 1 }
 }
 
 async function delegate(deps: PlannerDeps, request: TaskRequest): Promise<string> {
@@ -105,7 +114,8 @@ async function delegate(deps: PlannerDeps, request: TaskRequest): Promise<string
     model,
     system: PLANNER_SYSTEM,
     user: request.text,
-    completion: 'Plan: 1) researcher: gather policy and context; 2) executor: look the order up and compute the amount; 3) answer.',
+    completion:
+      'Plan: 1) researcher: gather policy and context; 2) executor: look the order up and compute the amount; 3) answer.',
     finishReason: 'tool_calls',
     promptBloat,
     rng,

@@ -19,11 +19,20 @@ calculator (never in your head), and report exactly what you did. If a lookup fa
 backoff up to three times before giving up. Report amounts in EUR with two decimals.`
 
 export const TOPICS = [
-  { question: 'What is the refund policy for order {order}, and how much would a 15% goodwill credit be?', city: 'Lisbon' },
+  {
+    question: 'What is the refund policy for order {order}, and how much would a 15% goodwill credit be?',
+    city: 'Lisbon',
+  },
   { question: 'Can order {order} still ship express to Oslo, and what is the total with 20% VAT?', city: 'Oslo' },
   { question: 'Summarise the warranty terms for order {order} and compute the pro-rated refund.', city: 'Tokyo' },
-  { question: 'Which pricing tier fits a 12-person team, and what is the yearly cost for order {order}?', city: 'New York' },
-  { question: 'Is there a travel advisory for Nairobi this week, and what is the delivery estimate for order {order}?', city: 'Nairobi' },
+  {
+    question: 'Which pricing tier fits a 12-person team, and what is the yearly cost for order {order}?',
+    city: 'New York',
+  },
+  {
+    question: 'Is there a travel advisory for Nairobi this week, and what is the delivery estimate for order {order}?',
+    city: 'Nairobi',
+  },
 ] as const
 
 export const FOLLOW_UPS = [

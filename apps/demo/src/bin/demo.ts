@@ -17,7 +17,9 @@ const fleet = await startFleet({
   portBase: numberEnv('DEMO_PORT_BASE', 7300),
   plannerRelease: process.env.PLANNER_RELEASE === 'fixed' ? 'fixed' : 'buggy',
 })
-console.log(`demo fleet running: planner ${fleet.urls.planner} (A2A), tools ${fleet.urls.mcp} (MCP); sending to ${config.sightlineUrl}`)
+console.log(
+  `demo fleet running: planner ${fleet.urls.planner} (A2A), tools ${fleet.urls.mcp} (MCP); sending to ${config.sightlineUrl}`,
+)
 console.log('press Ctrl-C to stop')
 
 let stopping = false

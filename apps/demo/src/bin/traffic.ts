@@ -24,7 +24,8 @@ export interface TrafficStartedMessage {
 
 const maxRaw = process.env.DEMO_MAX_TRACES
 const maxTraces = maxRaw ? Number(maxRaw) : undefined
-const feedbackShare = process.env.DEMO_FEEDBACK_SHARE === undefined ? undefined : Number(process.env.DEMO_FEEDBACK_SHARE)
+const feedbackShare =
+  process.env.DEMO_FEEDBACK_SHARE === undefined ? undefined : Number(process.env.DEMO_FEEDBACK_SHARE)
 
 await runService({
   serviceName: 'traffic',
@@ -33,10 +34,22 @@ await runService({
   start: async (config) => {
     const plannerUrl = requireEnv('PLANNER_URL')
     const onStart = (startedAtMs: number) => {
-      const message: TrafficStartedMessage = { type: 'traffic-started', startedAtMs, startMinute: config.startMinute, timeScale: config.timeScale }
+      const message: TrafficStartedMessage = {
+        type: 'traffic-started',
+        startedAtMs,
+        startMinute: config.startMinute,
+        timeScale: config.timeScale,
+      }
       process.send?.(message)
     }
-    const generator = new TrafficGenerator({ config, plannerUrl, maxTraces, feedbackShare, log: (line) => console.log(line), onStart })
+    const generator = new TrafficGenerator({
+      config,
+      plannerUrl,
+      maxTraces,
+      feedbackShare,
+      log: (line) => console.log(line),
+      onStart,
+    })
     const done = generator.run().then((stats) => {
       const message: TrafficDoneMessage = { type: 'traffic-done', stats }
       if (process.send) process.send(message)

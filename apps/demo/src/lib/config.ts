@@ -28,7 +28,8 @@ export function readConfig(): DemoConfig {
   const timeScale = numberEnv('DEMO_TIME_SCALE', 1)
   if (timeScale <= 0) throw new Error('DEMO_TIME_SCALE must be > 0')
   const startMinute = numberEnv('DEMO_START_MINUTE', 0)
-  if (startMinute < 0 || startMinute >= CYCLE_MINUTES) throw new Error(`DEMO_START_MINUTE must be in [0, ${CYCLE_MINUTES}), got ${startMinute}`)
+  if (startMinute < 0 || startMinute >= CYCLE_MINUTES)
+    throw new Error(`DEMO_START_MINUTE must be in [0, ${CYCLE_MINUTES}), got ${startMinute}`)
   return {
     sightlineUrl: process.env.SIGHTLINE_URL ?? 'http://127.0.0.1:4318',
     sightlineApiKey: process.env.SIGHTLINE_API_KEY || undefined,

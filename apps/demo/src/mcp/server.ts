@@ -17,7 +17,8 @@ import { calculator, dbLookup, MCP_SERVER_NAME, search, TOOL_LATENCY_MS, weather
  * `DEMO_TOOLS_SCHEMA=v2` serves a newer tool set: `weather` takes an optional `units`, as a changed
  * input schema would look in the tool registry (schema drift).
  */
-export const toolsRelease = () => (process.env.DEMO_TOOLS_SCHEMA === 'v2' ? { version: '1.1.0', v2: true } : { version: '1.0.0', v2: false })
+export const toolsRelease = () =>
+  process.env.DEMO_TOOLS_SCHEMA === 'v2' ? { version: '1.1.0', v2: true } : { version: '1.0.0', v2: false }
 
 function buildServer(config: DemoConfig, latencyRng: Rng): McpServer {
   const release = toolsRelease()
@@ -35,7 +36,9 @@ function buildServer(config: DemoConfig, latencyRng: Rng): McpServer {
       }),
     )
   }
-  const weatherSchema: z.ZodRawShape = release.v2 ? { city: z.string(), units: z.enum(['c', 'f']).optional() } : { city: z.string() }
+  const weatherSchema: z.ZodRawShape = release.v2
+    ? { city: z.string(), units: z.enum(['c', 'f']).optional() }
+    : { city: z.string() }
   register<{ city: string }>('weather', 'Current weather for a city', weatherSchema, weather)
   register<{ query: string }>('search', 'Search the knowledge base', { query: z.string() }, search)
   register<{ expression: string }>('calculator', 'Evaluate arithmetic', { expression: z.string() }, calculator)

@@ -15,7 +15,10 @@ export class FeedbackWidget {
   private readonly rng: Rng
   private readonly client: ScoreClient
 
-  constructor(config: DemoConfig, private readonly share: number) {
+  constructor(
+    config: DemoConfig,
+    private readonly share: number,
+  ) {
     this.rng = mulberry32(config.seed * 7919 + 17)
     this.client = createScoreClient({ endpoint: config.sightlineUrl, apiKey: config.sightlineApiKey })
   }
@@ -27,7 +30,13 @@ export class FeedbackWidget {
     const rated = this.rng() < 0.4
     const rating = happy ? (this.rng() < 0.6 ? 5 : 4) : this.rng() < 0.5 ? 1 : 2
     const text = this.rng() < 0.3 ? (happy ? 'That solved it, thanks.' : 'This did not answer my question.') : undefined
-    await this.client.feedback({ traceId, thumbs: happy ? 'up' : 'down', ...(rated ? { rating: rating as 1 | 2 | 4 | 5 } : {}), ...(text ? { text } : {}), ...(userId ? { userId } : {}) })
+    await this.client.feedback({
+      traceId,
+      thumbs: happy ? 'up' : 'down',
+      ...(rated ? { rating: rating as 1 | 2 | 4 | 5 } : {}),
+      ...(text ? { text } : {}),
+      ...(userId ? { userId } : {}),
+    })
     return 'sent'
   }
 }

@@ -100,10 +100,14 @@ export class TrafficGenerator {
         else this.stats.failed++
         const traceId = task.metadata?.[TRACE_ID_METADATA]
         // Feedback goes out beside the run, as a user clicks while reading; a failure to send it is only logged.
-        this.track(this.feedback.react(typeof traceId === 'string' ? traceId : '', ok, messageText(task.status?.message), turn.meta.userId).then(
-          (r) => void (r === 'sent' && this.stats.feedback++),
-          (err: unknown) => this.options.log?.(`traffic: feedback not sent: ${String(err)}`),
-        ))
+        this.track(
+          this.feedback
+            .react(typeof traceId === 'string' ? traceId : '', ok, messageText(task.status?.message), turn.meta.userId)
+            .then(
+              (r) => void (r === 'sent' && this.stats.feedback++),
+              (err: unknown) => this.options.log?.(`traffic: feedback not sent: ${String(err)}`),
+            ),
+        )
       } catch (err) {
         this.stats.failed++
         this.options.log?.(`traffic: ${plan.scenario} run failed to reach the planner: ${String(err)}`)

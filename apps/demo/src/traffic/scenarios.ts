@@ -14,7 +14,11 @@ const healthyOrder = (rng: Rng) => `ord-${intBetween(rng, 1, 6)}${String(intBetw
 const flakyOrder = (rng: Rng) => `ord-7${String(intBetween(rng, 0, 999)).padStart(3, '0')}`
 
 const EXPRESSIONS = ['{total} * 0.15', '{total} * 1.2', '({total} - 20) * 0.9', '{total} / 12']
-const LOOP_TASKS = ['check the weather in Atlantis', 'What is the weather in Atlantis?', 'Please check the weather in Atlantis.']
+const LOOP_TASKS = [
+  'check the weather in Atlantis',
+  'What is the weather in Atlantis?',
+  'Please check the weather in Atlantis.',
+]
 
 export interface RunPlan {
   scenario: Scenario
@@ -31,7 +35,14 @@ export function planRun(rng: Rng, scenario: Scenario, runId: string, canary: boo
   const label: Scenario = scenario === 'success' && route === 'canary' ? 'canary' : scenario
   const base = (turn: number, orderId: string, text: string, extra: TaskMeta = {}): TaskRequest => ({
     text: text.replace('{order}', orderId),
-    meta: { requestId: `${runId}-${turn}`, scenario: label, route, orderId, expression: pick(rng, EXPRESSIONS), ...extra },
+    meta: {
+      requestId: `${runId}-${turn}`,
+      scenario: label,
+      route,
+      orderId,
+      expression: pick(rng, EXPRESSIONS),
+      ...extra,
+    },
   })
   switch (scenario) {
     case 'loop':

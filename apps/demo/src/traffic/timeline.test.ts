@@ -25,8 +25,22 @@ describe('demo timeline', () => {
 
   it('clips a window under way at the start and one cut by the end of the run', () => {
     const windows = scheduledWindows(22, 17)
-    expect(windows.find((w) => w.scenario === 'cost_spike')).toEqual({ scenario: 'cost_spike', fromMinute: 0, toMinute: 3, ongoingAtStart: true })
-    expect(windows.find((w) => w.scenario === 'db_incident')).toEqual({ scenario: 'db_incident', fromMinute: 16, toMinute: 17, ongoingAtStart: false })
-    expect(scheduledWindows(0, 65).filter((w) => w.scenario === 'cost_spike').map((w) => w.fromMinute)).toEqual([20, 50])
+    expect(windows.find((w) => w.scenario === 'cost_spike')).toEqual({
+      scenario: 'cost_spike',
+      fromMinute: 0,
+      toMinute: 3,
+      ongoingAtStart: true,
+    })
+    expect(windows.find((w) => w.scenario === 'db_incident')).toEqual({
+      scenario: 'db_incident',
+      fromMinute: 16,
+      toMinute: 17,
+      ongoingAtStart: false,
+    })
+    expect(
+      scheduledWindows(0, 65)
+        .filter((w) => w.scenario === 'cost_spike')
+        .map((w) => w.fromMinute),
+    ).toEqual([20, 50])
   })
 })

@@ -54,7 +54,10 @@ export function scheduledWindows(startMinute: number, runMinutes: number): Sched
   ]
   const firstCycle = Math.floor(startMinute / CYCLE_MINUTES) * CYCLE_MINUTES
   for (let cycle = firstCycle; cycle < startMinute + runMinutes; cycle += CYCLE_MINUTES) {
-    for (const [scenario, [from, to]] of [['cost_spike', SPIKE_WINDOW], ['db_incident', INCIDENT_WINDOW]] as const) {
+    for (const [scenario, [from, to]] of [
+      ['cost_spike', SPIKE_WINDOW],
+      ['db_incident', INCIDENT_WINDOW],
+    ] as const) {
       const fromMinute = cycle + from - startMinute
       const toMinute = Math.min(cycle + to - startMinute, runMinutes)
       if (toMinute <= 0 || fromMinute >= runMinutes) continue

@@ -82,7 +82,14 @@ export class SyntheticSeries {
     while (t < endMs - 10 * HOUR) {
       const type = rng.pick(EVENT_TYPES)
       const minutes = type === 'spike' ? rng.int(3, 30) : type === 'level_shift' ? rng.int(120, 480) : rng.int(10, 60)
-      const magnitude = type === 'spike' ? rng.pick([3, 5, 10]) : type === 'level_shift' ? 1.5 + rng.next() * 0.5 : type === 'latency' ? 3 : 0.25 + rng.next() * 0.15
+      const magnitude =
+        type === 'spike'
+          ? rng.pick([3, 5, 10])
+          : type === 'level_shift'
+            ? 1.5 + rng.next() * 0.5
+            : type === 'latency'
+              ? 3
+              : 0.25 + rng.next() * 0.15
       this.events.push({ type, startMs: t, endMs: t + minutes * MIN, magnitude })
       t += minutes * MIN + rng.int(4 * 60, 10 * 60) * MIN
     }

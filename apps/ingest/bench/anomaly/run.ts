@@ -21,7 +21,13 @@ const EVAL_DAYS = Number(process.env.ANOMALY_BENCH_DAYS ?? 6)
 const SERIES_PER_TIER = Number(process.env.ANOMALY_BENCH_SERIES ?? 6)
 const SEED = Number(process.env.ANOMALY_BENCH_SEED ?? 7)
 // Sweep knob: ANOMALY_BENCH_MIN_EXCESS=2 reads the issue's "excess ≥ 2× typical" literally.
-const CONFIG = { ...DEFAULT_DETECTOR_CONFIG, fast: { ...DEFAULT_DETECTOR_CONFIG.fast, minExcessRatio: Number(process.env.ANOMALY_BENCH_MIN_EXCESS ?? DEFAULT_DETECTOR_CONFIG.fast.minExcessRatio) } }
+const CONFIG = {
+  ...DEFAULT_DETECTOR_CONFIG,
+  fast: {
+    ...DEFAULT_DETECTOR_CONFIG.fast,
+    minExcessRatio: Number(process.env.ANOMALY_BENCH_MIN_EXCESS ?? DEFAULT_DETECTOR_CONFIG.fast.minExcessRatio),
+  },
+}
 const TIERS = [
   { name: '50/min', rate: 50 },
   { name: '5/min', rate: 5 },
@@ -37,8 +43,14 @@ function runSeries(series: SyntheticSeries): Alarm[] {
   const evalFrom = START + HISTORY_DAYS * DAY
   const evalTo = START + (HISTORY_DAYS + EVAL_DAYS) * DAY
   for (let now = evalFrom; now < evalTo; now += MIN) {
-    const events = evaluator.evaluateWindow([snapshotFromBuckets(series.visibleAt(now, config.bucketMs), now, config)], now)
-    if (now % 3_600_000 === 0) events.push(...evaluator.evaluateHour([snapshotFromBuckets(series.visibleAt(now, hourly.bucketMs), now, hourly)], now))
+    const events = evaluator.evaluateWindow(
+      [snapshotFromBuckets(series.visibleAt(now, config.bucketMs), now, config)],
+      now,
+    )
+    if (now % 3_600_000 === 0)
+      events.push(
+        ...evaluator.evaluateHour([snapshotFromBuckets(series.visibleAt(now, hourly.bucketMs), now, hourly)], now),
+      )
     for (const event of events) {
       const id = event.transition.episodeId
       if (event.transition.type === 'opened') {
@@ -87,8 +99,17 @@ TIERS.forEach((tier, t) => {
     const alarms = runSeries(series)
     if (process.env.ANOMALY_BENCH_DEBUG) {
       const merged = scoreSeries(alarms, series.events, EVAL_DAYS)
-      const fps = alarms.filter((a) => !series.events.some((e) => a.startMs >= e.startMs - 2 * MIN && a.startMs <= e.endMs + 10 * MIN))
-      if (fps.length > 0) console.log(series.spec.name, merged.falseAlarms, fps.map((a) => `${a.metric}@${new Date(a.startMs).toISOString().slice(5, 16)}-${(a.endMs - a.startMs) / MIN}m`).join(' '))
+      const fps = alarms.filter(
+        (a) => !series.events.some((e) => a.startMs >= e.startMs - 2 * MIN && a.startMs <= e.endMs + 10 * MIN),
+      )
+      if (fps.length > 0)
+        console.log(
+          series.spec.name,
+          merged.falseAlarms,
+          fps
+            .map((a) => `${a.metric}@${new Date(a.startMs).toISOString().slice(5, 16)}-${(a.endMs - a.startMs) / MIN}m`)
+            .join(' '),
+        )
     }
     total = addScores(total, scoreSeries(alarms, series.events, EVAL_DAYS))
     for (const event of series.events) {
@@ -102,7 +123,9 @@ TIERS.forEach((tier, t) => {
   byTier.set(tier.name, total)
 })
 
-console.log(`anomaly bench: seed=${SEED}, ${SERIES_PER_TIER} series per tier, ${HISTORY_DAYS} d history + ${EVAL_DAYS} d evaluated, 1 evaluation/min`)
+console.log(
+  `anomaly bench: seed=${SEED}, ${SERIES_PER_TIER} series per tier, ${HISTORY_DAYS} d history + ${EVAL_DAYS} d evaluated, 1 evaluation/min`,
+)
 console.log('tier      events  detected  alarms  TP   precision  recall  delay_p50_min  false_alarms/series-day')
 for (const [name, score] of byTier) {
   const f = format(score)
@@ -114,4 +137,6 @@ console.log('recall by event type: ' + [...byType].map(([k, v]) => `${k} ${v.det
 console.log(`elapsed ${((Date.now() - started) / 1000).toFixed(1)} s`)
 const dense = addScores(byTier.get('50/min') ?? emptyScore(), byTier.get('5/min') ?? emptyScore())
 const f = format(dense)
-console.log(`anomaly: precision=${f.precision.toFixed(2)} recall=${f.recall.toFixed(2)} delay_p50_min=${Number.isNaN(f.delay) ? 'NaN' : Math.round(f.delay * 10) / 10}`)
+console.log(
+  `anomaly: precision=${f.precision.toFixed(2)} recall=${f.recall.toFixed(2)} delay_p50_min=${Number.isNaN(f.delay) ? 'NaN' : Math.round(f.delay * 10) / 10}`,
+)

@@ -36,7 +36,9 @@ const METRICS: Record<EventType, readonly string[]> = {
 
 /** Level shifts last hours: they must be caught within 2 h; bursts within their TP window. */
 function deadlineMs(event: InjectedEvent): number {
-  return event.type === 'level_shift' ? Math.min(event.endMs, event.startMs + 120 * MIN) + 10 * MIN : event.endMs + 10 * MIN
+  return event.type === 'level_shift'
+    ? Math.min(event.endMs, event.startMs + 120 * MIN) + 10 * MIN
+    : event.endMs + 10 * MIN
 }
 
 export function mergeAlarms(alarms: readonly Alarm[]): Alarm[] {
@@ -44,7 +46,8 @@ export function mergeAlarms(alarms: readonly Alarm[]): Alarm[] {
   const merged: Alarm[] = []
   for (const alarm of sorted) {
     const last = merged[merged.length - 1]
-    if (last && alarm.startMs - last.endMs <= MERGE_GAP && sameClass(last.metric, alarm.metric)) last.endMs = Math.max(last.endMs, alarm.endMs)
+    if (last && alarm.startMs - last.endMs <= MERGE_GAP && sameClass(last.metric, alarm.metric))
+      last.endMs = Math.max(last.endMs, alarm.endMs)
     else merged.push({ ...alarm })
   }
   return merged
@@ -55,17 +58,28 @@ const sameClass = (a: string, b: string) => classOf(a) === classOf(b)
 
 export function scoreSeries(alarms: readonly Alarm[], events: readonly InjectedEvent[], seriesDays: number): TierScore {
   const merged = mergeAlarms(alarms)
-  const inWindow = (a: Alarm, e: InjectedEvent) => METRICS[e.type].includes(a.metric) && a.startMs >= e.startMs - 2 * MIN && a.startMs <= e.endMs + 10 * MIN
+  const inWindow = (a: Alarm, e: InjectedEvent) =>
+    METRICS[e.type].includes(a.metric) && a.startMs >= e.startMs - 2 * MIN && a.startMs <= e.endMs + 10 * MIN
   const truePositives = merged.filter((a) => events.some((e) => inWindow(a, e))).length
   const delaysMin: number[] = []
   let detected = 0
   for (const event of events) {
-    const first = merged.filter((a) => inWindow(a, event) && a.startMs <= deadlineMs(event)).sort((a, b) => a.startMs - b.startMs)[0]
+    const first = merged
+      .filter((a) => inWindow(a, event) && a.startMs <= deadlineMs(event))
+      .sort((a, b) => a.startMs - b.startMs)[0]
     if (!first) continue
     detected++
     delaysMin.push(Math.max(0, (first.startMs - event.startMs) / MIN))
   }
-  return { alarms: merged.length, truePositives, events: events.length, detected, delaysMin, falseAlarms: merged.length - truePositives, seriesDays }
+  return {
+    alarms: merged.length,
+    truePositives,
+    events: events.length,
+    detected,
+    delaysMin,
+    falseAlarms: merged.length - truePositives,
+    seriesDays,
+  }
 }
 
 export function addScores(a: TierScore, b: TierScore): TierScore {
@@ -80,4 +94,12 @@ export function addScores(a: TierScore, b: TierScore): TierScore {
   }
 }
 
-export const emptyScore = (): TierScore => ({ alarms: 0, truePositives: 0, events: 0, detected: 0, delaysMin: [], falseAlarms: 0, seriesDays: 0 })
+export const emptyScore = (): TierScore => ({
+  alarms: 0,
+  truePositives: 0,
+  events: 0,
+  detected: 0,
+  delaysMin: [],
+  falseAlarms: 0,
+  seriesDays: 0,
+})

@@ -45,11 +45,14 @@ function rawPanels(): Record<string, SqlFragment> {
 }
 
 function rollupPanels(repo: AnalyticsRepository): Record<string, () => Promise<unknown>> {
-  const series = (metric: 'cost' | 'latency_p95' | 'error_rate', dimension: 'model' | 'agent' | 'tool', step: '5m' | '1h' = '1h') => () =>
-    repo.series(P, { metric, dimension, step, tokenKind: 'total', top: 10, fromIso: FROM_ISO, toIso: TO_ISO })
+  const series =
+    (metric: 'cost' | 'latency_p95' | 'error_rate', dimension: 'model' | 'agent' | 'tool', step: '5m' | '1h' = '1h') =>
+    () =>
+      repo.series(P, { metric, dimension, step, tokenKind: 'total', top: 10, fromIso: FROM_ISO, toIso: TO_ISO })
   return {
     'series: cost per model per hour, 7 d': series('cost', 'model'),
-    'overview totals (+ previous 7 d)': () => repo.overview(P, { from: FROM_ISO, to: TO_ISO }, { from: PREV_ISO, to: FROM_ISO }),
+    'overview totals (+ previous 7 d)': () =>
+      repo.overview(P, { from: FROM_ISO, to: TO_ISO }, { from: PREV_ISO, to: FROM_ISO }),
     'latency p95 per agent per hour, 7 d': series('latency_p95', 'agent'),
     'error rate per tool per hour, 7 d': series('error_rate', 'tool'),
     'top 10 agents by cost, 7 d': () => repo.top(P, 'agent', 'cost', FROM_ISO, TO_ISO, 10),
@@ -58,7 +61,8 @@ function rollupPanels(repo: AnalyticsRepository): Record<string, () => Promise<u
   }
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN
 
 async function time(fn: () => Promise<unknown>): Promise<{ first: number; p50: number; p95: number }> {
   const t0 = performance.now()
@@ -85,15 +89,27 @@ async function main(): Promise<void> {
   // The rollups are fed by resolved traces: resolve every generated trace with the real resolver.
   log('resolving every trace ...')
   const resolveStart = performance.now()
-  const resolver = new TraceResolver(new ResolutionRepository(store), new PriceOverrideLookup(new PriceOverrideRepository(store)), createMetrics(), createLogger('warn'), { held: true }, DEFAULT_RESOLVER_OPTIONS)
-  const projects = await store.query<{ project_id: string; n: string }>(sql`SELECT project_id, uniqExact(trace_id) AS n FROM spans GROUP BY project_id`)
+  const resolver = new TraceResolver(
+    new ResolutionRepository(store),
+    new PriceOverrideLookup(new PriceOverrideRepository(store)),
+    createMetrics(),
+    createLogger('warn'),
+    { held: true },
+    DEFAULT_RESOLVER_OPTIONS,
+  )
+  const projects = await store.query<{ project_id: string; n: string }>(
+    sql`SELECT project_id, uniqExact(trace_id) AS n FROM spans GROUP BY project_id`,
+  )
   for (const { project_id: project } of projects) {
     let after = ''
     for (;;) {
-      const ids = (await store.query<{ trace_id: string }>(sql`
-        SELECT DISTINCT trace_id FROM trace_index WHERE project_id = ${str(project)} AND trace_id > ${str(after)} ORDER BY trace_id LIMIT 5000`)).map((r) => r.trace_id)
+      const ids = (
+        await store.query<{ trace_id: string }>(sql`
+        SELECT DISTINCT trace_id FROM trace_index WHERE project_id = ${str(project)} AND trace_id > ${str(after)} ORDER BY trace_id LIMIT 5000`)
+      ).map((r) => r.trace_id)
       if (ids.length === 0) break
-      for (let i = 0; i < ids.length; i += DEFAULT_RESOLVER_OPTIONS.batchSize) await resolver.resolveBatch(project, ids.slice(i, i + DEFAULT_RESOLVER_OPTIONS.batchSize))
+      for (let i = 0; i < ids.length; i += DEFAULT_RESOLVER_OPTIONS.batchSize)
+        await resolver.resolveBatch(project, ids.slice(i, i + DEFAULT_RESOLVER_OPTIONS.batchSize))
       after = ids[ids.length - 1]!
     }
   }
@@ -101,7 +117,8 @@ async function main(): Promise<void> {
   log(`  resolved in ${resolveSeconds.toFixed(0)} s`)
   log('optimising (merges) ...')
   const optStart = performance.now()
-  for (const table of ['spans', 'traces', 'agg_5m', 'agg_1h']) await store.client.command({ query: `OPTIMIZE TABLE ${table} FINAL` })
+  for (const table of ['spans', 'traces', 'agg_5m', 'agg_1h'])
+    await store.client.command({ query: `OPTIMIZE TABLE ${table} FINAL` })
   const optSeconds = (performance.now() - optStart) / 1000
   const [sizes] = await store.query<{ spans: string; agg: string; aggp: string }>(sql`
     SELECT (SELECT count() FROM spans) AS spans, (SELECT count() FROM agg_5m) AS agg,
@@ -114,8 +131,12 @@ async function main(): Promise<void> {
     const r = await time(fn)
     const rawQuery = raw[name]
     const w = rawQuery ? await time(() => store.query(rawQuery)) : undefined
-    log(`${name}: rollup p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} ms; raw ${w ? `p50 ${w.p50.toFixed(1)} p95 ${w.p95.toFixed(1)}` : '-'} ms`)
-    rows.push(`| ${name} | ${r.first.toFixed(0)} / ${r.p50.toFixed(1)} / **${r.p95.toFixed(1)}** | ${w ? `${w.first.toFixed(0)} / ${w.p50.toFixed(1)} / ${w.p95.toFixed(1)}` : '—'} | ${w ? `${(w.p95 / r.p95).toFixed(1)}×` : '—'} |`)
+    log(
+      `${name}: rollup p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} ms; raw ${w ? `p50 ${w.p50.toFixed(1)} p95 ${w.p95.toFixed(1)}` : '-'} ms`,
+    )
+    rows.push(
+      `| ${name} | ${r.first.toFixed(0)} / ${r.p50.toFixed(1)} / **${r.p95.toFixed(1)}** | ${w ? `${w.first.toFixed(0)} / ${w.p50.toFixed(1)} / ${w.p95.toFixed(1)}` : '—'} | ${w ? `${(w.p95 / r.p95).toFixed(1)}×` : '—'} |`,
+    )
   }
   await store.close()
   fs.rmSync(dataDir, { recursive: true, force: true })

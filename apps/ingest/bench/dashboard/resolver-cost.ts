@@ -26,18 +26,31 @@ const BATCH_ROWS = 10_000
 const log = (msg: string) => process.stderr.write(`${msg}\n`)
 
 /** One round's rows in `project` (a fresh project per round, so each round resolves only its own traces). */
-function prepareBatches(project: string, seed: number): { batches: Buffer[]; rows: number; bytes: number; traceIds: string[] } {
+function prepareBatches(
+  project: string,
+  seed: number,
+): { batches: Buffer[]; rows: number; bytes: number; traceIds: string[] } {
   const rows: string[] = []
   const traces = new Set<string>()
-  for (const generated of generateRequests({ seed, spans: SPANS, spansPerRequest: 500, windowStartMs: Date.parse('2026-03-01T00:00:00Z'), windowEndMs: Date.parse('2026-03-01T06:00:00Z') })) {
-    const { rows: spanRows } = rowsFromBody(encodeProtobuf(generated.request), 'protobuf', { projectId: project, maxAttributeValueBytes: 1024 * 1024 })
+  for (const generated of generateRequests({
+    seed,
+    spans: SPANS,
+    spansPerRequest: 500,
+    windowStartMs: Date.parse('2026-03-01T00:00:00Z'),
+    windowEndMs: Date.parse('2026-03-01T06:00:00Z'),
+  })) {
+    const { rows: spanRows } = rowsFromBody(encodeProtobuf(generated.request), 'protobuf', {
+      projectId: project,
+      maxAttributeValueBytes: 1024 * 1024,
+    })
     for (const row of spanRows) {
       rows.push(JSON.stringify(row))
       traces.add(row.trace_id)
     }
   }
   const batches: Buffer[] = []
-  for (let i = 0; i < rows.length; i += BATCH_ROWS) batches.push(Buffer.from(rows.slice(i, i + BATCH_ROWS).join('\n') + '\n'))
+  for (let i = 0; i < rows.length; i += BATCH_ROWS)
+    batches.push(Buffer.from(rows.slice(i, i + BATCH_ROWS).join('\n') + '\n'))
   return { batches, rows: rows.length, bytes: batches.reduce((a, b) => a + b.length, 0), traceIds: [...traces] }
 }
 
@@ -47,7 +60,14 @@ async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-resolvecost-'))
   const store = await openStore(dataDir)
   await recordEngine(store)
-  const resolver = new TraceResolver(new ResolutionRepository(store), new PriceOverrideLookup(new PriceOverrideRepository(store)), createMetrics(), createLogger('warn'), { held: true }, DEFAULT_RESOLVER_OPTIONS)
+  const resolver = new TraceResolver(
+    new ResolutionRepository(store),
+    new PriceOverrideLookup(new PriceOverrideRepository(store)),
+    createMetrics(),
+    createLogger('warn'),
+    { held: true },
+    DEFAULT_RESOLVER_OPTIONS,
+  )
   const insert: number[] = []
   const resolve: number[] = []
   let rows = 0
@@ -58,16 +78,21 @@ async function main(): Promise<void> {
     const data = prepareBatches(project, 42 + round)
     ;[rows, bytes, traces] = [data.rows, data.bytes, data.traceIds.length]
     let started = performance.now()
-    for (let i = 0; i < data.batches.length; i++) await store.insertJsonEachRow('spans', data.batches[i]!, `rc-${round}-${i}`)
+    for (let i = 0; i < data.batches.length; i++)
+      await store.insertJsonEachRow('spans', data.batches[i]!, `rc-${round}-${i}`)
     insert.push((performance.now() - started) / 1000)
     started = performance.now()
     for (let i = 0; i < data.traceIds.length; i += DEFAULT_RESOLVER_OPTIONS.batchSize) {
       await resolver.resolveBatch(project, data.traceIds.slice(i, i + DEFAULT_RESOLVER_OPTIONS.batchSize))
     }
     resolve.push((performance.now() - started) / 1000)
-    const [stored] = await store.query<{ n: string }>(sql`SELECT count() AS n FROM traces FINAL WHERE project_id = ${str(project)}`)
+    const [stored] = await store.query<{ n: string }>(
+      sql`SELECT count() AS n FROM traces FINAL WHERE project_id = ${str(project)}`,
+    )
     if (Number(stored?.n) !== traces) throw new Error(`resolved ${stored?.n} of ${traces} traces`)
-    log(`round ${round}: insert ${(rows / insert[round]!).toFixed(0)} spans/s, resolve ${(traces / resolve[round]!).toFixed(0)} traces/s (${(rows / resolve[round]!).toFixed(0)} spans/s)`)
+    log(
+      `round ${round}: insert ${(rows / insert[round]!).toFixed(0)} spans/s, resolve ${(traces / resolve[round]!).toFixed(0)} traces/s (${(rows / resolve[round]!).toFixed(0)} spans/s)`,
+    )
   }
   await store.close()
   fs.rmSync(dataDir, { recursive: true, force: true })

@@ -38,6 +38,9 @@ export function writeSection(title: string, body: string): void {
   const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n'
   const i = existing.indexOf(start)
   const j = existing.indexOf(end)
-  const next = i >= 0 && j > i ? existing.slice(0, i) + block + existing.slice(j + end.length) : `${existing.trimEnd()}\n\n${block}\n`
+  const next =
+    i >= 0 && j > i
+      ? existing.slice(0, i) + block + existing.slice(j + end.length)
+      : `${existing.trimEnd()}\n\n${block}\n`
   fs.writeFileSync(file, next)
 }

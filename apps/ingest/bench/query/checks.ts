@@ -11,9 +11,20 @@ export interface Variant {
 }
 
 /** A list answer's trace ids, and those of the page after it (through its cursor). */
-export interface Page { ids: string[]; next: string[] }
+export interface Page {
+  ids: string[]
+  next: string[]
+}
 
-interface Row { traceId: string; startTime: string; costUsd: number | null; agents: string[]; models: string[]; outcome: string; spanCount: number }
+interface Row {
+  traceId: string
+  startTime: string
+  costUsd: number | null
+  agents: string[]
+  models: string[]
+  outcome: string
+  spanCount: number
+}
 
 /** Negative when `a` may not come before `b` (descending sort value, then descending trace id). */
 function order(v: Variant, a: Row, b: Row): number {
@@ -27,7 +38,12 @@ function order(v: Variant, a: Row, b: Row): number {
  * trace twice, every row matching the filter, and the summary's span count equal to what GET by id
  * returns for the first rows.
  */
-export async function checkPage(v: Variant, rows: Row[], next: Row[], spansOf: (id: string) => Promise<number>): Promise<string[]> {
+export async function checkPage(
+  v: Variant,
+  rows: Row[],
+  next: Row[],
+  spansOf: (id: string) => Promise<number>,
+): Promise<string[]> {
   const problems: string[] = []
   if (rows.length === 0) problems.push('empty page')
   const all = [...rows, ...next]
@@ -39,7 +55,8 @@ export async function checkPage(v: Variant, rows: Row[], next: Row[], spansOf: (
     }
   }
   for (const r of all) {
-    if (v.fromMs !== undefined && Date.parse(r.startTime) < v.fromMs) problems.push(`${r.traceId} starts before the range`)
+    if (v.fromMs !== undefined && Date.parse(r.startTime) < v.fromMs)
+      problems.push(`${r.traceId} starts before the range`)
     if (v.agent && !r.agents.includes(v.agent)) problems.push(`${r.traceId} lacks agent ${v.agent}`)
     if (v.model && !r.models.includes(v.model)) problems.push(`${r.traceId} lacks model ${v.model}`)
     if (v.outcome && r.outcome !== v.outcome) problems.push(`${r.traceId} is ${r.outcome}`)
@@ -58,7 +75,8 @@ export function comparePages(a: Record<string, Page>, b: Record<string, Page>): 
   for (const [name, page] of Object.entries(a)) {
     const other = b[name]
     if (!other) continue
-    if (page.ids.join() !== other.ids.join() || page.next.join() !== other.next.join()) diffs.push(`${name}: different pages`)
+    if (page.ids.join() !== other.ids.join() || page.next.join() !== other.next.join())
+      diffs.push(`${name}: different pages`)
   }
   return diffs
 }

@@ -38,7 +38,12 @@ function variants(windowEndMs: number): Variant[] {
     { name: 'default page (7 days, newest 50)', query: week, sort: 'startTime' },
     { name: 'last hour', query: `from=${iso(to - 3600_000)}&to=${iso(to)}`, sort: 'startTime', fromMs: to - 3600_000 },
     { name: 'agent=research-agent', query: `${week}&agent=research-agent`, sort: 'startTime', agent: 'research-agent' },
-    { name: 'model=claude-sonnet-4-20250514', query: `${week}&model=claude-sonnet-4-20250514`, sort: 'startTime', model: 'claude-sonnet-4-20250514' },
+    {
+      name: 'model=claude-sonnet-4-20250514',
+      query: `${week}&model=claude-sonnet-4-20250514`,
+      sort: 'startTime',
+      model: 'claude-sonnet-4-20250514',
+    },
     { name: 'status=error', query: `${week}&status=error`, sort: 'startTime', outcome: 'failed' },
     { name: 'minCostUsd=0.05', query: `${week}&minCostUsd=0.05`, sort: 'startTime', minCost: 0.05 },
     { name: 'sort=costUsd', query: `${week}&sort=costUsd`, sort: 'costUsd' },
@@ -46,12 +51,30 @@ function variants(windowEndMs: number): Variant[] {
   ]
 }
 
-const stats = (xs: number[]) => ({ calls: xs.length, p50: percentile(xs, 50), p95: percentile(xs, 95), max: percentile(xs, 100) })
-const loadavg = () => os.loadavg().map((l) => l.toFixed(1)).join(' ')
+const stats = (xs: number[]) => ({
+  calls: xs.length,
+  p50: percentile(xs, 50),
+  p95: percentile(xs, 95),
+  max: percentile(xs, 100),
+})
+const loadavg = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')
 
 async function main(): Promise<void> {
-  const manifest = readManifest(dataDir) ?? (await loadKeptDataDir(dataDir, { spans: Number(env('BENCH_QUERY_SPANS', '1000000')), seed: Number(env('BENCH_SEED', '20261123')), connections: 8, log }))
-  log(`data: ${manifest.spans} spans, ${manifest.traces} traces, loaded ${manifest.loadedAt} in ${manifest.loadSeconds.toFixed(0)} s; label ${label}; load average ${loadavg()}`)
+  const manifest =
+    readManifest(dataDir) ??
+    (await loadKeptDataDir(dataDir, {
+      spans: Number(env('BENCH_QUERY_SPANS', '1000000')),
+      seed: Number(env('BENCH_SEED', '20261123')),
+      connections: 8,
+      log,
+    }))
+  log(
+    `data: ${manifest.spans} spans, ${manifest.traces} traces, loaded ${manifest.loadedAt} in ${manifest.loadSeconds.toFixed(0)} s; label ${label}; load average ${loadavg()}`,
+  )
   const server = await startServerProcess('query-kept', {}, dataDir)
   const rows: string[] = []
   const failures: string[] = []
@@ -69,7 +92,9 @@ async function main(): Promise<void> {
     }
     if (mismatches > 0) failures.push(`by id: ${mismatches} span-count mismatches`)
     const s = stats(byId)
-    rows.push(`| \`GET /api/v1/traces/{id}\` | ${s.calls} | ${s.p50.toFixed(1)} | **${s.p95.toFixed(1)}** | ${s.max.toFixed(1)} | span counts: ${mismatches} mismatches | ${loadavg()} |`)
+    rows.push(
+      `| \`GET /api/v1/traces/{id}\` | ${s.calls} | ${s.p50.toFixed(1)} | **${s.p95.toFixed(1)}** | ${s.max.toFixed(1)} | span counts: ${mismatches} mismatches | ${loadavg()} |`,
+    )
     log(`by id: p50 ${s.p50.toFixed(1)} p95 ${s.p95.toFixed(1)} (${mismatches} mismatches)`)
 
     const pages: Record<string, Page> = {}
@@ -84,18 +109,31 @@ async function main(): Promise<void> {
         samples.push(r.ms)
         last = r.body
       }
-      const next = last.nextCursor ? (await get(server, `${p}&cursor=${encodeURIComponent(last.nextCursor)}`)).body : { traces: [] }
+      const next = last.nextCursor
+        ? (await get(server, `${p}&cursor=${encodeURIComponent(last.nextCursor)}`)).body
+        : { traces: [] }
       const page: Page = { ids: last.traces.map((t: any) => t.traceId), next: next.traces.map((t: any) => t.traceId) }
-      const problems = await checkPage(variant, last.traces, next.traces, (id) => get(server, `/api/v1/traces/${id}`).then((r) => r.body.spans?.length ?? -1))
+      const problems = await checkPage(variant, last.traces, next.traces, (id) =>
+        get(server, `/api/v1/traces/${id}`).then((r) => r.body.spans?.length ?? -1),
+      )
       failures.push(...problems.map((m) => `${variant.name}: ${m}`))
       pages[variant.name] = page
       const st = stats(samples)
-      rows.push(`| list: ${variant.name} | ${st.calls} | ${st.p50.toFixed(0)} | **${st.p95.toFixed(0)}** | ${st.max.toFixed(0)} | ${page.ids.length} traces, ${problems.length === 0 ? 'checks pass' : `${problems.length} check failures`} | ${loadavg()} |`)
-      log(`list ${variant.name}: p50 ${st.p50.toFixed(0)} p95 ${st.p95.toFixed(0)} (${page.ids.length} traces, ${problems.length} problems)`)
+      rows.push(
+        `| list: ${variant.name} | ${st.calls} | ${st.p50.toFixed(0)} | **${st.p95.toFixed(0)}** | ${st.max.toFixed(0)} | ${page.ids.length} traces, ${problems.length === 0 ? 'checks pass' : `${problems.length} check failures`} | ${loadavg()} |`,
+      )
+      log(
+        `list ${variant.name}: p50 ${st.p50.toFixed(0)} p95 ${st.p95.toFixed(0)} (${page.ids.length} traces, ${problems.length} problems)`,
+      )
     }
     fs.writeFileSync(path.join(dataDir, `bench-pages-${label}.json`), JSON.stringify(pages))
-    for (const other of fs.readdirSync(dataDir).filter((f) => f.startsWith('bench-pages-') && f !== `bench-pages-${label}.json`)) {
-      const diff = comparePages(pages, JSON.parse(fs.readFileSync(path.join(dataDir, other), 'utf8')) as Record<string, Page>)
+    for (const other of fs
+      .readdirSync(dataDir)
+      .filter((f) => f.startsWith('bench-pages-') && f !== `bench-pages-${label}.json`)) {
+      const diff = comparePages(
+        pages,
+        JSON.parse(fs.readFileSync(path.join(dataDir, other), 'utf8')) as Record<string, Page>,
+      )
       log(`pages vs ${other}: ${diff.length === 0 ? 'identical' : diff.join('; ')}`)
       failures.push(...diff.map((d) => `vs ${other}: ${d}`))
     }
@@ -104,8 +142,12 @@ async function main(): Promise<void> {
     await server.stop()
     log(`server peak RSS ${(memory.peakRss / 2 ** 30).toFixed(2)} GiB`)
   }
-  log(`\n${label}, ${new Date().toISOString()}, ${manifest.spans.toLocaleString('en')} spans in ${manifest.traces.toLocaleString('en')} traces:\n`)
-  log('| query | calls | p50 ms | **p95 ms** | max ms | checks | load avg (1/5/15 min) |\n|---|---|---|---|---|---|---|')
+  log(
+    `\n${label}, ${new Date().toISOString()}, ${manifest.spans.toLocaleString('en')} spans in ${manifest.traces.toLocaleString('en')} traces:\n`,
+  )
+  log(
+    '| query | calls | p50 ms | **p95 ms** | max ms | checks | load avg (1/5/15 min) |\n|---|---|---|---|---|---|---|',
+  )
   for (const row of rows) log(row)
   if (failures.length > 0) {
     log(`\nCHECK FAILURES:\n${failures.join('\n')}`)

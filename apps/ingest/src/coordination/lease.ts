@@ -88,7 +88,8 @@ export class Lease {
       const state = await this.repository.current(this.name)
       if (state && state.holder === this.holder) {
         // Ours: renewed by this process, or by this replica before a restart.
-        if (state.epoch !== this.epoch) this.logger.info('lease taken back after a restart', { lease: this.name, epoch: state.epoch })
+        if (state.epoch !== this.epoch)
+          this.logger.info('lease taken back after a restart', { lease: this.name, epoch: state.epoch })
         await this.repository.renew(this.name, state.epoch, this.holder)
         this.epoch = state.epoch
         this.heldUntil = sentAt + this.timing.ttlMs - this.timing.marginMs
@@ -106,7 +107,10 @@ export class Lease {
         this.heldUntil = 0
       }
     } catch (err) {
-      this.logger.warn('lease renewal failed; the lease runs out unless a later renewal succeeds', { lease: this.name, err })
+      this.logger.warn('lease renewal failed; the lease runs out unless a later renewal succeeds', {
+        lease: this.name,
+        err,
+      })
     }
     this.announce()
   }

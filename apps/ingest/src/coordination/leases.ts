@@ -31,7 +31,10 @@ export class Leases {
   bind(job: Job, scheduled: ScheduledJob, logger: Logger): void {
     this.of(job).onChange((held) => {
       if (held) scheduled.start()
-      else void scheduled.stop().catch((err: unknown) => logger.warn('stopping a job after its lease ran out failed', { job, err }))
+      else
+        void scheduled
+          .stop()
+          .catch((err: unknown) => logger.warn('stopping a job after its lease ran out failed', { job, err }))
     })
   }
 

@@ -10,7 +10,12 @@ import { LeaseRepository } from '../db/repositories/leases.js'
 import type { Logger } from '../logger.js'
 import { Lease, type LeaseTiming } from './lease.js'
 
-export async function migrateOnce(store: Store, logger: Logger, holder: string, timing: LeaseTiming): Promise<string[]> {
+export async function migrateOnce(
+  store: Store,
+  logger: Logger,
+  holder: string,
+  timing: LeaseTiming,
+): Promise<string[]> {
   await ensureBootstrapTables(store)
   const lease = new Lease('migrations', holder, new LeaseRepository(store), logger, timing)
   for (let waited = false; ; waited = true) {

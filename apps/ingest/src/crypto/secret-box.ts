@@ -24,14 +24,19 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES })
     cipher.setAAD(Buffer.from(context, 'utf8'))
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
-    return [FORMAT, iv, cipher.getAuthTag(), ciphertext].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.')
+    return [FORMAT, iv, cipher.getAuthTag(), ciphertext]
+      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+      .join('.')
   }
 
   /** Throws when the value was sealed under another key or context, or was altered. */
   open(sealed: string, context: string): string {
     const [format, iv, tag, ciphertext] = sealed.split('.')
-    if (format !== FORMAT || iv === undefined || tag === undefined || ciphertext === undefined) throw new Error('not a sealed secret')
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES })
+    if (format !== FORMAT || iv === undefined || tag === undefined || ciphertext === undefined)
+      throw new Error('not a sealed secret')
+    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'), {
+      authTagLength: TAG_BYTES,
+    })
     decipher.setAAD(Buffer.from(context, 'utf8'))
     decipher.setAuthTag(Buffer.from(tag, 'base64url'))
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8')
@@ -71,6 +76,9 @@ export function loadServerKey(configured: string | undefined, dataDir: string, l
     logger.warn('the server key file was readable by others; its mode is now 0600', { file })
   }
   const key = decodeServerKey(fs.readFileSync(file, 'utf8'))
-  if (!key) throw new Error(`${file} does not hold a 32-byte base64 key; restore it from a backup or remove it to start with a new key (existing webhook secrets must then be rotated)`)
+  if (!key)
+    throw new Error(
+      `${file} does not hold a 32-byte base64 key; restore it from a backup or remove it to start with a new key (existing webhook secrets must then be rotated)`,
+    )
   return key
 }

@@ -68,7 +68,8 @@ function baseMethods(client: ClickHouseClient) {
 
 /** Table and column names come from our own constants; still, only plain identifiers reach SQL text. */
 function insertStatement(table: string, columns: readonly string[] | undefined, format: string): string {
-  for (const name of [table, ...(columns ?? [])]) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not an identifier: ${name}`)
+  for (const name of [table, ...(columns ?? [])])
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not an identifier: ${name}`)
   return `INSERT INTO ${table}${columns ? ` (${columns.join(', ')})` : ''} FORMAT ${format}`
 }
 
@@ -132,8 +133,10 @@ function createServerStore(env: Env, dialect: StoreDialect): Store {
   // The HTTP client keeps working after close() (it opens new sockets); a closed store must not,
   // as with chDB: nothing may reach the store once the server has stopped.
   let closed = false
-  const open = <A extends unknown[], R>(f: (...args: A) => Promise<R>) => (...args: A): Promise<R> =>
-    closed ? Promise.reject(new Error('the store is closed')) : f(...args)
+  const open =
+    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      closed ? Promise.reject(new Error('the store is closed')) : f(...args)
   const base = baseMethods(client)
   return {
     kind: 'server',
@@ -142,7 +145,9 @@ function createServerStore(env: Env, dialect: StoreDialect): Store {
     query: open(base.query) as Store['query'],
     queryValues: open(base.queryValues),
     command: open(base.command),
-    insertJsonEachRow: open((table: string, body: Buffer, dedupToken: string) => insertBytes(insertStatement(table, undefined, 'JSONEachRow'), body, dedupToken)),
+    insertJsonEachRow: open((table: string, body: Buffer, dedupToken: string) =>
+      insertBytes(insertStatement(table, undefined, 'JSONEachRow'), body, dedupToken),
+    ),
     insertJsonCompactEachRow: open((table: string, columns: readonly string[], body: Buffer, dedupToken: string) =>
       insertBytes(insertStatement(table, columns, 'JSONCompactEachRow'), body, dedupToken),
     ),

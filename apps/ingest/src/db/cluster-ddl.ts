@@ -25,14 +25,34 @@ const SHARDING_KEY: Record<string, string> = {
   resolve_queue: 'cityHash64(trace_id)',
 }
 export const REPLICATED_EVERYWHERE = [
-  'schema_migrations', 'projects', 'api_keys', 'model_prices', 'anomalies', 'alert_webhooks', 'regression_cases',
-  'regression_runs', 'quarantined_spans', 'console_sessions', 'resolver_state', 'leases', 'incidents',
+  'schema_migrations',
+  'projects',
+  'api_keys',
+  'model_prices',
+  'anomalies',
+  'alert_webhooks',
+  'regression_cases',
+  'regression_runs',
+  'quarantined_spans',
+  'console_sessions',
+  'resolver_state',
+  'leases',
+  'incidents',
   // Evaluation (0022–0023): one row per score or run, read joined to a few traces at a time.
-  'scores', 'score_history', 'score_configs', 'reference_trajectories', 'evaluators', 'evaluator_runs',
-  'review_queues', 'review_items', 'eval_runs',
+  'scores',
+  'score_history',
+  'score_configs',
+  'reference_trajectories',
+  'evaluators',
+  'evaluator_runs',
+  'review_queues',
+  'review_items',
+  'eval_runs',
   // Registry (0024): one aggregated row per agent, tool or edge; its view fires once per insert
   // into a shard's spans, so each node's writes reach every node once by replication.
-  'registry_observations', 'agent_cards', 'registry_events',
+  'registry_observations',
+  'agent_cards',
+  'registry_events',
 ] as const
 
 const LOCAL_SUFFIX = '_local'
@@ -44,11 +64,14 @@ export function rewriteForCluster(statement: string, cluster: string, catalog: T
   const on = `ON CLUSTER ${quoteIdent(cluster)}`
   const text = statement.trim()
   let m: RegExpExecArray | null
-  if ((m = /^CREATE TABLE IF NOT EXISTS (\w+)\s+AS\s+(\w+)$/i.exec(text))) return createAs(m[1]!, m[2]!, on, cluster, catalog)
+  if ((m = /^CREATE TABLE IF NOT EXISTS (\w+)\s+AS\s+(\w+)$/i.exec(text)))
+    return createAs(m[1]!, m[2]!, on, cluster, catalog)
   if ((m = /^CREATE TABLE IF NOT EXISTS (\w+)\s*\(/i.exec(text))) return createTable(text, m[1]!, on, cluster, catalog)
   if ((m = /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\w+)\s+TO\s+(\w+)\s+AS\s+([\s\S]+)$/i.exec(text))) {
     // The view fires on inserts into the shard's local source table and writes the shard's local target.
-    return [`CREATE MATERIALIZED VIEW IF NOT EXISTS ${m[1]} ${on} TO ${local(kindOf(m[2]!), m[2]!)} AS ${localSources(m[3]!)}`]
+    return [
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${m[1]} ${on} TO ${local(kindOf(m[2]!), m[2]!)} AS ${localSources(m[3]!)}`,
+    ]
   }
   if ((m = /^ALTER TABLE (\w+)\s+([\s\S]+)$/i.exec(text))) return alterTable(m[1]!, m[2]!, on)
   // A backfill from one table into another (0008): a cluster is installed empty from these
@@ -62,7 +85,8 @@ export function rewriteForCluster(statement: string, cluster: string, catalog: T
   if ((m = /^DROP TABLE IF EXISTS (\w+)$/i.exec(text))) {
     const name = m[1]!
     // SYNC: the replicated table's Keeper path must be gone before a migration creates it again.
-    if (kindOf(name) === 'sharded') return [`DROP TABLE IF EXISTS ${name} ${on} SYNC`, `DROP TABLE IF EXISTS ${name}${LOCAL_SUFFIX} ${on} SYNC`]
+    if (kindOf(name) === 'sharded')
+      return [`DROP TABLE IF EXISTS ${name} ${on} SYNC`, `DROP TABLE IF EXISTS ${name}${LOCAL_SUFFIX} ${on} SYNC`]
     return [`DROP TABLE IF EXISTS ${name} ${on} SYNC`]
   }
   throw new Error(`cluster DDL: no cluster form for this statement: ${text.slice(0, 80)}`)
@@ -73,7 +97,9 @@ type Kind = 'sharded' | 'everywhere'
 function kindOf(table: string): Kind {
   if ((SHARDED as readonly string[]).includes(table)) return 'sharded'
   if ((REPLICATED_EVERYWHERE as readonly string[]).includes(table)) return 'everywhere'
-  throw new Error(`cluster DDL: table ${table} is neither sharded nor replicated everywhere; add it to one list in src/db/cluster-ddl.ts`)
+  throw new Error(
+    `cluster DDL: table ${table} is neither sharded nor replicated everywhere; add it to one list in src/db/cluster-ddl.ts`,
+  )
 }
 
 const local = (kind: Kind, name: string) => (kind === 'sharded' ? `${name}${LOCAL_SUFFIX}` : name)
@@ -101,21 +127,42 @@ function createAs(name: string, source: string, on: string, cluster: string, cat
   const known = catalog.get(source)
   if (!known) throw new Error(`cluster DDL: CREATE TABLE ${name} AS ${source} before ${source} was created`)
   catalog.set(name, known)
-  return withEngine(name, `AS ${local(kindOf(source), source)}`, known.engine, known.engineArgs, known.rest, on, cluster)
+  return withEngine(
+    name,
+    `AS ${local(kindOf(source), source)}`,
+    known.engine,
+    known.engineArgs,
+    known.rest,
+    on,
+    cluster,
+  )
 }
 
-function withEngine(name: string, body: string, engine: string, engineArgs: string, rest: string, on: string, cluster: string): string[] {
+function withEngine(
+  name: string,
+  body: string,
+  engine: string,
+  engineArgs: string,
+  rest: string,
+  on: string,
+  cluster: string,
+): string[] {
   if (!/MergeTree$/.test(engine)) throw new Error(`cluster DDL: ${name} uses ${engine}, not a MergeTree engine`)
   const kind = kindOf(name)
   const table = local(kind, name)
   // Replicas of a shard share a path; tables replicated everywhere share one path across all shards.
-  const zkPath = kind === 'sharded' ? `/clickhouse/tables/{shard}/{database}/${table}` : `/clickhouse/tables/all/{database}/${table}`
+  const zkPath =
+    kind === 'sharded' ? `/clickhouse/tables/{shard}/{database}/${table}` : `/clickhouse/tables/all/{database}/${table}`
   const args = [`'${zkPath}'`, `'{replica}'`, ...(engineArgs.trim() === '' ? [] : [engineArgs.trim()])].join(', ')
   const settings = rest.replace(/\bnon_replicated_deduplication_window\b/g, 'replicated_deduplication_window')
-  const statements = [`CREATE TABLE IF NOT EXISTS ${table} ${on} ${body} ENGINE = Replicated${engine}(${args}) ${settings}`.trim()]
+  const statements = [
+    `CREATE TABLE IF NOT EXISTS ${table} ${on} ${body} ENGINE = Replicated${engine}(${args}) ${settings}`.trim(),
+  ]
   if (kind === 'sharded') {
     const key = SHARDING_KEY[name]
-    statements.push(`CREATE TABLE IF NOT EXISTS ${name} ${on} AS ${table} ENGINE = Distributed(${quoteIdent(cluster)}, currentDatabase(), ${table}${key ? `, ${key}` : ''})`)
+    statements.push(
+      `CREATE TABLE IF NOT EXISTS ${name} ${on} AS ${table} ENGINE = Distributed(${quoteIdent(cluster)}, currentDatabase(), ${table}${key ? `, ${key}` : ''})`,
+    )
   }
   return statements
 }
@@ -152,6 +199,7 @@ function matchingParen(text: string, open: number): number {
 }
 
 function quoteIdent(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`cluster DDL: cluster name must be a plain identifier: ${name}`)
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new Error(`cluster DDL: cluster name must be a plain identifier: ${name}`)
   return name
 }

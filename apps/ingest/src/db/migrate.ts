@@ -21,7 +21,9 @@ export async function migrate(store: Store, logger: Logger, dir = migrationsDir(
   const applied: string[] = []
   for (const { file, text } of files) {
     const version = file.replace(/\.sql$/, '')
-    const statements = splitStatements(text).flatMap((statement) => store.dialect.migrationStatements(statement, catalog))
+    const statements = splitStatements(text).flatMap((statement) =>
+      store.dialect.migrationStatements(statement, catalog),
+    )
     if (done.has(version)) continue
     for (const statement of statements) await store.client.command({ query: statement })
     await store.command(sql`INSERT INTO schema_migrations (version) VALUES (${str(version)})`)
@@ -52,12 +54,15 @@ const LEASES_TABLE = `CREATE TABLE IF NOT EXISTS leases
 /** The tables the migrator itself needs, in this store's form. */
 export async function ensureBootstrapTables(store: Store, catalog: TableCatalog = new Map()): Promise<void> {
   for (const table of [MIGRATIONS_TABLE, LEASES_TABLE]) {
-    for (const statement of store.dialect.migrationStatements(table, catalog)) await store.client.command({ query: statement })
+    for (const statement of store.dialect.migrationStatements(table, catalog))
+      await store.client.command({ query: statement })
   }
 }
 
 async function appliedVersions(store: Store): Promise<Set<string>> {
-  return new Set((await store.query<{ version: string }>(sql`SELECT version FROM schema_migrations FINAL`)).map((r) => r.version))
+  return new Set(
+    (await store.query<{ version: string }>(sql`SELECT version FROM schema_migrations FINAL`)).map((r) => r.version),
+  )
 }
 
 /** True when every migration file is applied (another replica may have done it). */

@@ -68,12 +68,18 @@ export function dialectFor(env: Pick<Env, 'CLICKHOUSE_URL' | 'CLICKHOUSE_CLUSTER
   return {
     mode,
     cluster,
-    querySettings: mode === 'embedded' ? {} : mode === 'server' ? { async_insert: 0 } : { async_insert: 0, distributed_product_mode: 'global' },
+    querySettings:
+      mode === 'embedded'
+        ? {}
+        : mode === 'server'
+          ? { async_insert: 0 }
+          : { async_insert: 0, distributed_product_mode: 'global' },
     insertSettings: (dedupToken) => ({
       ...INSERT_SETTINGS,
       ...(mode === 'cluster' ? CLUSTER_INSERT_SETTINGS : {}),
       insert_deduplication_token: dedupToken,
     }),
-    migrationStatements: (statement, catalog) => (cluster === undefined ? [statement] : rewriteForCluster(statement, cluster, catalog)),
+    migrationStatements: (statement, catalog) =>
+      cluster === undefined ? [statement] : rewriteForCluster(statement, cluster, catalog),
   }
 }

@@ -75,7 +75,13 @@ export class AlertStateMachine<P> {
     return { type: 'opened', key, episodeId, startedAtMs: entry.firstBreachMs, payload: verdict.payload }
   }
 
-  private feedOpen(key: string, entry: Entry, open: NonNullable<Entry['open']>, nowMs: number, verdict: Verdict<P>): Transition<P> {
+  private feedOpen(
+    key: string,
+    entry: Entry,
+    open: NonNullable<Entry['open']>,
+    nowMs: number,
+    verdict: Verdict<P>,
+  ): Transition<P> {
     open.clearCount = verdict.clear ? open.clearCount + 1 : 0
     if (open.clearCount >= this.options.recoveryEvaluations) {
       entry.open = undefined

@@ -50,7 +50,18 @@ export interface ColdSplit {
 }
 
 const MIN = 60_000
-const empty = (minuteMs: number): MinuteRow => ({ minuteMs, cost: 0, costSq: 0, tokens: 0, tokensSq: 0, units: 0, failures: 0, traces: 0, failedTraces: 0, latency: { buckets: [], counts: [] } })
+const empty = (minuteMs: number): MinuteRow => ({
+  minuteMs,
+  cost: 0,
+  costSq: 0,
+  tokens: 0,
+  tokensSq: 0,
+  units: 0,
+  failures: 0,
+  traces: 0,
+  failedTraces: 0,
+  latency: { buckets: [], counts: [] },
+})
 
 /**
  * Window = the last `windowMinutes` complete minutes (`shrink`: fewer while the series is younger
@@ -59,7 +70,14 @@ const empty = (minuteMs: number): MinuteRow => ({ minuteMs, cost: 0, costSq: 0, 
  * become its own baseline; if too little is left before that point, the freeze is dropped and the
  * new level becomes the norm (a lasting shift ends after the lookback).
  */
-export function splitMinutes(series: MinuteSeries, nowMs: number, config: DetectorConfig, windowMinutes: number, shrink: boolean, freezeAtMs?: number): ColdSplit | undefined {
+export function splitMinutes(
+  series: MinuteSeries,
+  nowMs: number,
+  config: DetectorConfig,
+  windowMinutes: number,
+  shrink: boolean,
+  freezeAtMs?: number,
+): ColdSplit | undefined {
   const rules = config.coldStart
   const current = Math.floor(nowMs / MIN) * MIN
   const earliest = current - rules.lookbackMinutes * MIN
@@ -73,14 +91,19 @@ export function splitMinutes(series: MinuteSeries, nowMs: number, config: Detect
   }
   const byMinute = new Map(series.minutes.map((m) => [m.minuteMs, m]))
   const slots: Slot[] = []
-  for (let t = start; t < current; t += MIN) slots.push({ row: byMinute.get(t) ?? empty(t), coverage: t === start ? firstCoverage : 1 })
+  for (let t = start; t < current; t += MIN)
+    slots.push({ row: byMinute.get(t) ?? empty(t), coverage: t === start ? firstCoverage : 1 })
   const fits = slots.length - rules.minBaselineMinutes
   if (fits < 1 || (!shrink && fits < windowMinutes)) return undefined
   const w = Math.min(windowMinutes, fits)
   const window = slots.slice(-w).map((s) => s.row)
   const before = slots.slice(0, -w)
   const frozen = freezeAtMs === undefined ? before : before.filter((s) => s.row.minuteMs < freezeAtMs)
-  return { window, baseline: frozen.length >= rules.minBaselineMinutes ? frozen : before, windowStartMs: window[0]!.minuteMs }
+  return {
+    window,
+    baseline: frozen.length >= rules.minBaselineMinutes ? frozen : before,
+    windowStartMs: window[0]!.minuteMs,
+  }
 }
 
 export interface ColdJudgement {
@@ -91,7 +114,14 @@ export interface ColdJudgement {
 }
 
 /** Every configured window of one series and metric: breach if any breaches, clear only if all are clear. */
-export function judgeSeriesMinutes(series: MinuteSeries, metric: SeriesMetric, nowMs: number, config: DetectorConfig, freezeAtMs?: number, minLatencyExcessMs = 0): ColdJudgement | undefined {
+export function judgeSeriesMinutes(
+  series: MinuteSeries,
+  metric: SeriesMetric,
+  nowMs: number,
+  config: DetectorConfig,
+  freezeAtMs?: number,
+  minLatencyExcessMs = 0,
+): ColdJudgement | undefined {
   const sizes = [...config.coldStart.windowsMinutes].sort((a, b) => a - b)
   const judged = sizes.flatMap((size, i) => {
     const split = splitMinutes(series, nowMs, config, size, i === 0, freezeAtMs)
@@ -99,20 +129,32 @@ export function judgeSeriesMinutes(series: MinuteSeries, metric: SeriesMetric, n
   })
   if (judged.length === 0) return undefined
   const breaching = judged.filter((j) => j.verdict.breach)
-  const speaker = [...(breaching.length > 0 ? breaching : judged)].sort((a, b) => b.verdict.payload.score - a.verdict.payload.score)[0]!
+  const speaker = [...(breaching.length > 0 ? breaching : judged)].sort(
+    (a, b) => b.verdict.payload.score - a.verdict.payload.score,
+  )[0]!
   const first = breaching.sort((a, b) => a.split.windowStartMs - b.split.windowStartMs)[0] ?? speaker
   return {
-    verdict: { breach: breaching.length > 0, clear: judged.every((j) => j.verdict.clear), payload: speaker.verdict.payload },
+    verdict: {
+      breach: breaching.length > 0,
+      clear: judged.every((j) => j.verdict.clear),
+      payload: speaker.verdict.payload,
+    },
     windowStartMs: first.split.windowStartMs,
     onsetMs: first.split.window[first.split.window.length - 1]!.minuteMs,
   }
 }
 
-const perMinute = (slots: readonly Slot[], read: (row: MinuteRow) => number) => slots.map((s) => read(s.row) / s.coverage)
+const perMinute = (slots: readonly Slot[], read: (row: MinuteRow) => number) =>
+  slots.map((s) => read(s.row) / s.coverage)
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0)
 
 /** `minLatencyExcessMs`: the relevance floor of a call's latency (see DetectorConfig.latencyRelevance). */
-export function judgeColdStart(split: ColdSplit, metric: SeriesMetric, config: DetectorConfig, minLatencyExcessMs = 0): Verdict<Signal> {
+export function judgeColdStart(
+  split: ColdSplit,
+  metric: SeriesMetric,
+  config: DetectorConfig,
+  minLatencyExcessMs = 0,
+): Verdict<Signal> {
   if (metric === 'latency_p95') return judgeLatency(split, config, minLatencyExcessMs)
   const w = split.window.length
   const toFiveMin = 5 / w
@@ -129,14 +171,20 @@ export function judgeColdStart(split: ColdSplit, metric: SeriesMetric, config: D
     const observed = traces > 0 ? sum(split.window.map((r) => r.failedTraces)) / traces : 0
     const typicalTraces = 5 * median(perMinute(split.baseline, (r) => r.traces))
     const errorConfig = { ...config, errorTailProbability: config.coldStart.errorTailProbability }
-    return judgeWindow({ metric, observed, requests: traces, baseline, typicalRequests: typicalTraces, baselineRate: pooled }, errorConfig)
+    return judgeWindow(
+      { metric, observed, requests: traces, baseline, typicalRequests: typicalTraces, baselineRate: pooled },
+      errorConfig,
+    )
   }
   const read = metric === 'cost' ? (r: MinuteRow) => r.cost : (r: MinuteRow) => r.tokens
   const readSq = metric === 'cost' ? (r: MinuteRow) => r.costSq : (r: MinuteRow) => r.tokensSq
   const values = perMinute(split.baseline, read)
   const m = median(values)
   // Per-minute noise: the spread the minutes showed, or what the traces' own sizes imply (√Σc²).
-  const noise = Math.max(MAD_TO_SIGMA * mad(values, m), Math.sqrt(sum(perMinute(split.baseline, readSq)) / split.baseline.length))
+  const noise = Math.max(
+    MAD_TO_SIGMA * mad(values, m),
+    Math.sqrt(sum(perMinute(split.baseline, readSq)) / split.baseline.length),
+  )
   // The window's sum, its expectation and its noise, all per 5 minutes.
   const observed = sum(split.window.map(read)) * toFiveMin
   const scale = noise * Math.sqrt(w) * toFiveMin
@@ -151,7 +199,8 @@ export function judgeColdStart(split: ColdSplit, metric: SeriesMetric, config: D
  * all stay, so a short baseline is not biased low the way dropping its worst minutes would.
  */
 export function pooledFailureRate(minutes: ReadonlyArray<Pick<MinuteRow, 'traces' | 'failedTraces'>>): number {
-  const rate = (rows: typeof minutes) => sum(rows.map((m) => m.failedTraces)) / Math.max(1, sum(rows.map((m) => m.traces)))
+  const rate = (rows: typeof minutes) =>
+    sum(rows.map((m) => m.failedTraces)) / Math.max(1, sum(rows.map((m) => m.traces)))
   const overall = rate(minutes)
   const calm = minutes.filter((m) => binomialUpperTail(m.failedTraces, m.traces, overall) >= 0.01)
   return calm.length >= minutes.length / 2 ? rate(calm) : overall
@@ -187,7 +236,11 @@ function judgeLatency(split: ColdSplit, config: DetectorConfig, minExcessMs: num
   const win = mergeHistograms(split.window.map((r) => r.latency))
   const expected = histogramQuantile(base, 0.95)
   const observed = histogramQuantile(win, 0.95)
-  const quiet = { breach: false, clear: true, payload: { observed: observed ?? 0, expected: expected ?? 0, score: 0, severity: 'warning' as const } }
+  const quiet = {
+    breach: false,
+    clear: true,
+    payload: { observed: observed ?? 0, expected: expected ?? 0, score: 0, severity: 'warning' as const },
+  }
   if (expected === null || observed === null) return quiet
   const n = countOf(win)
   const threshold = quantileBucket(base, 0.95)
@@ -195,9 +248,20 @@ function judgeLatency(split: ColdSplit, config: DetectorConfig, minExcessMs: num
   const tail = binomialUpperTail(above, n, 0.05)
   const rules = config.coldStart
   const typical = 5 * median(perMinute(split.baseline, (r) => r.units))
-  const eligible = n >= config.minRequestsLatency && countOf(base) >= 3 * config.minRequestsLatency && typical >= config.fast.minTypicalCount
-  const breach = eligible && tail < rules.latencyTailProbability && observed >= rules.latencyMinRatio * expected && observed - expected >= Math.max(config.floors.latencyMs, minExcessMs)
+  const eligible =
+    n >= config.minRequestsLatency &&
+    countOf(base) >= 3 * config.minRequestsLatency &&
+    typical >= config.fast.minTypicalCount
+  const breach =
+    eligible &&
+    tail < rules.latencyTailProbability &&
+    observed >= rules.latencyMinRatio * expected &&
+    observed - expected >= Math.max(config.floors.latencyMs, minExcessMs)
   const clear = tail > 0.01 || observed < expected * (1 + (rules.latencyMinRatio - 1) / 2)
   const score = Math.round(((above - 0.05 * n) / Math.sqrt(Math.max(n, 1) * 0.05 * 0.95)) * 100) / 100
-  return { breach, clear, payload: { observed, expected, score, severity: observed >= 3 * expected ? 'critical' : 'warning' } }
+  return {
+    breach,
+    clear,
+    payload: { observed, expected, score, severity: observed >= 3 * expected ? 'critical' : 'warning' },
+  }
 }

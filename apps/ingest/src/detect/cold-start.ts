@@ -2,7 +2,14 @@ import { AlertStateMachine, type Transition } from './alert-state.js'
 import type { DetectorConfig } from './config.js'
 import { judgeSeriesMinutes, type MinuteRow, type MinuteSeries } from './cold-start-rules.js'
 import { SERIES_METRICS, type Signal } from './rules.js'
-import { clearVerdict, episodeId, keyOf, latencyRelevanceFloor, parseKey, type SeriesEvent } from './series-evaluator.js'
+import {
+  clearVerdict,
+  episodeId,
+  keyOf,
+  latencyRelevanceFloor,
+  parseKey,
+  type SeriesEvent,
+} from './series-evaluator.js'
 
 /**
  * The cold-start tier: series younger than `minHistoryMs` (a new install, a new model or agent)
@@ -24,7 +31,10 @@ export class ColdStartEvaluator {
   private readonly onsetAt = new Map<string, number>()
 
   constructor(private readonly config: DetectorConfig) {
-    this.machine = new AlertStateMachine({ confirmations: config.confirmations, recoveryEvaluations: config.recoveryEvaluations }, (k, t) => episodeId('coldstart', k, t))
+    this.machine = new AlertStateMachine(
+      { confirmations: config.confirmations, recoveryEvaluations: config.recoveryEvaluations },
+      (k, t) => episodeId('coldstart', k, t),
+    )
   }
 
   /** Series keys (without metric) whose episodes are open here: they stay on this tier until they recover. */
@@ -33,7 +43,12 @@ export class ColdStartEvaluator {
   }
 
   /** `scopeOf` says which metrics of a series this tier judges (young series: all); open episodes are always followed. */
-  evaluate(series: readonly MinuteSeries[], nowMs: number, scopeOf: (s: MinuteSeries) => ColdScope = () => 'all', traceP95: ReadonlyMap<string, number> = new Map()): SeriesEvent[] {
+  evaluate(
+    series: readonly MinuteSeries[],
+    nowMs: number,
+    scopeOf: (s: MinuteSeries) => ColdScope = () => 'all',
+    traceP95: ReadonlyMap<string, number> = new Map(),
+  ): SeriesEvent[] {
     const events: SeriesEvent[] = []
     const seen = new Set<string>()
     for (const s of series) {
@@ -41,7 +56,8 @@ export class ColdStartEvaluator {
       for (const metric of SERIES_METRICS) {
         const key = keyOf({ ...s, metric })
         if (scope !== 'all' && metric !== scope && !this.machine.isOpen(key)) continue
-        const relevance = metric === 'latency_p95' ? latencyRelevanceFloor(s.dimType, traceP95.get(s.projectId), this.config) : 0
+        const relevance =
+          metric === 'latency_p95' ? latencyRelevanceFloor(s.dimType, traceP95.get(s.projectId), this.config) : 0
         const judged = judgeSeriesMinutes(s, metric, nowMs, this.config, this.freezeAt.get(key), relevance)
         if (!judged) continue
         seen.add(key)
@@ -71,17 +87,37 @@ export class ColdStartEvaluator {
 
   private push(events: SeriesEvent[], transition: Transition<Signal> | undefined, key: string, atMs: number): void {
     const onsetMs = this.onsetAt.get(key)
-    if (transition) events.push({ transition, kind: 'spike', tier: 'coldstart', ...parseKey(key), atMs, ...(onsetMs === undefined ? {} : { onsetMs }) })
+    if (transition)
+      events.push({
+        transition,
+        kind: 'spike',
+        tier: 'coldstart',
+        ...parseKey(key),
+        atMs,
+        ...(onsetMs === undefined ? {} : { onsetMs }),
+      })
   }
 }
 
 /** Rows of the minute query (any order) → one series per key, with its first-seen time. */
-export function groupMinutes(rows: ReadonlyArray<MinuteRow & { projectId: string; dimType: string; dimValue: string; firstMs: number }>): MinuteSeries[] {
+export function groupMinutes(
+  rows: ReadonlyArray<MinuteRow & { projectId: string; dimType: string; dimValue: string; firstMs: number }>,
+): MinuteSeries[] {
   const byKey = new Map<string, MinuteSeries>()
   for (const row of rows) {
     const key = `${row.projectId}\u0000${row.dimType}\u0000${row.dimValue}`
     let series = byKey.get(key)
-    if (!series) byKey.set(key, (series = { projectId: row.projectId, dimType: row.dimType, dimValue: row.dimValue, firstSeenMs: row.firstMs, minutes: [] }))
+    if (!series)
+      byKey.set(
+        key,
+        (series = {
+          projectId: row.projectId,
+          dimType: row.dimType,
+          dimValue: row.dimValue,
+          firstSeenMs: row.firstMs,
+          minutes: [],
+        }),
+      )
     series.firstSeenMs = Math.min(series.firstSeenMs, row.firstMs)
     const { projectId: _p, dimType: _t, dimValue: _v, firstMs: _f, ...minute } = row
     series.minutes.push(minute)

@@ -118,7 +118,14 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   recoveryEvaluations: 3,
   hourlyConfirmations: 2,
   hourlyRecoveryEvaluations: 2,
-  fast: { zOpen: 5, zClear: 2, clearExcessRatio: 0.25, minExcessRatio: 1, relativeScaleFloor: 0.05, minTypicalCount: 5 },
+  fast: {
+    zOpen: 5,
+    zClear: 2,
+    clearExcessRatio: 0.25,
+    minExcessRatio: 1,
+    relativeScaleFloor: 0.05,
+    minTypicalCount: 5,
+  },
   hourly: { ratioOpen: 1.5, ratioClear: 1.2, zOpen: 3, relativeScaleFloor: 0.1 },
   cusum: { slack: 1, threshold: 10, clip: 3 },
   floors: { cost: 0.25, tokens: 5_000, latencyMs: 100, errorRate: 0.05 },
@@ -127,7 +134,15 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   minRequestsErrorRate: 20,
   errorTailProbability: 1e-5,
   topUsers: 20,
-  coldStart: { lookbackMinutes: 180, windowsMinutes: [2, 5], minBaselineMinutes: 2, minTypicalUnitsPerMinute: 1, errorTailProbability: 1e-4, latencyMinRatio: 1.5, latencyTailProbability: 1e-5 },
+  coldStart: {
+    lookbackMinutes: 180,
+    windowsMinutes: [2, 5],
+    minBaselineMinutes: 2,
+    minTypicalUnitsPerMinute: 1,
+    errorTailProbability: 1e-4,
+    latencyMinRatio: 1.5,
+    latencyTailProbability: 1e-5,
+  },
 }
 
 export const OTHER_USERS = '(other users)'

@@ -9,13 +9,24 @@ import { ColdStartEvaluator, groupMinutes } from './cold-start.js'
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from './config.js'
 import { hashId, seriesAnomaly, trajectoryAnomaly } from './findings.js'
 import type { IncidentManager } from './incidents/incident-manager.js'
-import { DEFAULT_RELEASE_LATENCY_CONFIG, findReleaseLatencyRegressions, releaseLatencyKey, type ReleaseLatencyConfig } from './release-latency.js'
+import {
+  DEFAULT_RELEASE_LATENCY_CONFIG,
+  findReleaseLatencyRegressions,
+  releaseLatencyKey,
+  type ReleaseLatencyConfig,
+} from './release-latency.js'
 import { findScoreDrops, scoreDropKey } from './score-drops.js'
 import { hourlyConfig, projectTraceP95, SeriesEvaluator, type SeriesEvent } from './series-evaluator.js'
 import { querySnapshots } from '../db/repositories/series-snapshots.js'
 import type { SeriesSnapshot } from './snapshot.js'
 import { sampleTraces } from '../db/repositories/trace-samples.js'
-import { AgentStatsCache, DEFAULT_TRAJECTORY_CONFIG, findTrajectoryAnomalies, type TrajectoryConfig, type TrajectoryFinding } from './trajectory.js'
+import {
+  AgentStatsCache,
+  DEFAULT_TRAJECTORY_CONFIG,
+  findTrajectoryAnomalies,
+  type TrajectoryConfig,
+  type TrajectoryFinding,
+} from './trajectory.js'
 
 export interface EvaluationResult {
   opened: Anomaly[]
@@ -74,7 +85,9 @@ export class AnomalyDetector {
     const hour = Math.floor(nowMs / 3_600_000)
     if (hour !== this.lastHour) {
       this.lastHour = hour
-      events.push(...this.series.evaluateHour(await querySnapshots(this.store, nowMs, hourlyConfig(this.config)), nowMs))
+      events.push(
+        ...this.series.evaluateHour(await querySnapshots(this.store, nowMs, hourlyConfig(this.config)), nowMs),
+      )
     }
     phase('series')
     events.push(...(await this.evaluateColdStart(snapshots, nowMs)))
@@ -100,12 +113,22 @@ export class AnomalyDetector {
    * to the seasonal tier, which pools all but the top spenders.
    */
   private async evaluateColdStart(snapshots: readonly SeriesSnapshot[], nowMs: number): Promise<SeriesEvent[]> {
-    const young = new Set(snapshots.filter((s) => s.dimType !== 'user' && nowMs - s.firstSeenMs < this.config.minHistoryMs).map((s) => seriesKey(s.projectId, s.dimType, s.dimValue)))
-    const tools = snapshots.filter((s) => s.dimType === 'tool' && s.dimValue !== '').map((s) => seriesKey(s.projectId, s.dimType, s.dimValue))
+    const young = new Set(
+      snapshots
+        .filter((s) => s.dimType !== 'user' && nowMs - s.firstSeenMs < this.config.minHistoryMs)
+        .map((s) => seriesKey(s.projectId, s.dimType, s.dimValue)),
+    )
+    const tools = snapshots
+      .filter((s) => s.dimType === 'tool' && s.dimValue !== '')
+      .map((s) => seriesKey(s.projectId, s.dimType, s.dimValue))
     const keys = [...new Set([...young, ...tools, ...this.coldStart.openSeriesKeys()])]
     const current = Math.floor(nowMs / MIN) * MIN
-    const rows = keys.length === 0 ? [] : await minuteSeries(this.store, keys, current - this.config.coldStart.lookbackMinutes * MIN, current)
-    const scopeOf = (s: { projectId: string; dimType: string; dimValue: string }) => (young.has(seriesKey(s.projectId, s.dimType, s.dimValue)) ? 'all' : 'error_rate')
+    const rows =
+      keys.length === 0
+        ? []
+        : await minuteSeries(this.store, keys, current - this.config.coldStart.lookbackMinutes * MIN, current)
+    const scopeOf = (s: { projectId: string; dimType: string; dimValue: string }) =>
+      young.has(seriesKey(s.projectId, s.dimType, s.dimValue)) ? 'all' : 'error_rate'
     return this.coldStart.evaluate(groupMinutes(rows), nowMs, scopeOf, projectTraceP95(snapshots))
   }
 
@@ -115,13 +138,22 @@ export class AnomalyDetector {
     const open = await this.repository.listOpen()
     for (const anomaly of open) {
       const key = [anomaly.projectId, anomaly.dimension, anomaly.value, anomaly.metric].join(SEP)
-      const machine = { fast: this.series.fast, cusum: this.series.cusum, hourly: this.series.hourly, coldstart: this.coldStart.machine }[anomaly.tier]
+      const machine = {
+        fast: this.series.fast,
+        cusum: this.series.cusum,
+        hourly: this.series.hourly,
+        coldstart: this.coldStart.machine,
+      }[anomaly.tier]
       if (machine) {
         machine.restoreOpen(key, anomaly.id)
         this.openSeries.set(anomaly.id, anomaly)
       } else {
         const isReleaseLatency = anomaly.dimension === 'release' && anomaly.metric === 'latency_p95'
-        const key = isReleaseLatency ? releaseLatencyKey(anomaly.value) : anomaly.dimension === 'score' ? scoreDropKey(anomaly.value) : `id:${anomaly.id}`
+        const key = isReleaseLatency
+          ? releaseLatencyKey(anomaly.value)
+          : anomaly.dimension === 'score'
+            ? scoreDropKey(anomaly.value)
+            : `id:${anomaly.id}`
         this.openTrajectories.set(`${anomaly.projectId}${SEP}${key}`, anomaly)
       }
     }
@@ -133,9 +165,21 @@ export class AnomalyDetector {
     const signal = transition.payload
     if (transition.type === 'opened') {
       const fromMs = Math.min(event.onsetMs ?? transition.startedAtMs, nowMs) - this.config.bucketMs
-      const traceIds = await sampleTraces(this.store, event.projectId, event.dimType, event.dimValue, event.metric, fromMs, nowMs)
+      const traceIds = await sampleTraces(
+        this.store,
+        event.projectId,
+        event.dimType,
+        event.dimValue,
+        event.metric,
+        fromMs,
+        nowMs,
+      )
       const anomaly = seriesAnomaly(event, nowMs, traceIds)
-      anomaly.incidentId = await this.incidents.findingOpened(anomaly, event.dimType === 'agent' ? event.dimValue : '', nowMs)
+      anomaly.incidentId = await this.incidents.findingOpened(
+        anomaly,
+        event.dimType === 'agent' ? event.dimValue : '',
+        nowMs,
+      )
       this.openSeries.set(anomaly.id, anomaly)
       await this.repository.upsert(anomaly)
       result.opened.push(publicView(anomaly))
@@ -146,7 +190,13 @@ export class AnomalyDetector {
     anomaly.lastSeenAt = iso(nowMs)
     if (transition.type === 'updated') {
       // Keep the peak: "how far from normal" is the worst point of the episode.
-      if (signal.score > anomaly.score) Object.assign(anomaly, { observed: signal.observed, expected: signal.expected, score: signal.score, severity: signal.severity })
+      if (signal.score > anomaly.score)
+        Object.assign(anomaly, {
+          observed: signal.observed,
+          expected: signal.expected,
+          score: signal.score,
+          severity: signal.severity,
+        })
       this.incidents.findingUpdated(anomaly, nowMs)
       await this.repository.upsert(anomaly)
       return
@@ -171,7 +221,8 @@ export class AnomalyDetector {
         const traceIds = [...new Set([...existing.traceIds, ...finding.traceIds])].slice(0, 10)
         const changed = grew || traceIds.length !== existing.traceIds.length
         existing.lastSeenAt = iso(nowMs)
-        if (grew) Object.assign(existing, { observed: finding.observed, score: finding.score, summary: finding.summary })
+        if (grew)
+          Object.assign(existing, { observed: finding.observed, score: finding.score, summary: finding.summary })
         existing.traceIds = traceIds
         this.incidents.findingUpdated(existing, nowMs)
         // A trace seen again is no news: its row is rewritten only when it changed (hundreds of them

@@ -43,9 +43,16 @@ export function seriesSummary(event: SeriesEvent): string {
   const where = event.dimType === 'total' ? 'the project total' : `${event.dimType} ${event.dimValue}`
   const { observed, expected } = event.transition.payload
   const cold = event.tier === 'coldstart'
-  const ratio = expected > 0 ? `${(observed / expected).toFixed(1)}× ${cold ? 'its recent level' : 'the usual for this time of day'}` : 'well above the usual'
+  const ratio =
+    expected > 0
+      ? `${(observed / expected).toFixed(1)}× ${cold ? 'its recent level' : 'the usual for this time of day'}`
+      : 'well above the usual'
   const what = event.kind === 'spike' ? 'Spike' : 'Level shift'
-  const window = cold ? 'last minutes, against the hours before: no day of history yet' : event.kind === 'spike' ? 'last 5 minutes' : 'recent hours'
+  const window = cold
+    ? 'last minutes, against the hours before: no day of history yet'
+    : event.kind === 'spike'
+      ? 'last 5 minutes'
+      : 'recent hours'
   return `${what} in ${event.metric.replace('_', ' ')} for ${where}: ${ratio} (${window})`
 }
 

@@ -26,7 +26,13 @@ export interface ReleaseLatencyConfig {
   tailProbability: number
 }
 
-export const DEFAULT_RELEASE_LATENCY_CONFIG: ReleaseLatencyConfig = { lookbackMs: 60 * 60_000, minRuns: 10, minRatio: 1.3, minExcessMs: 100, tailProbability: 1e-4 }
+export const DEFAULT_RELEASE_LATENCY_CONFIG: ReleaseLatencyConfig = {
+  lookbackMs: 60 * 60_000,
+  minRuns: 10,
+  minRatio: 1.3,
+  minExcessMs: 100,
+  tailProbability: 1e-4,
+}
 
 export interface ReleaseLatencyRow {
   projectId: string
@@ -52,7 +58,10 @@ function slowerThan(h: Histogram, thresholdMs: number): number {
 }
 
 /** Pure: each release vs the agent's most-run other release (which must have at least as many runs). */
-export function judgeReleaseLatency(rows: readonly ReleaseLatencyRow[], config: ReleaseLatencyConfig): TrajectoryFinding[] {
+export function judgeReleaseLatency(
+  rows: readonly ReleaseLatencyRow[],
+  config: ReleaseLatencyConfig,
+): TrajectoryFinding[] {
   const groups = new Map<string, Array<ReleaseLatencyRow & { p95: number }>>()
   for (const row of rows) {
     const p95 = histogramQuantile(row.latency, 0.95)
@@ -89,12 +98,17 @@ export function judgeReleaseLatency(rows: readonly ReleaseLatencyRow[], config: 
 }
 
 /** Agent runs of the last hour per (agent, release), from the `agent_release` rollups of resolved traces. */
-export async function findReleaseLatencyRegressions(store: Store, nowMs: number, config: ReleaseLatencyConfig): Promise<TrajectoryFinding[]> {
+export async function findReleaseLatencyRegressions(
+  store: Store,
+  nowMs: number,
+  config: ReleaseLatencyConfig,
+): Promise<TrajectoryFinding[]> {
   const from = nowMs - config.lookbackMs
   const rows = (await agentReleaseLatency(store, from, nowMs))
     .filter((r) => r.agent !== '' && r.release !== '')
     .map((r): ReleaseLatencyRow => ({ ...r, traceIds: [] }))
   const findings = judgeReleaseLatency(rows, config)
-  for (const finding of findings) finding.traceIds = await slowestReleaseTraces(store, finding.projectId, finding.value, from, nowMs)
+  for (const finding of findings)
+    finding.traceIds = await slowestReleaseTraces(store, finding.projectId, finding.value, from, nowMs)
   return findings
 }

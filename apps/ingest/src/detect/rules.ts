@@ -39,7 +39,13 @@ const quiet = (observed: number, expected: number): Verdict<Signal> => ({
 
 function floorFor(metric: SeriesMetric, config: DetectorConfig): number {
   const f = config.floors
-  return metric === 'cost' ? f.cost : metric === 'tokens' ? f.tokens : metric === 'latency_p95' ? f.latencyMs : f.errorRate
+  return metric === 'cost'
+    ? f.cost
+    : metric === 'tokens'
+      ? f.tokens
+      : metric === 'latency_p95'
+        ? f.latencyMs
+        : f.errorRate
 }
 
 /** Fast tier: seasonal robust z of a 5-min window, with a minimum absolute excess. */
@@ -62,14 +68,23 @@ export function judgeWindow(obs: WindowObservation, config: DetectorConfig): Ver
   const breach = eligible && z > rules.zOpen && excess >= minExcess
   const lower = expected + Math.max(rules.zClear * scale, rules.clearExcessRatio * Math.abs(expected))
   const score = round(z)
-  return { breach, clear: observed < lower, payload: { observed, expected, score, severity: z > 2 * rules.zOpen ? 'critical' : 'warning' } }
+  return {
+    breach,
+    clear: observed < lower,
+    payload: { observed, expected, score, severity: z > 2 * rules.zOpen ? 'critical' : 'warning' },
+  }
 }
 
 /**
  * Error rate: binomial test of the window's errors against the pooled baseline rate (floored at
  * 0.5 % so a clean history does not make one error an incident), plus the absolute floor.
  */
-function judgeErrorRate(obs: WindowObservation, floor: number, eligible: boolean, config: DetectorConfig): Verdict<Signal> {
+function judgeErrorRate(
+  obs: WindowObservation,
+  floor: number,
+  eligible: boolean,
+  config: DetectorConfig,
+): Verdict<Signal> {
   const n = Math.round(obs.requests)
   const p0 = Math.max(Number.isFinite(obs.baselineRate) ? (obs.baselineRate as number) : obs.baseline.median, 0.005)
   const errors = Math.round(obs.observed * obs.requests)
@@ -78,22 +93,46 @@ function judgeErrorRate(obs: WindowObservation, floor: number, eligible: boolean
   const z = (obs.observed - p0) / sd
   const breach = eligible && tail < config.errorTailProbability && obs.observed - p0 >= floor
   const clear = tail > 0.01 || obs.observed - p0 < floor / 2
-  return { breach, clear, payload: { observed: obs.observed, expected: p0, score: round(z), severity: tail < config.errorTailProbability / 1000 ? 'critical' : 'warning' } }
+  return {
+    breach,
+    clear,
+    payload: {
+      observed: obs.observed,
+      expected: p0,
+      score: round(z),
+      severity: tail < config.errorTailProbability / 1000 ? 'critical' : 'warning',
+    },
+  }
 }
 
 /** Hourly tier: seasonal ratio of the last closed hour, for level shifts and sparse series. */
-export function judgeHour(observed: number, baseline: Baseline, floor: number, rules: HourlyTierRules): Verdict<Signal> {
+export function judgeHour(
+  observed: number,
+  baseline: Baseline,
+  floor: number,
+  rules: HourlyTierRules,
+): Verdict<Signal> {
   const expected = baseline.median
   if (baseline.points === 0 || !Number.isFinite(expected)) return quiet(observed, expected)
   const scale = robustScale(baseline, rules.relativeScaleFloor, floor / 2)
   const z = (observed - expected) / scale
   const ratio = expected > 0 ? observed / expected : observed > 0 ? Number.POSITIVE_INFINITY : 1
   const breach = ratio > rules.ratioOpen && z > rules.zOpen && observed - expected >= floor
-  return { breach, clear: ratio < rules.ratioClear, payload: { observed, expected, score: round(z), severity: ratio > 3 ? 'critical' : 'warning' } }
+  return {
+    breach,
+    clear: ratio < rules.ratioClear,
+    payload: { observed, expected, score: round(z), severity: ratio > 3 ? 'critical' : 'warning' },
+  }
 }
 
 /** CUSUM on the seasonal residual of each closed 5-min bucket. Returns the new sum and a verdict. */
-export function judgeCusum(previous: number, observed: number, baseline: Baseline, relativeScaleFloor: number, rules: CusumRules): { sum: number; verdict: Verdict<Signal> } {
+export function judgeCusum(
+  previous: number,
+  observed: number,
+  baseline: Baseline,
+  relativeScaleFloor: number,
+  rules: CusumRules,
+): { sum: number; verdict: Verdict<Signal> } {
   const expected = baseline.median
   if (baseline.points === 0 || !Number.isFinite(expected)) return { sum: 0, verdict: quiet(observed, expected) }
   const scale = robustScale(baseline, relativeScaleFloor, 1e-9)
@@ -101,7 +140,11 @@ export function judgeCusum(previous: number, observed: number, baseline: Baselin
   const sum = Math.min(cusumStep(previous, residual, rules.slack), 2 * rules.threshold)
   return {
     sum,
-    verdict: { breach: sum > rules.threshold, clear: residual < rules.slack, payload: { observed, expected, score: round(sum), severity: 'warning' } },
+    verdict: {
+      breach: sum > rules.threshold,
+      clear: residual < rules.slack,
+      payload: { observed, expected, score: round(sum), severity: 'warning' },
+    },
   }
 }
 

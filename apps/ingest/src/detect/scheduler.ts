@@ -48,7 +48,12 @@ export class DetectionScheduler {
     const started = Date.now()
     try {
       const { opened, resolved, phasesMs } = await this.detector.evaluate(this.clock())
-      this.logger.debug('anomaly evaluation', { ms: Date.now() - started, opened: opened.length, resolved: resolved.length, phasesMs })
+      this.logger.debug('anomaly evaluation', {
+        ms: Date.now() - started,
+        opened: opened.length,
+        resolved: resolved.length,
+        phasesMs,
+      })
     } catch (err) {
       this.logger.error('anomaly evaluation failed', { err })
     }

@@ -5,24 +5,50 @@
  */
 import { scoreDrop, type ScoreWindow } from '@sightline/core'
 import type { ScoreConfigRepository } from '../db/repositories/score-configs.js'
-import { passExpression, type ScoreAnalyticsRepository, type ScoreWindowRow } from '../db/repositories/score-analytics.js'
+import {
+  passExpression,
+  type ScoreAnalyticsRepository,
+  type ScoreWindowRow,
+} from '../db/repositories/score-analytics.js'
 import type { TrajectoryFinding } from './trajectory.js'
 import { chTime } from '../db/sql.js'
 
 const HOUR = 3_600_000
 
-export async function findScoreDrops(analytics: ScoreAnalyticsRepository, configs: ScoreConfigRepository, nowMs: number): Promise<TrajectoryFinding[]> {
+export async function findScoreDrops(
+  analytics: ScoreAnalyticsRepository,
+  configs: ScoreConfigRepository,
+  nowMs: number,
+): Promise<TrajectoryFinding[]> {
   const from = chTime(nowMs - 25 * HOUR)
   const projectIds = await analytics.activeProjects(chTime(nowMs - HOUR))
-  const passes = new Map(await Promise.all(projectIds.map(async (id) => [id, passExpression(await configs.list(id))] as const)))
-  const rows = await analytics.windows({ from, split: chTime(nowMs - HOUR), to: chTime(nowMs), projectIds, passFor: (id) => passes.get(id)! })
+  const passes = new Map(
+    await Promise.all(projectIds.map(async (id) => [id, passExpression(await configs.list(id))] as const)),
+  )
+  const rows = await analytics.windows({
+    from,
+    split: chTime(nowMs - HOUR),
+    to: chTime(nowMs),
+    projectIds,
+    passFor: (id) => passes.get(id)!,
+  })
   const findings: TrajectoryFinding[] = []
   for (const row of rows) {
     const drop = scoreDrop(row.name, window(row, 'cur'), window(row, 'base'))
     if (!drop) continue
     findings.push({
-      projectId: row.project_id, kind: 'score_drop', dimension: 'score', value: row.name, agent: '', metric: drop.metric, key: scoreDropKey(row.name),
-      observed: drop.observed, expected: drop.expected, score: drop.ratio, traceIds: row.trace_ids, summary: `Score drop: ${drop.summary}`,
+      projectId: row.project_id,
+      kind: 'score_drop',
+      dimension: 'score',
+      value: row.name,
+      agent: '',
+      metric: drop.metric,
+      key: scoreDropKey(row.name),
+      observed: drop.observed,
+      expected: drop.expected,
+      score: drop.ratio,
+      traceIds: row.trace_ids,
+      summary: `Score drop: ${drop.summary}`,
     })
   }
   return findings

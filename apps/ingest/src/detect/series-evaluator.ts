@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto'
 import { AlertStateMachine, type Transition, type Verdict } from './alert-state.js'
 import type { DetectorConfig } from './config.js'
-import { judgeCusum, judgeHour, judgeWindow, SERIES_METRICS, type SeriesMetric, type Signal, type WindowObservation } from './rules.js'
+import {
+  judgeCusum,
+  judgeHour,
+  judgeWindow,
+  SERIES_METRICS,
+  type SeriesMetric,
+  type Signal,
+  type WindowObservation,
+} from './rules.js'
 import { evaluationClock, windowSum, type SeriesSnapshot } from './snapshot.js'
 
 /**
@@ -54,12 +62,17 @@ export class SeriesEvaluator {
   private readonly cusumSums = new Map<string, { sum: number; prevMs: number }>()
 
   constructor(private readonly config: DetectorConfig) {
-    this.fast = new AlertStateMachine({ confirmations: config.confirmations, recoveryEvaluations: config.recoveryEvaluations }, (k, t) => episodeId('fast', k, t))
+    this.fast = new AlertStateMachine(
+      { confirmations: config.confirmations, recoveryEvaluations: config.recoveryEvaluations },
+      (k, t) => episodeId('fast', k, t),
+    )
     this.hourly = new AlertStateMachine(
       { confirmations: config.hourlyConfirmations, recoveryEvaluations: config.hourlyRecoveryEvaluations },
       (k, t) => episodeId('hourly', k, t),
     )
-    this.cusum = new AlertStateMachine({ confirmations: 1, recoveryEvaluations: config.recoveryEvaluations }, (k, t) => episodeId('cusum', k, t))
+    this.cusum = new AlertStateMachine({ confirmations: 1, recoveryEvaluations: config.recoveryEvaluations }, (k, t) =>
+      episodeId('cusum', k, t),
+    )
   }
 
   /** Fast tier and CUSUM; call every evaluation with the snapshots of the sliding window. */
@@ -74,14 +87,16 @@ export class SeriesEvaluator {
         const key = keyOf({ ...s, metric })
         seen.add(key)
         const observation = this.observe(s, metric, clock.fraction)
-        if (metric === 'latency_p95') observation.minExcess = latencyRelevanceFloor(s.dimType, traceP95.get(s.projectId), this.config)
+        if (metric === 'latency_p95')
+          observation.minExcess = latencyRelevanceFloor(s.dimType, traceP95.get(s.projectId), this.config)
         const verdict = judgeWindow(observation, this.config)
         this.push(events, this.fast.feed(key, nowMs, verdict), 'fast', key, nowMs)
         if (metric === 'cost' || metric === 'tokens') this.feedCusum(events, s, metric, key, clock.prevMs, nowMs)
       }
     }
     // A series that vanished from the snapshot (no traffic at all) is clear.
-    for (const key of this.fast.openKeys()) if (!seen.has(key)) this.push(events, this.fast.feed(key, nowMs, clearVerdict()), 'fast', key, nowMs)
+    for (const key of this.fast.openKeys())
+      if (!seen.has(key)) this.push(events, this.fast.feed(key, nowMs, clearVerdict()), 'fast', key, nowMs)
     return events
   }
 
@@ -95,32 +110,62 @@ export class SeriesEvaluator {
         const key = keyOf({ ...s, metric })
         seen.add(key)
         const floor = metric === 'cost' ? this.config.floors.cost : this.config.floors.tokens
-        const verdict = this.suppressed(key, judgeHour(s.prev[metric], s[metric], floor, this.config.hourly), this.cusum)
+        const verdict = this.suppressed(
+          key,
+          judgeHour(s.prev[metric], s[metric], floor, this.config.hourly),
+          this.cusum,
+        )
         this.push(events, this.hourly.feed(key, nowMs, verdict), 'hourly', key, nowMs)
       }
     }
-    for (const key of this.hourly.openKeys()) if (!seen.has(key)) this.push(events, this.hourly.feed(key, nowMs, clearVerdict()), 'hourly', key, nowMs)
+    for (const key of this.hourly.openKeys())
+      if (!seen.has(key)) this.push(events, this.hourly.feed(key, nowMs, clearVerdict()), 'hourly', key, nowMs)
     return events
   }
 
   private observe(s: SeriesSnapshot, metric: SeriesMetric, fraction: number): WindowObservation {
     const typicalRequests = s.calls.median
     if (metric === 'latency_p95') {
-      return { metric, observed: s.windowP95, requests: s.cur.calls + s.prev.calls, baseline: s.latencyP95, typicalRequests }
+      return {
+        metric,
+        observed: s.windowP95,
+        requests: s.cur.calls + s.prev.calls,
+        baseline: s.latencyP95,
+        typicalRequests,
+      }
     }
     if (metric === 'error_rate') {
       const requests = windowSum(s, 'calls', fraction)
       const observed = requests > 0 ? windowSum(s, 'errors', fraction) / requests : 0
       return { metric, observed, requests, baseline: s.errorRate, typicalRequests, baselineRate: s.pooledErrorRate }
     }
-    return { metric, observed: windowSum(s, metric, fraction), requests: windowSum(s, 'calls', fraction), baseline: s[metric], typicalRequests }
+    return {
+      metric,
+      observed: windowSum(s, metric, fraction),
+      requests: windowSum(s, 'calls', fraction),
+      baseline: s[metric],
+      typicalRequests,
+    }
   }
 
-  private feedCusum(events: SeriesEvent[], s: SeriesSnapshot, metric: 'cost' | 'tokens', key: string, prevMs: number, nowMs: number): void {
+  private feedCusum(
+    events: SeriesEvent[],
+    s: SeriesSnapshot,
+    metric: 'cost' | 'tokens',
+    key: string,
+    prevMs: number,
+    nowMs: number,
+  ): void {
     const state = this.cusumSums.get(key)
     if (state?.prevMs === prevMs) return
     if (s.calls.median < this.config.fast.minTypicalCount) return
-    const { sum, verdict } = judgeCusum(state?.sum ?? 0, s.prev[metric], s[metric], this.config.fast.relativeScaleFloor, this.config.cusum)
+    const { sum, verdict } = judgeCusum(
+      state?.sum ?? 0,
+      s.prev[metric],
+      s[metric],
+      this.config.fast.relativeScaleFloor,
+      this.config.cusum,
+    )
     const transition = this.cusum.feed(key, nowMs, this.suppressed(key, verdict, this.hourly))
     this.cusumSums.set(key, { sum: transition?.type === 'resolved' ? 0 : sum, prevMs })
     this.push(events, transition, 'cusum', key, nowMs)
@@ -131,8 +176,15 @@ export class SeriesEvaluator {
     return this.fast.isOpen(key) || sibling.isOpen(key) ? { ...verdict, breach: false } : verdict
   }
 
-  private push(events: SeriesEvent[], transition: Transition<Signal> | undefined, tier: SeriesTier, key: string, atMs: number): void {
-    if (transition) events.push({ transition, kind: tier === 'fast' ? 'spike' : 'level_shift', tier, ...parseKey(key), atMs })
+  private push(
+    events: SeriesEvent[],
+    transition: Transition<Signal> | undefined,
+    tier: SeriesTier,
+    key: string,
+    atMs: number,
+  ): void {
+    if (transition)
+      events.push({ transition, kind: tier === 'fast' ? 'spike' : 'level_shift', tier, ...parseKey(key), atMs })
   }
 }
 
@@ -142,12 +194,18 @@ export function clearVerdict(): Verdict<Signal> {
 
 /** Each project's trace p95 over the current window (its `total` series). */
 export function projectTraceP95(snapshots: readonly SeriesSnapshot[]): Map<string, number> {
-  return new Map(snapshots.filter((s) => s.dimType === 'total' && Number.isFinite(s.windowP95)).map((s) => [s.projectId, s.windowP95]))
+  return new Map(
+    snapshots
+      .filter((s) => s.dimType === 'total' && Number.isFinite(s.windowP95))
+      .map((s) => [s.projectId, s.windowP95]),
+  )
 }
 
 /** Calls (tools, models) must move their runs to matter; everything else keeps the metric's floor. */
 export function latencyRelevanceFloor(dimType: string, traceP95Ms: number | undefined, config: DetectorConfig): number {
-  return (dimType === 'tool' || dimType === 'model') && traceP95Ms !== undefined ? config.latencyRelevance * traceP95Ms : 0
+  return (dimType === 'tool' || dimType === 'model') && traceP95Ms !== undefined
+    ? config.latencyRelevance * traceP95Ms
+    : 0
 }
 
 /** The hourly tier reads the same snapshot query with 1-hour buckets and the same hour on prior days. */

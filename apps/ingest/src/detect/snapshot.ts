@@ -56,7 +56,8 @@ export function evaluationClock(nowMs: number, config: DetectorConfig): Evaluati
   const prevMs = curMs - config.bucketMs
   const slotsMs: number[] = []
   for (let d = 1; d <= config.baselineDays; d++) {
-    for (let k = -config.slotRadius; k <= config.slotRadius; k++) slotsMs.push(prevMs - d * 86_400_000 + k * config.bucketMs)
+    for (let k = -config.slotRadius; k <= config.slotRadius; k++)
+      slotsMs.push(prevMs - d * 86_400_000 + k * config.bucketMs)
   }
   return { nowMs, curMs, prevMs, fraction: (nowMs - curMs) / config.bucketMs, slotsMs }
 }

@@ -1,7 +1,14 @@
 import type { AnomalyKind, AnomalyMetric } from '@sightline/schema'
 import type { LoopFinding } from '@sightline/core'
 import type { Store } from '../db/client.js'
-import { agentTotalsStats, agentTraceTotals, loopTraces, toolErrorTraces, unfinishedTraces, type TraceTotals } from '../db/repositories/trajectory-reads.js'
+import {
+  agentTotalsStats,
+  agentTraceTotals,
+  loopTraces,
+  toolErrorTraces,
+  unfinishedTraces,
+  type TraceTotals,
+} from '../db/repositories/trajectory-reads.js'
 import { MAD_TO_SIGMA } from './robust.js'
 
 /**
@@ -66,7 +73,12 @@ export interface TrajectoryFinding {
   summary: string
 }
 
-export async function findTrajectoryAnomalies(store: Store, nowMs: number, config: TrajectoryConfig, agentStats: AgentStatsCache): Promise<TrajectoryFinding[]> {
+export async function findTrajectoryAnomalies(
+  store: Store,
+  nowMs: number,
+  config: TrajectoryConfig,
+  agentStats: AgentStatsCache,
+): Promise<TrajectoryFinding[]> {
   const since = nowMs - config.lookbackMs
   const results = await Promise.all([
     findLoops(store, since, nowMs, config),
@@ -78,44 +90,58 @@ export async function findTrajectoryAnomalies(store: Store, nowMs: number, confi
 }
 
 /** Loops as the resolver tags them (packages/core/src/trace/tags.ts), from a minimum size on. */
-async function findLoops(store: Store, since: number, now: number, config: TrajectoryConfig): Promise<TrajectoryFinding[]> {
+async function findLoops(
+  store: Store,
+  since: number,
+  now: number,
+  config: TrajectoryConfig,
+): Promise<TrajectoryFinding[]> {
   const rows = await loopTraces(store, since, now)
   return rows.flatMap((r) =>
     (JSON.parse(r.loopsJson) as LoopFinding[])
       .filter((loop) => loop.calls >= config.loopMinRepeats)
-      .map((loop): TrajectoryFinding => ({
-        projectId: r.projectId,
-        kind: 'tool_loop',
-        dimension: 'trace',
-        value: loop.tool,
-        metric: 'repeated_calls',
-        key: `loop:${r.traceId}:${loop.tool}:${loop.argsKey}`,
-        agent: loop.agent,
-        observed: loop.calls,
-        expected: 1,
-        score: loop.calls,
-        traceIds: [r.traceId],
-        summary: `Tool ${loop.tool} called ${loop.calls} times with the same arguments in one trace${loop.agent ? ` (agent ${loop.agent})` : ''}${loop.failedCalls > 0 ? `, ${loop.failedCalls} of them failed` : ''}`,
-      })),
+      .map(
+        (loop): TrajectoryFinding => ({
+          projectId: r.projectId,
+          kind: 'tool_loop',
+          dimension: 'trace',
+          value: loop.tool,
+          metric: 'repeated_calls',
+          key: `loop:${r.traceId}:${loop.tool}:${loop.argsKey}`,
+          agent: loop.agent,
+          observed: loop.calls,
+          expected: 1,
+          score: loop.calls,
+          traceIds: [r.traceId],
+          summary: `Tool ${loop.tool} called ${loop.calls} times with the same arguments in one trace${loop.agent ? ` (agent ${loop.agent})` : ''}${loop.failedCalls > 0 ? `, ${loop.failedCalls} of them failed` : ''}`,
+        }),
+      ),
   )
 }
 
-async function findToolErrorBursts(store: Store, since: number, now: number, config: TrajectoryConfig): Promise<TrajectoryFinding[]> {
+async function findToolErrorBursts(
+  store: Store,
+  since: number,
+  now: number,
+  config: TrajectoryConfig,
+): Promise<TrajectoryFinding[]> {
   const perTrace = await toolErrorTraces(store, since, now, config.traceToolErrors)
-  return perTrace.map((r): TrajectoryFinding => ({
-    projectId: r.projectId,
-    kind: 'tool_error_burst',
-    dimension: 'trace',
-    value: r.tools.join(','),
-    metric: 'tool_errors',
-    key: `trace-errors:${r.traceId}`,
-    agent: r.agent,
-    observed: r.toolErrors,
-    expected: 0,
-    score: r.toolErrors,
-    traceIds: [r.traceId],
-    summary: `${r.toolErrors} failed tool calls in one trace (${r.tools.join(', ')})`,
-  }))
+  return perTrace.map(
+    (r): TrajectoryFinding => ({
+      projectId: r.projectId,
+      kind: 'tool_error_burst',
+      dimension: 'trace',
+      value: r.tools.join(','),
+      metric: 'tool_errors',
+      key: `trace-errors:${r.traceId}`,
+      agent: r.agent,
+      observed: r.toolErrors,
+      expected: 0,
+      score: r.toolErrors,
+      traceIds: [r.traceId],
+      summary: `${r.toolErrors} failed tool calls in one trace (${r.tools.join(', ')})`,
+    }),
+  )
 }
 
 /**
@@ -123,7 +149,12 @@ async function findToolErrorBursts(store: Store, since: number, now: number, con
  * last span ended `unfinishedAfterMs` ago, or judged without a root once settled (`partial`); and failed
  * traces whose failure is a time-out.
  */
-async function findUnfinished(store: Store, since: number, now: number, config: TrajectoryConfig): Promise<TrajectoryFinding[]> {
+async function findUnfinished(
+  store: Store,
+  since: number,
+  now: number,
+  config: TrajectoryConfig,
+): Promise<TrajectoryFinding[]> {
   const rows = await unfinishedTraces(store, since, now, now - config.unfinishedAfterMs)
   return rows.map((r): TrajectoryFinding => {
     const minutes = Math.round((now - r.lastMs) / 60_000)
@@ -163,7 +194,12 @@ export class AgentStatsCache {
     const rows = await agentTotalsStats(store, nowMs - config.historyMs, nowMs - config.lookbackMs)
     const stats = new Map<string, AgentStat>()
     for (const r of rows) {
-      stats.set(`${r.projectId}\u0000${r.agent}`, { traces: r.traces, p99: triple(r.p99), median: triple(r.median), mad: triple(r.mad) })
+      stats.set(`${r.projectId}\u0000${r.agent}`, {
+        traces: r.traces,
+        p99: triple(r.p99),
+        median: triple(r.median),
+        mad: triple(r.mad),
+      })
     }
     this.cached = { atMs: nowMs, stats }
     return stats
@@ -172,14 +208,41 @@ export class AgentStatsCache {
 
 const triple = (values: number[]): [number, number, number] => [values[0] ?? 0, values[1] ?? 0, values[2] ?? 0]
 
-async function findOutlierTraces(store: Store, since: number, now: number, config: TrajectoryConfig, stats: Map<string, AgentStat>): Promise<TrajectoryFinding[]> {
+async function findOutlierTraces(
+  store: Store,
+  since: number,
+  now: number,
+  config: TrajectoryConfig,
+  stats: Map<string, AgentStat>,
+): Promise<TrajectoryFinding[]> {
   if (stats.size === 0) return []
   const rows = await agentTraceTotals(store, since, now)
   const findings: TrajectoryFinding[] = []
   const checks = [
-    { index: 0, kind: 'step_explosion', metric: 'spans_per_trace', label: 'spans', read: (r: TraceTotals) => r.spans, min: config.minTraceSpans },
-    { index: 1, kind: 'trace_cost', metric: 'trace_cost', label: 'cost (USD)', read: (r: TraceTotals) => r.cost, min: config.minTraceCostUsd },
-    { index: 2, kind: 'trace_cost', metric: 'trace_tokens', label: 'tokens', read: (r: TraceTotals) => r.tokens, min: config.minTraceTokens },
+    {
+      index: 0,
+      kind: 'step_explosion',
+      metric: 'spans_per_trace',
+      label: 'spans',
+      read: (r: TraceTotals) => r.spans,
+      min: config.minTraceSpans,
+    },
+    {
+      index: 1,
+      kind: 'trace_cost',
+      metric: 'trace_cost',
+      label: 'cost (USD)',
+      read: (r: TraceTotals) => r.cost,
+      min: config.minTraceCostUsd,
+    },
+    {
+      index: 2,
+      kind: 'trace_cost',
+      metric: 'trace_tokens',
+      label: 'tokens',
+      read: (r: TraceTotals) => r.tokens,
+      min: config.minTraceTokens,
+    },
   ] as const
   for (const row of rows) {
     const stat = stats.get(`${row.projectId}\u0000${row.agent}`)
@@ -189,7 +252,15 @@ async function findOutlierTraces(store: Store, since: number, now: number, confi
       const med = stat.median[check.index]
       const scale = Math.max(MAD_TO_SIGMA * stat.mad[check.index], 0.1 * med, 1e-9)
       const z = (observed - med) / scale
-      if (!(observed > stat.p99[check.index] && z > config.zOpen && observed >= config.minRatio * med && observed >= check.min)) continue
+      if (
+        !(
+          observed > stat.p99[check.index] &&
+          z > config.zOpen &&
+          observed >= config.minRatio * med &&
+          observed >= check.min
+        )
+      )
+        continue
       findings.push({
         projectId: row.projectId,
         kind: check.kind,

@@ -29,7 +29,8 @@ export function snapshotFromBuckets(source: SeriesSource, nowMs: number, config:
   const valid = clock.slotsMs.filter((s) => s >= source.firstSeenMs)
   const rows = valid.map((s) => source.bucket(s) ?? { ...zero, p95: Number.NaN })
   const busy = rows.filter((r) => r.calls > 0)
-  const sums = (b: BucketView | undefined): BucketSums => (b ? { cost: b.cost, tokens: b.tokens, calls: b.calls, errors: b.errors } : zero)
+  const sums = (b: BucketView | undefined): BucketSums =>
+    b ? { cost: b.cost, tokens: b.tokens, calls: b.calls, errors: b.errors } : zero
   return {
     projectId: source.projectId,
     dimType: source.dimType,

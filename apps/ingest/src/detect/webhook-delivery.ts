@@ -12,7 +12,12 @@ export interface DeliveryOptions {
   maxResponseBytes: number
 }
 
-export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = { timeoutMs: 5_000, retries: 3, backoffMs: 500, maxResponseBytes: 64 * 1024 }
+export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
+  timeoutMs: 5_000,
+  retries: 3,
+  backoffMs: 500,
+  maxResponseBytes: 64 * 1024,
+}
 
 /** A delivery that failed for good; the message says why (status, refusal, last network error), never the secret. */
 export class DeliveryError extends Error {
@@ -62,15 +67,32 @@ export class WebhookDelivery {
       ...(target.secret === null ? {} : signatureHeaders(target.secret, body, this.now())),
     }
     try {
-      const res = await guardedPost(this.guard, target.url, body, headers, { timeoutMs: this.options.timeoutMs, maxResponseBytes: this.options.maxResponseBytes })
+      const res = await guardedPost(this.guard, target.url, body, headers, {
+        timeoutMs: this.options.timeoutMs,
+        maxResponseBytes: this.options.maxResponseBytes,
+      })
       if (res.status >= 200 && res.status < 300) return { ok: true }
       const detail = res.bodyStart.trim().slice(0, 200)
-      if (res.status >= 300 && res.status < 400) return { ok: false, retryable: false, reason: `webhook answered ${res.status} (redirect to ${res.location ?? 'nowhere'} not followed)` }
-      return { ok: false, retryable: res.status === 429 || res.status >= 500, reason: `webhook answered ${res.status}${detail ? `: ${detail}` : ''}` }
+      if (res.status >= 300 && res.status < 400)
+        return {
+          ok: false,
+          retryable: false,
+          reason: `webhook answered ${res.status} (redirect to ${res.location ?? 'nowhere'} not followed)`,
+        }
+      return {
+        ok: false,
+        retryable: res.status === 429 || res.status >= 500,
+        reason: `webhook answered ${res.status}${detail ? `: ${detail}` : ''}`,
+      }
     } catch (err) {
-      if (err instanceof OutboundTargetError) return { ok: false, retryable: err.kind !== 'refused', reason: err.message }
+      if (err instanceof OutboundTargetError)
+        return { ok: false, retryable: err.kind !== 'refused', reason: err.message }
       const code = (err as NodeJS.ErrnoException).code
-      return { ok: false, retryable: true, reason: `webhook unreachable: ${code ? `${code} ` : ''}${(err as Error).message}` }
+      return {
+        ok: false,
+        retryable: true,
+        reason: `webhook unreachable: ${code ? `${code} ` : ''}${(err as Error).message}`,
+      }
     }
   }
 }

@@ -59,7 +59,10 @@ const HEADS: Record<AlertEvent, string> = {
 
 export function alertPayload(event: AlertEvent, incident: Incident): AlertPayload {
   const head = `${HEADS[event]} (${incident.severity}): ${incident.title}`
-  const traces = incident.traceIds.length > 0 ? `\n${incident.traceCount} traces, e.g. ${incident.traceIds.slice(0, 5).join(', ')}` : ''
+  const traces =
+    incident.traceIds.length > 0
+      ? `\n${incident.traceCount} traces, e.g. ${incident.traceIds.slice(0, 5).join(', ')}`
+      : ''
   const when = `since ${incident.firstSeenAt}${incident.recoveredAt ? `, normal again since ${incident.recoveredAt}` : ''} · ${incident.findings} finding${incident.findings === 1 ? '' : 's'} · incident ${incident.id}`
   return {
     text: `${head}. ${incident.explanation}`,

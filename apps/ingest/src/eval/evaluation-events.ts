@@ -29,7 +29,13 @@ export class EvaluationEventReader {
 
   /** Called by the resolver; returns at once. */
   notify(projectId: string, spans: Array<{ traceId: string; spanId: string }>): void {
-    const task = this.read(projectId, spans).catch((err: unknown) => this.logger.warn('evaluation events not read; the next resolution of their traces reads them', { projectId, spans: spans.length, err }))
+    const task = this.read(projectId, spans).catch((err: unknown) =>
+      this.logger.warn('evaluation events not read; the next resolution of their traces reads them', {
+        projectId,
+        spans: spans.length,
+        err,
+      }),
+    )
     this.inFlight.add(task)
     void task.finally(() => this.inFlight.delete(task))
   }
@@ -46,7 +52,12 @@ export class EvaluationEventReader {
         if (event.name !== EVENT_GEN_AI_EVALUATION_RESULT) continue
         const result = readEvaluation(event.attributes)
         if ('problem' in result) {
-          this.logger.warn('evaluation event ignored', { projectId, traceId: span.traceId, spanId: span.spanId, problem: result.problem })
+          this.logger.warn('evaluation event ignored', {
+            projectId,
+            traceId: span.traceId,
+            spanId: span.spanId,
+            problem: result.problem,
+          })
           continue
         }
         scores.push(evaluationScore(result, span, event.time))
@@ -62,7 +73,8 @@ export class EvaluationEventReader {
       return
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500 || scores.length === 1) {
-        if (err instanceof AppError && err.status < 500) this.logger.warn('evaluation event refused', { projectId, reason: err.message })
+        if (err instanceof AppError && err.status < 500)
+          this.logger.warn('evaluation event refused', { projectId, reason: err.message })
         else throw err
         return
       }
@@ -74,7 +86,9 @@ export class EvaluationEventReader {
 function parseEvents(text: string): StoredEvent[] {
   try {
     const value: unknown = JSON.parse(text)
-    return Array.isArray(value) ? (value as StoredEvent[]).filter((e) => e && typeof e === 'object' && typeof e.name === 'string') : []
+    return Array.isArray(value)
+      ? (value as StoredEvent[]).filter((e) => e && typeof e === 'object' && typeof e.name === 'string')
+      : []
   } catch {
     return []
   }

@@ -53,7 +53,10 @@ export class EvaluationLogIngest {
     const body = await request.readBody()
     // Decoded on the event loop (logs never go to a decode worker): bounded like a trace body there.
     if (!isCheapToDecode(body, request.encoding, 'logs')) {
-      throw new BodyError(413, `A logs request may hold at most ${MAX_EVENT_LOOP_OBJECTS} objects (log records count ten); Sightline reads only evaluation results from logs: send smaller batches.`)
+      throw new BodyError(
+        413,
+        `A logs request may hold at most ${MAX_EVENT_LOOP_OBJECTS} objects (log records count ten); Sightline reads only evaluation results from logs: send smaller batches.`,
+      )
     }
     const records = decodeLogsRequest(body, request.encoding).filter(isEvaluationRecord)
     if (records.length === 0) return undefined
@@ -68,14 +71,31 @@ export class EvaluationLogIngest {
         continue
       }
       let target = record.traceId && record.spanId ? { traceId: record.traceId, spanId: record.spanId } : undefined
-      if (!target && result.responseId) target = await this.deps.scores.spanByResponseId(projectId, result.responseId, nanosToChTime(record.timeUnixNano || record.observedTimeUnixNano))
+      if (!target && result.responseId)
+        target = await this.deps.scores.spanByResponseId(
+          projectId,
+          result.responseId,
+          nanosToChTime(record.timeUnixNano || record.observedTimeUnixNano),
+        )
       if (!target) {
-        refused.push(`evaluation ${result.name}: no span context and no known ${result.responseId ? `span with gen_ai.response.id ${result.responseId}` : 'gen_ai.response.id'}`)
+        refused.push(
+          `evaluation ${result.name}: no span context and no known ${result.responseId ? `span with gen_ai.response.id ${result.responseId}` : 'gen_ai.response.id'}`,
+        )
         continue
       }
-      candidates.push({ score: evaluationScore(result, target, record.timeUnixNano !== '0' ? record.timeUnixNano : record.observedTimeUnixNano), record })
+      candidates.push({
+        score: evaluationScore(
+          result,
+          target,
+          record.timeUnixNano !== '0' ? record.timeUnixNano : record.observedTimeUnixNano,
+        ),
+        record,
+      })
     }
-    const known = await this.deps.scores.spanTargets(projectId, candidates.map((c) => ({ traceId: c.score.traceId!, spanId: c.score.spanId! })))
+    const known = await this.deps.scores.spanTargets(
+      projectId,
+      candidates.map((c) => ({ traceId: c.score.traceId!, spanId: c.score.spanId! })),
+    )
     const nowMs = this.now()
     for (const { score } of candidates) {
       if (known.has(`${score.traceId}/${score.spanId}`)) {
@@ -86,14 +106,17 @@ export class EvaluationLogIngest {
       const first = this.firstSeen.get(score.id!) ?? nowMs
       if (nowMs - first >= this.graceMs) {
         this.firstSeen.delete(score.id!)
-        refused.push(`evaluation ${score.name}: no span ${score.spanId} in trace ${score.traceId} of this project after ${Math.round(this.graceMs / 1000)} s`)
+        refused.push(
+          `evaluation ${score.name}: no span ${score.spanId} in trace ${score.traceId} of this project after ${Math.round(this.graceMs / 1000)} s`,
+        )
       } else {
         this.remember(score.id!, first)
         waiting.push(score.id!)
       }
     }
     refused.push(...(await this.write(projectId, ready)))
-    if (waiting.length) throw overloaded(`${waiting.length} evaluation result(s) name spans not stored yet; retry shortly`, 2)
+    if (waiting.length)
+      throw overloaded(`${waiting.length} evaluation result(s) name spans not stored yet; retry shortly`, 2)
     return refused.length ? { rejectedSpans: refused.length, errorMessage: refused.slice(0, 10).join('; ') } : undefined
   }
 

@@ -80,9 +80,23 @@ export class EvaluatorScheduler {
     const due: string[] = []
     let cursor: TraceListCursor | undefined
     for (let page = 0; page < MAX_PAGES && due.length < this.maxPerTick; page++) {
-      const { traces, last } = await this.traceList.list(projectId, { ...filter, sort: 'startTime', order: 'asc', limit: PAGE, from: chTime(nowMs - LOOKBACK_MS), to: chTime(endedBefore), cursor })
+      const { traces, last } = await this.traceList.list(projectId, {
+        ...filter,
+        sort: 'startTime',
+        order: 'asc',
+        limit: PAGE,
+        from: chTime(nowMs - LOOKBACK_MS),
+        to: chTime(endedBefore),
+        cursor,
+      })
       const candidates = traces
-        .filter((t) => t.outcome !== 'running' && Date.parse(t.endTime) <= endedBefore && !t.serviceNames.includes(JUDGE_SERVICE) && isSampled(evaluator.id, t.traceId, evaluator.sampleRate))
+        .filter(
+          (t) =>
+            t.outcome !== 'running' &&
+            Date.parse(t.endTime) <= endedBefore &&
+            !t.serviceNames.includes(JUDGE_SERVICE) &&
+            isSampled(evaluator.id, t.traceId, evaluator.sampleRate),
+        )
         .map((t) => t.traceId)
       const done = await this.evaluators.evaluatedTraces(projectId, evaluator.id, evaluator.version, candidates)
       due.push(...candidates.filter((id) => !done.has(id)).slice(0, this.maxPerTick - due.length))
@@ -95,10 +109,12 @@ export class EvaluatorScheduler {
   private schedule(): void {
     if (this.stopped) return
     this.timer = setTimeout(() => {
-      this.running = this.runDue().catch((err: unknown) => this.logger.error('online evaluation failed', { err })).finally(() => {
-        this.running = undefined
-        this.schedule()
-      })
+      this.running = this.runDue()
+        .catch((err: unknown) => this.logger.error('online evaluation failed', { err }))
+        .finally(() => {
+          this.running = undefined
+          this.schedule()
+        })
     }, this.intervalMs)
     this.timer.unref()
   }

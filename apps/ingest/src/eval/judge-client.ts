@@ -17,7 +17,14 @@ export interface JudgeEndpoint {
 
 export function judgeEndpointFrom(env: Env): JudgeEndpoint | undefined {
   if (!env.SIGHTLINE_JUDGE_URL) return undefined
-  return { url: env.SIGHTLINE_JUDGE_URL, model: env.SIGHTLINE_JUDGE_MODEL, provider: env.SIGHTLINE_JUDGE_PROVIDER, apiKey: env.SIGHTLINE_JUDGE_API_KEY, timeoutMs: env.SIGHTLINE_JUDGE_TIMEOUT_MS, retries: env.SIGHTLINE_JUDGE_RETRIES }
+  return {
+    url: env.SIGHTLINE_JUDGE_URL,
+    model: env.SIGHTLINE_JUDGE_MODEL,
+    provider: env.SIGHTLINE_JUDGE_PROVIDER,
+    apiKey: env.SIGHTLINE_JUDGE_API_KEY,
+    timeoutMs: env.SIGHTLINE_JUDGE_TIMEOUT_MS,
+    retries: env.SIGHTLINE_JUDGE_RETRIES,
+  }
 }
 
 export class JudgeError extends Error {
@@ -52,7 +59,10 @@ export class JudgeClient {
       try {
         res = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(this.endpoint.apiKey ? { authorization: `Bearer ${this.endpoint.apiKey}` } : {}) },
+          headers: {
+            'content-type': 'application/json',
+            ...(this.endpoint.apiKey ? { authorization: `Bearer ${this.endpoint.apiKey}` } : {}),
+          },
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(this.endpoint.timeoutMs),
         })

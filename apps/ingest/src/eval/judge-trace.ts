@@ -30,13 +30,25 @@ export interface JudgeSpanFacts {
 export const JUDGE_SERVICE = 'sightline-judge'
 
 type KeyValue = { key: string; value: { stringValue: string } | { intValue: number } }
-const kv = (key: string, value: string | number): KeyValue => ({ key, value: typeof value === 'string' ? { stringValue: value } : { intValue: value } })
+const kv = (key: string, value: string | number): KeyValue => ({
+  key,
+  value: typeof value === 'string' ? { stringValue: value } : { intValue: value },
+})
 const nanos = (ms: number) => (BigInt(Math.round(ms)) * 1_000_000n).toString()
 
 /** Records the call; resolves with its trace id and priced cost (null when the model has no price). */
-export async function traceJudgeCall(deps: Pick<Deps, 'writer' | 'env'>, f: JudgeSpanFacts): Promise<{ traceId: string; costUsd: number | null }> {
+export async function traceJudgeCall(
+  deps: Pick<Deps, 'writer' | 'env'>,
+  f: JudgeSpanFacts,
+): Promise<{ traceId: string; costUsd: number | null }> {
   const traceId = randomBytes(16).toString('hex')
-  const usage = f.error ? [] : [kv('gen_ai.usage.input_tokens', f.inputTokens), kv('gen_ai.usage.output_tokens', f.outputTokens), ...(f.cachedInputTokens ? [kv('gen_ai.usage.cache_read.input_tokens', f.cachedInputTokens)] : [])]
+  const usage = f.error
+    ? []
+    : [
+        kv('gen_ai.usage.input_tokens', f.inputTokens),
+        kv('gen_ai.usage.output_tokens', f.outputTokens),
+        ...(f.cachedInputTokens ? [kv('gen_ai.usage.cache_read.input_tokens', f.cachedInputTokens)] : []),
+      ]
   const span = {
     traceId,
     spanId: randomBytes(8).toString('hex'),
@@ -55,13 +67,30 @@ export async function traceJudgeCall(deps: Pick<Deps, 'writer' | 'env'>, f: Judg
       kv('sightline.evaluator.id', f.evaluatorId),
       kv('sightline.evaluated.trace_id', f.evaluatedTraceId),
       kv('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: f.prompt }] }])),
-      ...(f.answer ? [kv('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: f.answer }] }]))] : []),
+      ...(f.answer
+        ? [
+            kv(
+              'gen_ai.output.messages',
+              JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: f.answer }] }]),
+            ),
+          ]
+        : []),
       ...(f.error ? [kv('error.type', 'judge_error')] : []),
     ],
     status: f.error ? { code: 2, message: f.error } : { code: 1 },
   }
-  const request = { resourceSpans: [{ resource: { attributes: [kv('service.name', JUDGE_SERVICE), kv('service.version', '0.1.0')] }, scopeSpans: [{ scope: { name: 'sightline.eval' }, spans: [span] }] }] }
-  const { rows } = rowsFromBody(Buffer.from(JSON.stringify(request)), 'json', { projectId: f.projectId, maxAttributeValueBytes: deps.env.INGEST_MAX_ATTRIBUTE_BYTES })
+  const request = {
+    resourceSpans: [
+      {
+        resource: { attributes: [kv('service.name', JUDGE_SERVICE), kv('service.version', '0.1.0')] },
+        scopeSpans: [{ scope: { name: 'sightline.eval' }, spans: [span] }],
+      },
+    ],
+  }
+  const { rows } = rowsFromBody(Buffer.from(JSON.stringify(request)), 'json', {
+    projectId: f.projectId,
+    maxAttributeValueBytes: deps.env.INGEST_MAX_ATTRIBUTE_BYTES,
+  })
   await deps.writer.append(deps.writer.prepare(rows))
   const cost = rows[0]?.cost_usd
   return { traceId, costUsd: cost === null || cost === undefined ? null : Number(cost) }

@@ -23,9 +23,20 @@ export interface WrittenScore {
   status: 'created' | 'updated' | 'unchanged'
 }
 
-
 /** Fields whose change makes a new version (the target and name may never change). */
-const CONTENT: Array<keyof ScoreRow> = ['data_type', 'value', 'string_value', 'source', 'evaluator', 'evaluator_version', 'comment', 'author', 'error', 'queue_id', 'is_deleted']
+const CONTENT: Array<keyof ScoreRow> = [
+  'data_type',
+  'value',
+  'string_value',
+  'source',
+  'evaluator',
+  'evaluator_version',
+  'comment',
+  'author',
+  'error',
+  'queue_id',
+  'is_deleted',
+]
 
 export class ScoreWriter {
   constructor(
@@ -34,21 +45,38 @@ export class ScoreWriter {
   ) {}
 
   /** Parses raw API items (each with its index in messages), then writes them. */
-  async writeRaw(projectId: string, raw: readonly unknown[], defaultSource: 'api' | 'sdk' = 'api'): Promise<WrittenScore[]> {
+  async writeRaw(
+    projectId: string,
+    raw: readonly unknown[],
+    defaultSource: 'api' | 'sdk' = 'api',
+  ): Promise<WrittenScore[]> {
     const problems: string[] = []
     const parsed: ScoreToWrite[] = []
     raw.forEach((item, i) => {
-      const withSource = item && typeof item === 'object' && !Array.isArray(item) && !('source' in item) ? { ...item, source: defaultSource } : item
+      const withSource =
+        item && typeof item === 'object' && !Array.isArray(item) && !('source' in item)
+          ? { ...item, source: defaultSource }
+          : item
       const result = ScoreInputSchema.safeParse(withSource)
       if (result.success) parsed.push(result.data)
-      else problems.push(...result.error.issues.map((issue) => `scores[${i}]${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message}`))
+      else
+        problems.push(
+          ...result.error.issues.map(
+            (issue) => `scores[${i}]${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message}`,
+          ),
+        )
     })
     if (problems.length) throw badRequest(`Invalid scores: ${problems.slice(0, 20).join('; ')}`)
     return this.write(projectId, parsed)
   }
 
   async write(projectId: string, inputs: readonly ScoreToWrite[]): Promise<WrittenScore[]> {
-    const items = inputs.map((s) => ({ ...s, id: s.id ?? `s_${randomBytes(12).toString('hex')}`, traceId: s.traceId?.toLowerCase(), spanId: s.spanId?.toLowerCase() }))
+    const items = inputs.map((s) => ({
+      ...s,
+      id: s.id ?? `s_${randomBytes(12).toString('hex')}`,
+      traceId: s.traceId?.toLowerCase(),
+      spanId: s.spanId?.toLowerCase(),
+    }))
     const firstIndex = new Map<string, number>()
     const problems: string[] = []
     items.forEach((s, i) => {
@@ -65,14 +93,20 @@ export class ScoreWriter {
     if (problems.length) throw badRequest(`Invalid scores: ${problems.slice(0, 20).join('; ')}`)
 
     const { traces, spans } = await this.checkTargets(projectId, items)
-    const current = await this.scores.current(projectId, items.map((s) => s.id))
+    const current = await this.scores.current(
+      projectId,
+      items.map((s) => s.id),
+    )
     const conflicts: string[] = []
     const now = nextVersionMs()
     const rows: ScoreRow[] = []
     const results: WrittenScore[] = items.map((s, i) => {
       const trace = s.traceId ? traces.get(s.traceId) : undefined
       const span = s.traceId && s.spanId ? spans.get(`${s.traceId}/${s.spanId}`) : undefined
-      const stored = s.value === undefined ? { dataType: s.dataType ?? 'numeric', value: 0, label: '' } : toStoredValue(s.value, s.label)
+      const stored =
+        s.value === undefined
+          ? { dataType: s.dataType ?? 'numeric', value: 0, label: '' }
+          : toStoredValue(s.value, s.label)
       const existing = current.get(s.id)
       const row: ScoreRow = {
         project_id: projectId,
@@ -113,19 +147,33 @@ export class ScoreWriter {
       rows.push(row)
       return { id: s.id, status: 'updated' }
     })
-    if (conflicts.length) throw new AppError(409, 'conflict', `Score ids already used: ${conflicts.slice(0, 20).join('; ')}`)
-    await this.scores.write(rows, `scores:${projectId}:${createHash('sha256').update(rows.map((r) => `${r.score_id}:${r.version}`).join(',')).digest('hex')}`)
+    if (conflicts.length)
+      throw new AppError(409, 'conflict', `Score ids already used: ${conflicts.slice(0, 20).join('; ')}`)
+    await this.scores.write(
+      rows,
+      `scores:${projectId}:${createHash('sha256')
+        .update(rows.map((r) => `${r.score_id}:${r.version}`).join(','))
+        .digest('hex')}`,
+    )
     return results
   }
 
   /** Marks a score deleted (a newer version), keeping it in the history. */
   async delete(projectId: string, row: ScoreRow): Promise<void> {
     const now = nextVersionMs()
-    const deleted: ScoreRow = { ...row, updated_at: chTime(now), version: Math.max(now, Number(row.version) + 1), is_deleted: 1 }
+    const deleted: ScoreRow = {
+      ...row,
+      updated_at: chTime(now),
+      version: Math.max(now, Number(row.version) + 1),
+      is_deleted: 1,
+    }
     await this.scores.write([deleted], `scores:${projectId}:${row.score_id}:${deleted.version}:delete`)
   }
 
-  private async checkTargets(projectId: string, items: ReadonlyArray<ScoreToWrite & { id: string }>): Promise<{ traces: Map<string, TraceTarget>; spans: Map<string, SpanTarget> }> {
+  private async checkTargets(
+    projectId: string,
+    items: ReadonlyArray<ScoreToWrite & { id: string }>,
+  ): Promise<{ traces: Map<string, TraceTarget>; spans: Map<string, SpanTarget> }> {
     const traceIds = [...new Set(items.flatMap((s) => (s.traceId ? [s.traceId] : [])))]
     const spanRefs = items.flatMap((s) => (s.traceId && s.spanId ? [{ traceId: s.traceId, spanId: s.spanId }] : []))
     const sessionIds = [...new Set(items.flatMap((s) => (s.sessionId && !s.traceId ? [s.sessionId] : [])))]
@@ -137,11 +185,18 @@ export class ScoreWriter {
     const unknown: string[] = []
     items.forEach((s, i) => {
       if (s.traceId && !traces.has(s.traceId)) unknown.push(`scores[${i}]: no trace ${s.traceId} in this project`)
-      else if (s.traceId && s.spanId && !spans.has(`${s.traceId}/${s.spanId}`)) unknown.push(`scores[${i}]: no span ${s.spanId} in trace ${s.traceId}`)
-      else if (!s.traceId && s.sessionId && !sessions.has(s.sessionId)) unknown.push(`scores[${i}]: no session ${s.sessionId} in this project`)
+      else if (s.traceId && s.spanId && !spans.has(`${s.traceId}/${s.spanId}`))
+        unknown.push(`scores[${i}]: no span ${s.spanId} in trace ${s.traceId}`)
+      else if (!s.traceId && s.sessionId && !sessions.has(s.sessionId))
+        unknown.push(`scores[${i}]: no session ${s.sessionId} in this project`)
     })
     // Another project's trace is unknown too: existence must not leak across projects.
-    if (unknown.length) throw new AppError(404, 'unknown_target', `${unknown.slice(0, 20).join('; ')}. A trace is known once its spans are stored (about a second after they were sent); retry then.`)
+    if (unknown.length)
+      throw new AppError(
+        404,
+        'unknown_target',
+        `${unknown.slice(0, 20).join('; ')}. A trace is known once its spans are stored (about a second after they were sent); retry then.`,
+      )
     return { traces, spans }
   }
 }
@@ -151,6 +206,7 @@ function conflictOf(existing: ScoreRow, next: ScoreRow): string | null {
   if (target(existing) !== target(next) || existing.name !== next.name) {
     return `${existing.score_id} is ${existing.name} on ${existing.trace_id || `session ${existing.session_id}`}${existing.span_id ? ` span ${existing.span_id}` : ''}; an id keeps its target and name`
   }
-  if (existing.source === 'human' && existing.author !== next.author) return `${existing.score_id} is ${existing.author}'s; reviewers change only their own scores`
+  if (existing.source === 'human' && existing.author !== next.author)
+    return `${existing.score_id} is ${existing.author}'s; reviewers change only their own scores`
   return null
 }

@@ -4,7 +4,14 @@
  * through the very path of an OTLP/HTTP protobuf body (ingestTraces); grpc-js only unframes and
  * inflates it (`grpc-encoding: gzip`), under the same decompressed-size limit as HTTP bodies.
  */
-import { Metadata, Server, ServerCredentials, type handleUnaryCall, type MethodDefinition, type ServerErrorResponse } from '@grpc/grpc-js'
+import {
+  Metadata,
+  Server,
+  ServerCredentials,
+  type handleUnaryCall,
+  type MethodDefinition,
+  type ServerErrorResponse,
+} from '@grpc/grpc-js'
 import type { Deps } from '../deps.js'
 import { describeIngestFailure, ingestTraces, type IngestFailure } from '../ingest/ingest-batch.js'
 import { extractApiKey, type HeaderReader } from '../middleware/auth.js'
@@ -47,7 +54,12 @@ export async function startOtlpGrpcServer(deps: Deps, host: string, port: number
     server.bindAsync(address, ServerCredentials.createInsecure(), (error, bound) => {
       if (!error) return resolve(bound)
       // grpc-js says only "No address added out of total 1 resolved"; say what to change.
-      reject(new Error(`Cannot listen for OTLP/gRPC on ${address} (${error.message}): free the port or set SIGHTLINE_GRPC_PORT (0 turns gRPC off).`, { cause: error }))
+      reject(
+        new Error(
+          `Cannot listen for OTLP/gRPC on ${address} (${error.message}): free the port or set SIGHTLINE_GRPC_PORT (0 turns gRPC off).`,
+          { cause: error },
+        ),
+      )
     })
   })
   return { port: boundPort, stop: () => shutdown(server) }
@@ -71,14 +83,21 @@ function exportTraces(deps: Deps): handleUnaryCall<Buffer, Uint8Array | string> 
 
 function exportLogs(deps: Deps): handleUnaryCall<Buffer, Uint8Array | string> {
   return function exportLogs(call, callback) {
-    deps.evaluationLogs.export({ apiKey: extractApiKey(metadataReader(call.metadata)), encoding: 'protobuf', readBody: () => Promise.resolve(call.request) }).then(
-      (partial) => callback(null, encodeLogsExportResponse('protobuf', partial).body),
-      (error: unknown) => callback(failureStatus(describeIngestFailure(deps, 'grpc', error))),
-    )
+    deps.evaluationLogs
+      .export({
+        apiKey: extractApiKey(metadataReader(call.metadata)),
+        encoding: 'protobuf',
+        readBody: () => Promise.resolve(call.request),
+      })
+      .then(
+        (partial) => callback(null, encodeLogsExportResponse('protobuf', partial).body),
+        (error: unknown) => callback(failureStatus(describeIngestFailure(deps, 'grpc', error))),
+      )
   }
 }
 
-const acceptUnstored: handleUnaryCall<Buffer, Uint8Array | string> = (_call, callback) => callback(null, new Uint8Array(0))
+const acceptUnstored: handleUnaryCall<Buffer, Uint8Array | string> = (_call, callback) =>
+  callback(null, new Uint8Array(0))
 
 /** gRPC metadata read like HTTP headers, so one function owns the API-key rules. */
 function metadataReader(metadata: Metadata): HeaderReader {

@@ -59,7 +59,11 @@ function prepareOptions(deps: Deps, projectId: string): PrepareOptions {
   return {
     projectId,
     maxAttributeValueBytes: env.INGEST_MAX_ATTRIBUTE_BYTES,
-    limits: { maxEventsPerSpan: env.INGEST_MAX_EVENTS_PER_SPAN, maxLinksPerSpan: env.INGEST_MAX_LINKS_PER_SPAN, maxAttributesPerSpan: env.INGEST_MAX_ATTRIBUTES_PER_SPAN },
+    limits: {
+      maxEventsPerSpan: env.INGEST_MAX_EVENTS_PER_SPAN,
+      maxLinksPerSpan: env.INGEST_MAX_LINKS_PER_SPAN,
+      maxAttributesPerSpan: env.INGEST_MAX_ATTRIBUTES_PER_SPAN,
+    },
   }
 }
 
@@ -81,7 +85,12 @@ function toWorker(deps: Deps, body: Uint8Array | undefined): LargeBody {
 }
 
 /** The same in a decode worker: the event loop only drops retries from the encoded lines. */
-async function prepareInWorker(deps: Deps, body: LargeBody, encoding: OtlpEncoding, options: PrepareOptions): Promise<Prepared> {
+async function prepareInWorker(
+  deps: Deps,
+  body: LargeBody,
+  encoding: OtlpEncoding,
+  options: PrepareOptions,
+): Promise<Prepared> {
   const { encoded, rejected, unstorable } = await body.finish(encoding, options)
   return { batch: deps.writer.prepareEncoded(encoded), accepted: encoded.keys.length, rejected, unstorable }
 }
@@ -94,7 +103,8 @@ function countRefusals(deps: Deps, transport: Transport, rejectedCount: number, 
     unstorableCount += count
   }
   for (const [field, count] of unstorable.clamped) deps.metrics.spansClamped.inc({ field }, count)
-  if (rejectedCount > unstorableCount) deps.metrics.spansRejected.inc({ reason: 'invalid_span', transport }, rejectedCount - unstorableCount)
+  if (rejectedCount > unstorableCount)
+    deps.metrics.spansRejected.inc({ reason: 'invalid_span', transport }, rejectedCount - unstorableCount)
 }
 
 /** Why an export was refused, in both vocabularies: the HTTP status and the gRPC code it maps to. */

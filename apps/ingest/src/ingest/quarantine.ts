@@ -40,7 +40,12 @@ export class Quarantine {
    * Keeps `rows` of segment `segmentId`. Idempotent: a segment replayed after a crash writes the
    * same files and index rows again, which replace the first ones.
    */
-  async keep(segmentId: string, header: Buffer, columns: readonly string[] | undefined, rows: readonly RefusedRow[]): Promise<void> {
+  async keep(
+    segmentId: string,
+    header: Buffer,
+    columns: readonly string[] | undefined,
+    rows: readonly RefusedRow[],
+  ): Promise<void> {
     const byProject = new Map<string, Array<RefusedRow & { traceId: string; spanId: string }>>()
     for (const row of rows) {
       const id = identify(row.line, columns)
@@ -51,7 +56,8 @@ export class Quarantine {
     const entries: QuarantineEntry[] = []
     for (const [projectId, list] of byProject) {
       await this.writeFiles(projectId, segmentId, header, list)
-      for (const row of list) entries.push({ projectId, traceId: row.traceId, spanId: row.spanId, reason: row.reason, segment: segmentId })
+      for (const row of list)
+        entries.push({ projectId, traceId: row.traceId, spanId: row.spanId, reason: row.reason, segment: segmentId })
       this.logger.error('the store refused spans; kept in quarantine', {
         segment: segmentId,
         project: projectId,
@@ -64,7 +70,12 @@ export class Quarantine {
     for (const row of rows) this.metrics.quarantinedSpans.inc({ reason: row.name })
   }
 
-  private async writeFiles(projectId: string, segmentId: string, header: Buffer, rows: ReadonlyArray<RefusedRow & { traceId: string; spanId: string }>): Promise<void> {
+  private async writeFiles(
+    projectId: string,
+    segmentId: string,
+    header: Buffer,
+    rows: ReadonlyArray<RefusedRow & { traceId: string; spanId: string }>,
+  ): Promise<void> {
     const dir = path.join(this.dir, projectId)
     await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 })
     // mkdir's mode is filtered by the umask and not applied to directories that already exist.
@@ -95,12 +106,16 @@ async function writeDurably(file: string, data: Buffer): Promise<void> {
 }
 
 /** The project and ids of a spooled line (a JSONCompactEachRow array, or a JSONEachRow object). */
-export function identify(line: Buffer, columns: readonly string[] | undefined): { projectId: string; traceId: string; spanId: string } {
+export function identify(
+  line: Buffer,
+  columns: readonly string[] | undefined,
+): { projectId: string; traceId: string; spanId: string } {
   let fields: Record<string, unknown> = {}
   try {
     const parsed: unknown = JSON.parse(line.toString('utf8'))
     if (Array.isArray(parsed) && columns) fields = Object.fromEntries(columns.map((c, i) => [c, parsed[i]]))
-    else if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) fields = parsed as Record<string, unknown>
+    else if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      fields = parsed as Record<string, unknown>
   } catch {
     // An unparseable line is kept all the same, under the unknown project.
   }
@@ -108,5 +123,9 @@ export function identify(line: Buffer, columns: readonly string[] | undefined): 
     const value = fields[key]
     return typeof value === 'string' && pattern.test(value) ? value : ''
   }
-  return { projectId: pick('project_id', PROJECT_ID) || UNKNOWN_PROJECT, traceId: pick('trace_id', TRACE_ID), spanId: pick('span_id', SPAN_ID) }
+  return {
+    projectId: pick('project_id', PROJECT_ID) || UNKNOWN_PROJECT,
+    traceId: pick('trace_id', TRACE_ID),
+    spanId: pick('span_id', SPAN_ID),
+  }
 }

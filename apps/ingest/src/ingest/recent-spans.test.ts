@@ -19,7 +19,7 @@ describe('RecentSpans', () => {
   })
 })
 
-describe('RecentSpans at the writer\'s size', () => {
+describe("RecentSpans at the writer's size", () => {
   const key = (i: number) => `default/${i.toString(16).padStart(32, '0')}/${(i * 7919).toString(16).padStart(16, '0')}`
 
   it('remembers the last full generation and takes no unseen key for a recent one', () => {

@@ -9,7 +9,10 @@ describe('span segment format', () => {
   })
 
   it('writes one compact line per row, values in header order, text intact', () => {
-    const rows = [makeSpanRow({ span_id: 'a', input: 'line\nbreak "quoted"' }), makeSpanRow({ span_id: 'b', output: 'naïve — 東京 🚀', cost_usd: null })]
+    const rows = [
+      makeSpanRow({ span_id: 'a', input: 'line\nbreak "quoted"' }),
+      makeSpanRow({ span_id: 'b', output: 'naïve — 東京 🚀', cost_usd: null }),
+    ]
     const data = Buffer.concat([SPAN_SEGMENT_HEADER, encodeSpanRows(rows)])
     const body = readSegment(data)
     expect(body.format).toBe('JSONCompactEachRow')
@@ -17,7 +20,9 @@ describe('span segment format', () => {
     expect(body.columns).toEqual([...SPAN_INSERT_COLUMNS])
     const lines = body.rows.toString('utf8').split('\n')
     expect(lines.pop()).toBe('')
-    const decoded = lines.map((line) => Object.fromEntries(body.columns.map((c, i) => [c, (JSON.parse(line) as unknown[])[i]])))
+    const decoded = lines.map((line) =>
+      Object.fromEntries(body.columns.map((c, i) => [c, (JSON.parse(line) as unknown[])[i]])),
+    )
     expect(decoded).toEqual(rows)
   })
 

@@ -73,7 +73,11 @@ export class SegmentLoader {
     if (refusal.kind === 'transient' || !(await this.isStoreUp())) throw new RetryLater(refusal)
     if (to - from > 1) {
       if (from === 0 && to === run.rowCount) {
-        this.logger.warn('the store refused a spool segment; splitting it to find the rows it refuses', { segment: run.segmentId, rows: run.rowCount, reason: refusal.reason })
+        this.logger.warn('the store refused a spool segment; splitting it to find the rows it refuses', {
+          segment: run.segmentId,
+          rows: run.rowCount,
+          reason: refusal.reason,
+        })
       }
       const mid = from + Math.floor((to - from) / 2)
       await this.insertRange(run, from, mid, refused)
@@ -106,7 +110,8 @@ class RangeInserts {
     const whole = from === 0 && to === this.rowCount
     const rows = whole ? this.body.rows : this.body.rows.subarray(this.offset(from), this.offset(to))
     const token = whole ? this.segmentId : `${this.segmentId}:${from}-${to}`
-    if (this.body.format === 'JSONCompactEachRow') await this.store.insertJsonCompactEachRow('spans', this.body.columns, rows, token)
+    if (this.body.format === 'JSONCompactEachRow')
+      await this.store.insertJsonCompactEachRow('spans', this.body.columns, rows, token)
     else await this.store.insertJsonEachRow('spans', rows, token)
   }
 

@@ -8,7 +8,14 @@ const HEADER = Buffer.from('["a","b"]\n')
 const dirs: string[] = []
 
 function spoolIn(dir: string, sealed: Segment[]): Spool {
-  return new Spool({ dir, header: HEADER, segmentBytes: 1 << 20, segmentMaxAgeMs: 60_000, onSealed: (s) => sealed.push(s), isLoaderIdle: () => true })
+  return new Spool({
+    dir,
+    header: HEADER,
+    segmentBytes: 1 << 20,
+    segmentMaxAgeMs: 60_000,
+    onSealed: (s) => sealed.push(s),
+    isLoaderIdle: () => true,
+  })
 }
 
 function tempDir(): string {

@@ -73,7 +73,9 @@ export class Spool {
   /** Opens the spool and returns the segments a previous run left behind, oldest first. */
   async open(): Promise<Segment[]> {
     ensurePrivateDir(this.options.dir)
-    const names = (await fs.promises.readdir(this.options.dir)).filter((n) => /^seg-\d{12}-[0-9a-f]{8}\.jsonl$/.test(n)).sort()
+    const names = (await fs.promises.readdir(this.options.dir))
+      .filter((n) => /^seg-\d{12}-[0-9a-f]{8}\.jsonl$/.test(n))
+      .sort()
     const leftovers: Segment[] = []
     for (const name of names) {
       const file = path.join(this.options.dir, name)
@@ -145,7 +147,9 @@ export class Spool {
   private async segmentFor(): Promise<OpenSegment> {
     if (this.current) return this.current
     this.sequence += 1
-    const id = `seg-${String(this.sequence).padStart(12, '0')}-${Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0')}`
+    const id = `seg-${String(this.sequence).padStart(12, '0')}-${Math.floor(Math.random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0')}`
     const file = path.join(this.options.dir, `${id}.jsonl`)
     const handle = await fs.promises.open(file, 'a', PRIVATE_FILE_MODE)
     this.current = { id, file, handle, bytes: 0, rows: 0, tags: new Set(), openedAt: Date.now() }
@@ -161,7 +165,13 @@ export class Spool {
       await fs.promises.rm(segment.file, { force: true })
       return
     }
-    this.options.onSealed({ id: segment.id, file: segment.file, bytes: segment.bytes, rows: segment.rows, tags: segment.tags })
+    this.options.onSealed({
+      id: segment.id,
+      file: segment.file,
+      bytes: segment.bytes,
+      rows: segment.rows,
+      tags: segment.tags,
+    })
   }
 
   private sealIfOld(): void {

@@ -77,7 +77,10 @@ export class SpanWriter {
   async start(): Promise<void> {
     const leftovers = await this.spool.open()
     if (leftovers.length > 0) {
-      this.logger.info('replaying spooled spans', { segments: leftovers.length, rows: leftovers.reduce((n, s) => n + s.rows, 0) })
+      this.logger.info('replaying spooled spans', {
+        segments: leftovers.length,
+        rows: leftovers.reduce((n, s) => n + s.rows, 0),
+      })
     }
     leftovers.forEach((segment) => this.enqueue(segment))
   }
@@ -225,8 +228,13 @@ export class SpanWriter {
       this.metrics.flushFailures.inc()
       this.consecutiveFailures += 1
       // Only the error's name: an insert error's text quotes the row it stopped at (user data).
-      const reason = error instanceof RetryLater ? error.refusal.reason : error instanceof Error ? error.name : 'unknown'
-      this.logger.warn('store insert failed; the segment stays spooled', { segment: segment.id, attempt: this.consecutiveFailures, reason })
+      const reason =
+        error instanceof RetryLater ? error.refusal.reason : error instanceof Error ? error.name : 'unknown'
+      this.logger.warn('store insert failed; the segment stays spooled', {
+        segment: segment.id,
+        attempt: this.consecutiveFailures,
+        reason,
+      })
       return false
     }
   }

@@ -7,7 +7,9 @@ function app(adminKey: string | undefined) {
   const hono = new Hono()
   hono.use('*', requireAdmin(adminKey))
   hono.get('/', (c) => c.text('admin'))
-  hono.onError((error, c) => c.json({ code: (error as AppError).code, message: error.message }, (error as AppError).status as 401))
+  hono.onError((error, c) =>
+    c.json({ code: (error as AppError).code, message: error.message }, (error as AppError).status as 401),
+  )
   return hono
 }
 
@@ -17,7 +19,10 @@ describe('requireAdmin', () => {
   it('is off (404, saying how to turn it on) when SIGHTLINE_ADMIN_KEY is unset, whatever is sent', async () => {
     const res = await app(undefined).request('/', { headers: { Authorization: `Bearer ${ADMIN_KEY}` } })
     expect(res.status).toBe(404)
-    expect(await res.json()).toMatchObject({ code: 'admin_disabled', message: expect.stringContaining('SIGHTLINE_ADMIN_KEY') })
+    expect(await res.json()).toMatchObject({
+      code: 'admin_disabled',
+      message: expect.stringContaining('SIGHTLINE_ADMIN_KEY'),
+    })
   })
 
   it('answers 401 without a key and 403 with a wrong one, never echoing either', async () => {

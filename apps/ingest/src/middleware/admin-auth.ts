@@ -12,9 +12,15 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 export function requireAdmin(adminKey: string | undefined): MiddlewareHandler {
   const expected = adminKey === undefined ? undefined : sha256(adminKey)
   return async function requireAdmin(c, next) {
-    if (!expected) throw new AppError(404, 'admin_disabled', 'The admin API is off: start the server with SIGHTLINE_ADMIN_KEY set to manage projects and keys.')
+    if (!expected)
+      throw new AppError(
+        404,
+        'admin_disabled',
+        'The admin API is off: start the server with SIGHTLINE_ADMIN_KEY set to manage projects and keys.',
+      )
     const match = /^bearer\s+(\S+)$/i.exec(c.req.header('authorization')?.trim() ?? '')
-    if (!match?.[1]) throw new AppError(401, 'unauthorized', 'Missing admin key: send `Authorization: Bearer <SIGHTLINE_ADMIN_KEY>`.')
+    if (!match?.[1])
+      throw new AppError(401, 'unauthorized', 'Missing admin key: send `Authorization: Bearer <SIGHTLINE_ADMIN_KEY>`.')
     if (!timingSafeEqual(sha256(match[1]), expected)) throw new AppError(403, 'forbidden', 'Wrong admin key.')
     await next()
   }

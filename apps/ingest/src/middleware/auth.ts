@@ -88,7 +88,8 @@ export function requireProject(auth: Authenticators): MiddlewareHandler<AuthEnv>
     }
     const session = await findSession(auth.sessions, c)
     if (!session) {
-      if (getCookie(c, SESSION_COOKIE) ?? getCookie(c, LEGACY_KEY_COOKIE)) throw unauthorized('The console session has ended (signed out, expired or its key revoked): sign in again.')
+      if (getCookie(c, SESSION_COOKIE) ?? getCookie(c, LEGACY_KEY_COOKIE))
+        throw unauthorized('The console session has ended (signed out, expired or its key revoked): sign in again.')
       throw unauthorized(`${MISSING_KEY} The console signs in at /signin.`)
     }
     c.set('session', session)

@@ -23,15 +23,29 @@ export function csrfGuard(env: OriginEnv): MiddlewareHandler {
   return async function csrfGuard(c, next) {
     if (!STATE_CHANGING.has(c.req.method) || hasScriptSetKeyHeader(c.req.raw.headers)) return next()
     const contentType = c.req.header('content-type')
-    const hasBody = contentType !== undefined || Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined
+    const hasBody =
+      contentType !== undefined ||
+      Number(c.req.header('content-length') ?? 0) > 0 ||
+      c.req.header('transfer-encoding') !== undefined
     if (hasBody && !JSON_TYPE.test(contentType ?? '')) {
-      throw new AppError(415, 'unsupported_media_type', `Request bodies must be application/json (got ${contentType ?? 'none'}).`)
+      throw new AppError(
+        415,
+        'unsupported_media_type',
+        `Request bodies must be application/json (got ${contentType ?? 'none'}).`,
+      )
     }
     const site = c.req.header('sec-fetch-site')
     const origin = c.req.header('origin')
-    const isSameOrigin = site !== undefined ? site === 'same-origin' || site === 'none' : origin === undefined || isOwnOrigin(origin, c, env)
+    const isSameOrigin =
+      site !== undefined
+        ? site === 'same-origin' || site === 'none'
+        : origin === undefined || isOwnOrigin(origin, c, env)
     if (!isSameOrigin) {
-      throw new AppError(403, 'cross_origin', 'Cross-origin request refused: state-changing requests signed in by the console session must come from the console itself.')
+      throw new AppError(
+        403,
+        'cross_origin',
+        'Cross-origin request refused: state-changing requests signed in by the console session must come from the console itself.',
+      )
     }
     return next()
   }

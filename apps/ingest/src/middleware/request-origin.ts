@@ -10,7 +10,8 @@ export type OriginEnv = Pick<Env, 'SIGHTLINE_PUBLIC_URL' | 'SIGHTLINE_TRUST_PROX
  */
 export function isHttps(c: Context, env: OriginEnv): boolean {
   if (env.SIGHTLINE_PUBLIC_URL?.startsWith('https:')) return true
-  if (env.SIGHTLINE_TRUST_PROXY && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() === 'https') return true
+  if (env.SIGHTLINE_TRUST_PROXY && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() === 'https')
+    return true
   return new URL(c.req.url).protocol === 'https:'
 }
 

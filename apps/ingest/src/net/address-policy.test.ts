@@ -168,6 +168,8 @@ describe('allowlist', () => {
     expect([...env.SIGHTLINE_ALERT_ALLOWED_TARGETS.hosts]).toEqual(['relay.internal'])
     expect(forbiddenReason('10.9.9.9', env.SIGHTLINE_ALERT_ALLOWED_TARGETS)).toBeNull()
     expect(parseEnv({}).SIGHTLINE_ALERT_ALLOWED_TARGETS).toEqual({ hosts: new Set(), cidrs: [] })
-    expect(() => parseEnv({ SIGHTLINE_ALERT_ALLOWED_TARGETS: 'relay.internal,10.0.0.0/40' })).toThrow('SIGHTLINE_ALERT_ALLOWED_TARGETS: "10.0.0.0/40" is not a CIDR block')
+    expect(() => parseEnv({ SIGHTLINE_ALERT_ALLOWED_TARGETS: 'relay.internal,10.0.0.0/40' })).toThrow(
+      'SIGHTLINE_ALERT_ALLOWED_TARGETS: "10.0.0.0/40" is not a CIDR block',
+    )
   })
 })

@@ -69,7 +69,8 @@ export const EMPTY_ALLOWLIST: OutboundAllowlist = { hosts: new Set(), cidrs: [] 
 export const canonicalHost = (host: string): string => host.toLowerCase().replace(/\.+$/, '')
 
 /** Strips the brackets `URL.hostname` keeps around IPv6 literals. */
-export const unbracket = (host: string): string => (host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host)
+export const unbracket = (host: string): string =>
+  host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host
 
 /**
  * Why the server must not connect to `ip`, or null when it may. `ip` must be an IP literal
@@ -134,7 +135,8 @@ export function parseAllowlist(text: string): { allowlist: OutboundAllowlist; pr
     if (entry === '') continue
     const [ip = '', bits] = entry.split('/')
     if (bits !== undefined && net.isIP(ip) !== 0) {
-      if (!/^\d{1,3}$/.test(bits) || !ipaddr.isValidCIDR(entry)) problems.push(`"${entry}" is not a CIDR block (e.g. 10.0.0.0/8, fd00::/8)`)
+      if (!/^\d{1,3}$/.test(bits) || !ipaddr.isValidCIDR(entry))
+        problems.push(`"${entry}" is not a CIDR block (e.g. 10.0.0.0/8, fd00::/8)`)
       else cidrs.push([parseIP(ip), Number(bits)])
     } else if (net.isIP(entry) !== 0) {
       const address = parseIP(entry)

@@ -25,7 +25,13 @@ export interface PostResult {
  * Rejects with the guard's `OutboundTargetError` when the target is refused, or with the network
  * error / a time-out error.
  */
-export function guardedPost(guard: OutboundGuard, rawUrl: string, body: string, headers: Record<string, string>, options: GuardedPostOptions): Promise<PostResult> {
+export function guardedPost(
+  guard: OutboundGuard,
+  rawUrl: string,
+  body: string,
+  headers: Record<string, string>,
+  options: GuardedPostOptions,
+): Promise<PostResult> {
   let url: URL
   try {
     url = guard.checkUrl(rawUrl)
@@ -40,7 +46,11 @@ export function guardedPost(guard: OutboundGuard, rawUrl: string, body: string, 
       lookup: guard.lookup,
       headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' },
     })
-    const timer = setTimeout(() => request.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })), options.timeoutMs)
+    const timer = setTimeout(
+      () =>
+        request.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      options.timeoutMs,
+    )
     const settle = (fn: () => void) => {
       clearTimeout(timer)
       fn()
@@ -52,7 +62,13 @@ export function guardedPost(guard: OutboundGuard, rawUrl: string, body: string, 
       const finish = () => {
         response.destroy()
         const location = response.headers.location
-        settle(() => resolve({ status: response.statusCode ?? 0, location, bodyStart: Buffer.concat(chunks).toString('utf8', 0, Math.min(received, 512)) }))
+        settle(() =>
+          resolve({
+            status: response.statusCode ?? 0,
+            location,
+            bodyStart: Buffer.concat(chunks).toString('utf8', 0, Math.min(received, 512)),
+          }),
+        )
       }
       response.on('data', (chunk: Buffer) => {
         const room = options.maxResponseBytes - received

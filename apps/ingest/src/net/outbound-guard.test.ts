@@ -6,17 +6,26 @@ import { OutboundGuard, OutboundTargetError, type HostResolver, type ResolvedAdd
 const v4 = (address: string): ResolvedAddress => ({ address, family: 4 })
 const v6 = (address: string): ResolvedAddress => ({ address, family: 6 })
 /** A resolver with fixed answers; unknown names fail like getaddrinfo does. */
-const fakeDns = (answers: Record<string, ResolvedAddress[]>): HostResolver => async (hostname) => {
-  const found = answers[hostname]
-  if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' })
-  return found
-}
+const fakeDns =
+  (answers: Record<string, ResolvedAddress[]>): HostResolver =>
+  async (hostname) => {
+    const found = answers[hostname]
+    if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' })
+    return found
+  }
 const allowlist = (text: string) => parseAllowlist(text).allowlist
 const guard = new OutboundGuard(undefined, fakeDns({ 'hooks.example.com': [v4('93.184.215.14')] }))
 
 /** Rejects with an OutboundTargetError of `kind` whose message contains `words`. */
-async function expectRefusal(promise: Promise<unknown>, kind: OutboundTargetError['kind'], words: string): Promise<void> {
-  const err = await promise.then(() => null, (e: unknown) => e)
+async function expectRefusal(
+  promise: Promise<unknown>,
+  kind: OutboundTargetError['kind'],
+  words: string,
+): Promise<void> {
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  )
   expect(err).toBeInstanceOf(OutboundTargetError)
   expect((err as OutboundTargetError).kind).toBe(kind)
   expect((err as Error).message).toContain(words)
@@ -73,15 +82,20 @@ describe('OutboundGuard.checkUrl', () => {
     expect(() => guard.checkUrl(url)).toThrow(words)
   })
 
-  it.each(['http://user@hooks.example.com/', 'http://user:pw@hooks.example.com/', 'http://hooks.example.com@127.0.0.1/', 'http://8.8.8.8:80@127.0.0.1/', 'http://:pw@8.8.8.8/'])(
-    'refuses userinfo in %s',
-    (url) => {
-      expect(() => guard.checkUrl(url)).toThrow('must not embed credentials')
-    },
-  )
+  it.each([
+    'http://user@hooks.example.com/',
+    'http://user:pw@hooks.example.com/',
+    'http://hooks.example.com@127.0.0.1/',
+    'http://8.8.8.8:80@127.0.0.1/',
+    'http://:pw@8.8.8.8/',
+  ])('refuses userinfo in %s', (url) => {
+    expect(() => guard.checkUrl(url)).toThrow('must not embed credentials')
+  })
 
   it('returns the parsed URL, which is what gets stored and sent', () => {
-    expect(guard.checkUrl('HTTPS://Hooks.Example.com/services/T0/B0/X?a=1').href).toBe('https://hooks.example.com/services/T0/B0/X?a=1')
+    expect(guard.checkUrl('HTTPS://Hooks.Example.com/services/T0/B0/X?a=1').href).toBe(
+      'https://hooks.example.com/services/T0/B0/X?a=1',
+    )
     expect(guard.checkUrl('http://8.8.8.8').href).toBe('http://8.8.8.8/')
     expect(guard.checkUrl('http://[2606:4700:4700::1111]:8443/h').host).toBe('[2606:4700:4700::1111]:8443')
     // The backslash is a path separator for http(s): the host is hooks.example.com, not 127.0.0.1.
@@ -129,12 +143,22 @@ describe('OutboundGuard.checkTarget (save time, with DNS)', () => {
   })
 
   it('refuses names that do not resolve, and says so', async () => {
-    await expectRefusal(checked.checkTarget('http://nowhere.example.com/'), 'unresolved', 'nowhere.example.com does not resolve (ENOTFOUND)')
-    await expectRefusal(checked.checkTarget('http://empty.example.com/'), 'unresolved', 'does not resolve to any address')
+    await expectRefusal(
+      checked.checkTarget('http://nowhere.example.com/'),
+      'unresolved',
+      'nowhere.example.com does not resolve (ENOTFOUND)',
+    )
+    await expectRefusal(
+      checked.checkTarget('http://empty.example.com/'),
+      'unresolved',
+      'does not resolve to any address',
+    )
   })
 
   it('reports a failing or slow resolver as unavailable, not as the user’s fault', async () => {
-    const failing = new OutboundGuard(undefined, async () => Promise.reject(Object.assign(new Error('queryA ESERVFAIL'), { code: 'EAI_AGAIN' })))
+    const failing = new OutboundGuard(undefined, async () =>
+      Promise.reject(Object.assign(new Error('queryA ESERVFAIL'), { code: 'EAI_AGAIN' })),
+    )
     await expectRefusal(failing.checkTarget('http://hooks.example.com/'), 'dns_unavailable', 'EAI_AGAIN')
     const hanging = new OutboundGuard(undefined, () => new Promise(() => {}), 50)
     await expectRefusal(hanging.checkTarget('http://hooks.example.com/'), 'dns_unavailable', 'within 50 ms')
@@ -157,16 +181,29 @@ describe('OutboundGuard.checkTarget (save time, with DNS)', () => {
 })
 
 describe('OutboundGuard.lookup (send time)', () => {
-  const dns = fakeDns({ 'dual.example.com': [v6('2606:4700:4700::1111'), v4('1.1.1.1')], 'evil.example.com': [v4('1.1.1.1'), v4('127.0.0.1')] })
+  const dns = fakeDns({
+    'dual.example.com': [v6('2606:4700:4700::1111'), v4('1.1.1.1')],
+    'evil.example.com': [v4('1.1.1.1'), v4('127.0.0.1')],
+  })
   const pinned = new OutboundGuard(undefined, dns)
   const lookup = (hostname: string, options: Parameters<OutboundGuard['lookup']>[1]) =>
-    new Promise<{ err: NodeJS.ErrnoException | null; address: string | LookupAddress[]; family: number | undefined }>((resolve) =>
-      pinned.lookup(hostname, options, (err, address, family) => resolve({ err, address, family })),
+    new Promise<{ err: NodeJS.ErrnoException | null; address: string | LookupAddress[]; family: number | undefined }>(
+      (resolve) => pinned.lookup(hostname, options, (err, address, family) => resolve({ err, address, family })),
     )
 
   it('answers the checked addresses, all of them or the first of a family', async () => {
-    expect(await lookup('dual.example.com', { all: true })).toMatchObject({ err: null, address: [{ address: '2606:4700:4700::1111', family: 6 }, { address: '1.1.1.1', family: 4 }] })
-    expect(await lookup('dual.example.com', {})).toMatchObject({ err: null, address: '2606:4700:4700::1111', family: 6 })
+    expect(await lookup('dual.example.com', { all: true })).toMatchObject({
+      err: null,
+      address: [
+        { address: '2606:4700:4700::1111', family: 6 },
+        { address: '1.1.1.1', family: 4 },
+      ],
+    })
+    expect(await lookup('dual.example.com', {})).toMatchObject({
+      err: null,
+      address: '2606:4700:4700::1111',
+      family: 6,
+    })
     expect(await lookup('dual.example.com', { family: 4 })).toMatchObject({ err: null, address: '1.1.1.1', family: 4 })
   })
 

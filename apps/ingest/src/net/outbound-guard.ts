@@ -10,7 +10,10 @@ export interface ResolvedAddress {
 export type HostResolver = (hostname: string) => Promise<ResolvedAddress[]>
 
 export const systemResolver: HostResolver = async (hostname) =>
-  (await dns.promises.lookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }))
+  (await dns.promises.lookup(hostname, { all: true, verbatim: true })).map((a) => ({
+    address: a.address,
+    family: a.family === 6 ? 6 : 4,
+  }))
 
 /**
  * Why an outbound target was not used. `refused`: the URL or an address it resolves to is not
@@ -30,7 +33,8 @@ export class OutboundTargetError extends Error {
 const ALLOWED_PROTOCOLS = new Set(['http:', 'https:'])
 /** RFC 6761 reserves `localhost` and `*.localhost`; the other two are Debian's /etc/hosts names for ::1. */
 const LOCALHOST_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback'])
-const HINT = 'Alerts are only sent to public addresses; an operator can allow a private target with SIGHTLINE_ALERT_ALLOWED_TARGETS.'
+const HINT =
+  'Alerts are only sent to public addresses; an operator can allow a private target with SIGHTLINE_ALERT_ALLOWED_TARGETS.'
 
 const refused = (what: string) => new OutboundTargetError('refused', `${what}. ${HINT}`)
 
@@ -57,8 +61,16 @@ export class OutboundGuard {
     } catch {
       throw new OutboundTargetError('refused', 'Webhook URL is not a valid URL.')
     }
-    if (!ALLOWED_PROTOCOLS.has(url.protocol)) throw new OutboundTargetError('refused', `Webhook URL must use http or https, not ${url.protocol.replace(/:$/, '')}.`)
-    if (url.username !== '' || url.password !== '') throw new OutboundTargetError('refused', 'Webhook URL must not embed credentials (user:password@); put secrets in the path or rely on the signature.')
+    if (!ALLOWED_PROTOCOLS.has(url.protocol))
+      throw new OutboundTargetError(
+        'refused',
+        `Webhook URL must use http or https, not ${url.protocol.replace(/:$/, '')}.`,
+      )
+    if (url.username !== '' || url.password !== '')
+      throw new OutboundTargetError(
+        'refused',
+        'Webhook URL must not embed credentials (user:password@); put secrets in the path or rely on the signature.',
+      )
     const host = unbracket(url.hostname)
     if (net.isIP(host) !== 0) {
       const reason = forbiddenReason(host, this.allowlist)
@@ -67,7 +79,8 @@ export class OutboundGuard {
     }
     const name = canonicalHost(host)
     if (this.allowlist.hosts.has(name)) return url
-    if (LOCALHOST_NAMES.has(name) || name.endsWith('.localhost')) throw refused(`Webhook URL refused: ${host} is a localhost name (loopback)`)
+    if (LOCALHOST_NAMES.has(name) || name.endsWith('.localhost'))
+      throw refused(`Webhook URL refused: ${host} is a localhost name (loopback)`)
     return url
   }
 
@@ -85,7 +98,8 @@ export class OutboundGuard {
    */
   async resolve(hostname: string): Promise<ResolvedAddress[]> {
     const addresses = await this.resolveWithTimeout(hostname)
-    if (addresses.length === 0) throw new OutboundTargetError('unresolved', `Webhook host ${hostname} does not resolve to any address.`)
+    if (addresses.length === 0)
+      throw new OutboundTargetError('unresolved', `Webhook host ${hostname} does not resolve to any address.`)
     if (this.allowlist.hosts.has(canonicalHost(hostname))) return addresses
     for (const { address } of addresses) {
       const reason = forbiddenReason(address, this.allowlist)
@@ -102,10 +116,22 @@ export class OutboundGuard {
   readonly lookup: LookupFunction = (hostname, options, callback) => {
     this.resolve(hostname).then(
       (all) => {
-        const family = options.family === 4 || options.family === 6 ? options.family : options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : 0
+        const family =
+          options.family === 4 || options.family === 6
+            ? options.family
+            : options.family === 'IPv4'
+              ? 4
+              : options.family === 'IPv6'
+                ? 6
+                : 0
         const usable = family === 0 ? all : all.filter((a) => a.family === family)
         const first = usable[0]
-        if (!first) return callback(Object.assign(new Error(`${hostname} has no IPv${family} address`), { code: 'ENOTFOUND' }), '', 0)
+        if (!first)
+          return callback(
+            Object.assign(new Error(`${hostname} has no IPv${family} address`), { code: 'ENOTFOUND' }),
+            '',
+            0,
+          )
         if (options.all) callback(null, usable)
         else callback(null, first.address, first.family)
       },
@@ -116,15 +142,28 @@ export class OutboundGuard {
   private async resolveWithTimeout(hostname: string): Promise<ResolvedAddress[]> {
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new OutboundTargetError('dns_unavailable', `Could not resolve ${hostname} within ${this.resolveTimeoutMs} ms; try again later.`)), this.resolveTimeoutMs)
+      timer = setTimeout(
+        () =>
+          reject(
+            new OutboundTargetError(
+              'dns_unavailable',
+              `Could not resolve ${hostname} within ${this.resolveTimeoutMs} ms; try again later.`,
+            ),
+          ),
+        this.resolveTimeoutMs,
+      )
     })
     try {
       return await Promise.race([this.resolver(hostname), timeout])
     } catch (err) {
       if (err instanceof OutboundTargetError) throw err
       const code = (err as NodeJS.ErrnoException).code
-      if (code === 'ENOTFOUND' || code === 'ENODATA') throw new OutboundTargetError('unresolved', `Webhook host ${hostname} does not resolve (${code}).`)
-      throw new OutboundTargetError('dns_unavailable', `Could not resolve ${hostname} (${code ?? (err as Error).message}); try again later.`)
+      if (code === 'ENOTFOUND' || code === 'ENODATA')
+        throw new OutboundTargetError('unresolved', `Webhook host ${hostname} does not resolve (${code}).`)
+      throw new OutboundTargetError(
+        'dns_unavailable',
+        `Could not resolve ${hostname} (${code ?? (err as Error).message}); try again later.`,
+      )
     } finally {
       clearTimeout(timer)
     }

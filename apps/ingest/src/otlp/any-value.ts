@@ -5,7 +5,17 @@
  */
 import type { AttrValue, Attributes } from './types.js'
 import { OtlpDecodeError } from './decode-error.js'
-import { droppedCount, getField, isRecord, joinPath, longToBigInt, preview, recordList, recordListHead, type JsonRecord } from './fields.js'
+import {
+  droppedCount,
+  getField,
+  isRecord,
+  joinPath,
+  longToBigInt,
+  preview,
+  recordList,
+  recordListHead,
+  type JsonRecord,
+} from './fields.js'
 
 /** Generous for real GenAI messages (about 6 levels), small enough to stop stack-exhaustion bodies. */
 export const MAX_ANY_VALUE_DEPTH = 64
@@ -17,7 +27,8 @@ const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/
  * Only that key needs defineProperty: using it for every key made decoding 5 % slower.
  */
 function setOwn(target: Record<string, AttrValue>, key: string, value: AttrValue): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
   else target[key] = value
 }
 
@@ -63,11 +74,13 @@ export function toAttrValue(raw: unknown, path: string, depth = 0): AttrValue {
   const v: JsonRecord = raw
   let field: unknown
   if ((field = getField(v, 'stringValue')) !== undefined) {
-    if (typeof field !== 'string') throw OtlpDecodeError.at(`${path}.stringValue`, `expected a string, got ${preview(field)}`)
+    if (typeof field !== 'string')
+      throw OtlpDecodeError.at(`${path}.stringValue`, `expected a string, got ${preview(field)}`)
     return field
   }
   if ((field = getField(v, 'boolValue')) !== undefined) {
-    if (typeof field !== 'boolean') throw OtlpDecodeError.at(`${path}.boolValue`, `expected a boolean, got ${preview(field)}`)
+    if (typeof field !== 'boolean')
+      throw OtlpDecodeError.at(`${path}.boolValue`, `expected a boolean, got ${preview(field)}`)
     return field
   }
   if ((field = getField(v, 'intValue')) !== undefined) return intValue(field, path)

@@ -14,10 +14,17 @@ describe('parseOtlpContentType', () => {
     expect(parseOtlpContentType(header)).toBe(expected)
   })
 
-  it.each([undefined, null, '', 'text/plain', 'application/grpc', 'application/jsonx', 'application/json/x', ';;', 'json'])(
-    '%j → null (415)',
-    (header) => {
-      expect(parseOtlpContentType(header)).toBeNull()
-    },
-  )
+  it.each([
+    undefined,
+    null,
+    '',
+    'text/plain',
+    'application/grpc',
+    'application/jsonx',
+    'application/json/x',
+    ';;',
+    'json',
+  ])('%j → null (415)', (header) => {
+    expect(parseOtlpContentType(header)).toBeNull()
+  })
 })

@@ -23,7 +23,9 @@ const SPAN_WEIGHT = 10
 /** True when `body` may be decoded on the event loop (see the table above). */
 export function isCheapToDecode(body: Uint8Array, encoding: 'json' | 'protobuf', signal: Signal = 'traces'): boolean {
   const objects =
-    encoding === 'json' ? countJsonContainers(body, MAX_EVENT_LOOP_OBJECTS) : countProtobufMessages(body, MAX_EVENT_LOOP_OBJECTS, signal)
+    encoding === 'json'
+      ? countJsonContainers(body, MAX_EVENT_LOOP_OBJECTS)
+      : countProtobufMessages(body, MAX_EVENT_LOOP_OBJECTS, signal)
   return objects <= MAX_EVENT_LOOP_OBJECTS
 }
 
@@ -36,7 +38,18 @@ type Kind =
   | 'resourceLogs'
   | 'scopeLogs'
   | 'logRecord'
-  | 'resourceSpans' | 'resource' | 'scopeSpans' | 'scope' | 'span' | 'event' | 'link' | 'status' | 'keyValue' | 'anyValue' | 'arrayValue' | 'kvList'
+  | 'resourceSpans'
+  | 'resource'
+  | 'scopeSpans'
+  | 'scope'
+  | 'span'
+  | 'event'
+  | 'link'
+  | 'status'
+  | 'keyValue'
+  | 'anyValue'
+  | 'arrayValue'
+  | 'kvList'
 
 /** The message-typed fields of each OTLP trace and logs message (field number → its type); others are skipped. */
 const CHILDREN: Record<Kind, Partial<Record<number, Kind>>> = {
@@ -68,7 +81,9 @@ const MAX_NESTING = 100
  * worker, where the real decoder reports the error.
  */
 export function countProtobufMessages(body: Uint8Array, limit: number, signal: Signal = 'traces'): number {
-  const stack: Array<{ kind: Kind; end: number }> = [{ kind: signal === 'traces' ? 'request' : 'logsRequest', end: body.length }]
+  const stack: Array<{ kind: Kind; end: number }> = [
+    { kind: signal === 'traces' ? 'request' : 'logsRequest', end: body.length },
+  ]
   let count = 0
   let at = 0
   while (stack.length > 0) {

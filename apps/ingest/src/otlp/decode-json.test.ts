@@ -94,8 +94,17 @@ describe('decodeExportRequest(json): edge-cases/MANIFEST.md', () => {
 describe('decodeExportRequest(json): value shapes', () => {
   it('fills defaults for a span with no optional fields', () => {
     expect(onlySpan(decodeJson(requestWithSpan('"name":"x"')))).toEqual({
-      traceId: '', spanId: '', parentSpanId: '', traceState: '', name: 'x', kind: 0,
-      startTimeUnixNano: '0', endTimeUnixNano: '0', attributes: {}, events: [], links: [],
+      traceId: '',
+      spanId: '',
+      parentSpanId: '',
+      traceState: '',
+      name: 'x',
+      kind: 0,
+      startTimeUnixNano: '0',
+      endTimeUnixNano: '0',
+      attributes: {},
+      events: [],
+      links: [],
       status: { code: 0, message: '' },
     })
   })
@@ -141,11 +150,17 @@ describe('decodeExportRequest(json): value shapes', () => {
   })
 
   it('decodes events and links', () => {
-    const span = onlySpan(decodeJson(requestWithSpan(`"events":[{"timeUnixNano":"17","name":"e",
+    const span = onlySpan(
+      decodeJson(
+        requestWithSpan(`"events":[{"timeUnixNano":"17","name":"e",
       "attributes":[{"key":"k","value":{"stringValue":"v"}}]}],
-      "links":[{"traceId":"AB000000000000000000000000000001","spanId":"CD00000000000002"}]`)))
+      "links":[{"traceId":"AB000000000000000000000000000001","spanId":"CD00000000000002"}]`),
+      ),
+    )
     expect(span.events).toEqual([{ timeUnixNano: '17', name: 'e', attributes: { k: 'v' } }])
-    expect(span.links).toEqual([{ traceId: 'ab000000000000000000000000000001', spanId: 'cd00000000000002', attributes: {} }])
+    expect(span.links).toEqual([
+      { traceId: 'ab000000000000000000000000000001', spanId: 'cd00000000000002', attributes: {} },
+    ])
   })
 
   it('passes hex ids of the wrong length through for the normaliser to reject', () => {
@@ -165,12 +180,24 @@ describe('decodeExportRequest(json): rejections', () => {
     ['{"resourceSpans":[', 'Malformed JSON: '],
     ['[]', 'expected an ExportTraceServiceRequest object, got []'],
     ['{"resourceSpans":{}}', 'resourceSpans: expected an array, got {}'],
-    [requestWithSpan('"spanId":"zz00000000000000"'), 'resourceSpans[0].scopeSpans[0].spans[0].spanId: expected 16 hex characters, got "zz00000000000000"'],
-    [requestWithSpan('"startTimeUnixNano":"-1"'), 'resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano: expected unsigned integer nanoseconds'],
+    [
+      requestWithSpan('"spanId":"zz00000000000000"'),
+      'resourceSpans[0].scopeSpans[0].spans[0].spanId: expected 16 hex characters, got "zz00000000000000"',
+    ],
+    [
+      requestWithSpan('"startTimeUnixNano":"-1"'),
+      'resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano: expected unsigned integer nanoseconds',
+    ],
     [requestWithSpan('"kind":1.5'), 'spans[0].kind: expected an integer enum value, got 1.5'],
     [requestWithSpan('"name":7'), 'spans[0].name: expected a string, got 7'],
-    [requestWithSpan('"attributes":[{"key":"k","value":{"intValue":"1.5"}}]'), 'spans[0].attributes[0].value.intValue: expected an integer'],
-    [requestWithSpan('"attributes":[{"key":"k","value":{"bytesValue":"not base64!"}}]'), 'attributes[0].value.bytesValue: expected a base64 string'],
+    [
+      requestWithSpan('"attributes":[{"key":"k","value":{"intValue":"1.5"}}]'),
+      'spans[0].attributes[0].value.intValue: expected an integer',
+    ],
+    [
+      requestWithSpan('"attributes":[{"key":"k","value":{"bytesValue":"not base64!"}}]'),
+      'attributes[0].value.bytesValue: expected a base64 string',
+    ],
     [requestWithSpan('"status":{"code":"STATUS_CODE_ERROR"}'), 'spans[0].status.code: expected an integer enum value'],
   ])('rejects %s', (body, message) => {
     expect(decodeError(() => decodeJson(body)).message).toContain(message)

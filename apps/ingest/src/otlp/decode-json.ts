@@ -24,7 +24,8 @@ function looksLikeBase64Id(raw: string, byteLength: number): boolean {
  */
 export const readHexId: IdReader = (raw, path, byteLength) => {
   if (typeof raw === 'string' && HEX.test(raw)) return raw.toLowerCase()
-  const hint = typeof raw === 'string' && looksLikeBase64Id(raw, byteLength) ? ' (OTLP/JSON ids are hex, not base64)' : ''
+  const hint =
+    typeof raw === 'string' && looksLikeBase64Id(raw, byteLength) ? ' (OTLP/JSON ids are hex, not base64)' : ''
   throw OtlpDecodeError.at(path, `expected ${byteLength * 2} hex characters, got ${preview(raw)}${hint}`)
 }
 

@@ -18,8 +18,16 @@ function spansOf(request: DecodedExportRequest): DecodedSpan[] {
   return request.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans))
 }
 
-function decodeSpanJson(span: object, limits?: DecodeLimits, resource: object = {}): { span: DecodedSpan; request: DecodedExportRequest } {
-  const body = { resourceSpans: [{ resource, scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), ...span }] }] }] }
+function decodeSpanJson(
+  span: object,
+  limits?: DecodeLimits,
+  resource: object = {},
+): { span: DecodedSpan; request: DecodedExportRequest } {
+  const body = {
+    resourceSpans: [
+      { resource, scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), ...span }] }] },
+    ],
+  }
   const request = decodeExportRequest(utf8(JSON.stringify(body)), 'json', limits)
   return { span: spansOf(request)[0]!, request }
 }
@@ -47,7 +55,10 @@ describe('events and links: the first 128 are kept (OTel SDK defaults), the rest
   })
 
   it('honours configured caps, including 0', () => {
-    const { span } = decodeSpanJson({ events: [{ name: 'e' }], links: [{}] }, { ...DEFAULT_DECODE_LIMITS, maxEventsPerSpan: 0, maxLinksPerSpan: 0 })
+    const { span } = decodeSpanJson(
+      { events: [{ name: 'e' }], links: [{}] },
+      { ...DEFAULT_DECODE_LIMITS, maxEventsPerSpan: 0, maxLinksPerSpan: 0 },
+    )
     expect([span.events, span.links]).toEqual([[], []])
     expect(span.dropped).toEqual({ attributes: 0, events: 1, links: 1, limitsApplied: true })
   })
@@ -83,25 +94,46 @@ describe('attributes: the first 1,024 of each list are kept', () => {
   })
 
   it('caps resource attributes and counts their drops on the resource', () => {
-    const { request } = decodeSpanJson({}, { ...DEFAULT_DECODE_LIMITS, maxAttributesPerSpan: 2 }, { attributes: range(5, kv), droppedAttributesCount: 1 })
+    const { request } = decodeSpanJson(
+      {},
+      { ...DEFAULT_DECODE_LIMITS, maxAttributesPerSpan: 2 },
+      { attributes: range(5, kv), droppedAttributesCount: 1 },
+    )
     expect(request.resourceSpans[0]!.resource).toEqual({ k0: 0, k1: 1 })
     expect(request.resourceSpans[0]!.droppedResourceAttributes).toBe(4)
   })
 
   it.each([[-1], [1.5], ['x'], [2 ** 32]])('rejects droppedEventsCount %j, naming the field', (count) => {
-    expect(() => decodeSpanJson({ droppedEventsCount: count })).toThrow(/spans\[0\]\.droppedEventsCount: expected an unsigned 32-bit count/)
+    expect(() => decodeSpanJson({ droppedEventsCount: count })).toThrow(
+      /spans\[0\]\.droppedEventsCount: expected an unsigned 32-bit count/,
+    )
   })
 })
 
 describe('protobuf bodies get the same caps and read dropped_*_count', () => {
   it('cuts events and attributes and adds the sender counts', () => {
     const message = ExportTraceServiceRequest.fromObject({
-      resourceSpans: [{ scopeSpans: [{ spans: [{
-        traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, 2), name: 's',
-        attributes: range(1100, kv), droppedAttributesCount: 10,
-        events: range(200, (i) => ({ name: `e${i}` })), droppedEventsCount: 1,
-        links: [{ traceId: Buffer.alloc(16, 3), spanId: Buffer.alloc(8, 4) }], droppedLinksCount: 2,
-      }] }] }],
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: Buffer.alloc(16, 1),
+                  spanId: Buffer.alloc(8, 2),
+                  name: 's',
+                  attributes: range(1100, kv),
+                  droppedAttributesCount: 10,
+                  events: range(200, (i) => ({ name: `e${i}` })),
+                  droppedEventsCount: 1,
+                  links: [{ traceId: Buffer.alloc(16, 3), spanId: Buffer.alloc(8, 4) }],
+                  droppedLinksCount: 2,
+                },
+              ],
+            },
+          ],
+        },
+      ],
     })
     const [span] = spansOf(decodeExportRequest(ExportTraceServiceRequest.encode(message).finish(), 'protobuf'))
     expect(span!.events).toHaveLength(128)
@@ -131,13 +163,26 @@ describe('bodies whose shape alone was expensive are a 400, never a RangeError (
   it('describes a deeply nested value of the wrong type briefly, without serialising it', () => {
     let value: unknown = []
     for (let i = 0; i < 1_000_000; i++) value = [value]
-    expect(() => decodeRequestObject({ resourceSpans: [value] }, readHexId)).toThrow('resourceSpans[0]: expected an object, got [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[...')
+    expect(() => decodeRequestObject({ resourceSpans: [value] }, readHexId)).toThrow(
+      'resourceSpans[0]: expected an object, got [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[...',
+    )
   })
 
   it('rejects protobuf AnyValues nested past the decoder limit', () => {
     const w = protobuf.Writer.create()
     // request.resourceSpans → scopeSpans → spans → attributes → KeyValue.value → arrayValue.values → …
-    w.uint32(0x0a).fork().uint32(0x12).fork().uint32(0x12).fork().uint32(0x4a).fork().uint32(0x0a).string('k').uint32(0x12).fork()
+    w.uint32(0x0a)
+      .fork()
+      .uint32(0x12)
+      .fork()
+      .uint32(0x12)
+      .fork()
+      .uint32(0x4a)
+      .fork()
+      .uint32(0x0a)
+      .string('k')
+      .uint32(0x12)
+      .fork()
     for (let i = 0; i < 50_000; i++) w.uint32(0x2a).fork().uint32(0x0a).fork()
     for (let i = 0; i < 50_000; i++) w.ldelim().ldelim()
     const body = w.ldelim().ldelim().ldelim().ldelim().ldelim().finish()

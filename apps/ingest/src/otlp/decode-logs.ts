@@ -46,10 +46,13 @@ function decodeRecord(record: JsonRecord, path: string, readId: IdReader): Decod
 }
 
 function decodeObject(request: unknown, readId: IdReader): DecodedLogRecord[] {
-  if (!isRecord(request)) throw OtlpDecodeError.at('', `expected an ExportLogsServiceRequest object, got ${preview(request)}`)
+  if (!isRecord(request))
+    throw OtlpDecodeError.at('', `expected an ExportLogsServiceRequest object, got ${preview(request)}`)
   return recordList(request, 'resourceLogs', '').flatMap((resourceLogs, i) =>
     recordList(resourceLogs, 'scopeLogs', `resourceLogs[${i}]`).flatMap((scopeLogs, j) =>
-      recordList(scopeLogs, 'logRecords', `resourceLogs[${i}].scopeLogs[${j}]`).map((r, k) => decodeRecord(r, `resourceLogs[${i}].scopeLogs[${j}].logRecords[${k}]`, readId)),
+      recordList(scopeLogs, 'logRecords', `resourceLogs[${i}].scopeLogs[${j}]`).map((r, k) =>
+        decodeRecord(r, `resourceLogs[${i}].scopeLogs[${j}].logRecords[${k}]`, readId),
+      ),
     ),
   )
 }
@@ -68,10 +71,14 @@ export function decodeLogsRequest(body: Uint8Array, encoding: OtlpEncoding): Dec
   }
   let message: Record<string, unknown>
   try {
-    const decoded = ExportLogsServiceRequest.decode(Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength))
+    const decoded = ExportLogsServiceRequest.decode(
+      Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+    )
     message = ExportLogsServiceRequest.toObject(decoded, { enums: Number, defaults: false })
   } catch (err) {
-    throw new OtlpDecodeError(`Malformed protobuf ExportLogsServiceRequest (${body.length} bytes): ${err instanceof Error ? err.message : String(err)}`)
+    throw new OtlpDecodeError(
+      `Malformed protobuf ExportLogsServiceRequest (${body.length} bytes): ${err instanceof Error ? err.message : String(err)}`,
+    )
   }
   return decodeObject(message, readBytesId)
 }

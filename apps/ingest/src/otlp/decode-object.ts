@@ -41,7 +41,11 @@ export interface DecodeLimits {
   maxAttributesPerSpan: number
 }
 
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxEventsPerSpan: 128, maxLinksPerSpan: 128, maxAttributesPerSpan: 1024 }
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = {
+  maxEventsPerSpan: 128,
+  maxLinksPerSpan: 128,
+  maxAttributesPerSpan: 1024,
+}
 
 interface Ctx {
   readId: IdReader
@@ -138,19 +142,27 @@ function decodeResourceSpans(resourceSpans: JsonRecord, path: string, ctx: Ctx):
   const capped = toAttributes(resource, 'attributes', `${path}.resource`, ctx.limits.maxAttributesPerSpan)
   const decoded: DecodedResourceSpans = {
     resource: capped.attributes,
-    scopeSpans: recordList(resourceSpans, 'scopeSpans', path).map((s, i) => decodeScopeSpans(s, `${path}.scopeSpans[${i}]`, ctx)),
+    scopeSpans: recordList(resourceSpans, 'scopeSpans', path).map((s, i) =>
+      decodeScopeSpans(s, `${path}.scopeSpans[${i}]`, ctx),
+    ),
   }
   if (capped.droppedBySender + capped.cut > 0) decoded.droppedResourceAttributes = capped.droppedBySender + capped.cut
   return decoded
 }
 
 /** `request` is the whole body as an object; unknown fields anywhere are ignored, as the spec requires. */
-export function decodeRequestObject(request: unknown, readId: IdReader, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DecodedExportRequest {
+export function decodeRequestObject(
+  request: unknown,
+  readId: IdReader,
+  limits: DecodeLimits = DEFAULT_DECODE_LIMITS,
+): DecodedExportRequest {
   if (!isRecord(request)) {
     throw OtlpDecodeError.at('', `expected an ExportTraceServiceRequest object, got ${preview(request)}`)
   }
   const ctx: Ctx = { readId, limits }
   return {
-    resourceSpans: recordList(request, 'resourceSpans', '').map((r, i) => decodeResourceSpans(r, `resourceSpans[${i}]`, ctx)),
+    resourceSpans: recordList(request, 'resourceSpans', '').map((r, i) =>
+      decodeResourceSpans(r, `resourceSpans[${i}]`, ctx),
+    ),
   }
 }

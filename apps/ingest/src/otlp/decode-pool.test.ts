@@ -8,14 +8,18 @@ import { BodyError } from './read-body.js'
 
 const options = { projectId: 'p1', maxAttributeValueBytes: 1 << 20, limits: DEFAULT_DECODE_LIMITS }
 // A short decode time-out, so that a body of 150k spans (seconds of work) runs into it.
-const pool = new DecodePool({ workers: 1, maxPending: 3, maxHeapMb: 1024, niceIncrement: 0, decodeTimeoutMs: 300 }, createLogger('silent'))
+const pool = new DecodePool(
+  { workers: 1, maxPending: 3, maxHeapMb: 1024, niceIncrement: 0, decodeTimeoutMs: 300 },
+  createLogger('silent'),
+)
 afterAll(() => pool.close())
 
 function span(spanId: string): string {
   const start = BigInt(Date.now()) * 1_000_000n
   return `{"traceId":"${'ab'.repeat(16)}","spanId":"${spanId}","name":"s","startTimeUnixNano":"${start}","endTimeUnixNano":"${start + 1000n}"}`
 }
-const request = (...spans: string[]) => Buffer.from(`{"resourceSpans":[{"scopeSpans":[{"spans":[${spans.join(',')}]}]}]}`)
+const request = (...spans: string[]) =>
+  Buffer.from(`{"resourceSpans":[{"scopeSpans":[{"spans":[${spans.join(',')}]}]}]}`)
 
 /** Sends `body` in 64 KiB chunks, as the event loop forwards a request. */
 function send(large: LargeBody, body: Buffer): LargeBody {
@@ -36,13 +40,22 @@ describe('DecodePool', () => {
   it('refuses a body that inflates past the limit while it is still arriving', async () => {
     const large = send(pool.open('gzip', 1 << 20), gzipSync(Buffer.alloc(8 << 20, 0x20)))
     await expect.poll(() => large.failure).toBeInstanceOf(BodyError)
-    expect(large.failure).toMatchObject({ status: 413, message: 'Request body exceeds 1048576 bytes after decompression' })
+    expect(large.failure).toMatchObject({
+      status: 413,
+      message: 'Request body exceeds 1048576 bytes after decompression',
+    })
     await expect(large.finish('json', options)).rejects.toBe(large.failure)
   })
 
   it('answers a corrupt gzip body 400 and a malformed request with its decode error', async () => {
-    const corrupt = send(pool.open('gzip', 1 << 20), Buffer.concat([gzipSync(request()).subarray(0, 10), Buffer.alloc(40, 0xab)]))
-    await expect(corrupt.finish('json', options)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/^Corrupt gzip body/) })
+    const corrupt = send(
+      pool.open('gzip', 1 << 20),
+      Buffer.concat([gzipSync(request()).subarray(0, 10), Buffer.alloc(40, 0xab)]),
+    )
+    await expect(corrupt.finish('json', options)).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/^Corrupt gzip body/),
+    })
     const malformed = send(pool.open('identity', 1 << 20), Buffer.from('{"resourceSpans":{}}'))
     const error: unknown = await malformed.finish('json', options).catch((err: unknown) => err)
     expect(error).toBeInstanceOf(OtlpDecodeError)
@@ -64,12 +77,23 @@ describe('DecodePool', () => {
   })
 
   it('answers 413 for a body that decodes for too long, and keeps working with a new worker', async () => {
-    const slow = send(pool.open('identity', 64 << 20), Buffer.from(`{"resourceSpans":[{"scopeSpans":[{"spans":[${`${span('0000000000000004')},`.repeat(149_999)}${span('0000000000000004')}]}]}]}`))
+    const slow = send(
+      pool.open('identity', 64 << 20),
+      Buffer.from(
+        `{"resourceSpans":[{"scopeSpans":[{"spans":[${`${span('0000000000000004')},`.repeat(149_999)}${span('0000000000000004')}]}]}]}`,
+      ),
+    )
     // Opened on the same worker while it decodes: the replacement is not this body's fault.
     const bystander = send(pool.open('identity', 1 << 20), request(span('0000000000000005')))
-    await expect(slow.finish('json', options)).rejects.toMatchObject({ status: 413, message: 'Request body took over 0.3 s to decode; send smaller batches' })
+    await expect(slow.finish('json', options)).rejects.toMatchObject({
+      status: 413,
+      message: 'Request body took over 0.3 s to decode; send smaller batches',
+    })
     await expect(bystander.finish('json', options)).rejects.toMatchObject({ status: 503, retryAfterSeconds: 1 })
-    const { encoded } = await send(pool.open('identity', 1 << 20), request(span('0000000000000003'))).finish('json', options)
+    const { encoded } = await send(pool.open('identity', 1 << 20), request(span('0000000000000003'))).finish(
+      'json',
+      options,
+    )
     expect(encoded.keys).toHaveLength(1)
   })
 })

@@ -32,7 +32,13 @@ export type ToWorker =
 /** A worker's answer for body `id`; a body error may come before `end` (a gzip bomb). */
 export type FromWorker =
   | { id: number; type: 'decoding' }
-  | { id: number; type: 'done'; encoded: EncodedRows; rejected: NormalizeResult['rejected']; unstorable: UnstorableCounts }
+  | {
+      id: number
+      type: 'done'
+      encoded: EncodedRows
+      rejected: NormalizeResult['rejected']
+      unstorable: UnstorableCounts
+    }
   | { id: number; type: 'body-error'; status: BodyErrorStatus; message: string }
   | { id: number; type: 'decode-error'; message: string; path: string }
   | { id: number; type: 'fault'; message: string }
@@ -98,7 +104,10 @@ export class LargeBody {
   /** Moves pages of a ReceivedBody, each the sole owner of its memory: `pages` are unusable after. */
   writePages(pages: Uint8Array[]): void {
     if (this.closed || pages.length === 0) return
-    this.slot.worker.postMessage({ type: 'data', id: this.id, parts: pages } satisfies ToWorker, pages.map((page) => page.buffer as ArrayBuffer))
+    this.slot.worker.postMessage(
+      { type: 'data', id: this.id, parts: pages } satisfies ToWorker,
+      pages.map((page) => page.buffer as ArrayBuffer),
+    )
   }
 
   finish(encoding: OtlpEncoding, options: PrepareOptions): Promise<DecodeResult> {
@@ -119,7 +128,12 @@ export class LargeBody {
   answer(message: FromWorker | { type: 'crash'; error: Error }): void {
     if (message.type === 'decoding') return
     const error = answerError(message)
-    if (error === undefined && message.type === 'done') this.settle?.resolve({ encoded: asBuffers(message.encoded), rejected: message.rejected, unstorable: message.unstorable })
+    if (error === undefined && message.type === 'done')
+      this.settle?.resolve({
+        encoded: asBuffers(message.encoded),
+        rejected: message.rejected,
+        unstorable: message.unstorable,
+      })
     else if (this.settle) this.settle.reject(error)
     else this.failure = error
     this.close()
@@ -151,7 +165,8 @@ export class DecodePool {
   /** A new body for the least busy worker; 503 + Retry-After when the workers have enough. */
   open(coding: Coding, maxBytes: number): LargeBody {
     if (this.closed) throw overloaded('The server is shutting down; retry later.', 1)
-    if (this.pending >= this.options.maxPending) throw overloaded('Too many large request bodies are being decoded; retry later.', 1)
+    if (this.pending >= this.options.maxPending)
+      throw overloaded('Too many large request bodies are being decoded; retry later.', 1)
     this.start()
     const slot = this.slots.reduce((a, b) => (b.bodies.size < a.bodies.size ? b : a))
     const body = new LargeBody(slot, this.nextId++, () => {
@@ -189,11 +204,17 @@ export class DecodePool {
       if (decoding) clearTimeout(decoding.watchdog)
       for (const body of [...slot.bodies.values()]) {
         const culprit = body.id === decoding?.id
-        body.answer({ type: 'crash', error: culprit && decoding?.timedOut ? this.timeoutError() : crashError(slot.lastError, culprit) })
+        body.answer({
+          type: 'crash',
+          error: culprit && decoding?.timedOut ? this.timeoutError() : crashError(slot.lastError, culprit),
+        })
       }
       if (this.closed) return
       // Replaced by the next open(), so a worker that cannot start fails requests, not a loop.
-      if (decoding?.timedOut) this.logger.warn('decode worker stopped: a request body took too long to decode', { timeoutMs: this.options.decodeTimeoutMs })
+      if (decoding?.timedOut)
+        this.logger.warn('decode worker stopped: a request body took too long to decode', {
+          timeoutMs: this.options.decodeTimeoutMs,
+        })
       else this.logger.error('decode worker exited', { err: slot.lastError })
     })
     return slot
@@ -209,7 +230,10 @@ export class DecodePool {
   }
 
   private timeoutError(): BodyError {
-    return new BodyError(413, `Request body took over ${this.options.decodeTimeoutMs / 1000} s to decode; send smaller batches`)
+    return new BodyError(
+      413,
+      `Request body took over ${this.options.decodeTimeoutMs / 1000} s to decode; send smaller batches`,
+    )
   }
 }
 

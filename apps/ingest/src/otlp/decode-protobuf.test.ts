@@ -9,7 +9,9 @@ const bytes = (hex: string): Uint8Array => Buffer.from(hex, 'hex')
 /** Encodes a request with protobufjs itself (fromObject takes camelCase, int64 as strings, bytes as Uint8Array). */
 function encodeRequest(span: Record<string, unknown>, resourceAttrs: unknown[] = []): Uint8Array {
   const message = ExportTraceServiceRequest.fromObject({
-    resourceSpans: [{ resource: { attributes: resourceAttrs }, scopeSpans: [{ scope: { name: 'sc', version: '2' }, spans: [span] }] }],
+    resourceSpans: [
+      { resource: { attributes: resourceAttrs }, scopeSpans: [{ scope: { name: 'sc', version: '2' }, spans: [span] }] },
+    ],
   })
   return ExportTraceServiceRequest.encode(message).finish()
 }
@@ -26,24 +28,33 @@ describe('decodeExportRequest(protobuf)', () => {
   })
 
   it('decodes every span field, ids as lower-case hex and times without precision loss', () => {
-    const span = onlySpan(encodeRequest({
-      traceId: bytes('5b8efff798038103d269b633813fc60c'),
-      spanId: bytes('eee19b7ec3c1b174'),
-      parentSpanId: bytes('eee19b7ec3c1b173'),
+    const span = onlySpan(
+      encodeRequest({
+        traceId: bytes('5b8efff798038103d269b633813fc60c'),
+        spanId: bytes('eee19b7ec3c1b174'),
+        parentSpanId: bytes('eee19b7ec3c1b173'),
+        traceState: 'k=v',
+        name: 'chat gpt-4o',
+        kind: 3,
+        flags: 257,
+        startTimeUnixNano: '1795326739611315614',
+        endTimeUnixNano: '18446744073709551615',
+        events: [
+          { timeUnixNano: '1795326739611229041', name: 'evt', attributes: [{ key: 'k', value: { stringValue: 'v' } }] },
+        ],
+        links: [{ traceId: bytes('ab'.repeat(16)), spanId: bytes('cd'.repeat(8)) }],
+        status: { code: 2, message: 'boom' },
+      }),
+    )
+    expect(span).toEqual({
+      traceId: '5b8efff798038103d269b633813fc60c',
+      spanId: 'eee19b7ec3c1b174',
+      parentSpanId: 'eee19b7ec3c1b173',
       traceState: 'k=v',
       name: 'chat gpt-4o',
       kind: 3,
-      flags: 257,
       startTimeUnixNano: '1795326739611315614',
       endTimeUnixNano: '18446744073709551615',
-      events: [{ timeUnixNano: '1795326739611229041', name: 'evt', attributes: [{ key: 'k', value: { stringValue: 'v' } }] }],
-      links: [{ traceId: bytes('ab'.repeat(16)), spanId: bytes('cd'.repeat(8)) }],
-      status: { code: 2, message: 'boom' },
-    }))
-    expect(span).toEqual({
-      traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', parentSpanId: 'eee19b7ec3c1b173',
-      traceState: 'k=v', name: 'chat gpt-4o', kind: 3,
-      startTimeUnixNano: '1795326739611315614', endTimeUnixNano: '18446744073709551615',
       attributes: {},
       events: [{ timeUnixNano: '1795326739611229041', name: 'evt', attributes: { k: 'v' } }],
       links: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), attributes: {} }],
@@ -67,14 +78,29 @@ describe('decodeExportRequest(protobuf)', () => {
     ]
     const span = onlySpan(encodeRequest({ name: 'n', attributes }))
     expect(span.attributes).toEqual({
-      small: 12, zero: 0, big: '9223372036854775807', neg: '-9007199254740993', dbl: 0.5, flag: false,
-      'empty-string': '', blob: 'aGVsbG8=', unset: null, arr: ['a', 2], kv: { city: 'Paris' },
+      small: 12,
+      zero: 0,
+      big: '9223372036854775807',
+      neg: '-9007199254740993',
+      dbl: 0.5,
+      flag: false,
+      'empty-string': '',
+      blob: 'aGVsbG8=',
+      unset: null,
+      arr: ['a', 2],
+      kv: { city: 'Paris' },
     })
   })
 
   it('fills defaults for absent fields, including ids and times', () => {
     expect(onlySpan(encodeRequest({}))).toMatchObject({
-      traceId: '', spanId: '', parentSpanId: '', name: '', kind: 0, startTimeUnixNano: '0', endTimeUnixNano: '0',
+      traceId: '',
+      spanId: '',
+      parentSpanId: '',
+      name: '',
+      kind: 0,
+      startTimeUnixNano: '0',
+      endTimeUnixNano: '0',
       status: { code: 0, message: '' },
     })
   })
@@ -93,7 +119,12 @@ describe('decodeExportRequest(protobuf)', () => {
   it.each([
     ['a length prefix past the end', '0affffffff0f'],
     ['an invalid wire type', '0f'],
-    ['a truncated span', Buffer.from(encodeRequest({ name: 'truncated span name' })).subarray(0, 12).toString('hex')],
+    [
+      'a truncated span',
+      Buffer.from(encodeRequest({ name: 'truncated span name' }))
+        .subarray(0, 12)
+        .toString('hex'),
+    ],
   ])('rejects garbage: %s', (_label, hex) => {
     const run = (): unknown => decodeExportRequest(bytes(hex), 'protobuf')
     expect(run).toThrow(OtlpDecodeError)

@@ -29,7 +29,9 @@ function decodeMessage(body: Uint8Array): Record<string, unknown> {
   try {
     // protobufjs decodes strings natively only from a Buffer; from a plain Uint8Array it runs its
     // own UTF-8 loop, which made decoding twice as slow (12.8 vs 5.9 µs a span).
-    const message = ExportTraceServiceRequest.decode(Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength))
+    const message = ExportTraceServiceRequest.decode(
+      Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+    )
     return ExportTraceServiceRequest.toObject(message, TO_OBJECT_OPTIONS)
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err)

@@ -89,17 +89,25 @@ async function end(message: Extract<ToWorker, { type: 'end' }>): Promise<void> {
   send(answer, transfer)
 }
 
-function decode({ id, encoding, options }: Extract<ToWorker, { type: 'end' }>, bytes: Buffer): { answer: FromWorker; transfer: ArrayBuffer[] } {
+function decode(
+  { id, encoding, options }: Extract<ToWorker, { type: 'end' }>,
+  bytes: Buffer,
+): { answer: FromWorker; transfer: ArrayBuffer[] } {
   try {
     const { rows, rejected, unstorable } = rowsFromBody(bytes, encoding, options)
     const encoded = encodeRowsWithKeys(rows)
     const transfer = [encoded.lineEnds.buffer as ArrayBuffer]
     // A Buffer from Node's shared pool (under 4 KiB) must be copied, not moved.
-    if (encoded.data.byteOffset === 0 && encoded.data.byteLength === encoded.data.buffer.byteLength) transfer.push(encoded.data.buffer as ArrayBuffer)
+    if (encoded.data.byteOffset === 0 && encoded.data.byteLength === encoded.data.buffer.byteLength)
+      transfer.push(encoded.data.buffer as ArrayBuffer)
     return { answer: { id, type: 'done', encoded, rejected, unstorable }, transfer }
   } catch (err) {
-    if (err instanceof OtlpDecodeError) return { answer: { id, type: 'decode-error', message: err.message, path: err.path }, transfer: [] }
-    return { answer: { id, type: 'fault', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }, transfer: [] }
+    if (err instanceof OtlpDecodeError)
+      return { answer: { id, type: 'decode-error', message: err.message, path: err.path }, transfer: [] }
+    return {
+      answer: { id, type: 'fault', message: err instanceof Error ? (err.stack ?? err.message) : String(err) },
+      transfer: [],
+    }
   }
 }
 

@@ -30,9 +30,7 @@ async function decodeCorpusFile(file: string): Promise<DecodedExportRequest> {
 }
 
 function maskVolatile(attributes: Attributes, volatile: ReadonlySet<string>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(attributes).map(([k, v]) => [k, volatile.has(k) ? `<${typeof v}>` : v]),
-  )
+  return Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, volatile.has(k) ? `<${typeof v}>` : v]))
 }
 
 /** Everything that must agree between two runs of the same scenario. */
@@ -80,7 +78,13 @@ const SCENARIOS: { files: string[]; volatile: string[] }[] = [
       'openllmetry-traceloop-node-server-sdk-0.27.0+openai-6.49.0__workflow-agent-tool-task.otlp.pb',
     ],
     // The mock server numbers its completions per process; pid differs per run.
-    volatile: ['process.pid', 'gen_ai.response.id', 'gen_ai.input.messages', 'gen_ai.output.messages', 'traceloop.entity.output'],
+    volatile: [
+      'process.pid',
+      'gen_ai.response.id',
+      'gen_ai.input.messages',
+      'gen_ai.output.messages',
+      'traceloop.entity.output',
+    ],
   },
   {
     files: [
@@ -111,17 +115,22 @@ describe('corpus', () => {
     }
   })
 
-  it.each(SCENARIOS.map((s) => [s.files[0], s] as const))('captures of %s agree across encodings', async (_first, scenario) => {
-    const volatile = new Set(scenario.volatile)
-    const [reference, ...others] = await Promise.all(scenario.files.map(decodeCorpusFile))
-    const expected = stableView(reference!, volatile)
-    expect(expected.length).toBeGreaterThan(0)
-    for (const other of others) expect(stableView(other, volatile)).toEqual(expected)
-  })
+  it.each(SCENARIOS.map((s) => [s.files[0], s] as const))(
+    'captures of %s agree across encodings',
+    async (_first, scenario) => {
+      const volatile = new Set(scenario.volatile)
+      const [reference, ...others] = await Promise.all(scenario.files.map(decodeCorpusFile))
+      const expected = stableView(reference!, volatile)
+      expect(expected.length).toBeGreaterThan(0)
+      for (const other of others) expect(stableView(other, volatile)).toEqual(expected)
+    },
+  )
 
   it('keeps the GenAI attribute values of the basic scenario exact in both encodings', async () => {
     for (const file of SCENARIOS[0]!.files) {
-      const chat = (await decodeCorpusFile(file)).resourceSpans[0]?.scopeSpans[0]?.spans.find((s) => s.name === 'chat gpt-4o')
+      const chat = (await decodeCorpusFile(file)).resourceSpans[0]?.scopeSpans[0]?.spans.find(
+        (s) => s.name === 'chat gpt-4o',
+      )
       expect(chat?.kind).toBe(3)
       expect(chat?.attributes).toEqual({
         'gen_ai.operation.name': 'chat',

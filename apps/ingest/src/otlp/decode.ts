@@ -13,7 +13,11 @@ export { DEFAULT_DECODE_LIMITS, type DecodeLimits }
 
 export type OtlpEncoding = 'json' | 'protobuf'
 
-export function decodeExportRequest(body: Uint8Array, encoding: OtlpEncoding, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DecodedExportRequest {
+export function decodeExportRequest(
+  body: Uint8Array,
+  encoding: OtlpEncoding,
+  limits: DecodeLimits = DEFAULT_DECODE_LIMITS,
+): DecodedExportRequest {
   try {
     return encoding === 'json' ? decodeJsonExportRequest(body, limits) : decodeProtobufExportRequest(body, limits)
   } catch (err) {

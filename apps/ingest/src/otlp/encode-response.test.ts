@@ -50,12 +50,20 @@ describe('encodeStatus', () => {
   it.each(Object.entries(GrpcCode))('round-trips %s through protobuf', (_name, code) => {
     const { body, contentType } = encodeStatus('protobuf', { code, message: `failed with ${code}` })
     expect(contentType).toBe('application/x-protobuf')
-    expect(RpcStatus.toObject(RpcStatus.decode(asBytes(body)), TO_OBJECT)).toEqual({ code, message: `failed with ${code}` })
+    expect(RpcStatus.toObject(RpcStatus.decode(asBytes(body)), TO_OBJECT)).toEqual({
+      code,
+      message: `failed with ${code}`,
+    })
   })
 
   it('uses the gRPC code numbers', () => {
     expect(GrpcCode).toEqual({
-      PERMISSION_DENIED: 7, INVALID_ARGUMENT: 3, RESOURCE_EXHAUSTED: 8, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16,
+      PERMISSION_DENIED: 7,
+      INVALID_ARGUMENT: 3,
+      RESOURCE_EXHAUSTED: 8,
+      INTERNAL: 13,
+      UNAVAILABLE: 14,
+      UNAUTHENTICATED: 16,
     })
   })
 })

@@ -60,10 +60,15 @@ export function encodeExportResponse(encoding: OtlpEncoding, partial?: PartialSu
 /** ExportLogsServiceResponse: the same shape, with `rejectedLogRecords` (log records carrying evaluation results). */
 export function encodeLogsExportResponse(encoding: OtlpEncoding, partial?: PartialSuccess): EncodedBody {
   const contentType = CONTENT_TYPE[encoding]
-  const rejected = partial && (partial.rejectedSpans !== 0 || partial.errorMessage !== '')
-    ? { ...(partial.rejectedSpans ? { rejectedLogRecords: String(partial.rejectedSpans) } : {}), ...(partial.errorMessage ? { errorMessage: partial.errorMessage } : {}) }
-    : undefined
-  if (encoding === 'json') return { body: JSON.stringify(rejected === undefined ? {} : { partialSuccess: rejected }), contentType }
+  const rejected =
+    partial && (partial.rejectedSpans !== 0 || partial.errorMessage !== '')
+      ? {
+          ...(partial.rejectedSpans ? { rejectedLogRecords: String(partial.rejectedSpans) } : {}),
+          ...(partial.errorMessage ? { errorMessage: partial.errorMessage } : {}),
+        }
+      : undefined
+  if (encoding === 'json')
+    return { body: JSON.stringify(rejected === undefined ? {} : { partialSuccess: rejected }), contentType }
   const message = ExportLogsServiceResponse.fromObject(rejected === undefined ? {} : { partialSuccess: rejected })
   return { body: ExportLogsServiceResponse.encode(message).finish(), contentType }
 }

@@ -90,14 +90,20 @@ export function recordList(obj: JsonRecord, name: string, path: string): JsonRec
  * The first `max` elements of a repeated field, and how many it has. Elements past `max` are not
  * looked at, so a span with a million events costs no more to decode than one with `max`.
  */
-export function recordListHead(obj: JsonRecord, name: string, path: string, max: number): { items: JsonRecord[]; total: number } {
+export function recordListHead(
+  obj: JsonRecord,
+  name: string,
+  path: string,
+  max: number,
+): { items: JsonRecord[]; total: number } {
   const value = getField(obj, name)
   if (value === undefined) return { items: [], total: 0 }
   if (!Array.isArray(value)) throw OtlpDecodeError.at(joinPath(path, name), `expected an array, got ${preview(value)}`)
   const items = new Array<JsonRecord>(Math.min(value.length, max))
   for (let i = 0; i < items.length; i++) {
     const item: unknown = value[i]
-    if (!isRecord(item)) throw OtlpDecodeError.at(`${joinPath(path, name)}[${i}]`, `expected an object, got ${preview(item)}`)
+    if (!isRecord(item))
+      throw OtlpDecodeError.at(`${joinPath(path, name)}[${i}]`, `expected an object, got ${preview(item)}`)
     items[i] = item
   }
   return { items, total: value.length }
@@ -143,7 +149,8 @@ export function longToBigInt(value: unknown): bigint | undefined {
 export function unixNano(obj: JsonRecord, name: string, path: string): string {
   const value = getField(obj, name)
   if (value === undefined) return '0'
-  if (typeof value === 'string' && /^\d{1,20}$/.test(value)) return value.length > 1 ? value.replace(/^0+(?=\d)/, '') : value
+  if (typeof value === 'string' && /^\d{1,20}$/.test(value))
+    return value.length > 1 ? value.replace(/^0+(?=\d)/, '') : value
   const long = longToBigInt(value)
   if (long !== undefined && long >= 0n) return long.toString()
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return BigInt(value).toString()

@@ -142,9 +142,17 @@ function buildRoot(): protobuf.Root {
 
 const root = buildRoot()
 
-export const ExportTraceServiceRequest = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest')
-export const ExportTraceServiceResponse = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse')
-export const ExportLogsServiceRequest = root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest')
-export const ExportLogsServiceResponse = root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse')
+export const ExportTraceServiceRequest = root.lookupType(
+  'opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest',
+)
+export const ExportTraceServiceResponse = root.lookupType(
+  'opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse',
+)
+export const ExportLogsServiceRequest = root.lookupType(
+  'opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest',
+)
+export const ExportLogsServiceResponse = root.lookupType(
+  'opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse',
+)
 export const RpcStatus = root.lookupType('google.rpc.Status')
 export const RpcRetryInfo = root.lookupType('google.rpc.RetryInfo')

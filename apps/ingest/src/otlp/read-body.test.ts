@@ -74,7 +74,9 @@ describe('readBody', () => {
     const limit = payload.length
     const ok = await readBody(chunkedStream(gzipSync(payload)), { contentEncoding: 'gzip', maxBytes: limit })
     expect(ok).toHaveLength(limit)
-    const err = await bodyError(readBody(chunkedStream(gzipSync(payload)), { contentEncoding: 'gzip', maxBytes: limit - 1 }))
+    const err = await bodyError(
+      readBody(chunkedStream(gzipSync(payload)), { contentEncoding: 'gzip', maxBytes: limit - 1 }),
+    )
     expect(err.status).toBe(413)
     expect(err.message).toBe(`Request body exceeds ${limit - 1} bytes after decompression`)
   })

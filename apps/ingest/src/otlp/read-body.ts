@@ -82,7 +82,10 @@ export function toBodyError(err: unknown, coding: Coding): BodyError {
 }
 
 export function tooLarge(maxBytes: number, coding: Coding): BodyError {
-  return new BodyError(413, `Request body exceeds ${maxBytes} bytes${coding === 'identity' ? '' : ' after decompression'}`)
+  return new BodyError(
+    413,
+    `Request body exceeds ${maxBytes} bytes${coding === 'identity' ? '' : ' after decompression'}`,
+  )
 }
 
 /** The whole body, decompressed, as one array: `receiveBody` without a worker. */
@@ -124,7 +127,11 @@ async function receivePlain(reader: Reader, opts: ReceiveBodyOptions): Promise<R
  * Inflates here until the output passes `localBytes`; then the compressed bytes read so far and
  * all that follow go to a worker, which inflates from the start and reports a bomb (413) early.
  */
-async function receiveCompressed(reader: Reader, coding: Coding, opts: ReceiveBodyOptions): Promise<ReceivedRequestBody> {
+async function receiveCompressed(
+  reader: Reader,
+  coding: Coding,
+  opts: ReceiveBodyOptions,
+): Promise<ReceivedRequestBody> {
   const compressed = new ReceivedBody()
   const inflated = new ReceivedBody()
   const zlib = createDecompressor(coding)!

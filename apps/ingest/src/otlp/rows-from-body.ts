@@ -41,7 +41,9 @@ export function rowsFromBody(body: Uint8Array, encoding: OtlpEncoding, opts: Pre
     rejected.count++
     if (rejected.messages.length < MAX_REJECTION_MESSAGES) {
       const name = row.name.length > 100 ? `${row.name.slice(0, 100)}…` : row.name
-      rejected.messages.push(`span '${name.toWellFormed()}' (trace ${row.trace_id}, span ${row.span_id}): ${result.reason}`)
+      rejected.messages.push(
+        `span '${name.toWellFormed()}' (trace ${row.trace_id}, span ${row.span_id}): ${result.reason}`,
+      )
     }
   }
   return { rows, rejected, unstorable }

@@ -44,8 +44,18 @@ describe('priceRows', () => {
   })
 
   it('prices o3 at each span timestamp, before and after the 2025-06-10 price cut', () => {
-    const before = row({ model: 'o3', start_time: '2025-06-09 23:59:59.000000000', input_tokens: 1000, output_tokens: 1000 })
-    const after = row({ model: 'o3', start_time: '2025-06-10 00:00:00.000000000', input_tokens: 1000, output_tokens: 1000 })
+    const before = row({
+      model: 'o3',
+      start_time: '2025-06-09 23:59:59.000000000',
+      input_tokens: 1000,
+      output_tokens: 1000,
+    })
+    const after = row({
+      model: 'o3',
+      start_time: '2025-06-10 00:00:00.000000000',
+      input_tokens: 1000,
+      output_tokens: 1000,
+    })
     priceRows([before, after])
     // $10 + $40 per Mtok before, $2 + $8 after.
     expect(before.cost_usd).toBe('0.05')

@@ -19,7 +19,12 @@ const jan2025 = new Date('2025-01-15T12:00:00Z')
 describe('createPriceTable', () => {
   it('resolves gpt-4o to the bundled price ($2.50 in, $1.25 cached, $10 out per Mtok)', () => {
     const resolved = createPriceTable().resolve('openai', 'gpt-4o', jan2025)
-    expect(resolved?.price).toEqual({ inputPerMtok: 2.5, outputPerMtok: 10, cacheReadPerMtok: 1.25, cacheWritePerMtok: null })
+    expect(resolved?.price).toEqual({
+      inputPerMtok: 2.5,
+      outputPerMtok: 10,
+      cacheReadPerMtok: 1.25,
+      cacheWritePerMtok: null,
+    })
   })
 
   it('prices o3 at the price in force at the timestamp (cut on 2025-06-10)', () => {
@@ -65,7 +70,13 @@ describe('createPriceTable', () => {
   it('agrees with calcPrice for every bundled model of the main providers', () => {
     const table = createPriceTable({ maxEntries: 100_000 })
     const usages = [
-      tokens({ inputTokens: 5200, outputTokens: 1800, cachedInputTokens: 1000, cacheWriteTokens: 700, reasoningTokens: 400 }),
+      tokens({
+        inputTokens: 5200,
+        outputTokens: 1800,
+        cachedInputTokens: 1000,
+        cacheWriteTokens: 700,
+        reasoningTokens: 400,
+      }),
       tokens({ inputTokens: 300_000, outputTokens: 2000, cachedInputTokens: 50_000 }),
     ]
     const dates = [new Date('2024-06-01T10:00:00Z'), new Date('2025-09-01T03:00:00Z')]

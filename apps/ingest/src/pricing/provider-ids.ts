@@ -35,9 +35,5 @@ export function toGenaiProviderId(provider: string): string | undefined {
   if (alias !== undefined) return alias
   const head = name.split('.')[0] ?? name
   if (head === 'azure' || head === 'az') return 'azure'
-  return (
-    ALIASES.get(head) ??
-    findProvider({ providerId: name })?.id ??
-    findProvider({ providerId: head })?.id
-  )
+  return ALIASES.get(head) ?? findProvider({ providerId: name })?.id ?? findProvider({ providerId: head })?.id
 }

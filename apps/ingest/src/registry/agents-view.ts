@@ -36,7 +36,14 @@ export function agentsView(input: AgentsViewInput): RegistryAgentsResponse {
   const seen = new Map<string, Seen>()
   for (const o of input.observations) {
     if (o.entity !== 'agent') continue
-    const s = seen.get(o.k1) ?? { services: new Set(), environments: new Set(), releases: new Map(), isA2a: false, firstSeen: null, lastSeen: null }
+    const s = seen.get(o.k1) ?? {
+      services: new Set(),
+      environments: new Set(),
+      releases: new Map(),
+      isA2a: false,
+      firstSeen: null,
+      lastSeen: null,
+    }
     if (o.k2) s.services.add(o.k2)
     if (o.k4) s.environments.add(o.k4)
     if (o.k3 && (s.releases.get(o.k3) ?? '') < o.lastSeen) s.releases.set(o.k3, o.lastSeen)
@@ -45,7 +52,8 @@ export function agentsView(input: AgentsViewInput): RegistryAgentsResponse {
     s.lastSeen = s.lastSeen === null || o.lastSeen > s.lastSeen ? o.lastSeen : s.lastSeen
     seen.set(o.k1, s)
   }
-  const pairs = (dim: string) => input.totals.filter((t) => t.dimType === dim).map((t) => ({ totals: t, ends: splitPairKey(t.dimValue) }))
+  const pairs = (dim: string) =>
+    input.totals.filter((t) => t.dimType === dim).map((t) => ({ totals: t, ends: splitPairKey(t.dimValue) }))
   const toolPairs = pairs('agent_tool')
   const delegations = pairs('agent_agent')
   const releaseRows = pairs('agent_release')
@@ -68,7 +76,10 @@ export function agentsView(input: AgentsViewInput): RegistryAgentsResponse {
       const pick = (matching.length > 0 ? matching : release === undefined ? cards : []).at(-1)
       return pick ? cardRecord(pick) : null
     }
-    const releases = new Set([...(s?.releases.keys() ?? []), ...releaseRows.filter((r) => r.ends[0] === name && r.ends[1] !== '').map((r) => r.ends[1])])
+    const releases = new Set([
+      ...(s?.releases.keys() ?? []),
+      ...releaseRows.filter((r) => r.ends[0] === name && r.ends[1] !== '').map((r) => r.ends[1]),
+    ])
     return {
       name,
       services: [...(s?.services ?? [])].sort(),
@@ -76,7 +87,11 @@ export function agentsView(input: AgentsViewInput): RegistryAgentsResponse {
       isA2a: s?.isA2a ?? false,
       firstSeen: s?.firstSeen ?? null,
       lastSeen: s?.lastSeen ?? null,
-      health: healthOf(totals.get(`agent\u0000${name}`), input.sparklines.get(`agent\u0000${name}`) ?? new Array<number>(input.points).fill(0), delegated),
+      health: healthOf(
+        totals.get(`agent\u0000${name}`),
+        input.sparklines.get(`agent\u0000${name}`) ?? new Array<number>(input.points).fill(0),
+        delegated,
+      ),
       releases: [...releases].sort().map((release) => ({
         release,
         health: healthOf(releaseRows.find((r) => r.ends[0] === name && r.ends[1] === release)?.totals, []),
@@ -84,9 +99,18 @@ export function agentsView(input: AgentsViewInput): RegistryAgentsResponse {
       })),
       card: cardOf(latestRelease) ?? (cards.length > 0 ? cardRecord(cards.at(-1)!) : null),
       cardRevisions: cards.length,
-      tools: toolPairs.filter((p) => p.ends[0] === name && p.ends[1] !== '').map((p) => p.ends[1]).sort(),
-      delegatesTo: outgoing.map((d) => d.ends[1]).filter((n) => n !== '').sort(),
-      calledBy: delegations.filter((d) => d.ends[1] === name).map((d) => d.ends[0] || 'unattributed').sort(),
+      tools: toolPairs
+        .filter((p) => p.ends[0] === name && p.ends[1] !== '')
+        .map((p) => p.ends[1])
+        .sort(),
+      delegatesTo: outgoing
+        .map((d) => d.ends[1])
+        .filter((n) => n !== '')
+        .sort(),
+      calledBy: delegations
+        .filter((d) => d.ends[1] === name)
+        .map((d) => d.ends[0] || 'unattributed')
+        .sort(),
       openAnomalies: input.openAnomalies.get(name) ?? 0,
     }
   })

@@ -7,7 +7,12 @@
  */
 import { createHash } from 'node:crypto'
 import { stableJson } from '@sightline/core'
-import { validateAgentCard, type CardRecord, type RegisterCardRequest, type RegisterCardResponse } from '@sightline/schema'
+import {
+  validateAgentCard,
+  type CardRecord,
+  type RegisterCardRequest,
+  type RegisterCardResponse,
+} from '@sightline/schema'
 import type { RegistryRepository, StoredCard } from '../db/repositories/registry.js'
 import { badRequest } from '../errors.js'
 
@@ -16,7 +21,8 @@ export function cardRecord(stored: StoredCard): CardRecord {
   const card = JSON.parse(stored.card) as Record<string, unknown>
   const checked = validateAgentCard(card)
   // Only cards that validated are stored: failing here is a fault of ours, not the client's.
-  if (!checked.ok) throw new Error(`stored card of ${stored.agentName} r${stored.revision} no longer validates: ${checked.message}`)
+  if (!checked.ok)
+    throw new Error(`stored card of ${stored.agentName} r${stored.revision} no longer validates: ${checked.message}`)
   return {
     revision: stored.revision,
     protocol: checked.protocol,
@@ -42,12 +48,21 @@ export class CardRegistry {
     const checked = validateAgentCard(request.card)
     if (!checked.ok) return Promise.reject(badRequest(`Invalid Agent Card: ${checked.message}`))
     const card = request.card as Record<string, unknown>
-    const task = this.chain.then(() => this.store(projectId, card, checked.protocol, checked.summary.name, checked.summary.version, request))
+    const task = this.chain.then(() =>
+      this.store(projectId, card, checked.protocol, checked.summary.name, checked.summary.version, request),
+    )
     this.chain = task.catch(() => undefined)
     return task
   }
 
-  private async store(projectId: string, card: Record<string, unknown>, protocol: '0.3' | '1.0', agent: string, version: string, request: RegisterCardRequest): Promise<RegisterCardResponse> {
+  private async store(
+    projectId: string,
+    card: Record<string, unknown>,
+    protocol: '0.3' | '1.0',
+    agent: string,
+    version: string,
+    request: RegisterCardRequest,
+  ): Promise<RegisterCardResponse> {
     const text = JSON.stringify(card)
     const contentHash = createHash('sha256').update(stableJson(card)).digest('hex').slice(0, 32)
     const existing = await this.repository.cards(projectId, agent)

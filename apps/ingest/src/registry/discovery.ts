@@ -27,14 +27,28 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   return name
 }
 
-function page<T>(items: T[], nameOf: (item: T) => string, limit: number, cursor: string | undefined): { items: T[]; nextCursor: string | null } {
+function page<T>(
+  items: T[],
+  nameOf: (item: T) => string,
+  limit: number,
+  cursor: string | undefined,
+): { items: T[]; nextCursor: string | null } {
   const after = decodeCursor(cursor)
   const rest = after === undefined ? items : items.filter((i) => nameOf(i) > after)
   const taken = rest.slice(0, limit)
   return { items: taken, nextCursor: rest.length > limit ? encodeCursor(nameOf(taken[taken.length - 1]!)) : null }
 }
 
-export function discoveryAgents(cards: readonly StoredCard[], q: { q?: string | undefined; skill?: string | undefined; protocol?: string | undefined; limit: number; cursor?: string | undefined }): DiscoveryAgentsResponse {
+export function discoveryAgents(
+  cards: readonly StoredCard[],
+  q: {
+    q?: string | undefined
+    skill?: string | undefined
+    protocol?: string | undefined
+    limit: number
+    cursor?: string | undefined
+  },
+): DiscoveryAgentsResponse {
   const newest = new Map<string, StoredCard>()
   for (const c of cards) if ((newest.get(c.agentName)?.revision ?? 0) < c.revision) newest.set(c.agentName, c)
   const text = q.q?.toLowerCase()
@@ -47,13 +61,25 @@ export function discoveryAgents(cards: readonly StoredCard[], q: { q?: string | 
       if (!e.checked.ok) return false
       const s = e.checked.summary
       if (q.skill && !s.skills.some((k) => k.id === q.skill || k.tags.includes(q.skill!))) return false
-      if (text && ![s.name, s.description, ...s.skills.flatMap((k) => [k.name, k.description, ...k.tags])].some((v) => v.toLowerCase().includes(text))) return false
+      if (
+        text &&
+        ![s.name, s.description, ...s.skills.flatMap((k) => [k.name, k.description, ...k.tags])].some((v) =>
+          v.toLowerCase().includes(text),
+        )
+      )
+        return false
       return true
     })
     .sort((a, b) => (a.stored.agentName < b.stored.agentName ? -1 : 1))
   const { items, nextCursor } = page(entries, (e) => e.stored.agentName, q.limit, q.cursor)
   return {
-    agents: items.map((e) => ({ name: e.stored.agentName, protocol: e.stored.protocolVersion === '0.3' ? '0.3' : '1.0', revision: e.stored.revision, lastReceived: e.stored.lastReceived, card: e.card })),
+    agents: items.map((e) => ({
+      name: e.stored.agentName,
+      protocol: e.stored.protocolVersion === '0.3' ? '0.3' : '1.0',
+      revision: e.stored.revision,
+      lastReceived: e.stored.lastReceived,
+      card: e.card,
+    })),
     nextCursor,
   }
 }
@@ -78,7 +104,10 @@ export function discoveryTools(
   const text = q.q?.toLowerCase()
   const servers = [...byServer.entries()]
     .filter(([server]) => !q.server || server === q.server)
-    .filter(([server, tools]) => !text || server.toLowerCase().includes(text) || tools.some((t) => t.name.toLowerCase().includes(text)))
+    .filter(
+      ([server, tools]) =>
+        !text || server.toLowerCase().includes(text) || tools.some((t) => t.name.toLowerCase().includes(text)),
+    )
     .sort(([a], [b]) => (a < b ? -1 : 1))
   const { items, nextCursor } = page(servers, ([server]) => server, q.limit, q.cursor)
   return {
@@ -94,7 +123,10 @@ export function discoveryTools(
         version: version || '0.0.0',
         ...(remote ? { remotes: [{ type: remote.transport as 'streamable-http' | 'sse', url: remote.url }] } : {}),
       }
-      const seen = tools.flatMap((t) => [t.firstSeen, t.lastSeen]).filter((v): v is string => v !== null).sort()
+      const seen = tools
+        .flatMap((t) => [t.firstSeen, t.lastSeen])
+        .filter((v): v is string => v !== null)
+        .sort()
       return {
         server: json,
         _meta: {
@@ -114,7 +146,11 @@ export function discoveryTools(
                   name: t.name,
                   description: schema?.description ?? '',
                   inputSchema: schema?.inputSchema ?? null,
-                  callers: callers.filter(([, tool]) => tool === t.name).map(([agent]) => agent).filter((a) => a !== '').sort(),
+                  callers: callers
+                    .filter(([, tool]) => tool === t.name)
+                    .map(([agent]) => agent)
+                    .filter((a) => a !== '')
+                    .sort(),
                   calls: stats?.units ?? 0,
                   errorRate: stats && stats.units > 0 ? stats.failures / stats.units : null,
                 }

@@ -66,7 +66,8 @@ export class DriftScanner {
       await this.registry.insertEvents(project, fresh)
       for (const event of fresh) {
         recorded.push({ ...event, projectId: project })
-        if (this.now() - Date.parse(event.at) <= ALERT_RECENT_MS) this.notifier.send(project, alertPayload(event), { registryEventId: event.id })
+        if (this.now() - Date.parse(event.at) <= ALERT_RECENT_MS)
+          this.notifier.send(project, alertPayload(event), { registryEventId: event.id })
       }
     }
     return recorded
@@ -84,18 +85,34 @@ export class DriftScanner {
       if (o.entity !== 'agent') continue
       const key = `${o.k1}\u0000${o.k3}`
       const first = Date.parse(o.firstSeen)
-      if ((releases.get(key)?.firstSeenMs ?? Infinity) > first) releases.set(key, { agent: o.k1, release: o.k3, firstSeenMs: first })
+      if ((releases.get(key)?.firstSeenMs ?? Infinity) > first)
+        releases.set(key, { agent: o.k1, release: o.k3, firstSeenMs: first })
     }
     const schemas: SchemaFacts[] = observations
       .filter((o) => o.entity === 'tool_schema')
       .map((o) => {
         const definition = parseJson(o.detail)
         const source = o.k4 === 'gen_ai' ? 'gen_ai' : 'tools/list'
-        return { server: o.k2, tool: o.k1, source, hash: o.k3, inputSchema: (source === 'gen_ai' ? definition.parameters : definition.inputSchema) ?? null, firstSeenMs: Date.parse(o.firstSeen), lastSeenMs: Date.parse(o.lastSeen) }
+        return {
+          server: o.k2,
+          tool: o.k1,
+          source,
+          hash: o.k3,
+          inputSchema: (source === 'gen_ai' ? definition.parameters : definition.inputSchema) ?? null,
+          firstSeenMs: Date.parse(o.firstSeen),
+          lastSeenMs: Date.parse(o.lastSeen),
+        }
       })
     return {
       releases: [...releases.values()],
-      cards: cards.map((c) => ({ agent: c.agentName, revision: c.revision, cardVersion: c.cardVersion, contentHash: c.contentHash, card: JSON.parse(c.card) as Record<string, unknown>, firstReceivedMs: Date.parse(c.firstReceived) })),
+      cards: cards.map((c) => ({
+        agent: c.agentName,
+        revision: c.revision,
+        cardVersion: c.cardVersion,
+        contentHash: c.contentHash,
+        card: JSON.parse(c.card) as Record<string, unknown>,
+        firstReceivedMs: Date.parse(c.firstReceived),
+      })),
       schemas,
       pairs: [...pairs].map(([value, first]) => {
         const [agent, tool] = splitPairKey(value)
@@ -107,7 +124,15 @@ export class DriftScanner {
 }
 
 function storedEvent(e: DriftEvent, detectedAt: string): StoredEvent {
-  return { id: e.id, kind: e.kind, subject: e.subject, at: new Date(e.atMs).toISOString(), summary: e.summary, diff: JSON.stringify(e.diff), detectedAt }
+  return {
+    id: e.id,
+    kind: e.kind,
+    subject: e.subject,
+    at: new Date(e.atMs).toISOString(),
+    summary: e.summary,
+    diff: JSON.stringify(e.diff),
+    detectedAt,
+  }
 }
 
 /** Slack-compatible, like the anomaly alerts. */

@@ -13,13 +13,20 @@ import { allTools } from './tools-view.js'
 export const agentNodeId = (name: string) => `agent:${name}`
 export const toolNodeId = (server: string, name: string) => `tool:${server}/${name}`
 
-export function fleetMap(input: { from: string; to: string; totals: readonly DimensionTotals[]; observations: readonly Observation[] }): FleetMapResponse {
+export function fleetMap(input: {
+  from: string
+  to: string
+  totals: readonly DimensionTotals[]
+  observations: readonly Observation[]
+}): FleetMapResponse {
   const totals = indexTotals(input.totals)
   const serviceOf = new Map<string, string>()
-  for (const o of input.observations) if (o.entity === 'agent' && o.k2 && !serviceOf.has(o.k1)) serviceOf.set(o.k1, o.k2)
+  for (const o of input.observations)
+    if (o.entity === 'agent' && o.k2 && !serviceOf.has(o.k1)) serviceOf.set(o.k1, o.k2)
   // The rollups key tools by name; the observations say which MCP server serves a name.
   const serverOf = new Map<string, { server: string; isMcp: boolean }>()
-  for (const t of allTools(input.observations)) if (!serverOf.has(t.name) || t.isMcp) serverOf.set(t.name, { server: t.server, isMcp: t.isMcp })
+  for (const t of allTools(input.observations))
+    if (!serverOf.has(t.name) || t.isMcp) serverOf.set(t.name, { server: t.server, isMcp: t.isMcp })
 
   const nodes = new Map<string, FleetNode>()
   const rate = (t: DimensionTotals | undefined) => (t && t.units > 0 ? t.failures / t.units : null)
@@ -27,7 +34,14 @@ export function fleetMap(input: { from: string; to: string; totals: readonly Dim
     const id = agentNodeId(name)
     if (!nodes.has(id)) {
       const t = totals.get(`agent\u0000${name}`)
-      nodes.set(id, { id, kind: 'agent', label: name || 'unattributed', group: serviceOf.get(name) ?? '', calls: t?.units ?? 0, errorRate: rate(t) })
+      nodes.set(id, {
+        id,
+        kind: 'agent',
+        label: name || 'unattributed',
+        group: serviceOf.get(name) ?? '',
+        calls: t?.units ?? 0,
+        errorRate: rate(t),
+      })
     }
     return id
   }
@@ -64,5 +78,10 @@ export function fleetMap(input: { from: string; to: string; totals: readonly Dim
       costUsd: t.costUsd,
     })
   }
-  return { from: input.from, to: input.to, nodes: [...nodes.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), edges: edges.sort((a, b) => (a.id < b.id ? -1 : 1)) }
+  return {
+    from: input.from,
+    to: input.to,
+    nodes: [...nodes.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
+    edges: edges.sort((a, b) => (a.id < b.id ? -1 : 1)),
+  }
 }

@@ -7,11 +7,24 @@ import type { Health } from '@sightline/schema'
 import type { DimensionTotals } from '../db/repositories/registry-health.js'
 
 export const EMPTY_TOTALS: Omit<DimensionTotals, 'dimType' | 'dimValue'> = {
-  units: 0, failures: 0, recovered: 0, toolCalls: 0, toolErrors: 0, delegations: 0, llmCalls: 0, costUsd: 0,
-  latency: { buckets: [], counts: [] }, firstSeen: null, lastSeen: null,
+  units: 0,
+  failures: 0,
+  recovered: 0,
+  toolCalls: 0,
+  toolErrors: 0,
+  delegations: 0,
+  llmCalls: 0,
+  costUsd: 0,
+  latency: { buckets: [], counts: [] },
+  firstSeen: null,
+  lastSeen: null,
 }
 
-export function healthOf(totals: Omit<DimensionTotals, 'dimType' | 'dimValue'> | undefined, sparkline: number[], delegatedCostUsd = 0): Health {
+export function healthOf(
+  totals: Omit<DimensionTotals, 'dimType' | 'dimValue'> | undefined,
+  sparkline: number[],
+  delegatedCostUsd = 0,
+): Health {
   const t = totals ?? EMPTY_TOTALS
   return {
     calls: t.units,
@@ -40,7 +53,10 @@ export function sparklineStepMs(fromMs: number, toMs: number): number {
 }
 
 /** Step rows → one zero-filled series per `dimType\0dimValue`. */
-export function sparklines(rows: ReadonlyArray<{ dimType: string; dimValue: string; index: number; units: number }>, points: number): Map<string, number[]> {
+export function sparklines(
+  rows: ReadonlyArray<{ dimType: string; dimValue: string; index: number; units: number }>,
+  points: number,
+): Map<string, number[]> {
   const series = new Map<string, number[]>()
   for (const row of rows) {
     const key = `${row.dimType}\u0000${row.dimValue}`

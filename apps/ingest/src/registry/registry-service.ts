@@ -69,14 +69,28 @@ export class RegistryService {
     return fleetMap({ ...r, totals, observations })
   }
 
-  edgeTraces(projectId: string, r: IsoRange, kind: 'agent_tool' | 'agent_agent', source: string, target: string, limit: number) {
+  edgeTraces(
+    projectId: string,
+    r: IsoRange,
+    kind: 'agent_tool' | 'agent_agent',
+    source: string,
+    target: string,
+    limit: number,
+  ) {
     const value = source === '' && target === '' ? '' : `${source}\u0000${target}`
     return this.health.edgeTraces(chRange(projectId, r), kind, value, limit)
   }
 
-  async events(projectId: string, q: IsoRange & { kind?: string | undefined; subject?: string | undefined; limit: number }): Promise<RegistryEvent[]> {
+  async events(
+    projectId: string,
+    q: IsoRange & { kind?: string | undefined; subject?: string | undefined; limit: number },
+  ): Promise<RegistryEvent[]> {
     const rows = await this.repository.events(projectId, q)
-    return rows.map((e) => ({ ...e, kind: e.kind as RegistryEvent['kind'], diff: JSON.parse(e.diff) as RegistryEvent['diff'] }))
+    return rows.map((e) => ({
+      ...e,
+      kind: e.kind as RegistryEvent['kind'],
+      diff: JSON.parse(e.diff) as RegistryEvent['diff'],
+    }))
   }
 
   async discoveryAgents(projectId: string, q: Parameters<typeof discoveryAgents>[1]) {

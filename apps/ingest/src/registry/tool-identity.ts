@@ -34,7 +34,9 @@ const max = (a: string | null, b: string) => (a === null || b > a ? b : a)
 function parseJson(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text)
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {}
   } catch {
     return {}
   }
@@ -47,7 +49,16 @@ export function toolIdentities(observations: readonly Observation[]): ToolIdenti
     if (o.entity !== 'tool') continue
     const server = o.k2
     const key = `${server}\u0000${o.k1}`
-    const entry = byKey.get(key) ?? { name: o.k1, server, isMcp: server !== '', serverVersion: '', transport: '', url: '', firstSeen: null, lastSeen: null }
+    const entry = byKey.get(key) ?? {
+      name: o.k1,
+      server,
+      isMcp: server !== '',
+      serverVersion: '',
+      transport: '',
+      url: '',
+      firstSeen: null,
+      lastSeen: null,
+    }
     const detail = parseJson(o.detail)
     // The client end reports how the server is reached; the server end only fills what is missing.
     const prefer = o.k4 === 'client'
@@ -61,17 +72,21 @@ export function toolIdentities(observations: readonly Observation[]): ToolIdenti
     byKey.set(key, entry)
   }
   const mcpNames = new Set([...byKey.values()].filter((t) => t.isMcp).map((t) => t.name))
-  return [...byKey.values()].filter((t) => t.isMcp || !mcpNames.has(t.name)).sort((a, b) => (a.server + a.name < b.server + b.name ? -1 : 1))
+  return [...byKey.values()]
+    .filter((t) => t.isMcp || !mcpNames.has(t.name))
+    .sort((a, b) => (a.server + a.name < b.server + b.name ? -1 : 1))
 }
 
 /** Schema of each (server, tool) from `tool_schema` observations: the latest listing wins. */
 export function toolSchemas(observations: readonly Observation[]): Map<string, ToolSchemaInfo> {
   const listings = observations.filter((o) => o.entity === 'tool_schema')
   const latestListing = new Map<string, string>()
-  for (const o of listings) if (o.k4 === 'tools/list') latestListing.set(o.k2, max(latestListing.get(o.k2) ?? null, o.lastSeen))
+  for (const o of listings)
+    if (o.k4 === 'tools/list') latestListing.set(o.k2, max(latestListing.get(o.k2) ?? null, o.lastSeen))
   const out = new Map<string, ToolSchemaInfo>()
   const groups = new Map<string, Observation[]>()
-  for (const o of listings) groups.set(`${o.k4}\u0000${o.k2}\u0000${o.k1}`, [...(groups.get(`${o.k4}\u0000${o.k2}\u0000${o.k1}`) ?? []), o])
+  for (const o of listings)
+    groups.set(`${o.k4}\u0000${o.k2}\u0000${o.k1}`, [...(groups.get(`${o.k4}\u0000${o.k2}\u0000${o.k1}`) ?? []), o])
   for (const rows of groups.values()) {
     const latest = rows.reduce((a, b) => (b.lastSeen > a.lastSeen ? b : a))
     const source = latest.k4 === 'gen_ai' ? 'gen_ai' : 'tools/list'
@@ -82,7 +97,10 @@ export function toolSchemas(observations: readonly Observation[]): Map<string, T
       inputSchema: (source === 'gen_ai' ? definition.parameters : definition.inputSchema) ?? null,
       source,
       versions: new Set(rows.map((r) => r.k3)).size,
-      listed: source === 'tools/list' && serverLatest !== undefined ? Date.parse(latest.lastSeen) >= Date.parse(serverLatest) - 1_000 : null,
+      listed:
+        source === 'tools/list' && serverLatest !== undefined
+          ? Date.parse(latest.lastSeen) >= Date.parse(serverLatest) - 1_000
+          : null,
       firstSeen: rows.reduce((a, b) => (b.firstSeen < a ? b.firstSeen : a), latest.firstSeen),
       lastSeen: latest.lastSeen,
     }
@@ -94,7 +112,11 @@ export function toolSchemas(observations: readonly Observation[]): Map<string, T
 }
 
 /** The schema of a tool: its server's listing, else any model's definition of that name. */
-export function schemaFor(schemas: Map<string, ToolSchemaInfo>, server: string, name: string): ToolSchemaInfo | undefined {
+export function schemaFor(
+  schemas: Map<string, ToolSchemaInfo>,
+  server: string,
+  name: string,
+): ToolSchemaInfo | undefined {
   return schemas.get(`${server}\u0000${name}`) ?? schemas.get(`\u0000${name}`)
 }
 
@@ -106,7 +128,16 @@ export function listedOnly(schemas: Map<string, ToolSchemaInfo>, known: readonly
   for (const [key, info] of schemas) {
     const [server = '', name = ''] = key.split('\u0000')
     if (have.has(key) || (server === '' && names.has(name))) continue
-    out.push({ name, server, isMcp: server !== '', serverVersion: '', transport: '', url: '', firstSeen: info.firstSeen, lastSeen: info.lastSeen })
+    out.push({
+      name,
+      server,
+      isMcp: server !== '',
+      serverVersion: '',
+      transport: '',
+      url: '',
+      firstSeen: info.firstSeen,
+      lastSeen: info.lastSeen,
+    })
   }
   return out
 }

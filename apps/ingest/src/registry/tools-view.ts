@@ -31,10 +31,23 @@ export function toolsView(input: ToolsViewInput): RegistryToolsResponse {
   const schemas = toolSchemas(input.observations)
   const identities = allTools(input.observations)
   const active = new Set(input.totals.filter((t) => t.dimType === 'tool' && t.dimValue !== '').map((t) => t.dimValue))
-  const callers = input.totals.filter((t) => t.dimType === 'agent_tool').map((t) => ({ totals: t, ends: splitPairKey(t.dimValue) }))
+  const callers = input.totals
+    .filter((t) => t.dimType === 'agent_tool')
+    .map((t) => ({ totals: t, ends: splitPairKey(t.dimValue) }))
   const known = new Set(identities.map((t) => t.name))
   // A tool the rollups saw that no observation names (stored before the registry existed): local.
-  for (const name of active) if (!known.has(name)) identities.push({ name, server: '', isMcp: false, serverVersion: '', transport: '', url: '', firstSeen: null, lastSeen: null })
+  for (const name of active)
+    if (!known.has(name))
+      identities.push({
+        name,
+        server: '',
+        isMcp: false,
+        serverVersion: '',
+        transport: '',
+        url: '',
+        firstSeen: null,
+        lastSeen: null,
+      })
 
   const tools = identities
     .filter((t) => active.has(t.name) || (t.lastSeen !== null && t.lastSeen >= input.from))
@@ -56,7 +69,10 @@ export function toolsView(input: ToolsViewInput): RegistryToolsResponse {
           .filter((c) => c.ends[1] === t.name)
           .map((c) => ({ agent: c.ends[0], calls: c.totals.units, failures: c.totals.failures }))
           .sort((a, b) => b.calls - a.calls || (a.agent < b.agent ? -1 : 1)),
-        health: healthOf(totals.get(`tool\u0000${t.name}`), input.sparklines.get(`tool\u0000${t.name}`) ?? new Array<number>(input.points).fill(0)),
+        health: healthOf(
+          totals.get(`tool\u0000${t.name}`),
+          input.sparklines.get(`tool\u0000${t.name}`) ?? new Array<number>(input.points).fill(0),
+        ),
         firstSeen: t.firstSeen,
         lastSeen: t.lastSeen,
       }

@@ -45,11 +45,18 @@ export class BatchWriter {
     this.metrics.resolveSeconds.observe((performance.now() - started) / 1000)
   }
 
-  private async resolveGroup(projectId: string, bounds: TraceBounds[], price: (facts: SpanFacts[]) => void): Promise<void> {
+  private async resolveGroup(
+    projectId: string,
+    bounds: TraceBounds[],
+    price: (facts: SpanFacts[]) => void,
+  ): Promise<void> {
     const from = bounds[0]!.startMin
     const to = bounds.reduce((max, b) => (b.startMax > max ? b.startMax : max), bounds[0]!.startMax)
     const ids = bounds.map((b) => b.traceId)
-    const [traces, current] = await Promise.all([this.repository.spans(projectId, ids, from, to), this.repository.currentRows(projectId, ids, from, to)])
+    const [traces, current] = await Promise.all([
+      this.repository.spans(projectId, ids, from, to),
+      this.repository.currentRows(projectId, ids, from, to),
+    ])
     const nowMs = this.now()
     const resolvedAt = chTime(nowMs)
     const rows: TraceRow[] = []
@@ -63,17 +70,40 @@ export class BatchWriter {
       rows.push(newTraceRow(next.content, next.hash, version, trace.lastIngested, resolvedAt))
     }
     if (!this.leadership.held) throw new NotLeader()
-    const token = createHash('sha256').update(rows.map((r) => `${String(r.trace_id)}:${String(r.version)}:${r.sign}`).join(',')).digest('hex')
+    const token = createHash('sha256')
+      .update(rows.map((r) => `${String(r.trace_id)}:${String(r.version)}:${r.sign}`).join(','))
+      .digest('hex')
     await this.repository.insert(rows, `resolve:${projectId}:${token}`)
-    const evaluated = traces.flatMap((t) => t.rows.filter((r) => r.flags.includes(SpanFlag.evaluationResult)).map((r) => ({ traceId: t.traceId, spanId: r.span_id })))
+    const evaluated = traces.flatMap((t) =>
+      t.rows
+        .filter((r) => r.flags.includes(SpanFlag.evaluationResult))
+        .map((r) => ({ traceId: t.traceId, spanId: r.span_id })),
+    )
     if (evaluated.length > 0) this.onEvaluationSpans?.(projectId, evaluated)
   }
 
-  private stateOf(projectId: string, trace: TraceSpans, nowMs: number, price: (facts: SpanFacts[]) => void): { content: Record<string, unknown>; hash: string } {
+  private stateOf(
+    projectId: string,
+    trace: TraceSpans,
+    nowMs: number,
+    price: (facts: SpanFacts[]) => void,
+  ): { content: Record<string, unknown>; hash: string } {
     const facts = trace.rows.map(factsFromRow)
     price(facts)
-    const { trace: resolved, contributions } = resolveTrace(facts, { settled: nowMs - trace.lastIngestedMs >= this.settleMs })
-    const content = traceRowContent({ projectId, traceId: trace.traceId, startTime: trace.startTime, endTime: trace.endTime, lastIngested: trace.lastIngested }, resolved, contributions)
+    const { trace: resolved, contributions } = resolveTrace(facts, {
+      settled: nowMs - trace.lastIngestedMs >= this.settleMs,
+    })
+    const content = traceRowContent(
+      {
+        projectId,
+        traceId: trace.traceId,
+        startTime: trace.startTime,
+        endTime: trace.endTime,
+        lastIngested: trace.lastIngested,
+      },
+      resolved,
+      contributions,
+    )
     return { content, hash: contentHash(content) }
   }
 }

@@ -23,7 +23,8 @@ export async function catchUp(
     const page = await repository.activeSince(since, after, options.batchSize)
     if (page.length === 0) break
     const byProject = new Map<string, Set<string>>()
-    for (const { projectId, traceId } of page) byProject.set(projectId, (byProject.get(projectId) ?? new Set()).add(traceId))
+    for (const { projectId, traceId } of page)
+      byProject.set(projectId, (byProject.get(projectId) ?? new Set()).add(traceId))
     for (const [projectId, traceIds] of byProject) await resolveBatch(projectId, [...traceIds])
     total += page.length
     after = page[page.length - 1]!

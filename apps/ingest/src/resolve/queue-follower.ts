@@ -29,7 +29,9 @@ export class QueueFollower {
   private readonly seen = new Map<string, number>()
   private savedCursor = ''
 
-  constructor(private readonly repository: Pick<ResolutionRepository, 'queued' | 'readState' | 'writeState' | 'storeNowMs'>) {}
+  constructor(
+    private readonly repository: Pick<ResolutionRepository, 'queued' | 'readState' | 'writeState' | 'storeNowMs'>,
+  ) {}
 
   get following(): boolean {
     return this.positionMs !== undefined
@@ -87,4 +89,3 @@ export class QueueFollower {
     this.savedCursor = cursor
   }
 }
-

@@ -40,7 +40,14 @@ export interface ResolverOptions {
   pollMs: number
 }
 
-export const DEFAULT_RESOLVER_OPTIONS: ResolverOptions = { quietMs: 1_000, maxDelayMs: 10_000, settleMs: 300_000, batchSize: 500, tickMs: 200, pollMs: 1_000 }
+export const DEFAULT_RESOLVER_OPTIONS: ResolverOptions = {
+  quietMs: 1_000,
+  maxDelayMs: 10_000,
+  settleMs: 300_000,
+  batchSize: 500,
+  tickMs: 200,
+  pollMs: 1_000,
+}
 
 interface Pending {
   projectId: string
@@ -140,7 +147,9 @@ export class TraceResolver {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer)
-    await this.drain().catch((err: unknown) => this.logger.warn('trace resolver stopped with work left; the catch-up will redo it', { err }))
+    await this.drain().catch((err: unknown) =>
+      this.logger.warn('trace resolver stopped with work left; the catch-up will redo it', { err }),
+    )
     this.stopped = true
   }
 
@@ -163,7 +172,11 @@ export class TraceResolver {
       this.failures += 1
       const delayMs = Math.min(30_000, 250 * 2 ** Math.min(this.failures, 7))
       this.backoffUntilMs = this.now() + delayMs
-      this.logger.warn('trace resolution failed; traces stay pending and are retried', { attempt: this.failures, retryInMs: delayMs, err })
+      this.logger.warn('trace resolution failed; traces stay pending and are retried', {
+        attempt: this.failures,
+        retryInMs: delayMs,
+        err,
+      })
     }
   }
 
@@ -199,7 +212,13 @@ export class TraceResolver {
         pending.lastMs = Math.max(pending.lastMs, seenAt)
         pending.queuedMs = Math.min(pending.queuedMs ?? entry.insertedMs, entry.insertedMs)
       } else {
-        this.pending.set(key, { projectId: entry.projectId, traceId: entry.traceId, firstMs: seenAt, lastMs: seenAt, queuedMs: entry.insertedMs })
+        this.pending.set(key, {
+          projectId: entry.projectId,
+          traceId: entry.traceId,
+          firstMs: seenAt,
+          lastMs: seenAt,
+          queuedMs: entry.insertedMs,
+        })
       }
     }
     this.metrics.resolverPending.set(this.pending.size)
@@ -216,7 +235,10 @@ export class TraceResolver {
         const batch = list.slice(i, i + batchSize)
         // A span arriving while the batch resolves re-marks its trace; only unchanged entries are done.
         const seen = new Map(batch.map((p) => [`${p.projectId}${SEP}${p.traceId}`, p.lastMs]))
-        await this.resolveBatch(projectId, batch.map((p) => p.traceId))
+        await this.resolveBatch(
+          projectId,
+          batch.map((p) => p.traceId),
+        )
         for (const [key, lastMs] of seen) if (this.pending.get(key)?.lastMs === lastMs) this.pending.delete(key)
       }
     }
@@ -250,7 +272,8 @@ export class TraceResolver {
     if (now - this.lastSaveMs < 10_000) return
     this.lastSaveMs = now
     let oldest: number | undefined
-    for (const p of this.pending.values()) if (p.queuedMs !== undefined && (oldest === undefined || p.queuedMs < oldest)) oldest = p.queuedMs
+    for (const p of this.pending.values())
+      if (p.queuedMs !== undefined && (oldest === undefined || p.queuedMs < oldest)) oldest = p.queuedMs
     await this.follower.save(oldest)
   }
 
@@ -263,4 +286,3 @@ export class TraceResolver {
     })
   }
 }
-

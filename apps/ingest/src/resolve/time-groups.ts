@@ -25,4 +25,3 @@ export function groupByTime(bounds: readonly TraceBounds[]): TraceBounds[][] {
   if (current.length > 0) groups.push(current)
   return groups
 }
-

@@ -4,7 +4,14 @@
  * its spans' counted roles and the list row it came from agree. Resolving on read also keeps a trace
  * that is still arriving up to date between two resolutions.
  */
-import { completeToolArguments, requestedToolCalls, resolveTrace, type Resolution, type ResolvedTrace, type SpanFacts } from '@sightline/core'
+import {
+  completeToolArguments,
+  requestedToolCalls,
+  resolveTrace,
+  type Resolution,
+  type ResolvedTrace,
+  type SpanFacts,
+} from '@sightline/core'
 import { chTimeToIso, spanRowToSpan, type Span, type SpanRowRead, type TraceSummary } from '@sightline/schema'
 import type { TraceRepository } from '../db/repositories/traces.js'
 import type { PriceOverrideLookup } from './overrides.js'
@@ -41,7 +48,8 @@ export class TraceReader {
     const full = found ? await this.traces.getSpan(projectId, traceId, spanId) : undefined
     if (!found || !full) return undefined
     const resolution = await this.resolve(projectId, found.rows, found.lastIngestedMs)
-    if (resolution.roles.get(spanId)?.tool !== 'call' || isWholeArguments(full.tool_arguments)) return toSpan(full, resolution)
+    if (resolution.roles.get(spanId)?.tool !== 'call' || isWholeArguments(full.tool_arguments))
+      return toSpan(full, resolution)
     // Only a tool call without its arguments needs the model calls' outputs: read them then.
     const payloads = await this.traces.get(projectId, traceId, 'full')
     const completed = payloads ? completedArguments(payloads.rows, resolution) : new Map<string, string>()
@@ -52,7 +60,9 @@ export class TraceReader {
     const facts = rows.map(factsFromRow)
     ;(await this.prices.pricerFor(projectId))(facts)
     const resolution = resolveTrace(facts, { settled: this.now() - lastIngestedMs >= this.settleMs })
-    const priced = new Map(facts.map((f) => [f.spanId, { costUsd: f.costUsd, costSource: f.costSource, isUnpriced: f.isUnpriced }]))
+    const priced = new Map(
+      facts.map((f) => [f.spanId, { costUsd: f.costUsd, costSource: f.costSource, isUnpriced: f.isUnpriced }]),
+    )
     return { ...resolution, priced, facts }
   }
 }
@@ -72,7 +82,11 @@ function isWholeArguments(text: string): boolean {
 
 /** The arguments tool calls were given where their spans do not carry them (core/trace/tool-arguments). */
 function completedArguments(rows: readonly SpanRowRead[], resolution: ReadResolution): Map<string, string> {
-  const requested = new Map(rows.filter((r) => resolution.roles.get(r.span_id)?.llm === 'call').map((r) => [r.span_id, requestedToolCalls(r.output)]))
+  const requested = new Map(
+    rows
+      .filter((r) => resolution.roles.get(r.span_id)?.llm === 'call')
+      .map((r) => [r.span_id, requestedToolCalls(r.output)]),
+  )
   const ownArguments = new Map(rows.filter((r) => r.kind === 'tool').map((r) => [r.span_id, r.tool_arguments]))
   return completeToolArguments({ facts: resolution.facts, roles: resolution.roles, requested, ownArguments })
 }

@@ -21,16 +21,32 @@ export interface TraceRowMeta {
 export type TraceRow = Record<string, unknown> & { version: number | string; sign: number; content_hash: string }
 
 const CONTRIBUTION_FIELDS = [
-  ['input_tokens', 'inputTokens'], ['output_tokens', 'outputTokens'], ['cached_input_tokens', 'cachedInputTokens'],
-  ['cache_write_tokens', 'cacheWriteTokens'], ['reasoning_tokens', 'reasoningTokens'], ['llm_calls', 'llmCalls'],
-  ['llm_errors', 'llmErrors'], ['unpriced_calls', 'unpricedCalls'], ['unpriced_input_tokens', 'unpricedInputTokens'],
-  ['unpriced_output_tokens', 'unpricedOutputTokens'], ['tool_calls', 'toolCalls'], ['tool_errors', 'toolErrors'],
-  ['delegations', 'delegations'], ['units', 'units'], ['unit_failures', 'unitFailures'], ['unit_recovered', 'unitRecovered'],
-  ['traces', 'traces'], ['spans', 'spans'],
+  ['input_tokens', 'inputTokens'],
+  ['output_tokens', 'outputTokens'],
+  ['cached_input_tokens', 'cachedInputTokens'],
+  ['cache_write_tokens', 'cacheWriteTokens'],
+  ['reasoning_tokens', 'reasoningTokens'],
+  ['llm_calls', 'llmCalls'],
+  ['llm_errors', 'llmErrors'],
+  ['unpriced_calls', 'unpricedCalls'],
+  ['unpriced_input_tokens', 'unpricedInputTokens'],
+  ['unpriced_output_tokens', 'unpricedOutputTokens'],
+  ['tool_calls', 'toolCalls'],
+  ['tool_errors', 'toolErrors'],
+  ['delegations', 'delegations'],
+  ['units', 'units'],
+  ['unit_failures', 'unitFailures'],
+  ['unit_recovered', 'unitRecovered'],
+  ['traces', 'traces'],
+  ['spans', 'spans'],
 ] as const satisfies ReadonlyArray<readonly [string, keyof Contribution]>
 
 /** The row's content (everything but version, sign and bookkeeping times), plus its hash. */
-export function traceRowContent(meta: TraceRowMeta, t: ResolvedTrace, contributions: readonly Contribution[]): Record<string, unknown> {
+export function traceRowContent(
+  meta: TraceRowMeta,
+  t: ResolvedTrace,
+  contributions: readonly Contribution[],
+): Record<string, unknown> {
   const content: Record<string, unknown> = {
     project_id: meta.projectId,
     trace_id: meta.traceId,
@@ -79,7 +95,8 @@ export function traceRowContent(meta: TraceRowMeta, t: ResolvedTrace, contributi
     'contributions.lat_buckets': contributions.map((c) => c.latency.buckets),
     'contributions.lat_counts': contributions.map((c) => c.latency.counts),
   }
-  for (const [column, field] of CONTRIBUTION_FIELDS) content[`contributions.${column}`] = contributions.map((c) => c[field])
+  for (const [column, field] of CONTRIBUTION_FIELDS)
+    content[`contributions.${column}`] = contributions.map((c) => c[field])
   return content
 }
 
@@ -87,7 +104,13 @@ export function contentHash(content: Record<string, unknown>): string {
   return createHash('sha256').update(JSON.stringify(content)).digest('base64url').slice(0, 22)
 }
 
-export function newTraceRow(content: Record<string, unknown>, hash: string, version: number, lastIngested: string, resolvedAt: string): TraceRow {
+export function newTraceRow(
+  content: Record<string, unknown>,
+  hash: string,
+  version: number,
+  lastIngested: string,
+  resolvedAt: string,
+): TraceRow {
   return { ...content, content_hash: hash, version, sign: 1, resolved_at: resolvedAt, last_ingested: lastIngested }
 }
 

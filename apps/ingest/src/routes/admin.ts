@@ -46,7 +46,8 @@ export function adminRoutes(deps: Deps): Hono {
 
   app.post('/projects', async (c) => {
     const body = parseOr400(CreateProjectRequestSchema, await jsonBody(c), 'project')
-    if (body.id && (await deps.projects.projectExists(body.id))) throw new AppError(409, 'conflict', `Project ${body.id} already exists.`)
+    if (body.id && (await deps.projects.projectExists(body.id)))
+      throw new AppError(409, 'conflict', `Project ${body.id} already exists.`)
     const { projectId, apiKey, key } = await deps.projects.createProject(body.name, body.id)
     const project = await deps.projects.getProject(projectId)
     if (!project) throw new Error(`project ${projectId} not readable after insert`)

@@ -24,7 +24,10 @@ const DAY_MS = 24 * 3600 * 1000
 const TRACE_SORT = { cost: 'costUsd', tokens: 'totalTokens', calls: 'spanCount', errors: 'errorCount' } as const
 
 /** Resolves optional from/to (default: the last `defaultMs`) and rejects inverted ranges. */
-function range(query: { from?: string | undefined; to?: string | undefined }, defaultMs: number): { from: string; to: string } {
+function range(
+  query: { from?: string | undefined; to?: string | undefined },
+  defaultMs: number,
+): { from: string; to: string } {
   const to = new Date(query.to ?? Date.now()).toISOString()
   const from = new Date(query.from ?? Date.parse(to) - defaultMs).toISOString()
   if (Date.parse(from) >= Date.parse(to)) throw badRequest('Invalid query: `from` must be before `to`.')
@@ -32,7 +35,11 @@ function range(query: { from?: string | undefined; to?: string | undefined }, de
 }
 
 /** The resolved range widened to whole steps (UTC). */
-function alignedRange(query: { from?: string | undefined; to?: string | undefined }, defaultMs: number, step: AnalyticsStep) {
+function alignedRange(
+  query: { from?: string | undefined; to?: string | undefined },
+  defaultMs: number,
+  step: AnalyticsStep,
+) {
   const r = range(query, defaultMs)
   return alignRange(r.from, r.to, step)
 }
@@ -46,7 +53,10 @@ export function analyticsRoutes(deps: Deps): Hono<AuthEnv> {
     const query = parseOr400(SeriesQuerySchema, c.req.query(), 'query')
     const aligned = alignedRange(query, DAY_MS, query.step)
     const points = (Date.parse(aligned.to) - Date.parse(aligned.from)) / STEP_MS[query.step]
-    if (points > MAX_SERIES_POINTS) throw badRequest(`Invalid query: ${points} points at step ${query.step}; at most ${MAX_SERIES_POINTS} (use a larger step).`)
+    if (points > MAX_SERIES_POINTS)
+      throw badRequest(
+        `Invalid query: ${points} points at step ${query.step}; at most ${MAX_SERIES_POINTS} (use a larger step).`,
+      )
     const { source, series } = await deps.analytics.series(c.get('projectId'), {
       metric: query.metric,
       dimension: query.dimension,
@@ -113,7 +123,10 @@ export function analyticsRoutes(deps: Deps): Hono<AuthEnv> {
   app.get('/unpriced-models', async (c) => {
     const query = parseOr400(AnalyticsRangeQuerySchema, c.req.query(), 'query')
     const r = alignedRange(query, DEFAULT_RANGE_MS, '5m')
-    const body: UnpricedModelsResponse = { ...r, models: await deps.analytics.unpricedModels(c.get('projectId'), r.from, r.to) }
+    const body: UnpricedModelsResponse = {
+      ...r,
+      models: await deps.analytics.unpricedModels(c.get('projectId'), r.from, r.to),
+    }
     return c.json(body)
   })
 
@@ -121,7 +134,9 @@ export function analyticsRoutes(deps: Deps): Hono<AuthEnv> {
     const query = parseOr400(CompareReleasesQuerySchema, c.req.query(), 'query')
     if (query.a === query.b) throw badRequest('Invalid query: `a` and `b` must be different releases.')
     const r = range(query, DEFAULT_RANGE_MS)
-    return c.json(await deps.analytics.releases.compare(c.get('projectId'), { a: query.a, b: query.b, agent: query.agent, ...r }))
+    return c.json(
+      await deps.analytics.releases.compare(c.get('projectId'), { a: query.a, b: query.b, agent: query.agent, ...r }),
+    )
   })
   return app
 }

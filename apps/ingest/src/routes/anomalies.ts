@@ -30,8 +30,13 @@ async function checkWebhookTarget(guard: OutboundGuard, url: string): Promise<st
     return (await guard.checkTarget(url)).href
   } catch (err) {
     if (!(err instanceof OutboundTargetError)) throw err
-    if (err.kind === 'dns_unavailable') throw new AppError(503, 'dns_unavailable', err.message, { retryAfterSeconds: 5 })
-    throw new AppError(400, err.kind === 'refused' ? 'webhook_target_refused' : 'webhook_target_unresolved', err.message)
+    if (err.kind === 'dns_unavailable')
+      throw new AppError(503, 'dns_unavailable', err.message, { retryAfterSeconds: 5 })
+    throw new AppError(
+      400,
+      err.kind === 'refused' ? 'webhook_target_refused' : 'webhook_target_unresolved',
+      err.message,
+    )
   }
 }
 

@@ -11,7 +11,10 @@ const JS = 'console.log("sightline");'.repeat(100)
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-console-'))
   fs.mkdirSync(path.join(dir, 'assets'))
-  fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><script type="module" src="/assets/index-abc.js"></script>')
+  fs.writeFileSync(
+    path.join(dir, 'index.html'),
+    '<!doctype html><script type="module" src="/assets/index-abc.js"></script>',
+  )
   fs.writeFileSync(path.join(dir, 'assets', 'index-abc.js'), JS)
   fs.writeFileSync(path.join(dir, 'assets', 'index-abc.js.br'), zlib.brotliCompressSync(JS))
   fs.writeFileSync(path.join(dir, 'assets', 'index-abc.js.gz'), zlib.gzipSync(JS))

@@ -15,7 +15,10 @@ export function consoleRoutes(consoleDir: string): Hono {
   const indexFile = path.join(consoleDir, 'index.html')
   const sendIndex = (c: Context) => {
     if (!fs.existsSync(indexFile)) {
-      return c.json({ error: { code: 'console_not_built', message: 'The console is not built: run `pnpm build`.' } }, 404)
+      return c.json(
+        { error: { code: 'console_not_built', message: 'The console is not built: run `pnpm build`.' } },
+        404,
+      )
     }
     c.header('Cache-Control', 'no-cache')
     return c.html(fs.readFileSync(indexFile, 'utf8'))

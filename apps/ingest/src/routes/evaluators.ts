@@ -32,7 +32,10 @@ export function evaluatorRoutes(deps: Deps): Hono<AuthEnv> {
     const projectId = c.get('projectId')
     const [evaluators, stats] = await Promise.all([deps.evaluators.list(projectId), deps.evaluators.stats(projectId)])
     const body: ListEvaluatorsResponse = {
-      evaluators: evaluators.map((e) => ({ ...e, stats: stats.get(e.id) ?? { runs: 0, errors: 0, lastRunAt: null, costUsd: 0 } })),
+      evaluators: evaluators.map((e) => ({
+        ...e,
+        stats: stats.get(e.id) ?? { runs: 0, errors: 0, lastRunAt: null, costUsd: 0 },
+      })),
       judgeConfigured: deps.judge !== undefined,
     }
     return c.json(body)
@@ -55,7 +58,11 @@ export function evaluatorRoutes(deps: Deps): Hono<AuthEnv> {
     const existing = await deps.evaluators.get(projectId, id)
     const now = new Date().toISOString()
     const evaluator: Evaluator = {
-      id, ...request, version: (await deps.evaluators.lastVersion(projectId, id)) + 1, createdAt: existing?.createdAt ?? now, updatedAt: now,
+      id,
+      ...request,
+      version: (await deps.evaluators.lastVersion(projectId, id)) + 1,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
     }
     await deps.evaluators.put(projectId, evaluator)
     return c.json<EvaluatorResponse>({ evaluator }, existing ? 200 : 201)
@@ -83,17 +90,43 @@ export function evaluatorRoutes(deps: Deps): Hono<AuthEnv> {
 /** What the schema cannot know: the judge is configured, the reference exists, the score config fits. */
 async function checkEvaluator(deps: Deps, projectId: string, e: PutEvaluatorRequest): Promise<void> {
   const c = e.config
-  if (c.type === 'llm_judge' && !deps.judge) throw badRequest('Invalid body: config.type llm_judge needs a judge endpoint; the operator sets SIGHTLINE_JUDGE_URL (and SIGHTLINE_JUDGE_MODEL, SIGHTLINE_JUDGE_API_KEY).')
-  if (c.type === 'trajectory' && c.reference?.kind === 'reference' && !(await deps.references.get(projectId, c.reference.id))) throw badRequest(`Invalid body: config.reference: no reference trajectory ${c.reference.id} in this project`)
-  if (c.type === 'trajectory' && c.reference?.kind === 'case' && !(await deps.regression.get(projectId, c.reference.caseId))) throw badRequest(`Invalid body: config.reference: no regression case ${c.reference.caseId} in this project`)
+  if (c.type === 'llm_judge' && !deps.judge)
+    throw badRequest(
+      'Invalid body: config.type llm_judge needs a judge endpoint; the operator sets SIGHTLINE_JUDGE_URL (and SIGHTLINE_JUDGE_MODEL, SIGHTLINE_JUDGE_API_KEY).',
+    )
+  if (
+    c.type === 'trajectory' &&
+    c.reference?.kind === 'reference' &&
+    !(await deps.references.get(projectId, c.reference.id))
+  )
+    throw badRequest(`Invalid body: config.reference: no reference trajectory ${c.reference.id} in this project`)
+  if (
+    c.type === 'trajectory' &&
+    c.reference?.kind === 'case' &&
+    !(await deps.regression.get(projectId, c.reference.caseId))
+  )
+    throw badRequest(`Invalid body: config.reference: no regression case ${c.reference.caseId} in this project`)
   const [min, max] = c.type === 'llm_judge' ? [c.scoreMin, c.scoreMax] : [0, 1]
   const config = await deps.scoreConfigs.get(projectId, e.scoreName)
   if (!config) {
-    await deps.scoreConfigs.put(projectId, { name: e.scoreName, dataType: 'numeric', min, max, passThreshold: e.passThreshold, description: `written by evaluator ${e.name}` })
+    await deps.scoreConfigs.put(projectId, {
+      name: e.scoreName,
+      dataType: 'numeric',
+      min,
+      max,
+      passThreshold: e.passThreshold,
+      description: `written by evaluator ${e.name}`,
+    })
     return
   }
-  if (config.dataType !== 'numeric') throw badRequest(`Invalid body: scoreName ${e.scoreName} has a ${config.dataType} score config; evaluators write numbers`)
-  if (config.min !== undefined && config.max !== undefined && (config.min > min || config.max < max)) throw badRequest(`Invalid body: scoreName ${e.scoreName} takes ${config.min}–${config.max}; this evaluator writes ${min}–${max}`)
+  if (config.dataType !== 'numeric')
+    throw badRequest(
+      `Invalid body: scoreName ${e.scoreName} has a ${config.dataType} score config; evaluators write numbers`,
+    )
+  if (config.min !== undefined && config.max !== undefined && (config.min > min || config.max < max))
+    throw badRequest(
+      `Invalid body: scoreName ${e.scoreName} takes ${config.min}–${config.max}; this evaluator writes ${min}–${max}`,
+    )
 }
 
 export function referenceRoutes(deps: Deps): Hono<AuthEnv> {
@@ -108,8 +141,8 @@ export function referenceRoutes(deps: Deps): Hono<AuthEnv> {
     const traceId = request.traceId.toLowerCase()
     const found = await deps.traceReader.get(projectId, traceId, 'full')
     if (!found) throw notFound(`No trace ${traceId} in this project.`)
-    const steps = observeCounted(found.spans).steps
-      .filter((s) => s.kind === 'tool_call' || s.kind === 'agent_delegation')
+    const steps = observeCounted(found.spans)
+      .steps.filter((s) => s.kind === 'tool_call' || s.kind === 'agent_delegation')
       .map(({ isError: _failed, ...s }) => ({ ...s, argsMatch: request.argsMatch }))
     const reference: ReferenceTrajectory = {
       id: request.id ?? `ref-${randomBytes(4).toString('hex')}`,
@@ -133,7 +166,8 @@ export function referenceRoutes(deps: Deps): Hono<AuthEnv> {
 
   app.delete('/:id', async (c) => {
     const id = parseOr400(ReferenceIdSchema, c.req.param('id'), 'id')
-    if (!(await deps.references.delete(c.get('projectId'), id))) throw notFound(`No reference trajectory ${id} in this project.`)
+    if (!(await deps.references.delete(c.get('projectId'), id)))
+      throw notFound(`No reference trajectory ${id} in this project.`)
     return c.body(null, 204)
   })
   return app

@@ -21,14 +21,23 @@ export function healthRoutes(deps: Deps): Hono {
     } catch {
       return c.json({ status: 'unavailable', reason: 'the store does not answer' }, 503)
     }
-    if (!deps.writer.isHealthy) return c.json({ status: 'degraded', reason: 'store inserts are failing; spans wait in the spool' }, 503)
+    if (!deps.writer.isHealthy)
+      return c.json({ status: 'degraded', reason: 'store inserts are failing; spans wait in the spool' }, 503)
     return c.json({ status: 'ready', spoolDepthBytes: deps.writer.depthBytes })
   })
   app.get('/metrics', async (c) => {
     const token = deps.env.SIGHTLINE_METRICS_TOKEN
     if (token !== undefined && !bearerMatches(c.req.header('authorization'), token)) {
       c.header('WWW-Authenticate', 'Bearer realm="metrics"')
-      return c.json<ApiError>({ error: { code: 'unauthorized', message: 'Send `Authorization: Bearer <SIGHTLINE_METRICS_TOKEN>` to read /metrics.' } }, 401)
+      return c.json<ApiError>(
+        {
+          error: {
+            code: 'unauthorized',
+            message: 'Send `Authorization: Bearer <SIGHTLINE_METRICS_TOKEN>` to read /metrics.',
+          },
+        },
+        401,
+      )
     }
     c.header('Content-Type', deps.metrics.registry.contentType)
     return c.body(await deps.metrics.registry.metrics())

@@ -53,7 +53,10 @@ export function incidentRoutes(deps: Deps): Hono<AuthEnv> {
     const json = await c.req.json().catch(() => {
       throw badRequest('Malformed JSON in request body')
     })
-    const minutes = action === 'snooze' ? parseOr400(SnoozeIncidentRequestSchema, json, 'snooze').minutes : (parseOr400(IncidentActionRequestSchema, json, action), undefined)
+    const minutes =
+      action === 'snooze'
+        ? parseOr400(SnoozeIncidentRequestSchema, json, 'snooze').minutes
+        : (parseOr400(IncidentActionRequestSchema, json, action), undefined)
     try {
       const incident = await deps.incidents.act(c.get('projectId'), id, action, Date.now(), minutes)
       if (!incident) throw notFound(`No incident ${id} in this project.`)

@@ -3,7 +3,13 @@ import type { Deps } from '../deps.js'
 import { describeIngestFailure, ingestTraces } from '../ingest/ingest-batch.js'
 import { extractApiKey } from '../middleware/auth.js'
 import { parseOtlpContentType } from '../otlp/content-type.js'
-import { encodeExportResponse, encodeLogsExportResponse, encodeStatus, GrpcCode, type EncodedBody } from '../otlp/encode-response.js'
+import {
+  encodeExportResponse,
+  encodeLogsExportResponse,
+  encodeStatus,
+  GrpcCode,
+  type EncodedBody,
+} from '../otlp/encode-response.js'
 import { readBody, receiveBody } from '../otlp/read-body.js'
 
 /** OTLP/HTTP paths real SDKs use: the spec's, and the Langfuse SDK's (Basic auth). */
@@ -18,7 +24,11 @@ export function otlpRoutes(deps: Deps): Hono {
   const app = new Hono()
   for (const path of TRACE_PATHS) {
     app.post(path, (c) => handleTraces(c, deps))
-    app.all(path, (c) => c.json({ code: GrpcCode.INVALID_ARGUMENT, message: `${c.req.method} is not allowed; use POST` }, 405, { Allow: 'POST' }))
+    app.all(path, (c) =>
+      c.json({ code: GrpcCode.INVALID_ARGUMENT, message: `${c.req.method} is not allowed; use POST` }, 405, {
+        Allow: 'POST',
+      }),
+    )
   }
   // Log records carrying `gen_ai.evaluation.result` become scores; other records are not stored.
   for (const path of ['/v1/logs', '/api/public/otel/v1/logs']) app.post(path, (c) => handleLogs(c, deps))
@@ -59,7 +69,8 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
     return send(c, 200, encodeExportResponse(encoding, partial))
   } catch (error) {
     const failure = describeIngestFailure(deps, 'http', error)
-    const headers: Record<string, string> = failure.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(failure.retryAfterSeconds) }
+    const headers: Record<string, string> =
+      failure.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(failure.retryAfterSeconds) }
     return send(c, failure.status, encodeStatus(encoding, { code: failure.code, message: failure.message }), headers)
   }
 }
@@ -79,7 +90,8 @@ async function handleLogs(c: Context, deps: Deps): Promise<Response> {
     return send(c, 200, encodeLogsExportResponse(encoding, partial))
   } catch (error) {
     const failure = describeIngestFailure(deps, 'http', error)
-    const headers: Record<string, string> = failure.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(failure.retryAfterSeconds) }
+    const headers: Record<string, string> =
+      failure.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(failure.retryAfterSeconds) }
     return send(c, failure.status, encodeStatus(encoding, { code: failure.code, message: failure.message }), headers)
   }
 }
@@ -97,5 +109,8 @@ function readLogsBody(c: Context, deps: Deps): Promise<Uint8Array> {
 }
 
 function send(c: Context, status: number, encoded: EncodedBody, headers: Record<string, string> = {}): Response {
-  return new Response(encoded.body as ConstructorParameters<typeof Response>[0], { status, headers: { 'Content-Type': encoded.contentType, ...headers } })
+  return new Response(encoded.body as ConstructorParameters<typeof Response>[0], {
+    status,
+    headers: { 'Content-Type': encoded.contentType, ...headers },
+  })
 }

@@ -1,5 +1,10 @@
 import { Hono } from 'hono'
-import { DeletePriceOverrideQuerySchema, PutPriceOverrideRequestSchema, type ListPriceOverridesResponse, type PutPriceOverrideResponse } from '@sightline/schema'
+import {
+  DeletePriceOverrideQuerySchema,
+  PutPriceOverrideRequestSchema,
+  type ListPriceOverridesResponse,
+  type PutPriceOverrideResponse,
+} from '@sightline/schema'
 import type { Deps } from '../deps.js'
 import { badRequest } from '../errors.js'
 import { requireProject, type AuthEnv } from '../middleware/auth.js'
@@ -39,7 +44,12 @@ export function priceRoutes(deps: Deps): Hono<AuthEnv> {
   return app
 }
 
-async function reprice(deps: Deps, projectId: string, model: string, effectiveFrom: string): Promise<{ traces: number }> {
+async function reprice(
+  deps: Deps,
+  projectId: string,
+  model: string,
+  effectiveFrom: string,
+): Promise<{ traces: number }> {
   deps.priceLookup.invalidate(projectId)
   return { traces: await deps.resolver.reprice(projectId, model, effectiveFrom) }
 }

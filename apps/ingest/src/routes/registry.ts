@@ -41,7 +41,8 @@ export function registryRoutes(deps: Deps): Hono<AuthEnv> {
 
   app.post('/cards', async (c) => {
     const text = await c.req.text()
-    if (Buffer.byteLength(text) > MAX_CARD_BYTES) throw new AppError(413, 'too_large', `Agent Card requests are limited to ${MAX_CARD_BYTES} bytes`)
+    if (Buffer.byteLength(text) > MAX_CARD_BYTES)
+      throw new AppError(413, 'too_large', `Agent Card requests are limited to ${MAX_CARD_BYTES} bytes`)
     let json: unknown
     try {
       json = JSON.parse(text)
@@ -60,25 +61,47 @@ export function registryRoutes(deps: Deps): Hono<AuthEnv> {
     return c.json(body)
   })
 
-  app.get('/fleet/agents', async (c) => c.json(await registry.agents(c.get('projectId'), range(parseOr400(RegistryRangeQuerySchema, c.req.query(), 'query')))))
-  app.get('/fleet/tools', async (c) => c.json(await registry.tools(c.get('projectId'), range(parseOr400(RegistryRangeQuerySchema, c.req.query(), 'query')))))
-  app.get('/fleet/map', async (c) => c.json(await registry.map(c.get('projectId'), range(parseOr400(RegistryRangeQuerySchema, c.req.query(), 'query')))))
+  app.get('/fleet/agents', async (c) =>
+    c.json(
+      await registry.agents(c.get('projectId'), range(parseOr400(RegistryRangeQuerySchema, c.req.query(), 'query'))),
+    ),
+  )
+  app.get('/fleet/tools', async (c) =>
+    c.json(
+      await registry.tools(c.get('projectId'), range(parseOr400(RegistryRangeQuerySchema, c.req.query(), 'query'))),
+    ),
+  )
+  app.get('/fleet/map', async (c) =>
+    c.json(await registry.map(c.get('projectId'), range(parseOr400(RegistryRangeQuerySchema, c.req.query(), 'query')))),
+  )
 
   app.get('/fleet/edges/traces', async (c) => {
     const q = parseOr400(EdgeTracesQuerySchema, c.req.query(), 'query')
     const rows = await registry.edgeTraces(c.get('projectId'), range(q), q.kind, q.source, q.target, q.limit)
-    const body: EdgeTracesResponse = { traces: rows.map((r) => ({ ...r, outcome: TraceOutcomeSchema.parse(r.outcome) })) }
+    const body: EdgeTracesResponse = {
+      traces: rows.map((r) => ({ ...r, outcome: TraceOutcomeSchema.parse(r.outcome) })),
+    }
     return c.json(body)
   })
 
   app.get('/events', async (c) => {
     const q = parseOr400(RegistryEventsQuerySchema, c.req.query(), 'query')
     const r = range(q)
-    const body: RegistryEventsResponse = { ...r, events: await registry.events(c.get('projectId'), { ...r, kind: q.kind, subject: q.subject, limit: q.limit }) }
+    const body: RegistryEventsResponse = {
+      ...r,
+      events: await registry.events(c.get('projectId'), { ...r, kind: q.kind, subject: q.subject, limit: q.limit }),
+    }
     return c.json(body)
   })
 
-  app.get('/agents', async (c) => c.json(await registry.discoveryAgents(c.get('projectId'), parseOr400(DiscoveryAgentsQuerySchema, c.req.query(), 'query'))))
+  app.get('/agents', async (c) =>
+    c.json(
+      await registry.discoveryAgents(
+        c.get('projectId'),
+        parseOr400(DiscoveryAgentsQuerySchema, c.req.query(), 'query'),
+      ),
+    ),
+  )
 
   app.get('/tools', async (c) => {
     const q = parseOr400(DiscoveryToolsQuerySchema, c.req.query(), 'query')

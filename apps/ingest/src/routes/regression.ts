@@ -3,7 +3,17 @@
  * release, and a generated Vitest file. Mounted at `/api/v1`; every route is project-scoped.
  */
 import { Hono } from 'hono'
-import { GetRegressionCaseResponseSchema, ListRegressionCasesQuerySchema, RegressionCaseIdParamSchema, RegressionCaseSchema, releaseHistory, ReportRegressionRunRequestSchema, SaveRegressionCaseRequestSchema, TraceIdParamSchema, type RegressionRunsResponse } from '@sightline/schema'
+import {
+  GetRegressionCaseResponseSchema,
+  ListRegressionCasesQuerySchema,
+  RegressionCaseIdParamSchema,
+  RegressionCaseSchema,
+  releaseHistory,
+  ReportRegressionRunRequestSchema,
+  SaveRegressionCaseRequestSchema,
+  TraceIdParamSchema,
+  type RegressionRunsResponse,
+} from '@sightline/schema'
 import { generateVitestFile } from '@sightline/core'
 import type { Deps } from '../deps.js'
 import { badRequest, notFound } from '../errors.js'
@@ -48,7 +58,12 @@ export function regressionRoutes(deps: Deps): Hono<AuthEnv> {
     const id = parseOr400(RegressionCaseIdParamSchema, rawId, 'id')
     const found = await deps.regression.get(projectId, id)
     if (!found) throw notFound(`No regression case ${id} in this project.`)
-    return { id, suite: found.suite, rc: RegressionCaseSchema.parse(JSON.parse(found.caseJson)), updatedAt: found.updatedAt }
+    return {
+      id,
+      suite: found.suite,
+      rc: RegressionCaseSchema.parse(JSON.parse(found.caseJson)),
+      updatedAt: found.updatedAt,
+    }
   }
 
   app.get('/regression-cases/:id', auth, async (c) => {
@@ -58,7 +73,8 @@ export function regressionRoutes(deps: Deps): Hono<AuthEnv> {
 
   app.delete('/regression-cases/:id', auth, async (c) => {
     const id = parseOr400(RegressionCaseIdParamSchema, c.req.param('id'), 'id')
-    if (!(await deps.regression.delete(c.get('projectId'), id))) throw notFound(`No regression case ${id} in this project.`)
+    if (!(await deps.regression.delete(c.get('projectId'), id)))
+      throw notFound(`No regression case ${id} in this project.`)
     return c.body(null, 204)
   })
 

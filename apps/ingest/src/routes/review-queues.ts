@@ -44,7 +44,10 @@ export function reviewQueueRoutes(deps: Deps): Hono<AuthEnv> {
     const r = parseOr400(CreateReviewQueueRequestSchema, await jsonBody(c), 'body')
     const configs = await deps.scoreConfigs.byName(projectId)
     const missing = r.scoreNames.filter((n) => !configs.has(n))
-    if (missing.length) throw badRequest(`Invalid body: scoreNames: no score config for ${missing.join(', ')} (create it under /api/v1/score-configs)`)
+    if (missing.length)
+      throw badRequest(
+        `Invalid body: scoreNames: no score config for ${missing.join(', ')} (create it under /api/v1/score-configs)`,
+      )
     const to = r.to ?? new Date().toISOString()
     const from = r.from ?? new Date(Date.parse(to) - DEFAULT_RANGE_MS).toISOString()
     let traceIds: string[]
@@ -54,12 +57,31 @@ export function reviewQueueRoutes(deps: Deps): Hono<AuthEnv> {
       traceIds = anomaly.traceIds.slice(0, r.limit)
     } else {
       const filter = ListTracesQuerySchema.parse(r.filter ?? {})
-      traceIds = (await deps.traceList.list(projectId, { ...filter, from: isoToChTime(from), to: isoToChTime(to), sort: 'startTime', order: 'desc', limit: r.limit, cursor: undefined })).traces.map((t) => t.traceId)
+      traceIds = (
+        await deps.traceList.list(projectId, {
+          ...filter,
+          from: isoToChTime(from),
+          to: isoToChTime(to),
+          sort: 'startTime',
+          order: 'desc',
+          limit: r.limit,
+          cursor: undefined,
+        })
+      ).traces.map((t) => t.traceId)
     }
-    if (traceIds.length === 0) throw badRequest('No traces match: the queue would be empty (widen the range or the filter).')
+    if (traceIds.length === 0)
+      throw badRequest('No traces match: the queue would be empty (widen the range or the filter).')
     const queue: ReviewQueue = {
-      id: `rq-${randomBytes(6).toString('hex')}`, name: r.name, source: r.anomalyId ? 'anomaly' : 'filter', filter: r.filter ?? {},
-      from, to, anomalyId: r.anomalyId ?? '', scoreNames: r.scoreNames, createdAt: new Date().toISOString(), itemCount: traceIds.length,
+      id: `rq-${randomBytes(6).toString('hex')}`,
+      name: r.name,
+      source: r.anomalyId ? 'anomaly' : 'filter',
+      filter: r.filter ?? {},
+      from,
+      to,
+      anomalyId: r.anomalyId ?? '',
+      scoreNames: r.scoreNames,
+      createdAt: new Date().toISOString(),
+      itemCount: traceIds.length,
     }
     await deps.reviewQueues.create(projectId, queue, traceIds)
     return c.json<CreateReviewQueueResponse>({ queue }, 201)
@@ -68,7 +90,16 @@ export function reviewQueueRoutes(deps: Deps): Hono<AuthEnv> {
   app.get('/', async (c) => {
     const projectId = c.get('projectId')
     const queues = await deps.reviewQueues.list(projectId)
-    const reviewed = await Promise.all(queues.map(async (q) => new Set((await deps.scores.list(projectId, { queueId: q.id, sources: ['human'], limit: 10_000 })).map((s) => s.traceId)).size))
+    const reviewed = await Promise.all(
+      queues.map(
+        async (q) =>
+          new Set(
+            (await deps.scores.list(projectId, { queueId: q.id, sources: ['human'], limit: 10_000 })).map(
+              (s) => s.traceId,
+            ),
+          ).size,
+      ),
+    )
     const body: ListReviewQueuesResponse = { queues: queues.map((q, i) => ({ ...q, reviewed: reviewed[i]! })) }
     return c.json(body)
   })
@@ -80,7 +111,9 @@ export function reviewQueueRoutes(deps: Deps): Hono<AuthEnv> {
     return queue
   }
 
-  app.get('/:id', async (c) => c.json(await detail(deps, c.get('projectId'), await load(c.get('projectId'), c.req.param('id')))))
+  app.get('/:id', async (c) =>
+    c.json(await detail(deps, c.get('projectId'), await load(c.get('projectId'), c.req.param('id')))),
+  )
 
   app.delete('/:id', async (c) => {
     const queue = await load(c.get('projectId'), c.req.param('id'))
@@ -96,11 +129,25 @@ export function reviewQueueRoutes(deps: Deps): Hono<AuthEnv> {
     if (!item) throw notFound(`Review queue ${queue.id} has no item ${position}.`)
     const review = parseOr400(SubmitReviewRequestSchema, await jsonBody(c), 'body')
     const unknown = review.scores.filter((s) => !queue.scoreNames.includes(s.name)).map((s) => s.name)
-    if (unknown.length) throw badRequest(`Invalid body: scores: ${unknown.join(', ')} not scored in this queue (${queue.scoreNames.join(', ')})`)
-    const written = await deps.scoreWriter.write(projectId, review.scores.map((s) => ({
-      id: reviewScoreId(queue.id, item.traceId, review.author, s.name), traceId: item.traceId, name: s.name, value: s.value, source: 'human' as const,
-      author: review.author, comment: review.comment, evaluator: '', evaluatorVersion: '', queueId: queue.id,
-    })))
+    if (unknown.length)
+      throw badRequest(
+        `Invalid body: scores: ${unknown.join(', ')} not scored in this queue (${queue.scoreNames.join(', ')})`,
+      )
+    const written = await deps.scoreWriter.write(
+      projectId,
+      review.scores.map((s) => ({
+        id: reviewScoreId(queue.id, item.traceId, review.author, s.name),
+        traceId: item.traceId,
+        name: s.name,
+        value: s.value,
+        source: 'human' as const,
+        author: review.author,
+        comment: review.comment,
+        evaluator: '',
+        evaluatorVersion: '',
+        queueId: queue.id,
+      })),
+    )
     return c.json<SubmitReviewResponse>({ scores: written })
   })
   return app
@@ -112,7 +159,10 @@ async function detail(deps: Deps, projectId: string, queue: ReviewQueue): Promis
     deps.scores.list(projectId, { queueId: queue.id, sources: ['human'], limit: 10_000 }),
     deps.scoreConfigs.byName(projectId),
   ])
-  const traces = await deps.reviewQueues.traces(projectId, items.map((i) => i.traceId))
+  const traces = await deps.reviewQueues.traces(
+    projectId,
+    items.map((i) => i.traceId),
+  )
   const reviewsOf = new Map<string, Map<string, Review>>()
   for (const s of scores) {
     if (s.value === null) continue
@@ -125,18 +175,35 @@ async function detail(deps: Deps, projectId: string, queue: ReviewQueue): Promis
     reviewsOf.set(s.traceId, byAuthor)
   }
   const byReviewer = new Map<string, number>()
-  for (const reviews of reviewsOf.values()) for (const author of reviews.keys()) byReviewer.set(author, (byReviewer.get(author) ?? 0) + 1)
+  for (const reviews of reviewsOf.values())
+    for (const author of reviews.keys()) byReviewer.set(author, (byReviewer.get(author) ?? 0) + 1)
   const agreement = queue.scoreNames.map((name) => {
-    const ratings: Rating[] = scores.filter((s) => s.name === name && s.value !== null).map((s) => ({ item: s.traceId, author: s.author, value: s.value! }))
+    const ratings: Rating[] = scores
+      .filter((s) => s.name === name && s.value !== null)
+      .map((s) => ({ item: s.traceId, author: s.author, value: s.value! }))
     return agreementOf(name, configs.get(name)?.dataType ?? 'numeric', ratings)
   })
   return {
     queue,
     items: items.map((i) => {
       const t = traces.get(i.traceId)
-      return { position: i.position, traceId: i.traceId, name: t?.name ?? '', outcome: t?.outcome ?? null, failureReason: t?.failureReason ?? '', startTime: t?.startTime ?? '', reviews: [...(reviewsOf.get(i.traceId)?.values() ?? [])] }
+      return {
+        position: i.position,
+        traceId: i.traceId,
+        name: t?.name ?? '',
+        outcome: t?.outcome ?? null,
+        failureReason: t?.failureReason ?? '',
+        startTime: t?.startTime ?? '',
+        reviews: [...(reviewsOf.get(i.traceId)?.values() ?? [])],
+      }
     }),
-    progress: { total: items.length, reviewed: items.filter((i) => reviewsOf.has(i.traceId)).length, byReviewer: [...byReviewer].map(([author, reviewed]) => ({ author, reviewed })).sort((a, b) => a.author.localeCompare(b.author)) },
+    progress: {
+      total: items.length,
+      reviewed: items.filter((i) => reviewsOf.has(i.traceId)).length,
+      byReviewer: [...byReviewer]
+        .map(([author, reviewed]) => ({ author, reviewed }))
+        .sort((a, b) => a.author.localeCompare(b.author)),
+    },
     agreement,
   }
 }

@@ -41,8 +41,16 @@ export function scoreRoutes(deps: Deps): Hono<AuthEnv> {
   app.get('/', async (c) => {
     const q = parseOr400(ListScoresQuerySchema, c.req.query(), 'query')
     const scores = await deps.scores.list(c.get('projectId'), {
-      traceId: q.traceId?.toLowerCase(), spanId: q.spanId?.toLowerCase(), sessionId: q.sessionId, names: q.name, sources: q.source,
-      release: q.release, queueId: q.queueId, from: q.from && isoToChTime(q.from), to: q.to && isoToChTime(q.to), limit: q.limit,
+      traceId: q.traceId?.toLowerCase(),
+      spanId: q.spanId?.toLowerCase(),
+      sessionId: q.sessionId,
+      names: q.name,
+      sources: q.source,
+      release: q.release,
+      queueId: q.queueId,
+      from: q.from && isoToChTime(q.from),
+      to: q.to && isoToChTime(q.to),
+      limit: q.limit,
     })
     const body: ListScoresResponse = { scores }
     return c.json(body)
@@ -50,7 +58,12 @@ export function scoreRoutes(deps: Deps): Hono<AuthEnv> {
 
   app.get('/summary', async (c) => {
     const { traceIds } = parseOr400(ScoreSummaryQuerySchema, c.req.query(), 'query')
-    return c.json({ traces: await deps.scores.summary(c.get('projectId'), traceIds.map((t) => t.toLowerCase())) })
+    return c.json({
+      traces: await deps.scores.summary(
+        c.get('projectId'),
+        traceIds.map((t) => t.toLowerCase()),
+      ),
+    })
   })
 
   const load = async (projectId: string, rawId: string) => {
@@ -65,7 +78,16 @@ export function scoreRoutes(deps: Deps): Hono<AuthEnv> {
     const versions = await deps.scores.history(c.get('projectId'), row.score_id)
     const body: ScoreHistoryResponse = {
       id: row.score_id,
-      versions: versions.map((v) => ({ version: v.version, value: fromStoredValue(v.dataType, v.value, v.label, v.error), label: v.dataType === 'numeric' ? v.label : '', comment: v.comment, author: v.author, error: v.error, isDeleted: v.isDeleted, changedAt: v.changedAt })),
+      versions: versions.map((v) => ({
+        version: v.version,
+        value: fromStoredValue(v.dataType, v.value, v.label, v.error),
+        label: v.dataType === 'numeric' ? v.label : '',
+        comment: v.comment,
+        author: v.author,
+        error: v.error,
+        isDeleted: v.isDeleted,
+        changedAt: v.changedAt,
+      })),
     }
     return c.json(body)
   })
@@ -75,12 +97,28 @@ export function scoreRoutes(deps: Deps): Hono<AuthEnv> {
     const row = await load(projectId, c.req.param('id'))
     const edit = parseOr400(UpdateScoreRequestSchema, await jsonBody(c), 'body')
     assertOwnHumanScore(row, edit.author)
-    const [written] = await deps.scoreWriter.write(projectId, [{
-      id: row.score_id, traceId: row.trace_id || undefined, spanId: row.span_id || undefined, sessionId: row.trace_id ? undefined : row.session_id,
-      name: row.name, value: edit.value, label: edit.label, source: 'human', comment: edit.comment, author: edit.author,
-      evaluator: row.evaluator, evaluatorVersion: row.evaluator_version, release: row.release, queueId: row.queue_id || undefined,
-    }])
-    return c.json({ score: rowToScore((await deps.scores.current(projectId, [row.score_id])).get(row.score_id)!), status: written!.status })
+    const [written] = await deps.scoreWriter.write(projectId, [
+      {
+        id: row.score_id,
+        traceId: row.trace_id || undefined,
+        spanId: row.span_id || undefined,
+        sessionId: row.trace_id ? undefined : row.session_id,
+        name: row.name,
+        value: edit.value,
+        label: edit.label,
+        source: 'human',
+        comment: edit.comment,
+        author: edit.author,
+        evaluator: row.evaluator,
+        evaluatorVersion: row.evaluator_version,
+        release: row.release,
+        queueId: row.queue_id || undefined,
+      },
+    ])
+    return c.json({
+      score: rowToScore((await deps.scores.current(projectId, [row.score_id])).get(row.score_id)!),
+      status: written!.status,
+    })
   })
 
   app.delete('/:id', async (c) => {
@@ -95,8 +133,18 @@ export function scoreRoutes(deps: Deps): Hono<AuthEnv> {
 }
 
 function assertOwnHumanScore(row: { source: string; author: string; score_id: string }, author: string): void {
-  if (row.source !== 'human') throw new AppError(403, 'forbidden', `Score ${row.score_id} comes from ${row.source}; only human scores are edited or deleted (add your own score instead).`)
-  if (row.author !== author) throw new AppError(403, 'forbidden', `Score ${row.score_id} is ${row.author}'s; reviewers change only their own scores.`)
+  if (row.source !== 'human')
+    throw new AppError(
+      403,
+      'forbidden',
+      `Score ${row.score_id} comes from ${row.source}; only human scores are edited or deleted (add your own score instead).`,
+    )
+  if (row.author !== author)
+    throw new AppError(
+      403,
+      'forbidden',
+      `Score ${row.score_id} is ${row.author}'s; reviewers change only their own scores.`,
+    )
 }
 
 export function scoreConfigRoutes(deps: Deps): Hono<AuthEnv> {
@@ -116,7 +164,8 @@ export function scoreConfigRoutes(deps: Deps): Hono<AuthEnv> {
 
   app.delete('/:name', async (c) => {
     const name = parseOr400(ScoreNameSchema, c.req.param('name'), 'name')
-    if (!(await deps.scoreConfigs.delete(c.get('projectId'), name))) throw notFound(`No score config ${name} in this project.`)
+    if (!(await deps.scoreConfigs.delete(c.get('projectId'), name)))
+      throw notFound(`No score config ${name} in this project.`)
     return c.body(null, 204)
   })
   return app

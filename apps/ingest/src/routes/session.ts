@@ -35,7 +35,12 @@ async function jsonBody(c: Context): Promise<unknown> {
 
 export function sessionRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
-  const cookieBase = (c: Context) => ({ httpOnly: true, sameSite: 'Strict' as const, path: '/', secure: isHttps(c, deps.env) })
+  const cookieBase = (c: Context) => ({
+    httpOnly: true,
+    sameSite: 'Strict' as const,
+    path: '/',
+    secure: isHttps(c, deps.env),
+  })
 
   app.post('/', async (c) => {
     const { apiKey } = parseOr400(SignInRequestSchema, await jsonBody(c), 'sign-in')
@@ -68,7 +73,12 @@ export function sessionRoutes(deps: Deps): Hono<AuthEnv> {
     if (session) return c.json(sessionBody(session))
     const projectId = c.get('projectId')
     const names = await deps.projects.projectNames([projectId])
-    return c.json<SessionResponse>({ kind: 'key', projectId, projects: [{ id: projectId, name: names.get(projectId) ?? projectId }], expiresAt: null })
+    return c.json<SessionResponse>({
+      kind: 'key',
+      projectId,
+      projects: [{ id: projectId, name: names.get(projectId) ?? projectId }],
+      expiresAt: null,
+    })
   })
 
   app.put('/', auth, async (c) => {
@@ -76,7 +86,11 @@ export function sessionRoutes(deps: Deps): Hono<AuthEnv> {
     if (!session) throw badRequest('Switching projects is for console sessions; a key always opens its own project.')
     const { projectId } = parseOr400(SwitchProjectRequestSchema, await jsonBody(c), 'project switch')
     if (!session.projects.some((p) => p.id === projectId)) {
-      throw new AppError(403, 'forbidden', `This session holds no key for project ${projectId}: sign in with one of its keys to add it.`)
+      throw new AppError(
+        403,
+        'forbidden',
+        `This session holds no key for project ${projectId}: sign in with one of its keys to add it.`,
+      )
     }
     await deps.sessions.switchProject(session, projectId)
     return c.json(sessionBody({ ...session, projectId }))

@@ -20,9 +20,12 @@ import { withQuerySlot } from '../middleware/query-slot.js'
 import { parseOr400 } from '../middleware/validate.js'
 import { DEFAULT_RANGE_MS, isoToChTime } from './time-range.js'
 
-
-const CursorSchema = z.object({ value: z.string().regex(/^-?\d+(\.\d+)?$/), traceId: z.string().regex(/^[0-9a-f]{32}$/), sort: z.string(), order: z.string() })
-
+const CursorSchema = z.object({
+  value: z.string().regex(/^-?\d+(\.\d+)?$/),
+  traceId: z.string().regex(/^[0-9a-f]{32}$/),
+  sort: z.string(),
+  order: z.string(),
+})
 
 export function traceRoutes(deps: Deps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>()
@@ -34,7 +37,12 @@ export function traceRoutes(deps: Deps): Hono<AuthEnv> {
     const from = query.from ?? new Date(Date.parse(to) - DEFAULT_RANGE_MS).toISOString()
     if (Date.parse(from) > Date.parse(to)) throw badRequest('Invalid query: `from` is after `to`.')
     const cursor = query.cursor ? decodeCursor(query.cursor, query.sort, query.order) : undefined
-    const { traces, last } = await deps.traceList.list(c.get('projectId'), { ...query, from: isoToChTime(from), to: isoToChTime(to), cursor })
+    const { traces, last } = await deps.traceList.list(c.get('projectId'), {
+      ...query,
+      from: isoToChTime(from),
+      to: isoToChTime(to),
+      cursor,
+    })
     const body: ListTracesResponse = {
       traces,
       nextCursor: last ? encodeCursor(last, query.sort, query.order) : null,
@@ -60,7 +68,10 @@ export function traceRoutes(deps: Deps): Hono<AuthEnv> {
     const found = await deps.traceReader.get(c.get('projectId'), traceId, 'skeleton')
     if (!found) throw notFound(`No trace ${traceId} in this project.`)
     // The wire form (TraceSkeletonResponseWire): parsing it here would return the browser's decoded form.
-    const body: TraceSkeletonResponseWire = { trace: TraceSummarySchema.parse(found.trace), spans: encodeSpanColumns(found.spans) }
+    const body: TraceSkeletonResponseWire = {
+      trace: TraceSummarySchema.parse(found.trace),
+      spans: encodeSpanColumns(found.spans),
+    }
     return c.json(body)
   })
 
@@ -86,6 +97,7 @@ function decodeCursor(text: string, sort: string, order: string): TraceListCurso
     throw badRequest('Invalid query: `cursor` is not a cursor this API returned.')
   }
   const cursor = parseOr400(CursorSchema, raw, 'cursor')
-  if (cursor.sort !== sort || cursor.order !== order) throw badRequest('Invalid query: `cursor` belongs to another sort order.')
+  if (cursor.sort !== sort || cursor.order !== order)
+    throw badRequest('Invalid query: `cursor` belongs to another sort order.')
   return { value: cursor.value, traceId: cursor.traceId }
 }

@@ -12,7 +12,18 @@ const RANGE = 'from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z'
  * outcome definition); its tool call fails too. With `under`, the release runs as a sub-agent
  * (its own agent span, as an A2A server span would be) under a root agent of another release.
  */
-function traces(release: string, count: number, seed: number, o: { costScale: number; latencyScale: number; errorRate: number; agent: string; under?: { release: string; agent: string } }): object[] {
+function traces(
+  release: string,
+  count: number,
+  seed: number,
+  o: {
+    costScale: number
+    latencyScale: number
+    errorRate: number
+    agent: string
+    under?: { release: string; agent: string }
+  },
+): object[] {
   const rand = mulberry32(seed)
   const normal = () => Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand())
   const rows: object[] = []
@@ -28,14 +39,77 @@ function traces(release: string, count: number, seed: number, o: { costScale: nu
     const status = failed ? 'error' : 'ok'
     const agentSpan = o.under
       ? [
-          { ...common, service_version: o.under.release, agent_name: o.under.agent, span_id: id(9), parent_span_id: '', kind: 'agent', name: 'invoke_agent', start_time: at(start - 5), end_time: at(start + latency + 5), duration_ms: latency + 10, status: 'ok' },
-          { ...common, agent_name: o.agent, span_id: id(1), parent_span_id: id(9), kind: 'agent', name: 'invoke_agent', start_time: at(start), end_time: at(start + latency), duration_ms: latency, status },
+          {
+            ...common,
+            service_version: o.under.release,
+            agent_name: o.under.agent,
+            span_id: id(9),
+            parent_span_id: '',
+            kind: 'agent',
+            name: 'invoke_agent',
+            start_time: at(start - 5),
+            end_time: at(start + latency + 5),
+            duration_ms: latency + 10,
+            status: 'ok',
+          },
+          {
+            ...common,
+            agent_name: o.agent,
+            span_id: id(1),
+            parent_span_id: id(9),
+            kind: 'agent',
+            name: 'invoke_agent',
+            start_time: at(start),
+            end_time: at(start + latency),
+            duration_ms: latency,
+            status,
+          },
         ]
-      : [{ ...common, agent_name: o.agent, span_id: id(1), parent_span_id: '', kind: 'agent', name: 'invoke_agent', start_time: at(start), end_time: at(start + latency), duration_ms: latency, status }]
+      : [
+          {
+            ...common,
+            agent_name: o.agent,
+            span_id: id(1),
+            parent_span_id: '',
+            kind: 'agent',
+            name: 'invoke_agent',
+            start_time: at(start),
+            end_time: at(start + latency),
+            duration_ms: latency,
+            status,
+          },
+        ]
     rows.push(
       ...agentSpan,
-      { ...common, span_id: id(2), parent_span_id: id(1), kind: 'llm', is_llm_call: true, model: 'gpt-4o', name: 'chat', start_time: at(start + 10), end_time: at(start + 100), duration_ms: 90, cost_usd: cost.toFixed(10), cost_source: 'table', input_tokens: 100, output_tokens: 10, status: 'ok' },
-      { ...common, span_id: id(3), parent_span_id: id(1), kind: 'tool', tool_name: 'search', name: 'tool', start_time: at(start + 200), end_time: at(start + 300), duration_ms: 100, status },
+      {
+        ...common,
+        span_id: id(2),
+        parent_span_id: id(1),
+        kind: 'llm',
+        is_llm_call: true,
+        model: 'gpt-4o',
+        name: 'chat',
+        start_time: at(start + 10),
+        end_time: at(start + 100),
+        duration_ms: 90,
+        cost_usd: cost.toFixed(10),
+        cost_source: 'table',
+        input_tokens: 100,
+        output_tokens: 10,
+        status: 'ok',
+      },
+      {
+        ...common,
+        span_id: id(3),
+        parent_span_id: id(1),
+        kind: 'tool',
+        tool_name: 'search',
+        name: 'tool',
+        start_time: at(start + 200),
+        end_time: at(start + 300),
+        duration_ms: 100,
+        status,
+      },
     )
   }
   return rows
@@ -49,10 +123,26 @@ beforeAll(async () => {
     ...traces('same-a', 400, 3, { costScale: 1, latencyScale: 1, errorRate: 0.1, agent: 'planner' }),
     ...traces('same-b', 400, 5, { costScale: 1, latencyScale: 1, errorRate: 0.1, agent: 'critic' }),
     // A canary sub-agent: the root runs release root-1; the executor under it runs exec-stable / exec-canary.
-    ...traces('exec-stable', 200, 7, { costScale: 1, latencyScale: 1, errorRate: 0.05, agent: 'executor', under: { release: 'root-1', agent: 'planner' } }),
-    ...traces('exec-canary', 200, 8, { costScale: 1, latencyScale: 2.5, errorRate: 0.05, agent: 'executor', under: { release: 'root-1', agent: 'planner' } }),
+    ...traces('exec-stable', 200, 7, {
+      costScale: 1,
+      latencyScale: 1,
+      errorRate: 0.05,
+      agent: 'executor',
+      under: { release: 'root-1', agent: 'planner' },
+    }),
+    ...traces('exec-canary', 200, 8, {
+      costScale: 1,
+      latencyScale: 2.5,
+      errorRate: 0.05,
+      agent: 'executor',
+      under: { release: 'root-1', agent: 'planner' },
+    }),
   ]
-  await server.deps.store.insertJsonEachRow('spans', Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')), 'releases-seed')
+  await server.deps.store.insertJsonEachRow(
+    'spans',
+    Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')),
+    'releases-seed',
+  )
   await server.resolveStored()
 })
 afterAll(async () => {
@@ -104,11 +194,13 @@ describe('release comparison', () => {
 
 describe('canary sub-agent', () => {
   it('assigns a trace to the release of the sub-agent that runs one of the compared releases', async () => {
-    const res = await getJson<CompareReleasesResponse>(server, `/api/v1/analytics/releases/compare?a=exec-stable&b=exec-canary&${RANGE}`)
+    const res = await getJson<CompareReleasesResponse>(
+      server,
+      `/api/v1/analytics/releases/compare?a=exec-stable&b=exec-canary&${RANGE}`,
+    )
     expect(res.status).toBe(200)
     expect(res.body.a.traces).toBe(200)
     expect(res.body.b.traces).toBe(200)
     expect(res.body.b.latencyMs.p50).toBeGreaterThan(res.body.a.latencyMs.p50! * 1.8)
   })
 })
-

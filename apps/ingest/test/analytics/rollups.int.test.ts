@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { overridePricer, resolveTrace } from '@sightline/core'
-import type { AnalyticsDimension, ListTracesResponse, OverviewResponse, SeriesResponse, TopResponse, UnpricedModelsResponse } from '@sightline/schema'
+import type {
+  AnalyticsDimension,
+  ListTracesResponse,
+  OverviewResponse,
+  SeriesResponse,
+  TopResponse,
+  UnpricedModelsResponse,
+} from '@sightline/schema'
 import { ResolutionRepository } from '../../src/db/repositories/resolution.js'
 import { DEFAULT_PROJECT_ID } from '../../src/db/repositories/projects.js'
 import { sql, str } from '../../src/db/sql.js'
@@ -18,7 +25,11 @@ beforeAll(async () => {
   server = await startTestServer()
   for (const spec of traceSpecs(60)) await sendJson(server.url, server.authHeaders, makeTraceRequest(spec))
   await server.drain()
-  const body = Buffer.from(directRows(DEFAULT_PROJECT_ID).map((r) => JSON.stringify(r)).join('\n'))
+  const body = Buffer.from(
+    directRows(DEFAULT_PROJECT_ID)
+      .map((r) => JSON.stringify(r))
+      .join('\n'),
+  )
   await server.deps.store.insertJsonEachRow('spans', body, 'analytics-direct-rows')
   await server.resolveStored()
 })
@@ -31,13 +42,27 @@ afterAll(async () => {
  * again, its contributions summed per dimension value. Independent of the rollup view and its SQL.
  */
 async function recount(dimension: AnalyticsDimension, withOverrides: boolean) {
-  const ids = await server.deps.store.query<{ trace_id: string }>(sql`SELECT DISTINCT trace_id FROM spans WHERE project_id = ${str(DEFAULT_PROJECT_ID)}`)
+  const ids = await server.deps.store.query<{ trace_id: string }>(
+    sql`SELECT DISTINCT trace_id FROM spans WHERE project_id = ${str(DEFAULT_PROJECT_ID)}`,
+  )
   const repository = new ResolutionRepository(server.deps.store)
-  const traces = await repository.spans(DEFAULT_PROJECT_ID, ids.map((r) => r.trace_id), '2000-01-01 00:00:00', '2100-01-01 00:00:00')
+  const traces = await repository.spans(
+    DEFAULT_PROJECT_ID,
+    ids.map((r) => r.trace_id),
+    '2000-01-01 00:00:00',
+    '2100-01-01 00:00:00',
+  )
   const price = withOverrides ? overridePricer(await server.deps.prices.list(DEFAULT_PROJECT_ID)) : () => {}
-  const out = new Map<string, { cost: number; tokens: number; reasoning: number; calls: number; errors: number; traces: number }>()
+  const out = new Map<
+    string,
+    { cost: number; tokens: number; reasoning: number; calls: number; errors: number; traces: number }
+  >()
   for (const trace of traces) {
-    if (trace.startTime < FROM.replace('T', ' ').replace('Z', '') || trace.startTime >= TO.replace('T', ' ').replace('Z', '')) continue
+    if (
+      trace.startTime < FROM.replace('T', ' ').replace('Z', '') ||
+      trace.startTime >= TO.replace('T', ' ').replace('Z', '')
+    )
+      continue
     const facts = trace.rows.map(factsFromRow)
     price(facts)
     for (const c of resolveTrace(facts, { settled: true }).contributions.filter((c) => c.dimType === dimension)) {
@@ -55,26 +80,41 @@ async function recount(dimension: AnalyticsDimension, withOverrides: boolean) {
 }
 
 async function seriesTotals(dimension: AnalyticsDimension, metric: string, extra = '') {
-  const res = await getJson<SeriesResponse>(server, `/api/v1/analytics/series?metric=${metric}&dimension=${dimension}&step=1h&top=50&${RANGE}${extra}`)
+  const res = await getJson<SeriesResponse>(
+    server,
+    `/api/v1/analytics/series?metric=${metric}&dimension=${dimension}&step=1h&top=50&${RANGE}${extra}`,
+  )
   expect(res.status).toBe(200)
   expect(res.body.series.some((s) => s.isOther)).toBe(false)
   return { body: res.body, totals: new Map(res.body.series.map((s) => [s.key, s.total ?? 0])) }
 }
 
 describe('rollups equal a recount of the resolved traces', () => {
-  it.each(['total', 'model', 'agent', 'tool', 'user', 'service', 'release', 'environment'] as const)('per %s: cost, tokens, calls, errors, traces', async (dimension) => {
-    const raw = await recount(dimension, false)
-    expect(raw.size).toBeGreaterThan(0)
-    for (const [metric, field, extra] of [['cost', 'cost', ''], ['tokens', 'tokens', ''], ['tokens', 'reasoning', '&tokenKind=reasoning'], ['calls', 'calls', ''], ['errors', 'errors', ''], ['traces', 'traces', '']] as const) {
-      const { totals, body } = await seriesTotals(dimension, metric, extra)
-      expect(body.source).toBe('rollup')
-      for (const key of totals.keys()) expect(raw.has(key), `${dimension}/${key}`).toBe(true)
-      // A value whose every count is 0 for this metric has no series (nothing to rank); it must be 0 in the recount.
-      for (const [key, expected] of raw) expect(totals.get(key) ?? 0, `${dimension}/${key}/${field}`).toBeCloseTo(expected[field], 8)
-      // The points add up to the total too.
-      for (const s of body.series) expect(s.points.reduce((acc, p) => acc + (p.value ?? 0), 0)).toBeCloseTo(s.total ?? 0, 8)
-    }
-  })
+  it.each(['total', 'model', 'agent', 'tool', 'user', 'service', 'release', 'environment'] as const)(
+    'per %s: cost, tokens, calls, errors, traces',
+    async (dimension) => {
+      const raw = await recount(dimension, false)
+      expect(raw.size).toBeGreaterThan(0)
+      for (const [metric, field, extra] of [
+        ['cost', 'cost', ''],
+        ['tokens', 'tokens', ''],
+        ['tokens', 'reasoning', '&tokenKind=reasoning'],
+        ['calls', 'calls', ''],
+        ['errors', 'errors', ''],
+        ['traces', 'traces', ''],
+      ] as const) {
+        const { totals, body } = await seriesTotals(dimension, metric, extra)
+        expect(body.source).toBe('rollup')
+        for (const key of totals.keys()) expect(raw.has(key), `${dimension}/${key}`).toBe(true)
+        // A value whose every count is 0 for this metric has no series (nothing to rank); it must be 0 in the recount.
+        for (const [key, expected] of raw)
+          expect(totals.get(key) ?? 0, `${dimension}/${key}/${field}`).toBeCloseTo(expected[field], 8)
+        // The points add up to the total too.
+        for (const s of body.series)
+          expect(s.points.reduce((acc, p) => acc + (p.value ?? 0), 0)).toBeCloseTo(s.total ?? 0, 8)
+      }
+    },
+  )
 
   it('overview totals match the trace list and the previous range is empty', async () => {
     const res = await getJson<OverviewResponse>(server, `/api/v1/analytics/overview?${RANGE}`)
@@ -85,16 +125,27 @@ describe('rollups equal a recount of the resolved traces', () => {
     expect(res.body.current.tokens.reasoning).toBe(100)
     expect(res.body.current.latencyMs.p50).toBeGreaterThan(0)
     expect(res.body.current.unpricedCalls).toBeGreaterThan(0)
-    expect(res.body.previous).toMatchObject({ from: '2026-02-28T00:00:00.000Z', to: FROM, costUsd: 0, traces: 0, errorRate: null })
+    expect(res.body.previous).toMatchObject({
+      from: '2026-02-28T00:00:00.000Z',
+      to: FROM,
+      costUsd: 0,
+      traces: 0,
+      errorRate: null,
+    })
   })
 })
 
 describe('series shape', () => {
   it('aligns to the step and zero-fills empty steps', async () => {
-    const res = await getJson<SeriesResponse>(server, `/api/v1/analytics/series?metric=calls&dimension=total&step=5m&from=2026-03-01T10:07:00Z&to=2026-03-01T11:03:00Z`)
+    const res = await getJson<SeriesResponse>(
+      server,
+      `/api/v1/analytics/series?metric=calls&dimension=total&step=5m&from=2026-03-01T10:07:00Z&to=2026-03-01T11:03:00Z`,
+    )
     expect(res.body).toMatchObject({ from: '2026-03-01T10:05:00.000Z', to: '2026-03-01T11:05:00.000Z', step: '5m' })
     const points = res.body.series[0]?.points ?? []
-    expect(points.map((p) => p.t)).toEqual(Array.from({ length: 12 }, (_, i) => new Date(Date.parse('2026-03-01T10:05:00Z') + i * 300_000).toISOString()))
+    expect(points.map((p) => p.t)).toEqual(
+      Array.from({ length: 12 }, (_, i) => new Date(Date.parse('2026-03-01T10:05:00Z') + i * 300_000).toISOString()),
+    )
     const day = await getJson<SeriesResponse>(server, `/api/v1/analytics/series?metric=cost&step=1h&${RANGE}`)
     const hours = day.body.series[0]?.points ?? []
     expect(hours).toHaveLength(24)
@@ -108,7 +159,10 @@ describe('series shape', () => {
 
   it('keeps the top N values and pools the rest as "other"', async () => {
     const all = await seriesTotals('model', 'calls')
-    const res = await getJson<SeriesResponse>(server, `/api/v1/analytics/series?metric=calls&dimension=model&top=2&${RANGE}`)
+    const res = await getJson<SeriesResponse>(
+      server,
+      `/api/v1/analytics/series?metric=calls&dimension=model&top=2&${RANGE}`,
+    )
     const [first, second, other] = res.body.series
     const sorted = [...all.totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     expect([first?.key, second?.key]).toEqual([sorted[0]?.[0], sorted[1]?.[0]])
@@ -119,7 +173,9 @@ describe('series shape', () => {
 describe('top and unpriced models', () => {
   it('ranks agents and models by cost, traces by their resolved cost', async () => {
     const agents = await getJson<TopResponse>(server, `/api/v1/analytics/top?entity=agent&by=cost&limit=2&${RANGE}`)
-    const raw = [...(await recount('agent', false)).entries()].sort((a, b) => b[1].cost - a[1].cost || a[0].localeCompare(b[0]))
+    const raw = [...(await recount('agent', false)).entries()].sort(
+      (a, b) => b[1].cost - a[1].cost || a[0].localeCompare(b[0]),
+    )
     expect(agents.body.rows.map((r) => r.key)).toEqual(raw.slice(0, 2).map(([k]) => k))
     expect(agents.body.source).toBe('rollup')
     const traces = await getJson<TopResponse>(server, `/api/v1/analytics/top?entity=trace&by=cost&limit=3&${RANGE}`)
@@ -131,18 +187,30 @@ describe('top and unpriced models', () => {
   it('lists models whose calls could not be priced', async () => {
     const res = await getJson<UnpricedModelsResponse>(server, `/api/v1/analytics/unpriced-models?${RANGE}`)
     expect(res.body.models.map((m) => m.model)).toEqual(['acme-llm-1'])
-    const raw = await server.deps.store.query<{ n: string; tin: string }>(sql`SELECT count() AS n, sum(input_tokens) AS tin FROM spans FINAL WHERE model = 'acme-llm-1' AND is_llm_call`)
+    const raw = await server.deps.store.query<{ n: string; tin: string }>(
+      sql`SELECT count() AS n, sum(input_tokens) AS tin FROM spans FINAL WHERE model = 'acme-llm-1' AND is_llm_call`,
+    )
     expect(res.body.models[0]).toMatchObject({ calls: Number(raw[0]?.n), inputTokens: Number(raw[0]?.tin) })
   })
 })
 
 describe('price overrides', () => {
   it('a price override re-prices every dimension, the list and the overview alike', async () => {
-    for (const [model, inputPerMtok, outputPerMtok, cacheReadPerMtok] of [['gpt-4o', 1, 2, 0.25], ['acme-llm-1', 3, 4, null]] as const) {
+    for (const [model, inputPerMtok, outputPerMtok, cacheReadPerMtok] of [
+      ['gpt-4o', 1, 2, 0.25],
+      ['acme-llm-1', 3, 4, null],
+    ] as const) {
       const put = await fetch(`${server.url}/api/v1/price-overrides`, {
         method: 'PUT',
         headers: { ...server.authHeaders, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ model, effectiveFrom: '2026-01-01T00:00:00Z', inputPerMtok, outputPerMtok, cacheReadPerMtok, cacheWritePerMtok: null }),
+        body: JSON.stringify({
+          model,
+          effectiveFrom: '2026-01-01T00:00:00Z',
+          inputPerMtok,
+          outputPerMtok,
+          cacheReadPerMtok,
+          cacheWritePerMtok: null,
+        }),
       })
       expect(put.status).toBe(200)
     }
@@ -151,7 +219,8 @@ describe('price overrides', () => {
       const raw = await recount(dimension, true)
       const { totals, body } = await seriesTotals(dimension, 'cost')
       expect(body.source).toBe('rollup')
-      for (const [key, expected] of raw) expect(totals.get(key) ?? 0, `${dimension}/${key}`).toBeCloseTo(expected.cost, 8)
+      for (const [key, expected] of raw)
+        expect(totals.get(key) ?? 0, `${dimension}/${key}`).toBeCloseTo(expected.cost, 8)
     }
     const traces = await getJson<ListTracesResponse>(server, `/api/v1/traces?${RANGE}&limit=500`)
     const listed = traces.body.traces.reduce((acc, t) => acc + (t.costUsd ?? 0), 0)
@@ -170,13 +239,21 @@ describe('project scoping and validation', () => {
   it("another project's key sees nothing", async () => {
     const other = await server.deps.projects.createProject('other')
     const headers = { 'x-api-key': other.apiKey }
-    const series = await getJson<SeriesResponse>(server, `/api/v1/analytics/series?metric=cost&dimension=model&${RANGE}`, headers)
+    const series = await getJson<SeriesResponse>(
+      server,
+      `/api/v1/analytics/series?metric=cost&dimension=model&${RANGE}`,
+      headers,
+    )
     expect(series.body.series).toEqual([])
     const overview = await getJson<OverviewResponse>(server, `/api/v1/analytics/overview?${RANGE}`, headers)
     expect(overview.body.current).toMatchObject({ costUsd: 0, traces: 0, llmCalls: 0 })
     const top = await getJson<TopResponse>(server, `/api/v1/analytics/top?entity=model&${RANGE}`, headers)
     expect(top.body.rows).toEqual([])
-    const unpriced = await getJson<UnpricedModelsResponse>(server, `/api/v1/analytics/unpriced-models?${RANGE}`, headers)
+    const unpriced = await getJson<UnpricedModelsResponse>(
+      server,
+      `/api/v1/analytics/unpriced-models?${RANGE}`,
+      headers,
+    )
     expect(unpriced.body.models).toEqual([])
     const noKey = await fetch(`${server.url}/api/v1/analytics/overview`)
     expect(noKey.status).toBe(401)

@@ -24,7 +24,10 @@ export function traceSpecs(count: number, seed = 7): TraceSpec[] {
       outputTokens: 10 + Math.floor(rand() * 800),
       cachedInputTokens: rand() < 0.3 ? 50 : 0,
       llmCalls: 1 + Math.floor(rand() * 3),
-      tools: rand() < 0.7 ? [{ name: pick(['search', 'sql', 'browse']), ...(rand() < 0.25 ? { error: 'boom' } : { result: 'ok' }) }] : [],
+      tools:
+        rand() < 0.7
+          ? [{ name: pick(['search', 'sql', 'browse']), ...(rand() < 0.25 ? { error: 'boom' } : { result: 'ok' }) }]
+          : [],
       userId: pick(['alice', 'bob', 'carol', '']) || undefined,
       release: pick(['1.0.0', '1.1.0']),
       environment: pick(['prod', 'staging']),
@@ -35,10 +38,59 @@ export function traceSpecs(count: number, seed = 7): TraceSpec[] {
 
 /** Rows the OTLP factory cannot express: a client-reported cost and cache writes. */
 export function directRows(projectId: string): object[] {
-  const base = { project_id: projectId, trace_id: 'f'.repeat(32), name: 'chat', kind: 'llm', model: 'gpt-4o', provider: 'openai', is_llm_call: true, agent_name: 'planner', status: 'ok', service_version: '1.0.0', environment: 'prod' }
+  const base = {
+    project_id: projectId,
+    trace_id: 'f'.repeat(32),
+    name: 'chat',
+    kind: 'llm',
+    model: 'gpt-4o',
+    provider: 'openai',
+    is_llm_call: true,
+    agent_name: 'planner',
+    status: 'ok',
+    service_version: '1.0.0',
+    environment: 'prod',
+  }
   return [
-    { ...base, span_id: 'a'.repeat(16), parent_span_id: '', kind: 'agent', is_llm_call: false, model: '', name: 'invoke_agent planner', start_time: '2026-03-01 11:00:00', end_time: '2026-03-01 11:00:05', duration_ms: 5000 },
-    { ...base, span_id: 'b'.repeat(16), parent_span_id: 'a'.repeat(16), start_time: '2026-03-01 11:00:01', end_time: '2026-03-01 11:00:02', duration_ms: 1000, input_tokens: 1000, output_tokens: 100, cost_usd: '0.5', cost_source: 'reported' },
-    { ...base, span_id: 'c'.repeat(16), parent_span_id: 'a'.repeat(16), start_time: '2026-03-01 11:00:02', end_time: '2026-03-01 11:00:04', duration_ms: 2000, input_tokens: 3000, cached_input_tokens: 1000, cache_write_tokens: 500, output_tokens: 300, reasoning_tokens: 100, cost_usd: '0.01', cost_source: 'table', status: 'error' },
+    {
+      ...base,
+      span_id: 'a'.repeat(16),
+      parent_span_id: '',
+      kind: 'agent',
+      is_llm_call: false,
+      model: '',
+      name: 'invoke_agent planner',
+      start_time: '2026-03-01 11:00:00',
+      end_time: '2026-03-01 11:00:05',
+      duration_ms: 5000,
+    },
+    {
+      ...base,
+      span_id: 'b'.repeat(16),
+      parent_span_id: 'a'.repeat(16),
+      start_time: '2026-03-01 11:00:01',
+      end_time: '2026-03-01 11:00:02',
+      duration_ms: 1000,
+      input_tokens: 1000,
+      output_tokens: 100,
+      cost_usd: '0.5',
+      cost_source: 'reported',
+    },
+    {
+      ...base,
+      span_id: 'c'.repeat(16),
+      parent_span_id: 'a'.repeat(16),
+      start_time: '2026-03-01 11:00:02',
+      end_time: '2026-03-01 11:00:04',
+      duration_ms: 2000,
+      input_tokens: 3000,
+      cached_input_tokens: 1000,
+      cache_write_tokens: 500,
+      output_tokens: 300,
+      reasoning_tokens: 100,
+      cost_usd: '0.01',
+      cost_source: 'table',
+      status: 'error',
+    },
   ]
 }

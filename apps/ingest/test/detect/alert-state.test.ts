@@ -26,7 +26,14 @@ describe('AlertStateMachine', () => {
   it('resolves only after M evaluations below the lower threshold (hysteresis)', () => {
     // Between the thresholds keeps it open and resets the recovery count.
     expect(run(machine(), [breach, breach, clear, clear, between, clear, clear, clear])).toEqual([
-      '-', 'opened', 'updated', 'updated', 'updated', 'updated', 'updated', 'resolved',
+      '-',
+      'opened',
+      'updated',
+      'updated',
+      'updated',
+      'updated',
+      'updated',
+      'resolved',
     ])
   })
 

@@ -55,7 +55,14 @@ function generate(): Series[] {
       let cost = 0
       for (let i = 0; i < calls; i++) cost += Math.round(rng.lognormal(0.02, 0.8) * 1e6) / 1e6
       const errors = Math.min(calls, rng.poisson(calls * 0.05))
-      buckets.set(b, { cost, tokens: calls * 1000 + rng.int(0, 500), calls, errors, p95: quantileInclusive(latencies, 0.95), latencies })
+      buckets.set(b, {
+        cost,
+        tokens: calls * 1000 + rng.int(0, 500),
+        calls,
+        errors,
+        p95: quantileInclusive(latencies, 0.95),
+        latencies,
+      })
     }
     return { ...spec, buckets }
   })
@@ -68,7 +75,13 @@ function sourceOf(series: Series, width: number): SeriesSource {
     if (rows.length === 0) return undefined
     const lat = rows.flatMap((r) => r.latencies)
     const sum = (f: (r: Row) => number) => rows.reduce((n, r) => n + f(r), 0)
-    return { cost: sum((r) => r.cost), tokens: sum((r) => r.tokens), calls: sum((r) => r.calls), errors: sum((r) => r.errors), p95: quantileInclusive(lat, 0.95) }
+    return {
+      cost: sum((r) => r.cost),
+      tokens: sum((r) => r.tokens),
+      calls: sum((r) => r.calls),
+      errors: sum((r) => r.errors),
+      p95: quantileInclusive(lat, 0.95),
+    }
   }
   return {
     ...series,
@@ -91,8 +104,15 @@ beforeAll(async () => {
     [...s.buckets].map(([b, r]) => {
       const h = histogramOf(r.latencies)
       return JSON.stringify({
-        project_id: s.projectId, dim_type: s.dimType, dim_value: s.dimValue, bucket: chTimeSeconds(b), cost_usd: r.cost.toFixed(6),
-        input_tokens: r.tokens, units: r.calls, unit_failures: r.errors, latency: [h.buckets, h.counts],
+        project_id: s.projectId,
+        dim_type: s.dimType,
+        dim_value: s.dimValue,
+        bucket: chTimeSeconds(b),
+        cost_usd: r.cost.toFixed(6),
+        input_tokens: r.tokens,
+        units: r.calls,
+        unit_failures: r.errors,
+        latency: [h.buckets, h.counts],
       })
     }),
   )
@@ -127,7 +147,9 @@ describe('SQL baseline = TS baseline', () => {
     const fromSql = await querySnapshots(store, nowMs, config)
     expect(fromSql).toHaveLength(data.length)
     for (const series of data) {
-      const sqlSnap = fromSql.find((s) => s.projectId === series.projectId && s.dimType === series.dimType && s.dimValue === series.dimValue)
+      const sqlSnap = fromSql.find(
+        (s) => s.projectId === series.projectId && s.dimType === series.dimType && s.dimValue === series.dimValue,
+      )
       expect(sqlSnap).toBeDefined()
       expectAgree(sqlSnap!, snapshotFromBuckets(sourceOf(series, config.bucketMs), nowMs, config))
     }

@@ -28,8 +28,20 @@ beforeAll(async () => {
     for (let i = 0; i < 10; i++) {
       const costUsd = Math.round(rng.lognormal(minute >= SPIKE_MINUTE ? 0.08 : 0.02, 0.4) * 1e6) / 1e6
       const failing = rng.next() < 0.1
-      rows.push(...agentTrace({ n: n++, startMs: T0 + minute * MIN + i * 5_000, costUsd, tools: [{ name: 'search', args: `{"q":"${n}"}`, error: failing }] }))
-      Object.assign(sums, { cost: sums.cost + costUsd, costSq: sums.costSq + costUsd ** 2, units: sums.units + 1, failedTraces: sums.failedTraces + (failing ? 1 : 0) })
+      rows.push(
+        ...agentTrace({
+          n: n++,
+          startMs: T0 + minute * MIN + i * 5_000,
+          costUsd,
+          tools: [{ name: 'search', args: `{"q":"${n}"}`, error: failing }],
+        }),
+      )
+      Object.assign(sums, {
+        cost: sums.cost + costUsd,
+        costSq: sums.costSq + costUsd ** 2,
+        units: sums.units + 1,
+        failedTraces: sums.failedTraces + (failing ? 1 : 0),
+      })
     }
     expected.set(T0 + minute * MIN, sums)
   }
@@ -43,7 +55,12 @@ afterAll(async () => {
 
 describe('cold start on a fresh install', () => {
   it('reads per-minute sums, squares and failing traces from the resolved traces', async () => {
-    const total = await minuteSeries(server.deps.store, [seriesKey('default', 'total', ''), seriesKey('default', 'tool', 'search')], T0, T0 + 20 * MIN)
+    const total = await minuteSeries(
+      server.deps.store,
+      [seriesKey('default', 'total', ''), seriesKey('default', 'tool', 'search')],
+      T0,
+      T0 + 20 * MIN,
+    )
     const byMinute = new Map(total.filter((r) => r.dimType === 'total').map((r) => [r.minuteMs, r]))
     expect(byMinute.size).toBe(20)
     for (const [minute, sums] of expected) {
@@ -54,7 +71,9 @@ describe('cold start on a fresh install', () => {
       expect(row.firstMs).toBe(minute)
     }
     const tool = total.filter((r) => r.dimType === 'tool')
-    expect(tool.reduce((n, r) => n + r.failedTraces, 0)).toBe([...expected.values()].reduce((n, s) => n + s.failedTraces, 0))
+    expect(tool.reduce((n, r) => n + r.failedTraces, 0)).toBe(
+      [...expected.values()].reduce((n, s) => n + s.failedTraces, 0),
+    )
     expect(tool.every((r) => r.traces === 10 && r.latency.counts.reduce((a, b) => a + b, 0) === 10)).toBe(true)
   })
 
@@ -65,12 +84,17 @@ describe('cold start on a fresh install', () => {
       if (now.length > 0) opened.push(minute)
     }
     expect(opened[0]).toBe(SPIKE_MINUTE + 2)
-    const { body } = await getJson<ListIncidentsResponse>(server, '/api/v1/incidents?from=2026-03-10T11:00:00Z&to=2026-03-10T13:00:00Z')
+    const { body } = await getJson<ListIncidentsResponse>(
+      server,
+      '/api/v1/incidents?from=2026-03-10T11:00:00Z&to=2026-03-10T13:00:00Z',
+    )
     expect(body.incidents).toHaveLength(1)
     const [cost] = body.incidents
     expect(cost).toMatchObject({ family: 'cost', title: 'Cost spike', status: 'open' })
     expect(Date.parse(cost!.firstSeenAt)).toBe(T0 + SPIKE_MINUTE * MIN)
-    expect(cost!.explanation).toMatch(/^cost per trace \d(\.\d)?× baseline since 12:14 UTC, driven by gpt-4o in planner$/)
+    expect(cost!.explanation).toMatch(
+      /^cost per trace \d(\.\d)?× baseline since 12:14 UTC, driven by gpt-4o in planner$/,
+    )
     // The traces behind it are the spike's (trace n is the n-th written; the spike's start at minute 14).
     expect(cost!.traceIds.length).toBeGreaterThan(0)
     expect(cost!.traceIds.every((id) => parseInt(id, 16) > SPIKE_MINUTE * 10)).toBe(true)

@@ -1,6 +1,13 @@
 import { histogramOf } from '@sightline/core'
 import { describe, expect, it } from 'vitest'
-import { judgeColdStart, judgeSeriesMinutes, pooledFailureRate, splitMinutes, type MinuteRow, type MinuteSeries } from '../../src/detect/cold-start-rules.js'
+import {
+  judgeColdStart,
+  judgeSeriesMinutes,
+  pooledFailureRate,
+  splitMinutes,
+  type MinuteRow,
+  type MinuteSeries,
+} from '../../src/detect/cold-start-rules.js'
 import { ColdStartEvaluator } from '../../src/detect/cold-start.js'
 import { DEFAULT_DETECTOR_CONFIG as C } from '../../src/detect/config.js'
 import { Rng } from '../../bench/anomaly/rng.js'
@@ -38,11 +45,20 @@ function minute(rng: Rng, minuteMs: number, t: Traffic): MinuteRow {
 /** A series that started at T0 with `traffic(minuteIndex)`, known up to (not including) minute `until`. */
 function series(seed: number, until: number, traffic: (i: number) => Traffic, firstSeenMs = T0): MinuteSeries {
   const rng = new Rng(seed)
-  return { projectId: 'p', dimType: 'total', dimValue: '', firstSeenMs, minutes: Array.from({ length: until }, (_, i) => minute(rng, T0 + i * MIN, traffic(i))) }
+  return {
+    projectId: 'p',
+    dimType: 'total',
+    dimValue: '',
+    firstSeenMs,
+    minutes: Array.from({ length: until }, (_, i) => minute(rng, T0 + i * MIN, traffic(i))),
+  }
 }
 
 const steady: Traffic = { traces: 30, costEach: 0.003 }
-const spike = (from: number, to: number, factor = 4) => (i: number): Traffic => (i >= from && i < to ? { traces: 30, costEach: 0.003 * factor } : steady)
+const spike =
+  (from: number, to: number, factor = 4) =>
+  (i: number): Traffic =>
+    i >= from && i < to ? { traces: 30, costEach: 0.003 * factor } : steady
 
 describe('cold-start windows', () => {
   it('waits for a minimum baseline, shrinks the short window while young, and leaves the long one until it fits', () => {
@@ -78,12 +94,13 @@ describe('cold-start rules', () => {
     let falseBreaches = 0
     for (let seed = 10; seed < 40; seed++) {
       const quiet = series(seed, 30, () => steady)
-      for (let t = 4; t <= 30; t++) if (judgeSeriesMinutes(quiet, 'cost', T0 + t * MIN, C)?.verdict.breach) falseBreaches++
+      for (let t = 4; t <= 30; t++)
+        if (judgeSeriesMinutes(quiet, 'cost', T0 + t * MIN, C)?.verdict.breach) falseBreaches++
     }
     expect(falseBreaches).toBeLessThanOrEqual(2)
   })
 
-  it('needs the fast tier\'s minimum excess: a busy series at 1.6× is not an anomaly', () => {
+  it("needs the fast tier's minimum excess: a busy series at 1.6× is not an anomaly", () => {
     const s = series(5, 12, spike(8, 12, 1.6))
     expect(judgeSeriesMinutes(s, 'cost', T0 + 12 * MIN, C)!.verdict.breach).toBe(false)
   })
@@ -98,7 +115,9 @@ describe('cold-start rules', () => {
     const judged = [11, 12, 13, 14].map((t) => judgeSeriesMinutes(burst, 'error_rate', T0 + t * MIN, C)!.verdict.breach)
     expect(judged.filter(Boolean).length).toBeGreaterThanOrEqual(2)
     const calm = series(8, 30, () => ({ ...steady, failShare: 0.08 }))
-    expect([10, 15, 20, 25, 30].some((t) => judgeSeriesMinutes(calm, 'error_rate', T0 + t * MIN, C)!.verdict.breach)).toBe(false)
+    expect(
+      [10, 15, 20, 25, 30].some((t) => judgeSeriesMinutes(calm, 'error_rate', T0 + t * MIN, C)!.verdict.breach),
+    ).toBe(false)
   })
 
   it('pools the baseline failure share without earlier bursts, and without biasing a short baseline low', () => {
@@ -109,12 +128,23 @@ describe('cold-start rules', () => {
   })
 
   it('latency of a call must also move the runs it is part of (the relevance floor)', () => {
-    const tool = { ...series(13, 10, (i) => ({ ...steady, latencyMs: i >= 7 ? 300 : 40 })), dimType: 'tool', dimValue: 'calculator' }
+    const tool = {
+      ...series(13, 10, (i) => ({ ...steady, latencyMs: i >= 7 ? 300 : 40 })),
+      dimType: 'tool',
+      dimValue: 'calculator',
+    }
     expect(judgeSeriesMinutes(tool, 'latency_p95', T0 + 10 * MIN, C)!.verdict.breach).toBe(true)
     // Runs of 10 s: 5 % of them is 500 ms, more than the tool's rise.
     expect(judgeSeriesMinutes(tool, 'latency_p95', T0 + 10 * MIN, C, undefined, 500)!.verdict.breach).toBe(false)
     const evaluator = new ColdStartEvaluator(C)
-    const events = [9, 10, 11].flatMap((t) => evaluator.evaluate([{ ...tool, minutes: tool.minutes.filter((m) => m.minuteMs < T0 + t * MIN) }], T0 + t * MIN, () => 'all', new Map([['p', 10_000]])))
+    const events = [9, 10, 11].flatMap((t) =>
+      evaluator.evaluate(
+        [{ ...tool, minutes: tool.minutes.filter((m) => m.minuteMs < T0 + t * MIN) }],
+        T0 + t * MIN,
+        () => 'all',
+        new Map([['p', 10_000]]),
+      ),
+    )
     expect(events.filter((e) => e.metric === 'latency_p95')).toEqual([])
   })
 
@@ -122,7 +152,10 @@ describe('cold-start rules', () => {
     const slow = series(9, 10, (i) => ({ ...steady, latencyMs: i >= 7 ? 5000 : 2000 }))
     expect(judgeSeriesMinutes(slow, 'latency_p95', T0 + 10 * MIN, C)!.verdict).toMatchObject({ breach: true })
     const same = series(9, 10, () => steady)
-    expect(judgeSeriesMinutes(same, 'latency_p95', T0 + 10 * MIN, C)!.verdict).toMatchObject({ breach: false, clear: true })
+    expect(judgeSeriesMinutes(same, 'latency_p95', T0 + 10 * MIN, C)!.verdict).toMatchObject({
+      breach: false,
+      clear: true,
+    })
   })
 })
 

@@ -9,16 +9,59 @@ const ANCHOR = Date.parse('2026-03-10T21:00:00Z')
 const at = (minute: number) => new Date(ANCHOR + minute * MIN).toISOString()
 
 function run(startMinute: number, minutes: number): FleetRunResult {
-  const windows = scheduledWindows(startMinute, minutes).map((w) => ({ ...w, fromMs: ANCHOR + w.fromMinute * MIN, toMs: ANCHOR + w.toMinute * MIN }))
-  return { anchorMs: ANCHOR, endMs: ANCHOR + minutes * MIN, windows, evaluations: minutes, slowestEvaluationMs: 0, unwarpedSpans: 0 }
+  const windows = scheduledWindows(startMinute, minutes).map((w) => ({
+    ...w,
+    fromMs: ANCHOR + w.fromMinute * MIN,
+    toMs: ANCHOR + w.toMinute * MIN,
+  }))
+  return {
+    anchorMs: ANCHOR,
+    endMs: ANCHOR + minutes * MIN,
+    windows,
+    evaluations: minutes,
+    slowestEvaluationMs: 0,
+    unwarpedSpans: 0,
+  }
 }
 
-function incident(id: string, families: Incident['families'], firstMinute: number, openedMinute: number, over: Partial<Incident> = {}): Incident {
+function incident(
+  id: string,
+  families: Incident['families'],
+  firstMinute: number,
+  openedMinute: number,
+  over: Partial<Incident> = {},
+): Incident {
   return {
-    id, family: families[0]!, families, title: id, explanation: '', status: 'open', resolution: '', signal: 'active', severity: 'warning', severityScore: 2,
-    scope: { agent: '', tool: '', model: '', release: '' }, kind: 'spike', dimension: 'total', value: '', metric: 'cost', metrics: ['cost'], observed: 2, expected: 1,
-    firstSeenAt: at(firstMinute), openedAt: at(openedMinute), lastSeenAt: at(openedMinute), recoveredAt: null, resolvedAt: null, acknowledgedAt: null, snoozedUntil: null,
-    findings: 1, traceCount: 1, traceIds: [], alerted: true, ...over,
+    id,
+    family: families[0]!,
+    families,
+    title: id,
+    explanation: '',
+    status: 'open',
+    resolution: '',
+    signal: 'active',
+    severity: 'warning',
+    severityScore: 2,
+    scope: { agent: '', tool: '', model: '', release: '' },
+    kind: 'spike',
+    dimension: 'total',
+    value: '',
+    metric: 'cost',
+    metrics: ['cost'],
+    observed: 2,
+    expected: 1,
+    firstSeenAt: at(firstMinute),
+    openedAt: at(openedMinute),
+    lastSeenAt: at(openedMinute),
+    recoveredAt: null,
+    resolvedAt: null,
+    acknowledgedAt: null,
+    snoozedUntil: null,
+    findings: 1,
+    traceCount: 1,
+    traceIds: [],
+    alerted: true,
+    ...over,
   }
 }
 

@@ -53,7 +53,15 @@ async function seed(): Promise<void> {
     const count = rng.poisson(2 * daily * (inSpike ? 10 : 1))
     for (let i = 0; i < count; i++) {
       const tools = [{ name: 'search', args: JSON.stringify({ q: `query ${n}` }) }]
-      rows.push(...agentTrace({ n: n++, startMs: t + rng.int(0, 50_000), costUsd: rng.lognormal(0.02, 0.5), tools, user: `user-${rng.int(1, 5)}` }))
+      rows.push(
+        ...agentTrace({
+          n: n++,
+          startMs: t + rng.int(0, 50_000),
+          costUsd: rng.lognormal(0.02, 0.5),
+          tools,
+          user: `user-${rng.int(1, 5)}`,
+        }),
+      )
     }
     if (rows.length > 5000) {
       await server.deps.writer.write(rows)
@@ -61,12 +69,43 @@ async function seed(): Promise<void> {
     }
   }
   const same = JSON.stringify({ q: 'weather in Paris' })
-  rows.push(...agentTrace({ n: LOOP_TRACE, startMs: NOW - 5 * MIN, costUsd: 0.02, tools: Array.from({ length: 6 }, () => ({ name: 'search', args: same })) }))
-  rows.push(...agentTrace({ n: ERROR_TRACE, startMs: NOW - 3 * MIN, costUsd: 0.02, tools: Array.from({ length: 5 }, (_, i) => ({ name: 'fetch_url', args: `{"url":"https://x/${i}"}`, error: true })) }))
-  rows.push(...agentTrace({ n: ORPHAN_TRACE, startMs: NOW - 20 * MIN, costUsd: 0.02, withoutRoot: true, tools: [{ name: 'search', args: '{"q":"orphan"}' }] }))
+  rows.push(
+    ...agentTrace({
+      n: LOOP_TRACE,
+      startMs: NOW - 5 * MIN,
+      costUsd: 0.02,
+      tools: Array.from({ length: 6 }, () => ({ name: 'search', args: same })),
+    }),
+  )
+  rows.push(
+    ...agentTrace({
+      n: ERROR_TRACE,
+      startMs: NOW - 3 * MIN,
+      costUsd: 0.02,
+      tools: Array.from({ length: 5 }, (_, i) => ({
+        name: 'fetch_url',
+        args: `{"url":"https://x/${i}"}`,
+        error: true,
+      })),
+    }),
+  )
+  rows.push(
+    ...agentTrace({
+      n: ORPHAN_TRACE,
+      startMs: NOW - 20 * MIN,
+      costUsd: 0.02,
+      withoutRoot: true,
+      tools: [{ name: 'search', args: '{"q":"orphan"}' }],
+    }),
+  )
   // `sightline regress` replays: expensive loops, marked as regression-runner traffic at ingest.
   for (const n of REPLAY_TRACES) {
-    const replay = agentTrace({ n, startMs: NOW - 8 * MIN + (n % 10) * 20_000, costUsd: 2, tools: Array.from({ length: 8 }, () => ({ name: 'weather', args: '{"city":"Atlantis"}' })) })
+    const replay = agentTrace({
+      n,
+      startMs: NOW - 8 * MIN + (n % 10) * 20_000,
+      costUsd: 2,
+      tools: Array.from({ length: 8 }, () => ({ name: 'weather', args: '{"city":"Atlantis"}' })),
+    })
     rows.push(...replay.map((row) => ({ ...row, flags: ['regression_run'] })))
   }
   await server.deps.writer.write(rows)
@@ -95,15 +134,31 @@ afterAll(async () => {
   await new Promise<void>((resolve) => receiver?.close(() => resolve()))
 })
 
-const list = (query = '') => getJson<ListAnomaliesResponse>(server, `/api/v1/anomalies?from=2026-03-09T00:00:00Z&to=2026-03-11T00:00:00Z${query}`)
-const incidents = async (query = '') => (await getJson<ListIncidentsResponse>(server, `/api/v1/incidents?from=2026-03-09T00:00:00Z&to=2026-03-11T00:00:00Z${query}`)).body.incidents
+const list = (query = '') =>
+  getJson<ListAnomaliesResponse>(server, `/api/v1/anomalies?from=2026-03-09T00:00:00Z&to=2026-03-11T00:00:00Z${query}`)
+const incidents = async (query = '') =>
+  (
+    await getJson<ListIncidentsResponse>(
+      server,
+      `/api/v1/incidents?from=2026-03-09T00:00:00Z&to=2026-03-11T00:00:00Z${query}`,
+    )
+  ).body.incidents
 const act = (id: string, action: string, body: unknown = {}) =>
-  fetch(`${server.url}/api/v1/incidents/${id}/${action}`, { method: 'POST', headers: { ...server.authHeaders, 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+  fetch(`${server.url}/api/v1/incidents/${id}/${action}`, {
+    method: 'POST',
+    headers: { ...server.authHeaders, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })
 let costIncident: Incident
 
 describe('anomaly detection end to end', () => {
   it('manages webhook targets and validates their URL', async () => {
-    const put = (url: string) => fetch(`${server.url}/api/v1/alerts/webhooks`, { method: 'PUT', headers: { ...server.authHeaders, 'Content-Type': 'application/json' }, body: JSON.stringify({ url }) })
+    const put = (url: string) =>
+      fetch(`${server.url}/api/v1/alerts/webhooks`, {
+        method: 'PUT',
+        headers: { ...server.authHeaders, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ url }),
+      })
     expect((await put('ftp://example.com/x')).status).toBe(400)
     expect((await put('not a url')).status).toBe(400)
     const spare = (await (await put('http://127.0.0.1:9/spare')).json()) as { webhook: { id: string } }
@@ -112,7 +167,10 @@ describe('anomaly detection end to end', () => {
     receiverSecret = ((await added.json()) as PutWebhookResponse).secret ?? ''
     expect(receiverSecret).toMatch(/^whsec_/)
     expect((await put('http://127.0.0.2/not-allowed')).status).toBe(400)
-    const del = await fetch(`${server.url}/api/v1/alerts/webhooks?id=${spare.webhook.id}`, { method: 'DELETE', headers: server.authHeaders })
+    const del = await fetch(`${server.url}/api/v1/alerts/webhooks?id=${spare.webhook.id}`, {
+      method: 'DELETE',
+      headers: server.authHeaders,
+    })
     expect(del.status).toBe(204)
     const { body } = await getJson<ListWebhooksResponse>(server, '/api/v1/alerts/webhooks')
     expect(body.webhooks.map((w) => w.url)).toEqual([receiverUrl])
@@ -135,8 +193,12 @@ describe('anomaly detection end to end', () => {
     expect(spike!.traceIds.length).toBeGreaterThan(0)
     expect(byKind('spike').some((a) => a.dimension === 'model' && a.value === 'gpt-4o')).toBe(true)
 
-    expect(byKind('tool_loop')).toEqual([expect.objectContaining({ value: 'search', observed: 6, traceIds: [traceId(LOOP_TRACE)] })])
-    expect(byKind('tool_error_burst')).toEqual([expect.objectContaining({ dimension: 'trace', traceIds: [traceId(ERROR_TRACE)], observed: 5 })])
+    expect(byKind('tool_loop')).toEqual([
+      expect.objectContaining({ value: 'search', observed: 6, traceIds: [traceId(LOOP_TRACE)] }),
+    ])
+    expect(byKind('tool_error_burst')).toEqual([
+      expect.objectContaining({ dimension: 'trace', traceIds: [traceId(ERROR_TRACE)], observed: 5 }),
+    ])
     expect(byKind('unfinished_agent')).toEqual([expect.objectContaining({ traceIds: [traceId(ORPHAN_TRACE)] })])
     const one = await getJson<GetAnomalyResponse>(server, `/api/v1/anomalies/${spike!.id}`)
     expect(one.body.anomaly).toEqual(spike)
@@ -151,17 +213,28 @@ describe('anomaly detection end to end', () => {
     expect(costIncident).toMatchObject({ family: 'cost', status: 'open', signal: 'active', title: 'Cost spike' })
     expect(costIncident.severity).not.toBe('info')
     // The seeded spike is ten times the traffic at the usual cost per trace.
-    expect(costIncident.explanation).toMatch(/^cost \d+(\.\d)?× baseline from traffic \d+(\.\d)?× \(cost per trace unchanged\) since \d\d:\d\d UTC, driven by gpt-4o in planner$/)
+    expect(costIncident.explanation).toMatch(
+      /^cost \d+(\.\d)?× baseline from traffic \d+(\.\d)?× \(cost per trace unchanged\) since \d\d:\d\d UTC, driven by gpt-4o in planner$/,
+    )
     expect(costIncident.findings).toBe(seriesOfSpike.length)
     expect(costIncident.traceCount).toBeGreaterThan(50)
     expect(costIncident.traceIds.length).toBe(20)
     const families = feed.map((i) => i.family)
-    expect(families.filter((f) => f === 'cost'), JSON.stringify(feed.map((i) => [i.family, i.explanation]))).toHaveLength(1)
+    expect(
+      families.filter((f) => f === 'cost'),
+      JSON.stringify(feed.map((i) => [i.family, i.explanation])),
+    ).toHaveLength(1)
     expect(families).toEqual(expect.arrayContaining(['loop', 'tool_errors', 'unfinished']))
     // Single traces are shown, not sent: trace rules need a few traces before they alert (the
     // lognormal history also has a trace or two far above the agent's usual cost: shown the same way).
-    expect(feed.find((i) => i.family === 'loop')).toMatchObject({ severity: 'info', traceCount: 1, traceIds: [traceId(LOOP_TRACE)], alerted: false })
-    for (const i of feed.filter((f) => f.family !== 'cost')) expect(i).toMatchObject({ severity: 'info', alerted: false })
+    expect(feed.find((i) => i.family === 'loop')).toMatchObject({
+      severity: 'info',
+      traceCount: 1,
+      traceIds: [traceId(LOOP_TRACE)],
+      alerted: false,
+    })
+    for (const i of feed.filter((f) => f.family !== 'cost'))
+      expect(i).toMatchObject({ severity: 'info', alerted: false })
     expect(feed.filter((i) => i.family !== 'cost').every((i) => i.traceCount < 3)).toBe(true)
     // Open incidents first, the most severe first among them.
     expect(feed[0]!.id).toBe(costIncident.id)
@@ -172,7 +245,11 @@ describe('anomaly detection end to end', () => {
 
     const detail = await getJson<GetIncidentResponse>(server, `/api/v1/incidents/${costIncident.id}`)
     expect(detail.body.incident).toEqual(costIncident)
-    expect(detail.body.anomalies.map((a) => a.id).sort()).toEqual(byKind('spike').map((a) => a.id).sort())
+    expect(detail.body.anomalies.map((a) => a.id).sort()).toEqual(
+      byKind('spike')
+        .map((a) => a.id)
+        .sort(),
+    )
     expect((await getJson(server, `/api/v1/incidents/${'0'.repeat(32)}`)).status).toBe(404)
     expect((await getJson(server, '/api/v1/incidents/nope')).status).toBe(400)
   })
@@ -184,10 +261,10 @@ describe('anomaly detection end to end', () => {
     expect((await act(loop.id, 'explode')).status).toBe(400)
     expect((await act(loop.id, 'acknowledge', { extra: 1 })).status).toBe(400)
     expect((await act('f'.repeat(32), 'acknowledge')).status).toBe(404)
-    const acked = (await ((await act(loop.id, 'acknowledge')).json())) as IncidentActionResponse
+    const acked = (await (await act(loop.id, 'acknowledge')).json()) as IncidentActionResponse
     expect(acked.incident).toMatchObject({ status: 'acknowledged' })
     expect(acked.incident.acknowledgedAt).not.toBeNull()
-    const snoozed = (await ((await act(loop.id, 'snooze', { minutes: 60 })).json())) as IncidentActionResponse
+    const snoozed = (await (await act(loop.id, 'snooze', { minutes: 60 })).json()) as IncidentActionResponse
     expect(snoozed.incident.status).toBe('snoozed')
     expect(Date.parse(snoozed.incident.snoozedUntil!) - Date.now()).toBeGreaterThan(59 * MIN)
     expect((await act(loop.id, 'resolve')).status).toBe(200)
@@ -195,11 +272,17 @@ describe('anomaly detection end to end', () => {
     expect(resolved.status).toBe(409)
     expect(((await resolved.json()) as { error: { code: string } }).error.code).toBe('incident_state')
     expect((await incidents('&status=resolved')).map((i) => i.id)).toEqual([loop.id])
-    expect((await (await act(loop.id, 'reopen')).json()) as IncidentActionResponse).toMatchObject({ incident: { status: 'open', resolution: '' } })
+    expect((await (await act(loop.id, 'reopen')).json()) as IncidentActionResponse).toMatchObject({
+      incident: { status: 'open', resolution: '' },
+    })
     expect((await act(loop.id, 'reopen')).status).toBe(409)
     // Another project sees none of it.
     const other = await server.deps.projects.createProject('other')
-    const theirs = await fetch(`${server.url}/api/v1/incidents/${loop.id}/acknowledge`, { method: 'POST', headers: { Authorization: `Bearer ${other.apiKey}`, 'Content-Type': 'application/json' }, body: '{}' })
+    const theirs = await fetch(`${server.url}/api/v1/incidents/${loop.id}/acknowledge`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${other.apiKey}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    })
     expect(theirs.status).toBe(404)
   })
 
@@ -224,8 +307,11 @@ describe('anomaly detection end to end', () => {
     expect(new Set(received.map((p) => p.incident.id))).toEqual(new Set([costIncident.id]))
     const opened = received.find((p) => p.event === 'opened')!
     // The text is the incident as it was when it opened (its explanation is refreshed as it goes on).
-    expect(opened.text).toMatch(/^:rotating_light: Incident \((warning|critical)\): Cost spike\. cost .*driven by gpt-4o in planner$/)
+    expect(opened.text).toMatch(
+      /^:rotating_light: Incident \((warning|critical)\): Cost spike\. cost .*driven by gpt-4o in planner$/,
+    )
     expect(opened.blocks?.[0]?.type).toBe('section')
-    for (const { body, hub } of signatures) expect(hub).toBe(`sha256=${createHmac('sha256', receiverSecret).update(body).digest('hex')}`)
+    for (const { body, hub } of signatures)
+      expect(hub).toBe(`sha256=${createHmac('sha256', receiverSecret).update(body).digest('hex')}`)
   })
 })

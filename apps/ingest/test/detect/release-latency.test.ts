@@ -1,9 +1,19 @@
 import { histogramOf } from '@sightline/core'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_RELEASE_LATENCY_CONFIG as C, judgeReleaseLatency, type ReleaseLatencyRow } from '../../src/detect/release-latency.js'
+import {
+  DEFAULT_RELEASE_LATENCY_CONFIG as C,
+  judgeReleaseLatency,
+  type ReleaseLatencyRow,
+} from '../../src/detect/release-latency.js'
 
 /** `runs` runs of about `typicalMs` (±40 %), evenly spread, so the p95 sits near 1.38 × typical. */
-const row = (release: string, runs: number, typicalMs: number, agent = 'executor', projectId = 'p'): ReleaseLatencyRow => ({
+const row = (
+  release: string,
+  runs: number,
+  typicalMs: number,
+  agent = 'executor',
+  projectId = 'p',
+): ReleaseLatencyRow => ({
   projectId,
   agent,
   release,
@@ -13,10 +23,17 @@ const row = (release: string, runs: number, typicalMs: number, agent = 'executor
 })
 
 describe('release latency rule', () => {
-  it('flags a canary whose runs are mostly slower than the agent\'s main release\'s p95', () => {
+  it("flags a canary whose runs are mostly slower than the agent's main release's p95", () => {
     const [finding, ...rest] = judgeReleaseLatency([row('1.4.0', 80, 1200), row('1.5.0-canary', 20, 3000)], C)
     expect(rest).toEqual([])
-    expect(finding).toMatchObject({ kind: 'level_shift', dimension: 'release', value: '1.5.0-canary', metric: 'latency_p95', traceIds: ['t-1.5.0-canary'], agent: 'executor' })
+    expect(finding).toMatchObject({
+      kind: 'level_shift',
+      dimension: 'release',
+      value: '1.5.0-canary',
+      metric: 'latency_p95',
+      traceIds: ['t-1.5.0-canary'],
+      agent: 'executor',
+    })
     expect(finding!.observed / finding!.expected).toBeCloseTo(2.5, 1)
     expect(finding!.summary).toContain('agent executor')
     expect(finding!.summary).toMatch(/20 of 20 runs slower than 1\.4\.0's p95/)
@@ -34,12 +51,18 @@ describe('release latency rule', () => {
   it('does not flag a release whose p95 is higher only through a few slow runs', () => {
     const canary = row('canary', 40, 1200)
     // Same runs as the main release, plus two very slow ones: the p95 doubles, the share above the main p95 does not move.
-    const slowTail = { ...canary, runs: 42, latency: histogramOf([...Array.from({ length: 40 }, (_, i) => 1200 * (0.6 + (0.8 * i) / 39)), 9000, 9500]) }
+    const slowTail = {
+      ...canary,
+      runs: 42,
+      latency: histogramOf([...Array.from({ length: 40 }, (_, i) => 1200 * (0.6 + (0.8 * i) / 39)), 9000, 9500]),
+    }
     expect(judgeReleaseLatency([row('1.4.0', 200, 1200), slowTail], C)).toEqual([])
   })
 
   it('compares releases only within the same agent and project', () => {
     expect(judgeReleaseLatency([row('1.4.0', 80, 1200, 'executor'), row('2.0.0', 20, 3000, 'planner')], C)).toEqual([])
-    expect(judgeReleaseLatency([row('1.4.0', 80, 1200, 'executor', 'a'), row('canary', 20, 3000, 'executor', 'b')], C)).toEqual([])
+    expect(
+      judgeReleaseLatency([row('1.4.0', 80, 1200, 'executor', 'a'), row('canary', 20, 3000, 'executor', 'b')], C),
+    ).toEqual([])
   })
 })

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { baselineOf, binomialUpperTail, cusumStep, mad, median, quantileInclusive, robustScale, robustZ } from '../../src/detect/robust.js'
+import {
+  baselineOf,
+  binomialUpperTail,
+  cusumStep,
+  mad,
+  median,
+  quantileInclusive,
+  robustScale,
+  robustZ,
+} from '../../src/detect/robust.js'
 
 describe('robust statistics', () => {
   it('median and quantiles interpolate like quantileExactInclusive (R-7)', () => {

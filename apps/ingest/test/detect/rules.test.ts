@@ -4,7 +4,14 @@ import { baselineOf } from '../../src/detect/robust.js'
 import { judgeCusum, judgeHour, judgeWindow } from '../../src/detect/rules.js'
 
 const history = baselineOf([1.0, 1.1, 0.9, 1.05, 0.95, 1.0, 1.2, 0.8, 1.0])
-const window = (metric: 'cost' | 'error_rate' | 'latency_p95', observed: number, extra = {}) => ({ metric, observed, requests: 50, baseline: history, typicalRequests: 50, ...extra })
+const window = (metric: 'cost' | 'error_rate' | 'latency_p95', observed: number, extra = {}) => ({
+  metric,
+  observed,
+  requests: 50,
+  baseline: history,
+  typicalRequests: 50,
+  ...extra,
+})
 
 describe('fast-tier rules', () => {
   it('breaches on a high robust z with enough absolute excess', () => {
@@ -16,7 +23,7 @@ describe('fast-tier rules', () => {
     expect(judgeWindow({ ...window('cost', 1.8), baseline: tight }, C).breach).toBe(false)
   })
 
-  it('takes a larger minimum excess when given one (a call\'s latency relative to its runs)', () => {
+  it("takes a larger minimum excess when given one (a call's latency relative to its runs)", () => {
     const lat = baselineOf([100, 110, 90, 105, 95, 100, 120, 80, 100])
     expect(judgeWindow({ ...window('latency_p95', 400), baseline: lat }, C).breach).toBe(true)
     expect(judgeWindow({ ...window('latency_p95', 400), baseline: lat, minExcess: 500 }, C).breach).toBe(false)
@@ -38,7 +45,13 @@ describe('fast-tier rules', () => {
 
   it('error rate: binomial test against the pooled baseline rate, with a request floor', () => {
     const rates = baselineOf([0, 0.02, 0.04, 0, 0.02])
-    const obs = { metric: 'error_rate' as const, requests: 25, baseline: rates, typicalRequests: 25, baselineRate: 0.02 }
+    const obs = {
+      metric: 'error_rate' as const,
+      requests: 25,
+      baseline: rates,
+      typicalRequests: 25,
+      baselineRate: 0.02,
+    }
     expect(judgeWindow({ ...obs, observed: 2 / 25 }, C).breach).toBe(false)
     expect(judgeWindow({ ...obs, observed: 8 / 25 }, C).breach).toBe(true)
     expect(judgeWindow({ ...obs, observed: 8 / 25, requests: 10 }, C).breach).toBe(false)

@@ -20,7 +20,8 @@ const DNS: Record<string, string[]> = {
   'v6-loopback.example.com': ['::1'],
 }
 const resolveHost: HostResolver = async (hostname) => {
-  if (hostname === 'flaky-dns.example.com') throw Object.assign(new Error('getaddrinfo EAI_AGAIN'), { code: 'EAI_AGAIN' })
+  if (hostname === 'flaky-dns.example.com')
+    throw Object.assign(new Error('getaddrinfo EAI_AGAIN'), { code: 'EAI_AGAIN' })
   const found = DNS[hostname]
   if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' })
   return found.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }))
@@ -35,11 +36,18 @@ afterAll(async () => {
 })
 
 const put = (url: string, headers = server.authHeaders) =>
-  fetch(`${server.url}/api/v1/alerts/webhooks`, { method: 'PUT', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ url }) })
-const rotate = (id: string, headers = server.authHeaders) => fetch(`${server.url}/api/v1/alerts/webhooks/${id}/rotate-secret`, { method: 'POST', headers })
+  fetch(`${server.url}/api/v1/alerts/webhooks`, {
+    method: 'PUT',
+    headers: { ...headers, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ url }),
+  })
+const rotate = (id: string, headers = server.authHeaders) =>
+  fetch(`${server.url}/api/v1/alerts/webhooks/${id}/rotate-secret`, { method: 'POST', headers })
 const listed = async () => (await getJson<ListWebhooksResponse>(server, '/api/v1/alerts/webhooks')).body.webhooks
 const storedRows = () =>
-  server.deps.store.query<{ id: string; url: string; secret_sealed: string }>(sql`SELECT id, url, secret_sealed FROM alert_webhooks FINAL WHERE NOT is_deleted`)
+  server.deps.store.query<{ id: string; url: string; secret_sealed: string }>(
+    sql`SELECT id, url, secret_sealed FROM alert_webhooks FINAL WHERE NOT is_deleted`,
+  )
 
 describe('webhook targets', () => {
   it.each([
@@ -115,7 +123,9 @@ describe('webhook targets', () => {
     const [row] = await storedRows()
     expect(row!.secret_sealed).toMatch(/^v1\./)
     expect(row!.secret_sealed).not.toContain(created.secret!.slice(6))
-    expect(await server.deps.webhooks.targets('default')).toEqual([{ id: created.webhook.id, url: created.webhook.url, secret: created.secret }])
+    expect(await server.deps.webhooks.targets('default')).toEqual([
+      { id: created.webhook.id, url: created.webhook.url, secret: created.secret },
+    ])
     expect(fs.statSync(path.join(server.dataDir, 'secret.key')).mode & 0o777).toBe(0o600)
   })
 
@@ -144,7 +154,11 @@ describe('webhook targets', () => {
       INSERT INTO alert_webhooks (project_id, id, url, created_at, is_deleted, version)
       VALUES ('default', ${str(id)}, 'https://hooks.example.com/legacy', now64(3), false, ${u64(1)})`)
     expect((await listed()).find((w) => w.id === id)).toMatchObject({ signed: false })
-    expect((await server.deps.webhooks.targets('default')).find((t) => t.id === id)).toEqual({ id, url: 'https://hooks.example.com/legacy', secret: null })
+    expect((await server.deps.webhooks.targets('default')).find((t) => t.id === id)).toEqual({
+      id,
+      url: 'https://hooks.example.com/legacy',
+      secret: null,
+    })
     const rotated = (await (await rotate(id)).json()) as RotateWebhookSecretResponse
     expect(rotated.webhook).toMatchObject({ id, signed: true })
     expect((await listed()).find((w) => w.id === id)).toMatchObject({ signed: true })

@@ -12,11 +12,35 @@ import { parseAllowlist } from '../../src/net/address-policy.js'
 import { OutboundGuard, type HostResolver } from '../../src/net/outbound-guard.js'
 
 const incident: Incident = {
-  id: 'a'.repeat(32), family: 'cost', families: ['cost'], title: 'Cost spike', explanation: 'cost per trace 4.1× baseline since 11:50 UTC, driven by gpt-4o in planner',
-  status: 'open', resolution: '', signal: 'active', severity: 'critical', severityScore: 7, scope: { agent: 'planner', tool: '', model: 'gpt-4o', release: '' },
-  kind: 'spike', dimension: 'total', value: '', metric: 'cost', metrics: ['cost'], observed: 2.4, expected: 0.6,
-  firstSeenAt: '2026-03-10T11:50:00.000Z', openedAt: '2026-03-10T11:52:00.000Z', lastSeenAt: '2026-03-10T11:55:00.000Z',
-  recoveredAt: null, resolvedAt: null, acknowledgedAt: null, snoozedUntil: null, findings: 6, traceCount: 42, traceIds: ['b'.repeat(32)], alerted: true,
+  id: 'a'.repeat(32),
+  family: 'cost',
+  families: ['cost'],
+  title: 'Cost spike',
+  explanation: 'cost per trace 4.1× baseline since 11:50 UTC, driven by gpt-4o in planner',
+  status: 'open',
+  resolution: '',
+  signal: 'active',
+  severity: 'critical',
+  severityScore: 7,
+  scope: { agent: 'planner', tool: '', model: 'gpt-4o', release: '' },
+  kind: 'spike',
+  dimension: 'total',
+  value: '',
+  metric: 'cost',
+  metrics: ['cost'],
+  observed: 2.4,
+  expected: 0.6,
+  firstSeenAt: '2026-03-10T11:50:00.000Z',
+  openedAt: '2026-03-10T11:52:00.000Z',
+  lastSeenAt: '2026-03-10T11:55:00.000Z',
+  recoveredAt: null,
+  resolvedAt: null,
+  acknowledgedAt: null,
+  snoozedUntil: null,
+  findings: 6,
+  traceCount: 42,
+  traceIds: ['b'.repeat(32)],
+  alerted: true,
 }
 const SECRET = 'whsec_test_secret_0123456789'
 /** Local receivers need the operator's exception, as in production. */
@@ -30,7 +54,9 @@ type Reply = number | 'hang' | ((res: http.ServerResponse) => void)
 
 const servers: http.Server[] = []
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise<void>((resolve) => (s.closeAllConnections(), s.close(() => resolve())))))
+  await Promise.all(
+    servers.splice(0).map((s) => new Promise<void>((resolve) => (s.closeAllConnections(), s.close(() => resolve())))),
+  )
 })
 
 /** A receiver that answers the given replies in turn (then 200), recording every request it completes. */
@@ -56,7 +82,11 @@ async function receiver(replies: Reply[] = []): Promise<{ url: string; port: num
 function setup(targets: WebhookTarget[], guard = new OutboundGuard(LOCAL), now = Date.now) {
   const logs: Array<Record<string, unknown>> = []
   const logger = createLogger('warn', (line) => void logs.push(JSON.parse(line) as Record<string, unknown>))
-  const delivery = new WebhookDelivery(guard, { timeoutMs: 200, retries: 3, backoffMs: 10, maxResponseBytes: 64 * 1024 }, now)
+  const delivery = new WebhookDelivery(
+    guard,
+    { timeoutMs: 200, retries: 3, backoffMs: 10, maxResponseBytes: 64 * 1024 },
+    now,
+  )
   const notifier = new AlertNotifier({ targets: async () => targets }, delivery, logger)
   const send = async () => {
     notifier.notifyIncident('p', 'opened', incident)
@@ -64,12 +94,20 @@ function setup(targets: WebhookTarget[], guard = new OutboundGuard(LOCAL), now =
   }
   return { send, logs }
 }
-const target = (url: string, secret: string | null = SECRET): WebhookTarget => ({ id: '5b0c6a4e-0d1f-4d55-9a57-1b2f3c4d5e6f', url, secret })
+const target = (url: string, secret: string | null = SECRET): WebhookTarget => ({
+  id: '5b0c6a4e-0d1f-4d55-9a57-1b2f3c4d5e6f',
+  url,
+  secret,
+})
 
 /** The receiver side, as README shows it: both headers, constant-time compare, 5-minute tolerance. */
 function verify(secret: string, body: string, headers: http.IncomingHttpHeaders): boolean {
   const hub = String(headers['x-hub-signature-256'])
-  const { t, v1 } = Object.fromEntries(String(headers['x-sightline-signature']).split(',').map((kv) => kv.split('='))) as { t: string; v1: string }
+  const { t, v1 } = Object.fromEntries(
+    String(headers['x-sightline-signature'])
+      .split(',')
+      .map((kv) => kv.split('=')),
+  ) as { t: string; v1: string }
   const expectedHub = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
   const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')
   const equal = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
@@ -91,7 +129,9 @@ describe('AlertNotifier delivery', () => {
     const { send, logs } = setup([target(url)])
     await send()
     expect(hits).toHaveLength(1)
-    expect(logs).toEqual([expect.objectContaining({ message: 'alert delivery failed', reason: 'webhook answered 404', attempts: 1 })])
+    expect(logs).toEqual([
+      expect.objectContaining({ message: 'alert delivery failed', reason: 'webhook answered 404', attempts: 1 }),
+    ])
   })
 
   it('signs every delivery: the receiver verifies both headers with the secret', async () => {
@@ -111,7 +151,9 @@ describe('AlertNotifier delivery', () => {
     const snippet = /Verify the raw body:\n\n```js\n([\s\S]*?)```/.exec(readme)?.[1]
     expect(snippet?.trim().split('\n')).toHaveLength(5)
     const body = snippet!.replace(/^import .*\n/, '') + 'return valid'
-    const check = new Function('createHmac', 'timingSafeEqual', 'req', 'secret', 'rawBody', body) as (...args: unknown[]) => boolean
+    const check = new Function('createHmac', 'timingSafeEqual', 'req', 'secret', 'rawBody', body) as (
+      ...args: unknown[]
+    ) => boolean
     const { url, hits } = await receiver()
     await setup([target(url)]).send()
     const req = { headers: hits[0]!.headers }
@@ -121,7 +163,9 @@ describe('AlertNotifier delivery', () => {
     // A delivery signed 10 minutes ago (a replay) carries a valid HMAC but an old, signed, timestamp.
     await setup([target(url)], undefined, () => Date.now() - 10 * 60_000).send()
     const replay = hits[1]!
-    expect(replay.headers['x-hub-signature-256']).toBe(`sha256=${createHmac('sha256', SECRET).update(replay.body).digest('hex')}`)
+    expect(replay.headers['x-hub-signature-256']).toBe(
+      `sha256=${createHmac('sha256', SECRET).update(replay.body).digest('hex')}`,
+    )
     expect(check(createHmac, timingSafeEqual, { headers: replay.headers }, SECRET, replay.body)).toBe(false)
   })
 
@@ -149,7 +193,10 @@ describe('AlertNotifier delivery', () => {
     await send()
     expect(hits).toHaveLength(1) // a 3xx is final: not retried either
     expect(elsewhere.hits).toHaveLength(0)
-    expect(logs[0]).toMatchObject({ webhookId: target(url).id, reason: `webhook answered 302 (redirect to ${elsewhere.url} not followed)` })
+    expect(logs[0]).toMatchObject({
+      webhookId: target(url).id,
+      reason: `webhook answered 302 (redirect to ${elsewhere.url} not followed)`,
+    })
   })
 
   it('stops reading a response that never ends', async () => {
@@ -183,9 +230,17 @@ describe('AlertNotifier delivery', () => {
 
   it('sends Slack-compatible JSON about the incident', () => {
     const opened = alertPayload('opened', incident)
-    expect(opened.text).toBe(':rotating_light: Incident (critical): Cost spike. cost per trace 4.1× baseline since 11:50 UTC, driven by gpt-4o in planner')
+    expect(opened.text).toBe(
+      ':rotating_light: Incident (critical): Cost spike. cost per trace 4.1× baseline since 11:50 UTC, driven by gpt-4o in planner',
+    )
     expect(opened.blocks?.[1]?.text.text).toContain('42 traces, e.g. bbbbbbbb')
-    const recovered = alertPayload('recovered', { ...incident, status: 'resolved', resolution: 'recovered', signal: 'normal', recoveredAt: '2026-03-10T12:10:00.000Z' })
+    const recovered = alertPayload('recovered', {
+      ...incident,
+      status: 'resolved',
+      resolution: 'recovered',
+      signal: 'normal',
+      recoveredAt: '2026-03-10T12:10:00.000Z',
+    })
     expect(recovered.text).toMatch(/^:white_check_mark: Recovered \(critical\): Cost spike\./)
     expect(recovered.blocks?.[1]?.text.text).toContain('normal again since 2026-03-10T12:10:00.000Z')
   })
@@ -194,7 +249,12 @@ describe('AlertNotifier delivery', () => {
 describe('DNS rebinding', () => {
   /** Public when the URL is saved, loopback from then on: the classic rebinding answer. */
   const rebinding = (): HostResolver & { calls: number } => {
-    const resolver = Object.assign(async (_hostname: string) => [{ address: resolver.calls++ === 0 ? '93.184.215.14' : '127.0.0.1', family: 4 as const }], { calls: 0 })
+    const resolver = Object.assign(
+      async (_hostname: string) => [
+        { address: resolver.calls++ === 0 ? '93.184.215.14' : '127.0.0.1', family: 4 as const },
+      ],
+      { calls: 0 },
+    )
     return resolver
   }
 

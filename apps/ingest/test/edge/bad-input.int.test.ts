@@ -44,17 +44,32 @@ function batch(specs: SpanSpec[] = [{}]): string {
     startTimeUnixNano: String(now),
     endTimeUnixNano: String(now + 1_000_000n),
   }))
-  return JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'bad-input' } }] }, scopeSpans: [{ scope: { name: 't' }, spans }] }] })
+  return JSON.stringify({
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'bad-input' } }] },
+        scopeSpans: [{ scope: { name: 't' }, spans }],
+      },
+    ],
+  })
 }
 
-const jsonHeaders = (extra: Record<string, string> = {}) => ({ 'Content-Type': JSON_CT, ...server.authHeaders, ...extra })
+const jsonHeaders = (extra: Record<string, string> = {}) => ({
+  'Content-Type': JSON_CT,
+  ...server.authHeaders,
+  ...extra,
+})
 
 function jsonStatus(res: { body: Buffer }): { code: number; message: string } {
   return JSON.parse(res.body.toString('utf8')) as { code: number; message: string }
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ INGEST_MAX_BODY_BYTES: String(MAX_BODY), SPOOL_MAX_BYTES: '1', SPOOL_SEGMENT_MAX_AGE_MS: '600000' })
+  server = await startTestServer({
+    INGEST_MAX_BODY_BYTES: String(MAX_BODY),
+    SPOOL_MAX_BYTES: '1',
+    SPOOL_SEGMENT_MAX_AGE_MS: '600000',
+  })
 })
 afterAll(async () => {
   await server?.stop().catch(() => undefined)
@@ -86,7 +101,10 @@ describe('undecodable bodies → 400 + google.rpc.Status', () => {
   })
 
   it('garbage protobuf, answered in protobuf', async () => {
-    const res = await postOtlp(server.url, Buffer.from('this is not a protobuf message at all \xff\xff\xff'), { 'Content-Type': PB_CT, ...server.authHeaders })
+    const res = await postOtlp(server.url, Buffer.from('this is not a protobuf message at all \xff\xff\xff'), {
+      'Content-Type': PB_CT,
+      ...server.authHeaders,
+    })
     expect(res.status).toBe(400)
     expect(res.contentType).toBe(PB_CT)
     const status = RpcStatus.toObject(RpcStatus.decode(res.body)) as { code: number; message: string }
@@ -117,7 +135,11 @@ describe('protocol misuse', () => {
   })
 
   it('415 with no content type at all', async () => {
-    const res = await fetch(`${server.url}/v1/traces`, { method: 'POST', body: new Uint8Array(Buffer.from(batch())), headers: server.authHeaders })
+    const res = await fetch(`${server.url}/v1/traces`, {
+      method: 'POST',
+      body: new Uint8Array(Buffer.from(batch())),
+      headers: server.authHeaders,
+    })
     expect(res.status).toBe(415)
   })
 
@@ -144,7 +166,10 @@ describe('authentication and isolation', () => {
   })
 
   it('401 with a wrong key (protobuf request → protobuf Status)', async () => {
-    const res = await postOtlp(server.url, new Uint8Array(0), { 'Content-Type': PB_CT, Authorization: 'Bearer sl_wrong_key_000000' })
+    const res = await postOtlp(server.url, new Uint8Array(0), {
+      'Content-Type': PB_CT,
+      Authorization: 'Bearer sl_wrong_key_000000',
+    })
     expect(res.status).toBe(401)
     expect(res.contentType).toBe(PB_CT)
     const status = RpcStatus.toObject(RpcStatus.decode(res.body)) as { code: number; message: string }
@@ -164,14 +189,20 @@ describe('authentication and isolation', () => {
   it("404 for another project's trace, which is not listed either", async () => {
     const other = await server.deps.projects.createProject('other')
     const traceId = hex(16)
-    expect((await postOtlp(server.url, batch([{ traceId }]), { 'Content-Type': JSON_CT, ...authFor(other.apiKey) })).status).toBe(200)
+    expect(
+      (await postOtlp(server.url, batch([{ traceId }]), { 'Content-Type': JSON_CT, ...authFor(other.apiKey) })).status,
+    ).toBe(200)
     await server.drain()
     expect((await apiGet(server.url, `/api/v1/traces/${traceId}`, other.apiKey)).status).toBe(200)
 
     const mine = await apiGet<ApiError>(server.url, `/api/v1/traces/${traceId}`, TEST_API_KEY)
     expect(mine.status).toBe(404)
     expect(mine.body.error).toEqual({ code: 'not_found', message: expect.stringContaining(`No trace ${traceId}`) })
-    const list = await apiGet<ListTracesResponse>(server.url, '/api/v1/traces?from=2000-01-01T00:00:00Z&limit=500', TEST_API_KEY)
+    const list = await apiGet<ListTracesResponse>(
+      server.url,
+      '/api/v1/traces?from=2000-01-01T00:00:00Z&limit=500',
+      TEST_API_KEY,
+    )
     expect(list.status).toBe(200)
     expect(list.body.traces.map((t) => t.traceId)).not.toContain(traceId)
   })
@@ -202,15 +233,26 @@ describe('partial success', () => {
   it('rejects only the span with an all-zero span id (JSON)', async () => {
     const traceId = hex(16)
     const good = [hex(8), hex(8), hex(8)]
-    const body = batch([{ traceId, spanId: good[0] }, { traceId, spanId: '0000000000000000' }, { traceId, spanId: good[1] }, { traceId, spanId: good[2] }])
+    const body = batch([
+      { traceId, spanId: good[0] },
+      { traceId, spanId: '0000000000000000' },
+      { traceId, spanId: good[1] },
+      { traceId, spanId: good[2] },
+    ])
     const res = await postOtlp(server.url, body, jsonHeaders())
     expect(res.status).toBe(200)
     expect(res.contentType).toBe(JSON_CT)
-    const answer = JSON.parse(res.body.toString('utf8')) as { partialSuccess: { rejectedSpans: string | number; errorMessage: string } }
+    const answer = JSON.parse(res.body.toString('utf8')) as {
+      partialSuccess: { rejectedSpans: string | number; errorMessage: string }
+    }
     expect(Number(answer.partialSuccess.rejectedSpans)).toBe(1)
     expect(answer.partialSuccess.errorMessage).toMatch(/span id is all zeros/)
     await server.drain()
-    const detail = await apiGet<{ spans: Array<{ spanId: string }> }>(server.url, `/api/v1/traces/${traceId}`, TEST_API_KEY)
+    const detail = await apiGet<{ spans: Array<{ spanId: string }> }>(
+      server.url,
+      `/api/v1/traces/${traceId}`,
+      TEST_API_KEY,
+    )
     expect(detail.body.spans.map((s) => s.spanId).sort()).toEqual([...good].sort())
   })
 
@@ -223,28 +265,49 @@ describe('partial success', () => {
           scopeSpans: [
             {
               spans: [
-                { traceId: Buffer.from(traceId, 'hex'), spanId: Buffer.from(hex(8), 'hex'), name: 'ok', startTimeUnixNano: Date.now() * 1e6, endTimeUnixNano: Date.now() * 1e6 + 1e6 },
-                { traceId: Buffer.from(traceId, 'hex'), spanId: Buffer.alloc(8), name: 'zero', startTimeUnixNano: Date.now() * 1e6, endTimeUnixNano: Date.now() * 1e6 + 1e6 },
+                {
+                  traceId: Buffer.from(traceId, 'hex'),
+                  spanId: Buffer.from(hex(8), 'hex'),
+                  name: 'ok',
+                  startTimeUnixNano: Date.now() * 1e6,
+                  endTimeUnixNano: Date.now() * 1e6 + 1e6,
+                },
+                {
+                  traceId: Buffer.from(traceId, 'hex'),
+                  spanId: Buffer.alloc(8),
+                  name: 'zero',
+                  startTimeUnixNano: Date.now() * 1e6,
+                  endTimeUnixNano: Date.now() * 1e6 + 1e6,
+                },
               ],
             },
           ],
         },
       ],
     })
-    const res = await postOtlp(server.url, ExportTraceServiceRequest.encode(message).finish(), { 'Content-Type': PB_CT, ...server.authHeaders })
+    const res = await postOtlp(server.url, ExportTraceServiceRequest.encode(message).finish(), {
+      'Content-Type': PB_CT,
+      ...server.authHeaders,
+    })
     expect(res.status).toBe(200)
     expect(res.contentType).toBe(PB_CT)
-    const decoded = ExportTraceServiceResponse.toObject(ExportTraceServiceResponse.decode(res.body), { longs: Number }) as {
+    const decoded = ExportTraceServiceResponse.toObject(ExportTraceServiceResponse.decode(res.body), {
+      longs: Number,
+    }) as {
       partialSuccess?: { rejectedSpans?: number; errorMessage?: string }
     }
     expect(decoded.partialSuccess?.rejectedSpans).toBe(1)
     await server.drain()
-    expect((await apiGet<{ spans: unknown[] }>(server.url, `/api/v1/traces/${traceId}`, TEST_API_KEY)).body.spans).toHaveLength(1)
+    expect(
+      (await apiGet<{ spans: unknown[] }>(server.url, `/api/v1/traces/${traceId}`, TEST_API_KEY)).body.spans,
+    ).toHaveLength(1)
   })
 })
 
 /** Streams `totalBytes` of zeros, gzip-compressed on the fly, and stops writing once answered. */
-function postGzipStream(totalBytes: number): Promise<{ status: number; text: string; ms: number; bytesProduced: number }> {
+function postGzipStream(
+  totalBytes: number,
+): Promise<{ status: number; text: string; ms: number; bytesProduced: number }> {
   const started = Date.now()
   let produced = 0
   let answered = false
@@ -266,7 +329,12 @@ function postGzipStream(totalBytes: number): Promise<{ status: number; text: str
       const parts: Buffer[] = []
       res.on('data', (b: Buffer) => parts.push(b))
       res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8'), ms: Date.now() - started, bytesProduced: produced })
+        resolve({
+          status: res.statusCode ?? 0,
+          text: Buffer.concat(parts).toString('utf8'),
+          ms: Date.now() - started,
+          bytesProduced: produced,
+        })
         req.destroy()
       })
     })
@@ -324,7 +392,11 @@ describe('overload (the spool is full) → 503 + Retry-After, never 500', () => 
     expect(second.status).toBe(503)
     expect(second.headers.get('retry-after')).toMatch(/^\d+$/)
     expect(jsonStatus(second)).toEqual({ code: 14, message: expect.stringMatching(/spool is full/) })
-    const pb = await postCorpusFile(server.url, 'otel-js-exporter-otlp-proto-0.223.1__basic-genai-semconv.otlp.pb', TEST_API_KEY)
+    const pb = await postCorpusFile(
+      server.url,
+      'otel-js-exporter-otlp-proto-0.223.1__basic-genai-semconv.otlp.pb',
+      TEST_API_KEY,
+    )
     expect(pb.status).toBe(503)
     expect(pb.contentType).toBe(PB_CT)
     expect((RpcStatus.toObject(RpcStatus.decode(pb.body)) as { code: number }).code).toBe(14)
@@ -347,7 +419,11 @@ describe('overload (the spool is full) → 503 + Retry-After, never 500', () => 
     expect(((await ready.json()) as { status: string }).status).not.toBe('ready')
     // Seal the open segment so that the loader tries (and fails) to insert it; this drain never ends.
     void server.drain().catch(() => undefined)
-    await waitFor('the loader to report failing inserts', async () => (server.deps.writer.isHealthy ? undefined : true), 5_000)
+    await waitFor(
+      'the loader to report failing inserts',
+      async () => (server.deps.writer.isHealthy ? undefined : true),
+      5_000,
+    )
     expect((await fetch(`${server.url}/readyz`)).status).toBe(503)
 
     const refused = await postOtlp(server.url, batch(), jsonHeaders())

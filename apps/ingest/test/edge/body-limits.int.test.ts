@@ -27,7 +27,10 @@ beforeAll(async () => {
   server = await startChildServer(API_KEY, { SIGHTLINE_METRICS_TOKEN: METRICS_TOKEN })
   // A first large body waits until the decode worker has loaded (from TypeScript here: seconds of
   // compiling on a loaded machine), so that the tests time the work, not the server's start.
-  const warmUp = await post(Buffer.from(oneSpanJson(hex(16), `,"attributes":[{"key":"pad","value":{"stringValue":"${'x'.repeat(300_000)}"}}]`)), { 'Content-Type': 'application/json', ...AUTH })
+  const warmUp = await post(
+    Buffer.from(oneSpanJson(hex(16), `,"attributes":[{"key":"pad","value":{"stringValue":"${'x'.repeat(300_000)}"}}]`)),
+    { 'Content-Type': 'application/json', ...AUTH },
+  )
   expect(warmUp.status).toBe(200)
   // …and until the store has it: its first insert is the engine's busiest moment after start.
   await waitFor('the warm-up span to be stored', async () => {
@@ -54,14 +57,18 @@ function oneSpanJson(traceId: string, extra = ''): string {
  */
 function post(body: Buffer, headers: Record<string, string>): Promise<{ status: number; body: Buffer; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${server.url}/v1/traces`, { method: 'POST', headers: { ...headers, 'Content-Length': String(body.length) } }, (res) => {
-      const parts: Buffer[] = []
-      res.on('data', (part: Buffer) => parts.push(part))
-      res.on('end', () => {
-        const answer = Buffer.concat(parts)
-        resolve({ status: res.statusCode ?? 0, body: answer, text: answer.toString('utf8') })
-      })
-    })
+    const req = http.request(
+      `${server.url}/v1/traces`,
+      { method: 'POST', headers: { ...headers, 'Content-Length': String(body.length) } },
+      (res) => {
+        const parts: Buffer[] = []
+        res.on('data', (part: Buffer) => parts.push(part))
+        res.on('end', () => {
+          const answer = Buffer.concat(parts)
+          resolve({ status: res.statusCode ?? 0, body: answer, text: answer.toString('utf8') })
+        })
+      },
+    )
     req.on('error', reject)
     req.end(body)
   })
@@ -74,14 +81,34 @@ function post(body: Buffer, headers: Record<string, string>): Promise<{ status: 
  */
 function protobufSpanWithEvents(traceId: string, events: number): Buffer {
   const start = nowNanos()
-  const head = ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject({ resourceSpans: [{ scopeSpans: [{ spans: [{
-    traceId: Buffer.from(traceId, 'hex'), spanId: randomBytes(8), name: 's', startTimeUnixNano: String(start), endTimeUnixNano: String(start + 1000n),
-    attributes: Array.from({ length: 1100 }, (_, i) => ({ key: `k${i}`, value: { intValue: i } })), droppedEventsCount: 3,
-  }] }] }] })).finish()
+  const head = ExportTraceServiceRequest.encode(
+    ExportTraceServiceRequest.fromObject({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: Buffer.from(traceId, 'hex'),
+                  spanId: randomBytes(8),
+                  name: 's',
+                  startTimeUnixNano: String(start),
+                  endTimeUnixNano: String(start + 1000n),
+                  attributes: Array.from({ length: 1100 }, (_, i) => ({ key: `k${i}`, value: { intValue: i } })),
+                  droppedEventsCount: 3,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    }),
+  ).finish()
   // Span.events is field 11 (tag 0x5a); each Event is its field 2, name "e": 12 01 65.
   const event = Buffer.from([0x5a, 0x03, 0x12, 0x01, 0x65])
   const span = Buffer.concat([spanBytesOf(head), Buffer.alloc(event.length * events, event)])
-  const wrap = (tag: number, inner: Uint8Array) => Buffer.from(protobuf.Writer.create().uint32(tag).bytes(inner).finish())
+  const wrap = (tag: number, inner: Uint8Array) =>
+    Buffer.from(protobuf.Writer.create().uint32(tag).bytes(inner).finish())
   // request.resourceSpans (0x0a) → ResourceSpans.scopeSpans (0x12) → ScopeSpans.spans (0x12)
   return wrap(0x0a, wrap(0x12, wrap(0x12, span)))
 }
@@ -154,7 +181,9 @@ describe('events, links and attributes are capped per span, and the loss is visi
   it('the same in protobuf, with the sender’s own dropped_events_count added', async () => {
     const traceId = hex(16)
     const body = gzipSync(protobufSpanWithEvents(traceId, 1_000_000))
-    const served = await whileServing(() => post(body, { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'gzip', ...AUTH }))
+    const served = await whileServing(() =>
+      post(body, { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'gzip', ...AUTH }),
+    )
     expect(served.result.status).toBe(200)
     expectLoopFree(served)
 
@@ -170,11 +199,23 @@ describe('bodies whose shape alone is expensive: a 400 that says why, never a 50
   it('130k empty spans in 256 KB of protobuf: rejected one by one, off the event loop', async () => {
     // Small in bytes, but 0.6 s of decoding on the event loop: the cost is per object (decode-cost.ts).
     const spans = 131_000
-    const body = Buffer.concat([Buffer.from(protobuf.Writer.create().uint32(0x0a).uint32(spans * 2 + 4).uint32(0x12).uint32(spans * 2).finish()), Buffer.alloc(spans * 2, Buffer.from([0x12, 0x00]))])
+    const body = Buffer.concat([
+      Buffer.from(
+        protobuf.Writer.create()
+          .uint32(0x0a)
+          .uint32(spans * 2 + 4)
+          .uint32(0x12)
+          .uint32(spans * 2)
+          .finish(),
+      ),
+      Buffer.alloc(spans * 2, Buffer.from([0x12, 0x00])),
+    ])
     expect(body.length).toBeLessThan(256 * 1024)
     const served = await whileServing(() => post(body, { 'Content-Type': 'application/x-protobuf', ...AUTH }))
     expect(served.result.status).toBe(200)
-    const answer = ExportTraceServiceResponse.toObject(ExportTraceServiceResponse.decode(served.result.body), { longs: Number }) as { partialSuccess?: { rejectedSpans?: number } }
+    const answer = ExportTraceServiceResponse.toObject(ExportTraceServiceResponse.decode(served.result.body), {
+      longs: Number,
+    }) as { partialSuccess?: { rejectedSpans?: number } }
     expect(answer.partialSuccess?.rejectedSpans).toBe(spans)
     expectLoopFree(served)
   })
@@ -184,12 +225,18 @@ describe('bodies whose shape alone is expensive: a 400 that says why, never a 50
     const body = Buffer.from('['.repeat(deep) + ']'.repeat(deep))
     const served = await whileServing(() => post(body, { 'Content-Type': 'application/json', ...AUTH }))
     expect(served.result.status).toBe(400)
-    expect(JSON.parse(served.result.text)).toEqual({ code: 3, message: expect.stringMatching(/nested deeper than 270 levels/) })
+    expect(JSON.parse(served.result.text)).toEqual({
+      code: 3,
+      message: expect.stringMatching(/nested deeper than 270 levels/),
+    })
     expectLoopFree(served)
   })
 
   it('a small deeply nested body, decoded on the event loop', async () => {
-    const res = await postOtlp(server.url, `{"resourceSpans":${'['.repeat(300)}${']'.repeat(300)}}`, { 'Content-Type': 'application/json', ...AUTH })
+    const res = await postOtlp(server.url, `{"resourceSpans":${'['.repeat(300)}${']'.repeat(300)}}`, {
+      'Content-Type': 'application/json',
+      ...AUTH,
+    })
     expect(res.status).toBe(400)
     expect(res.body.toString('utf8')).toMatch(/nested deeper than 270 levels/)
   })

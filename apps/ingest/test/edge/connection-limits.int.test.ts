@@ -41,14 +41,34 @@ const hex = (bytes: number) => randomBytes(bytes).toString('hex')
 
 function oneSpan(): string {
   const start = BigInt(Date.now()) * 1_000_000n
-  return JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: hex(16), spanId: hex(8), name: 's', startTimeUnixNano: String(start), endTimeUnixNano: String(start + 1000n) }] }] }] })
+  return JSON.stringify({
+    resourceSpans: [
+      {
+        scopeSpans: [
+          {
+            spans: [
+              {
+                traceId: hex(16),
+                spanId: hex(8),
+                name: 's',
+                startTimeUnixNano: String(start),
+                endTimeUnixNano: String(start + 1000n),
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  })
 }
 
 /** Health and ingest answer, each within a second, on fresh connections. */
 async function expectServing(): Promise<void> {
   const started = performance.now()
   expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
-  expect((await postOtlp(server.url, oneSpan(), { 'Content-Type': 'application/json', ...server.authHeaders })).status).toBe(200)
+  expect(
+    (await postOtlp(server.url, oneSpan(), { 'Content-Type': 'application/json', ...server.authHeaders })).status,
+  ).toBe(200)
   expect(performance.now() - started).toBeLessThan(2_000)
 }
 
@@ -62,14 +82,18 @@ async function openSockets(count: number, onConnect: (socket: net.Socket) => voi
   const { port } = new URL(server.url)
   let closed = 0
   const sockets = await Promise.all(
-    Array.from({ length: count }, () => new Promise<net.Socket>((resolve) => {
-      const socket = net.connect(Number(port), '127.0.0.1', () => {
-        onConnect(socket)
-        resolve(socket)
-      })
-      socket.on('error', () => undefined)
-      socket.on('close', () => (closed += 1))
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Socket>((resolve) => {
+          const socket = net.connect(Number(port), '127.0.0.1', () => {
+            onConnect(socket)
+            resolve(socket)
+          })
+          socket.on('error', () => undefined)
+          socket.on('close', () => (closed += 1))
+        }),
+    ),
   )
   return { sockets, closed: () => closed }
 }
@@ -102,14 +126,18 @@ describe('connections that never send a request', () => {
     const body = Buffer.from(oneSpan())
     const half = body.length >> 1
     const answer = new Promise<number>((resolve, reject) => {
-      const req = http.request(`${server.url}/v1/traces`, {
-        method: 'POST',
-        agent: false,
-        headers: { 'Content-Type': 'application/json', 'Content-Length': String(body.length), ...server.authHeaders },
-      }, (res) => {
-        res.resume()
-        res.on('end', () => resolve(res.statusCode ?? 0))
-      })
+      const req = http.request(
+        `${server.url}/v1/traces`,
+        {
+          method: 'POST',
+          agent: false,
+          headers: { 'Content-Type': 'application/json', 'Content-Length': String(body.length), ...server.authHeaders },
+        },
+        (res) => {
+          res.resume()
+          res.on('end', () => resolve(res.statusCode ?? 0))
+        },
+      )
       req.on('error', reject)
       req.flushHeaders()
       req.write(body.subarray(0, half))
@@ -151,14 +179,18 @@ describe('guessed API keys cost a bounded number of store queries', () => {
     const sender = async () => {
       while (next < 1_000) {
         next += 1
-        const res = await postOtlp(server.url, oneSpan(), { 'Content-Type': 'application/json', ...authFor(`sl_guess_${hex(16)}`) })
+        const res = await postOtlp(server.url, oneSpan(), {
+          'Content-Type': 'application/json',
+          ...authFor(`sl_guess_${hex(16)}`),
+        })
         statuses.push(res.status)
         if (res.status === 503) expect(res.headers.get('retry-after')).toBe('1')
       }
     }
     const real = (async () => {
       await new Promise((resolve) => setTimeout(resolve, 100))
-      return (await postOtlp(server.url, oneSpan(), { 'Content-Type': 'application/json', ...authFor(TEST_API_KEY) })).status
+      return (await postOtlp(server.url, oneSpan(), { 'Content-Type': 'application/json', ...authFor(TEST_API_KEY) }))
+        .status
     })()
     await Promise.all([...Array.from({ length: 20 }, sender), real])
     const seconds = (performance.now() - started) / 1000
@@ -167,6 +199,8 @@ describe('guessed API keys cost a bounded number of store queries', () => {
     expect(statuses.every((status) => status === 401 || status === 503)).toBe(true)
     expect(statuses.filter((status) => status === 503).length).toBeGreaterThan(0)
     // A burst of twice the rate, then the rate.
-    expect(keyQueries - before).toBeLessThanOrEqual(Math.ceil(2 * KEY_LOOKUPS_PER_SECOND + KEY_LOOKUPS_PER_SECOND * seconds))
+    expect(keyQueries - before).toBeLessThanOrEqual(
+      Math.ceil(2 * KEY_LOOKUPS_PER_SECOND + KEY_LOOKUPS_PER_SECOND * seconds),
+    )
   })
 })

@@ -133,7 +133,9 @@ describe('edge cases (MANIFEST.md)', () => {
 
   it('stores an orphan span and a span that ends before it starts, flagged, not dropped', async () => {
     const { apiKey } = await newProject('orphan')
-    expect((await postCorpusFile(server.url, 'orphan-parent-and-out-of-order.otlp.json', apiKey, EDGE_DIR)).status).toBe(200)
+    expect(
+      (await postCorpusFile(server.url, 'orphan-parent-and-out-of-order.otlp.json', apiKey, EDGE_DIR)).status,
+    ).toBe(200)
     await server.drain()
     const { traces, spans } = await readProject(server.url, apiKey)
     expect(traces).toHaveLength(1)
@@ -148,7 +150,9 @@ describe('edge cases (MANIFEST.md)', () => {
     const { apiKey } = await newProject('uppercase')
     expect((await postCorpusFile(server.url, 'uppercase-hex-ids.otlp.json', apiKey, EDGE_DIR)).status).toBe(200)
     await server.drain()
-    const res = await fetch(`${server.url}/api/v1/traces/5B8EFFF798038103D269B633813FC60C`, { headers: { Authorization: `Bearer ${apiKey}` } })
+    const res = await fetch(`${server.url}/api/v1/traces/5B8EFFF798038103D269B633813FC60C`, {
+      headers: { Authorization: `Bearer ${apiKey}` },
+    })
     expect(res.status).toBe(200)
     const body = (await res.json()) as { spans: Array<{ traceId: string; spanId: string; parentSpanId: string }> }
     expect(body.spans.map((s) => [s.traceId, s.spanId, s.parentSpanId])).toEqual([
@@ -163,26 +167,36 @@ describe('transport and retries', () => {
   it('accepts a chunked body with no Content-Length (how Node exporters send)', async () => {
     const { apiKey } = await newProject('chunked')
     const body = readCorpus(file)
-    const answer = await new Promise<{ status: number; contentType: string; text: string; sentHeaders: string[] }>((resolve, reject) => {
-      const req = http.request(`${server.url}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${apiKey}` } })
-      req.on('error', reject)
-      req.on('response', (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? '', text: Buffer.concat(chunks).toString('utf8'), sentHeaders: req.getHeaderNames() }),
-        )
-      })
-      const size = Math.ceil(body.length / 5)
-      let offset = 0
-      const writeNext = () => {
-        if (offset >= body.length) return void req.end()
-        req.write(body.subarray(offset, offset + size))
-        offset += size
-        setTimeout(writeNext, 20)
-      }
-      writeNext()
-    })
+    const answer = await new Promise<{ status: number; contentType: string; text: string; sentHeaders: string[] }>(
+      (resolve, reject) => {
+        const req = http.request(`${server.url}/v1/traces`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${apiKey}` },
+        })
+        req.on('error', reject)
+        req.on('response', (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (chunk: Buffer) => chunks.push(chunk))
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              contentType: res.headers['content-type'] ?? '',
+              text: Buffer.concat(chunks).toString('utf8'),
+              sentHeaders: req.getHeaderNames(),
+            }),
+          )
+        })
+        const size = Math.ceil(body.length / 5)
+        let offset = 0
+        const writeNext = () => {
+          if (offset >= body.length) return void req.end()
+          req.write(body.subarray(offset, offset + size))
+          offset += size
+          setTimeout(writeNext, 20)
+        }
+        writeNext()
+      },
+    )
     expect(answer.sentHeaders).not.toContain('content-length')
     expect(answer.status).toBe(200)
     expect(answer.contentType).toBe('application/json')
@@ -224,7 +238,10 @@ describe('transport and retries', () => {
   it('stores a duplicate sent concurrently (both in the same spool segment) once', async () => {
     const want = expected.files[file]!
     const { apiKey } = await newProject('dedup concurrent')
-    const answers = await Promise.all([postCorpusFile(server.url, file, apiKey), postCorpusFile(server.url, file, apiKey)])
+    const answers = await Promise.all([
+      postCorpusFile(server.url, file, apiKey),
+      postCorpusFile(server.url, file, apiKey),
+    ])
     expect(answers.map((a) => a.status)).toEqual([200, 200])
     await server.drain()
     const { traces, spans } = await readProject(server.url, apiKey)
@@ -268,7 +285,10 @@ describe('transport and retries', () => {
     })
     expect(res.status).toBe(400)
     expect(res.headers.get('content-type')).toBe('application/x-protobuf')
-    const status = RpcStatus.toObject(RpcStatus.decode(Buffer.from(await res.arrayBuffer()))) as { code: number; message: string }
+    const status = RpcStatus.toObject(RpcStatus.decode(Buffer.from(await res.arrayBuffer()))) as {
+      code: number
+      message: string
+    }
     expect(status.code).toBe(3)
     expect(status.message.length).toBeGreaterThan(0)
   })

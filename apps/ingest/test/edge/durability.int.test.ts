@@ -31,18 +31,30 @@ interface Child {
 
 const children: Child[] = []
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL')
+  for (const child of children.splice(0))
+    if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL')
 })
 
 /** `node --conditions=@sightline/source --import tsx src/index.ts`, resolved from the ingest package. */
 async function startChild(dataDir: string): Promise<Child> {
   const proc = spawn(process.execPath, ['--conditions=@sightline/source', '--import', 'tsx', 'src/index.ts'], {
     cwd: INGEST_DIR,
-    env: { ...process.env, PORT: '0', SIGHTLINE_GRPC_PORT: '0', HOST: '127.0.0.1', SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_API_KEY: API_KEY, LOG_LEVEL: 'info', ...(await testStoreEnv(dataDir)) },
+    env: {
+      ...process.env,
+      PORT: '0',
+      SIGHTLINE_GRPC_PORT: '0',
+      HOST: '127.0.0.1',
+      SIGHTLINE_DATA_DIR: dataDir,
+      SIGHTLINE_API_KEY: API_KEY,
+      LOG_LEVEL: 'info',
+      ...(await testStoreEnv(dataDir)),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const logs: string[] = []
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once('exit', (code, signal) => resolve({ code, signal })),
+  )
   const url = await new Promise<string>((resolve, reject) => {
     let buffered = ''
     proc.stdout!.on('data', (chunk: Buffer) => {
@@ -61,7 +73,9 @@ async function startChild(dataDir: string): Promise<Child> {
       }
     })
     proc.stderr!.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')))
-    void exited.then(({ code, signal }) => reject(new Error(`server exited (${code ?? signal}) before listening:\n${logs.join('\n')}`)))
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`server exited (${code ?? signal}) before listening:\n${logs.join('\n')}`)),
+    )
   })
   const child = { proc, url, exited, logs }
   children.push(child)
@@ -91,7 +105,14 @@ function makeBatches(): Batch[] {
       endTimeUnixNano: String(base + BigInt(i * 1000 + j + 1) * 1_000_000n),
       attributes: [{ key: 'padding', value: { stringValue: 'x'.repeat(200) } }],
     }))
-    const body = JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'durability' } }] }, scopeSpans: [{ scope: { name: 'd' }, spans }] }] })
+    const body = JSON.stringify({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'durability' } }] },
+          scopeSpans: [{ scope: { name: 'd' }, spans }],
+        },
+      ],
+    })
     return { traceId, spanIds, body }
   })
 }
@@ -100,7 +121,12 @@ function makeBatches(): Batch[] {
  * Sends every batch with IN_FLIGHT requests at once and calls `interrupt` once `interruptAfter`
  * requests were acknowledged. Returns the indexes acknowledged with a 200 (and the full body check).
  */
-async function sendLoad(url: string, batches: Batch[], interruptAfter: number, interrupt: () => void): Promise<{ acked: Set<number>; other: Map<number, string> }> {
+async function sendLoad(
+  url: string,
+  batches: Batch[],
+  interruptAfter: number,
+  interrupt: () => void,
+): Promise<{ acked: Set<number>; other: Map<number, string> }> {
   const acked = new Set<number>()
   const other = new Map<number, string>()
   let next = 0
@@ -109,7 +135,11 @@ async function sendLoad(url: string, batches: Batch[], interruptAfter: number, i
     while (next < batches.length) {
       const i = next++
       try {
-        const res = await fetch(`${url}/v1/traces`, { method: 'POST', body: batches[i]!.body, headers: { 'Content-Type': 'application/json', ...authFor(API_KEY) } })
+        const res = await fetch(`${url}/v1/traces`, {
+          method: 'POST',
+          body: batches[i]!.body,
+          headers: { 'Content-Type': 'application/json', ...authFor(API_KEY) },
+        })
         const text = await res.text()
         if (res.status === 200 && text === '{}') acked.add(i)
         else other.set(i, `${res.status} ${text}`)
@@ -160,7 +190,11 @@ async function expectExactlyOnce(url: string, batches: Batch[], acked: Set<numbe
     if (acked.has(byTrace.get(trace.traceId)!)) expect(ids.length).toBe(SPANS_PER_REQUEST)
   }
   // The rollups count each trace and span once too (resolved after the restart by the catch-up).
-  const overview = await apiGet<OverviewResponse>(url, `/api/v1/analytics/overview?from=2000-01-01T00:00:00Z&to=${new Date().toISOString()}`, API_KEY)
+  const overview = await apiGet<OverviewResponse>(
+    url,
+    `/api/v1/analytics/overview?from=2000-01-01T00:00:00Z&to=${new Date().toISOString()}`,
+    API_KEY,
+  )
   expect(overview.body.current.traces).toBe(listed.length)
   expect(overview.body.current.llmCalls).toBe(listed.reduce((n, t) => n + t.llmCallCount, 0))
 }
@@ -172,17 +206,23 @@ async function waitForReplay(url: string, batches: Batch[], acked: Set<number>):
     'the spool replay to land',
     async () => {
       const counts = new Map((await listAll(url)).map((t) => [t.traceId, t.spanCount]))
-      missing = [...acked].filter((i) => counts.get(batches[i]!.traceId) !== SPANS_PER_REQUEST).map((i) => `#${i}: ${counts.get(batches[i]!.traceId) ?? 0} spans`)
+      missing = [...acked]
+        .filter((i) => counts.get(batches[i]!.traceId) !== SPANS_PER_REQUEST)
+        .map((i) => `#${i}: ${counts.get(batches[i]!.traceId) ?? 0} spans`)
       return missing.length === 0 ? true : undefined
     },
     60_000,
   ).catch((error: Error) => {
-    throw new Error(`${error.message}; ${missing.length} of ${acked.size} acknowledged requests incomplete: ${missing.slice(0, 20).join(', ')}`)
+    throw new Error(
+      `${error.message}; ${missing.length} of ${acked.size} acknowledged requests incomplete: ${missing.slice(0, 20).join(', ')}`,
+    )
   })
 }
 
 describe('durability of acknowledged spans', () => {
-  it('SIGKILL under load: after restart every acknowledged span is stored exactly once', { timeout: 240_000 }, async () => {
+  it('SIGKILL under load: after restart every acknowledged span is stored exactly once', {
+    timeout: 240_000,
+  }, async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-durability-kill-'))
     const batches = makeBatches()
     const first = await startChild(dataDir)
@@ -215,7 +255,9 @@ describe('durability of acknowledged spans', () => {
     await third.exited
   })
 
-  it('SIGTERM under load: exits 0, flushes the spool, and every acknowledged span is there after restart', { timeout: 240_000 }, async () => {
+  it('SIGTERM under load: exits 0, flushes the spool, and every acknowledged span is there after restart', {
+    timeout: 240_000,
+  }, async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-durability-term-'))
     const batches = makeBatches()
     const first = await startChild(dataDir)

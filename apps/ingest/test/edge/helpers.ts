@@ -32,19 +32,37 @@ export function authFor(apiKey: string): Record<string, string> {
   return { Authorization: `Bearer ${apiKey}` }
 }
 
-export async function postOtlp(url: string, body: Uint8Array | string, headers: Record<string, string>): Promise<PostResult> {
+export async function postOtlp(
+  url: string,
+  body: Uint8Array | string,
+  headers: Record<string, string>,
+): Promise<PostResult> {
   const res = await fetch(`${url}/v1/traces`, { method: 'POST', body, headers })
-  return { status: res.status, contentType: res.headers.get('content-type') ?? '', headers: res.headers, body: Buffer.from(await res.arrayBuffer()) }
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type') ?? '',
+    headers: res.headers,
+    body: Buffer.from(await res.arrayBuffer()),
+  }
 }
 
-export async function postCorpusFile(url: string, file: string, apiKey: string, dir: URL = CORPUS_DIR): Promise<PostResult> {
+export async function postCorpusFile(
+  url: string,
+  file: string,
+  apiKey: string,
+  dir: URL = CORPUS_DIR,
+): Promise<PostResult> {
   const { contentType, gzip } = encodingOf(file)
   const headers: Record<string, string> = { 'Content-Type': contentType, ...authFor(apiKey) }
   if (gzip) headers['Content-Encoding'] = 'gzip'
   return postOtlp(url, readCorpus(file, dir), headers)
 }
 
-export async function apiGet<T>(url: string, pathAndQuery: string, apiKey: string): Promise<{ status: number; body: T }> {
+export async function apiGet<T>(
+  url: string,
+  pathAndQuery: string,
+  apiKey: string,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${url}${pathAndQuery}`, { headers: authFor(apiKey) })
   return { status: res.status, body: (await res.json()) as T }
 }

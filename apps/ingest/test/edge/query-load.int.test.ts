@@ -19,7 +19,14 @@ beforeAll(async () => {
   server = await startChildServer(API_KEY)
   const now = Date.now()
   for (let batch = 0; batch < TRACES / 50; batch++) {
-    const requests = Array.from({ length: 50 }, (_, i) => makeTraceRequest({ seed: `load-${batch}-${i}`, startMs: now - 3_600_000 + (batch * 50 + i) * 1000, llmCalls: 2, tools: [{ name: 'search' }] }))
+    const requests = Array.from({ length: 50 }, (_, i) =>
+      makeTraceRequest({
+        seed: `load-${batch}-${i}`,
+        startMs: now - 3_600_000 + (batch * 50 + i) * 1000,
+        llmCalls: 2,
+        tools: [{ name: 'search' }],
+      }),
+    )
     const resourceSpans = requests.flatMap((r) => (r as { resourceSpans: unknown[] }).resourceSpans)
     await sendJson(server.url, AUTH, { resourceSpans })
   }
@@ -58,8 +65,17 @@ describe('query load', () => {
       await new Promise((resolve) => setTimeout(resolve, 100))
       const started = performance.now()
       const start = BigInt(Date.now()) * 1_000_000n
-      const span = { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: 'during-load', startTimeUnixNano: String(start), endTimeUnixNano: String(start + 1000n) }
-      const res = await postOtlp(server.url, JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] }), { 'Content-Type': 'application/json', ...AUTH })
+      const span = {
+        traceId: 'ab'.repeat(16),
+        spanId: 'cd'.repeat(8),
+        name: 'during-load',
+        startTimeUnixNano: String(start),
+        endTimeUnixNano: String(start + 1000n),
+      }
+      const res = await postOtlp(server.url, JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] }), {
+        'Content-Type': 'application/json',
+        ...AUTH,
+      })
       return { status: res.status, ms: performance.now() - started }
     })()
     const health = await healthWhile(server.url, calls)

@@ -14,7 +14,14 @@ import { getJson, startTestServer, type TestServer } from '../helpers/server.js'
 const TRACE = 'ab'.repeat(16)
 const startedAt = new Date(Date.now() - 3_600_000).toISOString().replace('T', ' ').replace('Z', '000000')
 const row = (spanId: string, parent = '') =>
-  makeSpanRow({ trace_id: TRACE, span_id: spanId, parent_span_id: parent, name: `span ${spanId}`, start_time: startedAt, end_time: startedAt })
+  makeSpanRow({
+    trace_id: TRACE,
+    span_id: spanId,
+    parent_span_id: parent,
+    name: `span ${spanId}`,
+    start_time: startedAt,
+    end_time: startedAt,
+  })
 
 let server: TestServer | undefined
 afterAll(async () => {
@@ -28,8 +35,14 @@ describe('spool from an earlier version', () => {
     const spool = path.join(dataDir, 'spool')
     fs.mkdirSync(spool, { recursive: true })
     const legacy = [row('0000000000000001'), row('0000000000000002', '0000000000000001')]
-    fs.writeFileSync(path.join(spool, 'seg-000000000001-00000001.jsonl'), legacy.map((r) => `${JSON.stringify(r)}\n`).join(''))
-    fs.writeFileSync(path.join(spool, 'seg-000000000002-00000002.jsonl'), Buffer.concat([SPAN_SEGMENT_HEADER, encodeSpanRows([row('0000000000000003', '0000000000000001')])]))
+    fs.writeFileSync(
+      path.join(spool, 'seg-000000000001-00000001.jsonl'),
+      legacy.map((r) => `${JSON.stringify(r)}\n`).join(''),
+    )
+    fs.writeFileSync(
+      path.join(spool, 'seg-000000000002-00000002.jsonl'),
+      Buffer.concat([SPAN_SEGMENT_HEADER, encodeSpanRows([row('0000000000000003', '0000000000000001')])]),
+    )
 
     server = await startTestServer({}, dataDir)
     await server.drain()

@@ -11,7 +11,13 @@ import { waitFor } from './helpers.js'
 function threads(): Array<{ tid: number; name: string; nice: number }> {
   return fs.readdirSync('/proc/self/task').flatMap((t) => {
     try {
-      return [{ tid: Number(t), name: fs.readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim(), nice: os.getPriority(Number(t)) }]
+      return [
+        {
+          tid: Number(t),
+          name: fs.readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim(),
+          nice: os.getPriority(Number(t)),
+        },
+      ]
     } catch {
       return []
     }
@@ -31,10 +37,14 @@ afterAll(async () => {
 
 describe.runIf(process.platform === 'linux')('store thread priority', () => {
   it('lowers every ClickHouse thread to the configured nice value and leaves Node threads at 0', async () => {
-    await waitFor('engine threads to be lowered', async () => {
-      const engine = threads().filter((t) => t.name !== 'node')
-      return engine.length > 0 && engine.every((t) => t.nice === 7) ? true : undefined
-    }, 5_000)
+    await waitFor(
+      'engine threads to be lowered',
+      async () => {
+        const engine = threads().filter((t) => t.name !== 'node')
+        return engine.length > 0 && engine.every((t) => t.nice === 7) ? true : undefined
+      },
+      5_000,
+    )
     const all = threads()
     expect(all.find((t) => t.tid === process.pid)?.nice).toBe(0)
     expect(all.filter((t) => t.name === 'node').every((t) => t.nice === 0)).toBe(true)

@@ -21,7 +21,11 @@ export function makeSpan(overrides: Partial<DecodedSpan> = {}): DecodedSpan {
   }
 }
 
-export function makeRequest(spans: DecodedSpan[], resource: Attributes = { 'service.name': 'svc' }, scopeName = 'scope'): DecodedExportRequest {
+export function makeRequest(
+  spans: DecodedSpan[],
+  resource: Attributes = { 'service.name': 'svc' },
+  scopeName = 'scope',
+): DecodedExportRequest {
   return {
     resourceSpans: [{ resource, scopeSpans: [{ scope: { name: scopeName, version: '1.0', attributes: {} }, spans }] }],
   }

@@ -30,7 +30,12 @@ export interface TraceSpec {
 type KeyValue = { key: string; value: Record<string, unknown> }
 const kv = (key: string, value: string | number | boolean): KeyValue => ({
   key,
-  value: typeof value === 'string' ? { stringValue: value } : typeof value === 'boolean' ? { boolValue: value } : { intValue: value },
+  value:
+    typeof value === 'string'
+      ? { stringValue: value }
+      : typeof value === 'boolean'
+        ? { boolValue: value }
+        : { intValue: value },
 })
 const hex = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length)
 const nanos = (ms: number) => (BigInt(Math.round(ms * 1000)) * 1000n).toString()
@@ -66,7 +71,14 @@ export function makeTraceRequest(spec: TraceSpec): object {
         kv('gen_ai.usage.input_tokens', spec.inputTokens ?? 100),
         kv('gen_ai.usage.output_tokens', spec.outputTokens ?? 20),
         ...(spec.cachedInputTokens ? [kv('gen_ai.usage.cache_read.input_tokens', spec.cachedInputTokens)] : []),
-        ...(spec.prompt ? [kv('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: spec.prompt }] }]))] : []),
+        ...(spec.prompt
+          ? [
+              kv(
+                'gen_ai.input.messages',
+                JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: spec.prompt }] }]),
+              ),
+            ]
+          : []),
       ],
       status: { code: 0 },
     })
@@ -118,6 +130,10 @@ export function makeTraceRequest(spec: TraceSpec): object {
 
 /** POSTs OTLP/JSON and fails loudly on a non-200 answer. */
 export async function sendJson(url: string, headers: Record<string, string>, body: object): Promise<void> {
-  const res = await fetch(`${url}/v1/traces`, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...headers } })
+  const res = await fetch(`${url}/v1/traces`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json', ...headers },
+  })
   if (res.status !== 200) throw new Error(`OTLP answered ${res.status}: ${await res.text()}`)
 }

@@ -28,12 +28,25 @@ export interface ChildOptions {
   dataDir?: string
 }
 
-export async function startChildServer(apiKey: string, env: Record<string, string> = {}, options: ChildOptions = {}): Promise<ChildServer> {
+export async function startChildServer(
+  apiKey: string,
+  env: Record<string, string> = {},
+  options: ChildOptions = {},
+): Promise<ChildServer> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-child-'))
   const proc = spawn(process.execPath, ['--conditions=@sightline/source', '--import', 'tsx', 'src/index.ts'], {
     cwd: INGEST_DIR,
     // gRPC off unless asked: test files run in parallel and 4317 fits one of them.
-    env: { ...process.env, PORT: '0', SIGHTLINE_GRPC_PORT: '0', HOST: '127.0.0.1', SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_API_KEY: apiKey, LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      SIGHTLINE_GRPC_PORT: '0',
+      HOST: '127.0.0.1',
+      SIGHTLINE_DATA_DIR: dataDir,
+      SIGHTLINE_API_KEY: apiKey,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const logs: string[] = []
@@ -121,4 +134,3 @@ export async function eventLoopLagMaxMs(url: string, headers: Record<string, str
   if (max === undefined) throw new Error('no nodejs_eventloop_lag_max_seconds in /metrics')
   return Number(max) * 1000
 }
-

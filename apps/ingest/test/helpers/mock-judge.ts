@@ -33,28 +33,37 @@ export async function startMockJudge(rule: (prompt: string) => JudgeReply): Prom
   let counter = 0
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
-        res.writeHead(404).end()
-        return
-      }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { model: string; messages: Array<{ content: string }> }
-      const prompt = body.messages.map((m) => m.content).join('\n')
-      requests.push({ model: body.model, prompt, authorization: req.headers.authorization ?? '' })
-      if (failures.left > 0) {
-        failures.left--
-        res.writeHead(failures.status, { 'content-type': 'application/json' }).end('{"error":{"message":"overloaded"}}')
-        return
-      }
-      const content = prose ? 'I think this answer is quite good overall.' : JSON.stringify(rule(prompt))
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-        id: `chatcmpl-judge-${++counter}`,
-        object: 'chat.completion',
-        model: `${body.model}-2024-07-18`,
-        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-        usage: { ...JUDGE_USAGE, total_tokens: JUDGE_USAGE.prompt_tokens + JUDGE_USAGE.completion_tokens },
-      }))
-    })
+    req
+      .on('data', (c: Buffer) => chunks.push(c))
+      .on('end', () => {
+        if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+          res.writeHead(404).end()
+          return
+        }
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          model: string
+          messages: Array<{ content: string }>
+        }
+        const prompt = body.messages.map((m) => m.content).join('\n')
+        requests.push({ model: body.model, prompt, authorization: req.headers.authorization ?? '' })
+        if (failures.left > 0) {
+          failures.left--
+          res
+            .writeHead(failures.status, { 'content-type': 'application/json' })
+            .end('{"error":{"message":"overloaded"}}')
+          return
+        }
+        const content = prose ? 'I think this answer is quite good overall.' : JSON.stringify(rule(prompt))
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            id: `chatcmpl-judge-${++counter}`,
+            object: 'chat.completion',
+            model: `${body.model}-2024-07-18`,
+            choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+            usage: { ...JUDGE_USAGE, total_tokens: JUDGE_USAGE.prompt_tokens + JUDGE_USAGE.completion_tokens },
+          }),
+        )
+      })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
   const { port } = server.address() as AddressInfo

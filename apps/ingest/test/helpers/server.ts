@@ -54,17 +54,32 @@ export async function testStoreEnv(dataDir: string): Promise<Record<string, stri
  * directory per process, and vitest runs each test file in its own process, so one server per file.
  * OTLP/gRPC is off unless a test asks for it (test files run in parallel; 4317 fits one of them).
  */
-export async function startTestServer(overrides: Record<string, string> = {}, dataDir?: string, options: DepsOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Record<string, string> = {},
+  dataDir?: string,
+  options: DepsOptions = {},
+): Promise<TestServer> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-test-'))
-  const env = parseEnv({ PORT: '0', SIGHTLINE_GRPC_PORT: '0', SIGHTLINE_DATA_DIR: dir, SIGHTLINE_API_KEY: TEST_API_KEY, LOG_LEVEL: 'warn', ...(await testStoreEnv(dir)), ...overrides })
+  const env = parseEnv({
+    PORT: '0',
+    SIGHTLINE_GRPC_PORT: '0',
+    SIGHTLINE_DATA_DIR: dir,
+    SIGHTLINE_API_KEY: TEST_API_KEY,
+    LOG_LEVEL: 'warn',
+    ...(await testStoreEnv(dir)),
+    ...overrides,
+  })
   const server = await startServer(env, createLogger(env.LOG_LEVEL), options)
   return {
     ...server,
     dataDir: dir,
     resolveStored: async () => {
-      const rows = await server.deps.store.query<{ project_id: string; ids: string[] }>(sql`SELECT project_id, groupUniqArray(trace_id) AS ids FROM spans GROUP BY project_id`)
+      const rows = await server.deps.store.query<{ project_id: string; ids: string[] }>(
+        sql`SELECT project_id, groupUniqArray(trace_id) AS ids FROM spans GROUP BY project_id`,
+      )
       for (const { project_id: projectId, ids } of rows) {
-        for (let i = 0; i < ids.length; i += 500) await server.deps.resolver.resolveBatch(projectId, ids.slice(i, i + 500))
+        for (let i = 0; i < ids.length; i += 500)
+          await server.deps.resolver.resolveBatch(projectId, ids.slice(i, i + 500))
       }
     },
     drain: async () => {
@@ -77,7 +92,11 @@ export async function startTestServer(overrides: Record<string, string> = {}, da
 }
 
 /** GET a JSON API path with the test key. */
-export async function getJson<T>(server: TestServer, pathAndQuery: string, headers = server.authHeaders): Promise<{ status: number; body: T }> {
+export async function getJson<T>(
+  server: TestServer,
+  pathAndQuery: string,
+  headers = server.authHeaders,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${server.url}${pathAndQuery}`, { headers })
   return { status: res.status, body: (await res.json()) as T }
 }

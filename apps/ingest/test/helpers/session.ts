@@ -6,7 +6,11 @@ import type { TestServer } from './server.js'
 export const sameOrigin = (server: TestServer) => ({ Origin: server.url, 'Sec-Fetch-Site': 'same-origin' })
 
 /** Signs in as the console does; returns the `Cookie` header value and the raw `Set-Cookie`. */
-export async function signIn(server: TestServer, apiKey: string, cookie?: string): Promise<{ cookie: string; setCookie: string; body: SessionResponse }> {
+export async function signIn(
+  server: TestServer,
+  apiKey: string,
+  cookie?: string,
+): Promise<{ cookie: string; setCookie: string; body: SessionResponse }> {
   const res = await fetch(`${server.url}/api/v1/session`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...sameOrigin(server), ...(cookie ? { Cookie: cookie } : {}) },
@@ -18,4 +22,5 @@ export async function signIn(server: TestServer, apiKey: string, cookie?: string
 }
 
 /** A GET with only a cookie, as a browser page would send. */
-export const getWithCookie = (server: TestServer, path: string, cookie: string) => fetch(`${server.url}${path}`, { headers: { Cookie: cookie } })
+export const getWithCookie = (server: TestServer, path: string, cookie: string) =>
+  fetch(`${server.url}${path}`, { headers: { Cookie: cookie } })

@@ -39,7 +39,12 @@ export function expectStoredOnce(detail: GetTraceResponse, run: GenAiRun, option
   const tool = byId.get(run.spanIds.tool)!
   const chat2 = byId.get(run.spanIds.chat2)!
 
-  expect(agent).toMatchObject({ kind: 'agent', agentName: options.agentName, parentSpanId: '', serviceName: `svc-${label}` })
+  expect(agent).toMatchObject({
+    kind: 'agent',
+    agentName: options.agentName,
+    parentSpanId: '',
+    serviceName: `svc-${label}`,
+  })
   expect(agent).toMatchObject({ isLlmCall: false, inputTokens: 0, outputTokens: 0 })
   for (const [chat, [input, output], cached] of [
     [chat1, options.usage[0], options.cachedInputTokens],

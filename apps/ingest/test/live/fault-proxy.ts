@@ -47,8 +47,15 @@ export async function startFaultProxy(target: string, plan: (postNumber: number)
 
   const server = http.createServer((req, res) => {
     const action = req.method === 'POST' ? plan(++postNumber) : forward
-    const record: ProxyRecord = { method: req.method ?? '', path: req.url ?? '', action: action.kind, upstreamStatus: undefined, status: 0,
-      contentType: req.headers['content-type'] ?? '', contentEncoding: req.headers['content-encoding'] ?? '' }
+    const record: ProxyRecord = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      action: action.kind,
+      upstreamStatus: undefined,
+      status: 0,
+      contentType: req.headers['content-type'] ?? '',
+      contentEncoding: req.headers['content-encoding'] ?? '',
+    }
     records.push(record)
     if (action.kind === 'refuse') {
       req.resume()
@@ -60,7 +67,13 @@ export async function startFaultProxy(target: string, plan: (postNumber: number)
       return
     }
     const proxied = http.request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream.host },
+      },
       (upstreamRes) => {
         record.upstreamStatus = upstreamRes.statusCode
         if (action.kind === 'forward-then-fail') {

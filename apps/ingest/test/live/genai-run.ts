@@ -28,7 +28,11 @@ export function recordGenAiRun(tracer: Tracer, o: GenAiRunOptions): GenAiRun {
   const toolResult = JSON.stringify({ temperature: 21, conditions: 'sunny' })
   const agent = tracer.startSpan(`invoke_agent ${o.agentName}`, {
     kind: SpanKind.INTERNAL,
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': o.agentName, 'gen_ai.provider.name': 'openai' },
+    attributes: {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': o.agentName,
+      'gen_ai.provider.name': 'openai',
+    },
   })
   const inAgent = trace.setSpan(context.active(), agent)
   const chat = (usage: [number, number], cached: number, finish: string) => {

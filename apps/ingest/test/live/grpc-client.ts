@@ -22,18 +22,41 @@ export interface RawExportOptions {
 
 const identity = (bytes: Buffer) => bytes
 
-export async function rawExport(port: number, path: string, body: Buffer, options: RawExportOptions = {}): Promise<RawAnswer> {
+export async function rawExport(
+  port: number,
+  path: string,
+  body: Buffer,
+  options: RawExportOptions = {},
+): Promise<RawAnswer> {
   const Client = makeGenericClientConstructor(
-    { export: { path, requestStream: false, responseStream: false, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity } },
+    {
+      export: {
+        path,
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: identity,
+        requestDeserialize: identity,
+        responseSerialize: identity,
+        responseDeserialize: identity,
+      },
+    },
     'OtlpExport',
   )
   // 2 = gzip in grpc-js's compression algorithm numbering.
-  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure(), options.gzip ? { 'grpc.default_compression_algorithm': 2 } : {})
+  const client = new Client(
+    `127.0.0.1:${port}`,
+    credentials.createInsecure(),
+    options.gzip ? { 'grpc.default_compression_algorithm': 2 } : {},
+  )
   const metadata = new Metadata()
   if (options.apiKey) metadata.set('authorization', `Bearer ${options.apiKey}`)
   try {
     return await new Promise<RawAnswer>((resolve) => {
-      const call = client['export'] as (body: Buffer, metadata: Metadata, callback: (error: ServiceError | null, response?: Buffer) => void) => void
+      const call = client['export'] as (
+        body: Buffer,
+        metadata: Metadata,
+        callback: (error: ServiceError | null, response?: Buffer) => void,
+      ) => void
       call.call(client, body, metadata, (error, response) => resolve({ error, response }))
     })
   } finally {

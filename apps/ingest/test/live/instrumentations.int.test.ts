@@ -79,7 +79,14 @@ describe('Vercel AI SDK 6 telemetry', () => {
       modelId: 'gpt-4o-mini',
       doGenerate: [
         {
-          content: [{ type: 'tool-call', toolCallId: 'call-weather-1', toolName: 'getWeather', input: JSON.stringify({ city: 'Paris' }) }],
+          content: [
+            {
+              type: 'tool-call',
+              toolCallId: 'call-weather-1',
+              toolName: 'getWeather',
+              input: JSON.stringify({ city: 'Paris' }),
+            },
+          ],
           finishReason: { unified: 'tool-calls', raw: 'tool_calls' },
           usage: usage(100, 40, 30, 20),
           warnings: [],
@@ -126,7 +133,9 @@ describe('Vercel AI SDK 6 telemetry', () => {
     expect(root).toMatchObject({ llmRole: 'aggregate', inputTokens: 250, outputTokens: 55 })
     expect(root).toMatchObject({ sessionId: 'sess-1', userId: 'user-1' })
 
-    const calls = spans.filter((s) => s.name === 'ai.generateText.doGenerate').sort((a, b) => a.startTime.localeCompare(b.startTime))
+    const calls = spans
+      .filter((s) => s.name === 'ai.generateText.doGenerate')
+      .sort((a, b) => a.startTime.localeCompare(b.startTime))
     expect(calls.map((s) => [s.kind, s.isLlmCall, s.model, s.provider, s.parentSpanId])).toEqual([
       ['llm', true, 'gpt-4o-mini', 'openai', root.spanId],
       ['llm', true, 'gpt-4o-mini', 'openai', root.spanId],
@@ -137,7 +146,12 @@ describe('Vercel AI SDK 6 telemetry', () => {
     ])
 
     const toolSpan = spanNamed(spans, 'ai.toolCall')
-    expect(toolSpan).toMatchObject({ kind: 'tool', toolName: 'getWeather', toolCallId: 'call-weather-1', parentSpanId: root.spanId })
+    expect(toolSpan).toMatchObject({
+      kind: 'tool',
+      toolName: 'getWeather',
+      toolCallId: 'call-weather-1',
+      parentSpanId: root.spanId,
+    })
     expect(JSON.parse(toolSpan.toolArguments)).toEqual({ city: 'Paris' })
     expect(JSON.parse(toolSpan.toolResult)).toEqual({ city: 'Paris', temperature: 21, conditions: 'sunny' })
 
@@ -202,11 +216,14 @@ describe('OpenInference LangChain instrumentation', () => {
         usage_metadata: { input_tokens: 120, output_tokens: 9, total_tokens: 129 },
       }),
     ])
-    const getWeather = lcTool(async ({ city }: { city: string }) => JSON.stringify({ city, temperature: 3, conditions: 'snow' }), {
-      name: 'get_weather',
-      description: 'Current weather for a city',
-      schema: z.object({ city: z.string() }),
-    })
+    const getWeather = lcTool(
+      async ({ city }: { city: string }) => JSON.stringify({ city, temperature: 3, conditions: 'snow' }),
+      {
+        name: 'get_weather',
+        description: 'Current weather for a city',
+        schema: z.object({ city: z.string() }),
+      },
+    )
     const agent = RunnableLambda.from(async (question: string, config?: RunnableConfig) => {
       const messages: BaseMessage[] = [new HumanMessage(question)]
       for (let step = 0; step < 3; step++) {
@@ -246,7 +263,12 @@ describe('OpenInference LangChain instrumentation', () => {
 
     const tools = spans.filter((s) => s.kind === 'tool')
     expect(tools).toHaveLength(1)
-    expect(tools[0]).toMatchObject({ name: 'get_weather', toolName: 'get_weather', parentSpanId: root.spanId, inputTokens: 0 })
+    expect(tools[0]).toMatchObject({
+      name: 'get_weather',
+      toolName: 'get_weather',
+      parentSpanId: root.spanId,
+      inputTokens: 0,
+    })
     expect(tools[0]!.toolArguments).toContain('Oslo')
     expect(tools[0]!.toolResult).toContain('snow')
 

@@ -52,25 +52,28 @@ describe('OTLP/HTTP exporters into the server', () => {
     { protocol: 'json', gzip: true },
     { protocol: 'protobuf', gzip: false },
     { protocol: 'protobuf', gzip: true },
-  ] as const)('$protocol (gzip: $gzip) stores every GenAI span once with its kind, model, tokens and tool', async ({ protocol, gzip }) => {
-    const label = `${protocol}${gzip ? '-gz' : ''}`
-    // A pass-through proxy only to see what went over the wire.
-    const proxy = await startFaultProxy(server.url, failFirst(0, forward))
-    const { run, options, results } = await exportRun(proxy.url, protocol, gzip, label).finally(() => proxy.close())
-    expect(results.map((r) => r.code)).toEqual([ExportResultCode.SUCCESS])
-    expect(proxy.records).toHaveLength(1)
-    expect(proxy.records[0]).toMatchObject({
-      method: 'POST',
-      path: '/v1/traces',
-      status: 200,
-      contentType: protocol === 'json' ? 'application/json' : 'application/x-protobuf',
-      contentEncoding: gzip ? 'gzip' : '',
-    })
+  ] as const)(
+    '$protocol (gzip: $gzip) stores every GenAI span once with its kind, model, tokens and tool',
+    async ({ protocol, gzip }) => {
+      const label = `${protocol}${gzip ? '-gz' : ''}`
+      // A pass-through proxy only to see what went over the wire.
+      const proxy = await startFaultProxy(server.url, failFirst(0, forward))
+      const { run, options, results } = await exportRun(proxy.url, protocol, gzip, label).finally(() => proxy.close())
+      expect(results.map((r) => r.code)).toEqual([ExportResultCode.SUCCESS])
+      expect(proxy.records).toHaveLength(1)
+      expect(proxy.records[0]).toMatchObject({
+        method: 'POST',
+        path: '/v1/traces',
+        status: 200,
+        contentType: protocol === 'json' ? 'application/json' : 'application/x-protobuf',
+        contentEncoding: gzip ? 'gzip' : '',
+      })
 
-    const detail = await waitForTrace(server, run.traceId, 4)
-    expectStoredOnce(detail, run, options, label)
-    await expectListedOnce(run)
-  })
+      const detail = await waitForTrace(server, run.traceId, 4)
+      expectStoredOnce(detail, run, options, label)
+      await expectListedOnce(run)
+    },
+  )
 })
 
 describe('exporter retries through a fault-injecting proxy', () => {

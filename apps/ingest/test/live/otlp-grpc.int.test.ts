@@ -74,10 +74,18 @@ interface RunSetup {
 /** One GenAI run through a fresh SDK pipeline with the real OTLP/gRPC exporter. */
 async function exportRun(label: string, setup: RunSetup = {}) {
   const options = genAiRunOptions(label)
-  const inner = grpcExporter(setup.port ?? grpcPort, authMetadata(setup.auth ?? 'bearer', setup.key ?? TEST_API_KEY), setup.gzip ?? false)
+  const inner = grpcExporter(
+    setup.port ?? grpcPort,
+    authMetadata(setup.auth ?? 'bearer', setup.key ?? TEST_API_KEY),
+    setup.gzip ?? false,
+  )
   const rewrite = setup.rewrite
   const exporter: SpanExporter = rewrite
-    ? { export: (spans, done) => inner.export(spans.map(rewrite), done), shutdown: () => inner.shutdown(), forceFlush: () => inner.forceFlush() }
+    ? {
+        export: (spans, done) => inner.export(spans.map(rewrite), done),
+        shutdown: () => inner.shutdown(),
+        forceFlush: () => inner.forceFlush(),
+      }
     : inner
   const pipeline = pipelineFor(exporter, { serviceName: `svc-${label}`, resourceAttributes: setup.resourceAttributes })
   try {
@@ -99,8 +107,18 @@ const hex = (bytes: number) => randomBytes(bytes).toString('hex')
 /** An ExportTraceServiceRequest with one span per id, encoded as an exporter would. */
 function traceRequest(traceId: string, spanIds: Buffer[]): Buffer {
   const now = Date.now() * 1e6
-  const spans = spanIds.map((spanId, i) => ({ traceId: Buffer.from(traceId, 'hex'), spanId, name: `span-${i}`, startTimeUnixNano: now, endTimeUnixNano: now + 1e6 }))
-  return Buffer.from(ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject({ resourceSpans: [{ scopeSpans: [{ spans }] }] })).finish())
+  const spans = spanIds.map((spanId, i) => ({
+    traceId: Buffer.from(traceId, 'hex'),
+    spanId,
+    name: `span-${i}`,
+    startTimeUnixNano: now,
+    endTimeUnixNano: now + 1e6,
+  }))
+  return Buffer.from(
+    ExportTraceServiceRequest.encode(
+      ExportTraceServiceRequest.fromObject({ resourceSpans: [{ scopeSpans: [{ spans }] }] }),
+    ).finish(),
+  )
 }
 
 describe('the real OTLP/gRPC exporter', () => {
@@ -112,24 +130,30 @@ describe('the real OTLP/gRPC exporter', () => {
     { auth: 'bearer', gzip: false },
     { auth: 'x-api-key', gzip: true },
     { auth: 'basic', gzip: true },
-  ] as const)('$auth key, gzip: $gzip → every GenAI span stored once, readable through the API', async ({ auth, gzip }) => {
-    const label = `grpc-${auth}${gzip ? '-gz' : ''}`
-    // 200 kB of one letter in every request: far smaller on the wire only if gzip was really used.
-    const padding = 'a'.repeat(200_000)
-    const counter = await startByteCounter(grpcPort)
-    const { run, options, results } = await exportRun(label, { port: counter.port, auth, gzip, resourceAttributes: { 'test.padding': padding } }).finally(() =>
-      counter.close(),
-    )
-    expect(results.map((r) => r.code)).toEqual([ExportResultCode.SUCCESS])
-    if (gzip) expect(counter.bytesIn()).toBeLessThan(20_000)
-    else expect(counter.bytesIn()).toBeGreaterThan(200_000)
+  ] as const)(
+    '$auth key, gzip: $gzip → every GenAI span stored once, readable through the API',
+    async ({ auth, gzip }) => {
+      const label = `grpc-${auth}${gzip ? '-gz' : ''}`
+      // 200 kB of one letter in every request: far smaller on the wire only if gzip was really used.
+      const padding = 'a'.repeat(200_000)
+      const counter = await startByteCounter(grpcPort)
+      const { run, options, results } = await exportRun(label, {
+        port: counter.port,
+        auth,
+        gzip,
+        resourceAttributes: { 'test.padding': padding },
+      }).finally(() => counter.close())
+      expect(results.map((r) => r.code)).toEqual([ExportResultCode.SUCCESS])
+      if (gzip) expect(counter.bytesIn()).toBeLessThan(20_000)
+      else expect(counter.bytesIn()).toBeGreaterThan(200_000)
 
-    const detail = await waitForTrace(server, run.traceId, 4)
-    expectStoredOnce(detail, run, options, label)
-    const rows = (await listTraces(server)).traces.filter((t) => t.traceId === run.traceId)
-    expect(rows).toHaveLength(1)
-    expect(rows[0]).toMatchObject({ spanCount: 4, llmCallCount: 2, toolCallCount: 1 })
-  })
+      const detail = await waitForTrace(server, run.traceId, 4)
+      expectStoredOnce(detail, run, options, label)
+      const rows = (await listTraces(server)).traces.filter((t) => t.traceId === run.traceId)
+      expect(rows).toHaveLength(1)
+      expect(rows[0]).toMatchObject({ spanCount: 4, llmCallCount: 2, toolCallCount: 1 })
+    },
+  )
 
   it.each([
     { name: 'an unknown key', auth: 'bearer', key: 'sl_not_a_key_of_any_project' },
@@ -147,7 +171,10 @@ describe('the real OTLP/gRPC exporter', () => {
   it('partial success: one span with an all-zero id is refused and counted, the rest are stored', async () => {
     const warnings: string[] = []
     const record = (...args: unknown[]) => warnings.push(args.map(String).join(' '))
-    diag.setLogger({ error: record, warn: record, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN)
+    diag.setLogger(
+      { error: record, warn: record, info: () => {}, debug: () => {}, verbose: () => {} },
+      DiagLogLevel.WARN,
+    )
     const zeroTool = (span: ReadableSpan): ReadableSpan => {
       if (!span.name.startsWith('execute_tool')) return span
       const zeroed = { ...span.spanContext(), spanId: '0'.repeat(16) }
@@ -159,7 +186,9 @@ describe('the real OTLP/gRPC exporter', () => {
       expect(results.map((r) => r.code)).toEqual([ExportResultCode.SUCCESS])
       expect(warnings.join('\n')).toMatch(/Partial Success.*"rejectedSpans":"?1"?.*span id is all zeros/)
       const detail = await waitForTrace(server, run.traceId, 3)
-      expect(detail.spans.map((s) => s.spanId).sort()).toEqual([run.spanIds.agent, run.spanIds.chat1, run.spanIds.chat2].sort())
+      expect(detail.spans.map((s) => s.spanId).sort()).toEqual(
+        [run.spanIds.agent, run.spanIds.chat1, run.spanIds.chat2].sort(),
+      )
     } finally {
       diag.disable()
     }
@@ -168,18 +197,51 @@ describe('the real OTLP/gRPC exporter', () => {
 
 /** A ReadableSpan's fields as a plain object (the SDK's spans keep them behind getters). */
 function spreadSpan(span: ReadableSpan): ReadableSpan {
-  const { name, kind, spanContext, parentSpanContext, startTime, endTime, status, attributes, links, events, duration, ended } = span
+  const {
+    name,
+    kind,
+    spanContext,
+    parentSpanContext,
+    startTime,
+    endTime,
+    status,
+    attributes,
+    links,
+    events,
+    duration,
+    ended,
+  } = span
   const { resource, instrumentationScope, droppedAttributesCount, droppedEventsCount, droppedLinksCount } = span
   return {
-    name, kind, spanContext: () => spanContext.call(span), parentSpanContext, startTime, endTime, status, attributes, links, events, duration,
-    ended, resource, instrumentationScope, droppedAttributesCount, droppedEventsCount, droppedLinksCount,
+    name,
+    kind,
+    spanContext: () => spanContext.call(span),
+    parentSpanContext,
+    startTime,
+    endTime,
+    status,
+    attributes,
+    links,
+    events,
+    duration,
+    ended,
+    resource,
+    instrumentationScope,
+    droppedAttributesCount,
+    droppedEventsCount,
+    droppedLinksCount,
   }
 }
 
 describe('refusals a bare client sees', () => {
   it('malformed protobuf → INVALID_ARGUMENT saying why', async () => {
     const before = await rejectionCount('malformed')
-    const { error } = await rawExport(grpcPort, TRACE_EXPORT, Buffer.from('this is not a protobuf message at all \xff\xff\xff'), { apiKey: TEST_API_KEY })
+    const { error } = await rawExport(
+      grpcPort,
+      TRACE_EXPORT,
+      Buffer.from('this is not a protobuf message at all \xff\xff\xff'),
+      { apiKey: TEST_API_KEY },
+    )
     expect(error?.code).toBe(status.INVALID_ARGUMENT)
     expect(error?.details).toMatch(/Malformed protobuf ExportTraceServiceRequest/)
     expect(await rejectionCount('malformed')).toBe(before + 1)
@@ -190,7 +252,9 @@ describe('refusals a bare client sees', () => {
     const ok = await rawExport(grpcPort, TRACE_EXPORT, traceRequest(first, [randomBytes(8)]), { apiKey: TEST_API_KEY })
     expect(ok.error).toBeNull()
     // The first batch sits in the open segment, so the 1-byte spool is full.
-    const { error } = await rawExport(grpcPort, TRACE_EXPORT, traceRequest(refused, [randomBytes(8)]), { apiKey: TEST_API_KEY })
+    const { error } = await rawExport(grpcPort, TRACE_EXPORT, traceRequest(refused, [randomBytes(8)]), {
+      apiKey: TEST_API_KEY,
+    })
     expect(error?.code).toBe(status.UNAVAILABLE)
     expect(error?.details).toMatch(/spool is full/)
     const [detailsBin] = error?.metadata.get('grpc-status-details-bin') ?? []
@@ -201,23 +265,34 @@ describe('refusals a bare client sees', () => {
     }
     expect(rpcStatus.code).toBe(status.UNAVAILABLE)
     expect(rpcStatus.details.map((d) => d.typeUrl)).toEqual(['type.googleapis.com/google.rpc.RetryInfo'])
-    const retryInfo = RpcRetryInfo.toObject(RpcRetryInfo.decode(rpcStatus.details[0]!.value), { longs: Number, defaults: true })
+    const retryInfo = RpcRetryInfo.toObject(RpcRetryInfo.decode(rpcStatus.details[0]!.value), {
+      longs: Number,
+      defaults: true,
+    })
     expect(retryInfo).toEqual({ retryDelay: { seconds: 1, nanos: 0 } })
 
     await server.drain()
-    expect((await rawExport(grpcPort, TRACE_EXPORT, traceRequest(later, [randomBytes(8)]), { apiKey: TEST_API_KEY })).error).toBeNull()
+    expect(
+      (await rawExport(grpcPort, TRACE_EXPORT, traceRequest(later, [randomBytes(8)]), { apiKey: TEST_API_KEY })).error,
+    ).toBeNull()
     await server.drain()
     expect(await getTrace(server, first)).toBeDefined()
     expect(await getTrace(server, refused)).toBeUndefined()
     expect(await getTrace(server, later)).toBeDefined()
   })
 
-  it.each([false, true])('a message over INGEST_MAX_BODY_BYTES after decompression (gzip: %s) → RESOURCE_EXHAUSTED, no retry hint', async (gzip) => {
-    // With gzip, 1 MiB + 1 kB of zeros is about 1 kB on the wire: the limit counts decompressed bytes.
-    const { error } = await rawExport(grpcPort, TRACE_EXPORT, Buffer.alloc(MAX_BODY + 1024), { apiKey: TEST_API_KEY, gzip })
-    expect(error?.code).toBe(status.RESOURCE_EXHAUSTED)
-    expect(error?.metadata.get('grpc-status-details-bin')).toEqual([])
-  })
+  it.each([false, true])(
+    'a message over INGEST_MAX_BODY_BYTES after decompression (gzip: %s) → RESOURCE_EXHAUSTED, no retry hint',
+    async (gzip) => {
+      // With gzip, 1 MiB + 1 kB of zeros is about 1 kB on the wire: the limit counts decompressed bytes.
+      const { error } = await rawExport(grpcPort, TRACE_EXPORT, Buffer.alloc(MAX_BODY + 1024), {
+        apiKey: TEST_API_KEY,
+        gzip,
+      })
+      expect(error?.code).toBe(status.RESOURCE_EXHAUSTED)
+      expect(error?.metadata.get('grpc-status-details-bin')).toEqual([])
+    },
+  )
 
   // Logs are read for evaluation results (scores), so they take the project's key like traces.
   it.each([LOGS_EXPORT, METRICS_EXPORT])('%s answers success (not stored, as on OTLP/HTTP)', async (path) => {
@@ -230,7 +305,9 @@ describe('refusals a bare client sees', () => {
     stopped = true
     await server.stop()
     expect(process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap')).toHaveLength(0)
-    const { error } = await rawExport(grpcPort, TRACE_EXPORT, traceRequest(hex(16), [randomBytes(8)]), { apiKey: TEST_API_KEY })
+    const { error } = await rawExport(grpcPort, TRACE_EXPORT, traceRequest(hex(16), [randomBytes(8)]), {
+      apiKey: TEST_API_KEY,
+    })
     expect(error?.code).toBe(status.UNAVAILABLE)
   })
 })

@@ -7,7 +7,12 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core'
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { resourceFromAttributes } from '@opentelemetry/resources'
-import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base'
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base'
 import { TEST_API_KEY } from '../helpers/server.js'
 
 export type Protocol = 'json' | 'protobuf'
@@ -31,7 +36,8 @@ export class RecordingExporter implements SpanExporter {
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     this.inner.export(spans, (result) => {
       this.results.push(result)
-      if (result.code === ExportResultCode.SUCCESS) this.exportedSpanIds.push(...spans.map((s) => s.spanContext().spanId))
+      if (result.code === ExportResultCode.SUCCESS)
+        this.exportedSpanIds.push(...spans.map((s) => s.spanContext().spanId))
       resultCallback(result)
     })
   }
@@ -67,7 +73,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 }
 
 /** The same pipeline around any exporter (e.g. OTLP/gRPC, which takes metadata instead of headers). */
-export function pipelineFor(inner: SpanExporter, options: Pick<PipelineOptions, 'serviceName' | 'resourceAttributes'>): Pipeline {
+export function pipelineFor(
+  inner: SpanExporter,
+  options: Pick<PipelineOptions, 'serviceName' | 'resourceAttributes'>,
+): Pipeline {
   const exporter = new RecordingExporter(inner)
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({
@@ -75,7 +84,11 @@ export function pipelineFor(inner: SpanExporter, options: Pick<PipelineOptions, 
       ...options.resourceAttributes,
     }),
     spanProcessors: [
-      new BatchSpanProcessor(exporter, { scheduledDelayMillis: 60_000, exportTimeoutMillis: 30_000, maxExportBatchSize: 512 }),
+      new BatchSpanProcessor(exporter, {
+        scheduledDelayMillis: 60_000,
+        exportTimeoutMillis: 30_000,
+        maxExportBatchSize: 512,
+      }),
     ],
   })
   return {

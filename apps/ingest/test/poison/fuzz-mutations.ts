@@ -50,7 +50,9 @@ export class Mutator {
     for (let i = 0; i < rounds; i++) this.mutateNode(tree)
     if (encoding === 'json') return Buffer.from(JSON.stringify(tree))
     try {
-      return Buffer.from(ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(tree as JsonObject)).finish())
+      return Buffer.from(
+        ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(tree as JsonObject)).finish(),
+      )
     } catch {
       // A type swap protobuf cannot express: fall back to a byte mutation of the original.
       return this.mutateBytes(body)
@@ -64,14 +66,16 @@ export class Mutator {
     const nodes = collect(tree, () => true)
     const node = nodes.length > 0 ? this.pick(nodes) : undefined
     switch (this.int(10)) {
-      case 0: case 1:
+      case 0:
+      case 1:
         if (span) this.poisonSpan(span)
         return
       case 2:
         if (node) node.parent[node.key] = this.extremeValue()
         return
       case 3:
-        if (node) node.parent[node.key] = this.pick<Json>([null, true, 0, -1, '', 'x', [], {}, [1, 'a'], { stringValue: 1 }])
+        if (node)
+          node.parent[node.key] = this.pick<Json>([null, true, 0, -1, '', 'x', [], {}, [1, 'a'], { stringValue: 1 }])
         return
       case 4:
         if (node && !node.isArray) delete node.parent[node.key]
@@ -80,10 +84,15 @@ export class Mutator {
         if (span && lists[0]) lists[0].push(structuredClone(span))
         return
       case 6:
-        if (span) (span['attributes'] as Json[] | undefined)?.push({ key: 'deep', value: nest(this.chance(0.5) ? 70 : 20) })
+        if (span)
+          (span['attributes'] as Json[] | undefined)?.push({ key: 'deep', value: nest(this.chance(0.5) ? 70 : 20) })
         return
       case 7:
-        if (span) span['attributes'] = Array.from({ length: 1500 }, (_, i) => ({ key: `k${i}${this.pick(TEXT_PARTS)}`, value: { stringValue: this.pick(TEXT_PARTS) } }))
+        if (span)
+          span['attributes'] = Array.from({ length: 1500 }, (_, i) => ({
+            key: `k${i}${this.pick(TEXT_PARTS)}`,
+            value: { stringValue: this.pick(TEXT_PARTS) },
+          }))
         return
       default:
         if (node && typeof node.parent[node.key] === 'string') node.parent[node.key] = this.text()
@@ -92,32 +101,80 @@ export class Mutator {
 
   /** Values that reach typed columns: times, kind, status, usage, cost, names. */
   private poisonSpan(span: JsonObject): void {
-    const field = this.pick(['startTimeUnixNano', 'endTimeUnixNano', 'kind', 'name', 'status', 'usage', 'cost', 'events'])
+    const field = this.pick([
+      'startTimeUnixNano',
+      'endTimeUnixNano',
+      'kind',
+      'name',
+      'status',
+      'usage',
+      'cost',
+      'events',
+    ])
     const attributes = Array.isArray(span['attributes']) ? span['attributes'] : (span['attributes'] = [])
     if (field === 'startTimeUnixNano' || field === 'endTimeUnixNano') span[field] = this.pick(TIMES)
     else if (field === 'kind') span['kind'] = this.pick([0, 6, 255, 256, -1, 2147483647, 1.5])
     else if (field === 'name') span['name'] = this.text()
-    else if (field === 'status') span['status'] = { code: this.pick([0, 1, 2, 3, -1, 2147483647]), message: this.text() }
-    else if (field === 'events') span['events'] = [{ timeUnixNano: this.pick(TIMES), name: this.text(), attributes: [{ key: this.text(), value: { stringValue: this.text() } }] }]
+    else if (field === 'status')
+      span['status'] = { code: this.pick([0, 1, 2, 3, -1, 2147483647]), message: this.text() }
+    else if (field === 'events')
+      span['events'] = [
+        {
+          timeUnixNano: this.pick(TIMES),
+          name: this.text(),
+          attributes: [{ key: this.text(), value: { stringValue: this.text() } }],
+        },
+      ]
     else if (field === 'usage') {
-      attributes.push({ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }, { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o' } })
+      attributes.push(
+        { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+        { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o' } },
+      )
       attributes.push({ key: this.pick(USAGE_KEYS), value: this.numberValue() })
     } else {
       attributes.push({ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } })
-      attributes.push(this.chance(0.5) ? { key: 'llm.cost.total', value: this.numberValue() } : { key: 'langfuse.observation.cost_details', value: { stringValue: `{"total":${this.pick(['1e12', '-3', '123456789012345678901234567890', '0.1234567890123'])}}` } })
+      attributes.push(
+        this.chance(0.5)
+          ? { key: 'llm.cost.total', value: this.numberValue() }
+          : {
+              key: 'langfuse.observation.cost_details',
+              value: {
+                stringValue: `{"total":${this.pick(['1e12', '-3', '123456789012345678901234567890', '0.1234567890123'])}}`,
+              },
+            },
+      )
     }
   }
 
   private numberValue(): Json {
     return this.pick<Json>([
-      { intValue: this.pick(['-5', '99999999999999999999', '18446744073709551615', '9223372036854775807', '0', '1000000000001']) },
+      {
+        intValue: this.pick([
+          '-5',
+          '99999999999999999999',
+          '18446744073709551615',
+          '9223372036854775807',
+          '0',
+          '1000000000001',
+        ]),
+      },
       { doubleValue: this.pick<Json>([1e308, -1e308, 'NaN', 'Infinity', '-Infinity', 1.5, -0.5, 5e-324]) },
       { stringValue: this.pick(['-1', '1e400', '12345678901234567890123', 'abc', ' 7 ']) },
     ])
   }
 
   private extremeValue(): Json {
-    return this.pick<Json>([...TIMES, 1e308, -1e308, 2 ** 53 + 1, -0, 'NaN', this.text(), { intValue: '99999999999999999999' }, { doubleValue: 'Infinity' }])
+    return this.pick<Json>([
+      ...TIMES,
+      1e308,
+      -1e308,
+      2 ** 53 + 1,
+      -0,
+      'NaN',
+      this.text(),
+      { intValue: '99999999999999999999' },
+      { doubleValue: 'Infinity' },
+    ])
   }
 
   text(): string {
@@ -144,9 +201,49 @@ export class Mutator {
   }
 }
 
-const TIMES = ['0', '1', '4294967295999999999', '4294967296000000000', '9223372036854775807', '10413792000000000000', '18446744073709551615', '99999999999999999999', '-1', '1e30', 1e30, 1.5]
-const USAGE_KEYS = ['gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.reasoning.output_tokens', 'llm.token_count.prompt', 'ai.usage.promptTokens', 'gen_ai.usage.prompt_tokens']
-const TEXT_PARTS = ['plain', '\ud800', '\udfff', '\udbff\udbff', '\u0000', '\u0001\u001f', '\u007f', '😀', 'é', '"', '\\', '\\ud800', '\n', '\u2028', '', '{"a":"\\udc00"}', '%s%n', '<script>']
+const TIMES = [
+  '0',
+  '1',
+  '4294967295999999999',
+  '4294967296000000000',
+  '9223372036854775807',
+  '10413792000000000000',
+  '18446744073709551615',
+  '99999999999999999999',
+  '-1',
+  '1e30',
+  1e30,
+  1.5,
+]
+const USAGE_KEYS = [
+  'gen_ai.usage.input_tokens',
+  'gen_ai.usage.output_tokens',
+  'gen_ai.usage.cache_read.input_tokens',
+  'gen_ai.usage.reasoning.output_tokens',
+  'llm.token_count.prompt',
+  'ai.usage.promptTokens',
+  'gen_ai.usage.prompt_tokens',
+]
+const TEXT_PARTS = [
+  'plain',
+  '\ud800',
+  '\udfff',
+  '\udbff\udbff',
+  '\u0000',
+  '\u0001\u001f',
+  '\u007f',
+  '😀',
+  'é',
+  '"',
+  '\\',
+  '\\ud800',
+  '\n',
+  '\u2028',
+  '',
+  '{"a":"\\udc00"}',
+  '%s%n',
+  '<script>',
+]
 
 function nest(depth: number): Json {
   let value: Json = { stringValue: 'bottom' }
@@ -161,7 +258,13 @@ function collect(tree: Json, test: (key: string | number) => boolean): Slot[] {
     if (value === null || typeof value !== 'object') return
     for (const [key, child] of Object.entries(value)) {
       const slotKey = Array.isArray(value) ? Number(key) : key
-      if (test(slotKey)) out.push({ parent: value as Record<string | number, Json>, isArray: Array.isArray(value), key: slotKey, value: child })
+      if (test(slotKey))
+        out.push({
+          parent: value as Record<string | number, Json>,
+          isArray: Array.isArray(value),
+          key: slotKey,
+          value: child,
+        })
       walk(child)
     }
   }
@@ -172,7 +275,10 @@ function collect(tree: Json, test: (key: string | number) => boolean): Slot[] {
 /** Fresh ids per request, the same replacement for the same old id (parents stay linked). */
 function freshIds(tree: Json, encoding: 'json' | 'protobuf', randomBytes: (n: number) => Buffer): void {
   const map = new Map<string, string>()
-  for (const slot of collect(tree, (key) => typeof key === 'string' && /^(traceId|spanId|parentSpanId|trace_id|span_id|parent_span_id)$/.test(key))) {
+  for (const slot of collect(
+    tree,
+    (key) => typeof key === 'string' && /^(traceId|spanId|parentSpanId|trace_id|span_id|parent_span_id)$/.test(key),
+  )) {
     if (typeof slot.value !== 'string' || slot.value === '') continue
     const bytes = encoding === 'json' ? slot.value.length / 2 : Buffer.from(slot.value, 'base64').length
     let next = map.get(slot.value)

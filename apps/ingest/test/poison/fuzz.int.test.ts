@@ -29,7 +29,10 @@ const MAX_ATTRIBUTE_BYTES = 256 * 1024
 let server: TestServer
 
 beforeAll(async () => {
-  server = await startTestServer({ INGEST_MAX_ATTRIBUTE_BYTES: String(MAX_ATTRIBUTE_BYTES), SPOOL_SEGMENT_BYTES: String(256 * 1024) })
+  server = await startTestServer({
+    INGEST_MAX_ATTRIBUTE_BYTES: String(MAX_ATTRIBUTE_BYTES),
+    SPOOL_SEGMENT_BYTES: String(256 * 1024),
+  })
 })
 afterAll(async () => {
   await server?.stop()
@@ -44,10 +47,16 @@ interface Input {
 function corpusInputs(): Input[] {
   const inputs: Input[] = []
   for (const dir of [CORPUS_DIR, EDGE_DIR]) {
-    for (const file of fs.readdirSync(dir).filter((f) => /\.otlp\.(json|pb)(\.gz)?$/.test(f) && !f.startsWith('INVALID'))) {
+    for (const file of fs
+      .readdirSync(dir)
+      .filter((f) => /\.otlp\.(json|pb)(\.gz)?$/.test(f) && !f.startsWith('INVALID'))) {
       const { contentType, gzip } = encodingOf(file)
       const raw = fs.readFileSync(new URL(file, dir))
-      inputs.push({ file, body: gzip ? gunzipSync(raw) : raw, encoding: contentType === 'application/json' ? 'json' : 'protobuf' })
+      inputs.push({
+        file,
+        body: gzip ? gunzipSync(raw) : raw,
+        encoding: contentType === 'application/json' ? 'json' : 'protobuf',
+      })
     }
   }
   return inputs
@@ -70,25 +79,43 @@ it(`${REQUESTS} mutated requests: no 5xx, no crash, every acknowledged span stor
   for (let first = 0; first < REQUESTS; first += CONCURRENCY) {
     const batch = Array.from({ length: Math.min(CONCURRENCY, REQUESTS - first) }, (_, k) => {
       const input = mutator.pick(inputs)
-      return { index: first + k, input, project: projects[Math.floor((first + k) / PER_PROJECT)]!, ...mutator.mutate(input.body, input.encoding) }
+      return {
+        index: first + k,
+        input,
+        project: projects[Math.floor((first + k) / PER_PROJECT)]!,
+        ...mutator.mutate(input.body, input.encoding),
+      }
     })
-    await Promise.all(batch.map(async ({ index, input, project, body, gzip }) => {
-      const headers: Record<string, string> = { 'Content-Type': input.encoding === 'json' ? 'application/json' : 'application/x-protobuf', ...authFor(project.apiKey) }
-      if (gzip) headers['Content-Encoding'] = 'gzip'
-      const res = await postOtlp(server.url, body, headers)
-      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1)
-      expect(res.status, `request ${index} (${input.file}) answered ${res.status}: ${res.body.toString('utf8').slice(0, 200)}`).toBeLessThan(500)
-      if (res.status !== 200) return
-      const { rows } = rowsFromBody(gzip ? gunzipSync(body) : body, input.encoding, { projectId: project.projectId, maxAttributeValueBytes: MAX_ATTRIBUTE_BYTES })
-      const keys = acknowledged.get(project.projectId)!.keys
-      for (const row of rows) keys.add(`${row.trace_id}/${row.span_id}`)
-    }))
+    await Promise.all(
+      batch.map(async ({ index, input, project, body, gzip }) => {
+        const headers: Record<string, string> = {
+          'Content-Type': input.encoding === 'json' ? 'application/json' : 'application/x-protobuf',
+          ...authFor(project.apiKey),
+        }
+        if (gzip) headers['Content-Encoding'] = 'gzip'
+        const res = await postOtlp(server.url, body, headers)
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1)
+        expect(
+          res.status,
+          `request ${index} (${input.file}) answered ${res.status}: ${res.body.toString('utf8').slice(0, 200)}`,
+        ).toBeLessThan(500)
+        if (res.status !== 200) return
+        const { rows } = rowsFromBody(gzip ? gunzipSync(body) : body, input.encoding, {
+          projectId: project.projectId,
+          maxAttributeValueBytes: MAX_ATTRIBUTE_BYTES,
+        })
+        const keys = acknowledged.get(project.projectId)!.keys
+        for (const row of rows) keys.add(`${row.trace_id}/${row.span_id}`)
+      }),
+    )
   }
   await server.drain()
 
   let total = 0
   for (const [projectId, { apiKey, keys }] of acknowledged) {
-    const stored = await server.deps.store.query<{ key: string }>(sql`SELECT DISTINCT concat(trace_id, '/', span_id) AS key FROM spans WHERE project_id = ${str(projectId)}`)
+    const stored = await server.deps.store.query<{ key: string }>(
+      sql`SELECT DISTINCT concat(trace_id, '/', span_id) AS key FROM spans WHERE project_id = ${str(projectId)}`,
+    )
     const storedKeys = new Set(stored.map((r) => r.key))
     const lost = [...keys].filter((key) => !storedKeys.has(key))
     expect(lost, `project ${projectId}: acknowledged but not stored`).toEqual([])
@@ -96,7 +123,8 @@ it(`${REQUESTS} mutated requests: no 5xx, no crash, every acknowledged span stor
     total += keys.size
     // And readable through the API, as a user would read them (one span per project).
     const sample = [...keys][0]
-    if (sample) expect((await apiGet(server.url, `/api/v1/traces/${sample.replace('/', '/spans/')}`, apiKey)).status).toBe(200)
+    if (sample)
+      expect((await apiGet(server.url, `/api/v1/traces/${sample.replace('/', '/spans/')}`, apiKey)).status).toBe(200)
   }
   const metrics = await (await fetch(`${server.url}/metrics`)).text()
   expect(metrics).not.toMatch(/^sightline_spans_quarantined_total\{/m)
@@ -105,5 +133,7 @@ it(`${REQUESTS} mutated requests: no 5xx, no crash, every acknowledged span stor
   expect(statuses.get(200) ?? 0).toBeGreaterThan(REQUESTS / 2)
   expect(statuses.get(400) ?? 0).toBeGreaterThan(REQUESTS / 50)
   expect(total).toBeGreaterThan(REQUESTS * 2)
-  console.info(`fuzz: ${REQUESTS} requests (seed ${SEED}), statuses ${JSON.stringify(Object.fromEntries(statuses))}, ${total} spans acknowledged and stored`)
+  console.info(
+    `fuzz: ${REQUESTS} requests (seed ${SEED}), statuses ${JSON.stringify(Object.fromEntries(statuses))}, ${total} spans acknowledged and stored`,
+  )
 })

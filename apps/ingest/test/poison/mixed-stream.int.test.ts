@@ -33,14 +33,20 @@ it('acknowledged good spans readable = acknowledged, exactly, across projects an
     const traceId = baseSpan().traceId
     for (let i = 0; i < 12; i++) {
       // Every kind appears in every project; the rest is random.
-      const kind = i < POISON_KINDS.length && request < 3 ? POISON_KINDS[(i + request) % POISON_KINDS.length]! : POISON_KINDS[Math.floor(rng.next() * POISON_KINDS.length)]!
+      const kind =
+        i < POISON_KINDS.length && request < 3
+          ? POISON_KINDS[(i + request) % POISON_KINDS.length]!
+          : POISON_KINDS[Math.floor(rng.next() * POISON_KINDS.length)]!
       const span = baseSpan(traceId)
       kind.make(span)
       spans.push(span)
       if (kind.expect === 'reject') expectedRejected++
       else sent.set(project.projectId, [...(sent.get(project.projectId) ?? []), { kind, spanId: span.spanId }])
     }
-    const res = await postOtlp(server.url, requestBody(spans, request % 5 === 0), { 'Content-Type': 'application/json', ...authFor(project.apiKey) })
+    const res = await postOtlp(server.url, requestBody(spans, request % 5 === 0), {
+      'Content-Type': 'application/json',
+      ...authFor(project.apiKey),
+    })
     expect(res.status).toBe(200)
     const answer = JSON.parse(res.body.toString('utf8')) as { partialSuccess?: { rejectedSpans?: string } }
     answeredRejected += Number(answer.partialSuccess?.rejectedSpans ?? 0)

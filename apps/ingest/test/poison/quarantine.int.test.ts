@@ -44,12 +44,29 @@ function spanRow(projectId: string, overrides: Partial<SpanRowInsert> = {}): Spa
 }
 
 const spanCount = async (projectId: string) =>
-  Number((await server.deps.store.query<{ n: string }>(sql`SELECT count() AS n FROM spans WHERE project_id = ${str(projectId)}`))[0]?.n)
+  Number(
+    (
+      await server.deps.store.query<{ n: string }>(
+        sql`SELECT count() AS n FROM spans WHERE project_id = ${str(projectId)}`,
+      )
+    )[0]?.n,
+  )
 /** The project's traces resolved (writers built by a test have no resolver), then the spans the rollups count. */
 const rolledUp = async (projectId: string) => {
-  const traces = await server.deps.store.query<{ trace_id: string }>(sql`SELECT DISTINCT trace_id FROM spans WHERE project_id = ${str(projectId)}`)
-  await server.deps.resolver.resolveBatch(projectId, traces.map((t) => t.trace_id))
-  return Number((await server.deps.store.query<{ n: string }>(sql`SELECT sum(spans) AS n FROM agg_5m WHERE project_id = ${str(projectId)} AND dim_type = 'total'`))[0]?.n)
+  const traces = await server.deps.store.query<{ trace_id: string }>(
+    sql`SELECT DISTINCT trace_id FROM spans WHERE project_id = ${str(projectId)}`,
+  )
+  await server.deps.resolver.resolveBatch(
+    projectId,
+    traces.map((t) => t.trace_id),
+  )
+  return Number(
+    (
+      await server.deps.store.query<{ n: string }>(
+        sql`SELECT sum(spans) AS n FROM agg_5m WHERE project_id = ${str(projectId)} AND dim_type = 'total'`,
+      )
+    )[0]?.n,
+  )
 }
 
 describe('a refused segment is split, and only the refused rows are quarantined', () => {
@@ -70,7 +87,14 @@ describe('a refused segment is split, and only the refused rows are quarantined'
     poisonA = spanRow(a.projectId, overflow)
     poisonB = spanRow(b.projectId, negative)
     // One segment: good rows of both projects around one bad row of each.
-    await server.deps.writer.write([...goodA.slice(0, 7), poisonA, ...goodB.slice(0, 12), ...goodA.slice(7), poisonB, ...goodB.slice(12)])
+    await server.deps.writer.write([
+      ...goodA.slice(0, 7),
+      poisonA,
+      ...goodB.slice(0, 12),
+      ...goodA.slice(7),
+      poisonB,
+      ...goodB.slice(12),
+    ])
     await server.drain()
   })
 
@@ -84,15 +108,22 @@ describe('a refused segment is split, and only the refused rows are quarantined'
   it('keeps each bad row on disk under its own project, private, with the reason and no exception text', () => {
     const root = path.join(server.dataDir, 'spool', 'quarantine')
     expect(fs.statSync(root).mode & 0o777).toBe(0o700)
-    for (const [project, poison, reason] of [[a, poisonA, 'DECIMAL_OVERFLOW (407)'], [b, poisonB, 'CANNOT_PARSE_NUMBER (72)']] as const) {
+    for (const [project, poison, reason] of [
+      [a, poisonA, 'DECIMAL_OVERFLOW (407)'],
+      [b, poisonB, 'CANNOT_PARSE_NUMBER (72)'],
+    ] as const) {
       const dir = path.join(root, project.projectId)
       expect(fs.statSync(dir).mode & 0o777).toBe(0o700)
       const files = fs.readdirSync(dir).sort()
       expect(files).toHaveLength(2)
       for (const file of files) expect(fs.statSync(path.join(dir, file)).mode & 0o777).toBe(0o600)
       const [sidecarFile, rowsFile] = files as [string, string]
-      const sidecar = JSON.parse(fs.readFileSync(path.join(dir, sidecarFile), 'utf8')) as { spans: Array<{ traceId: string; spanId: string; reason: string }> }
-      expect(sidecar.spans).toEqual([expect.objectContaining({ traceId: poison.trace_id, spanId: poison.span_id, reason })])
+      const sidecar = JSON.parse(fs.readFileSync(path.join(dir, sidecarFile), 'utf8')) as {
+        spans: Array<{ traceId: string; spanId: string; reason: string }>
+      }
+      expect(sidecar.spans).toEqual([
+        expect.objectContaining({ traceId: poison.trace_id, spanId: poison.span_id, reason }),
+      ])
       const lines = fs.readFileSync(path.join(dir, rowsFile), 'utf8').trim().split('\n')
       expect(lines).toHaveLength(2)
       expect(JSON.parse(lines[0]!)).toContain('project_id')
@@ -111,10 +142,16 @@ describe('a refused segment is split, and only the refused rows are quarantined'
     const forA = await apiGet<GetQuarantineResponse>(server.url, '/api/v1/quarantine', a.apiKey)
     expect(forA.status).toBe(200)
     expect(forA.body).toMatchObject({ total: 1, byReason: [{ reason: 'DECIMAL_OVERFLOW (407)', spans: 1 }] })
-    expect(forA.body.recent).toEqual([expect.objectContaining({ traceId: poisonA.trace_id, spanId: poisonA.span_id, reason: 'DECIMAL_OVERFLOW (407)' })])
+    expect(forA.body.recent).toEqual([
+      expect.objectContaining({ traceId: poisonA.trace_id, spanId: poisonA.span_id, reason: 'DECIMAL_OVERFLOW (407)' }),
+    ])
     const forB = await apiGet<GetQuarantineResponse>(server.url, '/api/v1/quarantine', b.apiKey)
     expect(forB.body.recent.map((s) => s.spanId)).toEqual([poisonB.span_id])
-    const past = await apiGet<GetQuarantineResponse>(server.url, '/api/v1/quarantine?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z', a.apiKey)
+    const past = await apiGet<GetQuarantineResponse>(
+      server.url,
+      '/api/v1/quarantine?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z',
+      a.apiKey,
+    )
     expect(past.body.total).toBe(0)
     expect((await apiGet(server.url, '/api/v1/quarantine?limit=0', a.apiKey)).status).toBe(400)
     expect((await fetch(`${server.url}/api/v1/quarantine`)).status).toBe(401)
@@ -125,7 +162,11 @@ describe('a crash in the middle of a split', () => {
   it('replays the segment, splits it the same way and stores nothing twice', async () => {
     const project = await server.deps.projects.createProject('quarantine-crash')
     const rows = Array.from({ length: 16 }, (_, i) =>
-      spanRow(project.projectId, i === 3 ? { start_time: '2300-01-01 00:00:00.000000000' } : i === 12 ? { output_tokens: -1 } : {}))
+      spanRow(
+        project.projectId,
+        i === 3 ? { start_time: '2300-01-01 00:00:00.000000000' } : i === 12 ? { output_tokens: -1 } : {},
+      ),
+    )
     const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-crash-spool-'))
     const options = { spoolDir, maxSpoolBytes: 1 << 30, segmentBytes: 1 << 30, segmentMaxAgeMs: 600_000 }
     const logger = createLogger('silent')
@@ -136,7 +177,8 @@ describe('a crash in the middle of a split', () => {
     let calls = 0
     const dying: Store = {
       ...server.deps.store,
-      insertJsonCompactEachRow: (...args) => (++calls >= 9 ? new Promise<void>(() => undefined) : server.deps.store.insertJsonCompactEachRow(...args)),
+      insertJsonCompactEachRow: (...args) =>
+        ++calls >= 9 ? new Promise<void>(() => undefined) : server.deps.store.insertJsonCompactEachRow(...args),
     }
     const first = new SpanWriter(dying, options, createMetrics(), logger, index)
     await first.start()
@@ -159,17 +201,30 @@ describe('a crash in the middle of a split', () => {
 describe('a segment spooled before segments had a header (JSONEachRow objects)', () => {
   it('is split the same way', async () => {
     const project = await server.deps.projects.createProject('quarantine-legacy')
-    const rows = Array.from({ length: 5 }, (_, i) => spanRow(project.projectId, i === 2 ? { name: 'bad \ud800 name' } : {}))
+    const rows = Array.from({ length: 5 }, (_, i) =>
+      spanRow(project.projectId, i === 2 ? { name: 'bad \ud800 name' } : {}),
+    )
     const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-legacy-spool-'))
-    fs.writeFileSync(path.join(spoolDir, 'seg-000000000001-0000abcd.jsonl'), rows.map((row) => `${JSON.stringify(row)}\n`).join(''))
-    const writer = new SpanWriter(server.deps.store, { spoolDir, maxSpoolBytes: 1 << 30, segmentBytes: 1 << 30, segmentMaxAgeMs: 600_000 }, createMetrics(), createLogger('silent'), new QuarantineRepository(server.deps.store))
+    fs.writeFileSync(
+      path.join(spoolDir, 'seg-000000000001-0000abcd.jsonl'),
+      rows.map((row) => `${JSON.stringify(row)}\n`).join(''),
+    )
+    const writer = new SpanWriter(
+      server.deps.store,
+      { spoolDir, maxSpoolBytes: 1 << 30, segmentBytes: 1 << 30, segmentMaxAgeMs: 600_000 },
+      createMetrics(),
+      createLogger('silent'),
+      new QuarantineRepository(server.deps.store),
+    )
     await writer.start()
     await writer.drain()
     expect(await spanCount(project.projectId)).toBe(4)
     const dir = path.join(spoolDir, 'quarantine', project.projectId)
     const kept = fs.readFileSync(path.join(dir, 'seg-000000000001-0000abcd.jsonl'), 'utf8').trim().split('\n')
     expect(kept.map((line) => (JSON.parse(line) as { span_id: string }).span_id)).toEqual([rows[2]!.span_id])
-    const sidecar = JSON.parse(fs.readFileSync(path.join(dir, 'seg-000000000001-0000abcd.json'), 'utf8')) as { spans: Array<{ line: number; reason: string }> }
+    const sidecar = JSON.parse(fs.readFileSync(path.join(dir, 'seg-000000000001-0000abcd.json'), 'utf8')) as {
+      spans: Array<{ line: number; reason: string }>
+    }
     expect(sidecar.spans).toEqual([expect.objectContaining({ line: 2, reason: 'CANNOT_PARSE_ESCAPE_SEQUENCE (25)' })])
   })
 })

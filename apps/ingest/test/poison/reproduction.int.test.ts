@@ -23,13 +23,22 @@ it('a poison span is refused alone; the good span of the same request is stored'
   const traceId = hex(16)
   const good = hex(8)
   const now = BigInt(Date.now()) * 1_000_000n
-  const span = (spanId: string, start: string) => ({ traceId, spanId, name: `s-${spanId}`, kind: 1, startTimeUnixNano: start, endTimeUnixNano: start })
+  const span = (spanId: string, start: string) => ({
+    traceId,
+    spanId,
+    name: `s-${spanId}`,
+    kind: 1,
+    startTimeUnixNano: start,
+    endTimeUnixNano: start,
+  })
   const body = JSON.stringify({
     resourceSpans: [{ scopeSpans: [{ spans: [span(good, String(now)), span(hex(8), '18446744073709551615')] }] }],
   })
   const res = await postOtlp(server.url, body, { 'Content-Type': 'application/json', ...server.authHeaders })
   expect(res.status).toBe(200)
-  const answer = JSON.parse(res.body.toString('utf8')) as { partialSuccess?: { rejectedSpans?: string | number; errorMessage?: string } }
+  const answer = JSON.parse(res.body.toString('utf8')) as {
+    partialSuccess?: { rejectedSpans?: string | number; errorMessage?: string }
+  }
   expect(Number(answer.partialSuccess?.rejectedSpans)).toBe(1)
   expect(answer.partialSuccess?.errorMessage).toMatch(/start time out of range/)
 

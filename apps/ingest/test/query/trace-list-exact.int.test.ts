@@ -13,7 +13,16 @@ const DAY = Date.parse('2026-04-02T00:00:00Z')
 const FROM = '2026-04-01T00:00:00Z'
 const TO = '2026-04-03T00:00:00Z'
 
-interface State { trace_id: string; start_time: string; version: number; sign: number; outcome: string; cost_usd: string; span_count: number; name: string }
+interface State {
+  trace_id: string
+  start_time: string
+  version: number
+  sign: number
+  outcome: string
+  cost_usd: string
+  span_count: number
+  name: string
+}
 
 const ch = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
 const traceId = (i: number) => i.toString(16).padStart(32, '0')
@@ -21,7 +30,17 @@ const traceId = (i: number) => i.toString(16).padStart(32, '0')
 const current = new Map<string, State>()
 
 async function insert(label: string, rows: State[]): Promise<void> {
-  const body = rows.map((r) => JSON.stringify({ project_id: 'default', end_time: r.start_time, duration_ms: 1, root_span_id: 'a'.repeat(16), ...r })).join('\n')
+  const body = rows
+    .map((r) =>
+      JSON.stringify({
+        project_id: 'default',
+        end_time: r.start_time,
+        duration_ms: 1,
+        root_span_id: 'a'.repeat(16),
+        ...r,
+      }),
+    )
+    .join('\n')
   await server.deps.store.insertJsonEachRow('traces', Buffer.from(`${body}\n`), `exact-${label}`)
 }
 
@@ -33,7 +52,16 @@ beforeAll(async () => {
   for (let i = 1; i <= 90; i++) {
     // Spread over the day before TO, newest (i = 90) a few minutes before the end: windows of 1 h, 6 h, 24 h all matter.
     const start = ch(DAY + i * 15 * 60_000 - (i % 3) * 1000)
-    const s = { trace_id: traceId(i), start_time: start, version: 1, sign: 1, outcome: i % 4 === 0 ? 'failed' : 'ok', cost_usd: (i % 7 / 10).toFixed(2), span_count: i, name: `v1-${i}` }
+    const s = {
+      trace_id: traceId(i),
+      start_time: start,
+      version: 1,
+      sign: 1,
+      outcome: i % 4 === 0 ? 'failed' : 'ok',
+      cost_usd: ((i % 7) / 10).toFixed(2),
+      span_count: i,
+      name: `v1-${i}`,
+    }
     first.push(s)
     current.set(s.trace_id, s)
   }
@@ -41,10 +69,20 @@ beforeAll(async () => {
   // Re-resolve a third of them (the newest ones move back in time, leaving a cancelled state in the newest hour), some twice.
   for (const round of [2, 3]) {
     const rows: State[] = []
-    for (const s of [...current.values()].filter((x) => Number.parseInt(x.trace_id, 16) % (round === 2 ? 3 : 6) === 0)) {
+    for (const s of [...current.values()].filter(
+      (x) => Number.parseInt(x.trace_id, 16) % (round === 2 ? 3 : 6) === 0,
+    )) {
       const i = Number.parseInt(s.trace_id, 16)
       const moved = i > 80 ? ch(DAY - round * 3600_000 + i * 1000) : s.start_time
-      const next = { ...s, version: round, start_time: moved, outcome: s.outcome === 'ok' ? 'failed' : 'ok', cost_usd: ((i % 5) / 10 + round).toFixed(2), span_count: s.span_count + round, name: `v${round}-${i}` }
+      const next = {
+        ...s,
+        version: round,
+        start_time: moved,
+        outcome: s.outcome === 'ok' ? 'failed' : 'ok',
+        cost_usd: ((i % 5) / 10 + round).toFixed(2),
+        span_count: s.span_count + round,
+        name: `v${round}-${i}`,
+      }
       rows.push({ ...s, sign: -1 }, next)
       current.set(s.trace_id, next)
     }
@@ -59,7 +97,10 @@ async function allPages(query: string, limit: number): Promise<TraceSummary[]> {
   const out: TraceSummary[] = []
   let cursor: string | null = null
   do {
-    const res: { status: number; body: ListTracesResponse } = await getJson<ListTracesResponse>(server, `/api/v1/traces?from=${FROM}&to=${TO}&limit=${limit}&${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+    const res: { status: number; body: ListTracesResponse } = await getJson<ListTracesResponse>(
+      server,
+      `/api/v1/traces?from=${FROM}&to=${TO}&limit=${limit}&${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    )
     expect(res.status).toBe(200)
     out.push(...res.body.traces)
     cursor = res.body.nextCursor
@@ -69,7 +110,9 @@ async function allPages(query: string, limit: number): Promise<TraceSummary[]> {
 
 const summary = (t: TraceSummary) => ({ id: t.traceId, name: t.name, spans: t.spanCount, outcome: t.outcome })
 const expected = (keep: (s: State) => boolean, by: (s: State) => number | string) =>
-  [...current.values()].filter(keep).sort((a, b) => (by(a) < by(b) ? 1 : by(a) > by(b) ? -1 : a.trace_id < b.trace_id ? 1 : -1))
+  [...current.values()]
+    .filter(keep)
+    .sort((a, b) => (by(a) < by(b) ? 1 : by(a) > by(b) ? -1 : a.trace_id < b.trace_id ? 1 : -1))
     .map((s) => ({ id: s.trace_id, name: s.name, spans: s.span_count, outcome: s.outcome }))
 
 describe('trace list exactness under re-resolution (unmerged cancel/new rows)', () => {

@@ -28,7 +28,12 @@ const replicas: Array<ChildServer | undefined> = []
 const replicaIds = ['replica-a', 'replica-b', 'replica-c']
 
 function storeEnv(): Record<string, string> {
-  return { CLICKHOUSE_URL: front.url, CLICKHOUSE_USER: front.user, CLICKHOUSE_PASSWORD: front.password, CLICKHOUSE_DATABASE: DATABASE }
+  return {
+    CLICKHOUSE_URL: front.url,
+    CLICKHOUSE_USER: front.user,
+    CLICKHOUSE_PASSWORD: front.password,
+    CLICKHOUSE_DATABASE: DATABASE,
+  }
 }
 
 async function startReplica(i: number, dataDir?: string): Promise<ChildServer> {
@@ -68,7 +73,10 @@ interface Request {
   body: string
 }
 
-const kv = (key: string, value: string | number) => ({ key, value: typeof value === 'number' ? { intValue: String(value) } : { stringValue: value } })
+const kv = (key: string, value: string | number) => ({
+  key,
+  value: typeof value === 'number' ? { intValue: String(value) } : { stringValue: value },
+})
 
 /** Trace t in two requests: its root agent span, and its children (every third a priced model call). */
 function makeRequests(): Request[] {
@@ -79,26 +87,55 @@ function makeRequests(): Request[] {
     const rootId = randomBytes(8).toString('hex')
     const start = base + BigInt(t) * 1_000_000_000n
     const span = (spanId: string, parentSpanId: string, j: number, attributes: object[]) => ({
-      traceId, spanId, parentSpanId, name: j === 0 ? `task-${t}` : `step-${j}`, kind: j === 0 ? 2 : 1,
+      traceId,
+      spanId,
+      parentSpanId,
+      name: j === 0 ? `task-${t}` : `step-${j}`,
+      kind: j === 0 ? 2 : 1,
       startTimeUnixNano: String(start + BigInt(j) * 1_000_000n),
       endTimeUnixNano: String(start + BigInt(j + 1) * 1_000_000n + (j === 0 ? 100_000_000n : 0n)),
       attributes,
     })
-    const root = span(rootId, '', 0, [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', `agent-${t % 3}`)])
+    const root = span(rootId, '', 0, [
+      kv('gen_ai.operation.name', 'invoke_agent'),
+      kv('gen_ai.agent.name', `agent-${t % 3}`),
+    ])
     const childIds = Array.from({ length: CHILD_SPANS }, () => randomBytes(8).toString('hex'))
     const children = childIds.map((id, k) =>
-      span(id, rootId, k + 1, k % LLM_EVERY === 0
-        ? [kv('gen_ai.operation.name', 'chat'), kv('gen_ai.provider.name', 'openai'), kv('gen_ai.request.model', 'gpt-4o-mini'), kv('gen_ai.usage.input_tokens', 100 + k), kv('gen_ai.usage.output_tokens', 10 + k)]
-        : [kv('padding', 'x'.repeat(100))]),
+      span(
+        id,
+        rootId,
+        k + 1,
+        k % LLM_EVERY === 0
+          ? [
+              kv('gen_ai.operation.name', 'chat'),
+              kv('gen_ai.provider.name', 'openai'),
+              kv('gen_ai.request.model', 'gpt-4o-mini'),
+              kv('gen_ai.usage.input_tokens', 100 + k),
+              kv('gen_ai.usage.output_tokens', 10 + k),
+            ]
+          : [kv('padding', 'x'.repeat(100))],
+      ),
     )
-    const body = (spans: object[]) => JSON.stringify({ resourceSpans: [{ resource: { attributes: [kv('service.name', 'replicas')] }, scopeSpans: [{ scope: { name: 'r' }, spans }] }] })
-    requests.push({ traceId, spanIds: [rootId], body: body([root]) }, { traceId, spanIds: childIds, body: body(children) })
+    const body = (spans: object[]) =>
+      JSON.stringify({
+        resourceSpans: [
+          { resource: { attributes: [kv('service.name', 'replicas')] }, scopeSpans: [{ scope: { name: 'r' }, spans }] },
+        ],
+      })
+    requests.push(
+      { traceId, spanIds: [rootId], body: body([root]) },
+      { traceId, spanIds: childIds, body: body(children) },
+    )
   }
   return requests
 }
 
 async function resolverHolder(): Promise<string | undefined> {
-  const result = await ch.query({ query: `SELECT holder FROM ${DATABASE}.leases WHERE name = 'resolver' ORDER BY epoch DESC, renewed_at DESC LIMIT 1`, format: 'JSONEachRow' })
+  const result = await ch.query({
+    query: `SELECT holder FROM ${DATABASE}.leases WHERE name = 'resolver' ORDER BY epoch DESC, renewed_at DESC LIMIT 1`,
+    format: 'JSONEachRow',
+  })
   return (await result.json<{ holder: string }>())[0]?.holder
 }
 
@@ -115,7 +152,11 @@ async function sendAll(requests: Request[], onProgress: (acked: number) => void)
       const replica = replicas[(i + attempt) % replicas.length]
       if (!replica) continue
       try {
-        const res = await fetch(`${replica.url}/v1/traces`, { method: 'POST', body: requests[i]!.body, headers: { 'Content-Type': 'application/json', ...authFor(API_KEY) } })
+        const res = await fetch(`${replica.url}/v1/traces`, {
+          method: 'POST',
+          body: requests[i]!.body,
+          headers: { 'Content-Type': 'application/json', ...authFor(API_KEY) },
+        })
         if (res.status === 200) return acked.add(i)
         await res.arrayBuffer()
       } catch {
@@ -138,7 +179,9 @@ async function sendAll(requests: Request[], onProgress: (acked: number) => void)
 const anyUrl = () => replicas.find((r) => r !== undefined)!.url
 
 describe('three ingest replicas on one store', () => {
-  it('one replica killed and restarted under load: every acknowledged span once, rollups equal a recount', { timeout: 300_000 }, async () => {
+  it('one replica killed and restarted under load: every acknowledged span once, rollups equal a recount', {
+    timeout: 300_000,
+  }, async () => {
     const requests = makeRequests()
     let killed: { index: number; dataDir: string; at: Promise<void> } | undefined
     const acked = await sendAll(requests, (count) => {
@@ -160,10 +203,14 @@ describe('three ingest replicas on one store', () => {
     await killed!.at
 
     // The lease moved while the victim was down (3 s lease time).
-    await waitFor('another replica to take the resolver lease', async () => {
-      const holder = await resolverHolder()
-      return holder && holder !== replicaIds[killed!.index] ? holder : undefined
-    }, 30_000)
+    await waitFor(
+      'another replica to take the resolver lease',
+      async () => {
+        const holder = await resolverHolder()
+        return holder && holder !== replicaIds[killed!.index] ? holder : undefined
+      },
+      30_000,
+    )
 
     // The victim comes back on its own spool: what it had acknowledged but not stored is replayed.
     await startReplica(killed!.index, killed!.dataDir)
@@ -173,11 +220,19 @@ describe('three ingest replicas on one store', () => {
     const expectedSpans = ROOT_SPANS + CHILD_SPANS
 
     let listed: ListTracesResponse['traces'] = []
-    await waitFor('every trace resolved with all its spans', async () => {
-      const res = await apiGet<ListTracesResponse>(anyUrl(), '/api/v1/traces?from=2000-01-01T00:00:00Z&limit=500', API_KEY)
-      listed = res.body.traces
-      return listed.length === TRACES && listed.every((t) => t.spanCount === expectedSpans) ? true : undefined
-    }, 120_000)
+    await waitFor(
+      'every trace resolved with all its spans',
+      async () => {
+        const res = await apiGet<ListTracesResponse>(
+          anyUrl(),
+          '/api/v1/traces?from=2000-01-01T00:00:00Z&limit=500',
+          API_KEY,
+        )
+        listed = res.body.traces
+        return listed.length === TRACES && listed.every((t) => t.spanCount === expectedSpans) ? true : undefined
+      },
+      120_000,
+    )
 
     // Every replica serves the same data; each trace's spans exactly once.
     for (const trace of listed.slice(0, 20)) {
@@ -196,24 +251,41 @@ describe('three ingest replicas on one store', () => {
               FROM (SELECT * FROM ${DATABASE}.spans FINAL)`,
       format: 'JSONEachRow',
     })
-    const [expected] = await recount.json<{ traces: string; llm_calls: string; input_tokens: string; output_tokens: string; cost: number }>()
+    const [expected] = await recount.json<{
+      traces: string
+      llm_calls: string
+      input_tokens: string
+      output_tokens: string
+      cost: number
+    }>()
     const llmCallsPerTrace = Math.ceil(CHILD_SPANS / LLM_EVERY)
     expect(Number(expected!.traces)).toBe(TRACES)
     expect(Number(expected!.llm_calls)).toBe(TRACES * llmCallsPerTrace)
-    await waitFor('the rollups to match the recount', async () => {
-      const res = await apiGet<OverviewResponse>(anyUrl(), `/api/v1/analytics/overview?from=2000-01-01T00:00:00Z&to=${new Date().toISOString()}`, API_KEY)
-      const c = res.body.current
-      const match =
-        c.traces === TRACES &&
-        c.llmCalls === Number(expected!.llm_calls) &&
-        c.tokens.input === Number(expected!.input_tokens) &&
-        c.tokens.output === Number(expected!.output_tokens) &&
-        Math.abs(c.costUsd - expected!.cost) < 1e-9
-      return match ? c : undefined
-    }, 60_000)
+    await waitFor(
+      'the rollups to match the recount',
+      async () => {
+        const res = await apiGet<OverviewResponse>(
+          anyUrl(),
+          `/api/v1/analytics/overview?from=2000-01-01T00:00:00Z&to=${new Date().toISOString()}`,
+          API_KEY,
+        )
+        const c = res.body.current
+        const match =
+          c.traces === TRACES &&
+          c.llmCalls === Number(expected!.llm_calls) &&
+          c.tokens.input === Number(expected!.input_tokens) &&
+          c.tokens.output === Number(expected!.output_tokens) &&
+          Math.abs(c.costUsd - expected!.cost) < 1e-9
+        return match ? c : undefined
+      },
+      60_000,
+    )
 
     // Each trace has exactly one current state: no double resolution survived the fail-over.
-    const states = await ch.query({ query: `SELECT trace_id, sum(sign) AS live FROM ${DATABASE}.traces GROUP BY trace_id HAVING live != 1`, format: 'JSONEachRow' })
+    const states = await ch.query({
+      query: `SELECT trace_id, sum(sign) AS live FROM ${DATABASE}.traces GROUP BY trace_id HAVING live != 1`,
+      format: 'JSONEachRow',
+    })
     expect(await states.json()).toEqual([])
   })
 })

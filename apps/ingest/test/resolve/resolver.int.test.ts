@@ -8,14 +8,21 @@ import { sql, str } from '../../src/db/sql.js'
 import { makeTraceRequest, sendJson, traceIdFor } from '../factories/otlp-json.js'
 import { startTestServer, type TestServer } from '../helpers/server.js'
 
-type Request = { resourceSpans: Array<{ resource: object; scopeSpans: Array<{ scope: object; spans: Array<{ parentSpanId: string }> }> }> }
+type Request = {
+  resourceSpans: Array<{
+    resource: object
+    scopeSpans: Array<{ scope: object; spans: Array<{ parentSpanId: string }> }>
+  }>
+}
 
 /** The same request, split: spans with a parent first, the root in a second request (as exporters often do). */
 function childrenThenRoot(request: Request): [Request, Request] {
   const rs = request.resourceSpans[0]!
   const spans = rs.scopeSpans[0]!.spans
   const pick = (root: boolean): Request => ({
-    resourceSpans: [{ ...rs, scopeSpans: [{ ...rs.scopeSpans[0]!, spans: spans.filter((s) => (s.parentSpanId === '') === root) }] }],
+    resourceSpans: [
+      { ...rs, scopeSpans: [{ ...rs.scopeSpans[0]!, spans: spans.filter((s) => (s.parentSpanId === '') === root) }] },
+    ],
   })
   return [pick(false), pick(true)]
 }
@@ -24,12 +31,38 @@ describe('trace resolver', () => {
   let server: TestServer
   let dataDir: string
   const startMs = Date.now() - 60_000
-  const spec = { seed: 'resolver-1', startMs, agent: 'planner', model: 'gpt-4o-mini', llmCalls: 2, tools: [{ name: 'weather', args: { city: 'Paris' }, error: 'timeout' }, { name: 'weather', args: { city: 'Paris' }, result: 'sunny' }] }
+  const spec = {
+    seed: 'resolver-1',
+    startMs,
+    agent: 'planner',
+    model: 'gpt-4o-mini',
+    llmCalls: 2,
+    tools: [
+      { name: 'weather', args: { city: 'Paris' }, error: 'timeout' },
+      { name: 'weather', args: { city: 'Paris' }, result: 'sunny' },
+    ],
+  }
   const traceId = traceIdFor(spec.seed)
 
-  const stateRows = () => server.deps.store.query<{ outcome: string; agents: string[]; llm_calls: number; tool_calls: number; tool_errors: number; tags: string[]; version: string }>(sql`
+  const stateRows = () =>
+    server.deps.store.query<{
+      outcome: string
+      agents: string[]
+      llm_calls: number
+      tool_calls: number
+      tool_errors: number
+      tags: string[]
+      version: string
+    }>(sql`
     SELECT outcome, agents, llm_calls, tool_calls, tool_errors, tags, version FROM traces FINAL WHERE trace_id = ${str(traceId)}`)
-  const allRows = async () => Number((await server.deps.store.query<{ n: string }>(sql`SELECT count() AS n FROM traces WHERE trace_id = ${str(traceId)}`))[0]?.n)
+  const allRows = async () =>
+    Number(
+      (
+        await server.deps.store.query<{ n: string }>(
+          sql`SELECT count() AS n FROM traces WHERE trace_id = ${str(traceId)}`,
+        )
+      )[0]?.n,
+    )
   const rollup = async () => {
     const [row] = await server.deps.store.query<Record<string, string | number>>(sql`
       SELECT sum(traces) AS traces, sum(llm_calls) AS llm, sum(tool_calls) AS tools, sum(tool_errors) AS tool_errors,
@@ -52,7 +85,14 @@ describe('trace resolver', () => {
     await sendJson(server.url, server.authHeaders, root)
     await server.drain()
     const [state] = await stateRows()
-    expect(state).toMatchObject({ outcome: 'recovered', agents: ['planner'], llm_calls: 2, tool_calls: 2, tool_errors: 1, tags: ['recovered-retry'] })
+    expect(state).toMatchObject({
+      outcome: 'recovered',
+      agents: ['planner'],
+      llm_calls: 2,
+      tool_calls: 2,
+      tool_errors: 1,
+      tags: ['recovered-retry'],
+    })
     expect(await rollup()).toMatchObject({ traces: 1, llm: 2, tools: 2, tool_errors: 1, recovered: 1 })
   })
 
@@ -73,7 +113,9 @@ describe('trace resolver', () => {
     const [state] = await stateRows()
     expect(state?.llm_calls).toBe(3)
     expect(await rollup()).toMatchObject({ traces: 1, llm: 3, tools: 2 })
-    const merged = await server.deps.store.query<{ n: string }>(sql`SELECT count() AS n FROM traces FINAL WHERE trace_id = ${str(traceId)}`)
+    const merged = await server.deps.store.query<{ n: string }>(
+      sql`SELECT count() AS n FROM traces FINAL WHERE trace_id = ${str(traceId)}`,
+    )
     expect(Number(merged[0]?.n)).toBe(1)
   })
 })

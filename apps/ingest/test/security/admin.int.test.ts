@@ -23,11 +23,18 @@ const T0 = Date.parse('2026-03-01T10:00:00Z')
 const admin = (path: string, init: { method?: string; body?: unknown; key?: string } = {}) =>
   fetch(`${server.url}/api/v1/admin${path}`, {
     method: init.method ?? 'GET',
-    headers: { Authorization: `Bearer ${init.key ?? ADMIN_KEY}`, ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      Authorization: `Bearer ${init.key ?? ADMIN_KEY}`,
+      ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   })
 const otlp = (apiKey: string) =>
-  fetch(`${server.url}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${apiKey}` }, body: JSON.stringify(makeTraceRequest({ seed: `s-${Math.random()}`, startMs: T0 })) })
+  fetch(`${server.url}/v1/traces`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify(makeTraceRequest({ seed: `s-${Math.random()}`, startMs: T0 })),
+  })
 const api = (apiKey: string) => fetch(`${server.url}/api/v1/traces`, { headers: { 'x-api-key': apiKey } })
 
 beforeAll(async () => {
@@ -48,11 +55,17 @@ describe('admin API access', () => {
   it('answers bad input with 4xx, never 500', async () => {
     expect((await admin('/projects', { method: 'POST', body: { name: '' } })).status).toBe(400)
     expect((await admin('/projects', { method: 'POST', body: { name: 'x', id: 'has spaces' } })).status).toBe(400)
-    expect((await admin('/projects', { method: 'POST', body: { name: 'Default again', id: 'default' } })).status).toBe(409)
+    expect((await admin('/projects', { method: 'POST', body: { name: 'Default again', id: 'default' } })).status).toBe(
+      409,
+    )
     expect((await admin('/projects/nope/keys')).status).toBe(404)
     expect((await admin('/keys/k_0000000000000000', { method: 'DELETE' })).status).toBe(404)
     expect((await admin('/keys/not-a-key-id', { method: 'DELETE' })).status).toBe(400)
-    const malformed = await fetch(`${server.url}/api/v1/admin/projects`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_KEY}` }, body: '{"name":' })
+    const malformed = await fetch(`${server.url}/api/v1/admin/projects`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN_KEY}` },
+      body: '{"name":',
+    })
     expect(malformed.status).toBe(400)
   })
 })
@@ -78,7 +91,13 @@ describe('projects and keys', () => {
     const res = await admin('/projects/checkout/keys', { method: 'POST', body: { name: 'ci' } })
     expect(res.status).toBe(201)
     const { key, apiKey } = CreateApiKeyResponseSchema.parse(await res.json())
-    expect(key).toMatchObject({ projectId: 'checkout', name: 'ci', revoked: false, revokedAt: null, prefix: apiKey.slice(0, 6) })
+    expect(key).toMatchObject({
+      projectId: 'checkout',
+      name: 'ci',
+      revoked: false,
+      revokedAt: null,
+      prefix: apiKey.slice(0, 6),
+    })
     expect(key.id).toMatch(/^k_[0-9a-f]{16}$/)
     const { keys } = ListApiKeysResponseSchema.parse(await (await admin('/projects/checkout/keys')).json())
     expect(keys.map((k) => k.name).sort()).toEqual(['ci', 'default'])
@@ -87,8 +106,12 @@ describe('projects and keys', () => {
   })
 
   it('revokes a key by id: 401 at the next OTLP and API request, sessions lose the project, other keys keep working', async () => {
-    const { key, apiKey } = CreateApiKeyResponseSchema.parse(await (await admin('/projects/checkout/keys', { method: 'POST', body: { name: 'leaked' } })).json())
-    const spare = CreateApiKeyResponseSchema.parse(await (await admin('/projects/checkout/keys', { method: 'POST', body: {} })).json())
+    const { key, apiKey } = CreateApiKeyResponseSchema.parse(
+      await (await admin('/projects/checkout/keys', { method: 'POST', body: { name: 'leaked' } })).json(),
+    )
+    const spare = CreateApiKeyResponseSchema.parse(
+      await (await admin('/projects/checkout/keys', { method: 'POST', body: {} })).json(),
+    )
     // Both paths have seen the key, so it sits in the lookup cache when it is revoked.
     expect((await otlp(apiKey)).status).toBe(200)
     expect((await api(apiKey)).status).toBe(200)
@@ -109,7 +132,11 @@ describe('projects and keys', () => {
     expect((await admin(`/keys/${key.id}`, { method: 'DELETE' })).status).toBe(200)
     const { keys } = ListApiKeysResponseSchema.parse(await (await admin('/projects/checkout/keys')).json())
     expect(keys.find((k) => k.id === key.id)?.revoked).toBe(true)
-    expect(ListProjectsResponseSchema.parse(await (await admin('/projects')).json()).projects.find((p) => p.id === 'checkout')?.activeKeys).toBe(3)
+    expect(
+      ListProjectsResponseSchema.parse(await (await admin('/projects')).json()).projects.find(
+        (p) => p.id === 'checkout',
+      )?.activeKeys,
+    ).toBe(3)
   })
 
   it('gives a key made before key ids existed an id derived from its hash, and revokes it by that id', async () => {
@@ -129,9 +156,14 @@ describe('projects and keys', () => {
   it('does not bring back a revoked SIGHTLINE_API_KEY at the next start', async () => {
     const envKey = 'sl_env_key_for_restart_test'
     await server.deps.projects.ensureDefaultProject(envKey)
-    const id = (await server.deps.projects.listKeys('default')).find((k) => k.name === 'SIGHTLINE_API_KEY' && envKey.startsWith(k.prefix))!.id
+    const id = (await server.deps.projects.listKeys('default')).find(
+      (k) => k.name === 'SIGHTLINE_API_KEY' && envKey.startsWith(k.prefix),
+    )!.id
     expect((await admin(`/keys/${id}`, { method: 'DELETE' })).status).toBe(200)
-    expect(await server.deps.projects.ensureDefaultProject(envKey)).toEqual({ generatedKey: undefined, isConfiguredKeyRevoked: true })
+    expect(await server.deps.projects.ensureDefaultProject(envKey)).toEqual({
+      generatedKey: undefined,
+      isConfiguredKeyRevoked: true,
+    })
     expect((await api(envKey)).status).toBe(401)
   })
 })

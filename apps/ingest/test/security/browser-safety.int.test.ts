@@ -16,17 +16,25 @@ let caseBody: string
 const T0 = Date.parse('2026-03-01T10:00:00Z')
 
 const savedCases = async () =>
-  ((await (await getWithCookie(server, '/api/v1/regression-cases', cookie)).json()) as ListRegressionCasesResponse).cases.map((c) => c.suite)
+  (
+    (await (await getWithCookie(server, '/api/v1/regression-cases', cookie)).json()) as ListRegressionCasesResponse
+  ).cases.map((c) => c.suite)
 
 const postCase = (headers: Record<string, string>, body = caseBody) =>
   fetch(`${server.url}/api/v1/regression-cases`, { method: 'POST', headers: { Cookie: cookie, ...headers }, body })
 
 beforeAll(async () => {
   server = await startTestServer()
-  await sendJson(server.url, server.authHeaders, makeTraceRequest({ seed: 'failed', startMs: T0, tools: [{ name: 'search', error: 'timeout calling search' }] }))
+  await sendJson(
+    server.url,
+    server.authHeaders,
+    makeTraceRequest({ seed: 'failed', startMs: T0, tools: [{ name: 'search', error: 'timeout calling search' }] }),
+  )
   await server.drain()
   cookie = (await signIn(server, TEST_API_KEY)).cookie
-  const proposal = (await (await getWithCookie(server, `/api/v1/traces/${traceIdFor('failed')}/regression-case`, cookie)).json()) as RegressionCaseProposal
+  const proposal = (await (
+    await getWithCookie(server, `/api/v1/traces/${traceIdFor('failed')}/regression-case`, cookie)
+  ).json()) as RegressionCaseProposal
   caseBody = JSON.stringify({ suite: 'csrf', case: proposal.case })
 })
 afterAll(async () => {
@@ -38,7 +46,12 @@ describe('cross-site request forgery', () => {
   // that is JSON text, which a form can forge) at the API, and the browser attaches the cookie.
   it('a text/plain form POST from another origin with a valid cookie cannot create a regression case', async () => {
     const attacker = `http://127.0.0.1:${server.port + 1}`
-    const res = await postCase({ 'Content-Type': 'text/plain', Origin: attacker, 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'navigate' })
+    const res = await postCase({
+      'Content-Type': 'text/plain',
+      Origin: attacker,
+      'Sec-Fetch-Site': 'same-site',
+      'Sec-Fetch-Mode': 'navigate',
+    })
     expect(res.status).toBe(415)
     expect(await savedCases()).toEqual([])
   })
@@ -70,7 +83,9 @@ describe('cross-site request forgery', () => {
 
   it('refuses a cross-origin sign-out and project switch too', async () => {
     const evil = { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' }
-    expect((await fetch(`${server.url}/api/v1/session`, { method: 'DELETE', headers: { Cookie: cookie, ...evil } })).status).toBe(403)
+    expect(
+      (await fetch(`${server.url}/api/v1/session`, { method: 'DELETE', headers: { Cookie: cookie, ...evil } })).status,
+    ).toBe(403)
     expect((await getWithCookie(server, '/api/v1/session', cookie)).status).toBe(200)
   })
 
@@ -89,7 +104,10 @@ describe('cross-site request forgery', () => {
     expect(viaKey.status).toBe(201)
     const otlp = await fetch(`${server.url}/api/public/otel/v1/traces`, {
       method: 'POST',
-      headers: { Authorization: `Basic ${Buffer.from(`pk:${TEST_API_KEY}`).toString('base64')}`, 'Content-Type': 'application/json' },
+      headers: {
+        Authorization: `Basic ${Buffer.from(`pk:${TEST_API_KEY}`).toString('base64')}`,
+        'Content-Type': 'application/json',
+      },
       body: JSON.stringify(makeTraceRequest({ seed: 'langfuse', startMs: T0 })),
     })
     expect(otlp.status).toBe(200)
@@ -102,7 +120,11 @@ describe('security headers', () => {
       await getWithCookie(server, '/api/v1/session', cookie),
       await fetch(`${server.url}/api/v1/traces`),
       await fetch(`${server.url}/healthz`),
-      await fetch(`${server.url}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }),
+      await fetch(`${server.url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      }),
     ]
     for (const res of responses) {
       const csp = res.headers.get('content-security-policy') ?? ''

@@ -44,9 +44,32 @@ describe('file modes', () => {
         // Loaded and deleted before we looked: the next segment will do.
       }
     })
-    const body = { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans: [{ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'x', startTimeUnixNano: '1767261600000000000', endTimeUnixNano: '1767261601000000000' }] }] }] }
+    const body = {
+      resourceSpans: [
+        {
+          resource: { attributes: [] },
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: '0af7651916cd43dd8448eb211c80319c',
+                  spanId: 'b7ad6b7169203331',
+                  name: 'x',
+                  startTimeUnixNano: '1767261600000000000',
+                  endTimeUnixNano: '1767261601000000000',
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    }
     for (let i = 0; i < 20 && seen.size === 0; i++) {
-      const res = await fetch(`${server.url}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...server.authHeaders }, body: JSON.stringify(body) })
+      const res = await fetch(`${server.url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...server.authHeaders },
+        body: JSON.stringify(body),
+      })
       expect(res.status).toBe(200)
       await new Promise((r) => setTimeout(r, 50))
     }

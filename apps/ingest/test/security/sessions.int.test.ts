@@ -14,9 +14,12 @@ let server: TestServer
 const T0 = Date.parse('2026-03-01T10:00:00Z')
 const TRACES = '/api/v1/traces?from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z'
 
-const traceIds = async (cookie: string) => ((await (await getWithCookie(server, TRACES, cookie)).json()) as ListTracesResponse).traces.map((t) => t.traceId)
-const sessionOf = async (cookie: string) => (await (await getWithCookie(server, '/api/v1/session', cookie)).json()) as SessionResponse
-const signOut = (cookie: string) => fetch(`${server.url}/api/v1/session`, { method: 'DELETE', headers: { Cookie: cookie, ...sameOrigin(server) } })
+const traceIds = async (cookie: string) =>
+  ((await (await getWithCookie(server, TRACES, cookie)).json()) as ListTracesResponse).traces.map((t) => t.traceId)
+const sessionOf = async (cookie: string) =>
+  (await (await getWithCookie(server, '/api/v1/session', cookie)).json()) as SessionResponse
+const signOut = (cookie: string) =>
+  fetch(`${server.url}/api/v1/session`, { method: 'DELETE', headers: { Cookie: cookie, ...sameOrigin(server) } })
 
 beforeAll(async () => {
   server = await startTestServer()
@@ -46,7 +49,11 @@ describe('the session cookie', () => {
   it('opens the API and says which project it is in', async () => {
     const { cookie } = await signIn(server, TEST_API_KEY)
     expect(await traceIds(cookie)).toEqual([traceIdFor('default-trace')])
-    expect(await sessionOf(cookie)).toMatchObject({ kind: 'session', projectId: 'default', projects: [{ id: 'default', name: 'Default project' }] })
+    expect(await sessionOf(cookie)).toMatchObject({
+      kind: 'session',
+      projectId: 'default',
+      projects: [{ id: 'default', name: 'Default project' }],
+    })
   })
 
   it('is useless once signed out: replaying the old cookie gets 401', async () => {
@@ -88,11 +95,12 @@ describe('several projects in one session', () => {
     expect(both.body.projects.map((p) => p.name).sort()).toEqual(['Default project', 'Other project'])
     expect(await traceIds(both.cookie)).toEqual([traceIdFor('other-trace')])
 
-    const put = (projectId: string) => fetch(`${server.url}/api/v1/session`, {
-      method: 'PUT',
-      headers: { Cookie: both.cookie, 'Content-Type': 'application/json', ...sameOrigin(server) },
-      body: JSON.stringify({ projectId }),
-    })
+    const put = (projectId: string) =>
+      fetch(`${server.url}/api/v1/session`, {
+        method: 'PUT',
+        headers: { Cookie: both.cookie, 'Content-Type': 'application/json', ...sameOrigin(server) },
+        body: JSON.stringify({ projectId }),
+      })
     expect((await put('default')).status).toBe(200)
     expect((await sessionOf(both.cookie)).projectId).toBe('default')
     expect(await traceIds(both.cookie)).toEqual([traceIdFor('default-trace')])
@@ -105,7 +113,9 @@ describe('several projects in one session', () => {
     const a = await server.deps.projects.createProject('A')
     const b = await server.deps.projects.createProject('B')
     const session = await signIn(server, b.apiKey, (await signIn(server, a.apiKey)).cookie)
-    expect((await sessionOf(session.cookie)).projects.map((p) => p.id).sort()).toEqual([a.projectId, b.projectId].sort())
+    expect((await sessionOf(session.cookie)).projects.map((p) => p.id).sort()).toEqual(
+      [a.projectId, b.projectId].sort(),
+    )
     // Read once so the lookup is cached: revocation must clear it, not wait for it to expire.
     expect((await sessionOf(session.cookie)).projectId).toBe(b.projectId)
     await server.deps.projects.revokeKey(b.key.id)
@@ -116,7 +126,12 @@ describe('several projects in one session', () => {
 
   it('keeps API key requests exactly as they were: the key opens its own project', async () => {
     const res = await fetch(`${server.url}/api/v1/session`, { headers: server.authHeaders })
-    expect(await res.json()).toEqual({ kind: 'key', projectId: 'default', projects: [{ id: 'default', name: 'Default project' }], expiresAt: null })
+    expect(await res.json()).toEqual({
+      kind: 'key',
+      projectId: 'default',
+      projects: [{ id: 'default', name: 'Default project' }],
+      expiresAt: null,
+    })
     expect((await fetch(`${server.url}${TRACES}`, { headers: server.authHeaders })).status).toBe(200)
   })
 })

@@ -17,8 +17,10 @@ beforeAll(async () => {
 afterAll(async () => server?.stop())
 
 const store = () => server.deps.store
-const count = async (where = sql`1`) => Number((await store().query<{ n: string }>(sql`SELECT count() AS n FROM dialect_rows WHERE ${where}`))[0]?.n)
-const setting = async (name: string) => (await store().query<{ v: string }>(sql`SELECT toString(getSetting(${str(name)})) AS v`))[0]?.v
+const count = async (where = sql`1`) =>
+  Number((await store().query<{ n: string }>(sql`SELECT count() AS n FROM dialect_rows WHERE ${where}`))[0]?.n)
+const setting = async (name: string) =>
+  (await store().query<{ v: string }>(sql`SELECT toString(getSetting(${str(name)})) AS v`))[0]?.v
 
 describe(`the store's dialect (${TEST_STORE})`, () => {
   it('is the store under test', () => {
@@ -65,10 +67,18 @@ describe(`the store's dialect (${TEST_STORE})`, () => {
   it('reports a refused row as the same error, classified the same way', async () => {
     const error = await store()
       .insertJsonCompactEachRow('dialect_rows', ['id', 'name'], Buffer.from('[5,"ok"]\n["x","bad"]\n'), 'segment-bad')
-      .then(() => undefined, (e: unknown) => e)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     expect(classifyStoreError(error)).toMatchObject({ kind: 'row', reason: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED (27)' })
     expect(await count(sql`id = 5`)).toBe(0)
-    const missing = await store().query(sql`SELECT * FROM no_such_table`).then(() => undefined, (e: unknown) => e)
+    const missing = await store()
+      .query(sql`SELECT * FROM no_such_table`)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     expect(missing).toMatchObject({ code: '60', type: 'UNKNOWN_TABLE' })
   })
 })

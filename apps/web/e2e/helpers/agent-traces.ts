@@ -14,7 +14,12 @@ type OtlpSpan = Record<string, unknown>
 
 const kv = (key: string, value: string | number | boolean): KeyValue => ({
   key,
-  value: typeof value === 'string' ? { stringValue: value } : typeof value === 'boolean' ? { boolValue: value } : { intValue: value },
+  value:
+    typeof value === 'string'
+      ? { stringValue: value }
+      : typeof value === 'boolean'
+        ? { boolValue: value }
+        : { intValue: value },
 })
 export const hexId = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length)
 const OTLP_KIND = { internal: 1, server: 2, client: 3 } as const
@@ -46,7 +51,20 @@ function toOtlp(traceId: string, s: SpanSpec): OtlpSpan {
     endTimeUnixNano: nanos(s.endMs),
     attributes: s.attrs,
     events: s.error
-      ? [{ timeUnixNano: nanos(s.endMs), name: 'exception', attributes: [kv('exception.type', 'ToolError'), kv('exception.message', s.error.message), kv('exception.stacktrace', s.error.stack ?? `ToolError: ${s.error.message}\n    at callTool (tools.ts:42:11)`)] }]
+      ? [
+          {
+            timeUnixNano: nanos(s.endMs),
+            name: 'exception',
+            attributes: [
+              kv('exception.type', 'ToolError'),
+              kv('exception.message', s.error.message),
+              kv(
+                'exception.stacktrace',
+                s.error.stack ?? `ToolError: ${s.error.message}\n    at callTool (tools.ts:42:11)`,
+              ),
+            ],
+          },
+        ]
       : [],
     status: s.error ? { code: 2, message: s.error.message } : { code: 1 },
   }
@@ -54,38 +72,85 @@ function toOtlp(traceId: string, s: SpanSpec): OtlpSpan {
 
 function request(service: string, traceId: string, spans: SpanSpec[], extraResource: KeyValue[] = []): object {
   return {
-    resourceSpans: [{ resource: { attributes: [kv('service.name', service), kv('service.version', '1.4.2'), kv('deployment.environment.name', 'staging'), ...extraResource] }, scopeSpans: [{ scope: { name: 'e2e' }, spans: spans.map((s) => toOtlp(traceId, s)) }] }],
+    resourceSpans: [
+      {
+        resource: {
+          attributes: [
+            kv('service.name', service),
+            kv('service.version', '1.4.2'),
+            kv('deployment.environment.name', 'staging'),
+            ...extraResource,
+          ],
+        },
+        scopeSpans: [{ scope: { name: 'e2e' }, spans: spans.map((s) => toOtlp(traceId, s)) }],
+      },
+    ],
   }
 }
 
-const llm = (seed: string, key: string, parent: string, startMs: number, durMs: number, model: string, input: string, output: string): SpanSpec => ({
+const llm = (
+  seed: string,
+  key: string,
+  parent: string,
+  startMs: number,
+  durMs: number,
+  model: string,
+  input: string,
+  output: string,
+): SpanSpec => ({
   id: hexId(`${seed}:${key}`, 16),
   parent,
   name: `chat ${model}`,
   startMs,
   endMs: startMs + durMs,
   attrs: [
-    kv('gen_ai.operation.name', 'chat'), kv('gen_ai.provider.name', 'openai'), kv('gen_ai.request.model', model),
-    kv('gen_ai.usage.input_tokens', 420), kv('gen_ai.usage.output_tokens', 64), kv('gen_ai.usage.cache_read.input_tokens', 128),
+    kv('gen_ai.operation.name', 'chat'),
+    kv('gen_ai.provider.name', 'openai'),
+    kv('gen_ai.request.model', model),
+    kv('gen_ai.usage.input_tokens', 420),
+    kv('gen_ai.usage.output_tokens', 64),
+    kv('gen_ai.usage.cache_read.input_tokens', 128),
     kv('gen_ai.usage.reasoning.output_tokens', 16),
-    kv('gen_ai.input.messages', input), kv('gen_ai.output.messages', output),
+    kv('gen_ai.input.messages', input),
+    kv('gen_ai.output.messages', output),
   ],
 })
 
-const tool = (seed: string, key: string, parent: string, startMs: number, durMs: number, name: string, args: object, result: string, error?: string): SpanSpec => ({
+const tool = (
+  seed: string,
+  key: string,
+  parent: string,
+  startMs: number,
+  durMs: number,
+  name: string,
+  args: object,
+  result: string,
+  error?: string,
+): SpanSpec => ({
   id: hexId(`${seed}:${key}`, 16),
   parent,
   name: `execute_tool ${name}`,
   startMs,
   endMs: startMs + durMs,
   attrs: [
-    kv('gen_ai.operation.name', 'execute_tool'), kv('gen_ai.tool.name', name), kv('gen_ai.tool.call.id', `call_${key}`),
-    kv('gen_ai.tool.call.arguments', JSON.stringify(args)), ...(error ? [kv('error.type', 'ToolError')] : [kv('gen_ai.tool.call.result', result)]),
+    kv('gen_ai.operation.name', 'execute_tool'),
+    kv('gen_ai.tool.name', name),
+    kv('gen_ai.tool.call.id', `call_${key}`),
+    kv('gen_ai.tool.call.arguments', JSON.stringify(args)),
+    ...(error ? [kv('error.type', 'ToolError')] : [kv('gen_ai.tool.call.result', result)]),
   ],
   error: error ? { message: error } : undefined,
 })
 
-const agent = (seed: string, key: string, parent: string, startMs: number, endMs: number, name: string, extra: KeyValue[] = []): SpanSpec => ({
+const agent = (
+  seed: string,
+  key: string,
+  parent: string,
+  startMs: number,
+  endMs: number,
+  name: string,
+  extra: KeyValue[] = [],
+): SpanSpec => ({
   id: hexId(`${seed}:${key}`, 16),
   parent,
   name: `invoke_agent ${name}`,
@@ -119,53 +184,175 @@ export function makeMultiAgentTrace(o: MultiAgentOptions): object[] {
   const q = o.question ?? 'Compare Q3 revenue of ACME and Globex'
   const answer = 'ACME grew 12% while Globex grew 7% in Q3.'
   const root = agent(o.seed, 'root', '', t, t + 5200, 'planner', [
-    kv('gen_ai.input.messages', msgs('user', q)), kv('gen_ai.output.messages', msgs('assistant', answer)),
-    ...(o.sessionId ? [kv('session.id', o.sessionId), kv('gen_ai.conversation.id', o.sessionId), kv('user.id', 'user-7')] : []),
+    kv('gen_ai.input.messages', msgs('user', q)),
+    kv('gen_ai.output.messages', msgs('assistant', answer)),
+    ...(o.sessionId
+      ? [kv('session.id', o.sessionId), kv('gen_ai.conversation.id', o.sessionId), kv('user.id', 'user-7')]
+      : []),
   ])
-  const plan = llm(o.seed, 'plan', root.id, t + 20, 600, 'gpt-4o', JSON.stringify([{ role: 'system', content: 'You are a planner.' }, { role: 'user', content: q }]),
-    JSON.stringify([{ role: 'assistant', parts: [{ type: 'tool_call', name: 'delegate', id: 'd1', arguments: { agent: 'researcher' } }] }]))
+  const plan = llm(
+    o.seed,
+    'plan',
+    root.id,
+    t + 20,
+    600,
+    'gpt-4o',
+    JSON.stringify([
+      { role: 'system', content: 'You are a planner.' },
+      { role: 'user', content: q },
+    ]),
+    JSON.stringify([
+      {
+        role: 'assistant',
+        parts: [{ type: 'tool_call', name: 'delegate', id: 'd1', arguments: { agent: 'researcher' } }],
+      },
+    ]),
+  )
   const researcher = agent(o.seed, 'researcher', root.id, t + 650, t + 2900, 'researcher')
   const query = o.variant === 'b' ? { q: 'Globex Q3 2026 revenue', region: 'us' } : { q: 'ACME Q3 2026 revenue' }
-  const rsLlm = llm(o.seed, 'r-llm', researcher.id, t + 660, 400, 'gpt-4o-mini', msgs('user', 'Find revenue figures'), JSON.stringify([{ role: 'assistant', parts: [{ type: 'tool_call', name: 'web_search', id: 'c1', arguments: query }] }]))
+  const rsLlm = llm(
+    o.seed,
+    'r-llm',
+    researcher.id,
+    t + 660,
+    400,
+    'gpt-4o-mini',
+    msgs('user', 'Find revenue figures'),
+    JSON.stringify([
+      { role: 'assistant', parts: [{ type: 'tool_call', name: 'web_search', id: 'c1', arguments: query }] },
+    ]),
+  )
   const spans: SpanSpec[] = [root, plan, researcher, rsLlm]
   let cursor = t + 1080
   if (o.failure) {
-    spans.push(tool(o.seed, 'search-fail', researcher.id, cursor, 300, 'web_search', query, '', 'upstream timeout after 300ms (HTTP 504)'))
+    spans.push(
+      tool(
+        o.seed,
+        'search-fail',
+        researcher.id,
+        cursor,
+        300,
+        'web_search',
+        query,
+        '',
+        'upstream timeout after 300ms (HTTP 504)',
+      ),
+    )
     cursor += 320
   }
-  spans.push(tool(o.seed, 'search', researcher.id, cursor, 500, 'web_search', query, JSON.stringify({ results: [{ title: 'ACME Q3', revenue: '1.2B', growth: 0.12 }] })))
+  spans.push(
+    tool(
+      o.seed,
+      'search',
+      researcher.id,
+      cursor,
+      500,
+      'web_search',
+      query,
+      JSON.stringify({ results: [{ title: 'ACME Q3', revenue: '1.2B', growth: 0.12 }] }),
+    ),
+  )
   cursor += 520
   if (o.variant === 'b') {
-    spans.push(tool(o.seed, 'fetch', researcher.id, cursor, 250, 'fetch_page', { url: 'https://example.com/globex-q3' }, '<html>…</html>'))
+    spans.push(
+      tool(
+        o.seed,
+        'fetch',
+        researcher.id,
+        cursor,
+        250,
+        'fetch_page',
+        { url: 'https://example.com/globex-q3' },
+        '<html>…</html>',
+      ),
+    )
     cursor += 270
   }
   const coderStart = Math.max(cursor, t + 2950)
   const coderFails = o.failure === 'failed'
   const a2a = [kv('a2a.method', 'message/send'), kv('a2a.agent.name', 'coder')]
   const handoff: SpanSpec = {
-    id: hexId(`${o.seed}:handoff`, 16), parent: root.id, name: 'a2a message/send coder', startMs: coderStart - 5, endMs: coderStart + 1505,
-    attrs: a2a, otelKind: OTLP_KIND.client, error: coderFails ? { message: 'coder answered with a failed task' } : undefined,
+    id: hexId(`${o.seed}:handoff`, 16),
+    parent: root.id,
+    name: 'a2a message/send coder',
+    startMs: coderStart - 5,
+    endMs: coderStart + 1505,
+    attrs: a2a,
+    otelKind: OTLP_KIND.client,
+    error: coderFails ? { message: 'coder answered with a failed task' } : undefined,
   }
-  const coder = { ...agent(o.seed, 'coder', handoff.id, coderStart, coderStart + 1500, 'coder', a2a), otelKind: OTLP_KIND.server }
+  const coder = {
+    ...agent(o.seed, 'coder', handoff.id, coderStart, coderStart + 1500, 'coder', a2a),
+    otelKind: OTLP_KIND.server,
+  }
   if (coderFails) coder.error = { message: 'run_code failed' }
   spans.push(handoff, coder)
-  spans.push(llm(o.seed, 'c-llm', coder.id, coderStart + 10, 450, 'claude-sonnet-4', msgs('user', 'Compute growth'), msgs('assistant', 'Running the numbers.')))
-  spans.push(coderFails
-    ? tool(o.seed, 'code', coder.id, coderStart + 480, 400, 'run_code', { code: 'print(1.2/0)' }, '', 'ZeroDivisionError: division by zero')
-    : tool(o.seed, 'code', coder.id, coderStart + 480, 400, 'run_code', { code: 'print(1.2/1.07)' }, '{"stdout":"1.1214"}'))
-  const mcpAttrs = (s: SpanSpec) => [...s.attrs.filter((a) => a.key !== 'gen_ai.operation.name'), kv('mcp.method.name', 'tools/call')]
-  const mcp: SpanSpec = { ...tool(o.seed, 'mcp', coder.id, coderStart + 900, 300, 'read_file', { path: '/data/q3.csv' }, 'revenue,1.2B'), name: 'tools/call read_file', otelKind: OTLP_KIND.client }
+  spans.push(
+    llm(
+      o.seed,
+      'c-llm',
+      coder.id,
+      coderStart + 10,
+      450,
+      'claude-sonnet-4',
+      msgs('user', 'Compute growth'),
+      msgs('assistant', 'Running the numbers.'),
+    ),
+  )
+  spans.push(
+    coderFails
+      ? tool(
+          o.seed,
+          'code',
+          coder.id,
+          coderStart + 480,
+          400,
+          'run_code',
+          { code: 'print(1.2/0)' },
+          '',
+          'ZeroDivisionError: division by zero',
+        )
+      : tool(
+          o.seed,
+          'code',
+          coder.id,
+          coderStart + 480,
+          400,
+          'run_code',
+          { code: 'print(1.2/1.07)' },
+          '{"stdout":"1.1214"}',
+        ),
+  )
+  const mcpAttrs = (s: SpanSpec) => [
+    ...s.attrs.filter((a) => a.key !== 'gen_ai.operation.name'),
+    kv('mcp.method.name', 'tools/call'),
+  ]
+  const mcp: SpanSpec = {
+    ...tool(o.seed, 'mcp', coder.id, coderStart + 900, 300, 'read_file', { path: '/data/q3.csv' }, 'revenue,1.2B'),
+    name: 'tools/call read_file',
+    otelKind: OTLP_KIND.client,
+  }
   mcp.attrs = mcpAttrs(mcp)
-  const mcpServer: SpanSpec = { ...tool(o.seed, 'mcp-server', mcp.id, coderStart + 910, 280, 'read_file', { path: '/data/q3.csv' }, 'revenue,1.2B'), name: 'tools/call read_file', otelKind: OTLP_KIND.server }
+  const mcpServer: SpanSpec = {
+    ...tool(o.seed, 'mcp-server', mcp.id, coderStart + 910, 280, 'read_file', { path: '/data/q3.csv' }, 'revenue,1.2B'),
+    name: 'tools/call read_file',
+    otelKind: OTLP_KIND.server,
+  }
   mcpServer.attrs = mcpAttrs(mcpServer)
   spans.push(mcp, mcpServer)
-  spans.push(llm(o.seed, 'final', root.id, coderStart + 1550, 600, 'gpt-4o', msgs('user', q), msgs('assistant', answer)))
+  spans.push(
+    llm(o.seed, 'final', root.id, coderStart + 1550, 600, 'gpt-4o', msgs('user', q), msgs('assistant', answer)),
+  )
   root.endMs = Math.max(root.endMs, coderStart + 2200)
   const mcpSpans = [mcpServer]
   const coderSpans = spans.filter((s) => s === coder || (s.parent === coder.id && !mcpSpans.includes(s)))
   const mainSpans = spans.filter((s) => !coderSpans.includes(s) && !mcpSpans.includes(s))
   // Three services: the planner, the coder behind A2A, the MCP tools server.
-  return [request('planner-svc', traceId, mainSpans), request('coder-svc', traceId, coderSpans), request('mcp-tools-svc', traceId, mcpSpans)]
+  return [
+    request('planner-svc', traceId, mainSpans),
+    request('coder-svc', traceId, coderSpans),
+    request('mcp-tools-svc', traceId, mcpSpans),
+  ]
 }
 
 /**
@@ -187,7 +374,17 @@ export function* makeHugeTrace(seed: string, startMs: number, count: number, bat
     const sub = agent(seed, `a${g}`, rootId, t, t + groupMs - 2, agentName)
     const children = [
       llm(seed, `l${g}`, sub.id, t + 1, 6, 'gpt-4o-mini', '', ''),
-      tool(seed, `t${g}`, sub.id, t + 8, 4, 'web_search', { q: `step ${g}` }, '{}', g % 50 === 0 ? 'rate limited' : undefined),
+      tool(
+        seed,
+        `t${g}`,
+        sub.id,
+        t + 8,
+        4,
+        'web_search',
+        { q: `step ${g}` },
+        '{}',
+        g % 50 === 0 ? 'rate limited' : undefined,
+      ),
       tool(seed, `u${g}`, sub.id, t + 12, 3, 'read_file', { path: `/f/${g}` }, 'ok'),
       tool(seed, `v${g}`, sub.id, t + 15, 2, 'run_code', { n: g }, '1'),
     ]
@@ -205,12 +402,30 @@ export function* makeHugeTrace(seed: string, startMs: number, count: number, bat
 }
 
 /** One turn of a chat session, with the turn's messages on the root agent span. */
-export function makeSessionTurn(seed: string, startMs: number, sessionId: string, question: string, answer: string): object {
+export function makeSessionTurn(
+  seed: string,
+  startMs: number,
+  sessionId: string,
+  question: string,
+  answer: string,
+): object {
   const traceId = traceIdOf(seed)
   const root = agent(seed, 'root', '', startMs, startMs + 900, 'support', [
-    kv('session.id', sessionId), kv('gen_ai.conversation.id', sessionId), kv('user.id', 'user-e2e'),
-    kv('gen_ai.input.messages', msgs('user', question)), kv('gen_ai.output.messages', msgs('assistant', answer)),
+    kv('session.id', sessionId),
+    kv('gen_ai.conversation.id', sessionId),
+    kv('user.id', 'user-e2e'),
+    kv('gen_ai.input.messages', msgs('user', question)),
+    kv('gen_ai.output.messages', msgs('assistant', answer)),
   ])
-  const call = llm(seed, 'llm', root.id, startMs + 10, 800, 'gpt-4o-mini', msgs('user', question), msgs('assistant', answer))
+  const call = llm(
+    seed,
+    'llm',
+    root.id,
+    startMs + 10,
+    800,
+    'gpt-4o-mini',
+    msgs('user', question),
+    msgs('assistant', answer),
+  )
   return request('support-svc', traceId, [root, call])
 }

@@ -22,12 +22,15 @@ type Body = { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ parentSp
 
 /** The factory's root span is always ok; a failed run marks it as an error. */
 function failRoot(body: Body): Body {
-  for (const rs of body.resourceSpans) for (const ss of rs.scopeSpans) for (const s of ss.spans) if (s.parentSpanId === '') s.status = { code: 2, message: 'checkout failed' }
+  for (const rs of body.resourceSpans)
+    for (const ss of rs.scopeSpans)
+      for (const s of ss.spans) if (s.parentSpanId === '') s.status = { code: 2, message: 'checkout failed' }
   return body
 }
 
 async function postAll(server: TestServer, bodies: Body[]): Promise<void> {
-  for (let i = 0; i < bodies.length; i += 300) await postOtlp(server, { resourceSpans: bodies.slice(i, i + 300).flatMap((b) => b.resourceSpans) })
+  for (let i = 0; i < bodies.length; i += 300)
+    await postOtlp(server, { resourceSpans: bodies.slice(i, i + 300).flatMap((b) => b.resourceSpans) })
 }
 
 const trace = (spec: TraceSpec, failed = false): Body => {
@@ -35,10 +38,23 @@ const trace = (spec: TraceSpec, failed = false): Body => {
   return failed ? failRoot(body) : body
 }
 
-export async function seedAnalytics(server: TestServer, now = Math.floor(Date.now() / MIN) * MIN): Promise<AnalyticsSeed> {
+export async function seedAnalytics(
+  server: TestServer,
+  now = Math.floor(Date.now() / MIN) * MIN,
+): Promise<AnalyticsSeed> {
   const bodies: Body[] = []
   const steady = (seed: string, startMs: number) =>
-    trace({ seed, startMs, agent: 'support', service: 'support-svc', model: 'gpt-4o', inputTokens: 4000, outputTokens: 500, tools: [{ name: 'search', args: { q: seed } }], userId: `user-${startMs % 3}` })
+    trace({
+      seed,
+      startMs,
+      agent: 'support',
+      service: 'support-svc',
+      model: 'gpt-4o',
+      inputTokens: 4000,
+      outputTokens: 500,
+      tools: [{ name: 'search', args: { q: seed } }],
+      userId: `user-${startMs % 3}`,
+    })
   for (let t = now - 26 * 60 * MIN; t < now; t += MIN) {
     const perMinute = t >= now - SPIKE_MINUTES * MIN ? 10 : 2
     for (let i = 0; i < perMinute; i++) bodies.push(steady(`h-${t}-${i}`, t + i * 4000))
@@ -50,8 +66,18 @@ export async function seedAnalytics(server: TestServer, now = Math.floor(Date.no
     bodies.push(
       trace(
         {
-          seed: `rel-${i}`, startMs: now - 6 * 60 * MIN + i * 3 * MIN + 30_000, agent: 'checkout', service: 'checkout-svc', release, environment: 'prod',
-          model, provider: model === UNPRICED_MODEL ? 'acme' : 'openai', inputTokens: 1200, outputTokens: 300, cachedInputTokens: 400, userId: `user-${i % 4}`,
+          seed: `rel-${i}`,
+          startMs: now - 6 * 60 * MIN + i * 3 * MIN + 30_000,
+          agent: 'checkout',
+          service: 'checkout-svc',
+          release,
+          environment: 'prod',
+          model,
+          provider: model === UNPRICED_MODEL ? 'acme' : 'openai',
+          inputTokens: 1200,
+          outputTokens: 300,
+          cachedInputTokens: 400,
+          userId: `user-${i % 4}`,
           durationMs: (release === RELEASES.slow ? 2500 : 1000) * jitter,
           tools: [{ name: 'db_lookup', args: { id: i }, ...(i % 11 === 0 ? { error: 'timeout' } : {}) }],
         },
@@ -60,7 +86,18 @@ export async function seedAnalytics(server: TestServer, now = Math.floor(Date.no
     )
   }
   const same = { city: 'Atlantis' }
-  bodies.push(trace({ seed: 'loop', startMs: now - 20 * MIN, agent: 'planner', service: 'planner-svc', tools: Array.from({ length: 6 }, () => ({ name: 'weather', args: same, result: 'not found' })) }, true))
+  bodies.push(
+    trace(
+      {
+        seed: 'loop',
+        startMs: now - 20 * MIN,
+        agent: 'planner',
+        service: 'planner-svc',
+        tools: Array.from({ length: 6 }, () => ({ name: 'weather', args: same, result: 'not found' })),
+      },
+      true,
+    ),
+  )
   await postAll(server, bodies)
   await server.drain()
   return { now, loopTraceId: traceIdFor('loop') }

@@ -40,14 +40,26 @@ export async function ensureConsoleBuilt(): Promise<void> {
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   })
 }
 
 export { startTestServer, TEST_API_KEY, type TestServer }
 
 /** POSTs one OTLP/JSON body; throws on anything but 200. */
-export async function postOtlp(server: TestServer, body: object | string, contentType = 'application/json'): Promise<void> {
+export async function postOtlp(
+  server: TestServer,
+  body: object | string,
+  contentType = 'application/json',
+): Promise<void> {
   const res = await fetch(`${server.url}/v1/traces`, {
     method: 'POST',
     body: typeof body === 'string' || body instanceof Uint8Array ? (body as string) : JSON.stringify(body),

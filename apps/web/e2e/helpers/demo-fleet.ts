@@ -31,9 +31,19 @@ export interface DemoAgents {
  * The demo's MCP tools server and buggy planner as child processes (the fleet's `bin/*.ts` entries,
  * run through tsx), exporting to `sightlineUrl`. Each child reports its URL over IPC when ready.
  */
-export async function startDemoAgents(sightlineUrl: string, apiKey: string, log: (line: string) => void = () => {}): Promise<DemoAgents> {
+export async function startDemoAgents(
+  sightlineUrl: string,
+  apiKey: string,
+  log: (line: string) => void = () => {},
+): Promise<DemoAgents> {
   const children: ChildProcess[] = []
-  const baseEnv = { SIGHTLINE_URL: sightlineUrl, SIGHTLINE_API_KEY: apiKey, DEMO_SEED: '7', DEMO_TIME_SCALE: TIME_SCALE, PORT: '0' }
+  const baseEnv = {
+    SIGHTLINE_URL: sightlineUrl,
+    SIGHTLINE_API_KEY: apiKey,
+    DEMO_SEED: '7',
+    DEMO_TIME_SCALE: TIME_SCALE,
+    PORT: '0',
+  }
   const spawn = (entry: string, env: Record<string, string>) =>
     new Promise<string>((resolve, reject) => {
       const child = fork(path.join(REPO_ROOT, 'apps/demo/src/bin', `${entry}.ts`), [], {
@@ -43,10 +53,17 @@ export async function startDemoAgents(sightlineUrl: string, apiKey: string, log:
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       })
       children.push(child)
-      const forward = (chunk: Buffer) => chunk.toString('utf8').trimEnd().split('\n').forEach((line) => log(`[${entry}] ${line}`))
+      const forward = (chunk: Buffer) =>
+        chunk
+          .toString('utf8')
+          .trimEnd()
+          .split('\n')
+          .forEach((line) => log(`[${entry}] ${line}`))
       child.stdout?.on('data', forward)
       child.stderr?.on('data', forward)
-      child.on('message', (m: { type?: string; url?: string }) => { if (m.type === 'ready' && m.url) resolve(m.url) })
+      child.on('message', (m: { type?: string; url?: string }) => {
+        if (m.type === 'ready' && m.url) resolve(m.url)
+      })
       child.once('exit', (code) => reject(new Error(`${entry} exited with code ${code} before it was ready`)))
     })
   const stop = async () => {
@@ -61,7 +78,12 @@ export async function startDemoAgents(sightlineUrl: string, apiKey: string, log:
   }
   try {
     const mcp = `${await spawn('tools-mcp', {})}/mcp`
-    const plannerUrl = await spawn('planner', { MCP_URL: mcp, PLANNER_RELEASE: 'buggy', RESEARCHER_URL: UNUSED_AGENT_URL, EXECUTOR_URL: UNUSED_AGENT_URL })
+    const plannerUrl = await spawn('planner', {
+      MCP_URL: mcp,
+      PLANNER_RELEASE: 'buggy',
+      RESEARCHER_URL: UNUSED_AGENT_URL,
+      EXECUTOR_URL: UNUSED_AGENT_URL,
+    })
     return { plannerUrl, stop }
   } catch (err) {
     await stop()
@@ -77,8 +99,24 @@ export async function sendAtlantis(plannerUrl: string, sightlineUrl: string, api
   const traceId = randomBytes(16).toString('hex')
   const spanId = randomBytes(8).toString('hex')
   const startMs = Date.now()
-  const reply = await sendToAgent({ target: plannerUrl, protocol: 'a2a-1.0', text: ATLANTIS, metadata: {}, traceparent: `00-${traceId}-${spanId}-01`, timeoutMs: 30_000 })
-  await sendCallerSpan(sightlineUrl, apiKey, { traceId, spanId, name: 'POST /ask', service: 'e2e-frontend', startMs, endMs: Date.now(), input: ATLANTIS, output: reply.text })
+  const reply = await sendToAgent({
+    target: plannerUrl,
+    protocol: 'a2a-1.0',
+    text: ATLANTIS,
+    metadata: {},
+    traceparent: `00-${traceId}-${spanId}-01`,
+    timeoutMs: 30_000,
+  })
+  await sendCallerSpan(sightlineUrl, apiKey, {
+    traceId,
+    spanId,
+    name: 'POST /ask',
+    service: 'e2e-frontend',
+    startMs,
+    endMs: Date.now(),
+    input: ATLANTIS,
+    output: reply.text,
+  })
   return traceId
 }
 
@@ -99,4 +137,3 @@ export function plannerCommand(release: PlannerRelease): string {
     JSON.stringify(entry),
   ].join(' ')
 }
-

@@ -6,7 +6,10 @@
 import { createHash } from 'node:crypto'
 
 type KeyValue = { key: string; value: { stringValue: string } | { intValue: number } }
-const kv = (key: string, value: string | number): KeyValue => ({ key, value: typeof value === 'string' ? { stringValue: value } : { intValue: value } })
+const kv = (key: string, value: string | number): KeyValue => ({
+  key,
+  value: typeof value === 'string' ? { stringValue: value } : { intValue: value },
+})
 const hex = (text: string, n: number) => createHash('sha256').update(text).digest('hex').slice(0, n)
 const nanos = (ms: number) => (BigInt(Math.round(ms)) * 1_000_000n).toString()
 
@@ -27,22 +30,88 @@ export function generatedFleet(agentCount = 50, toolCount = 300, startMs = Date.
       const traceId = hex(seed, 32)
       const root = hex(`${seed}:root`, 16)
       const t0 = startMs + (a * 2 + run) * 20_000
-      const spans: object[] = [{ traceId, spanId: root, parentSpanId: '', name: `invoke_agent ${agent}`, kind: 2, startTimeUnixNano: nanos(t0), endTimeUnixNano: nanos(t0 + 3000),
-        attributes: [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', agent), kv('a2a.agent.name', agent), kv('a2a.method', 'SendMessage')], status: { code: 0 } }]
+      const spans: object[] = [
+        {
+          traceId,
+          spanId: root,
+          parentSpanId: '',
+          name: `invoke_agent ${agent}`,
+          kind: 2,
+          startTimeUnixNano: nanos(t0),
+          endTimeUnixNano: nanos(t0 + 3000),
+          attributes: [
+            kv('gen_ai.operation.name', 'invoke_agent'),
+            kv('gen_ai.agent.name', agent),
+            kv('a2a.agent.name', agent),
+            kv('a2a.method', 'SendMessage'),
+          ],
+          status: { code: 0 },
+        },
+      ]
       mine.forEach((tool, i) => {
         const server = `mcp-${String(tools.indexOf(tool) % 15).padStart(2, '0')}`
         const failed = (a + i + run) % 9 === 0
-        spans.push({ traceId, spanId: hex(`${seed}:${tool}`, 16), parentSpanId: root, name: `tools/call ${tool}`, kind: 3, startTimeUnixNano: nanos(t0 + 100 + i * 200), endTimeUnixNano: nanos(t0 + 250 + i * 200 + (a % 5) * 20),
-          attributes: [kv('mcp.method.name', 'tools/call'), kv('gen_ai.operation.name', 'execute_tool'), kv('gen_ai.tool.name', tool), kv('mcp.server.name', server), kv('mcp.server.transport', 'streamable-http'), kv('mcp.server.url', `http://${server}.internal/mcp`)],
-          status: failed ? { code: 2, message: 'tool returned isError' } : { code: 0 } })
+        spans.push({
+          traceId,
+          spanId: hex(`${seed}:${tool}`, 16),
+          parentSpanId: root,
+          name: `tools/call ${tool}`,
+          kind: 3,
+          startTimeUnixNano: nanos(t0 + 100 + i * 200),
+          endTimeUnixNano: nanos(t0 + 250 + i * 200 + (a % 5) * 20),
+          attributes: [
+            kv('mcp.method.name', 'tools/call'),
+            kv('gen_ai.operation.name', 'execute_tool'),
+            kv('gen_ai.tool.name', tool),
+            kv('mcp.server.name', server),
+            kv('mcp.server.transport', 'streamable-http'),
+            kv('mcp.server.url', `http://${server}.internal/mcp`),
+          ],
+          status: failed ? { code: 2, message: 'tool returned isError' } : { code: 0 },
+        })
       })
       const callee = agents[(a + 1) % agentCount]!
       const handoff = hex(`${seed}:handoff`, 16)
-      spans.push({ traceId, spanId: handoff, parentSpanId: root, name: `invoke_agent ${callee}`, kind: 3, startTimeUnixNano: nanos(t0 + 2000), endTimeUnixNano: nanos(t0 + 2900),
-        attributes: [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', callee), kv('a2a.agent.name', callee), kv('a2a.method', 'SendMessage')], status: { code: 0 } })
-      spans.push({ traceId, spanId: hex(`${seed}:callee`, 16), parentSpanId: handoff, name: `invoke_agent ${callee}`, kind: 2, startTimeUnixNano: nanos(t0 + 2010), endTimeUnixNano: nanos(t0 + 2890),
-        attributes: [kv('gen_ai.operation.name', 'invoke_agent'), kv('gen_ai.agent.name', callee), kv('a2a.agent.name', callee), kv('a2a.method', 'SendMessage')], status: { code: 0 } })
-      requests.push({ resourceSpans: [{ resource: { attributes: [kv('service.name', `svc-${a % 8}`), kv('service.version', '1.0.0')] }, scopeSpans: [{ scope: { name: '@sightline/sdk' }, spans }] }] })
+      spans.push({
+        traceId,
+        spanId: handoff,
+        parentSpanId: root,
+        name: `invoke_agent ${callee}`,
+        kind: 3,
+        startTimeUnixNano: nanos(t0 + 2000),
+        endTimeUnixNano: nanos(t0 + 2900),
+        attributes: [
+          kv('gen_ai.operation.name', 'invoke_agent'),
+          kv('gen_ai.agent.name', callee),
+          kv('a2a.agent.name', callee),
+          kv('a2a.method', 'SendMessage'),
+        ],
+        status: { code: 0 },
+      })
+      spans.push({
+        traceId,
+        spanId: hex(`${seed}:callee`, 16),
+        parentSpanId: handoff,
+        name: `invoke_agent ${callee}`,
+        kind: 2,
+        startTimeUnixNano: nanos(t0 + 2010),
+        endTimeUnixNano: nanos(t0 + 2890),
+        attributes: [
+          kv('gen_ai.operation.name', 'invoke_agent'),
+          kv('gen_ai.agent.name', callee),
+          kv('a2a.agent.name', callee),
+          kv('a2a.method', 'SendMessage'),
+        ],
+        status: { code: 0 },
+      })
+      requests.push({
+        resourceSpans: [
+          {
+            resource: { attributes: [kv('service.name', `svc-${a % 8}`), kv('service.version', '1.0.0')] },
+            scopeSpans: [{ scope: { name: '@sightline/sdk' }, spans }],
+          },
+        ],
+      })
     }
   })
   return { requests, agents, tools }

@@ -16,10 +16,15 @@ export interface ChildResult {
 
 function run(file: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<ChildResult> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
-      resolve({ code, output: `${stdout}${stderr}` })
-    })
+    execFile(
+      file,
+      args,
+      { cwd: REPO_ROOT, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
+        resolve({ code, output: `${stdout}${stderr}` })
+      },
+    )
   })
 }
 
@@ -30,7 +35,13 @@ export function sightline(args: string[], timeoutMs = 90_000): Promise<ChildResu
 }
 
 /** `vitest run <file>` for a generated file placed next to its case file under packages/cli. */
-export async function runGeneratedVitest(caseJson: string, caseFileName: string, vitestText: string, vitestFileName: string, env: Record<string, string>): Promise<ChildResult> {
+export async function runGeneratedVitest(
+  caseJson: string,
+  caseFileName: string,
+  vitestText: string,
+  vitestFileName: string,
+  env: Record<string, string>,
+): Promise<ChildResult> {
   const dir = fs.mkdtempSync(path.join(REPO_ROOT, 'packages/cli/test/generated-e2e-'))
   try {
     fs.writeFileSync(path.join(dir, caseFileName), caseJson)

@@ -39,7 +39,12 @@ export function onUnauthorized(listener: () => void): void {
 }
 
 /** Exported for feature API modules (e.g. features/regression/regression-api.ts); same checks for every call. */
-export async function request<T extends z.ZodType>(what: string, path: string, schema: T | null, init?: RequestInit): Promise<z.infer<T>> {
+export async function request<T extends z.ZodType>(
+  what: string,
+  path: string,
+  schema: T | null,
+  init?: RequestInit,
+): Promise<z.infer<T>> {
   let res: Response
   try {
     res = await fetch(path, { credentials: 'same-origin', ...init })
@@ -62,7 +67,12 @@ export async function request<T extends z.ZodType>(what: string, path: string, s
   const result = schema.safeParse(json)
   // Visible in the browser's performance timeline and read by the console benchmark.
   performance.measure('sightline.api.validate', { start: parseStart })
-  if (!result.success) throw new ApiRequestError(`Failed to ${what}: unexpected response (${result.error.issues[0]?.message ?? 'invalid'})`, res.status, 'bad_response')
+  if (!result.success)
+    throw new ApiRequestError(
+      `Failed to ${what}: unexpected response (${result.error.issues[0]?.message ?? 'invalid'})`,
+      res.status,
+      'bad_response',
+    )
   return result.data
 }
 
@@ -79,7 +89,12 @@ const tracePath = (traceId: string) => `/api/v1/traces/${encodeURIComponent(trac
 
 /** The skeleton arrives in columns (packages/schema/src/span-columns.ts) and becomes spans here. */
 async function loadSkeleton(traceId: string, signal?: AbortSignal): Promise<GetTraceResponse> {
-  const { trace, spans } = await request(`load trace ${traceId}`, `${tracePath(traceId)}/skeleton`, TraceSkeletonResponseSchema, { signal })
+  const { trace, spans } = await request(
+    `load trace ${traceId}`,
+    `${tracePath(traceId)}/skeleton`,
+    TraceSkeletonResponseSchema,
+    { signal },
+  )
   const start = performance.now()
   const decoded = decodeSpanColumns(spans)
   performance.measure('sightline.trace.decode', { start })
@@ -112,7 +127,14 @@ export const api = {
   getTrace: (traceId: string, signal?: AbortSignal): Promise<GetTraceResponse> =>
     request(`load trace ${traceId}`, tracePath(traceId), GetTraceResponseSchema, { signal }),
   getSpan: async (traceId: string, spanId: string, signal?: AbortSignal): Promise<Span> =>
-    (await request(`load span ${spanId}`, `${tracePath(traceId)}/spans/${encodeURIComponent(spanId)}`, GetSpanResponseSchema, { signal })).span,
+    (
+      await request(
+        `load span ${spanId}`,
+        `${tracePath(traceId)}/spans/${encodeURIComponent(spanId)}`,
+        GetSpanResponseSchema,
+        { signal },
+      )
+    ).span,
   getFacets: (params: { from?: string; to?: string }, signal?: AbortSignal): Promise<FacetsResponse> =>
     request('load filter values', `/api/v1/facets${toQuery(params)}`, FacetsResponseSchema, { signal }),
   getSession: (): Promise<SessionResponse> => request('check the session', '/api/v1/session', SessionResponseSchema),

@@ -13,7 +13,10 @@ export interface QueryState<T> {
 }
 
 export function useQuery<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>): QueryState<T> {
-  const [state, setState] = useState<{ key: string | null; data?: T; error?: Error; isLoading: boolean }>({ key, isLoading: key !== null })
+  const [state, setState] = useState<{ key: string | null; data?: T; error?: Error; isLoading: boolean }>({
+    key,
+    isLoading: key !== null,
+  })
   const [nonce, setNonce] = useState(0)
   const loadRef = useRef(load)
   loadRef.current = load
@@ -29,5 +32,10 @@ export function useQuery<T>(key: string | null, load: (signal: AbortSignal) => P
   }, [key, nonce])
   const reload = useCallback(() => setNonce((n) => n + 1), [])
   const fresh = state.key === key
-  return { data: fresh ? state.data : undefined, error: fresh ? state.error : undefined, isLoading: key !== null && (!fresh || state.isLoading), reload }
+  return {
+    data: fresh ? state.data : undefined,
+    error: fresh ? state.error : undefined,
+    isLoading: key !== null && (!fresh || state.isLoading),
+    reload,
+  }
 }

@@ -3,15 +3,27 @@ import type { SessionResponse } from '@sightline/schema'
 import { Link, useLocation } from 'wouter'
 import { ProjectSwitcher } from './ProjectSwitcher'
 
-export function AppShell({ children, session, onSignOut }: { children: ReactNode; session: SessionResponse | undefined; onSignOut: () => void }) {
+export function AppShell({
+  children,
+  session,
+  onSignOut,
+}: {
+  children: ReactNode
+  session: SessionResponse | undefined
+  onSignOut: () => void
+}) {
   const [location] = useLocation()
   const item = (href: string, label: string, active: boolean) => (
-    <Link href={href} className={active ? 'nav-item active' : 'nav-item'}>{label}</Link>
+    <Link href={href} className={active ? 'nav-item active' : 'nav-item'}>
+      {label}
+    </Link>
   )
   return (
     <div className="shell">
       <header className="topbar">
-        <Link href="/traces" className="brand">◉ Sightline</Link>
+        <Link href="/traces" className="brand">
+          ◉ Sightline
+        </Link>
         <nav>
           {item('/traces', 'Traces', location === '/traces' || location.startsWith('/traces/'))}
           {item('/compare', 'Compare', location.startsWith('/compare'))}
@@ -25,7 +37,9 @@ export function AppShell({ children, session, onSignOut }: { children: ReactNode
         </nav>
         <span className="spacer" />
         {session && <ProjectSwitcher session={session} />}
-        <button className="btn ghost" onClick={onSignOut}>Sign out</button>
+        <button className="btn ghost" onClick={onSignOut}>
+          Sign out
+        </button>
       </header>
       <main className="content">{children}</main>
     </div>

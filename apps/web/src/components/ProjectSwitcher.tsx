@@ -32,11 +32,25 @@ export function ProjectSwitcher({ session }: { session: SessionResponse }) {
   return (
     <div className="project-switcher">
       <label htmlFor="project-switcher">Project</label>
-      <select id="project-switcher" value={session.projectId} disabled={isBusy} title={current ? `${current.name} (${current.id})` : session.projectId} onChange={(e) => void choose(e.target.value)}>
-        {session.projects.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+      <select
+        id="project-switcher"
+        value={session.projectId}
+        disabled={isBusy}
+        title={current ? `${current.name} (${current.id})` : session.projectId}
+        onChange={(e) => void choose(e.target.value)}
+      >
+        {session.projects.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
         {session.kind === 'session' && <option value={ADD}>Add a project…</option>}
       </select>
-      {error && <span className="form-error" role="alert">{error}</span>}
+      {error && (
+        <span className="form-error" role="alert">
+          {error}
+        </span>
+      )}
     </div>
   )
 }

@@ -28,7 +28,9 @@ export interface OutcomeReason {
 }
 
 /** Why a trace has its outcome: the failure reason, the first error it recovered from, or that it still runs. */
-export function outcomeReason(trace: Pick<TraceSummary, 'outcome' | 'failureReason' | 'failureSpanId' | 'firstError'>): OutcomeReason {
+export function outcomeReason(
+  trace: Pick<TraceSummary, 'outcome' | 'failureReason' | 'failureSpanId' | 'firstError'>,
+): OutcomeReason {
   switch (trace.outcome) {
     case 'failed':
       return {
@@ -36,7 +38,9 @@ export function outcomeReason(trace: Pick<TraceSummary, 'outcome' | 'failureReas
         spanId: trace.failureSpanId || trace.firstError?.spanId || '',
       }
     case 'recovered':
-      return trace.firstError ? { text: `recovered from: ${trace.firstError.message || 'an error'}`, spanId: trace.firstError.spanId } : { text: '', spanId: '' }
+      return trace.firstError
+        ? { text: `recovered from: ${trace.firstError.message || 'an error'}`, spanId: trace.firstError.spanId }
+        : { text: '', spanId: '' }
     case 'running':
       return { text: 'still running', spanId: '' }
     case 'ok':
@@ -45,4 +49,5 @@ export function outcomeReason(trace: Pick<TraceSummary, 'outcome' | 'failureReas
 }
 
 /** The name a trace is listed under: its own (root agent or given name), else its root agent. */
-export const traceTitle = (trace: Pick<TraceSummary, 'name' | 'rootAgent'>): string => trace.name || trace.rootAgent || '(unnamed)'
+export const traceTitle = (trace: Pick<TraceSummary, 'name' | 'rootAgent'>): string =>
+  trace.name || trace.rootAgent || '(unnamed)'

@@ -47,7 +47,12 @@ describe('trace-view-store and the URL', () => {
 
   it('opens a trace at the span and tab the URL names, with the inspector open', () => {
     useTraceViewStore.getState().openTrace('t1', { spanId: 'a'.repeat(16), tab: 'graph' })
-    expect(useTraceViewStore.getState()).toMatchObject({ traceId: 't1', selectedSpanId: 'a'.repeat(16), isInspectorOpen: true, panel: 'graph' })
+    expect(useTraceViewStore.getState()).toMatchObject({
+      traceId: 't1',
+      selectedSpanId: 'a'.repeat(16),
+      isInspectorOpen: true,
+      panel: 'graph',
+    })
   })
 
   it('follows a changed URL on the same trace but keeps what the URL does not hold', () => {

@@ -46,7 +46,13 @@ export function newInitialState(): TraceViewState {
 export function openTrace(state: TraceViewState, traceId: string, location?: TraceViewLocation): TraceViewState {
   if (state.traceId !== traceId) {
     const at = location ?? { spanId: null, tab: 'timeline' }
-    return { ...newInitialState(), traceId, selectedSpanId: at.spanId, isInspectorOpen: at.spanId !== null, panel: at.tab }
+    return {
+      ...newInitialState(),
+      traceId,
+      selectedSpanId: at.spanId,
+      isInspectorOpen: at.spanId !== null,
+      panel: at.tab,
+    }
   }
   if (!location) return state
   const isNewSpan = state.selectedSpanId !== location.spanId
@@ -60,11 +66,18 @@ export function openTrace(state: TraceViewState, traceId: string, location?: Tra
 }
 
 /** Pure: flips one span's collapsed flag. */
-export function toggleCollapsed(state: Pick<TraceViewState, 'collapsed'>, spanId: string): Pick<TraceViewState, 'collapsed'> {
+export function toggleCollapsed(
+  state: Pick<TraceViewState, 'collapsed'>,
+  spanId: string,
+): Pick<TraceViewState, 'collapsed'> {
   return setCollapsed(state, spanId, !state.collapsed.has(spanId))
 }
 
-export function setCollapsed(state: Pick<TraceViewState, 'collapsed'>, spanId: string, isCollapsed: boolean): Pick<TraceViewState, 'collapsed'> {
+export function setCollapsed(
+  state: Pick<TraceViewState, 'collapsed'>,
+  spanId: string,
+  isCollapsed: boolean,
+): Pick<TraceViewState, 'collapsed'> {
   if (state.collapsed.has(spanId) === isCollapsed) return state
   const collapsed = new Set(state.collapsed)
   if (isCollapsed) collapsed.add(spanId)

@@ -41,20 +41,33 @@ export class AdminClient {
   }
 
   createKey(projectId: string, name: string | undefined): Promise<CreateApiKeyResponse> {
-    return this.call('POST', `/projects/${encodeURIComponent(projectId)}/keys`, CreateApiKeyResponseSchema, name === undefined ? {} : { name })
+    return this.call(
+      'POST',
+      `/projects/${encodeURIComponent(projectId)}/keys`,
+      CreateApiKeyResponseSchema,
+      name === undefined ? {} : { name },
+    )
   }
 
   revokeKey(keyId: string): Promise<RevokeApiKeyResponse> {
     return this.call('DELETE', `/keys/${encodeURIComponent(keyId)}`, RevokeApiKeyResponseSchema)
   }
 
-  private async call<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+  private async call<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<z.infer<S>> {
     const url = `${this.baseUrl.replace(/\/+$/, '')}/api/v1/admin${path}`
     let res: Response
     try {
       res = await fetch(url, {
         method,
-        headers: { Authorization: `Bearer ${this.adminKey}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        headers: {
+          Authorization: `Bearer ${this.adminKey}`,
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(15_000),
       })
@@ -67,7 +80,8 @@ export class AdminClient {
       throw new AdminError(`${envelope.success ? envelope.data.error.message : res.statusText} (HTTP ${res.status})`)
     }
     const parsed = schema.safeParse(json)
-    if (!parsed.success) throw new AdminError(`unexpected answer from ${method} ${url}: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
+    if (!parsed.success)
+      throw new AdminError(`unexpected answer from ${method} ${url}: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
     return parsed.data
   }
 }

@@ -34,7 +34,7 @@ export function adminClient(values: { url?: string; 'admin-key'?: string }, io: 
   const url = values.url ?? io.env['SIGHTLINE_URL'] ?? DEFAULT_URL
   if (!/^https?:\/\/[^/]/.test(url)) throw new UsageError(`--url must be an http(s) URL, not ${url}`)
   const adminKey = values['admin-key'] ?? io.env['SIGHTLINE_ADMIN_KEY']
-  if (!adminKey) throw new UsageError('no admin key: set SIGHTLINE_ADMIN_KEY (the server\'s value) or pass --admin-key')
+  if (!adminKey) throw new UsageError("no admin key: set SIGHTLINE_ADMIN_KEY (the server's value) or pass --admin-key")
   return new AdminClient(url, adminKey)
 }
 
@@ -46,7 +46,9 @@ export async function runAdmin(command: string, io: Io, run: () => Promise<void>
   } catch (error) {
     const isServer = error instanceof AdminError
     const isUsage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    io.stderr(`sightline ${command}: ${(error as Error).message}\n${isUsage ? `Run \`sightline ${command.split(' ')[0]} --help\` for usage.\n` : ''}`)
+    io.stderr(
+      `sightline ${command}: ${(error as Error).message}\n${isUsage ? `Run \`sightline ${command.split(' ')[0]} --help\` for usage.\n` : ''}`,
+    )
     return isServer ? EXIT.HTTP : EXIT.USAGE
   }
 }

@@ -57,24 +57,42 @@ A suite that could not be run completely is not judged: 2 and 3 win over 1 and n
 
 async function caseFiles(input: string): Promise<RegressionCase[]> {
   const stat = await fs.stat(input)
-  const files = stat.isDirectory() ? (await fs.readdir(input)).filter((n) => n.endsWith('.json')).sort().map((n) => path.join(input, n)) : [input]
-  return Promise.all(files.map(async (file) => {
-    try {
-      return parseCase(JSON.parse(await fs.readFile(file, 'utf8')))
-    } catch (err) {
-      throw new Error(`${file}: ${(err as Error).message}`)
-    }
-  }))
+  const files = stat.isDirectory()
+    ? (await fs.readdir(input))
+        .filter((n) => n.endsWith('.json'))
+        .sort()
+        .map((n) => path.join(input, n))
+    : [input]
+  return Promise.all(
+    files.map(async (file) => {
+      try {
+        return parseCase(JSON.parse(await fs.readFile(file, 'utf8')))
+      } catch (err) {
+        throw new Error(`${file}: ${(err as Error).message}`)
+      }
+    }),
+  )
 }
 
 async function run(argv: string[], io: Io): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      suite: { type: 'string' }, cases: { type: 'string' }, threshold: { type: 'string', multiple: true }, baseline: { type: 'string' },
-      target: { type: 'string', short: 't' }, 'agent-cmd': { type: 'string' }, protocol: { type: 'string', short: 'p' },
-      'sightline-url': { type: 'string', short: 'u' }, 'api-key': { type: 'string', short: 'k' }, runs: { type: 'string', short: 'n' },
-      timeout: { type: 'string' }, 'expect-release': { type: 'string' }, 'no-report': { type: 'boolean' }, junit: { type: 'string' }, json: { type: 'string' },
+      suite: { type: 'string' },
+      cases: { type: 'string' },
+      threshold: { type: 'string', multiple: true },
+      baseline: { type: 'string' },
+      target: { type: 'string', short: 't' },
+      'agent-cmd': { type: 'string' },
+      protocol: { type: 'string', short: 'p' },
+      'sightline-url': { type: 'string', short: 'u' },
+      'api-key': { type: 'string', short: 'k' },
+      runs: { type: 'string', short: 'n' },
+      timeout: { type: 'string' },
+      'expect-release': { type: 'string' },
+      'no-report': { type: 'boolean' },
+      junit: { type: 'string' },
+      json: { type: 'string' },
     },
   })
   if (!values.suite) throw new Error('give --suite <name>')
@@ -93,22 +111,48 @@ async function run(argv: string[], io: Io): Promise<number> {
     return n
   }
   const protocol = values.protocol
-  if (protocol !== undefined && !['a2a-0.3', 'a2a-1.0', 'http'].includes(protocol)) throw new Error(`--protocol must be a2a-0.3, a2a-1.0 or http, not ${protocol}`)
+  if (protocol !== undefined && !['a2a-0.3', 'a2a-1.0', 'http'].includes(protocol))
+    throw new Error(`--protocol must be a2a-0.3, a2a-1.0 or http, not ${protocol}`)
   const sightlineUrl = values['sightline-url'] ?? io.env.SIGHTLINE_URL ?? DEFAULT_URL
   const apiKey = values['api-key'] ?? io.env.SIGHTLINE_API_KEY
   const api = new EvalApi(sightlineUrl, apiKey)
   const cases = values.cases ? await caseFiles(values.cases) : await api.suiteCases(values.suite)
   if (cases.length === 0) throw new Error(`suite ${values.suite} has no cases`)
   const runOptions: RunCaseOptions = {
-    target: values.target, agentCmd: values['agent-cmd'], protocol: protocol as RunCaseOptions['protocol'], sightlineUrl, apiKey,
-    runs: positive('runs', values.runs), timeoutSeconds: positive('timeout', values.timeout), expectRelease: values['expect-release'],
-    report: !values['no-report'], log: (line) => io.stderr(`    ${line}\n`),
+    target: values.target,
+    agentCmd: values['agent-cmd'],
+    protocol: protocol as RunCaseOptions['protocol'],
+    sightlineUrl,
+    apiKey,
+    runs: positive('runs', values.runs),
+    timeoutSeconds: positive('timeout', values.timeout),
+    expectRelease: values['expect-release'],
+    report: !values['no-report'],
+    log: (line) => io.stderr(`    ${line}\n`),
   }
-  const result = await runGate({ suite: values.suite, cases, thresholds, baseline, runOptions, api, report: !values['no-report'], log: (line) => io.stderr(`  ${line}\n`) })
+  const result = await runGate({
+    suite: values.suite,
+    cases,
+    thresholds,
+    baseline,
+    runOptions,
+    api,
+    report: !values['no-report'],
+    log: (line) => io.stderr(`  ${line}\n`),
+  })
   for (const c of result.caseResults) io.stdout(`${c.summary}\n`)
-  for (const m of result.report.metrics) io.stdout(`${m.metric}: ${m.mean === null ? 'n/a' : m.mean.toFixed(3)} (95% CI ${m.ciLow?.toFixed(3) ?? 'n/a'}–${m.ciHigh?.toFixed(3) ?? 'n/a'}, n=${m.n})\n`)
-  for (const t of result.report.thresholds) io.stdout(`threshold ${t.metric}${t.op}${t.value}: ${t.passed ? 'met' : 'MISSED'} (${t.actual === null ? 'not measured' : t.actual.toFixed(3)})\n`)
-  for (const c of result.report.baseline?.comparisons ?? []) io.stdout(`vs accepted ${result.report.baseline!.release}: ${c.metric} ${c.diff === null ? 'n/a' : c.diff.toFixed(3)} (p ${c.pValue === null ? 'n/a' : c.pValue.toFixed(3)})${c.regressed ? ' REGRESSED' : ''}\n`)
+  for (const m of result.report.metrics)
+    io.stdout(
+      `${m.metric}: ${m.mean === null ? 'n/a' : m.mean.toFixed(3)} (95% CI ${m.ciLow?.toFixed(3) ?? 'n/a'}–${m.ciHigh?.toFixed(3) ?? 'n/a'}, n=${m.n})\n`,
+    )
+  for (const t of result.report.thresholds)
+    io.stdout(
+      `threshold ${t.metric}${t.op}${t.value}: ${t.passed ? 'met' : 'MISSED'} (${t.actual === null ? 'not measured' : t.actual.toFixed(3)})\n`,
+    )
+  for (const c of result.report.baseline?.comparisons ?? [])
+    io.stdout(
+      `vs accepted ${result.report.baseline!.release}: ${c.metric} ${c.diff === null ? 'n/a' : c.diff.toFixed(3)} (p ${c.pValue === null ? 'n/a' : c.pValue.toFixed(3)})${c.regressed ? ' REGRESSED' : ''}\n`,
+    )
   for (const w of result.warnings) io.stderr(`warning: ${w}\n`)
   if (values.junit) await fs.writeFile(values.junit, gateJunitXml(result.report))
   if (values.json) await fs.writeFile(values.json, gateJsonReport(result.report))

@@ -4,7 +4,13 @@ import { main } from '../cli.js'
 import type { Io } from '../command.js'
 
 function capture(env: Record<string, string> = {}) {
-  const io = { out: '', err: '', env, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) }
+  const io = {
+    out: '',
+    err: '',
+    env,
+    stdout: (t: string) => void (io.out += t),
+    stderr: (t: string) => void (io.err += t),
+  }
   return io satisfies Io
 }
 
@@ -15,7 +21,17 @@ describe('sightline CLI', () => {
     expect(top.out).toContain('import')
     const help = capture()
     expect(await main(['import', '--help'], help)).toBe(0)
-    for (const flag of ['--format', '--url', '--api-key', '--limit', '--start', '--dry-run', 'SIGHTLINE_URL', 'SIGHTLINE_API_KEY']) expect(help.out).toContain(flag)
+    for (const flag of [
+      '--format',
+      '--url',
+      '--api-key',
+      '--limit',
+      '--start',
+      '--dry-run',
+      'SIGHTLINE_URL',
+      'SIGHTLINE_API_KEY',
+    ])
+      expect(help.out).toContain(flag)
   })
 
   it('rejects unknown commands, missing files and bad flags with exit code 1', async () => {
@@ -33,7 +49,17 @@ describe('sightline CLI', () => {
 
   it('detects the format and prints OTLP JSON on --dry-run', async () => {
     const io = capture()
-    expect(await main(['import', fixture('swe-agent/gpt4__pydicom__pydicom-1458.traj'), fixture('openhands/runtime-trajs-basic.json'), '--dry-run'], io)).toBe(0)
+    expect(
+      await main(
+        [
+          'import',
+          fixture('swe-agent/gpt4__pydicom__pydicom-1458.traj'),
+          fixture('openhands/runtime-trajs-basic.json'),
+          '--dry-run',
+        ],
+        io,
+      ),
+    ).toBe(0)
     const lines = io.out.trim().split('\n')
     expect(lines).toHaveLength(2)
     for (const line of lines) expect(JSON.parse(line)).toHaveProperty('resourceSpans')

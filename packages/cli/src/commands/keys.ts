@@ -27,27 +27,42 @@ function requireProject(project: string | undefined): string {
 }
 
 async function create(argv: string[], io: Io): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...ADMIN_OPTIONS, ...PROJECT, name: { type: 'string', short: 'n' } } })
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...ADMIN_OPTIONS, ...PROJECT, name: { type: 'string', short: 'n' } },
+  })
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`)
   const created = await adminClient(values, io).createKey(requireProject(values.project), values.name)
   if (values.json) return void io.stdout(`${JSON.stringify(created, null, 2)}\n`)
-  io.stdout(`created key ${created.key.id} (${created.key.name}) for project ${created.key.projectId}; shown once, store it now:\n${created.apiKey}\n`)
+  io.stdout(
+    `created key ${created.key.id} (${created.key.name}) for project ${created.key.projectId}; shown once, store it now:\n${created.apiKey}\n`,
+  )
 }
 
 async function list(argv: string[], io: Io): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...ADMIN_OPTIONS, ...PROJECT } })
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...ADMIN_OPTIONS, ...PROJECT },
+  })
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`)
   const { keys } = await adminClient(values, io).listKeys(requireProject(values.project))
   if (values.json) return void io.stdout(`${JSON.stringify({ keys }, null, 2)}\n`)
-  io.stdout(table(
-    ['ID', 'PREFIX', 'NAME', 'CREATED', 'REVOKED'],
-    keys.map((k) => [k.id, `${k.prefix}…`, k.name, k.createdAt, k.revoked ? (k.revokedAt ?? 'yes') : 'no']),
-  ))
+  io.stdout(
+    table(
+      ['ID', 'PREFIX', 'NAME', 'CREATED', 'REVOKED'],
+      keys.map((k) => [k.id, `${k.prefix}…`, k.name, k.createdAt, k.revoked ? (k.revokedAt ?? 'yes') : 'no']),
+    ),
+  )
 }
 
 async function revoke(argv: string[], io: Io): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: ADMIN_OPTIONS })
-  if (positionals.length !== 1) throw new UsageError('give the key id, e.g. sightline keys revoke k_0123456789abcdef (`sightline keys list` shows them)')
+  if (positionals.length !== 1)
+    throw new UsageError(
+      'give the key id, e.g. sightline keys revoke k_0123456789abcdef (`sightline keys list` shows them)',
+    )
   const { key } = await adminClient(values, io).revokeKey(positionals[0]!)
   if (values.json) return void io.stdout(`${JSON.stringify({ key }, null, 2)}\n`)
   io.stdout(`revoked key ${key.id} (${key.name}) of project ${key.projectId}\n`)

@@ -16,9 +16,17 @@ ${ADMIN_OPTIONS_HELP}
 `
 
 async function create(argv: string[], io: Io): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...ADMIN_OPTIONS, id: { type: 'string' } } })
-  if (positionals.length !== 1) throw new UsageError('give the project name, e.g. sightline projects create "Checkout team"')
-  const created = await adminClient(values, io).createProject({ name: positionals[0]!, ...(values.id ? { id: values.id } : {}) })
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...ADMIN_OPTIONS, id: { type: 'string' } },
+  })
+  if (positionals.length !== 1)
+    throw new UsageError('give the project name, e.g. sightline projects create "Checkout team"')
+  const created = await adminClient(values, io).createProject({
+    name: positionals[0]!,
+    ...(values.id ? { id: values.id } : {}),
+  })
   if (values.json) return void io.stdout(`${JSON.stringify(created, null, 2)}\n`)
   io.stdout(`created project ${created.project.id} (${created.project.name})\n`)
   io.stdout(`key ${created.key.id} (${created.key.name}); the key is shown once, store it now:\n${created.apiKey}\n`)
@@ -29,7 +37,12 @@ async function list(argv: string[], io: Io): Promise<void> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`)
   const { projects } = await adminClient(values, io).listProjects()
   if (values.json) return void io.stdout(`${JSON.stringify({ projects }, null, 2)}\n`)
-  io.stdout(table(['ID', 'NAME', 'ACTIVE KEYS', 'CREATED'], projects.map((p) => [p.id, p.name, String(p.activeKeys), p.createdAt])))
+  io.stdout(
+    table(
+      ['ID', 'NAME', 'ACTIVE KEYS', 'CREATED'],
+      projects.map((p) => [p.id, p.name, String(p.activeKeys), p.createdAt]),
+    ),
+  )
 }
 
 const SUBCOMMANDS: Record<string, (argv: string[], io: Io) => Promise<void>> = { create, list }

@@ -8,9 +8,13 @@ import type { Io } from '../command.js'
 import { cardUrl, registryCommand } from './registry.js'
 
 const card = {
-  name: 'billing-agent', description: 'bills', version: '2.0.1',
+  name: 'billing-agent',
+  description: 'bills',
+  version: '2.0.1',
   supportedInterfaces: [{ url: 'http://127.0.0.1:1/a2a', protocolBinding: 'JSONRPC', protocolVersion: '1.0' }],
-  capabilities: {}, defaultInputModes: ['text/plain'], defaultOutputModes: ['text/plain'],
+  capabilities: {},
+  defaultInputModes: ['text/plain'],
+  defaultOutputModes: ['text/plain'],
   skills: [{ id: 'bill', name: 'Bill', description: 'Bills a customer', tags: ['billing'] }],
 }
 
@@ -20,14 +24,17 @@ let base = ''
 const posted: unknown[] = []
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/.well-known/agent-card.json') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(card))
+    if (req.method === 'GET' && req.url === '/.well-known/agent-card.json')
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(card))
     if (req.method === 'GET' && req.url === '/broken.json') return void res.writeHead(200).end('{"name": ')
     if (req.method === 'POST' && req.url === '/api/v1/registry/cards') {
       let body = ''
       req.on('data', (c: Buffer) => (body += c.toString()))
       req.on('end', () => {
         posted.push({ auth: req.headers.authorization, body: JSON.parse(body) as unknown })
-        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ agent: 'billing-agent', revision: 1, created: true, protocolVersion: '1.0' }))
+        res
+          .writeHead(201, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ agent: 'billing-agent', revision: 1, created: true, protocolVersion: '1.0' }))
       })
       return
     }
@@ -41,17 +48,25 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = ''
   let err = ''
-  const io: Io = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), env: { SIGHTLINE_URL: base, SIGHTLINE_API_KEY: 'sl_k' } }
+  const io: Io = {
+    stdout: (t) => void (out += t),
+    stderr: (t) => void (err += t),
+    env: { SIGHTLINE_URL: base, SIGHTLINE_API_KEY: 'sl_k' },
+  }
   return registryCommand.run(args, io).then((code) => ({ code, out, err }))
 }
 
 describe('sightline registry add-card', () => {
-  it('fetches an agent\'s well-known card, checks it and sends it with the key', async () => {
+  it("fetches an agent's well-known card, checks it and sends it with the key", async () => {
     const before = posted.length
     const result = await run(['add-card', base])
     expect(result).toMatchObject({ code: 0, err: '' })
-    expect(result.out).toBe(`added billing-agent revision 1 (A2A 1.0, 1 skills) from ${base}/.well-known/agent-card.json\n`)
-    expect(posted.slice(before)).toEqual([{ auth: 'Bearer sl_k', body: { card, source: 'cli', sourceUrl: `${base}/.well-known/agent-card.json` } }])
+    expect(result.out).toBe(
+      `added billing-agent revision 1 (A2A 1.0, 1 skills) from ${base}/.well-known/agent-card.json\n`,
+    )
+    expect(posted.slice(before)).toEqual([
+      { auth: 'Bearer sl_k', body: { card, source: 'cli', sourceUrl: `${base}/.well-known/agent-card.json` } },
+    ])
   })
 
   it('reads a file', async () => {
@@ -76,7 +91,9 @@ describe('sightline registry add-card', () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()))
     const unreachable = await run(['add-card', `http://127.0.0.1:${port}`])
     expect(unreachable.code).toBe(2)
-    expect(unreachable.err).toContain(`could not fetch the card from http://127.0.0.1:${port}/.well-known/agent-card.json: `)
+    expect(unreachable.err).toContain(
+      `could not fetch the card from http://127.0.0.1:${port}/.well-known/agent-card.json: `,
+    )
     expect(unreachable.err).toMatch(/ECONNREFUSED/)
     const missing = await run(['add-card', `${base}/nope.json`])
     expect(missing).toMatchObject({ code: 2, err: expect.stringContaining('404 Not Found') })

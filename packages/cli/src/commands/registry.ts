@@ -47,18 +47,29 @@ async function readCardText(source: string, timeoutMs: number): Promise<{ text: 
     const url = cardUrl(source)
     let res: Response
     try {
-      res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' })
+      res = await fetch(url, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'follow',
+      })
     } catch (err) {
-      const reason = (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : ((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message)
+      const reason =
+        (err as Error).name === 'TimeoutError'
+          ? `no answer within ${timeoutMs} ms`
+          : ((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message)
       throw new CardError(`could not fetch the card from ${url.href}: ${reason}`, EXIT.HTTP)
     }
-    if (!res.ok) throw new CardError(`could not fetch the card from ${url.href}: ${res.status} ${res.statusText}`, EXIT.HTTP)
+    if (!res.ok)
+      throw new CardError(`could not fetch the card from ${url.href}: ${res.status} ${res.statusText}`, EXIT.HTTP)
     return { text: await res.text(), where: url.href }
   }
   try {
     return { text: await readFile(source, 'utf8'), where: source }
   } catch (err) {
-    throw new CardError(`cannot read ${source}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT.USAGE)
+    throw new CardError(
+      `cannot read ${source}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      EXIT.USAGE,
+    )
   }
 }
 
@@ -66,11 +77,18 @@ async function addCard(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { url: { type: 'string', short: 'u' }, 'api-key': { type: 'string', short: 'k' }, 'timeout-ms': { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      url: { type: 'string', short: 'u' },
+      'api-key': { type: 'string', short: 'k' },
+      'timeout-ms': { type: 'string' },
+      json: { type: 'boolean' },
+    },
   })
-  if (positionals.length !== 1) throw new CardError('give one card URL or file, e.g. sightline registry add-card http://127.0.0.1:7300', EXIT.USAGE)
+  if (positionals.length !== 1)
+    throw new CardError('give one card URL or file, e.g. sightline registry add-card http://127.0.0.1:7300', EXIT.USAGE)
   const timeoutMs = Number(values['timeout-ms'] ?? 10_000)
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CardError('--timeout-ms must be a positive number', EXIT.USAGE)
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    throw new CardError('--timeout-ms must be a positive number', EXIT.USAGE)
   const { text, where } = await readCardText(positionals[0]!, timeoutMs)
   let card: unknown
   try {
@@ -91,16 +109,23 @@ async function addCard(argv: string[], io: Io): Promise<number> {
       body: JSON.stringify({ card, source: 'cli', sourceUrl: where }),
     })
   } catch (err) {
-    throw new CardError(`could not reach ${server}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`, EXIT.HTTP)
+    throw new CardError(
+      `could not reach ${server}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`,
+      EXIT.HTTP,
+    )
   }
   const body: unknown = await res.json().catch(() => undefined)
   if (!res.ok) {
-    const message = (body as { error?: { message?: string } } | undefined)?.error?.message ?? `${res.status} ${res.statusText}`
+    const message =
+      (body as { error?: { message?: string } } | undefined)?.error?.message ?? `${res.status} ${res.statusText}`
     throw new CardError(`the server refused the card: ${message}`, EXIT.HTTP)
   }
   const answer = RegisterCardResponseSchema.parse(body)
   if (values.json) io.stdout(`${JSON.stringify(answer, null, 2)}\n`)
-  else io.stdout(`${answer.created ? 'added' : 'unchanged:'} ${answer.agent} revision ${answer.revision} (A2A ${answer.protocolVersion}, ${checked.summary.skills.length} skills) from ${where}\n`)
+  else
+    io.stdout(
+      `${answer.created ? 'added' : 'unchanged:'} ${answer.agent} revision ${answer.revision} (A2A ${answer.protocolVersion}, ${checked.summary.skills.length} skills) from ${where}\n`,
+    )
   return EXIT.OK
 }
 

@@ -70,17 +70,20 @@ async function loadCases(inputs: string[]): Promise<{ file: string; raw: unknown
   for (const input of inputs) {
     const stat = await fs.stat(input)
     if (stat.isDirectory()) {
-      for (const name of (await fs.readdir(input)).sort()) if (name.endsWith('.json')) files.push(path.join(input, name))
+      for (const name of (await fs.readdir(input)).sort())
+        if (name.endsWith('.json')) files.push(path.join(input, name))
     } else files.push(input)
   }
   if (files.length === 0) throw new Error(`no case files (*.json) in ${inputs.join(', ')}`)
-  return Promise.all(files.map(async (file) => {
-    try {
-      return { file, raw: JSON.parse(await fs.readFile(file, 'utf8')) as unknown }
-    } catch (err) {
-      throw new Error(`${file}: ${(err as Error).message}`)
-    }
-  }))
+  return Promise.all(
+    files.map(async (file) => {
+      try {
+        return { file, raw: JSON.parse(await fs.readFile(file, 'utf8')) as unknown }
+      } catch (err) {
+        throw new Error(`${file}: ${(err as Error).message}`)
+      }
+    }),
+  )
 }
 
 async function run(argv: string[], io: Io): Promise<number> {
@@ -88,14 +91,24 @@ async function run(argv: string[], io: Io): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      target: { type: 'string', short: 't' }, 'agent-cmd': { type: 'string' }, protocol: { type: 'string', short: 'p' },
-      'sightline-url': { type: 'string', short: 'u' }, 'api-key': { type: 'string', short: 'k' }, runs: { type: 'string', short: 'n' },
-      timeout: { type: 'string' }, 'expect-release': { type: 'string' }, 'world-port': { type: 'string' }, 'no-world': { type: 'boolean' },
-      'no-report': { type: 'boolean' }, junit: { type: 'string' }, json: { type: 'string' },
+      target: { type: 'string', short: 't' },
+      'agent-cmd': { type: 'string' },
+      protocol: { type: 'string', short: 'p' },
+      'sightline-url': { type: 'string', short: 'u' },
+      'api-key': { type: 'string', short: 'k' },
+      runs: { type: 'string', short: 'n' },
+      timeout: { type: 'string' },
+      'expect-release': { type: 'string' },
+      'world-port': { type: 'string' },
+      'no-world': { type: 'boolean' },
+      'no-report': { type: 'boolean' },
+      junit: { type: 'string' },
+      json: { type: 'string' },
     },
   })
   const protocol = values.protocol
-  if (protocol !== undefined && !['a2a-0.3', 'a2a-1.0', 'http'].includes(protocol)) throw new Error(`--protocol must be a2a-0.3, a2a-1.0 or http, not ${protocol}`)
+  if (protocol !== undefined && !['a2a-0.3', 'a2a-1.0', 'http'].includes(protocol))
+    throw new Error(`--protocol must be a2a-0.3, a2a-1.0 or http, not ${protocol}`)
   const int = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined
     const n = Number(v)
@@ -105,10 +118,17 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (positionals.length === 0) throw new Error('give a case file or a directory of case files')
   if (!values.target && !values['agent-cmd']) throw new Error('give --target <agent url> or --agent-cmd "<command>"')
   const options: RunCaseOptions = {
-    target: values.target, agentCmd: values['agent-cmd'], protocol: protocol as RunCaseOptions['protocol'],
-    sightlineUrl: values['sightline-url'] ?? io.env.SIGHTLINE_URL ?? DEFAULT_URL, apiKey: values['api-key'] ?? io.env.SIGHTLINE_API_KEY,
-    runs: int('runs', values.runs), timeoutSeconds: int('timeout', values.timeout), expectRelease: values['expect-release'],
-    worldPort: int('world-port', values['world-port']), noWorld: values['no-world'] ?? false, report: !values['no-report'],
+    target: values.target,
+    agentCmd: values['agent-cmd'],
+    protocol: protocol as RunCaseOptions['protocol'],
+    sightlineUrl: values['sightline-url'] ?? io.env.SIGHTLINE_URL ?? DEFAULT_URL,
+    apiKey: values['api-key'] ?? io.env.SIGHTLINE_API_KEY,
+    runs: int('runs', values.runs),
+    timeoutSeconds: int('timeout', values.timeout),
+    expectRelease: values['expect-release'],
+    worldPort: int('world-port', values['world-port']),
+    noWorld: values['no-world'] ?? false,
+    report: !values['no-report'],
     log: (line) => io.stderr(`  ${line}\n`),
   }
   const cases = await loadCases(positionals)
@@ -128,13 +148,19 @@ async function run(argv: string[], io: Io): Promise<number> {
 }
 
 async function serveWorld(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { port: { type: 'string' } } })
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { port: { type: 'string' } },
+  })
   if (positionals.length !== 1) throw new Error('give exactly one case file')
   const [first] = await loadCases(positionals)
   const rc = parseCase(first?.raw)
   const world = await startWorld(rc, values.port ? { port: Number(values.port) } : {})
   for (const [name, url] of Object.entries(world.env)) io.stdout(`${name}=${url}\n`)
-  io.stdout(`OTEL_RESOURCE_ATTRIBUTES=${markResourceAttributes(io.env.OTEL_RESOURCE_ATTRIBUTES, { runId: randomBytes(8).toString('hex'), caseId: rc.id })}\n`)
+  io.stdout(
+    `OTEL_RESOURCE_ATTRIBUTES=${markResourceAttributes(io.env.OTEL_RESOURCE_ATTRIBUTES, { runId: randomBytes(8).toString('hex'), caseId: rc.id })}\n`,
+  )
   io.stderr(`serving the recorded world of ${rc.id}; Ctrl-C to stop\n`)
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)
@@ -145,17 +171,33 @@ async function serveWorld(argv: string[], io: Io): Promise<number> {
 }
 
 async function pull(argv: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { suite: { type: 'string' }, out: { type: 'string' }, url: { type: 'string', short: 'u' }, 'api-key': { type: 'string', short: 'k' } } })
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      suite: { type: 'string' },
+      out: { type: 'string' },
+      url: { type: 'string', short: 'u' },
+      'api-key': { type: 'string', short: 'k' },
+    },
+  })
   if (!values.suite || !values.out) throw new Error('give --suite <name> and --out <dir>')
-  const api = new SightlineApi(values.url ?? io.env.SIGHTLINE_URL ?? DEFAULT_URL, values['api-key'] ?? io.env.SIGHTLINE_API_KEY)
+  const api = new SightlineApi(
+    values.url ?? io.env.SIGHTLINE_URL ?? DEFAULT_URL,
+    values['api-key'] ?? io.env.SIGHTLINE_API_KEY,
+  )
   await fs.mkdir(values.out, { recursive: true })
   const cases = await api.listCases(values.suite)
-  for (const { id } of cases) await fs.writeFile(path.join(values.out, `${id}.json`), `${JSON.stringify(await api.getCase(id), null, 2)}\n`)
+  for (const { id } of cases)
+    await fs.writeFile(path.join(values.out, `${id}.json`), `${JSON.stringify(await api.getCase(id), null, 2)}\n`)
   io.stdout(`pulled ${cases.length} case(s) of suite ${values.suite} into ${values.out}\n`)
   return REGRESS_EXIT.PASS
 }
 
-const SUBCOMMANDS: Record<string, (argv: string[], io: Io) => Promise<number>> = { run, 'serve-world': serveWorld, pull }
+const SUBCOMMANDS: Record<string, (argv: string[], io: Io) => Promise<number>> = {
+  run,
+  'serve-world': serveWorld,
+  pull,
+}
 
 export const regressCommand: Command = {
   name: 'regress',

@@ -6,7 +6,15 @@
  * `ci` scores on each run's trace and one gate report per suite run and release.
  */
 import { randomBytes } from 'node:crypto'
-import { checkThresholds, compareWithBaseline, estimateSuite, gateSummary, gateVerdict, type CaseRunMetrics, type Threshold } from '@sightline/core'
+import {
+  checkThresholds,
+  compareWithBaseline,
+  estimateSuite,
+  gateSummary,
+  gateVerdict,
+  type CaseRunMetrics,
+  type Threshold,
+} from '@sightline/core'
 import type { EvalRunReport, RegressionCase } from '@sightline/schema'
 import { exitCodeFor } from '../regress/exit-codes.js'
 import { runCase, type CaseResult, type RunCaseOptions } from '../regress/runner.js'
@@ -57,24 +65,58 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     }
   }
   // The release the runs saw (a wrong release is reported under its own name, not the expected one's).
-  const release = caseResults.flatMap((c) => c.runs.map((r) => r.release)).find((r) => r) ?? o.runOptions.expectRelease ?? ''
+  const release =
+    caseResults.flatMap((c) => c.runs.map((r) => r.release)).find((r) => r) ?? o.runOptions.expectRelease ?? ''
   const metrics = estimateSuite(measured)
   const thresholds = checkThresholds(metrics, o.thresholds)
   let baseline: EvalRunReport['baseline'] = null
   if (o.baseline === 'auto') {
     try {
       const accepted = await o.api.acceptedBaseline(o.suite, release)
-      if (accepted) baseline = { release: accepted.release, runId: accepted.runId, comparisons: compareWithBaseline(metrics, accepted.metrics) }
+      if (accepted)
+        baseline = {
+          release: accepted.release,
+          runId: accepted.runId,
+          comparisons: compareWithBaseline(metrics, accepted.metrics),
+        }
     } catch (err) {
       warnings.push(`no comparison with the accepted release: ${(err as Error).message}`)
     }
   }
-  const verdict = gateVerdict(caseResults.map((c) => c.verdict), thresholds, baseline?.comparisons ?? [])
+  const verdict = gateVerdict(
+    caseResults.map((c) => c.verdict),
+    thresholds,
+    baseline?.comparisons ?? [],
+  )
   const partial = {
-    runId, suite: o.suite, release, verdict, exitCode: exitCodeFor(verdict), startedAt, finishedAt: new Date().toISOString(), metrics, thresholds, baseline,
+    runId,
+    suite: o.suite,
+    release,
+    verdict,
+    exitCode: exitCodeFor(verdict),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    metrics,
+    thresholds,
+    baseline,
     cases: caseResults.map((c) => ({
-      caseId: c.caseId, verdict: c.verdict, runs: c.runs.length, passed: c.runs.filter((r) => r.verdict === 'pass').length, traceIds: c.runs.map((r) => r.traceId),
-      problem: [...new Set(c.runs.flatMap((r) => (r.problem ? [r.problem] : r.assertions.filter((a) => a.blocking && !a.passed).map((a) => `${a.id}: ${a.detail}`))))].join('; ').slice(0, 2000) || (c.runs.length === 0 ? c.summary : ''),
+      caseId: c.caseId,
+      verdict: c.verdict,
+      runs: c.runs.length,
+      passed: c.runs.filter((r) => r.verdict === 'pass').length,
+      traceIds: c.runs.map((r) => r.traceId),
+      problem:
+        [
+          ...new Set(
+            c.runs.flatMap((r) =>
+              r.problem
+                ? [r.problem]
+                : r.assertions.filter((a) => a.blocking && !a.passed).map((a) => `${a.id}: ${a.detail}`),
+            ),
+          ),
+        ]
+          .join('; ')
+          .slice(0, 2000) || (c.runs.length === 0 ? c.summary : ''),
     })),
   }
   const report: EvalRunReport = { ...partial, summary: gateSummary(partial) }
@@ -83,11 +125,25 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
 }
 
 /** `ci` scores on every measured run's trace, then the gate report. A failure is a warning: the verdict stands. */
-async function reportBack(o: GateOptions, report: EvalRunReport, perRun: Array<{ caseId: string; traceId: string; attempt: number; metrics: CaseRunMetrics['metrics'] }>, warnings: string[]): Promise<void> {
-  const scores = perRun.flatMap((r) => Object.entries(r.metrics).map(([metric, value]) => ({
-    id: `ci:${report.runId}:${r.caseId}:${r.attempt}:${metric}`.slice(0, 160), traceId: r.traceId, name: metric, value, source: 'ci',
-    evaluator: `suite:${o.suite}`, evaluatorVersion: report.runId, release: report.release, comment: `sightline eval run, case ${r.caseId}, run ${r.attempt}`,
-  })))
+async function reportBack(
+  o: GateOptions,
+  report: EvalRunReport,
+  perRun: Array<{ caseId: string; traceId: string; attempt: number; metrics: CaseRunMetrics['metrics'] }>,
+  warnings: string[],
+): Promise<void> {
+  const scores = perRun.flatMap((r) =>
+    Object.entries(r.metrics).map(([metric, value]) => ({
+      id: `ci:${report.runId}:${r.caseId}:${r.attempt}:${metric}`.slice(0, 160),
+      traceId: r.traceId,
+      name: metric,
+      value,
+      source: 'ci',
+      evaluator: `suite:${o.suite}`,
+      evaluatorVersion: report.runId,
+      release: report.release,
+      comment: `sightline eval run, case ${r.caseId}, run ${r.attempt}`,
+    })),
+  )
   try {
     await o.api.postScores(scores)
     await o.api.postEvalRun(report)

@@ -13,13 +13,19 @@ export function gateJunitXml(report: EvalRunReport): string {
   const cases: string[] = []
   let failures = 0
   let errors = 0
-  const testcase = (name: string, body = '') => cases.push(`    <testcase ${attr('classname', `eval.${report.suite}`)} ${attr('name', name)} time="0">${body}</testcase>`)
+  const testcase = (name: string, body = '') =>
+    cases.push(
+      `    <testcase ${attr('classname', `eval.${report.suite}`)} ${attr('name', name)} time="0">${body}</testcase>`,
+    )
   for (const t of report.thresholds) {
     const name = `threshold ${t.metric}${t.op}${t.value}`
     if (t.passed) testcase(name)
     else {
       failures++
-      testcase(name, `<failure ${attr('type', 'threshold')} ${attr('message', `${t.metric} ${num(t.actual)} is not ${t.op} ${t.value}`)}/>`)
+      testcase(
+        name,
+        `<failure ${attr('type', 'threshold')} ${attr('message', `${t.metric} ${num(t.actual)} is not ${t.op} ${t.value}`)}/>`,
+      )
     }
   }
   for (const c of report.baseline?.comparisons ?? []) {
@@ -38,10 +44,16 @@ export function gateJunitXml(report: EvalRunReport): string {
       testcase(name, `<error ${attr('type', c.verdict)} ${attr('message', c.problem || c.verdict)}/>`)
     } else if (c.verdict === 'fail') {
       failures++
-      testcase(name, `<failure ${attr('type', 'case')} ${attr('message', c.problem || 'a blocking assertion failed')}/>`)
+      testcase(
+        name,
+        `<failure ${attr('type', 'case')} ${attr('message', c.problem || 'a blocking assertion failed')}/>`,
+      )
     } else testcase(name)
   }
-  const metrics = report.metrics.map((m) => `    <property ${attr('name', m.metric)} ${attr('value', `${num(m.mean)} (${num(m.ciLow)}–${num(m.ciHigh)}), n=${m.n}`)}/>`)
+  const metrics = report.metrics.map(
+    (m) =>
+      `    <property ${attr('name', m.metric)} ${attr('value', `${num(m.mean)} (${num(m.ciLow)}–${num(m.ciHigh)}), n=${m.n}`)}/>`,
+  )
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites ${attr('name', 'sightline eval')} ${attr('tests', cases.length)} ${attr('failures', failures)} ${attr('errors', errors)}>`,

@@ -27,7 +27,8 @@ export function parseRunFile(text: string, fileName: string): unknown {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** The format whose distinctive top-level keys the file has, or undefined. */
 export function detectFormat(data: unknown, fileName: string): Format | undefined {

@@ -10,7 +10,15 @@ import { detectFormat, parseRunFile } from './detect.js'
 import { convertOpenHands, timestampToNs } from './openhands.js'
 import { costToUnits } from './split.js'
 
-type RawEvent = Record<string, unknown> & { id?: number; timestamp?: string; source?: string; action?: string; observation?: string; content?: string; args?: Record<string, unknown> }
+type RawEvent = Record<string, unknown> & {
+  id?: number
+  timestamp?: string
+  source?: string
+  action?: string
+  observation?: string
+  content?: string
+  args?: Record<string, unknown>
+}
 interface RawRun {
   issue: { owner: string; repo: string; number: number }
   metrics: { accumulated_cost: number; costs: number[] }
@@ -22,16 +30,26 @@ const read = (file: string) => fs.readFileSync(fixture(`openhands/${file}`), 'ut
 const EDIT_SYNTAX_ERROR = '[Your proposed edit has introduced new syntax error'
 
 function convert(file: string, text = read(file), baseTimeMs?: number) {
-  const request = convertOpenHands(parseRunFile(text, file), { fileName: file, ...(baseTimeMs === undefined ? {} : { baseTimeMs }) })
+  const request = convertOpenHands(parseRunFile(text, file), {
+    fileName: file,
+    ...(baseTimeMs === undefined ? {} : { baseTimeMs }),
+  })
   const traces = [...byTrace(request).values()]
   expect(traces).toHaveLength(1)
   const spans = traces[0]!
-  return { request, spans, chats: spans.filter((s) => op(s) === 'chat'), tools: spans.filter((s) => op(s) === 'execute_tool') }
+  return {
+    request,
+    spans,
+    chats: spans.filter((s) => op(s) === 'chat'),
+    tools: spans.filter((s) => op(s) === 'execute_tool'),
+  }
 }
 
 /** Each call's cost in order, and their sum equal to the file's accumulated cost (at 1e-10). */
 function expectCostsInOrder(chats: ReturnType<typeof convert>['chats'], run: RawRun) {
-  expect(chats.map((s) => Number(attrOf(s, 'llm.cost.total')))).toEqual(run.metrics.costs.map((c) => Number(c.toFixed(10))))
+  expect(chats.map((s) => Number(attrOf(s, 'llm.cost.total')))).toEqual(
+    run.metrics.costs.map((c) => Number(c.toFixed(10))),
+  )
   const total = chats.reduce((n, s) => n + costToUnits(Number(attrOf(s, 'llm.cost.total'))), 0n)
   expect(total).toBe(costToUnits(run.metrics.accumulated_cost))
   // The file has costs but no token counts: tokens are unknown, not zero.
@@ -45,7 +63,10 @@ describe(`OpenHands history as [action, observation] pairs (${PAIRS})`, () => {
   const run = JSON.parse(read(PAIRS)) as RawRun & { history: Array<[RawEvent, RawEvent]> }
   const { request, spans, chats, tools } = convert(PAIRS)
   const agentActions = run.history.map(([action]) => action).filter((a) => a.source === 'agent')
-  const executed = run.history.filter(([action, obs]) => action.source === 'agent' && !['message', 'finish'].includes(action.action!) && obs.id !== undefined)
+  const executed = run.history.filter(
+    ([action, obs]) =>
+      action.source === 'agent' && !['message', 'finish'].includes(action.action!) && obs.id !== undefined,
+  )
 
   it('is recognised and read: one chat per agent action, one tool per executed action, session from the issue', () => {
     expect(detectFormat(parseRunFile(read(PAIRS), PAIRS), PAIRS)).toBe('openhands')
@@ -57,7 +78,7 @@ describe(`OpenHands history as [action, observation] pairs (${PAIRS})`, () => {
     expectWellFormed(request)
   })
 
-  it('keeps the file\'s times: a tool runs from its action to its observation', () => {
+  it("keeps the file's times: a tool runs from its action to its observation", () => {
     const [action, observation] = executed[0]!
     const tool = tools[0]!
     expect(tool.startTimeUnixNano).toBe(timestampToNs(action.timestamp!).toString())
@@ -70,7 +91,9 @@ describe(`OpenHands history as [action, observation] pairs (${PAIRS})`, () => {
     const refused = executed.filter(([, obs]) => String(obs.content ?? '').startsWith(EDIT_SYNTAX_ERROR)).length
     expect(refused).toBeGreaterThan(0)
     expect(tools.filter((s) => s.status.code === 2)).toHaveLength(refused)
-    expect(tools.filter((s) => s.status.code === 2).every((s) => attrOf(s, 'error.type') === 'edit_syntax_error')).toBe(true)
+    expect(tools.filter((s) => s.status.code === 2).every((s) => attrOf(s, 'error.type') === 'edit_syntax_error')).toBe(
+      true,
+    )
   })
 
   it('gives each call its own cost from metrics.costs, in order', () => {
@@ -92,13 +115,20 @@ describe(`OpenHands history as bare events without ids (${BARE})`, () => {
   const { request, spans, chats, tools } = convert(BARE, read(BARE), base)
   const actions = run.history.filter((e) => e.action !== undefined)
 
-  it('reads each observation as the answer to the action before it, the first message as the user\'s task', () => {
+  it("reads each observation as the answer to the action before it, the first message as the user's task", () => {
     expect(run.history[0]).toMatchObject({ action: 'message', content: run.instruction })
     expect(chats).toHaveLength(actions.length - 1)
     expect(chats).toHaveLength(run.metrics.costs.length)
-    const answered = run.history.flatMap((e, i) => (e.observation !== undefined ? [[run.history[i - 1]!, e] as const] : []))
-    expect(tools.map((s) => [attrOf(s, 'gen_ai.tool.name'), attrOf(s, 'gen_ai.tool.call.result')])).toEqual(answered.map(([a, o]) => [a.action, o.content]))
-    const firstInput = JSON.parse(String(attrOf(chats[0]!, 'gen_ai.input.messages'))) as Array<{ role: string; parts: Array<{ content: string }> }>
+    const answered = run.history.flatMap((e, i) =>
+      e.observation !== undefined ? [[run.history[i - 1]!, e] as const] : [],
+    )
+    expect(tools.map((s) => [attrOf(s, 'gen_ai.tool.name'), attrOf(s, 'gen_ai.tool.call.result')])).toEqual(
+      answered.map(([a, o]) => [a.action, o.content]),
+    )
+    const firstInput = JSON.parse(String(attrOf(chats[0]!, 'gen_ai.input.messages'))) as Array<{
+      role: string
+      parts: Array<{ content: string }>
+    }>
     expect(firstInput).toEqual([{ role: 'user', parts: [{ type: 'text', content: run.instruction }] }])
     expect(attrOf(spans[0]!, 'session.id')).toBe(`${run.issue.owner}/${run.issue.repo}#${run.issue.number}`)
     expectWellFormed(request)

@@ -21,15 +21,21 @@ const NullObservationSchema = z.looseObject({ observation: z.literal('null') })
 const PairSchema = z.tuple([EventSchema, z.union([EventSchema, NullObservationSchema])])
 const BareEventSchema = z
   .looseObject({ action: z.string().optional(), observation: z.string().optional() })
-  .refine((event) => event.action !== undefined || event.observation !== undefined, { message: 'expected an event with an `action` or `observation` key' })
+  .refine((event) => event.action !== undefined || event.observation !== undefined, {
+    message: 'expected an event with an `action` or `observation` key',
+  })
 
 type Pair = z.infer<typeof PairSchema>
 type BareEvent = z.infer<typeof BareEventSchema>
-type History = { shape: 'events'; events: Event[] } | { shape: 'pairs'; pairs: Pair[] } | { shape: 'bare'; events: BareEvent[] }
+type History =
+  | { shape: 'events'; events: Event[] }
+  | { shape: 'pairs'; pairs: Pair[] }
+  | { shape: 'bare'; events: BareEvent[] }
 
 const SYNTHETIC_STEP_MS = 1_000
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** The runs of a parsed file: an array of runs (output.jsonl), one run object, or a bare event array. */
 export function readOpenHandsRuns(data: unknown, opts: ConvertOptions): Run[] {
@@ -44,9 +50,11 @@ export function readOpenHandsRuns(data: unknown, opts: ConvertOptions): Run[] {
   return items.map((item, index) => {
     const prefix = Array.isArray(data) ? [index] : []
     const header = RunHeaderSchema.safeParse(item)
-    if (!header.success) throw fail(header.error.issues.map((issue) => ({ ...issue, path: [...prefix, ...issue.path] })))
+    if (!header.success)
+      throw fail(header.error.issues.map((issue) => ({ ...issue, path: [...prefix, ...issue.path] })))
     const history = parseHistory((item as Record<string, unknown>)['history'])
-    if (!history.success) throw fail(history.error.issues.map((issue) => ({ ...issue, path: [...prefix, 'history', ...issue.path] })))
+    if (!history.success)
+      throw fail(history.error.issues.map((issue) => ({ ...issue, path: [...prefix, 'history', ...issue.path] })))
     if (history.data.shape !== 'bare') return { ...header.data, history: eventsOf(history.data) }
     const events = fromBare(history.data.events, clockMs)
     clockMs += history.data.events.length * SYNTHETIC_STEP_MS + RUN_GAP_MS
@@ -56,11 +64,21 @@ export function readOpenHandsRuns(data: unknown, opts: ConvertOptions): Run[] {
 
 function parseHistory(history: unknown) {
   const items = Array.isArray(history) ? history : []
-  if (items.some(Array.isArray)) return z.array(PairSchema).transform((pairs): History => ({ shape: 'pairs', pairs })).safeParse(history)
+  if (items.some(Array.isArray))
+    return z
+      .array(PairSchema)
+      .transform((pairs): History => ({ shape: 'pairs', pairs }))
+      .safeParse(history)
   if (items.length > 0 && items.every((e) => isObject(e) && !('id' in e) && !('timestamp' in e))) {
-    return z.array(BareEventSchema).transform((events): History => ({ shape: 'bare', events })).safeParse(history)
+    return z
+      .array(BareEventSchema)
+      .transform((events): History => ({ shape: 'bare', events }))
+      .safeParse(history)
   }
-  return z.array(EventSchema).transform((events): History => ({ shape: 'events', events })).safeParse(history)
+  return z
+    .array(EventSchema)
+    .transform((events): History => ({ shape: 'events', events }))
+    .safeParse(history)
 }
 
 function eventsOf(history: Exclude<History, { shape: 'bare' }>): Event[] {
@@ -78,9 +96,23 @@ function fromBare(events: BareEvent[], startMs: number): Event[] {
     if (raw.action !== undefined) {
       const { action, ...args } = raw
       lastAction = id
-      return EventSchema.parse({ id, timestamp, source: id === 0 && action === 'message' ? 'user' : 'agent', action, args })
+      return EventSchema.parse({
+        id,
+        timestamp,
+        source: id === 0 && action === 'message' ? 'user' : 'agent',
+        action,
+        args,
+      })
     }
     const { observation, content, ...extras } = raw
-    return EventSchema.parse({ id, timestamp, source: 'agent', observation, content: typeof content === 'string' ? content : undefined, cause: lastAction, extras })
+    return EventSchema.parse({
+      id,
+      timestamp,
+      source: 'agent',
+      observation,
+      content: typeof content === 'string' ? content : undefined,
+      cause: lastAction,
+      extras,
+    })
   })
 }

@@ -18,7 +18,11 @@ export const ResponseSchema = z.looseObject({
         finish_reason: z.string().nullish(),
         message: z.looseObject({
           content: z.string().nullish(),
-          tool_calls: z.array(z.looseObject({ id: z.string(), function: z.looseObject({ name: z.string(), arguments: z.string() }) })).nullish(),
+          tool_calls: z
+            .array(
+              z.looseObject({ id: z.string(), function: z.looseObject({ name: z.string(), arguments: z.string() }) }),
+            )
+            .nullish(),
         }),
       }),
     )
@@ -35,18 +39,38 @@ export const EventSchema = z.looseObject({
   content: z.string().nullish(),
   args: z.record(z.string(), z.unknown()).nullish(),
   // Older files keep `exit_code` in `extras` itself.
-  extras: z.looseObject({ metadata: z.looseObject({ exit_code: z.number().nullish() }).nullish(), exit_code: z.number().nullish() }).nullish(),
-  tool_call_metadata: z.looseObject({ function_name: z.string(), tool_call_id: z.string(), model_response: ResponseSchema }).nullish(),
+  extras: z
+    .looseObject({
+      metadata: z.looseObject({ exit_code: z.number().nullish() }).nullish(),
+      exit_code: z.number().nullish(),
+    })
+    .nullish(),
+  tool_call_metadata: z
+    .looseObject({ function_name: z.string(), tool_call_id: z.string(), model_response: ResponseSchema })
+    .nullish(),
 })
 export const MetricsSchema = z.looseObject({
   accumulated_cost: z.number().nullish(),
   // Older files log bare numbers, one per model call.
   costs: z
-    .array(z.union([z.looseObject({ cost: z.number(), response_id: z.string().optional() }), z.number().transform((cost) => ({ cost, response_id: undefined }))]))
+    .array(
+      z.union([
+        z.looseObject({ cost: z.number(), response_id: z.string().optional() }),
+        z.number().transform((cost) => ({ cost, response_id: undefined })),
+      ]),
+    )
     .nullish(),
   response_latencies: z.array(z.looseObject({ latency: z.number(), response_id: z.string() })).nullish(),
   token_usages: z
-    .array(z.looseObject({ prompt_tokens: z.number(), completion_tokens: z.number(), cache_read_tokens: z.number().nullish(), cache_write_tokens: z.number().nullish(), response_id: z.string() }))
+    .array(
+      z.looseObject({
+        prompt_tokens: z.number(),
+        completion_tokens: z.number(),
+        cache_read_tokens: z.number().nullish(),
+        cache_write_tokens: z.number().nullish(),
+        response_id: z.string(),
+      }),
+    )
     .nullish(),
 })
 /** A run's fields other than its history, whose shape depends on the OpenHands version (openhands-runs.ts). */

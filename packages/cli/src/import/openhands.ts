@@ -69,17 +69,26 @@ interface Usage {
 
 function convertRun(run: Run, index: number, fileName: string) {
   const events = [...run.history].sort((a, b) => a.id - b.id)
-  const model = run.metadata?.llm_config?.model ?? events.find((e) => e.tool_call_metadata)?.tool_call_metadata?.model_response.model ?? 'unknown'
+  const model =
+    run.metadata?.llm_config?.model ??
+    events.find((e) => e.tool_call_metadata)?.tool_call_metadata?.model_response.model ??
+    'unknown'
   const agent = run.metadata?.agent_class ?? 'openhands'
-  const version = /_v(\d+\.\d+\.\d+)/.exec(run.metadata?.eval_output_dir ?? '')?.[1] ?? run.metadata?.git_commit ?? undefined
-  const trace = new TraceBuilder(`openhands:${fileName}:${index}`, { [K.ATTR_SERVICE_NAME]: 'openhands', [K.ATTR_SERVICE_VERSION]: version })
+  const version =
+    /_v(\d+\.\d+\.\d+)/.exec(run.metadata?.eval_output_dir ?? '')?.[1] ?? run.metadata?.git_commit ?? undefined
+  const trace = new TraceBuilder(`openhands:${fileName}:${index}`, {
+    [K.ATTR_SERVICE_NAME]: 'openhands',
+    [K.ATTR_SERVICE_VERSION]: version,
+  })
   const common = { [K.ATTR_SESSION_ID]: sessionOf(run, fileName, index), [K.ATTR_GEN_AI_AGENT_NAME]: agent }
 
   const turns = groupTurns(events)
   const usages = turns.map((turn) => usageOf(turn, run))
   const costs = costsOf(turns, usages, run)
   const latency = new Map((run.metrics?.response_latencies ?? []).map((l) => [l.response_id, l.latency]))
-  const observationFor = new Map(events.filter((e) => e.observation !== undefined && e.cause != null).map((e) => [e.cause, e]))
+  const observationFor = new Map(
+    events.filter((e) => e.observation !== undefined && e.cause != null).map((e) => [e.cause, e]),
+  )
   const toolCalls = toolCallsOf(events, observationFor)
   const times = events.map((e) => timestampToNs(e.timestamp))
   const runStart = times.reduce((a, b) => (b < a ? b : a), times[0] ?? 0n)
@@ -114,7 +123,9 @@ function convertRun(run: Run, index: number, fileName: string) {
         [K.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: usage?.cacheWrite || undefined,
         [K.ATTR_SIGHTLINE_USAGE_UNKNOWN]: usage === undefined ? true : undefined,
         [K.ATTR_OI_COST_TOTAL]: costs?.[i],
-        [K.ATTR_GEN_AI_INPUT_MESSAGES]: messagesJson(inputsBefore(events, first, turns[i - 1]?.actions.at(-1), toolCalls)),
+        [K.ATTR_GEN_AI_INPUT_MESSAGES]: messagesJson(
+          inputsBefore(events, first, turns[i - 1]?.actions.at(-1), toolCalls),
+        ),
         [K.ATTR_GEN_AI_OUTPUT_MESSAGES]: messagesJson([outputOf(turn, toolCalls)]),
       },
     })
@@ -139,7 +150,11 @@ function convertRun(run: Run, index: number, fileName: string) {
     // (e.g. a tool call with invalid parameters): there is no tool span to mark, so they are root events.
     events: events
       .filter((e) => e.observation === 'error' && e.cause == null)
-      .map((e) => ({ name: 'openhands.error', timeNs: timestampToNs(e.timestamp), attributes: { 'openhands.error.message': cap(e.content ?? '', 500) } })),
+      .map((e) => ({
+        name: 'openhands.error',
+        timeNs: timestampToNs(e.timestamp),
+        attributes: { 'openhands.error.message': cap(e.content ?? '', 500) },
+      })),
   })
   return trace.build()
 
@@ -206,7 +221,12 @@ function usageOf(turn: Turn, run: Run): Usage | undefined {
   if (!turn.response) return undefined
   const recorded = run.metrics?.token_usages?.find((u) => u.response_id === turn.response?.id)
   if (recorded) {
-    return { input: recorded.prompt_tokens, output: recorded.completion_tokens, cacheRead: recorded.cache_read_tokens ?? 0, cacheWrite: recorded.cache_write_tokens ?? 0 }
+    return {
+      input: recorded.prompt_tokens,
+      output: recorded.completion_tokens,
+      cacheRead: recorded.cache_read_tokens ?? 0,
+      cacheWrite: recorded.cache_write_tokens ?? 0,
+    }
   }
   const usage = turn.response.usage
   if (!usage) return undefined
@@ -224,7 +244,12 @@ function costsOf(turns: Turn[], usages: Array<Usage | undefined>, run: Run): Arr
   if (entries.every((e) => e.response_id !== undefined)) {
     return turns.map((turn) => {
       const found = entries.filter((e) => e.response_id === turn.response?.id)
-      return found.length === 0 ? undefined : splitCost(found.reduce((sum, e) => sum + e.cost, 0), [1])[0]
+      return found.length === 0
+        ? undefined
+        : splitCost(
+            found.reduce((sum, e) => sum + e.cost, 0),
+            [1],
+          )[0]
     })
   }
   // Older files log one cost per model call, in order, without response ids.
@@ -235,15 +260,23 @@ function costsOf(turns: Turn[], usages: Array<Usage | undefined>, run: Run): Arr
 }
 
 /** Messages the model saw since its previous turn: the user's words and tool observations. */
-function inputsBefore(events: Event[], first: Event, previousAction: Event | undefined, toolCalls: Map<number, ToolCall>): GenAiMessage[] {
+function inputsBefore(
+  events: Event[],
+  first: Event,
+  previousAction: Event | undefined,
+  toolCalls: Map<number, ToolCall>,
+): GenAiMessage[] {
   const after = previousAction?.id ?? -1
   return events
     .filter((e) => e.id > after && e.id < first.id)
     .flatMap((e): GenAiMessage[] => {
-      if (e.action === 'system') return [{ role: 'system', parts: [textPart(String(e.args?.['content'] ?? e.message ?? ''))] }]
-      if (e.source === 'user' && e.action === 'message') return [{ role: 'user', parts: [textPart(String(e.args?.['content'] ?? e.message ?? ''))] }]
+      if (e.action === 'system')
+        return [{ role: 'system', parts: [textPart(String(e.args?.['content'] ?? e.message ?? ''))] }]
+      if (e.source === 'user' && e.action === 'message')
+        return [{ role: 'user', parts: [textPart(String(e.args?.['content'] ?? e.message ?? ''))] }]
       const id = e.tool_call_metadata?.tool_call_id ?? (e.cause == null ? undefined : toolCalls.get(e.cause)?.id)
-      if (e.observation !== undefined && id) return [{ role: 'tool', parts: [{ type: 'tool_call_response', id, response: cap(e.content ?? '') }] }]
+      if (e.observation !== undefined && id)
+        return [{ role: 'tool', parts: [{ type: 'tool_call_response', id, response: cap(e.content ?? '') }] }]
       return []
     })
 }
@@ -258,7 +291,9 @@ function outputOf(turn: Turn, toolCalls: Map<number, ToolCall>): GenAiMessage {
       role: 'assistant',
       parts: [
         ...(text === '' && call ? [] : [textPart(text)]),
-        ...(call ? [{ type: 'tool_call' as const, id: call.id, name: call.name, arguments: parseArguments(call.arguments) }] : []),
+        ...(call
+          ? [{ type: 'tool_call' as const, id: call.id, name: call.name, arguments: parseArguments(call.arguments) }]
+          : []),
       ],
     }
   }
@@ -267,7 +302,12 @@ function outputOf(turn: Turn, toolCalls: Map<number, ToolCall>): GenAiMessage {
     role: 'assistant',
     parts: [
       ...(text === '' ? [] : [textPart(text)]),
-      ...(choice.message.tool_calls ?? []).map((c) => ({ type: 'tool_call' as const, id: c.id, name: c.function.name, arguments: parseArguments(c.function.arguments) })),
+      ...(choice.message.tool_calls ?? []).map((c) => ({
+        type: 'tool_call' as const,
+        id: c.id,
+        name: c.function.name,
+        arguments: parseArguments(c.function.arguments),
+      })),
     ],
     ...(choice.finish_reason ? { finish_reason: choice.finish_reason } : {}),
   }

@@ -105,7 +105,11 @@ export class TraceBuilder {
       endTimeUnixNano: end.toString(),
       attributes: toKeyValues(attrs),
       status: spec.error ? { code: StatusCode.ERROR, message: spec.error.message } : { code: StatusCode.UNSET },
-      events: (spec.events ?? []).map((e) => ({ name: e.name, timeUnixNano: e.timeNs.toString(), attributes: toKeyValues(e.attributes) })),
+      events: (spec.events ?? []).map((e) => ({
+        name: e.name,
+        timeUnixNano: e.timeNs.toString(),
+        attributes: toKeyValues(e.attributes),
+      })),
     })
     return spanId
   }

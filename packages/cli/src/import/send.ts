@@ -8,7 +8,11 @@ import type { ExportTraceServiceRequest, OtlpSpan, ResourceSpans } from './otlp.
 export const MAX_SPANS = 1000
 export const MAX_BYTES = 4 * 1024 * 1024
 
-export function batchRequest(request: ExportTraceServiceRequest, maxSpans = MAX_SPANS, maxBytes = MAX_BYTES): ExportTraceServiceRequest[] {
+export function batchRequest(
+  request: ExportTraceServiceRequest,
+  maxSpans = MAX_SPANS,
+  maxBytes = MAX_BYTES,
+): ExportTraceServiceRequest[] {
   const batches: ExportTraceServiceRequest[] = []
   let current: ResourceSpans[] = []
   let spans = 0
@@ -58,7 +62,11 @@ export interface SendResult {
 }
 
 /** Sends every batch; throws HttpError with the server's own message on the first non-2xx answer. */
-export async function sendRequest(request: ExportTraceServiceRequest, url: string, apiKey: string | undefined): Promise<SendResult> {
+export async function sendRequest(
+  request: ExportTraceServiceRequest,
+  url: string,
+  apiKey: string | undefined,
+): Promise<SendResult> {
   const endpoint = `${url.replace(/\/+$/, '')}/v1/traces`
   const result: SendResult = { requests: 0, rejectedSpans: 0, rejectionMessages: [] }
   for (const batch of batchRequest(request)) {
@@ -70,7 +78,10 @@ export async function sendRequest(request: ExportTraceServiceRequest, url: strin
         body: JSON.stringify(batch),
       })
     } catch (error) {
-      throw new HttpError(0, `cannot reach ${endpoint}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`)
+      throw new HttpError(
+        0,
+        `cannot reach ${endpoint}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`,
+      )
     }
     const text = await res.text()
     if (!res.ok) throw new HttpError(res.status, `POST ${endpoint} failed: HTTP ${res.status}: ${serverMessage(text)}`)

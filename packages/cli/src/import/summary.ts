@@ -25,7 +25,16 @@ function intAttr(attrs: KeyValue[], key: string): number {
 export function summarize(request: ExportTraceServiceRequest): ImportSummary {
   const traceIds = new Set<string>()
   const costs: string[] = []
-  const summary: ImportSummary = { traces: 0, spans: 0, llmCalls: 0, toolCalls: 0, toolErrors: 0, inputTokens: 0, outputTokens: 0, costUsd: null }
+  const summary: ImportSummary = {
+    traces: 0,
+    spans: 0,
+    llmCalls: 0,
+    toolCalls: 0,
+    toolErrors: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: null,
+  }
   for (const span of request.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans))) {
     traceIds.add(span.traceId)
     summary.spans++

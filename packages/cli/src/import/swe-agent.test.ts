@@ -46,7 +46,13 @@ describe.each(FILES)('SWE-agent import of %s', (fileName) => {
       expect(attrOf(tool, 'gen_ai.tool.name')).toBe(expected)
       if (call) expect(attrOf(tool, 'gen_ai.tool.call.id')).toBe(call.id)
     })
-    expect(attrOf(spans[0]!, 'session.id')).toBe(fileName.replace(/\.traj$/, '').split('__').slice(-2).join('__'))
+    expect(attrOf(spans[0]!, 'session.id')).toBe(
+      fileName
+        .replace(/\.traj$/, '')
+        .split('__')
+        .slice(-2)
+        .join('__'),
+    )
   })
 })
 
@@ -81,11 +87,17 @@ describe(`SWE-agent usage and cost of ${ZERO_STATS}`, () => {
     }
   })
 
-  it('leaves a zero instance_cost with counted tokens to the server\'s price table', () => {
+  it("leaves a zero instance_cost with counted tokens to the server's price table", () => {
     const { raw } = load(COUNTED)
     const unpricedRun = { ...raw, info: { ...raw.info, model_stats: { ...raw.info.model_stats, instance_cost: 0 } } }
     const spans = allSpans(convertSweAgent(unpricedRun, { fileName: COUNTED })).filter((s) => op(s) === 'chat')
-    expect(spans.reduce((n, s) => n + Number(attrOf(s, 'gen_ai.usage.input_tokens')), 0)).toBe(raw.info.model_stats.tokens_sent)
-    expect(spans.every((s) => attrOf(s, 'llm.cost.total') === undefined && attrOf(s, 'sightline.usage.unknown') === undefined)).toBe(true)
+    expect(spans.reduce((n, s) => n + Number(attrOf(s, 'gen_ai.usage.input_tokens')), 0)).toBe(
+      raw.info.model_stats.tokens_sent,
+    )
+    expect(
+      spans.every(
+        (s) => attrOf(s, 'llm.cost.total') === undefined && attrOf(s, 'sightline.usage.unknown') === undefined,
+      ),
+    ).toBe(true)
   })
 })

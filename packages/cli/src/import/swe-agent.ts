@@ -47,7 +47,10 @@ const StepSchema = z.looseObject({
 const ContentSchema = z.union([z.string(), z.array(z.looseObject({ text: z.string().optional() }))]).nullish()
 const ToolCallSchema = z.looseObject({
   id: z.string().optional(),
-  function: z.looseObject({ name: z.string(), arguments: z.union([z.string(), z.record(z.string(), z.unknown())]).optional() }),
+  function: z.looseObject({
+    name: z.string(),
+    arguments: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  }),
 })
 const HistorySchema = z.looseObject({
   role: z.string(),
@@ -85,13 +88,18 @@ export function convertSweAgent(data: unknown, opts: ConvertOptions): ExportTrac
 
 /** `gpt4__pydicom__pydicom-1458.traj` -> prefix `gpt4`, instance `pydicom__pydicom-1458`. */
 export function namesFromFile(fileName: string): { prefix: string; instanceId: string } {
-  const parts = path.basename(fileName).replace(/\.traj$/i, '').split('__')
+  const parts = path
+    .basename(fileName)
+    .replace(/\.traj$/i, '')
+    .split('__')
   if (parts.length < 3) return { prefix: '', instanceId: parts.join('__') }
   return { prefix: parts.slice(0, -2).join('__'), instanceId: parts.slice(-2).join('__') }
 }
 
 function modelOf(file: SweFile, prefix: string): string {
-  const parsed = z.object({ agent: z.object({ model: z.object({ name: z.string() }) }) }).safeParse(replayConfig(file.replay_config))
+  const parsed = z
+    .object({ agent: z.object({ model: z.object({ name: z.string() }) }) })
+    .safeParse(replayConfig(file.replay_config))
   return parsed.success ? parsed.data.agent.model.name : prefix || 'unknown'
 }
 
@@ -116,18 +124,28 @@ function convertRun(file: SweFile, opts: ConvertOptions) {
   const assistantAt = history.flatMap((entry, i) => (entry.role === 'assistant' ? [i] : []))
   // Per-call prompt/response sizes drive the token split; without a matching history, fall back to the steps.
   const useHistory = assistantAt.length === steps.length
-  const inputWeights = steps.map((_, i) => (useHistory ? promptChars(history, assistantAt[i] ?? 0) : stepPromptChars(steps, i)))
-  const outputWeights = steps.map((step, i) => (useHistory ? contentText(history[assistantAt[i] ?? 0]?.content).length : (step.response ?? '').length))
+  const inputWeights = steps.map((_, i) =>
+    useHistory ? promptChars(history, assistantAt[i] ?? 0) : stepPromptChars(steps, i),
+  )
+  const outputWeights = steps.map((step, i) =>
+    useHistory ? contentText(history[assistantAt[i] ?? 0]?.content).length : (step.response ?? '').length,
+  )
   const stats = file.info?.model_stats
   const counted = stats !== undefined && stats.tokens_sent + stats.tokens_received > 0 ? stats : undefined
   const inputTokens = counted ? splitInteger(counted.tokens_sent, inputWeights) : undefined
   const outputTokens = counted ? splitInteger(counted.tokens_received, outputWeights) : undefined
   const costs =
     counted && counted.instance_cost > 0 && inputTokens && outputTokens
-      ? splitCost(counted.instance_cost, steps.map((_, i) => (inputTokens[i] ?? 0) + (outputTokens[i] ?? 0)))
+      ? splitCost(
+          counted.instance_cost,
+          steps.map((_, i) => (inputTokens[i] ?? 0) + (outputTokens[i] ?? 0)),
+        )
       : undefined
 
-  const trace = new TraceBuilder(`swe-agent:${opts.fileName}`, { [K.ATTR_SERVICE_NAME]: 'swe-agent', [K.ATTR_SERVICE_VERSION]: model })
+  const trace = new TraceBuilder(`swe-agent:${opts.fileName}`, {
+    [K.ATTR_SERVICE_NAME]: 'swe-agent',
+    [K.ATTR_SERVICE_VERSION]: model,
+  })
   const common = { [K.ATTR_SESSION_ID]: instanceId, [K.ATTR_GEN_AI_AGENT_NAME]: 'swe-agent' }
   const clock = new Timeline(opts.baseTimeMs ?? DEFAULT_BASE_MS)
   const startNs = clock.take(0)[0]
@@ -168,7 +186,9 @@ function convertRun(file: SweFile, opts: ConvertOptions) {
       },
     })
     const seconds = Number(step.execution_time)
-    const [toolStart, toolEnd] = clock.take(Number.isFinite(seconds) && step.execution_time != null ? seconds * 1000 : TOOL_DEFAULT_MS)
+    const [toolStart, toolEnd] = clock.take(
+      Number.isFinite(seconds) && step.execution_time != null ? seconds * 1000 : TOOL_DEFAULT_MS,
+    )
     const observation = step.observation ?? ''
     const error = ERROR_PATTERNS.find(([pattern]) => pattern.test(observation))
     trace.add({
@@ -209,11 +229,19 @@ function convertRun(file: SweFile, opts: ConvertOptions) {
   return trace.build()
 }
 
-function toolOf(step: Step, entry: History | undefined, index: number): { name: string; id: string; arguments: string } {
+function toolOf(
+  step: Step,
+  entry: History | undefined,
+  index: number,
+): { name: string; id: string; arguments: string } {
   const call = entry?.tool_calls?.[0]
   if (call) {
     const args = call.function.arguments
-    return { name: call.function.name, id: call.id ?? `step-${index}`, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}) }
+    return {
+      name: call.function.name,
+      id: call.id ?? `step-${index}`,
+      arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
+    }
   }
   const action = step.action.trim()
   return { name: action.split(/\s+/)[0] || 'bash', id: `step-${index}`, arguments: JSON.stringify({ command: action }) }

@@ -7,7 +7,11 @@ import { convertTauBench } from './tau-bench.js'
 const FILE = 'gpt-4o-airline.json'
 const text = fs.readFileSync(fixture(`tau-bench/${FILE}`), 'utf8')
 // The expectations below read the raw JSON directly, not through the converter's schema.
-const raw = JSON.parse(text) as Array<{ task_id: number; trial: number; traj: Array<{ role: string; content: string | null; tool_calls?: unknown[] }> }>
+const raw = JSON.parse(text) as Array<{
+  task_id: number
+  trial: number
+  traj: Array<{ role: string; content: string | null; tool_calls?: unknown[] }>
+}>
 const request = convertTauBench(parseRunFile(text, FILE), { fileName: FILE })
 
 describe('tau-bench import', () => {
@@ -40,7 +44,11 @@ describe('tau-bench import', () => {
   })
 
   it('links tool results by call id and lays runs out back to back from --start', () => {
-    const limited = convertTauBench(JSON.parse(text), { fileName: FILE, limit: 2, baseTimeMs: Date.parse('2025-01-01T00:00:00Z') })
+    const limited = convertTauBench(JSON.parse(text), {
+      fileName: FILE,
+      limit: 2,
+      baseTimeMs: Date.parse('2025-01-01T00:00:00Z'),
+    })
     const traces = [...byTrace(limited).values()]
     expect(traces).toHaveLength(2)
     const [first, second] = traces.map((spans) => spans[0]!)

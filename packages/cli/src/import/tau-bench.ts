@@ -117,7 +117,12 @@ function convertRun(run: Run, index: number, clock: Timeline, fileName: string) 
       role: 'assistant',
       parts: [
         ...(text === '' ? [] : [textPart(text)]),
-        ...calls.map((c) => ({ type: 'tool_call' as const, id: c.id, name: c.function.name, arguments: parseArguments(c.function.arguments) })),
+        ...calls.map((c) => ({
+          type: 'tool_call' as const,
+          id: c.id,
+          name: c.function.name,
+          arguments: parseArguments(c.function.arguments),
+        })),
       ],
       finish_reason: calls.length > 0 ? 'tool_call' : 'stop',
     }
@@ -158,7 +163,9 @@ function convertRun(run: Run, index: number, clock: Timeline, fileName: string) 
           [K.ATTR_GEN_AI_TOOL_CALL_RESULT]: result === undefined ? undefined : cap(result),
         },
         // tau-bench tools report failures as a result text starting with "Error:".
-        ...(result !== undefined && /^Error\b/.test(result) ? { error: { type: 'tool_error', message: cap(result, 500) } } : {}),
+        ...(result !== undefined && /^Error\b/.test(result)
+          ? { error: { type: 'tool_error', message: cap(result, 500) } }
+          : {}),
       })
     })
   }
@@ -180,7 +187,10 @@ function resultsAfter(traj: Message[], at: number): Map<string, Message> {
 function inputMessage(message: Message): GenAiMessage {
   const text = message.content ?? ''
   if (message.role === 'tool') {
-    return { role: 'tool', parts: [{ type: 'tool_call_response', id: message.tool_call_id ?? '', response: cap(text) }] }
+    return {
+      role: 'tool',
+      parts: [{ type: 'tool_call_response', id: message.tool_call_id ?? '', response: cap(text) }],
+    }
   }
   return { role: message.role, parts: [textPart(text)] }
 }

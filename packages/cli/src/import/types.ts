@@ -36,7 +36,10 @@ export function describeIssue(format: Format, fileName: string, issues: Readonly
 function deepestIssue(issue: ParseIssue): ParseIssue {
   if (issue.code !== 'invalid_union' || !issue.errors?.length) return issue
   const candidates = issue.errors.flatMap((branch) => (branch[0] ? [deepestIssue(branch[0])] : []))
-  const furthest = candidates.reduce<ParseIssue | undefined>((best, c) => (best === undefined || c.path.length > best.path.length ? c : best), undefined)
+  const furthest = candidates.reduce<ParseIssue | undefined>(
+    (best, c) => (best === undefined || c.path.length > best.path.length ? c : best),
+    undefined,
+  )
   return furthest === undefined ? issue : { ...furthest, path: [...issue.path, ...furthest.path] }
 }
 

@@ -13,16 +13,41 @@ const sdkCard: AgentCard = {
   description: 'Finds sources',
   version: '3.1.2',
   supportedInterfaces: [
-    { url: 'http://127.0.0.1:7302/a2a/jsonrpc', protocolBinding: 'JSONRPC', tenant: '', protocolVersion: A2A_PROTOCOL_VERSION },
-    { url: 'http://127.0.0.1:7302/a2a/jsonrpc', protocolBinding: 'JSONRPC', tenant: '', protocolVersion: A2A_LEGACY_PROTOCOL_VERSION },
+    {
+      url: 'http://127.0.0.1:7302/a2a/jsonrpc',
+      protocolBinding: 'JSONRPC',
+      tenant: '',
+      protocolVersion: A2A_PROTOCOL_VERSION,
+    },
+    {
+      url: 'http://127.0.0.1:7302/a2a/jsonrpc',
+      protocolBinding: 'JSONRPC',
+      tenant: '',
+      protocolVersion: A2A_LEGACY_PROTOCOL_VERSION,
+    },
   ],
   provider: { organization: 'Sightline demo', url: 'https://github.com/sightline' },
-  capabilities: { streaming: true, pushNotifications: false, extensions: [{ uri: 'https://example.com/ext', description: 'x', required: false, params: undefined }] },
+  capabilities: {
+    streaming: true,
+    pushNotifications: false,
+    extensions: [{ uri: 'https://example.com/ext', description: 'x', required: false, params: undefined }],
+  },
   securitySchemes: {},
   securityRequirements: [],
   defaultInputModes: ['text/plain'],
   defaultOutputModes: ['text/plain'],
-  skills: [{ id: 'research', name: 'Research', description: 'Finds sources', tags: ['search'], examples: [], inputModes: [], outputModes: [], securityRequirements: [] }],
+  skills: [
+    {
+      id: 'research',
+      name: 'Research',
+      description: 'Finds sources',
+      tags: ['search'],
+      examples: [],
+      inputModes: [],
+      outputModes: [],
+      securityRequirements: [],
+    },
+  ],
   signatures: [],
 }
 

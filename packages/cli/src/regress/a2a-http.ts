@@ -36,7 +36,13 @@ export interface A2aServerSpec {
   /** 0 picks a free port. */
   port?: number
   /** Answers one request; `headers` are the HTTP request headers (for `traceparent`). */
-  handle(request: { text: string; metadata: Record<string, unknown>; headers: http.IncomingHttpHeaders; taskId: string; contextId: string }): Promise<A2aAnswer>
+  handle(request: {
+    text: string
+    metadata: Record<string, unknown>
+    headers: http.IncomingHttpHeaders
+    taskId: string
+    contextId: string
+  }): Promise<A2aAnswer>
 }
 
 export interface StartedServer {
@@ -45,10 +51,18 @@ export interface StartedServer {
 }
 
 export function textOf(message: Message | undefined): string {
-  return (message?.parts ?? []).map((p) => (p.content?.$case === 'text' ? p.content.value : '')).filter(Boolean).join('\n')
+  return (message?.parts ?? [])
+    .map((p) => (p.content?.$case === 'text' ? p.content.value : ''))
+    .filter(Boolean)
+    .join('\n')
 }
 
-export function textMessage(text: string, role: Role, ids: { taskId?: string; contextId?: string } = {}, metadata?: Record<string, unknown>): Message {
+export function textMessage(
+  text: string,
+  role: Role,
+  ids: { taskId?: string; contextId?: string } = {},
+  metadata?: Record<string, unknown>,
+): Message {
   return {
     messageId: randomUUID(),
     contextId: ids.contextId ?? '',
@@ -91,7 +105,18 @@ function agentCard(spec: A2aServerSpec, url: string): AgentCard {
     securityRequirements: [],
     defaultInputModes: ['text/plain'],
     defaultOutputModes: ['text/plain'],
-    skills: [{ id: spec.name, name: spec.name, description: spec.description ?? spec.name, tags: [], examples: [], inputModes: [], outputModes: [], securityRequirements: [] }],
+    skills: [
+      {
+        id: spec.name,
+        name: spec.name,
+        description: spec.description ?? spec.name,
+        tags: [],
+        examples: [],
+        inputModes: [],
+        outputModes: [],
+        securityRequirements: [],
+      },
+    ],
     signatures: [],
   }
 }
@@ -110,7 +135,13 @@ export async function startA2aServer(spec: A2aServerSpec): Promise<StartedServer
       const headers = (ctx.context?.state.get('headers') ?? {}) as http.IncomingHttpHeaders
       let answer: A2aAnswer
       try {
-        answer = await spec.handle({ text: textOf(ctx.userMessage), metadata: (ctx.userMessage.metadata ?? {}) as Record<string, unknown>, headers, taskId: ctx.taskId, contextId: ctx.contextId })
+        answer = await spec.handle({
+          text: textOf(ctx.userMessage),
+          metadata: (ctx.userMessage.metadata ?? {}) as Record<string, unknown>,
+          headers,
+          taskId: ctx.taskId,
+          contextId: ctx.contextId,
+        })
       } catch (err) {
         answer = { ok: false, text: err instanceof Error ? err.message : String(err) }
       }
@@ -127,7 +158,12 @@ export async function startA2aServer(spec: A2aServerSpec): Promise<StartedServer
       const path = (req.url ?? '').split('?')[0]
       if (req.method === 'GET' && path === CARD_PATH) {
         // A superset card: v1.0 `supportedInterfaces` plus the v0.3 `url`/`protocolVersion` fields.
-        const body = { ...card, url: card.supportedInterfaces[0]!.url, protocolVersion: '0.3', preferredTransport: 'JSONRPC' }
+        const body = {
+          ...card,
+          url: card.supportedInterfaces[0]!.url,
+          protocolVersion: '0.3',
+          preferredTransport: 'JSONRPC',
+        }
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body))
         return
       }
@@ -147,7 +183,12 @@ export async function startA2aServer(spec: A2aServerSpec): Promise<StartedServer
           useLegacy = isLegacyJsonRpcMethod(body.method)
           if (!useLegacy && !requested) requested = '1.0'
         }
-        const context = defaultServerCallContextBuilder({ extensions: undefined, user: new UnauthenticatedUser(), headers: req.headers, requestedVersion: requested })
+        const context = defaultServerCallContextBuilder({
+          extensions: undefined,
+          user: new UnauthenticatedUser(),
+          headers: req.headers,
+          requestedVersion: requested,
+        })
         validateVersion(context.requestedVersion ?? '0.3', card, 'JSONRPC')
         const result = await (useLegacy ? legacy : v1).handle(body, context)
         if (result && typeof (result as AsyncGenerator)[Symbol.asyncIterator] === 'function') {
@@ -158,7 +199,9 @@ export async function startA2aServer(spec: A2aServerSpec): Promise<StartedServer
         }
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result))
       } catch (err) {
-        const error = useLegacy ? LegacyJsonRpcTransportHandler.mapToLegacyJSONRPCError(err) : JsonRpcTransportHandler.mapToJSONRPCError(err)
+        const error = useLegacy
+          ? LegacyJsonRpcTransportHandler.mapToLegacyJSONRPCError(err)
+          : JsonRpcTransportHandler.mapToJSONRPCError(err)
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id, error }))
       }
     })()
@@ -171,9 +214,10 @@ export async function startA2aServer(spec: A2aServerSpec): Promise<StartedServer
   for (const intf of card.supportedInterfaces) intf.url = `${url}${JSONRPC_PATH}`
   return {
     url,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }

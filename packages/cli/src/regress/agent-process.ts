@@ -23,25 +23,51 @@ export interface AgentProcess {
   output(): string
 }
 
-export async function startAgentProcess(command: string, env: Record<string, string>, target: string, protocol: Protocol, readyTimeoutMs: number): Promise<AgentProcess> {
-  const child: ChildProcess = spawn(command, { shell: true, detached: true, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+export async function startAgentProcess(
+  command: string,
+  env: Record<string, string>,
+  target: string,
+  protocol: Protocol,
+  readyTimeoutMs: number,
+): Promise<AgentProcess> {
+  const child: ChildProcess = spawn(command, {
+    shell: true,
+    detached: true,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
-  const keep = (chunk: Buffer) => { output = (output + chunk.toString('utf8')).slice(-8000) }
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-8000)
+  }
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
   let exited: number | null | undefined
-  child.on('exit', (code) => { exited = code })
+  child.on('exit', (code) => {
+    exited = code
+  })
   const stop = async () => {
     if (exited !== undefined || child.pid === undefined) return
     const done = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-    try { process.kill(-child.pid, 'SIGTERM') } catch { /* already gone */ }
-    const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL') } catch { /* gone */ } }, 3000)
+    try {
+      process.kill(-child.pid, 'SIGTERM')
+    } catch {
+      /* already gone */
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL')
+      } catch {
+        /* gone */
+      }
+    }, 3000)
     await done
     clearTimeout(timer)
   }
   const deadline = Date.now() + readyTimeoutMs
   for (;;) {
-    if (exited !== undefined) throw new AgentUnreachableError(`agent command exited (code ${exited}) before answering:\n${output.slice(-2000)}`)
+    if (exited !== undefined)
+      throw new AgentUnreachableError(`agent command exited (code ${exited}) before answering:\n${output.slice(-2000)}`)
     try {
       if (protocol === 'http') await probeTcp(target)
       else await readAgentCard(target, protocol, 1000)
@@ -49,7 +75,9 @@ export async function startAgentProcess(command: string, env: Record<string, str
     } catch {
       if (Date.now() > deadline) {
         await stop()
-        throw new AgentUnreachableError(`agent command did not answer at ${target} within ${readyTimeoutMs} ms:\n${output.slice(-2000)}`)
+        throw new AgentUnreachableError(
+          `agent command did not answer at ${target} within ${readyTimeoutMs} ms:\n${output.slice(-2000)}`,
+        )
       }
       await new Promise((r) => setTimeout(r, 200))
     }
@@ -59,7 +87,10 @@ export async function startAgentProcess(command: string, env: Record<string, str
 function probeTcp(target: string): Promise<void> {
   const url = new URL(target)
   return new Promise((resolve, reject) => {
-    const socket = net.connect(Number(url.port || 80), url.hostname, () => { socket.end(); resolve() })
+    const socket = net.connect(Number(url.port || 80), url.hostname, () => {
+      socket.end()
+      resolve()
+    })
     socket.once('error', reject)
   })
 }

@@ -5,10 +5,14 @@ export const REGRESS_EXIT = { PASS: 0, REGRESSION: 1, HARNESS_ERROR: 2, UNVERIFI
 
 export function exitCodeFor(verdict: RunVerdict): number {
   switch (verdict) {
-    case 'pass': return REGRESS_EXIT.PASS
-    case 'fail': return REGRESS_EXIT.REGRESSION
-    case 'error': return REGRESS_EXIT.HARNESS_ERROR
-    case 'unverifiable': return REGRESS_EXIT.UNVERIFIABLE
+    case 'pass':
+      return REGRESS_EXIT.PASS
+    case 'fail':
+      return REGRESS_EXIT.REGRESSION
+    case 'error':
+      return REGRESS_EXIT.HARNESS_ERROR
+    case 'unverifiable':
+      return REGRESS_EXIT.UNVERIFIABLE
   }
 }
 

@@ -28,7 +28,8 @@ export interface McpReplay extends StartedServer {
 }
 
 export function startMcpReplay(rc: RegressionCase, port = 0): Promise<McpReplay> {
-  const keyOf = (tool: string, args: unknown) => `${tool} ${canonicalJson(JSON.stringify(withoutPaths(args ?? {}, rc.replay.ignorePaths)))}`
+  const keyOf = (tool: string, args: unknown) =>
+    `${tool} ${canonicalJson(JSON.stringify(withoutPaths(args ?? {}, rc.replay.ignorePaths)))}`
   const queues = new Map<string, RegressionCase['recordings']['tools']>()
   for (const rec of rc.recordings.tools) {
     const key = keyOf(rec.tool, rec.args)
@@ -44,7 +45,15 @@ export function startMcpReplay(rc: RegressionCase, port = 0): Promise<McpReplay>
     calls.push({ tool, args, matched: queue !== undefined })
     if (!queue) {
       const recorded = rc.recordings.tools.filter((r) => r.tool === tool).map((r) => JSON.stringify(r.args))
-      return { isError: true, content: [{ type: 'text', text: `sightline replay: unrecorded call ${tool}(${JSON.stringify(args)}); recorded arguments for ${tool}: ${recorded.join(', ') || 'none'}` }] }
+      return {
+        isError: true,
+        content: [
+          {
+            type: 'text',
+            text: `sightline replay: unrecorded call ${tool}(${JSON.stringify(args)}); recorded arguments for ${tool}: ${recorded.join(', ') || 'none'}`,
+          },
+        ],
+      }
     }
     const index = served.get(key) ?? 0
     served.set(key, index + 1)
@@ -56,7 +65,9 @@ export function startMcpReplay(rc: RegressionCase, port = 0): Promise<McpReplay>
     const server = new McpServer({ name: 'sightline-replay', version: '1.0.0' })
     for (const tool of tools) {
       // A loose object: arguments reach the handler untouched, whatever their shape.
-      server.registerTool(tool, { description: `recorded ${tool}`, inputSchema: z.looseObject({}) }, (args) => answer(tool, args as Record<string, unknown>))
+      server.registerTool(tool, { description: `recorded ${tool}`, inputSchema: z.looseObject({}) }, (args) =>
+        answer(tool, args as Record<string, unknown>),
+      )
     }
     return server
   }
@@ -78,7 +89,11 @@ export function startMcpReplay(rc: RegressionCase, port = 0): Promise<McpReplay>
         const chunks: Buffer[] = []
         for await (const chunk of req) chunks.push(chunk as Buffer)
         await server.connect(transport)
-        await transport.handleRequest(req, res, chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined)
+        await transport.handleRequest(
+          req,
+          res,
+          chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined,
+        )
       } catch {
         if (!res.headersSent) res.writeHead(500).end()
       }
@@ -91,10 +106,11 @@ export function startMcpReplay(rc: RegressionCase, port = 0): Promise<McpReplay>
       resolve({
         url,
         calls,
-        close: () => new Promise((done) => {
-          httpServer.closeAllConnections()
-          httpServer.close(() => done())
-        }),
+        close: () =>
+          new Promise((done) => {
+            httpServer.closeAllConnections()
+            httpServer.close(() => done())
+          }),
       })
     })
   })

@@ -7,8 +7,13 @@ import type { CaseResult } from './runner.js'
 export function escapeXml(text: string): string {
   // Characters XML 1.0 forbids are dropped (agent output may contain control bytes).
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')
+  return text
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
 }
 
 const attr = (name: string, value: string | number) => `${name}="${escapeXml(String(value))}"`
@@ -28,14 +33,18 @@ export function junitXml(results: readonly CaseResult[]): string {
     if (c.runs.length === 0) {
       sTests++
       sErrors++
-      cases.push(`    <testcase ${attr('classname', c.caseId)} ${attr('name', 'harness')} time="0"><error ${attr('type', c.verdict)} ${attr('message', c.summary)}/></testcase>`)
+      cases.push(
+        `    <testcase ${attr('classname', c.caseId)} ${attr('name', 'harness')} time="0"><error ${attr('type', c.verdict)} ${attr('message', c.summary)}/></testcase>`,
+      )
     }
     for (const run of c.runs) {
       const name = (what: string) => attr('name', `run ${run.attempt}: ${what}`)
       if (run.verdict === 'error' || run.verdict === 'unverifiable') {
         sTests++
         sErrors++
-        cases.push(`    <testcase ${attr('classname', c.caseId)} ${name(run.verdict)} time="${seconds(run.durationMs)}"><error ${attr('type', run.verdict)} ${attr('message', run.problem ?? run.verdict)}>${escapeXml(`trace ${run.traceId}`)}</error></testcase>`)
+        cases.push(
+          `    <testcase ${attr('classname', c.caseId)} ${name(run.verdict)} time="${seconds(run.durationMs)}"><error ${attr('type', run.verdict)} ${attr('message', run.problem ?? run.verdict)}>${escapeXml(`trace ${run.traceId}`)}</error></testcase>`,
+        )
         continue
       }
       for (const a of run.assertions) {
@@ -43,7 +52,8 @@ export function junitXml(results: readonly CaseResult[]): string {
         const body = a.passed
           ? ''
           : a.blocking
-            ? (sFailures++, `<failure ${attr('type', a.type)} ${attr('message', a.detail)}>${escapeXml(`trace ${run.traceId}\n${a.detail}`)}</failure>`)
+            ? (sFailures++,
+              `<failure ${attr('type', a.type)} ${attr('message', a.detail)}>${escapeXml(`trace ${run.traceId}\n${a.detail}`)}</failure>`)
             : (sSkipped++, `<skipped ${attr('message', `advisory: ${a.detail}`)}/>`)
         cases.push(`    <testcase ${attr('classname', c.caseId)} ${name(a.id)} time="0">${body}</testcase>`)
       }

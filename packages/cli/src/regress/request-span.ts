@@ -29,34 +29,49 @@ export interface CallerSpan {
 }
 
 const nanos = (ms: number) => (BigInt(Math.round(ms)) * 1_000_000n).toString()
-const messages = (role: 'user' | 'assistant', text: string) => JSON.stringify([{ role, parts: [{ type: 'text', content: text }] }])
+const messages = (role: 'user' | 'assistant', text: string) =>
+  JSON.stringify([{ role, parts: [{ type: 'text', content: text }] }])
 
 export function callerSpanExport(span: CallerSpan): ExportTraceServiceRequest {
   return {
-    resourceSpans: [{
-      resource: { attributes: toKeyValues({ [ATTR_SERVICE_NAME]: span.service, ...span.resource }) },
-      scopeSpans: [{
-        scope: { name: '@sightline/cli regress', version: '0.1.0' },
-        spans: [{
-          traceId: span.traceId,
-          spanId: span.spanId,
-          name: span.name,
-          kind: SpanKind.CLIENT,
-          startTimeUnixNano: nanos(span.startMs),
-          endTimeUnixNano: nanos(Math.max(span.startMs, span.endMs)),
-          attributes: toKeyValues({ 'gen_ai.input.messages': messages('user', span.input), 'gen_ai.output.messages': messages('assistant', span.output) }),
-          status: { code: StatusCode.UNSET },
-          events: [],
-        }],
-      }],
-    }],
+    resourceSpans: [
+      {
+        resource: { attributes: toKeyValues({ [ATTR_SERVICE_NAME]: span.service, ...span.resource }) },
+        scopeSpans: [
+          {
+            scope: { name: '@sightline/cli regress', version: '0.1.0' },
+            spans: [
+              {
+                traceId: span.traceId,
+                spanId: span.spanId,
+                name: span.name,
+                kind: SpanKind.CLIENT,
+                startTimeUnixNano: nanos(span.startMs),
+                endTimeUnixNano: nanos(Math.max(span.startMs, span.endMs)),
+                attributes: toKeyValues({
+                  'gen_ai.input.messages': messages('user', span.input),
+                  'gen_ai.output.messages': messages('assistant', span.output),
+                }),
+                status: { code: StatusCode.UNSET },
+                events: [],
+              },
+            ],
+          },
+        ],
+      },
+    ],
   }
 }
 
 /** Sends the span; throws (with the server's message) when Sightline refuses it or cannot be reached. */
-export async function sendCallerSpan(sightlineUrl: string, apiKey: string | undefined, span: CallerSpan): Promise<void> {
+export async function sendCallerSpan(
+  sightlineUrl: string,
+  apiKey: string | undefined,
+  span: CallerSpan,
+): Promise<void> {
   const result = await sendRequest(callerSpanExport(span), sightlineUrl, apiKey)
-  if (result.rejectedSpans > 0) throw new Error(`Sightline refused the request span: ${result.rejectionMessages.join('; ')}`)
+  if (result.rejectedSpans > 0)
+    throw new Error(`Sightline refused the request span: ${result.rejectionMessages.join('; ')}`)
 }
 
 /** The runner's span around one run's request, marked as a replay of `mark.caseId`. */

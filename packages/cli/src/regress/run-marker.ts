@@ -26,7 +26,10 @@ export function markAttributes(mark: RunMark): Record<string, string> {
  * @example markResourceAttributes('team=a', { runId: 'r1', caseId: 'rc-x' }) // 'team=a,sightline.regress.run_id=r1,sightline.regress.case_id=rc-x'
  */
 export function markResourceAttributes(existing: string | undefined, mark: RunMark): string {
-  const kept = (existing ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '' && !MARK_KEYS.includes(decodeKey(entry)))
+  const kept = (existing ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '' && !MARK_KEYS.includes(decodeKey(entry)))
   const added = Object.entries(markAttributes(mark)).map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
   return [...kept, ...added].join(',')
 }

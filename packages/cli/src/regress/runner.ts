@@ -69,11 +69,30 @@ const DEFAULT_URL = 'http://127.0.0.1:4318'
 export function parseCase(raw: unknown): RegressionCase {
   const parsed = RegressionCaseSchema.safeParse(raw)
   if (parsed.success) return parsed.data
-  throw new Error(`not a valid regression case: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`)
+  throw new Error(
+    `not a valid regression case: ${parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ')}`,
+  )
 }
 
-function errorResult(caseId: string, title: string, verdict: RunVerdict, problem: string, markedRunId = ''): CaseResult {
-  return { caseId, markedRunId, title, verdict, exitCode: exitCodeFor(verdict), summary: `${caseId}: ${verdict}: ${problem}`, runs: [] }
+function errorResult(
+  caseId: string,
+  title: string,
+  verdict: RunVerdict,
+  problem: string,
+  markedRunId = '',
+): CaseResult {
+  return {
+    caseId,
+    markedRunId,
+    title,
+    verdict,
+    exitCode: exitCodeFor(verdict),
+    summary: `${caseId}: ${verdict}: ${problem}`,
+    runs: [],
+  }
 }
 
 /**
@@ -93,23 +112,41 @@ export async function runCase(input: unknown, options: RunCaseOptions = {}): Pro
   const timeoutMs = (options.timeoutSeconds ?? rc.policy.timeoutSeconds) * 1000
   const expectRelease = options.expectRelease ?? rc.policy.expectRelease
   const api = new SightlineApi(options.sightlineUrl ?? DEFAULT_URL, options.apiKey)
-  if (!options.target && !options.agentCmd) return errorResult(rc.id, rc.title, 'error', 'give --target (a running agent) or --agent-cmd (the runner starts it)')
+  if (!options.target && !options.agentCmd)
+    return errorResult(
+      rc.id,
+      rc.title,
+      'error',
+      'give --target (a running agent) or --agent-cmd (the runner starts it)',
+    )
 
   let world: World | undefined
   let agent: AgentProcess | undefined
   const mark: RunMark = { runId: hex(8), caseId: rc.id }
   const markedRunId = options.agentCmd ? mark.runId : ''
-  if (!options.agentCmd) log(`note: the runner did not start the agent: only the runner's request span marks each trace as a replay; start the agent with OTEL_RESOURCE_ATTRIBUTES=${markResourceAttributes(undefined, mark)} to mark its own spans too`)
+  if (!options.agentCmd)
+    log(
+      `note: the runner did not start the agent: only the runner's request span marks each trace as a replay; start the agent with OTEL_RESOURCE_ATTRIBUTES=${markResourceAttributes(undefined, mark)} to mark its own spans too`,
+    )
   try {
     if (!options.noWorld) {
       world = await startWorld(rc, options.worldPort === undefined ? {} : { port: options.worldPort })
-      log(`world: ${Object.entries(world.env).map(([k, v]) => `${k}=${v}`).join(' ') || '(nothing recorded)'}`)
+      log(
+        `world: ${
+          Object.entries(world.env)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ') || '(nothing recorded)'
+        }`,
+      )
     }
     let target = options.target
     // The agent exports where the runner reads: it gets the runner's Sightline URL and key too, and
     // the resource attributes that mark its traffic as a replay rather than production.
     const agentEnv: Record<string, string> = {
-      ...world?.env, SIGHTLINE_REGRESSION_CASE: rc.id, SIGHTLINE_URL: api.baseUrl, ...(options.apiKey ? { SIGHTLINE_API_KEY: options.apiKey } : {}),
+      ...world?.env,
+      SIGHTLINE_REGRESSION_CASE: rc.id,
+      SIGHTLINE_URL: api.baseUrl,
+      ...(options.apiKey ? { SIGHTLINE_API_KEY: options.apiKey } : {}),
       OTEL_RESOURCE_ATTRIBUTES: markResourceAttributes(process.env.OTEL_RESOURCE_ATTRIBUTES, mark),
     }
     if (options.agentCmd) {
@@ -123,14 +160,39 @@ export async function runCase(input: unknown, options: RunCaseOptions = {}): Pro
     }
     const results: RunResult[] = []
     for (let attempt = 1; attempt <= runs; attempt++) {
-      const result = await runOnce(rc, { ...options, target: target!, protocol, timeoutMs, expectRelease, api, world, attempt, mark, marked: markedRunId !== '' })
-      log(`run ${attempt}/${runs}: ${result.verdict}${result.problem ? ` (${result.problem})` : ''} trace ${result.traceId}`)
+      const result = await runOnce(rc, {
+        ...options,
+        target: target!,
+        protocol,
+        timeoutMs,
+        expectRelease,
+        api,
+        world,
+        attempt,
+        mark,
+        marked: markedRunId !== '',
+      })
+      log(
+        `run ${attempt}/${runs}: ${result.verdict}${result.problem ? ` (${result.problem})` : ''} trace ${result.traceId}`,
+      )
       results.push(result)
       if (options.report !== false) {
         try {
           const known = await api.reportRun(rc.id, {
-            runId: result.runId, release: result.release, verdict: result.verdict, traceId: result.traceId, startedAt: result.startedAt,
-            durationMs: result.durationMs, attempt, summary: (result.problem ?? result.assertions.filter((a) => !a.passed).map((a) => `${a.id}: ${a.detail}`).join('\n')).slice(0, 4000),
+            runId: result.runId,
+            release: result.release,
+            verdict: result.verdict,
+            traceId: result.traceId,
+            startedAt: result.startedAt,
+            durationMs: result.durationMs,
+            attempt,
+            summary: (
+              result.problem ??
+              result.assertions
+                .filter((a) => !a.passed)
+                .map((a) => `${a.id}: ${a.detail}`)
+                .join('\n')
+            ).slice(0, 4000),
           })
           if (!known) log(`note: case ${rc.id} is not saved in Sightline; run not recorded in its history`)
         } catch (err) {
@@ -138,13 +200,29 @@ export async function runCase(input: unknown, options: RunCaseOptions = {}): Pro
         }
       }
     }
-    const verdict = caseVerdict(results.map((r) => r.verdict), rc.policy.passRule)
+    const verdict = caseVerdict(
+      results.map((r) => r.verdict),
+      rc.policy.passRule,
+    )
     const passed = results.filter((r) => r.verdict === 'pass').length
-    const failing = [...new Set(results.flatMap((r) => r.assertions.filter((a) => a.blocking && !a.passed).map((a) => `${a.id}: ${a.detail}`)))]
+    const failing = [
+      ...new Set(
+        results.flatMap((r) => r.assertions.filter((a) => a.blocking && !a.passed).map((a) => `${a.id}: ${a.detail}`)),
+      ),
+    ]
     const problems = [...new Set(results.flatMap((r) => (r.problem ? [r.problem] : [])))]
-    const summary = `${rc.id}: ${verdict} (${passed}/${results.length} runs passed, rule ${JSON.stringify(rc.policy.passRule)})` +
+    const summary =
+      `${rc.id}: ${verdict} (${passed}/${results.length} runs passed, rule ${JSON.stringify(rc.policy.passRule)})` +
       [...failing, ...problems].map((line) => `\n  - ${line}`).join('')
-    return { caseId: rc.id, markedRunId, title: rc.title, verdict, exitCode: exitCodeFor(verdict), summary, runs: results }
+    return {
+      caseId: rc.id,
+      markedRunId,
+      title: rc.title,
+      verdict,
+      exitCode: exitCodeFor(verdict),
+      summary,
+      runs: results,
+    }
   } catch (err) {
     return errorResult(rc.id, rc.title, 'error', (err as Error).message, markedRunId)
   } finally {
@@ -170,21 +248,49 @@ async function runOnce(rc: RegressionCase, ctx: RunContext): Promise<RunResult> 
   const traceId = hex(16)
   const runId = hex(8)
   const started = Date.now()
-  const base = { attempt: ctx.attempt, runId, traceId, release: '', startedAt: new Date(started).toISOString(), output: '', assertions: [] as AssertionResult[] }
-  const done = (verdict: RunVerdict, extra: Partial<RunResult>): RunResult => ({ ...base, verdict, durationMs: Date.now() - started, ...extra })
-  const metadata = { ...rc.input.metadata, 'sightline.regression': { caseId: rc.id, runId, world: ctx.world?.env ?? {} } }
+  const base = {
+    attempt: ctx.attempt,
+    runId,
+    traceId,
+    release: '',
+    startedAt: new Date(started).toISOString(),
+    output: '',
+    assertions: [] as AssertionResult[],
+  }
+  const done = (verdict: RunVerdict, extra: Partial<RunResult>): RunResult => ({
+    ...base,
+    verdict,
+    durationMs: Date.now() - started,
+    ...extra,
+  })
+  const metadata = {
+    ...rc.input.metadata,
+    'sightline.regression': { caseId: rc.id, runId, world: ctx.world?.env ?? {} },
+  }
   const requestSpanId = hex(8)
   const traceRequest = async (output: string) => {
-    const span = runnerSpan({ traceId, spanId: requestSpanId, startMs: started, endMs: Date.now(), input: rc.input.text, output }, ctx.mark)
+    const span = runnerSpan(
+      { traceId, spanId: requestSpanId, startMs: started, endMs: Date.now(), input: rc.input.text, output },
+      ctx.mark,
+    )
     await sendCallerSpan(ctx.api.baseUrl, ctx.apiKey, span)
   }
   let reply
   try {
-    reply = await sendToAgent({ target: ctx.target, protocol: ctx.protocol, text: rc.input.text, metadata, traceparent: `00-${traceId}-${requestSpanId}-01`, timeoutMs: ctx.timeoutMs })
+    reply = await sendToAgent({
+      target: ctx.target,
+      protocol: ctx.protocol,
+      text: rc.input.text,
+      metadata,
+      traceparent: `00-${traceId}-${requestSpanId}-01`,
+      timeoutMs: ctx.timeoutMs,
+    })
   } catch (err) {
     // An agent that answered badly or too late may have traced its work: its trace gets its root too.
     if (!(err instanceof AgentUnreachableError)) await traceRequest('').catch(() => {})
-    return done('error', { problem: err instanceof AgentUnreachableError ? err.message : `agent request failed: ${(err as Error).message}` })
+    return done('error', {
+      problem: err instanceof AgentUnreachableError ? err.message : `agent request failed: ${(err as Error).message}`,
+    })
   }
   try {
     await traceRequest(reply.text)
@@ -192,30 +298,60 @@ async function runOnce(rc: RegressionCase, ctx: RunContext): Promise<RunResult> 
     return done('error', { release: reply.release, output: reply.text, problem: (err as Error).message })
   }
   if (ctx.expectRelease && reply.release && reply.release !== ctx.expectRelease) {
-    return done('unverifiable', { release: reply.release, output: reply.text, problem: `agent reports release ${reply.release}, expected ${ctx.expectRelease}` })
+    return done('unverifiable', {
+      release: reply.release,
+      output: reply.text,
+      problem: `agent reports release ${reply.release}, expected ${ctx.expectRelease}`,
+    })
   }
   let trace
   try {
     trace = await ctx.api.waitForTrace(traceId, started + ctx.timeoutMs)
   } catch (err) {
-    return done(err instanceof SightlineApiError ? 'error' : 'error', { release: reply.release, output: reply.text, problem: (err as Error).message })
+    return done(err instanceof SightlineApiError ? 'error' : 'error', {
+      release: reply.release,
+      output: reply.text,
+      problem: (err as Error).message,
+    })
   }
   if (!trace || trace.spans.length === 0) {
-    return done('unverifiable', { release: reply.release, output: reply.text, problem: `trace ${traceId} never arrived in Sightline (is the agent instrumented and exporting?)` })
+    return done('unverifiable', {
+      release: reply.release,
+      output: reply.text,
+      problem: `trace ${traceId} never arrived in Sightline (is the agent instrumented and exporting?)`,
+    })
   }
   if (trace.trace.outcome === 'running') {
-    return done('unverifiable', { release: reply.release, output: reply.text, problem: `trace ${traceId} never finished in Sightline: its root span did not arrive or did not end` })
+    return done('unverifiable', {
+      release: reply.release,
+      output: reply.text,
+      problem: `trace ${traceId} never finished in Sightline: its root span did not arrive or did not end`,
+    })
   }
-  if (ctx.marked && trace.spans.some((s) => s.serviceName !== RUNNER_SERVICE && !s.flags.includes(SpanFlag.regressionRun))) {
-    ctx.log?.(`note: the agent's spans in trace ${traceId} are not marked as a replay: does its OTel SDK read OTEL_RESOURCE_ATTRIBUTES?`)
+  if (
+    ctx.marked &&
+    trace.spans.some((s) => s.serviceName !== RUNNER_SERVICE && !s.flags.includes(SpanFlag.regressionRun))
+  ) {
+    ctx.log?.(
+      `note: the agent's spans in trace ${traceId} are not marked as a replay: does its OTel SDK read OTEL_RESOURCE_ATTRIBUTES?`,
+    )
   }
   // The server's outcome and failure reason are the run's: the same answer its trace list shows.
   const run = observeRun(trace.spans, { summary: trace.trace })
   run.output = reply.text || run.output
-  if (!reply.ok) run.outcome = { status: 'error', errorType: run.outcome.errorType || 'task_failed', message: run.outcome.message || reply.text }
+  if (!reply.ok)
+    run.outcome = {
+      status: 'error',
+      errorType: run.outcome.errorType || 'task_failed',
+      message: run.outcome.message || reply.text,
+    }
   const release = reply.release || run.releases[run.releases.length - 1] || ''
   if (ctx.expectRelease && !(reply.release === ctx.expectRelease || run.releases.includes(ctx.expectRelease))) {
-    return done('unverifiable', { release, output: run.output, problem: `the run's trace shows release ${run.releases.join(', ') || '(none)'}, expected ${ctx.expectRelease}` })
+    return done('unverifiable', {
+      release,
+      output: run.output,
+      problem: `the run's trace shows release ${run.releases.join(', ') || '(none)'}, expected ${ctx.expectRelease}`,
+    })
   }
   const { passed, results } = evaluateCase(rc, run)
   return done(passed ? 'pass' : 'fail', { release, output: run.output, assertions: results })

@@ -25,7 +25,11 @@ export class SightlineApi {
     const headers = new Headers(init.headers)
     if (this.apiKey) headers.set('authorization', `Bearer ${this.apiKey}`)
     try {
-      return await fetch(`${this.baseUrl.replace(/\/+$/, '')}${path}`, { ...init, headers, signal: init.signal ?? AbortSignal.timeout(15_000) })
+      return await fetch(`${this.baseUrl.replace(/\/+$/, '')}${path}`, {
+        ...init,
+        headers,
+        signal: init.signal ?? AbortSignal.timeout(15_000),
+      })
     } catch (err) {
       throw new SightlineApiError(`cannot reach Sightline at ${this.baseUrl} (${(err as Error).message})`)
     }
@@ -33,7 +37,10 @@ export class SightlineApi {
 
   private async json(path: string, init?: RequestInit): Promise<unknown> {
     const res = await this.request(path, init)
-    if (!res.ok) throw new SightlineApiError(`${init?.method ?? 'GET'} ${path}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`)
+    if (!res.ok)
+      throw new SightlineApiError(
+        `${init?.method ?? 'GET'} ${path}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`,
+      )
     return res.json()
   }
 
@@ -41,7 +48,8 @@ export class SightlineApi {
   async getTrace(traceId: string): Promise<GetTraceResponse | undefined> {
     const res = await this.request(`/api/v1/traces/${traceId}`)
     if (res.status === 404) return undefined
-    if (!res.ok) throw new SightlineApiError(`GET trace ${traceId}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`)
+    if (!res.ok)
+      throw new SightlineApiError(`GET trace ${traceId}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`)
     return GetTraceResponseSchema.parse(await res.json())
   }
 
@@ -68,17 +76,25 @@ export class SightlineApi {
 
   /** False when the server does not know the case (it was never saved there): the run still counts. */
   async reportRun(caseId: string, run: ReportRegressionRunRequest): Promise<boolean> {
-    const res = await this.request(`/api/v1/regression-cases/${caseId}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(run) })
+    const res = await this.request(`/api/v1/regression-cases/${caseId}/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(run),
+    })
     if (res.status === 404) return false
-    if (!res.ok) throw new SightlineApiError(`POST run of ${caseId}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`)
+    if (!res.ok)
+      throw new SightlineApiError(`POST run of ${caseId}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`)
     return true
   }
 
   async listCases(suite: string): Promise<{ id: string }[]> {
-    return ListRegressionCasesResponseSchema.parse(await this.json(`/api/v1/regression-cases?suite=${encodeURIComponent(suite)}`)).cases
+    return ListRegressionCasesResponseSchema.parse(
+      await this.json(`/api/v1/regression-cases?suite=${encodeURIComponent(suite)}`),
+    ).cases
   }
 
   async getCase(id: string): Promise<RegressionCase> {
-    return GetRegressionCaseResponseSchema.parse(await this.json(`/api/v1/regression-cases/${encodeURIComponent(id)}`)).case
+    return GetRegressionCaseResponseSchema.parse(await this.json(`/api/v1/regression-cases/${encodeURIComponent(id)}`))
+      .case
   }
 }

@@ -26,27 +26,62 @@ function assertWellFormed(xml: string): void {
 }
 
 const run = (over: Partial<RunResult>): RunResult => ({
-  attempt: 1, runId: 'r1234567', traceId: 'a'.repeat(32), verdict: 'pass', release: '1.0.0', startedAt: '2026-01-01T00:00:00Z',
-  durationMs: 1200, output: '', assertions: [], ...over,
+  attempt: 1,
+  runId: 'r1234567',
+  traceId: 'a'.repeat(32),
+  verdict: 'pass',
+  release: '1.0.0',
+  startedAt: '2026-01-01T00:00:00Z',
+  durationMs: 1200,
+  output: '',
+  assertions: [],
+  ...over,
 })
 
 describe('JUnit report', () => {
   it('is well-formed XML, escapes agent text, and maps verdicts to failure/error/skipped', () => {
     const results: CaseResult[] = [
-      { caseId: 'rc-one', markedRunId: 'a1b2c3d4e5f60718', title: 'loop <weather> & "stuff"', verdict: 'fail', exitCode: 1, summary: '', runs: [
-        run({ verdict: 'fail', assertions: [
-          { id: 'no-repeated-calls', type: 'max_repeated_calls', blocking: true, passed: false, detail: 'weather {"city":"A<b>"} called 6 time(s) \u0001' },
-          { id: 'budget-tokens', type: 'budget', blocking: false, passed: false, detail: 'tokens 9 (budget 5)' },
-          { id: 'status-ok', type: 'status', blocking: true, passed: true, detail: 'ok' },
-        ] }),
-        run({ attempt: 2, verdict: 'unverifiable', problem: 'trace never arrived' }),
-      ] },
-      { caseId: 'rc-two', markedRunId: '', title: 'bad', verdict: 'error', exitCode: 2, summary: 'rc-two: error: agent unreachable', runs: [] },
+      {
+        caseId: 'rc-one',
+        markedRunId: 'a1b2c3d4e5f60718',
+        title: 'loop <weather> & "stuff"',
+        verdict: 'fail',
+        exitCode: 1,
+        summary: '',
+        runs: [
+          run({
+            verdict: 'fail',
+            assertions: [
+              {
+                id: 'no-repeated-calls',
+                type: 'max_repeated_calls',
+                blocking: true,
+                passed: false,
+                detail: 'weather {"city":"A<b>"} called 6 time(s) \u0001',
+              },
+              { id: 'budget-tokens', type: 'budget', blocking: false, passed: false, detail: 'tokens 9 (budget 5)' },
+              { id: 'status-ok', type: 'status', blocking: true, passed: true, detail: 'ok' },
+            ],
+          }),
+          run({ attempt: 2, verdict: 'unverifiable', problem: 'trace never arrived' }),
+        ],
+      },
+      {
+        caseId: 'rc-two',
+        markedRunId: '',
+        title: 'bad',
+        verdict: 'error',
+        exitCode: 2,
+        summary: 'rc-two: error: agent unreachable',
+        runs: [],
+      },
     ]
     const xml = junitXml(results)
     assertWellFormed(xml)
     expect(xml).toContain('<testsuites name="sightline regress" tests="5" failures="1" errors="2" skipped="1">')
-    expect(xml).toContain('<failure type="max_repeated_calls" message="weather {&quot;city&quot;:&quot;A&lt;b&gt;&quot;} called 6 time(s) "')
+    expect(xml).toContain(
+      '<failure type="max_repeated_calls" message="weather {&quot;city&quot;:&quot;A&lt;b&gt;&quot;} called 6 time(s) "',
+    )
     expect(xml).toContain('<error type="unverifiable" message="trace never arrived">')
     expect(xml).toContain('name="rc-one: loop &lt;weather&gt; &amp; &quot;stuff&quot;"')
   })

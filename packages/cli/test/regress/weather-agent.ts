@@ -9,42 +9,75 @@ import { ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory } from '@a
 import { Role, TaskState } from '@a2a-js/sdk'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
-import { registerSightline, tracedFetch, withA2aCall, withA2aServer, withAgent, withLlmCall, withMcpToolCall, type HeaderSource } from '@sightline/sdk'
+import {
+  registerSightline,
+  tracedFetch,
+  withA2aCall,
+  withA2aServer,
+  withAgent,
+  withLlmCall,
+  withMcpToolCall,
+  type HeaderSource,
+} from '@sightline/sdk'
 import { startA2aServer, textMessage, textOf } from '../../src/regress/a2a-http.js'
 
 const env = process.env
 const mode = env.AGENT_MODE === 'fixed' ? 'fixed' : 'buggy'
 const release = mode === 'fixed' ? '1.0.1' : '1.0.0'
 const sightline = registerSightline({
-  endpoint: env.SIGHTLINE_URL, apiKey: env.SIGHTLINE_API_KEY, serviceName: 'weather-agent', serviceVersion: release,
-  environment: 'test', captureContent: true, batch: { scheduledDelayMillis: 50 },
+  endpoint: env.SIGHTLINE_URL,
+  apiKey: env.SIGHTLINE_API_KEY,
+  serviceName: 'weather-agent',
+  serviceVersion: release,
+  environment: 'test',
+  captureContent: true,
+  batch: { scheduledDelayMillis: 50 },
 })
 
 let mcp: Promise<Client> | undefined
-const tools = () => (mcp ??= (async () => {
-  const client = new Client({ name: 'weather-agent', version: release })
-  await client.connect(new StreamableHTTPClientTransport(new URL(env.MCP_URL!)))
-  return client
-})())
+const tools = () =>
+  (mcp ??= (async () => {
+    const client = new Client({ name: 'weather-agent', version: release })
+    await client.connect(new StreamableHTTPClientTransport(new URL(env.MCP_URL!)))
+    return client
+  })())
 
 async function askResearcher(text: string): Promise<string> {
   if (!env.RESEARCHER_URL) return ''
   return withA2aCall({ targetAgent: 'researcher-agent', method: 'SendMessage' }, async (call) => {
-    const client = await new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, {
-      transports: [new JsonRpcTransportFactory({ fetchImpl: tracedFetch() })],
-    })).createFromUrl(env.RESEARCHER_URL!)
-    const result = await client.sendMessage({ tenant: '', message: textMessage(text, Role.ROLE_USER), configuration: undefined, metadata: undefined })
+    const client = await new ClientFactory(
+      ClientFactoryOptions.createFrom(ClientFactoryOptions.default, {
+        transports: [new JsonRpcTransportFactory({ fetchImpl: tracedFetch() })],
+      }),
+    ).createFromUrl(env.RESEARCHER_URL!)
+    const result = await client.sendMessage({
+      tenant: '',
+      message: textMessage(text, Role.ROLE_USER),
+      configuration: undefined,
+      metadata: undefined,
+    })
     const answer = 'status' in result ? textOf(result.status?.message) : textOf(result)
-    call.span.setAttribute('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: text }] }]))
-    call.span.setAttribute('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: answer }] }]))
-    if ('status' in result && result.status?.state !== TaskState.TASK_STATE_COMPLETED) throw new Error(`researcher failed: ${answer}`)
+    call.span.setAttribute(
+      'gen_ai.input.messages',
+      JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: text }] }]),
+    )
+    call.span.setAttribute(
+      'gen_ai.output.messages',
+      JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: answer }] }]),
+    )
+    if ('status' in result && result.status?.state !== TaskState.TASK_STATE_COMPLETED)
+      throw new Error(`researcher failed: ${answer}`)
     return answer
   })
 }
 
 async function think(prompt: string, completion: string): Promise<void> {
   await withLlmCall({ model: 'gpt-4o-mini', provider: 'openai', input: [{ role: 'user', content: prompt }] }, (call) =>
-    call.record({ usage: { inputTokens: 120, outputTokens: 12 }, output: [{ role: 'assistant', content: completion }] }))
+    call.record({
+      usage: { inputTokens: 120, outputTokens: 12 },
+      output: [{ role: 'assistant', content: completion }],
+    }),
+  )
 }
 
 async function answer(text: string): Promise<string> {
@@ -54,8 +87,13 @@ async function answer(text: string): Promise<string> {
   for (let attempt = 1; attempt <= limit; attempt++) {
     await think(text, `weather({"city":"${city}"})`)
     const client = await tools()
-    const result = await withMcpToolCall({ server: 'weather', tool: 'weather', args: { city }, captureContent: true }, (params) => client.callTool(params))
-    const said = (Array.isArray(result.content) ? result.content : []).map((c) => (c.type === 'text' ? c.text : '')).join(' ')
+    const result = await withMcpToolCall(
+      { server: 'weather', tool: 'weather', args: { city }, captureContent: true },
+      (params) => client.callTool(params),
+    )
+    const said = (Array.isArray(result.content) ? result.content : [])
+      .map((c) => (c.type === 'text' ? c.text : ''))
+      .join(' ')
     if (!result.isError && !said.includes('not found')) return `Weather in ${city}: ${said}`
   }
   if (mode === 'buggy') throw new Error(`exceeded max steps (${limit}) without an answer`)
@@ -68,12 +106,22 @@ const server = await startA2aServer({
   port: Number(env.PORT ?? 0),
   handle: async ({ text, headers, taskId, contextId }) => {
     try {
-      const out = await withA2aServer({ agentName: 'weather-agent', method: 'SendMessage', taskId, contextId }, headers as HeaderSource, async (span) => {
-        span.setAttribute('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: text }] }]))
-        const reply = await withAgent('weather-agent', () => answer(text))
-        span.setAttribute('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: reply }] }]))
-        return reply
-      })
+      const out = await withA2aServer(
+        { agentName: 'weather-agent', method: 'SendMessage', taskId, contextId },
+        headers as HeaderSource,
+        async (span) => {
+          span.setAttribute(
+            'gen_ai.input.messages',
+            JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: text }] }]),
+          )
+          const reply = await withAgent('weather-agent', () => answer(text))
+          span.setAttribute(
+            'gen_ai.output.messages',
+            JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: reply }] }]),
+          )
+          return reply
+        },
+      )
       return { ok: true, text: out }
     } catch (err) {
       return { ok: false, text: (err as Error).message }

@@ -22,11 +22,21 @@ const research = { request: 'Suggest three sights near the Louvre for a six-hour
 const call = (name: string, args: Record<string, unknown>) => [{ id: '', name, args }]
 
 const script: ScriptedReply[] = [
-  { model: FLASH, agent: 'trip_planner', toolCalls: call('get_weather', { city: 'Paris' }), usage: usage(412, 38, 0, 22) },
+  {
+    model: FLASH,
+    agent: 'trip_planner',
+    toolCalls: call('get_weather', { city: 'Paris' }),
+    usage: usage(412, 38, 0, 22),
+  },
   { model: FLASH, agent: 'trip_planner', toolCalls: call('lookup_flight', flight), usage: usage(470, 20, 256) },
   { model: FLASH, agent: 'trip_planner', toolCalls: call('lookup_flight', flight), usage: usage(530, 41, 256, 21) },
   { model: FLASH, agent: 'trip_planner', toolCalls: call('researcher', research), usage: usage(610, 25, 512) },
-  { model: LITE, agent: 'researcher', text: "Musée de l'Orangerie, the Tuileries Garden and the Palais-Royal.", usage: usage(95, 17) },
+  {
+    model: LITE,
+    agent: 'researcher',
+    text: "Musée de l'Orangerie, the Tuileries Garden and the Palais-Royal.",
+    usage: usage(95, 17),
+  },
   {
     model: FLASH,
     agent: 'trip_planner',
@@ -37,7 +47,8 @@ const script: ScriptedReply[] = [
 
 export const adkCapture: FrameworkCapture = {
   framework: 'adk',
-  scenario: 'root agent trip_planner with get_weather, lookup_flight (fails once) and the researcher sub-agent as an AgentTool; one session',
+  scenario:
+    'root agent trip_planner with get_weather, lookup_flight (fails once) and the researcher sub-agent as an AgentTool; one session',
   mock: 'gemini',
   script,
   packages: [['@google/adk'], ['@google/genai', '@google/adk'], ['@opentelemetry/sdk-trace-node', '@google/adk']],
@@ -53,7 +64,8 @@ export const adkCapture: FrameworkCapture = {
       name: 'get_weather',
       description: 'Current weather for a city',
       parameters: z.object({ city: z.string() }),
-      execute: (args) => tools.call('get_weather', 'trip_planner', args, () => ({ city: args.city, tempC: 18, conditions: 'sunny' })),
+      execute: (args) =>
+        tools.call('get_weather', 'trip_planner', args, () => ({ city: args.city, tempC: 18, conditions: 'sunny' })),
     })
     const lookupFlight = new FunctionTool({
       name: 'lookup_flight',
@@ -79,7 +91,8 @@ export const adkCapture: FrameworkCapture = {
       tools: [getWeather, lookupFlight, new AgentTool({ agent: researcher })],
       // The AgentTool runs inside ADK; what it returned is recorded here, where ADK hands it back.
       afterToolCallback: ({ tool, args, response }) => {
-        if (isAgentTool(tool)) tools.add({ name: tool.name, agent: 'trip_planner', arguments: args, result: response, failed: false })
+        if (isAgentTool(tool))
+          tools.add({ name: tool.name, agent: 'trip_planner', arguments: args, result: response, failed: false })
         return undefined
       },
     })
@@ -93,7 +106,9 @@ export const adkCapture: FrameworkCapture = {
     })) {
       if (event.errorMessage) throw new Error(`adk: ${event.errorMessage}`)
     }
-    const provider = trace.getTracerProvider() as { getDelegate?: () => { forceFlush?: () => Promise<void>; shutdown?: () => Promise<void> } }
+    const provider = trace.getTracerProvider() as {
+      getDelegate?: () => { forceFlush?: () => Promise<void>; shutdown?: () => Promise<void> }
+    }
     const delegate = provider.getDelegate?.()
     if (!delegate?.forceFlush) throw new Error('adk: maybeSetOtelProviders registered no tracer provider')
     await delegate.forceFlush()
@@ -107,7 +122,7 @@ export const adkCapture: FrameworkCapture = {
       notes: [
         'Gemini usage: promptTokenCount includes cachedContentTokenCount; candidatesTokenCount excludes thoughtsTokenCount. Ground-truth outputTokens = candidates + thoughts (both billed as output).',
         'lookup_flight throws on its first call; ADK returns {"error": "Error in tool \'lookup_flight\': flight search timed out"} to the model as the function response.',
-        'The AgentTool call (researcher) is recorded from ADK\'s afterToolCallback; its result is the sub-agent\'s final text.',
+        "The AgentTool call (researcher) is recorded from ADK's afterToolCallback; its result is the sub-agent's final text.",
       ],
     }
   },

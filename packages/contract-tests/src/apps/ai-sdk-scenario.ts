@@ -29,11 +29,14 @@ const call = (id: string) => [{ id, name: 'get_weather', args: weatherArgs }]
  * spans could know them; its streamText span does carry them, so the streamed call keeps them.
  */
 export function aiSdkScript(toolFailsOnce: boolean, detailsOnGenerate = true): ScriptedReply[] {
-  const details = (cached: number, reasoning: number) => (detailsOnGenerate ? [cached, reasoning] : [0, 0]) as [number, number]
+  const details = (cached: number, reasoning: number) =>
+    (detailsOnGenerate ? [cached, reasoning] : [0, 0]) as [number, number]
   const agent = FUNCTION_ID
   return [
     { model: AI_SDK_MODEL, agent, toolCalls: call('call_weather_1'), usage: usage(120, 80, ...details(0, 64)) },
-    ...(toolFailsOnce ? [{ model: AI_SDK_MODEL, agent, toolCalls: call('call_weather_2'), usage: usage(168, 72, ...details(64, 56)) }] : []),
+    ...(toolFailsOnce
+      ? [{ model: AI_SDK_MODEL, agent, toolCalls: call('call_weather_2'), usage: usage(168, 72, ...details(64, 56)) }]
+      : []),
     { model: AI_SDK_MODEL, agent, text: 'It is 21°C and sunny in Lisbon.', usage: usage(230, 46, ...details(128, 32)) },
     { model: AI_SDK_MODEL, agent, text: STREAM_TEXT, usage: usage(96, 40, 32, 24) },
   ]

@@ -7,12 +7,22 @@ import { generateText, stepCountIs, streamText, tool } from 'ai-v5'
 import { z } from 'zod'
 import type { FrameworkCapture } from '../capture/framework.js'
 import { failOnce } from '../capture/recorder.js'
-import { AI_SDK_MODEL, aiSdkFacts, aiSdkScript, FUNCTION_ID, STREAM_PROMPT, telemetryMetadata, WEATHER_PROMPT, weatherResult } from './ai-sdk-scenario.js'
+import {
+  AI_SDK_MODEL,
+  aiSdkFacts,
+  aiSdkScript,
+  FUNCTION_ID,
+  STREAM_PROMPT,
+  telemetryMetadata,
+  WEATHER_PROMPT,
+  weatherResult,
+} from './ai-sdk-scenario.js'
 import { startOtelPipeline } from './otel-pipeline.js'
 
 export const aiSdkV5Capture: FrameworkCapture = {
   framework: 'ai-sdk-v5',
-  scenario: 'ai@5 generateText (stopWhen stepCountIs) with get_weather failing once, then streamText; experimental_telemetry with functionId and metadata',
+  scenario:
+    'ai@5 generateText (stopWhen stepCountIs) with get_weather failing once, then streamText; experimental_telemetry with functionId and metadata',
   mock: 'openai',
   script: aiSdkScript(true, false),
   packages: [['ai-v5'], ['ai-sdk-openai-v2'], ['@opentelemetry/sdk-trace-node']],
@@ -31,7 +41,13 @@ export const aiSdkV5Capture: FrameworkCapture = {
           return weatherResult
         }),
     })
-    const result = await generateText({ model, prompt: WEATHER_PROMPT, tools: { get_weather: getWeather }, stopWhen: stepCountIs(5), experimental_telemetry: telemetry })
+    const result = await generateText({
+      model,
+      prompt: WEATHER_PROMPT,
+      tools: { get_weather: getWeather },
+      stopWhen: stepCountIs(5),
+      experimental_telemetry: telemetry,
+    })
     if (!result.text.includes('Lisbon')) throw new Error(`ai-sdk-v5: unexpected answer ${result.text}`)
     const stream = streamText({ model, prompt: STREAM_PROMPT, experimental_telemetry: telemetry })
     await stream.consumeStream()

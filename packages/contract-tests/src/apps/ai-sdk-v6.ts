@@ -7,12 +7,22 @@ import { generateText, stepCountIs, streamText, tool } from 'ai-v6'
 import { z } from 'zod'
 import type { FrameworkCapture } from '../capture/framework.js'
 import { failOnce } from '../capture/recorder.js'
-import { AI_SDK_MODEL, aiSdkFacts, aiSdkScript, FUNCTION_ID, STREAM_PROMPT, telemetryMetadata, WEATHER_PROMPT, weatherResult } from './ai-sdk-scenario.js'
+import {
+  AI_SDK_MODEL,
+  aiSdkFacts,
+  aiSdkScript,
+  FUNCTION_ID,
+  STREAM_PROMPT,
+  telemetryMetadata,
+  WEATHER_PROMPT,
+  weatherResult,
+} from './ai-sdk-scenario.js'
 import { startOtelPipeline } from './otel-pipeline.js'
 
 export const aiSdkV6Capture: FrameworkCapture = {
   framework: 'ai-sdk-v6',
-  scenario: 'ai@6 generateText (stopWhen stepCountIs) with get_weather failing once, then streamText; experimental_telemetry with functionId and metadata',
+  scenario:
+    'ai@6 generateText (stopWhen stepCountIs) with get_weather failing once, then streamText; experimental_telemetry with functionId and metadata',
   mock: 'openai',
   script: aiSdkScript(true),
   packages: [['ai-v6'], ['ai-sdk-openai-v3'], ['@opentelemetry/sdk-trace-node']],
@@ -31,12 +41,20 @@ export const aiSdkV6Capture: FrameworkCapture = {
           return weatherResult
         }),
     })
-    const result = await generateText({ model, prompt: WEATHER_PROMPT, tools: { get_weather: getWeather }, stopWhen: stepCountIs(5), experimental_telemetry: telemetry })
+    const result = await generateText({
+      model,
+      prompt: WEATHER_PROMPT,
+      tools: { get_weather: getWeather },
+      stopWhen: stepCountIs(5),
+      experimental_telemetry: telemetry,
+    })
     if (!result.text.includes('Lisbon')) throw new Error(`ai-sdk-v6: unexpected answer ${result.text}`)
     const stream = streamText({ model, prompt: STREAM_PROMPT, experimental_telemetry: telemetry })
     await stream.consumeStream()
     await stream.text
     await otel.finish()
-    return aiSdkFacts(['get_weather throws on its first call; the SDK sends the error to the model as a tool error and the model retries.'])
+    return aiSdkFacts([
+      'get_weather throws on its first call; the SDK sends the error to the model as a tool error and the model retries.',
+    ])
   },
 }

@@ -24,18 +24,45 @@ const order = { order_id: 'A-1001' }
 const tracking = { tracking_number: 'TRK-5521' }
 
 const script: ScriptedReply[] = [
-  { model: MODEL, agent: AGENT, toolCalls: [{ id: 'call_order_1', name: 'lookup_order', args: order }], usage: usage(182, 21) },
-  { model: MODEL, agent: AGENT, toolCalls: [{ id: 'call_order_2', name: 'lookup_order', args: order }], usage: usage(236, 21, 128) },
-  { model: MODEL, agent: AGENT, toolCalls: [{ id: 'call_ship_1', name: 'get_shipping_status', args: tracking }], usage: usage(301, 24, 128) },
-  { model: MODEL, agent: AGENT, text: 'Order A-1001 shipped on 3 December and will arrive on 8 December.', usage: usage(372, 19, 256) },
+  {
+    model: MODEL,
+    agent: AGENT,
+    toolCalls: [{ id: 'call_order_1', name: 'lookup_order', args: order }],
+    usage: usage(182, 21),
+  },
+  {
+    model: MODEL,
+    agent: AGENT,
+    toolCalls: [{ id: 'call_order_2', name: 'lookup_order', args: order }],
+    usage: usage(236, 21, 128),
+  },
+  {
+    model: MODEL,
+    agent: AGENT,
+    toolCalls: [{ id: 'call_ship_1', name: 'get_shipping_status', args: tracking }],
+    usage: usage(301, 24, 128),
+  },
+  {
+    model: MODEL,
+    agent: AGENT,
+    text: 'Order A-1001 shipped on 3 December and will arrive on 8 December.',
+    usage: usage(372, 19, 256),
+  },
 ]
 
 export const langgraphCapture: FrameworkCapture = {
   framework: 'langgraph',
-  scenario: 'createReactAgent support_agent with lookup_order (fails once) and get_shipping_status on ChatOpenAI; MemorySaver checkpointer, one thread',
+  scenario:
+    'createReactAgent support_agent with lookup_order (fails once) and get_shipping_status on ChatOpenAI; MemorySaver checkpointer, one thread',
   mock: 'openai',
   script,
-  packages: [['@langchain/langgraph'], ['@langchain/core'], ['@langchain/openai'], ['@arizeai/openinference-instrumentation-langchain'], ['@opentelemetry/sdk-trace-node']],
+  packages: [
+    ['@langchain/langgraph'],
+    ['@langchain/core'],
+    ['@langchain/openai'],
+    ['@arizeai/openinference-instrumentation-langchain'],
+    ['@opentelemetry/sdk-trace-node'],
+  ],
   exporter: { package: '@opentelemetry/exporter-trace-otlp-proto', protocol: 'protobuf' },
   async run({ otlpUrl, modelUrl, tools }) {
     const otel = startOtelPipeline({ otlpUrl, serviceName: 'support-desk', maxExportBatchSize: 8 })
@@ -56,10 +83,19 @@ export const langgraphCapture: FrameworkCapture = {
         tools.call('get_shipping_status', AGENT, args, () =>
           JSON.stringify({ tracking_number: args.tracking_number, shipped: '2026-12-03', eta: '2026-12-08' }),
         ),
-      { name: 'get_shipping_status', description: 'Carrier status of a parcel', schema: z.object({ tracking_number: z.string() }) },
+      {
+        name: 'get_shipping_status',
+        description: 'Carrier status of a parcel',
+        schema: z.object({ tracking_number: z.string() }),
+      },
     )
     const llm = new ChatOpenAI({ model: MODEL, apiKey: 'mock-key', configuration: { baseURL: `${modelUrl}/v1` } })
-    const agent = createReactAgent({ llm, tools: [lookupOrder, shippingStatus], name: AGENT, checkpointSaver: new MemorySaver() })
+    const agent = createReactAgent({
+      llm,
+      tools: [lookupOrder, shippingStatus],
+      name: AGENT,
+      checkpointSaver: new MemorySaver(),
+    })
 
     await agent.invoke(
       { messages: [{ role: 'user', content: 'Where is my order A-1001?' }] },

@@ -22,18 +22,33 @@ const USER_ID = 'user-7'
 const berlin = { city: 'Berlin' }
 
 const script: ScriptedReply[] = [
-  { model: MODEL, agent: AGENT, toolCalls: [{ id: 'call_weather_1', name: 'get_weather', args: berlin }], usage: usage(151, 17) },
-  { model: MODEL, agent: AGENT, toolCalls: [{ id: 'call_weather_2', name: 'get_weather', args: berlin }], usage: usage(204, 17, 64) },
+  {
+    model: MODEL,
+    agent: AGENT,
+    toolCalls: [{ id: 'call_weather_1', name: 'get_weather', args: berlin }],
+    usage: usage(151, 17),
+  },
+  {
+    model: MODEL,
+    agent: AGENT,
+    toolCalls: [{ id: 'call_weather_2', name: 'get_weather', args: berlin }],
+    usage: usage(204, 17, 64),
+  },
   { model: MODEL, agent: AGENT, text: 'It is 4°C and cloudy in Berlin.', usage: usage(262, 12, 128) },
 ]
 
 export const mastraCapture: FrameworkCapture = {
   framework: 'mastra',
-  scenario: 'Mastra agent weather-agent with get_weather (fails once) on @ai-sdk/openai chat; Observability + OtelExporter (custom provider, http/protobuf); thread id in tracing metadata',
+  scenario:
+    'Mastra agent weather-agent with get_weather (fails once) on @ai-sdk/openai chat; Observability + OtelExporter (custom provider, http/protobuf); thread id in tracing metadata',
   mock: 'openai',
   script,
   packages: [['@mastra/core'], ['@mastra/observability'], ['@mastra/otel-exporter'], ['ai-sdk-openai-v3']],
-  exporter: { package: '@opentelemetry/exporter-trace-otlp-proto', resolvedFrom: '@mastra/otel-exporter', protocol: 'protobuf' },
+  exporter: {
+    package: '@opentelemetry/exporter-trace-otlp-proto',
+    resolvedFrom: '@mastra/otel-exporter',
+    protocol: 'protobuf',
+  },
   async run({ otlpUrl, modelUrl, tools }) {
     const weatherFails = failOnce()
     const getWeather = createTool({
@@ -60,7 +75,9 @@ export const mastraCapture: FrameworkCapture = {
     })
     const mastra = new Mastra({
       agents: { weatherAgent: agent },
-      observability: new Observability({ configs: { otel: { serviceName: 'weather-service', exporters: [exporter] } } }),
+      observability: new Observability({
+        configs: { otel: { serviceName: 'weather-service', exporters: [exporter] } },
+      }),
     })
     const result = await mastra.getAgent('weatherAgent').generate('What is the weather in Berlin?', {
       maxSteps: 5,

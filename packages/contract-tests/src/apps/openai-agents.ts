@@ -20,18 +20,44 @@ const GROUP_ID = 'conv-billing-42'
 const invoice = { invoice_id: 'INV-778' }
 
 const script: ScriptedReply[] = [
-  { model: TRIAGE_MODEL, agent: 'triage_agent', toolCalls: [{ id: 'call_handoff_1', name: 'transfer_to_billing_agent', args: {} }], usage: usage(210, 14) },
-  { model: BILLING_MODEL, agent: 'billing_agent', toolCalls: [{ id: 'call_invoice_1', name: 'get_invoice', args: invoice }], usage: usage(388, 96, 0, 64) },
-  { model: BILLING_MODEL, agent: 'billing_agent', toolCalls: [{ id: 'call_invoice_2', name: 'get_invoice', args: invoice }], usage: usage(455, 80, 256, 48) },
-  { model: BILLING_MODEL, agent: 'billing_agent', text: 'Invoice INV-778 for 59.00 EUR was paid on 2 December.', usage: usage(530, 120, 384, 72) },
+  {
+    model: TRIAGE_MODEL,
+    agent: 'triage_agent',
+    toolCalls: [{ id: 'call_handoff_1', name: 'transfer_to_billing_agent', args: {} }],
+    usage: usage(210, 14),
+  },
+  {
+    model: BILLING_MODEL,
+    agent: 'billing_agent',
+    toolCalls: [{ id: 'call_invoice_1', name: 'get_invoice', args: invoice }],
+    usage: usage(388, 96, 0, 64),
+  },
+  {
+    model: BILLING_MODEL,
+    agent: 'billing_agent',
+    toolCalls: [{ id: 'call_invoice_2', name: 'get_invoice', args: invoice }],
+    usage: usage(455, 80, 256, 48),
+  },
+  {
+    model: BILLING_MODEL,
+    agent: 'billing_agent',
+    text: 'Invoice INV-778 for 59.00 EUR was paid on 2 December.',
+    usage: usage(530, 120, 384, 72),
+  },
 ]
 
 export const openaiAgentsCapture: FrameworkCapture = {
   framework: 'openai-agents',
-  scenario: 'triage_agent hands off to billing_agent, which calls get_invoice (fails once); Responses API; workflowName and groupId on the run',
+  scenario:
+    'triage_agent hands off to billing_agent, which calls get_invoice (fails once); Responses API; workflowName and groupId on the run',
   mock: 'openai',
   script,
-  packages: [['@openai/agents'], ['@openai/agents-core', '@openai/agents'], ['@arizeai/openinference-instrumentation-openai-agents'], ['@opentelemetry/sdk-trace-node']],
+  packages: [
+    ['@openai/agents'],
+    ['@openai/agents-core', '@openai/agents'],
+    ['@arizeai/openinference-instrumentation-openai-agents'],
+    ['@opentelemetry/sdk-trace-node'],
+  ],
   exporter: { package: '@opentelemetry/exporter-trace-otlp-proto', protocol: 'protobuf' },
   async run({ otlpUrl, modelUrl, tools }) {
     process.env.OPENAI_BASE_URL = `${modelUrl}/v1`

@@ -9,12 +9,22 @@ import { generateText, stepCountIs, streamText, tool } from 'ai-v6'
 import { z } from 'zod'
 import type { FrameworkCapture } from '../capture/framework.js'
 import { failOnce } from '../capture/recorder.js'
-import { AI_SDK_MODEL, aiSdkFacts, aiSdkScript, FUNCTION_ID, STREAM_PROMPT, telemetryMetadata, WEATHER_PROMPT, weatherResult } from './ai-sdk-scenario.js'
+import {
+  AI_SDK_MODEL,
+  aiSdkFacts,
+  aiSdkScript,
+  FUNCTION_ID,
+  STREAM_PROMPT,
+  telemetryMetadata,
+  WEATHER_PROMPT,
+  weatherResult,
+} from './ai-sdk-scenario.js'
 import { startOtelPipeline } from './otel-pipeline.js'
 
 export const openinferenceVercelCapture: FrameworkCapture = {
   framework: 'openinference-vercel',
-  scenario: 'ai@6 generateText (stopWhen) with get_weather failing once, then streamText; spans processed by OpenInferenceBatchSpanProcessor with spanFilter isOpenInferenceSpan',
+  scenario:
+    'ai@6 generateText (stopWhen) with get_weather failing once, then streamText; spans processed by OpenInferenceBatchSpanProcessor with spanFilter isOpenInferenceSpan',
   mock: 'openai',
   script: aiSdkScript(true),
   packages: [['@arizeai/openinference-vercel'], ['ai-v6'], ['ai-sdk-openai-v3'], ['@opentelemetry/sdk-trace-node']],
@@ -37,7 +47,13 @@ export const openinferenceVercelCapture: FrameworkCapture = {
           return weatherResult
         }),
     })
-    const result = await generateText({ model, prompt: WEATHER_PROMPT, tools: { get_weather: getWeather }, stopWhen: stepCountIs(5), experimental_telemetry: telemetry })
+    const result = await generateText({
+      model,
+      prompt: WEATHER_PROMPT,
+      tools: { get_weather: getWeather },
+      stopWhen: stepCountIs(5),
+      experimental_telemetry: telemetry,
+    })
     if (!result.text.includes('Lisbon')) throw new Error(`openinference-vercel: unexpected answer ${result.text}`)
     const stream = streamText({ model, prompt: STREAM_PROMPT, experimental_telemetry: telemetry })
     await stream.consumeStream()

@@ -5,7 +5,12 @@
  */
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { resourceFromAttributes } from '@opentelemetry/resources'
-import { BatchSpanProcessor, NodeTracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-node'
+import {
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-node'
 
 export interface OtelPipeline {
   provider: NodeTracerProvider
@@ -27,7 +32,11 @@ export function startOtelPipeline(options: {
   const exporter = new OTLPTraceExporter({ url: `${options.otlpUrl}/v1/traces` })
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName, 'service.version': '1.0.0' }),
-    spanProcessors: [options.processor ? options.processor(exporter) : new BatchSpanProcessor(exporter, { maxExportBatchSize: options.maxExportBatchSize ?? 512 })],
+    spanProcessors: [
+      options.processor
+        ? options.processor(exporter)
+        : new BatchSpanProcessor(exporter, { maxExportBatchSize: options.maxExportBatchSize ?? 512 }),
+    ],
   })
   provider.register()
   return {
@@ -38,4 +47,3 @@ export function startOtelPipeline(options: {
     },
   }
 }
-

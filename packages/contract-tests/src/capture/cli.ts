@@ -20,7 +20,8 @@ const frameworks: Record<string, () => Promise<FrameworkCapture>> = {
 
 async function main(names: string[]): Promise<void> {
   const unknown = names.filter((name) => !(name in frameworks))
-  if (unknown.length > 0) throw new Error(`unknown framework(s) ${unknown.join(', ')}; known: ${Object.keys(frameworks).join(', ')}`)
+  if (unknown.length > 0)
+    throw new Error(`unknown framework(s) ${unknown.join(', ')}; known: ${Object.keys(frameworks).join(', ')}`)
   if (names.length === 1) {
     const truth = await runCapture(await frameworks[names[0]!]!())
     console.log(

@@ -38,7 +38,12 @@ export async function runCapture(capture: FrameworkCapture): Promise<GroundTruth
     const requests: CapturedFile[] = receiver.requests.map((request, i) => {
       const file = fileName(i, request)
       fs.writeFileSync(path.join(dir, file), request.body)
-      return { file, contentType: request.contentType, contentEncoding: request.contentEncoding, bytes: request.body.length }
+      return {
+        file,
+        contentType: request.contentType,
+        contentEncoding: request.contentEncoding,
+        bytes: request.body.length,
+      }
     })
     const packages = Object.fromEntries(capture.packages.map(([name, from]) => [name, installedVersion(name, from)]))
     const truth = GroundTruthSchema.parse({

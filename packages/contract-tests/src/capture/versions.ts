@@ -9,7 +9,8 @@ const packageRoot = path.resolve(import.meta.dirname, '../..')
  * the one this package lists.
  */
 export function installedVersion(name: string, fromPackage?: string): string {
-  let dir = fromPackage === undefined ? packageRoot : fs.realpathSync(path.join(packageRoot, 'node_modules', fromPackage))
+  let dir =
+    fromPackage === undefined ? packageRoot : fs.realpathSync(path.join(packageRoot, 'node_modules', fromPackage))
   for (;;) {
     const candidate = path.join(dir, 'node_modules', name, 'package.json')
     if (fs.existsSync(candidate)) return (JSON.parse(fs.readFileSync(candidate, 'utf8')) as { version: string }).version

@@ -29,14 +29,20 @@ for (const request of truth.requests) {
   for (const resource of decoded.resourceSpans) {
     for (const scope of resource.scopeSpans) {
       for (const span of scope.spans) {
-        const attrs = Object.entries(span.attributes).map(([k, v]) => `    ${k} = ${cut(typeof v === 'string' ? v : JSON.stringify(v))}`)
+        const attrs = Object.entries(span.attributes).map(
+          ([k, v]) => `    ${k} = ${cut(typeof v === 'string' ? v : JSON.stringify(v))}`,
+        )
         const status = span.status.code === 2 ? `ERROR ${span.status.message}` : ['UNSET', 'OK'][span.status.code]
         const events = span.events.map((e) => `    [event] ${e.name} ${cut(JSON.stringify(e.attributes))}`)
         rows.push({
           id: span.spanId,
           parent: span.parentSpanId,
           start: BigInt(span.startTimeUnixNano),
-          text: [`${span.name}  (kind ${span.kind}, ${status}, scope ${scope.scope.name}, ${request.file})`, ...attrs, ...events].join('\n'),
+          text: [
+            `${span.name}  (kind ${span.kind}, ${status}, scope ${scope.scope.name}, ${request.file})`,
+            ...attrs,
+            ...events,
+          ].join('\n'),
         })
       }
     }

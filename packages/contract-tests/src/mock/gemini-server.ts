@@ -41,7 +41,11 @@ export function startGeminiMock(script: ModelScript): Promise<MockServer> {
     const stream = match[2] === 'streamGenerateContent'
     const reply = script.next(model, body)
     const response = geminiResponse(reply, `mock-gemini-${++served}`)
-    script.record(reply, { provider: 'google', api: `gemini.${match[2]!}`, stream, providerUsage: response.usageMetadata }, reply.usage)
+    script.record(
+      reply,
+      { provider: 'google', api: `gemini.${match[2]!}`, stream, providerUsage: response.usageMetadata },
+      reply.usage,
+    )
     if (stream) sendSse(res, [response])
     else sendJson(res, response)
   })

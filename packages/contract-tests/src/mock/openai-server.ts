@@ -18,7 +18,12 @@ export function chatUsage(u: TokenUsage) {
     completion_tokens: u.outputTokens,
     total_tokens: u.inputTokens + u.outputTokens,
     prompt_tokens_details: { cached_tokens: u.cachedInputTokens, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: u.reasoningTokens, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: u.reasoningTokens,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   }
 }
 
@@ -59,10 +64,32 @@ function sendChatStream(res: http.ServerResponse, reply: ScriptedReply, id: stri
   const events: unknown[] = [chunk({ role: 'assistant', content: '' }, null)]
   if (reply.text !== undefined) events.push(chunk({ content: reply.text }, null))
   ;(reply.toolCalls ?? []).forEach((call, index) =>
-    events.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) } }] }, null)),
+    events.push(
+      chunk(
+        {
+          tool_calls: [
+            {
+              index,
+              id: call.id,
+              type: 'function',
+              function: { name: call.name, arguments: JSON.stringify(call.args) },
+            },
+          ],
+        },
+        null,
+      ),
+    ),
   )
   events.push(chunk({}, finishReason(reply)))
-  if (includeUsage) events.push({ id, object: 'chat.completion.chunk', created: CREATED, model: reply.model, choices: [], usage: chatUsage(reply.usage) })
+  if (includeUsage)
+    events.push({
+      id,
+      object: 'chat.completion.chunk',
+      created: CREATED,
+      model: reply.model,
+      choices: [],
+      usage: chatUsage(reply.usage),
+    })
   sendSse(res, events, '[DONE]')
 }
 
@@ -78,7 +105,15 @@ function responsesBody(reply: ScriptedReply, id: string) {
     })),
     ...(reply.text === undefined
       ? []
-      : [{ type: 'message', id: `msg_${id}`, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: reply.text, annotations: [] }] }]),
+      : [
+          {
+            type: 'message',
+            id: `msg_${id}`,
+            role: 'assistant',
+            status: 'completed',
+            content: [{ type: 'output_text', text: reply.text, annotations: [] }],
+          },
+        ]),
   ]
   return {
     id: `resp_${id}`,
@@ -112,8 +147,19 @@ export function startOpenAiMock(script: ModelScript): Promise<MockServer> {
       const reply = script.next(model, body)
       const stream = request.stream === true
       const includeUsage = !stream || request.stream_options?.include_usage === true
-      const usage = includeUsage ? reply.usage : { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0 }
-      script.record(reply, { provider: 'openai', api: 'openai.chat.completions', stream, providerUsage: includeUsage ? chatUsage(usage) : {} }, usage)
+      const usage = includeUsage
+        ? reply.usage
+        : { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0 }
+      script.record(
+        reply,
+        {
+          provider: 'openai',
+          api: 'openai.chat.completions',
+          stream,
+          providerUsage: includeUsage ? chatUsage(usage) : {},
+        },
+        usage,
+      )
       if (stream) return sendChatStream(res, reply, `chatcmpl-${id}`, includeUsage)
       return sendJson(res, {
         id: `chatcmpl-${id}`,
@@ -127,7 +173,11 @@ export function startOpenAiMock(script: ModelScript): Promise<MockServer> {
     if (url.endsWith('/responses')) {
       if (request.stream === true) throw new Error('openai mock: streamed Responses API is not scripted')
       const reply = script.next(model, body)
-      script.record(reply, { provider: 'openai', api: 'openai.responses', stream: false, providerUsage: responsesUsage(reply.usage) }, reply.usage)
+      script.record(
+        reply,
+        { provider: 'openai', api: 'openai.responses', stream: false, providerUsage: responsesUsage(reply.usage) },
+        reply.usage,
+      )
       return sendJson(res, responsesBody(reply, id))
     }
     throw new Error(`openai mock: no route for ${url}`)

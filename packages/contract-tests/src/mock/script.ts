@@ -41,8 +41,12 @@ export class ModelScript {
   next(model: string, request: unknown): ScriptedReply {
     this.requests.push(request)
     const reply = this.replies[this.position]
-    if (reply === undefined) throw new Error(`mock model: unexpected call ${this.position + 1} for ${model}; the script has ${this.replies.length}`)
-    if (reply.model !== model) throw new Error(`mock model: call ${this.position + 1} asked for ${model}, the script expects ${reply.model}`)
+    if (reply === undefined)
+      throw new Error(
+        `mock model: unexpected call ${this.position + 1} for ${model}; the script has ${this.replies.length}`,
+      )
+    if (reply.model !== model)
+      throw new Error(`mock model: call ${this.position + 1} asked for ${model}, the script expects ${reply.model}`)
     this.position += 1
     return reply
   }
@@ -60,7 +64,12 @@ export class ModelScript {
 }
 
 /** Token counters in the ground truth's sense: input includes cached, output includes reasoning. */
-export const usage = (inputTokens: number, outputTokens: number, cachedInputTokens = 0, reasoningTokens = 0): TokenUsage => ({
+export const usage = (
+  inputTokens: number,
+  outputTokens: number,
+  cachedInputTokens = 0,
+  reasoningTokens = 0,
+): TokenUsage => ({
   inputTokens,
   outputTokens,
   cachedInputTokens,

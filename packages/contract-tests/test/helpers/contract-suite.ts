@@ -41,13 +41,29 @@ export function describeContract(framework: string, more?: (ctx: () => ContractC
     })
 
     it('counts every model call once', () => {
-      expect(llmSpans(run).map((s) => s.model).sort()).toEqual(truth.llmCalls.map((c) => c.model).sort())
+      expect(
+        llmSpans(run)
+          .map((s) => s.model)
+          .sort(),
+      ).toEqual(truth.llmCalls.map((c) => c.model).sort())
       expect(sum(run.traces, 'llmCallCount')).toBe(truth.llmCalls.length)
     })
 
     it('reads input, output, cached and reasoning tokens of each call', () => {
-      const stored = llmSpans(run).map((s) => [s.model, s.inputTokens, s.outputTokens, s.cachedInputTokens, s.reasoningTokens])
-      const expected = truth.llmCalls.map((c) => [c.model, c.inputTokens, c.outputTokens, c.cachedInputTokens, c.reasoningTokens])
+      const stored = llmSpans(run).map((s) => [
+        s.model,
+        s.inputTokens,
+        s.outputTokens,
+        s.cachedInputTokens,
+        s.reasoningTokens,
+      ])
+      const expected = truth.llmCalls.map((c) => [
+        c.model,
+        c.inputTokens,
+        c.outputTokens,
+        c.cachedInputTokens,
+        c.reasoningTokens,
+      ])
       expect(sorted(stored)).toEqual(sorted(expected))
     })
 
@@ -62,7 +78,9 @@ export function describeContract(framework: string, more?: (ctx: () => ContractC
     })
 
     it('names the provider of each call', () => {
-      expect(sorted(llmSpans(run).map((s) => [s.model, s.provider]))).toEqual(sorted(truth.llmCalls.map((c) => [c.model, c.provider])))
+      expect(sorted(llmSpans(run).map((s) => [s.model, s.provider]))).toEqual(
+        sorted(truth.llmCalls.map((c) => [c.model, c.provider])),
+      )
     })
 
     it('prices the run with genai-prices (or counts it unpriced)', () => {
@@ -73,12 +91,16 @@ export function describeContract(framework: string, more?: (ctx: () => ContractC
     })
 
     it('attributes each call to the agent that made it', () => {
-      expect(sorted(llmSpans(run).map((s) => [s.agentName, s.model]))).toEqual(sorted(truth.llmCalls.map((c) => [c.agent, c.model])))
+      expect(sorted(llmSpans(run).map((s) => [s.agentName, s.model]))).toEqual(
+        sorted(truth.llmCalls.map((c) => [c.agent, c.model])),
+      )
     })
 
     it('records every tool call with its arguments', () => {
       expect(sum(run.traces, 'toolCallCount')).toBe(truth.toolCalls.length)
-      expect(sorted(toolSpans(run).map(toolRow))).toEqual(sorted(truth.toolCalls.map((c) => ({ name: c.name, arguments: c.arguments }))))
+      expect(sorted(toolSpans(run).map(toolRow))).toEqual(
+        sorted(truth.toolCalls.map((c) => ({ name: c.name, arguments: c.arguments }))),
+      )
     })
 
     it('records the result of every successful tool call', () => {
@@ -87,7 +109,11 @@ export function describeContract(framework: string, more?: (ctx: () => ContractC
         .map((s) => ({ ...toolRow(s), result: storedValue(s.toolResult) }))
       const expected = truth.toolCalls
         .filter((c) => !c.failed)
-        .map((c) => ({ name: c.name, arguments: c.arguments, result: typeof c.result === 'string' ? storedValue(c.result) : c.result }))
+        .map((c) => ({
+          name: c.name,
+          arguments: c.arguments,
+          result: typeof c.result === 'string' ? storedValue(c.result) : c.result,
+        }))
       expect(sorted(stored)).toEqual(sorted(expected))
     })
 
@@ -96,9 +122,13 @@ export function describeContract(framework: string, more?: (ctx: () => ContractC
     // error copied onto it (OpenInference's Vercel processor).
     it('shows every failed tool call as failed', () => {
       const failed = truth.toolCalls.filter((c) => c.failed)
-      expect(sorted(toolSpans(run).filter((s) => s.failed).map(toolRow))).toEqual(
-        sorted(failed.map((c) => ({ name: c.name, arguments: c.arguments }))),
-      )
+      expect(
+        sorted(
+          toolSpans(run)
+            .filter((s) => s.failed)
+            .map(toolRow),
+        ),
+      ).toEqual(sorted(failed.map((c) => ({ name: c.name, arguments: c.arguments }))))
       expect(sum(run.traces, 'toolErrorCount')).toBe(failed.length)
     })
 
@@ -112,7 +142,8 @@ export function describeContract(framework: string, more?: (ctx: () => ContractC
       const links = truth.handoffs.filter(({ from, to, mode }) =>
         mode === 'agent-as-tool'
           ? run.spans.some((s) => s.agentName === to && ancestors(run, s).some((a) => a.agentName === from))
-          : run.spans.some((s) => s.kind === 'handoff' && s.agentName === from) && run.spans.some((s) => s.agentName === to),
+          : run.spans.some((s) => s.kind === 'handoff' && s.agentName === from) &&
+            run.spans.some((s) => s.agentName === to),
       )
       expect(links).toEqual(truth.handoffs)
     })

@@ -6,7 +6,11 @@ import type { GroundTruth, LlmCall } from '../../src/ground-truth.js'
  * with), at the capture time; null when genai-prices does not know the model.
  */
 export function expectedCallCost(call: LlmCall, at: Date): number | null {
-  const usage = { input_tokens: call.inputTokens, cache_read_tokens: call.cachedInputTokens, output_tokens: call.outputTokens }
+  const usage = {
+    input_tokens: call.inputTokens,
+    cache_read_tokens: call.cachedInputTokens,
+    output_tokens: call.outputTokens,
+  }
   const price = calcPrice(usage, call.model, { providerId: call.provider, timestamp: at })
   return price === null ? null : price.total_price
 }

@@ -16,7 +16,8 @@ export function loadFixture(framework: string): Fixture {
   const truth = GroundTruthSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'ground-truth.json'), 'utf8')))
   const bodies = truth.requests.map((request) => {
     const body = fs.readFileSync(path.join(dir, request.file))
-    if (body.length !== request.bytes) throw new Error(`${framework}/${request.file}: ${body.length} bytes, ground truth says ${request.bytes}`)
+    if (body.length !== request.bytes)
+      throw new Error(`${framework}/${request.file}: ${body.length} bytes, ground truth says ${request.bytes}`)
     return { ...request, body }
   })
   return { truth, bodies }
@@ -27,7 +28,11 @@ export async function replayFixture(server: TestServer, fixture: Fixture): Promi
   for (const { file, contentType, contentEncoding, body } of fixture.bodies) {
     const res = await fetch(`${server.url}/v1/traces`, {
       method: 'POST',
-      headers: { ...server.authHeaders, 'content-type': contentType, ...(contentEncoding ? { 'content-encoding': contentEncoding } : {}) },
+      headers: {
+        ...server.authHeaders,
+        'content-type': contentType,
+        ...(contentEncoding ? { 'content-encoding': contentEncoding } : {}),
+      },
       body: new Uint8Array(body),
     })
     if (res.status !== 200) throw new Error(`${file}: POST /v1/traces answered ${res.status}: ${await res.text()}`)

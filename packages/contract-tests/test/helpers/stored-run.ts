@@ -23,12 +23,23 @@ export async function readStoredRun(server: TestServer): Promise<StoredRun> {
 
 export function ancestors(run: StoredRun, span: Span): Span[] {
   const out: Span[] = []
-  for (let parent = run.byId.get(span.parentSpanId); parent; parent = run.byId.get(parent.parentSpanId)) out.push(parent)
+  for (let parent = run.byId.get(span.parentSpanId); parent; parent = run.byId.get(parent.parentSpanId))
+    out.push(parent)
   return out
 }
 
-export const sum = (traces: readonly TraceSummary[], key: 'llmCallCount' | 'toolCallCount' | 'toolErrorCount' | 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'reasoningTokens' | 'unpricedLlmCalls') =>
-  traces.reduce((total, t) => total + t[key], 0)
+export const sum = (
+  traces: readonly TraceSummary[],
+  key:
+    | 'llmCallCount'
+    | 'toolCallCount'
+    | 'toolErrorCount'
+    | 'inputTokens'
+    | 'outputTokens'
+    | 'cachedInputTokens'
+    | 'reasoningTokens'
+    | 'unpricedLlmCalls',
+) => traces.reduce((total, t) => total + t[key], 0)
 
 /** A stored tool argument/result string read back as a value (JSON when it parses, else the text). */
 export function storedValue(text: string): unknown {

@@ -25,13 +25,28 @@ describe('contentText', () => {
     }
     // The last user turn holds only a function response: the user's words are the turn before.
     expect(contentText(JSON.stringify(request), 'user')).toBe('Plan a day trip.')
-    const response = { content: { role: 'model', parts: [{ text: 'Take AF1081.' }] }, usageMetadata: { promptTokenCount: 1 } }
+    const response = {
+      content: { role: 'model', parts: [{ text: 'Take AF1081.' }] },
+      usageMetadata: { promptTokenCount: 1 },
+    }
     expect(contentText(JSON.stringify(response), 'assistant')).toBe('Take AF1081.')
   })
 
   it('reads a LangGraph state of serialised LangChain messages', () => {
-    const lc = (cls: string, content: string) => ({ lc: 1, type: 'constructor', id: ['langchain_core', 'messages', cls], kwargs: { content } })
-    const state = { messages: [lc('HumanMessage', 'Where is A-1001?'), lc('AIMessage', ''), lc('ToolMessage', '{"status":"shipped"}'), lc('AIMessage', 'It shipped.')] }
+    const lc = (cls: string, content: string) => ({
+      lc: 1,
+      type: 'constructor',
+      id: ['langchain_core', 'messages', cls],
+      kwargs: { content },
+    })
+    const state = {
+      messages: [
+        lc('HumanMessage', 'Where is A-1001?'),
+        lc('AIMessage', ''),
+        lc('ToolMessage', '{"status":"shipped"}'),
+        lc('AIMessage', 'It shipped.'),
+      ],
+    }
     expect(contentText(JSON.stringify(state), 'user')).toBe('Where is A-1001?')
     expect(previewText(JSON.stringify(state), 'assistant')).toBe('It shipped.')
   })

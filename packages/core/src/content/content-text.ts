@@ -5,7 +5,13 @@
  * previews, the regression proposal and the runner show.
  */
 /** LangChain's serialised messages name their role by class (`{lc, id: [..., 'HumanMessage'], kwargs}`). */
-const LANGCHAIN_ROLES: Record<string, string> = { HumanMessage: 'user', AIMessage: 'assistant', AIMessageChunk: 'assistant', ToolMessage: 'tool', SystemMessage: 'system' }
+const LANGCHAIN_ROLES: Record<string, string> = {
+  HumanMessage: 'user',
+  AIMessage: 'assistant',
+  AIMessageChunk: 'assistant',
+  ToolMessage: 'tool',
+  SystemMessage: 'system',
+}
 
 function roleOf(message: object): unknown {
   const m = message as { role?: unknown; lc?: unknown; id?: unknown }
@@ -54,7 +60,9 @@ export function contentText(raw: string, role?: 'user' | 'assistant'): string {
   }
   if (typeof value === 'string') return value
   if (Array.isArray(value)) {
-    const messages = role ? value.filter((m) => !m || typeof m !== 'object' || roleOf(m) === undefined || hasRole(m, role)) : value
+    const messages = role
+      ? value.filter((m) => !m || typeof m !== 'object' || roleOf(m) === undefined || hasRole(m, role))
+      : value
     // The user's last words: a Gemini user turn may hold only function responses, no text.
     const texts = messages.map(partText).filter(Boolean)
     const text = (role === 'user' ? texts.slice(-1) : texts).join('\n')

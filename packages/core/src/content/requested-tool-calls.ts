@@ -41,10 +41,15 @@ const CALL_TYPES = new Set(['tool_call', 'function_call', 'tool_use'])
 function asCall(node: JsonRecord): RequestedToolCall | undefined {
   const fn = node['function']
   if (isRecord(fn) && text(fn['name']) && 'arguments' in fn) {
-    return { id: text(node['id']) || text(node['call_id']), name: text(fn['name']), arguments: argumentsText(fn['arguments']) }
+    return {
+      id: text(node['id']) || text(node['call_id']),
+      name: text(fn['name']),
+      arguments: argumentsText(fn['arguments']),
+    }
   }
   const gemini = node['functionCall']
-  if (isRecord(gemini) && text(gemini['name'])) return { id: text(gemini['id']), name: text(gemini['name']), arguments: argumentsText(gemini['args']) }
+  if (isRecord(gemini) && text(gemini['name']))
+    return { id: text(gemini['id']), name: text(gemini['name']), arguments: argumentsText(gemini['args']) }
   const typed = CALL_TYPES.has(text(node['type'])) && text(node['name'])
   const aiSdk = text(node['toolName'])
   if (typed || aiSdk) {

@@ -11,14 +11,22 @@ describe('reviewer agreement', () => {
       ...Array.from({ length: 15 }, (): [string, string] => ['n', 'n']),
     ]
     expect(cohensKappa(pairs)).toBeCloseTo(0.4, 10)
-    expect(cohensKappa([['a', 'a'], ['a', 'a']])).toBeNull()
+    expect(
+      cohensKappa([
+        ['a', 'a'],
+        ['a', 'a'],
+      ]),
+    ).toBeNull()
   })
 
   it('reports agreement over items reviewed twice, ignoring single reviews', () => {
     const ratings = [
-      { item: 't1', author: 'ana', value: true }, { item: 't1', author: 'bo', value: true },
-      { item: 't2', author: 'ana', value: false }, { item: 't2', author: 'bo', value: true },
-      { item: 't3', author: 'ana', value: false }, { item: 't3', author: 'bo', value: false },
+      { item: 't1', author: 'ana', value: true },
+      { item: 't1', author: 'bo', value: true },
+      { item: 't2', author: 'ana', value: false },
+      { item: 't2', author: 'bo', value: true },
+      { item: 't3', author: 'ana', value: false },
+      { item: 't3', author: 'bo', value: false },
       { item: 't4', author: 'ana', value: true },
     ]
     const a = agreementOf('correct', 'boolean', ratings)
@@ -28,7 +36,12 @@ describe('reviewer agreement', () => {
   })
 
   it('uses the mean absolute difference for numeric scores', () => {
-    const a = agreementOf('rating', 'numeric', [{ item: 't1', author: 'a', value: 4 }, { item: 't1', author: 'b', value: 2 }, { item: 't2', author: 'a', value: 5 }, { item: 't2', author: 'b', value: 5 }])
+    const a = agreementOf('rating', 'numeric', [
+      { item: 't1', author: 'a', value: 4 },
+      { item: 't1', author: 'b', value: 2 },
+      { item: 't2', author: 'a', value: 5 },
+      { item: 't2', author: 'b', value: 5 },
+    ])
     expect(a).toMatchObject({ items: 2, pairs: 2, percentAgreement: 0.5, kappa: null, meanAbsDiff: 1 })
   })
 })

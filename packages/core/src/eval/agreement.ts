@@ -60,7 +60,13 @@ export function agreementOf(scoreName: string, dataType: ScoreDataType, ratings:
       }
     }
   }
-  const kappas = dataType === 'numeric' ? [] : [...perPair.values()].filter((p) => p.length >= 2).map(cohensKappa).filter((k): k is number => k !== null)
+  const kappas =
+    dataType === 'numeric'
+      ? []
+      : [...perPair.values()]
+          .filter((p) => p.length >= 2)
+          .map(cohensKappa)
+          .filter((k): k is number => k !== null)
   return {
     scoreName,
     items: shared.length,
@@ -68,8 +74,9 @@ export function agreementOf(scoreName: string, dataType: ScoreDataType, ratings:
     percentAgreement: pairs ? agreeing / pairs : null,
     kappa: kappas.length ? kappas.reduce((s, k) => s + k, 0) / kappas.length : null,
     meanAbsDiff: dataType === 'numeric' && pairs ? absDiff / pairs : null,
-    method: dataType === 'numeric'
-      ? 'Share of reviewer pairs giving the same value, and their mean absolute difference, over items reviewed by two or more reviewers.'
-      : "Share of reviewer pairs giving the same value, and Cohen's kappa per reviewer pair (2+ shared items) averaged over pairs, over items reviewed by two or more reviewers.",
+    method:
+      dataType === 'numeric'
+        ? 'Share of reviewer pairs giving the same value, and their mean absolute difference, over items reviewed by two or more reviewers.'
+        : "Share of reviewer pairs giving the same value, and Cohen's kappa per reviewer pair (2+ shared items) averaged over pairs, over items reviewed by two or more reviewers.",
   }
 }

@@ -40,21 +40,34 @@ const result = (passed: boolean, detail: string): OutcomeResult => ({ value: pas
 /**
  * @example evaluateOutcome({ check: 'contains', value: 'refund' }, facts).value // 1 when the answer mentions a refund
  */
-export function evaluateOutcome(config: OutcomeCheckConfig, facts: OutcomeFacts, jsonSchemaCheck?: JsonSchemaCheck): OutcomeResult {
+export function evaluateOutcome(
+  config: OutcomeCheckConfig,
+  facts: OutcomeFacts,
+  jsonSchemaCheck?: JsonSchemaCheck,
+): OutcomeResult {
   const fold = (text: string) => (config.caseSensitive ? text : text.toLowerCase())
   const expected = config.value ?? ''
   switch (config.check) {
     case 'exact': {
       const passed = fold(facts.output.trim()) === fold(expected.trim())
-      return result(passed, `final response ${passed ? 'equals' : 'differs from'} ${quote(expected)}: ${quote(facts.output)}`)
+      return result(
+        passed,
+        `final response ${passed ? 'equals' : 'differs from'} ${quote(expected)}: ${quote(facts.output)}`,
+      )
     }
     case 'contains': {
       const passed = fold(facts.output).includes(fold(expected))
-      return result(passed, `final response ${passed ? 'contains' : 'does not contain'} ${quote(expected)}: ${quote(facts.output)}`)
+      return result(
+        passed,
+        `final response ${passed ? 'contains' : 'does not contain'} ${quote(expected)}: ${quote(facts.output)}`,
+      )
     }
     case 'regex': {
       const passed = new RegExp(expected, config.caseSensitive ? '' : 'i').test(facts.output)
-      return result(passed, `final response ${passed ? 'matches' : 'does not match'} /${expected}/: ${quote(facts.output)}`)
+      return result(
+        passed,
+        `final response ${passed ? 'matches' : 'does not match'} /${expected}/: ${quote(facts.output)}`,
+      )
     }
     case 'json_schema': {
       if (!config.jsonSchema || !jsonSchemaCheck) return result(false, 'no JSON Schema to check against')
@@ -65,13 +78,24 @@ export function evaluateOutcome(config: OutcomeCheckConfig, facts: OutcomeFacts,
         return result(false, `final response is not JSON: ${quote(facts.output)}`)
       }
       const problems = jsonSchemaCheck(config.jsonSchema, parsed)
-      return result(problems.length === 0, problems.length === 0 ? 'final response satisfies the JSON Schema' : `final response breaks the JSON Schema: ${problems.slice(0, 3).join('; ')}`)
+      return result(
+        problems.length === 0,
+        problems.length === 0
+          ? 'final response satisfies the JSON Schema'
+          : `final response breaks the JSON Schema: ${problems.slice(0, 3).join('; ')}`,
+      )
     }
     case 'no_escalation': {
       const escalated = facts.tags.includes('human-escalation')
       const finished = facts.outcome === 'ok' || facts.outcome === 'recovered'
       const passed = finished && !escalated
-      const why = escalated ? 'handed off to a human' : facts.outcome === 'failed' ? 'the run failed' : facts.outcome === 'running' ? 'the run has not finished' : 'reached the end without escalation'
+      const why = escalated
+        ? 'handed off to a human'
+        : facts.outcome === 'failed'
+          ? 'the run failed'
+          : facts.outcome === 'running'
+            ? 'the run has not finished'
+            : 'reached the end without escalation'
       return result(passed, why)
     }
     case 'cost_budget':

@@ -36,19 +36,42 @@ export interface ScoreDrop {
 }
 
 /** The drop, or null when there is none worth an alert. */
-export function scoreDrop(name: string, current: ScoreWindow, baseline: ScoreWindow, rule: ScoreDropRule = DEFAULT_SCORE_DROP_RULE): ScoreDrop | null {
+export function scoreDrop(
+  name: string,
+  current: ScoreWindow,
+  baseline: ScoreWindow,
+  rule: ScoreDropRule = DEFAULT_SCORE_DROP_RULE,
+): ScoreDrop | null {
   const usePassRate = current.passable >= rule.minScores && baseline.passable >= rule.minScores
   if (usePassRate) {
     const observed = current.passes / current.passable
     const expected = baseline.passes / baseline.passable
     const t = twoProportionTest(baseline.passes, baseline.passable, current.passes, current.passable)
     if (!dropped(observed, expected, t.pValue, rule)) return null
-    return { metric: 'score_pass_rate', observed, expected, pValue: t.pValue!, ratio: ratioOf(observed, expected), summary: `${name} pass rate ${pct(observed)} over the last hour, against ${pct(expected)} before (${current.passable} vs ${baseline.passable} scores, two-proportion z-test p ${p(t.pValue!)})` }
+    return {
+      metric: 'score_pass_rate',
+      observed,
+      expected,
+      pValue: t.pValue!,
+      ratio: ratioOf(observed, expected),
+      summary: `${name} pass rate ${pct(observed)} over the last hour, against ${pct(expected)} before (${current.passable} vs ${baseline.passable} scores, two-proportion z-test p ${p(t.pValue!)})`,
+    }
   }
-  if (current.n < rule.minScores || baseline.n < rule.minScores || current.mean === null || baseline.mean === null) return null
-  const t = welchTTest({ n: baseline.n, mean: baseline.mean, variance: baseline.variance ?? 0 }, { n: current.n, mean: current.mean, variance: current.variance ?? 0 })
+  if (current.n < rule.minScores || baseline.n < rule.minScores || current.mean === null || baseline.mean === null)
+    return null
+  const t = welchTTest(
+    { n: baseline.n, mean: baseline.mean, variance: baseline.variance ?? 0 },
+    { n: current.n, mean: current.mean, variance: current.variance ?? 0 },
+  )
   if (!dropped(current.mean, baseline.mean, t.pValue, rule)) return null
-  return { metric: 'score_mean', observed: current.mean, expected: baseline.mean, pValue: t.pValue!, ratio: ratioOf(current.mean, baseline.mean), summary: `${name} mean ${current.mean.toFixed(2)} over the last hour, against ${baseline.mean.toFixed(2)} before (${current.n} vs ${baseline.n} scores, Welch's t-test p ${p(t.pValue!)})` }
+  return {
+    metric: 'score_mean',
+    observed: current.mean,
+    expected: baseline.mean,
+    pValue: t.pValue!,
+    ratio: ratioOf(current.mean, baseline.mean),
+    summary: `${name} mean ${current.mean.toFixed(2)} over the last hour, against ${baseline.mean.toFixed(2)} before (${current.n} vs ${baseline.n} scores, Welch's t-test p ${p(t.pValue!)})`,
+  }
 }
 
 function dropped(observed: number, expected: number, pValue: number | null, rule: ScoreDropRule): boolean {

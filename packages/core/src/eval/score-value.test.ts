@@ -3,13 +3,20 @@ import { ScoreConfigSchema } from '@sightline/schema'
 import { checkScoreValue, fromStoredValue, isSampled, passes, toStoredValue } from '../index.js'
 
 const rating = ScoreConfigSchema.parse({ name: 'rating', dataType: 'numeric', min: 1, max: 5, passThreshold: 4 })
-const tone = ScoreConfigSchema.parse({ name: 'tone', dataType: 'categorical', categories: ['polite', 'neutral', 'rude'], passValues: ['polite', 'neutral'] })
+const tone = ScoreConfigSchema.parse({
+  name: 'tone',
+  dataType: 'categorical',
+  categories: ['polite', 'neutral', 'rude'],
+  passValues: ['polite', 'neutral'],
+})
 
 describe('score values', () => {
   it('checks type, range and categories against the config', () => {
     expect(checkScoreValue(4, undefined, rating)).toBeNull()
     expect(checkScoreValue(7, undefined, rating)).toBe("value 7 is out of range 1–5 for score config 'rating'")
-    expect(checkScoreValue(true, undefined, rating)).toBe("score config 'rating' takes numeric values, not boolean (true)")
+    expect(checkScoreValue(true, undefined, rating)).toBe(
+      "score config 'rating' takes numeric values, not boolean (true)",
+    )
     expect(checkScoreValue('rude', undefined, tone)).toBeNull()
     expect(checkScoreValue('angry', undefined, tone)).toMatch(/not a category/)
     expect(checkScoreValue(1, 'boolean', undefined)).toMatch(/dataType is boolean/)

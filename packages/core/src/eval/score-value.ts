@@ -22,12 +22,23 @@ export function dataTypeOf(value: ScoreValue): ScoreDataType {
  * fits. Messages say what was expected, for the 400.
  * @example checkScoreValue(7, undefined, { name: 'rating', dataType: 'numeric', min: 1, max: 5 }) // 'value 7 is out of range 1–5 …'
  */
-export function checkScoreValue(value: ScoreValue, declared: ScoreDataType | undefined, config: ScoreConfig | undefined): string | null {
+export function checkScoreValue(
+  value: ScoreValue,
+  declared: ScoreDataType | undefined,
+  config: ScoreConfig | undefined,
+): string | null {
   const actual = dataTypeOf(value)
-  if (declared && declared !== actual) return `dataType is ${declared} but the value ${JSON.stringify(value)} is ${actual}`
+  if (declared && declared !== actual)
+    return `dataType is ${declared} but the value ${JSON.stringify(value)} is ${actual}`
   if (!config) return null
-  if (config.dataType !== actual) return `score config '${config.name}' takes ${config.dataType} values, not ${actual} (${JSON.stringify(value)})`
-  if (typeof value === 'number' && config.min !== undefined && config.max !== undefined && (value < config.min || value > config.max)) {
+  if (config.dataType !== actual)
+    return `score config '${config.name}' takes ${config.dataType} values, not ${actual} (${JSON.stringify(value)})`
+  if (
+    typeof value === 'number' &&
+    config.min !== undefined &&
+    config.max !== undefined &&
+    (value < config.min || value > config.max)
+  ) {
     return `value ${value} is out of range ${config.min}–${config.max} for score config '${config.name}'`
   }
   if (typeof value === 'string' && config.categories && !config.categories.includes(value)) {
@@ -43,7 +54,12 @@ export function toStoredValue(value: ScoreValue, label = ''): StoredValue {
 }
 
 /** The API's value back from the stored columns; null for a failed evaluation. */
-export function fromStoredValue(dataType: ScoreDataType, value: number, label: string, error: string): ScoreValue | null {
+export function fromStoredValue(
+  dataType: ScoreDataType,
+  value: number,
+  label: string,
+  error: string,
+): ScoreValue | null {
   if (error) return null
   if (dataType === 'boolean') return value === 1
   if (dataType === 'categorical') return label
@@ -56,7 +72,12 @@ export function numericOf(dataType: ScoreDataType, value: number): number | null
 }
 
 /** Whether a value passes under the config; null when the score has no pass rule. */
-export function passes(dataType: ScoreDataType, value: number, label: string, config: ScoreConfig | undefined): boolean | null {
+export function passes(
+  dataType: ScoreDataType,
+  value: number,
+  label: string,
+  config: ScoreConfig | undefined,
+): boolean | null {
   if (dataType === 'boolean') return value === 1
   if (dataType === 'numeric') return config?.passThreshold === undefined ? null : value >= config.passThreshold
   return config?.passValues ? config.passValues.includes(label) : null

@@ -32,7 +32,11 @@ export interface TrajectoryScope {
 }
 
 function inScope(steps: readonly CaseStep[], scope: TrajectoryScope, isReference: boolean): CaseStep[] {
-  return steps.filter((s) => scope.kinds.includes(s.kind) && (!scope.agent || (isReference ? !s.agent || s.agent === scope.agent : s.agent === scope.agent)))
+  return steps.filter(
+    (s) =>
+      scope.kinds.includes(s.kind) &&
+      (!scope.agent || (isReference ? !s.agent || s.agent === scope.agent : s.agent === scope.agent)),
+  )
 }
 
 /** Whether `actual` is exactly `reference` with some optional steps left out (DP over both lists). */
@@ -64,7 +68,10 @@ function isInOrder(required: readonly CaseStep[], actual: readonly CaseStep[]): 
 }
 
 /** Size of a maximum matching between reference and actual steps (Kuhn's augmenting paths). */
-function maxMatching(reference: readonly CaseStep[], actual: readonly CaseStep[]): { size: number; matchedReference: boolean[] } {
+function maxMatching(
+  reference: readonly CaseStep[],
+  actual: readonly CaseStep[],
+): { size: number; matchedReference: boolean[] } {
   const owner = new Array<number>(actual.length).fill(-1)
   const edges = reference.map((r) => actual.map((a, j) => (stepMatches(r, a) ? j : -1)).filter((j) => j >= 0))
   const tryAssign = (i: number, seen: boolean[]): boolean => {
@@ -79,7 +86,9 @@ function maxMatching(reference: readonly CaseStep[], actual: readonly CaseStep[]
     return false
   }
   // Required steps first, so optional ones never take a step a required one needs.
-  const order = reference.map((_, i) => i).sort((x, y) => Number(reference[x]!.optional) - Number(reference[y]!.optional))
+  const order = reference
+    .map((_, i) => i)
+    .sort((x, y) => Number(reference[x]!.optional) - Number(reference[y]!.optional))
   let size = 0
   for (const i of order) if (tryAssign(i, new Array<boolean>(actual.length).fill(false))) size++
   const matchedReference = reference.map(() => false)
@@ -91,7 +100,11 @@ function maxMatching(reference: readonly CaseStep[], actual: readonly CaseStep[]
  * Every metric but single_tool, each 0 or 1 (matches) or a ratio (precision, recall).
  * @example trajectoryScores(rc.expected.trajectory, observeRun(spans).steps, rc.expected.match).precision
  */
-export function trajectoryScores(reference: readonly CaseStep[], actualSteps: readonly CaseStep[], scope: TrajectoryScope | CaseMatch): TrajectoryScores {
+export function trajectoryScores(
+  reference: readonly CaseStep[],
+  actualSteps: readonly CaseStep[],
+  scope: TrajectoryScope | CaseMatch,
+): TrajectoryScores {
   const s: TrajectoryScope = { kinds: scope.kinds, agent: 'agent' in scope ? scope.agent : undefined }
   const ref = inScope(reference, s, true)
   const act = inScope(actualSteps, s, false)
@@ -119,10 +132,15 @@ export type TrajectoryMetricName = 'exact' | 'in_order' | 'any_order' | 'precisi
 
 export function trajectoryMetric(scores: TrajectoryScores, metric: TrajectoryMetricName): number {
   switch (metric) {
-    case 'exact': return scores.exact
-    case 'in_order': return scores.inOrder
-    case 'any_order': return scores.anyOrder
-    case 'precision': return scores.precision
-    case 'recall': return scores.recall
+    case 'exact':
+      return scores.exact
+    case 'in_order':
+      return scores.inOrder
+    case 'any_order':
+      return scores.anyOrder
+    case 'precision':
+      return scores.precision
+    case 'recall':
+      return scores.recall
   }
 }

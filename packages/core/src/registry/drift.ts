@@ -64,9 +64,13 @@ export interface DriftEvent {
 const LISTING_GRACE_MS = 1_000
 
 export function findDrift(facts: DriftFacts): DriftEvent[] {
-  return [...agentVersions(facts), ...cardChanges(facts), ...schemaChanges(facts), ...disappearedTools(facts), ...newToolCalls(facts)].sort(
-    (a, b) => a.atMs - b.atMs || (a.id < b.id ? -1 : 1),
-  )
+  return [
+    ...agentVersions(facts),
+    ...cardChanges(facts),
+    ...schemaChanges(facts),
+    ...disappearedTools(facts),
+    ...newToolCalls(facts),
+  ].sort((a, b) => a.atMs - b.atMs || (a.id < b.id ? -1 : 1))
 }
 
 const eventId = (kind: RegistryEventKind, ...parts: string[]) => `${kind}-${shortHash([kind, ...parts].join('\u0000'))}`
@@ -92,7 +96,9 @@ function short(value: unknown): string {
 function agentVersions(facts: DriftFacts): DriftEvent[] {
   const events: DriftEvent[] = []
   for (const [agent, rows] of groupBy(facts.releases, (r) => r.agent)) {
-    const releases = [...rows].filter((r) => r.release !== '').sort((a, b) => a.firstSeenMs - b.firstSeenMs || (a.release < b.release ? -1 : 1))
+    const releases = [...rows]
+      .filter((r) => r.release !== '')
+      .sort((a, b) => a.firstSeenMs - b.firstSeenMs || (a.release < b.release ? -1 : 1))
     const cardOf = (release: string) => latestCard(facts.cards, agent, release)
     for (let i = 1; i < releases.length; i++) {
       const prev = releases[i - 1]!
@@ -112,8 +118,13 @@ function agentVersions(facts: DriftFacts): DriftEvent[] {
   return events
 }
 
-function latestCard(cards: readonly CardRevisionFacts[], agent: string, version: string): Record<string, unknown> | undefined {
-  return cards.filter((c) => c.agent === agent && c.cardVersion === version).sort((a, b) => b.revision - a.revision)[0]?.card
+function latestCard(
+  cards: readonly CardRevisionFacts[],
+  agent: string,
+  version: string,
+): Record<string, unknown> | undefined {
+  return cards.filter((c) => c.agent === agent && c.cardVersion === version).sort((a, b) => b.revision - a.revision)[0]
+    ?.card
 }
 
 function cardChanges(facts: DriftFacts): DriftEvent[] {
@@ -177,7 +188,11 @@ function disappearedTools(facts: DriftFacts): DriftEvent[] {
         subject,
         atMs: latestListing,
         summary: `${tool} (${server}): no longer listed by the server (last listed ${new Date(lastListed).toISOString()})`,
-        diff: { before: { tool, inputSchema: last.inputSchema }, after: null, changes: [{ path: `/${tool}`, before: last.inputSchema, after: null }] },
+        diff: {
+          before: { tool, inputSchema: last.inputSchema },
+          after: null,
+          changes: [{ path: `/${tool}`, before: last.inputSchema, after: null }],
+        },
       })
     }
   }
@@ -199,7 +214,11 @@ function newToolCalls(facts: DriftFacts): DriftEvent[] {
       subject: pair.agent,
       atMs: pair.firstSeenMs,
       summary: `${pair.agent}: called ${pair.tool} for the first time`,
-      diff: { before: null, after: { tool: pair.tool }, changes: [{ path: '/tools/-', before: null, after: pair.tool }] },
+      diff: {
+        before: null,
+        after: { tool: pair.tool },
+        changes: [{ path: '/tools/-', before: null, after: pair.tool }],
+      },
     })
   }
   return events

@@ -14,7 +14,8 @@ export function jsonDiff(before: unknown, after: unknown, limit = 200): JsonChan
   const walk = (a: unknown, b: unknown, path: string) => {
     if (changes.length >= limit) return
     if (isObject(a) && isObject(b)) {
-      for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) walk(a[key], b[key], `${path}/${escape(key)}`)
+      for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort())
+        walk(a[key], b[key], `${path}/${escape(key)}`)
       return
     }
     if (Array.isArray(a) && Array.isArray(b)) {
@@ -35,7 +36,12 @@ export function sameJson(a: unknown, b: unknown): boolean {
 /** JSON text with object keys sorted: the identity of a schema or card whatever its key order. */
 export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`
-  if (isObject(value)) return `{${Object.keys(value).sort().filter((k) => value[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`).join(',')}}`
+  if (isObject(value))
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => value[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`)
+      .join(',')}}`
   return JSON.stringify(value ?? null)
 }
 

@@ -19,20 +19,34 @@ export interface AssertionResult {
 export function budgetValue(run: ObservedRun, metric: BudgetMetric): number | null {
   const u = run.usage
   switch (metric) {
-    case 'costUsd': return u.costUsd
-    case 'tokens': return u.inputTokens + u.outputTokens
-    case 'steps': return u.steps
-    case 'toolCalls': return u.toolCalls
-    case 'llmCalls': return u.llmCalls
-    case 'latencyMs': return u.latencyMs
+    case 'costUsd':
+      return u.costUsd
+    case 'tokens':
+      return u.inputTokens + u.outputTokens
+    case 'steps':
+      return u.steps
+    case 'toolCalls':
+      return u.toolCalls
+    case 'llmCalls':
+      return u.llmCalls
+    case 'latencyMs':
+      return u.latencyMs
   }
 }
 
 /** Most calls of one tool with one set of arguments, e.g. `{ key: 'weather {"city":"Atlantis"}', count: 8 }`. */
-export function mostRepeatedCall(run: ObservedRun, options: { tool?: string; scope?: string; ignorePaths?: readonly string[] } = {}) {
+export function mostRepeatedCall(
+  run: ObservedRun,
+  options: { tool?: string; scope?: string; ignorePaths?: readonly string[] } = {},
+) {
   const counts = new Map<string, number>()
   for (const s of run.steps) {
-    if (s.kind !== 'tool_call' || (options.tool && s.name !== options.tool) || (options.scope && s.agent !== options.scope)) continue
+    if (
+      s.kind !== 'tool_call' ||
+      (options.tool && s.name !== options.tool) ||
+      (options.scope && s.agent !== options.scope)
+    )
+      continue
     const key = `${s.name} ${canonicalJson(JSON.stringify(withoutPaths(s.args ?? {}, options.ignorePaths ?? [])))}`
     counts.set(key, (counts.get(key) ?? 0) + 1)
   }
@@ -41,7 +55,11 @@ export function mostRepeatedCall(run: ObservedRun, options: { tool?: string; sco
   return best
 }
 
-function check(a: CaseAssertion, run: ObservedRun, rc: Pick<RegressionCase, 'expected'>): { passed: boolean; detail: string } {
+function check(
+  a: CaseAssertion,
+  run: ObservedRun,
+  rc: Pick<RegressionCase, 'expected'>,
+): { passed: boolean; detail: string } {
   switch (a.type) {
     case 'trajectory': {
       const r = matchTrajectory(rc.expected.trajectory, run.steps, rc.expected.match, a.scope)
@@ -62,19 +80,29 @@ function check(a: CaseAssertion, run: ObservedRun, rc: Pick<RegressionCase, 'exp
       }
       const contains = text.includes(value)
       const passed = a.op === 'contains' ? contains : !contains
-      return { passed, detail: `output ${contains ? 'contains' : 'does not contain'} ${JSON.stringify(a.value)}: ${quoted}` }
+      return {
+        passed,
+        detail: `output ${contains ? 'contains' : 'does not contain'} ${JSON.stringify(a.value)}: ${quoted}`,
+      }
     }
     case 'max_repeated_calls': {
       const worst = mostRepeatedCall(run, { tool: a.tool, scope: a.scope, ignorePaths: a.ignorePaths })
       return {
         passed: worst.count <= a.max,
-        detail: worst.count ? `${worst.key} called ${worst.count} time(s), at most ${a.max} allowed` : `no ${a.tool ?? 'tool'} calls`,
+        detail: worst.count
+          ? `${worst.key} called ${worst.count} time(s), at most ${a.max} allowed`
+          : `no ${a.tool ?? 'tool'} calls`,
       }
     }
     case 'step_count': {
-      const n = run.steps.filter((s) => s.kind === a.kind && (!a.name || s.name === a.name) && (!a.scope || s.agent === a.scope)).length
+      const n = run.steps.filter(
+        (s) => s.kind === a.kind && (!a.name || s.name === a.name) && (!a.scope || s.agent === a.scope),
+      ).length
       const passed = (a.min === undefined || n >= a.min) && (a.max === undefined || n <= a.max)
-      return { passed, detail: `${n} ${a.kind}${a.name ? ` ${a.name}` : ''} step(s); allowed ${a.min ?? 0}..${a.max ?? '∞'}` }
+      return {
+        passed,
+        detail: `${n} ${a.kind}${a.name ? ` ${a.name}` : ''} step(s); allowed ${a.min ?? 0}..${a.max ?? '∞'}`,
+      }
     }
     case 'budget': {
       const value = budgetValue(run, a.metric)
@@ -86,7 +114,12 @@ function check(a: CaseAssertion, run: ObservedRun, rc: Pick<RegressionCase, 'exp
       const errors = run.errors.filter((e) => a.includeToolErrors || !e.isTool)
       return {
         passed: errors.length === 0,
-        detail: errors.length ? `${errors.length} failed span(s): ${errors.slice(0, 3).map((e) => `${e.name}${e.message ? ` (${e.message})` : ''}`).join('; ')}` : 'no failed spans',
+        detail: errors.length
+          ? `${errors.length} failed span(s): ${errors
+              .slice(0, 3)
+              .map((e) => `${e.name}${e.message ? ` (${e.message})` : ''}`)
+              .join('; ')}`
+          : 'no failed spans',
       }
     }
   }
@@ -94,13 +127,20 @@ function check(a: CaseAssertion, run: ObservedRun, rc: Pick<RegressionCase, 'exp
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6
 
-export function evaluateAssertion(a: CaseAssertion, run: ObservedRun, rc: Pick<RegressionCase, 'expected'>): AssertionResult {
+export function evaluateAssertion(
+  a: CaseAssertion,
+  run: ObservedRun,
+  rc: Pick<RegressionCase, 'expected'>,
+): AssertionResult {
   const { passed, detail } = check(a, run, rc)
   return { id: a.id, type: a.type, blocking: a.blocking, passed, detail }
 }
 
 /** All assertions; the run passes when every blocking one does. */
-export function evaluateCase(rc: Pick<RegressionCase, 'expected' | 'assertions'>, run: ObservedRun): { passed: boolean; results: AssertionResult[] } {
+export function evaluateCase(
+  rc: Pick<RegressionCase, 'expected' | 'assertions'>,
+  run: ObservedRun,
+): { passed: boolean; results: AssertionResult[] } {
   const results = rc.assertions.map((a) => evaluateAssertion(a, run, rc))
   return { passed: results.every((r) => r.passed || !r.blocking), results }
 }

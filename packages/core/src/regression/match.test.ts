@@ -27,12 +27,19 @@ describe('matchTrajectory', () => {
   it('argument matching per step: exact, subset, ignore, ignored paths', () => {
     expect(matchTrajectory([step('b', { y: 2 }, { argsMatch: 'subset' })], actual, match({})).passed).toBe(true)
     expect(matchTrajectory([step('b', { y: 2 }, { argsMatch: 'exact' })], actual, match({})).passed).toBe(false)
-    expect(matchTrajectory([step('b', { y: 2, t: 1 }, { argsMatch: 'exact', ignorePaths: ['/t'] })], actual, match({})).passed).toBe(true)
+    expect(
+      matchTrajectory([step('b', { y: 2, t: 1 }, { argsMatch: 'exact', ignorePaths: ['/t'] })], actual, match({}))
+        .passed,
+    ).toBe(true)
     expect(matchTrajectory([step('b', { y: 3 }, { argsMatch: 'ignore' })], actual, match({})).passed).toBe(true)
     expect(matchTrajectory([step('b', { y: 3 })], actual, match({})).passed).toBe(false)
   })
   it('scopes to one agent and skips step kinds not taking part', () => {
-    const multi = [step('a', undefined, { agent: 'p' }), step('a', undefined, { agent: 'q' }), CaseStepSchema.parse({ kind: 'llm_call', name: 'gpt' })]
+    const multi = [
+      step('a', undefined, { agent: 'p' }),
+      step('a', undefined, { agent: 'q' }),
+      CaseStepSchema.parse({ kind: 'llm_call', name: 'gpt' }),
+    ]
     expect(matchTrajectory([step('a')], multi, match({ extras: 'forbid' }), 'q').passed).toBe(true)
     expect(matchTrajectory([step('a')], multi, match({ extras: 'forbid' })).passed).toBe(false)
   })

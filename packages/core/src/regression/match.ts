@@ -10,7 +10,10 @@ import type { ArgsMatch, CaseMatch, CaseStep } from '@sightline/schema'
 export function parsePointer(pointer: string): string[] {
   if (pointer === '') return []
   if (!pointer.startsWith('/')) throw new Error(`not a JSON Pointer: ${pointer}`)
-  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
 }
 
 /** A deep copy of `value` without the fields the pointers name (absent fields are fine). */
@@ -38,7 +41,10 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]))
   const ka = Object.keys(a as object)
   const kb = Object.keys(b as object)
-  return ka.length === kb.length && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  )
 }
 
 /** Every field of `expected` is in `actual` with an equal value (objects recursively; arrays whole). */
@@ -50,7 +56,12 @@ export function isSubset(expected: unknown, actual: unknown): boolean {
   return deepEqual(expected, actual)
 }
 
-export function argsMatch(mode: ArgsMatch, expected: unknown, actual: unknown, ignorePaths: readonly string[] = []): boolean {
+export function argsMatch(
+  mode: ArgsMatch,
+  expected: unknown,
+  actual: unknown,
+  ignorePaths: readonly string[] = [],
+): boolean {
   if (mode === 'ignore') return true
   const e = withoutPaths(expected ?? {}, ignorePaths)
   const a = withoutPaths(actual ?? {}, ignorePaths)
@@ -81,7 +92,12 @@ export interface TrajectoryMatchResult {
  * step after the previous one; any order takes the first unused match anywhere.
  * @example matchTrajectory(rc.expected.trajectory, run.steps, rc.expected.match).passed
  */
-export function matchTrajectory(expected: readonly CaseStep[], actual: readonly CaseStep[], match: CaseMatch, scope = ''): TrajectoryMatchResult {
+export function matchTrajectory(
+  expected: readonly CaseStep[],
+  actual: readonly CaseStep[],
+  match: CaseMatch,
+  scope = '',
+): TrajectoryMatchResult {
   const exp = expected.filter((s) => match.kinds.includes(s.kind) && (!scope || !s.agent || s.agent === scope))
   const act = actual.filter((s) => match.kinds.includes(s.kind) && (!scope || s.agent === scope))
   const used = new Set<number>()
@@ -104,8 +120,10 @@ export function matchTrajectory(expected: readonly CaseStep[], actual: readonly 
   const missing = exp.filter((s, i) => assignment[i] === null && !s.optional)
   const extras = act.filter((_, i) => !used.has(i))
   const problems: string[] = []
-  if (missing.length && match.missing === 'forbid') problems.push(`missing ${missing.length} expected step(s): ${missing.map(describeStep).join('; ')}`)
-  if (extras.length && match.extras === 'forbid') problems.push(`${extras.length} unexpected step(s): ${extras.map(describeStep).join('; ')}`)
+  if (missing.length && match.missing === 'forbid')
+    problems.push(`missing ${missing.length} expected step(s): ${missing.map(describeStep).join('; ')}`)
+  if (extras.length && match.extras === 'forbid')
+    problems.push(`${extras.length} unexpected step(s): ${extras.map(describeStep).join('; ')}`)
   const passed = problems.length === 0
   const detail = passed
     ? `${exp.length - missing.length}/${exp.length} expected steps matched (${match.order} order)` +

@@ -34,8 +34,16 @@ export function toolResultOf(span: ToolSpan, parts: readonly ToolSpan[], failed:
     try {
       const value: unknown = JSON.parse(raw)
       if (value && typeof value === 'object' && Array.isArray((value as { content?: unknown }).content)) {
-        const v = value as { content: { type: string }[]; isError?: boolean; structuredContent?: Record<string, unknown> }
-        return { content: v.content, isError: v.isError === true || failed, ...(v.structuredContent ? { structuredContent: v.structuredContent } : {}) }
+        const v = value as {
+          content: { type: string }[]
+          isError?: boolean
+          structuredContent?: Record<string, unknown>
+        }
+        return {
+          content: v.content,
+          isError: v.isError === true || failed,
+          ...(v.structuredContent ? { structuredContent: v.structuredContent } : {}),
+        }
       }
       return { content: [{ type: 'text', text: typeof value === 'string' ? value : raw }], isError: failed }
     } catch {
@@ -53,6 +61,11 @@ export function toolResultOf(span: ToolSpan, parts: readonly ToolSpan[], failed:
  */
 export function runOutcomeOf(outcome: TraceOutcome, failureReason: string, errorType: string): RunOutcome {
   if (outcome === 'failed') return { status: 'error', errorType, message: failureReason }
-  if (outcome === 'running') return { status: 'error', errorType: 'unfinished', message: 'the run never finished: its root span is missing or still open' }
+  if (outcome === 'running')
+    return {
+      status: 'error',
+      errorType: 'unfinished',
+      message: 'the run never finished: its root span is missing or still open',
+    }
   return { status: 'ok', errorType: '', message: '' }
 }

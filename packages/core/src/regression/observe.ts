@@ -8,7 +8,16 @@
  * (`toTrajectory`), the outcome is the resolver's (or the server's, when the caller has the trace
  * summary), and loops are the resolver's `loop` findings.
  */
-import type { AgentRecording, CaseStep, CompactSpan, RunUsage, ToolRecording, TraceOutcome, TraceSummary, TraceTag } from '@sightline/schema'
+import type {
+  AgentRecording,
+  CaseStep,
+  CompactSpan,
+  RunUsage,
+  ToolRecording,
+  TraceOutcome,
+  TraceSummary,
+  TraceTag,
+} from '@sightline/schema'
 import { ATTR_MCP_METHOD_NAME } from '@sightline/schema/semconv'
 import { contentText } from '../content/content-text.js'
 import { SpanFlag } from '../trace/span-facts.js'
@@ -86,7 +95,8 @@ const STEP_KIND = { llm: 'llm_call', tool: 'tool_call', delegation: 'agent_deleg
 const MCP_FLAGS: readonly string[] = [SpanFlag.mcpClient, SpanFlag.mcpServer]
 
 /** How the call travelled (informational in a step): an end of an MCP call, or a span naming an MCP method. */
-const isMcp = (s: ObservableSpan) => s.flags.some((f) => MCP_FLAGS.includes(f)) || s.attributes[ATTR_MCP_METHOD_NAME] !== undefined
+const isMcp = (s: ObservableSpan) =>
+  s.flags.some((f) => MCP_FLAGS.includes(f)) || s.attributes[ATTR_MCP_METHOD_NAME] !== undefined
 
 /**
  * Observes a trace.
@@ -99,7 +109,7 @@ export function observeRun(spans: readonly ObservableSpan[], options: ObserveOpt
   for (const s of spans) if (!byId.has(s.spanId)) byId.set(s.spanId, s)
   const parts = toolCallParts([...byId.values()], roles)
   const root = byId.get(trace.rootSpanId)
-  const entry = root?.kind === 'agent' ? root : firstAgentInvocation(roles.keys(), byId) ?? root
+  const entry = root?.kind === 'agent' ? root : (firstAgentInvocation(roles.keys(), byId) ?? root)
   const verdict = options.summary ?? trace
 
   const steps: CaseStep[] = []
@@ -110,7 +120,16 @@ export function observeRun(spans: readonly ObservableSpan[], options: ObserveOpt
   for (const t of toTrajectory(spans, resolution)) {
     const span = byId.get(t.spanId)!
     const kind = STEP_KIND[t.kind]
-    const step: CaseStep = { kind, name: t.name, agent: t.agent, argsMatch: 'subset', ignorePaths: [], optional: false, isError: t.isError, spanId: t.spanId }
+    const step: CaseStep = {
+      kind,
+      name: t.name,
+      agent: t.agent,
+      argsMatch: 'subset',
+      ignorePaths: [],
+      optional: false,
+      isError: t.isError,
+      spanId: t.spanId,
+    }
     if (kind === 'tool_call') {
       const chain = parts.get(span.spanId) ?? []
       step.protocol = isMcp(span) || chain.some(isMcp) ? 'mcp' : 'function'
@@ -158,9 +177,13 @@ export function observeRun(spans: readonly ObservableSpan[], options: ObserveOpt
     const why = [s, ...(parts.get(spanId) ?? [])].find((x) => x.statusMessage || x.errorType)
     const inferred = failures.failed.get(spanId)?.inferred === true
     errors.push({
-      spanId, kind: s.kind, name: s.name, errorType: why?.errorType ?? '',
+      spanId,
+      kind: s.kind,
+      name: s.name,
+      errorType: why?.errorType ?? '',
       message: why?.statusMessage || why?.errorType || (inferred ? 'failure reported by a later model request' : ''),
-      isTool: role.tool === 'call', recovered: failures.recovered.has(spanId),
+      isTool: role.tool === 'call',
+      recovered: failures.recovered.has(spanId),
     })
   }
   const firstLlm = steps.find((s) => s.kind === 'llm_call')
@@ -177,11 +200,19 @@ export function observeRun(spans: readonly ObservableSpan[], options: ObserveOpt
     environment: entry?.environment ?? '',
     agent: trace.rootAgent || steps[0]?.agent || service,
     service,
-    releases: [...new Set(spans.filter((s) => s.serviceName === service && s.serviceVersion).map((s) => s.serviceVersion))].sort(),
+    releases: [
+      ...new Set(spans.filter((s) => s.serviceName === service && s.serviceVersion).map((s) => s.serviceVersion)),
+    ].sort(),
     input: text('user', root, entry, byId.get(firstLlm?.spanId ?? '')),
     output: text('assistant', root, entry, byId.get(lastLlm?.spanId ?? '')),
     outcome: runOutcomeOf(verdict.outcome, verdict.failureReason, failureSpan?.errorType ?? ''),
-    trace: { outcome: verdict.outcome, failureReason: verdict.failureReason, failureSpanId: verdict.failureSpanId, tags: trace.tags, loops: trace.loops },
+    trace: {
+      outcome: verdict.outcome,
+      failureReason: verdict.failureReason,
+      failureSpanId: verdict.failureSpanId,
+      tags: trace.tags,
+      loops: trace.loops,
+    },
     steps,
     usage,
     errors,
@@ -193,7 +224,10 @@ export function observeRun(spans: readonly ObservableSpan[], options: ObserveOpt
 }
 
 /** The first agent invocation in the resolver's preorder (the roles map's order). */
-function firstAgentInvocation(order: Iterable<string>, byId: ReadonlyMap<string, ObservableSpan>): ObservableSpan | undefined {
+function firstAgentInvocation(
+  order: Iterable<string>,
+  byId: ReadonlyMap<string, ObservableSpan>,
+): ObservableSpan | undefined {
   for (const spanId of order) {
     const span = byId.get(spanId)
     if (span?.kind === 'agent') return span

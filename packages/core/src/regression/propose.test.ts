@@ -25,9 +25,20 @@ describe('proposeCase', () => {
     expect(check('trajectory').checkedAgainstSource.wouldFail).toBe(true)
     expect(check('status-ok').checkedAgainstSource.wouldFail).toBe(true)
     // the recorded world: the tool error and the sub-agent answer
-    expect(rc.recordings.tools).toEqual([expect.objectContaining({ tool: 'weather', args: { city: 'Atlantis' }, result: expect.objectContaining({ isError: true }) })])
-    expect(rc.recordings.agents).toEqual([expect.objectContaining({ agent: 'researcher-agent', caller: 'weather-agent', answer: 'Atlantis is a legend.' })])
-    expect(rc.replay.env).toEqual({ MCP_URL: { kind: 'mcp' }, RESEARCHER_URL: { kind: 'a2a', agent: 'researcher-agent' } })
+    expect(rc.recordings.tools).toEqual([
+      expect.objectContaining({
+        tool: 'weather',
+        args: { city: 'Atlantis' },
+        result: expect.objectContaining({ isError: true }),
+      }),
+    ])
+    expect(rc.recordings.agents).toEqual([
+      expect.objectContaining({ agent: 'researcher-agent', caller: 'weather-agent', answer: 'Atlantis is a legend.' }),
+    ])
+    expect(rc.replay.env).toEqual({
+      MCP_URL: { kind: 'mcp' },
+      RESEARCHER_URL: { kind: 'a2a', agent: 'researcher-agent' },
+    })
     expect(rc.input.text).toBe('check the weather in Atlantis')
     expect(rc.agent).toMatchObject({ name: 'weather-agent', release: '1.0.0', protocol: 'a2a-1.0' })
   })
@@ -54,7 +65,9 @@ describe('proposeCase', () => {
     const { case: rc, redaction } = proposeCase(loopTrace(3, { email: true }), { now })
     expect(rc.input.text).toBe('check the weather in Atlantis and mail [REDACTED:email]')
     expect(redaction.fields).toContain('/input/text')
-    expect(proposeCase(loopTrace(3, { email: true }), { now, redact: false }).case.input.text).toContain('bob@example.com')
+    expect(proposeCase(loopTrace(3, { email: true }), { now, redact: false }).case.input.text).toContain(
+      'bob@example.com',
+    )
   })
 
   it('names env vars after agents', () => {
@@ -66,12 +79,23 @@ describe('proposeCase', () => {
     // The demo planner: `invoke_agent planner-agent` (A2A server) → `invoke_agent planner` (withAgent) → tool calls.
     const spans = loopTrace(4, { fail: true })
     const root = spans[0]!
-    const inner = span({ at: 2, parentSpanId: root.spanId, name: 'invoke_agent planner', kind: 'agent', agentName: 'planner' })
-    const reparented = spans.map((s) => (s.kind === 'tool' || s.kind === 'llm' ? { ...s, parentSpanId: inner.spanId } : s))
+    const inner = span({
+      at: 2,
+      parentSpanId: root.spanId,
+      name: 'invoke_agent planner',
+      kind: 'agent',
+      agentName: 'planner',
+    })
+    const reparented = spans.map((s) =>
+      s.kind === 'tool' || s.kind === 'llm' ? { ...s, parentSpanId: inner.spanId } : s,
+    )
     const { case: rc } = proposeCase([...reparented, inner], { now })
-    expect(rc.expected.trajectory.map((s) => `${s.kind}:${s.name}`)).toEqual(['agent_delegation:researcher-agent', 'tool_call:weather', 'tool_call:weather'])
+    expect(rc.expected.trajectory.map((s) => `${s.kind}:${s.name}`)).toEqual([
+      'agent_delegation:researcher-agent',
+      'tool_call:weather',
+      'tool_call:weather',
+    ])
     expect(rc.recordings.agents.map((a) => a.agent)).toEqual(['researcher-agent'])
     expect(Object.keys(rc.replay.env)).toEqual(['MCP_URL', 'RESEARCHER_URL'])
   })
 })
-

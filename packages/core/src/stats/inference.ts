@@ -103,8 +103,18 @@ export function normalCdf(z: number): number {
   const erfc =
     t *
     Math.exp(
-      -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-        t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+      -x * x -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     )
   return z >= 0 ? 1 - erfc / 2 : erfc / 2
 }
@@ -140,7 +150,7 @@ export function wilsonInterval(successes: number, n: number, z = Z_975): Estimat
   const p = successes / n
   const z2 = z * z
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-  const half = ((z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n)))
+  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))
   return { estimate: p, ciLow: Math.max(0, centre - half), ciHigh: Math.min(1, centre + half) }
 }
 

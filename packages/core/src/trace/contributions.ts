@@ -21,13 +21,24 @@ import type { SpanRole } from './roles.js'
 import type { SpanFacts } from './span-facts.js'
 import { subtree, type TraceIndex } from './trace-index.js'
 
-export const ROLLUP_DIMENSIONS = ['total', 'agent', 'model', 'tool', 'user', 'service', 'release', 'environment', 'agent_release'] as const
+export const ROLLUP_DIMENSIONS = [
+  'total',
+  'agent',
+  'model',
+  'tool',
+  'user',
+  'service',
+  'release',
+  'environment',
+  'agent_release',
+] as const
 /** Pairs: every tool call is in one `agent_tool` row, every delegation in one `agent_agent` row. */
 export const EDGE_DIMENSIONS = ['agent_tool', 'agent_agent'] as const
 const ALL_DIMENSIONS: readonly string[] = [...ROLLUP_DIMENSIONS, ...EDGE_DIMENSIONS]
 
 /** `agent_release` values: an agent and the release it ran as (the anomaly detector compares an agent's releases). */
-export const agentReleaseKey = (agent: string, release: string) => (agent === '' && release === '' ? '' : `${agent}\u0000${release}`)
+export const agentReleaseKey = (agent: string, release: string) =>
+  agent === '' && release === '' ? '' : `${agent}\u0000${release}`
 /** `agent_tool` and `agent_agent` values: the two ends of an edge ('' for an unattributed end). */
 export const edgeKey = agentReleaseKey
 /** The two ends of a pair value (agent_release, agent_tool, agent_agent). */
@@ -66,9 +77,26 @@ export interface Contribution {
 type Counters = Omit<Contribution, 'dimType' | 'dimValue' | 'latency'> & { durations: number[] }
 
 const zero = (): Counters => ({
-  costUsd: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0,
-  llmCalls: 0, llmErrors: 0, unpricedCalls: 0, unpricedInputTokens: 0, unpricedOutputTokens: 0,
-  toolCalls: 0, toolErrors: 0, delegations: 0, units: 0, unitFailures: 0, unitRecovered: 0, traces: 0, spans: 0, durations: [],
+  costUsd: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  cachedInputTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+  llmCalls: 0,
+  llmErrors: 0,
+  unpricedCalls: 0,
+  unpricedInputTokens: 0,
+  unpricedOutputTokens: 0,
+  toolCalls: 0,
+  toolErrors: 0,
+  delegations: 0,
+  units: 0,
+  unitFailures: 0,
+  unitRecovered: 0,
+  traces: 0,
+  spans: 0,
+  durations: [],
 })
 
 export interface ContributionInput {
@@ -141,19 +169,31 @@ export function contributionsOf(input: ContributionInput): Contribution[] {
       const edge = at('agent_agent', edgeKey(role.agent, role.delegateTo))
       edge.delegations += 1
       unit(edge, input.judgeUnit(span), span.durationMs)
-      for (const below of subtree(index, span)) if (roles.get(below.spanId)?.llm === 'call') addLlmCall(edge, below, failures.failed.has(below.spanId))
+      for (const below of subtree(index, span))
+        if (roles.get(below.spanId)?.llm === 'call') addLlmCall(edge, below, failures.failed.has(below.spanId))
     }
     if (role.isAgentInvocation) {
       agentUnits += 1
       const judgement = input.judgeUnit(span)
       const agent = span.agentName || role.agent
-      const rows = [at('agent', agent), at('service', span.serviceName), at('release', span.serviceVersion), at('environment', span.environment), at('agent_release', agentReleaseKey(agent, span.serviceVersion))]
+      const rows = [
+        at('agent', agent),
+        at('service', span.serviceName),
+        at('release', span.serviceVersion),
+        at('environment', span.environment),
+        at('agent_release', agentReleaseKey(agent, span.serviceVersion)),
+      ]
       for (const row of rows) unit(row, judgement, span.durationMs)
     }
   }
   if (agentUnits === 0 && trace.root) {
     const root = trace.root
-    for (const row of [at('service', root.serviceName), at('release', root.serviceVersion), at('environment', root.environment)]) unit(row, trace, trace.durationMs)
+    for (const row of [
+      at('service', root.serviceName),
+      at('release', root.serviceVersion),
+      at('environment', root.environment),
+    ])
+      unit(row, trace, trace.durationMs)
   }
   const order = (c: Contribution) => ALL_DIMENSIONS.indexOf(c.dimType)
   return [...rows.entries()]

@@ -19,22 +19,27 @@ describe('criticalPath', () => {
 
   it('follows sequential children and the gaps between them', () => {
     expect(path([span('r', '', 0, 100), span('a', 'r', 10, 40), span('b', 'r', 50, 90)])).toEqual([
-      'r:90-100', 'b:50-90', 'r:40-50', 'a:10-40', 'r:0-10',
+      'r:90-100',
+      'b:50-90',
+      'r:40-50',
+      'a:10-40',
+      'r:0-10',
     ])
   })
 
   it('skips a child that overlaps the one it returns from (Jaeger case)', () => {
     // b ends last; a overlaps b's start, so it is not critical; c ends before b starts.
     const sections = path([
-      span('r', '', 0, 100), span('c', 'r', 5, 15), span('a', 'r', 20, 70), span('b', 'r', 30, 90),
+      span('r', '', 0, 100),
+      span('c', 'r', 5, 15),
+      span('a', 'r', 20, 70),
+      span('b', 'r', 30, 90),
     ])
     expect(sections).toEqual(['r:90-100', 'b:30-90', 'r:15-30', 'c:5-15', 'r:0-5'])
   })
 
   it('descends into grandchildren and clips children that outlive their parent', () => {
-    const spans = [
-      span('r', '', 0, 100), span('a', 'r', 10, 80), span('a1', 'a', 20, 120), span('late', 'r', 150, 160),
-    ]
+    const spans = [span('r', '', 0, 100), span('a', 'r', 10, 80), span('a1', 'a', 20, 120), span('late', 'r', 150, 160)]
     const result = criticalPath(buildSpanTree(spans))
     expect(result.spanIds).toEqual(new Set(['r', 'a', 'a1']))
     expect(path(spans)).toEqual(['r:80-100', 'a1:20-80', 'a:10-20', 'r:0-10'])

@@ -41,7 +41,11 @@ export function findFailures(index: TraceIndex, roles: Map<string, SpanRole>): F
   return { failed, recovered: recoveredAttempts(index, roles, failed) }
 }
 
-function inferReportedToolErrors(index: TraceIndex, roles: Map<string, SpanRole>, failed: FailureFacts['failed']): void {
+function inferReportedToolErrors(
+  index: TraceIndex,
+  roles: Map<string, SpanRole>,
+  failed: FailureFacts['failed'],
+): void {
   const reporters = index.preorder.filter((s) => s.reportedToolErrors.length > 0).sort((a, b) => a.startMs - b.startMs)
   if (reporters.length === 0) return
   const tools = index.preorder.filter((s) => roles.get(s.spanId)?.tool === 'call').sort((a, b) => a.startMs - b.startMs)
@@ -65,7 +69,13 @@ function inferReportedToolErrors(index: TraceIndex, roles: Map<string, SpanRole>
       const name = entry.toLowerCase()
       const match = [...tools]
         .reverse()
-        .find((t) => t.startMs <= reporter.startMs && toolName(t).toLowerCase() === name && roles.get(t.spanId)?.agent === agent && !failed.has(t.spanId))
+        .find(
+          (t) =>
+            t.startMs <= reporter.startMs &&
+            toolName(t).toLowerCase() === name &&
+            roles.get(t.spanId)?.agent === agent &&
+            !failed.has(t.spanId),
+        )
       if (match) mark(match)
     }
   }
@@ -94,7 +104,11 @@ const attemptTarget = (span: SpanFacts, role: SpanRole | undefined): string | un
  * A failed attempt is recovered when the same caller later made the same attempt again (the same
  * agent, delegate, or tool with the same arguments), successfully.
  */
-function recoveredAttempts(index: TraceIndex, roles: Map<string, SpanRole>, failed: FailureFacts['failed']): Set<string> {
+function recoveredAttempts(
+  index: TraceIndex,
+  roles: Map<string, SpanRole>,
+  failed: FailureFacts['failed'],
+): Set<string> {
   const attempts = new Map<string, SpanFacts[]>()
   for (const span of index.preorder) {
     const target = attemptTarget(span, roles.get(span.spanId))
@@ -106,7 +120,8 @@ function recoveredAttempts(index: TraceIndex, roles: Map<string, SpanRole>, fail
   for (const group of attempts.values()) {
     for (const attempt of group) {
       if (!failed.has(attempt.spanId)) continue
-      if (group.some((other) => other !== attempt && other.startMs >= attempt.startMs && !failed.has(other.spanId))) recovered.add(attempt.spanId)
+      if (group.some((other) => other !== attempt && other.startMs >= attempt.startMs && !failed.has(other.spanId)))
+        recovered.add(attempt.spanId)
     }
   }
   return recovered
@@ -122,7 +137,12 @@ export interface Judgement {
  * The outcome of the work under `top` (a trace root, an orphan top, or an agent invocation). The top
  * itself is never "recovered" from: a failed root is a failed trace.
  */
-export function judge(index: TraceIndex, roles: Map<string, SpanRole>, failures: FailureFacts, top: SpanFacts): Judgement {
+export function judge(
+  index: TraceIndex,
+  roles: Map<string, SpanRole>,
+  failures: FailureFacts,
+  top: SpanFacts,
+): Judgement {
   if (top.flags.includes(SpanFlag.noEndTime)) return { outcome: 'running', causeSpanId: undefined }
   const spans = subtree(index, top)
   const unrecovered = spans.filter((s) => {
@@ -142,7 +162,9 @@ export function judge(index: TraceIndex, roles: Map<string, SpanRole>, failures:
 function deepestFailure(index: TraceIndex, failures: FailureFacts, start: SpanFacts): SpanFacts {
   let current = start
   for (let guard = 0; guard < index.spans.length; guard++) {
-    const failedChildren = (index.childrenOf.get(current.spanId) ?? []).filter((c) => failures.failed.has(c.spanId) && !failures.recovered.has(c.spanId))
+    const failedChildren = (index.childrenOf.get(current.spanId) ?? []).filter(
+      (c) => failures.failed.has(c.spanId) && !failures.recovered.has(c.spanId),
+    )
     if (failedChildren.length === 0) return current
     current = failedChildren.reduce((a, b) => (b.endMs < a.endMs ? b : a))
   }

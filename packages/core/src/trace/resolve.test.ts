@@ -9,13 +9,66 @@ const settled = { settled: true }
 /** planner (svc planner) → chat, MCP weather call traced on both ends, A2A hand-off to researcher (svc researcher) → chat. */
 function demoTrace(): SpanFacts[] {
   return [
-    agent('planner', { spanId: 'root', serviceName: 'planner', serviceVersion: '2.3.0', startMs: 0, endMs: 100, userId: 'u1' }),
-    llm({ spanId: 'p-chat', parentSpanId: 'root', serviceName: 'planner', serviceVersion: '2.3.0', startMs: 1, costUsd: 0.002 }),
-    tool({ spanId: 'mcp-client', parentSpanId: 'root', toolName: 'weather', serviceName: 'planner', flags: ['mcp:client'], startMs: 10 }),
-    tool({ spanId: 'mcp-server', parentSpanId: 'mcp-client', toolName: 'weather', serviceName: 'tools', flags: ['mcp:server'], startMs: 11, status: 'error', statusMessage: 'not found' }),
-    facts({ spanId: 'handoff', parentSpanId: 'root', kind: 'handoff', agentName: 'researcher', serviceName: 'planner', flags: ['a2a:client'], startMs: 20 }),
-    agent('researcher', { spanId: 'r-server', parentSpanId: 'handoff', serviceName: 'researcher', serviceVersion: '3.1.2', flags: ['a2a:server'], startMs: 21 }),
-    llm({ spanId: 'r-chat', parentSpanId: 'r-server', serviceName: 'researcher', serviceVersion: '3.1.2', model: 'gpt-4o-mini', startMs: 22, costUsd: 0.0005 }),
+    agent('planner', {
+      spanId: 'root',
+      serviceName: 'planner',
+      serviceVersion: '2.3.0',
+      startMs: 0,
+      endMs: 100,
+      userId: 'u1',
+    }),
+    llm({
+      spanId: 'p-chat',
+      parentSpanId: 'root',
+      serviceName: 'planner',
+      serviceVersion: '2.3.0',
+      startMs: 1,
+      costUsd: 0.002,
+    }),
+    tool({
+      spanId: 'mcp-client',
+      parentSpanId: 'root',
+      toolName: 'weather',
+      serviceName: 'planner',
+      flags: ['mcp:client'],
+      startMs: 10,
+    }),
+    tool({
+      spanId: 'mcp-server',
+      parentSpanId: 'mcp-client',
+      toolName: 'weather',
+      serviceName: 'tools',
+      flags: ['mcp:server'],
+      startMs: 11,
+      status: 'error',
+      statusMessage: 'not found',
+    }),
+    facts({
+      spanId: 'handoff',
+      parentSpanId: 'root',
+      kind: 'handoff',
+      agentName: 'researcher',
+      serviceName: 'planner',
+      flags: ['a2a:client'],
+      startMs: 20,
+    }),
+    agent('researcher', {
+      spanId: 'r-server',
+      parentSpanId: 'handoff',
+      serviceName: 'researcher',
+      serviceVersion: '3.1.2',
+      flags: ['a2a:server'],
+      startMs: 21,
+    }),
+    llm({
+      spanId: 'r-chat',
+      parentSpanId: 'r-server',
+      serviceName: 'researcher',
+      serviceVersion: '3.1.2',
+      model: 'gpt-4o-mini',
+      startMs: 22,
+      costUsd: 0.0005,
+    }),
   ]
 }
 
@@ -52,8 +105,24 @@ describe('resolveTrace', () => {
   it('counts a model call once along a chain of spans carrying its usage (aggregates are not calls)', () => {
     const spans = [
       agent('writer', { spanId: 'gen', inputTokens: 300, outputTokens: 30, startMs: 0, endMs: 50 }),
-      facts({ spanId: 'step1', parentSpanId: 'gen', kind: 'llm', model: 'gpt-4o', inputTokens: 100, outputTokens: 10, startMs: 1 }),
-      facts({ spanId: 'gen2', parentSpanId: 'gen', kind: 'llm', model: 'gpt-4o', inputTokens: 200, outputTokens: 20, startMs: 10 }),
+      facts({
+        spanId: 'step1',
+        parentSpanId: 'gen',
+        kind: 'llm',
+        model: 'gpt-4o',
+        inputTokens: 100,
+        outputTokens: 10,
+        startMs: 1,
+      }),
+      facts({
+        spanId: 'gen2',
+        parentSpanId: 'gen',
+        kind: 'llm',
+        model: 'gpt-4o',
+        inputTokens: 200,
+        outputTokens: 20,
+        startMs: 10,
+      }),
       llm({ spanId: 'chat2', parentSpanId: 'gen2', inputTokens: 200, outputTokens: 20, startMs: 11 }),
     ]
     const { trace, roles } = resolveTrace(spans, settled)
@@ -70,7 +139,14 @@ describe('resolveTrace', () => {
       llm({ spanId: 'call', parentSpanId: 'root', inputTokens: 600, outputTokens: 25, startMs: 1, endMs: 90 }),
       tool({ spanId: 'as-tool', parentSpanId: 'call', toolName: 'researcher', startMs: 10, endMs: 80 }),
       agent('researcher', { spanId: 'sub', parentSpanId: 'as-tool', startMs: 11, endMs: 79 }),
-      llm({ spanId: 'sub-call', parentSpanId: 'sub', model: 'gemini-2.5-flash-lite', inputTokens: 95, outputTokens: 17, startMs: 12 }),
+      llm({
+        spanId: 'sub-call',
+        parentSpanId: 'sub',
+        model: 'gemini-2.5-flash-lite',
+        inputTokens: 95,
+        outputTokens: 17,
+        startMs: 12,
+      }),
     ]
     const { trace, roles } = resolveTrace(spans, settled)
     expect([roles.get('call')?.llm, roles.get('sub-call')?.llm]).toEqual(['call', 'call'])
@@ -78,7 +154,7 @@ describe('resolveTrace', () => {
     expect(roles.get('sub-call')?.agent).toBe('researcher')
   })
 
-  it('names a trace after its root agent when the root span is a library\'s generic runner label', () => {
+  it("names a trace after its root agent when the root span is a library's generic runner label", () => {
     const spans = [
       facts({ spanId: 'inv', name: 'invocation', kind: 'chain', flags: ['generic_name'], startMs: 0, endMs: 100 }),
       agent('trip_planner', { spanId: 'a', parentSpanId: 'inv', startMs: 1, endMs: 99 }),
@@ -93,9 +169,21 @@ describe('resolveTrace', () => {
     expect(resolveTrace(failedRoot, settled).trace).toMatchObject({ outcome: 'failed', failureReason: 'a: boom' })
 
     const handoff = (id: string, status: 'ok' | 'error', startMs: number) =>
-      facts({ spanId: id, parentSpanId: 'r', kind: 'handoff', agentName: 'exec', status, statusMessage: status === 'error' ? 'timeout' : '', startMs })
+      facts({
+        spanId: id,
+        parentSpanId: 'r',
+        kind: 'handoff',
+        agentName: 'exec',
+        status,
+        statusMessage: status === 'error' ? 'timeout' : '',
+        startMs,
+      })
     const unrecovered = [agent('a', { spanId: 'r', startMs: 0, endMs: 100 }), handoff('h1', 'error', 5)]
-    expect(resolveTrace(unrecovered, settled).trace).toMatchObject({ outcome: 'failed', failureReason: 'exec: timeout', failureSpanId: 'h1' })
+    expect(resolveTrace(unrecovered, settled).trace).toMatchObject({
+      outcome: 'failed',
+      failureReason: 'exec: timeout',
+      failureSpanId: 'h1',
+    })
     const recovered = [...unrecovered, handoff('h2', 'ok', 20)]
     expect(resolveTrace(recovered, settled).trace.outcome).toBe('recovered')
 
@@ -108,7 +196,16 @@ describe('resolveTrace', () => {
   it('tells a loop from a retry that recovered', () => {
     const calls = (outcomes: Array<'ok' | 'error'>) => [
       agent('planner', { spanId: 'r', startMs: 0, endMs: 1000 }),
-      ...outcomes.map((status, i) => tool({ spanId: `t${i}`, parentSpanId: 'r', toolName: 'weather', toolArgsKey: 'atlantis', status, startMs: 10 + i * 10 })),
+      ...outcomes.map((status, i) =>
+        tool({
+          spanId: `t${i}`,
+          parentSpanId: 'r',
+          toolName: 'weather',
+          toolArgsKey: 'atlantis',
+          status,
+          startMs: 10 + i * 10,
+        }),
+      ),
     ]
     expect(resolveTrace(calls(['error', 'error', 'ok']), settled).trace.tags).toEqual(['recovered-retry'])
     const loop = resolveTrace(calls(Array(8).fill('error')), settled).trace
@@ -131,7 +228,10 @@ describe('resolveTrace', () => {
   })
 
   it('attributes every dollar to one value of each dimension, so every split adds up to the total', () => {
-    const spans = [...demoTrace(), llm({ spanId: 'loose', parentSpanId: 'missing-parent', serviceVersion: '', costUsd: 0.01 })]
+    const spans = [
+      ...demoTrace(),
+      llm({ spanId: 'loose', parentSpanId: 'missing-parent', serviceVersion: '', costUsd: 0.01 }),
+    ]
     const { contributions, trace } = resolveTrace(spans, settled)
     for (const dim of ROLLUP_DIMENSIONS) {
       const rows = contributions.filter((c) => c.dimType === dim)
@@ -140,6 +240,14 @@ describe('resolveTrace', () => {
     }
     expect(contributions.find((c) => c.dimType === 'agent' && c.dimValue === '')?.costUsd).toBeCloseTo(0.01, 12)
     const total = contributions.find((c) => c.dimType === 'total')!
-    expect(total).toMatchObject({ traces: 1, units: 1, unitRecovered: 1, spans: 8, toolCalls: 1, toolErrors: 1, delegations: 1 })
+    expect(total).toMatchObject({
+      traces: 1,
+      units: 1,
+      unitRecovered: 1,
+      spans: 8,
+      toolCalls: 1,
+      toolErrors: 1,
+      delegations: 1,
+    })
   })
 })

@@ -86,27 +86,46 @@ export function resolveTrace(input: readonly SpanFacts[], options: ResolveOption
   if (!root && !options.settled) judgement = { outcome: 'running', causeSpanId: undefined }
   else {
     // With a root, orphan subtrees (their parent was lost) still count: the worst judgement wins.
-    judgement = index.tops.map(judgeUnit).reduce((worst, j) => (RANK[j.outcome] > RANK[worst.outcome] ? j : worst), { outcome: 'ok', causeSpanId: undefined } as Judgement)
+    judgement = index.tops.map(judgeUnit).reduce((worst, j) => (RANK[j.outcome] > RANK[worst.outcome] ? j : worst), {
+      outcome: 'ok',
+      causeSpanId: undefined,
+    } as Judgement)
     if (root && judgeUnit(root).outcome === 'running') judgement = { outcome: 'running', causeSpanId: undefined }
   }
-  const { tags, loops } = findTags(index, roles, failures, { partial: !root && options.settled && index.spans.length > 0 })
+  const { tags, loops } = findTags(index, roles, failures, {
+    partial: !root && options.settled && index.spans.length > 0,
+  })
   const trace = summarise(index, roles, failures, root, judgement, tags, loops)
   // A replay of a regression case is judged like any trace but is not production: it adds nothing to the rollups.
   const contributions = trace.isRegressionRun
     ? []
-    : contributionsOf({ index, roles, failures, trace: { outcome: trace.outcome, durationMs: trace.durationMs, userId: trace.userId, root }, judgeUnit })
+    : contributionsOf({
+        index,
+        roles,
+        failures,
+        trace: { outcome: trace.outcome, durationMs: trace.durationMs, userId: trace.userId, root },
+        judgeUnit,
+      })
   return { trace, roles, failures, contributions }
 }
 
 const uniqueSorted = (values: Iterable<string>) => [...new Set(values)].filter((v) => v !== '').sort()
 
-function summarise(index: TraceIndex, roles: Map<string, SpanRole>, failures: FailureFacts, root: SpanFacts | undefined, judgement: Judgement, tags: TraceTag[], loops: LoopFinding[]): ResolvedTrace {
+function summarise(
+  index: TraceIndex,
+  roles: Map<string, SpanRole>,
+  failures: FailureFacts,
+  root: SpanFacts | undefined,
+  judgement: Judgement,
+  tags: TraceTag[],
+  loops: LoopFinding[],
+): ResolvedTrace {
   const top = root ?? index.tops[0]
   const spans = index.preorder
   const calls = spans.filter((s) => roles.get(s.spanId)?.llm === 'call')
   const toolCalls = spans.filter((s) => roles.get(s.spanId)?.tool === 'call')
   const invocations = spans.filter((s) => s.kind === 'agent')
-  const firstAgent = invocations[0] ? roles.get(invocations[0].spanId)?.agent ?? '' : ''
+  const firstAgent = invocations[0] ? (roles.get(invocations[0].spanId)?.agent ?? '') : ''
   const startMs = Math.min(...spans.map((s) => s.startMs))
   const endMs = Math.max(...spans.map((s) => s.endMs))
   const failedSpans = spans.filter((s) => failures.failed.has(s.spanId)).sort((a, b) => a.startMs - b.startMs)
@@ -122,7 +141,9 @@ function summarise(index: TraceIndex, roles: Map<string, SpanRole>, failures: Fa
     outcome: judgement.outcome,
     failureReason: judgement.outcome === 'failed' && cause ? describeFailure(index, cause, roles, failures) : '',
     failureSpanId: judgement.outcome === 'failed' && cause ? cause.spanId : '',
-    firstError: failedSpans[0] ? { spanId: failedSpans[0].spanId, message: describeFailure(index, failedSpans[0], roles, failures) } : null,
+    firstError: failedSpans[0]
+      ? { spanId: failedSpans[0].spanId, message: describeFailure(index, failedSpans[0], roles, failures) }
+      : null,
     tags,
     loops,
     inputPreview: top?.inputPreview || invocations[0]?.inputPreview || calls[0]?.inputPreview || '',
@@ -157,7 +178,8 @@ function summarise(index: TraceIndex, roles: Map<string, SpanRole>, failures: Fa
 
 /** An explicit session key (the root's first) wins over a conversation id standing in for one. */
 function traceSession(top: SpanFacts | undefined, spans: readonly SpanFacts[]): string {
-  const explicit = (s: SpanFacts | undefined) => s !== undefined && s.sessionId !== '' && !s.flags.includes(SpanFlag.sessionFromConversation)
+  const explicit = (s: SpanFacts | undefined) =>
+    s !== undefined && s.sessionId !== '' && !s.flags.includes(SpanFlag.sessionFromConversation)
   if (explicit(top)) return top!.sessionId
   return spans.find(explicit)?.sessionId || top?.sessionId || spans.find((s) => s.sessionId !== '')?.sessionId || ''
 }
@@ -171,19 +193,40 @@ function traceName(top: SpanFacts | undefined, roles: Map<string, SpanRole>, fir
 }
 
 /** `<who>: <message>` for a failed span: the tool, delegate, agent or model it stands for. */
-export function describeFailure(index: TraceIndex, span: SpanFacts, roles: Map<string, SpanRole>, failures: FailureFacts): string {
+export function describeFailure(
+  index: TraceIndex,
+  span: SpanFacts,
+  roles: Map<string, SpanRole>,
+  failures: FailureFacts,
+): string {
   const role = roles.get(span.spanId)
   const who =
-    role?.tool !== 'none' && role?.tool !== undefined ? toolName(span)
-    : role?.isDelegation ? role.delegateTo
-    : span.kind === 'agent' ? span.agentName || span.name
-    : role?.llm === 'call' ? span.model || span.name
-    : span.name
+    role?.tool !== 'none' && role?.tool !== undefined
+      ? toolName(span)
+      : role?.isDelegation
+        ? role.delegateTo
+        : span.kind === 'agent'
+          ? span.agentName || span.name
+          : role?.llm === 'call'
+            ? span.model || span.name
+            : span.name
   const inferred = failures.failed.get(span.spanId)?.inferred === true
   // A tool call that failed at its other end (the MCP server) says why there.
-  const part = role?.tool === 'call' && !span.statusMessage && !span.errorType
-    ? index.spans.find((s) => roles.get(s.spanId)?.toolCallId === span.spanId && s !== span && failures.failed.has(s.spanId) && (s.statusMessage || s.errorType))
-    : undefined
-  const message = span.statusMessage || span.errorType || part?.statusMessage || part?.errorType || (inferred ? 'failure reported by a later model request' : 'failed')
+  const part =
+    role?.tool === 'call' && !span.statusMessage && !span.errorType
+      ? index.spans.find(
+          (s) =>
+            roles.get(s.spanId)?.toolCallId === span.spanId &&
+            s !== span &&
+            failures.failed.has(s.spanId) &&
+            (s.statusMessage || s.errorType),
+        )
+      : undefined
+  const message =
+    span.statusMessage ||
+    span.errorType ||
+    part?.statusMessage ||
+    part?.errorType ||
+    (inferred ? 'failure reported by a later model request' : 'failed')
   return `${who}: ${message}`
 }

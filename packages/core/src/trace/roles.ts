@@ -39,7 +39,12 @@ export interface SpanRole {
 }
 
 export const hasUsage = (s: SpanFacts) =>
-  s.isLlmCall || s.inputTokens > 0 || s.outputTokens > 0 || s.cachedInputTokens > 0 || s.cacheWriteTokens > 0 || s.reasoningTokens > 0
+  s.isLlmCall ||
+  s.inputTokens > 0 ||
+  s.outputTokens > 0 ||
+  s.cachedInputTokens > 0 ||
+  s.cacheWriteTokens > 0 ||
+  s.reasoningTokens > 0
 
 /** Where a chain of tool spans of one call is broken: work of its own sits in between. */
 const breaksToolChain = (s: SpanFacts) => s.kind === 'agent' || s.kind === 'handoff' || hasUsage(s)
@@ -63,7 +68,8 @@ export function assignRoles(index: TraceIndex): Map<string, SpanRole> {
       llm,
       tool,
       toolCallId: chainHead ?? (tool === 'call' ? span.spanId : ''),
-      withinTool: tool !== 'none' ? toolName(chainHead ? index.byId.get(chainHead)! : span) : (parentRole?.withinTool ?? ''),
+      withinTool:
+        tool !== 'none' ? toolName(chainHead ? index.byId.get(chainHead)! : span) : (parentRole?.withinTool ?? ''),
       isDelegation: delegation !== undefined,
       delegateTo: delegation ?? '',
       isAgentInvocation: span.kind === 'agent',
@@ -81,7 +87,9 @@ function usageAggregates(index: TraceIndex): Set<string> {
   // Reverse preorder visits children before their parents.
   for (let i = index.preorder.length - 1; i >= 0; i--) {
     const span = index.preorder[i]!
-    const childHasUsage = (index.childrenOf.get(span.spanId) ?? []).some((c) => c.kind !== 'tool' && below.has(c.spanId))
+    const childHasUsage = (index.childrenOf.get(span.spanId) ?? []).some(
+      (c) => c.kind !== 'tool' && below.has(c.spanId),
+    )
     if (childHasUsage && hasUsage(span)) aggregates.add(span.spanId)
     if (childHasUsage || hasUsage(span)) below.add(span.spanId)
   }

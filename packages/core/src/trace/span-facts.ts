@@ -81,4 +81,5 @@ export const SpanFlag = {
  * Spans whose input and output can tell a trace's story (agents, model calls, a root): only they keep
  * a preview, which saves parsing every tool payload on the ingest path.
  */
-export const carriesPreview = (kind: SpanKind, parentSpanId: string) => kind === 'agent' || kind === 'llm' || parentSpanId === ''
+export const carriesPreview = (kind: SpanKind, parentSpanId: string) =>
+  kind === 'agent' || kind === 'llm' || parentSpanId === ''

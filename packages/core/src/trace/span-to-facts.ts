@@ -17,8 +17,19 @@ import { carriesPreview, type SpanFacts } from './span-facts.js'
 import { isoToEpochMs } from './span-tree.js'
 
 type RequiredField =
-  | 'spanId' | 'parentSpanId' | 'name' | 'startTime' | 'endTime' | 'durationMs' | 'serviceName' | 'agentName' | 'model'
-  | 'isLlmCall' | 'toolName' | 'toolArguments' | 'flags'
+  | 'spanId'
+  | 'parentSpanId'
+  | 'name'
+  | 'startTime'
+  | 'endTime'
+  | 'durationMs'
+  | 'serviceName'
+  | 'agentName'
+  | 'model'
+  | 'isLlmCall'
+  | 'toolName'
+  | 'toolArguments'
+  | 'flags'
 
 /** The fields a span needs to be resolved; an API `Span` fits, and so does a test's hand-built span. */
 export type FactSpan = Pick<Span, RequiredField> &

@@ -19,7 +19,12 @@ describe('isoToEpochMs', () => {
 
 describe('buildSpanTree', () => {
   it('sorts children by start time and sets depth', () => {
-    const tree = buildSpanTree([span('c', 'a', 50, 60), span('a', '', 0, 100), span('b', 'a', 10, 20), span('d', 'b', 11, 12)])
+    const tree = buildSpanTree([
+      span('c', 'a', 50, 60),
+      span('a', '', 0, 100),
+      span('b', 'a', 10, 20),
+      span('d', 'b', 11, 12),
+    ])
     expect(tree.roots.map((n) => n.span.spanId)).toEqual(['a'])
     expect(tree.roots[0]!.children.map((n) => n.span.spanId)).toEqual(['b', 'c'])
     expect(tree.byId.get('d')!.depth).toBe(2)
@@ -28,7 +33,10 @@ describe('buildSpanTree', () => {
 
   it('turns spans whose parent is missing into flagged roots', () => {
     const tree = buildSpanTree([span('a', '', 0, 100), span('x', 'missing', 5, 6)])
-    expect(tree.roots.map((n) => [n.span.spanId, n.isOrphan])).toEqual([['a', false], ['x', true]])
+    expect(tree.roots.map((n) => [n.span.spanId, n.isOrphan])).toEqual([
+      ['a', false],
+      ['x', true],
+    ])
   })
 
   it('breaks parent cycles instead of losing spans', () => {
@@ -52,7 +60,12 @@ describe('buildSpanTree', () => {
 })
 
 describe('flattenVisible', () => {
-  const tree = buildSpanTree([span('a', '', 0, 100), span('b', 'a', 10, 20), span('d', 'b', 11, 12), span('c', 'a', 50, 60)])
+  const tree = buildSpanTree([
+    span('a', '', 0, 100),
+    span('b', 'a', 10, 20),
+    span('d', 'b', 11, 12),
+    span('c', 'a', 50, 60),
+  ])
   it('is depth-first in start order', () => {
     expect(flattenVisible(tree, new Set()).map((n) => n.span.spanId)).toEqual(['a', 'b', 'd', 'c'])
   })

@@ -33,13 +33,19 @@ export interface TagFindings {
   loops: LoopFinding[]
 }
 
-export function findTags(index: TraceIndex, roles: Map<string, SpanRole>, failures: FailureFacts, options: { partial: boolean }): TagFindings {
+export function findTags(
+  index: TraceIndex,
+  roles: Map<string, SpanRole>,
+  failures: FailureFacts,
+  options: { partial: boolean },
+): TagFindings {
   const tags = new Set<TraceTag>()
   const loops: LoopFinding[] = []
   for (const group of identicalCalls(index, roles).values()) {
     const outcomes = group.map((span) => failures.failed.has(span.spanId))
     const last = outcomes.length - 1
-    const isRecoveredRetry = last >= 1 && !outcomes[last] && outcomes.slice(0, last).every(Boolean) && last <= MAX_RECOVERED_RETRIES
+    const isRecoveredRetry =
+      last >= 1 && !outcomes[last] && outcomes.slice(0, last).every(Boolean) && last <= MAX_RECOVERED_RETRIES
     if (isRecoveredRetry) tags.add('recovered-retry')
     else if (group.length >= LOOP_MIN_CALLS) {
       const first = group[0]!

@@ -5,11 +5,20 @@ import { resolveTrace } from './resolve.js'
 import type { SpanFacts } from './span-facts.js'
 import { completeToolArguments } from './tool-arguments.js'
 
-const request = (name: string, args: object, id = ''): RequestedToolCall => ({ id, name, arguments: JSON.stringify(args) })
+const request = (name: string, args: object, id = ''): RequestedToolCall => ({
+  id,
+  name,
+  arguments: JSON.stringify(args),
+})
 
 function complete(spans: SpanFacts[], requested: Record<string, RequestedToolCall[]>, own: Record<string, string>) {
   const { roles } = resolveTrace(spans, { settled: true })
-  return completeToolArguments({ facts: spans, roles, requested: new Map(Object.entries(requested)), ownArguments: new Map(Object.entries(own)) })
+  return completeToolArguments({
+    facts: spans,
+    roles,
+    requested: new Map(Object.entries(requested)),
+    ownArguments: new Map(Object.entries(own)),
+  })
 }
 
 describe('completeToolArguments', () => {
@@ -21,7 +30,11 @@ describe('completeToolArguments', () => {
       llm({ spanId: 'm2', parentSpanId: 'r', startMs: 20 }),
       tool({ spanId: 't2', parentSpanId: 'r', toolName: 'lookup', startMs: 30 }),
     ]
-    const completed = complete(spans, { m1: [request('lookup', { order_id: 'A-1' })], m2: [request('lookup', { order_id: 'A-2' })] }, { t1: '"A-1"', t2: '"A-2"' })
+    const completed = complete(
+      spans,
+      { m1: [request('lookup', { order_id: 'A-1' })], m2: [request('lookup', { order_id: 'A-2' })] },
+      { t1: '"A-1"', t2: '"A-2"' },
+    )
     expect(Object.fromEntries(completed)).toEqual({ t1: '{"order_id":"A-1"}', t2: '{"order_id":"A-2"}' })
   })
 
@@ -31,7 +44,9 @@ describe('completeToolArguments', () => {
       llm({ spanId: 'm1', parentSpanId: 'r', startMs: 1, endMs: 20 }),
       tool({ spanId: 't1', parentSpanId: 'm1', toolName: 'lookup_flight', startMs: 10 }),
     ]
-    expect(complete(spans, { m1: [request('lookup_flight', { to: 'CDG' })] }, { t1: '' }).get('t1')).toBe('{"to":"CDG"}')
+    expect(complete(spans, { m1: [request('lookup_flight', { to: 'CDG' })] }, { t1: '' }).get('t1')).toBe(
+      '{"to":"CDG"}',
+    )
   })
 
   it('never replaces arguments a span carries, nor completes a value the request does not hold', () => {
@@ -53,7 +68,13 @@ describe('completeToolArguments', () => {
       tool({ spanId: 'carried', parentSpanId: 'r', toolName: 'search', startMs: 11 }),
       tool({ spanId: 'byId', parentSpanId: 'r', toolName: 'search', toolCallId: 'c3', startMs: 12 }),
     ]
-    const requested = { m: [request('search', { q: 'one' }, 'c1'), request('search', { q: 'two' }, 'c2'), request('search', { q: 'three' }, 'c3')] }
+    const requested = {
+      m: [
+        request('search', { q: 'one' }, 'c1'),
+        request('search', { q: 'two' }, 'c2'),
+        request('search', { q: 'three' }, 'c3'),
+      ],
+    }
     const completed = complete(spans, requested, { empty: '', carried: '{"q":"one"}', byId: '' })
     expect(Object.fromEntries(completed)).toEqual({ empty: '{"q":"two"}', byId: '{"q":"three"}' })
   })

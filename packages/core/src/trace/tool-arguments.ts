@@ -54,14 +54,19 @@ function completes(own: string, requested: string): boolean {
 export function completeToolArguments(input: ToolArgumentInput): Map<string, string> {
   const { facts, roles, requested, ownArguments } = input
   const byStart = (a: SpanFacts, b: SpanFacts) => a.startMs - b.startMs
-  const models = facts.filter((s) => roles.get(s.spanId)?.llm === 'call' && (requested.get(s.spanId)?.length ?? 0) > 0).sort(byStart)
+  const models = facts
+    .filter((s) => roles.get(s.spanId)?.llm === 'call' && (requested.get(s.spanId)?.length ?? 0) > 0)
+    .sort(byStart)
   if (models.length === 0) return new Map()
   const used = new Set<RequestedToolCall>()
   const byId = new Map<string, RequestedToolCall>()
   for (const model of models) for (const call of requested.get(model.spanId) ?? []) if (call.id) byId.set(call.id, call)
 
   /** The request of the latest earlier model call of the same agent that `accepts`, not yet matched. */
-  const requestFor = (tool: SpanFacts, accepts: (call: RequestedToolCall) => boolean): RequestedToolCall | undefined => {
+  const requestFor = (
+    tool: SpanFacts,
+    accepts: (call: RequestedToolCall) => boolean,
+  ): RequestedToolCall | undefined => {
     const exact = tool.toolCallId ? byId.get(tool.toolCallId) : undefined
     if (exact) return !used.has(exact) && accepts(exact) ? exact : undefined
     const agent = roles.get(tool.spanId)?.agent ?? ''
@@ -69,7 +74,9 @@ export function completeToolArguments(input: ToolArgumentInput): Map<string, str
     for (let i = models.length - 1; i >= 0; i--) {
       const model = models[i]!
       if (model.startMs > tool.startMs || (roles.get(model.spanId)?.agent ?? '') !== agent) continue
-      const found = (requested.get(model.spanId) ?? []).find((c) => !used.has(c) && c.name.toLowerCase() === name && accepts(c))
+      const found = (requested.get(model.spanId) ?? []).find(
+        (c) => !used.has(c) && c.name.toLowerCase() === name && accepts(c),
+      )
       if (found) return found
     }
     return undefined

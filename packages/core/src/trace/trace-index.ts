@@ -17,7 +17,8 @@ export interface TraceIndex {
   preorder: SpanFacts[]
 }
 
-const byStart = (a: SpanFacts, b: SpanFacts) => a.startMs - b.startMs || a.endMs - b.endMs || (a.spanId < b.spanId ? -1 : 1)
+const byStart = (a: SpanFacts, b: SpanFacts) =>
+  a.startMs - b.startMs || a.endMs - b.endMs || (a.spanId < b.spanId ? -1 : 1)
 
 export function indexTrace(input: readonly SpanFacts[]): TraceIndex {
   const byId = new Map<string, SpanFacts>()

@@ -42,9 +42,11 @@ export function alignTrajectories(a: readonly TrajectoryStep[], b: readonly Traj
   while (prefix < a.length && prefix < b.length && a[prefix]!.signature === b[prefix]!.signature) prefix++
   let suffix = 0
   while (
-    suffix < a.length - prefix && suffix < b.length - prefix &&
+    suffix < a.length - prefix &&
+    suffix < b.length - prefix &&
     a[a.length - 1 - suffix]!.signature === b[b.length - 1 - suffix]!.signature
-  ) suffix++
+  )
+    suffix++
   const midA = a.slice(prefix, a.length - suffix)
   const midB = b.slice(prefix, b.length - suffix)
   const pairs: AlignedPair[] = []

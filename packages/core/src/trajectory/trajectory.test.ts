@@ -10,7 +10,10 @@ let clock = 0
 /** A run of planner: its steps start in the order given. */
 function run(...steps: SpanFacts[]) {
   const root = agent('planner', { spanId: 'root', startMs: 0, endMs: 10_000 })
-  return apiSpans([root, ...steps.map((s) => ({ ...s, parentSpanId: s.parentSpanId || 'root' }))], Object.fromEntries(steps.map((s) => [s.spanId, { toolArguments: args.get(s.spanId) ?? '' }])))
+  return apiSpans(
+    [root, ...steps.map((s) => ({ ...s, parentSpanId: s.parentSpanId || 'root' }))],
+    Object.fromEntries(steps.map((s) => [s.spanId, { toolArguments: args.get(s.spanId) ?? '' }])),
+  )
 }
 const args = new Map<string, string>()
 const at = () => ({ startMs: ++clock * 10, endMs: clock * 10 + 5 })
@@ -23,27 +26,59 @@ function call(name: string, a: object, o: Partial<SpanFacts> = {}): SpanFacts {
 
 describe('toTrajectory', () => {
   it('orders counted model calls, tool calls and delegations; a step runs for its agent, a delegation for its caller', () => {
-    const steps = toTrajectory(run(
-      chat('gpt-4o'),
-      call('search', { q: 'paris', n: 1 }),
-      facts({ spanId: 'handoff', kind: 'handoff', agentName: 'researcher', flags: ['a2a:client'], ...at() }),
-      agent('researcher', { spanId: 'r-server', parentSpanId: 'handoff', serviceName: 'researcher', flags: ['a2a:server'], ...at() }),
-      chat('gpt-4o-mini', { parentSpanId: 'r-server', serviceName: 'researcher' }),
-    ))
-    expect(steps.map((x) => x.signature)).toEqual(['llm:gpt-4o', 'tool:search({"n":1,"q":"paris"})', 'delegation:researcher', 'llm:gpt-4o-mini'])
+    const steps = toTrajectory(
+      run(
+        chat('gpt-4o'),
+        call('search', { q: 'paris', n: 1 }),
+        facts({ spanId: 'handoff', kind: 'handoff', agentName: 'researcher', flags: ['a2a:client'], ...at() }),
+        agent('researcher', {
+          spanId: 'r-server',
+          parentSpanId: 'handoff',
+          serviceName: 'researcher',
+          flags: ['a2a:server'],
+          ...at(),
+        }),
+        chat('gpt-4o-mini', { parentSpanId: 'r-server', serviceName: 'researcher' }),
+      ),
+    )
+    expect(steps.map((x) => x.signature)).toEqual([
+      'llm:gpt-4o',
+      'tool:search({"n":1,"q":"paris"})',
+      'delegation:researcher',
+      'llm:gpt-4o-mini',
+    ])
     expect(steps.map((x) => x.agent)).toEqual(['planner', 'planner', 'planner', 'researcher'])
   })
 
   it('counts an MCP call traced on both ends as one tool step, with the arguments and failure of its server end', () => {
     const client = tool({ spanId: 'client', toolName: 'weather', flags: ['mcp:client'], ...at() })
-    const server = call('weather', { city: 'Atlantis' }, { parentSpanId: 'client', serviceName: 'tools', flags: ['mcp:server'], status: 'error' })
+    const server = call(
+      'weather',
+      { city: 'Atlantis' },
+      { parentSpanId: 'client', serviceName: 'tools', flags: ['mcp:server'], status: 'error' },
+    )
     const steps = toTrajectory(run(client, server))
-    expect(steps).toEqual([expect.objectContaining({ kind: 'tool', spanId: 'client', signature: 'tool:weather({"city":"Atlantis"})', isError: true })])
+    expect(steps).toEqual([
+      expect.objectContaining({
+        kind: 'tool',
+        spanId: 'client',
+        signature: 'tool:weather({"city":"Atlantis"})',
+        isError: true,
+      }),
+    ])
   })
 
   it('takes an in-process sub-agent (same service, no hand-off) for no delegation, and an aggregate for no model call', () => {
     const inner = agent('helper', { spanId: 'inner', ...at() })
-    const gen = facts({ spanId: 'gen', parentSpanId: 'inner', kind: 'llm', model: 'gpt-4o', inputTokens: 100, outputTokens: 10, ...at() })
+    const gen = facts({
+      spanId: 'gen',
+      parentSpanId: 'inner',
+      kind: 'llm',
+      model: 'gpt-4o',
+      inputTokens: 100,
+      outputTokens: 10,
+      ...at(),
+    })
     const steps = toTrajectory(run(inner, gen, chat('gpt-4o', { parentSpanId: 'gen' })))
     expect(steps.map((x) => `${x.agent}:${x.signature}`)).toEqual(['helper:llm:gpt-4o'])
   })

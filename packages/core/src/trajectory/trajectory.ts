@@ -40,7 +40,10 @@ export interface TrajectoryStep {
  * The other spans of each counted tool call (an MCP call's server end under its client end), by the
  * counted span's id: what they recorded stands in for what the counted span lacks.
  */
-export function toolCallParts<S extends { spanId: string }>(spans: readonly S[], roles: ReadonlyMap<string, SpanRole>): Map<string, S[]> {
+export function toolCallParts<S extends { spanId: string }>(
+  spans: readonly S[],
+  roles: ReadonlyMap<string, SpanRole>,
+): Map<string, S[]> {
   const parts = new Map<string, S[]>()
   for (const span of spans) {
     const role = roles.get(span.spanId)
@@ -62,7 +65,10 @@ export function toolArgumentsOf(span: FactSpan, parts: readonly FactSpan[] = [])
  * resolution (`resolveSpans(spans)` unless the caller already has it).
  * @example toTrajectory(spans).map((s) => s.signature) // ['llm:gpt-4o', 'tool:search({"q":"x"})', 'delegation:researcher']
  */
-export function toTrajectory(spans: readonly TrajectorySpan[], resolution: Resolution = resolveSpans(spans)): TrajectoryStep[] {
+export function toTrajectory(
+  spans: readonly TrajectorySpan[],
+  resolution: Resolution = resolveSpans(spans),
+): TrajectoryStep[] {
   const { roles, failures } = resolution
   const byId = new Map<string, TrajectorySpan>()
   for (const span of spans) if (!byId.has(span.spanId)) byId.set(span.spanId, span)
@@ -73,7 +79,12 @@ export function toTrajectory(spans: readonly TrajectorySpan[], resolution: Resol
   for (const [spanId, role] of roles) {
     const span = byId.get(spanId)
     if (!span) continue
-    const base = { agent: role.agent, spanId, startMs: isoToEpochMs(span.startTime), isError: failures.failed.has(spanId) }
+    const base = {
+      agent: role.agent,
+      spanId,
+      startMs: isoToEpochMs(span.startTime),
+      isError: failures.failed.has(spanId),
+    }
     if (role.llm === 'call') {
       const name = span.model || span.name
       steps.push({ ...base, kind: 'llm', name, args: '', signature: `llm:${name}` })
@@ -87,7 +98,14 @@ export function toTrajectory(spans: readonly TrajectorySpan[], resolution: Resol
       // A step is taken by an agent: a delegation from no agent (the `sightline regress` runner's
       // request, a gateway's) is where the run begins, not a step of it.
       if (caller === '') continue
-      steps.push({ ...base, agent: caller, kind: 'delegation', name: role.delegateTo, args: '', signature: `delegation:${role.delegateTo}` })
+      steps.push({
+        ...base,
+        agent: caller,
+        kind: 'delegation',
+        name: role.delegateTo,
+        args: '',
+        signature: `delegation:${role.delegateTo}`,
+      })
     }
   }
   return steps.sort((a, b) => a.startMs - b.startMs)

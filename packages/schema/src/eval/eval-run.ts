@@ -11,7 +11,15 @@ import { RunVerdictSchema, SuiteNameSchema } from '../regression/api.js'
 const isoDateTime = z.iso.datetime({ offset: true })
 
 /** The metrics a suite run computes per case run (each in [0, 1]). */
-export const GateMetricSchema = z.enum(['pass_rate', 'trajectory_exact', 'trajectory_in_order', 'trajectory_any_order', 'trajectory_precision', 'trajectory_recall', 'final_match'])
+export const GateMetricSchema = z.enum([
+  'pass_rate',
+  'trajectory_exact',
+  'trajectory_in_order',
+  'trajectory_any_order',
+  'trajectory_precision',
+  'trajectory_recall',
+  'final_match',
+])
 export type GateMetric = z.infer<typeof GateMetricSchema>
 
 export const MetricEstimateSchema = z.object({
@@ -73,7 +81,9 @@ export const EvalRunReportSchema = z
     finishedAt: isoDateTime,
     metrics: z.array(MetricEstimateSchema),
     thresholds: z.array(ThresholdResultSchema),
-    baseline: z.object({ release: z.string(), runId: z.string(), comparisons: z.array(BaselineComparisonSchema) }).nullable(),
+    baseline: z
+      .object({ release: z.string(), runId: z.string(), comparisons: z.array(BaselineComparisonSchema) })
+      .nullable(),
     cases: z.array(EvalCaseResultSchema),
     /** One line: "trajectory_in_order 0.96 (0.91–0.99), gate passed". */
     summary: z.string().max(4000),

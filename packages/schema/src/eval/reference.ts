@@ -7,7 +7,9 @@
 import { z } from 'zod'
 import { CaseMatchSchema, CaseStepSchema } from '../regression/case.js'
 
-export const ReferenceIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,80}$/, 'reference ids are 2-81 lower-case letters, digits, . _ -')
+export const ReferenceIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{1,80}$/, 'reference ids are 2-81 lower-case letters, digits, . _ -')
 
 export const ReferenceTrajectorySchema = z.object({
   id: ReferenceIdSchema,

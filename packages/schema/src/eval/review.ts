@@ -28,7 +28,12 @@ export const CreateReviewQueueRequestSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
-    if ((r.filter === undefined) === (r.anomalyId === undefined)) ctx.addIssue({ code: 'custom', message: 'build a queue from a filter or from an anomaly (one of them)', path: ['filter'] })
+    if ((r.filter === undefined) === (r.anomalyId === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        message: 'build a queue from a filter or from an anomaly (one of them)',
+        path: ['filter'],
+      })
   })
 export type CreateReviewQueueRequest = z.input<typeof CreateReviewQueueRequestSchema>
 
@@ -105,7 +110,10 @@ export type ListReviewQueuesResponse = z.infer<typeof ListReviewQueuesResponseSc
 export const SubmitReviewRequestSchema = z
   .object({
     author: z.string().min(1).max(128),
-    scores: z.array(z.object({ name: ScoreNameSchema, value: ScoreValueSchema }).strict()).min(1).max(9),
+    scores: z
+      .array(z.object({ name: ScoreNameSchema, value: ScoreValueSchema }).strict())
+      .min(1)
+      .max(9),
     comment: z.string().max(4000).default(''),
   })
   .strict()

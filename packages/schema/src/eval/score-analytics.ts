@@ -41,12 +41,14 @@ export const ScoreSeriesResponseSchema = z.object({
   to: z.string(),
   /** Why a pass rate is missing: the score has no pass rule (see score configs). */
   passRule: z.string().nullable(),
-  series: z.array(z.object({
-    key: z.string(),
-    n: z.number(),
-    total: z.number().nullable(),
-    points: z.array(z.object({ t: z.string(), value: z.number().nullable(), n: z.number() })),
-  })),
+  series: z.array(
+    z.object({
+      key: z.string(),
+      n: z.number(),
+      total: z.number().nullable(),
+      points: z.array(z.object({ t: z.string(), value: z.number().nullable(), n: z.number() })),
+    }),
+  ),
 })
 export type ScoreSeriesResponse = z.infer<typeof ScoreSeriesResponseSchema>
 
@@ -73,18 +75,25 @@ export const ReleaseScoresQuerySchema = z
 export const ReleaseScoresResponseSchema = z.object({
   from: z.string(),
   to: z.string(),
-  releases: z.array(z.object({
-    release: z.string(),
-    scores: z.array(ReleaseScoreSchema),
-    /** The latest evaluation-gate run per suite on this release. */
-    evalRuns: z.array(EvalRunSchema),
-  })),
+  releases: z.array(
+    z.object({
+      release: z.string(),
+      scores: z.array(ReleaseScoreSchema),
+      /** The latest evaluation-gate run per suite on this release. */
+      evalRuns: z.array(EvalRunSchema),
+    }),
+  ),
   methods: z.object({ mean: z.string(), passRate: z.string() }),
 })
 export type ReleaseScoresResponse = z.infer<typeof ReleaseScoresResponseSchema>
 
 export const CompareReleaseScoresQuerySchema = z
-  .object({ a: z.string().min(1).max(200), b: z.string().min(1).max(200), from: isoDateTime.optional(), to: isoDateTime.optional() })
+  .object({
+    a: z.string().min(1).max(200),
+    b: z.string().min(1).max(200),
+    from: isoDateTime.optional(),
+    to: isoDateTime.optional(),
+  })
   .strict()
 
 export const CompareReleaseScoresResponseSchema = z.object({
@@ -92,15 +101,17 @@ export const CompareReleaseScoresResponseSchema = z.object({
   to: z.string(),
   a: z.string(),
   b: z.string(),
-  scores: z.array(z.object({
-    name: z.string(),
-    population: z.enum(['production', 'ci']),
-    a: ReleaseScoreSchema.nullable(),
-    b: ReleaseScoreSchema.nullable(),
-    /** b − a of the means (Welch's t-test) and of the pass rates (two-proportion z-test). */
-    meanDiff: ReleaseDiffSchema,
-    passRateDiff: ReleaseDiffSchema.nullable(),
-  })),
+  scores: z.array(
+    z.object({
+      name: z.string(),
+      population: z.enum(['production', 'ci']),
+      a: ReleaseScoreSchema.nullable(),
+      b: ReleaseScoreSchema.nullable(),
+      /** b − a of the means (Welch's t-test) and of the pass rates (two-proportion z-test). */
+      meanDiff: ReleaseDiffSchema,
+      passRateDiff: ReleaseDiffSchema.nullable(),
+    }),
+  ),
   evalRuns: z.object({ a: z.array(EvalRunSchema), b: z.array(EvalRunSchema) }),
 })
 export type CompareReleaseScoresResponse = z.infer<typeof CompareReleaseScoresResponseSchema>

@@ -7,7 +7,8 @@
  */
 import { z } from 'zod'
 
-const hex = (length: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${length}}$`), `expected ${length} hex characters`)
+const hex = (length: number) =>
+  z.string().regex(new RegExp(`^[0-9a-fA-F]{${length}}$`), `expected ${length} hex characters`)
 const isoDateTime = z.iso.datetime({ offset: true })
 
 export const ScoreSourceSchema = z.enum(['api', 'sdk', 'human', 'evaluator', 'ci', 'otel'])
@@ -20,11 +21,19 @@ export const ScoreDataTypeSchema = z.enum(['numeric', 'boolean', 'categorical'])
 export type ScoreDataType = z.infer<typeof ScoreDataTypeSchema>
 
 /** Client-chosen ids make a write idempotent: the same id sent again does not add a score. */
-export const ScoreIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,159}$/, 'score ids are 1-160 letters, digits, . _ : @ / -')
-export const ScoreNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, 'score names are 1-128 letters, digits, . _ : / -')
+export const ScoreIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,159}$/, 'score ids are 1-160 letters, digits, . _ : @ / -')
+export const ScoreNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, 'score names are 1-128 letters, digits, . _ : / -')
 
 /** A number (numeric), true/false (boolean) or a label (categorical). */
-export const ScoreValueSchema = z.union([z.number().refine(Number.isFinite, 'must be a finite number'), z.boolean(), z.string().min(1).max(200)])
+export const ScoreValueSchema = z.union([
+  z.number().refine(Number.isFinite, 'must be a finite number'),
+  z.boolean(),
+  z.string().min(1).max(200),
+])
 export type ScoreValue = z.infer<typeof ScoreValueSchema>
 
 /** One score to write. `value` may be left out only by an evaluation that failed (`error`). */
@@ -55,12 +64,21 @@ export const ScoreInputSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (!s.traceId && !s.sessionId) ctx.addIssue({ code: 'custom', message: 'give traceId (optionally with spanId) or sessionId', path: ['traceId'] })
+    if (!s.traceId && !s.sessionId)
+      ctx.addIssue({ code: 'custom', message: 'give traceId (optionally with spanId) or sessionId', path: ['traceId'] })
     if (s.spanId && !s.traceId) ctx.addIssue({ code: 'custom', message: 'spanId needs its traceId', path: ['spanId'] })
-    if (s.value === undefined && s.error === undefined) ctx.addIssue({ code: 'custom', message: 'give a value (or an error for a failed evaluation)', path: ['value'] })
-    if (s.value !== undefined && s.error !== undefined) ctx.addIssue({ code: 'custom', message: 'a score has a value or an error, not both', path: ['error'] })
-    if (s.source === 'human' && !s.author.trim()) ctx.addIssue({ code: 'custom', message: 'human scores name their author', path: ['author'] })
-    if (s.label !== undefined && typeof s.value !== 'number') ctx.addIssue({ code: 'custom', message: 'a label goes with a numeric value (a categorical value is its own label)', path: ['label'] })
+    if (s.value === undefined && s.error === undefined)
+      ctx.addIssue({ code: 'custom', message: 'give a value (or an error for a failed evaluation)', path: ['value'] })
+    if (s.value !== undefined && s.error !== undefined)
+      ctx.addIssue({ code: 'custom', message: 'a score has a value or an error, not both', path: ['error'] })
+    if (s.source === 'human' && !s.author.trim())
+      ctx.addIssue({ code: 'custom', message: 'human scores name their author', path: ['author'] })
+    if (s.label !== undefined && typeof s.value !== 'number')
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a label goes with a numeric value (a categorical value is its own label)',
+        path: ['label'],
+      })
   })
 export type ScoreInput = z.input<typeof ScoreInputSchema>
 export type ParsedScoreInput = z.output<typeof ScoreInputSchema>
@@ -105,7 +123,12 @@ export type Score = z.infer<typeof ScoreSchema>
 
 const csv = z
   .string()
-  .transform((value) => value.split(',').map((v) => v.trim()).filter((v) => v.length > 0))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0),
+  )
   .pipe(z.array(z.string().max(200)).max(50))
 
 /** `GET /api/v1/scores`: by target, name, source and time range (on `time`), newest first. */
@@ -156,9 +179,7 @@ export const ScoreHistoryResponseSchema = z.object({ id: z.string(), versions: z
 export type ScoreHistoryResponse = z.infer<typeof ScoreHistoryResponseSchema>
 
 /** `GET /api/v1/scores/summary?traceIds=`: per trace, per score name, what the list column shows. */
-export const ScoreSummaryQuerySchema = z
-  .object({ traceIds: csv.pipe(z.array(hex(32)).min(1).max(500)) })
-  .strict()
+export const ScoreSummaryQuerySchema = z.object({ traceIds: csv.pipe(z.array(hex(32)).min(1).max(500)) }).strict()
 
 export const ScoreBriefSchema = z.object({
   name: z.string(),
@@ -197,6 +218,10 @@ export const ScoreFilterSchema = z
       ctx.addIssue({ code: 'custom', message: `${op} compares numbers: ${raw} is not one` })
       return z.NEVER
     }
-    return { name, op: op as '=' | '!=' | '>' | '>=' | '<' | '<=', ...(numeric === undefined ? { label: raw } : { number: numeric }) }
+    return {
+      name,
+      op: op as '=' | '!=' | '>' | '>=' | '<' | '<=',
+      ...(numeric === undefined ? { label: raw } : { number: numeric }),
+    }
   })
 export type ScoreFilter = z.output<typeof ScoreFilterSchema>

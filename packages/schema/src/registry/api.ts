@@ -67,7 +67,11 @@ export const CardRecordSchema = z.object({
 })
 export type CardRecord = z.infer<typeof CardRecordSchema>
 
-export const RegistryAgentReleaseSchema = z.object({ release: z.string(), health: HealthSchema, card: CardRecordSchema.nullable() })
+export const RegistryAgentReleaseSchema = z.object({
+  release: z.string(),
+  health: HealthSchema,
+  card: CardRecordSchema.nullable(),
+})
 
 export const RegistryAgentSchema = z.object({
   name: z.string(),
@@ -91,7 +95,12 @@ export const RegistryAgentSchema = z.object({
 })
 export type RegistryAgent = z.infer<typeof RegistryAgentSchema>
 
-export const RegistryAgentsResponseSchema = z.object({ from: z.string(), to: z.string(), stepMs: z.number(), agents: z.array(RegistryAgentSchema) })
+export const RegistryAgentsResponseSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  stepMs: z.number(),
+  agents: z.array(RegistryAgentSchema),
+})
 export type RegistryAgentsResponse = z.infer<typeof RegistryAgentsResponseSchema>
 
 export const RegistryToolSchema = z.object({
@@ -115,7 +124,12 @@ export const RegistryToolSchema = z.object({
 })
 export type RegistryTool = z.infer<typeof RegistryToolSchema>
 
-export const RegistryToolsResponseSchema = z.object({ from: z.string(), to: z.string(), stepMs: z.number(), tools: z.array(RegistryToolSchema) })
+export const RegistryToolsResponseSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  stepMs: z.number(),
+  tools: z.array(RegistryToolSchema),
+})
 export type RegistryToolsResponse = z.infer<typeof RegistryToolsResponseSchema>
 
 export const FleetNodeSchema = z.object({
@@ -146,7 +160,12 @@ export const FleetEdgeSchema = z.object({
 })
 export type FleetEdge = z.infer<typeof FleetEdgeSchema>
 
-export const FleetMapResponseSchema = z.object({ from: z.string(), to: z.string(), nodes: z.array(FleetNodeSchema), edges: z.array(FleetEdgeSchema) })
+export const FleetMapResponseSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  nodes: z.array(FleetNodeSchema),
+  edges: z.array(FleetEdgeSchema),
+})
 export type FleetMapResponse = z.infer<typeof FleetMapResponseSchema>
 
 /** The traces behind one fleet-map edge (`kind` is the rollup edge dimension). */
@@ -159,11 +178,26 @@ export const EdgeTracesQuerySchema = RegistryRangeQuerySchema.extend({
 export type EdgeTracesQuery = z.infer<typeof EdgeTracesQuerySchema>
 
 export const EdgeTracesResponseSchema = z.object({
-  traces: z.array(z.object({ traceId: z.string(), name: z.string(), startTime: z.string(), durationMs: z.number(), outcome: TraceOutcomeSchema, costUsd: z.number().nullable() })),
+  traces: z.array(
+    z.object({
+      traceId: z.string(),
+      name: z.string(),
+      startTime: z.string(),
+      durationMs: z.number(),
+      outcome: TraceOutcomeSchema,
+      costUsd: z.number().nullable(),
+    }),
+  ),
 })
 export type EdgeTracesResponse = z.infer<typeof EdgeTracesResponseSchema>
 
-export const RegistryEventKindSchema = z.enum(['agent_version', 'card_changed', 'tool_schema_changed', 'tool_disappeared', 'new_tool_call'])
+export const RegistryEventKindSchema = z.enum([
+  'agent_version',
+  'card_changed',
+  'tool_schema_changed',
+  'tool_disappeared',
+  'new_tool_call',
+])
 export type RegistryEventKind = z.infer<typeof RegistryEventKindSchema>
 
 export const JsonChangeSchema = z.object({ path: z.string(), before: z.unknown(), after: z.unknown() })
@@ -186,7 +220,11 @@ export const RegistryEventsQuerySchema = RegistryRangeQuerySchema.extend({
   subject: z.string().max(512).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 })
-export const RegistryEventsResponseSchema = z.object({ from: z.string(), to: z.string(), events: z.array(RegistryEventSchema) })
+export const RegistryEventsResponseSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  events: z.array(RegistryEventSchema),
+})
 export type RegistryEventsResponse = z.infer<typeof RegistryEventsResponseSchema>
 
 export const CardRevisionsResponseSchema = z.object({ agent: z.string(), revisions: z.array(CardRecordSchema) })
@@ -204,7 +242,15 @@ export const DiscoveryAgentsQuerySchema = z.object({
   protocol: A2aProtocolSchema.optional(),
 })
 export const DiscoveryAgentsResponseSchema = z.object({
-  agents: z.array(z.object({ name: z.string(), protocol: A2aProtocolSchema, revision: z.number().int(), lastReceived: z.string(), card: z.record(z.string(), z.unknown()) })),
+  agents: z.array(
+    z.object({
+      name: z.string(),
+      protocol: A2aProtocolSchema,
+      revision: z.number().int(),
+      lastReceived: z.string(),
+      card: z.record(z.string(), z.unknown()),
+    }),
+  ),
   nextCursor: z.string().nullable(),
 })
 export type DiscoveryAgentsResponse = z.infer<typeof DiscoveryAgentsResponseSchema>
@@ -223,13 +269,28 @@ export const McpServerJsonSchema = z.object({
 })
 export type McpServerJson = z.infer<typeof McpServerJsonSchema>
 
-export const ObservedToolSchema = z.object({ name: z.string(), description: z.string(), inputSchema: z.unknown().nullable(), callers: z.array(z.string()), calls: z.number(), errorRate: z.number().nullable() })
+export const ObservedToolSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  inputSchema: z.unknown().nullable(),
+  callers: z.array(z.string()),
+  calls: z.number(),
+  errorRate: z.number().nullable(),
+})
 export const McpRegistryListResponseSchema = z.object({
   servers: z.array(
     z.object({
       server: McpServerJsonSchema,
       _meta: z.object({
-        [OBSERVED_META_KEY]: z.object({ serverName: z.string(), versionKnown: z.boolean(), transport: z.string(), url: z.string(), firstSeen: z.string().nullable(), lastSeen: z.string().nullable(), tools: z.array(ObservedToolSchema) }),
+        [OBSERVED_META_KEY]: z.object({
+          serverName: z.string(),
+          versionKnown: z.boolean(),
+          transport: z.string(),
+          url: z.string(),
+          firstSeen: z.string().nullable(),
+          lastSeen: z.string().nullable(),
+          tools: z.array(ObservedToolSchema),
+        }),
       }),
     }),
   ),
@@ -237,4 +298,8 @@ export const McpRegistryListResponseSchema = z.object({
 })
 export type McpRegistryListResponse = z.infer<typeof McpRegistryListResponseSchema>
 
-export const DiscoveryToolsQuerySchema = z.object({ ...page, q: z.string().max(512).optional(), server: name.optional() })
+export const DiscoveryToolsQuerySchema = z.object({
+  ...page,
+  q: z.string().max(512).optional(),
+  server: name.optional(),
+})

@@ -6,9 +6,14 @@
 import { z } from 'zod'
 import { RegressionCaseSchema } from './case.js'
 
-export const SuiteNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'suite names are 1-64 letters, digits, . _ -')
+export const SuiteNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'suite names are 1-64 letters, digits, . _ -')
 
-export const SaveRegressionCaseRequestSchema = z.object({ suite: SuiteNameSchema.default('default'), case: RegressionCaseSchema })
+export const SaveRegressionCaseRequestSchema = z.object({
+  suite: SuiteNameSchema.default('default'),
+  case: RegressionCaseSchema,
+})
 export type SaveRegressionCaseRequest = z.infer<typeof SaveRegressionCaseRequestSchema>
 
 export const RegressionCaseSummarySchema = z.object({
@@ -25,23 +30,31 @@ export type RegressionCaseSummary = z.infer<typeof RegressionCaseSummarySchema>
 export const ListRegressionCasesQuerySchema = z.object({ suite: SuiteNameSchema.optional() }).strict()
 export const ListRegressionCasesResponseSchema = z.object({ cases: z.array(RegressionCaseSummarySchema) })
 export type ListRegressionCasesResponse = z.infer<typeof ListRegressionCasesResponseSchema>
-export const GetRegressionCaseResponseSchema = z.object({ suite: z.string(), case: RegressionCaseSchema, updatedAt: z.string() })
+export const GetRegressionCaseResponseSchema = z.object({
+  suite: z.string(),
+  case: RegressionCaseSchema,
+  updatedAt: z.string(),
+})
 
 /** `GET /api/v1/traces/{traceId}/regression-case`: the proposal (see `RegressionCaseProposal` in propose.ts). */
 export const RegressionCaseProposalResponseSchema = z.object({
   case: RegressionCaseSchema,
-  checks: z.array(z.object({
-    assertionId: z.string(),
-    blocking: z.boolean(),
-    checkedAgainstSource: z.object({ wouldFail: z.boolean(), detail: z.string() }),
-    warning: z.string().optional(),
-  })),
+  checks: z.array(
+    z.object({
+      assertionId: z.string(),
+      blocking: z.boolean(),
+      checkedAgainstSource: z.object({ wouldFail: z.boolean(), detail: z.string() }),
+      warning: z.string().optional(),
+    }),
+  ),
   redaction: z.object({ applied: z.boolean(), fields: z.array(z.string()) }),
   warnings: z.array(z.string()),
 })
 export type RegressionCaseProposalResponse = z.infer<typeof RegressionCaseProposalResponseSchema>
 
-export const RegressionCaseIdParamSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{2,80}$/, 'case ids are 3-81 lower-case letters, digits, . _ -')
+export const RegressionCaseIdParamSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{2,80}$/, 'case ids are 3-81 lower-case letters, digits, . _ -')
 
 /** pass/fail: the agent was scored; error: the harness broke; unverifiable: wrong release or no trace. */
 export const RunVerdictSchema = z.enum(['pass', 'fail', 'error', 'unverifiable'])
@@ -62,7 +75,10 @@ export const ReportRegressionRunRequestSchema = z.object({
 })
 export type ReportRegressionRunRequest = z.infer<typeof ReportRegressionRunRequestSchema>
 
-export const RegressionRunSchema = ReportRegressionRunRequestSchema.extend({ caseId: z.string(), reportedAt: z.string() })
+export const RegressionRunSchema = ReportRegressionRunRequestSchema.extend({
+  caseId: z.string(),
+  reportedAt: z.string(),
+})
 export type RegressionRun = z.infer<typeof RegressionRunSchema>
 
 export const ReleaseHistorySchema = z.object({
@@ -92,7 +108,14 @@ export function releaseHistory(runs: readonly RegressionRun[]): Pick<RegressionR
   const byRelease = new Map<string, z.infer<typeof ReleaseHistorySchema>>()
   for (const r of sorted) {
     const key = r.release || '(unknown)'
-    const h = byRelease.get(key) ?? { release: key, runs: 0, passed: 0, lastVerdict: r.verdict, firstRunAt: r.startedAt, lastRunAt: r.startedAt }
+    const h = byRelease.get(key) ?? {
+      release: key,
+      runs: 0,
+      passed: 0,
+      lastVerdict: r.verdict,
+      firstRunAt: r.startedAt,
+      lastRunAt: r.startedAt,
+    }
     h.runs++
     if (r.verdict === 'pass') h.passed++
     h.lastVerdict = r.verdict
@@ -110,7 +133,9 @@ export function releaseHistory(runs: readonly RegressionRun[]): Pick<RegressionR
   const failing = releases.filter((h) => h.lastVerdict === 'fail').map((h) => h.release)
   if (failing.length) parts.push(`failing on ${failing.join(', ')}`)
   if (passingSince) parts.push(`passing since ${passingSince}`)
-  const unscored = releases.filter((h) => h.lastVerdict === 'error' || h.lastVerdict === 'unverifiable').map((h) => h.release)
+  const unscored = releases
+    .filter((h) => h.lastVerdict === 'error' || h.lastVerdict === 'unverifiable')
+    .map((h) => h.release)
   if (unscored.length && !passingSince) parts.push(`not scored on ${unscored.join(', ')}`)
   return { releases, summary: parts.join(', ') || 'no runs yet' }
 }

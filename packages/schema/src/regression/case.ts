@@ -32,7 +32,10 @@ export const CaseStepSchema = z.object({
   protocol: CaseStepProtocolSchema.optional(),
   args: jsonObject.optional(),
   argsMatch: ArgsMatchSchema.default('subset').describe('expected steps only: how `args` is compared'),
-  ignorePaths: z.array(z.string()).default([]).describe('RFC 6901 JSON Pointers removed from both sides before comparing'),
+  ignorePaths: z
+    .array(z.string())
+    .default([])
+    .describe('RFC 6901 JSON Pointers removed from both sides before comparing'),
   /** Expected steps only: the step may be absent even when `missing` steps are forbidden. */
   optional: z.boolean().default(false),
   isError: z.boolean().optional().describe('observed steps: the span failed'),
@@ -149,7 +152,9 @@ export const BudgetMetricSchema = z.enum(['costUsd', 'tokens', 'steps', 'toolCal
 export type BudgetMetric = z.infer<typeof BudgetMetricSchema>
 
 export const CaseAssertionSchema = z.discriminatedUnion('type', [
-  z.object({ ...base, type: z.literal('trajectory') }).describe('the run matches `expected.trajectory` under `expected.match`'),
+  z
+    .object({ ...base, type: z.literal('trajectory') })
+    .describe('the run matches `expected.trajectory` under `expected.match`'),
   z.object({ ...base, type: z.literal('status'), equals: z.enum(['ok', 'error']).default('ok') }),
   z.object({
     ...base,
@@ -158,14 +163,16 @@ export const CaseAssertionSchema = z.discriminatedUnion('type', [
     value: z.string(),
     caseSensitive: z.boolean().default(false),
   }),
-  z.object({
-    ...base,
-    type: z.literal('max_repeated_calls'),
-    /** Tool name; omitted = every tool. */
-    tool: z.string().optional(),
-    max: z.number().int().min(1),
-    ignorePaths: z.array(z.string()).default([]),
-  }).describe('no tool is called more than `max` times with the same arguments'),
+  z
+    .object({
+      ...base,
+      type: z.literal('max_repeated_calls'),
+      /** Tool name; omitted = every tool. */
+      tool: z.string().optional(),
+      max: z.number().int().min(1),
+      ignorePaths: z.array(z.string()).default([]),
+    })
+    .describe('no tool is called more than `max` times with the same arguments'),
   z.object({
     ...base,
     type: z.literal('step_count'),
@@ -175,7 +182,8 @@ export const CaseAssertionSchema = z.discriminatedUnion('type', [
     max: z.number().int().min(0).optional(),
   }),
   z.object({ ...base, type: z.literal('budget'), metric: BudgetMetricSchema, max: z.number().min(0) }),
-  z.object({ ...base, type: z.literal('no_errors'), includeToolErrors: z.boolean().default(false) })
+  z
+    .object({ ...base, type: z.literal('no_errors'), includeToolErrors: z.boolean().default(false) })
     .describe('no agent or LLM span failed (tool errors are the recorded world unless included)'),
 ])
 export type CaseAssertion = z.infer<typeof CaseAssertionSchema>
@@ -227,11 +235,13 @@ export const RegressionCaseSchema = z.object({
     outcome: RunOutcomeSchema,
     usage: RunUsageSchema.prefault({}),
   }),
-  recordings: z.object({
-    tools: z.array(ToolRecordingSchema).default([]),
-    agents: z.array(AgentRecordingSchema).default([]),
-    llm: z.array(LlmRecordingSchema).default([]),
-  }).prefault({}),
+  recordings: z
+    .object({
+      tools: z.array(ToolRecordingSchema).default([]),
+      agents: z.array(AgentRecordingSchema).default([]),
+      llm: z.array(LlmRecordingSchema).default([]),
+    })
+    .prefault({}),
   failure: z.object({
     category: FailureCategorySchema,
     summary: z.string(),
@@ -243,20 +253,24 @@ export const RegressionCaseSchema = z.object({
     match: CaseMatchSchema.prefault({}),
   }),
   assertions: z.array(CaseAssertionSchema).min(1),
-  policy: z.object({
-    runs: z.number().int().min(1).max(50).default(1),
-    passRule: PassRuleSchema.default('all'),
-    timeoutSeconds: z.number().positive().default(120),
-    /** Refuse to score another release (exit 3). The CLI's --expect-release overrides it. */
-    expectRelease: z.string().optional(),
-  }).prefault({}),
-  replay: z.object({
-    /** An MCP call with no recording for its tool and arguments gets an `isError` "unrecorded call" result. */
-    onUnmatchedCall: z.enum(['error']).default('error'),
-    /** JSON Pointers dropped from arguments before matching a call to its recording. */
-    ignorePaths: z.array(z.string()).default([]),
-    env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), WorldBindingSchema).default({}),
-  }).prefault({}),
+  policy: z
+    .object({
+      runs: z.number().int().min(1).max(50).default(1),
+      passRule: PassRuleSchema.default('all'),
+      timeoutSeconds: z.number().positive().default(120),
+      /** Refuse to score another release (exit 3). The CLI's --expect-release overrides it. */
+      expectRelease: z.string().optional(),
+    })
+    .prefault({}),
+  replay: z
+    .object({
+      /** An MCP call with no recording for its tool and arguments gets an `isError` "unrecorded call" result. */
+      onUnmatchedCall: z.enum(['error']).default('error'),
+      /** JSON Pointers dropped from arguments before matching a call to its recording. */
+      ignorePaths: z.array(z.string()).default([]),
+      env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), WorldBindingSchema).default({}),
+    })
+    .prefault({}),
 })
 export type RegressionCase = z.infer<typeof RegressionCaseSchema>
 export type RegressionCaseInput = z.input<typeof RegressionCaseSchema>

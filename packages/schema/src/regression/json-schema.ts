@@ -10,6 +10,9 @@ export const REGRESSION_CASE_SCHEMA_ID = 'https://sightline.dev/schemas/regressi
 
 export function regressionCaseJsonSchema(): Record<string, unknown> {
   // io: 'input' documents what a file may omit (fields with defaults are optional in a file).
-  const schema = z.toJSONSchema(RegressionCaseSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>
+  const schema = z.toJSONSchema(RegressionCaseSchema, { io: 'input', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >
   return { ...schema, $id: REGRESSION_CASE_SCHEMA_ID, title: 'Sightline Regression Case v1' }
 }

@@ -103,7 +103,10 @@ export class Contexts {
   private async openNamed(request: QueryRequest, wanted: SessionRequest): Promise<QueryContext> {
     if (request.readOnly) {
       // readonly=2 cannot be lifted again from inside the session, so it would outlive the query.
-      throw ClickHouseException.of('NOT_IMPLEMENTED', 'front: GET queries in a named session are not emulated; use POST')
+      throw ClickHouseException.of(
+        'NOT_IMPLEMENTED',
+        'front: GET queries in a named session are not emulated; use POST',
+      )
     }
     let session = this.sessions.get(wanted.id)
     if (!session) {
@@ -111,7 +114,8 @@ export class Contexts {
       session = { connection: this.engine.connect(), busy: false, timer: undefined }
       this.sessions.set(wanted.id, session)
     }
-    if (session.busy) throw ClickHouseException.of('SESSION_IS_LOCKED', `Session ${wanted.id} is locked by a concurrent client`)
+    if (session.busy)
+      throw ClickHouseException.of('SESSION_IS_LOCKED', `Session ${wanted.id} is locked by a concurrent client`)
     session.busy = true
     clearTimeout(session.timer)
     const named = session
@@ -160,7 +164,12 @@ async function applySettings(connection: EngineConnection, request: QueryRequest
 async function snapshot(connection: EngineConnection, names: string[]): Promise<() => Promise<void>> {
   const database = (await connection.text('SELECT currentDatabase()')).trim()
   const known = names.filter((name) => SETTING_NAME.test(name))
-  const rows = known.length === 0 ? '' : await connection.text(`SELECT name, value, changed FROM system.settings WHERE name IN (${known.map(quote).join(', ')})`)
+  const rows =
+    known.length === 0
+      ? ''
+      : await connection.text(
+          `SELECT name, value, changed FROM system.settings WHERE name IN (${known.map(quote).join(', ')})`,
+        )
   const previous = rows
     .split('\n')
     .filter((line) => line !== '')

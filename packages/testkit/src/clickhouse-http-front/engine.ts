@@ -26,12 +26,24 @@ interface NativeResult {
 }
 
 interface NativeBinding {
-  QueryAsyncConnection(connection: unknown, sql: string, format: string, params?: Record<string, string>): Promise<NativeResult>
-  InsertRawAsyncConnection(connection: unknown, prefix: string, data: Buffer, countLines: boolean): Promise<NativeResult>
+  QueryAsyncConnection(
+    connection: unknown,
+    sql: string,
+    format: string,
+    params?: Record<string, string>,
+  ): Promise<NativeResult>
+  InsertRawAsyncConnection(
+    connection: unknown,
+    prefix: string,
+    data: Buffer,
+    countLines: boolean,
+  ): Promise<NativeResult>
 }
 
 const require = createRequire(import.meta.url)
-const native = require(path.join(path.dirname(require.resolve('chdb/package.json')), 'dist/loader.js')).loadNative() as NativeBinding
+const native = require(
+  path.join(path.dirname(require.resolve('chdb/package.json')), 'dist/loader.js'),
+).loadNative() as NativeBinding
 
 export interface EngineResult {
   body: Uint8Array

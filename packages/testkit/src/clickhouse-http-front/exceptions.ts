@@ -15,19 +15,49 @@ const BY_NAME: ReadonlyArray<[number, readonly string[]]> = [
   [
     400,
     [
-      'BAD_ARGUMENTS', 'CANNOT_COMPILE_REGEXP', 'CANNOT_PARSE_TEXT', 'CANNOT_PARSE_ESCAPE_SEQUENCE', 'CANNOT_PARSE_QUOTED_STRING',
-      'CANNOT_PARSE_DATE', 'CANNOT_PARSE_DATETIME', 'CANNOT_PARSE_NUMBER', 'CANNOT_PARSE_DOMAIN_VALUE_FROM_STRING',
-      'CANNOT_PARSE_IPV4', 'CANNOT_PARSE_IPV6', 'CANNOT_PARSE_INPUT_ASSERTION_FAILED', 'CANNOT_PARSE_UUID', 'DUPLICATE_COLUMN',
-      'ILLEGAL_COLUMN', 'UNKNOWN_ELEMENT_IN_AST', 'UNKNOWN_TYPE_OF_AST_NODE', 'THERE_IS_NO_COLUMN', 'TOO_DEEP_AST', 'TOO_BIG_AST',
-      'UNEXPECTED_AST_STRUCTURE', 'SYNTAX_ERROR', 'INCORRECT_DATA', 'TYPE_MISMATCH', 'VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE',
+      'BAD_ARGUMENTS',
+      'CANNOT_COMPILE_REGEXP',
+      'CANNOT_PARSE_TEXT',
+      'CANNOT_PARSE_ESCAPE_SEQUENCE',
+      'CANNOT_PARSE_QUOTED_STRING',
+      'CANNOT_PARSE_DATE',
+      'CANNOT_PARSE_DATETIME',
+      'CANNOT_PARSE_NUMBER',
+      'CANNOT_PARSE_DOMAIN_VALUE_FROM_STRING',
+      'CANNOT_PARSE_IPV4',
+      'CANNOT_PARSE_IPV6',
+      'CANNOT_PARSE_INPUT_ASSERTION_FAILED',
+      'CANNOT_PARSE_UUID',
+      'DUPLICATE_COLUMN',
+      'ILLEGAL_COLUMN',
+      'UNKNOWN_ELEMENT_IN_AST',
+      'UNKNOWN_TYPE_OF_AST_NODE',
+      'THERE_IS_NO_COLUMN',
+      'TOO_DEEP_AST',
+      'TOO_BIG_AST',
+      'UNEXPECTED_AST_STRUCTURE',
+      'SYNTAX_ERROR',
+      'INCORRECT_DATA',
+      'TYPE_MISMATCH',
+      'VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE',
     ],
   ],
   [
     404,
     [
-      'UNKNOWN_TABLE', 'UNKNOWN_FUNCTION', 'UNKNOWN_IDENTIFIER', 'UNKNOWN_TYPE', 'UNKNOWN_STORAGE', 'UNKNOWN_DATABASE',
-      'UNKNOWN_SETTING', 'UNKNOWN_DIRECTION_OF_SORTING', 'UNKNOWN_AGGREGATE_FUNCTION', 'UNKNOWN_FORMAT', 'UNKNOWN_DATABASE_ENGINE',
-      'UNKNOWN_TYPE_OF_QUERY', 'UNKNOWN_ROLE',
+      'UNKNOWN_TABLE',
+      'UNKNOWN_FUNCTION',
+      'UNKNOWN_IDENTIFIER',
+      'UNKNOWN_TYPE',
+      'UNKNOWN_STORAGE',
+      'UNKNOWN_DATABASE',
+      'UNKNOWN_SETTING',
+      'UNKNOWN_DIRECTION_OF_SORTING',
+      'UNKNOWN_AGGREGATE_FUNCTION',
+      'UNKNOWN_FORMAT',
+      'UNKNOWN_DATABASE_ENGINE',
+      'UNKNOWN_TYPE_OF_QUERY',
+      'UNKNOWN_ROLE',
     ],
   ],
   [413, ['QUERY_IS_TOO_LARGE']],
@@ -78,7 +108,9 @@ export class ClickHouseException extends Error {
 
   /** The body text, as the server writes it (without the trailing newline). */
   text(version: string): string {
-    const body = this.message.startsWith('Code: ') ? this.message : `Code: ${this.code}. DB::Exception: ${this.message}. (${this.exceptionName})`
+    const body = this.message.startsWith('Code: ')
+      ? this.message
+      : `Code: ${this.code}. DB::Exception: ${this.message}. (${this.exceptionName})`
     return body.includes('(version ') ? body : `${body} (version ${version})`
   }
 }

@@ -23,7 +23,12 @@ if (!dataDir) throw new Error('--data-dir is required')
 
 const engine = await Engine.open(dataDir)
 const contexts = new Contexts(engine)
-const { server, port } = await listen(engine, contexts, { user: values.user, password: values.password, host: values.host, port: Number(values.port) })
+const { server, port } = await listen(engine, contexts, {
+  user: values.user,
+  password: values.password,
+  host: values.host,
+  port: Number(values.port),
+})
 process.stdout.write(`${JSON.stringify({ listening: { port, version: engine.version } })}\n`)
 
 const shutdown = () => {

@@ -16,15 +16,27 @@ const quiet = { log: { level: ClickHouseLogLevel.OFF } }
 beforeAll(async () => {
   front = await startClickHouseFront({ user: 'sightline', password: 's3cret' })
   client = createClient({ url: front.url, username: front.user, password: front.password, ...quiet })
-  await client.command({ query: 'CREATE TABLE rows (id UInt32, name String, note String DEFAULT \'-\') ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100' })
+  await client.command({
+    query:
+      "CREATE TABLE rows (id UInt32, name String, note String DEFAULT '-') ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100",
+  })
 })
 afterAll(async () => {
   await client?.close()
   await front?.stop()
 })
 
-const basic = (user = front.user, password = front.password) => ({ Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` })
-const count = async (where = '1') => Number((await (await client.query({ query: `SELECT count() AS n FROM rows WHERE ${where}`, format: 'JSONEachRow' })).json<{ n: string }>())[0]?.n)
+const basic = (user = front.user, password = front.password) => ({
+  Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+})
+const count = async (where = '1') =>
+  Number(
+    (
+      await (
+        await client.query({ query: `SELECT count() AS n FROM rows WHERE ${where}`, format: 'JSONEachRow' })
+      ).json<{ n: string }>()
+    )[0]?.n,
+  )
 /** Pre-encoded rows as the body of `INSERT … FORMAT X` (the statement in the URL), as the product sends spool segments. */
 async function insertBytes(format: string, columns: string, body: string, token: string) {
   const result = await client.exec({
@@ -42,19 +54,30 @@ describe('inserts', () => {
     expect(first.summary).toMatchObject({ written_rows: '2' })
     await insertBytes('JSONCompactEachRow', '(id, name)', '[1,"a"]\n[2,"b"]\n', 'segment-1')
     expect(await count('id IN (1, 2)')).toBe(2)
-    expect(await (await client.query({ query: 'SELECT note FROM rows WHERE id = 1', format: 'JSONEachRow' })).json()).toEqual([{ note: '-' }])
+    expect(
+      await (await client.query({ query: 'SELECT note FROM rows WHERE id = 1', format: 'JSONEachRow' })).json(),
+    ).toEqual([{ note: '-' }])
     await insertBytes('JSONCompactEachRow', '(id, name)', '[1,"a"]\n[2,"b"]\n', 'segment-2')
     expect(await count('id IN (1, 2)')).toBe(4)
   })
 
   it('stores JSONEachRow objects sent by client.insert', async () => {
-    const result = await client.insert({ table: 'rows', values: [{ id: 10, name: 'x' }, { id: 11, name: 'y' }], format: 'JSONEachRow' })
+    const result = await client.insert({
+      table: 'rows',
+      values: [
+        { id: 10, name: 'x' },
+        { id: 11, name: 'y' },
+      ],
+      format: 'JSONEachRow',
+    })
     expect(result.executed).toBe(true)
     expect(await count('id >= 10')).toBe(2)
   })
 
   it('refuses a bad row with the parse error, and stores nothing of that insert', async () => {
-    await expect(insertBytes('JSONCompactEachRow', '(id, name)', '[20,"ok"]\n["x","bad"]\n', 'bad-1')).rejects.toMatchObject({ type: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED' })
+    await expect(
+      insertBytes('JSONCompactEachRow', '(id, name)', '[20,"ok"]\n["x","bad"]\n', 'bad-1'),
+    ).rejects.toMatchObject({ type: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED' })
     expect(await count('id = 20')).toBe(0)
   })
 })
@@ -63,9 +86,20 @@ describe('named sessions (session_id)', () => {
   it('keeps SET and temporary tables between requests of a session, and nothing outside it', async () => {
     const sessionId = `s-${Date.now()}`
     await client.command({ query: 'CREATE TEMPORARY TABLE tmp (id Int32, name String)', session_id: sessionId })
-    await client.insert({ table: 'tmp', values: [{ id: 42, name: 'foo' }], format: 'JSONEachRow', session_id: sessionId })
-    await client.exec({ query: "INSERT INTO tmp VALUES (43, 'bar')", session_id: sessionId }).then((r) => r.stream.resume())
-    expect(await (await client.query({ query: 'SELECT * FROM tmp ORDER BY id', format: 'JSONEachRow', session_id: sessionId })).json()).toEqual([
+    await client.insert({
+      table: 'tmp',
+      values: [{ id: 42, name: 'foo' }],
+      format: 'JSONEachRow',
+      session_id: sessionId,
+    })
+    await client
+      .exec({ query: "INSERT INTO tmp VALUES (43, 'bar')", session_id: sessionId })
+      .then((r) => r.stream.resume())
+    expect(
+      await (
+        await client.query({ query: 'SELECT * FROM tmp ORDER BY id', format: 'JSONEachRow', session_id: sessionId })
+      ).json(),
+    ).toEqual([
       { id: 42, name: 'foo' },
       { id: 43, name: 'bar' },
     ])
@@ -75,7 +109,16 @@ describe('named sessions (session_id)', () => {
   it('applies URL settings to one query of a session, and keeps what the session SET', async () => {
     const sessionId = `s-settings-${Date.now()}`
     const threads = async (settings: Record<string, number> = {}) =>
-      (await (await client.query({ query: "SELECT getSetting('max_threads') AS m", format: 'JSONEachRow', session_id: sessionId, clickhouse_settings: settings })).json<{ m: number }>())[0]?.m
+      (
+        await (
+          await client.query({
+            query: "SELECT getSetting('max_threads') AS m",
+            format: 'JSONEachRow',
+            session_id: sessionId,
+            clickhouse_settings: settings,
+          })
+        ).json<{ m: number }>()
+      )[0]?.m
     await client.command({ query: 'SET max_threads = 3', session_id: sessionId })
     expect(await threads({ max_threads: 1 })).toBe(1)
     expect(await threads()).toBe(3)
@@ -88,9 +131,16 @@ describe('named sessions (session_id)', () => {
     const sessionId = `s-lock-${Date.now()}`
     const slow = client.query({ query: 'SELECT sleep(1)', session_id: sessionId, format: 'JSONEachRow' })
     await new Promise((resolve) => setTimeout(resolve, 200))
-    await expect(client.query({ query: 'SELECT 1', session_id: sessionId })).rejects.toMatchObject({ code: '373', type: 'SESSION_IS_LOCKED' })
+    await expect(client.query({ query: 'SELECT 1', session_id: sessionId })).rejects.toMatchObject({
+      code: '373',
+      type: 'SESSION_IS_LOCKED',
+    })
     await (await slow).json()
-    const res = await fetch(`${front.url}/?session_id=never-seen&session_check=1`, { method: 'POST', body: 'SELECT 1', headers: basic() })
+    const res = await fetch(`${front.url}/?session_id=never-seen&session_check=1`, {
+      method: 'POST',
+      body: 'SELECT 1',
+      headers: basic(),
+    })
     expect(res.headers.get('x-clickhouse-exception-code')).toBe('372')
   })
 })
@@ -105,10 +155,19 @@ describe('exceptions', () => {
     for (const [query, status, code] of cases) {
       const res = await fetch(`${front.url}/?query_id=q-${code}`, { method: 'POST', body: query, headers: basic() })
       const body = await res.text()
-      expect([res.status, res.headers.get('x-clickhouse-exception-code'), res.headers.get('x-clickhouse-query-id')]).toEqual([status, code, `q-${code}`])
-      expect(body).toMatch(new RegExp(`^Code: ${code}\\. DB::Exception: [\\s\\S]+\\([A-Z_]+\\) \\(version 26\\.[0-9.]+\\)\\n$`))
+      expect([
+        res.status,
+        res.headers.get('x-clickhouse-exception-code'),
+        res.headers.get('x-clickhouse-query-id'),
+      ]).toEqual([status, code, `q-${code}`])
+      expect(body).toMatch(
+        new RegExp(`^Code: ${code}\\. DB::Exception: [\\s\\S]+\\([A-Z_]+\\) \\(version 26\\.[0-9.]+\\)\\n$`),
+      )
     }
-    await expect(client.query({ query: 'SELECT * FROM no_such_table' })).rejects.toMatchObject({ code: '60', type: 'UNKNOWN_TABLE' })
+    await expect(client.query({ query: 'SELECT * FROM no_such_table' })).rejects.toMatchObject({
+      code: '60',
+      type: 'UNKNOWN_TABLE',
+    })
   })
 
   it('refuses a POST without Content-Length or chunked body (HTTP_LENGTH_REQUIRED, 411)', async () => {
@@ -116,7 +175,9 @@ describe('exceptions', () => {
     const url = new URL(front.url)
     const head = await new Promise<string>((resolve, reject) => {
       const socket = net.connect(Number(url.port), url.hostname, () => {
-        socket.end(`POST /?query=SELECT%201 HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: ${basic().Authorization}\r\nConnection: close\r\n\r\n`)
+        socket.end(
+          `POST /?query=SELECT%201 HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: ${basic().Authorization}\r\nConnection: close\r\n\r\n`,
+        )
       })
       let received = ''
       socket.on('data', (chunk) => (received += chunk.toString('latin1')))
@@ -131,18 +192,34 @@ describe('exceptions', () => {
 
 describe('compression', () => {
   it('reads a gzip body (Content-Encoding) and answers gzip when asked (enable_http_compression + Accept-Encoding)', async () => {
-    const zipped = createClient({ url: front.url, username: front.user, password: front.password, compression: { request: true, response: true }, ...quiet })
+    const zipped = createClient({
+      url: front.url,
+      username: front.user,
+      password: front.password,
+      compression: { request: true, response: true },
+      ...quiet,
+    })
     try {
       await zipped.insert({ table: 'rows', values: [{ id: 30, name: 'gz' }], format: 'JSONEachRow' })
-      expect(await (await zipped.query({ query: 'SELECT name FROM rows WHERE id = 30', format: 'JSONEachRow' })).json()).toEqual([{ name: 'gz' }])
+      expect(
+        await (await zipped.query({ query: 'SELECT name FROM rows WHERE id = 30', format: 'JSONEachRow' })).json(),
+      ).toEqual([{ name: 'gz' }])
       await expect(zipped.query({ query: 'SELEC 1' })).rejects.toMatchObject({ type: 'SYNTAX_ERROR' })
     } finally {
       await zipped.close()
     }
-    const raw = await fetch(`${front.url}/?enable_http_compression=1`, { method: 'POST', body: zlib.gzipSync('SELECT 5'), headers: { ...basic(), 'Content-Encoding': 'gzip', 'Accept-Encoding': 'gzip' } })
+    const raw = await fetch(`${front.url}/?enable_http_compression=1`, {
+      method: 'POST',
+      body: zlib.gzipSync('SELECT 5'),
+      headers: { ...basic(), 'Content-Encoding': 'gzip', 'Accept-Encoding': 'gzip' },
+    })
     expect(raw.headers.get('content-encoding')).toBe('gzip')
     expect(await raw.text()).toBe('5\n') // fetch inflates it
-    const unasked = await fetch(`${front.url}/`, { method: 'POST', body: 'SELECT 6', headers: { ...basic(), 'Accept-Encoding': 'gzip' } })
+    const unasked = await fetch(`${front.url}/`, {
+      method: 'POST',
+      body: 'SELECT 6',
+      headers: { ...basic(), 'Accept-Encoding': 'gzip' },
+    })
     expect(unasked.headers.get('content-encoding')).toBeNull()
   })
 })
@@ -150,7 +227,13 @@ describe('compression', () => {
 describe('credentials', () => {
   it('accepts the configured user by Basic auth, X-ClickHouse-User/Key or URL parameters, and refuses others (403)', async () => {
     const ok = async (init: { path?: string; headers?: Record<string, string> }) =>
-      (await fetch(`${front.url}/${init.path ?? ''}`, { method: 'POST', body: 'SELECT 1', headers: init.headers ?? {} })).status
+      (
+        await fetch(`${front.url}/${init.path ?? ''}`, {
+          method: 'POST',
+          body: 'SELECT 1',
+          headers: init.headers ?? {},
+        })
+      ).status
     expect(await ok({ headers: basic() })).toBe(200)
     expect(await ok({ headers: { 'X-ClickHouse-User': 'sightline', 'X-ClickHouse-Key': 's3cret' } })).toBe(200)
     expect(await ok({ path: '?user=sightline&password=s3cret' })).toBe(200)
@@ -159,7 +242,10 @@ describe('credentials', () => {
     // Two schemes at once are refused, as by a server.
     expect(await ok({ path: '?user=sightline&password=s3cret', headers: basic() })).toBe(403)
     const wrong = createClient({ url: front.url, username: 'sightline', password: 'wrong', ...quiet })
-    await expect(wrong.query({ query: 'SELECT 1' })).rejects.toMatchObject({ code: '516', type: 'AUTHENTICATION_FAILED' })
+    await expect(wrong.query({ query: 'SELECT 1' })).rejects.toMatchObject({
+      code: '516',
+      type: 'AUTHENTICATION_FAILED',
+    })
     await wrong.close()
   })
 })

@@ -7,7 +7,10 @@ const read = (search: string, body = '', headers: Record<string, string> = {}, m
 
 describe('readQueryRequest', () => {
   it('splits parameters into bound values, settings, HTTP-layer settings and reserved names', () => {
-    const request = read('?query_id=q1&param_a=x%27y&max_threads=1&enable_http_compression=1&wait_end_of_query=1&database=d&default_format=CSV', 'SELECT {a:String}')
+    const request = read(
+      '?query_id=q1&param_a=x%27y&max_threads=1&enable_http_compression=1&wait_end_of_query=1&database=d&default_format=CSV',
+      'SELECT {a:String}',
+    )
     expect(request).toMatchObject({
       text: 'SELECT {a:String}',
       params: { a: "x'y" },
@@ -30,15 +33,26 @@ describe('readQueryRequest', () => {
 
   it('reads credentials from exactly one scheme', () => {
     expect(read('?user=u&password=p').credentials).toEqual({ user: 'u', password: 'p' })
-    expect(read('', '', { authorization: `Basic ${Buffer.from('u:p:q').toString('base64')}` }).credentials).toEqual({ user: 'u', password: 'p:q' })
-    expect(read('', '', { 'x-clickhouse-user': 'u', 'x-clickhouse-key': 'k' }).credentials).toEqual({ user: 'u', password: 'k' })
+    expect(read('', '', { authorization: `Basic ${Buffer.from('u:p:q').toString('base64')}` }).credentials).toEqual({
+      user: 'u',
+      password: 'p:q',
+    })
+    expect(read('', '', { 'x-clickhouse-user': 'u', 'x-clickhouse-key': 'k' }).credentials).toEqual({
+      user: 'u',
+      password: 'k',
+    })
     expect(read('').credentials).toEqual({ user: 'default', password: '' })
     expect(() => read('?user=u', '', { authorization: 'Basic dTpw' })).toThrow(ClickHouseException)
     expect(() => read('', '', { authorization: 'Bearer abc' })).toThrow(/not supported/)
   })
 
   it('reads sessions and refuses bad timeouts', () => {
-    expect(read('?session_id=s&session_timeout=5&session_check=1').session).toEqual({ id: 's', timeoutS: 5, check: true, close: false })
+    expect(read('?session_id=s&session_timeout=5&session_check=1').session).toEqual({
+      id: 's',
+      timeoutS: 5,
+      check: true,
+      close: false,
+    })
     expect(() => read('?session_id=s&session_timeout=abc')).toThrow(/Invalid session timeout/)
     expect(() => read('?session_id=s&session_timeout=3601')).toThrow(/max_session_timeout/)
   })
@@ -52,11 +66,21 @@ describe('readQueryRequest', () => {
 
 describe('exceptions', () => {
   it('reads the code and name of an engine error, and maps the name to the server status', () => {
-    const e = fromEngineError(new Error("Code: 60. DB::Exception: Unknown table expression identifier 'x'. (UNKNOWN_TABLE)"))
+    const e = fromEngineError(
+      new Error("Code: 60. DB::Exception: Unknown table expression identifier 'x'. (UNKNOWN_TABLE)"),
+    )
     expect([e.code, e.exceptionName, e.httpStatus]).toEqual([60, 'UNKNOWN_TABLE', 404])
-    expect(e.text('26.7.2.1')).toBe("Code: 60. DB::Exception: Unknown table expression identifier 'x'. (UNKNOWN_TABLE) (version 26.7.2.1)")
+    expect(e.text('26.7.2.1')).toBe(
+      "Code: 60. DB::Exception: Unknown table expression identifier 'x'. (UNKNOWN_TABLE) (version 26.7.2.1)",
+    )
     expect(fromEngineError(new Error('Code: 62. DB::Exception: Syntax error. (SYNTAX_ERROR)')).httpStatus).toBe(400)
-    expect(fromEngineError(new Error('socket hang up'))).toMatchObject({ code: 1001, exceptionName: 'STD_EXCEPTION', httpStatus: 500 })
-    expect(ClickHouseException.of('AUTHENTICATION_FAILED', 'u: Authentication failed').text('1')).toBe('Code: 516. DB::Exception: u: Authentication failed. (AUTHENTICATION_FAILED) (version 1)')
+    expect(fromEngineError(new Error('socket hang up'))).toMatchObject({
+      code: 1001,
+      exceptionName: 'STD_EXCEPTION',
+      httpStatus: 500,
+    })
+    expect(ClickHouseException.of('AUTHENTICATION_FAILED', 'u: Authentication failed').text('1')).toBe(
+      'Code: 516. DB::Exception: u: Authentication failed. (AUTHENTICATION_FAILED) (version 1)',
+    )
   })
 })

@@ -12,8 +12,23 @@ import { ClickHouseException } from './exceptions.js'
 
 /** Not settings (HTTPHandler's reserved names, plus what it reads itself). */
 const RESERVED = new Set([
-  'compress', 'decompress', 'user', 'password', 'quota_key', 'query_id', 'stacktrace', 'buffer_size', 'wait_end_of_query',
-  'session_id', 'session_timeout', 'session_check', 'client_protocol_version', 'close_session', 'role', 'query', 'database',
+  'compress',
+  'decompress',
+  'user',
+  'password',
+  'quota_key',
+  'query_id',
+  'stacktrace',
+  'buffer_size',
+  'wait_end_of_query',
+  'session_id',
+  'session_timeout',
+  'session_check',
+  'client_protocol_version',
+  'close_session',
+  'role',
+  'query',
+  'database',
   'default_format',
 ])
 
@@ -22,9 +37,16 @@ const RESERVED = new Set([
  * engine has no HTTP layer (it refuses some of them as unknown), so the front keeps them.
  */
 const HTTP_SETTINGS = new Set([
-  'enable_http_compression', 'http_zlib_compression_level', 'send_progress_in_http_headers', 'http_headers_progress_interval_ms',
-  'http_wait_end_of_query', 'http_response_buffer_size', 'cancel_http_readonly_queries_on_client_close', 'add_http_cors_header',
-  'http_write_exception_in_output_format', 'http_native_compression_disable_checksumming_on_decompress',
+  'enable_http_compression',
+  'http_zlib_compression_level',
+  'send_progress_in_http_headers',
+  'http_headers_progress_interval_ms',
+  'http_wait_end_of_query',
+  'http_response_buffer_size',
+  'cancel_http_readonly_queries_on_client_close',
+  'add_http_cors_header',
+  'http_write_exception_in_output_format',
+  'http_native_compression_disable_checksumming_on_decompress',
 ])
 
 const MAX_SESSION_TIMEOUT_S = 3600
@@ -56,13 +78,25 @@ export interface QueryRequest {
   readOnly: boolean
 }
 
-export function readQueryRequest(method: string, url: URL, headers: Record<string, string | undefined>, body: Buffer): QueryRequest {
+export function readQueryRequest(
+  method: string,
+  url: URL,
+  headers: Record<string, string | undefined>,
+  body: Buffer,
+): QueryRequest {
   const search = url.searchParams
   if ((headers['content-type'] ?? '').startsWith('multipart/form-data')) {
-    throw ClickHouseException.of('NOT_IMPLEMENTED', 'front: multipart bodies (external data, multipart query parameters) are not emulated')
+    throw ClickHouseException.of(
+      'NOT_IMPLEMENTED',
+      'front: multipart bodies (external data, multipart query parameters) are not emulated',
+    )
   }
   for (const name of ['compress', 'decompress']) {
-    if (isTrue(search.get(name))) throw ClickHouseException.of('NOT_IMPLEMENTED', `front: ${name}=1 (ClickHouse native compression) is not emulated`)
+    if (isTrue(search.get(name)))
+      throw ClickHouseException.of(
+        'NOT_IMPLEMENTED',
+        `front: ${name}=1 (ClickHouse native compression) is not emulated`,
+      )
   }
   const params: Record<string, string> = {}
   const settings: Record<string, string> = {}
@@ -77,7 +111,13 @@ export function readQueryRequest(method: string, url: URL, headers: Record<strin
   const hasBody = body.length > 0
   const isInsert = urlQuery !== '' && hasBody && Object.keys(params).length === 0 && /^\s*INSERT\s/i.test(urlQuery)
   return {
-    text: isInsert ? urlQuery : urlQuery === '' ? body.toString('utf8') : hasBody ? `${urlQuery}\n${body.toString('utf8')}` : urlQuery,
+    text: isInsert
+      ? urlQuery
+      : urlQuery === ''
+        ? body.toString('utf8')
+        : hasBody
+          ? `${urlQuery}\n${body.toString('utf8')}`
+          : urlQuery,
     ...(isInsert ? { insert: { statement: urlQuery, data: body } } : {}),
     params,
     settings,
@@ -100,28 +140,43 @@ function readSession(search: URLSearchParams): SessionRequest | undefined {
     if (!/^\d+$/.test(raw)) throw ClickHouseException.of('INVALID_SESSION_TIMEOUT', `Invalid session timeout: '${raw}'`)
     timeoutS = Number(raw)
     if (timeoutS > MAX_SESSION_TIMEOUT_S) {
-      throw ClickHouseException.of('INVALID_SESSION_TIMEOUT', `Session timeout '${raw}' is larger than max_session_timeout: ${MAX_SESSION_TIMEOUT_S}`)
+      throw ClickHouseException.of(
+        'INVALID_SESSION_TIMEOUT',
+        `Session timeout '${raw}' is larger than max_session_timeout: ${MAX_SESSION_TIMEOUT_S}`,
+      )
     }
   }
   return { id, timeoutS, check: isTrue(search.get('session_check')), close: isTrue(search.get('close_session')) }
 }
 
-function readCredentials(search: URLSearchParams, headers: Record<string, string | undefined>): { user: string; password: string } {
+function readCredentials(
+  search: URLSearchParams,
+  headers: Record<string, string | undefined>,
+): { user: string; password: string } {
   const headerUser = headers['x-clickhouse-user'] ?? ''
   const headerKey = headers['x-clickhouse-key'] ?? ''
   const authorization = headers.authorization ?? ''
   const inParams = search.has('user') || search.has('password')
   const schemes = [headerUser !== '' || headerKey !== '', authorization !== '', inParams].filter(Boolean).length
   if (schemes > 1) {
-    throw ClickHouseException.of('AUTHENTICATION_FAILED', 'Invalid authentication: it is not allowed to use more than one authentication scheme at once')
+    throw ClickHouseException.of(
+      'AUTHENTICATION_FAILED',
+      'Invalid authentication: it is not allowed to use more than one authentication scheme at once',
+    )
   }
   if (headerUser !== '' || headerKey !== '') return { user: headerUser || 'default', password: headerKey }
   if (authorization !== '') {
     const basic = /^Basic\s+(\S+)$/i.exec(authorization)
-    if (!basic) throw ClickHouseException.of('AUTHENTICATION_FAILED', `Invalid authentication: '${authorization.split(' ')[0]}' HTTP Authorization scheme is not supported`)
+    if (!basic)
+      throw ClickHouseException.of(
+        'AUTHENTICATION_FAILED',
+        `Invalid authentication: '${authorization.split(' ')[0]}' HTTP Authorization scheme is not supported`,
+      )
     const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8')
     const colon = decoded.indexOf(':')
-    return colon < 0 ? { user: decoded, password: '' } : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
+    return colon < 0
+      ? { user: decoded, password: '' }
+      : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
   }
   return { user: search.get('user') ?? 'default', password: search.get('password') ?? '' }
 }

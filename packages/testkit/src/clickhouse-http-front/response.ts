@@ -100,7 +100,12 @@ export function resultReply(
   }
 }
 
-export function exceptionReply(info: ServerInfo, queryId: string | undefined, exception: ClickHouseException, codec: Codec | undefined): Reply {
+export function exceptionReply(
+  info: ServerInfo,
+  queryId: string | undefined,
+  exception: ClickHouseException,
+  codec: Codec | undefined,
+): Reply {
   const body = encode(Buffer.from(`${exception.text(info.version)}\n`), codec, undefined)
   return {
     status: exception.httpStatus,

@@ -29,12 +29,21 @@ const DECODERS: Record<string, (body: Buffer) => Promise<Buffer>> = {
   br: promisify(zlib.brotliDecompress),
 }
 
-export async function listen(engine: Engine, contexts: Contexts, config: FrontConfig): Promise<{ server: http.Server; port: number }> {
-  const info: ServerInfo = { version: engine.version, timezone: engine.timezone, displayName: 'sightline-clickhouse-http-front' }
+export async function listen(
+  engine: Engine,
+  contexts: Contexts,
+  config: FrontConfig,
+): Promise<{ server: http.Server; port: number }> {
+  const info: ServerInfo = {
+    version: engine.version,
+    timezone: engine.timezone,
+    displayName: 'sightline-clickhouse-http-front',
+  }
   const server = http.createServer({ maxHeaderSize: MAX_URI_BYTES }, (req, res) => {
     handle(req, info, engine, contexts, config).then(
       (reply) => res.writeHead(reply.status, reply.headers).end(reply.body),
-      (error: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain; charset=UTF-8' }).end(`front: ${String(error)}\n`),
+      (error: unknown) =>
+        res.writeHead(500, { 'Content-Type': 'text/plain; charset=UTF-8' }).end(`front: ${String(error)}\n`),
     )
   })
   // The client keeps sockets for 2.5 s; the server promises 10 (Keep-Alive: timeout=10).
@@ -46,10 +55,20 @@ export async function listen(engine: Engine, contexts: Contexts, config: FrontCo
   return { server, port: (server.address() as AddressInfo).port }
 }
 
-async function handle(req: http.IncomingMessage, info: ServerInfo, engine: Engine, contexts: Contexts, config: FrontConfig): Promise<Reply> {
+async function handle(
+  req: http.IncomingMessage,
+  info: ServerInfo,
+  engine: Engine,
+  contexts: Contexts,
+  config: FrontConfig,
+): Promise<Reply> {
   const url = new URL(req.url ?? '/', 'http://front')
   const method = req.method ?? 'GET'
-  const text = (status: number, body: string): Reply => ({ status, headers: { 'Content-Type': 'text/plain; charset=UTF-8' }, body: Buffer.from(body) })
+  const text = (status: number, body: string): Reply => ({
+    status,
+    headers: { 'Content-Type': 'text/plain; charset=UTF-8' },
+    body: Buffer.from(body),
+  })
   if (url.pathname === '/ping' && (method === 'GET' || method === 'HEAD')) return text(200, 'Ok.\n')
   if (url.pathname !== '/') return text(404, `There is no handle ${req.url}\n\nUse / or /ping for health checks.\n`)
   if (method === 'GET' && !url.searchParams.has('query')) return text(200, 'Ok.\n')
@@ -59,7 +78,10 @@ async function handle(req: http.IncomingMessage, info: ServerInfo, engine: Engin
   let request: QueryRequest | undefined
   try {
     if (method === 'POST' && headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) {
-      throw ClickHouseException.of('HTTP_LENGTH_REQUIRED', 'The Transfer-Encoding is not chunked and there is no Content-Length header for POST request')
+      throw ClickHouseException.of(
+        'HTTP_LENGTH_REQUIRED',
+        'The Transfer-Encoding is not chunked and there is no Content-Length header for POST request',
+      )
     }
     const body = await decode(await readBody(req), headers['content-encoding'])
     request = readQueryRequest(method, url, headers, body)
@@ -70,7 +92,11 @@ async function handle(req: http.IncomingMessage, info: ServerInfo, engine: Engin
       const format = outputFormat(request.text, request.defaultFormat)
       const result = request.insert
         ? await context.connection.insert(request.insert.statement, request.insert.data)
-        : await context.connection.query(request.text, format ?? request.defaultFormat ?? 'TabSeparated', request.params)
+        : await context.connection.query(
+            request.text,
+            format ?? request.defaultFormat ?? 'TabSeparated',
+            request.params,
+          )
       failed = false
       const level = request.httpSettings.http_zlib_compression_level
       return resultReply(info, request.queryId, format, result, codec, level === undefined ? undefined : Number(level))

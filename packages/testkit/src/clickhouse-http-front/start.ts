@@ -39,7 +39,18 @@ export async function startClickHouseFront(options: FrontOptions = {}): Promise<
   const password = options.password ?? ''
   const child = spawn(
     process.execPath,
-    ['--conditions=@sightline/source', '--import', 'tsx', MAIN, '--data-dir', dataDir, '--user', user, '--password', password],
+    [
+      '--conditions=@sightline/source',
+      '--import',
+      'tsx',
+      MAIN,
+      '--data-dir',
+      dataDir,
+      '--user',
+      user,
+      '--password',
+      password,
+    ],
     { cwd: PACKAGE_DIR, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] },
   )
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))

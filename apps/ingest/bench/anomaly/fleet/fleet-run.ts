@@ -90,9 +90,13 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetRunResult
       const { phasesMs } = await server.deps.detector.evaluate(next)
       slowest = Math.max(slowest, Date.now() - t0)
       const took = Date.now() - t0
-      if (took > 0.4 * MIN * warp.scale) log(`fleet run: demo minute ${(next - options.anchorMs) / MIN} took ${took} ms to evaluate (${JSON.stringify(phasesMs)})`)
+      if (took > 0.4 * MIN * warp.scale)
+        log(
+          `fleet run: demo minute ${(next - options.anchorMs) / MIN} took ${took} ms to evaluate (${JSON.stringify(phasesMs)})`,
+        )
       evaluations++
-      if ((next - options.anchorMs) % (5 * MIN) === 0) log(`fleet run: demo minute ${(next - options.anchorMs) / MIN} evaluated (${Date.now() - t0} ms)`)
+      if ((next - options.anchorMs) % (5 * MIN) === 0)
+        log(`fleet run: demo minute ${(next - options.anchorMs) / MIN} evaluated (${Date.now() - t0} ms)`)
       next += MIN
     }
     await alongside
@@ -106,5 +110,12 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetRunResult
     fromMs: options.anchorMs + w.fromMinute * MIN,
     toMs: options.anchorMs + w.toMinute * MIN,
   }))
-  return { anchorMs: options.anchorMs, endMs, windows, evaluations, slowestEvaluationMs: slowest, unwarpedSpans: hook.unwarped() }
+  return {
+    anchorMs: options.anchorMs,
+    endMs,
+    windows,
+    evaluations,
+    slowestEvaluationMs: slowest,
+    unwarpedSpans: hook.unwarped(),
+  }
 }

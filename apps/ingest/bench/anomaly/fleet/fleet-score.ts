@@ -42,16 +42,21 @@ export function matches(incident: Incident, window: Window): boolean {
   const families = new Set(incident.families)
   const about =
     window.scenario === 'cost_spike'
-      ? families.has('cost') || (families.has('outlier') && (incident.metric === 'trace_cost' || incident.metric === 'trace_tokens'))
+      ? families.has('cost') ||
+        (families.has('outlier') && (incident.metric === 'trace_cost' || incident.metric === 'trace_tokens'))
       : window.scenario === 'db_incident'
         ? families.has('errors') || families.has('latency') || families.has('tool_errors')
         : window.scenario === 'canary'
-          ? families.has('release_latency') || (families.has('latency') && (CANARY_RELEASE.test(incident.scope.release) || (incident.dimension === 'release' && CANARY_RELEASE.test(incident.value))))
+          ? families.has('release_latency') ||
+            (families.has('latency') &&
+              (CANARY_RELEASE.test(incident.scope.release) ||
+                (incident.dimension === 'release' && CANARY_RELEASE.test(incident.value))))
           : families.has('loop')
   const start = Date.parse(incident.firstSeenAt)
   if (!about) return false
   // The canary and the loops may already be an incident when the run starts (a server with history).
-  if (!isBurst(window) && start < window.fromMs) return incident.recoveredAt === null || Date.parse(incident.recoveredAt) >= window.fromMs
+  if (!isBurst(window) && start < window.fromMs)
+    return incident.recoveredAt === null || Date.parse(incident.recoveredAt) >= window.fromMs
   return start >= window.fromMs - BEFORE && start <= window.toMs + AFTER
 }
 
@@ -76,16 +81,36 @@ export function scoreRun(run: FleetRunResult, incidents: readonly Incident[]): R
       detected++
       delaysMin.push(Math.max(0, (opened(first) - window.fromMs) / MIN))
     }
-    lines.push(`  ${window.scenario.padEnd(11)} ${rel(window.fromMs)}–${rel(window.toMs)}: ${first ? `incident ${first.id.slice(0, 8)} opened at ${rel(opened(first))} (${first.title}: ${first.explanation})` : 'MISSED'}${hits.length > 1 ? ` (+${hits.length - 1} more)` : ''}`)
+    lines.push(
+      `  ${window.scenario.padEnd(11)} ${rel(window.fromMs)}–${rel(window.toMs)}: ${first ? `incident ${first.id.slice(0, 8)} opened at ${rel(opened(first))} (${first.title}: ${first.explanation})` : 'MISSED'}${hits.length > 1 ? ` (+${hits.length - 1} more)` : ''}`,
+    )
   }
   const matchedIds = new Set(incidents.filter((i) => run.windows.some((w) => matches(i, w))).map((i) => i.id))
-  for (const i of incidents) if (!matchedIds.has(i.id)) lines.push(`  false alarm: incident ${i.id.slice(0, 8)} opened at ${rel(opened(i))} (${i.title}: ${i.explanation})`)
+  for (const i of incidents)
+    if (!matchedIds.has(i.id))
+      lines.push(
+        `  false alarm: incident ${i.id.slice(0, 8)} opened at ${rel(opened(i))} (${i.title}: ${i.explanation})`,
+      )
   const bursts = run.windows.filter(isBurst)
   let steadyMs = 0
-  for (let t = run.anchorMs; t < run.endMs; t += MIN) if (!bursts.some((w) => t >= w.fromMs && t < w.toMs + SETTLE)) steadyMs += MIN
-  const continuous = new Set(incidents.filter((i) => run.windows.some((w) => !isBurst(w) && matches(i, w))).map((i) => i.id))
-  const steadyIncidents = incidents.filter((i) => !matchedIds.has(i.id) || (continuous.has(i.id) && !firstOfContinuous.has(i.id))).length
-  return { incidents: incidents.length, matched: matchedIds.size, windows, detected, delaysMin, steadyIncidents, steadyHours: steadyMs / 3_600_000, lines }
+  for (let t = run.anchorMs; t < run.endMs; t += MIN)
+    if (!bursts.some((w) => t >= w.fromMs && t < w.toMs + SETTLE)) steadyMs += MIN
+  const continuous = new Set(
+    incidents.filter((i) => run.windows.some((w) => !isBurst(w) && matches(i, w))).map((i) => i.id),
+  )
+  const steadyIncidents = incidents.filter(
+    (i) => !matchedIds.has(i.id) || (continuous.has(i.id) && !firstOfContinuous.has(i.id)),
+  ).length
+  return {
+    incidents: incidents.length,
+    matched: matchedIds.size,
+    windows,
+    detected,
+    delaysMin,
+    steadyIncidents,
+    steadyHours: steadyMs / 3_600_000,
+    lines,
+  }
 }
 
 export function addRunScores(scores: readonly RunScore[]): RunScore {
@@ -104,10 +129,20 @@ export function addRunScores(scores: readonly RunScore[]): RunScore {
   )
 }
 
-export function summaryOf(score: RunScore): { precision: number; recall: number; delayP50: number; perHourSteady: number } {
+export function summaryOf(score: RunScore): {
+  precision: number
+  recall: number
+  delayP50: number
+  perHourSteady: number
+} {
   const sorted = [...score.delaysMin].sort((a, b) => a - b)
   const mid = sorted.length / 2
-  const delayP50 = sorted.length === 0 ? Number.NaN : sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+  const delayP50 =
+    sorted.length === 0
+      ? Number.NaN
+      : sorted.length % 2
+        ? sorted[Math.floor(mid)]!
+        : (sorted[mid - 1]! + sorted[mid]!) / 2
   return {
     precision: score.incidents === 0 ? 1 : score.matched / score.incidents,
     recall: score.windows === 0 ? 1 : score.detected / score.windows,

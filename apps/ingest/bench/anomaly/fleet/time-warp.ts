@@ -19,7 +19,8 @@ export interface TimeWarp {
   scale: number
 }
 
-export const warpMs = (warp: TimeWarp, realMs: number): number => warp.anchorMs + (realMs - warp.realStartMs) / warp.scale
+export const warpMs = (warp: TimeWarp, realMs: number): number =>
+  warp.anchorMs + (realMs - warp.realStartMs) / warp.scale
 
 /** `YYYY-MM-DD hh:mm:ss.fffffffff` (DateTime64(9) text, UTC) ↔ epoch ms with a fraction. */
 function textToMs(text: string): number {

@@ -23,17 +23,23 @@ interface ReleaseRow {
 }
 
 const METHODS = {
-  costPerTrace: "Cost of the release's own model calls per trace it ran in, mean with a 95% Student-t interval; difference b-a by Welch's t-test (unequal variances).",
+  costPerTrace:
+    "Cost of the release's own model calls per trace it ran in, mean with a 95% Student-t interval; difference b-a by Welch's t-test (unequal variances).",
   latency:
     "Latency of the release's agent invocations (the trace, for a service without agent spans), from log-bucket histograms (within 1%); the geometric-mean ratio b/a and its 95% CI come from Welch's t-test on log latency.",
-  rates: "Error rate = the release's failed agent invocations / invocations (failed: the invocation failed and no later attempt recovered it, the trace outcome definition); tool-error rate = failed tool calls / tool calls. 95% Wilson intervals; b-a by a two-proportion z-test (pooled SE) with a Newcombe hybrid-score CI.",
-  population: "Every production trace starting in [from, to) in which release a or b ran (with an agent filter, traces that agent ran in), each release judged on its own work in the trace. No sampling.",
+  rates:
+    "Error rate = the release's failed agent invocations / invocations (failed: the invocation failed and no later attempt recovered it, the trace outcome definition); tool-error rate = failed tool calls / tool calls. 95% Wilson intervals; b-a by a two-proportion z-test (pooled SE) with a Newcombe hybrid-score CI.",
+  population:
+    'Every production trace starting in [from, to) in which release a or b ran (with an agent filter, traces that agent ran in), each release judged on its own work in the trace. No sampling.',
 }
 
 export class ReleaseComparisonRepository {
   constructor(private readonly store: Store) {}
 
-  async compare(projectId: string, p: { a: string; b: string; agent: string | undefined; from: string; to: string }): Promise<CompareReleasesResponse> {
+  async compare(
+    projectId: string,
+    p: { a: string; b: string; agent: string | undefined; from: string; to: string },
+  ): Promise<CompareReleasesResponse> {
     const agentFilter = p.agent ? sql`AND has(agents, ${str(p.agent)})` : sql``
     const rows = await this.store.query<ReleaseRow>(sql`
       SELECT rel, count() AS n, avg(cost) AS cost_mean, varSamp(cost) AS cost_var, sum(u) AS units, sum(f) AS failures,
@@ -78,7 +84,10 @@ const summary = (n: number, mean: number | undefined, variance: number | null | 
   variance: variance === null || variance === undefined || !Number.isFinite(variance) ? 0 : variance,
 })
 
-function releaseStats(release: string, row: ReleaseRow | undefined): { stats: ReleaseStats; cost: Summary; logLat: Summary } {
+function releaseStats(
+  release: string,
+  row: ReleaseRow | undefined,
+): { stats: ReleaseStats; cost: Summary; logLat: Summary } {
   const n = Number(row?.n ?? 0)
   const cost = summary(n, row?.cost_mean, row?.cost_var)
   const hist: Histogram = { buckets: (row?.hist[0] ?? []).map(Number), counts: (row?.hist[1] ?? []).map(Number) }
@@ -121,7 +130,8 @@ function buildComparison(
     ciLow: null,
     ciHigh: null,
     pValue: null,
-    method: 'Difference of quantiles b-a (log-bucket histograms, within 1%); no interval (see latencyGeoMeanRatio for the test).',
+    method:
+      'Difference of quantiles b-a (log-bucket histograms, within 1%); no interval (see latencyGeoMeanRatio for the test).',
   })
   return {
     from: p.from,
@@ -130,13 +140,41 @@ function buildComparison(
     a: a.stats,
     b: b.stats,
     diff: {
-      costPerTrace: { estimate: cost.estimate, ciLow: cost.ciLow, ciHigh: cost.ciHigh, pValue: cost.pValue, method: "Welch's t-test on per-trace cost, 95% CI for b-a" },
-      latencyGeoMeanRatio: { estimate: exp(lat.estimate), ciLow: exp(lat.ciLow), ciHigh: exp(lat.ciHigh), pValue: lat.pValue, method: "Welch's t-test on log latency of agent invocations; ratio of geometric means b/a with 95% CI" },
+      costPerTrace: {
+        estimate: cost.estimate,
+        ciLow: cost.ciLow,
+        ciHigh: cost.ciHigh,
+        pValue: cost.pValue,
+        method: "Welch's t-test on per-trace cost, 95% CI for b-a",
+      },
+      latencyGeoMeanRatio: {
+        estimate: exp(lat.estimate),
+        ciLow: exp(lat.ciLow),
+        ciHigh: exp(lat.ciHigh),
+        pValue: lat.pValue,
+        method: "Welch's t-test on log latency of agent invocations; ratio of geometric means b/a with 95% CI",
+      },
       latencyP50: quantileDiff(a.stats.latencyMs.p50, b.stats.latencyMs.p50),
       latencyP95: quantileDiff(a.stats.latencyMs.p95, b.stats.latencyMs.p95),
       latencyP99: quantileDiff(a.stats.latencyMs.p99, b.stats.latencyMs.p99),
-      errorRate: { ...twoProportionTest(a.stats.errorRate.successes, a.stats.errorRate.n, b.stats.errorRate.successes, b.stats.errorRate.n), method: 'Two-proportion z-test (pooled SE); Newcombe hybrid-score 95% CI for b-a' },
-      toolErrorRate: { ...twoProportionTest(a.stats.toolErrorRate.successes, a.stats.toolErrorRate.n, b.stats.toolErrorRate.successes, b.stats.toolErrorRate.n), method: 'Two-proportion z-test (pooled SE); Newcombe hybrid-score 95% CI for b-a' },
+      errorRate: {
+        ...twoProportionTest(
+          a.stats.errorRate.successes,
+          a.stats.errorRate.n,
+          b.stats.errorRate.successes,
+          b.stats.errorRate.n,
+        ),
+        method: 'Two-proportion z-test (pooled SE); Newcombe hybrid-score 95% CI for b-a',
+      },
+      toolErrorRate: {
+        ...twoProportionTest(
+          a.stats.toolErrorRate.successes,
+          a.stats.toolErrorRate.n,
+          b.stats.toolErrorRate.successes,
+          b.stats.toolErrorRate.n,
+        ),
+        method: 'Two-proportion z-test (pooled SE); Newcombe hybrid-score 95% CI for b-a',
+      },
     },
     methods: METHODS,
   }

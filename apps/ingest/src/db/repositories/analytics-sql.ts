@@ -20,7 +20,11 @@ export type RollupTable = 'agg_5m' | 'agg_1h'
 const ROLLUP_TABLES: readonly RollupTable[] = ['agg_5m', 'agg_1h']
 
 /** Rows of one dimension type in a range, straight from a rollup table. */
-export function rollupRows(range: RollupRange, dimension: AnalyticsDimension, table: RollupTable = 'agg_5m'): SqlFragment {
+export function rollupRows(
+  range: RollupRange,
+  dimension: AnalyticsDimension,
+  table: RollupTable = 'agg_5m',
+): SqlFragment {
   return sql`(SELECT * FROM ${ident(table, ROLLUP_TABLES)}
     WHERE project_id = ${str(range.projectId)} AND dim_type = ${str(dimension)}
       AND bucket >= ${dt64(range.from)} AND bucket < ${dt64(range.to)})`
@@ -44,7 +48,8 @@ const TOKEN_EXPRESSIONS: Record<TokenKind, SqlFragment> = {
 }
 
 export const LATENCY_QUANTILES = { latency_p50: 0.5, latency_p95: 0.95, latency_p99: 0.99 } as const
-export const isLatency = (metric: AnalyticsMetric): metric is keyof typeof LATENCY_QUANTILES => metric in LATENCY_QUANTILES
+export const isLatency = (metric: AnalyticsMetric): metric is keyof typeof LATENCY_QUANTILES =>
+  metric in LATENCY_QUANTILES
 
 /**
  * The metric over grouped rows: a number (NULL for a ratio without calls), or for latency the merged
@@ -81,4 +86,5 @@ export function rankExpression(metric: AnalyticsMetric, tokenKind: TokenKind): S
 }
 
 /** Ratios and quantiles have no value without calls; everything else is zero-filled. */
-export const isAdditive = (metric: AnalyticsMetric) => !(metric === 'error_rate' || metric === 'tool_error_rate' || isLatency(metric))
+export const isAdditive = (metric: AnalyticsMetric) =>
+  !(metric === 'error_rate' || metric === 'tool_error_rate' || isLatency(metric))

@@ -44,8 +44,12 @@ type Num = string | number
 /** `sumMap` of the latency column: (sorted buckets, counts). */
 type HistogramValue = [Num[], Num[]]
 const num = (v: Num | null | undefined): number => (v === null || v === undefined ? 0 : Number(v))
-const numOrNull = (v: Num | null | undefined): number | null => (v === null || v === undefined || Number.isNaN(Number(v)) ? null : Number(v))
-const histogram = (v: HistogramValue | null | undefined): Histogram => ({ buckets: (v?.[0] ?? []).map(Number), counts: (v?.[1] ?? []).map(Number) })
+const numOrNull = (v: Num | null | undefined): number | null =>
+  v === null || v === undefined || Number.isNaN(Number(v)) ? null : Number(v)
+const histogram = (v: HistogramValue | null | undefined): Histogram => ({
+  buckets: (v?.[0] ?? []).map(Number),
+  counts: (v?.[1] ?? []).map(Number),
+})
 /** ISO (ms) → DateTime64 text, and back. */
 export const toChTime = (iso: string) => chTime(iso)
 const fromChTime = (text: string) => `${text.replace(' ', 'T')}${text.includes('.') ? '' : '.000'}Z`
@@ -86,7 +90,11 @@ export class AnalyticsRepository {
     return { source: 'rollup', series: assembleSeries([...points, ...totals], top, p) }
   }
 
-  async overview(projectId: string, current: { from: string; to: string }, previous: { from: string; to: string }): Promise<{ current: OverviewTotals; previous: OverviewTotals }> {
+  async overview(
+    projectId: string,
+    current: { from: string; to: string },
+    previous: { from: string; to: string },
+  ): Promise<{ current: OverviewTotals; previous: OverviewTotals }> {
     const whole: RollupRange = { projectId, from: toChTime(previous.from), to: toChTime(current.to) }
     const rows = await this.store.query<OverviewRow>(sql`
       SELECT bucket >= ${dt64(toChTime(current.from))} AS is_current, toFloat64(sum(cost_usd)) AS cost, sum(traces) AS n_traces,
@@ -95,15 +103,34 @@ export class AnalyticsRepository {
         sum(input_tokens) AS t_in, sum(output_tokens) AS t_out, sum(cached_input_tokens) AS t_cached,
         sum(cache_write_tokens) AS t_cw, sum(reasoning_tokens) AS t_reason, sum(unpriced_calls) AS n_unpriced
       FROM ${rollupRows(whole, 'total')} GROUP BY is_current`)
-    const pick = (isCurrent: boolean, range: { from: string; to: string }) => overviewTotals(rows.find((r) => Boolean(Number(r.is_current)) === isCurrent), range)
+    const pick = (isCurrent: boolean, range: { from: string; to: string }) =>
+      overviewTotals(
+        rows.find((r) => Boolean(Number(r.is_current)) === isCurrent),
+        range,
+      )
     return { current: pick(true, current), previous: pick(false, previous) }
   }
 
   /** Top agents, models or users over a range; '' is the unattributed share (traces are listed by TraceListRepository). */
-  async top(projectId: string, entity: 'agent' | 'model' | 'user', by: 'cost' | 'tokens' | 'calls' | 'errors', fromIso: string, toIso: string, limit: number): Promise<{ source: 'rollup'; rows: TopRow[] }> {
+  async top(
+    projectId: string,
+    entity: 'agent' | 'model' | 'user',
+    by: 'cost' | 'tokens' | 'calls' | 'errors',
+    fromIso: string,
+    toIso: string,
+    limit: number,
+  ): Promise<{ source: 'rollup'; rows: TopRow[] }> {
     const range: RollupRange = { projectId, from: toChTime(fromIso), to: toChTime(toIso) }
     const order = { cost: sql`cost`, tokens: sql`tokens`, calls: sql`n_calls`, errors: sql`n_errors` }[by]
-    const result = await this.store.query<{ dim_value: string; cost: number; tokens: Num; n_calls: Num; n_errors: Num; n_traces: Num; n_llm: Num }>(sql`
+    const result = await this.store.query<{
+      dim_value: string
+      cost: number
+      tokens: Num
+      n_calls: Num
+      n_errors: Num
+      n_traces: Num
+      n_llm: Num
+    }>(sql`
       SELECT dim_value, toFloat64(sum(cost_usd)) AS cost, sum(input_tokens) + sum(output_tokens) AS tokens,
         sum(units) AS n_calls, sum(unit_failures) AS n_errors, sum(traces) AS n_traces, sum(llm_calls) AS n_llm
       FROM ${rollupRows(range, entity)} GROUP BY dim_value
@@ -111,18 +138,40 @@ export class AnalyticsRepository {
       ORDER BY ${order} DESC, dim_value LIMIT ${u64(limit)}`)
     return {
       source: 'rollup',
-      rows: result.map((r) => ({ key: r.dim_value, label: r.dim_value || UNATTRIBUTED, costUsd: num(r.cost), tokens: num(r.tokens), calls: num(r.n_calls), errors: num(r.n_errors), traces: num(r.n_traces) })),
+      rows: result.map((r) => ({
+        key: r.dim_value,
+        label: r.dim_value || UNATTRIBUTED,
+        costUsd: num(r.cost),
+        tokens: num(r.tokens),
+        calls: num(r.n_calls),
+        errors: num(r.n_errors),
+        traces: num(r.n_traces),
+      })),
     }
   }
 
   /** Models with model calls no price (table or override) covers. */
   async unpricedModels(projectId: string, fromIso: string, toIso: string): Promise<UnpricedModelsResponse['models']> {
     const range: RollupRange = { projectId, from: toChTime(fromIso), to: toChTime(toIso) }
-    const rows = await this.store.query<{ dim_value: string; n: Num; tin: Num; tout: Num; first: string; last: string }>(sql`
+    const rows = await this.store.query<{
+      dim_value: string
+      n: Num
+      tin: Num
+      tout: Num
+      first: string
+      last: string
+    }>(sql`
       SELECT dim_value, sum(unpriced_calls) AS n, sum(unpriced_input_tokens) AS tin, sum(unpriced_output_tokens) AS tout,
         toString(minIf(bucket, unpriced_calls > 0)) AS first, toString(maxIf(bucket, unpriced_calls > 0)) AS last
       FROM ${rollupRows(range, 'model')} GROUP BY dim_value HAVING n > 0 ORDER BY n DESC, dim_value LIMIT 500`)
-    return rows.map((r) => ({ model: r.dim_value, calls: num(r.n), inputTokens: num(r.tin), outputTokens: num(r.tout), firstSeen: fromChTime(r.first), lastSeen: fromChTime(r.last) }))
+    return rows.map((r) => ({
+      model: r.dim_value,
+      calls: num(r.n),
+      inputTokens: num(r.tin),
+      outputTokens: num(r.tout),
+      firstSeen: fromChTime(r.first),
+      lastSeen: fromChTime(r.last),
+    }))
   }
 }
 
@@ -170,8 +219,18 @@ function overviewTotals(row: OverviewRow | undefined, range: { from: string; to:
     recoveredRate: ratio(num(row?.n_recovered), units),
     failedTraces: num(row?.n_failed),
     toolErrorRate: ratio(num(row?.n_tool_errors), num(row?.n_tool)),
-    latencyMs: { p50: histogramQuantile(hist, 0.5), p95: histogramQuantile(hist, 0.95), p99: histogramQuantile(hist, 0.99) },
-    tokens: { input: num(row?.t_in), output: num(row?.t_out), cachedInput: num(row?.t_cached), cacheWrite: num(row?.t_cw), reasoning: num(row?.t_reason) },
+    latencyMs: {
+      p50: histogramQuantile(hist, 0.5),
+      p95: histogramQuantile(hist, 0.95),
+      p99: histogramQuantile(hist, 0.99),
+    },
+    tokens: {
+      input: num(row?.t_in),
+      output: num(row?.t_out),
+      cachedInput: num(row?.t_cached),
+      cacheWrite: num(row?.t_cw),
+      reasoning: num(row?.t_reason),
+    },
     unpricedCalls: num(row?.n_unpriced),
   }
 }
@@ -208,11 +267,17 @@ function assembleSeries(rows: SeriesRow[], top: string[], p: SeriesParams): Seri
   }
   const keys = [...top.map((key) => ({ key, isOther: false })), { key: '', isOther: true }]
   // An "other" made only of retracted leftovers (all zero) is no series.
-  const isEmpty = (entry: { total: number | null; points: Map<string, number | null> }) => !entry.total && [...entry.points.values()].every((v) => !v)
+  const isEmpty = (entry: { total: number | null; points: Map<string, number | null> }) =>
+    !entry.total && [...entry.points.values()].every((v) => !v)
   return keys
     .filter(({ key, isOther }) => byKey.has(id(key, isOther)) && !(isOther && isEmpty(byKey.get(id(key, isOther))!)))
     .map(({ key, isOther }) => {
       const entry = byKey.get(id(key, isOther))
-      return { key, isOther, total: entry?.total ?? fill, points: times.map((t) => ({ t, value: entry?.points.get(t) ?? fill })) }
+      return {
+        key,
+        isOther,
+        total: entry?.total ?? fill,
+        points: times.map((t) => ({ t, value: entry?.points.get(t) ?? fill })),
+      }
     })
 }

@@ -54,7 +54,9 @@ export class AnomalyRepository {
   }
 
   async get(projectId: string, id: string): Promise<Anomaly | undefined> {
-    const rows = await this.store.query<AnomalyRow>(sql`SELECT ${COLUMNS} FROM anomalies FINAL WHERE project_id = ${str(projectId)} AND id = ${str(id)}`)
+    const rows = await this.store.query<AnomalyRow>(
+      sql`SELECT ${COLUMNS} FROM anomalies FINAL WHERE project_id = ${str(projectId)} AND id = ${str(id)}`,
+    )
     return rows[0] ? rowToAnomaly(rows[0]) : undefined
   }
 

@@ -31,14 +31,20 @@ export interface MinuteSeriesRow {
 }
 
 /** A series as `project NUL dim_type NUL dim_value`. */
-export const seriesKey = (projectId: string, dimType: string, dimValue: string) => `${projectId}\u0000${dimType}\u0000${dimValue}`
+export const seriesKey = (projectId: string, dimType: string, dimValue: string) =>
+  `${projectId}\u0000${dimType}\u0000${dimValue}`
 
 /**
  * Per-minute sums of the given series over [fromMs, toMs), from the minute rollups (`agg_1m`, fed
  * from each trace's contributions: sums of squares and failing traces included). Bounded by time
  * and by project; only the listed series are kept; rows whose sums are all 0 are retracted leftovers.
  */
-export async function minuteSeries(store: Store, keys: readonly string[], fromMs: number, toMs: number): Promise<MinuteSeriesRow[]> {
+export async function minuteSeries(
+  store: Store,
+  keys: readonly string[],
+  fromMs: number,
+  toMs: number,
+): Promise<MinuteSeriesRow[]> {
   if (keys.length === 0) return []
   const projects = [...new Set(keys.map((k) => k.slice(0, k.indexOf('\u0000'))))]
   const minute = (ms: number) => sql`toDateTime(${str(chTimeSeconds(ms))}, 'UTC')`
@@ -97,12 +103,25 @@ export interface BreakdownRow {
  * an incident's explanation names its driver from. Read from the traces' contributions (minute
  * precision: a young install has no 5-minute bucket before its first incident), bounded by time.
  */
-export async function breakdown(store: Store, projectId: string, dimTypes: readonly string[], baselineFromMs: number, windowFromMs: number, windowToMs: number): Promise<BreakdownRow[]> {
+export async function breakdown(
+  store: Store,
+  projectId: string,
+  dimTypes: readonly string[],
+  baselineFromMs: number,
+  windowFromMs: number,
+  windowToMs: number,
+): Promise<BreakdownRow[]> {
   const inWindow = sql`start_time >= ${at(windowFromMs)}`
   const side = (cond: SqlFragment) => sql`tuple(
       sumIf(toFloat64(c.cost_usd), ${cond}), sumIf(c.input_tokens + c.output_tokens, ${cond}), sumIf(c.traces, ${cond}),
       sumIf(c.units, ${cond}), sumIf(c.unit_failures, ${cond}), sumMapIf(c.lat_buckets, c.lat_counts, ${cond}))`
-  const rows = await store.query<{ dim_type: string; dim_value: string; w: unknown[]; b: unknown[]; b_first: string }>(sql`
+  const rows = await store.query<{
+    dim_type: string
+    dim_value: string
+    w: unknown[]
+    b: unknown[]
+    b_first: string
+  }>(sql`
     SELECT c.dim_type AS dim_type, c.dim_value AS dim_value, ${side(inWindow)} AS w, ${side(sql`NOT (${inWindow})`)} AS b,
       toUnixTimestamp64Milli(minIf(start_time, NOT (${inWindow}))) AS b_first
     FROM traces FINAL ARRAY JOIN contributions AS c
@@ -111,9 +130,22 @@ export async function breakdown(store: Store, projectId: string, dimTypes: reado
     GROUP BY dim_type, dim_value`)
   const read = (t: unknown[]): BreakdownSide => {
     const [buckets, counts] = (t[5] as [number[], number[]] | undefined) ?? [[], []]
-    return { cost: num(t[0]), tokens: num(t[1]), traces: num(t[2]), units: num(t[3]), failures: num(t[4]), latency: { buckets: buckets.map(Number), counts: counts.map(Number) } }
+    return {
+      cost: num(t[0]),
+      tokens: num(t[1]),
+      traces: num(t[2]),
+      units: num(t[3]),
+      failures: num(t[4]),
+      latency: { buckets: buckets.map(Number), counts: counts.map(Number) },
+    }
   }
-  return rows.map((r) => ({ dimType: r.dim_type, dimValue: r.dim_value, baselineFirstMs: read(r.b).traces + read(r.b).units > 0 ? num(r.b_first) : 0, window: read(r.w), baseline: read(r.b) }))
+  return rows.map((r) => ({
+    dimType: r.dim_type,
+    dimValue: r.dim_value,
+    baselineFirstMs: read(r.b).traces + read(r.b).units > 0 ? num(r.b_first) : 0,
+    window: read(r.w),
+    baseline: read(r.b),
+  }))
 }
 
 export interface MinuteTotals {
@@ -126,7 +158,12 @@ export interface MinuteTotals {
  * The project's production traffic per minute in [fromMs, toMs): an explanation's robust baseline
  * (medians over minutes shrug off an earlier spike in the same hour, where sums would not).
  */
-export async function minuteTotals(store: Store, projectId: string, fromMs: number, toMs: number): Promise<MinuteTotals[]> {
+export async function minuteTotals(
+  store: Store,
+  projectId: string,
+  fromMs: number,
+  toMs: number,
+): Promise<MinuteTotals[]> {
   const rows = await store.query<{ cost: number; tokens: string; traces: string }>(sql`
     SELECT toStartOfMinute(start_time) AS minute, sum(toFloat64(ifNull(cost_usd, 0))) AS cost, sum(input_tokens + output_tokens) AS tokens, count() AS traces
     FROM traces FINAL
@@ -162,7 +199,15 @@ export interface TraceFilter {
 }
 
 /** The production traces behind an incident in [fromMs, toMs]: how many, and the most telling ones. */
-export async function affectedTraces(store: Store, projectId: string, filter: TraceFilter, order: TraceOrder, fromMs: number, toMs: number, limit = 20): Promise<{ count: number; traceIds: string[] }> {
+export async function affectedTraces(
+  store: Store,
+  projectId: string,
+  filter: TraceFilter,
+  order: TraceOrder,
+  fromMs: number,
+  toMs: number,
+  limit = 20,
+): Promise<{ count: number; traceIds: string[] }> {
   const conditions = filter.scope.flatMap(({ dimType, value }) => {
     const byValue = DIMENSION_FILTERS[dimType]
     return byValue ? [sql`AND ${byValue(value)}`] : []
@@ -172,7 +217,9 @@ export async function affectedTraces(store: Store, projectId: string, filter: Tr
       AND start_time >= ${at(fromMs)} AND start_time <= ${at(toMs)} ${joinAll(conditions)}`
   const [counted, top] = await Promise.all([
     store.query<{ n: string }>(sql`SELECT count() AS n FROM traces FINAL WHERE ${where}`),
-    store.query<{ trace_id: string }>(sql`SELECT trace_id FROM traces FINAL WHERE ${where} ORDER BY ${ORDER_BY[order]} DESC, trace_id LIMIT ${u64(limit)}`),
+    store.query<{ trace_id: string }>(
+      sql`SELECT trace_id FROM traces FINAL WHERE ${where} ORDER BY ${ORDER_BY[order]} DESC, trace_id LIMIT ${u64(limit)}`,
+    ),
   ])
   return { count: num(counted[0]?.n), traceIds: top.map((r) => r.trace_id) }
 }

@@ -4,19 +4,34 @@ import type { Store } from '../client.js'
 import { chTime, join, sql, str, strArray, u64, type SqlFragment } from '../sql.js'
 import { nextVersionMs } from './json-documents.js'
 
-
 export class EvalRunRepository {
   constructor(private readonly store: Store) {}
 
   async add(projectId: string, report: EvalRunReport): Promise<EvalRun> {
     const reportedAt = nextVersionMs()
     const run: EvalRun = { ...report, reportedAt: new Date(reportedAt).toISOString() }
-    const row = { project_id: projectId, run_id: report.runId, suite: report.suite, release: report.release, verdict: report.verdict, report_json: JSON.stringify(run), started_at: chTime(Date.parse(report.startedAt)), reported_at: chTime(reportedAt) }
-    await this.store.insertJsonEachRow('eval_runs', Buffer.from(JSON.stringify(row)), `eval_runs:${projectId}:${report.runId}:${reportedAt}`)
+    const row = {
+      project_id: projectId,
+      run_id: report.runId,
+      suite: report.suite,
+      release: report.release,
+      verdict: report.verdict,
+      report_json: JSON.stringify(run),
+      started_at: chTime(Date.parse(report.startedAt)),
+      reported_at: chTime(reportedAt),
+    }
+    await this.store.insertJsonEachRow(
+      'eval_runs',
+      Buffer.from(JSON.stringify(row)),
+      `eval_runs:${projectId}:${report.runId}:${reportedAt}`,
+    )
     return run
   }
 
-  async list(projectId: string, f: { suite?: string; release?: string; releases?: string[]; verdict?: string; limit: number }): Promise<EvalRun[]> {
+  async list(
+    projectId: string,
+    f: { suite?: string; release?: string; releases?: string[]; verdict?: string; limit: number },
+  ): Promise<EvalRun[]> {
     const where: SqlFragment[] = [sql`project_id = ${str(projectId)}`]
     if (f.suite) where.push(sql`suite = ${str(f.suite)}`)
     if (f.release !== undefined) where.push(sql`release = ${str(f.release)}`)

@@ -66,16 +66,27 @@ export class EvaluatorRepository {
   async listEnabled(): Promise<Array<{ projectId: string; evaluator: Evaluator }>> {
     const rows = await this.store.query<{ project_id: string; evaluator_json: string }>(sql`
       SELECT project_id, evaluator_json FROM evaluators FINAL WHERE is_deleted = 0 ORDER BY project_id, id`)
-    return rows.map((r) => ({ projectId: r.project_id, evaluator: EvaluatorSchema.parse(JSON.parse(r.evaluator_json)) })).filter((e) => e.evaluator.enabled)
+    return rows
+      .map((r) => ({ projectId: r.project_id, evaluator: EvaluatorSchema.parse(JSON.parse(r.evaluator_json)) }))
+      .filter((e) => e.evaluator.enabled)
   }
 
   async addRuns(rows: readonly EvaluatorRunRow[]): Promise<void> {
     if (rows.length === 0) return
-    await this.store.insertJsonEachRow('evaluator_runs', Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')), `evaluator_runs:${rows.map((r) => r.run_id).join(',')}`)
+    await this.store.insertJsonEachRow(
+      'evaluator_runs',
+      Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')),
+      `evaluator_runs:${rows.map((r) => r.run_id).join(',')}`,
+    )
   }
 
   /** Which of these traces this evaluator version already evaluated. */
-  async evaluatedTraces(projectId: string, evaluatorId: string, version: number, traceIds: readonly string[]): Promise<Set<string>> {
+  async evaluatedTraces(
+    projectId: string,
+    evaluatorId: string,
+    version: number,
+    traceIds: readonly string[],
+  ): Promise<Set<string>> {
     if (traceIds.length === 0) return new Set()
     const rows = await this.store.query<{ trace_id: string }>(sql`
       SELECT DISTINCT trace_id FROM evaluator_runs
@@ -90,17 +101,43 @@ export class EvaluatorRepository {
       FROM evaluator_runs FINAL WHERE project_id = ${str(projectId)} AND evaluator_id = ${str(evaluatorId)}
       ORDER BY started_at DESC LIMIT ${u64(limit)}`)
     return rows.map((r) => ({
-      evaluatorId: r.evaluator_id, evaluatorVersion: Number(r.evaluator_version), traceId: r.trace_id, runId: r.run_id, startedAt: chTimeToIso(r.started_at),
-      latencyMs: Number(r.latency_ms), costUsd: r.cost_usd === null ? null : Number(r.cost_usd), status: r.status, input: r.input, output: r.output,
-      error: r.error, scoreId: r.score_id, judgeTraceId: r.judge_trace_id,
+      evaluatorId: r.evaluator_id,
+      evaluatorVersion: Number(r.evaluator_version),
+      traceId: r.trace_id,
+      runId: r.run_id,
+      startedAt: chTimeToIso(r.started_at),
+      latencyMs: Number(r.latency_ms),
+      costUsd: r.cost_usd === null ? null : Number(r.cost_usd),
+      status: r.status,
+      input: r.input,
+      output: r.output,
+      error: r.error,
+      scoreId: r.score_id,
+      judgeTraceId: r.judge_trace_id,
     }))
   }
 
   async stats(projectId: string): Promise<Map<string, EvaluatorStats>> {
-    const rows = await this.store.query<{ evaluator_id: string; runs: string; errors: string; last: string; cost: number | null }>(sql`
+    const rows = await this.store.query<{
+      evaluator_id: string
+      runs: string
+      errors: string
+      last: string
+      cost: number | null
+    }>(sql`
       SELECT evaluator_id, count() AS runs, countIf(status != 'ok') AS errors, toString(max(started_at)) AS last, sum(ifNull(cost_usd, 0)) AS cost
       FROM evaluator_runs FINAL WHERE project_id = ${str(projectId)} GROUP BY evaluator_id`)
-    return new Map(rows.map((r) => [r.evaluator_id, { runs: Number(r.runs), errors: Number(r.errors), lastRunAt: chTimeToIso(r.last), costUsd: Number(r.cost ?? 0) }]))
+    return new Map(
+      rows.map((r) => [
+        r.evaluator_id,
+        {
+          runs: Number(r.runs),
+          errors: Number(r.errors),
+          lastRunAt: chTimeToIso(r.last),
+          costUsd: Number(r.cost ?? 0),
+        },
+      ]),
+    )
   }
 
   /** What this evaluator's judge calls cost since `since` (DateTime64 text, UTC). */

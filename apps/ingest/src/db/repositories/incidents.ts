@@ -84,7 +84,9 @@ export class IncidentRepository {
   }
 
   async get(projectId: string, id: string): Promise<StoredIncident | undefined> {
-    const rows = await this.store.query<IncidentRow>(sql`SELECT ${COLUMNS} FROM incidents FINAL WHERE project_id = ${str(projectId)} AND id = ${str(id)}`)
+    const rows = await this.store.query<IncidentRow>(
+      sql`SELECT ${COLUMNS} FROM incidents FINAL WHERE project_id = ${str(projectId)} AND id = ${str(id)}`,
+    )
     return rows[0] ? fromRow(rows[0]) : undefined
   }
 
@@ -97,13 +99,17 @@ export class IncidentRepository {
     ]
     if (query.status?.length) conditions.push(sql`has(${strArray(query.status)}, status)`)
     if (query.metric) conditions.push(sql`has(metrics, ${str(query.metric)})`)
-    const rows = await this.store.query<IncidentRow>(sql`SELECT ${COLUMNS} FROM incidents FINAL ${where(conditions)} ORDER BY ${ORDER} LIMIT ${u64(query.limit)}`)
+    const rows = await this.store.query<IncidentRow>(
+      sql`SELECT ${COLUMNS} FROM incidents FINAL ${where(conditions)} ORDER BY ${ORDER} LIMIT ${u64(query.limit)}`,
+    )
     return rows.map((row) => toPublic(fromRow(row)))
   }
 
   /** Incidents of every project that are not resolved: the detector's state after a restart. */
   async listUnresolved(): Promise<StoredIncident[]> {
-    const rows = await this.store.query<IncidentRow>(sql`SELECT ${COLUMNS} FROM incidents FINAL WHERE status != 'resolved'`)
+    const rows = await this.store.query<IncidentRow>(
+      sql`SELECT ${COLUMNS} FROM incidents FINAL WHERE status != 'resolved'`,
+    )
     return rows.map(fromRow)
   }
 }

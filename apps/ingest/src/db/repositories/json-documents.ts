@@ -16,7 +16,17 @@ const LAYOUT: Record<DocTable, { key: string; json: string; version: string; ver
   evaluators: { key: 'id', json: 'evaluator_json', version: 'version', versionIsTime: false },
   review_queues: { key: 'id', json: 'queue_json', version: 'created_at', versionIsTime: true },
 }
-const COLUMN_NAMES = ['name', 'id', 'config_json', 'reference_json', 'evaluator_json', 'queue_json', 'updated_at', 'version', 'created_at'] as const
+const COLUMN_NAMES = [
+  'name',
+  'id',
+  'config_json',
+  'reference_json',
+  'evaluator_json',
+  'queue_json',
+  'updated_at',
+  'version',
+  'created_at',
+] as const
 
 /** Strictly increasing per process, so two writes in one millisecond still order. */
 let last = 0
@@ -24,7 +34,6 @@ export function nextVersionMs(): number {
   last = Math.max(Date.now(), last + 1)
   return last
 }
-
 
 export class JsonDocuments {
   private readonly layout: (typeof LAYOUT)[DocTable]
@@ -70,9 +79,18 @@ export class JsonDocuments {
 
   private async write(projectId: string, id: string, jsonText: string, isDeleted: number): Promise<void> {
     const l = this.layout
-    const row: Record<string, unknown> = { project_id: projectId, [l.key]: id, [l.json]: jsonText, is_deleted: isDeleted }
+    const row: Record<string, unknown> = {
+      project_id: projectId,
+      [l.key]: id,
+      [l.json]: jsonText,
+      is_deleted: isDeleted,
+    }
     row[l.version] = l.versionIsTime ? chTime(nextVersionMs()) : nextVersionMs()
-    await this.store.insertJsonEachRow(this.table, Buffer.from(JSON.stringify(row)), `${this.table}:${projectId}:${id}:${String(row[l.version])}`)
+    await this.store.insertJsonEachRow(
+      this.table,
+      Buffer.from(JSON.stringify(row)),
+      `${this.table}:${projectId}:${id}:${String(row[l.version])}`,
+    )
   }
 
   private columns() {

@@ -82,7 +82,10 @@ export class ProjectRepository {
     this.revokeListeners.push(listener)
   }
 
-  async createProject(name: string, id = `p_${randomBytes(8).toString('hex')}`): Promise<{ projectId: string; apiKey: string; key: ApiKeyInfo }> {
+  async createProject(
+    name: string,
+    id = `p_${randomBytes(8).toString('hex')}`,
+  ): Promise<{ projectId: string; apiKey: string; key: ApiKeyInfo }> {
     await this.store.command(sql`INSERT INTO projects (id, name) VALUES (${str(id)}, ${str(name)})`)
     const { apiKey, key } = await this.createKey(id, 'default')
     return { projectId: id, apiKey, key }
@@ -92,7 +95,9 @@ export class ProjectRepository {
   async createKey(projectId: string, name: string): Promise<{ apiKey: string; key: ApiKeyInfo }> {
     const apiKey = newApiKey()
     await this.addKey(projectId, apiKey, name)
-    const keys = await this.store.query<KeyRow>(sql`SELECT ${KEY_COLUMNS} FROM api_keys FINAL WHERE key_hash = ${str(hashKey(apiKey))}`)
+    const keys = await this.store.query<KeyRow>(
+      sql`SELECT ${KEY_COLUMNS} FROM api_keys FINAL WHERE key_hash = ${str(hashKey(apiKey))}`,
+    )
     if (!keys[0]) throw new Error('a key just inserted is not readable')
     return { apiKey, key: toKeyInfo(keys[0]) }
   }
@@ -107,7 +112,9 @@ export class ProjectRepository {
   }
 
   async projectExists(projectId: string): Promise<boolean> {
-    const rows = await this.store.query<{ n: string }>(sql`SELECT count() AS n FROM projects FINAL WHERE id = ${str(projectId)}`)
+    const rows = await this.store.query<{ n: string }>(
+      sql`SELECT count() AS n FROM projects FINAL WHERE id = ${str(projectId)}`,
+    )
     return Number(rows[0]?.n ?? 0) > 0
   }
 
@@ -129,7 +136,12 @@ export class ProjectRepository {
       ),
     ])
     const active = new Map(counts.map((c) => [c.project_id, Number(c.n)]))
-    return projects.map((p) => ({ id: p.id, name: p.name, createdAt: iso(p.created_at), activeKeys: active.get(p.id) ?? 0 }))
+    return projects.map((p) => ({
+      id: p.id,
+      name: p.name,
+      createdAt: iso(p.created_at),
+      activeKeys: active.get(p.id) ?? 0,
+    }))
   }
 
   async getProject(projectId: string): Promise<ProjectInfo | undefined> {
@@ -187,7 +199,9 @@ export class ProjectRepository {
     this.unknown.clear()
     this.inflight.clear()
     for (const listener of this.revokeListeners) listener()
-    const [after] = await this.store.query<KeyRow>(sql`SELECT ${KEY_COLUMNS} FROM api_keys FINAL WHERE key_hash = ${str(row.key_hash)}`)
+    const [after] = await this.store.query<KeyRow>(
+      sql`SELECT ${KEY_COLUMNS} FROM api_keys FINAL WHERE key_hash = ${str(row.key_hash)}`,
+    )
     return after && toKeyInfo(after)
   }
 
@@ -196,9 +210,13 @@ export class ProjectRepository {
    * unless an operator revoked it (a restart must not bring a revoked key back); without one and
    * with no key yet, a key is generated and returned once, to be shown to the user.
    */
-  async ensureDefaultProject(apiKey: string | undefined): Promise<{ generatedKey: string | undefined; isConfiguredKeyRevoked: boolean }> {
+  async ensureDefaultProject(
+    apiKey: string | undefined,
+  ): Promise<{ generatedKey: string | undefined; isConfiguredKeyRevoked: boolean }> {
     if (!(await this.projectExists(DEFAULT_PROJECT_ID))) {
-      await this.store.command(sql`INSERT INTO projects (id, name) VALUES (${str(DEFAULT_PROJECT_ID)}, ${str('Default project')})`)
+      await this.store.command(
+        sql`INSERT INTO projects (id, name) VALUES (${str(DEFAULT_PROJECT_ID)}, ${str('Default project')})`,
+      )
     }
     if (apiKey) {
       const [known] = await this.store.query<{ project_id: string; revoked: boolean }>(

@@ -20,13 +20,24 @@ export class QuarantineRepository {
   async record(entries: readonly QuarantineEntry[]): Promise<void> {
     // Bound parameters travel in the request URL of a ClickHouse server: keep each insert small.
     for (let i = 0; i < entries.length; i += RECORD_BATCH) {
-      const values = entries.slice(i, i + RECORD_BATCH).map((e) => sql`(${str(e.projectId)}, ${str(e.traceId)}, ${str(e.spanId)}, ${str(e.reason)}, ${str(e.segment)})`)
-      await this.store.command(sql`INSERT INTO quarantined_spans (project_id, trace_id, span_id, reason, segment) VALUES ${join(values, ', ')}`)
+      const values = entries
+        .slice(i, i + RECORD_BATCH)
+        .map(
+          (e) => sql`(${str(e.projectId)}, ${str(e.traceId)}, ${str(e.spanId)}, ${str(e.reason)}, ${str(e.segment)})`,
+        )
+      await this.store.command(
+        sql`INSERT INTO quarantined_spans (project_id, trace_id, span_id, reason, segment) VALUES ${join(values, ', ')}`,
+      )
     }
   }
 
   /** `from`/`to` are DateTime64 text in UTC, bounds on when the spans were quarantined. */
-  async summary(projectId: string, from: string, to: string, limit: number): Promise<Omit<GetQuarantineResponse, 'from' | 'to'>> {
+  async summary(
+    projectId: string,
+    from: string,
+    to: string,
+    limit: number,
+  ): Promise<Omit<GetQuarantineResponse, 'from' | 'to'>> {
     const range = sql`project_id = ${str(projectId)} AND quarantined_at >= ${dt64(from)} AND quarantined_at <= ${dt64(to)}`
     const [byReason, recent] = await Promise.all([
       this.store.query<{ reason: string; spans: string; last_at: string }>(sql`
@@ -40,7 +51,12 @@ export class QuarantineRepository {
     return {
       total: counts.reduce((n, r) => n + r.spans, 0),
       byReason: counts,
-      recent: recent.map((r) => ({ traceId: r.trace_id, spanId: r.span_id, reason: r.reason, quarantinedAt: chToIso(r.quarantined_at) })),
+      recent: recent.map((r) => ({
+        traceId: r.trace_id,
+        spanId: r.span_id,
+        reason: r.reason,
+        quarantinedAt: chToIso(r.quarantined_at),
+      })),
     }
   }
 }

@@ -85,7 +85,11 @@ export class RegistryHealthRepository {
   }
 
   /** Units per step (index from the start of the range) for each value: the sparklines. */
-  async steps(range: RegistryRange, dimTypes: readonly string[], stepSeconds: number): Promise<Array<{ dimType: string; dimValue: string; index: number; units: number }>> {
+  async steps(
+    range: RegistryRange,
+    dimTypes: readonly string[],
+    stepSeconds: number,
+  ): Promise<Array<{ dimType: string; dimValue: string; index: number; units: number }>> {
     const rows = await this.store.query<{ dim_type: string; dim_value: string; idx: Num; units: Num }>(sql`
       SELECT dim_type, dim_value, intDiv(toUnixTimestamp(bucket) - toUnixTimestamp(${dt64(range.from)}), ${u64(stepSeconds)}) AS idx,
         sum(units) AS units
@@ -94,7 +98,12 @@ export class RegistryHealthRepository {
         AND bucket >= ${dt64(range.from)} AND bucket < ${dt64(range.to)}
       GROUP BY dim_type, dim_value, idx
       HAVING units != 0`)
-    return rows.map((r) => ({ dimType: r.dim_type, dimValue: r.dim_value, index: Number(r.idx), units: Number(r.units) }))
+    return rows.map((r) => ({
+      dimType: r.dim_type,
+      dimValue: r.dim_value,
+      index: Number(r.idx),
+      units: Number(r.units),
+    }))
   }
 
   /** First 5-minute bucket (all time) in which each value of a dimension had activity: when an agent, or an agent→tool pair, first appeared. */
@@ -110,14 +119,33 @@ export class RegistryHealthRepository {
   }
 
   /** Traces (resolved, production) of the range that contributed to one edge value. */
-  async edgeTraces(range: RegistryRange, dimType: 'agent_tool' | 'agent_agent', dimValue: string, limit: number): Promise<EdgeTraceRow[]> {
-    const rows = await this.store.query<{ trace_id: string; name: string; start_text: string; duration_ms: Num; outcome: string; cost_usd: Num | null }>(sql`
+  async edgeTraces(
+    range: RegistryRange,
+    dimType: 'agent_tool' | 'agent_agent',
+    dimValue: string,
+    limit: number,
+  ): Promise<EdgeTraceRow[]> {
+    const rows = await this.store.query<{
+      trace_id: string
+      name: string
+      start_text: string
+      duration_ms: Num
+      outcome: string
+      cost_usd: Num | null
+    }>(sql`
       SELECT trace_id, name, toString(start_time) AS start_text, duration_ms, outcome, cost_usd
       FROM traces FINAL
       WHERE project_id = ${str(range.projectId)} AND start_time >= ${dt64(range.from)} AND start_time < ${dt64(range.to)}
         AND sign = 1 AND arrayExists((t, v) -> t = ${str(dimType)} AND v = ${str(dimValue)}, contributions.dim_type, contributions.dim_value)
       ORDER BY start_time DESC, trace_id LIMIT ${u64(limit)}`)
-    return rows.map((r) => ({ traceId: r.trace_id, name: r.name, startTime: chToIso(r.start_text), durationMs: Number(r.duration_ms), outcome: r.outcome, costUsd: r.cost_usd === null ? null : Number(r.cost_usd) }))
+    return rows.map((r) => ({
+      traceId: r.trace_id,
+      name: r.name,
+      startTime: chToIso(r.start_text),
+      durationMs: Number(r.duration_ms),
+      outcome: r.outcome,
+      costUsd: r.cost_usd === null ? null : Number(r.cost_usd),
+    }))
   }
 }
 

@@ -52,13 +52,31 @@ export class RegistryRepository {
   constructor(private readonly store: Store) {}
 
   async observations(projectId: string, entities: ReadonlyArray<Observation['entity']>): Promise<Observation[]> {
-    const rows = await this.store.query<{ entity: Observation['entity']; k1: string; k2: string; k3: string; k4: string; detail: string; first: string; last: string }>(sql`
+    const rows = await this.store.query<{
+      entity: Observation['entity']
+      k1: string
+      k2: string
+      k3: string
+      k4: string
+      detail: string
+      first: string
+      last: string
+    }>(sql`
       SELECT entity, k1, k2, k3, k4, max(detail) AS detail, toString(min(first_seen)) AS first, toString(max(last_seen)) AS last
       FROM registry_observations
       WHERE project_id = ${str(projectId)} AND entity IN ${strArray([...entities])}
       GROUP BY entity, k1, k2, k3, k4
       ORDER BY entity, k1, k2, k3, k4`)
-    return rows.map((r) => ({ entity: r.entity, k1: r.k1, k2: r.k2, k3: r.k3, k4: r.k4, detail: r.detail, firstSeen: chToIso(r.first), lastSeen: chToIso(r.last) }))
+    return rows.map((r) => ({
+      entity: r.entity,
+      k1: r.k1,
+      k2: r.k2,
+      k3: r.k3,
+      k4: r.k4,
+      detail: r.detail,
+      firstSeen: chToIso(r.first),
+      lastSeen: chToIso(r.last),
+    }))
   }
 
   /** Every card revision of the project (or of one agent), oldest revision first. */
@@ -86,32 +104,72 @@ export class RegistryRepository {
       first_received: isoToCh(card.firstReceived),
       last_received: isoToCh(card.lastReceived),
     }
-    await this.store.insertJsonEachRow('agent_cards', Buffer.from(JSON.stringify(row)), `card:${projectId}:${card.agentName}:${card.contentHash}:${card.lastReceived}`)
+    await this.store.insertJsonEachRow(
+      'agent_cards',
+      Buffer.from(JSON.stringify(row)),
+      `card:${projectId}:${card.agentName}:${card.contentHash}:${card.lastReceived}`,
+    )
   }
 
   async eventIds(projectId: string): Promise<Set<string>> {
-    const rows = await this.store.query<{ id: string }>(sql`SELECT id FROM registry_events WHERE project_id = ${str(projectId)} GROUP BY id`)
+    const rows = await this.store.query<{ id: string }>(
+      sql`SELECT id FROM registry_events WHERE project_id = ${str(projectId)} GROUP BY id`,
+    )
     return new Set(rows.map((r) => r.id))
   }
 
   async insertEvents(projectId: string, events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return
     const body = events
-      .map((e) => JSON.stringify({ project_id: projectId, id: e.id, kind: e.kind, subject: e.subject, at: isoToCh(e.at), summary: e.summary, diff: e.diff, detected_at: isoToCh(e.detectedAt) }))
+      .map((e) =>
+        JSON.stringify({
+          project_id: projectId,
+          id: e.id,
+          kind: e.kind,
+          subject: e.subject,
+          at: isoToCh(e.at),
+          summary: e.summary,
+          diff: e.diff,
+          detected_at: isoToCh(e.detectedAt),
+        }),
+      )
       .join('\n')
-    await this.store.insertJsonEachRow('registry_events', Buffer.from(body), `registry-events:${projectId}:${events.map((e) => e.id).join(',')}`)
+    await this.store.insertJsonEachRow(
+      'registry_events',
+      Buffer.from(body),
+      `registry-events:${projectId}:${events.map((e) => e.id).join(',')}`,
+    )
   }
 
   /** Events whose change happened in [from, to), newest first. */
-  async events(projectId: string, q: { from: string; to: string; kind?: string | undefined; subject?: string | undefined; limit: number }): Promise<StoredEvent[]> {
-    const rows = await this.store.query<{ id: string; kind: string; subject: string; at_text: string; summary: string; diff: string; detected_text: string }>(sql`
+  async events(
+    projectId: string,
+    q: { from: string; to: string; kind?: string | undefined; subject?: string | undefined; limit: number },
+  ): Promise<StoredEvent[]> {
+    const rows = await this.store.query<{
+      id: string
+      kind: string
+      subject: string
+      at_text: string
+      summary: string
+      diff: string
+      detected_text: string
+    }>(sql`
       SELECT id, kind, subject, toString(at) AS at_text, summary, diff, toString(detected_at) AS detected_text
       FROM registry_events FINAL
       WHERE project_id = ${str(projectId)} AND at >= toDateTime64(${str(isoToCh(q.from))}, 3, 'UTC') AND at < toDateTime64(${str(isoToCh(q.to))}, 3, 'UTC')
         ${q.kind === undefined ? sql`` : sql`AND kind = ${str(q.kind)}`}
         ${q.subject === undefined ? sql`` : sql`AND subject = ${str(q.subject)}`}
       ORDER BY at DESC, id LIMIT ${u64(q.limit)}`)
-    return rows.map((r) => ({ id: r.id, kind: r.kind, subject: r.subject, at: chToIso(r.at_text), summary: r.summary, diff: r.diff, detectedAt: chToIso(r.detected_text) }))
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      subject: r.subject,
+      at: chToIso(r.at_text),
+      summary: r.summary,
+      diff: r.diff,
+      detectedAt: chToIso(r.detected_text),
+    }))
   }
 
   /** Projects with anything in the registry (what the drift scanner visits). */

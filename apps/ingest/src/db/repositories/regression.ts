@@ -1,4 +1,9 @@
-import type { RegressionCase, RegressionCaseSummary, RegressionRun, ReportRegressionRunRequest } from '@sightline/schema'
+import type {
+  RegressionCase,
+  RegressionCaseSummary,
+  RegressionRun,
+  ReportRegressionRunRequest,
+} from '@sightline/schema'
 import type { Store } from '../client.js'
 import { sql, str, f64, u64 } from '../sql.js'
 
@@ -58,11 +63,22 @@ export class RegressionRepository {
       WHERE project_id = ${str(projectId)} AND is_deleted = 0 ${suite === undefined ? sql`` : sql`AND suite = ${str(suite)}`}
       ORDER BY suite, case_id
       LIMIT ${u64(10_000)}`)
-    return rows.map((r) => ({ id: r.case_id, suite: r.suite, title: r.title, sourceTraceId: r.source_trace_id, agent: r.agent, createdAt: iso(r.created_at), updatedAt: iso(r.updated_at) }))
+    return rows.map((r) => ({
+      id: r.case_id,
+      suite: r.suite,
+      title: r.title,
+      sourceTraceId: r.source_trace_id,
+      agent: r.agent,
+      createdAt: iso(r.created_at),
+      updatedAt: iso(r.updated_at),
+    }))
   }
 
   /** The stored case JSON (parsed by the caller), or undefined. */
-  async get(projectId: string, caseId: string): Promise<{ suite: string; caseJson: string; updatedAt: string } | undefined> {
+  async get(
+    projectId: string,
+    caseId: string,
+  ): Promise<{ suite: string; caseJson: string; updatedAt: string } | undefined> {
     const row = await this.getRow(projectId, caseId)
     return row && { suite: row.suite, caseJson: row.case_json, updatedAt: iso(row.updated_at) }
   }
@@ -92,8 +108,16 @@ export class RegressionRepository {
       ORDER BY started_at DESC, run_id
       LIMIT ${u64(1000)}`)
     return rows.map((r) => ({
-      caseId: r.case_id, runId: r.run_id, release: r.release, verdict: r.verdict, traceId: r.trace_id, startedAt: iso(r.started_at),
-      durationMs: Number(r.duration_ms), attempt: Number(r.attempt), summary: r.summary, reportedAt: iso(r.reported_at),
+      caseId: r.case_id,
+      runId: r.run_id,
+      release: r.release,
+      verdict: r.verdict,
+      traceId: r.trace_id,
+      startedAt: iso(r.started_at),
+      durationMs: Number(r.duration_ms),
+      attempt: Number(r.attempt),
+      summary: r.summary,
+      reportedAt: iso(r.reported_at),
     }))
   }
 

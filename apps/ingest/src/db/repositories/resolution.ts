@@ -40,7 +40,13 @@ const FACT_COLUMNS = sql`span_id, parent_span_id, name, kind, toString(start_tim
   is_unpriced, tool_name, tool_call_id, tool_args_key, session_id, user_id, flags, input_preview, output_preview,
   reported_tool_errors, trace_id, toString(ingested_at) AS ingested_text, toUnixTimestamp64Milli(ingested_at) AS ingested_ms`
 
-type StoredFact = Omit<FactRow, 'start_time' | 'end_time'> & { start_text: string; end_text: string; trace_id: string; ingested_text: string; ingested_ms: string | number }
+type StoredFact = Omit<FactRow, 'start_time' | 'end_time'> & {
+  start_text: string
+  end_text: string
+  trace_id: string
+  ingested_text: string
+  ingested_ms: string | number
+}
 
 export class ResolutionRepository {
   constructor(private readonly store: Store) {}
@@ -85,7 +91,12 @@ export class ResolutionRepository {
   }
 
   /** The current state row of each trace (FINAL collapses cancelled pairs), bounded by start time. */
-  async currentRows(projectId: string, traceIds: readonly string[], from: string, to: string): Promise<Map<string, TraceRow>> {
+  async currentRows(
+    projectId: string,
+    traceIds: readonly string[],
+    from: string,
+    to: string,
+  ): Promise<Map<string, TraceRow>> {
     const rows = await this.store.query<TraceRow & { trace_id: string }>(sql`
       SELECT * FROM traces FINAL
       WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray([...traceIds])}
@@ -100,7 +111,11 @@ export class ResolutionRepository {
   }
 
   /** Traces that received spans at or after `since` (DateTime64(3) text), in key order after `after`. */
-  async activeSince(since: string, after: { projectId: string; traceId: string }, limit: number): Promise<Array<{ projectId: string; traceId: string }>> {
+  async activeSince(
+    since: string,
+    after: { projectId: string; traceId: string },
+    limit: number,
+  ): Promise<Array<{ projectId: string; traceId: string }>> {
     const rows = await this.store.query<{ project_id: string; trace_id: string }>(sql`
       SELECT project_id, trace_id FROM trace_index
       WHERE last_ingested >= toDateTime64(${str(since)}, 3, 'UTC')
@@ -129,7 +144,9 @@ export class ResolutionRepository {
    */
   async enqueueModelTraces(projectId: string, model: string, fromIso: string): Promise<number> {
     const where = sql`project_id = ${str(projectId)} AND has(models, ${str(model)}) AND end_time >= parseDateTime64BestEffort(${str(fromIso)}, 9, 'UTC')`
-    const [count] = await this.store.query<{ n: string | number }>(sql`SELECT uniqExact(trace_id) AS n FROM traces WHERE ${where}`)
+    const [count] = await this.store.query<{ n: string | number }>(
+      sql`SELECT uniqExact(trace_id) AS n FROM traces WHERE ${where}`,
+    )
     const n = Number(count?.n ?? 0)
     if (n > 0) {
       await this.store.command(sql`
@@ -141,22 +158,36 @@ export class ResolutionRepository {
 
   /** Queue entries at or after `since` (DateTime64(3) text), in queue order after `after`. */
   async queued(since: string, after: QueueEntry | undefined, limit: number): Promise<QueueEntry[]> {
-    const rows = await this.store.query<{ inserted_ms: string | number; project_id: string; trace_id: string; reason: string }>(sql`
+    const rows = await this.store.query<{
+      inserted_ms: string | number
+      project_id: string
+      trace_id: string
+      reason: string
+    }>(sql`
       SELECT toUnixTimestamp64Milli(inserted_at) AS inserted_ms, project_id, trace_id, reason FROM resolve_queue
       WHERE inserted_at >= toDateTime64(${str(since)}, 3, 'UTC')
         AND (toUnixTimestamp64Milli(inserted_at), project_id, trace_id) > (${u64(after?.insertedMs ?? 0)}, ${str(after?.projectId ?? '')}, ${str(after?.traceId ?? '')})
       ORDER BY inserted_at, project_id, trace_id LIMIT ${u64(limit)}`)
-    return rows.map((r) => ({ insertedMs: Number(r.inserted_ms), projectId: r.project_id, traceId: r.trace_id, reason: r.reason }))
+    return rows.map((r) => ({
+      insertedMs: Number(r.inserted_ms),
+      projectId: r.project_id,
+      traceId: r.trace_id,
+      reason: r.reason,
+    }))
   }
 
   /** The store's clock (ms): the queue's times are the store's. */
   async storeNowMs(): Promise<number> {
-    const [row] = await this.store.query<{ now_ms: string | number }>(sql`SELECT toUnixTimestamp64Milli(now64(3)) AS now_ms`)
+    const [row] = await this.store.query<{ now_ms: string | number }>(
+      sql`SELECT toUnixTimestamp64Milli(now64(3)) AS now_ms`,
+    )
     return Number(row?.now_ms ?? Date.now())
   }
 
   async readState(name: string): Promise<string | undefined> {
-    const rows = await this.store.query<{ value: string }>(sql`SELECT value FROM resolver_state FINAL WHERE name = ${str(name)}`)
+    const rows = await this.store.query<{ value: string }>(
+      sql`SELECT value FROM resolver_state FINAL WHERE name = ${str(name)}`,
+    )
     return rows[0]?.value
   }
 

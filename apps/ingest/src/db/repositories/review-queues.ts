@@ -24,14 +24,22 @@ export class ReviewQueueRepository {
   }
 
   async create(projectId: string, queue: ReviewQueue, traceIds: readonly string[]): Promise<void> {
-    const items = traceIds.map((traceId, position) => JSON.stringify({ project_id: projectId, queue_id: queue.id, position, trace_id: traceId }))
+    const items = traceIds.map((traceId, position) =>
+      JSON.stringify({ project_id: projectId, queue_id: queue.id, position, trace_id: traceId }),
+    )
     // Items first: a queue document is only visible once its items are stored.
-    await this.store.insertJsonEachRow('review_items', Buffer.from(items.join('\n')), `review_items:${projectId}:${queue.id}`)
+    await this.store.insertJsonEachRow(
+      'review_items',
+      Buffer.from(items.join('\n')),
+      `review_items:${projectId}:${queue.id}`,
+    )
     await this.docs.put(projectId, queue.id, JSON.stringify(queue))
   }
 
   async list(projectId: string): Promise<ReviewQueue[]> {
-    return (await this.docs.list(projectId)).map((d) => ReviewQueueSchema.parse(JSON.parse(d.json))).sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    return (await this.docs.list(projectId))
+      .map((d) => ReviewQueueSchema.parse(JSON.parse(d.json)))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
   }
 
   async get(projectId: string, id: string): Promise<ReviewQueue | undefined> {
@@ -53,9 +61,26 @@ export class ReviewQueueRepository {
   /** The resolved summary of each queued trace (a trace not resolved yet is missing from the map). */
   async traces(projectId: string, traceIds: readonly string[]): Promise<Map<string, QueuedTrace>> {
     if (traceIds.length === 0) return new Map()
-    const rows = await this.store.query<{ trace_id: string; name: string; outcome: TraceOutcome; failure_reason: string; start_text: string }>(sql`
+    const rows = await this.store.query<{
+      trace_id: string
+      name: string
+      outcome: TraceOutcome
+      failure_reason: string
+      start_text: string
+    }>(sql`
       SELECT trace_id, name, outcome, failure_reason, toString(start_time) AS start_text FROM traces FINAL
       WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray([...traceIds])}`)
-    return new Map(rows.map((r) => [r.trace_id, { traceId: r.trace_id, name: r.name, outcome: r.outcome, failureReason: r.failure_reason, startTime: chTimeToIso(r.start_text) }]))
+    return new Map(
+      rows.map((r) => [
+        r.trace_id,
+        {
+          traceId: r.trace_id,
+          name: r.name,
+          outcome: r.outcome,
+          failureReason: r.failure_reason,
+          startTime: chTimeToIso(r.start_text),
+        },
+      ]),
+    )
   }
 }

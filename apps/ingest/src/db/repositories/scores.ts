@@ -115,12 +115,25 @@ export class ScoreRepository {
   async write(rows: readonly ScoreRow[], dedupToken: string): Promise<void> {
     if (rows.length === 0) return
     const history = rows.map((r) => ({
-      project_id: r.project_id, score_id: r.score_id, version: r.version, data_type: r.data_type, value: r.value, string_value: r.string_value,
-      comment: r.comment, author: r.author, error: r.error, is_deleted: r.is_deleted, changed_at: r.updated_at,
+      project_id: r.project_id,
+      score_id: r.score_id,
+      version: r.version,
+      data_type: r.data_type,
+      value: r.value,
+      string_value: r.string_value,
+      comment: r.comment,
+      author: r.author,
+      error: r.error,
+      is_deleted: r.is_deleted,
+      changed_at: r.updated_at,
     }))
     // History first: a crash between the two leaves a version in the history that was never current,
     // never a current version missing from the history.
-    await this.store.insertJsonEachRow('score_history', Buffer.from(history.map((h) => JSON.stringify(h)).join('\n')), `${dedupToken}:h`)
+    await this.store.insertJsonEachRow(
+      'score_history',
+      Buffer.from(history.map((h) => JSON.stringify(h)).join('\n')),
+      `${dedupToken}:h`,
+    )
     await this.store.insertJsonEachRow('scores', Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')), dedupToken)
   }
 
@@ -141,16 +154,59 @@ export class ScoreRepository {
     return rows.map(rowToScore)
   }
 
-  async history(projectId: string, scoreId: string): Promise<Array<{ version: number; dataType: ScoreDataType; value: number; label: string; comment: string; author: string; error: string; isDeleted: boolean; changedAt: string }>> {
-    const rows = await this.store.query<{ version: string; data_type: ScoreDataType; value: number; string_value: string; comment: string; author: string; error: string; is_deleted: number; changed_at: string }>(sql`
+  async history(
+    projectId: string,
+    scoreId: string,
+  ): Promise<
+    Array<{
+      version: number
+      dataType: ScoreDataType
+      value: number
+      label: string
+      comment: string
+      author: string
+      error: string
+      isDeleted: boolean
+      changedAt: string
+    }>
+  > {
+    const rows = await this.store.query<{
+      version: string
+      data_type: ScoreDataType
+      value: number
+      string_value: string
+      comment: string
+      author: string
+      error: string
+      is_deleted: number
+      changed_at: string
+    }>(sql`
       SELECT version, data_type, value, string_value, comment, author, error, is_deleted, toString(changed_at) AS changed_at
       FROM score_history FINAL WHERE project_id = ${str(projectId)} AND score_id = ${str(scoreId)} ORDER BY version`)
-    return rows.map((r) => ({ version: Number(r.version), dataType: r.data_type, value: Number(r.value), label: r.string_value, comment: r.comment, author: r.author, error: r.error, isDeleted: Number(r.is_deleted) === 1, changedAt: chTimeToIso(r.changed_at) }))
+    return rows.map((r) => ({
+      version: Number(r.version),
+      dataType: r.data_type,
+      value: Number(r.value),
+      label: r.string_value,
+      comment: r.comment,
+      author: r.author,
+      error: r.error,
+      isDeleted: Number(r.is_deleted) === 1,
+      changedAt: chTimeToIso(r.changed_at),
+    }))
   }
 
   /** Per trace and score name: count, mean of numeric/boolean values, most frequent label, errors, sources. */
   async summary(projectId: string, traceIds: readonly string[]): Promise<Record<string, ScoreBrief[]>> {
-    const rows = await this.store.query<{ trace_id: string; name: string; n: string; mean: number | null; label: string; errors: string; sources: ScoreSource[] }>(sql`
+    const rows = await this.store.query<{
+      trace_id: string
+      name: string
+      n: string
+      mean: number | null
+      label: string
+      errors: string
+      sources: ScoreSource[]
+    }>(sql`
       SELECT trace_id, name, count() AS n,
         avgIf(value, error = '' AND data_type != 'categorical') AS mean_raw,
         if(countIf(error = '' AND data_type != 'categorical') = 0, NULL, mean_raw) AS mean,
@@ -161,7 +217,14 @@ export class ScoreRepository {
       GROUP BY trace_id, name ORDER BY trace_id, name`)
     const out: Record<string, ScoreBrief[]> = {}
     for (const r of rows) {
-      ;(out[r.trace_id] ??= []).push({ name: r.name, count: Number(r.n), mean: r.mean === null ? null : Number(r.mean), label: r.label, errors: Number(r.errors), sources: r.sources })
+      ;(out[r.trace_id] ??= []).push({
+        name: r.name,
+        count: Number(r.n),
+        mean: r.mean === null ? null : Number(r.mean),
+        label: r.label,
+        errors: Number(r.errors),
+        sources: r.sources,
+      })
     }
     return out
   }
@@ -171,7 +234,14 @@ export class ScoreRepository {
     if (traceIds.length === 0) return new Map()
     const bounds = await this.bounds(projectId, traceIds)
     if (!bounds) return new Map()
-    const rows = await this.store.query<{ trace_id: string; start_text: string; root_release: string; agent: string; models: string[]; session_id: string }>(sql`
+    const rows = await this.store.query<{
+      trace_id: string
+      start_text: string
+      root_release: string
+      agent: string
+      models: string[]
+      session_id: string
+    }>(sql`
       SELECT trace_id, toString(min(start_time)) AS start_text,
         if(countIf(parent_span_id = '') > 0, argMinIf(service_version, start_time, parent_span_id = ''), argMin(service_version, start_time)) AS root_release,
         if(countIf(parent_span_id = '' AND agent_name != '') > 0, argMinIf(agent_name, start_time, parent_span_id = '' AND agent_name != ''),
@@ -182,20 +252,46 @@ export class ScoreRepository {
       WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray([...traceIds])}
         AND start_time >= toStartOfHour(${dt64(bounds.from)}) AND start_time <= ${dt64(bounds.to)}
       GROUP BY trace_id`)
-    return new Map(rows.map((r) => [r.trace_id, { traceId: r.trace_id, startTime: r.start_text, release: r.root_release, agent: r.agent, models: r.models, sessionId: r.session_id }]))
+    return new Map(
+      rows.map((r) => [
+        r.trace_id,
+        {
+          traceId: r.trace_id,
+          startTime: r.start_text,
+          release: r.root_release,
+          agent: r.agent,
+          models: r.models,
+          sessionId: r.session_id,
+        },
+      ]),
+    )
   }
 
   /** Spans that exist (by trace and span id), with their release, own agent and model. */
-  async spanTargets(projectId: string, targets: ReadonlyArray<{ traceId: string; spanId: string }>): Promise<Map<string, SpanTarget>> {
+  async spanTargets(
+    projectId: string,
+    targets: ReadonlyArray<{ traceId: string; spanId: string }>,
+  ): Promise<Map<string, SpanTarget>> {
     if (targets.length === 0) return new Map()
     const traceIds = [...new Set(targets.map((t) => t.traceId))]
     const bounds = await this.bounds(projectId, traceIds)
     if (!bounds) return new Map()
-    const rows = await this.store.query<{ trace_id: string; span_id: string; service_version: string; agent_name: string; model: string }>(sql`
+    const rows = await this.store.query<{
+      trace_id: string
+      span_id: string
+      service_version: string
+      agent_name: string
+      model: string
+    }>(sql`
       SELECT DISTINCT trace_id, span_id, service_version, agent_name, model FROM spans
       WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray(traceIds)} AND span_id IN ${strArray([...new Set(targets.map((t) => t.spanId))])}
         AND start_time >= toStartOfHour(${dt64(bounds.from)}) AND start_time <= ${dt64(bounds.to)}`)
-    return new Map(rows.map((r) => [`${r.trace_id}/${r.span_id}`, { traceId: r.trace_id, spanId: r.span_id, release: r.service_version, agent: r.agent_name, model: r.model }]))
+    return new Map(
+      rows.map((r) => [
+        `${r.trace_id}/${r.span_id}`,
+        { traceId: r.trace_id, spanId: r.span_id, release: r.service_version, agent: r.agent_name, model: r.model },
+      ]),
+    )
   }
 
   /** Sessions that have at least one trace in the project. */
@@ -207,7 +303,11 @@ export class ScoreRepository {
   }
 
   /** The span carrying a model response id (`gen_ai.response.id`), for evaluation events without a span context. */
-  async spanByResponseId(projectId: string, responseId: string, around: string): Promise<{ traceId: string; spanId: string } | undefined> {
+  async spanByResponseId(
+    projectId: string,
+    responseId: string,
+    around: string,
+  ): Promise<{ traceId: string; spanId: string } | undefined> {
     const rows = await this.store.query<{ trace_id: string; span_id: string }>(sql`
       SELECT trace_id, span_id FROM spans
       WHERE project_id = ${str(projectId)} AND start_time >= ${dt64(around)} - INTERVAL 1 DAY AND start_time <= ${dt64(around)} + INTERVAL 1 HOUR
@@ -218,7 +318,10 @@ export class ScoreRepository {
   }
 
   /** The events (JSON text) of given spans, for reading the evaluation results they carry. */
-  async spanEvents(projectId: string, spans: ReadonlyArray<{ traceId: string; spanId: string }>): Promise<Array<{ traceId: string; spanId: string; events: string }>> {
+  async spanEvents(
+    projectId: string,
+    spans: ReadonlyArray<{ traceId: string; spanId: string }>,
+  ): Promise<Array<{ traceId: string; spanId: string; events: string }>> {
     if (spans.length === 0) return []
     const traceIds = [...new Set(spans.map((s) => s.traceId))]
     const bounds = await this.bounds(projectId, traceIds)
@@ -231,7 +334,10 @@ export class ScoreRepository {
     return rows.map((r) => ({ traceId: r.trace_id, spanId: r.span_id, events: r.events }))
   }
 
-  private async bounds(projectId: string, traceIds: readonly string[]): Promise<{ from: string; to: string } | undefined> {
+  private async bounds(
+    projectId: string,
+    traceIds: readonly string[],
+  ): Promise<{ from: string; to: string } | undefined> {
     const rows = await this.store.query<{ from: string; to: string; n: string }>(sql`
       SELECT toString(min(start_min)) AS from, toString(max(start_max)) AS to, count() AS n
       FROM trace_index WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray([...traceIds])}`)
@@ -239,4 +345,3 @@ export class ScoreRepository {
     return row && Number(row.n) > 0 ? { from: row.from, to: row.to } : undefined
   }
 }
-

@@ -119,7 +119,12 @@ export function snapshotQuery(nowMs: number, config: DetectorConfig, projectIds?
     )`
 }
 
-export async function querySnapshots(store: Store, nowMs: number, config: DetectorConfig, projectIds?: readonly string[]): Promise<SeriesSnapshot[]> {
+export async function querySnapshots(
+  store: Store,
+  nowMs: number,
+  config: DetectorConfig,
+  projectIds?: readonly string[],
+): Promise<SeriesSnapshot[]> {
   const rows = await store.query<SnapshotRow>(snapshotQuery(nowMs, config, projectIds))
   return rows.map(rowToSnapshot)
 }
@@ -133,8 +138,18 @@ function rowToSnapshot(row: SnapshotRow): SeriesSnapshot {
     dimType: row.dim_type,
     dimValue: row.dim_value,
     firstSeenMs: chTimeToMs(row.first_seen_text),
-    cur: { cost: num(row.cur_cost), tokens: num(row.cur_tokens), calls: num(row.cur_calls), errors: num(row.cur_errors) },
-    prev: { cost: num(row.prev_cost), tokens: num(row.prev_tokens), calls: num(row.prev_calls), errors: num(row.prev_errors) },
+    cur: {
+      cost: num(row.cur_cost),
+      tokens: num(row.cur_tokens),
+      calls: num(row.cur_calls),
+      errors: num(row.cur_errors),
+    },
+    prev: {
+      cost: num(row.prev_cost),
+      tokens: num(row.prev_tokens),
+      calls: num(row.prev_calls),
+      errors: num(row.prev_errors),
+    },
     windowP95: num(row.window_p95),
     cost: { median: num(row.cost_med), mad: num(row.cost_mad), points: nValid },
     tokens: { median: num(row.tokens_med), mad: num(row.tokens_mad), points: nValid },

@@ -84,7 +84,10 @@ interface SummaryRow {
 export class TraceListRepository {
   constructor(private readonly store: Store) {}
 
-  async list(projectId: string, params: TraceListParams): Promise<{ traces: TraceSummary[]; last: TraceListCursor | undefined }> {
+  async list(
+    projectId: string,
+    params: TraceListParams,
+  ): Promise<{ traces: TraceSummary[]; last: TraceListCursor | undefined }> {
     const sortExpr = SORT_EXPRESSIONS[params.sort]
     const descending = params.order !== 'asc'
     // Text search reads spans in every window it is asked of: one read of the range is cheaper.
@@ -96,13 +99,18 @@ export class TraceListRepository {
       conditions: (from) => conditions(projectId, params, sortExpr, from),
       sortExpr,
       descending,
-      windowAnchor: !newestFirst ? undefined : params.cursor ? sql`fromUnixTimestamp64Nano(toInt64(${str(params.cursor.value)}), 'UTC')` : sql`${dt64(params.to)}`,
+      windowAnchor: !newestFirst
+        ? undefined
+        : params.cursor
+          ? sql`fromUnixTimestamp64Nano(toInt64(${str(params.cursor.value)}), 'UTC')`
+          : sql`${dt64(params.to)}`,
       columns: SUMMARY_COLUMNS,
       limit: params.limit,
     })
     const page = rows.slice(0, params.limit)
     const lastRow = page[page.length - 1]
-    const last = rows.length > params.limit && lastRow ? { value: lastRow.sort_value, traceId: lastRow.trace_id } : undefined
+    const last =
+      rows.length > params.limit && lastRow ? { value: lastRow.sort_value, traceId: lastRow.trace_id } : undefined
     return { traces: page.map(toSummary), last }
   }
 
@@ -115,12 +123,24 @@ export class TraceListRepository {
         AND dim_value != '' AND dim_type IN ('service', 'release', 'environment', 'agent', 'model', 'tool')
       GROUP BY dim_type`)
     const of = (dim: string) => rows.find((r) => r.dim_type === dim)?.values ?? []
-    return { services: of('service'), releases: of('release'), environments: of('environment'), agents: of('agent'), models: of('model'), tools: of('tool') }
+    return {
+      services: of('service'),
+      releases: of('release'),
+      environments: of('environment'),
+      agents: of('agent'),
+      models: of('model'),
+      tools: of('tool'),
+    }
   }
 }
 
 /** The list's filters over rows starting at or after `from` (the range's start, or a newer window's). */
-function conditions(projectId: string, params: TraceListParams, sortExpr: SqlFragment, from: SqlFragment): SqlFragment[] {
+function conditions(
+  projectId: string,
+  params: TraceListParams,
+  sortExpr: SqlFragment,
+  from: SqlFragment,
+): SqlFragment[] {
   const where: SqlFragment[] = [
     sql`project_id = ${str(projectId)}`,
     sql`start_time >= ${from} AND start_time <= ${dt64(params.to)}`,
@@ -146,7 +166,9 @@ function conditions(projectId: string, params: TraceListParams, sortExpr: SqlFra
   if (params.score) where.push(scoreMatch(projectId, params.score))
   if (params.cursor) {
     const op = params.order === 'asc' ? sql`>` : sql`<`
-    where.push(sql`(toDecimal128(${sortExpr}, 10), trace_id) ${op} (toDecimal128(${str(params.cursor.value)}, 10), ${str(params.cursor.traceId)})`)
+    where.push(
+      sql`(toDecimal128(${sortExpr}, 10), trace_id) ${op} (toDecimal128(${str(params.cursor.value)}, 10), ${str(params.cursor.traceId)})`,
+    )
   }
   return where
 }
@@ -155,9 +177,12 @@ const SCORE_OPS = { '=': sql`=`, '!=': sql`!=`, '>': sql`>`, '>=': sql`>=`, '<':
 
 /** Traces with a current (not deleted, not failed) score of the filter's name and value (scores.ts owns the table). */
 function scoreMatch(projectId: string, f: ScoreFilter): SqlFragment {
-  const value = f.op === 'has' ? sql`1` : 'number' in f && f.number !== undefined
-    ? sql`data_type != 'categorical' AND value ${SCORE_OPS[f.op]} ${f64(f.number)}`
-    : sql`string_value ${SCORE_OPS[f.op]} ${str('label' in f ? (f.label ?? '') : '')}`
+  const value =
+    f.op === 'has'
+      ? sql`1`
+      : 'number' in f && f.number !== undefined
+        ? sql`data_type != 'categorical' AND value ${SCORE_OPS[f.op]} ${f64(f.number)}`
+        : sql`string_value ${SCORE_OPS[f.op]} ${str('label' in f ? (f.label ?? '') : '')}`
   return sql`trace_id IN (SELECT trace_id FROM scores FINAL
     WHERE project_id = ${str(projectId)} AND name = ${str(f.name)} AND is_deleted = 0 AND error = '' AND trace_id != '' AND ${value})`
 }

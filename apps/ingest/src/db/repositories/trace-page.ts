@@ -31,7 +31,10 @@ export interface PageQuery {
 
 const WINDOW_HOURS = [1, 6, 24] as const
 
-interface Candidate { trace_id: string; version: string }
+interface Candidate {
+  trace_id: string
+  version: string
+}
 type StateRow = { trace_id: string; version: string; sign: number | string; sort_value: string }
 
 export async function readPage<Row extends StateRow>(store: Store, q: PageQuery): Promise<Row[]> {
@@ -40,7 +43,9 @@ export async function readPage<Row extends StateRow>(store: Store, q: PageQuery)
   const rangeHours = (Date.parse(`${q.to.replace(' ', 'T')}Z`) - Date.parse(`${q.from.replace(' ', 'T')}Z`)) / 3600_000
   // A window as wide as the range would only repeat the whole-range read.
   const windows = q.windowAnchor
-    ? WINDOW_HOURS.filter((h) => h < rangeHours).map((h) => sql`greatest(${dt64(q.from)}, ${q.windowAnchor!} - toIntervalHour(${u64(h)}))`)
+    ? WINDOW_HOURS.filter((h) => h < rangeHours).map(
+        (h) => sql`greatest(${dt64(q.from)}, ${q.windowAnchor!} - toIntervalHour(${u64(h)}))`,
+      )
     : []
   const lowerBounds = [...windows, sql`${dt64(q.from)}`]
   for (const [w, from] of lowerBounds.entries()) {
@@ -63,7 +68,13 @@ export async function readPage<Row extends StateRow>(store: Store, q: PageQuery)
 }
 
 /** The current states among `candidates`, in candidate order, at most `wanted`, with the page's columns. */
-async function currentStates<Row extends StateRow>(store: Store, q: PageQuery, from: SqlFragment, candidates: Candidate[], wanted: number): Promise<Row[]> {
+async function currentStates<Row extends StateRow>(
+  store: Store,
+  q: PageQuery,
+  from: SqlFragment,
+  candidates: Candidate[],
+  wanted: number,
+): Promise<Row[]> {
   if (candidates.length === 0) return []
   const ids = [...new Set(candidates.map((c) => c.trace_id))]
   const rows = await store.query<Row>(sql`

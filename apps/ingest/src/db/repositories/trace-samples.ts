@@ -22,7 +22,16 @@ const ORDER_BY: Record<SeriesMetric, SqlFragment> = {
 }
 
 /** The production traces that contributed most to a series anomaly in [fromMs, toMs]: the "why" behind it. */
-export async function sampleTraces(store: Store, projectId: string, dimType: string, dimValue: string, metric: SeriesMetric, fromMs: number, toMs: number, limit = 10): Promise<string[]> {
+export async function sampleTraces(
+  store: Store,
+  projectId: string,
+  dimType: string,
+  dimValue: string,
+  metric: SeriesMetric,
+  fromMs: number,
+  toMs: number,
+  limit = 10,
+): Promise<string[]> {
   const byValue = DIMENSION_FILTERS[dimType]
   const filter = byValue && !(dimType === 'user' && dimValue === OTHER_USERS) ? sql`AND ${byValue(dimValue)}` : sql``
   const rows = await store.query<{ trace_id: string }>(sql`

@@ -11,7 +11,10 @@ export class TraceRepository {
   constructor(private readonly store: Store) {}
 
   /** Time bounds of a trace from the trace-id lookup table, or undefined if the project has no such trace. */
-  async bounds(projectId: string, traceId: string): Promise<{ from: string; to: string; lastIngestedMs: number } | undefined> {
+  async bounds(
+    projectId: string,
+    traceId: string,
+  ): Promise<{ from: string; to: string; lastIngestedMs: number } | undefined> {
     const rows = await this.store.query<{ from: string; to: string; last_ms: string; n: string }>(sql`
       SELECT toString(min(start_min)) AS from, toString(max(start_max)) AS to,
         toUnixTimestamp64Milli(max(last_ingested)) AS last_ms, count() AS n
@@ -21,7 +24,11 @@ export class TraceRepository {
   }
 
   /** The trace's spans (one copy each: FINAL, bounded to the trace's hours) and when it last received any. */
-  async get(projectId: string, traceId: string, view: 'full' | 'skeleton' = 'full'): Promise<{ rows: SpanRowRead[]; lastIngestedMs: number } | undefined> {
+  async get(
+    projectId: string,
+    traceId: string,
+    view: 'full' | 'skeleton' = 'full',
+  ): Promise<{ rows: SpanRowRead[]; lastIngestedMs: number } | undefined> {
     const bounds = await this.bounds(projectId, traceId)
     if (!bounds) return undefined
     if (view === 'skeleton') {
@@ -57,13 +64,46 @@ const FULL_SPAN_COLUMNS = sql`* EXCEPT (ingested_at)`
  * spans the row objects' repeated keys were most of the text the store wrote and this process parsed.
  */
 const SKELETON_READ = [
-  'span_id', 'parent_span_id', 'name', 'kind', 'start_time', 'end_time', 'duration_ms', 'status', 'status_message',
-  'error_type', 'service_name', 'service_version', 'environment', 'agent_name', 'operation', 'model', 'provider',
-  'is_llm_call', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'cache_write_tokens', 'reasoning_tokens',
-  'cost_usd', 'cost_source', 'is_unpriced', 'tool_name', 'tool_call_id', 'session_id', 'user_id', 'flags',
-  'input_preview', 'output_preview', 'tool_args_key', 'reported_tool_errors',
+  'span_id',
+  'parent_span_id',
+  'name',
+  'kind',
+  'start_time',
+  'end_time',
+  'duration_ms',
+  'status',
+  'status_message',
+  'error_type',
+  'service_name',
+  'service_version',
+  'environment',
+  'agent_name',
+  'operation',
+  'model',
+  'provider',
+  'is_llm_call',
+  'input_tokens',
+  'output_tokens',
+  'cached_input_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'cost_source',
+  'is_unpriced',
+  'tool_name',
+  'tool_call_id',
+  'session_id',
+  'user_id',
+  'flags',
+  'input_preview',
+  'output_preview',
+  'tool_args_key',
+  'reported_tool_errors',
 ] as const satisfies ReadonlyArray<keyof SpanRowRead>
-const SKELETON_SELECT = join(SKELETON_READ.map((column) => sql`${ident(column, SKELETON_READ)}`), ', ')
+const SKELETON_SELECT = join(
+  SKELETON_READ.map((column) => sql`${ident(column, SKELETON_READ)}`),
+  ', ',
+)
 
 /**
  * A skeleton row: the columns read, the trace's own ids, and empty values for what a skeleton leaves
@@ -71,8 +111,20 @@ const SKELETON_SELECT = join(SKELETON_READ.map((column) => sql`${ident(column, S
  */
 function skeletonRow(projectId: string, traceId: string, values: unknown[]): SpanRowRead {
   const row: Record<string, unknown> = {
-    project_id: projectId, trace_id: traceId, trace_state: '', otel_kind: 0, scope_name: '', scope_version: '',
-    input: '', output: '', tool_arguments: '', tool_result: '', attributes: {}, resource_attributes: {}, events: '[]', links: '[]',
+    project_id: projectId,
+    trace_id: traceId,
+    trace_state: '',
+    otel_kind: 0,
+    scope_name: '',
+    scope_version: '',
+    input: '',
+    output: '',
+    tool_arguments: '',
+    tool_result: '',
+    attributes: {},
+    resource_attributes: {},
+    events: '[]',
+    links: '[]',
   }
   for (let i = 0; i < SKELETON_READ.length; i++) row[SKELETON_READ[i]!] = values[i]
   return row as unknown as SpanRowRead

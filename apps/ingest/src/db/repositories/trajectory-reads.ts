@@ -21,18 +21,39 @@ const recentTraces = (from: number, to: number) =>
 const finishedTraces = (from: number, to: number) => sql`${recentTraces(from, to)} AND outcome != 'running'`
 
 /** Finished traces the resolver tagged `loop`, with their loops as JSON (`LoopFinding[]`). */
-export async function loopTraces(store: Store, from: number, to: number): Promise<Array<{ projectId: string; traceId: string; loopsJson: string }>> {
+export async function loopTraces(
+  store: Store,
+  from: number,
+  to: number,
+): Promise<Array<{ projectId: string; traceId: string; loopsJson: string }>> {
   const rows = await store.query<{ project_id: string; trace_id: string; loops: string }>(sql`
     SELECT project_id, trace_id, loops FROM traces FINAL WHERE ${finishedTraces(from, to)} AND has(tags, 'loop')`)
   return rows.map((r) => ({ projectId: r.project_id, traceId: r.trace_id, loopsJson: r.loops }))
 }
 
 /** Finished traces with at least `minToolErrors` failed tool calls. */
-export async function toolErrorTraces(store: Store, from: number, to: number, minToolErrors: number): Promise<Array<{ projectId: string; traceId: string; agent: string; toolErrors: number; tools: string[] }>> {
-  const rows = await store.query<{ project_id: string; trace_id: string; agent: string; n: string; tools: string[] }>(sql`
+export async function toolErrorTraces(
+  store: Store,
+  from: number,
+  to: number,
+  minToolErrors: number,
+): Promise<Array<{ projectId: string; traceId: string; agent: string; toolErrors: number; tools: string[] }>> {
+  const rows = await store.query<{
+    project_id: string
+    trace_id: string
+    agent: string
+    n: string
+    tools: string[]
+  }>(sql`
     SELECT project_id, trace_id, root_agent AS agent, tool_errors AS n, tools FROM traces FINAL
     WHERE ${finishedTraces(from, to)} AND tool_errors >= ${u64(minToolErrors)}`)
-  return rows.map((r) => ({ projectId: r.project_id, traceId: r.trace_id, agent: r.agent, toolErrors: num(r.n), tools: r.tools }))
+  return rows.map((r) => ({
+    projectId: r.project_id,
+    traceId: r.trace_id,
+    agent: r.agent,
+    toolErrors: num(r.n),
+    tools: r.tools,
+  }))
 }
 
 export interface UnfinishedTrace {
@@ -48,14 +69,33 @@ export interface UnfinishedTrace {
  * Traces still `running` (or judged without a root once settled: `partial`) whose last span ended
  * before `quietBefore`, and failed traces whose failure is a time-out.
  */
-export async function unfinishedTraces(store: Store, from: number, to: number, quietBefore: number): Promise<UnfinishedTrace[]> {
-  const rows = await store.query<{ project_id: string; trace_id: string; agent: string; outcome: string; failure_reason: string; last_ms: string }>(sql`
+export async function unfinishedTraces(
+  store: Store,
+  from: number,
+  to: number,
+  quietBefore: number,
+): Promise<UnfinishedTrace[]> {
+  const rows = await store.query<{
+    project_id: string
+    trace_id: string
+    agent: string
+    outcome: string
+    failure_reason: string
+    last_ms: string
+  }>(sql`
     SELECT project_id, trace_id, root_agent AS agent, outcome, failure_reason, toUnixTimestamp64Milli(end_time) AS last_ms
     FROM traces FINAL
     WHERE ${recentTraces(from, to)} AND (
       ((outcome = 'running' OR has(tags, 'partial')) AND end_time < ${chMs(quietBefore)})
       OR (outcome = 'failed' AND positionCaseInsensitive(failure_reason, 'timeout') > 0))`)
-  return rows.map((r) => ({ projectId: r.project_id, traceId: r.trace_id, agent: r.agent, outcome: r.outcome, failureReason: r.failure_reason, lastMs: num(r.last_ms) }))
+  return rows.map((r) => ({
+    projectId: r.project_id,
+    traceId: r.trace_id,
+    agent: r.agent,
+    outcome: r.outcome,
+    failureReason: r.failure_reason,
+    lastMs: num(r.last_ms),
+  }))
 }
 
 /** Per finished trace: its root agent, span count, cost and tokens, as resolved. */
@@ -75,10 +115,22 @@ const traceTotalsQuery = (from: number, to: number) => sql`
 
 /** Totals of the finished traces of (from, to] that have a root agent. */
 export async function agentTraceTotals(store: Store, from: number, to: number): Promise<TraceTotals[]> {
-  const rows = await store.query<{ project_id: string; trace_id: string; agent: string; spans: string; cost: number; tokens: string }>(
-    sql`SELECT * FROM (${traceTotalsQuery(from, to)}) WHERE agent != ''`,
-  )
-  return rows.map((r) => ({ projectId: r.project_id, traceId: r.trace_id, agent: r.agent, spans: num(r.spans), cost: num(r.cost), tokens: num(r.tokens) }))
+  const rows = await store.query<{
+    project_id: string
+    trace_id: string
+    agent: string
+    spans: string
+    cost: number
+    tokens: string
+  }>(sql`SELECT * FROM (${traceTotalsQuery(from, to)}) WHERE agent != ''`)
+  return rows.map((r) => ({
+    projectId: r.project_id,
+    traceId: r.trace_id,
+    agent: r.agent,
+    spans: num(r.spans),
+    cost: num(r.cost),
+    tokens: num(r.tokens),
+  }))
 }
 
 /** Per agent over (from, to]: trace count, and p99, median and MAD of [spans, cost, tokens] per trace. */
@@ -94,7 +146,14 @@ export interface AgentTotalsStats {
 export async function agentTotalsStats(store: Store, from: number, to: number): Promise<AgentTotalsStats[]> {
   const history = traceTotalsQuery(from, to)
   // The MAD needs the median first: a second pass joined on (project, agent).
-  const rows = await store.query<{ project_id: string; agent: string; n: string; p99: number[]; med: number[]; mad: number[] }>(sql`
+  const rows = await store.query<{
+    project_id: string
+    agent: string
+    n: string
+    p99: number[]
+    med: number[]
+    mad: number[]
+  }>(sql`
     SELECT project_id, agent, count() AS n, any(m.med) AS med,
       [quantileExact(0.99)(toFloat64(t.spans)), quantileExact(0.99)(t.cost), quantileExact(0.99)(toFloat64(t.tokens))] AS p99,
       [quantileExactInclusive(0.5)(abs(toFloat64(t.spans) - m.med[1])), quantileExactInclusive(0.5)(abs(t.cost - m.med[2])),
@@ -106,11 +165,22 @@ export async function agentTotalsStats(store: Store, from: number, to: number): 
       FROM (${history}) WHERE agent != '' GROUP BY project_id, agent
     ) AS m USING (project_id, agent)
     GROUP BY project_id, agent`)
-  return rows.map((r) => ({ projectId: r.project_id, agent: r.agent, traces: num(r.n), p99: r.p99.map(num), median: r.med.map(num), mad: r.mad.map(num) }))
+  return rows.map((r) => ({
+    projectId: r.project_id,
+    agent: r.agent,
+    traces: num(r.n),
+    p99: r.p99.map(num),
+    median: r.med.map(num),
+    mad: r.mad.map(num),
+  }))
 }
 
 /** Agent runs of (from, to] per (agent, release), from the `agent_release` rollups of resolved traces. */
-export async function agentReleaseLatency(store: Store, from: number, to: number): Promise<Array<{ projectId: string; agent: string; release: string; runs: number; latency: Histogram }>> {
+export async function agentReleaseLatency(
+  store: Store,
+  from: number,
+  to: number,
+): Promise<Array<{ projectId: string; agent: string; release: string; runs: number; latency: Histogram }>> {
   const rows = await store.query<{ project_id: string; key: string; n: string; lat: [number[], number[]] }>(sql`
     SELECT project_id, dim_value AS key, sum(units) AS n, sumMap(latency) AS lat
     FROM agg_5m
@@ -119,12 +189,24 @@ export async function agentReleaseLatency(store: Store, from: number, to: number
   return rows.map((r) => {
     const [agent = '', release = ''] = r.key.split('\u0000')
     const [buckets, counts] = r.lat
-    return { projectId: r.project_id, agent, release, runs: num(r.n), latency: { buckets: buckets.map(num), counts: counts.map(num) } }
+    return {
+      projectId: r.project_id,
+      agent,
+      release,
+      runs: num(r.n),
+      latency: { buckets: buckets.map(num), counts: counts.map(num) },
+    }
   })
 }
 
 /** The slowest production traces of (from, to] in which a release ran: the "why" of a release finding. */
-export async function slowestReleaseTraces(store: Store, projectId: string, release: string, from: number, to: number): Promise<string[]> {
+export async function slowestReleaseTraces(
+  store: Store,
+  projectId: string,
+  release: string,
+  from: number,
+  to: number,
+): Promise<string[]> {
   const rows = await store.query<{ trace_id: string }>(sql`
     SELECT trace_id FROM traces FINAL
     WHERE project_id = ${str(projectId)} AND NOT is_regression_run AND start_time > ${chMs(from)} AND start_time <= ${chMs(to)}

@@ -74,9 +74,19 @@ export class WebhookRepository {
     return (await this.rows(projectId)).map((row) => {
       if (row.secret_sealed === '') return { id: row.id, url: row.url, secret: null }
       try {
-        return { id: row.id, url: row.url, secret: this.secrets.open(row.secret_sealed, secretContext(projectId, row.id)) }
+        return {
+          id: row.id,
+          url: row.url,
+          secret: this.secrets.open(row.secret_sealed, secretContext(projectId, row.id)),
+        }
       } catch {
-        return { id: row.id, url: row.url, secret: null, secretError: 'its secret cannot be decrypted with the current server key (SIGHTLINE_SECRET_KEY or secret.key changed); rotate it' }
+        return {
+          id: row.id,
+          url: row.url,
+          secret: null,
+          secretError:
+            'its secret cannot be decrypted with the current server key (SIGHTLINE_SECRET_KEY or secret.key changed); rotate it',
+        }
       }
     })
   }

@@ -29,7 +29,12 @@ export interface ExplainInput {
    * Series families: the breakdown over [window start, now] vs the baseline before it, and the
    * project's traffic per minute over that baseline (for robust per-trace and traffic baselines).
    */
-  breakdown?: { rows: readonly BreakdownRow[]; windowFromMs: number; windowToMs: number; baselineMinutes?: readonly MinuteTotals[] }
+  breakdown?: {
+    rows: readonly BreakdownRow[]
+    windowFromMs: number
+    windowToMs: number
+    baselineMinutes?: readonly MinuteTotals[]
+  }
   /** Trace families: the largest finding (most calls of a loop, most failed calls…). */
   peak?: number
 }
@@ -67,11 +72,13 @@ export const FAMILY_LABELS: Record<IncidentFamily, string> = {
 
 export const hhmm = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)} UTC`
 const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.POSITIVE_INFINITY)
-export const fmtRatio = (r: number) => (!Number.isFinite(r) ? 'far above' : r >= 10 ? `${Math.round(r)}×` : `${r.toFixed(1)}×`)
+export const fmtRatio = (r: number) =>
+  !Number.isFinite(r) ? 'far above' : r >= 10 ? `${Math.round(r)}×` : `${r.toFixed(1)}×`
 export const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`)
 const fmtPct = (rate: number) => `${(rate * 100).toFixed(rate < 0.1 ? 1 : 0)} %`
 const fmtUsd = (usd: number) => (usd >= 1 ? `$${usd.toFixed(2)}` : `$${usd.toPrecision(2)}`)
-const where = (lead: LeadFinding) => (lead.dimension === 'total' || lead.dimension === 'trace' ? '' : ` of ${lead.dimension} ${lead.value}`)
+const where = (lead: LeadFinding) =>
+  lead.dimension === 'total' || lead.dimension === 'trace' ? '' : ` of ${lead.dimension} ${lead.value}`
 const p95 = (side: BreakdownSide) => histogramQuantile(side.latency, 0.95) ?? Number.NaN
 
 export function explainIncident(input: ExplainInput): Explanation {
@@ -90,18 +97,34 @@ export function explainIncident(input: ExplainInput): Explanation {
     case 'release_latency':
       return { title, explanation: `${lead.summary} — ${since}`, driver: {} }
     case 'loop':
-      return { title, explanation: `${plural(input.traceCount, 'trace')} looped on tool ${scope.tool}${scope.agent ? ` in ${scope.agent}` : ''} (up to ${input.peak ?? lead.observed} identical calls) ${since}`, driver: {} }
+      return {
+        title,
+        explanation: `${plural(input.traceCount, 'trace')} looped on tool ${scope.tool}${scope.agent ? ` in ${scope.agent}` : ''} (up to ${input.peak ?? lead.observed} identical calls) ${since}`,
+        driver: {},
+      }
     case 'tool_errors':
-      return { title, explanation: `${plural(input.traceCount, 'trace')} with ${input.peak ?? lead.observed} or more failed tool calls (${lead.value}) ${since}`, driver: {} }
+      return {
+        title,
+        explanation: `${plural(input.traceCount, 'trace')} with ${input.peak ?? lead.observed} or more failed tool calls (${lead.value}) ${since}`,
+        driver: {},
+      }
     case 'unfinished':
-      return { title, explanation: `${plural(input.traceCount, 'run')} of agent ${scope.agent || '(unknown)'} did not return or timed out ${since}`, driver: {} }
+      return {
+        title,
+        explanation: `${plural(input.traceCount, 'run')} of agent ${scope.agent || '(unknown)'} did not return or timed out ${since}`,
+        driver: {},
+      }
     case 'score_drop':
       return { title, explanation: `${lead.summary} — ${since}`, driver: {} }
     case 'outlier': {
       const money = lead.metric === 'trace_cost'
       const value = (v: number) => (money ? fmtUsd(v) : String(Math.round(v)))
       const what = lead.metric === 'spans_per_trace' ? 'spans' : money ? 'cost' : 'tokens'
-      return { title, explanation: `${plural(input.traceCount, 'trace')} of agent ${scope.agent} far above its usual ${what} (up to ${value(input.peak ?? lead.observed)} vs a median of ${value(lead.expected)}) ${since}`, driver: {} }
+      return {
+        title,
+        explanation: `${plural(input.traceCount, 'trace')} of agent ${scope.agent} far above its usual ${what} (up to ${value(input.peak ?? lead.observed)} vs a median of ${value(lead.expected)}) ${since}`,
+        driver: {},
+      }
     }
   }
 }
@@ -119,30 +142,47 @@ function explainSeries(input: ExplainInput, since: string): { text: string; driv
   const rows = b?.rows ?? []
   const total = rows.find((r) => r.dimType === 'total')
   const windowMin = b ? Math.max(1, (b.windowToMs - b.windowFromMs) / 60_000) : 1
-  const baselineMin = b && total && total.baselineFirstMs > 0 ? Math.max(1, (b.windowFromMs - total.baselineFirstMs) / 60_000) : 0
+  const baselineMin =
+    b && total && total.baselineFirstMs > 0 ? Math.max(1, (b.windowFromMs - total.baselineFirstMs) / 60_000) : 0
   const rate = (side: 'window' | 'baseline', r: BreakdownRow, read: (s: BreakdownSide) => number) =>
     side === 'window' ? read(r.window) / windowMin : baselineMin > 0 ? read(r.baseline) / baselineMin : 0
   /** The value of `dimType` whose own rate of `read` grew most, if it carries ≥ 30 % of the total growth. */
   const topExcess = (dimType: string, read: (s: BreakdownSide) => number): string | undefined => {
     if (!total) return undefined
     const excessOf = (r: BreakdownRow) => rate('window', r, read) - rate('baseline', r, read)
-    const best = rows.filter((r) => r.dimType === dimType && r.dimValue !== '').sort((x, y) => excessOf(y) - excessOf(x))[0]
+    const best = rows
+      .filter((r) => r.dimType === dimType && r.dimValue !== '')
+      .sort((x, y) => excessOf(y) - excessOf(x))[0]
     return best && excessOf(best) > 0 && excessOf(best) >= 0.3 * excessOf(total) ? best.dimValue : undefined
   }
   if (input.family === 'cost') {
     const read = lead.metric === 'tokens' ? (s: BreakdownSide) => s.tokens : (s: BreakdownSide) => s.cost
     const model = topExcess('model', read)
     const agent = topExcess('agent', read)
-    const driven = model && agent ? `, driven by ${model} in ${agent}` : model ? `, driven by ${model}` : agent ? `, driven by agent ${agent}` : ''
+    const driven =
+      model && agent
+        ? `, driven by ${model} in ${agent}`
+        : model
+          ? `, driven by ${model}`
+          : agent
+            ? `, driven by agent ${agent}`
+            : ''
     const what = lead.metric === 'tokens' ? 'tokens' : 'cost'
     if (total && total.window.traces > 0 && total.baseline.traces > 0 && baselineMin > 0) {
       // Medians over the baseline's minutes when there are enough of them: an earlier spike in the
       // same hour would otherwise raise the baseline the current one is compared with.
       const minutes = (b?.baselineMinutes ?? []).filter((m) => m.traces >= 3)
-      const usualPerTrace = minutes.length >= 5 ? median(minutes.map((m) => (lead.metric === 'tokens' ? m.tokens : m.cost) / m.traces)) : read(total.baseline) / total.baseline.traces
-      const usualTraffic = minutes.length >= 5 ? median(minutes.map((m) => m.traces)) : rate('baseline', total, (s) => s.traces)
+      const usualPerTrace =
+        minutes.length >= 5
+          ? median(minutes.map((m) => (lead.metric === 'tokens' ? m.tokens : m.cost) / m.traces))
+          : read(total.baseline) / total.baseline.traces
+      const usualTraffic =
+        minutes.length >= 5 ? median(minutes.map((m) => m.traces)) : rate('baseline', total, (s) => s.traces)
       const perTrace = ratio(read(total.window) / total.window.traces, usualPerTrace)
-      const traffic = ratio(rate('window', total, (s) => s.traces), usualTraffic)
+      const traffic = ratio(
+        rate('window', total, (s) => s.traces),
+        usualTraffic,
+      )
       // Say which moved: what each trace costs, how many traces there are, or both.
       const head =
         traffic < 1.5
@@ -152,12 +192,21 @@ function explainSeries(input: ExplainInput, since: string): { text: string; driv
             : `${what} per trace ${fmtRatio(perTrace)} baseline with traffic ${fmtRatio(traffic)}`
       return { text: `${head} ${since}${driven}`, driver: { ...(model ? { model } : {}), ...(agent ? { agent } : {}) } }
     }
-    return { text: `${what}${where(lead)} ${fmtRatio(ratio(lead.observed, lead.expected))} the usual ${since}${driven}`, driver: { ...(model ? { model } : {}), ...(agent ? { agent } : {}) } }
+    return {
+      text: `${what}${where(lead)} ${fmtRatio(ratio(lead.observed, lead.expected))} the usual ${since}${driven}`,
+      driver: { ...(model ? { model } : {}), ...(agent ? { agent } : {}) },
+    }
   }
   if (input.family === 'latency') {
     const head = `p95 latency${where(lead)} ${fmtRatio(ratio(lead.observed, lead.expected))} baseline (${fmtMs(lead.observed)} vs ${fmtMs(lead.expected)}) ${since}`
     const candidates = rows
-      .filter((r) => (r.dimType === 'tool' || r.dimType === 'agent' || r.dimType === 'model') && r.dimValue !== '' && r.window.units >= 10 && r.baseline.units >= 10)
+      .filter(
+        (r) =>
+          (r.dimType === 'tool' || r.dimType === 'agent' || r.dimType === 'model') &&
+          r.dimValue !== '' &&
+          r.window.units >= 10 &&
+          r.baseline.units >= 10,
+      )
       .map((r) => ({ r, w: p95(r.window), base: p95(r.baseline) }))
       .filter((c) => c.w >= 1.5 * c.base && !(c.r.dimType === lead.dimension && c.r.dimValue === lead.value))
       .sort((x, y) => ratio(y.w, y.base) - ratio(x.w, x.base))
@@ -169,5 +218,8 @@ function explainSeries(input: ExplainInput, since: string): { text: string; driv
   const tool = topExcess('tool', failures)
   const agent = tool ? undefined : topExcess('agent', failures)
   const driven = tool ? `, mostly tool ${tool}` : agent ? `, mostly agent ${agent}` : ''
-  return { text: `error rate${where(lead)} ${fmtPct(lead.observed)} vs ${fmtPct(lead.expected)} baseline ${since}${driven}`, driver: { ...(tool ? { tool } : {}), ...(agent ? { agent } : {}) } }
+  return {
+    text: `error rate${where(lead)} ${fmtPct(lead.observed)} vs ${fmtPct(lead.expected)} baseline ${since}${driven}`,
+    driver: { ...(tool ? { tool } : {}), ...(agent ? { agent } : {}) },
+  }
 }

@@ -29,30 +29,66 @@ export interface FindingFacts {
 export const EMPTY_SCOPE: IncidentScope = { agent: '', tool: '', model: '', release: '' }
 
 /** What a finding is about, read from the anomaly (and, for trajectory findings, the agent it names). */
-export function findingFacts(anomaly: Pick<Anomaly, 'kind' | 'dimension' | 'value' | 'metric'>, agent = ''): FindingFacts {
+export function findingFacts(
+  anomaly: Pick<Anomaly, 'kind' | 'dimension' | 'value' | 'metric'>,
+  agent = '',
+): FindingFacts {
   const scope = { ...EMPTY_SCOPE }
-  const dimKey = anomaly.dimension === 'total' || anomaly.dimension === 'trace' ? '' : `${anomaly.dimension}\u0000${anomaly.value}`
-  if (anomaly.dimension === 'agent' || anomaly.dimension === 'model' || anomaly.dimension === 'tool' || anomaly.dimension === 'release') scope[anomaly.dimension] = anomaly.value
+  const dimKey =
+    anomaly.dimension === 'total' || anomaly.dimension === 'trace' ? '' : `${anomaly.dimension}\u0000${anomaly.value}`
+  if (
+    anomaly.dimension === 'agent' ||
+    anomaly.dimension === 'model' ||
+    anomaly.dimension === 'tool' ||
+    anomaly.dimension === 'release'
+  )
+    scope[anomaly.dimension] = anomaly.value
   const isSeries = anomaly.kind === 'spike' || anomaly.kind === 'level_shift'
   // The release comparison (release-latency.ts) is the only level shift on latency; the series tiers' are cost and tokens.
   if (anomaly.kind === 'level_shift' && anomaly.dimension === 'release' && anomaly.metric === 'latency_p95') {
-    return { family: 'release_latency', groupKey: `release_latency\u0000${anomaly.value}`, scope: { ...scope, agent }, dimKey }
+    return {
+      family: 'release_latency',
+      groupKey: `release_latency\u0000${anomaly.value}`,
+      scope: { ...scope, agent },
+      dimKey,
+    }
   }
   if (isSeries) {
-    const family: IncidentFamily = anomaly.metric === 'latency_p95' ? 'latency' : anomaly.metric === 'error_rate' ? 'errors' : 'cost'
+    const family: IncidentFamily =
+      anomaly.metric === 'latency_p95' ? 'latency' : anomaly.metric === 'error_rate' ? 'errors' : 'cost'
     return { family, groupKey: family, scope, dimKey }
   }
   switch (anomaly.kind) {
     case 'tool_loop':
-      return { family: 'loop', groupKey: `loop\u0000${agent}\u0000${anomaly.value}`, scope: { ...scope, agent, tool: anomaly.value }, dimKey }
+      return {
+        family: 'loop',
+        groupKey: `loop\u0000${agent}\u0000${anomaly.value}`,
+        scope: { ...scope, agent, tool: anomaly.value },
+        dimKey,
+      }
     case 'tool_error_burst':
-      return { family: 'tool_errors', groupKey: `tool_errors\u0000${agent}\u0000${anomaly.value}`, scope: { ...scope, agent, tool: anomaly.value.includes(',') ? '' : anomaly.value }, dimKey }
+      return {
+        family: 'tool_errors',
+        groupKey: `tool_errors\u0000${agent}\u0000${anomaly.value}`,
+        scope: { ...scope, agent, tool: anomaly.value.includes(',') ? '' : anomaly.value },
+        dimKey,
+      }
     case 'score_drop':
       return { family: 'score_drop', groupKey: `score_drop\u0000${anomaly.value}`, scope, dimKey }
     case 'unfinished_agent':
-      return { family: 'unfinished', groupKey: `unfinished\u0000${anomaly.value}`, scope: { ...scope, agent: anomaly.value }, dimKey }
+      return {
+        family: 'unfinished',
+        groupKey: `unfinished\u0000${anomaly.value}`,
+        scope: { ...scope, agent: anomaly.value },
+        dimKey,
+      }
     default:
-      return { family: 'outlier', groupKey: `outlier\u0000${anomaly.metric}\u0000${anomaly.value}`, scope: { ...scope, agent: anomaly.value }, dimKey }
+      return {
+        family: 'outlier',
+        groupKey: `outlier\u0000${anomaly.metric}\u0000${anomaly.value}`,
+        scope: { ...scope, agent: anomaly.value },
+        dimKey,
+      }
   }
 }
 
@@ -73,7 +109,12 @@ export function isSeriesFamily(family: IncidentFamily): boolean {
 }
 
 /** The incident a new finding joins, or undefined for a new one. The most recent candidate wins ties. */
-export function chooseIncident(finding: FindingFacts, startedAtMs: number, candidates: readonly GroupCandidate[], correlateMs: number): GroupCandidate | undefined {
+export function chooseIncident(
+  finding: FindingFacts,
+  startedAtMs: number,
+  candidates: readonly GroupCandidate[],
+  correlateMs: number,
+): GroupCandidate | undefined {
   if (!isSeriesFamily(finding.family)) return [...candidates].reverse().find((c) => c.groupKey === finding.groupKey)
   const series = candidates.filter((c) => c.families.some(isSeriesFamily)).sort((a, b) => b.lastOnsetMs - a.lastOnsetMs)
   // The same value firing again while its incident holds before resolving is that incident flapping.
@@ -85,5 +126,10 @@ export function chooseIncident(finding: FindingFacts, startedAtMs: number, candi
 
 /** Merges a finding's scope into an incident's: the first finding to narrow a field decides it. */
 export function mergeScope(into: IncidentScope, from: IncidentScope): IncidentScope {
-  return { agent: into.agent || from.agent, tool: into.tool || from.tool, model: into.model || from.model, release: into.release || from.release }
+  return {
+    agent: into.agent || from.agent,
+    tool: into.tool || from.tool,
+    model: into.model || from.model,
+    release: into.release || from.release,
+  }
 }

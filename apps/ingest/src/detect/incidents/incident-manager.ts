@@ -77,7 +77,8 @@ export class IncidentManager {
     const open = openAnomalies ?? (await this.anomalies.listOpen())
     for (const incident of await this.repository.listUnresolved()) {
       const live = this.track(incident)
-      for (const a of open) if (a.projectId === incident.projectId && a.incidentId === incident.id) this.addMember(live, a, findingFacts(a))
+      for (const a of open)
+        if (a.projectId === incident.projectId && a.incidentId === incident.id) this.addMember(live, a, findingFacts(a))
     }
   }
 
@@ -90,7 +91,14 @@ export class IncidentManager {
     const chosen = chooseIncident(
       facts,
       startedAtMs,
-      candidates.map((l) => ({ id: l.incident.id, groupKey: l.incident.groupKey, families: l.incident.families, dimKeys: l.dimKeys, lastOnsetMs: Math.max(0, ...[...l.members.values()].map((m) => m.startedAtMs)), signalActive: l.incident.signal === 'active' })),
+      candidates.map((l) => ({
+        id: l.incident.id,
+        groupKey: l.incident.groupKey,
+        families: l.incident.families,
+        dimKeys: l.dimKeys,
+        lastOnsetMs: Math.max(0, ...[...l.members.values()].map((m) => m.startedAtMs)),
+        signalActive: l.incident.signal === 'active',
+      })),
       this.rules.correlateMs,
     )
     const live = chosen ? this.live.get(chosen.id)! : this.track(this.newIncident(anomaly, facts, nowMs))
@@ -118,7 +126,13 @@ export class IncidentManager {
     const live = this.live.get(anomaly.incidentId)
     const member = live?.members.get(anomaly.id)
     if (!live || !member) return
-    Object.assign(member, { observed: anomaly.observed, expected: anomaly.expected, score: anomaly.score, traceIds: anomaly.traceIds, summary: anomaly.summary })
+    Object.assign(member, {
+      observed: anomaly.observed,
+      expected: anomaly.expected,
+      score: anomaly.score,
+      traceIds: anomaly.traceIds,
+      summary: anomaly.summary,
+    })
     // A trace seen again (it stays in the lookback for an hour) is no new evidence: only new traces keep a trace incident active.
     live.incident.lastSeenAt = iso(nowMs)
   }
@@ -133,7 +147,9 @@ export class IncidentManager {
     await this.restore()
     for (const live of [...this.live.values()]) {
       const { incident } = live
-      const active = isEventFamily(incident.family) ? nowMs - live.lastFindingMs < this.rules.eventQuietMs : [...live.members.values()].some((m) => m.open)
+      const active = isEventFamily(incident.family)
+        ? nowMs - live.lastFindingMs < this.rules.eventQuietMs
+        : [...live.members.values()].some((m) => m.open)
       if (setSignal(incident, active, nowMs)) live.dirty = true
       if (active && (live.dirty || nowMs - live.refreshedAtMs >= this.rules.refreshMs)) {
         await refreshIncident(this.store, incident, [...live.members.values()], nowMs, this.rules)
@@ -150,7 +166,13 @@ export class IncidentManager {
   }
 
   /** A person's action on an incident of `projectId`; undefined when there is no such incident. */
-  async act(projectId: string, id: string, action: IncidentAction, nowMs: number, snoozeMinutes?: number): Promise<Incident | undefined> {
+  async act(
+    projectId: string,
+    id: string,
+    action: IncidentAction,
+    nowMs: number,
+    snoozeMinutes?: number,
+  ): Promise<Incident | undefined> {
     await this.restore()
     let live = this.live.get(id)
     if (live && live.incident.projectId !== projectId) return undefined
@@ -160,7 +182,8 @@ export class IncidentManager {
     if (incident.status === 'resolved') this.live.delete(id)
     else if (!live) {
       live = this.track(incident)
-      for (const a of await this.anomalies.listOpen()) if (a.incidentId === id && a.projectId === projectId) this.addMember(live, a, findingFacts(a))
+      for (const a of await this.anomalies.listOpen())
+        if (a.incidentId === id && a.projectId === projectId) this.addMember(live, a, findingFacts(a))
     }
     await this.repository.upsert(incident)
     this.logger.info(`incident ${action}`, { projectId, id })
@@ -171,20 +194,43 @@ export class IncidentManager {
     if (event !== 'recovered') incident.alertedSeverity = incident.severity
     incident.alerted = true
     this.notifier.notifyIncident(incident.projectId, event, toPublic(incident))
-    this.logger.info(`incident ${event}`, { projectId: incident.projectId, id: incident.id, family: incident.family, severity: incident.severity })
+    this.logger.info(`incident ${event}`, {
+      projectId: incident.projectId,
+      id: incident.id,
+      family: incident.family,
+      severity: incident.severity,
+    })
   }
 
   private track(incident: StoredIncident): Live {
-    const live: Live = { incident, members: new Map(), dimKeys: new Set(), traces: new Set(), lastFindingMs: Date.parse(incident.lastSeenAt), refreshedAtMs: 0, dirty: false }
+    const live: Live = {
+      incident,
+      members: new Map(),
+      dimKeys: new Set(),
+      traces: new Set(),
+      lastFindingMs: Date.parse(incident.lastSeenAt),
+      refreshedAtMs: 0,
+      dirty: false,
+    }
     this.live.set(incident.id, live)
     return live
   }
 
   private addMember(live: Live, anomaly: StoredAnomaly, facts: FindingFacts): void {
     live.members.set(anomaly.id, {
-      id: anomaly.id, family: facts.family, kind: anomaly.kind, dimension: anomaly.dimension, value: anomaly.value, metric: anomaly.metric,
-      observed: anomaly.observed, expected: anomaly.expected, score: anomaly.score, summary: anomaly.summary, traceIds: anomaly.traceIds,
-      startedAtMs: Date.parse(anomaly.startedAt), open: anomaly.status === 'open',
+      id: anomaly.id,
+      family: facts.family,
+      kind: anomaly.kind,
+      dimension: anomaly.dimension,
+      value: anomaly.value,
+      metric: anomaly.metric,
+      observed: anomaly.observed,
+      expected: anomaly.expected,
+      score: anomaly.score,
+      summary: anomaly.summary,
+      traceIds: anomaly.traceIds,
+      startedAtMs: Date.parse(anomaly.startedAt),
+      open: anomaly.status === 'open',
     })
     if (facts.dimKey) live.dimKeys.add(facts.dimKey)
     const { incident } = live
@@ -195,14 +241,43 @@ export class IncidentManager {
 
   private newIncident(anomaly: StoredAnomaly, facts: FindingFacts, nowMs: number): StoredIncident {
     const groupKey = isSeriesFamily(facts.family) ? facts.family : facts.groupKey
-    const id = createHash('sha256').update(`${anomaly.projectId}\u0000${groupKey}\u0000${anomaly.id}`).digest('hex').slice(0, 32)
+    const id = createHash('sha256')
+      .update(`${anomaly.projectId}\u0000${groupKey}\u0000${anomaly.id}`)
+      .digest('hex')
+      .slice(0, 32)
     return {
-      projectId: anomaly.projectId, id, groupKey, family: facts.family, families: [], title: '', explanation: anomaly.summary,
-      status: 'open', resolution: '', signal: 'active', severity: 'info', severityScore: 0, scope: { ...EMPTY_SCOPE },
-      kind: anomaly.kind, dimension: anomaly.dimension, value: anomaly.value, metric: anomaly.metric, metrics: [],
-      observed: anomaly.observed, expected: anomaly.expected, firstSeenAt: anomaly.startedAt, openedAt: iso(nowMs), lastSeenAt: iso(nowMs),
-      recoveredAt: null, resolvedAt: null, acknowledgedAt: null, snoozedUntil: null, findings: 1, traceCount: 0, traceIds: [...anomaly.traceIds],
-      alerted: false, alertedSeverity: '',
+      projectId: anomaly.projectId,
+      id,
+      groupKey,
+      family: facts.family,
+      families: [],
+      title: '',
+      explanation: anomaly.summary,
+      status: 'open',
+      resolution: '',
+      signal: 'active',
+      severity: 'info',
+      severityScore: 0,
+      scope: { ...EMPTY_SCOPE },
+      kind: anomaly.kind,
+      dimension: anomaly.dimension,
+      value: anomaly.value,
+      metric: anomaly.metric,
+      metrics: [],
+      observed: anomaly.observed,
+      expected: anomaly.expected,
+      firstSeenAt: anomaly.startedAt,
+      openedAt: iso(nowMs),
+      lastSeenAt: iso(nowMs),
+      recoveredAt: null,
+      resolvedAt: null,
+      acknowledgedAt: null,
+      snoozedUntil: null,
+      findings: 1,
+      traceCount: 0,
+      traceIds: [...anomaly.traceIds],
+      alerted: false,
+      alertedSeverity: '',
     }
   }
 }

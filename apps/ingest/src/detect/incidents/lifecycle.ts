@@ -30,7 +30,11 @@ export function setSignal(incident: StoredIncident, active: boolean, nowMs: numb
 }
 
 /** Time-driven changes: a snooze running out, a recovery held long enough. The alert to send, if any. */
-export function advance(incident: StoredIncident, nowMs: number, recoveryHoldMs: number): { changed: boolean; alert?: AlertEvent } {
+export function advance(
+  incident: StoredIncident,
+  nowMs: number,
+  recoveryHoldMs: number,
+): { changed: boolean; alert?: AlertEvent } {
   let changed = false
   let alert: AlertEvent | undefined
   if (incident.status === 'snoozed' && incident.snoozedUntil !== null && Date.parse(incident.snoozedUntil) <= nowMs) {
@@ -38,7 +42,12 @@ export function advance(incident: StoredIncident, nowMs: number, recoveryHoldMs:
     changed = true
     if (incident.signal === 'active' && incident.alertedSeverity !== '') alert = 'reopened'
   }
-  if (incident.status !== 'resolved' && incident.signal === 'normal' && incident.recoveredAt !== null && nowMs - Date.parse(incident.recoveredAt) >= recoveryHoldMs) {
+  if (
+    incident.status !== 'resolved' &&
+    incident.signal === 'normal' &&
+    incident.recoveredAt !== null &&
+    nowMs - Date.parse(incident.recoveredAt) >= recoveryHoldMs
+  ) {
     const announce = incident.alertedSeverity !== '' && incident.status !== 'snoozed'
     Object.assign(incident, { status: 'resolved', resolution: 'recovered', resolvedAt: iso(nowMs), snoozedUntil: null })
     return { changed: true, ...(announce ? { alert: 'recovered' as const } : {}) }
@@ -62,7 +71,12 @@ export class IncidentActionError extends Error {
 }
 
 /** A person's action. Throws IncidentActionError when it makes no sense in the current state. */
-export function applyAction(incident: StoredIncident, action: IncidentAction, nowMs: number, snoozeMinutes?: number): void {
+export function applyAction(
+  incident: StoredIncident,
+  action: IncidentAction,
+  nowMs: number,
+  snoozeMinutes?: number,
+): void {
   const resolved = incident.status === 'resolved'
   switch (action) {
     case 'acknowledge':
@@ -80,7 +94,13 @@ export function applyAction(incident: StoredIncident, action: IncidentAction, no
       return
     case 'reopen':
       if (incident.status === 'open') throw new IncidentActionError('The incident is already open.')
-      Object.assign(incident, { status: 'open', resolution: '', resolvedAt: null, snoozedUntil: null, acknowledgedAt: null })
+      Object.assign(incident, {
+        status: 'open',
+        resolution: '',
+        resolvedAt: null,
+        snoozedUntil: null,
+        acknowledgedAt: null,
+      })
       return
   }
 }

@@ -17,14 +17,22 @@ export interface SeverityRules {
 
 export const DEFAULT_SEVERITY_RULES: SeverityRules = { warningScore: 1.5, criticalScore: 6, minTracesToAlert: 3 }
 
-export function severityOf(family: IncidentFamily, observed: number, expected: number, traceCount: number, rules: SeverityRules = DEFAULT_SEVERITY_RULES): { severity: IncidentSeverity; score: number } {
+export function severityOf(
+  family: IncidentFamily,
+  observed: number,
+  expected: number,
+  traceCount: number,
+  rules: SeverityRules = DEFAULT_SEVERITY_RULES,
+): { severity: IncidentSeverity; score: number } {
   const r = expected > 0 ? observed / expected : observed > 0 ? 8 : 1
   const size = Math.log2(Math.min(Math.max(r, 1), 1024))
   const spread = Math.log10(1 + Math.max(0, traceCount))
   const score = Math.round(size * (1 + spread) * 100) / 100
-  if (!isSeriesFamily(family) && family !== 'release_latency' && traceCount < rules.minTracesToAlert) return { severity: 'info', score }
+  if (!isSeriesFamily(family) && family !== 'release_latency' && traceCount < rules.minTracesToAlert)
+    return { severity: 'info', score }
   if (score >= rules.criticalScore) return { severity: 'critical', score }
-  if (score >= rules.warningScore || isSeriesFamily(family) || family === 'release_latency') return { severity: 'warning', score }
+  if (score >= rules.warningScore || isSeriesFamily(family) || family === 'release_latency')
+    return { severity: 'warning', score }
   return { severity: 'info', score }
 }
 

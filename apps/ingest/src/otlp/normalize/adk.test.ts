@@ -5,7 +5,8 @@ import { normalizeExportRequest } from './index.js'
 
 const OPTS = { projectId: 'p', maxAttributeValueBytes: 1 << 20 }
 const id = (n: number) => n.toString(16).padStart(16, '0')
-const rowsOf = (...spans: ReturnType<typeof makeSpan>[]) => normalizeExportRequest(makeRequest(spans, undefined, 'gcp.vertex.agent'), OPTS).rows
+const rowsOf = (...spans: ReturnType<typeof makeSpan>[]) =>
+  normalizeExportRequest(makeRequest(spans, undefined, 'gcp.vertex.agent'), OPTS).rows
 
 /** As @google/adk 2.0.0 writes a model call (packages/contract-tests/fixtures/adk). */
 const callLlm = (request: object, response: object) => ({
@@ -25,9 +26,23 @@ const answer = (name: string, response: object) => ({ role: 'user', parts: [{ fu
 
 describe('Google ADK', () => {
   it('reads call_llm as one model call, with Gemini usage as billed (thoughts are output and reasoning), provider google', () => {
-    const usageMetadata = { promptTokenCount: 530, candidatesTokenCount: 20, cachedContentTokenCount: 256, thoughtsTokenCount: 21, totalTokenCount: 571 }
-    const response = { content: { role: 'model', parts: [{ functionCall: { name: 'lookup_flight', args: { from: 'LHR' } } }] }, usageMetadata }
-    const [row] = rowsOf(makeSpan({ name: 'call_llm', attributes: callLlm({ model: 'gemini-2.5-flash', contents: [user('Plan a trip')] }, response) }))
+    const usageMetadata = {
+      promptTokenCount: 530,
+      candidatesTokenCount: 20,
+      cachedContentTokenCount: 256,
+      thoughtsTokenCount: 21,
+      totalTokenCount: 571,
+    }
+    const response = {
+      content: { role: 'model', parts: [{ functionCall: { name: 'lookup_flight', args: { from: 'LHR' } } }] },
+      usageMetadata,
+    }
+    const [row] = rowsOf(
+      makeSpan({
+        name: 'call_llm',
+        attributes: callLlm({ model: 'gemini-2.5-flash', contents: [user('Plan a trip')] }, response),
+      }),
+    )
     expect(row).toMatchObject({
       kind: 'llm',
       is_llm_call: true,
@@ -51,11 +66,26 @@ describe('Google ADK', () => {
   })
 
   it('reports only the failed function responses a request adds, by tool name', () => {
-    const history = [user('Plan'), call('get_weather', { city: 'Paris' }), answer('get_weather', { tempC: 18 }), call('lookup_flight', { to: 'CDG' })]
-    const failedNow = { contents: [...history, answer('lookup_flight', { error: "Error in tool 'lookup_flight': timed out" })] }
-    expect(adkReportedToolErrors({ 'gcp.vertex.agent.llm_request': JSON.stringify(failedNow) })).toEqual(['lookup_flight'])
+    const history = [
+      user('Plan'),
+      call('get_weather', { city: 'Paris' }),
+      answer('get_weather', { tempC: 18 }),
+      call('lookup_flight', { to: 'CDG' }),
+    ]
+    const failedNow = {
+      contents: [...history, answer('lookup_flight', { error: "Error in tool 'lookup_flight': timed out" })],
+    }
+    expect(adkReportedToolErrors({ 'gcp.vertex.agent.llm_request': JSON.stringify(failedNow) })).toEqual([
+      'lookup_flight',
+    ])
     // The next request repeats the failure in its history: reported once, by the request that added it.
-    const later = { contents: [...failedNow.contents, call('lookup_flight', { to: 'CDG' }), answer('lookup_flight', { flight: 'AF1081' })] }
+    const later = {
+      contents: [
+        ...failedNow.contents,
+        call('lookup_flight', { to: 'CDG' }),
+        answer('lookup_flight', { flight: 'AF1081' }),
+      ],
+    }
     expect(adkReportedToolErrors({ 'gcp.vertex.agent.llm_request': JSON.stringify(later) })).toEqual([])
     expect(adkReportedToolErrors({ 'gcp.vertex.agent.llm_request': '{}' })).toEqual([])
     const [row] = rowsOf(makeSpan({ name: 'call_llm', attributes: callLlm(failedNow, {}) }))
@@ -74,21 +104,37 @@ describe('Google ADK', () => {
       'gcp.vertex.agent.tool_response': '{"result":"The Orangerie."}',
     }
     const [row] = rowsOf(makeSpan({ name: 'execute_tool researcher', attributes: attrs }))
-    expect(row).toMatchObject({ kind: 'tool', tool_name: 'researcher', tool_call_id: 'adk-0dc2', tool_arguments: '{"request":"Three sights"}', tool_result: '"The Orangerie."' })
+    expect(row).toMatchObject({
+      kind: 'tool',
+      tool_name: 'researcher',
+      tool_call_id: 'adk-0dc2',
+      tool_arguments: '{"request":"Three sights"}',
+      tool_result: '"The Orangerie."',
+    })
     expect([row?.input, row?.output]).toEqual(['{"request":"Three sights"}', '{"result":"The Orangerie."}'])
     expect(unwrapAdkToolResult('{"results":[1,2]}')).toEqual([1, 2])
     expect(unwrapAdkToolResult('{"result":{"a":1}}')).toBe('{"result":{"a":1}}')
     expect(unwrapAdkToolResult('{"result":1,"other":2}')).toBe('{"result":1,"other":2}')
-    const noId = rowsOf(makeSpan({ name: 'execute_tool t', attributes: { ...attrs, 'gen_ai.tool.call.id': '<not specified>' } }))[0]
+    const noId = rowsOf(
+      makeSpan({ name: 'execute_tool t', attributes: { ...attrs, 'gen_ai.tool.call.id': '<not specified>' } }),
+    )[0]
     expect(noId?.tool_call_id).toBe('')
   })
 
   it('flags the runner span `invocation` as a generic name (the trace is named after its root agent)', () => {
     const rows = rowsOf(
       makeSpan({ spanId: id(1), name: 'invocation' }),
-      makeSpan({ spanId: id(2), parentSpanId: id(1), name: 'invoke_agent trip_planner', attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'trip_planner' } }),
+      makeSpan({
+        spanId: id(2),
+        parentSpanId: id(1),
+        name: 'invoke_agent trip_planner',
+        attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'trip_planner' },
+      }),
     )
-    expect(rows.map((r) => [r.kind, r.flags])).toEqual([['chain', ['generic_name']], ['agent', []]])
+    expect(rows.map((r) => [r.kind, r.flags])).toEqual([
+      ['chain', ['generic_name']],
+      ['agent', []],
+    ])
     const other = normalizeExportRequest(makeRequest([makeSpan({ name: 'invocation' })]), OPTS).rows[0]
     expect(other?.flags).toEqual([])
   })

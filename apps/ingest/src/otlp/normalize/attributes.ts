@@ -76,9 +76,7 @@ export function asObject(value: AttrValue | undefined): JsonObject | undefined {
   if (typeof value !== 'string') return undefined
   try {
     const parsed: unknown = JSON.parse(value)
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as JsonObject)
-      : undefined
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as JsonObject) : undefined
   } catch {
     return undefined
   }

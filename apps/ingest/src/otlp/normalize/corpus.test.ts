@@ -67,7 +67,11 @@ describe('corpus contract (EXPECTED.json)', () => {
     it('finds the tool calls with their ids and errors', () => {
       const byId = new Map(rows.map((row) => [row.span_id, row]))
       const tools = traces
-        .flatMap(({ roles, failures }) => [...roles].filter(([, role]) => role.tool === 'call').map(([spanId]) => ({ row: byId.get(spanId)!, failed: failures.failed.has(spanId) })))
+        .flatMap(({ roles, failures }) =>
+          [...roles]
+            .filter(([, role]) => role.tool === 'call')
+            .map(([spanId]) => ({ row: byId.get(spanId)!, failed: failures.failed.has(spanId) })),
+        )
         .sort((a, b) => a.row.start_time.localeCompare(b.row.start_time))
         .map(({ row, failed }) => ({ name: toolName(factsFromRow(row)), id: row.tool_call_id || null, error: failed }))
       expect(tools).toEqual(expectedTools(file, want))
@@ -101,7 +105,11 @@ describe('corpus specifics', () => {
     expect(root?.input_tokens).toBe(242)
     const streamTrace = rows.find((row) => row.name === 'ai.streamText')?.trace_id
     for (const { trace, roles } of resolveFile(rows)) {
-      expect(trace.sessionId).toBe(trace.rootSpanId === rows.find((r) => r.trace_id === streamTrace && r.parent_span_id === '')?.span_id ? '' : 'sess-123')
+      expect(trace.sessionId).toBe(
+        trace.rootSpanId === rows.find((r) => r.trace_id === streamTrace && r.parent_span_id === '')?.span_id
+          ? ''
+          : 'sess-123',
+      )
       if (root && roles.has(root.span_id)) expect(roles.get(root.span_id)?.llm).toBe('aggregate')
     }
     expect(rows.find((row) => row.name === 'ai.streamText.doStream')?.provider).toBe('mock-anthropic')

@@ -10,7 +10,10 @@ const OPTS = { projectId: 'p1', maxAttributeValueBytes: 1 << 20 }
 
 describe('what a span lost is stored where readers see it', () => {
   it('writes sightline.dropped.* attributes and the limits_applied flag', () => {
-    const span = makeSpan({ attributes: { a: 1 }, dropped: { attributes: 3, events: 872, links: 0, limitsApplied: true } })
+    const span = makeSpan({
+      attributes: { a: 1 },
+      dropped: { attributes: 3, events: 872, links: 0, limitsApplied: true },
+    })
     const [row] = normalizeExportRequest(makeRequest([span]), OPTS).rows
     expect(row!.attributes).toEqual({ a: '1', 'sightline.dropped.attributes': '3', 'sightline.dropped.events': '872' })
     expect(row!.flags).toContain('limits_applied')

@@ -15,7 +15,10 @@ export function markDropped(row: SpanRowInsert, dropped: DroppedCounts | undefin
 }
 
 /** The resource's dropped attributes, on its flattened (shared) attribute map. */
-export function withDroppedResourceAttributes(attributes: Record<string, string>, dropped: number | undefined): Record<string, string> {
+export function withDroppedResourceAttributes(
+  attributes: Record<string, string>,
+  dropped: number | undefined,
+): Record<string, string> {
   if (!dropped) return attributes
   return { ...attributes, [K.ATTR_SIGHTLINE_DROPPED_ATTRIBUTES]: String(dropped) }
 }

@@ -16,7 +16,9 @@ describe('session and user ids', () => {
 
   it('falls back to gen_ai.conversation.id only when no session key is present', () => {
     expect(extractSessionId({ 'gen_ai.conversation.id': 'conv' })).toBe('conv')
-    expect(extractSessionId({ 'gen_ai.conversation.id': 'conv', 'traceloop.association.properties.session_id': 's' })).toBe('s')
+    expect(
+      extractSessionId({ 'gen_ai.conversation.id': 'conv', 'traceloop.association.properties.session_id': 's' }),
+    ).toBe('s')
   })
 
   it.each([
@@ -41,7 +43,13 @@ describe('extractAgentName', () => {
   })
 
   it('names agent spans after the convention-specific source', () => {
-    expect(extractAgentName({ 'traceloop.span.kind': 'agent', 'traceloop.entity.name': 'weather' }, 'weather.agent', 'agent')).toBe('weather')
+    expect(
+      extractAgentName(
+        { 'traceloop.span.kind': 'agent', 'traceloop.entity.name': 'weather' },
+        'weather.agent',
+        'agent',
+      ),
+    ).toBe('weather')
     expect(extractAgentName({ 'ai.telemetry.functionId': 'fn' }, 'ai.generateText', 'agent')).toBe('fn')
     expect(extractAgentName({ 'openinference.span.kind': 'AGENT' }, 'planner', 'agent')).toBe('planner')
     expect(extractAgentName({}, 'invoke_agent demo', 'agent')).toBe('demo')
@@ -54,7 +62,14 @@ describe('extractAgentName', () => {
 
 describe('extractResourceIdentity', () => {
   it('prefers deployment.environment.name over the deprecated key', () => {
-    expect(extractResourceIdentity({ 'service.name': 's', 'service.version': '1', 'deployment.environment.name': 'prod', 'deployment.environment': 'old' })).toEqual({
+    expect(
+      extractResourceIdentity({
+        'service.name': 's',
+        'service.version': '1',
+        'deployment.environment.name': 'prod',
+        'deployment.environment': 'old',
+      }),
+    ).toEqual({
       serviceName: 's',
       serviceVersion: '1',
       environment: 'prod',

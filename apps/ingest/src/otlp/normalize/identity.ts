@@ -28,11 +28,7 @@ const SESSION_KEYS = [
   K.ATTR_ADK_SESSION_ID,
   ...metadataKeys(METADATA_PREFIXES, SESSION_NAMES),
 ]
-const USER_KEYS = [
-  K.ATTR_USER_ID,
-  K.ATTR_LANGFUSE_USER_ID,
-  ...metadataKeys(METADATA_PREFIXES, USER_NAMES),
-]
+const USER_KEYS = [K.ATTR_USER_ID, K.ATTR_LANGFUSE_USER_ID, ...metadataKeys(METADATA_PREFIXES, USER_NAMES)]
 
 /** OpenInference (LangChain) keeps run metadata as one JSON attribute; ids can live only there. */
 function fromOpenInferenceMetadata(attrs: Attributes, names: readonly string[]): string {
@@ -94,9 +90,6 @@ export function extractResourceIdentity(resource: Attributes): ResourceIdentity 
   return {
     serviceName: firstString(resource, [K.ATTR_SERVICE_NAME]),
     serviceVersion: firstString(resource, [K.ATTR_SERVICE_VERSION]),
-    environment: firstString(resource, [
-      K.ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
-      K.ATTR_DEPLOYMENT_ENVIRONMENT,
-    ]),
+    environment: firstString(resource, [K.ATTR_DEPLOYMENT_ENVIRONMENT_NAME, K.ATTR_DEPLOYMENT_ENVIRONMENT]),
   }
 }

@@ -16,7 +16,11 @@ describe('validateSpanIds', () => {
 
   it('treats an all-zero parent as a root and lower-cases ids', () => {
     const ids = validateSpanIds(
-      makeSpan({ traceId: '5B8EFFF798038103D269B633813FC60C', spanId: 'EEE19B7EC3C1B174', parentSpanId: '0'.repeat(16) }),
+      makeSpan({
+        traceId: '5B8EFFF798038103D269B633813FC60C',
+        spanId: 'EEE19B7EC3C1B174',
+        parentSpanId: '0'.repeat(16),
+      }),
     )
     expect(ids).toEqual({
       ok: true,
@@ -46,7 +50,11 @@ describe('time conversion', () => {
 
   it('keeps end < start with duration 0 and a flag', () => {
     const timing = spanTiming('1700000002000000000', '1700000001000000000')
-    expect(timing).toMatchObject({ durationMs: 0, flags: ['end_before_start'], endTime: '2023-11-14 22:13:21.000000000' })
+    expect(timing).toMatchObject({
+      durationMs: 0,
+      flags: ['end_before_start'],
+      endTime: '2023-11-14 22:13:21.000000000',
+    })
   })
 
   it.each(['0', '', 'abc'])('has no timing without a start (%j)', (start) => {

@@ -33,14 +33,23 @@ describe('normalizeExportRequest', () => {
       'sightline.regress.run_id': 'a1b2c3d4e5f60718',
       'sightline.regress.case_id': 'rc-weather-loop',
     })
-    expect(normalizeExportRequest(marked, OPTS).rows.map((row) => row.flags.includes('regression_run'))).toEqual([true, true])
+    expect(normalizeExportRequest(marked, OPTS).rows.map((row) => row.flags.includes('regression_run'))).toEqual([
+      true,
+      true,
+    ])
     const production = makeRequest([makeSpan({ spanId: id(3) })], { 'service.name': 'weather-agent' })
     expect(normalizeExportRequest(production, OPTS).rows[0]!.flags).not.toContain('regression_run')
   })
 
   it('flags regression-runner traffic, marked on the resource or on the span', () => {
-    const byResource = normalizeExportRequest(makeRequest([makeSpan({})], { 'service.name': 'planner', 'sightline.regression.case': 'rc-1' }), OPTS).rows[0]
-    const bySpan = normalizeExportRequest(makeRequest([makeSpan({ attributes: { 'sightline.regression.case': 'rc-1' } })]), OPTS).rows[0]
+    const byResource = normalizeExportRequest(
+      makeRequest([makeSpan({})], { 'service.name': 'planner', 'sightline.regression.case': 'rc-1' }),
+      OPTS,
+    ).rows[0]
+    const bySpan = normalizeExportRequest(
+      makeRequest([makeSpan({ attributes: { 'sightline.regression.case': 'rc-1' } })]),
+      OPTS,
+    ).rows[0]
     const production = normalizeExportRequest(makeRequest([makeSpan({})], { 'service.name': 'planner' }), OPTS).rows[0]
     expect(byResource?.flags).toContain('regression_run')
     expect(bySpan?.flags).toContain('regression_run')
@@ -72,8 +81,20 @@ describe('normalizeExportRequest', () => {
 
   it('gives tokens to provider calls only; the aggregate keeps its sums in attributes', () => {
     const spans = [
-      makeSpan({ spanId: id(1), name: 'ai.generateText', attributes: { 'ai.operationId': 'ai.generateText', 'ai.telemetry.functionId': 'fn', 'ai.usage.inputTokens': 10 } }),
-      makeSpan({ spanId: id(2), parentSpanId: id(1), attributes: { 'ai.operationId': 'ai.generateText.doGenerate', 'ai.usage.inputTokens': 10 } }),
+      makeSpan({
+        spanId: id(1),
+        name: 'ai.generateText',
+        attributes: {
+          'ai.operationId': 'ai.generateText',
+          'ai.telemetry.functionId': 'fn',
+          'ai.usage.inputTokens': 10,
+        },
+      }),
+      makeSpan({
+        spanId: id(2),
+        parentSpanId: id(1),
+        attributes: { 'ai.operationId': 'ai.generateText.doGenerate', 'ai.usage.inputTokens': 10 },
+      }),
     ]
     const [root, call] = normalizeExportRequest(makeRequest(spans), OPTS).rows
     // The root keeps the usage it reports; the resolver tells the aggregate from the call (core/trace/roles.ts).
@@ -83,9 +104,18 @@ describe('normalizeExportRequest', () => {
 
   it('keeps only the agent a span names itself: inheritance needs the whole trace (the resolver)', () => {
     const spans = [
-      makeSpan({ spanId: id(1), name: 'invoke_agent outer', attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'outer' } }),
+      makeSpan({
+        spanId: id(1),
+        name: 'invoke_agent outer',
+        attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'outer' },
+      }),
       makeSpan({ spanId: id(2), parentSpanId: id(1), name: 'step' }),
-      makeSpan({ spanId: id(3), parentSpanId: id(2), name: 'invoke_agent inner', attributes: { 'gen_ai.operation.name': 'invoke_agent' } }),
+      makeSpan({
+        spanId: id(3),
+        parentSpanId: id(2),
+        name: 'invoke_agent inner',
+        attributes: { 'gen_ai.operation.name': 'invoke_agent' },
+      }),
       makeSpan({ spanId: id(4), parentSpanId: id(3), name: 'chat m', attributes: { 'gen_ai.operation.name': 'chat' } }),
       makeSpan({ spanId: id(5), parentSpanId: id(2), name: 'chat n', attributes: { 'gen_ai.agent.name': 'own' } }),
       makeSpan({ spanId: id(6), parentSpanId: id(99), name: 'orphan' }),
@@ -130,7 +160,9 @@ describe('normalizeExportRequest', () => {
 
   it('caps long values and flags the row', () => {
     const long = 'x'.repeat(200)
-    const span = makeSpan({ attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.call.arguments': long, 'input.value': long } })
+    const span = makeSpan({
+      attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.call.arguments': long, 'input.value': long },
+    })
     const [row] = normalizeExportRequest(makeRequest([span]), OPTS).rows
     expect(row?.attributes['input.value']).toHaveLength(64)
     expect(row?.input.length).toBe(64)
@@ -144,21 +176,42 @@ describe('normalizeExportRequest', () => {
       links: [{ traceId: 'AB'.repeat(16), spanId: 'CD'.repeat(8), attributes: {} }],
     })
     const [row] = normalizeExportRequest(makeRequest([span]), OPTS).rows
-    expect(JSON.parse(row?.events ?? '')).toEqual([{ time: '2023-11-14T22:13:20.000000001Z', name: 'evt', attributes: { k: 'v', n: '1' } }])
+    expect(JSON.parse(row?.events ?? '')).toEqual([
+      { time: '2023-11-14T22:13:20.000000001Z', name: 'evt', attributes: { k: 'v', n: '1' } },
+    ])
     expect(JSON.parse(row?.links ?? '')).toEqual([{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), attributes: {} }])
   })
 
   it('marks which end of an MCP call a span is (the resolver counts the call once)', () => {
-    const attrs = { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search', 'mcp.method.name': 'tools/call' }
+    const attrs = {
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': 'search',
+      'mcp.method.name': 'tools/call',
+    }
     const client = makeSpan({ spanId: '1111111111111111', kind: 3, name: 'tools/call search', attributes: attrs })
-    const server = makeSpan({ spanId: '2222222222222222', parentSpanId: '1111111111111111', kind: 2, name: 'tools/call search', attributes: attrs })
+    const server = makeSpan({
+      spanId: '2222222222222222',
+      parentSpanId: '1111111111111111',
+      kind: 2,
+      name: 'tools/call search',
+      attributes: attrs,
+    })
     const rows = normalizeExportRequest(makeRequest([client, server]), OPTS).rows
-    expect(rows.map((r) => [r.kind, r.flags])).toEqual([['tool', ['mcp:client']], ['tool', ['mcp:server']]])
+    expect(rows.map((r) => [r.kind, r.flags])).toEqual([
+      ['tool', ['mcp:client']],
+      ['tool', ['mcp:server']],
+    ])
   })
 
   it('stores a prompt once: the attribute that became `input` points at the column', () => {
     const messages = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'x'.repeat(300) }] }])
-    const span = makeSpan({ attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': messages, 'gen_ai.request.model': 'gpt-4o' } })
+    const span = makeSpan({
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.input.messages': messages,
+        'gen_ai.request.model': 'gpt-4o',
+      },
+    })
     const [row] = normalizeExportRequest(makeRequest([span]), { ...OPTS, maxAttributeValueBytes: 1 << 20 }).rows
     expect(row?.input).toBe(messages)
     expect(row?.attributes['gen_ai.input.messages']).toBe('@sightline:same-as-column:input')

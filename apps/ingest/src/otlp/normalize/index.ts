@@ -24,10 +24,7 @@ export interface NormalizeResult {
 /** The exporter logs partialSuccess.errorMessage; ten reasons say enough without a huge response. */
 export const MAX_REJECTION_MESSAGES = 10
 
-export function normalizeExportRequest(
-  req: DecodedExportRequest,
-  opts: NormalizeOptions,
-): NormalizeResult {
+export function normalizeExportRequest(req: DecodedExportRequest, opts: NormalizeOptions): NormalizeResult {
   const rows: SpanRowInsert[] = []
   const rejected = { count: 0, messages: [] as string[] }
   for (const resourceSpans of req.resourceSpans) {

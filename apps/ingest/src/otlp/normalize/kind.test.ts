@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { Attributes } from '../types.js'
 import { classifySpan as classify } from './kind.js'
 
-const classifySpan = (attrs: Attributes, name: string, otelKind: number, scope = '') => classify({ attrs, name, otelKind, scope })
+const classifySpan = (attrs: Attributes, name: string, otelKind: number, scope = '') =>
+  classify({ attrs, name, otelKind, scope })
 
 describe('classifySpan', () => {
   it.each<[string, Attributes, string, boolean]>([
@@ -30,7 +31,12 @@ describe('classifySpan', () => {
     ['AI SDK anonymous root', { 'ai.operationId': 'ai.streamText' }, 'chain', false],
     ['langfuse generation', { 'langfuse.observation.type': 'generation' }, 'llm', true],
     ['langfuse event', { 'langfuse.observation.type': 'event' }, 'span', false],
-    ['mastra generation aggregate', { 'mastra.span.type': 'model_generation', 'gen_ai.operation.name': 'chat' }, 'llm', false],
+    [
+      'mastra generation aggregate',
+      { 'mastra.span.type': 'model_generation', 'gen_ai.operation.name': 'chat' },
+      'llm',
+      false,
+    ],
     ['mastra step (its call is the model_inference under it)', { 'mastra.span.type': 'model_step' }, 'llm', false],
     ['mastra inference', { 'mastra.span.type': 'model_inference' }, 'llm', true],
     ['mastra agent', { 'mastra.span.type': 'agent_run' }, 'agent', false],

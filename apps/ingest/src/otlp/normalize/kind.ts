@@ -104,10 +104,7 @@ const NAME_PREFIXES: Array<[string, SpanKind, boolean]> = [
   ['tools/call ', 'tool', false],
 ]
 
-function fromTable(
-  table: Record<string, [SpanKind, boolean]>,
-  value: string,
-): Classification | undefined {
+function fromTable(table: Record<string, [SpanKind, boolean]>, value: string): Classification | undefined {
   const entry = table[value]
   return entry && { kind: entry[0], isProviderCall: entry[1], operation: value }
 }
@@ -119,7 +116,8 @@ const byOpenAiAgents: Rule = ({ attrs, name, scope }) => {
   return found && { ...found, isProviderCall: false }
 }
 
-const byLangGraph: Rule = ({ attrs }) => (isLangGraphRun(attrs) ? { kind: 'agent', isProviderCall: false, operation: 'graph' } : undefined)
+const byLangGraph: Rule = ({ attrs }) =>
+  isLangGraphRun(attrs) ? { kind: 'agent', isProviderCall: false, operation: 'graph' } : undefined
 
 const byGenAiOperation: Rule = ({ attrs }) =>
   fromTable(GEN_AI_OPERATIONS, firstString(attrs, [K.ATTR_GEN_AI_OPERATION_NAME]))

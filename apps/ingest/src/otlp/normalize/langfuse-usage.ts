@@ -14,7 +14,8 @@ const OUTPUT_KEYS = ['output', 'completion_tokens', 'output_tokens']
 
 const isCache = (key: string) => key.includes('cache')
 const isCacheWrite = (key: string) => isCache(key) && (key.includes('creation') || key.includes('write'))
-const isInputDetail = (key: string) => !INPUT_KEYS.includes(key) && (key.startsWith('input') || key.startsWith('prompt') || isCache(key))
+const isInputDetail = (key: string) =>
+  !INPUT_KEYS.includes(key) && (key.startsWith('input') || key.startsWith('prompt') || isCache(key))
 const isOutputDetail = (key: string) =>
   !OUTPUT_KEYS.includes(key) && (key.startsWith('output') || key.startsWith('completion') || key.includes('reasoning'))
 
@@ -30,8 +31,12 @@ const READINGS: ReadonlyArray<{ inputDetailsInside: boolean; outputDetailsInside
 ]
 
 export function fromLangfuseUsage(details: JsonObject): TokenUsage {
-  const entries = Object.entries(details).map(([key, value]): [string, number] => [key.toLowerCase(), toInt(value as AttrValue) ?? 0])
-  const sum = (test: (key: string) => boolean) => entries.filter(([key]) => test(key)).reduce((n, [, value]) => n + value, 0)
+  const entries = Object.entries(details).map(([key, value]): [string, number] => [
+    key.toLowerCase(),
+    toInt(value as AttrValue) ?? 0,
+  ])
+  const sum = (test: (key: string) => boolean) =>
+    entries.filter(([key]) => test(key)).reduce((n, [, value]) => n + value, 0)
   const first = (keys: readonly string[]) => entries.find(([key]) => keys.includes(key))?.[1] ?? 0
   const input = first(INPUT_KEYS)
   const output = first(OUTPUT_KEYS)
@@ -39,7 +44,12 @@ export function fromLangfuseUsage(details: JsonObject): TokenUsage {
   const outputDetails = sum(isOutputDetail)
   const total = entries.find(([key]) => key === 'total')
   const reading =
-    (total && READINGS.find((r) => input + output + (r.inputDetailsInside ? 0 : inputDetails) + (r.outputDetailsInside ? 0 : outputDetails) === total[1])) ||
+    (total &&
+      READINGS.find(
+        (r) =>
+          input + output + (r.inputDetailsInside ? 0 : inputDetails) + (r.outputDetailsInside ? 0 : outputDetails) ===
+          total[1],
+      )) ||
     READINGS[0]!
   return {
     inputTokens: input + (reading.inputDetailsInside ? 0 : inputDetails),

@@ -17,5 +17,7 @@ export function isLangGraphRun(attrs: Attributes): boolean {
   if (firstString(attrs, [K.ATTR_OPENINFERENCE_SPAN_KIND]).toUpperCase() !== 'CHAIN') return false
   const metadata = asObject(attrs[K.ATTR_OI_METADATA])
   const integration = metadata?.['ls_integration']
-  return typeof integration === 'string' && GRAPH_INTEGRATIONS.has(integration) && metadata?.['langgraph_node'] === undefined
+  return (
+    typeof integration === 'string' && GRAPH_INTEGRATIONS.has(integration) && metadata?.['langgraph_node'] === undefined
+  )
 }

@@ -16,7 +16,10 @@ import * as K from '@sightline/schema/semconv'
 import type { Attributes } from '../types.js'
 import { asObject, firstString } from './attributes.js'
 
-const SCOPE_PREFIXES = ['@arizeai/openinference-instrumentation-openai-agents', 'openinference.instrumentation.openai_agents']
+const SCOPE_PREFIXES = [
+  '@arizeai/openinference-instrumentation-openai-agents',
+  'openinference.instrumentation.openai_agents',
+]
 const HANDOFF_NAME = /^handoff to (.+)$/
 const HANDOFF_TOOL = /^handoff_to_(.+)$/
 
@@ -25,7 +28,8 @@ export const isOpenAiAgentsScope = (scope: string) => SCOPE_PREFIXES.some((prefi
 /** The span's kind when the SDK's export misstates it, else undefined. */
 export function openAiAgentsKind(attrs: Attributes, name: string): { kind: SpanKind; operation: string } | undefined {
   const oiKind = firstString(attrs, [K.ATTR_OPENINFERENCE_SPAN_KIND]).toUpperCase()
-  if (oiKind === 'AGENT' && firstString(attrs, [K.ATTR_OI_GRAPH_NODE_ID]) === '') return { kind: 'chain', operation: 'workflow' }
+  if (oiKind === 'AGENT' && firstString(attrs, [K.ATTR_OI_GRAPH_NODE_ID]) === '')
+    return { kind: 'chain', operation: 'workflow' }
   if (oiKind === 'TOOL' && (HANDOFF_NAME.test(name) || HANDOFF_TOOL.test(firstString(attrs, [K.ATTR_OI_TOOL_NAME])))) {
     return { kind: 'handoff', operation: 'handoff' }
   }

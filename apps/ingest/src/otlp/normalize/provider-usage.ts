@@ -40,7 +40,10 @@ const aiSdkOpenAi: Shape = (u) => {
   const cached = count(u, 'cachedPromptTokens')
   const reasoning = count(u, 'reasoningTokens')
   if (cached === undefined && reasoning === undefined) return undefined
-  return { ...(cached !== undefined && { cachedInputTokens: cached }), ...(reasoning !== undefined && { reasoningTokens: reasoning }) }
+  return {
+    ...(cached !== undefined && { cachedInputTokens: cached }),
+    ...(reasoning !== undefined && { reasoningTokens: reasoning }),
+  }
 }
 
 interface Source {

@@ -3,7 +3,12 @@ import { extractReportedCost, toDecimal } from './reported-cost.js'
 
 describe('extractReportedCost', () => {
   it('reads the Langfuse cost_details total', () => {
-    expect(extractReportedCost({ 'langfuse.observation.cost_details': '{"input":0.001,"output":0.002,"total":0.003}' }, true)).toEqual({
+    expect(
+      extractReportedCost(
+        { 'langfuse.observation.cost_details': '{"input":0.001,"output":0.002,"total":0.003}' },
+        true,
+      ),
+    ).toEqual({
       costUsd: '0.003',
       costSource: 'reported',
       isUnpriced: false,
@@ -11,7 +16,9 @@ describe('extractReportedCost', () => {
   })
 
   it('sums Langfuse parts when total is missing', () => {
-    expect(extractReportedCost({ 'langfuse.observation.cost_details': { input: 0.25, output: 0.5 } }, true).costUsd).toBe('0.75')
+    expect(
+      extractReportedCost({ 'langfuse.observation.cost_details': { input: 0.25, output: 0.5 } }, true).costUsd,
+    ).toBe('0.75')
   })
 
   it('reads OpenInference llm.cost.total', () => {
@@ -25,10 +32,26 @@ describe('extractReportedCost', () => {
   })
 
   it('keeps the cost of a call with unknown usage unknown (null, unpriced), unless the cost is reported', () => {
-    expect(extractReportedCost({ 'sightline.usage.unknown': true }, true)).toEqual({ costUsd: null, costSource: 'reported', isUnpriced: true })
-    expect(extractReportedCost({ 'sightline.usage.unknown': true, 'llm.cost.total': '0.5' }, true)).toEqual({ costUsd: '0.5', costSource: 'reported', isUnpriced: false })
-    expect(extractReportedCost({ 'sightline.usage.unknown': true }, false)).toEqual({ costUsd: null, costSource: '', isUnpriced: false })
-    expect(extractReportedCost({ 'sightline.usage.unknown': 'yes' }, true)).toEqual({ costUsd: null, costSource: '', isUnpriced: false })
+    expect(extractReportedCost({ 'sightline.usage.unknown': true }, true)).toEqual({
+      costUsd: null,
+      costSource: 'reported',
+      isUnpriced: true,
+    })
+    expect(extractReportedCost({ 'sightline.usage.unknown': true, 'llm.cost.total': '0.5' }, true)).toEqual({
+      costUsd: '0.5',
+      costSource: 'reported',
+      isUnpriced: false,
+    })
+    expect(extractReportedCost({ 'sightline.usage.unknown': true }, false)).toEqual({
+      costUsd: null,
+      costSource: '',
+      isUnpriced: false,
+    })
+    expect(extractReportedCost({ 'sightline.usage.unknown': 'yes' }, true)).toEqual({
+      costUsd: null,
+      costSource: '',
+      isUnpriced: false,
+    })
   })
 
   it('writes decimals without exponents and rejects junk', () => {

@@ -26,7 +26,8 @@ const ESCALATION_PREFIX = 'escalation.'
  */
 const isRegressionReplay = (resource: Readonly<Record<string, string>>, attrs: Attributes) =>
   Boolean(resource[K.ATTR_SIGHTLINE_REGRESS_RUN_ID] || resource[K.ATTR_SIGHTLINE_REGRESS_CASE_ID]) ||
-  resource[K.ATTR_SIGHTLINE_REGRESSION_CASE] !== undefined || attrs[K.ATTR_SIGHTLINE_REGRESSION_CASE] !== undefined
+  resource[K.ATTR_SIGHTLINE_REGRESSION_CASE] !== undefined ||
+  attrs[K.ATTR_SIGHTLINE_REGRESSION_CASE] !== undefined
 
 /** Span names a library gives its runner, by instrumentation scope (the trace is named after its root agent). */
 const GENERIC_NAMES: ReadonlyMap<string, ReadonlySet<string>> = new Map([[ADK_SCOPE, ADK_GENERIC_NAMES]])
@@ -46,9 +47,12 @@ export function spanMarkers({ attrs, name, scope, otelKind, kind, agentName, res
   if (isRegressionReplay(resource, attrs)) flags.push(SpanFlag.regressionRun)
   if (GENERIC_NAMES.get(scope)?.has(name)) flags.push(SpanFlag.genericName)
   const end = otelKind === OTLP_SERVER ? 'server' : otelKind === OTLP_CLIENT ? 'client' : undefined
-  if (end && attrs[K.ATTR_MCP_METHOD_NAME] !== undefined) flags.push(end === 'server' ? SpanFlag.mcpServer : SpanFlag.mcpClient)
-  if (end && hasKeyWithPrefix(attrs, K.A2A_PREFIX)) flags.push(end === 'server' ? SpanFlag.a2aServer : SpanFlag.a2aClient)
+  if (end && attrs[K.ATTR_MCP_METHOD_NAME] !== undefined)
+    flags.push(end === 'server' ? SpanFlag.mcpServer : SpanFlag.mcpClient)
+  if (end && hasKeyWithPrefix(attrs, K.A2A_PREFIX))
+    flags.push(end === 'server' ? SpanFlag.a2aServer : SpanFlag.a2aClient)
   const handsOver = kind === 'handoff' || kind === 'agent'
-  if (handsOver && (HUMAN_TARGET.test(agentName) || hasKeyWithPrefix(attrs, ESCALATION_PREFIX))) flags.push(SpanFlag.humanEscalation)
+  if (handsOver && (HUMAN_TARGET.test(agentName) || hasKeyWithPrefix(attrs, ESCALATION_PREFIX)))
+    flags.push(SpanFlag.humanEscalation)
   return flags
 }

@@ -10,12 +10,7 @@ import type { DecodedScopeSpans, DecodedSpan } from '../types.js'
 import { markDropped } from './dropped.js'
 import { adkReportedToolErrors } from './adk.js'
 import { eventsJson, linksJson } from './events.js'
-import {
-  extractAgentName,
-  extractSession,
-  extractUserId,
-  type ResourceIdentity,
-} from './identity.js'
+import { extractAgentName, extractSession, extractUserId, type ResourceIdentity } from './identity.js'
 import { spanTiming, validateSpanIds } from './ids-and-time.js'
 import { classifySpan } from './kind.js'
 import { extractInput, extractOutput } from './messages.js'
@@ -128,7 +123,15 @@ export function buildSpanRow(span: DecodedSpan, ctx: RowContext): RowResult {
     links: linksJson(span.links, truncator),
     flags: [
       ...timing.flags,
-      ...spanMarkers({ attrs, name: span.name, scope, otelKind: span.kind, kind, agentName, resource: ctx.resourceAttributes }),
+      ...spanMarkers({
+        attrs,
+        name: span.name,
+        scope,
+        otelKind: span.kind,
+        kind,
+        agentName,
+        resource: ctx.resourceAttributes,
+      }),
       ...(session.fromConversation ? [SpanFlag.sessionFromConversation] : []),
       ...(span.events.some((e) => e.name === EVENT_GEN_AI_EVALUATION_RESULT) ? [SpanFlag.evaluationResult] : []),
     ],

@@ -28,11 +28,16 @@ const isOpenInferenceOverAiSdk = (attrs: Attributes) =>
   attrs[K.ATTR_AI_OPERATION_ID] !== undefined && attrs[K.ATTR_OPENINFERENCE_SPAN_KIND] !== undefined
 
 const hasErrorFinishReason = (attrs: Attributes) =>
-  firstString(attrs, [K.ATTR_AI_RESPONSE_FINISH_REASON]) === 'error' || firstString(attrs, [K.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]).includes('"error"')
+  firstString(attrs, [K.ATTR_AI_RESPONSE_FINISH_REASON]) === 'error' ||
+  firstString(attrs, [K.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]).includes('"error"')
 
 /** The span's status as its own: an error status a processor copied onto it reads as unset. */
 function ownStatus(span: DecodedSpan, hasException: boolean): DecodedSpan['status'] {
-  const copied = span.status.code === OTLP_STATUS_ERROR && !hasException && isOpenInferenceOverAiSdk(span.attributes) && !hasErrorFinishReason(span.attributes)
+  const copied =
+    span.status.code === OTLP_STATUS_ERROR &&
+    !hasException &&
+    isOpenInferenceOverAiSdk(span.attributes) &&
+    !hasErrorFinishReason(span.attributes)
   return copied ? { code: 0, message: '' } : span.status
 }
 
@@ -41,15 +46,10 @@ export function extractStatus(span: DecodedSpan): StatusFields {
   const exception = span.events.find((event) => event.name === K.EVENT_EXCEPTION)
   const own = ownStatus(span, exception !== undefined)
   const exceptionAttrs = exception?.attributes ?? {}
-  const errorType =
-    firstString(attrs, [K.ATTR_ERROR_TYPE]) || firstString(exceptionAttrs, [K.ATTR_EXCEPTION_TYPE])
+  const errorType = firstString(attrs, [K.ATTR_ERROR_TYPE]) || firstString(exceptionAttrs, [K.ATTR_EXCEPTION_TYPE])
   const level = firstString(attrs, [K.ATTR_LANGFUSE_OBSERVATION_LEVEL]).toUpperCase()
   const langfuseError = level === 'ERROR'
-  const isError =
-    own.code === OTLP_STATUS_ERROR ||
-    errorType !== '' ||
-    exception !== undefined ||
-    langfuseError
+  const isError = own.code === OTLP_STATUS_ERROR || errorType !== '' || exception !== undefined || langfuseError
   const statusMessage =
     own.message ||
     firstString(exceptionAttrs, [K.ATTR_EXCEPTION_MESSAGE]) ||

@@ -1,7 +1,14 @@
 import { SPAN_INSERT_COLUMNS, type SpanRowInsert } from '@sightline/schema'
 import { describe, expect, it } from 'vitest'
 import { makeSpanRow } from '../../../test/factories/span-row.js'
-import { COLUMN_RULES, makeStorable, MAX_TOKENS, mayHoldLoneSurrogates, storableCost, TEXT_COLUMNS } from './storable.js'
+import {
+  COLUMN_RULES,
+  makeStorable,
+  MAX_TOKENS,
+  mayHoldLoneSurrogates,
+  storableCost,
+  TEXT_COLUMNS,
+} from './storable.js'
 
 const row = (overrides: Partial<SpanRowInsert> = {}) =>
   makeSpanRow({
@@ -13,7 +20,14 @@ const row = (overrides: Partial<SpanRowInsert> = {}) =>
   })
 
 const llm = (overrides: Partial<SpanRowInsert> = {}) =>
-  row({ is_llm_call: true, input_tokens: 10, output_tokens: 5, cost_usd: '0.001', cost_source: 'genai-prices@0.1.8', ...overrides })
+  row({
+    is_llm_call: true,
+    input_tokens: 10,
+    output_tokens: 5,
+    cost_usd: '0.001',
+    cost_source: 'genai-prices@0.1.8',
+    ...overrides,
+  })
 
 describe('start time: rejected outside what every time column and rollup bucket holds', () => {
   it.each([
@@ -29,7 +43,9 @@ describe('start time: rejected outside what every time column and rollup bucket 
 
   it('keeps both ends of the range', () => {
     expect(makeStorable(row({ start_time: '1970-01-01 00:00:00.000000001' })).ok).toBe(true)
-    expect(makeStorable(row({ start_time: '2106-02-07 06:28:15.999999999', end_time: '2106-02-07 06:28:15.999999999' })).ok).toBe(true)
+    expect(
+      makeStorable(row({ start_time: '2106-02-07 06:28:15.999999999', end_time: '2106-02-07 06:28:15.999999999' })).ok,
+    ).toBe(true)
   })
 })
 
@@ -65,7 +81,9 @@ describe('token counts: all five cleared with invalid_usage, the computed cost d
   ] as const)('%s = %s', (field, value) => {
     const r = llm({ [field]: value })
     expect(makeStorable(r)).toEqual({ ok: true, clamped: ['tokens'] })
-    expect([r.input_tokens, r.output_tokens, r.cached_input_tokens, r.cache_write_tokens, r.reasoning_tokens]).toEqual([0, 0, 0, 0, 0])
+    expect([r.input_tokens, r.output_tokens, r.cached_input_tokens, r.cache_write_tokens, r.reasoning_tokens]).toEqual([
+      0, 0, 0, 0, 0,
+    ])
     expect(r).toMatchObject({ cost_usd: null, cost_source: '', is_unpriced: true })
     expect(r.flags).toContain('invalid_usage')
   })
@@ -93,20 +111,33 @@ describe('cost: Decimal(18, 10)', () => {
     expect(storableCost(text)).toBe(stored)
   })
 
-  it.each(['100000000', '123456789012345678901234567890', '1e+302', '-1', 'NaN'])('%s makes the call unpriced', (text) => {
-    const r = llm({ cost_usd: text, cost_source: 'reported' })
-    expect(makeStorable(r)).toEqual({ ok: true, clamped: ['cost_usd'] })
-    expect(r).toMatchObject({ cost_usd: null, cost_source: '', is_unpriced: true })
-    expect(r.flags).toContain('invalid_cost')
-    expect(r.attributes['sightline.invalid.cost_usd']).toBe(text)
-  })
+  it.each(['100000000', '123456789012345678901234567890', '1e+302', '-1', 'NaN'])(
+    '%s makes the call unpriced',
+    (text) => {
+      const r = llm({ cost_usd: text, cost_source: 'reported' })
+      expect(makeStorable(r)).toEqual({ ok: true, clamped: ['cost_usd'] })
+      expect(r).toMatchObject({ cost_usd: null, cost_source: '', is_unpriced: true })
+      expect(r.flags).toContain('invalid_cost')
+      expect(r.attributes['sightline.invalid.cost_usd']).toBe(text)
+    },
+  )
 })
 
 describe('text: lone surrogates become U+FFFD everywhere', () => {
   it('in string columns', () => {
-    const r = row({ name: 'a\ud800b', status_message: '\udfff', input: 'ok \ud83d\ude00 \ud83d', trace_state: 'x\udc00' })
+    const r = row({
+      name: 'a\ud800b',
+      status_message: '\udfff',
+      input: 'ok \ud83d\ude00 \ud83d',
+      trace_state: 'x\udc00',
+    })
     expect(makeStorable(r)).toEqual({ ok: true, clamped: ['text'] })
-    expect(r).toMatchObject({ name: 'a\ufffdb', status_message: '\ufffd', input: 'ok \ud83d\ude00 \ufffd', trace_state: 'x\ufffd' })
+    expect(r).toMatchObject({
+      name: 'a\ufffdb',
+      status_message: '\ufffd',
+      input: 'ok \ud83d\ude00 \ufffd',
+      trace_state: 'x\ufffd',
+    })
     expect(r.flags).toContain('invalid_text')
   })
 
@@ -128,7 +159,11 @@ describe('text: lone surrogates become U+FFFD everywhere', () => {
   })
 
   it('leaves well-formed text alone, including an escaped-looking literal and control characters', () => {
-    const r = row({ name: 'a\\ud800 \u0000\u0001', events: JSON.stringify([{ name: 'lit \\ud800' }]), attributes: { '': '\u0000' } })
+    const r = row({
+      name: 'a\\ud800 \u0000\u0001',
+      events: JSON.stringify([{ name: 'lit \\ud800' }]),
+      attributes: { '': '\u0000' },
+    })
     const before = structuredClone(r)
     expect(makeStorable(r)).toEqual({ ok: true, clamped: [] })
     expect(r).toEqual(before)

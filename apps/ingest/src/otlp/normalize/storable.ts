@@ -91,7 +91,11 @@ export function makeStorable(row: SpanRowInsert, checkText = true): StorableResu
   // Rejected: the start time is the span's place in the partition, the ordering key and every
   // rollup; a made-up start would put it in a chart at a time it never ran.
   if (!(row.start_time >= MIN_STORABLE_TIME && row.start_time <= MAX_STORABLE_TIME)) {
-    return { ok: false, field: 'start_time', reason: `start time out of range (${row.start_time.slice(0, 19)} UTC is outside 1970-01-01 … 2106-02-07)` }
+    return {
+      ok: false,
+      field: 'start_time',
+      reason: `start time out of range (${row.start_time.slice(0, 19)} UTC is outside 1970-01-01 … 2106-02-07)`,
+    }
   }
   let clamped: UnstorableField[] | undefined
   // Clamped: the end only gives the duration; the span's identity and content are sound.
@@ -185,20 +189,67 @@ function keepRaw(row: SpanRowInsert, field: string, raw: string): void {
  * by ids-and-time.ts, the price source).
  */
 export const COLUMN_RULES = {
-  project_id: 'ours', trace_id: 'ours', span_id: 'ours', parent_span_id: 'ours', trace_state: 'text',
-  name: 'text', kind: 'ours', otel_kind: 'uint8', start_time: 'time', end_time: 'time', duration_ms: 'float',
-  status: 'ours', status_message: 'text', error_type: 'text', service_name: 'text', service_version: 'text',
-  environment: 'text', scope_name: 'text', scope_version: 'text', agent_name: 'text', operation: 'text',
-  model: 'text', provider: 'text', is_llm_call: 'ours', input_tokens: 'tokens', output_tokens: 'tokens',
-  cached_input_tokens: 'tokens', cache_write_tokens: 'tokens', reasoning_tokens: 'tokens', cost_usd: 'decimal',
-  cost_source: 'ours', is_unpriced: 'ours', tool_name: 'text', tool_call_id: 'text', tool_arguments: 'text',
-  tool_result: 'text', input: 'text', output: 'text', session_id: 'text', user_id: 'text', attributes: 'text-map',
-  resource_attributes: 'text-map', events: 'json-text', links: 'json-text', flags: 'ours',
-  input_preview: 'text', output_preview: 'text', tool_args_key: 'ours', reported_tool_errors: 'text-list',
-} as const satisfies Record<keyof SpanRowInsert, 'ours' | 'text' | 'text-list' | 'text-map' | 'json-text' | 'time' | 'uint8' | 'float' | 'tokens' | 'decimal'>
+  project_id: 'ours',
+  trace_id: 'ours',
+  span_id: 'ours',
+  parent_span_id: 'ours',
+  trace_state: 'text',
+  name: 'text',
+  kind: 'ours',
+  otel_kind: 'uint8',
+  start_time: 'time',
+  end_time: 'time',
+  duration_ms: 'float',
+  status: 'ours',
+  status_message: 'text',
+  error_type: 'text',
+  service_name: 'text',
+  service_version: 'text',
+  environment: 'text',
+  scope_name: 'text',
+  scope_version: 'text',
+  agent_name: 'text',
+  operation: 'text',
+  model: 'text',
+  provider: 'text',
+  is_llm_call: 'ours',
+  input_tokens: 'tokens',
+  output_tokens: 'tokens',
+  cached_input_tokens: 'tokens',
+  cache_write_tokens: 'tokens',
+  reasoning_tokens: 'tokens',
+  cost_usd: 'decimal',
+  cost_source: 'ours',
+  is_unpriced: 'ours',
+  tool_name: 'text',
+  tool_call_id: 'text',
+  tool_arguments: 'text',
+  tool_result: 'text',
+  input: 'text',
+  output: 'text',
+  session_id: 'text',
+  user_id: 'text',
+  attributes: 'text-map',
+  resource_attributes: 'text-map',
+  events: 'json-text',
+  links: 'json-text',
+  flags: 'ours',
+  input_preview: 'text',
+  output_preview: 'text',
+  tool_args_key: 'ours',
+  reported_tool_errors: 'text-list',
+} as const satisfies Record<
+  keyof SpanRowInsert,
+  'ours' | 'text' | 'text-list' | 'text-map' | 'json-text' | 'time' | 'uint8' | 'float' | 'tokens' | 'decimal'
+>
 
-type ColumnsWith<R> = { [K in keyof typeof COLUMN_RULES]: (typeof COLUMN_RULES)[K] extends R ? K : never }[keyof typeof COLUMN_RULES]
-const columnsWith = <R extends string>(rule: R) => Object.keys(COLUMN_RULES).filter((c) => COLUMN_RULES[c as keyof typeof COLUMN_RULES] === rule) as Array<ColumnsWith<R>>
+type ColumnsWith<R> = {
+  [K in keyof typeof COLUMN_RULES]: (typeof COLUMN_RULES)[K] extends R ? K : never
+}[keyof typeof COLUMN_RULES]
+const columnsWith = <R extends string>(rule: R) =>
+  Object.keys(COLUMN_RULES).filter((c) => COLUMN_RULES[c as keyof typeof COLUMN_RULES] === rule) as Array<
+    ColumnsWith<R>
+  >
 export const TEXT_COLUMNS = columnsWith('text')
 const LIST_COLUMNS = columnsWith('text-list')
 const MAP_COLUMNS = columnsWith('text-map')
@@ -267,7 +318,12 @@ function wellFormedValue(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value
   const out: Record<string, unknown> = {}
   for (const [key, item] of Object.entries(value)) {
-    Object.defineProperty(out, key.toWellFormed(), { value: wellFormedValue(item), enumerable: true, writable: true, configurable: true })
+    Object.defineProperty(out, key.toWellFormed(), {
+      value: wellFormedValue(item),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
   }
   return out
 }

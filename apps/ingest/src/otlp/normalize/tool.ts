@@ -45,8 +45,7 @@ export function extractTool(attrs: Attributes, spanName: string): ToolCall {
   const message = result === undefined ? undefined : langchainToolMessage(result)
   const callId = firstString(attrs, CALL_ID_KEYS)
   return {
-    name:
-      firstString(attrs, NAME_KEYS) || traceloopToolName(attrs) || toolNameFromSpanName(spanName),
+    name: firstString(attrs, NAME_KEYS) || traceloopToolName(attrs) || toolNameFromSpanName(spanName),
     callId: (callId !== ADK_NO_CALL_ID && callId) || message?.toolCallId || '',
     arguments: args === undefined ? '' : toJsonText(args),
     result: message ? toJsonText(message.content) : result === undefined ? '' : toJsonText(result),

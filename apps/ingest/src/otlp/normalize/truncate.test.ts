@@ -18,7 +18,9 @@ describe('attribute helpers', () => {
 describe('flattenAttributes', () => {
   it('keeps every attribute as text, nested values as JSON', () => {
     const truncator = createTruncator(1000)
-    expect(flattenAttributes({ s: 'v', n: 1.5, b: true, arr: ['a', 'b'], obj: { k: { x: 1 } }, nil: null }, truncator)).toEqual({
+    expect(
+      flattenAttributes({ s: 'v', n: 1.5, b: true, arr: ['a', 'b'], obj: { k: { x: 1 } }, nil: null }, truncator),
+    ).toEqual({
       s: 'v',
       n: '1.5',
       b: 'true',

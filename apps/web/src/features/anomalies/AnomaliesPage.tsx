@@ -25,7 +25,9 @@ export default function AnomaliesPage() {
   const params = new URLSearchParams(useSearch())
   const [, navigate] = useLocation()
   const filter = params.get('status') && params.get('status')! in FILTERS ? params.get('status')! : 'active'
-  const feed = useQuery(`incidents:${filter}`, (signal) => incidentApi.list({ status: FILTERS[filter], limit: 200 }, signal))
+  const feed = useQuery(`incidents:${filter}`, (signal) =>
+    incidentApi.list({ status: FILTERS[filter], limit: 200 }, signal),
+  )
   const incidents = feed.data?.incidents ?? []
   return (
     <div className="page anomalies">
@@ -34,12 +36,24 @@ export default function AnomaliesPage() {
         <span className="muted">{feed.data ? `${incidents.length} in the last 7 days` : ''}</span>
         <span className="spacer" />
         <div className="anomaly-filters">
-          <select aria-label="Status" value={filter} onChange={(e) => navigate(e.target.value === 'active' ? '/anomalies' : `/anomalies?status=${e.target.value}`)}>
+          <select
+            aria-label="Status"
+            value={filter}
+            onChange={(e) =>
+              navigate(e.target.value === 'active' ? '/anomalies' : `/anomalies?status=${e.target.value}`)
+            }
+          >
             <option value="active">Not resolved</option>
             <option value="all">All</option>
-            {IncidentStatusSchema.options.map((s) => <option key={s} value={s}>{STATUS_LABELS[s]}</option>)}
+            {IncidentStatusSchema.options.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABELS[s]}
+              </option>
+            ))}
           </select>
-          <button className="btn" onClick={feed.reload}>Refresh</button>
+          <button className="btn" onClick={feed.reload}>
+            Refresh
+          </button>
         </div>
       </div>
       <div className="anomalies-layout">
@@ -50,10 +64,16 @@ export default function AnomaliesPage() {
             <Loading label="Loading incidents…" />
           ) : incidents.length === 0 ? (
             <Empty title="No incidents">
-              {filter !== 'active' ? 'Nothing matches this filter.' : 'Nothing unusual right now. New series are judged against their last hours from their first minutes; after a day, against the same time on earlier days.'}
+              {filter !== 'active'
+                ? 'Nothing matches this filter.'
+                : 'Nothing unusual right now. New series are judged against their last hours from their first minutes; after a day, against the same time on earlier days.'}
             </Empty>
           ) : (
-            <div className="incident-list">{incidents.map((i) => <IncidentCard key={i.id} incident={i} onChanged={feed.reload} />)}</div>
+            <div className="incident-list">
+              {incidents.map((i) => (
+                <IncidentCard key={i.id} incident={i} onChanged={feed.reload} />
+              ))}
+            </div>
           )}
         </div>
         <WebhookPanel />

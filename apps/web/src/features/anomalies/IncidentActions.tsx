@@ -4,7 +4,13 @@ import { useState } from 'react'
 import { incidentApi } from './incident-api'
 import { availableActions, SNOOZE_CHOICES } from './incident-view'
 
-export function IncidentActions({ incident, onChanged }: { incident: Incident; onChanged: (incident: Incident) => void }) {
+export function IncidentActions({
+  incident,
+  onChanged,
+}: {
+  incident: Incident
+  onChanged: (incident: Incident) => void
+}) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | undefined>(undefined)
   const [snoozeMinutes, setSnoozeMinutes] = useState(SNOOZE_CHOICES[1]!.minutes)
@@ -22,18 +28,45 @@ export function IncidentActions({ incident, onChanged }: { incident: Incident; o
   }
   return (
     <div className="incident-actions" role="group" aria-label="Incident actions">
-      {can.acknowledge && <button className="btn" disabled={busy} onClick={() => void act('acknowledge')}>Acknowledge</button>}
+      {can.acknowledge && (
+        <button className="btn" disabled={busy} onClick={() => void act('acknowledge')}>
+          Acknowledge
+        </button>
+      )}
       {can.snooze && (
         <span className="snooze">
-          <select aria-label="Snooze for" value={snoozeMinutes} disabled={busy} onChange={(e) => setSnoozeMinutes(Number(e.target.value))}>
-            {SNOOZE_CHOICES.map((c) => <option key={c.minutes} value={c.minutes}>{c.label}</option>)}
+          <select
+            aria-label="Snooze for"
+            value={snoozeMinutes}
+            disabled={busy}
+            onChange={(e) => setSnoozeMinutes(Number(e.target.value))}
+          >
+            {SNOOZE_CHOICES.map((c) => (
+              <option key={c.minutes} value={c.minutes}>
+                {c.label}
+              </option>
+            ))}
           </select>
-          <button className="btn" disabled={busy} onClick={() => void act('snooze', snoozeMinutes)}>Snooze</button>
+          <button className="btn" disabled={busy} onClick={() => void act('snooze', snoozeMinutes)}>
+            Snooze
+          </button>
         </span>
       )}
-      {can.resolve && <button className="btn" disabled={busy} onClick={() => void act('resolve')}>Resolve</button>}
-      {can.reopen && <button className="btn" disabled={busy} onClick={() => void act('reopen')}>Reopen</button>}
-      {error && <span className="incident-error" role="alert">{error}</span>}
+      {can.resolve && (
+        <button className="btn" disabled={busy} onClick={() => void act('resolve')}>
+          Resolve
+        </button>
+      )}
+      {can.reopen && (
+        <button className="btn" disabled={busy} onClick={() => void act('reopen')}>
+          Reopen
+        </button>
+      )}
+      {error && (
+        <span className="incident-error" role="alert">
+          {error}
+        </span>
+      )}
     </div>
   )
 }

@@ -8,7 +8,13 @@ import type { IncidentArea } from './incident-areas'
 
 const COLOUR = { critical: '#e03131', warning: '#e8890c', info: '#868e96' } as const
 
-export function IncidentShading({ areas, onOpen }: { areas: readonly IncidentArea[]; onOpen: (incidentId: string) => void }) {
+export function IncidentShading({
+  areas,
+  onOpen,
+}: {
+  areas: readonly IncidentArea[]
+  onOpen: (incidentId: string) => void
+}) {
   return (
     <>
       {areas.map((a) => (

@@ -56,13 +56,33 @@ export function WebhookPanel() {
     })
   return (
     <section className="card webhooks" aria-label="Alert webhooks">
-      <div className="card-head"><h3>Alert webhooks</h3><span className="muted small">Slack-compatible and signed: a message when an incident opens, escalates and recovers</span></div>
+      <div className="card-head">
+        <h3>Alert webhooks</h3>
+        <span className="muted small">
+          Slack-compatible and signed: a message when an incident opens, escalates and recovers
+        </span>
+      </div>
       <form className="webhook-form" onSubmit={add}>
-        <input aria-label="Webhook URL" placeholder="https://hooks.slack.com/services/…" value={url} onChange={(e) => setUrl(e.target.value)} />
-        <button className="btn primary" disabled={isBusy || url.trim() === ''}>Add webhook</button>
+        <input
+          aria-label="Webhook URL"
+          placeholder="https://hooks.slack.com/services/…"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+        />
+        <button className="btn primary" disabled={isBusy || url.trim() === ''}>
+          Add webhook
+        </button>
       </form>
-      {error && <div className="form-error" role="alert">{error}</div>}
-      {info && <div className="muted small" role="status">{info}</div>}
+      {error && (
+        <div className="form-error" role="alert">
+          {error}
+        </div>
+      )}
+      {info && (
+        <div className="muted small" role="status">
+          {info}
+        </div>
+      )}
       {revealed && <WebhookSecretNotice key={revealed.secret} revealed={revealed} onDone={() => setRevealed(null)} />}
       {hooks.error ? (
         <ErrorState error={hooks.error} onRetry={hooks.reload} />
@@ -82,13 +102,30 @@ export function WebhookPanel() {
                     {w.signed ? (
                       <span className="pill ok">signed</span>
                     ) : (
-                      <><span className="pill err">unsigned</span> created before signing: rotate its secret so receivers can verify it</>
+                      <>
+                        <span className="pill err">unsigned</span> created before signing: rotate its secret so
+                        receivers can verify it
+                      </>
                     )}
                   </div>
                 </td>
                 <td className="num nowrap">
-                  <button className="btn small" disabled={isBusy} aria-label={`Rotate the secret of ${w.url}`} onClick={() => rotate(w)}>Rotate secret</button>{' '}
-                  <button className="btn small" disabled={isBusy} aria-label={`Delete ${w.url}`} onClick={() => remove(w)}>Delete</button>
+                  <button
+                    className="btn small"
+                    disabled={isBusy}
+                    aria-label={`Rotate the secret of ${w.url}`}
+                    onClick={() => rotate(w)}
+                  >
+                    Rotate secret
+                  </button>{' '}
+                  <button
+                    className="btn small"
+                    disabled={isBusy}
+                    aria-label={`Delete ${w.url}`}
+                    onClick={() => remove(w)}
+                  >
+                    Delete
+                  </button>
                 </td>
               </tr>
             ))}

@@ -23,16 +23,25 @@ export function WebhookSecretNotice({ revealed, onDone }: { revealed: RevealedSe
   return (
     <div className="secret-once notice" role="region" aria-label="Webhook signing secret">
       <div>
-        <strong>{revealed.isRotation ? 'New signing secret' : 'Signing secret'}</strong> for <span className="mono">{revealed.url}</span>
-        {revealed.isRotation && '; the previous one no longer verifies'}. Shown only now: store it where your receiver checks
-        the signature headers (see README, Alert webhooks).
+        <strong>{revealed.isRotation ? 'New signing secret' : 'Signing secret'}</strong> for{' '}
+        <span className="mono">{revealed.url}</span>
+        {revealed.isRotation && '; the previous one no longer verifies'}. Shown only now: store it where your receiver
+        checks the signature headers (see README, Alert webhooks).
       </div>
       <div className="secret-row">
-        <code className="mono" aria-label="Secret">{revealed.secret}</code>
-        <button className="btn small" type="button" onClick={copy}>{copyState === 'copied' ? 'Copied' : 'Copy'}</button>
-        <button className="btn small" type="button" onClick={onDone}>Done</button>
+        <code className="mono" aria-label="Secret">
+          {revealed.secret}
+        </code>
+        <button className="btn small" type="button" onClick={copy}>
+          {copyState === 'copied' ? 'Copied' : 'Copy'}
+        </button>
+        <button className="btn small" type="button" onClick={onDone}>
+          Done
+        </button>
       </div>
-      {copyState === 'failed' && <div className="muted small">Copy is not available here: select the secret and copy it.</div>}
+      {copyState === 'failed' && (
+        <div className="muted small">Copy is not available here: select the secret and copy it.</div>
+      )}
     </div>
   )
 }

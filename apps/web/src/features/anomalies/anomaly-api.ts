@@ -20,12 +20,17 @@ export const anomalyApi = {
       body: JSON.stringify({ url }),
     }),
   rotateWebhookSecret: (id: string): Promise<RotateWebhookSecretResponse> =>
-    request('rotate the webhook secret', `/api/v1/alerts/webhooks/${encodeURIComponent(id)}/rotate-secret`, RotateWebhookSecretResponseSchema, {
-      method: 'POST',
-      // A JSON body like every other state-changing call, so one content-type rule covers them all.
-      headers: { 'Content-Type': 'application/json' },
-      body: '{}',
-    }),
+    request(
+      'rotate the webhook secret',
+      `/api/v1/alerts/webhooks/${encodeURIComponent(id)}/rotate-secret`,
+      RotateWebhookSecretResponseSchema,
+      {
+        method: 'POST',
+        // A JSON body like every other state-changing call, so one content-type rule covers them all.
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      },
+    ),
   removeWebhook: async (id: string): Promise<void> => {
     await request('delete the webhook', `/api/v1/alerts/webhooks${toQuery({ id })}`, null, { method: 'DELETE' })
   },

@@ -5,14 +5,27 @@ import { parseExplorerQuery } from '../explorer/explorer-url'
 import { chartLink, formatMetricValue, howFar, tracesLink, whereText } from './anomaly-view'
 
 const base: Anomaly = {
-  id: 'a'.repeat(32), kind: 'spike', dimension: 'model', value: 'claude-opus-4', metric: 'cost', status: 'open', severity: 'critical',
-  startedAt: '2026-03-10T11:40:00.000Z', lastSeenAt: '2026-03-10T12:00:00.000Z', endedAt: null,
-  observed: 4.2, expected: 1, score: 9.1, traceIds: ['b'.repeat(32), 'c'.repeat(32)], summary: 'Spike in cost', incidentId: '',
+  id: 'a'.repeat(32),
+  kind: 'spike',
+  dimension: 'model',
+  value: 'claude-opus-4',
+  metric: 'cost',
+  status: 'open',
+  severity: 'critical',
+  startedAt: '2026-03-10T11:40:00.000Z',
+  lastSeenAt: '2026-03-10T12:00:00.000Z',
+  endedAt: null,
+  observed: 4.2,
+  expected: 1,
+  score: 9.1,
+  traceIds: ['b'.repeat(32), 'c'.repeat(32)],
+  summary: 'Spike in cost',
+  incidentId: '',
 }
 const NOW = Date.parse('2026-03-10T12:00:30Z')
 
 describe('anomaly view', () => {
-  it('says where and how far from normal, in the metric\'s unit', () => {
+  it("says where and how far from normal, in the metric's unit", () => {
     expect(whereText(base)).toBe('model claude-opus-4')
     expect(whereText({ ...base, dimension: 'total', value: '' })).toBe('project total')
     expect(howFar(base)).toBe('4.2× expected')
@@ -29,7 +42,9 @@ describe('anomaly view', () => {
   })
 
   it('links a one-trace anomaly to that trace, and a series anomaly to its chart', () => {
-    expect(tracesLink({ ...base, kind: 'tool_loop', dimension: 'trace', value: 'weather', traceIds: ['d'.repeat(32)] })).toBe(`/traces/${'d'.repeat(32)}`)
+    expect(
+      tracesLink({ ...base, kind: 'tool_loop', dimension: 'trace', value: 'weather', traceIds: ['d'.repeat(32)] }),
+    ).toBe(`/traces/${'d'.repeat(32)}`)
     const dash = parseDashboardQuery(chartLink({ ...base, dimension: 'agent', value: 'planner' }, NOW).split('?')[1]!)
     expect(dash).toMatchObject({ range: 'custom', from: '2026-03-10T08:40:00.000Z', groupBy: 'agent' })
   })

@@ -60,12 +60,14 @@ export function formatMetricValue(a: Anomaly, value: number): string {
 
 /** "4.2× expected" when there is a meaningful ratio, else the difference. */
 export function howFar(a: Anomaly): string {
-  if (a.expected > 0 && a.observed >= 0) return `${(a.observed / a.expected).toFixed(a.observed / a.expected >= 10 ? 0 : 1)}× expected`
+  if (a.expected > 0 && a.observed >= 0)
+    return `${(a.observed / a.expected).toFixed(a.observed / a.expected >= 10 ? 0 : 1)}× expected`
   return `${formatMetricValue(a, a.observed - a.expected)} above expected`
 }
 
 const HOUR = 3_600_000
-const episodeEnd = (a: Anomaly, now: number) => (a.endedAt ? Date.parse(a.endedAt) : Math.max(Date.parse(a.lastSeenAt), Math.min(now, Date.parse(a.lastSeenAt) + HOUR)))
+const episodeEnd = (a: Anomaly, now: number) =>
+  a.endedAt ? Date.parse(a.endedAt) : Math.max(Date.parse(a.lastSeenAt), Math.min(now, Date.parse(a.lastSeenAt) + HOUR))
 const minute = (ms: number) => new Date(Math.floor(ms / 60_000) * 60_000).toISOString()
 
 /** The explorer over the episode (one trace: that trace itself). */
@@ -75,8 +77,10 @@ export function tracesLink(a: Anomaly, now = Date.now()): string {
   const to = minute(episodeEnd(a, now) + 5 * 60_000 + 59_999)
   const dimension = a.dimension === 'trace' ? 'total' : a.dimension
   // Failed traces make the error rate; a failed tool call sits in a failed or a recovered trace.
-  const outcomes: TraceOutcome[] | undefined = a.metric === 'error_rate' ? ['failed'] : a.metric === 'tool_errors' ? ['failed', 'recovered'] : undefined
-  const sort = a.metric === 'latency_p95' ? 'durationMs' : a.metric === 'cost' || a.metric === 'trace_cost' ? 'costUsd' : undefined
+  const outcomes: TraceOutcome[] | undefined =
+    a.metric === 'error_rate' ? ['failed'] : a.metric === 'tool_errors' ? ['failed', 'recovered'] : undefined
+  const sort =
+    a.metric === 'latency_p95' ? 'durationMs' : a.metric === 'cost' || a.metric === 'trace_cost' ? 'costUsd' : undefined
   return explorerLink({ dimension, value: a.value || null, from, to, outcomes, sort })
 }
 

@@ -28,14 +28,20 @@ export const incidentApi = {
       ListIncidentsResponseSchema,
       { signal },
     ),
-  get: (id: string, signal?: AbortSignal): Promise<GetIncidentResponse> => request('load the incident', `/api/v1/incidents/${encodeURIComponent(id)}`, GetIncidentResponseSchema, { signal }),
+  get: (id: string, signal?: AbortSignal): Promise<GetIncidentResponse> =>
+    request('load the incident', `/api/v1/incidents/${encodeURIComponent(id)}`, GetIncidentResponseSchema, { signal }),
   /** `minutes` for a snooze only. */
   act: async (id: string, action: IncidentAction, minutes?: number): Promise<Incident> =>
     (
-      await request(`${action} the incident`, `/api/v1/incidents/${encodeURIComponent(id)}/${action}`, IncidentActionResponseSchema, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(action === 'snooze' ? { minutes } : {}),
-      })
+      await request(
+        `${action} the incident`,
+        `/api/v1/incidents/${encodeURIComponent(id)}/${action}`,
+        IncidentActionResponseSchema,
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(action === 'snooze' ? { minutes } : {}),
+        },
+      )
     ).incident,
 }

@@ -17,7 +17,12 @@ export interface IncidentArea {
   severity: Incident['severity']
 }
 
-export function incidentAreas(incidents: readonly Incident[], rows: ReadonlyArray<{ t: string }>, step: AnalyticsStep, now = Date.now()): IncidentArea[] {
+export function incidentAreas(
+  incidents: readonly Incident[],
+  rows: ReadonlyArray<{ t: string }>,
+  step: AnalyticsStep,
+  now = Date.now(),
+): IncidentArea[] {
   if (rows.length === 0) return []
   const first = Date.parse(rows[0]!.t)
   const last = Date.parse(rows[rows.length - 1]!.t)
@@ -25,11 +30,20 @@ export function incidentAreas(incidents: readonly Incident[], rows: ReadonlyArra
   const areas: IncidentArea[] = []
   for (const incident of incidents) {
     const start = Date.parse(incident.firstSeenAt)
-    const end = incident.signal === 'active' ? Math.max(incidentEnd(incident, now), Math.min(now, last + stepMs)) : incidentEnd(incident, now)
+    const end =
+      incident.signal === 'active'
+        ? Math.max(incidentEnd(incident, now), Math.min(now, last + stepMs))
+        : incidentEnd(incident, now)
     if (end < first || start >= last + stepMs) continue
     const i1 = Math.max(0, Math.floor((start - first) / stepMs))
     const i2 = Math.min(rows.length - 1, Math.max(i1, Math.floor((Math.max(end - 1, start) - first) / stepMs)))
-    areas.push({ id: incident.id, x1: rows[i1]!.t, x2: rows[i2]!.t, label: incident.title, severity: incident.severity })
+    areas.push({
+      id: incident.id,
+      x1: rows[i1]!.t,
+      x2: rows[i2]!.t,
+      label: incident.title,
+      severity: incident.severity,
+    })
   }
   return areas
 }

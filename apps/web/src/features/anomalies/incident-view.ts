@@ -7,7 +7,12 @@ import type { AnomalyMetric, Incident, IncidentFamily, IncidentStatus } from '@s
 import { parseExplorerQuery, serializeExplorerQuery, type ExplorerQuery } from '../explorer/explorer-url'
 import { serializeDashboardQuery, type GroupBy } from '../dashboards/dashboard-url'
 
-export const STATUS_LABELS: Record<IncidentStatus, string> = { open: 'open', acknowledged: 'acknowledged', snoozed: 'snoozed', resolved: 'resolved' }
+export const STATUS_LABELS: Record<IncidentStatus, string> = {
+  open: 'open',
+  acknowledged: 'acknowledged',
+  snoozed: 'snoozed',
+  resolved: 'resolved',
+}
 
 /** Snooze choices offered in the console, in minutes. */
 export const SNOOZE_CHOICES: ReadonlyArray<{ minutes: number; label: string }> = [
@@ -34,14 +39,21 @@ export function windowText(i: Incident, now = Date.now()): string {
   const start = Date.parse(i.firstSeenAt)
   const end = incidentEnd(i, now)
   const minutes = Math.max(1, Math.round((end - start) / MIN))
-  return i.signal === 'active' ? `since ${hhmm(start)} (${minutes} min)` : `${hhmm(start)} – ${hhmm(end)} (${minutes} min)`
+  return i.signal === 'active'
+    ? `since ${hhmm(start)} (${minutes} min)`
+    : `${hhmm(start)} – ${hhmm(end)} (${minutes} min)`
 }
 
 const FAILING: readonly IncidentFamily[] = ['errors', 'loop', 'tool_errors', 'unfinished']
 
 /** The explorer over the incident's window, narrowed to its scope and sorted by what it is about. */
 export function incidentTracesLink(i: Incident, now = Date.now()): string {
-  const q: ExplorerQuery = { ...parseExplorerQuery(''), range: 'custom', from: minute(Date.parse(i.firstSeenAt) - 5 * MIN), to: minute(incidentEnd(i, now) + 5 * MIN + 59_999) }
+  const q: ExplorerQuery = {
+    ...parseExplorerQuery(''),
+    range: 'custom',
+    from: minute(Date.parse(i.firstSeenAt) - 5 * MIN),
+    to: minute(incidentEnd(i, now) + 5 * MIN + 59_999),
+  }
   const lists = { ...q.lists }
   if (i.scope.model && (i.family === 'cost' || i.family === 'outlier')) lists.model = [i.scope.model]
   if (i.scope.agent) lists.agent = [i.scope.agent]
@@ -58,7 +70,8 @@ export function incidentTracesLink(i: Incident, now = Date.now()): string {
 export function incidentChartLink(i: Incident, now = Date.now()): string {
   const from = minute(Date.parse(i.firstSeenAt) - 3 * HOUR)
   const to = minute(Math.min(now + MIN, incidentEnd(i, now) + HOUR))
-  const groupBy: GroupBy = i.scope.release && !i.scope.model ? 'release' : i.scope.agent && !i.scope.model ? 'agent' : 'model'
+  const groupBy: GroupBy =
+    i.scope.release && !i.scope.model ? 'release' : i.scope.agent && !i.scope.model ? 'agent' : 'model'
   return `/dashboards?${serializeDashboardQuery({ range: 'custom', from, to, groupBy })}`
 }
 
@@ -76,7 +89,12 @@ export function incidentsForChart(incidents: readonly Incident[], chart: ChartKe
 }
 
 /** Actions a person can take in the incident's current state. */
-export function availableActions(i: Incident): { acknowledge: boolean; snooze: boolean; resolve: boolean; reopen: boolean } {
+export function availableActions(i: Incident): {
+  acknowledge: boolean
+  snooze: boolean
+  resolve: boolean
+  reopen: boolean
+} {
   return {
     acknowledge: i.status === 'open' || i.status === 'snoozed',
     snooze: i.status !== 'resolved',

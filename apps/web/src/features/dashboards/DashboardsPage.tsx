@@ -13,7 +13,15 @@ import { incidentsForChart } from '../anomalies/incident-view'
 import { QuarantineNotice } from '../quarantine/QuarantineNotice'
 import { combineSeries, formatCostTick, seriesToChart } from './chart-data'
 import { analyticsApi } from './dashboard-api'
-import { DASHBOARD_RANGES, GROUP_BYS, parseDashboardQuery, resolveDashboardRange, serializeDashboardQuery, stepFor, type DashboardQuery } from './dashboard-url'
+import {
+  DASHBOARD_RANGES,
+  GROUP_BYS,
+  parseDashboardQuery,
+  resolveDashboardRange,
+  serializeDashboardQuery,
+  stepFor,
+  type DashboardQuery,
+} from './dashboard-url'
 import { MetricChart } from './MetricChart'
 import { formatPercent } from './overview-tiles'
 import { OverviewTiles } from './OverviewTiles'
@@ -41,24 +49,47 @@ export default function DashboardsPage() {
   const key = `${range.from}|${range.to}|${refresh}`
   const overview = useQuery(`overview:${key}`, (signal) => analyticsApi.overview(range, signal))
   const incidents = useQuery(`incidents:${key}`, (signal) => incidentApi.list({ ...range, limit: 500 }, signal))
-  const shaded = (chart: Parameters<typeof incidentsForChart>[1]) => incidentsForChart(incidents.data?.incidents ?? [], chart)
+  const shaded = (chart: Parameters<typeof incidentsForChart>[1]) =>
+    incidentsForChart(incidents.data?.incidents ?? [], chart)
   const shared = { range, step, refresh }
 
   return (
     <div className="page dashboards">
       <div className="page-head">
         <h1>Dashboards</h1>
-        <span className="muted small">{step === '5m' ? '5-minute' : step === '1h' ? 'hourly' : 'daily'} points · click a point for its traces</span>
+        <span className="muted small">
+          {step === '5m' ? '5-minute' : step === '1h' ? 'hourly' : 'daily'} points · click a point for its traces
+        </span>
         <span className="spacer" />
-        <select aria-label="Time range" value={q.range} onChange={(e) => update({ range: e.target.value as DashboardQuery['range'], from: '', to: '' })}>
-          {Object.keys(DASHBOARD_RANGES).map((r) => <option key={r} value={r}>Last {r}</option>)}
-          {q.range === 'custom' && <option value="custom">{new Date(range.from).toLocaleString()} – {new Date(range.to).toLocaleString()}</option>}
+        <select
+          aria-label="Time range"
+          value={q.range}
+          onChange={(e) => update({ range: e.target.value as DashboardQuery['range'], from: '', to: '' })}
+        >
+          {Object.keys(DASHBOARD_RANGES).map((r) => (
+            <option key={r} value={r}>
+              Last {r}
+            </option>
+          ))}
+          {q.range === 'custom' && (
+            <option value="custom">
+              {new Date(range.from).toLocaleString()} – {new Date(range.to).toLocaleString()}
+            </option>
+          )}
         </select>
-        <button className="btn" onClick={() => setRefresh((n) => n + 1)}>Refresh</button>
+        <button className="btn" onClick={() => setRefresh((n) => n + 1)}>
+          Refresh
+        </button>
       </div>
       {/* A preset runs to now: spans quarantined since the range was fixed still count. */}
       <QuarantineNotice range={q.range === 'custom' ? range : { from: range.from }} />
-      {overview.error ? <ErrorState error={overview.error} onRetry={overview.reload} /> : overview.data ? <OverviewTiles overview={overview.data} /> : <Loading label="Loading overview…" />}
+      {overview.error ? (
+        <ErrorState error={overview.error} onRetry={overview.reload} />
+      ) : overview.data ? (
+        <OverviewTiles overview={overview.data} />
+      ) : (
+        <Loading label="Loading overview…" />
+      )}
       <div className="dash-grid">
         <MetricChart
           {...shared}
@@ -66,7 +97,14 @@ export default function DashboardsPage() {
           controls={
             <div className="tabs" role="group" aria-label="Group cost by">
               {GROUP_BYS.map((g) => (
-                <button key={g} className={q.groupBy === g ? 'tab active' : 'tab'} aria-pressed={q.groupBy === g} onClick={() => update({ groupBy: g })}>{g}</button>
+                <button
+                  key={g}
+                  className={q.groupBy === g ? 'tab active' : 'tab'}
+                  aria-pressed={q.groupBy === g}
+                  onClick={() => update({ groupBy: g })}
+                >
+                  {g}
+                </button>
               ))}
             </div>
           }
@@ -84,8 +122,15 @@ export default function DashboardsPage() {
           {...shared}
           title="Tokens by kind"
           note="input includes cached input"
-          requests={(['input', 'cached_input', 'output', 'reasoning'] as const).map((tokenKind) => ({ metric: 'tokens' as const, tokenKind }))}
-          toChart={(rs) => combineSeries(['input', 'cached input', 'output', 'reasoning'].map((name, i) => ({ name, series: rs[i]?.series[0] })))}
+          requests={(['input', 'cached_input', 'output', 'reasoning'] as const).map((tokenKind) => ({
+            metric: 'tokens' as const,
+            tokenKind,
+          }))}
+          toChart={(rs) =>
+            combineSeries(
+              ['input', 'cached input', 'output', 'reasoning'].map((name, i) => ({ name, series: rs[i]?.series[0] })),
+            )
+          }
           kind="lines"
           format={formatTokens}
           dimension="total"
@@ -107,7 +152,12 @@ export default function DashboardsPage() {
           title="Error rates"
           note="failed traces / finished traces; failed tool calls / tool calls"
           requests={[{ metric: 'error_rate' }, { metric: 'tool_error_rate' }]}
-          toChart={(rs) => combineSeries([{ name: 'failed traces', series: rs[0]?.series[0] }, { name: 'failed tool calls', series: rs[1]?.series[0] }])}
+          toChart={(rs) =>
+            combineSeries([
+              { name: 'failed traces', series: rs[0]?.series[0] },
+              { name: 'failed tool calls', series: rs[1]?.series[0] },
+            ])
+          }
           kind="lines"
           format={formatPercent}
           dimension="total"

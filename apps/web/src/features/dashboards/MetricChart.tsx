@@ -54,29 +54,39 @@ export function MetricChart(props: MetricChartProps) {
         const areas = incidentAreas(props.incidents, data.rows, props.step)
         return (
           <>
-          <SeriesChart
-            data={data}
-            step={props.step}
-            kind={props.kind}
-            format={props.format}
-            formatTick={props.formatTick}
-            areas={areas}
-            onPick={(series, t) =>
-              navigate(explorerLink({ dimension: props.dimension, value: series?.value ?? null, ...bucketRange(t, props.step), ...props.link }))
-            }
-            onOpenIncident={(id) => navigate(`/anomalies/${id}`)}
-          />
-          {props.footer?.(data)}
-          {areas.length > 0 && (
-            <ul className="chart-anomalies">
-              {props.incidents.filter((i) => areas.some((a) => a.id === i.id)).map((i) => (
-                <li key={i.id}>
-                  ⚠ <Link href={`/anomalies/${i.id}`}>{i.title}</Link> <span className="muted">from {formatTimestamp(i.firstSeenAt)}</span>{' '}
-                  <Link href={incidentTracesLink(i)}>traces</Link>
-                </li>
-              ))}
-            </ul>
-          )}
+            <SeriesChart
+              data={data}
+              step={props.step}
+              kind={props.kind}
+              format={props.format}
+              formatTick={props.formatTick}
+              areas={areas}
+              onPick={(series, t) =>
+                navigate(
+                  explorerLink({
+                    dimension: props.dimension,
+                    value: series?.value ?? null,
+                    ...bucketRange(t, props.step),
+                    ...props.link,
+                  }),
+                )
+              }
+              onOpenIncident={(id) => navigate(`/anomalies/${id}`)}
+            />
+            {props.footer?.(data)}
+            {areas.length > 0 && (
+              <ul className="chart-anomalies">
+                {props.incidents
+                  .filter((i) => areas.some((a) => a.id === i.id))
+                  .map((i) => (
+                    <li key={i.id}>
+                      ⚠ <Link href={`/anomalies/${i.id}`}>{i.title}</Link>{' '}
+                      <span className="muted">from {formatTimestamp(i.firstSeenAt)}</span>{' '}
+                      <Link href={incidentTracesLink(i)}>traces</Link>
+                    </li>
+                  ))}
+              </ul>
+            )}
           </>
         )
       }}

@@ -11,15 +11,30 @@ export function OverviewTiles({ overview }: { overview: OverviewResponse }) {
       {TILES.map((tile) => {
         const current = tile.value(overview.current)
         const delta = formatDelta(current, tile.value(overview.previous), tile.isRate, tile.trend)
-        const value = <div className="tile-value" data-value={current ?? ''}>{tile.format(current)}</div>
+        const value = (
+          <div className="tile-value" data-value={current ?? ''}>
+            {tile.format(current)}
+          </div>
+        )
         return (
           <section key={tile.label} className="tile" role="group" aria-label={tile.label}>
             <div className="tile-label">{tile.label}</div>
             {tile.outcomes ? (
-              <Link href={explorerLink({ dimension: 'total', value: null, ...range, outcomes: tile.outcomes })} className="tile-link" title={`Open these traces (${tile.outcomes.join(', ')})`}>{value}</Link>
-            ) : value}
+              <Link
+                href={explorerLink({ dimension: 'total', value: null, ...range, outcomes: tile.outcomes })}
+                className="tile-link"
+                title={`Open these traces (${tile.outcomes.join(', ')})`}
+              >
+                {value}
+              </Link>
+            ) : (
+              value
+            )}
             {tile.detail && <div className="tile-detail muted small">{tile.detail(overview.current)}</div>}
-            <div className={`tile-delta ${delta?.tone ?? 'neutral'}`} title={`Previous range: ${tile.format(tile.value(overview.previous))}`}>
+            <div
+              className={`tile-delta ${delta?.tone ?? 'neutral'}`}
+              title={`Previous range: ${tile.format(tile.value(overview.previous))}`}
+            >
               {delta ? `${delta.text} vs previous` : 'no previous data'}
             </div>
           </section>

@@ -39,7 +39,14 @@ export function PriceDialog({ model, range, onClose, onSaved }: Props) {
     setSaving(true)
     setError('')
     try {
-      const traces = await analyticsApi.putPriceOverride({ model, effectiveFrom: EFFECTIVE_FROM, inputPerMtok: input, outputPerMtok: output, cacheReadPerMtok: cacheRead, cacheWritePerMtok: null })
+      const traces = await analyticsApi.putPriceOverride({
+        model,
+        effectiveFrom: EFFECTIVE_FROM,
+        inputPerMtok: input,
+        outputPerMtok: output,
+        cacheReadPerMtok: cacheRead,
+        cacheWritePerMtok: null,
+      })
       setRepricing(traces)
       // Closing at once would show the old numbers: wait until the range has no unpriced call of it.
       const deadline = Date.now() + REPRICE_WAIT_MS
@@ -58,23 +65,51 @@ export function PriceDialog({ model, range, onClose, onSaved }: Props) {
   const field = (key: keyof typeof fields, label: string, placeholder: string) => (
     <label className="field">
       <span>{label}</span>
-      <input inputMode="decimal" placeholder={placeholder} value={fields[key]} onChange={(e) => setFields({ ...fields, [key]: e.target.value })} />
+      <input
+        inputMode="decimal"
+        placeholder={placeholder}
+        value={fields[key]}
+        onChange={(e) => setFields({ ...fields, [key]: e.target.value })}
+      />
     </label>
   )
 
   return (
     <div className="modal-backdrop" onClick={onClose}>
-      <form className="modal" role="dialog" aria-modal="true" aria-label={`Set a price for ${model}`} onSubmit={submit} onClick={(e) => e.stopPropagation()}>
-        <h2>Set a price for <span className="mono">{model}</span></h2>
-        <p className="muted small">USD per million tokens. Applies to every call of this model in this project, past calls included.</p>
+      <form
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-label={`Set a price for ${model}`}
+        onSubmit={submit}
+        onClick={(e) => e.stopPropagation()}
+      >
+        <h2>
+          Set a price for <span className="mono">{model}</span>
+        </h2>
+        <p className="muted small">
+          USD per million tokens. Applies to every call of this model in this project, past calls included.
+        </p>
         {field('input', 'Input $/Mtok', 'e.g. 3')}
         {field('output', 'Output $/Mtok', 'e.g. 15')}
         {field('cacheRead', 'Cached input $/Mtok (optional)', 'same as input')}
-        {repricing !== null && <p className="muted small" role="status">Saved. Pricing {repricing.toLocaleString('en-US')} past {repricing === 1 ? 'trace' : 'traces'} again…</p>}
-        {error && <div className="form-error" role="alert">{error}</div>}
+        {repricing !== null && (
+          <p className="muted small" role="status">
+            Saved. Pricing {repricing.toLocaleString('en-US')} past {repricing === 1 ? 'trace' : 'traces'} again…
+          </p>
+        )}
+        {error && (
+          <div className="form-error" role="alert">
+            {error}
+          </div>
+        )}
         <div className="modal-actions">
-          <button type="button" className="btn ghost" onClick={onClose}>Cancel</button>
-          <button className="btn primary" disabled={!isValid || isSaving}>{isSaving ? 'Saving…' : 'Save price'}</button>
+          <button type="button" className="btn ghost" onClick={onClose}>
+            Cancel
+          </button>
+          <button className="btn primary" disabled={!isValid || isSaving}>
+            {isSaving ? 'Saving…' : 'Save price'}
+          </button>
         </div>
       </form>
     </div>

@@ -4,13 +4,35 @@
  * (null for lines: the whole bucket) and the bucket; incidents are shaded areas (a click opens one).
  */
 import type { AnalyticsStep } from '@sightline/schema'
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts'
 import { formatTimestamp } from '../../lib/format'
 import type { IncidentArea } from '../anomalies/incident-areas'
 import { IncidentShading } from '../anomalies/IncidentShading'
 import { formatBucket, type ChartData, type ChartSeries } from './chart-data'
 
-export const PALETTE = ['#3b5bdb', '#0c8599', '#e8590c', '#7048e8', '#2f9e44', '#c2255c', '#f08c00', '#1971c2', '#5c940d', '#868e96']
+export const PALETTE = [
+  '#3b5bdb',
+  '#0c8599',
+  '#e8590c',
+  '#7048e8',
+  '#2f9e44',
+  '#c2255c',
+  '#f08c00',
+  '#1971c2',
+  '#5c940d',
+  '#868e96',
+]
 
 interface Props {
   data: ChartData
@@ -25,17 +47,34 @@ interface Props {
   height?: number
 }
 
-export function SeriesChart({ data, step, kind, format, formatTick = format, areas, onPick, onOpenIncident, height = 220 }: Props) {
+export function SeriesChart({
+  data,
+  step,
+  kind,
+  format,
+  formatTick = format,
+  areas,
+  onPick,
+  onOpenIncident,
+  height = 220,
+}: Props) {
   const first = data.rows[0]?.t
   const last = data.rows[data.rows.length - 1]?.t
-  const spansDays = first !== undefined && last !== undefined && new Date(first).toDateString() !== new Date(last).toDateString()
+  const spansDays =
+    first !== undefined && last !== undefined && new Date(first).toDateString() !== new Date(last).toDateString()
   const common = {
     data: data.rows,
     margin: { top: 8, right: 12, bottom: 0, left: 4 },
   }
   const axes = [
     <CartesianGrid key="grid" stroke="#eef0f3" vertical={false} />,
-    <XAxis key="x" dataKey="t" tickFormatter={(t: string) => formatBucket(t, step, spansDays)} tick={{ fontSize: 11, fill: '#687182' }} minTickGap={24} />,
+    <XAxis
+      key="x"
+      dataKey="t"
+      tickFormatter={(t: string) => formatBucket(t, step, spansDays)}
+      tick={{ fontSize: 11, fill: '#687182' }}
+      minTickGap={24}
+    />,
     <YAxis key="y" tickFormatter={(v: number) => formatTick(v)} tick={{ fontSize: 11, fill: '#687182' }} width={64} />,
     <Tooltip
       key="tip"
@@ -79,7 +118,16 @@ export function SeriesChart({ data, step, kind, format, formatTick = format, are
           >
             {axes}
             {data.series.map((s, i) => (
-              <Line key={s.dataKey} dataKey={s.dataKey} name={s.name} stroke={PALETTE[i % PALETTE.length]} dot={false} strokeWidth={1.8} connectNulls isAnimationActive={false} />
+              <Line
+                key={s.dataKey}
+                dataKey={s.dataKey}
+                name={s.name}
+                stroke={PALETTE[i % PALETTE.length]}
+                dot={false}
+                strokeWidth={1.8}
+                connectNulls
+                isAnimationActive={false}
+              />
             ))}
           </LineChart>
         )}

@@ -8,7 +8,9 @@ import { analyticsApi, type Range } from './dashboard-api'
 import { PriceDialog } from './PriceDialog'
 
 export function UnpricedModels({ range, refresh, onPriced }: { range: Range; refresh: number; onPriced: () => void }) {
-  const query = useQuery(`unpriced:${range.from}|${range.to}|${refresh}`, (signal) => analyticsApi.unpricedModels(range, signal))
+  const query = useQuery(`unpriced:${range.from}|${range.to}|${refresh}`, (signal) =>
+    analyticsApi.unpricedModels(range, signal),
+  )
   const [editing, setEditing] = useState<UnpricedModelsResponse['models'][number] | null>(null)
   return (
     <ChartPanel
@@ -22,7 +24,14 @@ export function UnpricedModels({ range, refresh, onPriced }: { range: Range; ref
         <>
           <table className="grid">
             <thead>
-              <tr><th>Model</th><th className="num">Calls</th><th className="num">Input</th><th className="num">Output</th><th>Last seen</th><th /></tr>
+              <tr>
+                <th>Model</th>
+                <th className="num">Calls</th>
+                <th className="num">Input</th>
+                <th className="num">Output</th>
+                <th>Last seen</th>
+                <th />
+              </tr>
             </thead>
             <tbody>
               {d.models.map((m) => (
@@ -32,7 +41,11 @@ export function UnpricedModels({ range, refresh, onPriced }: { range: Range; ref
                   <td className="num">{formatTokens(m.inputTokens)}</td>
                   <td className="num">{formatTokens(m.outputTokens)}</td>
                   <td className="muted">{formatRelative(m.lastSeen)}</td>
-                  <td className="num"><button className="btn small" onClick={() => setEditing(m)}>Set price</button></td>
+                  <td className="num">
+                    <button className="btn small" onClick={() => setEditing(m)}>
+                      Set price
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>

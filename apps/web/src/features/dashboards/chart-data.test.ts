@@ -4,7 +4,12 @@ import { combineSeries, formatBucket, formatCostTick, hasData, seriesToChart } f
 
 const pts = (values: Array<number | null>, start = '2026-03-10T10:00:00.000Z', stepMs = 3_600_000) =>
   values.map((value, i) => ({ t: new Date(Date.parse(start) + i * stepMs).toISOString(), value }))
-const series = (key: string, values: Array<number | null>, isOther = false): Series => ({ key, isOther, total: null, points: pts(values) })
+const series = (key: string, values: Array<number | null>, isOther = false): Series => ({
+  key,
+  isOther,
+  total: null,
+  points: pts(values),
+})
 
 describe('seriesToChart', () => {
   it('keys series by position (model names contain dots), puts "other" last and names the total', () => {
@@ -23,13 +28,23 @@ describe('seriesToChart', () => {
 
   it('labels the share no value is attributed to as "unattributed" on a split, never dropping it', () => {
     const data = seriesToChart([series('planner', [2, 2]), series('', [1, 0])], 'agent')
-    expect(data.series.map((s) => [s.name, s.value, s.isUnattributed])).toEqual([['planner', 'planner', false], ['unattributed', '', true]])
+    expect(data.series.map((s) => [s.name, s.value, s.isUnattributed])).toEqual([
+      ['planner', 'planner', false],
+      ['unattributed', '', true],
+    ])
     expect(data.rows[0]).toEqual({ t: '2026-03-10T10:00:00.000Z', s0: 2, s1: 1 })
   })
 
-  it('combines single-series responses under the caller\'s names, skipping missing ones', () => {
-    const data = combineSeries([{ name: 'p50', series: series('', [10, 20]) }, { name: 'p95', series: undefined }, { name: 'p99', series: series('', [30, 40]) }])
-    expect(data.series.map((s) => [s.dataKey, s.name])).toEqual([['s0', 'p50'], ['s1', 'p99']])
+  it("combines single-series responses under the caller's names, skipping missing ones", () => {
+    const data = combineSeries([
+      { name: 'p50', series: series('', [10, 20]) },
+      { name: 'p95', series: undefined },
+      { name: 'p99', series: series('', [30, 40]) },
+    ])
+    expect(data.series.map((s) => [s.dataKey, s.name])).toEqual([
+      ['s0', 'p50'],
+      ['s1', 'p99'],
+    ])
     expect(data.rows[1]).toEqual({ t: '2026-03-10T11:00:00.000Z', s0: 20, s1: 40 })
   })
 

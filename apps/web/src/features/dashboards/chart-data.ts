@@ -19,7 +19,11 @@ export interface ChartSeries {
 export const UNATTRIBUTED_LABEL = 'unattributed'
 
 /** A series' name: its value, "Other", the total, or "unattributed" for '' on a split. */
-export function seriesName(series: Pick<Series, 'key' | 'isOther'>, dimension: AnalyticsDimension, totalName = 'Total'): string {
+export function seriesName(
+  series: Pick<Series, 'key' | 'isOther'>,
+  dimension: AnalyticsDimension,
+  totalName = 'Total',
+): string {
   if (series.isOther) return 'Other'
   if (series.key !== '') return series.key
   return dimension === 'total' ? totalName : UNATTRIBUTED_LABEL
@@ -33,23 +37,43 @@ export interface ChartData {
 }
 
 /** One series per dimension value of one response (e.g. cost by model, "other" last). */
-export function seriesToChart(series: readonly Series[], dimension: AnalyticsDimension, totalName = 'Total'): ChartData {
+export function seriesToChart(
+  series: readonly Series[],
+  dimension: AnalyticsDimension,
+  totalName = 'Total',
+): ChartData {
   const ordered = [...series.filter((s) => !s.isOther), ...series.filter((s) => s.isOther)]
-  const named = ordered.map((s, i): ChartSeries => ({
-    dataKey: `s${i}`,
-    name: seriesName(s, dimension, totalName),
-    value: s.isOther ? null : s.key,
-    isUnattributed: dimension !== 'total' && !s.isOther && s.key === '',
-    total: s.total,
-  }))
+  const named = ordered.map(
+    (s, i): ChartSeries => ({
+      dataKey: `s${i}`,
+      name: seriesName(s, dimension, totalName),
+      value: s.isOther ? null : s.key,
+      isUnattributed: dimension !== 'total' && !s.isOther && s.key === '',
+      total: s.total,
+    }),
+  )
   return { rows: buildRows(ordered, named), series: named }
 }
 
 /** Several single-series responses on one chart (e.g. p50 / p95 / p99), named by the caller. */
 export function combineSeries(parts: ReadonlyArray<{ name: string; series: Series | undefined }>): ChartData {
   const present = parts.filter((p): p is { name: string; series: Series } => p.series !== undefined)
-  const named = present.map((p, i): ChartSeries => ({ dataKey: `s${i}`, name: p.name, value: p.series.key, isUnattributed: false, total: p.series.total }))
-  return { rows: buildRows(present.map((p) => p.series), named), series: named }
+  const named = present.map(
+    (p, i): ChartSeries => ({
+      dataKey: `s${i}`,
+      name: p.name,
+      value: p.series.key,
+      isUnattributed: false,
+      total: p.series.total,
+    }),
+  )
+  return {
+    rows: buildRows(
+      present.map((p) => p.series),
+      named,
+    ),
+    series: named,
+  }
 }
 
 function buildRows(series: readonly Series[], named: readonly ChartSeries[]): ChartRow[] {

@@ -41,16 +41,31 @@ export const analyticsApi = {
   overview: (r: Range, signal?: AbortSignal): Promise<OverviewResponse> =>
     request('load the overview', `/api/v1/analytics/overview${toQuery({ ...r })}`, OverviewResponseSchema, { signal }),
   top: (entity: 'trace' | 'agent' | 'model' | 'user', r: Range, signal?: AbortSignal): Promise<TopResponse> =>
-    request(`load the top ${entity}s`, `/api/v1/analytics/top${toQuery({ entity, by: 'cost', limit: '8', ...r })}`, TopResponseSchema, { signal }),
+    request(
+      `load the top ${entity}s`,
+      `/api/v1/analytics/top${toQuery({ entity, by: 'cost', limit: '8', ...r })}`,
+      TopResponseSchema,
+      { signal },
+    ),
   unpricedModels: (r: Range, signal?: AbortSignal): Promise<UnpricedModelsResponse> =>
-    request('load unpriced models', `/api/v1/analytics/unpriced-models${toQuery({ ...r })}`, UnpricedModelsResponseSchema, { signal }),
+    request(
+      'load unpriced models',
+      `/api/v1/analytics/unpriced-models${toQuery({ ...r })}`,
+      UnpricedModelsResponseSchema,
+      { signal },
+    ),
   /** Returns how many stored traces are queued to be priced again (the resolver does it in the background). */
   putPriceOverride: async (body: PutPriceOverrideRequest): Promise<number> => {
-    const res = await request(`set a price for ${body.model}`, '/api/v1/price-overrides', PutPriceOverrideResponseSchema, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    })
+    const res = await request(
+      `set a price for ${body.model}`,
+      '/api/v1/price-overrides',
+      PutPriceOverrideResponseSchema,
+      {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+    )
     return res.repricing.traces
   },
 }

@@ -4,7 +4,13 @@
  */
 import type { AnalyticsStep } from '@sightline/schema'
 
-export const DASHBOARD_RANGES = { '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const
+export const DASHBOARD_RANGES = {
+  '1h': 3_600_000,
+  '6h': 6 * 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+} as const
 export type DashboardRange = keyof typeof DASHBOARD_RANGES
 export const GROUP_BYS = ['model', 'agent', 'user', 'service', 'release'] as const
 export type GroupBy = (typeof GROUP_BYS)[number]
@@ -28,7 +34,11 @@ export function parseDashboardQuery(search: string): DashboardQuery {
   const isCustom = (range === 'custom' || !range) && isIso(from) && isIso(to) && Date.parse(from) < Date.parse(to)
   const groupBy = p.get('groupBy')
   return {
-    range: isCustom ? 'custom' : range && range in DASHBOARD_RANGES ? (range as DashboardRange) : DEFAULT_DASHBOARD_RANGE,
+    range: isCustom
+      ? 'custom'
+      : range && range in DASHBOARD_RANGES
+        ? (range as DashboardRange)
+        : DEFAULT_DASHBOARD_RANGE,
     from: isCustom ? from : '',
     to: isCustom ? to : '',
     groupBy: (GROUP_BYS as readonly string[]).includes(groupBy ?? '') ? (groupBy as GroupBy) : 'model',

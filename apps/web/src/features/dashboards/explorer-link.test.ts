@@ -6,10 +6,20 @@ const parse = (link: string) => parseExplorerQuery(link.slice(link.indexOf('?'))
 
 describe('explorerLink', () => {
   it('filters the explorer to the dimension value and the bucket of a chart point', () => {
-    const link = explorerLink({ dimension: 'model', value: 'gpt-4.1', ...bucketRange('2026-03-10T10:00:00.000Z', '1h'), sort: 'costUsd' })
+    const link = explorerLink({
+      dimension: 'model',
+      value: 'gpt-4.1',
+      ...bucketRange('2026-03-10T10:00:00.000Z', '1h'),
+      sort: 'costUsd',
+    })
     expect(link.startsWith('/traces?')).toBe(true)
     const q = parse(link)
-    expect(q).toMatchObject({ range: 'custom', from: '2026-03-10T10:00:00.000Z', to: '2026-03-10T11:00:00.000Z', sort: 'costUsd' })
+    expect(q).toMatchObject({
+      range: 'custom',
+      from: '2026-03-10T10:00:00.000Z',
+      to: '2026-03-10T11:00:00.000Z',
+      sort: 'costUsd',
+    })
     expect(q.lists.model).toEqual(['gpt-4.1'])
   })
 

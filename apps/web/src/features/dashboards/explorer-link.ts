@@ -4,7 +4,12 @@
  * link always means what the explorer will parse.
  */
 import type { AnalyticsStep, AnomalyDimension, TraceOutcome } from '@sightline/schema'
-import { parseExplorerQuery, serializeExplorerQuery, type ExplorerQuery, type ListFilter } from '../explorer/explorer-url'
+import {
+  parseExplorerQuery,
+  serializeExplorerQuery,
+  type ExplorerQuery,
+  type ListFilter,
+} from '../explorer/explorer-url'
 import { STEP_MS } from './dashboard-url'
 
 /**

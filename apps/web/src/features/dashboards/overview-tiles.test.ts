@@ -19,14 +19,30 @@ describe('formatDelta', () => {
   })
 
   it('formats percentages compactly', () => {
-    expect([formatPercent(0), formatPercent(0.0123), formatPercent(0.25), formatPercent(null)]).toEqual(['0%', '1.2%', '25%', '—'])
+    expect([formatPercent(0), formatPercent(0.0123), formatPercent(0.25), formatPercent(null)]).toEqual([
+      '0%',
+      '1.2%',
+      '25%',
+      '—',
+    ])
   })
 })
 
 describe('error rate tile', () => {
   const totals = (errorRate: number | null, failedTraces: number): OverviewTotals => ({
-    from: '', to: '', costUsd: 0, traces: 0, llmCalls: 0, toolCalls: 0, errorRate, recoveredRate: null, failedTraces, toolErrorRate: null,
-    latencyMs: { p50: null, p95: null, p99: null }, tokens: { input: 0, output: 0, cachedInput: 0, cacheWrite: 0, reasoning: 0 }, unpricedCalls: 0,
+    from: '',
+    to: '',
+    costUsd: 0,
+    traces: 0,
+    llmCalls: 0,
+    toolCalls: 0,
+    errorRate,
+    recoveredRate: null,
+    failedTraces,
+    toolErrorRate: null,
+    latencyMs: { p50: null, p95: null, p99: null },
+    tokens: { input: 0, output: 0, cachedInput: 0, cacheWrite: 0, reasoning: 0 },
+    unpricedCalls: 0,
   })
 
   it('says what the rate divides: failed traces / finished traces, with both counts', () => {

@@ -35,7 +35,8 @@ export function errorRateDetail(t: OverviewTotals): string {
   return `${count(t.failedTraces)} failed / ${count(finished)} finished traces`
 }
 
-export const formatPercent = (v: number | null): string => (v === null || !Number.isFinite(v) ? '—' : `${trimPct(v * 100)}%`)
+export const formatPercent = (v: number | null): string =>
+  v === null || !Number.isFinite(v) ? '—' : `${trimPct(v * 100)}%`
 const trimPct = (pct: number) => (pct === 0 ? '0' : pct < 10 ? pct.toFixed(1).replace(/\.0$/, '') : pct.toFixed(0))
 const count = (v: number | null) => (v === null ? '—' : v.toLocaleString('en-US'))
 const ms = (v: number | null) => (v === null ? '—' : formatDuration(v))
@@ -44,10 +45,29 @@ export const TILES: TileSpec[] = [
   { label: 'Cost', value: (t) => t.costUsd, format: (v) => formatCost(v), isRate: false, trend: 'up-bad' },
   { label: 'Traces', value: (t) => t.traces, format: count, isRate: false, trend: 'neutral' },
   { label: 'LLM calls', value: (t) => t.llmCalls, format: count, isRate: false, trend: 'neutral' },
-  { label: 'Tokens', value: (t) => t.tokens.input + t.tokens.output, format: (v) => (v === null ? '—' : formatTokens(v)), isRate: false, trend: 'neutral' },
-  { label: 'Error rate', value: (t) => t.errorRate, format: formatPercent, isRate: true, trend: 'up-bad', detail: errorRateDetail, outcomes: ['failed'] },
   {
-    label: 'Recovered rate', value: (t) => t.recoveredRate, format: formatPercent, isRate: true, trend: 'neutral', outcomes: ['recovered'],
+    label: 'Tokens',
+    value: (t) => t.tokens.input + t.tokens.output,
+    format: (v) => (v === null ? '—' : formatTokens(v)),
+    isRate: false,
+    trend: 'neutral',
+  },
+  {
+    label: 'Error rate',
+    value: (t) => t.errorRate,
+    format: formatPercent,
+    isRate: true,
+    trend: 'up-bad',
+    detail: errorRateDetail,
+    outcomes: ['failed'],
+  },
+  {
+    label: 'Recovered rate',
+    value: (t) => t.recoveredRate,
+    format: formatPercent,
+    isRate: true,
+    trend: 'neutral',
+    outcomes: ['recovered'],
     detail: (t) => (t.recoveredRate === null ? 'no finished traces' : 'recovered / finished traces'),
   },
   { label: 'Tool error rate', value: (t) => t.toolErrorRate, format: formatPercent, isRate: true, trend: 'up-bad' },
@@ -65,7 +85,12 @@ export interface Delta {
  * "+12% vs previous" (or "+1.5 pp" for rates); "new" when the previous range had none; null when
  * there is nothing to compare.
  */
-export function formatDelta(current: number | null, previous: number | null, isRate: boolean, trend: Trend): Delta | null {
+export function formatDelta(
+  current: number | null,
+  previous: number | null,
+  isRate: boolean,
+  trend: Trend,
+): Delta | null {
   if (current === null || previous === null) return null
   let text: string
   let direction: number
@@ -79,7 +104,10 @@ export function formatDelta(current: number | null, previous: number | null, isR
   } else {
     const pct = ((current - previous) / previous) * 100
     direction = Math.sign(Math.round(pct))
-    text = direction === 0 ? '±0%' : `${pct > 0 ? '+' : '−'}${Math.abs(pct) >= 100 ? Math.round(Math.abs(pct)).toLocaleString('en-US') : Math.abs(pct).toFixed(0)}%`
+    text =
+      direction === 0
+        ? '±0%'
+        : `${pct > 0 ? '+' : '−'}${Math.abs(pct) >= 100 ? Math.round(Math.abs(pct)).toLocaleString('en-US') : Math.abs(pct).toFixed(0)}%`
   }
   if (direction === 0 || trend === 'neutral') return { text, tone: 'neutral' }
   const isBad = trend === 'up-bad' ? direction > 0 : direction < 0

@@ -11,8 +11,10 @@ import { evaluatorsApi } from './evaluators-api'
 
 const describe = (e: Evaluator): string => {
   const c = e.config
-  if (c.type === 'trajectory') return `trajectory ${c.metric}${c.reference ? ` vs ${c.reference.kind === 'case' ? `case ${c.reference.caseId}` : c.reference.id}` : ` ${c.tool ?? ''}`}`
-  if (c.type === 'outcome') return `outcome ${c.check}${c.max !== undefined ? ` ≤ ${c.max}` : c.value ? ` ${c.value}` : ''}`
+  if (c.type === 'trajectory')
+    return `trajectory ${c.metric}${c.reference ? ` vs ${c.reference.kind === 'case' ? `case ${c.reference.caseId}` : c.reference.id}` : ` ${c.tool ?? ''}`}`
+  if (c.type === 'outcome')
+    return `outcome ${c.check}${c.max !== undefined ? ` ≤ ${c.max}` : c.value ? ` ${c.value}` : ''}`
   return `LLM judge${c.model ? ` (${c.model})` : ''}, ≤ $${c.budgetUsdPerDay}/day`
 }
 
@@ -29,34 +31,82 @@ export default function EvaluatorsPage() {
   }
   return (
     <div className="page">
-      <div className="page-head"><h1>Evaluators</h1><span className="muted small">score a sample of production traces as they end</span></div>
+      <div className="page-head">
+        <h1>Evaluators</h1>
+        <span className="muted small">score a sample of production traces as they end</span>
+      </div>
       {list.data && <EvaluatorForm judgeConfigured={list.data.judgeConfigured} onSaved={reload} />}
-      {message && <div className="review-message" role="status">{message}</div>}
-      {list.error ? <ErrorState error={list.error} onRetry={list.reload} /> : !list.data ? <Loading /> : list.data.evaluators.length === 0 ? (
-        <Empty title="No evaluators yet">Save a reference trajectory from a good trace (review screen, key r), then add a trajectory evaluator.</Empty>
+      {message && (
+        <div className="review-message" role="status">
+          {message}
+        </div>
+      )}
+      {list.error ? (
+        <ErrorState error={list.error} onRetry={list.reload} />
+      ) : !list.data ? (
+        <Loading />
+      ) : list.data.evaluators.length === 0 ? (
+        <Empty title="No evaluators yet">
+          Save a reference trajectory from a good trace (review screen, key r), then add a trajectory evaluator.
+        </Empty>
       ) : (
         <div className="table-wrap">
           <table className="grid">
-            <thead><tr><th>Evaluator</th><th>Score</th><th>What</th><th>Traces</th><th className="num">Sample</th><th className="num">Runs</th><th className="num">Errors</th><th className="num">Cost</th><th>Last run</th><th /></tr></thead>
+            <thead>
+              <tr>
+                <th>Evaluator</th>
+                <th>Score</th>
+                <th>What</th>
+                <th>Traces</th>
+                <th className="num">Sample</th>
+                <th className="num">Runs</th>
+                <th className="num">Errors</th>
+                <th className="num">Cost</th>
+                <th>Last run</th>
+                <th />
+              </tr>
+            </thead>
             <tbody>
               {list.data.evaluators.map((e) => (
                 <Fragment key={e.id}>
                   <tr>
-                    <td><button className="btn ghost small" aria-expanded={open === e.id} onClick={() => setOpen(open === e.id ? null : e.id)}>{open === e.id ? '▾' : '▸'} {e.name}</button> <span className="muted small">v{e.version}</span></td>
+                    <td>
+                      <button
+                        className="btn ghost small"
+                        aria-expanded={open === e.id}
+                        onClick={() => setOpen(open === e.id ? null : e.id)}
+                      >
+                        {open === e.id ? '▾' : '▸'} {e.name}
+                      </button>{' '}
+                      <span className="muted small">v{e.version}</span>
+                    </td>
                     <td className="mono">{e.scoreName}</td>
                     <td>{describe(e)}</td>
-                    <td className="small">{new URLSearchParams(e.filter as Record<string, string>).toString() || 'all'}{e.delaySeconds ? `, ${e.delaySeconds}s after they end` : ''}</td>
+                    <td className="small">
+                      {new URLSearchParams(e.filter as Record<string, string>).toString() || 'all'}
+                      {e.delaySeconds ? `, ${e.delaySeconds}s after they end` : ''}
+                    </td>
                     <td className="num">{Math.round(e.sampleRate * 100)} %</td>
                     <td className="num">{e.stats.runs}</td>
                     <td className="num">{e.stats.errors}</td>
                     <td className="num">{formatCost(e.stats.costUsd)}</td>
                     <td className="nowrap">{e.stats.lastRunAt ? formatTimestamp(e.stats.lastRunAt) : '—'}</td>
                     <td className="nowrap">
-                      <button className="btn small" onClick={() => void runNow(e.id)}>Run now</button>
-                      <button className="btn ghost small" onClick={() => void evaluatorsApi.remove(e.id).then(reload)}>Delete</button>
+                      <button className="btn small" onClick={() => void runNow(e.id)}>
+                        Run now
+                      </button>
+                      <button className="btn ghost small" onClick={() => void evaluatorsApi.remove(e.id).then(reload)}>
+                        Delete
+                      </button>
                     </td>
                   </tr>
-                  {open === e.id && <tr><td colSpan={10}><EvaluatorRuns id={e.id} nonce={nonce} /></td></tr>}
+                  {open === e.id && (
+                    <tr>
+                      <td colSpan={10}>
+                        <EvaluatorRuns id={e.id} nonce={nonce} />
+                      </td>
+                    </tr>
+                  )}
                 </Fragment>
               ))}
             </tbody>

@@ -27,32 +27,61 @@ export function ExplorerPage() {
     <div className="page explorer">
       <div className="page-head">
         <h1>Traces</h1>
-        <span className="muted">{list.isLoading && list.traces.length === 0 ? '' : `${list.traces.length}${list.nextCursor ? '+' : ''} ${list.traces.length === 1 && !list.nextCursor ? 'trace' : 'traces'}`}</span>
+        <span className="muted">
+          {list.isLoading && list.traces.length === 0
+            ? ''
+            : `${list.traces.length}${list.nextCursor ? '+' : ''} ${list.traces.length === 1 && !list.nextCursor ? 'trace' : 'traces'}`}
+        </span>
         <span className="spacer" />
         {selected.length > 0 && <span className="muted small">{selected.length} of 2 selected</span>}
-        {selected.length > 0 && <button className="btn ghost" onClick={clearSelection}>Clear</button>}
+        {selected.length > 0 && (
+          <button className="btn ghost" onClick={clearSelection}>
+            Clear
+          </button>
+        )}
         <CreateQueueButton q={q} />
-        <button className="btn primary" disabled={selected.length !== 2} title="Tick two traces to compare them" onClick={() => navigate(`/compare?a=${selected[0]}&b=${selected[1]}`)}>
+        <button
+          className="btn primary"
+          disabled={selected.length !== 2}
+          title="Tick two traces to compare them"
+          onClick={() => navigate(`/compare?a=${selected[0]}&b=${selected[1]}`)}
+        >
           Compare
         </button>
       </div>
       <FilterBar q={q} update={update} />
       {/* A preset starts at a whole minute (one check per minute, not per render) and runs to now. */}
-      <QuarantineNotice range={q.range === 'custom' ? resolveRange(q) : { from: resolveRange(q, Math.floor(Date.now() / 60_000) * 60_000).from }} />
+      <QuarantineNotice
+        range={
+          q.range === 'custom'
+            ? resolveRange(q)
+            : { from: resolveRange(q, Math.floor(Date.now() / 60_000) * 60_000).from }
+        }
+      />
       {list.error ? (
         <ErrorState error={list.error} onRetry={list.reload} />
       ) : list.isLoading && list.traces.length === 0 ? (
         <Loading label="Loading traces…" />
       ) : list.traces.length === 0 ? (
-        <Empty title="No traces match">Widen the time range or clear some filters.{q.isLive ? ' Live mode is on: new traces appear here.' : ''}</Empty>
+        <Empty title="No traces match">
+          Widen the time range or clear some filters.{q.isLive ? ' Live mode is on: new traces appear here.' : ''}
+        </Empty>
       ) : (
         <>
           <div className="table-wrap">
-            <TraceTable traces={list.traces} q={q} newIds={list.newIds} scores={scores} onSort={(s) => update(nextSort(q, s))} />
+            <TraceTable
+              traces={list.traces}
+              q={q}
+              newIds={list.newIds}
+              scores={scores}
+              onSort={(s) => update(nextSort(q, s))}
+            />
           </div>
           <div className="pager">
             {list.nextCursor ? (
-              <button className="btn" disabled={list.isLoading} onClick={() => update({ pages: q.pages + 1 })}>{list.isLoading ? 'Loading…' : 'Load more'}</button>
+              <button className="btn" disabled={list.isLoading} onClick={() => update({ pages: q.pages + 1 })}>
+                {list.isLoading ? 'Loading…' : 'Load more'}
+              </button>
             ) : (
               <span className="muted small">End of results</span>
             )}

@@ -3,23 +3,46 @@ import { nextSort, parseExplorerQuery, serializeExplorerQuery, toListParams } fr
 
 describe('explorer URL state', () => {
   it('round-trips every field', () => {
-    const search = 'range=custom&from=2026-01-01T00%3A00%3A00.000Z&to=2026-01-02T00%3A00%3A00.000Z&agent=a%2Cb&tool=search&status=recovered,failed&tag=loop&regression=all&sessionId=s1&minCostUsd=0.5&q=paris&sort=costUsd&order=asc&pages=3&live=1'
+    const search =
+      'range=custom&from=2026-01-01T00%3A00%3A00.000Z&to=2026-01-02T00%3A00%3A00.000Z&agent=a%2Cb&tool=search&status=recovered,failed&tag=loop&regression=all&sessionId=s1&minCostUsd=0.5&q=paris&sort=costUsd&order=asc&pages=3&live=1'
     const q = parseExplorerQuery(search)
-    expect(q).toMatchObject({ range: 'custom', outcomes: ['failed', 'recovered'], tags: ['loop'], includeRegression: true, sort: 'costUsd', order: 'asc', pages: 3, isLive: true })
+    expect(q).toMatchObject({
+      range: 'custom',
+      outcomes: ['failed', 'recovered'],
+      tags: ['loop'],
+      includeRegression: true,
+      sort: 'costUsd',
+      order: 'asc',
+      pages: 3,
+      isLive: true,
+    })
     expect(q.lists.agent).toEqual(['a', 'b'])
     expect(parseExplorerQuery(serializeExplorerQuery(q))).toEqual(q)
   })
 
   it('falls back to defaults on junk and keeps default URLs empty', () => {
     const q = parseExplorerQuery('range=99y&sort=nope&status=maybe&tag=shiny&regression=yes&minCostUsd=-3&pages=abc')
-    expect(q).toMatchObject({ range: '7d', sort: 'startTime', outcomes: [], tags: [], includeRegression: false, minCostUsd: '', pages: 1 })
+    expect(q).toMatchObject({
+      range: '7d',
+      sort: 'startTime',
+      outcomes: [],
+      tags: [],
+      includeRegression: false,
+      minCostUsd: '',
+      pages: 1,
+    })
     expect(serializeExplorerQuery(q)).toBe('')
   })
 
   it('turns a preset into absolute API bounds and sends only set filters', () => {
     const now = Date.parse('2026-01-10T00:00:00Z')
     const params = toListParams(parseExplorerQuery('range=24h&model=gpt-4o'), now)
-    expect(params).toMatchObject({ from: '2026-01-09T00:00:00.000Z', to: '2026-01-10T00:00:00.000Z', model: 'gpt-4o', limit: '50' })
+    expect(params).toMatchObject({
+      from: '2026-01-09T00:00:00.000Z',
+      to: '2026-01-10T00:00:00.000Z',
+      model: 'gpt-4o',
+      limit: '50',
+    })
     expect(params).not.toHaveProperty('status')
     expect(params).not.toHaveProperty('regression')
   })

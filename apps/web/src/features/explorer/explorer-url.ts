@@ -9,7 +9,14 @@
 import type { TraceOutcome, TraceSort, TraceTag } from '@sightline/schema'
 import { TraceOutcomeSchema, TraceSortSchema, TraceTagSchema } from '@sightline/schema'
 
-export const RANGE_PRESETS = { '15m': 15 * 60_000, '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const
+export const RANGE_PRESETS = {
+  '15m': 15 * 60_000,
+  '1h': 3_600_000,
+  '6h': 6 * 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+} as const
 export type RangePreset = keyof typeof RANGE_PRESETS
 
 export const LIST_FILTERS = ['service', 'release', 'environment', 'agent', 'model', 'tool'] as const
@@ -48,8 +55,13 @@ export function parseExplorerQuery(search: string): ExplorerQuery {
   const from = p.get('from') ?? ''
   const to = p.get('to') ?? ''
   const isCustom = range === 'custom' || (!range && from !== '')
-  const lists = Object.fromEntries(LIST_FILTERS.map((key) => [key, (p.get(key) ?? '').split(',').filter(Boolean)])) as Record<ListFilter, string[]>
-  const outcomes = pickAll(csvOf(p.get('status')).map((v) => (v === 'error' ? 'failed' : v)), TraceOutcomeSchema.options)
+  const lists = Object.fromEntries(
+    LIST_FILTERS.map((key) => [key, (p.get(key) ?? '').split(',').filter(Boolean)]),
+  ) as Record<ListFilter, string[]>
+  const outcomes = pickAll(
+    csvOf(p.get('status')).map((v) => (v === 'error' ? 'failed' : v)),
+    TraceOutcomeSchema.options,
+  )
   const tags = pickAll(csvOf(p.get('tag')), TraceTagSchema.options)
   const sort = TraceSortSchema.safeParse(p.get('sort'))
   const pages = Number(p.get('pages'))
@@ -74,7 +86,11 @@ export function parseExplorerQuery(search: string): ExplorerQuery {
   }
 }
 
-const csvOf = (v: string | null) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean)
+const csvOf = (v: string | null) =>
+  (v ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
 /** Known values only, each once, in the schema's order (so equal filters serialise equally). */
 function pickAll<T extends string>(values: string[], known: readonly T[]): T[] {
   return known.filter((k) => values.includes(k))
@@ -92,8 +108,15 @@ export function serializeExplorerQuery(q: ExplorerQuery): string {
   } else if (q.range !== DEFAULT_RANGE) p.set('range', q.range)
   for (const key of LIST_FILTERS) if (q.lists[key].length) p.set(key, q.lists[key].join(','))
   const scalars: Array<[string, string]> = [
-    ['status', q.outcomes.join(',')], ['tag', q.tags.join(',')], ['regression', q.includeRegression ? 'all' : ''], ['sessionId', q.sessionId], ['userId', q.userId], ['minCostUsd', q.minCostUsd],
-    ['minDurationMs', q.minDurationMs], ['q', q.q], ['score', q.score],
+    ['status', q.outcomes.join(',')],
+    ['tag', q.tags.join(',')],
+    ['regression', q.includeRegression ? 'all' : ''],
+    ['sessionId', q.sessionId],
+    ['userId', q.userId],
+    ['minCostUsd', q.minCostUsd],
+    ['minDurationMs', q.minDurationMs],
+    ['q', q.q],
+    ['score', q.score],
   ]
   for (const [key, value] of scalars) if (value) p.set(key, value)
   if (q.sort !== 'startTime') p.set('sort', q.sort)
@@ -112,7 +135,13 @@ export function resolveRange(q: ExplorerQuery, now = Date.now()): { from?: strin
 /** The API's query params for one page (everything but the cursor). */
 export function toListParams(q: ExplorerQuery, now = Date.now()): Record<string, string | undefined> {
   const { from, to } = resolveRange(q, now)
-  const params: Record<string, string | undefined> = { from, to, sort: q.sort, order: q.order, limit: String(PAGE_SIZE) }
+  const params: Record<string, string | undefined> = {
+    from,
+    to,
+    sort: q.sort,
+    order: q.order,
+    limit: String(PAGE_SIZE),
+  }
   for (const key of LIST_FILTERS) if (q.lists[key].length) params[key] = q.lists[key].join(',')
   if (q.outcomes.length) params['status'] = q.outcomes.join(',')
   if (q.tags.length) params['tag'] = q.tags.join(',')

@@ -20,7 +20,14 @@ interface ListState {
   newIds: ReadonlySet<string>
 }
 
-const EMPTY: ListState = { traces: [], nextCursor: null, pagesLoaded: 0, isLoading: true, error: undefined, newIds: new Set() }
+const EMPTY: ListState = {
+  traces: [],
+  nextCursor: null,
+  pagesLoaded: 0,
+  isLoading: true,
+  error: undefined,
+  newIds: new Set(),
+}
 
 export function useTraceList(q: ExplorerQuery): ListState & { reload: () => void } {
   const baseKey = serializeExplorerQuery({ ...q, pages: 1, isLive: false })
@@ -50,7 +57,15 @@ export function useTraceList(q: ExplorerQuery): ListState & { reload: () => void
         cursor = page.nextCursor
         pages++
       } while (cursor && pages < qRef.current.pages)
-      if (!controller.signal.aborted) setState({ traces, nextCursor: cursor, pagesLoaded: pages, isLoading: false, error: undefined, newIds: new Set() })
+      if (!controller.signal.aborted)
+        setState({
+          traces,
+          nextCursor: cursor,
+          pagesLoaded: pages,
+          isLoading: false,
+          error: undefined,
+          newIds: new Set(),
+        })
     })().catch((error: Error) => {
       if (!controller.signal.aborted) setState({ ...EMPTY, isLoading: false, error })
     })
@@ -66,7 +81,15 @@ export function useTraceList(q: ExplorerQuery): ListState & { reload: () => void
     const mine = generation.current
     setState((prev) => ({ ...prev, isLoading: true }))
     api.listTraces({ ...paramsRef.current, cursor: s.nextCursor }).then(
-      (page) => mine === generation.current && setState((prev) => ({ ...prev, traces: prev.traces.concat(page.traces), nextCursor: page.nextCursor, pagesLoaded: prev.pagesLoaded + 1, isLoading: false })),
+      (page) =>
+        mine === generation.current &&
+        setState((prev) => ({
+          ...prev,
+          traces: prev.traces.concat(page.traces),
+          nextCursor: page.nextCursor,
+          pagesLoaded: prev.pagesLoaded + 1,
+          isLoading: false,
+        })),
       (error: Error) => mine === generation.current && setState((prev) => ({ ...prev, isLoading: false, error })),
     )
   }, [q.pages, state.pagesLoaded, state.isLoading])
@@ -80,11 +103,20 @@ export function useTraceList(q: ExplorerQuery): ListState & { reload: () => void
       const newest = s.traces.reduce((max, t) => (t.startTime > max ? t.startTime : max), '')
       const from = newest ? new Date(Date.parse(newest) - 1000).toISOString() : paramsRef.current['from']
       try {
-        const page = await api.listTraces({ ...paramsRef.current, from, to: new Date().toISOString(), sort: 'startTime', order: 'desc', cursor: undefined })
+        const page = await api.listTraces({
+          ...paramsRef.current,
+          from,
+          to: new Date().toISOString(),
+          sort: 'startTime',
+          order: 'desc',
+          cursor: undefined,
+        })
         setState((prev) => {
           const known = new Set(prev.traces.map((t) => t.traceId))
           const fresh = page.traces.filter((t) => !known.has(t.traceId))
-          return fresh.length ? { ...prev, traces: [...fresh, ...prev.traces], newIds: new Set(fresh.map((t) => t.traceId)) } : prev
+          return fresh.length
+            ? { ...prev, traces: [...fresh, ...prev.traces], newIds: new Set(fresh.map((t) => t.traceId)) }
+            : prev
         })
       } catch {
         // A failed poll is retried on the next tick; the table keeps what it has.

@@ -112,7 +112,8 @@ export function layoutFleet(map: FleetMapResponse, options: LayoutOptions): Flee
   let edges = map.edges
   if (options.focus) {
     const keep = new Set([options.focus])
-    for (const e of edges) if (e.source === options.focus || e.target === options.focus) keep.add(e.source).add(e.target)
+    for (const e of edges)
+      if (e.source === options.focus || e.target === options.focus) keep.add(e.source).add(e.target)
     nodes = nodes.filter((n) => keep.has(n.id))
     edges = edges.filter((e) => keep.has(e.source) && keep.has(e.target))
   }
@@ -120,7 +121,14 @@ export function layoutFleet(map: FleetMapResponse, options: LayoutOptions): Flee
   const tools = nodes.filter((n) => n.kind === 'tool')
   const toolGroups = new Map<string, FleetNode[]>()
   for (const t of tools) toolGroups.set(t.group, [...(toolGroups.get(t.group) ?? []), t])
-  const collapsed = new Set([...toolGroups].filter(([group, list]) => list.length > options.collapseOver && !options.expanded.has(group) && !list.some(matches) && !options.focus).map(([g]) => g))
+  const collapsed = new Set(
+    [...toolGroups]
+      .filter(
+        ([group, list]) =>
+          list.length > options.collapseOver && !options.expanded.has(group) && !list.some(matches) && !options.focus,
+      )
+      .map(([g]) => g),
+  )
   const owner = new Map<string, string>()
   for (const t of tools) owner.set(t.id, collapsed.has(t.group) ? clusterId(t.group) : t.id)
 
@@ -130,7 +138,9 @@ export function layoutFleet(map: FleetMapResponse, options: LayoutOptions): Flee
   const maxDepth = Math.max(0, ...depth.values())
   // Agents: one column per depth, grouped by service inside it.
   for (let d = 0; d <= maxDepth; d++) {
-    const column = agents.filter((a) => depth.get(a.id) === d).sort((a, b) => (a.group === b.group ? (a.label < b.label ? -1 : 1) : a.group < b.group ? -1 : 1))
+    const column = agents
+      .filter((a) => depth.get(a.id) === d)
+      .sort((a, b) => (a.group === b.group ? (a.label < b.label ? -1 : 1) : a.group < b.group ? -1 : 1))
     let y = TOP
     let group: string | undefined
     for (const a of column) {
@@ -140,7 +150,18 @@ export function layoutFleet(map: FleetMapResponse, options: LayoutOptions): Flee
         groups.push({ label: a.group || 'no service', x: 20 + d * COL, y: y - 6 })
         y += 12
       }
-      placed.push({ id: a.id, kind: 'agent', label: a.label, group: a.group, x: 20 + d * COL, y, calls: a.calls, errorRate: a.errorRate, match: matches(a), members: 1 })
+      placed.push({
+        id: a.id,
+        kind: 'agent',
+        label: a.label,
+        group: a.group,
+        x: 20 + d * COL,
+        y,
+        calls: a.calls,
+        errorRate: a.errorRate,
+        match: matches(a),
+        members: 1,
+      })
       y += ROW
     }
   }
@@ -164,14 +185,36 @@ export function layoutFleet(map: FleetMapResponse, options: LayoutOptions): Flee
     if (collapsed.has(group)) {
       const calls = list.reduce((n, t) => n + t.calls, 0)
       const failures = list.reduce((n, t) => n + (t.errorRate ?? 0) * t.calls, 0)
-      placed.push({ id: clusterId(group), kind: 'cluster', label: `${list.length} tools`, group, x: TOOLS_GAP + col * COL, y, calls, errorRate: calls > 0 ? failures / calls : null, match: false, members: list.length })
+      placed.push({
+        id: clusterId(group),
+        kind: 'cluster',
+        label: `${list.length} tools`,
+        group,
+        x: TOOLS_GAP + col * COL,
+        y,
+        calls,
+        errorRate: calls > 0 ? failures / calls : null,
+        match: false,
+        members: list.length,
+      })
       y += ROW
       row += 1
       continue
     }
     for (const t of [...list].sort((a, b) => (a.label < b.label ? -1 : 1))) {
       nextRow(1)
-      placed.push({ id: t.id, kind: 'tool', label: t.label, group, x: TOOLS_GAP + col * COL, y, calls: t.calls, errorRate: t.errorRate, match: matches(t), members: 1 })
+      placed.push({
+        id: t.id,
+        kind: 'tool',
+        label: t.label,
+        group,
+        x: TOOLS_GAP + col * COL,
+        y,
+        calls: t.calls,
+        errorRate: t.errorRate,
+        match: matches(t),
+        members: 1,
+      })
       y += ROW
       row += 1
     }
@@ -181,7 +224,18 @@ export function layoutFleet(map: FleetMapResponse, options: LayoutOptions): Flee
   for (const e of edges) {
     const target = owner.get(e.target) ?? e.target
     const key = `${e.source}→${target}`
-    const entry = merged.get(key) ?? { id: key, source: e.source, target, kind: e.kind, calls: 0, failures: 0, errorRate: null, width: 1, edges: [], path: '' }
+    const entry = merged.get(key) ?? {
+      id: key,
+      source: e.source,
+      target,
+      kind: e.kind,
+      calls: 0,
+      failures: 0,
+      errorRate: null,
+      width: 1,
+      edges: [],
+      path: '',
+    }
     entry.calls += e.calls
     entry.failures += e.failures
     entry.edges.push(e)

@@ -8,7 +8,9 @@ import { quarantineApi } from './quarantine-api'
 import { quarantineLink, quarantineNoticeText } from './quarantine-view'
 
 export function QuarantineNotice({ range }: { range: QuarantineRange }) {
-  const summary = useQuery(`quarantine:${range.from ?? ''}|${range.to ?? ''}`, (signal) => quarantineApi.get(range, signal))
+  const summary = useQuery(`quarantine:${range.from ?? ''}|${range.to ?? ''}`, (signal) =>
+    quarantineApi.get(range, signal),
+  )
   // A failed check is not worth an error state on someone else's page; the details page shows errors.
   const text = summary.data ? quarantineNoticeText(summary.data) : undefined
   if (!text) return null

@@ -9,5 +9,10 @@ export interface QuarantineRange {
 
 export const quarantineApi = {
   get: (range: QuarantineRange, signal?: AbortSignal): Promise<GetQuarantineResponse> =>
-    request('load quarantined spans', `/api/v1/quarantine${toQuery({ from: range.from, to: range.to })}`, GetQuarantineResponseSchema, { signal }),
+    request(
+      'load quarantined spans',
+      `/api/v1/quarantine${toQuery({ from: range.from, to: range.to })}`,
+      GetQuarantineResponseSchema,
+      { signal },
+    ),
 }

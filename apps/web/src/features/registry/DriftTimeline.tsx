@@ -11,7 +11,8 @@ export const DRIFT_LABELS: Record<RegistryEvent['kind'], string> = {
   new_tool_call: 'New tool call',
 }
 
-const show = (value: unknown) => (value === null || value === undefined ? '∅' : typeof value === 'string' ? value : JSON.stringify(value))
+const show = (value: unknown) =>
+  value === null || value === undefined ? '∅' : typeof value === 'string' ? value : JSON.stringify(value)
 
 function Event({ event }: { event: RegistryEvent }) {
   const [open, setOpen] = useState(false)
@@ -19,16 +20,36 @@ function Event({ event }: { event: RegistryEvent }) {
     <article className="drift-event" data-kind={event.kind} data-subject={event.subject}>
       <header>
         <span className="mono small muted">{formatTimestamp(event.at)}</span>
-        <span className={`pill${event.kind === 'tool_disappeared' || event.kind === 'tool_schema_changed' ? ' warn' : ''}`}>{DRIFT_LABELS[event.kind]}</span>
+        <span
+          className={`pill${event.kind === 'tool_disappeared' || event.kind === 'tool_schema_changed' ? ' warn' : ''}`}
+        >
+          {DRIFT_LABELS[event.kind]}
+        </span>
         <strong>{event.subject}</strong>
         <span>{event.summary}</span>
         <span className="spacer" />
-        <button className="btn small" onClick={() => setOpen(!open)}>{open ? 'Hide diff' : `Diff (${event.diff.changes.length})`}</button>
+        <button className="btn small" onClick={() => setOpen(!open)}>
+          {open ? 'Hide diff' : `Diff (${event.diff.changes.length})`}
+        </button>
       </header>
       {open && (
         <table className="grid diff" aria-label={`Diff of ${event.subject}`}>
-          <thead><tr><th>Path</th><th>Before</th><th>After</th></tr></thead>
-          <tbody>{event.diff.changes.map((c) => <tr key={c.path}><td>{c.path}</td><td className="before">{show(c.before)}</td><td className="after">{show(c.after)}</td></tr>)}</tbody>
+          <thead>
+            <tr>
+              <th>Path</th>
+              <th>Before</th>
+              <th>After</th>
+            </tr>
+          </thead>
+          <tbody>
+            {event.diff.changes.map((c) => (
+              <tr key={c.path}>
+                <td>{c.path}</td>
+                <td className="before">{show(c.before)}</td>
+                <td className="after">{show(c.after)}</td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       )}
     </article>
@@ -43,7 +64,12 @@ export function DriftTimeline({ events }: { events: RegistryEvent[] }) {
         const d = e.at.slice(0, 10)
         const head = d !== day ? <div className="drift-day">{d}</div> : null
         day = d
-        return <div key={e.id}>{head}<Event event={e} /></div>
+        return (
+          <div key={e.id}>
+            {head}
+            <Event event={e} />
+          </div>
+        )
       })}
     </div>
   )

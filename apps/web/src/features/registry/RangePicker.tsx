@@ -8,7 +8,11 @@ export function RangePicker({ range }: { range: RegistryRange }) {
   return (
     <div className="tabs" role="group" aria-label="Range">
       {(Object.keys(RANGES) as Array<keyof typeof RANGES>).map((key) => (
-        <button key={key} className={`tab${range.key === key ? ' active' : ''}`} onClick={() => navigate(`${location}${withParams(search, { range: key, from: undefined, to: undefined })}`)}>
+        <button
+          key={key}
+          className={`tab${range.key === key ? ' active' : ''}`}
+          onClick={() => navigate(`${location}${withParams(search, { range: key, from: undefined, to: undefined })}`)}
+        >
           {key}
         </button>
       ))}

@@ -2,7 +2,9 @@
 export function Sparkline({ values, width = 90, height = 20 }: { values: number[]; width?: number; height?: number }) {
   const max = Math.max(1, ...values)
   const step = values.length > 1 ? width / (values.length - 1) : width
-  const points = values.map((v, i) => `${(i * step).toFixed(1)},${(height - 1 - (v / max) * (height - 2)).toFixed(1)}`).join(' ')
+  const points = values
+    .map((v, i) => `${(i * step).toFixed(1)},${(height - 1 - (v / max) * (height - 2)).toFixed(1)}`)
+    .join(' ')
   const total = values.reduce((a, b) => a + b, 0)
   return (
     <svg className="sparkline" width={width} height={height} role="img" aria-label={`${total} calls over the range`}>

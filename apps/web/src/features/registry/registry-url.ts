@@ -16,7 +16,13 @@ export function rangeFromSearch(search: string, now = Date.now()): RegistryRange
   const params = new URLSearchParams(search)
   const from = params.get('from')
   const to = params.get('to')
-  if (from && to && !Number.isNaN(Date.parse(from)) && !Number.isNaN(Date.parse(to)) && Date.parse(from) < Date.parse(to)) {
+  if (
+    from &&
+    to &&
+    !Number.isNaN(Date.parse(from)) &&
+    !Number.isNaN(Date.parse(to)) &&
+    Date.parse(from) < Date.parse(to)
+  ) {
     return { key: 'custom', from: new Date(from).toISOString(), to: new Date(to).toISOString() }
   }
   const raw = params.get('range')

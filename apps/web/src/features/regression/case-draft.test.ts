@@ -1,13 +1,69 @@
 import { observeRun, proposeCase } from '@sightline/core'
 import { describe, expect, it } from 'vitest'
-import { checkAgainstSource, draftReducer, maskedAtCapture, moveItem, observedStatus, parseIgnorePaths, redactionRows, uniqueId, validateDraft, type Draft } from './case-draft'
+import {
+  checkAgainstSource,
+  draftReducer,
+  maskedAtCapture,
+  moveItem,
+  observedStatus,
+  parseIgnorePaths,
+  redactionRows,
+  uniqueId,
+  validateDraft,
+  type Draft,
+} from './case-draft'
 
 /** A trace where weather(Atlantis) is called 5 times and the run fails: the proposal's loop. */
 function loopSpans() {
   const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString()
-  const base = { traceId: 'ab'.repeat(16), parentSpanId: '', status: 'ok', statusMessage: '', errorType: '', serviceName: 'planner-agent', serviceVersion: '2.3.0', environment: 'test', agentName: '', model: '', isLlmCall: false, inputTokens: 0, outputTokens: 0, costUsd: null, toolName: '', toolArguments: '', toolResult: '', input: '', output: '', attributes: {}, flags: [], durationMs: 5 }
-  const root = { ...base, spanId: '1'.padStart(16, '0'), name: 'invoke_agent planner-agent', kind: 'agent', agentName: 'planner-agent', startTime: at(0), endTime: at(100), status: 'error', statusMessage: 'exceeded max steps', input: 'check the weather in Atlantis' }
-  const calls = Array.from({ length: 5 }, (_, i) => ({ ...base, spanId: String(i + 2).padStart(16, '0'), parentSpanId: root.spanId, name: 'tools/call weather', kind: 'tool', toolName: 'weather', toolArguments: '{"city":"Atlantis"}', toolResult: '{"content":[{"type":"text","text":"not found"}]}', startTime: at(10 + i * 10), endTime: at(15 + i * 10) }))
+  const base = {
+    traceId: 'ab'.repeat(16),
+    parentSpanId: '',
+    status: 'ok',
+    statusMessage: '',
+    errorType: '',
+    serviceName: 'planner-agent',
+    serviceVersion: '2.3.0',
+    environment: 'test',
+    agentName: '',
+    model: '',
+    isLlmCall: false,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: null,
+    toolName: '',
+    toolArguments: '',
+    toolResult: '',
+    input: '',
+    output: '',
+    attributes: {},
+    flags: [],
+    durationMs: 5,
+  }
+  const root = {
+    ...base,
+    spanId: '1'.padStart(16, '0'),
+    name: 'invoke_agent planner-agent',
+    kind: 'agent',
+    agentName: 'planner-agent',
+    startTime: at(0),
+    endTime: at(100),
+    status: 'error',
+    statusMessage: 'exceeded max steps',
+    input: 'check the weather in Atlantis',
+  }
+  const calls = Array.from({ length: 5 }, (_, i) => ({
+    ...base,
+    spanId: String(i + 2).padStart(16, '0'),
+    parentSpanId: root.spanId,
+    name: 'tools/call weather',
+    kind: 'tool',
+    toolName: 'weather',
+    toolArguments: '{"city":"Atlantis"}',
+    toolResult: '{"content":[{"type":"text","text":"not found"}]}',
+    startTime: at(10 + i * 10),
+    endTime: at(15 + i * 10),
+  }))
   return [root, ...calls]
 }
 
@@ -37,7 +93,11 @@ describe('case draft', () => {
     const added = d.assertions.at(-1)!
     expect(added).toMatchObject({ id: 'budget', type: 'budget', blocking: true })
     expect(checkAgainstSource(d, run).at(-1)).toMatchObject({ isUseless: true, wouldFail: false })
-    d = draftReducer(d, { type: 'updateAssertion', index: d.assertions.length - 1, assertion: { ...added, blocking: false } })
+    d = draftReducer(d, {
+      type: 'updateAssertion',
+      index: d.assertions.length - 1,
+      assertion: { ...added, blocking: false },
+    })
     expect(checkAgainstSource(d, run).at(-1)!.isUseless).toBe(false)
     // Allowing extra steps makes the trajectory assertion pass on the loop.
     d = draftReducer(d, { type: 'setMatch', patch: { extras: 'allow' } })
@@ -60,7 +120,9 @@ describe('case draft', () => {
   it('pairs masked fields with their stored values', () => {
     const after = { input: { text: 'mail [REDACTED:email]' } }
     const before = { input: { text: 'mail bob@example.com' } }
-    expect(redactionRows(['/input/text'], after, before)).toEqual([{ pointer: '/input/text', before: 'mail bob@example.com', after: 'mail [REDACTED:email]' }])
+    expect(redactionRows(['/input/text'], after, before)).toEqual([
+      { pointer: '/input/text', before: 'mail bob@example.com', after: 'mail [REDACTED:email]' },
+    ])
     expect(maskedAtCapture({ a: ['x', 'key [REDACTED:api_key]'] })).toEqual(['/a/1'])
   })
 })

@@ -7,7 +7,14 @@
  * Invariants: assertion ids stay unique; the expected trajectory only holds expected-step fields
  * (no `isError`/`spanId` from the observed side).
  */
-import { RegressionCaseSchema, type CaseAssertion, type CaseAssertionType, type CaseMatch, type CaseStep, type RegressionCase } from '@sightline/schema'
+import {
+  RegressionCaseSchema,
+  type CaseAssertion,
+  type CaseAssertionType,
+  type CaseMatch,
+  type CaseStep,
+  type RegressionCase,
+} from '@sightline/schema'
 import { evaluateAssertion, matchTrajectory, parsePointer, type ObservedRun } from '@sightline/core'
 
 export type Draft = RegressionCase
@@ -51,13 +58,20 @@ export function uniqueId(base: string, taken: readonly string[]): string {
 export function newAssertion(type: CaseAssertionType, taken: readonly string[]): CaseAssertion {
   const base = { description: '', blocking: true, scope: '' }
   switch (type) {
-    case 'trajectory': return { ...base, id: uniqueId('trajectory', taken), type }
-    case 'status': return { ...base, id: uniqueId('status-ok', taken), type, equals: 'ok' }
-    case 'output': return { ...base, id: uniqueId('output', taken), type, op: 'contains', value: '', caseSensitive: false }
-    case 'max_repeated_calls': return { ...base, id: uniqueId('max-repeated-calls', taken), type, max: 2, ignorePaths: [] }
-    case 'step_count': return { ...base, id: uniqueId('step-count', taken), type, kind: 'tool_call', max: 10 }
-    case 'budget': return { ...base, id: uniqueId('budget', taken), type, metric: 'tokens', max: 100_000 }
-    case 'no_errors': return { ...base, id: uniqueId('no-errors', taken), type, includeToolErrors: false }
+    case 'trajectory':
+      return { ...base, id: uniqueId('trajectory', taken), type }
+    case 'status':
+      return { ...base, id: uniqueId('status-ok', taken), type, equals: 'ok' }
+    case 'output':
+      return { ...base, id: uniqueId('output', taken), type, op: 'contains', value: '', caseSensitive: false }
+    case 'max_repeated_calls':
+      return { ...base, id: uniqueId('max-repeated-calls', taken), type, max: 2, ignorePaths: [] }
+    case 'step_count':
+      return { ...base, id: uniqueId('step-count', taken), type, kind: 'tool_call', max: 10 }
+    case 'budget':
+      return { ...base, id: uniqueId('budget', taken), type, metric: 'tokens', max: 100_000 }
+    case 'no_errors':
+      return { ...base, id: uniqueId('no-errors', taken), type, includeToolErrors: false }
   }
 }
 
@@ -65,18 +79,39 @@ export function draftReducer(draft: Draft, action: DraftAction): Draft {
   const steps = draft.expected.trajectory
   const withSteps = (trajectory: CaseStep[]): Draft => ({ ...draft, expected: { ...draft.expected, trajectory } })
   switch (action.type) {
-    case 'reset': return action.draft
-    case 'setMeta': return { ...draft, ...action.patch }
-    case 'setFailure': return { ...draft, failure: { ...draft.failure, ...action.patch } }
-    case 'moveStep': return withSteps(moveItem(steps, action.from, action.to))
-    case 'deleteStep': return withSteps(steps.filter((_, i) => i !== action.index))
-    case 'addStep': return withSteps([...steps, expectedStepFrom(action.step)])
-    case 'updateStep': return withSteps(steps.map((s, i) => (i === action.index ? { ...s, ...action.patch } : s)))
-    case 'setMatch': return { ...draft, expected: { ...draft.expected, match: { ...draft.expected.match, ...action.patch } } }
-    case 'updateAssertion': return { ...draft, assertions: draft.assertions.map((a, i) => (i === action.index ? action.assertion : a)) }
-    case 'addAssertion': return { ...draft, assertions: [...draft.assertions, newAssertion(action.assertionType, draft.assertions.map((a) => a.id))] }
-    case 'removeAssertion': return { ...draft, assertions: draft.assertions.filter((_, i) => i !== action.index) }
-    case 'setPolicy': return { ...draft, policy: { ...draft.policy, ...action.patch } }
+    case 'reset':
+      return action.draft
+    case 'setMeta':
+      return { ...draft, ...action.patch }
+    case 'setFailure':
+      return { ...draft, failure: { ...draft.failure, ...action.patch } }
+    case 'moveStep':
+      return withSteps(moveItem(steps, action.from, action.to))
+    case 'deleteStep':
+      return withSteps(steps.filter((_, i) => i !== action.index))
+    case 'addStep':
+      return withSteps([...steps, expectedStepFrom(action.step)])
+    case 'updateStep':
+      return withSteps(steps.map((s, i) => (i === action.index ? { ...s, ...action.patch } : s)))
+    case 'setMatch':
+      return { ...draft, expected: { ...draft.expected, match: { ...draft.expected.match, ...action.patch } } }
+    case 'updateAssertion':
+      return { ...draft, assertions: draft.assertions.map((a, i) => (i === action.index ? action.assertion : a)) }
+    case 'addAssertion':
+      return {
+        ...draft,
+        assertions: [
+          ...draft.assertions,
+          newAssertion(
+            action.assertionType,
+            draft.assertions.map((a) => a.id),
+          ),
+        ],
+      }
+    case 'removeAssertion':
+      return { ...draft, assertions: draft.assertions.filter((_, i) => i !== action.index) }
+    case 'setPolicy':
+      return { ...draft, policy: { ...draft.policy, ...action.patch } }
   }
 }
 
@@ -95,10 +130,22 @@ export function checkAgainstSource(draft: Draft, run: ObservedRun): SourceCheck[
   return draft.assertions.map((a) => {
     try {
       const r = evaluateAssertion(a, run, draft)
-      return { id: a.id, blocking: a.blocking, wouldFail: !r.passed, detail: r.detail, isUseless: a.blocking && r.passed }
+      return {
+        id: a.id,
+        blocking: a.blocking,
+        wouldFail: !r.passed,
+        detail: r.detail,
+        isUseless: a.blocking && r.passed,
+      }
     } catch (err) {
       // e.g. an invalid regex or JSON Pointer typed halfway: say so instead of breaking the editor.
-      return { id: a.id, blocking: a.blocking, wouldFail: false, detail: `cannot evaluate: ${(err as Error).message}`, isUseless: false }
+      return {
+        id: a.id,
+        blocking: a.blocking,
+        wouldFail: false,
+        detail: `cannot evaluate: ${(err as Error).message}`,
+        isUseless: false,
+      }
     }
   })
 }
@@ -123,7 +170,10 @@ export function observedStatus(draft: Draft): ('matched' | 'extra' | null)[] {
 
 /** "/a, /b/c" → ['/a', '/b/c']; throws on anything that is not a JSON Pointer. */
 export function parseIgnorePaths(text: string): string[] {
-  const paths = text.split(/[\s,]+/).map((p) => p.trim()).filter(Boolean)
+  const paths = text
+    .split(/[\s,]+/)
+    .map((p) => p.trim())
+    .filter(Boolean)
   for (const p of paths) parsePointer(p)
   return paths
 }
@@ -144,22 +194,36 @@ export interface RedactionRow {
 }
 
 /** The fields the proposal masked, with the stored value next to the masked one. */
-export function redactionRows(fields: readonly string[], redacted: unknown, original: unknown | undefined): RedactionRow[] {
-  return fields.map((pointer) => ({ pointer, before: original === undefined ? undefined : valueAt(original, pointer), after: valueAt(redacted, pointer) }))
+export function redactionRows(
+  fields: readonly string[],
+  redacted: unknown,
+  original: unknown | undefined,
+): RedactionRow[] {
+  return fields.map((pointer) => ({
+    pointer,
+    before: original === undefined ? undefined : valueAt(original, pointer),
+    after: valueAt(redacted, pointer),
+  }))
 }
 
 /** Pointers of string values already masked before they reached Sightline (`[REDACTED:…]` from the SDK). */
 export function maskedAtCapture(root: unknown, base = ''): string[] {
   if (typeof root === 'string') return root.includes('[REDACTED') ? [base] : []
   if (!root || typeof root !== 'object') return []
-  return Object.entries(root).flatMap(([k, v]) => maskedAtCapture(v, `${base}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`))
+  return Object.entries(root).flatMap(([k, v]) =>
+    maskedAtCapture(v, `${base}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`),
+  )
 }
 
 /** The draft as a valid case, or the first problems (shown next to Download / Save). */
 export function validateDraft(draft: Draft): { ok: true; rc: RegressionCase } | { ok: false; problems: string[] } {
   const parsed = RegressionCaseSchema.safeParse(draft)
   if (parsed.success) return { ok: true, rc: parsed.data }
-  return { ok: false, problems: parsed.error.issues.slice(0, 4).map((i) => `${i.path.join('.') || '(case)'}: ${i.message}`) }
+  return {
+    ok: false,
+    problems: parsed.error.issues.slice(0, 4).map((i) => `${i.path.join('.') || '(case)'}: ${i.message}`),
+  }
 }
 
-export const describeArgs = (args: Record<string, unknown> | undefined) => (args && Object.keys(args).length ? JSON.stringify(args) : '')
+export const describeArgs = (args: Record<string, unknown> | undefined) =>
+  args && Object.keys(args).length ? JSON.stringify(args) : ''

@@ -21,7 +21,11 @@ const casePath = (id: string) => `/api/v1/regression-cases/${encodeURIComponent(
 
 export const regressionApi = {
   /** The server's proposal; `redact: false` gives the captured content as stored (the preview's "before"). */
-  propose: (traceId: string, options: { redact?: boolean } = {}, signal?: AbortSignal): Promise<RegressionCaseProposalResponse> =>
+  propose: (
+    traceId: string,
+    options: { redact?: boolean } = {},
+    signal?: AbortSignal,
+  ): Promise<RegressionCaseProposalResponse> =>
     request(
       `propose a regression case for trace ${traceId}`,
       `/api/v1/traces/${encodeURIComponent(traceId)}/regression-case${options.redact === false ? '?redact=false' : ''}`,
@@ -29,7 +33,8 @@ export const regressionApi = {
       { signal },
     ),
   listCases: async (signal?: AbortSignal): Promise<RegressionCaseSummary[]> =>
-    (await request('list regression cases', '/api/v1/regression-cases', ListRegressionCasesResponseSchema, { signal })).cases,
+    (await request('list regression cases', '/api/v1/regression-cases', ListRegressionCasesResponseSchema, { signal }))
+      .cases,
   getCase: (id: string, signal?: AbortSignal): Promise<GetCaseResponse> =>
     request(`load regression case ${id}`, casePath(id), GetRegressionCaseResponseSchema, { signal }),
   getRuns: (id: string, signal?: AbortSignal): Promise<RegressionRunsResponse> =>

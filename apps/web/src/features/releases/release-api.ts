@@ -3,6 +3,14 @@ import { CompareReleasesResponseSchema, type CompareReleasesResponse } from '@si
 import { request, toQuery } from '../../api/client'
 
 export const releaseApi = {
-  compare: (p: { a: string; b: string; agent?: string; from?: string; to?: string }, signal?: AbortSignal): Promise<CompareReleasesResponse> =>
-    request(`compare releases ${p.a} and ${p.b}`, `/api/v1/analytics/releases/compare${toQuery({ ...p })}`, CompareReleasesResponseSchema, { signal }),
+  compare: (
+    p: { a: string; b: string; agent?: string; from?: string; to?: string },
+    signal?: AbortSignal,
+  ): Promise<CompareReleasesResponse> =>
+    request(
+      `compare releases ${p.a} and ${p.b}`,
+      `/api/v1/analytics/releases/compare${toQuery({ ...p })}`,
+      CompareReleasesResponseSchema,
+      { signal },
+    ),
 }

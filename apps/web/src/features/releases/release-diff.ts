@@ -25,12 +25,20 @@ export function formatPValue(p: number | null): string {
 /** The test's name from the API's method string: "Welch's t-test on per-trace cost, 95% CI…" → "Welch t-test on per-trace cost". */
 export function methodInWords(method: string): string {
   const first = method.split(/[;,]/)[0] ?? method
-  return first.replace(/Welch's/g, 'Welch').replace(/\s*\([^)]*\)/g, '').trim().replace(/^Two-proportion/, 'two-proportion')
+  return first
+    .replace(/Welch's/g, 'Welch')
+    .replace(/\s*\([^)]*\)/g, '')
+    .trim()
+    .replace(/^Two-proportion/, 'two-proportion')
 }
 
 const SIGNIFICANCE = 0.05
 const isSure = (d: ReleaseDiff, nullValue: number) =>
-  d.pValue !== null && d.pValue < SIGNIFICANCE && d.ciLow !== null && d.ciHigh !== null && (d.ciLow > nullValue || d.ciHigh < nullValue)
+  d.pValue !== null &&
+  d.pValue < SIGNIFICANCE &&
+  d.ciLow !== null &&
+  d.ciHigh !== null &&
+  (d.ciLow > nullValue || d.ciHigh < nullValue)
 
 const ratio = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(x >= 1.5 ? 1 : 2))
 
@@ -47,7 +55,9 @@ export function describeLatency(d: ReleaseDiff, a: string, b: string): DiffText 
   const hi = d.ciHigh === null ? null : slower ? d.ciHigh : 1 / d.ciHigh
   const interval = lo === null || hi === null ? 'n/a' : `${ratio(Math.min(lo, hi))}–${ratio(Math.max(lo, hi))}×`
   const sure = isSure(d, 1)
-  const headline = sure ? `${b} is ${ratio(factor)}× ${slower ? 'slower' : 'faster'} than ${a}` : `No clear latency difference between ${b} and ${a} (${ratio(factor)}× ${slower ? 'slower' : 'faster'})`
+  const headline = sure
+    ? `${b} is ${ratio(factor)}× ${slower ? 'slower' : 'faster'} than ${a}`
+    : `No clear latency difference between ${b} and ${a} (${ratio(factor)}× ${slower ? 'slower' : 'faster'})`
   return { headline, detail: sureness(d, interval), tone: sure ? (slower ? 'worse' : 'better') : 'unclear' }
 }
 
@@ -59,9 +69,18 @@ export function describeCost(d: ReleaseDiff, a: string, b: string, meanA: number
   const money = (v: number | null) => (v === null ? 'n/a' : `${v < 0 ? '−' : ''}${formatCost(Math.abs(v))}`)
   const sure = isSure(d, 0)
   // Equal means come back as float noise (1e-18), not as 0.
-  const amount = Math.abs(d.estimate) < 1e-9 ? 'the same mean cost per trace' : `${formatCost(Math.abs(d.estimate))} ${more ? 'more' : 'less'} per trace${pct}`
-  const headline = sure ? `${b} costs ${amount} than ${a}` : `No clear cost difference between ${b} and ${a} (${amount})`
-  return { headline, detail: sureness(d, `${money(d.ciLow)} to ${money(d.ciHigh)}`), tone: sure ? (more ? 'worse' : 'better') : 'unclear' }
+  const amount =
+    Math.abs(d.estimate) < 1e-9
+      ? 'the same mean cost per trace'
+      : `${formatCost(Math.abs(d.estimate))} ${more ? 'more' : 'less'} per trace${pct}`
+  const headline = sure
+    ? `${b} costs ${amount} than ${a}`
+    : `No clear cost difference between ${b} and ${a} (${amount})`
+  return {
+    headline,
+    detail: sureness(d, `${money(d.ciLow)} to ${money(d.ciHigh)}`),
+    tone: sure ? (more ? 'worse' : 'better') : 'unclear',
+  }
 }
 
 /** A rate difference b − a, in percentage points. */
@@ -71,13 +90,17 @@ export function describeRate(d: ReleaseDiff, what: string, a: string, b: string)
   const higher = d.estimate >= 0
   const sure = isSure(d, 0)
   const amount = `${Math.abs(d.estimate * 100).toFixed(1)} pp ${higher ? 'higher' : 'lower'}`
-  const headline = sure ? `${b}'s ${what} is ${amount} than ${a}'s` : `No clear ${what} difference between ${b} and ${a} (${amount})`
+  const headline = sure
+    ? `${b}'s ${what} is ${amount} than ${a}'s`
+    : `No clear ${what} difference between ${b} and ${a} (${amount})`
   const interval = d.ciLow === null || d.ciHigh === null ? 'n/a' : `${pp(d.ciLow)} to ${pp(d.ciHigh)} pp`
   return { headline, detail: sureness(d, interval), tone: sure ? (higher ? 'worse' : 'better') : 'unclear' }
 }
 
 /** Picks "canary against baseline": the canary-looking release (or the least used) vs the most used other one. */
-export function canaryAndBaseline(releases: ReadonlyArray<{ release: string; invocations: number }>): { a: string; b: string } | null {
+export function canaryAndBaseline(
+  releases: ReadonlyArray<{ release: string; invocations: number }>,
+): { a: string; b: string } | null {
   if (releases.length < 2) return null
   const byUse = [...releases].sort((x, y) => y.invocations - x.invocations)
   const canary = byUse.find((r) => /canary|beta|rc\d*|preview|next/i.test(r.release)) ?? byUse[byUse.length - 1]!

@@ -11,7 +11,9 @@ export function CreateQueueButton({ q }: { q: ExplorerQuery }) {
   const [isOpen, setOpen] = useState(false)
   return (
     <span className="picker">
-      <button className="btn" aria-expanded={isOpen} onClick={() => setOpen((o) => !o)}>Review these…</button>
+      <button className="btn" aria-expanded={isOpen} onClick={() => setOpen((o) => !o)}>
+        Review these…
+      </button>
       {isOpen && <QueueForm q={q} onClose={() => setOpen(false)} />}
     </span>
   )
@@ -28,7 +30,9 @@ function QueueForm({ q, onClose }: { q: ExplorerQuery; onClose: () => void }) {
   const create = async () => {
     setError('')
     const params = toListParams(q)
-    const filter: TraceFilter = Object.fromEntries(TRACE_FILTER_KEYS.flatMap((k) => (params[k] ? [[k, params[k]]] : [])))
+    const filter: TraceFilter = Object.fromEntries(
+      TRACE_FILTER_KEYS.flatMap((k) => (params[k] ? [[k, params[k]]] : [])),
+    )
     try {
       const queue = await reviewApi.create({ name, filter, from: params.from, to: params.to, scoreNames: names, limit })
       navigate(`/review/${queue.id}`)
@@ -37,19 +41,40 @@ function QueueForm({ q, onClose }: { q: ExplorerQuery; onClose: () => void }) {
     }
   }
   return (
-    <div className="picker-menu queue-form" role="dialog" aria-label="New review queue" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <label className="small">Queue name <input autoFocus value={name} onChange={(e) => setName(e.target.value)} /></label>
+    <div
+      className="picker-menu queue-form"
+      role="dialog"
+      aria-label="New review queue"
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+    >
+      <label className="small">
+        Queue name <input autoFocus value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
       <span className="small muted">Score against</span>
-      {configs.data?.length === 0 && <span className="small">No score configs yet: <a href="/review/configs">create one</a>.</span>}
+      {configs.data?.length === 0 && (
+        <span className="small">
+          No score configs yet: <a href="/review/configs">create one</a>.
+        </span>
+      )}
       {configs.data?.map((c) => (
         <label key={c.name} className="picker-option">
-          <input type="checkbox" checked={names.includes(c.name)} onChange={(e) => setPicked(e.target.checked ? [...names, c.name] : names.filter((n) => n !== c.name))} />
+          <input
+            type="checkbox"
+            checked={names.includes(c.name)}
+            onChange={(e) => setPicked(e.target.checked ? [...names, c.name] : names.filter((n) => n !== c.name))}
+          />
           {c.name} <span className="muted small">{c.dataType}</span>
         </label>
       ))}
-      <label className="small">At most <input type="number" min={1} max={500} value={limit} onChange={(e) => setLimit(Number(e.target.value))} /> traces (newest first)</label>
+      <label className="small">
+        At most{' '}
+        <input type="number" min={1} max={500} value={limit} onChange={(e) => setLimit(Number(e.target.value))} />{' '}
+        traces (newest first)
+      </label>
       {error && <div className="form-error">{error}</div>}
-      <button className="btn primary" disabled={!name || names.length === 0} onClick={() => void create()}>Build queue</button>
+      <button className="btn primary" disabled={!name || names.length === 0} onClick={() => void create()}>
+        Build queue
+      </button>
     </div>
   )
 }

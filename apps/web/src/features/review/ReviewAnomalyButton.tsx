@@ -11,7 +11,12 @@ export function ReviewAnomalyButton({ anomalyId, summary }: { anomalyId: string;
     try {
       const configs = await scoresApi.configs()
       if (configs.length === 0) return setError('Create a score config first (Review → Score configs).')
-      const queue = await reviewApi.create({ name: `Incident: ${summary.slice(0, 120)}`, anomalyId, scoreNames: configs.slice(0, 9).map((c) => c.name), limit: 50 })
+      const queue = await reviewApi.create({
+        name: `Incident: ${summary.slice(0, 120)}`,
+        anomalyId,
+        scoreNames: configs.slice(0, 9).map((c) => c.name),
+        limit: 50,
+      })
       navigate(`/review/${queue.id}`)
     } catch (err) {
       setError((err as Error).message)
@@ -19,7 +24,9 @@ export function ReviewAnomalyButton({ anomalyId, summary }: { anomalyId: string;
   }
   return (
     <>
-      <button className="btn ghost small" onClick={() => void create()}>Review its traces</button>
+      <button className="btn ghost small" onClick={() => void create()}>
+        Review its traces
+      </button>
       {error && <span className="form-error small">{error}</span>}
     </>
   )

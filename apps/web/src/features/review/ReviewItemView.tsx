@@ -19,19 +19,42 @@ export function ReviewItemView({ detail, selectedStep }: { detail: GetTraceRespo
       <div className="review-trace-head">
         <h2>{trace.name || '(unnamed)'}</h2>
         <OutcomePill outcome={trace.outcome} />
-        {trace.tags.map((t) => <span key={t} className="tag">{t}</span>)}
-        <span className="muted small">{formatDuration(trace.durationMs)} · {formatCost(trace.costUsd)} · {trace.llmCallCount} model calls · {trace.toolCallCount} tool calls</span>
-        <Link href={`/traces/${trace.traceId}`} className="small">open trace ↗</Link>
+        {trace.tags.map((t) => (
+          <span key={t} className="tag">
+            {t}
+          </span>
+        ))}
+        <span className="muted small">
+          {formatDuration(trace.durationMs)} · {formatCost(trace.costUsd)} · {trace.llmCallCount} model calls ·{' '}
+          {trace.toolCallCount} tool calls
+        </span>
+        <Link href={`/traces/${trace.traceId}`} className="small">
+          open trace ↗
+        </Link>
       </div>
       {trace.failureReason && <div className="err-block small">{trace.failureReason}</div>}
-      {trace.inputPreview && <div className="small"><span className="muted">asked</span> {trace.inputPreview}</div>}
-      {trace.outputPreview && <div className="small"><span className="muted">answered</span> {trace.outputPreview}</div>}
+      {trace.inputPreview && (
+        <div className="small">
+          <span className="muted">asked</span> {trace.inputPreview}
+        </div>
+      )}
+      {trace.outputPreview && (
+        <div className="small">
+          <span className="muted">answered</span> {trace.outputPreview}
+        </div>
+      )}
       <div className="review-body">
         <ol className="review-steps" aria-label="Trajectory">
           {steps.map((s, i) => (
-            <li key={s.spanId ?? i} className={`${s === step ? 'selected' : ''} ${s.isError ? 'failed' : ''}`} aria-current={s === step}>
+            <li
+              key={s.spanId ?? i}
+              className={`${s === step ? 'selected' : ''} ${s.isError ? 'failed' : ''}`}
+              aria-current={s === step}
+            >
               <span className="muted small">{s.agent}</span> <strong>{s.kind.replace('_', ' ')}</strong> {s.name}
-              {s.args && Object.keys(s.args).length > 0 && <span className="mono small"> {JSON.stringify(s.args).slice(0, 120)}</span>}
+              {s.args && Object.keys(s.args).length > 0 && (
+                <span className="mono small"> {JSON.stringify(s.args).slice(0, 120)}</span>
+              )}
               {s.isError && <span className="badge b-error">ERR</span>}
             </li>
           ))}

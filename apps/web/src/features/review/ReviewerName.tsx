@@ -14,7 +14,14 @@ export function ReviewerName({ onDone }: { onDone: (name: string) => void }) {
     <div className="state">
       <strong>Who is reviewing?</strong>
       <div className="muted">Your scores carry this name, so agreement between reviewers can be measured.</div>
-      <input autoFocus aria-label="Reviewer name" value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && done()} placeholder="your name" />
+      <input
+        autoFocus
+        aria-label="Reviewer name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        onKeyDown={(e) => e.key === 'Enter' && done()}
+        placeholder="your name"
+      />
     </div>
   )
 }

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { ScoreConfigSchema } from '@sightline/schema'
 import { keyAction, nextPosition } from './review-keys'
 
-const fields = [ScoreConfigSchema.parse({ name: 'correct', dataType: 'boolean' }), ScoreConfigSchema.parse({ name: 'quality', dataType: 'numeric', min: 1, max: 5 })]
+const fields = [
+  ScoreConfigSchema.parse({ name: 'correct', dataType: 'boolean' }),
+  ScoreConfigSchema.parse({ name: 'quality', dataType: 'numeric', min: 1, max: 5 }),
+]
 
 describe('reviewer keyboard', () => {
   it('maps keys to actions on the active score', () => {

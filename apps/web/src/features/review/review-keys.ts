@@ -20,16 +20,28 @@ export type KeyAction =
 
 export function keyAction(key: string, fields: readonly ScoreConfig[], activeField: number): KeyAction | null {
   switch (key) {
-    case 'j': case 'ArrowRight': return { type: 'item', delta: 1 }
-    case 'k': case 'ArrowLeft': return { type: 'item', delta: -1 }
-    case 'ArrowDown': return { type: 'field', delta: 1 }
-    case 'ArrowUp': return { type: 'field', delta: -1 }
-    case 'Enter': return { type: 'submit' }
-    case 'c': return { type: 'comment' }
-    case ']': return { type: 'step', delta: 1 }
-    case '[': return { type: 'step', delta: -1 }
-    case 'r': return { type: 'reference' }
-    case 'x': return { type: 'export' }
+    case 'j':
+    case 'ArrowRight':
+      return { type: 'item', delta: 1 }
+    case 'k':
+    case 'ArrowLeft':
+      return { type: 'item', delta: -1 }
+    case 'ArrowDown':
+      return { type: 'field', delta: 1 }
+    case 'ArrowUp':
+      return { type: 'field', delta: -1 }
+    case 'Enter':
+      return { type: 'submit' }
+    case 'c':
+      return { type: 'comment' }
+    case ']':
+      return { type: 'step', delta: 1 }
+    case '[':
+      return { type: 'step', delta: -1 }
+    case 'r':
+      return { type: 'reference' }
+    case 'x':
+      return { type: 'export' }
   }
   const field = fields[activeField]
   const value = field ? valueForKey(field, key) : undefined
@@ -37,7 +49,16 @@ export function keyAction(key: string, fields: readonly ScoreConfig[], activeFie
 }
 
 /** Items to go to after saving: the next one this reviewer has not reviewed, else the next one, else none. */
-export function nextPosition(positions: readonly number[], reviewedByMe: ReadonlySet<number>, current: number): number | null {
+export function nextPosition(
+  positions: readonly number[],
+  reviewedByMe: ReadonlySet<number>,
+  current: number,
+): number | null {
   const after = positions.filter((p) => p > current)
-  return after.find((p) => !reviewedByMe.has(p)) ?? positions.find((p) => !reviewedByMe.has(p) && p !== current) ?? after[0] ?? null
+  return (
+    after.find((p) => !reviewedByMe.has(p)) ??
+    positions.find((p) => !reviewedByMe.has(p) && p !== current) ??
+    after[0] ??
+    null
+  )
 }

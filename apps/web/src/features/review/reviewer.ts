@@ -8,17 +8,21 @@ import type { ScoreConfig, ScoreValue } from '@sightline/schema'
 
 const STORAGE_KEY = 'sightline.reviewer'
 
-export const loadReviewer = (): string => (typeof localStorage === 'undefined' ? '' : localStorage.getItem(STORAGE_KEY) ?? '')
+export const loadReviewer = (): string =>
+  typeof localStorage === 'undefined' ? '' : (localStorage.getItem(STORAGE_KEY) ?? '')
 export const saveReviewer = (name: string): void => localStorage.setItem(STORAGE_KEY, name)
 
 /** The value a key gives a score, or undefined when the key means nothing for it. */
 export function valueForKey(config: ScoreConfig, key: string): ScoreValue | undefined {
-  if (config.dataType === 'boolean') return key === 'y' || key === '1' ? true : key === 'n' || key === '0' ? false : undefined
+  if (config.dataType === 'boolean')
+    return key === 'y' || key === '1' ? true : key === 'n' || key === '0' ? false : undefined
   if (!/^\d$/.test(key)) return undefined
   const digit = Number(key)
   if (config.dataType === 'categorical') return config.categories?.[digit - 1]
   const [min, max] = [config.min ?? 0, config.max ?? 9]
-  return Number.isInteger(min) && Number.isInteger(max) && max - min <= 9 && digit >= min && digit <= max ? digit : undefined
+  return Number.isInteger(min) && Number.isInteger(max) && max - min <= 9 && digit >= min && digit <= max
+    ? digit
+    : undefined
 }
 
 /** The keys of a score, for the on-screen legend: "y yes · n no", "1–5", "1 polite · 2 rude". */

@@ -11,7 +11,10 @@ import { formatInterval } from './score-format'
 import { scoresApi } from './scores-api'
 import './scores.css'
 
-const diffText = (d: ReleaseDiff | null) => (d === null || d.estimate === null ? '—' : `${d.estimate >= 0 ? '+' : ''}${d.estimate.toFixed(3)}${d.ciLow !== null && d.ciHigh !== null ? ` (${d.ciLow.toFixed(2)} to ${d.ciHigh.toFixed(2)})` : ''}, ${methodInWords(d.method)}, ${formatPValue(d.pValue)}`)
+const diffText = (d: ReleaseDiff | null) =>
+  d === null || d.estimate === null
+    ? '—'
+    : `${d.estimate >= 0 ? '+' : ''}${d.estimate.toFixed(3)}${d.ciLow !== null && d.ciHigh !== null ? ` (${d.ciLow.toFixed(2)} to ${d.ciHigh.toFixed(2)})` : ''}, ${methodInWords(d.method)}, ${formatPValue(d.pValue)}`
 
 export function ReleaseScoresComparison({ a, b }: { a: string; b: string }) {
   const data = useQuery(`score-compare:${a}|${b}`, (signal) => scoresApi.compare(a, b, signal))
@@ -21,16 +24,38 @@ export function ReleaseScoresComparison({ a, b }: { a: string; b: string }) {
 }
 
 function CompareTable({ data }: { data: CompareReleaseScoresResponse }) {
-  if (data.scores.length === 0) return <p className="muted small">No scores on {data.a} or {data.b} in this range.</p>
-  const gate = (runs: CompareReleaseScoresResponse['evalRuns']['a']) => runs.map((r) => <div key={r.runId} className={r.verdict === 'pass' ? 'gate-pass' : 'gate-fail'}>{r.suite}: {r.summary}</div>)
+  if (data.scores.length === 0)
+    return (
+      <p className="muted small">
+        No scores on {data.a} or {data.b} in this range.
+      </p>
+    )
+  const gate = (runs: CompareReleaseScoresResponse['evalRuns']['a']) =>
+    runs.map((r) => (
+      <div key={r.runId} className={r.verdict === 'pass' ? 'gate-pass' : 'gate-fail'}>
+        {r.suite}: {r.summary}
+      </div>
+    ))
   return (
     <section className="table-wrap release-scores" aria-label="Scores by release">
       <table className="grid">
-        <thead><tr><th>Score</th><th>From</th><th className="num">A · {data.a} mean (95 % CI)</th><th className="num">B · {data.b} mean (95 % CI)</th><th>B − A</th><th className="num">A pass rate</th><th className="num">B pass rate</th><th>B − A</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Score</th>
+            <th>From</th>
+            <th className="num">A · {data.a} mean (95 % CI)</th>
+            <th className="num">B · {data.b} mean (95 % CI)</th>
+            <th>B − A</th>
+            <th className="num">A pass rate</th>
+            <th className="num">B pass rate</th>
+            <th>B − A</th>
+          </tr>
+        </thead>
         <tbody>
           {data.scores.map((s) => (
             <tr key={`${s.population}:${s.name}`}>
-              <td className="mono">{s.name}</td><td>{s.population === 'ci' ? 'CI' : 'production'}</td>
+              <td className="mono">{s.name}</td>
+              <td>{s.population === 'ci' ? 'CI' : 'production'}</td>
               <td className="num">{s.a ? `${formatInterval(s.a.mean)} n=${s.a.n}` : '—'}</td>
               <td className="num">{s.b ? `${formatInterval(s.b.mean)} n=${s.b.n}` : '—'}</td>
               <td className="small">{diffText(s.meanDiff)}</td>
@@ -41,7 +66,12 @@ function CompareTable({ data }: { data: CompareReleaseScoresResponse }) {
           ))}
         </tbody>
       </table>
-      {(data.evalRuns.a.length > 0 || data.evalRuns.b.length > 0) && <div className="small">{gate(data.evalRuns.a)}{gate(data.evalRuns.b)}</div>}
+      {(data.evalRuns.a.length > 0 || data.evalRuns.b.length > 0) && (
+        <div className="small">
+          {gate(data.evalRuns.a)}
+          {gate(data.evalRuns.b)}
+        </div>
+      )}
     </section>
   )
 }
@@ -55,18 +85,44 @@ export function ScoresPerRelease() {
   return (
     <section className="table-wrap release-scores" aria-label="Scores per release">
       <table className="grid">
-        <thead><tr><th>Release</th><th>Evaluation gate</th><th>Scores (mean, 95 % CI, n)</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Release</th>
+            <th>Evaluation gate</th>
+            <th>Scores (mean, 95 % CI, n)</th>
+          </tr>
+        </thead>
         <tbody>
           {data.data.releases.map((r) => (
             <tr key={r.release} data-release={r.release}>
               <td className="mono">{r.release}</td>
-              <td className={r.evalRuns.some((e) => e.verdict !== 'pass') ? 'gate-fail' : 'gate-pass'}>{r.evalRuns.map((e) => <div key={e.runId}>{e.suite}: {e.summary}</div>)}{r.evalRuns.length === 0 && <span className="muted">—</span>}</td>
-              <td>{r.scores.map((s) => <div key={`${s.population}:${s.name}`} className="small"><span className="mono">{s.name}</span>{s.population === 'ci' ? ' (CI)' : ''} {formatInterval(s.mean)} n={s.n}{s.passRate ? `, pass ${formatInterval(s.passRate)}` : ''}{s.errors ? `, ${s.errors} errors` : ''}</div>)}</td>
+              <td className={r.evalRuns.some((e) => e.verdict !== 'pass') ? 'gate-fail' : 'gate-pass'}>
+                {r.evalRuns.map((e) => (
+                  <div key={e.runId}>
+                    {e.suite}: {e.summary}
+                  </div>
+                ))}
+                {r.evalRuns.length === 0 && <span className="muted">—</span>}
+              </td>
+              <td>
+                {r.scores.map((s) => (
+                  <div key={`${s.population}:${s.name}`} className="small">
+                    <span className="mono">{s.name}</span>
+                    {s.population === 'ci' ? ' (CI)' : ''} {formatInterval(s.mean)} n={s.n}
+                    {s.passRate ? `, pass ${formatInterval(s.passRate)}` : ''}
+                    {s.errors ? `, ${s.errors} errors` : ''}
+                  </div>
+                ))}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <details className="methods small"><summary>How these figures were estimated</summary><div>{data.data.methods.mean}</div><div>{data.data.methods.passRate}</div></details>
+      <details className="methods small">
+        <summary>How these figures were estimated</summary>
+        <div>{data.data.methods.mean}</div>
+        <div>{data.data.methods.passRate}</div>
+      </details>
     </section>
   )
 }

@@ -8,7 +8,11 @@ export function ScoreBriefChips({ briefs }: { briefs: readonly ScoreBrief[] | un
   return (
     <span className="score-chips">
       {briefs.map((b) => (
-        <span key={b.name} className={`score-chip ${briefTone(b)}`} title={`${b.count} score(s) from ${b.sources.map((s) => SOURCE_LABELS[s]).join(', ')}${b.errors ? `; ${b.errors} failed evaluation(s)` : ''}`}>
+        <span
+          key={b.name}
+          className={`score-chip ${briefTone(b)}`}
+          title={`${b.count} score(s) from ${b.sources.map((s) => SOURCE_LABELS[s]).join(', ')}${b.errors ? `; ${b.errors} failed evaluation(s)` : ''}`}
+        >
           {briefText(b)}
         </span>
       ))}
@@ -23,8 +27,15 @@ export function ScoreList({ scores, empty = 'No scores yet.' }: { scores: readon
       {scores.map((s) => (
         <li key={s.id} className={s.error ? 'score-row error' : 'score-row'} title={s.comment || undefined}>
           <strong>{s.name}</strong>
-          <span className="score-value">{s.error ? `error: ${s.error}` : formatScoreValue(s.value)}{s.label && s.dataType === 'numeric' ? ` · ${s.label}` : ''}</span>
-          <span className="tag">{SOURCE_LABELS[s.source]}{s.evaluator ? ` ${s.evaluator}` : ''}{s.author ? ` · ${s.author}` : ''}</span>
+          <span className="score-value">
+            {s.error ? `error: ${s.error}` : formatScoreValue(s.value)}
+            {s.label && s.dataType === 'numeric' ? ` · ${s.label}` : ''}
+          </span>
+          <span className="tag">
+            {SOURCE_LABELS[s.source]}
+            {s.evaluator ? ` ${s.evaluator}` : ''}
+            {s.author ? ` · ${s.author}` : ''}
+          </span>
           {s.comment && !s.error && <span className="muted small score-comment">{s.comment}</span>}
         </li>
       ))}

@@ -19,11 +19,15 @@ export function TraceScores({ traceId }: { traceId: string }) {
 
 /** The inspector's scores of one span. */
 export function SpanScores({ traceId, spanId }: { traceId: string; spanId: string }) {
-  const scores = useQuery(`span-scores:${traceId}:${spanId}`, (signal) => scoresApi.list({ traceId, spanId, limit: 100 }, signal))
+  const scores = useQuery(`span-scores:${traceId}:${spanId}`, (signal) =>
+    scoresApi.list({ traceId, spanId, limit: 100 }, signal),
+  )
   if (!scores.data?.length) return null
   return (
     <details className="section" open>
-      <summary><h3>Scores ({scores.data.length})</h3></summary>
+      <summary>
+        <h3>Scores ({scores.data.length})</h3>
+      </summary>
       <ScoreList scores={scores.data} />
     </details>
   )

@@ -3,9 +3,20 @@ import { briefText, briefTone, formatInterval, formatScoreValue, parseScoreFilte
 
 describe('score formatting', () => {
   it('formats values, briefs and intervals', () => {
-    expect([formatScoreValue(true), formatScoreValue(false), formatScoreValue(0.8333), formatScoreValue(4), formatScoreValue('rude'), formatScoreValue(null)]).toEqual(['✓', '✗', '0.83', '4', 'rude', 'error'])
-    expect(briefText({ name: 'user_feedback', count: 2, mean: 0.5, label: '', errors: 0, sources: ['sdk'] })).toBe('user_feedback 0.50 (2)')
-    expect(briefText({ name: 'tone', count: 1, mean: null, label: 'rude', errors: 0, sources: ['human'] })).toBe('tone rude')
+    expect([
+      formatScoreValue(true),
+      formatScoreValue(false),
+      formatScoreValue(0.8333),
+      formatScoreValue(4),
+      formatScoreValue('rude'),
+      formatScoreValue(null),
+    ]).toEqual(['✓', '✗', '0.83', '4', 'rude', 'error'])
+    expect(briefText({ name: 'user_feedback', count: 2, mean: 0.5, label: '', errors: 0, sources: ['sdk'] })).toBe(
+      'user_feedback 0.50 (2)',
+    )
+    expect(briefText({ name: 'tone', count: 1, mean: null, label: 'rude', errors: 0, sources: ['human'] })).toBe(
+      'tone rude',
+    )
     expect(briefTone({ name: 'j', count: 1, mean: null, label: '', errors: 1, sources: ['evaluator'] })).toBe('error')
     expect(briefTone({ name: 'tone', count: 1, mean: null, label: 'rude', errors: 0, sources: ['human'] })).toBe('bad')
     expect(formatInterval({ estimate: 0.96, ciLow: 0.912, ciHigh: 0.994 })).toBe('0.96 (0.91–0.99)')

@@ -1,7 +1,14 @@
 /** How a score reads on screen: its value, its interval, its source. Pure; tested in score-format.test.ts. */
 import type { ScoreBrief, ScoreSource } from '@sightline/schema'
 
-export const SOURCE_LABELS: Record<ScoreSource, string> = { api: 'API', sdk: 'app', human: 'reviewer', evaluator: 'evaluator', ci: 'CI', otel: 'OTel' }
+export const SOURCE_LABELS: Record<ScoreSource, string> = {
+  api: 'API',
+  sdk: 'app',
+  human: 'reviewer',
+  evaluator: 'evaluator',
+  ci: 'CI',
+  otel: 'OTel',
+}
 
 /** true → "✓", false → "✗", 0.8333 → "0.83", "rude" → "rude", null → "error". */
 export function formatScoreValue(value: number | boolean | string | null): string {
@@ -20,15 +27,25 @@ export function briefText(b: ScoreBrief): string {
 /** Whether a brief reads as good or bad at a glance (boolean-like means and pass-ish labels). */
 export function briefTone(b: ScoreBrief): 'good' | 'bad' | 'neutral' | 'error' {
   if (b.errors === b.count) return 'error'
-  if (b.mean === null) return /^(pass|good|correct|helpful|relevant|yes)$/i.test(b.label) ? 'good' : /^(fail|bad|incorrect|unhelpful|rude|no)$/i.test(b.label) ? 'bad' : 'neutral'
+  if (b.mean === null)
+    return /^(pass|good|correct|helpful|relevant|yes)$/i.test(b.label)
+      ? 'good'
+      : /^(fail|bad|incorrect|unhelpful|rude|no)$/i.test(b.label)
+        ? 'bad'
+        : 'neutral'
   return b.mean >= 0.7 ? 'good' : b.mean < 0.5 ? 'bad' : 'neutral'
 }
 
 /** "0.96 (0.91–0.99)"; "—" when there is no estimate. */
-export function formatInterval(i: { estimate: number | null; ciLow: number | null; ciHigh: number | null }, digits = 2): string {
+export function formatInterval(
+  i: { estimate: number | null; ciLow: number | null; ciHigh: number | null },
+  digits = 2,
+): string {
   if (i.estimate === null) return '—'
   const f = (v: number) => v.toFixed(digits)
-  return i.ciLow === null || i.ciHigh === null ? `${f(i.estimate)} (n too small for an interval)` : `${f(i.estimate)} (${f(i.ciLow)}–${f(i.ciHigh)})`
+  return i.ciLow === null || i.ciHigh === null
+    ? `${f(i.estimate)} (n too small for an interval)`
+    : `${f(i.estimate)} (${f(i.ciLow)}–${f(i.ciHigh)})`
 }
 
 /** The explorer's score filter from a typed text: `user_feedback=false`; invalid text gives null. */

@@ -16,10 +16,20 @@ export default function SessionPage({ kind, id }: { kind: 'session' | 'user'; id
   return (
     <div className="page session-page">
       <div className="page-head">
-        <Link href="/traces" className="muted">Traces</Link><span className="muted">/</span>
-        <h1>{kind === 'session' ? 'Session' : 'User'} <span className="mono">{id}</span></h1>
+        <Link href="/traces" className="muted">
+          Traces
+        </Link>
+        <span className="muted">/</span>
+        <h1>
+          {kind === 'session' ? 'Session' : 'User'} <span className="mono">{id}</span>
+        </h1>
         <span className="spacer" />
-        <Link href={`/traces?${kind === 'session' ? 'sessionId' : 'userId'}=${encodeURIComponent(id)}&range=30d`} className="btn ghost">Open in explorer</Link>
+        <Link
+          href={`/traces?${kind === 'session' ? 'sessionId' : 'userId'}=${encodeURIComponent(id)}&range=30d`}
+          className="btn ghost"
+        >
+          Open in explorer
+        </Link>
       </div>
       {result.error ? (
         <ErrorState error={result.error} onRetry={result.reload} />
@@ -30,10 +40,15 @@ export default function SessionPage({ kind, id }: { kind: 'session' | 'user'; id
       ) : (
         <>
           <div className="muted small session-meta">
-            {turns.length} turns · {formatCost(totalCost)} · {formatTokens(turns.reduce((s, t) => s + t.trace.inputTokens + t.trace.outputTokens, 0))} tokens
+            {turns.length} turns · {formatCost(totalCost)} ·{' '}
+            {formatTokens(turns.reduce((s, t) => s + t.trace.inputTokens + t.trace.outputTokens, 0))} tokens
             {result.data?.isTruncated && ` · showing the first ${MAX_TURNS}`}
           </div>
-          <ol className="turns">{turns.map((t, i) => <TurnView key={t.trace.traceId} turn={t} index={i} />)}</ol>
+          <ol className="turns">
+            {turns.map((t, i) => (
+              <TurnView key={t.trace.traceId} turn={t} index={i} />
+            ))}
+          </ol>
         </>
       )}
     </div>
@@ -48,17 +63,32 @@ function TurnView({ turn, index }: { turn: Turn; index: number }) {
     <li className="turn">
       <div className="turn-head">
         <span className="turn-index">#{index + 1}</span>
-        <Link href={`/traces/${trace.traceId}`} className="trace-link">{traceTitle(trace)}</Link>
+        <Link href={`/traces/${trace.traceId}`} className="trace-link">
+          {traceTitle(trace)}
+        </Link>
         <OutcomePill outcome={trace.outcome} />
         <OutcomeReasonText trace={trace} />
-        {trace.userId && <Link href={`/users/${encodeURIComponent(trace.userId)}`} className="small">user {trace.userId}</Link>}
-        <span className="muted small">{formatTimestamp(trace.startTime)} · {formatDuration(trace.durationMs)} · {trace.llmCallCount} LLM · {trace.toolCallCount} tools · {formatCost(trace.costUsd)}</span>
+        {trace.userId && (
+          <Link href={`/users/${encodeURIComponent(trace.userId)}`} className="small">
+            user {trace.userId}
+          </Link>
+        )}
+        <span className="muted small">
+          {formatTimestamp(trace.startTime)} · {formatDuration(trace.durationMs)} · {trace.llmCallCount} LLM ·{' '}
+          {trace.toolCallCount} tools · {formatCost(trace.costUsd)}
+        </span>
       </div>
       {turn.error && <div className="form-error">Could not load this turn: {turn.error}</div>}
       <div className="conversation">
-        {input.map((m, i) => <Message key={`i${i}`} message={m} />)}
-        {output.map((m, i) => <Message key={`o${i}`} message={m} />)}
-        {input.length + output.length === 0 && !turn.error && <p className="muted small">This trace recorded no input or output.</p>}
+        {input.map((m, i) => (
+          <Message key={`i${i}`} message={m} />
+        ))}
+        {output.map((m, i) => (
+          <Message key={`o${i}`} message={m} />
+        ))}
+        {input.length + output.length === 0 && !turn.error && (
+          <p className="muted small">This trace recorded no input or output.</p>
+        )}
       </div>
     </li>
   )

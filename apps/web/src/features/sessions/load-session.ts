@@ -19,7 +19,11 @@ export interface Turn {
   error?: string
 }
 
-export async function loadSessionTurns(kind: 'session' | 'user', id: string, signal: AbortSignal): Promise<{ turns: Turn[]; isTruncated: boolean }> {
+export async function loadSessionTurns(
+  kind: 'session' | 'user',
+  id: string,
+  signal: AbortSignal,
+): Promise<{ turns: Turn[]; isTruncated: boolean }> {
   const now = Date.now()
   const list = await api.listTraces(
     {
@@ -38,7 +42,12 @@ export async function loadSessionTurns(kind: 'session' | 'user', id: string, sig
     while (next < list.traces.length) {
       const index = next++
       const trace = list.traces[index]!
-      turns[index] = await loadTurn(trace, signal).catch((e: Error) => ({ trace, input: '', output: '', error: e.message }))
+      turns[index] = await loadTurn(trace, signal).catch((e: Error) => ({
+        trace,
+        input: '',
+        output: '',
+        error: e.message,
+      }))
     }
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, worker))

@@ -11,7 +11,11 @@ const COL_W = 300
 const ROW_H = 78
 const PAD = 24
 
-const EDGE_WORDS: Record<GraphEdge['kind'], string> = { delegation: 'delegation', subagent: 'sub-agent invocation', call: 'call' }
+const EDGE_WORDS: Record<GraphEdge['kind'], string> = {
+  delegation: 'delegation',
+  subagent: 'sub-agent invocation',
+  call: 'call',
+}
 
 const pos = (n: GraphNode) => ({ x: PAD + n.layer * COL_W, y: PAD + n.row * ROW_H })
 
@@ -24,20 +28,51 @@ export function AgentGraphView({ model }: { model: TraceModel }) {
   return (
     <div className="graph-wrap">
       <div className="graph-legend small muted">
-        <span><i className="lg agent" /> agent</span><span><i className="lg tool" /> tool</span><span><i className="lg model" /> model</span>
-        <span>━ delegation</span><span>— sub-agent</span><span>┄ call</span><span>labels: count · avg latency · errors</span>
+        <span>
+          <i className="lg agent" /> agent
+        </span>
+        <span>
+          <i className="lg tool" /> tool
+        </span>
+        <span>
+          <i className="lg model" /> model
+        </span>
+        <span>━ delegation</span>
+        <span>— sub-agent</span>
+        <span>┄ call</span>
+        <span>labels: count · avg latency · errors</span>
       </div>
       <svg className="graph" width={width} height={height} role="img" aria-label="Agent graph">
         <defs>
-          <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker
+            id="arrow"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto-start-reverse"
+          >
             <path d="M 0 0 L 10 5 L 0 10 z" fill="#7b8494" />
           </marker>
-          <marker id="arrow-err" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker
+            id="arrow-err"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto-start-reverse"
+          >
             <path d="M 0 0 L 10 5 L 0 10 z" fill="var(--err)" />
           </marker>
         </defs>
-        {graph.edges.map((e) => <Edge key={`${e.from}→${e.to}→${e.kind}`} edge={e} from={byId.get(e.from)!} to={byId.get(e.to)!} />)}
-        {graph.nodes.map((n) => <Node key={n.id} node={n} colour={n.kind === 'agent' ? laneColour(model, n.label) : undefined} />)}
+        {graph.edges.map((e) => (
+          <Edge key={`${e.from}→${e.to}→${e.kind}`} edge={e} from={byId.get(e.from)!} to={byId.get(e.to)!} />
+        ))}
+        {graph.nodes.map((n) => (
+          <Node key={n.id} node={n} colour={n.kind === 'agent' ? laneColour(model, n.label) : undefined} />
+        ))}
       </svg>
     </div>
   )
@@ -71,7 +106,9 @@ function Edge({ edge, from, to }: { edge: GraphEdge; from: GraphNode; to: GraphN
   return (
     <g className={`edge ${edge.kind}${hasErrors ? ' has-errors' : ''}`} data-edge={`${edge.from}→${edge.to}`}>
       <path d={d} fill="none" markerEnd={hasErrors ? 'url(#arrow-err)' : 'url(#arrow)'} />
-      <text x={lx} y={ly} textAnchor="middle" className="edge-label">{label}</text>
+      <text x={lx} y={ly} textAnchor="middle" className="edge-label">
+        {label}
+      </text>
       <title>{`${from.label} → ${to.label}: ${EDGE_WORDS[edge.kind]}, ${edge.count} times, total ${formatDuration(edge.totalMs)}, ${edge.errors} failed`}</title>
     </g>
   )
@@ -81,12 +118,25 @@ function Node({ node, colour }: { node: GraphNode; colour: string | undefined })
   const { x, y } = pos(node)
   const label = node.label.length > 24 ? `${node.label.slice(0, 23)}…` : node.label
   return (
-    <g className={`node ${node.kind}${node.errors ? ' has-errors' : ''}`} transform={`translate(${x},${y})`} data-node={node.id}>
-      <rect width={NODE_W} height={NODE_H} rx={node.kind === 'agent' ? 8 : 4} style={colour ? { stroke: colour } : undefined} />
+    <g
+      className={`node ${node.kind}${node.errors ? ' has-errors' : ''}`}
+      transform={`translate(${x},${y})`}
+      data-node={node.id}
+    >
+      <rect
+        width={NODE_W}
+        height={NODE_H}
+        rx={node.kind === 'agent' ? 8 : 4}
+        style={colour ? { stroke: colour } : undefined}
+      />
       {colour && <rect width={5} height={NODE_H} rx={2} fill={colour} />}
-      <text x={12} y={19} className="node-label">{label}</text>
+      <text x={12} y={19} className="node-label">
+        {label}
+      </text>
       <text x={12} y={35} className="node-sub">
-        {node.kind}{node.count ? ` · ${node.count}×` : ''}{node.errors ? ` · ${node.errors} err` : ''}
+        {node.kind}
+        {node.count ? ` · ${node.count}×` : ''}
+        {node.errors ? ` · ${node.errors} err` : ''}
       </text>
       <title>{node.label}</title>
     </g>

@@ -27,21 +27,71 @@ export function SpanInspector({ traceId, skeleton, model }: { traceId: string; s
       <div className="inspector-head">
         <div>
           <h2 title={span.name}>{span.name || '(unnamed)'}</h2>
-          <div className="muted small mono">{span.spanId} · {span.kind}{span.operation ? ` · ${span.operation}` : ''}</div>
+          <div className="muted small mono">
+            {span.spanId} · {span.kind}
+            {span.operation ? ` · ${span.operation}` : ''}
+          </div>
         </div>
-        <button className="btn ghost" aria-label="Close inspector" onClick={close}>✕</button>
+        <button className="btn ghost" aria-label="Close inspector" onClick={close}>
+          ✕
+        </button>
       </div>
       <dl className="kv">
-        <dt>Status</dt><dd><SpanStatusPill status={span.status} />{span.failed && span.failureInferred && <span className="err-text small"> reported failed by a later model call</span>}</dd>
+        <dt>Status</dt>
+        <dd>
+          <SpanStatusPill status={span.status} />
+          {span.failed && span.failureInferred && (
+            <span className="err-text small"> reported failed by a later model call</span>
+          )}
+        </dd>
         <CountedAs span={span} traceId={traceId} model={model} />
-        <dt>Duration</dt><dd>{formatDuration(span.durationMs)} <span className="muted small">at +{formatDuration(offset)}</span></dd>
-        {span.agentName && <><dt>Agent</dt><dd>{span.agentName}</dd></>}
-        <dt>Service</dt><dd>{span.serviceName}{span.serviceVersion && <span className="muted"> @ {span.serviceVersion}</span>}</dd>
-        {span.model && <><dt>Model</dt><dd>{span.model}{span.provider && <span className="muted"> ({span.provider})</span>}</dd></>}
-        {span.toolName && <><dt>Tool</dt><dd>{span.toolName}{span.toolCallId && <span className="muted mono small"> {span.toolCallId}</span>}</dd></>}
-        <dt>Started</dt><dd>{formatTimestamp(span.startTime)}</dd>
-        {model.critical.spanIds.has(span.spanId) && <><dt>Critical path</dt><dd>yes</dd></>}
-        {span.flags.length > 0 && <><dt>Flags</dt><dd>{span.flags.join(', ')}</dd></>}
+        <dt>Duration</dt>
+        <dd>
+          {formatDuration(span.durationMs)} <span className="muted small">at +{formatDuration(offset)}</span>
+        </dd>
+        {span.agentName && (
+          <>
+            <dt>Agent</dt>
+            <dd>{span.agentName}</dd>
+          </>
+        )}
+        <dt>Service</dt>
+        <dd>
+          {span.serviceName}
+          {span.serviceVersion && <span className="muted"> @ {span.serviceVersion}</span>}
+        </dd>
+        {span.model && (
+          <>
+            <dt>Model</dt>
+            <dd>
+              {span.model}
+              {span.provider && <span className="muted"> ({span.provider})</span>}
+            </dd>
+          </>
+        )}
+        {span.toolName && (
+          <>
+            <dt>Tool</dt>
+            <dd>
+              {span.toolName}
+              {span.toolCallId && <span className="muted mono small"> {span.toolCallId}</span>}
+            </dd>
+          </>
+        )}
+        <dt>Started</dt>
+        <dd>{formatTimestamp(span.startTime)}</dd>
+        {model.critical.spanIds.has(span.spanId) && (
+          <>
+            <dt>Critical path</dt>
+            <dd>yes</dd>
+          </>
+        )}
+        {span.flags.length > 0 && (
+          <>
+            <dt>Flags</dt>
+            <dd>{span.flags.join(', ')}</dd>
+          </>
+        )}
       </dl>
       {span.failed && <ErrorBlock span={span} />}
       {(span.isLlmCall || span.inputTokens + span.outputTokens > 0) && <Usage span={span} />}
@@ -57,21 +107,44 @@ export function SpanInspector({ traceId, skeleton, model }: { traceId: string; s
 function CountedAs({ span, traceId, model }: { span: Span; traceId: string; model: TraceModel }) {
   const lines: React.ReactNode[] = []
   if (span.llmRole === 'call') lines.push('a model call')
-  if (span.llmRole === 'aggregate') lines.push("not a model call: repeats its children's usage, which is counted on them")
+  if (span.llmRole === 'aggregate')
+    lines.push("not a model call: repeats its children's usage, which is counted on them")
   if (span.toolRole === 'call') lines.push('a tool call')
   if (span.toolRole === 'part') {
     const counted = countedCallOf(model, span.spanId)
-    lines.push(counted ? <>same call as <Link href={traceHref(traceId, { spanId: counted.spanId })}>{counted.name || counted.spanId}</Link> (counted there)</> : 'part of a tool call counted on an enclosing span')
+    lines.push(
+      counted ? (
+        <>
+          same call as{' '}
+          <Link href={traceHref(traceId, { spanId: counted.spanId })}>{counted.name || counted.spanId}</Link> (counted
+          there)
+        </>
+      ) : (
+        'part of a tool call counted on an enclosing span'
+      ),
+    )
   }
   if (span.isDelegation) lines.push('a delegation to another agent')
   if (lines.length === 0) return null
-  return <><dt>Counts as</dt><dd className="counts-as">{lines.map((l, i) => <div key={i}>{l}</div>)}</dd></>
+  return (
+    <>
+      <dt>Counts as</dt>
+      <dd className="counts-as">
+        {lines.map((l, i) => (
+          <div key={i}>{l}</div>
+        ))}
+      </dd>
+    </>
+  )
 }
 
 function ErrorBlock({ span }: { span: Span }) {
   return (
     <section className="section err-block" aria-label="Error">
-      <h3>{span.failureInferred ? 'Failed (reported by a later model call)' : 'Error'}{span.errorType && <span className="muted"> · {span.errorType}</span>}</h3>
+      <h3>
+        {span.failureInferred ? 'Failed (reported by a later model call)' : 'Error'}
+        {span.errorType && <span className="muted"> · {span.errorType}</span>}
+      </h3>
       {span.statusMessage && <pre className="pre">{span.statusMessage}</pre>}
     </section>
   )
@@ -88,9 +161,20 @@ function Usage({ span }: { span: Span }) {
   return (
     <section className="section" aria-label="Usage">
       <h3>Tokens and cost</h3>
-      <div className="usage">{cells.map(([k, v]) => <div key={k}><div className="muted small">{k}</div><div className="num-strong">{v}</div></div>)}</div>
+      <div className="usage">
+        {cells.map(([k, v]) => (
+          <div key={k}>
+            <div className="muted small">{k}</div>
+            <div className="num-strong">{v}</div>
+          </div>
+        ))}
+      </div>
       {span.costSource && <div className="muted small">priced by {span.costSource}</div>}
-      {span.llmRole === 'aggregate' && <div className="muted small">These tokens repeat the model calls below this span; the trace's totals count them there, once.</div>}
+      {span.llmRole === 'aggregate' && (
+        <div className="muted small">
+          These tokens repeat the model calls below this span; the trace's totals count them there, once.
+        </div>
+      )}
     </section>
   )
 }
@@ -100,15 +184,38 @@ function Details({ span }: { span: Span }) {
   const others = span.events.filter((e) => e.name !== 'exception')
   return (
     <>
-      {exceptions.map((e, i) => <ExceptionBlock key={i} event={e} />)}
-      {span.toolArguments && <Section title="Tool arguments"><JsonView value={span.toolArguments} /></Section>}
-      {span.toolResult && <Section title="Tool result"><JsonView value={span.toolResult} /></Section>}
-      {(span.input || span.output) && <Section title="Messages"><Conversation input={span.input} output={span.output} /></Section>}
-      <Section title={`Attributes (${Object.keys(span.attributes).length})`} isOpen={false}><AttributeTable attrs={span.attributes} /></Section>
-      <Section title={`Resource (${Object.keys(span.resourceAttributes).length})`} isOpen={false}><AttributeTable attrs={span.resourceAttributes} /></Section>
+      {exceptions.map((e, i) => (
+        <ExceptionBlock key={i} event={e} />
+      ))}
+      {span.toolArguments && (
+        <Section title="Tool arguments">
+          <JsonView value={span.toolArguments} />
+        </Section>
+      )}
+      {span.toolResult && (
+        <Section title="Tool result">
+          <JsonView value={span.toolResult} />
+        </Section>
+      )}
+      {(span.input || span.output) && (
+        <Section title="Messages">
+          <Conversation input={span.input} output={span.output} />
+        </Section>
+      )}
+      <Section title={`Attributes (${Object.keys(span.attributes).length})`} isOpen={false}>
+        <AttributeTable attrs={span.attributes} />
+      </Section>
+      <Section title={`Resource (${Object.keys(span.resourceAttributes).length})`} isOpen={false}>
+        <AttributeTable attrs={span.resourceAttributes} />
+      </Section>
       {others.length > 0 && (
         <Section title={`Events (${others.length})`}>
-          {others.map((e, i) => <div key={i} className="event"><span className="mono small muted">{formatTimestamp(e.time)}</span> <strong>{e.name}</strong>{Object.keys(e.attributes).length > 0 && <JsonView value={e.attributes} />}</div>)}
+          {others.map((e, i) => (
+            <div key={i} className="event">
+              <span className="mono small muted">{formatTimestamp(e.time)}</span> <strong>{e.name}</strong>
+              {Object.keys(e.attributes).length > 0 && <JsonView value={e.attributes} />}
+            </div>
+          ))}
         </Section>
       )}
     </>
@@ -117,12 +224,18 @@ function Details({ span }: { span: Span }) {
 
 function ExceptionBlock({ event }: { event: SpanEvent }) {
   const a = event.attributes
-  const text = (k: string) => (typeof a[k] === 'string' ? (a[k] as string) : a[k] === undefined ? '' : JSON.stringify(a[k]))
+  const text = (k: string) =>
+    typeof a[k] === 'string' ? (a[k] as string) : a[k] === undefined ? '' : JSON.stringify(a[k])
   return (
     <section className="section err-block" aria-label="Exception">
       <h3>Exception{text('exception.type') && <span className="muted"> · {text('exception.type')}</span>}</h3>
       {text('exception.message') && <pre className="pre">{text('exception.message')}</pre>}
-      {text('exception.stacktrace') && <details><summary className="small">Stack trace</summary><pre className="pre small">{text('exception.stacktrace')}</pre></details>}
+      {text('exception.stacktrace') && (
+        <details>
+          <summary className="small">Stack trace</summary>
+          <pre className="pre small">{text('exception.stacktrace')}</pre>
+        </details>
+      )}
     </section>
   )
 }
@@ -130,7 +243,9 @@ function ExceptionBlock({ event }: { event: SpanEvent }) {
 function Section({ title, children, isOpen = true }: { title: string; children: React.ReactNode; isOpen?: boolean }) {
   return (
     <details className="section" open={isOpen}>
-      <summary><h3>{title}</h3></summary>
+      <summary>
+        <h3>{title}</h3>
+      </summary>
       {children}
     </details>
   )
@@ -142,7 +257,12 @@ function AttributeTable({ attrs }: { attrs: Record<string, string> }) {
   return (
     <table className="attrs">
       <tbody>
-        {keys.map((k) => <tr key={k}><td className="mono small">{k}</td><td className="mono small">{attrs[k]}</td></tr>)}
+        {keys.map((k) => (
+          <tr key={k}>
+            <td className="mono small">{k}</td>
+            <td className="mono small">{attrs[k]}</td>
+          </tr>
+        ))}
       </tbody>
     </table>
   )

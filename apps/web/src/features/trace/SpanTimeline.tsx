@@ -19,7 +19,7 @@ const NAV_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Ho
 
 const BADGES: Record<Badge, { label: string; title: string }> = {
   llm: { label: 'LLM', title: 'A model call (counted)' },
-  aggregate: { label: 'Σ USAGE', title: "Repeats the usage of the model calls below it; not counted" },
+  aggregate: { label: 'Σ USAGE', title: 'Repeats the usage of the model calls below it; not counted' },
   tool: { label: 'TOOL', title: 'A tool call (counted)' },
   mcp: { label: 'MCP', title: 'A tool call over MCP (counted once for both ends)' },
   part: { label: 'PART', title: 'Another span of a tool call counted on an enclosing span' },
@@ -40,8 +40,16 @@ export function SpanTimeline({ model }: { model: TraceModel }) {
     return map
   }, [model])
   const scrollRef = useRef<HTMLDivElement>(null)
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 })
-  const selectedIndex = useMemo(() => (selectedId ? rows.findIndex((r) => r.span.spanId === selectedId) : -1), [rows, selectedId])
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  })
+  const selectedIndex = useMemo(
+    () => (selectedId ? rows.findIndex((r) => r.span.spanId === selectedId) : -1),
+    [rows, selectedId],
+  )
 
   useEffect(() => {
     performance.mark('sightline.timeline.committed')
@@ -112,10 +120,14 @@ function Ruler({ totalMs }: { totalMs: number }) {
   const ticks = [0, 0.25, 0.5, 0.75, 1]
   return (
     <div className="timeline-row ruler">
-      <div className="tree-cell"><span className="muted small">Span</span></div>
+      <div className="tree-cell">
+        <span className="muted small">Span</span>
+      </div>
       <div className="bar-cell">
         {ticks.map((t) => (
-          <span key={t} className="tick" style={{ left: `${t * 100}%` }}>{formatDuration(totalMs * t)}</span>
+          <span key={t} className="tick" style={{ left: `${t * 100}%` }}>
+            {formatDuration(totalMs * t)}
+          </span>
         ))}
       </div>
     </div>
@@ -136,7 +148,19 @@ interface RowProps {
   isCollapsed: boolean
 }
 
-const SpanRow = memo(function SpanRow({ top, node, traceStart, totalMs, colour, agent, badges, critical, isOnCriticalPath, isSelected, isCollapsed }: RowProps) {
+const SpanRow = memo(function SpanRow({
+  top,
+  node,
+  traceStart,
+  totalMs,
+  colour,
+  agent,
+  badges,
+  critical,
+  isOnCriticalPath,
+  isSelected,
+  isCollapsed,
+}: RowProps) {
   const span = node.span
   const left = ((node.startMs - traceStart) / totalMs) * 100
   const width = Math.max(((node.endMs - node.startMs) / totalMs) * 100, 0.15)
@@ -156,7 +180,11 @@ const SpanRow = memo(function SpanRow({ top, node, traceStart, totalMs, colour, 
       style={{ transform: `translateY(${top}px)` }}
       onClick={select}
     >
-      <div className="tree-cell" style={{ paddingLeft: indent + 4 }} title={`${span.name}${agent ? ` · ${agent}` : ''}`}>
+      <div
+        className="tree-cell"
+        style={{ paddingLeft: indent + 4 }}
+        title={`${span.name}${agent ? ` · ${agent}` : ''}`}
+      >
         {hasChildren ? (
           <button
             className="toggle"
@@ -176,15 +204,33 @@ const SpanRow = memo(function SpanRow({ top, node, traceStart, totalMs, colour, 
         <span className={isOnCriticalPath ? 'span-name critical' : 'span-name'}>{span.name || '(unnamed)'}</span>
         {isCollapsed && <span className="muted small"> +{countDescendants(node)}</span>}
         {badges.map((b) => (
-          <span key={b} className={`badge b-${b}`} title={b === 'error' && span.failureInferred ? 'Reported failed by a later model call' : BADGES[b].title}>{BADGES[b].label}</span>
+          <span
+            key={b}
+            className={`badge b-${b}`}
+            title={b === 'error' && span.failureInferred ? 'Reported failed by a later model call' : BADGES[b].title}
+          >
+            {BADGES[b].label}
+          </span>
         ))}
       </div>
       <div className="bar-cell">
-        <div className="bar" style={{ left: `${left}%`, width: `${width}%`, background: isError ? 'var(--err)' : colour }} />
+        <div
+          className="bar"
+          style={{ left: `${left}%`, width: `${width}%`, background: isError ? 'var(--err)' : colour }}
+        />
         {critical?.map((s) => (
-          <div key={s.startMs} className="crit" style={{ left: `${((s.startMs - traceStart) / totalMs) * 100}%`, width: `${Math.max(((s.endMs - s.startMs) / totalMs) * 100, 0.1)}%` }} />
+          <div
+            key={s.startMs}
+            className="crit"
+            style={{
+              left: `${((s.startMs - traceStart) / totalMs) * 100}%`,
+              width: `${Math.max(((s.endMs - s.startMs) / totalMs) * 100, 0.1)}%`,
+            }}
+          />
         ))}
-        <span className={labelClass(left, width)} style={labelStyle(left, width)}>{formatDuration(span.durationMs)}</span>
+        <span className={labelClass(left, width)} style={labelStyle(left, width)}>
+          {formatDuration(span.durationMs)}
+        </span>
       </div>
     </div>
   )

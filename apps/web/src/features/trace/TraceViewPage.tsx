@@ -29,8 +29,18 @@ export default function TraceViewPage({ traceId }: { traceId: string }) {
   const selectedId = useTraceViewStore((s) => s.selectedSpanId)
   const isInspectorOpen = useTraceViewStore((s) => s.isInspectorOpen)
 
-  if (detail.error) return <div className="page"><ErrorState error={detail.error} onRetry={detail.reload} /></div>
-  if (!detail.data || !model) return <div className="page"><Loading label="Loading trace…" /></div>
+  if (detail.error)
+    return (
+      <div className="page">
+        <ErrorState error={detail.error} onRetry={detail.reload} />
+      </div>
+    )
+  if (!detail.data || !model)
+    return (
+      <div className="page">
+        <Loading label="Loading trace…" />
+      </div>
+    )
   const { trace } = detail.data
   const selected = selectedId ? model.tree.byId.get(selectedId)?.span : undefined
 
@@ -41,24 +51,57 @@ export default function TraceViewPage({ traceId }: { traceId: string }) {
       <TraceScores traceId={trace.traceId} />
       <div className="toolbar">
         <div className="tabs" role="tablist">
-          <button role="tab" aria-selected={panel === 'timeline'} className={panel === 'timeline' ? 'tab active' : 'tab'} onClick={() => setPanel('timeline')}>Timeline</button>
-          <button role="tab" aria-selected={panel === 'graph'} className={panel === 'graph' ? 'tab active' : 'tab'} onClick={() => setPanel('graph')}>Agent graph</button>
+          <button
+            role="tab"
+            aria-selected={panel === 'timeline'}
+            className={panel === 'timeline' ? 'tab active' : 'tab'}
+            onClick={() => setPanel('timeline')}
+          >
+            Timeline
+          </button>
+          <button
+            role="tab"
+            aria-selected={panel === 'graph'}
+            className={panel === 'graph' ? 'tab active' : 'tab'}
+            onClick={() => setPanel('graph')}
+          >
+            Agent graph
+          </button>
         </div>
         {panel === 'timeline' && (
           <>
-            <button className="btn ghost small" onClick={() => useTraceViewStore.getState().expandAll()}>Expand all</button>
-            <button className="btn ghost small" onClick={() => useTraceViewStore.getState().collapseAll(spansWithChildren(model.tree))}>Collapse all</button>
+            <button className="btn ghost small" onClick={() => useTraceViewStore.getState().expandAll()}>
+              Expand all
+            </button>
+            <button
+              className="btn ghost small"
+              onClick={() => useTraceViewStore.getState().collapseAll(spansWithChildren(model.tree))}
+            >
+              Collapse all
+            </button>
           </>
         )}
         <span className="spacer" />
         <div className="lanes">
-          {model.agents.map((a) => <span key={a} className="lane"><i style={{ background: laneColour(model, a) }} />{a}</span>)}
-          <span className="lane"><i className="crit-legend" />critical path</span>
+          {model.agents.map((a) => (
+            <span key={a} className="lane">
+              <i style={{ background: laneColour(model, a) }} />
+              {a}
+            </span>
+          ))}
+          <span className="lane">
+            <i className="crit-legend" />
+            critical path
+          </span>
         </div>
       </div>
       <div className="trace-body">
-        <div className="trace-main">{panel === 'timeline' ? <SpanTimeline model={model} /> : <AgentGraphView model={model} />}</div>
-        {isInspectorOpen && selected && <SpanInspector key={selected.spanId} traceId={traceId} skeleton={selected} model={model} />}
+        <div className="trace-main">
+          {panel === 'timeline' ? <SpanTimeline model={model} /> : <AgentGraphView model={model} />}
+        </div>
+        {isInspectorOpen && selected && (
+          <SpanInspector key={selected.spanId} traceId={traceId} skeleton={selected} model={model} />
+        )}
       </div>
     </div>
   )

@@ -69,7 +69,8 @@ export function buildAgentGraph(model: TraceModel): AgentGraph {
       if (span.failed) a.errors++
       // An agent invoked in-process by another agent; a remote one arrives through a delegation below.
       const parentAgent = n.parent?.span.agentName ?? ''
-      if (!span.isDelegation && !underDelegation(n) && parentAgent && parentAgent !== span.agentName) edge(agentId(parentAgent), a.id, 'subagent', span)
+      if (!span.isDelegation && !underDelegation(n) && parentAgent && parentAgent !== span.agentName)
+        edge(agentId(parentAgent), a.id, 'subagent', span)
     }
     if (span.isDelegation) {
       // A hand-off works for its caller; an A2A server span with no traced client is the callee itself.
@@ -149,11 +150,16 @@ function layout(nodes: GraphNode[], edges: GraphEdge[]): AgentGraph {
   for (let layer = 0; layer < layers; layer++) {
     const inLayer = nodes.filter((n) => n.layer === layer)
     const score = (n: GraphNode) => {
-      const rows = (incoming.get(n.id) ?? []).map((f) => byId.get(f)).filter((f) => f && f.layer < layer).map((f) => f!.row)
+      const rows = (incoming.get(n.id) ?? [])
+        .map((f) => byId.get(f))
+        .filter((f) => f && f.layer < layer)
+        .map((f) => f!.row)
       return rows.length ? rows.reduce((s, r) => s + r, 0) / rows.length : 0
     }
     const kindOrder = { agent: 0, tool: 1, model: 2 }
-    inLayer.sort((a, b) => score(a) - score(b) || kindOrder[a.kind] - kindOrder[b.kind] || a.label.localeCompare(b.label))
+    inLayer.sort(
+      (a, b) => score(a) - score(b) || kindOrder[a.kind] - kindOrder[b.kind] || a.label.localeCompare(b.label),
+    )
     inLayer.forEach((n, i) => (n.row = i))
     maxRows = Math.max(maxRows, inLayer.length)
   }

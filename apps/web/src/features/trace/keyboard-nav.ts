@@ -10,7 +10,12 @@ export type NavKey = 'ArrowUp' | 'ArrowDown' | 'ArrowLeft' | 'ArrowRight' | 'Hom
 
 export type NavResult = { select: string } | { collapse: string } | { expand: string } | null
 
-export function navigate(rows: readonly SpanNode<Span>[], selectedId: string | null, key: NavKey, collapsed: ReadonlySet<string>): NavResult {
+export function navigate(
+  rows: readonly SpanNode<Span>[],
+  selectedId: string | null,
+  key: NavKey,
+  collapsed: ReadonlySet<string>,
+): NavResult {
   if (rows.length === 0) return null
   const index = selectedId === null ? -1 : rows.findIndex((r) => r.span.spanId === selectedId)
   if (key === 'Home') return { select: rows[0]!.span.spanId }

@@ -41,15 +41,19 @@ export function parseMessages(text: string, fallbackRole: string): ChatMessage[]
 function toMessages(value: unknown, role: string): ChatMessage[] {
   if (typeof value === 'string') return [{ role, parts: [{ type: 'text', text: value }] }]
   if (Array.isArray(value)) {
-    if (value.length > 0 && value.every(looksLikeToolCall)) return [{ role: 'assistant', parts: value.map(toolCallPart) }]
-    if (value.length > 0 && value.every((v) => isObj(v) && ('role' in v || 'message' in v))) return value.map((v) => toMessage(v as Obj, role))
+    if (value.length > 0 && value.every(looksLikeToolCall))
+      return [{ role: 'assistant', parts: value.map(toolCallPart) }]
+    if (value.length > 0 && value.every((v) => isObj(v) && ('role' in v || 'message' in v)))
+      return value.map((v) => toMessage(v as Obj, role))
     return [{ role, parts: [{ type: 'json', value }] }]
   }
   if (isObj(value)) {
     const out: ChatMessage[] = []
-    if (typeof value['system'] === 'string') out.push({ role: 'system', parts: [{ type: 'text', text: value['system'] }] })
+    if (typeof value['system'] === 'string')
+      out.push({ role: 'system', parts: [{ type: 'text', text: value['system'] }] })
     for (const key of ['messages', 'prompt', 'input', 'output', 'completion', 'choices']) {
-      if (key in value && value[key] !== undefined) return [...out, ...toMessages(key === 'choices' ? choices(value[key]) : value[key], role)]
+      if (key in value && value[key] !== undefined)
+        return [...out, ...toMessages(key === 'choices' ? choices(value[key]) : value[key], role)]
     }
     if ('role' in value || 'parts' in value || 'content' in value) return [...out, toMessage(value, role)]
     if (out.length) return out
@@ -83,7 +87,12 @@ function toMessage(raw: Obj, fallbackRole: string): ChatMessage {
   const parts: MessagePart[] = []
   const content = m['parts'] ?? m['content'] ?? m['contents']
   if (typeof content === 'string') {
-    if (content) parts.push(role === 'tool' ? { type: 'tool_result', id: str(m['tool_call_id']), name: str(m['name']), result: parseMaybeJson(content) } : { type: 'text', text: content })
+    if (content)
+      parts.push(
+        role === 'tool'
+          ? { type: 'tool_result', id: str(m['tool_call_id']), name: str(m['name']), result: parseMaybeJson(content) }
+          : { type: 'text', text: content },
+      )
   } else if (Array.isArray(content)) {
     for (const p of content) parts.push(toPart(p))
   } else if (content !== undefined && content !== null) {
@@ -98,10 +107,18 @@ function toPart(p: unknown): MessagePart {
   if (typeof p === 'string') return { type: 'text', text: p }
   if (!isObj(p)) return { type: 'json', value: p }
   const type = str(p['type'])
-  if (type === 'text' || (!type && ('text' in p || 'content' in p))) return { type: 'text', text: str(p['content'] ?? p['text']) }
-  if (type === 'reasoning' || type === 'thinking') return { type: 'reasoning', text: str(p['content'] ?? p['text'] ?? p['thinking']) }
-  if (type === 'tool_call' || type === 'tool-call' || type === 'function_call' || type === 'tool_use') return toolCallPart(p)
-  if (type === 'tool_call_response' || type === 'tool-result' || type === 'tool_result' || type === 'function_call_output') {
+  if (type === 'text' || (!type && ('text' in p || 'content' in p)))
+    return { type: 'text', text: str(p['content'] ?? p['text']) }
+  if (type === 'reasoning' || type === 'thinking')
+    return { type: 'reasoning', text: str(p['content'] ?? p['text'] ?? p['thinking']) }
+  if (type === 'tool_call' || type === 'tool-call' || type === 'function_call' || type === 'tool_use')
+    return toolCallPart(p)
+  if (
+    type === 'tool_call_response' ||
+    type === 'tool-result' ||
+    type === 'tool_result' ||
+    type === 'function_call_output'
+  ) {
     return {
       type: 'tool_result',
       id: str(p['id'] ?? p['toolCallId'] ?? p['tool_use_id'] ?? p['call_id']),

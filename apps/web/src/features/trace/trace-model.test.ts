@@ -11,15 +11,56 @@ import { buildTraceModel, countedCallOf } from './trace-model'
 const spans = [
   s('root', '', 0, 100, { kind: 'agent', agentName: 'planner', serviceName: 'a' }),
   s('agg', 'root', 1, 10, { kind: 'chain', agentName: 'planner', llmRole: 'aggregate', inputTokens: 10 }),
-  s('llm', 'agg', 1, 9, { kind: 'llm', agentName: 'planner', isLlmCall: true, llmRole: 'call', model: 'gpt-4o', inputTokens: 10 }),
-  s('t1', 'root', 11, 20, { kind: 'tool', agentName: 'planner', toolName: 'search', toolRole: 'call', status: 'error', failed: true }),
+  s('llm', 'agg', 1, 9, {
+    kind: 'llm',
+    agentName: 'planner',
+    isLlmCall: true,
+    llmRole: 'call',
+    model: 'gpt-4o',
+    inputTokens: 10,
+  }),
+  s('t1', 'root', 11, 20, {
+    kind: 'tool',
+    agentName: 'planner',
+    toolName: 'search',
+    toolRole: 'call',
+    status: 'error',
+    failed: true,
+  }),
   s('t2', 'root', 21, 30, { kind: 'tool', agentName: 'planner', toolName: 'search', toolRole: 'call' }),
-  s('t3', 'root', 31, 35, { kind: 'tool', agentName: 'planner', toolName: 'search', toolRole: 'call', failed: true, failureInferred: true }),
+  s('t3', 'root', 31, 35, {
+    kind: 'tool',
+    agentName: 'planner',
+    toolName: 'search',
+    toolRole: 'call',
+    failed: true,
+    failureInferred: true,
+  }),
   s('res', 'root', 36, 39, { kind: 'agent', agentName: 'researcher' }),
-  s('hand', 'root', 40, 90, { kind: 'handoff', agentName: 'planner', isDelegation: true, flags: [SpanFlag.a2aClient], name: 'a2a send' }),
+  s('hand', 'root', 40, 90, {
+    kind: 'handoff',
+    agentName: 'planner',
+    isDelegation: true,
+    flags: [SpanFlag.a2aClient],
+    name: 'a2a send',
+  }),
   s('sub', 'hand', 41, 89, { kind: 'agent', agentName: 'coder', serviceName: 'b', flags: [SpanFlag.a2aServer] }),
-  s('mcp', 'sub', 42, 50, { kind: 'tool', agentName: 'coder', toolName: 'read', toolRole: 'call', name: 'tools/call read', flags: [SpanFlag.mcpClient] }),
-  s('mcps', 'mcp', 43, 49, { kind: 'tool', agentName: 'coder', toolName: 'read', toolRole: 'part', serviceName: 'mcp', flags: [SpanFlag.mcpServer] }),
+  s('mcp', 'sub', 42, 50, {
+    kind: 'tool',
+    agentName: 'coder',
+    toolName: 'read',
+    toolRole: 'call',
+    name: 'tools/call read',
+    flags: [SpanFlag.mcpClient],
+  }),
+  s('mcps', 'mcp', 43, 49, {
+    kind: 'tool',
+    agentName: 'coder',
+    toolName: 'read',
+    toolRole: 'part',
+    serviceName: 'mcp',
+    flags: [SpanFlag.mcpServer],
+  }),
   s('orphan', 'gone', 60, 70),
 ]
 
@@ -37,12 +78,12 @@ describe('buildTraceModel', () => {
     expect(model.badges.get('mcps')).toEqual(['part'])
     expect(model.badges.get('orphan')).toEqual(['orphan'])
   })
-  it('takes each span\'s resolved agent and orders lanes by first appearance', () => {
+  it("takes each span's resolved agent and orders lanes by first appearance", () => {
     expect(model.agentOf.get('hand')).toBe('planner')
     expect(model.agentOf.get('mcps')).toBe('coder')
     expect(model.agents).toEqual(['planner', 'researcher', 'coder'])
   })
-  it('finds the counted span of a tool call\'s other parts', () => {
+  it("finds the counted span of a tool call's other parts", () => {
     expect(countedCallOf(model, 'mcps')?.spanId).toBe('mcp')
     expect(countedCallOf(model, 'mcp')).toBeUndefined()
   })
@@ -52,12 +93,17 @@ describe('buildAgentGraph', () => {
   const graph = buildAgentGraph(buildTraceModel(spans))
   const edge = (from: string, to: string) => graph.edges.filter((e) => e.from === from && e.to === to)
   it('counts one tool call per MCP pair, one delegation per A2A pair, model calls without aggregates', () => {
-    expect(edge('agent:planner', 'agent:coder')).toEqual([expect.objectContaining({ kind: 'delegation', count: 1, totalMs: 50 })])
+    expect(edge('agent:planner', 'agent:coder')).toEqual([
+      expect.objectContaining({ kind: 'delegation', count: 1, totalMs: 50 }),
+    ])
     expect(edge('agent:planner', 'agent:researcher')).toEqual([expect.objectContaining({ kind: 'subagent', count: 1 })])
-    expect(edge('agent:planner', 'tool:search')).toEqual([expect.objectContaining({ kind: 'call', count: 3, errors: 2, totalMs: 22 })])
+    expect(edge('agent:planner', 'tool:search')).toEqual([
+      expect.objectContaining({ kind: 'call', count: 3, errors: 2, totalMs: 22 }),
+    ])
     expect(edge('agent:coder', 'tool:read')).toEqual([expect.objectContaining({ count: 1 })])
     expect(edge('agent:planner', 'model:gpt-4o')).toEqual([expect.objectContaining({ count: 1 })])
-    const sum = (kind: string, prefix: string) => graph.edges.filter((e) => e.kind === kind && e.to.startsWith(prefix)).reduce((n, e) => n + e.count, 0)
+    const sum = (kind: string, prefix: string) =>
+      graph.edges.filter((e) => e.kind === kind && e.to.startsWith(prefix)).reduce((n, e) => n + e.count, 0)
     expect([sum('call', 'tool:'), sum('call', 'model:'), sum('delegation', 'agent:')]).toEqual([4, 1, 1])
   })
   it('lays agents out by call depth and tools right of their callers', () => {

@@ -14,13 +14,22 @@ const OTHER = 'c'.repeat(16)
 
 function Harness() {
   useTraceViewUrl(TRACE)
-  const failed = testTrace({ traceId: TRACE, outcome: 'failed', failureReason: 'coder: run_code failed', failureSpanId: FAILED })
+  const failed = testTrace({
+    traceId: TRACE,
+    outcome: 'failed',
+    failureReason: 'coder: run_code failed',
+    failureSpanId: FAILED,
+  })
   return <TraceHeader trace={failed} />
 }
 
 function mount(path: string) {
   const location = memoryLocation({ path, record: true })
-  render(<Router hook={location.hook} searchHook={location.searchHook}><Harness /></Router>)
+  render(
+    <Router hook={location.hook} searchHook={location.searchHook}>
+      <Harness />
+    </Router>,
+  )
   return location
 }
 
@@ -30,7 +39,12 @@ afterEach(cleanup)
 describe('trace view URL state', () => {
   it('opens the trace at the span and tab a link names', () => {
     mount(`/traces/${TRACE}?span=${OTHER}&tab=graph`)
-    expect(useTraceViewStore.getState()).toMatchObject({ traceId: TRACE, selectedSpanId: OTHER, isInspectorOpen: true, panel: 'graph' })
+    expect(useTraceViewStore.getState()).toMatchObject({
+      traceId: TRACE,
+      selectedSpanId: OTHER,
+      isInspectorOpen: true,
+      panel: 'graph',
+    })
   })
 
   it('writes a selection made on the page back to the URL (replacing, not pushing)', () => {
@@ -42,7 +56,7 @@ describe('trace view URL state', () => {
     expect(location.history).toHaveLength(1)
   })
 
-  it('selects the failure span from the header\'s failure reason', () => {
+  it("selects the failure span from the header's failure reason", () => {
     const location = mount(`/traces/${TRACE}`)
     const reason = screen.getByRole('link', { name: 'coder: run_code failed' })
     expect(reason.getAttribute('href')).toBe(`/traces/${TRACE}?span=${FAILED}`)

@@ -25,7 +25,8 @@ export function useTraceViewUrl(traceId: string): void {
         if (state.traceId !== traceId) return
         if (state.selectedSpanId === prev.selectedSpanId && state.panel === prev.panel) return
         const wanted = { spanId: state.selectedSpanId, tab: state.panel }
-        if (serializeTraceViewSearch(wanted) === serializeTraceViewSearch(parseTraceViewSearch(searchRef.current))) return
+        if (serializeTraceViewSearch(wanted) === serializeTraceViewSearch(parseTraceViewSearch(searchRef.current)))
+          return
         navigate(traceHref(traceId, wanted), { replace: true })
       }),
     [traceId, navigate],
