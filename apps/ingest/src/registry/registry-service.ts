@@ -19,11 +19,22 @@ export interface IsoRange {
   to: string
 }
 
-const chRange = (projectId: string, r: IsoRange): RegistryRange => ({
-  projectId,
-  from: chTime(r.from),
-  to: chTime(r.to),
+/** The rollups' bucket: health is read from `agg_5m`. */
+const BUCKET_MS = 300_000
+
+/**
+ * The range widened to whole rollup buckets, as the dashboards do: a bucket the range starts or ends
+ * inside counts whole, so a range never drops the traces of its first minutes.
+ */
+const widen = (r: IsoRange) => ({
+  fromMs: Math.floor(Date.parse(r.from) / BUCKET_MS) * BUCKET_MS,
+  toMs: Math.ceil(Date.parse(r.to) / BUCKET_MS) * BUCKET_MS,
 })
+
+const chRange = (projectId: string, r: IsoRange): RegistryRange => {
+  const { fromMs, toMs } = widen(r)
+  return { projectId, from: chTime(fromMs), to: chTime(toMs) }
+}
 
 export class RegistryService {
   constructor(
@@ -34,8 +45,9 @@ export class RegistryService {
   ) {}
 
   private async series(projectId: string, r: IsoRange, dimType: 'agent' | 'tool') {
-    const stepMs = sparklineStepMs(Date.parse(r.from), Date.parse(r.to))
-    const points = Math.ceil((Date.parse(r.to) - Date.parse(r.from)) / stepMs)
+    const { fromMs, toMs } = widen(r)
+    const stepMs = sparklineStepMs(fromMs, toMs)
+    const points = Math.ceil((toMs - fromMs) / stepMs)
     const rows = await this.health.steps(chRange(projectId, r), [dimType], stepMs / 1000)
     return { stepMs, points, sparklines: sparklines(rows, points) }
   }

@@ -34,6 +34,12 @@ beforeAll(async () => {
     const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { spoolDepthBytes?: number }
     return ready.spoolDepthBytes === 0 ? true : undefined
   })
+  // Listed once resolved (the resolver waits for each trace's quiet second).
+  await waitFor('the traces to be listed', async () => {
+    const res = await fetch(`${server.url}/api/v1/traces?limit=50`, { headers: AUTH })
+    const body = (await res.json()) as ListTracesResponse
+    return res.status === 200 && body.traces.length === 50 ? true : undefined
+  })
 })
 afterAll(async () => {
   await server?.stop()

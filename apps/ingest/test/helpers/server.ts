@@ -97,8 +97,18 @@ export async function getJson<T>(
   pathAndQuery: string,
   headers = server.authHeaders,
 ): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${server.url}${pathAndQuery}`, { headers })
-  return { status: res.status, body: (await res.json()) as T }
+  // As a well-behaved client does: a query API busy with this project's other queries answers
+  // 429/503 with Retry-After (tests fetch many traces at once); wait and ask again, a few times.
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(`${server.url}${pathAndQuery}`, { headers })
+    const retryAfter = res.headers.get('retry-after')
+    if ((res.status === 429 || res.status === 503) && retryAfter !== null && attempt < 8) {
+      await res.body?.cancel()
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, Number(retryAfter) * 1000 || 500)))
+      continue
+    }
+    return { status: res.status, body: (await res.json()) as T }
+  }
 }
 
 /** A port free at this moment, for a listener whose 0 means "off" rather than "any port" (gRPC). */

@@ -39,6 +39,19 @@ export function onUnauthorized(listener: () => void): void {
 }
 
 /** Exported for feature API modules (e.g. features/regression/regression-api.ts); same checks for every call. */
+const MAX_READ_RETRIES = 3
+const MAX_RETRY_WAIT_S = 5
+
+function wait(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms)
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer)
+      reject(signal.reason)
+    })
+  })
+}
+
 export async function request<T extends z.ZodType>(
   what: string,
   path: string,
@@ -46,10 +59,19 @@ export async function request<T extends z.ZodType>(
   init?: RequestInit,
 ): Promise<z.infer<T>> {
   let res: Response
-  try {
-    res = await fetch(path, { credentials: 'same-origin', ...init })
-  } catch (error) {
-    throw new ApiRequestError(`Could not reach the server to ${what}: ${(error as Error).message}`, 0, 'network')
+  for (let attempt = 0; ; attempt++) {
+    try {
+      res = await fetch(path, { credentials: 'same-origin', ...init })
+    } catch (error) {
+      throw new ApiRequestError(`Could not reach the server to ${what}: ${(error as Error).message}`, 0, 'network')
+    }
+    // A read the server was too busy for (429/503 + Retry-After: the project's query slots were
+    // full) is asked again after the delay it names, a few times; writes are never repeated.
+    const retryAfter = Number(res.headers.get('retry-after'))
+    const isRead = (init?.method ?? 'GET') === 'GET'
+    if (!isRead || (res.status !== 429 && res.status !== 503) || !(retryAfter > 0) || attempt >= MAX_READ_RETRIES) break
+    await res.body?.cancel()
+    await wait(Math.min(retryAfter, MAX_RETRY_WAIT_S) * 1000, init?.signal)
   }
   if (!res.ok) {
     const body: unknown = await res.json().catch(() => null)
