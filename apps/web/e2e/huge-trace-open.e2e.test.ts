@@ -3,10 +3,11 @@
  * in Debian's Chromium against the real server and build, first rows painted and usable (keyboard
  * selection moves). The 10k open is asserted within its acceptance time (0.5 s on an idle machine)
  * times a slack that grows with the machine's load, the best of two opens (a load spike hits one
- * open, a slow trace view all). The 100k open is only logged: on the shared 2-core machine under
- * another suite (load 12–14) it took 15–65 s, and no bound that passes there would catch a regression;
- * its figures come from `pnpm bench:trace-view` (BENCHMARKS.md). Both skeletons must come as
- * columns, a fraction of the row form's bytes (0.31 MB and 3.0 MB gzipped before).
+ * open, a slow trace view all). The 100k trace is measured by `pnpm bench:trace-view` only
+ * (BENCHMARKS.md): ingesting and resolving it took minutes inside the suite on the shared 2-core
+ * machine, beyond what CI can spend, and no bound on its open that passes under load would catch a
+ * regression. The skeleton must come as columns, a fraction of the row form's bytes (0.31 MB gzipped
+ * before).
  */
 import os from 'node:os'
 import type { Browser, Page } from 'playwright-core'
@@ -32,7 +33,7 @@ const pageErrors: string[] = []
 beforeAll(async () => {
   await ensureConsoleBuilt()
   server = await startTestServer({ LOG_LEVEL: 'error' })
-  for (const spans of [10_000, 100_000]) {
+  for (const spans of [10_000]) {
     for (const body of makeHugeTrace(`open-${spans}`, Date.now() - 30 * 60_000, spans)) await postOtlp(server, body)
   }
   await server.drain()
@@ -79,10 +80,7 @@ async function openMs(traceId: string): Promise<{ ms: number; skeletonBytes: num
 }
 
 describe('huge traces open fast', () => {
-  it.each([
-    [10_000, 2, 250_000, 500],
-    [100_000, 1, 2_400_000, undefined],
-  ])(
+  it.each<[number, number, number, number | undefined]>([[10_000, 2, 250_000, 500]])(
     '%i spans: first rows painted and usable, skeleton in columns',
     async (spans, opens, maxBytes, targetMs) => {
       const traceId = traceIdOf(`open-${spans}`)

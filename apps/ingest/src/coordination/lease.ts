@@ -68,6 +68,14 @@ export class Lease {
     return loop()
   }
 
+  /** One renewal (or claim) now, after any in flight; whether the lease is held after it. */
+  async confirm(): Promise<boolean> {
+    if (this.stopped) return false
+    await this.running
+    await this.attempt()
+    return this.held
+  }
+
   /**
    * Stops renewing. The lease is not handed back: the next holder waits for it to expire, unless it
    * is this replica restarting (same identity).

@@ -69,7 +69,7 @@ export class BatchWriter {
       if (stored) rows.push(cancelRow(stored))
       rows.push(newTraceRow(next.content, next.hash, version, trace.lastIngested, resolvedAt))
     }
-    if (!this.leadership.held) throw new NotLeader()
+    if (!this.leadership.held && !(await this.leadership.confirm?.())) throw new NotLeader()
     const token = createHash('sha256')
       .update(rows.map((r) => `${String(r.trace_id)}:${String(r.version)}:${r.sign}`).join(','))
       .digest('hex')
