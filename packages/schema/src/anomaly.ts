@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { csvOf } from './query-params.js'
 
 /**
  * Anomalies (`/api/v1/anomalies`) and alert webhooks (`/api/v1/alerts/webhooks`).
@@ -78,15 +79,7 @@ export const AnomalySchema = z.object({
 export type Anomaly = z.infer<typeof AnomalySchema>
 
 const isoDateTime = z.iso.datetime({ offset: true })
-const kindCsv = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((v) => v.trim())
-      .filter((v) => v.length > 0),
-  )
-  .pipe(z.array(AnomalyKindSchema).max(20))
+const kindCsv = csvOf(AnomalyKindSchema, 20)
 
 /**
  * `GET /api/v1/anomalies`. `from`/`to` select anomalies active in the range (chart markers:

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { csvOf, splitCsv } from './query-params.js'
 import { SpanSchema } from './span.js'
 import { TraceDetailSchema, TraceOutcomeSchema, TraceSummarySchema, TraceTagSchema } from './trace.js'
 import { ScoreFilterSchema } from './eval/score.js'
@@ -11,15 +12,7 @@ export const TraceSortSchema = z.enum(['startTime', 'durationMs', 'costUsd', 'sp
 export type TraceSort = z.infer<typeof TraceSortSchema>
 
 const isoDateTime = z.iso.datetime({ offset: true })
-const csv = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((v) => v.trim())
-      .filter((v) => v.length > 0),
-  )
-  .pipe(z.array(z.string().max(512)).max(50))
+const csv = csvOf(z.string().max(512), 50)
 
 /** `GET /api/v1/traces` query string. Multi-valued filters are comma-separated (any of them matches). */
 export const ListTracesQuerySchema = z
@@ -35,26 +28,11 @@ export const ListTracesQuerySchema = z
     /** Trace outcomes, any of (`error` is the older spelling of `failed`). */
     status: z
       .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((v) => v.trim())
-          .filter((v) => v.length > 0)
-          .map((v) => (v === 'error' ? 'failed' : v)),
-      )
+      .transform((value) => splitCsv(value).map((v) => (v === 'error' ? 'failed' : v)))
       .pipe(z.array(TraceOutcomeSchema).max(4))
       .optional(),
     /** Story tags, any of. */
-    tag: z
-      .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((v) => v.trim())
-          .filter((v) => v.length > 0),
-      )
-      .pipe(z.array(TraceTagSchema).max(5))
-      .optional(),
+    tag: csvOf(TraceTagSchema, 5).optional(),
     /** `true`: only regression-runner traffic; `false` (default for lists): production only; `all`: both. */
     regression: z.enum(['true', 'false', 'all']).optional(),
     sessionId: z.string().max(512).optional(),

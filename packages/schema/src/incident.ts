@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { csvOf } from './query-params.js'
 import { AnomalyDimensionSchema, AnomalyKindSchema, AnomalyMetricSchema, AnomalySchema } from './anomaly.js'
 
 /**
@@ -93,15 +94,7 @@ export const IncidentSchema = z.object({
 export type Incident = z.infer<typeof IncidentSchema>
 
 const isoDateTime = z.iso.datetime({ offset: true })
-const statusCsv = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((v) => v.trim())
-      .filter((v) => v.length > 0),
-  )
-  .pipe(z.array(IncidentStatusSchema).max(4))
+const statusCsv = csvOf(IncidentStatusSchema, 4)
 
 /**
  * `GET /api/v1/incidents`: incidents active at some point in [from, to] (default: the last 7 days),

@@ -6,6 +6,7 @@
  * `gen_ai.evaluation.result` events (`otel`, server only).
  */
 import { z } from 'zod'
+import { csvOf } from '../query-params.js'
 
 const hex = (length: number) =>
   z.string().regex(new RegExp(`^[0-9a-fA-F]{${length}}$`), `expected ${length} hex characters`)
@@ -121,15 +122,7 @@ export const ScoreSchema = z.object({
 })
 export type Score = z.infer<typeof ScoreSchema>
 
-const csv = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((v) => v.trim())
-      .filter((v) => v.length > 0),
-  )
-  .pipe(z.array(z.string().max(200)).max(50))
+const csv = csvOf(z.string().max(200), 50)
 
 /** `GET /api/v1/scores`: by target, name, source and time range (on `time`), newest first. */
 export const ListScoresQuerySchema = z
