@@ -13,13 +13,15 @@ import type { Metrics } from '../metrics.js'
 import { NotLeader, type Leadership } from './leadership.js'
 import type { PriceOverrideLookup } from './overrides.js'
 import { factsFromRow } from './span-facts.js'
-import { groupByTime } from './time-groups.js'
+import { byRows, groupByTime } from './time-groups.js'
 import { cancelRow, contentHash, newTraceRow, traceRowContent, type TraceRow } from './trace-row.js'
 
 export type EvaluationSpansListener = (projectId: string, spans: Array<{ traceId: string; spanId: string }>) => void
 
 /** The resolver shares the event loop with acknowledgements: a pause every this many traces keeps a big batch from holding an OTLP answer back. */
 const YIELD_EVERY = 50
+/** Span rows read at once: a batch of small traces is one read; a 100,000-span trace is read on its own. */
+const ROWS_PER_READ = 50_000
 
 export class BatchWriter {
   onEvaluationSpans: EvaluationSpansListener | undefined
@@ -45,6 +47,7 @@ export class BatchWriter {
     this.metrics.resolveSeconds.observe((performance.now() - started) / 1000)
   }
 
+  /** A group is read in parts of at most ROWS_PER_READ spans (a huge trace alone): memory stays bounded. */
   private async resolveGroup(
     projectId: string,
     bounds: TraceBounds[],
@@ -53,6 +56,17 @@ export class BatchWriter {
     const from = bounds[0]!.startMin
     const to = bounds.reduce((max, b) => (b.startMax > max ? b.startMax : max), bounds[0]!.startMax)
     const ids = bounds.map((b) => b.traceId)
+    const counts = await this.repository.spanCounts(projectId, ids, from, to)
+    for (const part of byRows(ids, counts, ROWS_PER_READ)) await this.resolvePart(projectId, part, from, to, price)
+  }
+
+  private async resolvePart(
+    projectId: string,
+    ids: string[],
+    from: string,
+    to: string,
+    price: (facts: SpanFacts[]) => void,
+  ): Promise<void> {
     const [traces, current] = await Promise.all([
       this.repository.spans(projectId, ids, from, to),
       this.repository.currentRows(projectId, ids, from, to),

@@ -44,7 +44,7 @@ export const DEFAULT_RESOLVER_OPTIONS: ResolverOptions = {
   quietMs: 1_000,
   maxDelayMs: 10_000,
   settleMs: 300_000,
-  batchSize: 500,
+  batchSize: 2_000,
   tickMs: 200,
   pollMs: 1_000,
 }

@@ -1,6 +1,7 @@
 /**
  * Traces of one resolver batch read in groups of nearby start times, so that one late span of an
- * old trace does not widen the time range every other trace of the batch is read over.
+ * old trace does not widen the time range every other trace of the batch is read over; and a group
+ * in parts of bounded size, so that a batch holding a huge trace does not hold every span at once.
  */
 import type { TraceBounds } from '../db/repositories/resolution.js'
 
@@ -24,4 +25,23 @@ export function groupByTime(bounds: readonly TraceBounds[]): TraceBounds[][] {
   }
   if (current.length > 0) groups.push(current)
   return groups
+}
+
+/** Consecutive runs of ids whose span counts add up to at most `budget` (an id over it alone). */
+export function byRows(ids: readonly string[], counts: ReadonlyMap<string, number>, budget: number): string[][] {
+  const parts: string[][] = []
+  let part: string[] = []
+  let rows = 0
+  for (const id of ids) {
+    const n = counts.get(id) ?? 0
+    if (part.length > 0 && rows + n > budget) {
+      parts.push(part)
+      part = []
+      rows = 0
+    }
+    part.push(id)
+    rows += n
+  }
+  if (part.length > 0) parts.push(part)
+  return parts
 }

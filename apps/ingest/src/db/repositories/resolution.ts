@@ -3,7 +3,7 @@
  * current `traces` rows, the insert of new states, and the resolver's durable progress.
  */
 import type { Store } from '../client.js'
-import { dt64, sql, str, strArray, u64 } from '../sql.js'
+import { dt64, ident, join, sql, str, strArray, u64 } from '../sql.js'
 import type { FactRow } from '../../resolve/span-facts.js'
 import type { TraceRow } from '../../resolve/trace-row.js'
 
@@ -33,19 +33,61 @@ export interface TraceSpans {
   lastIngestedMs: number
 }
 
-// Aliases must not reuse column names: ClickHouse would substitute them in the WHERE clause.
-const FACT_COLUMNS = sql`span_id, parent_span_id, name, kind, toString(start_time) AS start_text, toString(end_time) AS end_text,
-  duration_ms, status, status_message, error_type, service_name, service_version, environment, agent_name, model,
-  is_llm_call, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_usd, cost_source,
-  is_unpriced, tool_name, tool_call_id, tool_args_key, session_id, user_id, flags, input_preview, output_preview,
-  reported_tool_errors, trace_id, toString(ingested_at) AS ingested_text, toUnixTimestamp64Milli(ingested_at) AS ingested_ms`
+/** The `spans` columns the facts are made of, read as they are stored. */
+const FACT_NAMES = [
+  'span_id',
+  'parent_span_id',
+  'name',
+  'kind',
+  'duration_ms',
+  'status',
+  'status_message',
+  'error_type',
+  'service_name',
+  'service_version',
+  'environment',
+  'agent_name',
+  'model',
+  'is_llm_call',
+  'input_tokens',
+  'output_tokens',
+  'cached_input_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'cost_source',
+  'is_unpriced',
+  'tool_name',
+  'tool_call_id',
+  'tool_args_key',
+  'session_id',
+  'user_id',
+  'flags',
+  'input_preview',
+  'output_preview',
+  'reported_tool_errors',
+  'trace_id',
+] as const
+// Rows come back as arrays (JSONCompactEachRow): a batch's spans are most of what the resolver reads,
+// and named rows would repeat every column name in every row (about 40 % more text to write and parse).
+const FACT_SELECT = sql`${join(
+  FACT_NAMES.map((name) => sql`${ident(name, FACT_NAMES)}`),
+  ', ',
+)}, toString(start_time), toString(end_time), toString(ingested_at), toUnixTimestamp64Milli(ingested_at)`
 
-type StoredFact = Omit<FactRow, 'start_time' | 'end_time'> & {
-  start_text: string
-  end_text: string
-  trace_id: string
-  ingested_text: string
-  ingested_ms: string | number
+type StoredFact = FactRow & { trace_id: string; ingested_text: string; ingested_ms: number }
+
+function storedFact(values: unknown[]): StoredFact {
+  const row: Record<string, unknown> = {}
+  FACT_NAMES.forEach((name, i) => {
+    row[name] = values[i]
+  })
+  const n = FACT_NAMES.length
+  row.start_time = values[n]
+  row.end_time = values[n + 1]
+  row.ingested_text = values[n + 2]
+  row.ingested_ms = Number(values[n + 3])
+  return row as StoredFact
 }
 
 export class ResolutionRepository {
@@ -59,49 +101,76 @@ export class ResolutionRepository {
     return rows.map((r) => ({ traceId: r.trace_id, startMin: r.start_min, startMax: r.start_max }))
   }
 
+  /** How many span rows each trace has in [from, to] (copies of a re-sent span included): sizes a read. */
+  async spanCounts(
+    projectId: string,
+    traceIds: readonly string[],
+    from: string,
+    to: string,
+  ): Promise<Map<string, number>> {
+    const rows = await this.store.queryValues(sql`
+      SELECT trace_id, count() FROM spans
+      WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray([...traceIds])}
+        AND start_time >= ${dt64(from)} AND start_time <= ${dt64(to)}
+      GROUP BY trace_id`)
+    return new Map(rows.map(([traceId, n]) => [String(traceId), Number(n)]))
+  }
+
   /**
    * Every span of the given traces (started in [from, to]), one copy per span id: a span sent twice
    * may sit in two parts until they merge; the newest copy wins, as it does in the table.
    */
   async spans(projectId: string, traceIds: readonly string[], from: string, to: string): Promise<TraceSpans[]> {
-    const rows = await this.store.query<StoredFact>(sql`
-      SELECT ${FACT_COLUMNS} FROM spans
+    const values = await this.store.queryValues(sql`
+      SELECT ${FACT_SELECT} FROM spans
       WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray([...traceIds])}
         AND start_time >= ${dt64(from)} AND start_time <= ${dt64(to)}`)
-    const byTrace = new Map<string, Map<string, FactRow & StoredFact>>()
-    for (const stored of rows) {
-      const row = { ...stored, start_time: stored.start_text, end_time: stored.end_text }
+    const byTrace = new Map<string, Map<string, StoredFact>>()
+    for (const row of values.map(storedFact)) {
       let spans = byTrace.get(row.trace_id)
       if (!spans) byTrace.set(row.trace_id, (spans = new Map()))
       const seen = spans.get(row.span_id)
-      if (!seen || Number(row.ingested_ms) >= Number(seen.ingested_ms)) spans.set(row.span_id, row)
+      if (!seen || row.ingested_ms >= seen.ingested_ms) spans.set(row.span_id, row)
     }
     return [...byTrace].map(([traceId, spans]) => {
       const list = [...spans.values()]
-      const last = list.reduce((a, b) => (Number(b.ingested_ms) > Number(a.ingested_ms) ? b : a))
+      const last = list.reduce((a, b) => (b.ingested_ms > a.ingested_ms ? b : a))
       return {
         traceId,
         rows: list,
         startTime: list.reduce((min, r) => (r.start_time < min ? r.start_time : min), list[0]!.start_time),
         endTime: list.reduce((max, r) => (r.end_time > max ? r.end_time : max), list[0]!.end_time),
         lastIngested: last.ingested_text,
-        lastIngestedMs: Number(last.ingested_ms),
+        lastIngestedMs: last.ingested_ms,
       }
     })
   }
 
-  /** The current state row of each trace (FINAL collapses cancelled pairs), bounded by start time. */
+  /**
+   * The current state row of each trace, bounded by start time. Most traces of a batch have none yet
+   * (their first resolution): a narrow read finds which do and their live version (the one whose
+   * signs do not cancel), and only those rows are read whole, without FINAL's merge of every part.
+   */
   async currentRows(
     projectId: string,
     traceIds: readonly string[],
     from: string,
     to: string,
   ): Promise<Map<string, TraceRow>> {
+    const range = sql`project_id = ${str(projectId)} AND start_time >= toStartOfHour(${dt64(from)}) AND start_time <= ${dt64(to)}`
+    const live = await this.store.queryValues(sql`
+      SELECT trace_id, toString(max(version)) FROM (
+        SELECT trace_id, version FROM traces WHERE ${range} AND trace_id IN ${strArray([...traceIds])}
+        GROUP BY trace_id, version HAVING sum(sign) > 0)
+      GROUP BY trace_id`)
+    if (live.length === 0) return new Map()
+    const keys = live.map(([traceId, version]) => `${String(traceId)}:${String(version)}`)
     const rows = await this.store.query<TraceRow & { trace_id: string }>(sql`
-      SELECT * FROM traces FINAL
-      WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray([...traceIds])}
-        AND start_time >= toStartOfHour(${dt64(from)}) AND start_time <= ${dt64(to)}`)
-    return new Map(rows.filter((r) => Number(r.sign) === 1).map((r) => [r.trace_id, r]))
+      SELECT * FROM traces
+      WHERE ${range} AND trace_id IN ${strArray(live.map(([traceId]) => String(traceId)))} AND sign = 1
+        AND concat(trace_id, ':', toString(version)) IN ${strArray(keys)}
+      LIMIT 1 BY trace_id`)
+    return new Map(rows.map((r) => [r.trace_id, r]))
   }
 
   async insert(rows: readonly TraceRow[], dedupToken: string): Promise<void> {
