@@ -5,7 +5,7 @@ import { decodeServerKey } from './crypto/secret-box.js'
 import { parseAllowlist } from './net/address-policy.js'
 
 /** The built console (`apps/web/dist`): src/env.ts and dist/env.js sit at the same depth. */
-export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url))
+const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url))
 
 const MiB = 1024 * 1024
 /**

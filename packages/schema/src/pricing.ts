@@ -42,6 +42,7 @@ export type PriceOverride = z.infer<typeof PriceOverrideSchema>
  *
  * @example
  * PutPriceOverrideRequestSchema.parse({ model: 'o3', effectiveFrom: '2025-06-10T00:00:00Z', inputPerMtok: 2, outputPerMtok: 8, cacheReadPerMtok: 0.5, cacheWritePerMtok: null })
+ * @alias the request body is the stored override
  */
 export const PutPriceOverrideRequestSchema = PriceOverrideSchema
 export type PutPriceOverrideRequest = z.infer<typeof PutPriceOverrideRequestSchema>

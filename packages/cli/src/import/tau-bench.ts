@@ -41,13 +41,13 @@ const RunSchema = z.looseObject({
   info: z.looseObject({ user_cost: z.number().nullish() }).nullish(),
   traj: z.array(MessageSchema),
 })
-export const TauBenchFileSchema = z.array(RunSchema)
+const TauBenchFileSchema = z.array(RunSchema)
 type Run = z.infer<typeof RunSchema>
 type Message = z.infer<typeof MessageSchema>
 
 const KNOWN_DOMAINS = ['airline', 'retail']
 
-export function modelAndDomain(fileName: string): { model: string; domain: string } {
+function modelAndDomain(fileName: string): { model: string; domain: string } {
   const base = fileName.replace(/\.json$/i, '')
   for (const domain of KNOWN_DOMAINS) {
     if (base.endsWith(`-${domain}`)) return { model: base.slice(0, -domain.length - 1), domain }

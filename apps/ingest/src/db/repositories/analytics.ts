@@ -51,7 +51,7 @@ const histogram = (v: HistogramValue | null | undefined): Histogram => ({
   counts: (v?.[1] ?? []).map(Number),
 })
 /** ISO (ms) → DateTime64 text, and back. */
-export const toChTime = (iso: string) => chTime(iso)
+const toChTime = (iso: string) => chTime(iso)
 const fromChTime = (text: string) => `${text.replace(' ', 'T')}${text.includes('.') ? '' : '.000'}Z`
 
 /** [from, to) widened to whole steps (UTC). */
@@ -182,7 +182,7 @@ export class AnalyticsRepository {
 const ACTIVE = sql`(sum(traces) != 0 OR sum(units) != 0 OR sum(llm_calls) != 0 OR sum(tool_calls) != 0 OR sum(delegations) != 0 OR sum(cost_usd) != 0 OR sum(spans) != 0)`
 
 /** How the share of a dimension that no value is attributed to is labelled (its key stays ''). */
-export const UNATTRIBUTED = 'unattributed'
+const UNATTRIBUTED = 'unattributed'
 
 interface OverviewRow {
   is_current: number | boolean

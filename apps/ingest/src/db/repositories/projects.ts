@@ -11,7 +11,7 @@ export const DEFAULT_PROJECT_ID = 'default'
 /** SHA-256 of a key (or session id). Both are 32 random bytes, so a slow password hash would add nothing. */
 export const hashKey = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex')
 
-export const newApiKey = () => `sl_${randomBytes(32).toString('base64url')}`
+const newApiKey = () => `sl_${randomBytes(32).toString('base64url')}`
 
 /** Same rule as the column default of migration 0013, which gave ids to keys made before it. */
 export const keyIdOf = (keyHash: string) => `k_${keyHash.slice(0, 16)}`

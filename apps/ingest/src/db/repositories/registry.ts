@@ -46,7 +46,7 @@ export interface StoredEvent {
 /** DateTime64 text → ISO (millisecond precision). */
 export const chToIso = (text: string) => new Date(`${text.replace(' ', 'T').slice(0, 23)}Z`).toISOString()
 /** ISO → DateTime64(3) text. */
-export const isoToCh = (iso: string) => chTime(iso)
+const isoToCh = (iso: string) => chTime(iso)
 
 export class RegistryRepository {
   constructor(private readonly store: Store) {}

@@ -66,7 +66,7 @@ function dimValueExpr(config: DetectorConfig, sinceText: string): SqlFragment {
     ), ${str(OTHER_USERS)}, dim_value)`
 }
 
-export function snapshotQuery(nowMs: number, config: DetectorConfig, projectIds?: readonly string[]): SqlFragment {
+function snapshotQuery(nowMs: number, config: DetectorConfig, projectIds?: readonly string[]): SqlFragment {
   const clock = evaluationClock(nowMs, config)
   const since = chTimeSeconds(clock.prevMs - (config.baselineDays + 1) * 86_400_000)
   const dimValue = dimValueExpr(config, chTimeSeconds(clock.nowMs - 7 * 86_400_000))

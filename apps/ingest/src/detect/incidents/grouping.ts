@@ -15,7 +15,7 @@ import type { Anomaly, IncidentFamily, IncidentScope } from '@sightline/schema'
  * - Everything else joins by its group key: the same kind of finding for the same agent, tool and
  *   release (every looping trace of planner on `weather` is one incident).
  */
-export const SERIES_FAMILIES: readonly IncidentFamily[] = ['cost', 'latency', 'errors']
+const SERIES_FAMILIES: readonly IncidentFamily[] = ['cost', 'latency', 'errors']
 
 export interface FindingFacts {
   family: IncidentFamily

@@ -27,7 +27,7 @@ export interface IncidentRules {
   severity: SeverityRules
 }
 
-export const DEFAULT_INCIDENT_RULES: IncidentRules = {
+const DEFAULT_INCIDENT_RULES: IncidentRules = {
   correlateMs: 3 * 60_000,
   recoveryHoldMs: 5 * 60_000,
   eventQuietMs: 15 * 60_000,

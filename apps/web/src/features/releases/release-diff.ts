@@ -6,7 +6,7 @@
 import type { ReleaseDiff } from '@sightline/schema'
 import { formatCost } from '../../lib/format'
 
-export type Tone = 'worse' | 'better' | 'unclear'
+type Tone = 'worse' | 'better' | 'unclear'
 
 export interface DiffText {
   headline: string
