@@ -102,7 +102,10 @@ const EnvSchema = z
         for (const problem of problems) ctx.addIssue({ code: 'custom', message: problem })
         return allowlist
       }),
-    /** Key for secrets at rest (webhook secrets): base64 of 32 bytes. Unset: generated once into $SIGHTLINE_DATA_DIR/secret.key. */
+    /**
+     * Key for secrets at rest (webhook secrets): base64 of 32 bytes. Unset: generated once into
+     * $SIGHTLINE_DATA_DIR/secret.key.
+     */
     SIGHTLINE_SECRET_KEY: z
       .string()
       .refine((text) => decodeServerKey(text) !== null, 'must be 32 bytes, base64 (openssl rand -base64 32)')

@@ -33,7 +33,9 @@ export interface SeriesEvent {
   dimValue: string
   metric: SeriesMetric
   atMs: number
-  /** When the episode's signal began, when the tier knows better than its first breach (cold start: its window's start). */
+  /**
+   * When the episode's signal began, when the tier knows better than its first breach (cold start: its window's start).
+   */
   onsetMs?: number
 }
 

@@ -44,7 +44,8 @@ export function findingFacts(
   )
     scope[anomaly.dimension] = anomaly.value
   const isSeries = anomaly.kind === 'spike' || anomaly.kind === 'level_shift'
-  // The release comparison (release-latency.ts) is the only level shift on latency; the series tiers' are cost and tokens.
+  // The release comparison (release-latency.ts) is the only level shift on latency; the series tiers' are cost and
+  // tokens.
   if (anomaly.kind === 'level_shift' && anomaly.dimension === 'release' && anomaly.metric === 'latency_p95') {
     return {
       family: 'release_latency',

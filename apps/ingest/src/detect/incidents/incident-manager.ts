@@ -133,7 +133,8 @@ export class IncidentManager {
       traceIds: anomaly.traceIds,
       summary: anomaly.summary,
     })
-    // A trace seen again (it stays in the lookback for an hour) is no new evidence: only new traces keep a trace incident active.
+    // A trace seen again (it stays in the lookback for an hour) is no new evidence: only new traces keep a trace
+    // incident active.
     live.incident.lastSeenAt = iso(nowMs)
   }
 

@@ -142,7 +142,9 @@ export async function refreshIncident(
   })
 }
 
-/** Which traces a series incident is about: its driver when the explanation found one, else its lead's dimension value. */
+/**
+ * Which traces a series incident is about: its driver when the explanation found one, else its lead's dimension value.
+ */
 function seriesFilter(incident: StoredIncident, lead: Member) {
   const scope: Array<{ dimType: string; value: string }> = []
   if (incident.family === 'cost' && incident.scope.model) scope.push({ dimType: 'model', value: incident.scope.model })
