@@ -181,3 +181,63 @@ describe('one contract', () => {
     expect(offenders).toEqual([])
   })
 })
+
+/** Every .ts, .tsx and .mjs file of a package (sources, tests, benches), tests included. */
+function allFiles(dir: string): string[] {
+  const out: string[] = []
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'dist') continue
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) out.push(...allFiles(full))
+    else if (/\.(ts|tsx|mjs)$/.test(entry.name)) out.push(full)
+  }
+  return out
+}
+
+describe('packages meet by name', () => {
+  it('tests, benches and sources import another package by its name, never by a relative path into it', () => {
+    const packages = ['apps', 'packages'].flatMap((dir) =>
+      fs.readdirSync(path.join(root, dir)).map((name) => path.join(root, dir, name)),
+    )
+    const found = new Map<string, number>()
+    for (const pkg of packages) {
+      for (const file of allFiles(pkg)) {
+        const leaving = importsOf(file).filter(
+          (spec) => spec.startsWith('.') && !path.resolve(path.dirname(file), spec).startsWith(pkg + path.sep),
+        )
+        if (leaving.length > 0) found.set(path.relative(root, file), leaving.length)
+      }
+    }
+    // A ratchet of the relative imports across packages left when the rule came in (count per file):
+    // a count may only go down (import the package's export, e.g. @sightline/ingest/testing, instead).
+    const known = new Map<string, number>([
+      ['apps/demo/test/consistency.int.test.ts', 3],
+      ['apps/demo/test/eval-gate.int.test.ts', 4],
+      ['apps/demo/test/evaluation.int.test.ts', 4],
+      ['apps/demo/test/fleet.int.test.ts', 2],
+      ['apps/demo/test/incidents.int.test.ts', 4],
+      ['apps/demo/test/registry.int.test.ts', 2],
+      ['apps/demo/test/regression.int.test.ts', 4],
+      ['apps/ingest/bench/anomaly/fleet/fleet-run.ts', 2],
+      ['apps/ingest/test/detect/fleet-score.test.ts', 1],
+      ['apps/web/bench/skeleton-cost.ts', 2],
+      ['apps/web/e2e/console.e2e.test.ts', 1],
+      ['apps/web/e2e/dashboards.e2e.test.ts', 1],
+      ['apps/web/e2e/fleet.e2e.test.ts', 2],
+      ['apps/web/e2e/helpers/analytics-seed.ts', 1],
+      ['apps/web/e2e/helpers/console.ts', 1],
+      ['apps/web/e2e/helpers/demo-fleet.ts', 2],
+      ['apps/web/e2e/helpers/seed.ts', 1],
+      ['apps/web/e2e/incidents.e2e.test.ts', 1],
+      ['apps/web/e2e/quarantine.e2e.test.ts', 1],
+      ['apps/web/e2e/scores.e2e.test.ts', 1],
+      ['apps/web/e2e/trace-story.e2e.test.ts', 1],
+      ['packages/cli/test/admin.int.test.ts', 1],
+      ['packages/cli/test/import.int.test.ts', 1],
+      ['packages/cli/test/regress/regress.int.test.ts', 1],
+      ['packages/sdk/src/ingest-roundtrip.test.ts', 3],
+      ['packages/sdk/test/score.int.test.ts', 1],
+    ])
+    expect(Object.fromEntries(found)).toEqual(Object.fromEntries(known))
+  })
+})

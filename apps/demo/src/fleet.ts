@@ -38,7 +38,7 @@ export interface FleetOptions {
   log?: (line: string) => void
 }
 
-export interface FleetUrls {
+interface FleetUrls {
   mcp: string
   researcher: string
   executor: string

@@ -128,7 +128,9 @@ export function parsePrometheus(text: string): Record<string, number> {
   return out
 }
 
-/** Polls /metrics until every sent span is stored and the spool is empty. Returns when it happened (performance.now()). */
+/**
+ * Polls /metrics until every sent span is stored and the spool is empty. Returns when it happened (performance.now()).
+ */
 export async function waitStored(
   server: ServerProcess,
   expected: number,

@@ -130,7 +130,8 @@ async function inspect(job: InspectJob): Promise<InspectResult> {
     sql`SELECT count() AS n, uniqExact(trace_id, span_id) AS u, uniqExact(trace_id) AS t FROM spans`,
   )
   const [parts] = await store.query<{ b: string; ub: string; p: string }>(
-    sql`SELECT sum(bytes_on_disk) AS b, sum(data_uncompressed_bytes) AS ub, count() AS p FROM system.parts WHERE active AND database = currentDatabase() AND table = 'spans'`,
+    sql`SELECT sum(bytes_on_disk) AS b, sum(data_uncompressed_bytes) AS ub,
+      count() AS p FROM system.parts WHERE active AND database = currentDatabase() AND table = 'spans'`,
   )
   await store.close()
   return {

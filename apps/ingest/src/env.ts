@@ -5,7 +5,7 @@ import { decodeServerKey } from './crypto/secret-box.js'
 import { parseAllowlist } from './net/address-policy.js'
 
 /** The built console (`apps/web/dist`): src/env.ts and dist/env.js sit at the same depth. */
-export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url))
+const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url))
 
 const MiB = 1024 * 1024
 /**
@@ -102,7 +102,10 @@ const EnvSchema = z
         for (const problem of problems) ctx.addIssue({ code: 'custom', message: problem })
         return allowlist
       }),
-    /** Key for secrets at rest (webhook secrets): base64 of 32 bytes. Unset: generated once into $SIGHTLINE_DATA_DIR/secret.key. */
+    /**
+     * Key for secrets at rest (webhook secrets): base64 of 32 bytes. Unset: generated once into
+     * $SIGHTLINE_DATA_DIR/secret.key.
+     */
     SIGHTLINE_SECRET_KEY: z
       .string()
       .refine((text) => decodeServerKey(text) !== null, 'must be 32 bytes, base64 (openssl rand -base64 32)')

@@ -4,7 +4,7 @@ import fs from 'node:fs'
  * Owner-only modes for everything Sightline keeps on disk: spans hold prompts, tool payloads and
  * user ids, and the store holds key hashes. Other users of the machine get no access at all.
  */
-export const PRIVATE_DIR_MODE = 0o700
+const PRIVATE_DIR_MODE = 0o700
 export const PRIVATE_FILE_MODE = 0o600
 
 /**

@@ -15,7 +15,8 @@ import { postOtlp, startTestServer, TEST_API_KEY } from '../e2e/helpers/console.
 
 const SIZES = (process.env['SPANS'] ?? '10000,100000').split(',').map(Number)
 const ROUNDS = Number(process.env['ROUNDS'] ?? 3)
-const OLD_SKELETON_COLUMNS = sql`* EXCEPT (ingested_at, input, output, tool_arguments, tool_result, attributes, resource_attributes, events, links),
+const OLD_SKELETON_COLUMNS = sql`* EXCEPT (ingested_at, input, output, tool_arguments, tool_result, attributes,
+  resource_attributes, events, links),
   '' AS input, '' AS output, '' AS tool_arguments, '' AS tool_result,
   map() AS attributes, map() AS resource_attributes, '[]' AS events, '[]' AS links`
 
@@ -42,7 +43,8 @@ try {
     const oldRead = () =>
       timed(async () => {
         const { query, params } = build(
-          sql`SELECT ${OLD_SKELETON_COLUMNS} FROM spans FINAL WHERE project_id = ${str(project)} AND trace_id = ${str(traceId)} ORDER BY start_time, span_id`,
+          sql`SELECT ${OLD_SKELETON_COLUMNS} FROM spans FINAL WHERE project_id = ${str(project)}
+            AND trace_id = ${str(traceId)} ORDER BY start_time, span_id`,
         )
         return (
           (await (

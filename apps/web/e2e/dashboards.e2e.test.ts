@@ -1,5 +1,6 @@
 /**
- * Dashboards and release comparison end to end (the incident feed has its own, incidents.e2e.test.ts): a real server (embedded store)
+ * Dashboards and release comparison end to end (the incident feed has its own, incidents.e2e.test.ts): a real server
+ * (embedded store)
  * serving the real build, seeded through OTLP (helpers/analytics-seed.ts), the detector driven
  * with `evaluate(now)`, everything checked in Chromium against the API. Steps share one page and
  * run in order; screenshots go to apps/web/test-results/.

@@ -7,7 +7,7 @@
 import { z } from 'zod'
 
 /** Token counters of one model call, in the OTel GenAI sense: input includes cached, output includes reasoning. */
-export const TokenUsageSchema = z.object({
+const TokenUsageSchema = z.object({
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
   cachedInputTokens: z.number().int().nonnegative(),
@@ -15,7 +15,7 @@ export const TokenUsageSchema = z.object({
 })
 export type TokenUsage = z.infer<typeof TokenUsageSchema>
 
-export const LlmCallSchema = TokenUsageSchema.extend({
+const LlmCallSchema = TokenUsageSchema.extend({
   /** genai-prices provider id of the API the mock played (`google`, `openai`). */
   provider: z.string(),
   /** Model name the framework asked for. */
@@ -30,7 +30,7 @@ export const LlmCallSchema = TokenUsageSchema.extend({
 })
 export type LlmCall = z.infer<typeof LlmCallSchema>
 
-export const ToolCallSchema = z.object({
+const ToolCallSchema = z.object({
   name: z.string(),
   /** Agent whose model asked for the call. */
   agent: z.string(),
@@ -43,7 +43,7 @@ export const ToolCallSchema = z.object({
 })
 export type ToolCall = z.infer<typeof ToolCallSchema>
 
-export const CapturedFileSchema = z.object({
+const CapturedFileSchema = z.object({
   file: z.string(),
   contentType: z.string(),
   contentEncoding: z.string(),

@@ -6,7 +6,7 @@ import type { Span } from '@sightline/schema'
 import { resolveTrace } from '../src/trace/resolve.js'
 import type { SpanFacts } from '../src/trace/span-facts.js'
 
-export const API_TRACE_ID = 'abcdef0123456789abcdef0123456789'
+const API_TRACE_ID = 'abcdef0123456789abcdef0123456789'
 /** Fact times are milliseconds after this instant. */
 export const API_T0 = Date.UTC(2026, 0, 1)
 

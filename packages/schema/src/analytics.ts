@@ -57,7 +57,10 @@ export const SeriesQuerySchema = z
     from: isoDateTime.optional(),
     to: isoDateTime.optional(),
     step: AnalyticsStepSchema.default('1h'),
-    /** Series kept per dimension value, ranked by the metric's total (rates and latency: by calls); the rest is one "other" series. */
+    /**
+     * Series kept per dimension value, ranked by the metric's total (rates and latency: by calls); the rest is one
+     * "other" series.
+     */
     top: z.coerce.number().int().min(1).max(50).default(10),
     /** Only for metric=tokens. */
     tokenKind: TokenKindSchema.default('total'),

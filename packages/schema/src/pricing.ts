@@ -41,7 +41,9 @@ export type PriceOverride = z.infer<typeof PriceOverrideSchema>
  * Body of `PUT /api/v1/price-overrides`: one override, upserted by (model, effectiveFrom).
  *
  * @example
- * PutPriceOverrideRequestSchema.parse({ model: 'o3', effectiveFrom: '2025-06-10T00:00:00Z', inputPerMtok: 2, outputPerMtok: 8, cacheReadPerMtok: 0.5, cacheWritePerMtok: null })
+ * PutPriceOverrideRequestSchema.parse({ model: 'o3', effectiveFrom: '2025-06-10T00:00:00Z', inputPerMtok: 2,
+ * outputPerMtok: 8, cacheReadPerMtok: 0.5, cacheWritePerMtok: null })
+ * @alias the request body is the stored override
  */
 export const PutPriceOverrideRequestSchema = PriceOverrideSchema
 export type PutPriceOverrideRequest = z.infer<typeof PutPriceOverrideRequestSchema>

@@ -162,7 +162,10 @@ function parseJsonArray(text: string): unknown[] {
   }
 }
 
-/** What the trace resolver decided about a span (its agent and counted role): not in the row, which holds only what the span says itself. */
+/**
+ * What the trace resolver decided about a span (its agent and counted role): not in the row, which holds only what the
+ * span says itself.
+ */
 export type SpanResolutionFields = Pick<
   Span,
   | 'agentName'

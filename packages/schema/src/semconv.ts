@@ -211,7 +211,9 @@ export const ATTR_GEN_AI_EVALUATION_SCORE_LABEL = 'gen_ai.evaluation.score.label
 export const ATTR_GEN_AI_EVALUATION_EXPLANATION = 'gen_ai.evaluation.explanation'
 /** Correlates an evaluation with the model response it judged when no span context is available. */
 export const ATTR_GEN_AI_RESPONSE_ID = 'gen_ai.response.id'
-/** On an evaluation event written by @sightline/sdk's scoreCurrentSpan: `sdk`, and the value's type when it is boolean. */
+/**
+ * On an evaluation event written by @sightline/sdk's scoreCurrentSpan: `sdk`, and the value's type when it is boolean.
+ */
 export const ATTR_SIGHTLINE_SCORE_SOURCE = 'sightline.score.source'
 export const ATTR_SIGHTLINE_SCORE_DATA_TYPE = 'sightline.score.data_type'
 /** Log records name their event here when the OTLP `event_name` field is empty (older SDKs). */

@@ -22,7 +22,8 @@ import { definedAttributes, runInSpan } from './span-runner.js'
  *
  * @example
  * ```ts
- * await fetch(agentUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...a2aTraceHeaders() }, body })
+ * await fetch(agentUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...a2aTraceHeaders() }, body
+ * })
  * ```
  */
 export function a2aTraceHeaders(): TraceHeaders {
@@ -168,7 +169,8 @@ export interface A2aServerOptions {
  *   async execute(requestContext, eventBus) {
  *     const headers = requestContext.context.state.get('headers') as Record<string, string>
  *     await withA2aServer(
- *       { agentName: 'billing-agent', method: 'SendMessage', taskId: requestContext.taskId, contextId: requestContext.contextId },
+ *       { agentName: 'billing-agent', method: 'SendMessage', taskId: requestContext.taskId, contextId:
+ * requestContext.contextId },
  *       headers,
  *       () => runBillingAgent(requestContext, eventBus),
  *     )

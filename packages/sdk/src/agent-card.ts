@@ -26,7 +26,8 @@ export interface AgentCardOptions {
  *
  * @example
  * ```ts
- * const registered: AgentCardRegistration = { agent: 'billing-agent', revision: 3, created: false, protocolVersion: '1.0' }
+ * const registered: AgentCardRegistration = { agent: 'billing-agent', revision: 3, created: false, protocolVersion:
+ * '1.0' }
  * ```
  */
 export interface AgentCardRegistration {

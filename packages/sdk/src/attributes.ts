@@ -20,7 +20,10 @@ export const ATTR_MCP_SERVER_VERSION = 'mcp.server.version'
 export const ATTR_MCP_SERVER_TRANSPORT = 'mcp.server.transport'
 /** The server's URL (remote transports) or command (stdio), as the client reaches it. */
 export const ATTR_MCP_SERVER_URL = 'mcp.server.url'
-/** JSON array of the tools a `tools/list` answered (name, description, inputSchema): input schemas for the tool registry. */
+/**
+ * JSON array of the tools a `tools/list` answered (name, description, inputSchema): input schemas for the tool
+ * registry.
+ */
 export const ATTR_MCP_TOOLS = 'mcp.tools'
 
 // --- values --------------------------------------------------------------------------------------

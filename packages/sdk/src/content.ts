@@ -7,12 +7,12 @@ import type { Span } from '@opentelemetry/api'
 import { getConfig } from './state.js'
 
 /** Per-call override first, then the registerSightline() setting. */
-export function isCaptureEnabled(override: boolean | undefined): boolean {
+function isCaptureEnabled(override: boolean | undefined): boolean {
   return override ?? getConfig().captureContent
 }
 
 /** JSON text for structured values, strings as they are (they usually are JSON or prose already). */
-export function toContentText(value: unknown): string | undefined {
+function toContentText(value: unknown): string | undefined {
   if (value === undefined) return undefined
   if (typeof value === 'string') return value
   try {

@@ -26,7 +26,8 @@ import { definedAttributes, runInSpan } from './span-runner.js'
  *
  * @example
  * ```ts
- * const options: LlmCallOptions = { model: 'gpt-4o-mini', provider: 'openai', input: [{ role: 'user', content: 'Hi' }] }
+ * const options: LlmCallOptions = { model: 'gpt-4o-mini', provider: 'openai', input: [{ role: 'user', content: 'Hi' }]
+ * }
  * ```
  */
 export interface LlmCallOptions {
@@ -76,7 +77,8 @@ export interface LlmUsage {
  *
  * @example
  * ```ts
- * call.record({ responseModel: 'gpt-4o-mini-2024-07-18', usage: { inputTokens: 12, outputTokens: 3 }, output: 'Hello!', finishReasons: ['stop'] })
+ * call.record({ responseModel: 'gpt-4o-mini-2024-07-18', usage: { inputTokens: 12, outputTokens: 3 }, output: 'Hello!',
+ * finishReasons: ['stop'] })
  * ```
  */
 export interface LlmResponse {

@@ -38,7 +38,8 @@ function listedTools(result: unknown): ListedTool[] {
  *
  * @example
  * ```ts
- * const { tools } = await withMcpToolsList({ server: 'docs', serverVersion: '1.2.0', transport: 'streamable-http', url }, () => client.listTools())
+ * const { tools } = await withMcpToolsList({ server: 'docs', serverVersion: '1.2.0', transport: 'streamable-http', url
+ * }, () => client.listTools())
  * ```
  */
 export function withMcpToolsList<T>(info: McpServerInfo, fn: (span: Span) => T | Promise<T>): Promise<T> {

@@ -45,7 +45,8 @@ export function injectMcpMeta<P extends { _meta?: object }>(params: P): P & { _m
  *
  * @example
  * ```ts
- * const docs: McpServerInfo = { server: 'docs', serverVersion: '1.2.0', transport: 'streamable-http', url: 'https://docs.example/mcp' }
+ * const docs: McpServerInfo = { server: 'docs', serverVersion: '1.2.0', transport: 'streamable-http', url:
+ * 'https://docs.example/mcp' }
  * ```
  */
 export interface McpServerInfo {

@@ -56,14 +56,14 @@ export function definedAttributes(attrs: Record<string, string | number | boolea
  * `error.type` follows what the OTel JS SDK writes as `exception.type`: the error's code when it has
  * one (`ECONNRESET`, a provider's `rate_limit_exceeded`), else its class name.
  */
-export function errorType(error: unknown): string {
+function errorType(error: unknown): string {
   if (!(error instanceof Error)) return ERROR_TYPE_OTHER
   const code = (error as { code?: unknown }).code
   if ((typeof code === 'string' && code !== '') || typeof code === 'number') return String(code)
   return error.name || ERROR_TYPE_OTHER
 }
 
-export function recordError(span: Span, error: unknown): void {
+function recordError(span: Span, error: unknown): void {
   const type = errorType(error)
   // Error messages often quote the input that failed (a prompt, an argument), so a configured
   // redactor runs over the message and stack too.

@@ -15,7 +15,7 @@ import {
 import { tracedFetch, withA2aCall } from '@sightline/sdk'
 import { messageText, toMessage, type TaskRequest } from './messages.js'
 
-export class AgentCallError extends Error {
+class AgentCallError extends Error {
   override name = 'AgentCallError'
 }
 

@@ -22,10 +22,10 @@ export type PlannerRelease = 'buggy' | 'fixed'
 export const PLANNER_VERSIONS: Record<PlannerRelease, string> = { buggy: '2.3.0', fixed: '2.3.1' }
 
 /** The buggy release's only brake on the loop. */
-export const MAX_STEPS = 8
+const MAX_STEPS = 8
 const FIXED_MAX_ATTEMPTS = 2
 
-export const ATTR_DEMO_SCENARIO = 'demo.scenario'
+const ATTR_DEMO_SCENARIO = 'demo.scenario'
 
 export interface PlannerDeps {
   runtime: AgentRuntime
@@ -39,7 +39,7 @@ export interface PlannerDeps {
 
 const WEATHER_QUESTION = /weather in ([A-Za-z][A-Za-z ]*?)[?.!]?$/i
 
-export class GuardrailBlocked extends Error {
+class GuardrailBlocked extends Error {
   override name = 'GuardrailBlocked'
 }
 

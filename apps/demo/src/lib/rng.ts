@@ -33,7 +33,7 @@ export function rngFor(...parts: Array<string | number>): Rng {
 }
 
 /** Standard normal (Box-Muller). */
-export function normal(rng: Rng): number {
+function normal(rng: Rng): number {
   const u = Math.max(rng(), 1e-12)
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng())
 }

@@ -28,7 +28,7 @@ export interface ReadyMessage {
   url: string
 }
 
-export function registerTracing(config: DemoConfig, serviceName: string, serviceVersion: string): SightlineHandle {
+function registerTracing(config: DemoConfig, serviceName: string, serviceVersion: string): SightlineHandle {
   return registerSightline({
     endpoint: config.sightlineUrl,
     apiKey: config.sightlineApiKey,

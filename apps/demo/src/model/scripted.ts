@@ -25,7 +25,7 @@ export interface ChatRequest {
 }
 
 /** ~4 characters per token, the usual rule of thumb for English text. */
-export const estimateTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4))
+const estimateTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4))
 
 export async function chat(request: ChatRequest): Promise<string> {
   const spec = MODELS[request.model]

@@ -7,8 +7,8 @@
 import type { Scenario } from './scenarios.js'
 
 export const CYCLE_MINUTES = 30
-export const SPIKE_WINDOW: readonly [number, number] = [20, 25]
-export const INCIDENT_WINDOW: readonly [number, number] = [8, 11]
+const SPIKE_WINDOW: readonly [number, number] = [20, 25]
+const INCIDENT_WINDOW: readonly [number, number] = [8, 11]
 export const CANARY_SHARE = 0.2
 
 const BASELINE: Record<Exclude<Scenario, 'canary'>, number> = {

@@ -33,14 +33,21 @@ const log = (msg: string) => process.stderr.write(`${msg}\n`)
 function rawPanels(): Record<string, SqlFragment> {
   const range = sql`project_id = ${str(P)} AND start_time >= ${dt64(BENCH_START)} AND start_time < ${dt64(BENCH_END)}`
   return {
-    'series: cost per model per hour, 7 d': sql`SELECT model, toStartOfHour(start_time) AS h, sum(ifNull(cost_usd, 0)) FROM spans WHERE ${range} AND is_llm_call GROUP BY model, h`,
-    'overview totals (+ previous 7 d)': sql`SELECT start_time >= ${dt64(BENCH_START)} AS cur, sum(ifNull(cost_usd, 0)), countIf(parent_span_id = ''), countIf(is_llm_call), countIf(kind = 'tool'),
-        countIf(parent_span_id = '' AND status = 'error'), countIf(kind = 'tool' AND status = 'error'), sum(input_tokens), sum(output_tokens), sum(cached_input_tokens), sum(reasoning_tokens),
+    'series: cost per model per hour, 7 d': sql`SELECT model, toStartOfHour(start_time) AS h, sum(ifNull(cost_usd,
+      0)) FROM spans WHERE ${range} AND is_llm_call GROUP BY model, h`,
+    'overview totals (+ previous 7 d)': sql`SELECT start_time >= ${dt64(BENCH_START)} AS cur, sum(ifNull(cost_usd, 0)),
+      countIf(parent_span_id = ''), countIf(is_llm_call), countIf(kind = 'tool'),
+        countIf(parent_span_id = '' AND status = 'error'), countIf(kind = 'tool' AND status = 'error'),
+          sum(input_tokens), sum(output_tokens), sum(cached_input_tokens), sum(reasoning_tokens),
         quantilesTDigestIf(0.5, 0.95, 0.99)(duration_ms, parent_span_id = '')
-      FROM spans WHERE project_id = ${str(P)} AND start_time >= ${dt64(PREV_ISO.replace('T', ' ').replace('Z', ''))} AND start_time < ${dt64(BENCH_END)} GROUP BY cur`,
-    'latency p95 per agent per hour, 7 d': sql`SELECT agent_name, toStartOfHour(start_time) AS h, quantilesTDigest(0.5, 0.95, 0.99)(duration_ms) FROM spans WHERE ${range} AND kind = 'agent' GROUP BY agent_name, h`,
-    'error rate per tool per hour, 7 d': sql`SELECT tool_name, toStartOfHour(start_time) AS h, countIf(status = 'error') / count() FROM spans WHERE ${range} AND kind = 'tool' GROUP BY tool_name, h`,
-    'top 10 agents by cost, 7 d': sql`SELECT agent_name, sum(ifNull(cost_usd, 0)) AS c FROM spans WHERE ${range} GROUP BY agent_name ORDER BY c DESC LIMIT 10`,
+      FROM spans WHERE project_id = ${str(P)} AND start_time >= ${dt64(PREV_ISO.replace('T', ' ').replace('Z', ''))}
+        AND start_time < ${dt64(BENCH_END)} GROUP BY cur`,
+    'latency p95 per agent per hour, 7 d': sql`SELECT agent_name, toStartOfHour(start_time) AS h, quantilesTDigest(0.5,
+      0.95, 0.99)(duration_ms) FROM spans WHERE ${range} AND kind = 'agent' GROUP BY agent_name, h`,
+    'error rate per tool per hour, 7 d': sql`SELECT tool_name, toStartOfHour(start_time) AS h,
+      countIf(status = 'error') / count() FROM spans WHERE ${range} AND kind = 'tool' GROUP BY tool_name, h`,
+    'top 10 agents by cost, 7 d': sql`SELECT agent_name, sum(ifNull(cost_usd,
+      0)) AS c FROM spans WHERE ${range} GROUP BY agent_name ORDER BY c DESC LIMIT 10`,
   }
 }
 
@@ -105,7 +112,8 @@ async function main(): Promise<void> {
     for (;;) {
       const ids = (
         await store.query<{ trace_id: string }>(sql`
-        SELECT DISTINCT trace_id FROM trace_index WHERE project_id = ${str(project)} AND trace_id > ${str(after)} ORDER BY trace_id LIMIT 5000`)
+        SELECT DISTINCT trace_id FROM trace_index WHERE project_id = ${str(project)} AND trace_id > ${str(after)}
+          ORDER BY trace_id LIMIT 5000`)
       ).map((r) => r.trace_id)
       if (ids.length === 0) break
       for (let i = 0; i < ids.length; i += DEFAULT_RESOLVER_OPTIONS.batchSize)

@@ -37,7 +37,8 @@ export async function generateSpans(store: Store, spans: number, log: (msg: stri
         'bench-svc' AS service_name,
         ['1.4.0', '1.4.1', '1.5.0'][1 + intDiv(t * 3, ${u64(traces)})] AS service_version,
         if(t % 5 = 0, 'staging', 'prod') AS environment,
-        ['support-agent', 'research-agent', 'billing-agent', 'triage-agent', 'code-review-agent', 'travel-planner', 'sql-analyst', 'onboarding-agent'][1 + t % 8] AS agent_name,
+        ['support-agent', 'research-agent', 'billing-agent', 'triage-agent', 'code-review-agent', 'travel-planner',
+          'sql-analyst', 'onboarding-agent'][1 + t % 8] AS agent_name,
         multiIf(pos = 0, 'invoke_agent', is_llm, 'chat', 'execute_tool') AS operation,
         if(is_llm, mdl, '') AS model,
         if(is_llm, if(startsWith(mdl, 'claude'), 'anthropic', 'openai'), '') AS provider,
@@ -50,14 +51,19 @@ export async function generateSpans(store: Store, spans: number, log: (msg: stri
         if(is_llm AND mdl != 'acme-llm', 'genai-prices@bench', '') AS cost_source,
         is_llm AND mdl = 'acme-llm' AS is_unpriced,
         if(NOT is_llm AND pos != 0, tl, '') AS tool_name,
-        if(is_llm, concat('please check my order status, the package was charged twice and tracking says ', repeat('delivered yesterday morning but nothing arrived ', 6), toString(number)), '') AS input,
-        if(is_llm, concat('I looked up your order ', toString(t), ' and issued a refund for the duplicate charge.'), '') AS output,
+        if(is_llm, concat('please check my order status, the package was charged twice and tracking says ',
+          repeat('delivered yesterday morning but nothing arrived ', 6), toString(number)), '') AS input,
+        if(is_llm, concat('I looked up your order ', toString(t), ' and issued a refund for the duplicate charge.'),
+          '') AS output,
         concat('user_', toString(cityHash64(t, 3) % 1000)) AS user_id,
         concat('sess_', toString(cityHash64(t, 4) % 20000)) AS session_id
       FROM (
-        SELECT number, intDiv(number, 8) AS t, number % 8 AS pos, pos IN (1, 3, 5) AS is_llm, cityHash64(number, 7) AS h,
-          ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4', 'claude-3-5-haiku', 'o3-mini', 'acme-llm'][1 + cityHash64(number, 1) % 6] AS mdl,
-          ['search_docs', 'get_order', 'lookup_customer', 'run_sql', 'fetch_url', 'create_ticket', 'get_weather', 'send_email', 'calculator', 'read_file'][1 + cityHash64(number, 2) % 10] AS tl,
+        SELECT number, intDiv(number, 8) AS t, number % 8 AS pos, pos IN (1, 3, 5) AS is_llm, cityHash64(number,
+          7) AS h,
+          ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4', 'claude-3-5-haiku', 'o3-mini', 'acme-llm'][1 + cityHash64(number,
+            1) % 6] AS mdl,
+          ['search_docs', 'get_order', 'lookup_customer', 'run_sql', 'fetch_url', 'create_ticket', 'get_weather',
+            'send_email', 'calculator', 'read_file'][1 + cityHash64(number, 2) % 10] AS tl,
           toFloat64(multiIf(pos = 0, 2000 + cityHash64(t, 5) % 20000, is_llm, 300 + h % 3000, 10 + h % 500)) AS dur
         FROM numbers(${u64(offset)}, ${u64(count)})
       )`)

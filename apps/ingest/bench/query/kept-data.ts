@@ -13,7 +13,9 @@ export interface Manifest {
   spans: number
   traces: number
   seed: number
-  /** Epoch ms: the generated spans start in [windowStartMs, windowEndMs]; "now" of the load was windowEndMs + 10 min. */
+  /**
+   * Epoch ms: the generated spans start in [windowStartMs, windowEndMs]; "now" of the load was windowEndMs + 10 min.
+   */
   windowStartMs: number
   windowEndMs: number
   loadedAt: string

@@ -8,7 +8,7 @@ import type { LeaseRepository } from '../db/repositories/leases.js'
 import type { Logger } from '../logger.js'
 import { DEFAULT_LEASE_TIMING, Lease, type LeaseTiming } from './lease.js'
 
-export const JOBS = ['resolver', 'detector', 'registry', 'evaluator'] as const
+const JOBS = ['resolver', 'detector', 'registry', 'evaluator'] as const
 export type Job = (typeof JOBS)[number]
 
 export interface ScheduledJob {

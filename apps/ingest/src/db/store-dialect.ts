@@ -16,7 +16,7 @@ import type { ClickHouseSettings } from '@clickhouse/client'
 import type { Env } from '../env.js'
 import { rewriteForCluster, type TableCatalog } from './cluster-ddl.js'
 
-export type StoreMode = 'embedded' | 'server' | 'cluster'
+type StoreMode = 'embedded' | 'server' | 'cluster'
 
 /** Far above any spool segment (SPOOL_SEGMENT_BYTES): "never cut the input into blocks". */
 const ONE_BLOCK = '4611686018427387904'

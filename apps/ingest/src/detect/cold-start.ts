@@ -42,7 +42,9 @@ export class ColdStartEvaluator {
     return [...new Set(this.machine.openKeys().map((key) => key.slice(0, key.lastIndexOf('\u0000'))))]
   }
 
-  /** `scopeOf` says which metrics of a series this tier judges (young series: all); open episodes are always followed. */
+  /**
+   * `scopeOf` says which metrics of a series this tier judges (young series: all); open episodes are always followed.
+   */
   evaluate(
     series: readonly MinuteSeries[],
     nowMs: number,

@@ -40,7 +40,7 @@ export interface CusumRules {
  * noise floor; binomial tests for error rate and latency exceedances). Confirmation, minimum excess,
  * absolute floors and hysteresis are the fast tier's.
  */
-export interface ColdStartRules {
+interface ColdStartRules {
   /** Minutes of recent history the baseline may use. */
   lookbackMinutes: number
   /**
@@ -65,7 +65,7 @@ export interface ColdStartRules {
   latencyTailProbability: number
 }
 
-export interface MetricFloors {
+interface MetricFloors {
   /** USD per 5 minutes. */
   cost: number
   tokens: number

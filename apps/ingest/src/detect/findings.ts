@@ -39,7 +39,7 @@ export function seriesAnomaly(event: SeriesEvent, nowMs: number, traceIds: strin
   }
 }
 
-export function seriesSummary(event: SeriesEvent): string {
+function seriesSummary(event: SeriesEvent): string {
   const where = event.dimType === 'total' ? 'the project total' : `${event.dimType} ${event.dimValue}`
   const { observed, expected } = event.transition.payload
   const cold = event.tier === 'coldstart'

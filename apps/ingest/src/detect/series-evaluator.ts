@@ -20,7 +20,7 @@ import { evaluationClock, windowSum, type SeriesSnapshot } from './snapshot.js'
  * A level-shift episode does not open while a spike episode of the same series and metric is
  * open: one incident, one notification.
  */
-export type SeriesKind = 'spike' | 'level_shift'
+type SeriesKind = 'spike' | 'level_shift'
 /** Which detector found an episode (persisted, so a restart resumes it in the same one). */
 export type SeriesTier = 'fast' | 'cusum' | 'hourly' | 'coldstart'
 
@@ -33,7 +33,9 @@ export interface SeriesEvent {
   dimValue: string
   metric: SeriesMetric
   atMs: number
-  /** When the episode's signal began, when the tier knows better than its first breach (cold start: its window's start). */
+  /**
+   * When the episode's signal began, when the tier knows better than its first breach (cold start: its window's start).
+   */
   onsetMs?: number
 }
 

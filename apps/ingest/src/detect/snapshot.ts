@@ -38,7 +38,6 @@ export interface BucketSums {
 }
 
 export const DIM_TYPES = ['total', 'model', 'agent', 'tool', 'user', 'service', 'release', 'environment'] as const
-export type DimType = (typeof DIM_TYPES)[number]
 
 export interface EvaluationClock {
   nowMs: number

@@ -20,7 +20,9 @@ export interface TrajectoryConfig {
   lookbackMs: number
   /** Same tool + same arguments at least this many times in one trace is a loop. */
   loopMinRepeats: number
-  /** Failed tool calls in one trace that make a burst (a tool failing across traces is the series tiers' error rate). */
+  /**
+   * Failed tool calls in one trace that make a burst (a tool failing across traces is the series tiers' error rate).
+   */
   traceToolErrors: number
   /** An agent span still missing this long after its last child is an unfinished agent. */
   unfinishedAfterMs: number

@@ -12,7 +12,7 @@ export interface DeliveryOptions {
   maxResponseBytes: number
 }
 
-export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
+const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   timeoutMs: 5_000,
   retries: 3,
   backoffMs: 500,

@@ -9,8 +9,8 @@ import { createHmac, randomBytes } from 'node:crypto'
  */
 export const WEBHOOK_ID_HEADER = 'X-Sightline-Webhook-Id'
 export const DELIVERY_ID_HEADER = 'X-Sightline-Delivery'
-export const HUB_SIGNATURE_HEADER = 'X-Hub-Signature-256'
-export const SIGNATURE_HEADER = 'X-Sightline-Signature'
+const HUB_SIGNATURE_HEADER = 'X-Hub-Signature-256'
+const SIGNATURE_HEADER = 'X-Sightline-Signature'
 
 /** 32 random bytes; the prefix makes a leaked secret easy to recognise (and to scan for). */
 export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64url')}`

@@ -29,7 +29,7 @@ export interface LogsExport {
 }
 
 /** How long a result may wait for its span before it is refused. */
-export const EVALUATION_SPAN_GRACE_MS = 30_000
+const EVALUATION_SPAN_GRACE_MS = 30_000
 const MAX_TRACKED = 10_000
 
 const nanosToChTime = (nanos: string) => {

@@ -61,7 +61,7 @@ const clip = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TE
 const stepLine = (s: CaseStep) =>
   `${s.agent ? `${s.agent}: ` : ''}${s.kind} ${s.name}${s.args && Object.keys(s.args).length ? ` ${JSON.stringify(s.args)}` : ''}${s.isError ? ' (error)' : ''}`
 
-export function scoreIdOf(evaluator: Pick<Evaluator, 'id' | 'version'>, traceId: string): string {
+function scoreIdOf(evaluator: Pick<Evaluator, 'id' | 'version'>, traceId: string): string {
   return `ev:${evaluator.id}:v${evaluator.version}:${traceId}`
 }
 

@@ -14,7 +14,7 @@ function readInstalledVersion(): string {
 }
 
 /** Installed `@pydantic/genai-prices` version, e.g. `0.1.8`. */
-export const GENAI_PRICES_VERSION = readInstalledVersion()
+const GENAI_PRICES_VERSION = readInstalledVersion()
 
 /**
  * The `cost_source` written on spans priced from the bundled table.

@@ -25,7 +25,7 @@ interface Tier {
 type TokenPrice = number | { base: number; tiers: readonly Tier[] }
 
 /** A model's price as resolved for one UTC day. */
-export interface ResolvedPrice {
+interface ResolvedPrice {
   /** genai-prices ids of what matched, for logs and tests. */
   providerId: string
   modelId: string

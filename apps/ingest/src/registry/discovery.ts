@@ -19,8 +19,8 @@ import { badRequest } from '../errors.js'
 import { schemaFor, toolSchemas } from './tool-identity.js'
 import { allTools } from './tools-view.js'
 
-export const encodeCursor = (name: string) => Buffer.from(name, 'utf8').toString('base64url')
-export function decodeCursor(cursor: string | undefined): string | undefined {
+const encodeCursor = (name: string) => Buffer.from(name, 'utf8').toString('base64url')
+function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined
   const name = Buffer.from(cursor, 'base64url').toString('utf8')
   if (encodeCursor(name) !== cursor) throw badRequest('Invalid query: cursor: not a cursor this API returned')
@@ -85,7 +85,7 @@ export function discoveryAgents(
 }
 
 /** A name the MCP registry accepts (reverse-DNS namespace, one slash). */
-export function registryName(server: string): string {
+function registryName(server: string): string {
   if (/^[a-zA-Z0-9.-]+\/[a-zA-Z0-9._-]+$/.test(server)) return server
   const cleaned = server.replace(/[^a-zA-Z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'unnamed'
   return `local.sightline/${cleaned}`

@@ -10,8 +10,8 @@ import type { DimensionTotals } from '../db/repositories/registry-health.js'
 import { indexTotals } from './health.js'
 import { allTools } from './tools-view.js'
 
-export const agentNodeId = (name: string) => `agent:${name}`
-export const toolNodeId = (server: string, name: string) => `tool:${server}/${name}`
+const agentNodeId = (name: string) => `agent:${name}`
+const toolNodeId = (server: string, name: string) => `tool:${server}/${name}`
 
 export function fleetMap(input: {
   from: string

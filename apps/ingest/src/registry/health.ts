@@ -6,7 +6,7 @@ import { histogramQuantile } from '@sightline/core'
 import type { Health } from '@sightline/schema'
 import type { DimensionTotals } from '../db/repositories/registry-health.js'
 
-export const EMPTY_TOTALS: Omit<DimensionTotals, 'dimType' | 'dimValue'> = {
+const EMPTY_TOTALS: Omit<DimensionTotals, 'dimType' | 'dimValue'> = {
   units: 0,
   failures: 0,
   recovered: 0,

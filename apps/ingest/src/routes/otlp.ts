@@ -13,7 +13,7 @@ import {
 import { readBody, receiveBody } from '../otlp/read-body.js'
 
 /** OTLP/HTTP paths real SDKs use: the spec's, and the Langfuse SDK's (Basic auth). */
-export const TRACE_PATHS = ['/v1/traces', '/api/public/otel/v1/traces'] as const
+const TRACE_PATHS = ['/v1/traces', '/api/public/otel/v1/traces'] as const
 
 /**
  * POST /v1/traces. Every answer is in the request's encoding (a protobuf exporter cannot read a

@@ -30,7 +30,7 @@ import { DEFAULT_RANGE_MS, isoToChTime } from './time-range.js'
 const PositionSchema = z.coerce.number().int().min(0).max(999)
 
 /** One reviewer's score of one item has a stable id: submitting again edits it. */
-export function reviewScoreId(queueId: string, traceId: string, author: string, name: string): string {
+function reviewScoreId(queueId: string, traceId: string, author: string, name: string): string {
   const who = createHash('sha256').update(author).digest('hex').slice(0, 12)
   return `rv:${queueId}:${traceId}:${who}:${name}`.slice(0, 160)
 }

@@ -76,7 +76,8 @@ describe('grouping findings into incidents', () => {
         3 * MIN,
       ),
     ).toBeUndefined()
-    // The same family moving again later, elsewhere, is another incident; a recovering one is joined by its own values only.
+    // The same family moving again later, elsewhere, is another incident; a recovering one is joined by its own values
+    // only.
     expect(
       chooseIncident(findingFacts(finding('spike', 'total', '', 'cost')), T0 + 10 * MIN, [candidate({})], 3 * MIN),
     ).toBeUndefined()

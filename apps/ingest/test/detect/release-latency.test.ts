@@ -50,7 +50,8 @@ describe('release latency rule', () => {
 
   it('does not flag a release whose p95 is higher only through a few slow runs', () => {
     const canary = row('canary', 40, 1200)
-    // Same runs as the main release, plus two very slow ones: the p95 doubles, the share above the main p95 does not move.
+    // Same runs as the main release, plus two very slow ones: the p95 doubles, the share above the main p95 does not
+    // move.
     const slowTail = {
       ...canary,
       runs: 42,

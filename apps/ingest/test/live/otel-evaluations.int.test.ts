@@ -49,7 +49,10 @@ function logging(exporter: LogRecordExporter): LoggerProvider {
   })
 }
 
-/** A root agent span with one chat span under it (parented explicitly: no context manager is registered); `fn` runs with the chat span. */
+/**
+ * A root agent span with one chat span under it (parented explicitly: no context manager is registered); `fn` runs with
+ * the chat span.
+ */
 function agentRun(
   tracer: Tracer,
   responseId: string,

@@ -50,7 +50,8 @@ beforeAll(async () => {
   await server.deps.store.command(sql`SYSTEM STOP MERGES traces`)
   const first: State[] = []
   for (let i = 1; i <= 90; i++) {
-    // Spread over the day before TO, newest (i = 90) a few minutes before the end: windows of 1 h, 6 h, 24 h all matter.
+    // Spread over the day before TO, newest (i = 90) a few minutes before the end: windows of 1 h, 6 h, 24 h all
+    // matter.
     const start = ch(DAY + i * 15 * 60_000 - (i % 3) * 1000)
     const s = {
       trace_id: traceId(i),
@@ -66,7 +67,8 @@ beforeAll(async () => {
     current.set(s.trace_id, s)
   }
   await insert('v1', first)
-  // Re-resolve a third of them (the newest ones move back in time, leaving a cancelled state in the newest hour), some twice.
+  // Re-resolve a third of them (the newest ones move back in time, leaving a cancelled state in the newest hour), some
+  // twice.
   for (const round of [2, 3]) {
     const rows: State[] = []
     for (const s of [...current.values()].filter(
@@ -118,7 +120,8 @@ const expected = (keep: (s: State) => boolean, by: (s: State) => number | string
 describe('trace list exactness under re-resolution (unmerged cancel/new rows)', () => {
   it('the store really holds unmerged cancelled states', async () => {
     const [row] = await server.deps.store.query<{ rows: string; final: string }>(sql`
-      SELECT (SELECT count() FROM traces WHERE project_id = ${str('default')}) AS rows, (SELECT count() FROM traces FINAL WHERE project_id = ${str('default')}) AS final`)
+      SELECT (SELECT count() FROM traces WHERE project_id = ${str('default')}) AS rows,
+        (SELECT count() FROM traces FINAL WHERE project_id = ${str('default')}) AS final`)
     expect(Number(row!.final)).toBe(90)
     expect(Number(row!.rows)).toBeGreaterThan(90)
   })
@@ -138,7 +141,8 @@ describe('trace list exactness under re-resolution (unmerged cancel/new rows)', 
 
   it('a page equals the same question asked of traces FINAL', async () => {
     const reference = await server.deps.store.query<{ trace_id: string }>(sql`
-      SELECT trace_id FROM traces FINAL WHERE project_id = ${str('default')} ORDER BY start_time DESC, trace_id DESC LIMIT 20`)
+      SELECT trace_id FROM traces FINAL WHERE project_id = ${str('default')} ORDER BY start_time DESC,
+        trace_id DESC LIMIT 20`)
     const res = await getJson<ListTracesResponse>(server, `/api/v1/traces?from=${FROM}&to=${TO}&limit=20`)
     expect(res.body.traces.map((t) => t.traceId)).toEqual(reference.map((r) => r.trace_id))
   })

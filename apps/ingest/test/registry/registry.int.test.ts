@@ -36,7 +36,8 @@ const postCard = (body: unknown, raw?: string) =>
 
 beforeAll(async () => {
   server = await startTestServer({ SIGHTLINE_REGISTRY_SCAN_MS: '0', SIGHTLINE_ANOMALY_INTERVAL_MS: '0' })
-  // First hour: planner 2.3.0 with schema v1 and a calculator listed; 90 minutes later: 2.3.1, schema v2, no calculator.
+  // First hour: planner 2.3.0 with schema v1 and a calculator listed; 90 minutes later: 2.3.1, schema v2, no
+  // calculator.
   for (const [i, seed] of seeds.entries()) {
     const late = i >= 8
     await sendJson(

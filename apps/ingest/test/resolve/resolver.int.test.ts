@@ -54,7 +54,8 @@ describe('trace resolver', () => {
       tags: string[]
       version: string
     }>(sql`
-    SELECT outcome, agents, llm_calls, tool_calls, tool_errors, tags, version FROM traces FINAL WHERE trace_id = ${str(traceId)}`)
+    SELECT outcome, agents, llm_calls, tool_calls, tool_errors, tags,
+      version FROM traces FINAL WHERE trace_id = ${str(traceId)}`)
   const allRows = async () =>
     Number(
       (

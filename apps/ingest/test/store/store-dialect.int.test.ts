@@ -59,7 +59,8 @@ describe(`the store's dialect (${TEST_STORE})`, () => {
   it("applied the migrations' MODIFY SETTING to the tables an insert writes", async () => {
     const rows = await store().query<{ name: string; s: string }>(sql`
       SELECT name, create_table_query AS s FROM system.tables
-      WHERE database = currentDatabase() AND name IN ('spans', 'trace_index', 'traces', 'agg_5m', 'agg_1h') ORDER BY name`)
+      WHERE database = currentDatabase() AND name IN ('spans', 'trace_index', 'traces', 'agg_5m',
+        'agg_1h') ORDER BY name`)
     expect(rows.map((r) => r.name)).toEqual(['agg_1h', 'agg_5m', 'spans', 'trace_index', 'traces'])
     for (const row of rows) expect(row.s, row.name).toMatch(/fsync_after_insert = 1, fsync_part_directory = 1/)
   })

@@ -21,7 +21,7 @@ import {
 } from '@sightline/schema'
 import type { z } from 'zod'
 
-export class ApiRequestError extends Error {
+class ApiRequestError extends Error {
   constructor(
     message: string,
     readonly status: number,

@@ -4,7 +4,7 @@
  * waterfall are one view (`timeline`); `tab=tree` is read as it, so hand-written links still work.
  * Defaults stay out of the URL. Parsing is forgiving: junk falls back to the default.
  */
-export const TRACE_TABS = ['timeline', 'graph'] as const
+const TRACE_TABS = ['timeline', 'graph'] as const
 export type TraceTab = (typeof TRACE_TABS)[number]
 
 export interface TraceViewLocation {

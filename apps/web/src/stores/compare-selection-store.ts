@@ -20,7 +20,7 @@ export function newInitialState(): CompareSelectionState {
 }
 
 /** Pure: adds or removes one id, keeping the two most recent. */
-export function toggleTrace(state: CompareSelectionState, traceId: string): CompareSelectionState {
+function toggleTrace(state: CompareSelectionState, traceId: string): CompareSelectionState {
   if (state.traceIds.includes(traceId)) return { traceIds: state.traceIds.filter((id) => id !== traceId) }
   return { traceIds: [...state.traceIds, traceId].slice(-2) }
 }

@@ -12,7 +12,7 @@
 import { create } from 'zustand'
 import type { TraceTab, TraceViewLocation } from '../lib/trace-url'
 
-export type TracePanel = TraceTab
+type TracePanel = TraceTab
 
 export interface TraceViewState {
   traceId: string | null
@@ -43,7 +43,7 @@ export function newInitialState(): TraceViewState {
  * Pure: the state after the route shows `traceId` at `location`. Another trace starts over; the same
  * trace takes the URL's span (opening the inspector when it names a new one) and tab.
  */
-export function openTrace(state: TraceViewState, traceId: string, location?: TraceViewLocation): TraceViewState {
+function openTrace(state: TraceViewState, traceId: string, location?: TraceViewLocation): TraceViewState {
   if (state.traceId !== traceId) {
     const at = location ?? { spanId: null, tab: 'timeline' }
     return {
@@ -66,14 +66,11 @@ export function openTrace(state: TraceViewState, traceId: string, location?: Tra
 }
 
 /** Pure: flips one span's collapsed flag. */
-export function toggleCollapsed(
-  state: Pick<TraceViewState, 'collapsed'>,
-  spanId: string,
-): Pick<TraceViewState, 'collapsed'> {
+function toggleCollapsed(state: Pick<TraceViewState, 'collapsed'>, spanId: string): Pick<TraceViewState, 'collapsed'> {
   return setCollapsed(state, spanId, !state.collapsed.has(spanId))
 }
 
-export function setCollapsed(
+function setCollapsed(
   state: Pick<TraceViewState, 'collapsed'>,
   spanId: string,
   isCollapsed: boolean,

@@ -16,7 +16,7 @@ import {
   type RegressionCase,
 } from '@sightline/schema'
 
-export class EvalApiError extends Error {
+class EvalApiError extends Error {
   override name = 'EvalApiError'
 }
 

@@ -5,7 +5,7 @@
  */
 
 /** Cap for each message text and tool payload, in characters. */
-export const MAX_TEXT_CHARS = 4_000
+const MAX_TEXT_CHARS = 4_000
 
 export function cap(text: string, max = MAX_TEXT_CHARS): string {
   return text.length <= max ? text : `${text.slice(0, max)}… [${text.length - max} chars truncated]`

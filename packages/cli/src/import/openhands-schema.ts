@@ -1,14 +1,14 @@
 /** zod schemas for OpenHands run files (only the fields the importer reads; the rest passes through). */
 import { z } from 'zod'
 
-export const UsageSchema = z.looseObject({
+const UsageSchema = z.looseObject({
   prompt_tokens: z.number().nullish(),
   completion_tokens: z.number().nullish(),
   cache_read_input_tokens: z.number().nullish(),
   cache_creation_input_tokens: z.number().nullish(),
   prompt_tokens_details: z.looseObject({ cached_tokens: z.number().nullish() }).nullish(),
 })
-export const ResponseSchema = z.looseObject({
+const ResponseSchema = z.looseObject({
   id: z.string(),
   model: z.string().nullish(),
   usage: UsageSchema.nullish(),
@@ -49,7 +49,7 @@ export const EventSchema = z.looseObject({
     .looseObject({ function_name: z.string(), tool_call_id: z.string(), model_response: ResponseSchema })
     .nullish(),
 })
-export const MetricsSchema = z.looseObject({
+const MetricsSchema = z.looseObject({
   accumulated_cost: z.number().nullish(),
   // Older files log bare numbers, one per model call.
   costs: z
@@ -89,7 +89,7 @@ export const RunHeaderSchema = z.looseObject({
   metrics: MetricsSchema.nullish(),
   error: z.string().nullish(),
 })
-export const RunSchema = RunHeaderSchema.extend({ history: z.array(EventSchema) })
+const RunSchema = RunHeaderSchema.extend({ history: z.array(EventSchema) })
 export type Event = z.infer<typeof EventSchema>
 export type Run = z.infer<typeof RunSchema>
 export type ModelResponse = z.infer<typeof ResponseSchema>

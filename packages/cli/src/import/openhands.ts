@@ -195,7 +195,7 @@ function sessionOf(run: Run, fileName: string, index: number): string {
 }
 
 /** Agent actions (not the system prompt) grouped into model turns. */
-export function groupTurns(events: Event[]): Turn[] {
+function groupTurns(events: Event[]): Turn[] {
   const turns: Turn[] = []
   const byResponse = new Map<string, Turn>()
   for (const event of events) {

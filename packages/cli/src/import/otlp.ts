@@ -5,12 +5,12 @@
  */
 import { spanIdFor, traceIdFor } from './ids.js'
 
-export type AnyValue = { stringValue: string } | { intValue: number } | { doubleValue: number } | { boolValue: boolean }
+type AnyValue = { stringValue: string } | { intValue: number } | { doubleValue: number } | { boolValue: boolean }
 export interface KeyValue {
   key: string
   value: AnyValue
 }
-export interface OtlpEvent {
+interface OtlpEvent {
   name: string
   timeUnixNano: string
   attributes: KeyValue[]
@@ -39,10 +39,10 @@ export const SpanKind = { INTERNAL: 1, CLIENT: 3 } as const
 export const StatusCode = { UNSET: 0, OK: 1, ERROR: 2 } as const
 
 /** Attribute input: undefined/null values are dropped so converters can pass optional fields as-is. */
-export type AttrInput = string | number | boolean | null | undefined
+type AttrInput = string | number | boolean | null | undefined
 export type AttrMap = Record<string, AttrInput>
 
-export const SCOPE = { name: '@sightline/cli import', version: '0.1.0' }
+const SCOPE = { name: '@sightline/cli import', version: '0.1.0' }
 
 export function toKeyValues(attrs: AttrMap): KeyValue[] {
   const out: KeyValue[] = []

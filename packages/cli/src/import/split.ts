@@ -13,7 +13,7 @@ export function splitInteger(total: number, weights: readonly number[]): number[
  * Fractional digits kept for costs: the server stores cost as Decimal(18, 10), so parts with at
  * most 10 decimals sum there exactly to the total.
  */
-export const COST_DECIMALS = 10
+const COST_DECIMALS = 10
 const COST_SCALE = 10n ** BigInt(COST_DECIMALS)
 
 /** Splits a decimal cost (USD) into decimal-string parts whose exact sum is the total, rounded to 1e-10. */
@@ -27,7 +27,7 @@ export function costToUnits(value: number): bigint {
   return BigInt(whole) * COST_SCALE + BigInt(frac.padEnd(COST_DECIMALS, '0'))
 }
 
-export function unitsToDecimal(units: bigint): string {
+function unitsToDecimal(units: bigint): string {
   const whole = units / COST_SCALE
   const frac = (units % COST_SCALE).toString().padStart(COST_DECIMALS, '0').replace(/0+$/, '')
   return frac === '' ? whole.toString() : `${whole}.${frac}`

@@ -58,13 +58,13 @@ const HistorySchema = z.looseObject({
   tool_calls: z.array(ToolCallSchema).nullish(),
   is_demo: z.boolean().optional(),
 })
-export const ModelStatsSchema = z.looseObject({
+const ModelStatsSchema = z.looseObject({
   instance_cost: z.number(),
   tokens_sent: z.number(),
   tokens_received: z.number(),
   api_calls: z.number().optional(),
 })
-export const SweAgentFileSchema = z.looseObject({
+const SweAgentFileSchema = z.looseObject({
   trajectory: z.array(StepSchema),
   history: z.array(HistorySchema).optional(),
   info: z.looseObject({ model_stats: ModelStatsSchema.optional(), exit_status: z.string().nullish() }).optional(),
@@ -87,7 +87,7 @@ export function convertSweAgent(data: unknown, opts: ConvertOptions): ExportTrac
 }
 
 /** `gpt4__pydicom__pydicom-1458.traj` -> prefix `gpt4`, instance `pydicom__pydicom-1458`. */
-export function namesFromFile(fileName: string): { prefix: string; instanceId: string } {
+function namesFromFile(fileName: string): { prefix: string; instanceId: string } {
   const parts = path
     .basename(fileName)
     .replace(/\.traj$/i, '')
@@ -113,7 +113,7 @@ function replayConfig(value: unknown): unknown {
   }
 }
 
-export const contentText = (content: History['content']): string =>
+const contentText = (content: History['content']): string =>
   typeof content === 'string' ? content : (content ?? []).map((part) => part.text ?? '').join('')
 
 function convertRun(file: SweFile, opts: ConvertOptions) {

@@ -11,7 +11,8 @@
  * The file has no timestamps and no token counts, so each chat span says its usage is unknown
  * (`sightline.usage.unknown`: the server keeps its cost unknown instead of pricing zero tokens)
  * and times are synthesised: runs are laid out back to back from the base time (default
- * 2024-01-01T00:00:00Z, `--start` to change) with a 1 s gap; inside a run each user message waits 2 s, each assistant turn
+ * 2024-01-01T00:00:00Z, `--start` to change) with a 1 s gap; inside a run each user message waits 2 s, each assistant
+ * turn
  * lasts 500 ms + 20 ms per estimated output token (characters / 4 of its text and tool arguments),
  * and each tool call lasts 200 ms, starting right after the turn that requested it.
  * The model and domain come from the file name (`gpt-4o-airline.json` -> `gpt-4o`, `airline`).
@@ -41,13 +42,13 @@ const RunSchema = z.looseObject({
   info: z.looseObject({ user_cost: z.number().nullish() }).nullish(),
   traj: z.array(MessageSchema),
 })
-export const TauBenchFileSchema = z.array(RunSchema)
+const TauBenchFileSchema = z.array(RunSchema)
 type Run = z.infer<typeof RunSchema>
 type Message = z.infer<typeof MessageSchema>
 
 const KNOWN_DOMAINS = ['airline', 'retail']
 
-export function modelAndDomain(fileName: string): { model: string; domain: string } {
+function modelAndDomain(fileName: string): { model: string; domain: string } {
   const base = fileName.replace(/\.json$/i, '')
   for (const domain of KNOWN_DOMAINS) {
     if (base.endsWith(`-${domain}`)) return { model: base.slice(0, -domain.length - 1), domain }

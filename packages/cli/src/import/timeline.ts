@@ -8,8 +8,8 @@
 export const DEFAULT_BASE_MS = Date.UTC(2024, 0, 1)
 
 /** A model turn: fixed latency plus a per-output-token decode time. */
-export const LLM_BASE_MS = 500
-export const LLM_MS_PER_OUTPUT_TOKEN = 20
+const LLM_BASE_MS = 500
+const LLM_MS_PER_OUTPUT_TOKEN = 20
 /** A tool call when the file records no duration. */
 export const TOOL_DEFAULT_MS = 200
 /** Time a (simulated) user takes to answer. */
@@ -17,7 +17,7 @@ export const USER_TURN_MS = 2_000
 /** Gap between consecutive runs of one file. */
 export const RUN_GAP_MS = 1_000
 
-export const msToNs = (ms: number): bigint => BigInt(Math.round(ms * 1000)) * 1000n
+const msToNs = (ms: number): bigint => BigInt(Math.round(ms * 1000)) * 1000n
 
 /** Rough output-token estimate (4 characters per token) for files that do not count tokens. */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4)

@@ -21,10 +21,10 @@ import { LegacyJsonRpcTransportHandler } from '@a2a-js/sdk/compat/v0_3/server'
 import { isLegacyJsonRpcMethod } from '@a2a-js/sdk/compat/v0_3'
 import { randomUUID } from 'node:crypto'
 
-export const JSONRPC_PATH = '/a2a/jsonrpc'
-export const CARD_PATH = '/.well-known/agent-card.json'
+const JSONRPC_PATH = '/a2a/jsonrpc'
+const CARD_PATH = '/.well-known/agent-card.json'
 
-export interface A2aAnswer {
+interface A2aAnswer {
   text: string
   ok: boolean
 }

@@ -14,7 +14,7 @@ import { canonicalJson, withoutPaths } from '@sightline/core'
 import { z } from 'zod'
 import type { StartedServer } from './a2a-http.js'
 
-export const MCP_PATH = '/mcp'
+const MCP_PATH = '/mcp'
 
 export interface ServedCall {
   tool: string

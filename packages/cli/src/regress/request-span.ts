@@ -32,7 +32,7 @@ const nanos = (ms: number) => (BigInt(Math.round(ms)) * 1_000_000n).toString()
 const messages = (role: 'user' | 'assistant', text: string) =>
   JSON.stringify([{ role, parts: [{ type: 'text', content: text }] }])
 
-export function callerSpanExport(span: CallerSpan): ExportTraceServiceRequest {
+function callerSpanExport(span: CallerSpan): ExportTraceServiceRequest {
   return {
     resourceSpans: [
       {

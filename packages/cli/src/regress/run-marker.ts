@@ -23,7 +23,8 @@ export function markAttributes(mark: RunMark): Record<string, string> {
 /**
  * `existing` (the caller's `OTEL_RESOURCE_ATTRIBUTES`, kept) plus the mark; an earlier mark is replaced.
  * Values are percent-encoded, as the variable's format asks.
- * @example markResourceAttributes('team=a', { runId: 'r1', caseId: 'rc-x' }) // 'team=a,sightline.regress.run_id=r1,sightline.regress.case_id=rc-x'
+ * @example markResourceAttributes('team=a', { runId: 'r1', caseId: 'rc-x' }) //
+ * 'team=a,sightline.regress.run_id=r1,sightline.regress.case_id=rc-x'
  */
 export function markResourceAttributes(existing: string | undefined, mark: RunMark): string {
   const kept = (existing ?? '')

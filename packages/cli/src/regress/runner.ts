@@ -17,7 +17,10 @@ import { SightlineApi, SightlineApiError } from './sightline-api.js'
 import { startWorld, type World } from './world.js'
 
 export interface RunCaseOptions {
-  /** Agent base URL (A2A: where its card is) or endpoint (http). With agentCmd and no target, the runner picks a port and passes it as `PORT`. */
+  /**
+   * Agent base URL (A2A: where its card is) or endpoint (http). With agentCmd and no target, the runner picks a port
+   * and passes it as `PORT`.
+   */
   target?: string
   /** Shell command that starts the agent; it gets the world's URLs in its environment. */
   agentCmd?: string
@@ -53,7 +56,10 @@ export interface RunResult {
 
 export interface CaseResult {
   caseId: string
-  /** `sightline.regress.run_id` of the agent process the runner started (its traffic is marked as a replay); '' without --agent-cmd. */
+  /**
+   * `sightline.regress.run_id` of the agent process the runner started (its traffic is marked as a replay); '' without
+   * --agent-cmd.
+   */
   markedRunId: string
   title: string
   verdict: RunVerdict
@@ -97,7 +103,8 @@ function errorResult(
 
 /**
  * Replays one case; resolves (never rejects) with the verdict and exit code.
- * @example const result = await runCase(rc, { target: 'http://127.0.0.1:7300', sightlineUrl, apiKey }); process.exitCode = result.exitCode
+ * @example const result = await runCase(rc, { target: 'http://127.0.0.1:7300', sightlineUrl, apiKey });
+ * process.exitCode = result.exitCode
  */
 export async function runCase(input: unknown, options: RunCaseOptions = {}): Promise<CaseResult> {
   const log = options.log ?? (() => {})

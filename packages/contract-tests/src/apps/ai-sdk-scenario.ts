@@ -11,14 +11,14 @@ import { usage, type ScriptedReply } from '../mock/script.js'
 
 export const AI_SDK_MODEL = 'o4-mini'
 export const FUNCTION_ID = 'travel-agent'
-export const SESSION_ID = 'ai-session-9'
-export const USER_ID = 'user-5'
+const SESSION_ID = 'ai-session-9'
+const USER_ID = 'user-5'
 export const telemetryMetadata = { sessionId: SESSION_ID, userId: USER_ID }
-export const weatherArgs = { city: 'Lisbon' }
+const weatherArgs = { city: 'Lisbon' }
 export const weatherResult = { city: 'Lisbon', tempC: 21, conditions: 'sunny' }
 export const WEATHER_PROMPT = 'What is the weather in Lisbon?'
 export const STREAM_PROMPT = 'Suggest one thing to do in Lisbon tonight.'
-export const STREAM_TEXT = 'Listen to fado in Alfama.'
+const STREAM_TEXT = 'Listen to fado in Alfama.'
 
 const call = (id: string) => [{ id, name: 'get_weather', args: weatherArgs }]
 

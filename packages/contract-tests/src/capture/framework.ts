@@ -2,7 +2,7 @@ import type { GroundTruth } from '../ground-truth.js'
 import type { ScriptedReply } from '../mock/script.js'
 import type { ToolRecorder } from './recorder.js'
 
-export interface CaptureContext {
+interface CaptureContext {
   /** Base URL of the capture receiver; exporters post to `${otlpUrl}/v1/traces`. */
   otlpUrl: string
   /** Base URL of the mock model server, without a path. */

@@ -13,7 +13,7 @@ import { startCaptureReceiver, type CapturedRequest } from './receiver.js'
 import { ToolRecorder } from './recorder.js'
 import { installedVersion } from './versions.js'
 
-export const fixturesDir = path.resolve(import.meta.dirname, '../../fixtures')
+const fixturesDir = path.resolve(import.meta.dirname, '../../fixtures')
 
 function fileName(index: number, request: CapturedRequest): string {
   const ext = request.contentType.startsWith('application/json') ? 'json' : 'pb'

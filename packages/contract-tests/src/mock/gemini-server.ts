@@ -8,7 +8,7 @@ import type { TokenUsage } from '../ground-truth.js'
 import { sendJson, sendSse, startJsonServer, type MockServer } from './http.js'
 import type { ModelScript, ScriptedReply } from './script.js'
 
-export function geminiUsage(u: TokenUsage): Record<string, number> {
+function geminiUsage(u: TokenUsage): Record<string, number> {
   const candidates = u.outputTokens - u.reasoningTokens
   return {
     promptTokenCount: u.inputTokens,

@@ -12,7 +12,7 @@ import type { ModelScript, ScriptedReply } from './script.js'
 
 const CREATED = 1_767_225_600 // 2026-01-01T00:00:00Z: fixed, so bodies differ only where frameworks differ
 
-export function chatUsage(u: TokenUsage) {
+function chatUsage(u: TokenUsage) {
   return {
     prompt_tokens: u.inputTokens,
     completion_tokens: u.outputTokens,
@@ -27,7 +27,7 @@ export function chatUsage(u: TokenUsage) {
   }
 }
 
-export function responsesUsage(u: TokenUsage) {
+function responsesUsage(u: TokenUsage) {
   return {
     input_tokens: u.inputTokens,
     input_tokens_details: { cached_tokens: u.cachedInputTokens },

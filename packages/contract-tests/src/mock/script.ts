@@ -6,7 +6,7 @@
  */
 import type { LlmCall, TokenUsage } from '../ground-truth.js'
 
-export interface ScriptedToolCall {
+interface ScriptedToolCall {
   /** Provider-side call id; Gemini's API sends none (frameworks invent their own), OpenAI's does. */
   id: string
   name: string
@@ -21,12 +21,6 @@ export interface ScriptedReply {
   text?: string
   toolCalls?: ScriptedToolCall[]
   usage: TokenUsage
-}
-
-export interface ServedCall {
-  reply: ScriptedReply
-  /** The provider's usage object exactly as sent. */
-  providerUsage: Record<string, unknown>
 }
 
 export class ModelScript {

@@ -5,7 +5,7 @@ import type { GroundTruth, LlmCall } from '../../src/ground-truth.js'
  * USD of one ground-truth call priced by genai-prices (the package and version the server prices
  * with), at the capture time; null when genai-prices does not know the model.
  */
-export function expectedCallCost(call: LlmCall, at: Date): number | null {
+function expectedCallCost(call: LlmCall, at: Date): number | null {
   const usage = {
     input_tokens: call.inputTokens,
     cache_read_tokens: call.cachedInputTokens,

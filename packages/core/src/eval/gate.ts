@@ -80,7 +80,9 @@ export function estimateMetric(metric: GateMetric, values: readonly number[]): M
   }
 }
 
-/** Estimates of every metric measured on the scored runs (pass and fail; errors and unverifiable runs measure nothing). */
+/**
+ * Estimates of every metric measured on the scored runs (pass and fail; errors and unverifiable runs measure nothing).
+ */
 export function estimateSuite(runs: readonly CaseRunMetrics[]): MetricEstimate[] {
   const scored = runs.filter((r) => r.verdict === 'pass' || r.verdict === 'fail')
   return GateMetricSchema.options
@@ -113,7 +115,9 @@ export function checkThresholds(
   })
 }
 
-/** current − baseline per metric both runs measured: two-proportion z-test for 0/1 metrics, Welch's t-test otherwise. */
+/**
+ * current − baseline per metric both runs measured: two-proportion z-test for 0/1 metrics, Welch's t-test otherwise.
+ */
 export function compareWithBaseline(
   current: readonly MetricEstimate[],
   baseline: readonly MetricEstimate[],

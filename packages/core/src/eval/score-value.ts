@@ -20,7 +20,8 @@ export function dataTypeOf(value: ScoreValue): ScoreDataType {
 /**
  * The problem with a value under an optional declared type and the name's config, or null when it
  * fits. Messages say what was expected, for the 400.
- * @example checkScoreValue(7, undefined, { name: 'rating', dataType: 'numeric', min: 1, max: 5 }) // 'value 7 is out of range 1–5 …'
+ * @example checkScoreValue(7, undefined, { name: 'rating', dataType: 'numeric', min: 1, max: 5 }) // 'value 7 is out of
+ * range 1–5 …'
  */
 export function checkScoreValue(
   value: ScoreValue,

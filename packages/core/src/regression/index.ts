@@ -1,4 +1,7 @@
-/** Regression logic over the case format of @sightline/schema: observing a run, proposing a case, matching, assertions, verdicts. */
+/**
+ * Regression logic over the case format of @sightline/schema: observing a run, proposing a case, matching, assertions,
+ * verdicts.
+ */
 export * from './observe.js'
 export * from './match.js'
 export * from './assertions.js'

@@ -29,7 +29,9 @@ function plannerTrace(
   return apiSpans(spans, { [ROOT]: { input, attributes: { 'a2a.method': 'SendMessage' } }, ...built.payloads })
 }
 
-/** One MCP weather call traced on both ends: the client end records nothing, the server end the arguments and answer. */
+/**
+ * One MCP weather call traced on both ends: the client end records nothing, the server end the arguments and answer.
+ */
 function mcpCall(next: () => number, startMs: number, result: string) {
   const client = tool({
     spanId: id(next()),

@@ -39,7 +39,10 @@ const ALL_DIMENSIONS: readonly string[] = [...ROLLUP_DIMENSIONS, ...EDGE_DIMENSI
 /** `agent_release` values: an agent and the release it ran as (the anomaly detector compares an agent's releases). */
 export const agentReleaseKey = (agent: string, release: string) =>
   agent === '' && release === '' ? '' : `${agent}\u0000${release}`
-/** `agent_tool` and `agent_agent` values: the two ends of an edge ('' for an unattributed end). */
+/**
+ * `agent_tool` and `agent_agent` values: the two ends of an edge ('' for an unattributed end).
+ * @alias the same encoding as agentReleaseKey, named for what it keys
+ */
 export const edgeKey = agentReleaseKey
 /** The two ends of a pair value (agent_release, agent_tool, agent_agent). */
 export function splitPairKey(value: string): [string, string] {

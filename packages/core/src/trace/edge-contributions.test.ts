@@ -5,7 +5,10 @@ import { resolveTrace } from './resolve.js'
 
 const settled = { settled: true }
 
-/** planner → weather (fails, then retried ok), search; hand-off to researcher whose work costs 0.0005 + its own hand-off to executor. */
+/**
+ * planner → weather (fails, then retried ok), search; hand-off to researcher whose work costs 0.0005 + its own hand-off
+ * to executor.
+ */
 function fleetTrace() {
   return [
     agent('planner', { spanId: 'root', serviceName: 'planner', startMs: 0, endMs: 200 }),

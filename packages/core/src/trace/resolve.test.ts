@@ -6,7 +6,10 @@ import type { SpanFacts } from './span-facts.js'
 
 const settled = { settled: true }
 
-/** planner (svc planner) → chat, MCP weather call traced on both ends, A2A hand-off to researcher (svc researcher) → chat. */
+/**
+ * planner (svc planner) → chat, MCP weather call traced on both ends, A2A hand-off to researcher (svc researcher) →
+ * chat.
+ */
 function demoTrace(): SpanFacts[] {
   return [
     agent('planner', {

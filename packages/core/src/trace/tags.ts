@@ -66,7 +66,10 @@ export function findTags(
   return { tags: TRACE_TAGS.filter((t) => tags.has(t)), loops: loops.sort((a, b) => b.calls - a.calls) }
 }
 
-/** Counted tool calls grouped by (agent, tool, arguments), each group in start order. Calls without captured arguments are not compared. */
+/**
+ * Counted tool calls grouped by (agent, tool, arguments), each group in start order. Calls without captured arguments
+ * are not compared.
+ */
 function identicalCalls(index: TraceIndex, roles: Map<string, SpanRole>): Map<string, SpanFacts[]> {
   const groups = new Map<string, SpanFacts[]>()
   for (const span of index.spans) {

@@ -8,7 +8,10 @@ import type { TrajectoryStep } from './trajectory.js'
 export type AlignOp = 'match' | 'mismatch' | 'insert' | 'delete'
 
 export interface AlignedPair {
-  /** match: same signature; mismatch: same kind and name, different arguments or model; delete: only in a; insert: only in b. */
+  /**
+   * match: same signature; mismatch: same kind and name, different arguments or model; delete: only in a; insert: only
+   * in b.
+   */
   op: AlignOp
   a: TrajectoryStep | null
   b: TrajectoryStep | null

@@ -14,7 +14,9 @@ import { isoToEpochMs } from '../trace/span-tree.js'
 
 export { canonicalJson }
 
-/** The span fields a trajectory reads: an API `Span` fits (skeleton spans lack arguments; steps then compare by name). */
+/**
+ * The span fields a trajectory reads: an API `Span` fits (skeleton spans lack arguments; steps then compare by name).
+ */
 export type TrajectorySpan = FactSpan
 
 export type StepKind = 'llm' | 'tool' | 'delegation'
@@ -63,7 +65,8 @@ export function toolArgumentsOf(span: FactSpan, parts: readonly FactSpan[] = [])
 /**
  * Steps in start order, one per counted model call, tool call and delegation by an agent, from the
  * resolution (`resolveSpans(spans)` unless the caller already has it).
- * @example toTrajectory(spans).map((s) => s.signature) // ['llm:gpt-4o', 'tool:search({"q":"x"})', 'delegation:researcher']
+ * @example toTrajectory(spans).map((s) => s.signature) // ['llm:gpt-4o', 'tool:search({"q":"x"})',
+ * 'delegation:researcher']
  */
 export function toTrajectory(
   spans: readonly TrajectorySpan[],
@@ -93,7 +96,8 @@ export function toTrajectory(
       const args = canonicalJson(toolArgumentsOf(span, parts.get(spanId)))
       steps.push({ ...base, kind: 'tool', name, args, signature: `tool:${name}(${args})` })
     } else if (role.isDelegation) {
-      // A hand-off already works for its caller; a remote agent's server span with no traced client is the delegate itself.
+      // A hand-off already works for its caller; a remote agent's server span with no traced client is the delegate
+      // itself.
       const caller = roles.get(span.parentSpanId)?.agent ?? role.agent
       // A step is taken by an agent: a delegation from no agent (the `sightline regress` runner's
       // request, a gateway's) is where the run begins, not a step of it.

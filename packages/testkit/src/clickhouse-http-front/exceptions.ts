@@ -71,7 +71,7 @@ const BY_NAME: ReadonlyArray<[number, readonly string[]]> = [
 const STATUS_BY_NAME = new Map(BY_NAME.flatMap(([status, names]) => names.map((name) => [name, status] as const)))
 
 /** The exceptions the front raises itself (the engine raises the others). */
-export const CODES = {
+const CODES = {
   NOT_IMPLEMENTED: 48,
   UNKNOWN_SETTING: 115,
   UNKNOWN_COMPRESSION_METHOD: 89,

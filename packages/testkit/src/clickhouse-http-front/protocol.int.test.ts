@@ -37,7 +37,9 @@ const count = async (where = '1') =>
       ).json<{ n: string }>()
     )[0]?.n,
   )
-/** Pre-encoded rows as the body of `INSERT … FORMAT X` (the statement in the URL), as the product sends spool segments. */
+/**
+ * Pre-encoded rows as the body of `INSERT … FORMAT X` (the statement in the URL), as the product sends spool segments.
+ */
 async function insertBytes(format: string, columns: string, body: string, token: string) {
   const result = await client.exec({
     query: `INSERT INTO rows ${columns} FORMAT ${format}`,

@@ -40,7 +40,7 @@ function contentType(format: string | undefined): string {
   return 'text/plain; charset=UTF-8'
 }
 
-export function summary(result: Partial<EngineResult>): string {
+function summary(result: Partial<EngineResult>): string {
   const s = (n: number | undefined) => String(n ?? 0)
   return JSON.stringify({
     read_rows: s(result.resultRows),

@@ -54,7 +54,8 @@ async function warmUp(server: TestServer, anchorMs: number): Promise<void> {
  * traffic between the top spenders and the pooled rest.
  */
 const userOf = (value: SqlFragment) =>
-  sql`if(startsWith(${value}, 'user-'), concat('user-', leftPad(toString((toUInt32OrZero(substring(${value}, 6)) + k * 7) % 60 + 1), 3, '0')), ${value})`
+  sql`if(startsWith(${value}, 'user-'), concat('user-', leftPad(toString((toUInt32OrZero(substring(${value},
+    6)) + k * 7) % 60 + 1), 3, '0')), ${value})`
 
 /** Run 1's first cycle, 50 times, into the 25 hours before `anchorMs` of `projectId`. */
 async function seedHistory(
@@ -75,9 +76,11 @@ async function seedHistory(
       start_time + toIntervalSecond(${str(String(shiftSeconds))}::Int64 - k * 1800) AS start_time,
       end_time + toIntervalSecond(${str(String(shiftSeconds))}::Int64 - k * 1800) AS end_time,
       ${userOf(sql`user_id`)} AS user_id,
-      arrayMap((t, v) -> if(t = 'user', ${userOf(sql`v`)}, v), contributions.dim_type, contributions.dim_value) AS \`contributions.dim_value\`)
+      arrayMap((t, v) -> if(t = 'user', ${userOf(sql`v`)}, v), contributions.dim_type,
+        contributions.dim_value) AS \`contributions.dim_value\`)
     FROM (SELECT *, arrayJoin(range(1, 51)) AS k FROM traces FINAL
-      WHERE project_id = ${str(fromProject)} AND sign = 1 AND start_time >= ${at(fromAnchorMs)} AND start_time < ${at(fromAnchorMs + CYCLE)})`)
+      WHERE project_id = ${str(fromProject)} AND sign = 1 AND start_time >= ${at(fromAnchorMs)}
+        AND start_time < ${at(fromAnchorMs + CYCLE)})`)
   const [row] = await server.deps.store.query<{ n: string }>(
     sql`SELECT count() AS n FROM traces WHERE project_id = ${str(projectId)}`,
   )
@@ -88,7 +91,8 @@ async function seedHistory(
 async function debugFindings(server: TestServer, projectId: string, run: FleetRunResult): Promise<void> {
   if (!process.env.ANOMALY_FLEET_DEBUG) return
   const rows = await server.deps.store.query<Record<string, string>>(sql`
-    SELECT kind, tier, dimension, value, metric, toUnixTimestamp64Milli(started_at) AS s, toUnixTimestamp64Milli(last_seen_at) AS l, status,
+    SELECT kind, tier, dimension, value, metric, toUnixTimestamp64Milli(started_at) AS s,
+      toUnixTimestamp64Milli(last_seen_at) AS l, status,
       toString(round(observed, 4)) AS o, toString(round(expected, 4)) AS e, substring(incident_id, 1, 8) AS i
     FROM anomalies FINAL WHERE project_id = ${str(projectId)} AND kind != 'tool_loop' ORDER BY started_at`)
   const rel = (ms: string) => ((Number(ms) - run.anchorMs) / MIN).toFixed(1)

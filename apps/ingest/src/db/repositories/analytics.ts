@@ -51,7 +51,7 @@ const histogram = (v: HistogramValue | null | undefined): Histogram => ({
   counts: (v?.[1] ?? []).map(Number),
 })
 /** ISO (ms) → DateTime64 text, and back. */
-export const toChTime = (iso: string) => chTime(iso)
+const toChTime = (iso: string) => chTime(iso)
 const fromChTime = (text: string) => `${text.replace(' ', 'T')}${text.includes('.') ? '' : '.000'}Z`
 
 /** [from, to) widened to whole steps (UTC). */
@@ -80,7 +80,8 @@ export class AnalyticsRepository {
         GROUP BY dim_value HAVING ${ACTIVE} ORDER BY rank_value DESC, dim_value LIMIT ${u64(p.top)}`)
       top = ranked.map((r) => r.dim_value)
     }
-    const key = sql`if(has(${strArray(top)}, dim_value), dim_value, '') AS key, NOT has(${strArray(top)}, dim_value) AS is_other`
+    const key = sql`if(has(${strArray(top)}, dim_value), dim_value, '') AS key, NOT has(${strArray(top)},
+      dim_value) AS is_other`
     const [points, totals] = await Promise.all([
       this.store.query<SeriesRow>(sql`
         SELECT ${key}, toString(${STEP_EXPRESSIONS[p.step]}) AS t, ${value} AS value
@@ -97,7 +98,8 @@ export class AnalyticsRepository {
   ): Promise<{ current: OverviewTotals; previous: OverviewTotals }> {
     const whole: RollupRange = { projectId, from: toChTime(previous.from), to: toChTime(current.to) }
     const rows = await this.store.query<OverviewRow>(sql`
-      SELECT bucket >= ${dt64(toChTime(current.from))} AS is_current, toFloat64(sum(cost_usd)) AS cost, sum(traces) AS n_traces,
+      SELECT bucket >= ${dt64(toChTime(current.from))} AS is_current, toFloat64(sum(cost_usd)) AS cost,
+        sum(traces) AS n_traces,
         sum(llm_calls) AS n_llm, sum(tool_calls) AS n_tool, sum(tool_errors) AS n_tool_errors, sum(units) AS n_units,
         sum(unit_failures) AS n_failed, sum(unit_recovered) AS n_recovered, sumMap(latency) AS hist,
         sum(input_tokens) AS t_in, sum(output_tokens) AS t_out, sum(cached_input_tokens) AS t_cached,
@@ -111,7 +113,9 @@ export class AnalyticsRepository {
     return { current: pick(true, current), previous: pick(false, previous) }
   }
 
-  /** Top agents, models or users over a range; '' is the unattributed share (traces are listed by TraceListRepository). */
+  /**
+   * Top agents, models or users over a range; '' is the unattributed share (traces are listed by TraceListRepository).
+   */
   async top(
     projectId: string,
     entity: 'agent' | 'model' | 'user',
@@ -161,7 +165,8 @@ export class AnalyticsRepository {
       first: string
       last: string
     }>(sql`
-      SELECT dim_value, sum(unpriced_calls) AS n, sum(unpriced_input_tokens) AS tin, sum(unpriced_output_tokens) AS tout,
+      SELECT dim_value, sum(unpriced_calls) AS n, sum(unpriced_input_tokens) AS tin,
+        sum(unpriced_output_tokens) AS tout,
         toString(minIf(bucket, unpriced_calls > 0)) AS first, toString(maxIf(bucket, unpriced_calls > 0)) AS last
       FROM ${rollupRows(range, 'model')} GROUP BY dim_value HAVING n > 0 ORDER BY n DESC, dim_value LIMIT 500`)
     return rows.map((r) => ({
@@ -179,10 +184,11 @@ export class AnalyticsRepository {
  * A dimension value with anything in the range. Rows whose sums are all zero are what is left of a
  * contribution a re-resolved trace took back (until merges drop them): not a value of the range.
  */
-const ACTIVE = sql`(sum(traces) != 0 OR sum(units) != 0 OR sum(llm_calls) != 0 OR sum(tool_calls) != 0 OR sum(delegations) != 0 OR sum(cost_usd) != 0 OR sum(spans) != 0)`
+const ACTIVE = sql`(sum(traces) != 0 OR sum(units) != 0 OR sum(llm_calls) != 0 OR sum(tool_calls) != 0
+  OR sum(delegations) != 0 OR sum(cost_usd) != 0 OR sum(spans) != 0)`
 
 /** How the share of a dimension that no value is attributed to is labelled (its key stays ''). */
-export const UNATTRIBUTED = 'unattributed'
+const UNATTRIBUTED = 'unattributed'
 
 interface OverviewRow {
   is_current: number | boolean

@@ -31,7 +31,8 @@ interface AnomalyRow {
 }
 
 /** DateTime64 columns come back as `YYYY-MM-DD hh:mm:ss.sss` text in JSONEachRow. */
-const COLUMNS = sql`project_id, id, kind, dimension, value, metric, started_at, last_seen_at, ended_at, severity, observed, expected, score, trace_ids, status, summary, incident_id, tier`
+const COLUMNS = sql`project_id, id, kind, dimension, value, metric, started_at, last_seen_at, ended_at, severity,
+  observed, expected, score, trace_ids, status, summary, incident_id, tier`
 
 const chToIso = (text: string) => `${text.replace(' ', 'T')}Z`
 const finite = (value: number) => (Number.isFinite(value) ? value : 0)
@@ -47,10 +48,14 @@ export class AnomalyRepository {
     const ended = anomaly.endedAt === null ? sql`NULL` : sql`toDateTime64(${str(chTime(anomaly.endedAt))}, 3, 'UTC')`
     await this.store.command(sql`
       INSERT INTO anomalies (${COLUMNS}, version)
-      VALUES (${str(anomaly.projectId)}, ${str(anomaly.id)}, ${str(anomaly.kind)}, ${str(anomaly.dimension)}, ${str(anomaly.value)}, ${str(anomaly.metric)},
-        toDateTime64(${str(chTime(anomaly.startedAt))}, 3, 'UTC'), toDateTime64(${str(chTime(anomaly.lastSeenAt))}, 3, 'UTC'), ${ended},
-        ${str(anomaly.severity)}, ${f64(finite(anomaly.observed))}, ${f64(finite(anomaly.expected))}, ${f64(finite(anomaly.score))},
-        ${strArray(anomaly.traceIds)}, ${str(anomaly.status)}, ${str(anomaly.summary)}, ${str(anomaly.incidentId)}, ${str(anomaly.tier)}, ${u64(this.lastVersion)})`)
+      VALUES (${str(anomaly.projectId)}, ${str(anomaly.id)}, ${str(anomaly.kind)}, ${str(anomaly.dimension)},
+        ${str(anomaly.value)}, ${str(anomaly.metric)},
+        toDateTime64(${str(chTime(anomaly.startedAt))}, 3, 'UTC'), toDateTime64(${str(chTime(anomaly.lastSeenAt))}, 3,
+          'UTC'), ${ended},
+        ${str(anomaly.severity)}, ${f64(finite(anomaly.observed))}, ${f64(finite(anomaly.expected))},
+          ${f64(finite(anomaly.score))},
+        ${strArray(anomaly.traceIds)}, ${str(anomaly.status)}, ${str(anomaly.summary)}, ${str(anomaly.incidentId)},
+          ${str(anomaly.tier)}, ${u64(this.lastVersion)})`)
   }
 
   async get(projectId: string, id: string): Promise<Anomaly | undefined> {
@@ -73,7 +78,8 @@ export class AnomalyRepository {
     if (query.value !== undefined) conditions.push(sql`value = ${str(query.value)}`)
     if (query.metric) conditions.push(sql`metric = ${str(query.metric)}`)
     const rows = await this.store.query<AnomalyRow>(
-      sql`SELECT ${COLUMNS} FROM anomalies FINAL ${where(conditions)} ORDER BY started_at DESC, id LIMIT ${u64(query.limit)}`,
+      sql`SELECT ${COLUMNS} FROM anomalies FINAL ${where(conditions)} ORDER BY started_at DESC,
+        id LIMIT ${u64(query.limit)}`,
     )
     return rows.map(rowToAnomaly)
   }
@@ -81,7 +87,8 @@ export class AnomalyRepository {
   /** The findings grouped into an incident, newest first. */
   async listByIncident(projectId: string, incidentId: string, limit = 200): Promise<Anomaly[]> {
     const rows = await this.store.query<AnomalyRow>(
-      sql`SELECT ${COLUMNS} FROM anomalies FINAL WHERE project_id = ${str(projectId)} AND incident_id = ${str(incidentId)} ORDER BY started_at DESC, id LIMIT ${u64(limit)}`,
+      sql`SELECT ${COLUMNS} FROM anomalies FINAL WHERE project_id = ${str(projectId)}
+        AND incident_id = ${str(incidentId)} ORDER BY started_at DESC, id LIMIT ${u64(limit)}`,
     )
     return rows.map(rowToAnomaly)
   }

@@ -49,9 +49,11 @@ export async function minuteSeries(
   const projects = [...new Set(keys.map((k) => k.slice(0, k.indexOf('\u0000'))))]
   const minute = (ms: number) => sql`toDateTime(${str(chTimeSeconds(ms))}, 'UTC')`
   const rows = await store.query<Record<string, unknown>>(sql`
-    SELECT project_id, dim_type, dim_value, toUnixTimestamp(minute) * 1000 AS minute_ms, toUnixTimestamp64Milli(min(first_start)) AS first_ms,
+    SELECT project_id, dim_type, dim_value, toUnixTimestamp(minute) * 1000 AS minute_ms,
+      toUnixTimestamp64Milli(min(first_start)) AS first_ms,
       sum(cost_usd) AS cost, sum(cost_sq) AS cost_sq, sum(tokens) AS tokens, sum(tokens_sq) AS tokens_sq,
-      sum(units) AS units, sum(unit_failures) AS failures, sum(traces_with) AS traces_with, sum(traces_failed) AS traces_failed,
+      sum(units) AS units, sum(unit_failures) AS failures, sum(traces_with) AS traces_with,
+        sum(traces_failed) AS traces_failed,
       sumMap(latency) AS lat
     FROM agg_1m
     WHERE has(${strArray(projects)}, project_id) AND minute >= ${minute(fromMs)} AND minute < ${minute(toMs)}
@@ -122,10 +124,12 @@ export async function breakdown(
     b: unknown[]
     b_first: string
   }>(sql`
-    SELECT c.dim_type AS dim_type, c.dim_value AS dim_value, ${side(inWindow)} AS w, ${side(sql`NOT (${inWindow})`)} AS b,
+    SELECT c.dim_type AS dim_type, c.dim_value AS dim_value, ${side(inWindow)} AS w,
+      ${side(sql`NOT (${inWindow})`)} AS b,
       toUnixTimestamp64Milli(minIf(start_time, NOT (${inWindow}))) AS b_first
     FROM traces FINAL ARRAY JOIN contributions AS c
-    WHERE project_id = ${str(projectId)} AND sign = 1 AND NOT is_regression_run AND has(${strArray([...dimTypes])}, c.dim_type)
+    WHERE project_id = ${str(projectId)} AND sign = 1 AND NOT is_regression_run AND has(${strArray([...dimTypes])},
+      c.dim_type)
       AND start_time >= ${at(baselineFromMs)} AND start_time <= ${at(windowToMs)}
     GROUP BY dim_type, dim_value`)
   const read = (t: unknown[]): BreakdownSide => {
@@ -165,9 +169,11 @@ export async function minuteTotals(
   toMs: number,
 ): Promise<MinuteTotals[]> {
   const rows = await store.query<{ cost: number; tokens: string; traces: string }>(sql`
-    SELECT toStartOfMinute(start_time) AS minute, sum(toFloat64(ifNull(cost_usd, 0))) AS cost, sum(input_tokens + output_tokens) AS tokens, count() AS traces
+    SELECT toStartOfMinute(start_time) AS minute, sum(toFloat64(ifNull(cost_usd, 0))) AS cost,
+      sum(input_tokens + output_tokens) AS tokens, count() AS traces
     FROM traces FINAL
-    WHERE project_id = ${str(projectId)} AND sign = 1 AND NOT is_regression_run AND start_time >= ${at(fromMs)} AND start_time < ${at(toMs)}
+    WHERE project_id = ${str(projectId)} AND sign = 1 AND NOT is_regression_run AND start_time >= ${at(fromMs)}
+      AND start_time < ${at(toMs)}
     GROUP BY minute`)
   return rows.map((r) => ({ cost: num(r.cost), tokens: num(r.tokens), traces: num(r.traces) }))
 }
@@ -218,7 +224,8 @@ export async function affectedTraces(
   const [counted, top] = await Promise.all([
     store.query<{ n: string }>(sql`SELECT count() AS n FROM traces FINAL WHERE ${where}`),
     store.query<{ trace_id: string }>(
-      sql`SELECT trace_id FROM traces FINAL WHERE ${where} ORDER BY ${ORDER_BY[order]} DESC, trace_id LIMIT ${u64(limit)}`,
+      sql`SELECT trace_id FROM traces FINAL WHERE ${where} ORDER BY ${ORDER_BY[order]} DESC,
+        trace_id LIMIT ${u64(limit)}`,
     ),
   ])
   return { count: num(counted[0]?.n), traceIds: top.map((r) => r.trace_id) }

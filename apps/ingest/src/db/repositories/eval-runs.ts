@@ -38,7 +38,8 @@ export class EvalRunRepository {
     if (f.releases) where.push(sql`release IN ${strArray(f.releases)}`)
     if (f.verdict) where.push(sql`verdict = ${str(f.verdict)}`)
     const rows = await this.store.query<{ report_json: string }>(sql`
-      SELECT report_json FROM eval_runs FINAL WHERE ${join(where, ' AND ')} ORDER BY started_at DESC, run_id LIMIT ${u64(f.limit)}`)
+      SELECT report_json FROM eval_runs FINAL WHERE ${join(where, ' AND ')} ORDER BY started_at DESC,
+        run_id LIMIT ${u64(f.limit)}`)
     return rows.map((r) => EvalRunSchema.parse(JSON.parse(r.report_json)))
   }
 

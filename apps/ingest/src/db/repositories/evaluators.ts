@@ -90,13 +90,15 @@ export class EvaluatorRepository {
     if (traceIds.length === 0) return new Set()
     const rows = await this.store.query<{ trace_id: string }>(sql`
       SELECT DISTINCT trace_id FROM evaluator_runs
-      WHERE project_id = ${str(projectId)} AND evaluator_id = ${str(evaluatorId)} AND evaluator_version = ${u64(version)} AND trace_id IN ${strArray([...traceIds])}`)
+      WHERE project_id = ${str(projectId)} AND evaluator_id = ${str(evaluatorId)}
+        AND evaluator_version = ${u64(version)} AND trace_id IN ${strArray([...traceIds])}`)
     return new Set(rows.map((r) => r.trace_id))
   }
 
   async runs(projectId: string, evaluatorId: string, limit: number): Promise<EvaluatorRun[]> {
     const rows = await this.store.query<EvaluatorRunRow>(sql`
-      SELECT project_id, evaluator_id, evaluator_version, trace_id, run_id, toString(started_at) AS started_at, latency_ms, cost_usd, status,
+      SELECT project_id, evaluator_id, evaluator_version, trace_id, run_id, toString(started_at) AS started_at,
+        latency_ms, cost_usd, status,
         input, output, error, score_id, judge_trace_id
       FROM evaluator_runs FINAL WHERE project_id = ${str(projectId)} AND evaluator_id = ${str(evaluatorId)}
       ORDER BY started_at DESC LIMIT ${u64(limit)}`)
@@ -125,7 +127,8 @@ export class EvaluatorRepository {
       last: string
       cost: number | null
     }>(sql`
-      SELECT evaluator_id, count() AS runs, countIf(status != 'ok') AS errors, toString(max(started_at)) AS last, sum(ifNull(cost_usd, 0)) AS cost
+      SELECT evaluator_id, count() AS runs, countIf(status != 'ok') AS errors, toString(max(started_at)) AS last,
+        sum(ifNull(cost_usd, 0)) AS cost
       FROM evaluator_runs FINAL WHERE project_id = ${str(projectId)} GROUP BY evaluator_id`)
     return new Map(
       rows.map((r) => [
@@ -144,7 +147,8 @@ export class EvaluatorRepository {
   async spentSince(projectId: string, evaluatorId: string, since: string): Promise<number> {
     const rows = await this.store.query<{ cost: number | null }>(sql`
       SELECT sum(ifNull(cost_usd, 0)) AS cost FROM evaluator_runs FINAL
-      WHERE project_id = ${str(projectId)} AND evaluator_id = ${str(evaluatorId)} AND started_at >= toDateTime64(${str(since)}, 3, 'UTC')`)
+      WHERE project_id = ${str(projectId)} AND evaluator_id = ${str(evaluatorId)}
+        AND started_at >= toDateTime64(${str(since)}, 3, 'UTC')`)
     return Number(rows[0]?.cost ?? 0)
   }
 }

@@ -51,9 +51,11 @@ interface IncidentRow {
   alerted_severity: IncidentSeverity | ''
 }
 
-const COLUMNS = sql`project_id, id, group_key, family, families, title, explanation, status, resolution, signal, severity, severity_score,
+const COLUMNS = sql`project_id, id, group_key, family, families, title, explanation, status, resolution, signal,
+  severity, severity_score,
   scope_agent, scope_tool, scope_model, scope_release, kind, dimension, value, metric, metrics, observed, expected,
-  first_seen_at, opened_at, last_seen_at, recovered_at, resolved_at, acknowledged_at, snoozed_until, findings, trace_count, trace_ids, alerted_severity`
+  first_seen_at, opened_at, last_seen_at, recovered_at, resolved_at, acknowledged_at, snoozed_until, findings,
+    trace_count, trace_ids, alerted_severity`
 
 const chToIso = (text: string) => `${text.replace(' ', 'T')}Z`
 const time = (iso: string) => sql`toDateTime64(${str(chTime(iso))}, 3, 'UTC')`
@@ -61,7 +63,8 @@ const maybeTime = (iso: string | null) => (iso === null ? sql`NULL` : time(iso))
 const finite = (value: number) => (Number.isFinite(value) ? value : 0)
 
 /** Open first, then acknowledged, snoozed, resolved; within each, critical first, then the most recent. */
-const ORDER = sql`indexOf(['open', 'acknowledged', 'snoozed', 'resolved'], status), indexOf(['critical', 'warning', 'info'], severity), last_seen_at DESC, id`
+const ORDER = sql`indexOf(['open', 'acknowledged', 'snoozed', 'resolved'], status), indexOf(['critical', 'warning',
+  'info'], severity), last_seen_at DESC, id`
 
 export class IncidentRepository {
   private lastVersion = 0
@@ -74,12 +77,16 @@ export class IncidentRepository {
     const i = incident
     await this.store.command(sql`
       INSERT INTO incidents (${COLUMNS}, version) VALUES (
-        ${str(i.projectId)}, ${str(i.id)}, ${str(i.groupKey)}, ${str(i.family)}, ${strArray([...i.families])}, ${str(i.title)}, ${str(i.explanation)},
+        ${str(i.projectId)}, ${str(i.id)}, ${str(i.groupKey)}, ${str(i.family)}, ${strArray([...i.families])},
+          ${str(i.title)}, ${str(i.explanation)},
         ${str(i.status)}, ${str(i.resolution)}, ${str(i.signal)}, ${str(i.severity)}, ${f64(finite(i.severityScore))},
         ${str(i.scope.agent)}, ${str(i.scope.tool)}, ${str(i.scope.model)}, ${str(i.scope.release)},
-        ${str(i.kind)}, ${str(i.dimension)}, ${str(i.value)}, ${str(i.metric)}, ${strArray([...i.metrics])}, ${f64(finite(i.observed))}, ${f64(finite(i.expected))},
-        ${time(i.firstSeenAt)}, ${time(i.openedAt)}, ${time(i.lastSeenAt)}, ${maybeTime(i.recoveredAt)}, ${maybeTime(i.resolvedAt)},
-        ${maybeTime(i.acknowledgedAt)}, ${maybeTime(i.snoozedUntil)}, ${u64(i.findings)}, ${u64(i.traceCount)}, ${strArray(i.traceIds)},
+        ${str(i.kind)}, ${str(i.dimension)}, ${str(i.value)}, ${str(i.metric)}, ${strArray([...i.metrics])},
+          ${f64(finite(i.observed))}, ${f64(finite(i.expected))},
+        ${time(i.firstSeenAt)}, ${time(i.openedAt)}, ${time(i.lastSeenAt)}, ${maybeTime(i.recoveredAt)},
+          ${maybeTime(i.resolvedAt)},
+        ${maybeTime(i.acknowledgedAt)}, ${maybeTime(i.snoozedUntil)}, ${u64(i.findings)}, ${u64(i.traceCount)},
+          ${strArray(i.traceIds)},
         ${str(i.alertedSeverity)}, ${u64(this.lastVersion)})`)
   }
 

@@ -24,7 +24,8 @@ export class PriceOverrideRepository {
 
   async list(projectId: string): Promise<PriceOverride[]> {
     const rows = await this.store.query<PriceRow>(sql`
-      SELECT model, toString(effective_from) AS effective_from, input_per_mtok, output_per_mtok, cache_read_per_mtok, cache_write_per_mtok
+      SELECT model, toString(effective_from) AS effective_from, input_per_mtok, output_per_mtok, cache_read_per_mtok,
+        cache_write_per_mtok
       FROM model_prices FINAL WHERE project_id = ${str(projectId)} AND NOT is_deleted
       ORDER BY model, effective_from`)
     return rows.map((row) => ({
@@ -39,8 +40,10 @@ export class PriceOverrideRepository {
 
   async put(projectId: string, override: PriceOverride): Promise<void> {
     await this.store.command(sql`
-      INSERT INTO model_prices (project_id, model, effective_from, input_per_mtok, output_per_mtok, cache_read_per_mtok, cache_write_per_mtok, is_deleted)
-      VALUES (${str(projectId)}, ${str(override.model)}, parseDateTime64BestEffort(${str(override.effectiveFrom)}, 3, 'UTC'),
+      INSERT INTO model_prices (project_id, model, effective_from, input_per_mtok, output_per_mtok, cache_read_per_mtok,
+        cache_write_per_mtok, is_deleted)
+      VALUES (${str(projectId)}, ${str(override.model)}, parseDateTime64BestEffort(${str(override.effectiveFrom)}, 3,
+        'UTC'),
               ${decimal(override.inputPerMtok)}, ${decimal(override.outputPerMtok)},
               ${nullableDecimal(override.cacheReadPerMtok)}, ${nullableDecimal(override.cacheWritePerMtok)}, false)`)
     this.hasAny.delete(projectId)
@@ -49,7 +52,8 @@ export class PriceOverrideRepository {
   async remove(projectId: string, model: string, effectiveFrom: string): Promise<void> {
     await this.store.command(sql`
       INSERT INTO model_prices (project_id, model, effective_from, input_per_mtok, output_per_mtok, is_deleted)
-      VALUES (${str(projectId)}, ${str(model)}, parseDateTime64BestEffort(${str(effectiveFrom)}, 3, 'UTC'), 0, 0, true)`)
+      VALUES (${str(projectId)}, ${str(model)}, parseDateTime64BestEffort(${str(effectiveFrom)}, 3, 'UTC'), 0, 0,
+        true)`)
     this.hasAny.delete(projectId)
   }
 

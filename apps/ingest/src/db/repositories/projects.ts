@@ -11,7 +11,7 @@ export const DEFAULT_PROJECT_ID = 'default'
 /** SHA-256 of a key (or session id). Both are 32 random bytes, so a slow password hash would add nothing. */
 export const hashKey = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex')
 
-export const newApiKey = () => `sl_${randomBytes(32).toString('base64url')}`
+const newApiKey = () => `sl_${randomBytes(32).toString('base64url')}`
 
 /** Same rule as the column default of migration 0013, which gave ids to keys made before it. */
 export const keyIdOf = (keyHash: string) => `k_${keyHash.slice(0, 16)}`
@@ -27,7 +27,8 @@ interface KeyRow {
 }
 
 const iso = (chTime: string) => `${chTime.replace(' ', 'T')}Z`
-const KEY_COLUMNS = sql`id, project_id, key_prefix, name, toString(created_at) AS created_at, revoked, toString(revoked_at) AS revoked_at`
+const KEY_COLUMNS = sql`id, project_id, key_prefix, name, toString(created_at) AS created_at, revoked,
+  toString(revoked_at) AS revoked_at`
 const toKeyInfo = (r: KeyRow): ApiKeyInfo => ({
   id: r.id,
   projectId: r.project_id,
@@ -106,7 +107,8 @@ export class ProjectRepository {
     const keyHash = hashKey(apiKey)
     await this.store.command(sql`
       INSERT INTO api_keys (key_hash, id, project_id, key_prefix, name, version)
-      VALUES (${str(keyHash)}, ${str(keyIdOf(keyHash))}, ${str(projectId)}, ${str(apiKey.slice(0, 6))}, ${str(name)}, ${u64(nextVersion())})`)
+      VALUES (${str(keyHash)}, ${str(keyIdOf(keyHash))}, ${str(projectId)}, ${str(apiKey.slice(0, 6))}, ${str(name)},
+        ${u64(nextVersion())})`)
     this.known.delete(keyHash)
     this.unknown.delete(keyHash)
   }
@@ -152,7 +154,8 @@ export class ProjectRepository {
   async projectsOfKeys(keyHashes: readonly string[]): Promise<Array<{ keyHash: string; projectId: string }>> {
     if (keyHashes.length === 0) return []
     const rows = await this.store.query<{ key_hash: string; project_id: string }>(
-      sql`SELECT key_hash, project_id FROM api_keys FINAL WHERE key_hash IN ${strArray([...keyHashes])} AND NOT revoked`,
+      sql`SELECT key_hash, project_id FROM api_keys FINAL WHERE key_hash IN ${strArray([...keyHashes])}
+        AND NOT revoked`,
     )
     const byHash = new Map(rows.map((r) => [r.key_hash, r.project_id]))
     return keyHashes.flatMap((keyHash) => {

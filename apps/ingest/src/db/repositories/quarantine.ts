@@ -26,7 +26,8 @@ export class QuarantineRepository {
           (e) => sql`(${str(e.projectId)}, ${str(e.traceId)}, ${str(e.spanId)}, ${str(e.reason)}, ${str(e.segment)})`,
         )
       await this.store.command(
-        sql`INSERT INTO quarantined_spans (project_id, trace_id, span_id, reason, segment) VALUES ${join(values, ', ')}`,
+        sql`INSERT INTO quarantined_spans (project_id, trace_id, span_id, reason,
+          segment) VALUES ${join(values, ', ')}`,
       )
     }
   }
@@ -38,7 +39,8 @@ export class QuarantineRepository {
     to: string,
     limit: number,
   ): Promise<Omit<GetQuarantineResponse, 'from' | 'to'>> {
-    const range = sql`project_id = ${str(projectId)} AND quarantined_at >= ${dt64(from)} AND quarantined_at <= ${dt64(to)}`
+    const range = sql`project_id = ${str(projectId)} AND quarantined_at >= ${dt64(from)}
+      AND quarantined_at <= ${dt64(to)}`
     const [byReason, recent] = await Promise.all([
       this.store.query<{ reason: string; spans: string; last_at: string }>(sql`
         SELECT reason, count() AS spans, max(quarantined_at) AS last_at

@@ -62,7 +62,8 @@ export class RegistryHealthRepository {
       HAVING active_buckets > 0`)
       : await this.store.query<TotalsRow>(sql`
       SELECT dim_type, dim_value, sum(units) AS units, sum(unit_failures) AS failures, sum(unit_recovered) AS recovered,
-        sum(tool_calls) AS tool_calls, sum(tool_errors) AS tool_errors, sum(delegations) AS delegations, sum(llm_calls) AS llm_calls,
+        sum(tool_calls) AS tool_calls, sum(tool_errors) AS tool_errors, sum(delegations) AS delegations,
+          sum(llm_calls) AS llm_calls,
         toFloat64(sum(cost_usd)) AS cost, sumMap(latency) AS latency, '' AS first, '' AS last
       FROM agg_5m WHERE ${where}
       GROUP BY dim_type, dim_value
@@ -91,7 +92,8 @@ export class RegistryHealthRepository {
     stepSeconds: number,
   ): Promise<Array<{ dimType: string; dimValue: string; index: number; units: number }>> {
     const rows = await this.store.query<{ dim_type: string; dim_value: string; idx: Num; units: Num }>(sql`
-      SELECT dim_type, dim_value, intDiv(toUnixTimestamp(bucket) - toUnixTimestamp(${dt64(range.from)}), ${u64(stepSeconds)}) AS idx,
+      SELECT dim_type, dim_value, intDiv(toUnixTimestamp(bucket) - toUnixTimestamp(${dt64(range.from)}),
+        ${u64(stepSeconds)}) AS idx,
         sum(units) AS units
       FROM agg_5m
       WHERE project_id = ${str(range.projectId)} AND dim_type IN ${strArray([...dimTypes])}
@@ -106,7 +108,10 @@ export class RegistryHealthRepository {
     }))
   }
 
-  /** First 5-minute bucket (all time) in which each value of a dimension had activity: when an agent, or an agent→tool pair, first appeared. */
+  /**
+   * First 5-minute bucket (all time) in which each value of a dimension had activity: when an agent, or an agent→tool
+   * pair, first appeared.
+   */
   async firstActive(projectId: string, dimType: 'agent' | 'agent_tool'): Promise<Map<string, string>> {
     const rows = await this.store.query<{ dim_value: string; first: string }>(sql`
       SELECT dim_value, toString(min(bucket)) AS first FROM (
@@ -135,8 +140,10 @@ export class RegistryHealthRepository {
     }>(sql`
       SELECT trace_id, name, toString(start_time) AS start_text, duration_ms, outcome, cost_usd
       FROM traces FINAL
-      WHERE project_id = ${str(range.projectId)} AND start_time >= ${dt64(range.from)} AND start_time < ${dt64(range.to)}
-        AND sign = 1 AND arrayExists((t, v) -> t = ${str(dimType)} AND v = ${str(dimValue)}, contributions.dim_type, contributions.dim_value)
+      WHERE project_id = ${str(range.projectId)} AND start_time >= ${dt64(range.from)}
+        AND start_time < ${dt64(range.to)}
+        AND sign = 1 AND arrayExists((t, v) -> t = ${str(dimType)} AND v = ${str(dimValue)}, contributions.dim_type,
+          contributions.dim_value)
       ORDER BY start_time DESC, trace_id LIMIT ${u64(limit)}`)
     return rows.map((r) => ({
       traceId: r.trace_id,

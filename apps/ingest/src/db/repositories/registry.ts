@@ -46,7 +46,7 @@ export interface StoredEvent {
 /** DateTime64 text → ISO (millisecond precision). */
 export const chToIso = (text: string) => new Date(`${text.replace(' ', 'T').slice(0, 23)}Z`).toISOString()
 /** ISO → DateTime64(3) text. */
-export const isoToCh = (iso: string) => chTime(iso)
+const isoToCh = (iso: string) => chTime(iso)
 
 export class RegistryRepository {
   constructor(private readonly store: Store) {}
@@ -62,7 +62,8 @@ export class RegistryRepository {
       first: string
       last: string
     }>(sql`
-      SELECT entity, k1, k2, k3, k4, max(detail) AS detail, toString(min(first_seen)) AS first, toString(max(last_seen)) AS last
+      SELECT entity, k1, k2, k3, k4, max(detail) AS detail, toString(min(first_seen)) AS first,
+        toString(max(last_seen)) AS last
       FROM registry_observations
       WHERE project_id = ${str(projectId)} AND entity IN ${strArray([...entities])}
       GROUP BY entity, k1, k2, k3, k4
@@ -157,7 +158,8 @@ export class RegistryRepository {
     }>(sql`
       SELECT id, kind, subject, toString(at) AS at_text, summary, diff, toString(detected_at) AS detected_text
       FROM registry_events FINAL
-      WHERE project_id = ${str(projectId)} AND at >= toDateTime64(${str(isoToCh(q.from))}, 3, 'UTC') AND at < toDateTime64(${str(isoToCh(q.to))}, 3, 'UTC')
+      WHERE project_id = ${str(projectId)} AND at >= toDateTime64(${str(isoToCh(q.from))}, 3,
+        'UTC') AND at < toDateTime64(${str(isoToCh(q.to))}, 3, 'UTC')
         ${q.kind === undefined ? sql`` : sql`AND kind = ${str(q.kind)}`}
         ${q.subject === undefined ? sql`` : sql`AND subject = ${str(q.subject)}`}
       ORDER BY at DESC, id LIMIT ${u64(q.limit)}`)
@@ -175,7 +177,8 @@ export class RegistryRepository {
   /** Projects with anything in the registry (what the drift scanner visits). */
   async projects(): Promise<string[]> {
     const rows = await this.store.query<{ project_id: string }>(sql`
-      SELECT DISTINCT project_id FROM (SELECT project_id FROM registry_observations UNION ALL SELECT project_id FROM agent_cards)`)
+      SELECT DISTINCT project_id FROM (SELECT project_id FROM registry_observations UNION ALL SELECT project_id
+        FROM agent_cards)`)
     return rows.map((r) => r.project_id)
   }
 
@@ -183,7 +186,8 @@ export class RegistryRepository {
   async openAnomaliesByAgent(projectId: string): Promise<Map<string, number>> {
     const rows = await this.store.query<{ value: string; n: Num }>(sql`
       SELECT value, count() AS n FROM anomalies FINAL
-      WHERE project_id = ${str(projectId)} AND status = 'open' AND (dimension = 'agent' OR (dimension = 'trace' AND value != ''))
+      WHERE project_id = ${str(projectId)} AND status = 'open' AND (dimension = 'agent' OR (dimension = 'trace'
+        AND value != ''))
       GROUP BY value`)
     return new Map(rows.map((r) => [r.value, Number(r.n)]))
   }

@@ -50,17 +50,21 @@ export class RegressionRepository {
     const existing = await this.getRow(projectId, rc.id)
     const updatedAt = nextVersion()
     await this.store.command(sql`
-      INSERT INTO regression_cases (project_id, case_id, suite, title, source_trace_id, agent, case_json, created_at, updated_at, is_deleted)
-      VALUES (${str(projectId)}, ${str(rc.id)}, ${str(suite)}, ${str(rc.title)}, ${str(rc.source.traceId)}, ${str(rc.agent.name)},
+      INSERT INTO regression_cases (project_id, case_id, suite, title, source_trace_id, agent, case_json, created_at,
+        updated_at, is_deleted)
+      VALUES (${str(projectId)}, ${str(rc.id)}, ${str(suite)}, ${str(rc.title)}, ${str(rc.source.traceId)},
+        ${str(rc.agent.name)},
         ${str(JSON.stringify(rc))}, ${toDt(existing ? iso(existing.created_at) : updatedAt)}, ${toDt(updatedAt)}, 0)`)
     return { updatedAt }
   }
 
   async list(projectId: string, suite: string | undefined): Promise<RegressionCaseSummary[]> {
     const rows = await this.store.query<CaseRow>(sql`
-      SELECT case_id, suite, title, source_trace_id, agent, '' AS case_json, toString(created_at) AS created_at, toString(updated_at) AS updated_at
+      SELECT case_id, suite, title, source_trace_id, agent, '' AS case_json, toString(created_at) AS created_at,
+        toString(updated_at) AS updated_at
       FROM regression_cases FINAL
-      WHERE project_id = ${str(projectId)} AND is_deleted = 0 ${suite === undefined ? sql`` : sql`AND suite = ${str(suite)}`}
+      WHERE project_id = ${str(projectId)}
+        AND is_deleted = 0 ${suite === undefined ? sql`` : sql`AND suite = ${str(suite)}`}
       ORDER BY suite, case_id
       LIMIT ${u64(10_000)}`)
     return rows.map((r) => ({
@@ -88,21 +92,27 @@ export class RegressionRepository {
     const row = await this.getRow(projectId, caseId)
     if (!row) return false
     await this.store.command(sql`
-      INSERT INTO regression_cases (project_id, case_id, suite, title, source_trace_id, agent, case_json, created_at, updated_at, is_deleted)
-      VALUES (${str(projectId)}, ${str(caseId)}, ${str(row.suite)}, '', '', '', '', ${toDt(iso(row.created_at))}, ${toDt(nextVersion())}, 1)`)
+      INSERT INTO regression_cases (project_id, case_id, suite, title, source_trace_id, agent, case_json, created_at,
+        updated_at, is_deleted)
+      VALUES (${str(projectId)}, ${str(caseId)}, ${str(row.suite)}, '', '', '', '', ${toDt(iso(row.created_at))},
+        ${toDt(nextVersion())}, 1)`)
     return true
   }
 
   async addRun(projectId: string, caseId: string, run: ReportRegressionRunRequest): Promise<void> {
     await this.store.command(sql`
-      INSERT INTO regression_runs (project_id, case_id, run_id, release, verdict, trace_id, started_at, duration_ms, attempt, summary, reported_at)
-      VALUES (${str(projectId)}, ${str(caseId)}, ${str(run.runId)}, ${str(run.release)}, ${str(run.verdict)}, ${str(run.traceId)},
-        ${toDt(run.startedAt)}, ${f64(run.durationMs)}, ${u64(run.attempt)}, ${str(run.summary)}, ${toDt(nextVersion())})`)
+      INSERT INTO regression_runs (project_id, case_id, run_id, release, verdict, trace_id, started_at, duration_ms,
+        attempt, summary, reported_at)
+      VALUES (${str(projectId)}, ${str(caseId)}, ${str(run.runId)}, ${str(run.release)}, ${str(run.verdict)},
+        ${str(run.traceId)},
+        ${toDt(run.startedAt)}, ${f64(run.durationMs)}, ${u64(run.attempt)}, ${str(run.summary)},
+          ${toDt(nextVersion())})`)
   }
 
   async listRuns(projectId: string, caseId: string): Promise<RegressionRun[]> {
     const rows = await this.store.query<RunRow>(sql`
-      SELECT case_id, run_id, release, verdict, trace_id, toString(started_at) AS started_at, duration_ms, attempt, summary, toString(reported_at) AS reported_at
+      SELECT case_id, run_id, release, verdict, trace_id, toString(started_at) AS started_at, duration_ms, attempt,
+        summary, toString(reported_at) AS reported_at
       FROM regression_runs FINAL
       WHERE project_id = ${str(projectId)} AND case_id = ${str(caseId)}
       ORDER BY started_at DESC, run_id
@@ -123,7 +133,8 @@ export class RegressionRepository {
 
   private async getRow(projectId: string, caseId: string): Promise<CaseRow | undefined> {
     const rows = await this.store.query<CaseRow & { is_deleted: number }>(sql`
-      SELECT case_id, suite, title, source_trace_id, agent, case_json, toString(created_at) AS created_at, toString(updated_at) AS updated_at, is_deleted
+      SELECT case_id, suite, title, source_trace_id, agent, case_json, toString(created_at) AS created_at,
+        toString(updated_at) AS updated_at, is_deleted
       FROM regression_cases FINAL
       WHERE project_id = ${str(projectId)} AND case_id = ${str(caseId)}
       LIMIT 1`)

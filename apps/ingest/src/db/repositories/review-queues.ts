@@ -53,7 +53,8 @@ export class ReviewQueueRepository {
 
   async items(projectId: string, queueId: string): Promise<Array<{ position: number; traceId: string }>> {
     const rows = await this.store.query<{ position: number; trace_id: string }>(sql`
-      SELECT DISTINCT position, trace_id FROM review_items WHERE project_id = ${str(projectId)} AND queue_id = ${str(queueId)}
+      SELECT DISTINCT position, trace_id FROM review_items WHERE project_id = ${str(projectId)}
+        AND queue_id = ${str(queueId)}
       ORDER BY position LIMIT ${u64(1000)}`)
     return rows.map((r) => ({ position: Number(r.position), traceId: r.trace_id }))
   }

@@ -18,11 +18,13 @@ export function passExpression(configs: readonly ScoreConfig[]): SqlFragment {
   for (const c of configs) {
     if (c.dataType === 'numeric' && c.passThreshold !== undefined)
       branches.push(
-        sql`name = ${str(c.name)} AND data_type = 'numeric', toNullable(value >= toFloat64(${str(String(c.passThreshold))}))`,
+        sql`name = ${str(c.name)} AND data_type = 'numeric',
+          toNullable(value >= toFloat64(${str(String(c.passThreshold))}))`,
       )
     if (c.dataType === 'categorical' && c.passValues)
       branches.push(
-        sql`name = ${str(c.name)} AND data_type = 'categorical', toNullable(has(${strArray(c.passValues)}, string_value))`,
+        sql`name = ${str(c.name)} AND data_type = 'categorical', toNullable(has(${strArray(c.passValues)},
+          string_value))`,
       )
   }
   return sql`multiIf(${join(branches, ', ')}, NULL)`
@@ -71,7 +73,8 @@ interface StatRow {
 
 /** Current, non-deleted scores of a project in [from, to) on `time`. */
 function scoped(projectId: string, from: string, to: string, extra: SqlFragment[] = []): SqlFragment {
-  return sql`(SELECT * FROM scores FINAL WHERE ${join([sql`project_id = ${str(projectId)}`, sql`is_deleted = 0`, sql`time >= ${dt64(from)}`, sql`time < ${dt64(to)}`, ...extra], ' AND ')})`
+  return sql`(SELECT * FROM scores FINAL
+    WHERE ${join([sql`project_id = ${str(projectId)}`, sql`is_deleted = 0`, sql`time >= ${dt64(from)}`, sql`time < ${dt64(to)}`, ...extra], ' AND ')})`
 }
 
 export interface ScoreWindowRow {
@@ -113,11 +116,16 @@ export class ScoreAnalyticsRepository {
       out.push(
         ...(await this.store.query<ScoreWindowRow>(sql`
         SELECT project_id, name,
-          countIf(${cur} AND error = '') AS cur_n, avgIf(value, ${cur} AND ${ok}) AS cur_mean, varSampIf(value, ${cur} AND ${ok}) AS cur_var,
-          countIf(${cur} AND error = '' AND ${pass} = 1) AS cur_passes, countIf(${cur} AND error = '' AND isNotNull(${pass})) AS cur_passable,
-          countIf(NOT ${cur} AND error = '') AS base_n, avgIf(value, NOT ${cur} AND ${ok}) AS base_mean, varSampIf(value, NOT ${cur} AND ${ok}) AS base_var,
-          countIf(NOT ${cur} AND error = '' AND ${pass} = 1) AS base_passes, countIf(NOT ${cur} AND error = '' AND isNotNull(${pass})) AS base_passable,
-          arrayMap(x -> x.1, arraySlice(arraySort(x -> x.2, groupArrayIf((trace_id, if(isNull(${pass}), value, toFloat64(assumeNotNull(${pass})))), ${cur} AND ${ok} AND trace_id != '')), 1, 10)) AS trace_ids
+          countIf(${cur} AND error = '') AS cur_n, avgIf(value, ${cur} AND ${ok}) AS cur_mean, varSampIf(value,
+            ${cur} AND ${ok}) AS cur_var,
+          countIf(${cur} AND error = '' AND ${pass} = 1) AS cur_passes,
+            countIf(${cur} AND error = '' AND isNotNull(${pass})) AS cur_passable,
+          countIf(NOT ${cur} AND error = '') AS base_n, avgIf(value, NOT ${cur} AND ${ok}) AS base_mean,
+            varSampIf(value, NOT ${cur} AND ${ok}) AS base_var,
+          countIf(NOT ${cur} AND error = '' AND ${pass} = 1) AS base_passes,
+            countIf(NOT ${cur} AND error = '' AND isNotNull(${pass})) AS base_passable,
+          arrayMap(x -> x.1, arraySlice(arraySort(x -> x.2, groupArrayIf((trace_id, if(isNull(${pass}), value,
+            toFloat64(assumeNotNull(${pass})))), ${cur} AND ${ok} AND trace_id != '')), 1, 10)) AS trace_ids
         FROM ${scoped(projectId, p.from, p.to, [populationFilter('production')])}
         GROUP BY project_id, name HAVING cur_n > 0`)),
       )
@@ -149,7 +157,8 @@ export class ScoreAnalyticsRepository {
     const pass = passExpression(p.configs)
     return this.store.query<SeriesRow>(sql`
       SELECT ${DIMENSIONS[p.dimension]} AS k, toString(${STEPS[p.step]}) AS t, countIf(error = '') AS n,
-        avgIf(value, error = '' AND data_type != 'categorical') AS mean_raw, if(countIf(error = '' AND data_type != 'categorical') = 0, NULL, mean_raw) AS mean,
+        avgIf(value, error = '' AND data_type != 'categorical') AS mean_raw,
+          if(countIf(error = '' AND data_type != 'categorical') = 0, NULL, mean_raw) AS mean,
         countIf(error = '' AND ${pass} = 1) AS passes, countIf(error = '' AND isNotNull(${pass})) AS passable
       FROM ${scoped(projectId, p.from, p.to, [sql`name = ${str(p.name)}`, populationFilter(p.population)])}
       GROUP BY k, t ORDER BY k, t`)
@@ -165,12 +174,14 @@ export class ScoreAnalyticsRepository {
     if (p.releases?.length) extra.push(sql`release IN ${strArray(p.releases)}`)
     if (p.names?.length) extra.push(sql`name IN ${strArray(p.names)}`)
     const rows = await this.store.query<StatRow>(sql`
-      SELECT release AS rel, name, if(source = 'ci', 'ci', 'production') AS pop, count() AS n, countIf(error != '') AS errors,
+      SELECT release AS rel, name, if(source = 'ci', 'ci', 'production') AS pop, count() AS n,
+        countIf(error != '') AS errors,
         countIf(error = '' AND data_type != 'categorical') AS numeric_n,
         if(numeric_n = 0, NULL, avgIf(value, error = '' AND data_type != 'categorical')) AS mean,
         if(numeric_n < 2, NULL, varSampIf(value, error = '' AND data_type != 'categorical')) AS variance,
         countIf(error = '' AND ${pass} = 1) AS passes, countIf(error = '' AND isNotNull(${pass})) AS passable,
-        countIf(error = '' AND data_type != 'categorical' AND value = 1) AS ones, countIf(error = '' AND data_type != 'categorical' AND value NOT IN (0, 1)) AS non_binary
+        countIf(error = '' AND data_type != 'categorical' AND value = 1) AS ones,
+          countIf(error = '' AND data_type != 'categorical' AND value NOT IN (0, 1)) AS non_binary
       FROM ${scoped(projectId, p.from, p.to, extra)}
       GROUP BY rel, name, pop ORDER BY rel, name, pop LIMIT ${u64(10_000)}`)
     const out = new Map<string, ReleaseScore[]>()

@@ -68,8 +68,10 @@ export interface ScoreListFilter {
   limit: number
 }
 
-const COLUMNS = sql`project_id, trace_id, score_id, span_id, session_id, name, data_type, value, string_value, source, evaluator,
-  evaluator_version, comment, author, error, release, agent, models, queue_id, toString(time) AS time, toString(created_at) AS created_at,
+const COLUMNS = sql`project_id, trace_id, score_id, span_id, session_id, name, data_type, value, string_value, source,
+  evaluator,
+  evaluator_version, comment, author, error, release, agent, models, queue_id, toString(time) AS time,
+    toString(created_at) AS created_at,
   toString(updated_at) AS updated_at, version, is_deleted`
 
 export function rowToScore(row: ScoreRow): Score {
@@ -181,7 +183,8 @@ export class ScoreRepository {
       is_deleted: number
       changed_at: string
     }>(sql`
-      SELECT version, data_type, value, string_value, comment, author, error, is_deleted, toString(changed_at) AS changed_at
+      SELECT version, data_type, value, string_value, comment, author, error, is_deleted,
+        toString(changed_at) AS changed_at
       FROM score_history FINAL WHERE project_id = ${str(projectId)} AND score_id = ${str(scoreId)} ORDER BY version`)
     return rows.map((r) => ({
       version: Number(r.version),
@@ -210,7 +213,8 @@ export class ScoreRepository {
       SELECT trace_id, name, count() AS n,
         avgIf(value, error = '' AND data_type != 'categorical') AS mean_raw,
         if(countIf(error = '' AND data_type != 'categorical') = 0, NULL, mean_raw) AS mean,
-        topKIf(1)(string_value, data_type = 'categorical' AND error = '')[1] AS label_raw, ifNull(label_raw, '') AS label,
+        topKIf(1)(string_value, data_type = 'categorical' AND error = '')[1] AS label_raw, ifNull(label_raw,
+          '') AS label,
         countIf(error != '') AS errors, arraySort(groupUniqArray(source)) AS sources
       FROM scores FINAL
       WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray([...traceIds])} AND is_deleted = 0
@@ -243,8 +247,10 @@ export class ScoreRepository {
       session_id: string
     }>(sql`
       SELECT trace_id, toString(min(start_time)) AS start_text,
-        if(countIf(parent_span_id = '') > 0, argMinIf(service_version, start_time, parent_span_id = ''), argMin(service_version, start_time)) AS root_release,
-        if(countIf(parent_span_id = '' AND agent_name != '') > 0, argMinIf(agent_name, start_time, parent_span_id = '' AND agent_name != ''),
+        if(countIf(parent_span_id = '') > 0, argMinIf(service_version, start_time, parent_span_id = ''),
+          argMin(service_version, start_time)) AS root_release,
+        if(countIf(parent_span_id = '' AND agent_name != '') > 0, argMinIf(agent_name, start_time,
+          parent_span_id = '' AND agent_name != ''),
           ifNull(argMinIf(agent_name, start_time, agent_name != ''), '')) AS agent,
         arraySort(groupUniqArrayIf(model, model != '' AND is_llm_call)) AS models,
         ifNull(argMinIf(session_id, start_time, session_id != ''), '') AS session_id
@@ -284,7 +290,8 @@ export class ScoreRepository {
       model: string
     }>(sql`
       SELECT DISTINCT trace_id, span_id, service_version, agent_name, model FROM spans
-      WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray(traceIds)} AND span_id IN ${strArray([...new Set(targets.map((t) => t.spanId))])}
+      WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray(traceIds)}
+        AND span_id IN ${strArray([...new Set(targets.map((t) => t.spanId))])}
         AND start_time >= toStartOfHour(${dt64(bounds.from)}) AND start_time <= ${dt64(bounds.to)}`)
     return new Map(
       rows.map((r) => [
@@ -298,7 +305,8 @@ export class ScoreRepository {
   async knownSessions(projectId: string, sessionIds: readonly string[]): Promise<Set<string>> {
     if (sessionIds.length === 0) return new Set()
     const rows = await this.store.query<{ session_id: string }>(sql`
-      SELECT DISTINCT session_id FROM traces WHERE project_id = ${str(projectId)} AND session_id IN ${strArray([...sessionIds])}`)
+      SELECT DISTINCT session_id FROM traces WHERE project_id = ${str(projectId)}
+        AND session_id IN ${strArray([...sessionIds])}`)
     return new Set(rows.map((r) => r.session_id))
   }
 
@@ -310,7 +318,8 @@ export class ScoreRepository {
   ): Promise<{ traceId: string; spanId: string } | undefined> {
     const rows = await this.store.query<{ trace_id: string; span_id: string }>(sql`
       SELECT trace_id, span_id FROM spans
-      WHERE project_id = ${str(projectId)} AND start_time >= ${dt64(around)} - INTERVAL 1 DAY AND start_time <= ${dt64(around)} + INTERVAL 1 HOUR
+      WHERE project_id = ${str(projectId)} AND start_time >= ${dt64(around)} - INTERVAL 1 DAY
+        AND start_time <= ${dt64(around)} + INTERVAL 1 HOUR
         AND attributes['gen_ai.response.id'] = ${str(responseId)}
       LIMIT 1`)
     const row = rows[0]
@@ -328,7 +337,8 @@ export class ScoreRepository {
     if (!bounds) return []
     const rows = await this.store.query<{ trace_id: string; span_id: string; events: string }>(sql`
       SELECT trace_id, span_id, any(events) AS events FROM spans
-      WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray(traceIds)} AND span_id IN ${strArray([...new Set(spans.map((s) => s.spanId))])}
+      WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray(traceIds)}
+        AND span_id IN ${strArray([...new Set(spans.map((s) => s.spanId))])}
         AND start_time >= toStartOfHour(${dt64(bounds.from)}) AND start_time <= ${dt64(bounds.to)}
       GROUP BY trace_id, span_id`)
     return rows.map((r) => ({ traceId: r.trace_id, spanId: r.span_id, events: r.events }))

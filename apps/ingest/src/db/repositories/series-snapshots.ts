@@ -54,7 +54,8 @@ function medMad(name: (typeof SERIES)[number]): SqlFragment {
   const med = ident(`${name}_med`, ALIASES)
   const vals = sql`${values}`
   return sql`if(empty(${vals}), nan, ${medianOf(vals)}) AS ${med},
-    if(empty(${vals}), nan, ${medianOf(sql`arrayMap(v -> abs(v - ${med}), ${vals})`)}) AS ${ident(`${name}_mad`, ALIASES)}`
+    if(empty(${vals}), nan, ${medianOf(sql`arrayMap(v -> abs(v - ${med}), ${vals})`)}) AS
+      ${ident(`${name}_mad`, ALIASES)}`
 }
 
 /** Users outside the project's top K by spend are pooled into one series. */
@@ -66,7 +67,7 @@ function dimValueExpr(config: DetectorConfig, sinceText: string): SqlFragment {
     ), ${str(OTHER_USERS)}, dim_value)`
 }
 
-export function snapshotQuery(nowMs: number, config: DetectorConfig, projectIds?: readonly string[]): SqlFragment {
+function snapshotQuery(nowMs: number, config: DetectorConfig, projectIds?: readonly string[]): SqlFragment {
   const clock = evaluationClock(nowMs, config)
   const since = chTimeSeconds(clock.prevMs - (config.baselineDays + 1) * 86_400_000)
   const dimValue = dimValueExpr(config, chTimeSeconds(clock.nowMs - 7 * 86_400_000))
@@ -100,10 +101,12 @@ export function snapshotQuery(nowMs: number, config: DetectorConfig, projectIds?
         sumIf(c_calls, bucket = cur_b) AS cur_calls, sumIf(c_calls, bucket = prev_b) AS prev_calls,
         sumIf(c_errors, bucket = cur_b) AS cur_errors, sumIf(c_errors, bucket = prev_b) AS prev_errors,
         ${histogramQuantileSql(sql`sumMapIf(lat, bucket IN (cur_b, prev_b) AND c_calls > 0)`, 0.95)} AS window_p95,
-        groupArrayIf((bucket, c_cost, toFloat64(c_tokens), toFloat64(c_calls), toFloat64(c_errors), p95), has(slot_list, bucket) AND bucket >= fs) AS slot_rows
+        groupArrayIf((bucket, c_cost, toFloat64(c_tokens), toFloat64(c_calls), toFloat64(c_errors), p95), has(slot_list,
+          bucket) AND bucket >= fs) AS slot_rows
       FROM (
         SELECT project_id, dim_type, ${dimValue} AS dim_value, ${width} AS bucket,
-          toFloat64(sum(cost_usd)) AS c_cost, sum(input_tokens + output_tokens) AS c_tokens, sum(units) AS c_calls, sum(unit_failures) AS c_errors,
+          toFloat64(sum(cost_usd)) AS c_cost, sum(input_tokens + output_tokens) AS c_tokens, sum(units) AS c_calls,
+            sum(unit_failures) AS c_errors,
           sumMap(latency) AS lat,
           ${histogramQuantileSql(sql`lat`, 0.95)} AS p95
         FROM agg_5m

@@ -100,7 +100,8 @@ export class SessionRepository {
   private async rewrite(idHash: string, currentProject: SqlFragment, revoked: boolean): Promise<void> {
     await this.store.command(sql`
       INSERT INTO console_sessions (id_hash, key_hashes, current_project, created_at, expires_at, revoked, version)
-      SELECT id_hash, key_hashes, ${currentProject}, created_at, expires_at, ${revoked ? sql`true` : sql`revoked`}, ${u64(nextVersion())}
+      SELECT id_hash, key_hashes, ${currentProject}, created_at, expires_at, ${revoked ? sql`true` : sql`revoked`},
+        ${u64(nextVersion())}
       FROM console_sessions FINAL WHERE id_hash = ${str(idHash)}`)
     this.cache.delete(idHash)
   }

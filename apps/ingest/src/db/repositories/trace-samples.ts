@@ -37,7 +37,8 @@ export async function sampleTraces(
   const rows = await store.query<{ trace_id: string }>(sql`
     SELECT trace_id FROM traces FINAL
     WHERE project_id = ${str(projectId)} AND NOT is_regression_run
-      AND start_time >= toDateTime64(${str(chTimeSeconds(fromMs))}, 3, 'UTC') AND start_time <= toDateTime64(${str(chTimeSeconds(toMs))}, 3, 'UTC') ${filter}
+      AND start_time >= toDateTime64(${str(chTimeSeconds(fromMs))}, 3,
+        'UTC') AND start_time <= toDateTime64(${str(chTimeSeconds(toMs))}, 3, 'UTC') ${filter}
     ORDER BY ${ORDER_BY[metric]} DESC, trace_id LIMIT ${u64(limit)}`)
   return rows.map((r) => r.trace_id)
 }

@@ -83,7 +83,8 @@ export async function unfinishedTraces(
     failure_reason: string
     last_ms: string
   }>(sql`
-    SELECT project_id, trace_id, root_agent AS agent, outcome, failure_reason, toUnixTimestamp64Milli(end_time) AS last_ms
+    SELECT project_id, trace_id, root_agent AS agent, outcome, failure_reason,
+      toUnixTimestamp64Milli(end_time) AS last_ms
     FROM traces FINAL
     WHERE ${recentTraces(from, to)} AND (
       ((outcome = 'running' OR has(tags, 'partial')) AND end_time < ${chMs(quietBefore)})
@@ -155,13 +156,16 @@ export async function agentTotalsStats(store: Store, from: number, to: number): 
     mad: number[]
   }>(sql`
     SELECT project_id, agent, count() AS n, any(m.med) AS med,
-      [quantileExact(0.99)(toFloat64(t.spans)), quantileExact(0.99)(t.cost), quantileExact(0.99)(toFloat64(t.tokens))] AS p99,
-      [quantileExactInclusive(0.5)(abs(toFloat64(t.spans) - m.med[1])), quantileExactInclusive(0.5)(abs(t.cost - m.med[2])),
+      [quantileExact(0.99)(toFloat64(t.spans)), quantileExact(0.99)(t.cost),
+        quantileExact(0.99)(toFloat64(t.tokens))] AS p99,
+      [quantileExactInclusive(0.5)(abs(toFloat64(t.spans) - m.med[1])),
+        quantileExactInclusive(0.5)(abs(t.cost - m.med[2])),
        quantileExactInclusive(0.5)(abs(toFloat64(t.tokens) - m.med[3]))] AS mad
     FROM (${history}) AS t
     INNER JOIN (
       SELECT project_id, agent,
-        [quantileExactInclusive(0.5)(toFloat64(spans)), quantileExactInclusive(0.5)(cost), quantileExactInclusive(0.5)(toFloat64(tokens))] AS med
+        [quantileExactInclusive(0.5)(toFloat64(spans)), quantileExactInclusive(0.5)(cost),
+          quantileExactInclusive(0.5)(toFloat64(tokens))] AS med
       FROM (${history}) WHERE agent != '' GROUP BY project_id, agent
     ) AS m USING (project_id, agent)
     GROUP BY project_id, agent`)
@@ -209,7 +213,8 @@ export async function slowestReleaseTraces(
 ): Promise<string[]> {
   const rows = await store.query<{ trace_id: string }>(sql`
     SELECT trace_id FROM traces FINAL
-    WHERE project_id = ${str(projectId)} AND NOT is_regression_run AND start_time > ${chMs(from)} AND start_time <= ${chMs(to)}
+    WHERE project_id = ${str(projectId)} AND NOT is_regression_run AND start_time > ${chMs(from)}
+      AND start_time <= ${chMs(to)}
       AND has(releases, ${str(release)})
     ORDER BY duration_ms DESC, trace_id LIMIT 10`)
   return rows.map((r) => r.trace_id)

@@ -110,7 +110,8 @@ export class WebhookRepository {
     await this.store.command(sql`
       INSERT INTO alert_webhooks (project_id, id, url, secret_sealed, created_at, is_deleted, version)
       VALUES (${str(projectId)}, ${str(row.id)}, ${str(row.url)}, ${str(row.secret_sealed)},
-              toDateTime64(${str(row.created_at)}, 3, 'UTC'), ${isDeleted ? sql`true` : sql`false`}, ${u64(this.lastVersion)})`)
+              toDateTime64(${str(row.created_at)}, 3, 'UTC'), ${isDeleted ? sql`true` : sql`false`},
+                ${u64(this.lastVersion)})`)
   }
 }
 

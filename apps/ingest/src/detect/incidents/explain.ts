@@ -8,7 +8,7 @@ import type { BreakdownRow, BreakdownSide, MinuteTotals } from '../../db/reposit
  * breakdown of the rollups over the incident's window and the hour before it (the driver is the
  * model, agent or tool whose own numbers moved most); trace incidents from their findings.
  */
-export interface LeadFinding {
+interface LeadFinding {
   kind: AnomalyKind
   dimension: string
   value: string
@@ -58,7 +58,7 @@ const TITLES: Record<IncidentFamily, string> = {
   score_drop: 'Score drop',
 }
 
-export const FAMILY_LABELS: Record<IncidentFamily, string> = {
+const FAMILY_LABELS: Record<IncidentFamily, string> = {
   cost: 'cost',
   latency: 'latency',
   errors: 'error rate',
@@ -70,11 +70,10 @@ export const FAMILY_LABELS: Record<IncidentFamily, string> = {
   score_drop: 'evaluation scores',
 }
 
-export const hhmm = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)} UTC`
+const hhmm = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)} UTC`
 const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.POSITIVE_INFINITY)
-export const fmtRatio = (r: number) =>
-  !Number.isFinite(r) ? 'far above' : r >= 10 ? `${Math.round(r)}×` : `${r.toFixed(1)}×`
-export const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`)
+const fmtRatio = (r: number) => (!Number.isFinite(r) ? 'far above' : r >= 10 ? `${Math.round(r)}×` : `${r.toFixed(1)}×`)
+const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`)
 const fmtPct = (rate: number) => `${(rate * 100).toFixed(rate < 0.1 ? 1 : 0)} %`
 const fmtUsd = (usd: number) => (usd >= 1 ? `$${usd.toFixed(2)}` : `$${usd.toPrecision(2)}`)
 const where = (lead: LeadFinding) =>

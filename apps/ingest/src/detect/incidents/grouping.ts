@@ -15,7 +15,7 @@ import type { Anomaly, IncidentFamily, IncidentScope } from '@sightline/schema'
  * - Everything else joins by its group key: the same kind of finding for the same agent, tool and
  *   release (every looping trace of planner on `weather` is one incident).
  */
-export const SERIES_FAMILIES: readonly IncidentFamily[] = ['cost', 'latency', 'errors']
+const SERIES_FAMILIES: readonly IncidentFamily[] = ['cost', 'latency', 'errors']
 
 export interface FindingFacts {
   family: IncidentFamily
@@ -44,7 +44,8 @@ export function findingFacts(
   )
     scope[anomaly.dimension] = anomaly.value
   const isSeries = anomaly.kind === 'spike' || anomaly.kind === 'level_shift'
-  // The release comparison (release-latency.ts) is the only level shift on latency; the series tiers' are cost and tokens.
+  // The release comparison (release-latency.ts) is the only level shift on latency; the series tiers' are cost and
+  // tokens.
   if (anomaly.kind === 'level_shift' && anomaly.dimension === 'release' && anomaly.metric === 'latency_p95') {
     return {
       family: 'release_latency',

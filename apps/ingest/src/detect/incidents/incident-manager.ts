@@ -27,7 +27,7 @@ export interface IncidentRules {
   severity: SeverityRules
 }
 
-export const DEFAULT_INCIDENT_RULES: IncidentRules = {
+const DEFAULT_INCIDENT_RULES: IncidentRules = {
   correlateMs: 3 * 60_000,
   recoveryHoldMs: 5 * 60_000,
   eventQuietMs: 15 * 60_000,
@@ -133,7 +133,8 @@ export class IncidentManager {
       traceIds: anomaly.traceIds,
       summary: anomaly.summary,
     })
-    // A trace seen again (it stays in the lookback for an hour) is no new evidence: only new traces keep a trace incident active.
+    // A trace seen again (it stays in the lookback for an hour) is no new evidence: only new traces keep a trace
+    // incident active.
     live.incident.lastSeenAt = iso(nowMs)
   }
 

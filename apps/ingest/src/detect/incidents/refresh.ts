@@ -40,7 +40,7 @@ const ORDER: Record<IncidentFamily, TraceOrder> = {
  * The finding that speaks for the incident: of its own family, the project total if there is one
  * (it is what the explanation's ratio is about), else the largest score.
  */
-export function leadOf(incident: StoredIncident, members: readonly Member[]): Member | undefined {
+function leadOf(incident: StoredIncident, members: readonly Member[]): Member | undefined {
   const own = members.filter((m) => m.family === incident.family)
   const pool = own.length > 0 ? own : members
   return pool.find((m) => m.dimension === 'total') ?? [...pool].sort((a, b) => b.score - a.score)[0]
@@ -142,7 +142,9 @@ export async function refreshIncident(
   })
 }
 
-/** Which traces a series incident is about: its driver when the explanation found one, else its lead's dimension value. */
+/**
+ * Which traces a series incident is about: its driver when the explanation found one, else its lead's dimension value.
+ */
 function seriesFilter(incident: StoredIncident, lead: Member) {
   const scope: Array<{ dimType: string; value: string }> = []
   if (incident.family === 'cost' && incident.scope.model) scope.push({ dimType: 'model', value: incident.scope.model })

@@ -1,4 +1,6 @@
-/** Incidents: the feed, one incident with its findings, and the people's actions, through the client's one HTTP seam. */
+/**
+ * Incidents: the feed, one incident with its findings, and the people's actions, through the client's one HTTP seam.
+ */
 import {
   GetIncidentResponseSchema,
   IncidentActionResponseSchema,

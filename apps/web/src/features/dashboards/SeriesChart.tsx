@@ -21,7 +21,7 @@ import type { IncidentArea } from '../anomalies/incident-areas'
 import { IncidentShading } from '../anomalies/IncidentShading'
 import { formatBucket, type ChartData, type ChartSeries } from './chart-data'
 
-export const PALETTE = [
+const PALETTE = [
   '#3b5bdb',
   '#0c8599',
   '#e8590c',

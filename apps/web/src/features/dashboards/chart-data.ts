@@ -19,7 +19,7 @@ export interface ChartSeries {
 export const UNATTRIBUTED_LABEL = 'unattributed'
 
 /** A series' name: its value, "Other", the total, or "unattributed" for '' on a split. */
-export function seriesName(
+function seriesName(
   series: Pick<Series, 'key' | 'isOther'>,
   dimension: AnalyticsDimension,
   totalName = 'Total',
@@ -29,7 +29,7 @@ export function seriesName(
   return dimension === 'total' ? totalName : UNATTRIBUTED_LABEL
 }
 
-export type ChartRow = { t: string } & Record<string, number | null | string>
+type ChartRow = { t: string } & Record<string, number | null | string>
 
 export interface ChartData {
   rows: ChartRow[]

@@ -11,7 +11,7 @@ export const DASHBOARD_RANGES = {
   '7d': 7 * 86_400_000,
   '30d': 30 * 86_400_000,
 } as const
-export type DashboardRange = keyof typeof DASHBOARD_RANGES
+type DashboardRange = keyof typeof DASHBOARD_RANGES
 export const GROUP_BYS = ['model', 'agent', 'user', 'service', 'release'] as const
 export type GroupBy = (typeof GROUP_BYS)[number]
 
@@ -22,7 +22,7 @@ export interface DashboardQuery {
   groupBy: GroupBy
 }
 
-export const DEFAULT_DASHBOARD_RANGE: DashboardRange = '24h'
+const DEFAULT_DASHBOARD_RANGE: DashboardRange = '24h'
 
 const isIso = (v: string) => v !== '' && Number.isFinite(Date.parse(v))
 

@@ -1,4 +1,6 @@
-/** A new online evaluator: which traces (explorer filters as a query string), sampling, delay, and what evaluates them. */
+/**
+ * A new online evaluator: which traces (explorer filters as a query string), sampling, delay, and what evaluates them.
+ */
 import type { EvaluatorConfig, TraceFilter } from '@sightline/schema'
 import { useState } from 'react'
 import { useQuery } from '../../api/use-query'

@@ -17,7 +17,7 @@ export const RANGE_PRESETS = {
   '7d': 7 * 86_400_000,
   '30d': 30 * 86_400_000,
 } as const
-export type RangePreset = keyof typeof RANGE_PRESETS
+type RangePreset = keyof typeof RANGE_PRESETS
 
 export const LIST_FILTERS = ['service', 'release', 'environment', 'agent', 'model', 'tool'] as const
 export type ListFilter = (typeof LIST_FILTERS)[number]
@@ -46,8 +46,8 @@ export interface ExplorerQuery {
   isLive: boolean
 }
 
-export const DEFAULT_RANGE: RangePreset = '7d'
-export const PAGE_SIZE = 50
+const DEFAULT_RANGE: RangePreset = '7d'
+const PAGE_SIZE = 50
 
 export function parseExplorerQuery(search: string): ExplorerQuery {
   const p = new URLSearchParams(search)

@@ -3,7 +3,7 @@ import { useState } from 'react'
 import type { RegistryEvent } from '@sightline/schema'
 import { formatTimestamp } from '../../lib/format'
 
-export const DRIFT_LABELS: Record<RegistryEvent['kind'], string> = {
+const DRIFT_LABELS: Record<RegistryEvent['kind'], string> = {
   agent_version: 'New version',
   card_changed: 'Card changed',
   tool_schema_changed: 'Schema changed',

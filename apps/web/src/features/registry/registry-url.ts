@@ -3,7 +3,7 @@
  * or explicit `from`/`to`) and the page's own keys. Pure, so it is unit-tested.
  */
 export const RANGES = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 } as const
-export type RangeKey = keyof typeof RANGES
+type RangeKey = keyof typeof RANGES
 
 export interface RegistryRange {
   key: RangeKey | 'custom'

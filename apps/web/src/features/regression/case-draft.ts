@@ -43,7 +43,7 @@ export function moveItem<T>(items: readonly T[], from: number, to: number): T[] 
 }
 
 /** An observed step as an expected one: same call, subset argument matching, required. */
-export function expectedStepFrom(step: CaseStep): CaseStep {
+function expectedStepFrom(step: CaseStep): CaseStep {
   const { isError: _isError, spanId: _spanId, ...rest } = step
   return { ...rest, argsMatch: 'subset', ignorePaths: [], optional: false }
 }
@@ -55,7 +55,7 @@ export function uniqueId(base: string, taken: readonly string[]): string {
 }
 
 /** A new assertion of a type with editable defaults; blocking, like the proposal's. */
-export function newAssertion(type: CaseAssertionType, taken: readonly string[]): CaseAssertion {
+function newAssertion(type: CaseAssertionType, taken: readonly string[]): CaseAssertion {
   const base = { description: '', blocking: true, scope: '' }
   switch (type) {
     case 'trajectory':
@@ -178,7 +178,7 @@ export function parseIgnorePaths(text: string): string[] {
   return paths
 }
 
-export function valueAt(root: unknown, pointer: string): unknown {
+function valueAt(root: unknown, pointer: string): unknown {
   let node: unknown = root
   for (const segment of parsePointer(pointer)) {
     if (!node || typeof node !== 'object') return undefined

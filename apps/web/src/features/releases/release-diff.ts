@@ -6,7 +6,7 @@
 import type { ReleaseDiff } from '@sightline/schema'
 import { formatCost } from '../../lib/format'
 
-export type Tone = 'worse' | 'better' | 'unclear'
+type Tone = 'worse' | 'better' | 'unclear'
 
 export interface DiffText {
   headline: string
@@ -22,7 +22,10 @@ export function formatPValue(p: number | null): string {
   return `p = ${p.toFixed(2)}`
 }
 
-/** The test's name from the API's method string: "Welch's t-test on per-trace cost, 95% CI…" → "Welch t-test on per-trace cost". */
+/**
+ * The test's name from the API's method string: "Welch's t-test on per-trace cost, 95% CI…" → "Welch t-test on
+ * per-trace cost".
+ */
 export function methodInWords(method: string): string {
   const first = method.split(/[;,]/)[0] ?? method
   return first

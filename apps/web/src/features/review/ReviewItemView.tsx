@@ -1,4 +1,7 @@
-/** One queued trace as the reviewer sees it: outcome and failure, the trajectory step by step, and the selected step in the inspector. */
+/**
+ * One queued trace as the reviewer sees it: outcome and failure, the trajectory step by step, and the selected step in
+ * the inspector.
+ */
 import { observeCounted } from '@sightline/core'
 import type { GetTraceResponse } from '@sightline/schema'
 import { useMemo } from 'react'

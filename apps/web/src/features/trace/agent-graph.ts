@@ -13,7 +13,7 @@ import type { Span } from '@sightline/schema'
 import type { SpanNode } from '@sightline/core'
 import type { TraceModel } from './trace-model'
 
-export type GraphNodeKind = 'agent' | 'tool' | 'model'
+type GraphNodeKind = 'agent' | 'tool' | 'model'
 
 export interface GraphNode {
   id: string
