@@ -96,10 +96,12 @@ async function round(replicas: number, pool: ReturnType<typeof buildPool>['proto
     }
     if (result.stored !== pool.spans || result.distinct !== pool.spans)
       throw new Error(
-        `${replicas} replicas: sent ${pool.spans} spans, the store holds ${result.stored} (${result.distinct} distinct)`,
+        `${replicas} replicas: sent ${pool.spans} spans, ` +
+          `the store holds ${result.stored} (${result.distinct} distinct)`,
       )
     log(
-      `${replicas} replica(s): ${result.spansPerSecond.toFixed(0)} spans/s, ${result.cpuMsPer1k.toFixed(0)} ms CPU per 1,000 spans, stored exactly once`,
+      `${replicas} replica(s): ${result.spansPerSecond.toFixed(0)} spans/s, ` +
+        `${result.cpuMsPer1k.toFixed(0)} ms CPU per 1,000 spans, stored exactly once`,
     )
     return result
   } finally {
@@ -128,16 +130,26 @@ async function main(): Promise<void> {
   const one = await round(1, pool)
   const three = await round(3, pool)
   const section = [
-    `Command: \`BENCH_REPLICA_SPANS=${SPANS} pnpm bench:replicas\` (apps/ingest/bench/replicas/replicas-bench.ts), ${new Date(now).toISOString().slice(0, 10)}.`,
-    `Machine: ${os.cpus()[0]?.model.trim()}, ${os.cpus().length} cores, Node ${process.version}; load average ${loadBefore} before, ${load()} after.`,
+    `Command: \`BENCH_REPLICA_SPANS=${SPANS} pnpm bench:replicas\` ` +
+      `(apps/ingest/bench/replicas/replicas-bench.ts), ${new Date(now).toISOString().slice(0, 10)}.`,
+    `Machine: ${os.cpus()[0]?.model.trim()}, ${os.cpus().length} cores, Node ${process.version}; ` +
+      `load average ${loadBefore} before, ${load()} after.`,
     '',
-    `One store: the test kit's ClickHouse HTTP front over chDB in its own process (server mode, \`CLICKHOUSE_URL\`). The same ${pool.spans.toLocaleString('en')} spans (${pool.bodies.length.toLocaleString('en')} OTLP/protobuf requests) are sent round-robin over the replicas with ${CONNECTIONS} connections in all; a round ends when every replica has stored its share. Both rounds stored every span exactly once (count and distinct span ids in \`spans\` equal the spans sent).`,
+    "One store: the test kit's ClickHouse HTTP front over chDB in its own process (server mode, `CLICKHOUSE_URL`). " +
+      `The same ${pool.spans.toLocaleString('en')} spans (${pool.bodies.length.toLocaleString('en')} OTLP/protobuf ` +
+      `requests) are sent round-robin over the replicas with ${CONNECTIONS} connections in all; a round ends when ` +
+      'every replica has stored its share. Both rounds stored every span exactly once (count and distinct span ids ' +
+      'in `spans` equal the spans sent).',
     '',
     '| ingest replicas | spans/s end to end | ingest-tier CPU per 1,000 spans |',
     '|---|---|---|',
     ...[one, three].map((r) => `| ${r.replicas} | ${r.spansPerSecond.toFixed(0)} | ${r.cpuMsPer1k.toFixed(0)} ms |`),
     '',
-    `3 replicas ÷ 1: **${(three.spansPerSecond / one.spansPerSecond).toFixed(2)}×** throughput. CPU-bound on ${os.cpus().length} cores: the store, every replica and the load generator share them, so more replicas on one machine cannot add throughput; the figure shows the tier's overhead per span (each replica runs its own spool, decode and HTTP stack). Across machines the ingest tier scales out until the store is the limit.`,
+    `3 replicas ÷ 1: **${(three.spansPerSecond / one.spansPerSecond).toFixed(2)}×** throughput. ` +
+      `CPU-bound on ${os.cpus().length} cores: the store, every replica and the load generator share them, so ` +
+      'more replicas on one machine cannot add throughput; the figure shows the tier’s overhead per span (each ' +
+      'replica runs its own spool, decode and HTTP stack). Across machines the ingest tier scales out until the ' +
+      'store is the limit.',
   ].join('\n')
   process.stdout.write(`${section}\n`)
   if (process.env.BENCH_WRITE_REPORT !== '0') writeSection('Ingest replicas', section)

@@ -157,7 +157,8 @@ export class ResolutionRepository {
     from: string,
     to: string,
   ): Promise<Map<string, TraceRow>> {
-    const range = sql`project_id = ${str(projectId)} AND start_time >= toStartOfHour(${dt64(from)}) AND start_time <= ${dt64(to)}`
+    const range = sql`project_id = ${str(projectId)}
+      AND start_time >= toStartOfHour(${dt64(from)}) AND start_time <= ${dt64(to)}`
     const live = await this.store.queryValues(sql`
       SELECT trace_id, toString(max(version)) FROM (
         SELECT trace_id, version FROM traces WHERE ${range} AND trace_id IN ${strArray([...traceIds])}
