@@ -8,6 +8,8 @@ export interface Variant {
   model?: string
   outcome?: string
   minCost?: number
+  /** `q=`: every listed trace holds this text (any case) in its summary or one of its spans. */
+  text?: string
 }
 
 /** A list answer's trace ids, and those of the page after it (through its cursor). */
@@ -18,6 +20,10 @@ export interface Page {
 
 interface Row {
   traceId: string
+  name: string
+  inputPreview: string
+  outputPreview: string
+  failureReason: string
   startTime: string
   costUsd: number | null
   agents: string[]
@@ -33,16 +39,36 @@ function order(v: Variant, a: Row, b: Row): number {
   return by !== 0 ? by : a.traceId.localeCompare(b.traceId)
 }
 
+/** What GET /api/v1/traces/{id} answers, as far as the checks read it. */
+export interface TraceSpans {
+  spans: Array<{
+    name: string
+    input: string
+    output: string
+    toolArguments: string
+    toolResult: string
+    statusMessage: string
+  }>
+}
+
+/** Whether the trace holds `text` where text search looks (trace-list.ts `textSearch`), any case. */
+function holdsText(text: string, row: Row, trace: TraceSpans): boolean {
+  const needle = text.toLowerCase()
+  const fields = [row.name, row.inputPreview, row.outputPreview, row.failureReason]
+  for (const s of trace.spans) fields.push(s.name, s.input, s.output, s.toolArguments, s.toolResult, s.statusMessage)
+  return fields.some((f) => f.toLowerCase().includes(needle))
+}
+
 /**
  * Ordering (newest or costliest first, ties by trace id descending, continued by the next page), no
- * trace twice, every row matching the filter, and the summary's span count equal to what GET by id
- * returns for the first rows.
+ * trace twice, every row matching the filter (for text search: its summary or spans hold the text),
+ * and the summary's span count equal to what GET by id returns for the first rows.
  */
 export async function checkPage(
   v: Variant,
   rows: Row[],
   next: Row[],
-  spansOf: (id: string) => Promise<number>,
+  traceOf: (id: string) => Promise<TraceSpans | undefined>,
 ): Promise<string[]> {
   const problems: string[] = []
   if (rows.length === 0) problems.push('empty page')
@@ -62,9 +88,15 @@ export async function checkPage(
     if (v.outcome && r.outcome !== v.outcome) problems.push(`${r.traceId} is ${r.outcome}`)
     if (v.minCost !== undefined && (r.costUsd ?? 0) < v.minCost) problems.push(`${r.traceId} costs ${r.costUsd}`)
   }
-  for (const r of rows.slice(0, 10)) {
-    const spans = await spansOf(r.traceId)
-    if (spans !== r.spanCount) problems.push(`${r.traceId}: summary says ${r.spanCount} spans, by id ${spans}`)
+  for (const [i, r] of all.entries()) {
+    // Span counts of the first rows; the text of every row of a search (both pages).
+    if (i >= 10 && v.text === undefined) break
+    const trace = await traceOf(r.traceId)
+    const spans = trace?.spans.length ?? -1
+    if (i < 10 && spans !== r.spanCount)
+      problems.push(`${r.traceId}: summary says ${r.spanCount} spans, by id ${spans}`)
+    if (v.text !== undefined && (!trace || !holdsText(v.text, r, trace)))
+      problems.push(`${r.traceId} does not hold "${v.text}"`)
   }
   return problems
 }

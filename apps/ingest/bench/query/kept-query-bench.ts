@@ -12,7 +12,7 @@ import path from 'node:path'
 import { mulberry32 } from '../generator.js'
 import { percentile } from '../load.js'
 import { AUTH, startServerProcess, type ServerProcess } from '../server-process.js'
-import { checkPage, comparePages, type Page, type Variant } from './checks.js'
+import { checkPage, comparePages, type Page, type TraceSpans, type Variant } from './checks.js'
 import { loadKeptDataDir, readManifest } from './kept-data.js'
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
@@ -47,7 +47,15 @@ function variants(windowEndMs: number): Variant[] {
     { name: 'status=error', query: `${week}&status=error`, sort: 'startTime', outcome: 'failed' },
     { name: 'minCostUsd=0.05', query: `${week}&minCostUsd=0.05`, sort: 'startTime', minCost: 0.05 },
     { name: 'sort=costUsd', query: `${week}&sort=costUsd`, sort: 'costUsd' },
-    { name: 'q=zephyrine (text search)', query: `${week}&q=zephyrine`, sort: 'startTime' },
+    { name: 'q=zephyrine (text search)', query: `${week}&q=zephyrine`, sort: 'startTime', text: 'zephyrine' },
+    // The generator sends no tool arguments or results: a tool span's status message is the span-only
+    // text here (in most of its traces, which recovered, no trace column holds it), and two words.
+    {
+      name: 'q=timed out (tool span status messages)',
+      query: `${week}&q=${encodeURIComponent('timed out')}`,
+      sort: 'startTime',
+      text: 'timed out',
+    },
   ]
 }
 
@@ -114,7 +122,7 @@ async function main(): Promise<void> {
         : { traces: [] }
       const page: Page = { ids: last.traces.map((t: any) => t.traceId), next: next.traces.map((t: any) => t.traceId) }
       const problems = await checkPage(variant, last.traces, next.traces, (id) =>
-        get(server, `/api/v1/traces/${id}`).then((r) => r.body.spans?.length ?? -1),
+        get(server, `/api/v1/traces/${id}`).then((r) => (r.status === 200 ? (r.body as TraceSpans) : undefined)),
       )
       failures.push(...problems.map((m) => `${variant.name}: ${m}`))
       pages[variant.name] = page

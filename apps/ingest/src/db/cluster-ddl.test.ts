@@ -43,6 +43,12 @@ describe('rewriteForCluster', () => {
     expect(rewrite('ALTER TABLE spans MODIFY SETTING fsync_after_insert = 1')).toEqual([
       'ALTER TABLE spans_local ON CLUSTER c1 MODIFY SETTING fsync_after_insert = 1',
     ])
+    expect(rewrite('ALTER TABLE spans ADD INDEX IF NOT EXISTS i x TYPE text(tokenizer = splitByNonAlpha)')).toEqual([
+      'ALTER TABLE spans_local ON CLUSTER c1 ADD INDEX IF NOT EXISTS i x TYPE text(tokenizer = splitByNonAlpha)',
+    ])
+    expect(rewrite('ALTER TABLE traces MATERIALIZE INDEX i')).toEqual([
+      'ALTER TABLE traces_local ON CLUSTER c1 MATERIALIZE INDEX i',
+    ])
     expect(rewrite('ALTER TABLE spans ADD COLUMN IF NOT EXISTS x String')).toEqual([
       'ALTER TABLE spans_local ON CLUSTER c1 ADD COLUMN IF NOT EXISTS x String',
       'ALTER TABLE spans ON CLUSTER c1 ADD COLUMN IF NOT EXISTS x String',

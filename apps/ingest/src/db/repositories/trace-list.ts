@@ -90,8 +90,9 @@ export class TraceListRepository {
   ): Promise<{ traces: TraceSummary[]; last: TraceListCursor | undefined }> {
     const sortExpr = SORT_EXPRESSIONS[params.sort]
     const descending = params.order !== 'asc'
-    // Text search reads spans in every window it is asked of: one read of the range is cheaper.
-    const newestFirst = params.sort === 'startTime' && descending && !params.q
+    // Text search too: a word users look for is found in the newest hour's spans long before the
+    // range's; a word no span holds is answered by the text indexes without reading the text (0027).
+    const newestFirst = params.sort === 'startTime' && descending
     const rows = await readPage<SummaryRow>(this.store, {
       projectId,
       from: params.from,
@@ -187,7 +188,12 @@ function scoreMatch(projectId: string, f: ScoreFilter): SqlFragment {
     WHERE project_id = ${str(projectId)} AND name = ${str(f.name)} AND is_deleted = 0 AND error = '' AND trace_id != '' AND ${value})`
 }
 
-/** Traces whose name or previews match `q`, or with a span whose text does (a subquery, so the text indexes can prune). */
+/**
+ * Traces whose name or previews match `q`, or with a span whose text does: a case-insensitive
+ * substring. The span subquery is bounded by the window's time range (the spans' ordering key), and
+ * every column matched has a text index (0001, 0027) that answers `ILIKE '%word%'` from its token
+ * dictionary and skips parts without the word; the engine checks any other pattern on the column.
+ */
 function textSearch(projectId: string, params: TraceListParams, from: SqlFragment): SqlFragment {
   const pattern = str(`%${(params.q ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
   return sql`(name ILIKE ${pattern} OR input_preview ILIKE ${pattern} OR output_preview ILIKE ${pattern} OR failure_reason ILIKE ${pattern}
