@@ -3,7 +3,7 @@
  *  - `baseline`: rebuild the same requests from the seed, turn them into rows through the real
  *    decode → normalise → price path, serialise them, then time
  *    raw inserts of those rows into a freshly migrated `spans` table in spool-segment-sized batches,
- *    as JSONEachRow objects (the baseline) or in the writer's own compact format;
+ *    as JSONEachRow objects (the baseline) or in the writer's own format (TabSeparated);
  *  - `inspect`: open a stopped server's data dir and count what it stored.
  * Prints one line `RESULT {json}`.
  */
@@ -27,8 +27,8 @@ export interface BaselineJob {
   dataDir: string
   gen: import('./generator.js').GenOptions
   batchBytes: number
-  /** JSONEachRow objects (the baseline), or the writer's compact segment format. */
-  format: 'JSONEachRow' | 'JSONCompactEachRow'
+  /** JSONEachRow objects (the baseline), or the writer's own segment format. */
+  format: 'JSONEachRow' | 'TabSeparated'
 }
 export interface InspectJob {
   job: 'inspect'
@@ -82,7 +82,7 @@ async function baseline(job: BaselineJob): Promise<BaselineResult> {
     })
     priceRows(rows)
     const data =
-      job.format === 'JSONCompactEachRow'
+      job.format === 'TabSeparated'
         ? encodeSpanRows(rows)
         : Buffer.concat(rows.map((row) => Buffer.from(`${JSON.stringify(row)}\n`)))
     spans += rows.length
@@ -103,8 +103,8 @@ async function baseline(job: BaselineJob): Promise<BaselineResult> {
   const [versionRow] = await store.query<{ v: string }>(sql`SELECT version() AS v`)
   const started = performance.now()
   for (let i = 0; i < batches.length; i++) {
-    if (job.format === 'JSONCompactEachRow')
-      await store.insertJsonCompactEachRow('spans', SPAN_INSERT_COLUMNS, batches[i]!, `bench-baseline-${i}`)
+    if (job.format === 'TabSeparated')
+      await store.insertTabSeparated('spans', SPAN_INSERT_COLUMNS, batches[i]!, `bench-baseline-${i}`)
     else await store.insertJsonEachRow('spans', batches[i]!, `bench-baseline-${i}`)
   }
   const insertSeconds = (performance.now() - started) / 1000

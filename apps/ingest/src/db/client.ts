@@ -24,6 +24,8 @@ export interface Store {
   insertJsonEachRow(table: string, body: Buffer, dedupToken: string): Promise<void>
   /** Rows as JSONCompactEachRow text (values only, in `columns` order); same dedup rule. */
   insertJsonCompactEachRow(table: string, columns: readonly string[], body: Buffer, dedupToken: string): Promise<void>
+  /** Rows as TabSeparated lines (values only, in `columns` order; ingest/tsv-row.ts); same dedup rule. */
+  insertTabSeparated(table: string, columns: readonly string[], body: Buffer, dedupToken: string): Promise<void>
   query<T>(fragment: SqlFragment): Promise<T[]>
   /**
    * Rows as arrays of values in the SELECT's column order (JSONCompactEachRow): for wide rows in bulk
@@ -102,6 +104,15 @@ function createChdbStore(dataDir: string, dialect: StoreDialect): Store {
         settings: dialect.insertSettings(dedupToken),
       })
     },
+    async insertTabSeparated(table, columns, body, dedupToken) {
+      await connection.chdb.rawInsert({
+        table,
+        columns,
+        values: body,
+        format: 'TabSeparated',
+        settings: dialect.insertSettings(dedupToken),
+      })
+    },
   }
 }
 
@@ -150,6 +161,9 @@ function createServerStore(env: Env, dialect: StoreDialect): Store {
     ),
     insertJsonCompactEachRow: open((table: string, columns: readonly string[], body: Buffer, dedupToken: string) =>
       insertBytes(insertStatement(table, columns, 'JSONCompactEachRow'), body, dedupToken),
+    ),
+    insertTabSeparated: open((table: string, columns: readonly string[], body: Buffer, dedupToken: string) =>
+      insertBytes(insertStatement(table, columns, 'TabSeparated'), body, dedupToken),
     ),
     close: async () => {
       closed = true

@@ -10,6 +10,7 @@ import path from 'node:path'
 import type { QuarantineEntry, QuarantineRepository } from '../db/repositories/quarantine.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
+import { lineFields, type SegmentLayout } from './segment-format.js'
 
 export interface RefusedRow {
   /** Line number in the segment, after the header (0-based). */
@@ -43,12 +44,12 @@ export class Quarantine {
   async keep(
     segmentId: string,
     header: Buffer,
-    columns: readonly string[] | undefined,
+    layout: SegmentLayout | undefined,
     rows: readonly RefusedRow[],
   ): Promise<void> {
     const byProject = new Map<string, Array<RefusedRow & { traceId: string; spanId: string }>>()
     for (const row of rows) {
-      const id = identify(row.line, columns)
+      const id = identify(row.line, layout)
       const list = byProject.get(id.projectId) ?? []
       list.push({ ...row, ...id })
       byProject.set(id.projectId, list)
@@ -105,20 +106,13 @@ async function writeDurably(file: string, data: Buffer): Promise<void> {
   }
 }
 
-/** The project and ids of a spooled line (a JSONCompactEachRow array, or a JSONEachRow object). */
+/** The project and ids of a spooled line, in its segment's layout (unknown: an unreadable segment). */
 export function identify(
   line: Buffer,
-  columns: readonly string[] | undefined,
+  layout: SegmentLayout | undefined,
 ): { projectId: string; traceId: string; spanId: string } {
-  let fields: Record<string, unknown> = {}
-  try {
-    const parsed: unknown = JSON.parse(line.toString('utf8'))
-    if (Array.isArray(parsed) && columns) fields = Object.fromEntries(columns.map((c, i) => [c, parsed[i]]))
-    else if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-      fields = parsed as Record<string, unknown>
-  } catch {
-    // An unparseable line is kept all the same, under the unknown project.
-  }
+  const text = line.toString('utf8').replace(/\n$/, '')
+  const fields = layout ? lineFields(layout, text, ['project_id', 'trace_id', 'span_id']) : {}
   const pick = (key: string, pattern: RegExp) => {
     const value = fields[key]
     return typeof value === 'string' && pattern.test(value) ? value : ''

@@ -1,38 +1,82 @@
 import { SPAN_INSERT_COLUMNS } from '@sightline/schema'
 import { describe, expect, it } from 'vitest'
 import { makeSpanRow } from '../../test/factories/span-row.js'
-import { encodeSpanRows, headerBytes, readSegment, SPAN_SEGMENT_HEADER } from './segment-format.js'
+import {
+  encodeSpanRows,
+  headerBytes,
+  lineFields,
+  readSegment,
+  SPAN_SEGMENT_HEADER,
+  traceKeysOf,
+} from './segment-format.js'
+import { tsvField, tsvUnescape } from './tsv-row.js'
 
 describe('span segment format', () => {
   it('names every column of a span row, once', () => {
     expect([...SPAN_INSERT_COLUMNS].sort()).toEqual(Object.keys(makeSpanRow()).sort())
   })
 
-  it('writes one compact line per row, values in header order, text intact', () => {
+  it('writes one TabSeparated line per row, values in header order, text escaped', () => {
     const rows = [
-      makeSpanRow({ span_id: 'a', input: 'line\nbreak "quoted"' }),
-      makeSpanRow({ span_id: 'b', output: 'naïve — 東京 🚀', cost_usd: null }),
+      makeSpanRow({ span_id: 'a', input: 'line\nbreak\ttab \\ back "quoted" \r\0', flags: ["it's", 'a\tb'] }),
+      makeSpanRow({ span_id: 'b', output: 'naïve — 東京 🚀', cost_usd: null, attributes: { "k'1": 'v\n1' } }),
     ]
     const data = Buffer.concat([SPAN_SEGMENT_HEADER, encodeSpanRows(rows)])
     const body = readSegment(data)
-    expect(body.format).toBe('JSONCompactEachRow')
-    if (body.format !== 'JSONCompactEachRow') return
+    expect(body.format).toBe('TabSeparated')
+    if (body.format !== 'TabSeparated') return
     expect(body.columns).toEqual([...SPAN_INSERT_COLUMNS])
+    expect(body.header).toEqual(SPAN_SEGMENT_HEADER)
     const lines = body.rows.toString('utf8').split('\n')
     expect(lines.pop()).toBe('')
-    const decoded = lines.map((line) =>
-      Object.fromEntries(body.columns.map((c, i) => [c, (JSON.parse(line) as unknown[])[i]])),
-    )
-    expect(decoded).toEqual(rows)
+    expect(lines).toHaveLength(2)
+    const first = lines[0]!.split('\t')
+    expect(first).toHaveLength(SPAN_INSERT_COLUMNS.length)
+    expect(tsvUnescape(first[SPAN_INSERT_COLUMNS.indexOf('input')]!)).toBe(rows[0]!.input)
+    expect(first[SPAN_INSERT_COLUMNS.indexOf('flags')]).toBe("['it\\'s','a\\tb']")
+    const second = lines[1]!.split('\t')
+    expect(second[SPAN_INSERT_COLUMNS.indexOf('cost_usd')]).toBe('\\N')
+    expect(second[SPAN_INSERT_COLUMNS.indexOf('attributes')]).toBe("{'k\\'1':'v\\n1'}")
+    expect(tsvUnescape(second[SPAN_INSERT_COLUMNS.indexOf('output')]!)).toBe('naïve — 東京 🚀')
+    expect(lineFields(body, lines[1]!, ['span_id', 'output'])).toEqual({ span_id: 'b', output: 'naïve — 東京 🚀' })
+  })
+
+  it('writes booleans, numbers and nulls as the engine reads them', () => {
+    expect([tsvField(true), tsvField(false), tsvField(12.5), tsvField(null), tsvField([])]).toEqual([
+      'true',
+      'false',
+      '12.5',
+      '\\N',
+      '[]',
+    ])
+  })
+
+  it('reads a segment of the previous format (JSONCompactEachRow under a JSON header)', () => {
+    const row = makeSpanRow({ span_id: 'c' })
+    const header = Buffer.from(`${JSON.stringify(SPAN_INSERT_COLUMNS)}\n`)
+    const line = JSON.stringify(SPAN_INSERT_COLUMNS.map((c) => row[c]))
+    const body = readSegment(Buffer.concat([header, Buffer.from(`${line}\n`)]))
+    expect(body.format).toBe('JSONCompactEachRow')
+    expect(body.header).toEqual(header)
+    expect(lineFields(body, line, ['span_id'])).toEqual({ span_id: 'c' })
+    expect(traceKeysOf(body)).toEqual(new Set([`${row.project_id}\u0000${row.trace_id}`]))
   })
 
   it('reads a segment from before headers as JSONEachRow, whole', () => {
     const legacy = Buffer.from(`${JSON.stringify(makeSpanRow())}\n`)
     expect(headerBytes(legacy)).toBe(0)
-    expect(readSegment(legacy)).toEqual({ format: 'JSONEachRow', rows: legacy })
+    expect(readSegment(legacy)).toEqual({ format: 'JSONEachRow', header: Buffer.alloc(0), rows: legacy })
   })
 
-  it('refuses a header that is not a list of column names', () => {
+  it('reads the traces of a segment back from its lines', () => {
+    const rows = [makeSpanRow({ trace_id: 'ab'.repeat(16) }), makeSpanRow({ trace_id: 'cd'.repeat(16), span_id: 'x' })]
+    const body = readSegment(Buffer.concat([SPAN_SEGMENT_HEADER, encodeSpanRows(rows)]))
+    expect(traceKeysOf(body)).toEqual(new Set(rows.map((r) => `${r.project_id}\u0000${r.trace_id}`)))
+  })
+
+  it('refuses a header that is not a list of column names, or names an unknown format', () => {
     expect(() => readSegment(Buffer.from('[1,2]\n["x"]\n'))).toThrow(/not a list of column names/)
+    expect(() => readSegment(Buffer.from('#TabSeparated {}\nx\n'))).toThrow(/not a list of column names/)
+    expect(() => readSegment(Buffer.from('#RowBinary ["a"]\nx\n'))).toThrow(/unknown format/)
   })
 })

@@ -1,21 +1,28 @@
 /**
- * The spool's file format, which is also the insert's: a header line holding the JSON array of
- * column names, then one JSONCompactEachRow line per span (values only, in the header's order).
+ * The spool's file format, which is also the insert's: a header line `#TabSeparated ` + the JSON
+ * array of column names, then one TabSeparated line per span (values only, in the header's order;
+ * tsv-row.ts).
  *
- * Compact rows are 27 % fewer bytes to write, fsync and read than JSONEachRow objects (no key
- * names); chDB parsed them with ~15 % less CPU in isolation, though no wall-clock gain showed end
- * to end. The header keeps a segment loadable after a column is added (it names its own). Segments
- * written before the header existed hold JSONEachRow objects and no header: a first line that is
- * not an array marks them, and they load as they are.
+ * TabSeparated is what the engine parses with the least CPU of the text formats chDB's rawInsert
+ * and a server's HTTP interface both take (measured with bench/insert-formats.ts, BENCHMARKS.md),
+ * and the cheapest to write from JS. The header keeps a segment loadable after a column is added
+ * (it names its own).
+ *
+ * Segments written by earlier versions still replay as they are: a first line that is a JSON array
+ * marks JSONCompactEachRow rows (the format before this one), and a first line that is neither
+ * marks JSONEachRow objects without a header (the first format).
  */
 import { SPAN_INSERT_COLUMNS, type SpanRowInsert } from '@sightline/schema'
+import { tsvLine, tsvUnescape } from './tsv-row.js'
 
-export const SPAN_SEGMENT_HEADER: Buffer = Buffer.from(`${JSON.stringify(SPAN_INSERT_COLUMNS)}\n`)
+const TSV_MARK = '#TabSeparated '
+
+export const SPAN_SEGMENT_HEADER: Buffer = Buffer.from(`${TSV_MARK}${JSON.stringify(SPAN_INSERT_COLUMNS)}\n`)
 
 /**
  * Each line is encoded on its own and the buffers concatenated: joining the lines into one string
  * and encoding that cost three times as much (25 vs 8 µs a span for 100-span requests of ~2 KB rows,
- * Node 20), the join alone more than the stringify.
+ * Node 20), the join alone more than the line building.
  */
 export function encodeSpanRows(rows: readonly SpanRowInsert[]): Buffer {
   return encodeSpanLines(rows).data
@@ -25,12 +32,9 @@ export function encodeSpanRows(rows: readonly SpanRowInsert[]): Buffer {
 export function encodeSpanLines(rows: readonly SpanRowInsert[]): { data: Buffer; lineEnds: Uint32Array } {
   const lines = new Array<Buffer>(rows.length)
   const lineEnds = new Uint32Array(rows.length)
-  const values = new Array<unknown>(SPAN_INSERT_COLUMNS.length)
   let bytes = 0
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!
-    for (let c = 0; c < SPAN_INSERT_COLUMNS.length; c++) values[c] = row[SPAN_INSERT_COLUMNS[c]!]
-    const line = Buffer.from(`${JSON.stringify(values)}\n`)
+    const line = Buffer.from(tsvLine(rows[i]!, SPAN_INSERT_COLUMNS))
     lines[i] = line
     bytes += line.length
     lineEnds[i] = bytes
@@ -40,24 +44,67 @@ export function encodeSpanLines(rows: readonly SpanRowInsert[]): { data: Buffer;
 
 /** Bytes of the header line at the start of `data` (0 for a segment from before headers). */
 export function headerBytes(data: Buffer): number {
-  if (data[0] !== 0x5b /* [ */) return 0
+  if (data[0] !== 0x23 /* # */ && data[0] !== 0x5b /* [ */) return 0
   const end = data.indexOf(0x0a)
   return end < 0 ? data.length : end + 1
 }
 
-export type SegmentBody =
-  | { format: 'JSONCompactEachRow'; columns: string[]; rows: Buffer }
-  | { format: 'JSONEachRow'; rows: Buffer }
+/** How a segment's lines are written: what the insert, the quarantine and a replay need to know. */
+export type SegmentLayout =
+  | { format: 'TabSeparated' | 'JSONCompactEachRow'; columns: string[] }
+  | { format: 'JSONEachRow' }
 
-/** Splits a segment file into what the insert needs; a malformed header throws (quarantine). */
-export function readSegment(data: Buffer): SegmentBody {
-  const header = headerBytes(data)
-  if (header === 0) return { format: 'JSONEachRow', rows: data }
-  const columns: unknown = JSON.parse(data.subarray(0, header).toString('utf8'))
+export type SegmentBody = SegmentLayout & {
+  /** The header line as written (empty for a headerless segment), kept in front of quarantined rows. */
+  header: Buffer
+  rows: Buffer
+}
+
+function columnNames(text: string): string[] {
+  const columns: unknown = JSON.parse(text)
   if (!Array.isArray(columns) || columns.length === 0 || !columns.every((c) => typeof c === 'string')) {
     throw new Error('spool segment header is not a list of column names')
   }
-  return { format: 'JSONCompactEachRow', columns, rows: data.subarray(header) }
+  return columns
+}
+
+/** Splits a segment file into what the insert needs; a malformed header throws (quarantine). */
+export function readSegment(data: Buffer): SegmentBody {
+  const end = headerBytes(data)
+  if (end === 0) return { format: 'JSONEachRow', header: Buffer.alloc(0), rows: data }
+  const header = data.subarray(0, end)
+  const text = header.toString('utf8')
+  const rows = data.subarray(end)
+  if (text.startsWith(TSV_MARK))
+    return { format: 'TabSeparated', columns: columnNames(text.slice(TSV_MARK.length)), header, rows }
+  if (text.startsWith('#')) throw new Error('spool segment header names an unknown format')
+  return { format: 'JSONCompactEachRow', columns: columnNames(text), header, rows }
+}
+
+/** The named columns of one line (newline excluded), as written; {} for a line that cannot be read. */
+export function lineFields(layout: SegmentLayout, line: string, names: readonly string[]): Record<string, unknown> {
+  const fields: Record<string, unknown> = {}
+  if (layout.format === 'TabSeparated') {
+    const values = line.split('\t')
+    for (const name of names) {
+      const value = values[layout.columns.indexOf(name)]
+      if (value !== undefined) fields[name] = tsvUnescape(value)
+    }
+    return fields
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(line)
+  } catch {
+    return fields
+  }
+  for (const name of names) {
+    if (layout.format === 'JSONCompactEachRow' && Array.isArray(parsed))
+      fields[name] = parsed[layout.columns.indexOf(name)]
+    else if (layout.format === 'JSONEachRow' && parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      fields[name] = (parsed as Record<string, unknown>)[name]
+  }
+  return fields
 }
 
 /**
@@ -66,22 +113,11 @@ export function readSegment(data: Buffer): SegmentBody {
  */
 export function traceKeysOf(body: SegmentBody): Set<string> {
   const keys = new Set<string>()
-  const text = body.rows.toString('utf8')
-  const columns = body.format === 'JSONCompactEachRow' ? body.columns : undefined
-  const project = columns?.indexOf('project_id') ?? -1
-  const trace = columns?.indexOf('trace_id') ?? -1
-  for (const line of text.split('\n')) {
+  for (const line of body.rows.toString('utf8').split('\n')) {
     if (line === '') continue
-    try {
-      const value: unknown = JSON.parse(line)
-      if (Array.isArray(value)) keys.add(`${String(value[project])}\u0000${String(value[trace])}`)
-      else if (value && typeof value === 'object') {
-        const row = value as { project_id?: unknown; trace_id?: unknown }
-        keys.add(`${String(row.project_id)}\u0000${String(row.trace_id)}`)
-      }
-    } catch {
-      // A torn line never reaches the loader (the spool cuts it); nothing to resolve for it.
-    }
+    const fields = lineFields(body, line, ['project_id', 'trace_id'])
+    // A torn line never reaches the loader (the spool cuts it); nothing to resolve for it.
+    if (fields.trace_id !== undefined) keys.add(`${String(fields.project_id)}\u0000${String(fields.trace_id)}`)
   }
   return keys
 }

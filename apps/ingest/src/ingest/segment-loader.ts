@@ -54,11 +54,7 @@ export class SegmentLoader {
     const run = new RangeInserts(this.store, segment.id, body)
     const refused: RefusedRow[] = []
     await this.insertRange(run, 0, run.rowCount, refused)
-    if (refused.length > 0) {
-      const columns = body.format === 'JSONCompactEachRow' ? body.columns : undefined
-      const header = columns ? Buffer.from(`${JSON.stringify(columns)}\n`) : Buffer.alloc(0)
-      await this.quarantine.keep(segment.id, header, columns, refused)
-    }
+    if (refused.length > 0) await this.quarantine.keep(segment.id, body.header, body, refused)
     return { stored: run.rowCount - refused.length, quarantined: refused.length }
   }
 
@@ -110,8 +106,10 @@ class RangeInserts {
     const whole = from === 0 && to === this.rowCount
     const rows = whole ? this.body.rows : this.body.rows.subarray(this.offset(from), this.offset(to))
     const token = whole ? this.segmentId : `${this.segmentId}:${from}-${to}`
-    if (this.body.format === 'JSONCompactEachRow')
-      await this.store.insertJsonCompactEachRow('spans', this.body.columns, rows, token)
+    const body = this.body
+    if (body.format === 'TabSeparated') await this.store.insertTabSeparated('spans', body.columns, rows, token)
+    else if (body.format === 'JSONCompactEachRow')
+      await this.store.insertJsonCompactEachRow('spans', body.columns, rows, token)
     else await this.store.insertJsonEachRow('spans', rows, token)
   }
 

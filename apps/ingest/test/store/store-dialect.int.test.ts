@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql, str } from '../../src/db/sql.js'
 import { classifyStoreError } from '../../src/ingest/store-refusal.js'
+import { tsvLine } from '../../src/ingest/tsv-row.js'
 import { startTestServer, TEST_STORE, type TestServer } from '../helpers/server.js'
 
 let server: TestServer
@@ -39,6 +40,43 @@ describe(`the store's dialect (${TEST_STORE})`, () => {
     ])
     await store().insertJsonEachRow('dialect_rows', Buffer.from('{"id":3,"name":"c"}\n'), 'segment-2')
     expect(await count()).toBe(3)
+  })
+
+  it('stores TabSeparated rows (the spool format) with escapes, arrays, maps and nulls intact, a repeated token once', async () => {
+    await store().command(sql`CREATE TABLE IF NOT EXISTS dialect_tsv (id UInt32, name String,
+      tags Array(LowCardinality(String)), attrs Map(LowCardinality(String), String),
+      cost Nullable(Decimal(18, 10)), ok Bool) ENGINE = MergeTree ORDER BY id
+      SETTINGS non_replicated_deduplication_window = 100`)
+    const rows = [
+      {
+        id: 1,
+        name: 'tab\there\nnew line \\ back \'q\' "dq" \r 東京',
+        tags: ["it's", 'a\tb'],
+        attrs: { "k'1": 'v\n1' },
+        cost: null,
+        ok: true,
+      },
+      { id: 2, name: '', tags: [], attrs: {}, cost: '0.0000012345', ok: false },
+    ]
+    const body = Buffer.from(rows.map((row) => tsvLine(row, ['id', 'name', 'tags', 'attrs', 'cost', 'ok'])).join(''))
+    const columns = ['id', 'name', 'tags', 'attrs', 'cost', 'ok']
+    await store().insertTabSeparated('dialect_tsv', columns, body, 'tsv-1')
+    await store().insertTabSeparated('dialect_tsv', columns, body, 'tsv-1')
+    const stored = await store().query<Record<string, unknown>>(
+      sql`SELECT id, name, tags, attrs, toString(cost) AS cost, ok FROM dialect_tsv ORDER BY id`,
+    )
+    expect(stored).toEqual([
+      { ...rows[0], cost: null },
+      { ...rows[1], cost: '0.0000012345' },
+    ])
+    const refused = await store()
+      .insertTabSeparated('dialect_tsv', ['id', 'name'], Buffer.from('3\tok\nx\tbad\n'), 'tsv-bad')
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+    expect(classifyStoreError(refused).kind).toBe('row')
+    expect(Number((await store().query<{ n: string }>(sql`SELECT count() AS n FROM dialect_tsv`))[0]?.n)).toBe(2)
   })
 
   it('keeps insert settings to the insert: later queries see the defaults', async () => {

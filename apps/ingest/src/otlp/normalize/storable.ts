@@ -17,6 +17,9 @@
  *     one was stored as invalid UTF-8 (ED B0 80);
  *   - otel_kind 300 stored as 44 (UInt8 wraps), a negative one refused (72).
  * NUL and other control characters, empty map keys and NaN durations (sent as null) were stored.
+ * Those were JSON inserts. The spool now inserts TabSeparated (ingest/tsv-row.ts), where a negative
+ * count is CANNOT_PARSE_INPUT_ASSERTION_FAILED (27), 2^64 is stored as 0, a lone surrogate becomes
+ * U+FFFD when the line is encoded and NaN is stored as nan: the checks below stand either way.
  */
 import type { SpanRowInsert } from '@sightline/schema'
 
