@@ -24,7 +24,7 @@ const REPLACEMENT: Record<string, string> = {
 }
 const replace = (c: string) => REPLACEMENT[c]!
 
-export function tsvString(value: string): string {
+function tsvString(value: string): string {
   return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED, replace) : value
 }
 

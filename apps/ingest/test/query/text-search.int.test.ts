@@ -58,7 +58,7 @@ afterAll(async () => {
 })
 
 describe('GET /api/v1/traces?q=', () => {
-  it('finds a word that only a tool result holds, as a case-insensitive substring, and not a word nobody wrote', async () => {
+  it('finds a word only a tool result holds, in any case, as a substring; not a word nobody wrote', async () => {
     const [quotes] = (await search('quetzalcoatlus')).traces
     expect(quotes?.traceId).toBe(traceIdFor('ts-quotes'))
     expect(`${quotes?.name} ${quotes?.inputPreview} ${quotes?.outputPreview}`).not.toMatch(/quetzal/i)

@@ -42,7 +42,7 @@ describe(`the store's dialect (${TEST_STORE})`, () => {
     expect(await count()).toBe(3)
   })
 
-  it('stores TabSeparated rows (the spool format) with escapes, arrays, maps and nulls intact, a repeated token once', async () => {
+  it('stores TabSeparated rows (the spool format): escapes, arrays, maps, nulls intact; a token once', async () => {
     await store().command(sql`CREATE TABLE IF NOT EXISTS dialect_tsv (id UInt32, name String,
       tags Array(LowCardinality(String)), attrs Map(LowCardinality(String), String),
       cost Nullable(Decimal(18, 10)), ok Bool) ENGINE = MergeTree ORDER BY id
