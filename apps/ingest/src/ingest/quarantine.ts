@@ -23,7 +23,7 @@ export interface RefusedRow {
 
 /** Project ids become directory names: anything but a plain id (no dots, no slashes) is filed apart. */
 const PROJECT_ID = /^[A-Za-z0-9_-]{1,128}$/
-export const UNKNOWN_PROJECT = '_unknown'
+const UNKNOWN_PROJECT = '_unknown'
 const TRACE_ID = /^[0-9a-f]{32}$/
 const SPAN_ID = /^[0-9a-f]{16}$/
 /** How many span ids one log line names. */
@@ -107,7 +107,7 @@ async function writeDurably(file: string, data: Buffer): Promise<void> {
 }
 
 /** The project and ids of a spooled line, in its segment's layout (unknown: an unreadable segment). */
-export function identify(
+function identify(
   line: Buffer,
   layout: SegmentLayout | undefined,
 ): { projectId: string; traceId: string; spanId: string } {

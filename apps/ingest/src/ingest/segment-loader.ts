@@ -30,7 +30,7 @@ export interface LoadResult {
 }
 
 /** Why a segment whose file cannot be read as rows at all is kept whole. */
-export const UNREADABLE_SEGMENT = 'UNREADABLE_SEGMENT'
+const UNREADABLE_SEGMENT = 'UNREADABLE_SEGMENT'
 
 export class SegmentLoader {
   constructor(

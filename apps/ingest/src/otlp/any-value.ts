@@ -67,7 +67,7 @@ function kvlistValue(raw: unknown, path: string, depth: number): Attributes {
 }
 
 /** One AnyValue. An AnyValue with no field set is "empty" in OTLP and becomes null. */
-export function toAttrValue(raw: unknown, path: string, depth = 0): AttrValue {
+function toAttrValue(raw: unknown, path: string, depth = 0): AttrValue {
   if (depth > MAX_DEPTH) throw OtlpDecodeError.at(path, `values nested deeper than ${MAX_DEPTH} levels`)
   if (raw === undefined || raw === null) return null
   if (!isRecord(raw)) throw OtlpDecodeError.at(path, `expected an AnyValue object, got ${preview(raw)}`)

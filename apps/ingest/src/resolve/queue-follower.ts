@@ -18,7 +18,7 @@ import type { QueueEntry, ResolutionRepository } from '../db/repositories/resolu
 
 const CURSOR = 'queue_cursor'
 /** How far before its position each poll reads again. */
-export const LAG_MS = 5_000
+const LAG_MS = 5_000
 const PAGE = 5_000
 /** New entries taken per poll, so that a backlog after a fail-over is worked through in steps. */
 const MAX_NEW_PER_POLL = 50_000

@@ -58,7 +58,7 @@ interface Pending {
   queuedMs?: number
 }
 
-export { NotLeader, type Leadership } from './leadership.js'
+export type { Leadership } from './leadership.js'
 
 const SEP = '\u0000'
 

@@ -44,7 +44,7 @@ export type FactRow = Pick<
 > & { cost_usd: number | string | null }
 
 /** `2026-01-02 03:04:05.123456789` (UTC) → epoch ms, keeping the sub-millisecond digits as a fraction. */
-export function chTimeToMs(text: string): number {
+function chTimeToMs(text: string): number {
   const dot = text.indexOf('.')
   const whole = Date.parse(`${(dot < 0 ? text : text.slice(0, dot)).replace(' ', 'T')}Z`)
   return dot < 0 ? whole : whole + Number(`0.${text.slice(dot + 1)}`) * 1000

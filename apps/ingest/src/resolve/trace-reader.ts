@@ -119,7 +119,7 @@ function toSpan(row: SpanRowRead, resolution: ReadResolution, completedArguments
 }
 
 /** The API's trace summary from a resolution; the list's rows are the same fields as stored. */
-export function summaryOf(traceId: string, t: ResolvedTrace, startTime: string, endTime: string): TraceSummary {
+function summaryOf(traceId: string, t: ResolvedTrace, startTime: string, endTime: string): TraceSummary {
   return {
     traceId,
     rootSpanId: t.rootSpanId,

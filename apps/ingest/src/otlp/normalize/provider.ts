@@ -46,7 +46,7 @@ export function extractProvider(attrs: Attributes): string {
   return normalizeProvider(raw)
 }
 
-export function normalizeProvider(raw: string): string {
+function normalizeProvider(raw: string): string {
   const name = raw.trim().toLowerCase()
   const whole = ALIASES.get(name)
   if (whole !== undefined) return whole

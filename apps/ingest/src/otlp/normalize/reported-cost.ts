@@ -16,7 +16,7 @@ export interface CostFields {
   isUnpriced: boolean
 }
 
-export const UNPRICED_YET: CostFields = { costUsd: null, costSource: '', isUnpriced: false }
+const UNPRICED_YET: CostFields = { costUsd: null, costSource: '', isUnpriced: false }
 const UNKNOWN_USAGE: CostFields = { costUsd: null, costSource: 'reported', isUnpriced: true }
 
 export function extractReportedCost(attrs: Attributes, isProviderCall: boolean): CostFields {

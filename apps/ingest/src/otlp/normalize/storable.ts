@@ -43,8 +43,8 @@ export type StorableResult =
  * DateTime64(9)'s [1900, 2262-04-11]. DateTime64(9) text compares correctly as a string (fixed
  * width, four-digit years: nanosecond input tops out in 2554), so no parsing on the hot path.
  */
-export const MIN_STORABLE_TIME = '1970-01-01 00:00:00.000000000'
-export const MAX_STORABLE_TIME = '2106-02-07 06:28:15.999999999'
+const MIN_STORABLE_TIME = '1970-01-01 00:00:00.000000000'
+const MAX_STORABLE_TIME = '2106-02-07 06:28:15.999999999'
 
 /**
  * No model call comes within five orders of magnitude of a trillion tokens. The cap keeps each
@@ -57,12 +57,12 @@ export const MAX_TOKENS = 1e12
 const STORABLE_COST = /^0*(\d{1,8})(?:\.(\d{1,10})\d*)?$/
 
 /** Flags set by this gate; the raw value a clamp replaced stays in `attributes`. */
-export const FLAG_INVALID_END_TIME = 'invalid_end_time'
-export const FLAG_INVALID_KIND = 'invalid_otel_kind'
-export const FLAG_INVALID_USAGE = 'invalid_usage'
-export const FLAG_INVALID_COST = 'invalid_cost'
-export const FLAG_INVALID_TEXT = 'invalid_text'
-export const RAW_ATTRIBUTE_PREFIX = 'sightline.invalid.'
+const FLAG_INVALID_END_TIME = 'invalid_end_time'
+const FLAG_INVALID_KIND = 'invalid_otel_kind'
+const FLAG_INVALID_USAGE = 'invalid_usage'
+const FLAG_INVALID_COST = 'invalid_cost'
+const FLAG_INVALID_TEXT = 'invalid_text'
+const RAW_ATTRIBUTE_PREFIX = 'sightline.invalid.'
 
 /**
  * Whether any string decoded from `body` (after decompression) may hold a lone UTF-16 surrogate.

@@ -93,7 +93,7 @@ function traceloopToolName(attrs: Attributes): string {
 }
 
 /** Else the whole span name: Langfuse and OpenInference name tool spans after the tool. */
-export function toolNameFromSpanName(spanName: string): string {
+function toolNameFromSpanName(spanName: string): string {
   for (const pattern of NAME_PATTERNS) {
     const match = pattern.exec(spanName)
     if (match?.[1]) return match[1]

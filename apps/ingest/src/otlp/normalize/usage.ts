@@ -18,14 +18,6 @@ export interface TokenUsage {
   reasoningTokens: number
 }
 
-export const NO_USAGE: TokenUsage = {
-  inputTokens: 0,
-  outputTokens: 0,
-  cachedInputTokens: 0,
-  cacheWriteTokens: 0,
-  reasoningTokens: 0,
-}
-
 const INPUT_KEYS = [
   K.ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   K.ATTR_GEN_AI_USAGE_PROMPT_TOKENS,

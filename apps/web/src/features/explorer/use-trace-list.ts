@@ -9,7 +9,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { api } from '../../api/client'
 import { serializeExplorerQuery, toListParams, type ExplorerQuery } from './explorer-url'
 
-export const LIVE_INTERVAL_MS = 4000
+const LIVE_INTERVAL_MS = 4000
 
 interface ListState {
   traces: TraceSummary[]
