@@ -10,6 +10,13 @@ import type { DemoConfig } from '../lib/config.js'
 import { mulberry32, type Rng } from '../lib/rng.js'
 
 const ESCALATED = /human colleague/i
+/**
+ * A user reads the answer before clicking, in real time whatever the demo's time scale: long enough for
+ * the run's last spans (the root ends last, and exporters send every second) to be stored first, as they
+ * are when a person reacts. Feedback that arrives before its trace's root span is attributed to the
+ * release of whichever span came first (see the closing note of 2026-12-06).
+ */
+const READING_MS = 2_000
 
 export class FeedbackWidget {
   private readonly rng: Rng
@@ -30,6 +37,7 @@ export class FeedbackWidget {
     const rated = this.rng() < 0.4
     const rating = happy ? (this.rng() < 0.6 ? 5 : 4) : this.rng() < 0.5 ? 1 : 2
     const text = this.rng() < 0.3 ? (happy ? 'That solved it, thanks.' : 'This did not answer my question.') : undefined
+    await new Promise((resolve) => setTimeout(resolve, READING_MS))
     await this.client.feedback({
       traceId,
       thumbs: happy ? 'up' : 'down',
