@@ -5,7 +5,7 @@
  * round-robin over the replicas with the same total number of connections; a round ends when every
  * replica has stored its share and emptied its spool. Each round checks exactly-once in the store.
  *
- *   pnpm bench:replicas            (BENCH_REPLICA_SPANS, default 100,000)
+ *   pnpm bench:replicas            (BENCH_REPLICA_SPANS, default 100,000; also the last step of `pnpm bench`)
  *
  * On a 2-core machine the front, the replicas and the load generator share the cores: the ratio says
  * what replication costs or gains on one box, not what it gains across machines.
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   const one = await round(1, pool)
   const three = await round(3, pool)
   const section = [
-    `Command: \`BENCH_REPLICA_SPANS=${SPANS} pnpm bench:replicas\` ` +
+    `Command: \`BENCH_REPLICA_SPANS=${SPANS} pnpm bench:replicas\` (the last step of \`pnpm bench\`) ` +
       `(apps/ingest/bench/replicas/replicas-bench.ts), ${new Date(now).toISOString().slice(0, 10)}.`,
     `Machine: ${os.cpus()[0]?.model.trim()}, ${os.cpus().length} cores, Node ${process.version}; ` +
       `load average ${loadBefore} before, ${load()} after.`,
