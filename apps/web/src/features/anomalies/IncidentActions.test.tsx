@@ -4,43 +4,14 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { IncidentActions } from './IncidentActions'
 import { incidentApi } from './incident-api'
+import { incidentFixture } from './incident.fixture'
 
 afterEach(() => {
   cleanup()
   vi.restoreAllMocks()
 })
 
-const incident: Incident = {
-  id: 'a'.repeat(32),
-  family: 'cost',
-  families: ['cost'],
-  title: 'Cost spike',
-  explanation: 'cost per trace 4.1× baseline since 11:40 UTC',
-  status: 'open',
-  resolution: '',
-  signal: 'active',
-  severity: 'critical',
-  severityScore: 7,
-  scope: { agent: 'planner', tool: '', model: 'claude-opus-4', release: '' },
-  kind: 'spike',
-  dimension: 'total',
-  value: '',
-  metric: 'cost',
-  metrics: ['cost'],
-  observed: 4.1,
-  expected: 1,
-  firstSeenAt: '2026-03-10T11:40:00.000Z',
-  openedAt: '2026-03-10T11:42:00.000Z',
-  lastSeenAt: '2026-03-10T12:00:00.000Z',
-  recoveredAt: null,
-  resolvedAt: null,
-  acknowledgedAt: null,
-  snoozedUntil: null,
-  findings: 9,
-  traceCount: 80,
-  traceIds: ['b'.repeat(32)],
-  alerted: true,
-}
+const incident: Incident = { ...incidentFixture, explanation: 'cost per trace 4.1× baseline since 11:40 UTC' }
 
 const buttons = () => screen.getAllByRole('button').map((b) => b.textContent)
 

@@ -3,39 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { parseDashboardQuery } from '../dashboards/dashboard-url'
 import { parseExplorerQuery } from '../explorer/explorer-url'
 import { incidentAreas } from './incident-areas'
+import { incidentFixture } from './incident.fixture'
 import { availableActions, incidentChartLink, incidentsForChart, incidentTracesLink } from './incident-view'
 
-const base: Incident = {
-  id: 'a'.repeat(32),
-  family: 'cost',
-  families: ['cost'],
-  title: 'Cost spike',
-  explanation: 'cost per trace 4.1× baseline since 11:40 UTC, driven by claude-opus-4 in planner',
-  status: 'open',
-  resolution: '',
-  signal: 'active',
-  severity: 'critical',
-  severityScore: 7,
-  scope: { agent: 'planner', tool: '', model: 'claude-opus-4', release: '' },
-  kind: 'spike',
-  dimension: 'total',
-  value: '',
-  metric: 'cost',
-  metrics: ['cost', 'tokens'],
-  observed: 4.1,
-  expected: 1,
-  firstSeenAt: '2026-03-10T11:40:00.000Z',
-  openedAt: '2026-03-10T11:42:00.000Z',
-  lastSeenAt: '2026-03-10T12:00:00.000Z',
-  recoveredAt: null,
-  resolvedAt: null,
-  acknowledgedAt: null,
-  snoozedUntil: null,
-  findings: 9,
-  traceCount: 80,
-  traceIds: ['b'.repeat(32)],
-  alerted: true,
-}
+const base = incidentFixture
 const NOW = Date.parse('2026-03-10T12:00:30Z')
 
 describe('incident view', () => {
