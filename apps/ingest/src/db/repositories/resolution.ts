@@ -2,6 +2,7 @@
  * Store access of the trace resolver (src/resolve): the span facts of a batch of traces, their
  * current `traces` rows, the insert of new states, and the resolver's durable progress.
  */
+import type { SpanRowRead } from '@sightline/schema'
 import type { Store } from '../client.js'
 import { dt64, ident, join, sql, str, strArray, u64 } from '../sql.js'
 import type { FactRow } from '../../resolve/span-facts.js'
@@ -67,7 +68,7 @@ const FACT_NAMES = [
   'output_preview',
   'reported_tool_errors',
   'trace_id',
-] as const
+] as const satisfies ReadonlyArray<keyof SpanRowRead>
 // Rows come back as arrays (JSONCompactEachRow): a batch's spans are most of what the resolver reads,
 // and named rows would repeat every column name in every row (about 40 % more text to write and parse).
 const FACT_SELECT = sql`${join(
