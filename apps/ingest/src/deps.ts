@@ -164,10 +164,12 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     {
       ...DEFAULT_RESOLVER_OPTIONS,
       quietMs: env.SIGHTLINE_RESOLVE_QUIET_MS,
+      maxDeferMs: env.SIGHTLINE_RESOLVE_MAX_DEFER_MS,
       settleMs: env.SIGHTLINE_TRACE_SETTLE_MS,
     },
   )
   writer.onStored = (traceKeys) => resolver.notify(traceKeys)
+  resolver.ingestBacklogged = () => writer.backlogged
   const scores = new ScoreRepository(store)
   const scoreConfigs = new ScoreConfigRepository(store)
   const scoreAnalytics = new ScoreAnalyticsRepository(store)

@@ -71,6 +71,11 @@ const EnvSchema = z
     SIGHTLINE_STORE_NICE: z.coerce.number().int().min(0).max(19).default(10),
     /** A trace is resolved once no span has arrived for it this long (and again when a late one does). */
     SIGHTLINE_RESOLVE_QUIET_MS: z.coerce.number().int().min(0).default(1_000),
+    /**
+     * While ingest is behind (spool segments wait for the store), resolution waits for it, at most this
+     * long after a trace's first new span: storing acknowledged spans comes before computing what they mean.
+     */
+    SIGHTLINE_RESOLVE_MAX_DEFER_MS: z.coerce.number().int().min(0).default(30_000),
     /** A trace whose root has not arrived is `running` until quiet this long; then it is judged on what it has. */
     SIGHTLINE_TRACE_SETTLE_MS: z.coerce.number().int().min(0).default(300_000),
     /**

@@ -21,6 +21,7 @@ export interface Metrics {
   readonly spoolCommitSeconds: Histogram
   readonly spoolDepthBytes: Gauge
   readonly resolverPending: Gauge
+  readonly resolverDeferredTicks: Counter
   readonly tracesResolved: Counter
   readonly resolveSeconds: Histogram
 }
@@ -114,6 +115,11 @@ export function createMetrics(): Metrics {
     resolverPending: new Gauge({
       name: 'sightline_resolver_pending_traces',
       help: 'Traces with new spans waiting to be resolved',
+      registers,
+    }),
+    resolverDeferredTicks: new Counter({
+      name: 'sightline_resolver_deferred_ticks_total',
+      help: 'Resolver ticks that left quiet traces waiting because ingest was behind (bounded by maxDeferMs)',
       registers,
     }),
     tracesResolved: new Counter({

@@ -90,6 +90,11 @@ export class SpanWriter {
     return this.queuedBytes + this.openBytes
   }
 
+  /** Sealed segments wait behind the one being loaded: the store is not keeping up with ingest. */
+  get backlogged(): boolean {
+    return this.queue.length > 1
+  }
+
   get isHealthy(): boolean {
     return this.consecutiveFailures === 0
   }

@@ -38,6 +38,11 @@ export interface ResolverOptions {
   tickMs: number
   /** How often the leader reads `resolve_queue`. */
   pollMs: number
+  /**
+   * How long resolution may wait for ingest to catch up (`ingestBacklogged`): a trace first seen that
+   * long ago is resolved even while the loader is behind, so a sustained burst delays answers, never loses them.
+   */
+  maxDeferMs: number
 }
 
 export const DEFAULT_RESOLVER_OPTIONS: ResolverOptions = {
@@ -47,6 +52,7 @@ export const DEFAULT_RESOLVER_OPTIONS: ResolverOptions = {
   batchSize: 2_000,
   tickMs: 200,
   pollMs: 1_000,
+  maxDeferMs: 30_000,
 }
 
 interface Pending {
@@ -91,6 +97,13 @@ export class TraceResolver {
     this.follower = new QueueFollower(repository)
     this.writer = new BatchWriter(repository, overrides, metrics, leadership, options.settleMs, now)
   }
+
+  /**
+   * Whether ingest is behind (sealed spool segments wait for the store). Acknowledged spans reaching
+   * the store come first: resolution shares the process and the store's cores with the loader, and
+   * what it computes can wait a few seconds while spans that are not yet stored cannot be read at all.
+   */
+  ingestBacklogged: () => boolean = () => false
 
   /** Spans carrying evaluation results, after each resolution (the catch-up too): src/eval reads them as scores. */
   set onEvaluationSpans(listener: EvaluationSpansListener | undefined) {
@@ -227,7 +240,13 @@ export class TraceResolver {
   /** Resolves the traces due at `now` (all of them for +Infinity), a batch per project at a time. */
   private async resolveDue(now: number): Promise<void> {
     const { quietMs, maxDelayMs, batchSize } = this.options
-    const due = [...this.pending.values()].filter((p) => now - p.lastMs >= quietMs || now - p.firstMs >= maxDelayMs)
+    const deferring = Number.isFinite(now) && this.ingestBacklogged()
+    const due = [...this.pending.values()].filter(
+      (p) =>
+        (now - p.lastMs >= quietMs || now - p.firstMs >= maxDelayMs) &&
+        (!deferring || now - p.firstMs >= this.options.maxDeferMs),
+    )
+    if (deferring) this.metrics.resolverDeferredTicks.inc()
     const byProject = new Map<string, Pending[]>()
     for (const p of due) byProject.set(p.projectId, [...(byProject.get(p.projectId) ?? []), p])
     for (const [projectId, list] of byProject) {

@@ -120,3 +120,56 @@ describe('trace resolver', () => {
     expect(Number(merged[0]?.n)).toBe(1)
   })
 })
+
+describe('trace resolver while ingest is behind', () => {
+  let server: TestServer
+  const present = async (traceId: string) =>
+    (await server.deps.store.query(sql`SELECT 1 FROM traces FINAL WHERE trace_id = ${str(traceId)}`)).length > 0
+  const waitPresent = async (traceId: string, budgetMs: number) => {
+    for (const until = Date.now() + budgetMs; Date.now() < until; ) {
+      if (await present(traceId)) return true
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    return false
+  }
+  const sendStored = async (seed: string) => {
+    await sendJson(
+      server.url,
+      server.authHeaders,
+      makeTraceRequest({ seed, startMs: Date.now() - 5_000, agent: 'planner', llmCalls: 1 }),
+    )
+    await server.deps.writer.drain()
+    return traceIdFor(seed)
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer({ SIGHTLINE_RESOLVE_QUIET_MS: '100', SIGHTLINE_RESOLVE_MAX_DEFER_MS: '4000' })
+    // Past the start-up catch-up, which resolves whatever is in the store regardless of ingest.
+    await sendStored('warm-up')
+    await server.drain()
+  })
+  afterAll(async () => server?.stop())
+
+  it('leaves quiet traces waiting while spool segments wait for the store, at most the deferral bound', async () => {
+    server.deps.resolver.ingestBacklogged = () => true
+    const traceId = await sendStored('deferred-1')
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    expect(await present(traceId)).toBe(false)
+    expect(
+      (await server.deps.metrics.registry.getSingleMetric('sightline_resolver_deferred_ticks_total')?.get())?.values[0]
+        ?.value,
+    ).toBeGreaterThan(0)
+    // Still behind, but the bound has passed: resolved anyway.
+    expect(await waitPresent(traceId, 20_000)).toBe(true)
+  })
+
+  it('resolves at once when ingest has caught up', async () => {
+    let behind = true
+    server.deps.resolver.ingestBacklogged = () => behind
+    const traceId = await sendStored('deferred-2')
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(await present(traceId)).toBe(false)
+    behind = false
+    expect(await waitPresent(traceId, 3_000)).toBe(true)
+  })
+})
