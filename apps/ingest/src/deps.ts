@@ -12,6 +12,7 @@ import { ReviewQueueRepository } from './db/repositories/review-queues.js'
 import { EvalRunRepository } from './db/repositories/eval-runs.js'
 import { ScoreAnalyticsRepository } from './db/repositories/score-analytics.js'
 import { EvaluationEventReader } from './eval/evaluation-events.js'
+import { ScoreTargets } from './eval/score-targets.js'
 import { EvaluatorRunner } from './eval/evaluator-runner.js'
 import { EvaluatorScheduler } from './eval/evaluator-scheduler.js'
 import { JudgeClient, judgeEndpointFrom } from './eval/judge-client.js'
@@ -93,6 +94,7 @@ export interface Deps {
   evaluationLogs: EvaluationLogIngest
   /** Span events carrying evaluation results, read after each resolution. */
   evaluationEvents: EvaluationEventReader
+  scoreTargets: ScoreTargets
   evaluators: EvaluatorRepository
   references: ReferenceRepository
   /** The operator's judge endpoint (SIGHTLINE_JUDGE_URL), when configured. */
@@ -155,19 +157,13 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     logger,
     leaseTiming(env.SIGHTLINE_LEASE_TTL_MS),
   )
-  const resolver = new TraceResolver(
-    new ResolutionRepository(store),
-    priceLookup,
-    metrics,
-    logger,
-    leases.of('resolver'),
-    {
-      ...DEFAULT_RESOLVER_OPTIONS,
-      quietMs: env.SIGHTLINE_RESOLVE_QUIET_MS,
-      maxDeferMs: env.SIGHTLINE_RESOLVE_MAX_DEFER_MS,
-      settleMs: env.SIGHTLINE_TRACE_SETTLE_MS,
-    },
-  )
+  const resolution = new ResolutionRepository(store)
+  const resolver = new TraceResolver(resolution, priceLookup, metrics, logger, leases.of('resolver'), {
+    ...DEFAULT_RESOLVER_OPTIONS,
+    quietMs: env.SIGHTLINE_RESOLVE_QUIET_MS,
+    maxDeferMs: env.SIGHTLINE_RESOLVE_MAX_DEFER_MS,
+    settleMs: env.SIGHTLINE_TRACE_SETTLE_MS,
+  })
   writer.onStored = (traceKeys) => resolver.notify(traceKeys)
   resolver.ingestBacklogged = () => writer.backlogged
   const scores = new ScoreRepository(store)
@@ -177,7 +173,11 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     analytics: scoreAnalytics,
     configs: scoreConfigs,
   })
-  const scoreWriter = new ScoreWriter(scores, scoreConfigs)
+  const scoreWriter = new ScoreWriter(scores, scoreConfigs, (projectId, traceIds) =>
+    resolution.enqueueTraces(projectId, traceIds, 'score'),
+  )
+  const scoreTargets = new ScoreTargets(scores, logger)
+  resolver.onJudgedTraces = (projectId, traceIds) => scoreTargets.notify(projectId, traceIds)
   const evaluationEvents = new EvaluationEventReader(scores, scoreWriter, logger)
   resolver.onEvaluationSpans = (projectId, spans) => evaluationEvents.notify(projectId, spans)
   const evaluators = new EvaluatorRepository(store)
@@ -244,6 +244,7 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
     scoreWriter,
     evaluationLogs: new EvaluationLogIngest({ projects, scores, scoreWriter }),
     evaluationEvents,
+    scoreTargets,
     evaluators,
     references,
     judge,

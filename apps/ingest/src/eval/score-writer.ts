@@ -42,6 +42,8 @@ export class ScoreWriter {
   constructor(
     private readonly scores: ScoreRepository,
     private readonly configs: ScoreConfigRepository,
+    /** Queues traces for the resolver (score-targets.ts settles their scores once it has judged them). */
+    private readonly resolveAgain: (projectId: string, traceIds: readonly string[]) => Promise<void> = async () => {},
   ) {}
 
   /** Parses raw API items (each with its index in messages), then writes them. */
@@ -100,6 +102,7 @@ export class ScoreWriter {
     const conflicts: string[] = []
     const now = nextVersionMs()
     const rows: ScoreRow[] = []
+    const unsettled = new Set<string>()
     const results: WrittenScore[] = items.map((s, i) => {
       const trace = s.traceId ? traces.get(s.traceId) : undefined
       const span = s.traceId && s.spanId ? spans.get(`${s.traceId}/${s.spanId}`) : undefined
@@ -133,7 +136,10 @@ export class ScoreWriter {
         updated_at: chTime(now),
         version: Math.max(now, Number(existing?.version ?? 0) + 1),
         is_deleted: 0,
+        // The root is not stored yet: release, agent and models are provisional (score-targets.ts).
+        target_settled: span || !trace || trace.hasRoot || s.release !== undefined ? 1 : 0,
       }
+      if (!row.target_settled || existing?.target_settled === 0) unsettled.add(row.trace_id)
       if (!existing) {
         rows.push(row)
         return { id: s.id, status: 'created' }
@@ -155,6 +161,8 @@ export class ScoreWriter {
         .update(rows.map((r) => `${r.score_id}:${r.version}`).join(','))
         .digest('hex')}`,
     )
+    // After the write: the resolver's pass that settles these scores must find them stored.
+    if (unsettled.size > 0) await this.resolveAgain(projectId, [...unsettled])
     return results
   }
 

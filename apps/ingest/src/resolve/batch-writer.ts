@@ -17,6 +17,8 @@ import { byRows, groupByTime } from './time-groups.js'
 import { cancelRow, contentHash, newTraceRow, traceRowContent, type TraceRow } from './trace-row.js'
 
 export type EvaluationSpansListener = (projectId: string, spans: Array<{ traceId: string; spanId: string }>) => void
+/** Traces just resolved to a final outcome (root stored, or settled without one). */
+export type JudgedTracesListener = (projectId: string, traceIds: string[]) => void
 
 /** The resolver shares the event loop with acknowledgements: a pause every this many traces keeps a big batch from holding an OTLP answer back. */
 const YIELD_EVERY = 50
@@ -25,6 +27,7 @@ const ROWS_PER_READ = 50_000
 
 export class BatchWriter {
   onEvaluationSpans: EvaluationSpansListener | undefined
+  onJudgedTraces: JudgedTracesListener | undefined
 
   constructor(
     private readonly repository: ResolutionRepository,
@@ -74,9 +77,11 @@ export class BatchWriter {
     const nowMs = this.now()
     const resolvedAt = chTime(nowMs)
     const rows: TraceRow[] = []
+    const judged: string[] = []
     for (const [i, trace] of traces.entries()) {
       if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve))
       const next = this.stateOf(projectId, trace, nowMs, price)
+      if (next.content.outcome !== 'running') judged.push(trace.traceId)
       const stored = current.get(trace.traceId)
       if (stored?.content_hash === next.hash) continue
       const version = stored ? Number(stored.version) + 1 : 1
@@ -94,6 +99,7 @@ export class BatchWriter {
         .map((r) => ({ traceId: t.traceId, spanId: r.span_id })),
     )
     if (evaluated.length > 0) this.onEvaluationSpans?.(projectId, evaluated)
+    if (judged.length > 0) this.onJudgedTraces?.(projectId, judged)
   }
 
   private stateOf(

@@ -22,7 +22,7 @@ import { chTime } from '../db/sql.js'
 import type { ResolutionRepository } from '../db/repositories/resolution.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
-import { BatchWriter, type EvaluationSpansListener } from './batch-writer.js'
+import { BatchWriter, type EvaluationSpansListener, type JudgedTracesListener } from './batch-writer.js'
 import { catchUp } from './catch-up.js'
 import { NotLeader, type Leadership } from './leadership.js'
 import type { PriceOverrideLookup } from './overrides.js'
@@ -108,6 +108,11 @@ export class TraceResolver {
   /** Spans carrying evaluation results, after each resolution (the catch-up too): src/eval reads them as scores. */
   set onEvaluationSpans(listener: EvaluationSpansListener | undefined) {
     this.writer.onEvaluationSpans = listener
+  }
+
+  /** Traces just resolved to a final outcome (the catch-up too): src/eval settles scores written before their root. */
+  set onJudgedTraces(listener: JudgedTracesListener | undefined) {
+    this.writer.onJudgedTraces = listener
   }
 
   /** Starts the loop; it resolves while this replica holds the lease. */

@@ -86,6 +86,7 @@ export async function startTestServer(
       await server.deps.writer.drain()
       await server.deps.resolver.drain()
       await server.deps.evaluationEvents.drain()
+      await server.deps.scoreTargets.drain()
     },
     authHeaders: { Authorization: `Bearer ${TEST_API_KEY}` },
   }

@@ -227,6 +227,14 @@ export class ResolutionRepository {
     return n
   }
 
+  /** Queues these traces for resolution by whichever replica leads (`reason` says why, for the log). */
+  async enqueueTraces(projectId: string, traceIds: readonly string[], reason: string): Promise<void> {
+    if (traceIds.length === 0) return
+    await this.store.command(sql`
+      INSERT INTO resolve_queue (inserted_at, project_id, trace_id, reason)
+      SELECT now64(3), ${str(projectId)}, arrayJoin(${strArray([...traceIds])}), ${str(reason)}`)
+  }
+
   /** Queue entries at or after `since` (DateTime64(3) text), in queue order after `after`. */
   async queued(since: string, after: QueueEntry | undefined, limit: number): Promise<QueueEntry[]> {
     const rows = await this.store.query<{

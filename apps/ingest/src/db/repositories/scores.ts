@@ -34,6 +34,8 @@ export interface ScoreRow {
   updated_at: string
   version: number
   is_deleted: number
+  /** 0: release, agent and models were taken before the trace's root was stored (score-targets.ts settles them). */
+  target_settled: number
 }
 
 /** What a trace is, for a score on it: when it started and what ran it. */
@@ -44,6 +46,8 @@ export interface TraceTarget {
   agent: string
   models: string[]
   sessionId: string
+  /** The root span is stored: release, agent and models are the root's, final. */
+  hasRoot: boolean
 }
 
 export interface SpanTarget {
@@ -72,7 +76,7 @@ const COLUMNS = sql`project_id, trace_id, score_id, span_id, session_id, name, d
   evaluator,
   evaluator_version, comment, author, error, release, agent, models, queue_id, toString(time) AS time,
     toString(created_at) AS created_at,
-  toString(updated_at) AS updated_at, version, is_deleted`
+  toString(updated_at) AS updated_at, version, is_deleted, target_settled`
 
 export function rowToScore(row: ScoreRow): Score {
   const value = fromStoredValue(row.data_type, Number(row.value), row.string_value, row.error)
@@ -113,9 +117,20 @@ export class ScoreRepository {
     return new Map(rows.map((r) => [r.score_id, r]))
   }
 
-  /** New versions, in one insert per table; the token makes a retried write store once. */
-  async write(rows: readonly ScoreRow[], dedupToken: string): Promise<void> {
+  /**
+   * New versions, in one insert per table; the token makes a retried write store once. A version
+   * that only settles the target (`history: false`) changes nothing a person wrote: no history entry.
+   */
+  async write(rows: readonly ScoreRow[], dedupToken: string, { history: withHistory = true } = {}): Promise<void> {
     if (rows.length === 0) return
+    if (!withHistory) {
+      await this.store.insertJsonEachRow(
+        'scores',
+        Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')),
+        dedupToken,
+      )
+      return
+    }
     const history = rows.map((r) => ({
       project_id: r.project_id,
       score_id: r.score_id,
@@ -233,6 +248,15 @@ export class ScoreRepository {
     return out
   }
 
+  /** Current trace-level scores of these traces whose target was taken before the root was stored. */
+  async unsettled(projectId: string, traceIds: readonly string[]): Promise<ScoreRow[]> {
+    if (traceIds.length === 0) return []
+    return this.store.query<ScoreRow>(sql`
+      SELECT ${COLUMNS} FROM scores FINAL
+      WHERE project_id = ${str(projectId)} AND trace_id IN ${strArray([...traceIds])}
+        AND target_settled = 0 AND is_deleted = 0`)
+  }
+
   /** Traces that exist in the project, with their start, root release and agent, models and session. */
   async traceTargets(projectId: string, traceIds: readonly string[]): Promise<Map<string, TraceTarget>> {
     if (traceIds.length === 0) return new Map()
@@ -245,8 +269,9 @@ export class ScoreRepository {
       agent: string
       models: string[]
       session_id: string
+      has_root: number
     }>(sql`
-      SELECT trace_id, toString(min(start_time)) AS start_text,
+      SELECT trace_id, toString(min(start_time)) AS start_text, countIf(parent_span_id = '') > 0 AS has_root,
         if(countIf(parent_span_id = '') > 0, argMinIf(service_version, start_time, parent_span_id = ''),
           argMin(service_version, start_time)) AS root_release,
         if(countIf(parent_span_id = '' AND agent_name != '') > 0, argMinIf(agent_name, start_time,
@@ -268,6 +293,7 @@ export class ScoreRepository {
           agent: r.agent,
           models: r.models,
           sessionId: r.session_id,
+          hasRoot: Number(r.has_root) === 1,
         },
       ]),
     )
