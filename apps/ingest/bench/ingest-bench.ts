@@ -76,7 +76,9 @@ for (const encoding of config.encodings) {
   log(
     `  ack ${Math.round(result.ackSpansPerSecond)} spans/s, end-to-end ${Math.round(result.endToEndSpansPerSecond)} spans/s ` +
       `(${(result.endToEndSpansPerSecond / baseline.spansPerSecond).toFixed(2)}× baseline), ack p99 ${result.saturatedAckP99Ms.toFixed(1)} ms saturated / ` +
-      `${result.pacedAckP99Ms.toFixed(1)} ms paced, peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MiB, exactly once: ${result.exactlyOnce}`,
+      `${result.pacedAckP99Ms.toFixed(1)} ms paced, peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MiB, exactly once: ${result.exactlyOnce}; ` +
+      `every trace resolved at ${Math.round(result.resolvedSpansPerSecond)} spans/s, ` +
+      `${result.resolverDeferredTicks} resolver ticks deferred to ingest`,
   )
   const p = result.paced
   log(

@@ -41,6 +41,8 @@ export interface IngestResult {
   resolverBusySeconds: number
   traceResolutions: number
   resolutionsPerBusySecond: number
+  /** Resolver ticks that waited because spool segments were waiting for the store. */
+  resolverDeferredTicks: number
 }
 
 export interface PacedDiagnostics {
@@ -147,6 +149,7 @@ export async function runIngest(
       traceResolutions: m['sightline_traces_resolved_total'] ?? NaN,
       resolutionsPerBusySecond:
         (m['sightline_traces_resolved_total'] ?? NaN) / (m['sightline_resolve_batch_seconds_sum'] ?? NaN),
+      resolverDeferredTicks: m['sightline_resolver_deferred_ticks_total'] ?? 0,
     }
   } catch (error) {
     await server.stop().catch(() => undefined)

@@ -53,7 +53,7 @@ describe('score targets settle when the root arrives', () => {
     expect(history.versions).toHaveLength(1)
   })
 
-  it('leaves a score on a trace whose root was stored first as written, and is not disturbed by re-resolution', async () => {
+  it('keeps the release of a score whose root was stored first, through re-sent spans', async () => {
     const other = { ...spec, seed: 'thumbs-late' }
     await sendJson(server.url, server.authHeaders, makeTraceRequest({ ...other, release: 'app-3' }))
     await server.drain()
