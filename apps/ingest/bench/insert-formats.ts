@@ -95,9 +95,7 @@ for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < batches.length; i++) {
       const token = `fmt-${round}-${format}-${i}`
       if (format === 'JSONEachRow') await store.insertJsonEachRow('spans', batches[i]!, token)
-      else if (format === 'JSONCompactEachRow')
-        await store.insertJsonCompactEachRow('spans', SPAN_INSERT_COLUMNS, batches[i]!, token)
-      else await store.insertTabSeparated('spans', SPAN_INSERT_COLUMNS, batches[i]!, token)
+      else await store.insertValues('spans', SPAN_INSERT_COLUMNS, format, batches[i]!, token)
     }
     const seconds = (performance.now() - started) / 1000
     const used = process.cpuUsage(cpu)

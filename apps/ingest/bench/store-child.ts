@@ -104,7 +104,7 @@ async function baseline(job: BaselineJob): Promise<BaselineResult> {
   const started = performance.now()
   for (let i = 0; i < batches.length; i++) {
     if (job.format === 'TabSeparated')
-      await store.insertTabSeparated('spans', SPAN_INSERT_COLUMNS, batches[i]!, `bench-baseline-${i}`)
+      await store.insertValues('spans', SPAN_INSERT_COLUMNS, 'TabSeparated', batches[i]!, `bench-baseline-${i}`)
     else await store.insertJsonEachRow('spans', batches[i]!, `bench-baseline-${i}`)
   }
   const insertSeconds = (performance.now() - started) / 1000

@@ -16,16 +16,26 @@ import { dialectFor, type StoreDialect } from './store-dialect.js'
  * Inserts are synchronous (`async_insert=0`) because an acknowledged span must be on disk, and the
  * writer batches on its own.
  */
+/** Insert formats whose rows carry values only, in a given column order. */
+export type ValuesFormat = 'TabSeparated' | 'JSONCompactEachRow'
+
 export interface Store {
   readonly kind: 'chdb' | 'server'
   readonly dialect: StoreDialect
   readonly client: ClickHouseClient
   /** Rows of one table as JSONEachRow text; a repeated `dedupToken` is stored once. */
   insertJsonEachRow(table: string, body: Buffer, dedupToken: string): Promise<void>
-  /** Rows as JSONCompactEachRow text (values only, in `columns` order); same dedup rule. */
-  insertJsonCompactEachRow(table: string, columns: readonly string[], body: Buffer, dedupToken: string): Promise<void>
-  /** Rows as TabSeparated lines (values only, in `columns` order; ingest/tsv-row.ts); same dedup rule. */
-  insertTabSeparated(table: string, columns: readonly string[], body: Buffer, dedupToken: string): Promise<void>
+  /**
+   * Rows as values only, in `columns` order: TabSeparated lines (ingest/tsv-row.ts) or
+   * JSONCompactEachRow (spool segments of older versions); same dedup rule.
+   */
+  insertValues(
+    table: string,
+    columns: readonly string[],
+    format: ValuesFormat,
+    body: Buffer,
+    dedupToken: string,
+  ): Promise<void>
   query<T>(fragment: SqlFragment): Promise<T[]>
   /**
    * Rows as arrays of values in the SELECT's column order (JSONCompactEachRow): for wide rows in bulk
@@ -95,21 +105,12 @@ function createChdbStore(dataDir: string, dialect: StoreDialect): Store {
         settings: dialect.insertSettings(dedupToken),
       })
     },
-    async insertJsonCompactEachRow(table, columns, body, dedupToken) {
+    async insertValues(table, columns, format, body, dedupToken) {
       await connection.chdb.rawInsert({
         table,
         columns,
         values: body,
-        format: 'JSONCompactEachRow',
-        settings: dialect.insertSettings(dedupToken),
-      })
-    },
-    async insertTabSeparated(table, columns, body, dedupToken) {
-      await connection.chdb.rawInsert({
-        table,
-        columns,
-        values: body,
-        format: 'TabSeparated',
+        format,
         settings: dialect.insertSettings(dedupToken),
       })
     },
@@ -159,11 +160,9 @@ function createServerStore(env: Env, dialect: StoreDialect): Store {
     insertJsonEachRow: open((table: string, body: Buffer, dedupToken: string) =>
       insertBytes(insertStatement(table, undefined, 'JSONEachRow'), body, dedupToken),
     ),
-    insertJsonCompactEachRow: open((table: string, columns: readonly string[], body: Buffer, dedupToken: string) =>
-      insertBytes(insertStatement(table, columns, 'JSONCompactEachRow'), body, dedupToken),
-    ),
-    insertTabSeparated: open((table: string, columns: readonly string[], body: Buffer, dedupToken: string) =>
-      insertBytes(insertStatement(table, columns, 'TabSeparated'), body, dedupToken),
+    insertValues: open(
+      (table: string, columns: readonly string[], format: ValuesFormat, body: Buffer, dedupToken: string) =>
+        insertBytes(insertStatement(table, columns, format), body, dedupToken),
     ),
     close: async () => {
       closed = true

@@ -14,6 +14,7 @@
  */
 import { SPAN_INSERT_COLUMNS, type SpanRowInsert } from '@sightline/schema'
 import { tsvLine, tsvUnescape } from './tsv-row.js'
+import type { ValuesFormat } from '../db/client.js'
 
 const TSV_MARK = '#TabSeparated '
 
@@ -50,9 +51,7 @@ export function headerBytes(data: Buffer): number {
 }
 
 /** How a segment's lines are written: what the insert, the quarantine and a replay need to know. */
-export type SegmentLayout =
-  | { format: 'TabSeparated' | 'JSONCompactEachRow'; columns: string[] }
-  | { format: 'JSONEachRow' }
+export type SegmentLayout = { format: ValuesFormat; columns: string[] } | { format: 'JSONEachRow' }
 
 export type SegmentBody = SegmentLayout & {
   /** The header line as written (empty for a headerless segment), kept in front of quarantined rows. */

@@ -107,10 +107,8 @@ class RangeInserts {
     const rows = whole ? this.body.rows : this.body.rows.subarray(this.offset(from), this.offset(to))
     const token = whole ? this.segmentId : `${this.segmentId}:${from}-${to}`
     const body = this.body
-    if (body.format === 'TabSeparated') await this.store.insertTabSeparated('spans', body.columns, rows, token)
-    else if (body.format === 'JSONCompactEachRow')
-      await this.store.insertJsonCompactEachRow('spans', body.columns, rows, token)
-    else await this.store.insertJsonEachRow('spans', rows, token)
+    if (body.format === 'JSONEachRow') await this.store.insertJsonEachRow('spans', rows, token)
+    else await this.store.insertValues('spans', body.columns, body.format, rows, token)
   }
 
   line(index: number): Buffer {

@@ -179,8 +179,8 @@ describe('a crash in the middle of a split', () => {
     let calls = 0
     const dying: Store = {
       ...server.deps.store,
-      insertTabSeparated: (...args) =>
-        ++calls >= 9 ? new Promise<void>(() => undefined) : server.deps.store.insertTabSeparated(...args),
+      insertValues: (...args) =>
+        ++calls >= 9 ? new Promise<void>(() => undefined) : server.deps.store.insertValues(...args),
     }
     const first = new SpanWriter(dying, options, createMetrics(), logger, index)
     await first.start()

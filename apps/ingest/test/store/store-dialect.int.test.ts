@@ -31,8 +31,8 @@ describe(`the store's dialect (${TEST_STORE})`, () => {
 
   it('stores a compact insert with a column list, defaults the other columns, and stores a repeated token once', async () => {
     const rows = Buffer.from('[1,"a"]\n[2,"b"]\n')
-    await store().insertJsonCompactEachRow('dialect_rows', ['id', 'name'], rows, 'segment-1')
-    await store().insertJsonCompactEachRow('dialect_rows', ['id', 'name'], rows, 'segment-1')
+    await store().insertValues('dialect_rows', ['id', 'name'], 'JSONCompactEachRow', rows, 'segment-1')
+    await store().insertValues('dialect_rows', ['id', 'name'], 'JSONCompactEachRow', rows, 'segment-1')
     expect(await count()).toBe(2)
     expect(await store().query(sql`SELECT id, name, note FROM dialect_rows ORDER BY id`)).toEqual([
       { id: 1, name: 'a', note: '-' },
@@ -60,8 +60,8 @@ describe(`the store's dialect (${TEST_STORE})`, () => {
     ]
     const body = Buffer.from(rows.map((row) => tsvLine(row, ['id', 'name', 'tags', 'attrs', 'cost', 'ok'])).join(''))
     const columns = ['id', 'name', 'tags', 'attrs', 'cost', 'ok']
-    await store().insertTabSeparated('dialect_tsv', columns, body, 'tsv-1')
-    await store().insertTabSeparated('dialect_tsv', columns, body, 'tsv-1')
+    await store().insertValues('dialect_tsv', columns, 'TabSeparated', body, 'tsv-1')
+    await store().insertValues('dialect_tsv', columns, 'TabSeparated', body, 'tsv-1')
     const stored = await store().query<Record<string, unknown>>(
       sql`SELECT id, name, tags, attrs, toString(cost) AS cost, ok FROM dialect_tsv ORDER BY id`,
     )
@@ -70,7 +70,7 @@ describe(`the store's dialect (${TEST_STORE})`, () => {
       { ...rows[1], cost: '0.0000012345' },
     ])
     const refused = await store()
-      .insertTabSeparated('dialect_tsv', ['id', 'name'], Buffer.from('3\tok\nx\tbad\n'), 'tsv-bad')
+      .insertValues('dialect_tsv', ['id', 'name'], 'TabSeparated', Buffer.from('3\tok\nx\tbad\n'), 'tsv-bad')
       .then(
         () => undefined,
         (e: unknown) => e,
@@ -83,7 +83,13 @@ describe(`the store's dialect (${TEST_STORE})`, () => {
     // Inserts run with max_threads = 1 (INSERT_SETTINGS); through chDB a setting sent with a call
     // would stay in the session, over HTTP each request has its own context.
     const before = await setting('max_threads')
-    await store().insertJsonCompactEachRow('dialect_rows', ['id', 'name'], Buffer.from('[4,"d"]\n'), 'segment-3')
+    await store().insertValues(
+      'dialect_rows',
+      ['id', 'name'],
+      'JSONCompactEachRow',
+      Buffer.from('[4,"d"]\n'),
+      'segment-3',
+    )
     expect(await setting('max_threads')).toBe(before)
     expect(await setting('insert_deduplication_token')).toBe('')
   })
@@ -105,7 +111,13 @@ describe(`the store's dialect (${TEST_STORE})`, () => {
 
   it('reports a refused row as the same error, classified the same way', async () => {
     const error = await store()
-      .insertJsonCompactEachRow('dialect_rows', ['id', 'name'], Buffer.from('[5,"ok"]\n["x","bad"]\n'), 'segment-bad')
+      .insertValues(
+        'dialect_rows',
+        ['id', 'name'],
+        'JSONCompactEachRow',
+        Buffer.from('[5,"ok"]\n["x","bad"]\n'),
+        'segment-bad',
+      )
       .then(
         () => undefined,
         (e: unknown) => e,
