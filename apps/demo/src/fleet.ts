@@ -5,17 +5,12 @@
  *              ├─ executor-agent (1.4.0) ─┼─ planner-agent ── traffic
  *              └─ executor-agent (1.5.0-canary) ─┘
  *
- * Children report their URL over IPC when ready, so ports may be ephemeral (tests) or fixed from
- * DEMO_PORT_BASE (default 7300: planner 7300, tools 7301, researcher 7302, executor 7303, canary 7304).
- * stop() sends SIGTERM in reverse start order; each child flushes its spans before it exits.
+ * The processes are started by launcher.ts (URLs over IPC, stop in reverse order), so ports may be
+ * ephemeral (tests) or fixed from DEMO_PORT_BASE (default 7300: planner 7300, tools 7301, researcher
+ * 7302, executor 7303, canary 7304).
  */
-import { fork, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import type { TrafficDoneMessage, TrafficStartedMessage } from './bin/traffic.js'
-import type { ReadyMessage } from './lib/service.js'
+import type { TrafficStartedMessage } from './bin/traffic.js'
+import { startLauncher } from './launcher.js'
 import type { TrafficStats } from './traffic/generator.js'
 
 export interface FleetOptions {
@@ -57,32 +52,8 @@ export interface Fleet {
   stop(): Promise<void>
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const fromSource = import.meta.url.endsWith('.ts')
-
-/** Node flags for a child: sources run through tsx, built output runs as is. */
-function childExecArgv(): string[] {
-  if (!fromSource) return ['--enable-source-maps']
-  const inherited = process.execArgv.find((arg) => arg.includes('/tsx/dist/loader.mjs'))
-  let loader = inherited
-  for (const base of ['../package.json', '../../../package.json', '../../ingest/package.json']) {
-    if (loader) break
-    const manifest = path.resolve(here, base)
-    if (!existsSync(manifest)) continue
-    try {
-      loader = pathToFileURL(createRequire(manifest).resolve('tsx')).href
-    } catch {
-      // not installed there; try the next workspace package
-    }
-  }
-  if (!loader) throw new Error('tsx not found: build the demo (pnpm build) or install tsx')
-  return ['--conditions=@sightline/source', '--import', loader]
-}
-
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const log = options.log ?? ((line: string) => console.log(line))
-  const execArgv = childExecArgv()
-  const children: ChildProcess[] = []
   const portBase = options.portBase ?? 7300
   const port = (offset: number) => String(portBase === 0 ? 0 : portBase + offset)
   const baseEnv: Record<string, string> = {
@@ -98,48 +69,21 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   let resolveStarted: (started: Omit<TrafficStartedMessage, 'type'>) => void = () => {}
   const trafficStarted = new Promise<Omit<TrafficStartedMessage, 'type'>>((resolve) => (resolveStarted = resolve))
 
-  const spawn = (entry: string, env: Record<string, string>): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const file = path.join(here, 'bin', `${entry}${fromSource ? '.ts' : '.js'}`)
-      const child = fork(file, [], {
-        env: { ...process.env, ...baseEnv, ...env },
-        execArgv,
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        // Own process group: Ctrl-C reaches only the fleet, which stops children in order (traffic first).
-        detached: true,
-      })
-      children.push(child)
-      const prefix = (chunk: Buffer) =>
-        chunk
-          .toString('utf8')
-          .trimEnd()
-          .split('\n')
-          .forEach((line) => log(`[${entry}] ${line}`))
-      child.stdout?.on('data', prefix)
-      child.stderr?.on('data', prefix)
-      child.on('message', (message: ReadyMessage | TrafficDoneMessage | TrafficStartedMessage) => {
-        if (message.type === 'ready') resolve(message.url)
-        if (message.type === 'traffic-done') resolveTraffic(message.stats)
-        if (message.type === 'traffic-started')
-          resolveStarted({
-            startedAtMs: message.startedAtMs,
-            startMinute: message.startMinute,
-            timeScale: message.timeScale,
-          })
-      })
-      child.once('exit', (code) => reject(new Error(`${entry} exited with code ${code} before it was ready`)))
-    })
-
-  const stop = async () => {
-    for (const child of [...children].reverse()) {
-      if (child.exitCode !== null || child.signalCode !== null) continue
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-      await exited
-      clearTimeout(timer)
-    }
-  }
+  const { spawn, stop } = startLauncher({
+    env: baseEnv,
+    log,
+    onMessage: (message) => {
+      if (message.type === 'traffic-done') resolveTraffic(message.stats)
+      if (message.type === 'traffic-started')
+        resolveStarted({
+          startedAtMs: message.startedAtMs,
+          startMinute: message.startMinute,
+          timeScale: message.timeScale,
+        })
+    },
+    // Own process group: Ctrl-C reaches only the fleet, which stops children in order (traffic first).
+    detached: true,
+  })
 
   try {
     const mcpBase = await spawn('tools-mcp', { PORT: port(1) })

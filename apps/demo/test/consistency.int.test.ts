@@ -13,9 +13,9 @@ import type {
   TopResponse,
   TraceDetail,
   TraceSummary,
-} from '../../../packages/schema/src/index.js'
+} from '@sightline/schema'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '../../ingest/test/helpers/server.js'
+import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '@sightline/ingest/testing'
 import { startFleet } from '../src/fleet.js'
 
 const DIMENSIONS = ['model', 'agent', 'user', 'service', 'release', 'environment', 'tool'] as const
@@ -145,7 +145,7 @@ describe('one meaning per number (demo traffic)', () => {
     await server.stop()
     server = await startTestServer({}, dataDir)
     const rows = await server.deps.store.query<Record<string, unknown>>(
-      (await import('../../ingest/src/db/sql.js')).sql`SELECT * EXCEPT (ingested_at) FROM spans`,
+      (await import('@sightline/ingest/testing/sql')).sql`SELECT * EXCEPT (ingested_at) FROM spans`,
     )
     expect(rows.length).toBeGreaterThan(100)
     // The spool path a retried export takes after normalisation: the writer, as the route calls it.

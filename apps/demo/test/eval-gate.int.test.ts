@@ -16,11 +16,11 @@ import type {
   RegressionCaseProposalResponse,
   ReleaseScoresResponse,
   Span,
-} from '../../../packages/schema/src/index.js'
-import { observeCounted } from '../../../packages/core/src/index.js'
-import { main } from '../../../packages/cli/src/cli.js'
+} from '@sightline/schema'
+import { observeCounted } from '@sightline/core'
+import { main } from '@sightline/cli'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '../../ingest/test/helpers/server.js'
+import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '@sightline/ingest/testing'
 import { AgentClient } from '../src/a2a/call.js'
 import { startFleet } from '../src/fleet.js'
 

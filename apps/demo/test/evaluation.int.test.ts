@@ -11,11 +11,11 @@ import type {
   ListTracesResponse,
   ReferenceTrajectory,
   ReleaseScoresResponse,
-} from '../../../packages/schema/src/index.js'
-import { createScoreClient } from '../../../packages/sdk/src/index.js'
+} from '@sightline/schema'
+import { createScoreClient } from '@sightline/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startMockJudge, type MockJudge } from '../../ingest/test/helpers/mock-judge.js'
-import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '../../ingest/test/helpers/server.js'
+import { startMockJudge, type MockJudge } from '@sightline/ingest/testing/mock-judge'
+import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '@sightline/ingest/testing'
 import { AgentClient } from '../src/a2a/call.js'
 import { TRACE_ID_METADATA } from '../src/a2a/messages.js'
 import { startFleet } from '../src/fleet.js'

@@ -4,9 +4,9 @@
  */
 import { randomBytes } from 'node:crypto'
 // Relative (test-only): @sightline/schema is not a dependency of the demo.
-import type { ListTracesResponse, Span, TraceDetail, TraceSummary } from '../../../packages/schema/src/index.js'
+import type { ListTracesResponse, Span, TraceDetail, TraceSummary } from '@sightline/schema'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '../../ingest/test/helpers/server.js'
+import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '@sightline/ingest/testing'
 import { AgentClient } from '../src/a2a/call.js'
 import { startFleet, type Fleet } from '../src/fleet.js'
 import type { TrafficStats } from '../src/traffic/generator.js'

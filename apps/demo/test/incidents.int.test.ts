@@ -20,11 +20,11 @@ import type {
   ListAnomaliesResponse,
   ListIncidentsResponse,
   ListTracesResponse,
-} from '../../../packages/schema/src/index.js'
+} from '@sightline/schema'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runFleet, type FleetRunResult } from '../../ingest/bench/anomaly/fleet/fleet-run.js'
-import { matches } from '../../ingest/bench/anomaly/fleet/fleet-score.js'
-import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '../../ingest/test/helpers/server.js'
+import { runFleet, type FleetRunResult } from '@sightline/ingest/testing/fleet-run'
+import { matches } from '@sightline/ingest/testing/fleet-score'
+import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '@sightline/ingest/testing'
 import { AgentClient } from '../src/a2a/call.js'
 import { sleep } from '../src/lib/config.js'
 

@@ -11,9 +11,9 @@ import type {
   RegistryEventsResponse,
   RegistryToolsResponse,
   Span,
-} from '../../../packages/schema/src/index.js'
+} from '@sightline/schema'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '../../ingest/test/helpers/server.js'
+import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '@sightline/ingest/testing'
 import { AgentClient } from '../src/a2a/call.js'
 import { startFleet, type Fleet } from '../src/fleet.js'
 

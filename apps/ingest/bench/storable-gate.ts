@@ -6,16 +6,15 @@
  * per-body pre-check for `\ud…` escapes, spread over the body's spans; "text": makeStorable with the
  * per-string checks (bodies that hold such an escape); "encode": encodeSpanRows, 100-span batches.
  */
-import fs from 'node:fs'
+import { corpusFileNames, readCorpus } from '@sightline/testkit/corpus'
 import { encodeSpanRows } from '../src/ingest/segment-format.js'
 import { decodeExportRequest } from '../src/otlp/decode.js'
 import { normalizeExportRequest } from '../src/otlp/normalize/index.js'
 import { makeStorable, mayHoldLoneSurrogates } from '../src/otlp/normalize/storable.js'
 import { priceRows } from '../src/pricing/price-spans.js'
 
-const dir = new URL('../../../fixtures/otlp-corpus/', import.meta.url)
-const files = fs.readdirSync(dir).filter((f) => /\.otlp\.(json|pb)$/.test(f))
-const bodies = files.map((f) => fs.readFileSync(new URL(f, dir)))
+const files = corpusFileNames().filter((f) => !f.endsWith('.gz'))
+const bodies = files.map((f) => readCorpus(f))
 const perBody = files.map((f, i) => {
   const { rows } = normalizeExportRequest(decodeExportRequest(bodies[i]!, f.endsWith('.pb') ? 'protobuf' : 'json'), {
     projectId: 'bench',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GetTraceResponse, ListTracesResponse, TraceSummary } from '@sightline/schema'
-import { makeTraceRequest, sendJson, traceIdFor, type TraceSpec } from './factories/otlp-json.js'
+import { makeTraceRequest, sendJson, traceIdFor, type TraceSpec } from '@sightline/testkit/otlp-json'
 import { getJson, startTestServer, TEST_API_KEY, type TestServer } from './helpers/server.js'
 
 let server: TestServer

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeSpanColumns, TraceSkeletonResponseSchema, type GetTraceResponse } from '@sightline/schema'
-import { makeTraceRequest, sendJson, traceIdFor } from './factories/otlp-json.js'
+import { makeTraceRequest, sendJson, traceIdFor } from '@sightline/testkit/otlp-json'
 import { getJson, startTestServer, type TestServer } from './helpers/server.js'
 
 let server: TestServer

@@ -8,9 +8,10 @@
  * Run: `pnpm --filter @sightline/web bench:skeleton` (SPANS=10000,100000, ROUNDS=3).
  */
 import os from 'node:os'
-import { TraceRepository } from '../../ingest/src/db/repositories/traces.js'
-import { build, sql, str } from '../../ingest/src/db/sql.js'
-import { makeHugeTrace, traceIdOf } from '../e2e/helpers/agent-traces.js'
+import { TraceRepository } from '@sightline/ingest/testing/trace-repository'
+import { build, sql, str } from '@sightline/ingest/testing/sql'
+import { traceIdFor } from '@sightline/testkit/otlp-json'
+import { makeHugeTrace } from '../e2e/helpers/agent-traces.js'
 import { postOtlp, startTestServer, TEST_API_KEY } from '../e2e/helpers/console.js'
 
 const SIZES = (process.env['SPANS'] ?? '10000,100000').split(',').map(Number)
@@ -34,7 +35,7 @@ try {
   for (const spans of SIZES) {
     for (const body of makeHugeTrace(`cost-${spans}`, Date.now() - 30 * 60_000, spans)) await postOtlp(server, body)
     await server.drain()
-    const traceId = traceIdOf(`cost-${spans}`)
+    const traceId = traceIdFor(`cost-${spans}`)
     const timed = async (f: () => Promise<number>) => {
       const start = performance.now()
       const bytes = await f()

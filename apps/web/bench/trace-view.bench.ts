@@ -25,7 +25,8 @@ import {
   WEB_ROOT,
   type TestServer,
 } from '../e2e/helpers/console.js'
-import { makeHugeTrace, traceIdOf } from '../e2e/helpers/agent-traces.js'
+import { traceIdFor } from '@sightline/testkit/otlp-json'
+import { makeHugeTrace } from '../e2e/helpers/agent-traces.js'
 
 const SIZES = (process.env['SPANS'] ?? '10000,100000').split(',').map(Number)
 const LOADS = Number(process.env['LOADS'] ?? 7)
@@ -66,7 +67,7 @@ async function seedHuge(
   const started = performance.now()
   for (const body of makeHugeTrace(seed, Date.now() - 30 * 60_000, spans)) await postOtlp(server, body)
   await server.drain()
-  return { traceId: traceIdOf(seed), seconds: (performance.now() - started) / 1000 }
+  return { traceId: traceIdFor(seed), seconds: (performance.now() - started) / 1000 }
 }
 
 async function measureOpen(page: Page, server: TestServer, traceId: string): Promise<OpenResult> {

@@ -9,8 +9,9 @@ import { alignTrajectories, toTrajectory } from '@sightline/core'
 import type { GetTraceResponse } from '@sightline/schema'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getJson } from '../../ingest/test/helpers/server.js'
-import { makeMultiAgentTrace, traceIdOf } from './helpers/agent-traces.js'
+import { getJson } from '@sightline/ingest/testing'
+import { traceIdFor } from '@sightline/testkit/otlp-json'
+import { makeMultiAgentTrace } from './helpers/agent-traces.js'
 import {
   ensureConsoleBuilt,
   launchChromium,
@@ -106,7 +107,9 @@ describe('console', () => {
     for (const body of makeMultiAgentTrace({ seed: 'live-1', startMs: Date.now() - 5_000 }))
       await postOtlp(server, body)
     await server.drain()
-    await expect.poll(() => rows().first().getAttribute('data-trace-id'), { timeout: 15_000 }).toBe(traceIdOf('live-1'))
+    await expect
+      .poll(() => rows().first().getAttribute('data-trace-id'), { timeout: 15_000 })
+      .toBe(traceIdFor('live-1'))
     expect(await rows().count()).toBe(before + 1)
   })
 

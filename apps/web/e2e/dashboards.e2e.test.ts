@@ -8,7 +8,7 @@
 import type { OverviewResponse, OverviewTotals, UnpricedModelsResponse } from '@sightline/schema'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getJson } from '../../ingest/test/helpers/server.js'
+import { getJson } from '@sightline/ingest/testing'
 import {
   detectAnomalies,
   RELEASES,

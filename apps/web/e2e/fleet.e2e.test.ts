@@ -6,8 +6,8 @@
 import type { CreateProjectResponse, FleetMapResponse } from '@sightline/schema'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startFleet } from '../../demo/src/fleet.js'
-import { getJson } from '../../ingest/test/helpers/server.js'
+import { startFleet } from '@sightline/demo/fleet'
+import { getJson } from '@sightline/ingest/testing'
 import {
   ensureConsoleBuilt,
   launchChromium,

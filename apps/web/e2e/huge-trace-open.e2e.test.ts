@@ -12,7 +12,8 @@
 import os from 'node:os'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeHugeTrace, traceIdOf } from './helpers/agent-traces.js'
+import { traceIdFor } from '@sightline/testkit/otlp-json'
+import { makeHugeTrace } from './helpers/agent-traces.js'
 import {
   ensureConsoleBuilt,
   launchChromium,
@@ -83,7 +84,7 @@ describe('huge traces open fast', () => {
   it.each<[number, number, number, number | undefined]>([[10_000, 2, 250_000, 500]])(
     '%i spans: first rows painted and usable, skeleton in columns',
     async (spans, opens, maxBytes, targetMs) => {
-      const traceId = traceIdOf(`open-${spans}`)
+      const traceId = traceIdFor(`open-${spans}`)
       const times: number[] = []
       for (let i = 0; i < opens; i++) {
         const { ms, skeletonBytes } = await openMs(traceId)

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { makeSpanRow } from '../../ingest/test/factories/span-row.js'
+import { makeSpanRow } from '@sightline/ingest/testing/span-row'
 import {
   ensureConsoleBuilt,
   launchChromium,

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeTraceRequest, traceIdFor } from '../../ingest/test/factories/otlp-json.js'
+import { makeTraceRequest, traceIdFor } from '@sightline/testkit/otlp-json'
 import {
   ensureConsoleBuilt,
   launchChromium,

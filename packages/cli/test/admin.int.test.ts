@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CreateApiKeyResponseSchema, CreateProjectResponseSchema, ListApiKeysResponseSchema } from '@sightline/schema'
-import { startTestServer, TEST_API_KEY, type TestServer } from '../../../apps/ingest/test/helpers/server.js'
+import { startTestServer, TEST_API_KEY, type TestServer } from '@sightline/ingest/testing'
 import type { Io } from '../src/command.js'
 import { main } from '../src/cli.js'
 

@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GetTraceResponse, ListTracesResponse, TraceSummary } from '@sightline/schema'
-import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '../../../apps/ingest/test/helpers/server.js'
+import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '@sightline/ingest/testing'
 import type { Io } from '../src/command.js'
 import { importCommand } from '../src/commands/import.js'
 import { fixture } from './otlp-checks.js'

@@ -8,9 +8,9 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { SpanRowInsert } from '@sightline/schema'
 import { afterEach, describe, expect, it } from 'vitest'
 import { resolveTrace } from '@sightline/core'
-import { decodeExportRequest } from '../../../apps/ingest/src/otlp/decode.js'
-import { normalizeExportRequest } from '../../../apps/ingest/src/otlp/normalize/index.js'
-import { factsFromRow } from '../../../apps/ingest/src/resolve/span-facts.js'
+import { decodeExportRequest } from '@sightline/ingest/testing/otlp-decode'
+import { normalizeExportRequest } from '@sightline/ingest/testing/otlp-normalize'
+import { factsFromRow } from '@sightline/ingest/testing/span-facts'
 import { startLoopbackServer, type LoopbackServer } from '../test/http-server.js'
 import {
   a2aTraceHeaders,

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ListScoresResponse } from '@sightline/schema'
-import { startTestServer, TEST_API_KEY, type TestServer } from '../../../apps/ingest/test/helpers/server.js'
+import { startTestServer, TEST_API_KEY, type TestServer } from '@sightline/ingest/testing'
 import {
   createScoreClient,
   currentTraceId,

@@ -7,7 +7,7 @@
  *   pnpm bench:scores          # TRACES=2000 SCORES_PER_TRACE=3 by default
  */
 import { performance } from 'node:perf_hooks'
-import { makeTraceRequest, traceIdFor } from '../../test/factories/otlp-json.js'
+import { makeTraceRequest, traceIdFor } from '@sightline/testkit/otlp-json'
 import { startTestServer } from '../../test/helpers/server.js'
 
 const TRACES = Number(process.env.TRACES ?? 2000)

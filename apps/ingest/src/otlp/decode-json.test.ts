@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs'
+import { EDGE_DIR, readCorpus } from '@sightline/testkit/corpus'
 import { describe, expect, it } from 'vitest'
 import { decodeExportRequest, OtlpDecodeError } from './decode.js'
 import type { DecodedExportRequest, DecodedSpan } from './types.js'
 
-const EDGE_DIR = new URL('../../../../fixtures/otlp-corpus/edge-cases/', import.meta.url)
-const edge = (name: string): Uint8Array => readFileSync(new URL(name, EDGE_DIR))
+const edge = (name: string): Uint8Array => readCorpus(name, EDGE_DIR)
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
 const decodeJson = (text: string): DecodedExportRequest => decodeExportRequest(utf8(text), 'json')
 

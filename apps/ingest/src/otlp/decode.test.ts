@@ -3,14 +3,13 @@
  * encodings agree. The JSON and protobuf captures come from separate runs, so ids, times and a few
  * run-specific attribute values differ; those are compared by type only, everything else exactly.
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { corpusFileNames, readCorpus } from '@sightline/testkit/corpus'
 import { describe, expect, it } from 'vitest'
 import { decodeExportRequest, type OtlpEncoding } from './decode.js'
 import { readBody } from './read-body.js'
 import type { Attributes, DecodedExportRequest } from './types.js'
 
-const CORPUS_DIR = new URL('../../../../fixtures/otlp-corpus/', import.meta.url)
-const corpusFiles = readdirSync(CORPUS_DIR).filter((f) => /\.otlp\.(json|pb)(\.gz)?$/.test(f))
+const corpusFiles = corpusFileNames()
 
 function bodyStream(data: Uint8Array): ReadableStream<Uint8Array> {
   return new ReadableStream({
@@ -22,7 +21,7 @@ function bodyStream(data: Uint8Array): ReadableStream<Uint8Array> {
 }
 
 async function decodeCorpusFile(file: string): Promise<DecodedExportRequest> {
-  const raw = readFileSync(new URL(file, CORPUS_DIR))
+  const raw = readCorpus(file)
   const contentEncoding = file.endsWith('.gz') ? 'gzip' : undefined
   const body = await readBody(bodyStream(raw), { contentEncoding, maxBytes: 64 * 1024 * 1024 })
   const encoding: OtlpEncoding = file.includes('.otlp.json') ? 'json' : 'protobuf'

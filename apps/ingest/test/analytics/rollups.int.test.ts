@@ -12,7 +12,7 @@ import { ResolutionRepository } from '../../src/db/repositories/resolution.js'
 import { DEFAULT_PROJECT_ID } from '../../src/db/repositories/projects.js'
 import { sql, str } from '../../src/db/sql.js'
 import { factsFromRow } from '../../src/resolve/span-facts.js'
-import { makeTraceRequest, sendJson } from '../factories/otlp-json.js'
+import { makeTraceRequest, sendJson } from '@sightline/testkit/otlp-json'
 import { getJson, startTestServer, type TestServer } from '../helpers/server.js'
 import { directRows, traceSpecs } from './seed.js'
 

@@ -4,7 +4,7 @@
  * straight to the store for what OTLP fixtures do not easily produce (reported cost, cache tokens).
  */
 import { mulberry32 } from '../../bench/generator.js'
-import type { TraceSpec } from '../factories/otlp-json.js'
+import type { TraceSpec } from '@sightline/testkit/otlp-json'
 
 export const T0 = Date.parse('2026-03-01T10:00:00Z')
 

@@ -1,6 +1,6 @@
 import type { Incident } from '@sightline/schema'
 import { describe, expect, it } from 'vitest'
-import { scheduledWindows } from '../../../demo/src/traffic/timeline.js'
+import { scheduledWindows } from '@sightline/demo/timeline'
 import type { FleetRunResult } from '../../bench/anomaly/fleet/fleet-run.js'
 import { matches, scoreRun, summaryOf } from '../../bench/anomaly/fleet/fleet-score.js'
 

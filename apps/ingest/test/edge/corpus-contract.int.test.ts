@@ -10,18 +10,8 @@ import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ExportTraceServiceResponse, RpcStatus } from '../../src/otlp/otlp-proto.js'
 import { startTestServer, type TestServer } from '../helpers/server.js'
-import {
-  CORPUS_DIR,
-  EDGE_DIR,
-  distinct,
-  encodingOf,
-  postCorpusFile,
-  readCorpus,
-  readProject,
-  sumOf,
-  type PostResult,
-} from './helpers.js'
-import { expectedCorpus, expectedTools, idPart } from '../factories/corpus-expected.js'
+import { distinct, encodingOf, postCorpusFile, readProject, sumOf, type PostResult } from './helpers.js'
+import { corpusFileNames, EDGE_DIR, expectedCorpus, expectedTools, idPart, readCorpus } from '@sightline/testkit/corpus'
 
 const expected = expectedCorpus
 const captures = Object.entries(expected.files)
@@ -46,7 +36,7 @@ function expectSuccessBody(res: PostResult, requestContentType: string): Record<
 
 describe('corpus captures', () => {
   it('EXPECTED.json covers every capture in the folder', () => {
-    const onDisk = fs.readdirSync(CORPUS_DIR).filter((name) => /\.otlp\.(json|pb)(\.gz)?$/.test(name))
+    const onDisk = corpusFileNames()
     expect(captures.map(([name]) => name).sort()).toEqual(onDisk.sort())
   })
 

@@ -2,13 +2,9 @@
  * Shared bits of the edge tests: OTLP POSTs with the corpus naming rules, and read-back through
  * the public query API (never the store), so the tests see what a user sees.
  */
-import fs from 'node:fs'
 import type { GetTraceResponse, ListTracesResponse, Span, TraceSummary } from '@sightline/schema'
 
-import { CORPUS_DIR } from '../factories/corpus-expected.js'
-
-export { CORPUS_DIR }
-export const EDGE_DIR = new URL('edge-cases/', CORPUS_DIR)
+import { CORPUS_DIR, readCorpus } from '@sightline/testkit/corpus'
 
 export interface PostResult {
   status: number
@@ -22,10 +18,6 @@ export function encodingOf(file: string): { contentType: string; gzip: boolean }
   const gzip = file.endsWith('.gz')
   const bare = gzip ? file.slice(0, -3) : file
   return { contentType: bare.endsWith('.pb') ? 'application/x-protobuf' : 'application/json', gzip }
-}
-
-export function readCorpus(file: string, dir: URL = CORPUS_DIR): Buffer {
-  return fs.readFileSync(new URL(file, dir))
 }
 
 export function authFor(apiKey: string): Record<string, string> {

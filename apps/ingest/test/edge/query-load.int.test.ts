@@ -6,7 +6,7 @@
  */
 import type { ApiError, ListTracesResponse } from '@sightline/schema'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeTraceRequest, sendJson } from '../factories/otlp-json.js'
+import { makeTraceRequest, sendJson } from '@sightline/testkit/otlp-json'
 import { healthWhile, startChildServer, type ChildServer } from '../helpers/child-server.js'
 import { authFor, postOtlp, waitFor } from './helpers.js'
 

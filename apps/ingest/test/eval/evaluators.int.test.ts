@@ -14,7 +14,7 @@ import type {
   ReferenceTrajectory,
   RunEvaluatorResponse,
 } from '@sightline/schema'
-import { makeTraceRequest, sendJson, traceIdFor, type TraceSpec } from '../factories/otlp-json.js'
+import { makeTraceRequest, sendJson, traceIdFor, type TraceSpec } from '@sightline/testkit/otlp-json'
 import { JUDGE_USAGE, startMockJudge, type MockJudge } from '../helpers/mock-judge.js'
 import { getJson, startTestServer, type TestServer } from '../helpers/server.js'
 

@@ -11,7 +11,7 @@ import type {
   ReleaseScoresResponse,
   ScoreSeriesResponse,
 } from '@sightline/schema'
-import { makeTraceRequest, sendJson, traceIdFor } from '../factories/otlp-json.js'
+import { makeTraceRequest, sendJson, traceIdFor } from '@sightline/testkit/otlp-json'
 import { getJson, startTestServer, type TestServer } from '../helpers/server.js'
 
 let server: TestServer

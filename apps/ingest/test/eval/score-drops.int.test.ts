@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Anomaly } from '@sightline/schema'
-import { makeTraceRequest, traceIdFor } from '../factories/otlp-json.js'
+import { makeTraceRequest, traceIdFor } from '@sightline/testkit/otlp-json'
 import { startTestServer, type TestServer } from '../helpers/server.js'
 
 let server: TestServer

@@ -9,7 +9,6 @@
  * CI size: 2,000 requests, seed 7. SIGHTLINE_FUZZ_REQUESTS=50000 SIGHTLINE_FUZZ_SEED=<n> for a
  * longer run; a failure names the request index, which the seed replays.
  */
-import fs from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { Rng } from '../../bench/anomaly/rng.js'
@@ -17,7 +16,8 @@ import { sql, str } from '../../src/db/sql.js'
 import type { OtlpEncoding } from '../../src/otlp/decode.js'
 import { rowsFromBody } from '../../src/otlp/rows-from-body.js'
 import { startTestServer, type TestServer } from '../helpers/server.js'
-import { CORPUS_DIR, EDGE_DIR, apiGet, authFor, encodingOf, postOtlp } from '../edge/helpers.js'
+import { CORPUS_DIR, corpusFileNames, EDGE_DIR, readCorpusBody } from '@sightline/testkit/corpus'
+import { apiGet, authFor, postOtlp } from '../edge/helpers.js'
 import { Mutator } from './fuzz-mutations.js'
 
 const REQUESTS = Number(process.env['SIGHTLINE_FUZZ_REQUESTS'] ?? 2000)
@@ -47,16 +47,8 @@ interface Input {
 function corpusInputs(): Input[] {
   const inputs: Input[] = []
   for (const dir of [CORPUS_DIR, EDGE_DIR]) {
-    for (const file of fs
-      .readdirSync(dir)
-      .filter((f) => /\.otlp\.(json|pb)(\.gz)?$/.test(f) && !f.startsWith('INVALID'))) {
-      const { contentType, gzip } = encodingOf(file)
-      const raw = fs.readFileSync(new URL(file, dir))
-      inputs.push({
-        file,
-        body: gzip ? gunzipSync(raw) : raw,
-        encoding: contentType === 'application/json' ? 'json' : 'protobuf',
-      })
+    for (const file of corpusFileNames(dir).filter((f) => !f.startsWith('INVALID'))) {
+      inputs.push({ file, ...readCorpusBody(file, dir) })
     }
   }
   return inputs

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ListTracesResponse } from '@sightline/schema'
 import { ident, join, sql, str } from '../../src/db/sql.js'
-import { makeTraceRequest, sendJson, traceIdFor, type TraceSpec } from '../factories/otlp-json.js'
+import { makeTraceRequest, sendJson, traceIdFor, type TraceSpec } from '@sightline/testkit/otlp-json'
 import { getJson, startTestServer, type TestServer } from '../helpers/server.js'
 
 let server: TestServer

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GetTraceResponse, Span } from '@sightline/schema'
 import { sql, str } from '../../src/db/sql.js'
-import { makeTraceRequest, sendJson, traceIdFor, type TraceSpec } from '../factories/otlp-json.js'
+import { makeTraceRequest, sendJson, traceIdFor, type TraceSpec } from '@sightline/testkit/otlp-json'
 import { getJson, startTestServer, type TestServer } from '../helpers/server.js'
 
 let server: TestServer

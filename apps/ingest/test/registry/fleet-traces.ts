@@ -4,17 +4,9 @@
  * (server span, chat with a cost); the planner's MCP client also captured a `tools/list`. Three
  * services, so spans of one trace arrive in three resource blocks as real exporters send them.
  */
-import { createHash } from 'node:crypto'
+import { hexId, type KeyValue, kv, nanos } from '@sightline/testkit/otlp-json'
 
-type KeyValue = { key: string; value: Record<string, unknown> }
-const kv = (key: string, value: string | number): KeyValue => ({
-  key,
-  value: typeof value === 'string' ? { stringValue: value } : { intValue: value },
-})
-const hex = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length)
-const nanos = (ms: number) => (BigInt(Math.round(ms * 1000)) * 1000n).toString()
-
-export const traceIdOf = (seed: string) => hex(`fleet:${seed}`, 32)
+export const traceIdOf = (seed: string) => hexId(`fleet:${seed}`, 32)
 
 export const WEATHER_SCHEMA_V1 = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }
 export const WEATHER_SCHEMA_V2 = {
@@ -38,7 +30,7 @@ export interface FleetTraceSpec {
 
 export function fleetTrace(spec: FleetTraceSpec): object {
   const traceId = traceIdOf(spec.seed)
-  const id = (name: string) => hex(`${spec.seed}:${name}`, 16)
+  const id = (name: string) => hexId(`${spec.seed}:${name}`, 16)
   const t = spec.startMs
   const span = (
     name: string,

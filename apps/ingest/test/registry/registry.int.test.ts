@@ -18,7 +18,7 @@ import type {
 } from '@sightline/schema'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DriftScanner } from '../../src/registry/drift-scanner.js'
-import { sendJson } from '../factories/otlp-json.js'
+import { sendJson } from '@sightline/testkit/otlp-json'
 import { getJson, startTestServer, type TestServer } from '../helpers/server.js'
 import { cardV03, cardV1, fleetTrace, traceIdOf, WEATHER_SCHEMA_V1, WEATHER_SCHEMA_V2 } from './fleet-traces.js'
 

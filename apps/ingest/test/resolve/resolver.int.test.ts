@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql, str } from '../../src/db/sql.js'
-import { makeTraceRequest, sendJson, traceIdFor } from '../factories/otlp-json.js'
+import { makeTraceRequest, sendJson, traceIdFor } from '@sightline/testkit/otlp-json'
 import { startTestServer, type TestServer } from '../helpers/server.js'
 
 type Request = {

@@ -12,7 +12,7 @@ import {
 } from '@sightline/schema'
 import { hashKey, keyIdOf } from '../../src/db/repositories/projects.js'
 import { sql, str, u64 } from '../../src/db/sql.js'
-import { makeTraceRequest } from '../factories/otlp-json.js'
+import { makeTraceRequest } from '@sightline/testkit/otlp-json'
 import { startTestServer, TEST_API_KEY, type TestServer } from '../helpers/server.js'
 import { getWithCookie, signIn } from '../helpers/session.js'
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RegressionCaseProposal } from '@sightline/core'
 import type { ListRegressionCasesResponse } from '@sightline/schema'
-import { makeTraceRequest, sendJson, traceIdFor } from '../factories/otlp-json.js'
+import { makeTraceRequest, sendJson, traceIdFor } from '@sightline/testkit/otlp-json'
 import { startTestServer, TEST_API_KEY, type TestServer } from '../helpers/server.js'
 import { getWithCookie, sameOrigin, signIn } from '../helpers/session.js'
 

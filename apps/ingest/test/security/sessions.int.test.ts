@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ListTracesResponse, SessionResponse } from '@sightline/schema'
 import { hashKey } from '../../src/db/repositories/projects.js'
 import { SessionRepository } from '../../src/db/repositories/sessions.js'
-import { makeTraceRequest, sendJson, traceIdFor } from '../factories/otlp-json.js'
+import { makeTraceRequest, sendJson, traceIdFor } from '@sightline/testkit/otlp-json'
 import { startTestServer, TEST_API_KEY, type TestServer } from '../helpers/server.js'
 import { getWithCookie, sameOrigin, signIn } from '../helpers/session.js'
 

@@ -7,26 +7,12 @@
  * trace fails), messages on model calls and agent spans, and a huge trace generator for 10k–100k
  * spans sent in batches.
  */
-import { createHash } from 'node:crypto'
+import { hexId, type KeyValue, kv, nanos, traceIdFor } from '@sightline/testkit/otlp-json'
 
-type KeyValue = { key: string; value: Record<string, unknown> }
 type OtlpSpan = Record<string, unknown>
 
-const kv = (key: string, value: string | number | boolean): KeyValue => ({
-  key,
-  value:
-    typeof value === 'string'
-      ? { stringValue: value }
-      : typeof value === 'boolean'
-        ? { boolValue: value }
-        : { intValue: value },
-})
-export const hexId = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length)
 const OTLP_KIND = { internal: 1, server: 2, client: 3 } as const
-const nanos = (ms: number) => (BigInt(Math.round(ms * 1000)) * 1000n).toString()
 const msgs = (role: string, text: string) => JSON.stringify([{ role, parts: [{ type: 'text', content: text }] }])
-
-export const traceIdOf = (seed: string) => hexId(`trace:${seed}`, 32)
 
 interface SpanSpec {
   id: string
@@ -180,7 +166,7 @@ export interface MultiAgentOptions {
  */
 export function makeMultiAgentTrace(o: MultiAgentOptions): object[] {
   const t = o.startMs
-  const traceId = traceIdOf(o.seed)
+  const traceId = traceIdFor(o.seed)
   const q = o.question ?? 'Compare Q3 revenue of ACME and Globex'
   const answer = 'ACME grew 12% while Globex grew 7% in Q3.'
   const root = agent(o.seed, 'root', '', t, t + 5200, 'planner', [
@@ -360,7 +346,7 @@ export function makeMultiAgentTrace(o: MultiAgentOptions): object[] {
  * a model call and tool calls (every 50th fails). Yields OTLP bodies of `batch` spans each.
  */
 export function* makeHugeTrace(seed: string, startMs: number, count: number, batch = 5000): Generator<object> {
-  const traceId = traceIdOf(seed)
+  const traceId = traceIdFor(seed)
   const rootId = hexId(`${seed}:root`, 16)
   const groupSize = 5
   const groups = Math.ceil((count - 1) / groupSize)
@@ -409,7 +395,7 @@ export function makeSessionTurn(
   question: string,
   answer: string,
 ): object {
-  const traceId = traceIdOf(seed)
+  const traceId = traceIdFor(seed)
   const root = agent(seed, 'root', '', startMs, startMs + 900, 'support', [
     kv('session.id', sessionId),
     kv('gen_ai.conversation.id', sessionId),

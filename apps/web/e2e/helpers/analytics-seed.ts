@@ -5,7 +5,7 @@
  * 2.5× slower than 1.0.0, some failures), an unpriced model, and one trace that loops on a tool.
  * Timestamps are minute-aligned, relative to `now`.
  */
-import { makeTraceRequest, traceIdFor, type TraceSpec } from '../../../ingest/test/factories/otlp-json.js'
+import { makeTraceRequest, traceIdFor, type TraceSpec } from '@sightline/testkit/otlp-json'
 import { postOtlp, type TestServer } from './console.js'
 
 const MIN = 60_000

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { build } from 'vite'
-import { startTestServer, TEST_API_KEY, type TestServer } from '../../../ingest/test/helpers/server.js'
+import { startTestServer, TEST_API_KEY, type TestServer } from '@sightline/ingest/testing'
 
 export const WEB_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const RESULTS_DIR = path.join(WEB_ROOT, 'test-results')

@@ -4,13 +4,13 @@
  * Atlantis task sent over A2A inside a known trace, and the command lines that start the planner
  * alone for `sightline regress run --agent-cmd` (the runner's replay world supplies `MCP_URL`).
  */
-import { fork, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-// Relative, test-only import (the console never depends on the CLI): the runner's own A2A client.
-import { sendToAgent } from '../../../../packages/cli/src/regress/agent-client.js'
-import { sendCallerSpan } from '../../../../packages/cli/src/regress/request-span.js'
+// Test-only imports (the console never depends on the CLI or the demo): the runner's own A2A client.
+import { sendToAgent } from '@sightline/cli/regress/agent-client'
+import { sendCallerSpan } from '@sightline/cli/regress/request-span'
+import { startLauncher } from '@sightline/demo/launcher'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../..', import.meta.url))
 export const ATLANTIS = 'check the weather in Atlantis'
@@ -29,64 +29,34 @@ export interface DemoAgents {
 
 /**
  * The demo's MCP tools server and buggy planner as child processes (the fleet's `bin/*.ts` entries,
- * run through tsx), exporting to `sightlineUrl`. Each child reports its URL over IPC when ready.
+ * started by the demo's own launcher), exporting to `sightlineUrl`.
  */
 export async function startDemoAgents(
   sightlineUrl: string,
   apiKey: string,
   log: (line: string) => void = () => {},
 ): Promise<DemoAgents> {
-  const children: ChildProcess[] = []
-  const baseEnv = {
-    SIGHTLINE_URL: sightlineUrl,
-    SIGHTLINE_API_KEY: apiKey,
-    DEMO_SEED: '7',
-    DEMO_TIME_SCALE: TIME_SCALE,
-    PORT: '0',
-  }
-  const spawn = (entry: string, env: Record<string, string>) =>
-    new Promise<string>((resolve, reject) => {
-      const child = fork(path.join(REPO_ROOT, 'apps/demo/src/bin', `${entry}.ts`), [], {
-        env: { ...process.env, ...baseEnv, ...env },
-        execArgv: ['--conditions=@sightline/source', '--import', 'tsx'],
-        cwd: REPO_ROOT,
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      })
-      children.push(child)
-      const forward = (chunk: Buffer) =>
-        chunk
-          .toString('utf8')
-          .trimEnd()
-          .split('\n')
-          .forEach((line) => log(`[${entry}] ${line}`))
-      child.stdout?.on('data', forward)
-      child.stderr?.on('data', forward)
-      child.on('message', (m: { type?: string; url?: string }) => {
-        if (m.type === 'ready' && m.url) resolve(m.url)
-      })
-      child.once('exit', (code) => reject(new Error(`${entry} exited with code ${code} before it was ready`)))
-    })
-  const stop = async () => {
-    for (const child of [...children].reverse()) {
-      if (child.exitCode !== null || child.signalCode !== null) continue
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-      await exited
-      clearTimeout(timer)
-    }
-  }
+  const launcher = startLauncher({
+    env: {
+      SIGHTLINE_URL: sightlineUrl,
+      SIGHTLINE_API_KEY: apiKey,
+      DEMO_SEED: '7',
+      DEMO_TIME_SCALE: TIME_SCALE,
+      PORT: '0',
+    },
+    log,
+  })
   try {
-    const mcp = `${await spawn('tools-mcp', {})}/mcp`
-    const plannerUrl = await spawn('planner', {
+    const mcp = `${await launcher.spawn('tools-mcp', {})}/mcp`
+    const plannerUrl = await launcher.spawn('planner', {
       MCP_URL: mcp,
       PLANNER_RELEASE: 'buggy',
       RESEARCHER_URL: UNUSED_AGENT_URL,
       EXECUTOR_URL: UNUSED_AGENT_URL,
     })
-    return { plannerUrl, stop }
+    return { plannerUrl, stop: launcher.stop }
   } catch (err) {
-    await stop()
+    await launcher.stop()
     throw err
   }
 }

@@ -3,15 +3,7 @@
  * tools over 15 servers. Each agent runs a few traces: its tools (each tool is some agent's), a
  * delegation to the next agent, some failures. OTLP/JSON with the SDK's attributes, deterministic.
  */
-import { createHash } from 'node:crypto'
-
-type KeyValue = { key: string; value: { stringValue: string } | { intValue: number } }
-const kv = (key: string, value: string | number): KeyValue => ({
-  key,
-  value: typeof value === 'string' ? { stringValue: value } : { intValue: value },
-})
-const hex = (text: string, n: number) => createHash('sha256').update(text).digest('hex').slice(0, n)
-const nanos = (ms: number) => (BigInt(Math.round(ms)) * 1_000_000n).toString()
+import { hexId, kv, nanos } from '@sightline/testkit/otlp-json'
 
 export interface GeneratedFleet {
   requests: object[]
@@ -27,8 +19,8 @@ export function generatedFleet(agentCount = 50, toolCount = 300, startMs = Date.
     const mine = tools.filter((_, t) => t % agentCount === a)
     for (let run = 0; run < 2; run++) {
       const seed = `${agent}:${run}`
-      const traceId = hex(seed, 32)
-      const root = hex(`${seed}:root`, 16)
+      const traceId = hexId(seed, 32)
+      const root = hexId(`${seed}:root`, 16)
       const t0 = startMs + (a * 2 + run) * 20_000
       const spans: object[] = [
         {
@@ -53,7 +45,7 @@ export function generatedFleet(agentCount = 50, toolCount = 300, startMs = Date.
         const failed = (a + i + run) % 9 === 0
         spans.push({
           traceId,
-          spanId: hex(`${seed}:${tool}`, 16),
+          spanId: hexId(`${seed}:${tool}`, 16),
           parentSpanId: root,
           name: `tools/call ${tool}`,
           kind: 3,
@@ -71,7 +63,7 @@ export function generatedFleet(agentCount = 50, toolCount = 300, startMs = Date.
         })
       })
       const callee = agents[(a + 1) % agentCount]!
-      const handoff = hex(`${seed}:handoff`, 16)
+      const handoff = hexId(`${seed}:handoff`, 16)
       spans.push({
         traceId,
         spanId: handoff,
@@ -90,7 +82,7 @@ export function generatedFleet(agentCount = 50, toolCount = 300, startMs = Date.
       })
       spans.push({
         traceId,
-        spanId: hex(`${seed}:callee`, 16),
+        spanId: hexId(`${seed}:callee`, 16),
         parentSpanId: handoff,
         name: `invoke_agent ${callee}`,
         kind: 2,

@@ -4,14 +4,10 @@
  * one recovered: the retried tool only; a variant for comparison), a 3-turn session, and optionally
  * one huge trace.
  */
-import fs from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { makeTraceRequest, traceIdFor } from '../../../ingest/test/factories/otlp-json.js'
-import { makeHugeTrace, makeMultiAgentTrace, makeSessionTurn, traceIdOf } from './agent-traces.js'
+import { corpusFileNames, readCorpus } from '@sightline/testkit/corpus'
+import { makeTraceRequest, traceIdFor } from '@sightline/testkit/otlp-json'
+import { makeHugeTrace, makeMultiAgentTrace, makeSessionTurn } from './agent-traces.js'
 import { postOtlp, type TestServer } from './console.js'
-
-const CORPUS_DIR = fileURLToPath(new URL('../../../../fixtures/otlp-corpus', import.meta.url))
 
 export interface Seeded {
   failedTraceId: string
@@ -27,8 +23,8 @@ export interface Seeded {
 export async function seedConsoleData(server: TestServer, options: { hugeSpans?: number } = {}): Promise<Seeded> {
   const now = Date.now()
   const corpusTraceIds: string[] = []
-  for (const file of fs.readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.otlp.json'))) {
-    const text = fs.readFileSync(path.join(CORPUS_DIR, file), 'utf8')
+  for (const file of corpusFileNames().filter((f) => f.endsWith('.otlp.json'))) {
+    const text = readCorpus(file).toString('utf8')
     await postOtlp(server, text)
     const match = /"traceId"\s*:\s*"([0-9a-fA-F]{32})"/.exec(text)
     if (match) corpusTraceIds.push(match[1]!.toLowerCase())
@@ -85,14 +81,14 @@ export async function seedConsoleData(server: TestServer, options: { hugeSpans?:
   let hugeTraceId: string | undefined
   if (options.hugeSpans) {
     for (const body of makeHugeTrace('huge', now - 10 * 60_000, options.hugeSpans)) await postOtlp(server, body)
-    hugeTraceId = traceIdOf('huge')
+    hugeTraceId = traceIdFor('huge')
   }
   await server.drain()
   return {
-    failedTraceId: traceIdOf('multi-fail'),
-    recoveredTraceId: traceIdOf('multi-recovered'),
-    compareA: traceIdOf('multi-a'),
-    compareB: traceIdOf('multi-b'),
+    failedTraceId: traceIdFor('multi-fail'),
+    recoveredTraceId: traceIdFor('multi-recovered'),
+    compareA: traceIdFor('multi-a'),
+    compareB: traceIdFor('multi-b'),
     sessionId,
     factoryOkId: traceIdFor('factory-ok'),
     corpusTraceIds,

@@ -20,7 +20,7 @@ import {
   type RegressionRunsResponse,
 } from '@sightline/schema'
 import { generateVitestFile, type RegressionCaseProposal } from '@sightline/core'
-import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '../../../../apps/ingest/test/helpers/server.js'
+import { getJson, startTestServer, TEST_API_KEY, type TestServer } from '@sightline/ingest/testing'
 import { main } from '../../src/cli.js'
 import type { CaseResult } from '../../src/regress/runner.js'
 import { sendToAgent } from '../../src/regress/agent-client.js'

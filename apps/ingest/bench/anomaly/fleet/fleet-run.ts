@@ -5,8 +5,8 @@
  * called with the warped clock, lagging the fleet by `realLagMs` of wall time so the spans of the
  * minute being judged have been exported, stored and resolved (exporter delay 1 s, quiet window).
  */
-import { scheduledWindows, type ScheduledWindow } from '../../../../demo/src/traffic/timeline.js'
-import { startFleet, type Fleet } from '../../../../demo/src/fleet.js'
+import { scheduledWindows, type ScheduledWindow } from '@sightline/demo/timeline'
+import { startFleet, type Fleet } from '@sightline/demo/fleet'
 import type { TestServer } from '../../../test/helpers/server.js'
 import { installTimeWarp, warpMs, type TimeWarp } from './time-warp.js'
 

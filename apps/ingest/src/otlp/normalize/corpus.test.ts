@@ -3,25 +3,25 @@
  * trace, must match the ground truth in EXPECTED.json (model calls and token sums without double
  * counting, tools, agents, session and user ids).
  */
-import { readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
-import { gunzipSync } from 'node:zlib'
 import { resolveTrace, toolName, type Resolution } from '@sightline/core'
 import type { SpanRowInsert } from '@sightline/schema'
 import { describe, expect, it } from 'vitest'
 import { factsFromRow } from '../../resolve/span-facts.js'
 import { decodeExportRequest } from '../decode.js'
 import { normalizeExportRequest, type NormalizeResult } from './index.js'
-import { CORPUS_DIR, expectedCorpus, expectedTools, idPart } from '../../../test/factories/corpus-expected.js'
-
-const CORPUS = CORPUS_DIR.pathname
+import {
+  corpusFileNames,
+  EDGE_DIR,
+  expectedCorpus,
+  expectedTools,
+  idPart,
+  readCorpusBody,
+} from '@sightline/testkit/corpus'
 
 const expected = expectedCorpus
 
-function normalizeFile(path: string): NormalizeResult {
-  let body: Uint8Array = readFileSync(path)
-  if (path.endsWith('.gz')) body = gunzipSync(body)
-  const encoding = /\.pb(\.gz)?$/.test(path) ? 'protobuf' : 'json'
+function normalizeFile(file: string, dir?: URL): NormalizeResult {
+  const { body, encoding } = readCorpusBody(file, dir)
   return normalizeExportRequest(decodeExportRequest(body, encoding), {
     projectId: 'p1',
     maxAttributeValueBytes: 64 * 1024,
@@ -41,12 +41,12 @@ describe('corpus contract (EXPECTED.json)', () => {
   const files = Object.entries(expected.files)
 
   it('covers every capture in the corpus folder', () => {
-    const onDisk = readdirSync(CORPUS).filter((name) => /\.otlp\.(json|pb)(\.gz)?$/.test(name))
+    const onDisk = corpusFileNames()
     expect(files.map(([name]) => name).sort()).toEqual(onDisk.sort())
   })
 
   describe.each(files)('%s', (file, want) => {
-    const { rows, rejected } = normalizeFile(join(CORPUS, file))
+    const { rows, rejected } = normalizeFile(file)
     const traces = resolveFile(rows)
     const resolved = traces.map((r) => r.trace)
 
@@ -99,7 +99,7 @@ describe('corpus specifics', () => {
   const vercel = 'vercel-ai-sdk-6.0.326__generateText-tools-multistep+streamText.otlp.json'
 
   it('keeps the AI SDK session on trace 1 only; the generateText aggregate is not a call', () => {
-    const { rows } = normalizeFile(join(CORPUS, vercel))
+    const { rows } = normalizeFile(vercel)
     const root = rows.find((row) => row.name === 'ai.generateText')
     expect(root?.kind).toBe('agent')
     expect(root?.input_tokens).toBe(242)
@@ -117,7 +117,7 @@ describe('corpus specifics', () => {
 
   it('gives the Traceloop trace the session of its spans, although the root workflow span lacks it', () => {
     const file = 'openllmetry-traceloop-node-server-sdk-0.27.0+openai-6.49.0__workflow-agent-tool-task.otlp.json'
-    const { rows } = normalizeFile(join(CORPUS, file))
+    const { rows } = normalizeFile(file)
     const root = rows.find((row) => row.parent_span_id === '')
     expect(root?.name).toBe('conversation.conv-789.workflow')
     expect(resolveFile(rows)[0]?.trace.sessionId).toBe('sess-123')
@@ -128,7 +128,7 @@ describe('corpus specifics', () => {
 })
 
 describe('edge cases', () => {
-  const edge = (name: string) => normalizeFile(join(CORPUS, 'edge-cases', name))
+  const edge = (name: string) => normalizeFile(name, EDGE_DIR)
 
   it('keeps an orphan span and flags end < start', () => {
     const { rows, rejected } = edge('orphan-parent-and-out-of-order.otlp.json')

@@ -1,7 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { CORPUS_DIR } from '../../../test/factories/corpus-expected.js'
+import { corpusFileNames, readCorpusBody } from '@sightline/testkit/corpus'
 import { makeRequest, makeSpan } from '../../../test/factories/decoded-span.js'
 import { decodeExportRequest, DEFAULT_DECODE_LIMITS } from '../decode.js'
 import { normalizeExportRequest } from './index.js'
@@ -42,13 +40,11 @@ describe('what a span lost is stored where readers see it', () => {
 })
 
 describe('the default limits keep every attribute, event and link of the captured corpus', () => {
-  const files = readdirSync(CORPUS_DIR).filter((f) => /\.otlp\.(json|pb)(\.gz)?$/.test(f))
+  const files = corpusFileNames()
   const unlimited = { maxEventsPerSpan: Infinity, maxLinksPerSpan: Infinity, maxAttributesPerSpan: Infinity }
 
   it.each(files)('%s', (file) => {
-    let body: Uint8Array = readFileSync(new URL(file, CORPUS_DIR))
-    if (file.endsWith('.gz')) body = gunzipSync(body)
-    const encoding = /\.pb(\.gz)?$/.test(file) ? 'protobuf' : 'json'
+    const { body, encoding } = readCorpusBody(file)
     const limited = decodeExportRequest(body, encoding, DEFAULT_DECODE_LIMITS)
     expect(limited).toEqual(decodeExportRequest(body, encoding, unlimited))
     const rows = normalizeExportRequest(limited, OPTS).rows

@@ -1,10 +1,32 @@
 import fs from 'node:fs'
+import { gunzipSync } from 'node:zlib'
 
 /**
- * The OTLP corpus's ground truth (`fixtures/otlp-corpus/EXPECTED.json`), read once for the pure
- * normaliser contract and the through-the-server contract alike.
+ * The shared OTLP corpus (`fixtures/otlp-corpus/`: bodies captured from real exporters, edge cases,
+ * and the ground truth `EXPECTED.json`), read by ingest's unit, integration and bench code and by
+ * the console's e2e seed alike: one place knows where it is and how its files are named.
  */
-export const CORPUS_DIR = new URL('../../../../fixtures/otlp-corpus/', import.meta.url)
+export const CORPUS_DIR = new URL('../../../fixtures/otlp-corpus/', import.meta.url)
+export const EDGE_DIR = new URL('edge-cases/', CORPUS_DIR)
+
+/** The bodies of a corpus folder: `.otlp.json` or `.otlp.pb`, gzipped when `.gz` follows. */
+export function corpusFileNames(dir: URL = CORPUS_DIR): string[] {
+  return fs.readdirSync(dir).filter((name) => /\.otlp\.(json|pb)(\.gz)?$/.test(name))
+}
+
+/** A corpus file as stored (still gzipped for `.gz`): what an exporter sends. */
+export function readCorpus(file: string, dir: URL = CORPUS_DIR): Buffer {
+  return fs.readFileSync(new URL(file, dir))
+}
+
+/** A corpus file unzipped, with its encoding: what the decoder is given. */
+export function readCorpusBody(file: string, dir: URL = CORPUS_DIR): { body: Buffer; encoding: 'json' | 'protobuf' } {
+  const raw = readCorpus(file, dir)
+  return {
+    body: file.endsWith('.gz') ? gunzipSync(raw) : raw,
+    encoding: /\.pb(\.gz)?$/.test(file) ? 'protobuf' : 'json',
+  }
+}
 
 export interface ExpectedTool {
   name: string
@@ -28,6 +50,7 @@ export interface ExpectedFile {
   user_id?: string
 }
 
+/** The ground truth, read once for the pure normaliser contract and the through-the-server contract alike. */
 export const expectedCorpus = JSON.parse(fs.readFileSync(new URL('EXPECTED.json', CORPUS_DIR), 'utf8')) as {
   files: Record<string, ExpectedFile>
 }

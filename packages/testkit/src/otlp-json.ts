@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 
 /**
- * Builds OTLP/JSON requests for agent traces with the current OTel GenAI conventions, for tests
- * that go through the real HTTP edge. Ids derive from `seed` so a test can predict them.
+ * OTLP/JSON for tests that go through the real HTTP edge: the value helpers every builder of test
+ * spans uses (attributes, seeded ids, nanosecond times), and agent traces with the current OTel GenAI
+ * conventions. Ids derive from `seed` so a test can predict them.
  */
 export interface TraceSpec {
   seed: string
@@ -27,8 +28,9 @@ export interface TraceSpec {
   error?: string
 }
 
-type KeyValue = { key: string; value: Record<string, unknown> }
-const kv = (key: string, value: string | number | boolean): KeyValue => ({
+export type KeyValue = { key: string; value: Record<string, unknown> }
+/** An OTLP attribute: strings, booleans and integers (as `intValue`). */
+export const kv = (key: string, value: string | number | boolean): KeyValue => ({
   key,
   value:
     typeof value === 'string'
@@ -37,14 +39,16 @@ const kv = (key: string, value: string | number | boolean): KeyValue => ({
         ? { boolValue: value }
         : { intValue: value },
 })
-const hex = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length)
-const nanos = (ms: number) => (BigInt(Math.round(ms * 1000)) * 1000n).toString()
+/** A hex id of `length` characters derived from `text`: the same text always gives the same id. */
+export const hexId = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length)
+/** Epoch milliseconds (microsecond precision kept) as OTLP's nanosecond string. */
+export const nanos = (ms: number) => (BigInt(Math.round(ms * 1000)) * 1000n).toString()
 
-export const traceIdFor = (seed: string) => hex(`trace:${seed}`, 32)
+export const traceIdFor = (seed: string) => hexId(`trace:${seed}`, 32)
 
 export function makeTraceRequest(spec: TraceSpec): object {
   const traceId = traceIdFor(spec.seed)
-  const agentId = hex(`${spec.seed}:agent`, 16)
+  const agentId = hexId(`${spec.seed}:agent`, 16)
   const duration = spec.durationMs ?? 1000
   const model = spec.model ?? 'gpt-4o'
   const llmCalls = spec.llmCalls ?? 1
@@ -59,7 +63,7 @@ export function makeTraceRequest(spec: TraceSpec): object {
     const start = spec.startMs + step * i
     spans.push({
       ...base,
-      spanId: hex(`${spec.seed}:llm:${i}`, 16),
+      spanId: hexId(`${spec.seed}:llm:${i}`, 16),
       name: `chat ${model}`,
       kind: 3,
       startTimeUnixNano: nanos(start),
@@ -87,7 +91,7 @@ export function makeTraceRequest(spec: TraceSpec): object {
     const start = spec.startMs + step * (llmCalls + i)
     spans.push({
       ...base,
-      spanId: hex(`${spec.seed}:tool:${i}`, 16),
+      spanId: hexId(`${spec.seed}:tool:${i}`, 16),
       name: `execute_tool ${tool.name}`,
       kind: 1,
       startTimeUnixNano: nanos(start),
