@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ListScoresResponse, ScoreHistoryResponse } from '@sightline/schema'
-import { makeTraceRequest, sendJson, traceIdFor } from '../factories/otlp-json.js'
+import { makeTraceRequest, sendJson, traceIdFor } from '@sightline/testkit/otlp-json'
 import { getJson, startTestServer, type TestServer } from '../helpers/server.js'
 
 type Request = { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ parentSpanId: string }> }> }> }
