@@ -115,7 +115,11 @@ async function findLoops(
           expected: 1,
           score: loop.calls,
           traceIds: [r.traceId],
-          summary: `Tool ${loop.tool} called ${loop.calls} times with the same arguments in one trace${loop.agent ? ` (agent ${loop.agent})` : ''}${loop.failedCalls > 0 ? `, ${loop.failedCalls} of them failed` : ''}`,
+          summary:
+            `Tool ${loop.tool} called ${loop.calls} times with the same arguments in one ` +
+            `trace${loop.agent ? ` (agent ${loop.agent})` : ''}${
+              loop.failedCalls > 0 ? `, ${loop.failedCalls} of ` + `them failed` : ''
+            }`,
         }),
       ),
   )
@@ -275,7 +279,9 @@ async function findOutlierTraces(
         expected: med,
         score: Math.round(z * 100) / 100,
         traceIds: [row.traceId],
-        summary: `Trace of agent ${row.agent} has ${round(observed)} ${check.label}; the agent's median is ${round(med)} and p99 ${round(stat.p99[check.index])}`,
+        summary:
+          `Trace of agent ${row.agent} has ${round(observed)} ${check.label}; ` +
+          `the agent's median is ${round(med)} and p99 ${round(stat.p99[check.index])}`,
       })
     }
   }
