@@ -92,6 +92,12 @@ export async function findTrajectoryAnomalies(
 }
 
 /** Loops as the resolver tags them (packages/core/src/trace/tags.ts), from a minimum size on. */
+function loopSummary(loop: LoopFinding): string {
+  const agent = loop.agent ? ` (agent ${loop.agent})` : ''
+  const failed = loop.failedCalls > 0 ? `, ${loop.failedCalls} of them failed` : ''
+  return `Tool ${loop.tool} called ${loop.calls} times with the same arguments in one trace${agent}${failed}`
+}
+
 async function findLoops(
   store: Store,
   since: number,
@@ -115,11 +121,7 @@ async function findLoops(
           expected: 1,
           score: loop.calls,
           traceIds: [r.traceId],
-          summary:
-            `Tool ${loop.tool} called ${loop.calls} times with the same arguments in one ` +
-            `trace${loop.agent ? ` (agent ${loop.agent})` : ''}${
-              loop.failedCalls > 0 ? `, ${loop.failedCalls} of ` + `them failed` : ''
-            }`,
+          summary: loopSummary(loop),
         }),
       ),
   )

@@ -26,7 +26,7 @@ export function gateJunitXml(report: EvalRunReport): string {
         name,
         `<failure ${attr('type', 'threshold')} ${attr(
           'message',
-          `${t.metric} ${num(t.actual)} is ` + `not ${t.op} ${t.value}`,
+          `${t.metric} ${num(t.actual)} is not ${t.op} ${t.value}`,
         )}/>`,
       )
     }
@@ -59,7 +59,7 @@ export function gateJunitXml(report: EvalRunReport): string {
     (m) =>
       `    <property ${attr('name', m.metric)} ${attr(
         'value',
-        `${num(m.mean)} (${num(m.ciLow)}–${num(m.ciHigh)}), ` + `n=${m.n}`,
+        `${num(m.mean)} (${num(m.ciLow)}–${num(m.ciHigh)}), n=${m.n}`,
       )}/>`,
   )
   return [

@@ -14,7 +14,7 @@ export function ScoreBriefChips({ briefs }: { briefs: readonly ScoreBrief[] | un
           title={
             `${b.count} score(s) ` +
             `from ${b.sources.map((s) => SOURCE_LABELS[s]).join(', ')}${
-              b.errors ? `; ${b.errors} failed ` + `evaluation(s)` : ''
+              b.errors ? `; ${b.errors} failed evaluation(s)` : ''
             }`
           }
         >
