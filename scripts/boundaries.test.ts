@@ -56,8 +56,10 @@ describe('package boundaries', () => {
   })
 
   it('apps/web imports the contract, the domain and its UI libraries, never the server', () => {
-    const ui =
-      /^(react|react-dom|react-dom\/client|react\/jsx-runtime|zustand|zustand\/.*|recharts|wouter|wouter\/.*|react-is|@tanstack\/react-virtual|zod|@sightline\/schema|@sightline\/core)$/
+    const ui = new RegExp(
+      String.raw`^(react|react-dom|react-dom\/client|react\/jsx-runtime|zustand|zustand\/.*|recharts|wouter|` +
+        String.raw`wouter\/.*|react-is|@tanstack\/react-virtual|zod|@sightline\/schema|@sightline\/core)$`,
+    )
     const ok = relativeInside('apps/web/src')
     expect(violations('apps/web/src', (spec, file) => ok(spec, file) || ui.test(spec))).toEqual([])
   })
@@ -68,7 +70,7 @@ describe('package boundaries', () => {
     expect(violations('packages/sdk/src', (spec, file) => ok(spec, file) || allowed.test(spec))).toEqual([])
   })
 
-  it('product code never imports the test kit (its doubles, e.g. the ClickHouse HTTP front, are for tests only)', () => {
+  it('product code never imports the test kit (its doubles, e.g. the ClickHouse HTTP front, are for tests)', () => {
     const product = [
       'packages/schema/src',
       'packages/core/src',
@@ -140,7 +142,7 @@ describe('ingest layers', () => {
     expect([...routeImporters, ...lowLayers]).toEqual([])
   })
 
-  it('ISO → ClickHouse time is converted in one place, src/db/sql.ts (chTime); the rest is a ratchet that only shrinks', () => {
+  it('ISO → ClickHouse time is converted in src/db/sql.ts (chTime) only; the rest is a shrinking ratchet', () => {
     // ids-and-time.ts writes nanosecond text from OTLP.
     const known = ['otlp/normalize/ids-and-time.ts']
     const copies = ingestFiles()

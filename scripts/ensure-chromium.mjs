@@ -16,7 +16,8 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
 const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0
 if (!isRoot || !hasApt) {
   console.error(
-    `The browser tests need Debian's Chromium at ${CHROMIUM}. Install it, then run the tests again:\n\n  sudo sh -c '${INSTALL}'\n`,
+    `The browser tests need Debian's Chromium at ${CHROMIUM}. Install it, then run the tests again:\n\n` +
+      `  sudo sh -c '${INSTALL}'\n`,
   )
   process.exit(1)
 }

@@ -18,8 +18,13 @@ export function stringLiterals(text: string): string[] {
  * Statement shapes, upper case as every query here is written (lower-case prose such as "select a
  * model from the list" is not SQL).
  */
-const SQL_STATEMENT =
-  /\b(?:SELECT\b[\s\S]*?\bFROM\b|SELECT\s+\d|INSERT\s+INTO|ALTER\s+TABLE|CREATE\s+(?:TABLE|VIEW|MATERIALIZED\s+VIEW|DATABASE)|DROP\s+(?:TABLE|VIEW|DATABASE)|OPTIMIZE\s+TABLE|TRUNCATE\s+TABLE|DELETE\s+FROM|SYSTEM\s+[A-Z]+)\b/
+const SQL_STATEMENT = new RegExp(
+  [
+    String.raw`\b(?:SELECT\b[\s\S]*?\bFROM\b|SELECT\s+\d|INSERT\s+INTO|ALTER\s+TABLE|`,
+    String.raw`CREATE\s+(?:TABLE|VIEW|MATERIALIZED\s+VIEW|DATABASE)|DROP\s+(?:TABLE|VIEW|DATABASE)|`,
+    String.raw`OPTIMIZE\s+TABLE|TRUNCATE\s+TABLE|DELETE\s+FROM|SYSTEM\s+[A-Z]+)\b`,
+  ].join(''),
+)
 
 /** What in a source file is SQL: a use of the `sql` tagged template, or a string literal holding a statement. */
 export function sqlFindings(source: string): string[] {

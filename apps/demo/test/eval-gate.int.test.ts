@@ -27,7 +27,8 @@ import { startFleet } from '../src/fleet.js'
 const planner = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/bin/planner.ts')
 /** The planner alone; MCP_URL, PORT and SIGHTLINE_* come from the runner, sub-agents are never called. */
 const plannerCmd = (release: 'buggy' | 'fixed') =>
-  `PLANNER_RELEASE=${release} DEMO_TIME_SCALE=0.05 RESEARCHER_URL=http://127.0.0.1:9 EXECUTOR_URL=http://127.0.0.1:9 ${process.execPath} --conditions=@sightline/source --import tsx ${planner}`
+  `PLANNER_RELEASE=${release} DEMO_TIME_SCALE=0.05 RESEARCHER_URL=http://127.0.0.1:9 ` +
+  `EXECUTOR_URL=http://127.0.0.1:9 ${process.execPath} --conditions=@sightline/source --import tsx ${planner}`
 const TASKS = ['check the weather in Atlantis', 'What is the weather in Atlantis?', 'What is the weather in Lisbon?']
 const THRESHOLDS = ['--threshold', 'pass_rate>=0.9', '--threshold', 'trajectory_precision>=0.9']
 
@@ -118,7 +119,7 @@ afterAll(async () => {
 })
 
 describe('sightline eval run on a suite exported from the demo', () => {
-  it('passes on the fixed planner (2.3.1): metrics with intervals, JUnit and JSON reports, results sent back', async () => {
+  it('passes the fixed planner (2.3.1): metrics with intervals, JUnit and JSON reports, results reported', async () => {
     const junit = path.join(tmp, 'fixed.xml')
     const json = path.join(tmp, 'fixed.json')
     const run = await evalRun(['--agent-cmd', plannerCmd('fixed'), ...THRESHOLDS, '--junit', junit, '--json', json])
@@ -141,7 +142,7 @@ describe('sightline eval run on a suite exported from the demo', () => {
     )
   }, 180_000)
 
-  it('fails on the buggy planner (2.3.0): thresholds missed and a significant drop is not claimed on 3 cases', async () => {
+  it('fails the buggy planner (2.3.0): thresholds missed, no significant drop claimed on 3 cases', async () => {
     const junit = path.join(tmp, 'buggy.xml')
     const run = await evalRun(['--agent-cmd', plannerCmd('buggy'), ...THRESHOLDS, '--junit', junit])
     expect(run.code, run.stdout + run.stderr).toBe(1)

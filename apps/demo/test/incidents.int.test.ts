@@ -121,7 +121,8 @@ describe('the demo fleet on a fresh server, from minute 18', () => {
     expect(incidents.filter((i) => i.traceIds.some((t) => replays.has(t)))).toEqual([])
     const listed = await getJson<ListTracesResponse>(
       server,
-      `/api/v1/traces?regression=true&limit=50&from=${new Date(run.anchorMs - MIN).toISOString()}&to=${new Date(run.endMs + 10 * MIN).toISOString()}`,
+      `/api/v1/traces?regression=true&limit=50&from=${new Date(run.anchorMs - MIN).toISOString()}&to=` +
+        `${new Date(run.endMs + 10 * MIN).toISOString()}`,
     )
     expect(listed.body.traces.map((t) => t.traceId).sort()).toEqual([...replayTraces].sort())
     expect(listed.body.traces.every((t) => t.isRegressionRun && t.tags.includes('loop'))).toBe(true)

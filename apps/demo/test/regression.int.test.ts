@@ -20,7 +20,8 @@ import { startFleet } from '../src/fleet.js'
 const planner = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/bin/planner.ts')
 /** The planner alone; MCP_URL, PORT and SIGHTLINE_* come from the runner, sub-agents are never called. */
 const plannerCmd = (release: 'buggy' | 'fixed') =>
-  `PLANNER_RELEASE=${release} DEMO_TIME_SCALE=0.05 RESEARCHER_URL=http://127.0.0.1:9 EXECUTOR_URL=http://127.0.0.1:9 ${process.execPath} --conditions=@sightline/source --import tsx ${planner}`
+  `PLANNER_RELEASE=${release} DEMO_TIME_SCALE=0.05 RESEARCHER_URL=http://127.0.0.1:9 ` +
+  `EXECUTOR_URL=http://127.0.0.1:9 ${process.execPath} --conditions=@sightline/source --import tsx ${planner}`
 
 let server: TestServer
 let proposal: RegressionCaseProposalResponse

@@ -89,7 +89,8 @@ export async function runCapacity(pool: Pool, connections: number): Promise<Capa
     for (const table of ['spans', 'trace_index', 'traces', 'agg_5m', 'agg_1h'])
       await query(`OPTIMIZE TABLE ${table} FINAL`)
     const tables = (
-      await query(`SELECT table, sum(rows) AS rows, sum(bytes_on_disk) AS b, sum(data_uncompressed_bytes) AS ub FROM system.parts
+      await query(`SELECT table, sum(rows) AS rows, sum(bytes_on_disk) AS b, sum(data_uncompressed_bytes) AS ub
+        FROM system.parts
         WHERE active AND database = currentDatabase() GROUP BY table ORDER BY b DESC`)
     ).map((r) => ({
       table: String(r.table),

@@ -73,7 +73,10 @@ function normalBodies(spansPerRequest: number, count: number, seed: number) {
 function oneSpanJson(extra: string, seed: number): string {
   const now = BigInt(Date.now()) * 1_000_000n
   const id = (bytes: number) => seed.toString(16).padStart(2, '0').repeat(bytes)
-  return `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"${id(16)}","spanId":"${id(8)}","name":"hostile","startTimeUnixNano":"${now}","endTimeUnixNano":"${now + 1000n}"${extra}}]}]}]}`
+  return (
+    `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"${id(16)}","spanId":"${id(8)}` +
+    `","name":"hostile","startTimeUnixNano":"${now}","endTimeUnixNano":"${now + 1000n}"${extra}}]}]}]}`
+  )
 }
 
 /** A length-delimited protobuf field: tag byte, varint length, bytes. */

@@ -45,25 +45,29 @@ let t = performance.now()
 const pools = buildPool(throughputGen, config.encodings)
 const pacedPools = buildPool(gen(config.seed + 1, config.pacedSpans), config.encodings)
 log(
-  `generated ${config.spans} + ${config.pacedSpans} spans per encoding in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  `generated ${config.spans} + ${config.pacedSpans} spans per encoding ` +
+    `in ${((performance.now() - t) / 1000).toFixed(1)} s`,
 )
 
 log('baseline: raw insert of the same rows into a fresh store (child process)…')
 const baseline = await runBaseline(throughputGen, config.baselineBatchBytes)
 log(
-  `  ${Math.round(baseline.spansPerSecond)} spans/s, ${baseline.mbPerSecond.toFixed(1)} MB/s (${baseline.batches} batches, ${baseline.spans} rows, stored ${baseline.stored})`,
+  `  ${Math.round(baseline.spansPerSecond)} spans/s, ${baseline.mbPerSecond.toFixed(1)} MB/s (${baseline.batches} ` +
+    `batches, ${baseline.spans} rows, stored ${baseline.stored})`,
 )
 if (baseline.stored !== baseline.spans) throw new Error(`baseline stored ${baseline.stored} of ${baseline.spans} rows`)
 // The writer's own format, for reference: how much of the gap to the baseline the format closes.
 const baselineSpoolFormat = await runBaseline(throughputGen, config.baselineBatchBytes, 'TabSeparated')
 log(
-  `  same rows as TabSeparated (the spool's format): ${Math.round(baselineSpoolFormat.spansPerSecond)} spans/s (${(baselineSpoolFormat.spansPerSecond / baseline.spansPerSecond).toFixed(2)}×)`,
+  `  same rows as TabSeparated (the spool's format): ${Math.round(baselineSpoolFormat.spansPerSecond)} spans/s ` +
+    `(${(baselineSpoolFormat.spansPerSecond / baseline.spansPerSecond).toFixed(2)}×)`,
 )
 
 const ingest: IngestResult[] = []
 for (const encoding of config.encodings) {
   log(
-    `ingest ${encoding}: ${pools[encoding].spans} spans in ${pools[encoding].bodies.length} requests, ${config.connections} connections…`,
+    `ingest ${encoding}: ${pools[encoding].spans} spans in ${pools[encoding].bodies.length} ` +
+      `requests, ${config.connections} connections…`,
   )
   const result = await runIngest(
     encoding,
@@ -74,16 +78,22 @@ for (const encoding of config.encodings) {
   )
   ingest.push(result)
   log(
-    `  ack ${Math.round(result.ackSpansPerSecond)} spans/s, end-to-end ${Math.round(result.endToEndSpansPerSecond)} spans/s ` +
-      `(${(result.endToEndSpansPerSecond / baseline.spansPerSecond).toFixed(2)}× baseline), ack p99 ${result.saturatedAckP99Ms.toFixed(1)} ms saturated / ` +
-      `${result.pacedAckP99Ms.toFixed(1)} ms paced, peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MiB, exactly once: ${result.exactlyOnce}; ` +
+    `  ack ${Math.round(result.ackSpansPerSecond)} spans/s, end-to-end ${Math.round(result.endToEndSpansPerSecond)} ` +
+      `spans/s ` +
+      `(${(result.endToEndSpansPerSecond / baseline.spansPerSecond).toFixed(2)}× baseline), ` +
+      `ack p99 ${result.saturatedAckP99Ms.toFixed(1)} ms saturated / ` +
+      `${result.pacedAckP99Ms.toFixed(1)} ms paced, peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MiB, ` +
+      `exactly once: ${result.exactlyOnce}; ` +
       `every trace resolved at ${Math.round(result.resolvedSpansPerSecond)} spans/s, ` +
       `${result.resolverDeferredTicks} resolver ticks deferred to ingest`,
   )
   const p = result.paced
   log(
-    `  paced phase, server side: ${p.spoolCommits} spool commits, mean ${p.spoolCommitMeanMs.toFixed(2)} ms, ${p.spoolCommitsOver25ms} over 25 ms; ` +
-      `GC pauses ${(p.gcPauseSeconds * 1000).toFixed(0)} ms (major ${(p.gcMajorPauseSeconds * 1000).toFixed(0)} ms); event-loop lag max ${p.eventLoopLagMaxMs.toFixed(1)} ms; server-timed acks over 50 ms: ${p.serverAcksOver50ms} of ${p.serverAcks}`,
+    `  paced phase, server side: ${p.spoolCommits} spool commits, ` +
+      `mean ${p.spoolCommitMeanMs.toFixed(2)} ms, ${p.spoolCommitsOver25ms} over 25 ms; ` +
+      `GC pauses ${(p.gcPauseSeconds * 1000).toFixed(0)} ms (major ${(p.gcMajorPauseSeconds * 1000).toFixed(0)} ms); ` +
+      `event-loop lag max ${p.eventLoopLagMaxMs.toFixed(1)} ms; ` +
+      `server-timed acks over 50 ms: ${p.serverAcksOver50ms} of ${p.serverAcks}`,
   )
 }
 log('baseline again, after the ingest runs…')
@@ -99,12 +109,15 @@ let capacity
 if (config.capacitySpans > 0) {
   const capacityPool = buildPool(gen(config.seed + 3, config.capacitySpans), ['protobuf'], true).protobuf
   log(
-    `capacity: ${capacityPool.spans} spans to a server whose store is a process of its own (ClickHouse HTTP front over chDB)…`,
+    `capacity: ${capacityPool.spans} spans to a server whose store is a process of its own (ClickHouse HTTP front ` +
+      `over chDB)…`,
   )
   capacity = await runCapacity(capacityPool, config.connections)
   log(
-    `  ingest CPU ${capacity.ingestCpuMsPer1000Spans.toFixed(0)} ms per 1,000 spans = ${Math.round(capacity.spansPerIngestCoreSecond)} spans/s per ingest core; ` +
-      `store CPU ${capacity.storeCpuMsPer1000Spans.toFixed(0)} ms per 1,000 spans; ${capacity.bytesOnDiskPerSpan.toFixed(0)} B on disk per span; exactly once: ${capacity.exactlyOnce}`,
+    `  ingest CPU ${capacity.ingestCpuMsPer1000Spans.toFixed(0)} ms per 1,000 spans ` +
+      `= ${Math.round(capacity.spansPerIngestCoreSecond)} spans/s per ingest core; ` +
+      `store CPU ${capacity.storeCpuMsPer1000Spans.toFixed(0)} ms per 1,000 ` +
+      `spans; ${capacity.bytesOnDiskPerSpan.toFixed(0)} B on disk per span; exactly once: ${capacity.exactlyOnce}`,
   )
 }
 
@@ -113,7 +126,8 @@ if (config.querySpans > 0) {
   t = performance.now()
   const queryPool = buildPool(gen(config.seed + 2, config.querySpans), ['protobuf'], true).protobuf
   log(
-    `query data set: ${queryPool.spans} spans, ${queryPool.traces.length} traces generated in ${((performance.now() - t) / 1000).toFixed(1)} s; loading…`,
+    `query data set: ${queryPool.spans} spans, ${queryPool.traces.length} traces generated ` +
+      `in ${((performance.now() - t) / 1000).toFixed(1)} s; loading…`,
   )
   query = await runQueries(queryPool, {
     connections: config.connections,

@@ -33,11 +33,17 @@ export interface IngestResult {
   loaderSpansPerBusySecond: number
   stored: InspectResult
   exactlyOnce: boolean
-  /** What the server saw during the paced phase (its /metrics before and after): the causes of a slow acknowledgement. */
+  /**
+   * What the server saw during the paced phase (its /metrics before and after): the causes of a slow
+   * acknowledgement.
+   */
   paced: PacedDiagnostics
   /** Closed-loop phase: from the first request until every trace it touched was resolved (stored in `traces`). */
   resolvedSpansPerSecond: number
-  /** Resolver work over the whole run: time in batches, resolutions (a trace resolved again counts again), traces per busy second. */
+  /**
+   * Resolver work over the whole run: time in batches, resolutions (a trace resolved again counts again),
+   * traces per busy second.
+   */
   resolverBusySeconds: number
   traceResolutions: number
   resolutionsPerBusySecond: number
@@ -76,7 +82,10 @@ function pacedDiagnostics(before: Record<string, number>, after: Record<string, 
   }
 }
 
-/** The paced phase runs at `pacedFraction` of the end-to-end rate this server just reached: ack latency below capacity. */
+/**
+ * The paced phase runs at `pacedFraction` of the end-to-end rate this server just reached: ack latency below
+ * capacity.
+ */
 export async function runIngest(
   encoding: Encoding,
   pool: Pool,

@@ -135,7 +135,8 @@ export async function runQueries(
       }
       lists.push(stats)
       opts.log(
-        `  list ${variant.name}: p50 ${stats.p50Ms.toFixed(0)} ms, p95 ${stats.p95Ms.toFixed(0)} ms over ${stats.calls} calls (${size} traces)`,
+        `  list ${variant.name}: p50 ${stats.p50Ms.toFixed(0)} ms, ` +
+          `p95 ${stats.p95Ms.toFixed(0)} ms over ${stats.calls} calls (${size} traces)`,
       )
     }
     const memory = server.memory()

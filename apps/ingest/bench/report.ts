@@ -50,92 +50,126 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(`Run: ${r.date}, \`${r.command}\`, ${f1(r.totalSeconds)} s in all.`)
   lines.push('')
   lines.push(
-    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.ramGiB} GiB RAM, Linux ${m.kernel}, Node ${m.node}, chdb ${m.chdbPackage} (engine ${m.chdbEngine}).`,
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.ramGiB} GiB RAM, Linux ${m.kernel}, Node ${m.node}, ` +
+      `chdb ${m.chdbPackage} (engine ${m.chdbEngine}).`,
   )
   lines.push('')
   lines.push(
-    `Workload: ${n0(b.spans)} spans per encoding (seed ${r.config.seed}), ~${r.config.spansPerRequest} spans per request, whole traces of one ` +
-      '`invoke_agent` root, 2–4 `chat` LLM spans (~2 KB on the wire, gen_ai usage and messages) and text-free `execute_tool` spans; ' +
+    `Workload: ${n0(b.spans)} spans per encoding (seed ${r.config.seed}), ` +
+      `~${r.config.spansPerRequest} spans per request, whole traces of one ` +
+      '`invoke_agent` root, 2–4 `chat` LLM spans (~2 KB on the wire, gen_ai usage and messages) ' +
+      'and text-free `execute_tool` spans; ' +
       `${r.config.connections} HTTP connections. Each body is sent once, so every span id is unique.`,
   )
   lines.push('')
   lines.push('### Baseline: raw insert of the same rows (same run)')
   lines.push('')
   lines.push(
-    "The same requests go through the real decode → normalise → price path into JSONEachRow rows, in a separate process with a freshly migrated store; then `rawInsert` (the loader's call, same settings) into `spans`, timed from the first insert to the last. The writer itself spools and inserts the rows as TabSeparated (values only, with a header naming the columns): the last line is the same insert in that format, for reference; ratios below are against the JSONEachRow baseline.",
+    'The same requests go through the real decode → normalise → price path into JSONEachRow rows, ' +
+      "in a separate process with a freshly migrated store; then `rawInsert` (the loader's call, same settings) " +
+      'into `spans`, timed from the first insert to the last. The writer itself spools and inserts the rows as ' +
+      'TabSeparated (values only, with a header naming the columns): the last line is the same insert in that ' +
+      'format, for reference; ratios below are against the JSONEachRow baseline.',
   )
   lines.push('')
   lines.push('| rows | JSONEachRow | batches (spool segment size) | insert time | spans/s | MB/s |')
   lines.push('|---|---|---|---|---|---|')
   lines.push(
-    `| ${n0(b.spans)}, before the ingest runs | ${mb(b.jsonBytes)} (${n0(b.jsonBytes / b.spans)} B/row) | ${b.batches} × ≤ ${mb(r.config.baselineBatchBytes)} | ${f2(b.insertSeconds)} s | ${n0(b.spansPerSecond)} | ${f1(b.mbPerSecond)} |`,
+    `| ${n0(b.spans)}, before the ingest runs | ${mb(b.jsonBytes)} (${n0(b.jsonBytes / b.spans)} B/row) ` +
+      `| ${b.batches} × ≤ ${mb(r.config.baselineBatchBytes)} | ${f2(b.insertSeconds)} s | ${n0(b.spansPerSecond)} ` +
+      `| ${f1(b.mbPerSecond)} |`,
   )
   if (r.baselineAfter) {
     const a = r.baselineAfter
     lines.push(
-      `| the same again, after them | ${mb(a.jsonBytes)} | ${a.batches} | ${f2(a.insertSeconds)} s | ${n0(a.spansPerSecond)} | ${f1(a.mbPerSecond)} |`,
+      `| the same again, after them | ${mb(a.jsonBytes)} | ${a.batches} | ${f2(a.insertSeconds)} s ` +
+        `| ${n0(a.spansPerSecond)} | ${f1(a.mbPerSecond)} |`,
     )
   }
   lines.push(`| **baseline** (mean of the runs; every ratio below is against it) | | | | **${n0(rate)}** | |`)
   if (r.baselineSpoolFormat) {
     const v = r.baselineSpoolFormat
     lines.push(
-      `| same rows as TabSeparated (the spool's format, reference) | ${mb(v.jsonBytes)} (${n0(v.jsonBytes / v.spans)} B/row) | ${v.batches} | ${f2(v.insertSeconds)} s | ${n0(v.spansPerSecond)} (${f2(v.spansPerSecond / rate)}×) | ${f1(v.mbPerSecond)} |`,
+      `| same rows as TabSeparated (the spool's format, reference) ` +
+        `| ${mb(v.jsonBytes)} (${n0(v.jsonBytes / v.spans)} B/row) | ${v.batches} | ${f2(v.insertSeconds)} s ` +
+        `| ${n0(v.spansPerSecond)} (${f2(v.spansPerSecond / rate)}×) | ${f1(v.mbPerSecond)} |`,
     )
   }
   lines.push('')
   lines.push('### End-to-end OTLP/HTTP ingest')
   lines.push('')
   lines.push(
-    '"Acknowledged" is spans/s answered 200 during the closed-loop load; "end-to-end" runs until every span is in chDB (spool empty, `sightline_spans_stored_total` = sent). Ack latency is send → full 200 response, per request, measured by the client: once at saturation (closed loop), once open-loop at a paced rate of half the end-to-end rate that server just reached (`BENCH_PACED_FRACTION`). Peak RSS is the server\'s `VmHWM`.',
+    '"Acknowledged" is spans/s answered 200 during the closed-loop load; "end-to-end" runs until every span is in ' +
+      'chDB (spool empty, `sightline_spans_stored_total` = sent). Ack latency is send → full 200 response, ' +
+      'per request, measured by the client: once at saturation (closed loop), ' +
+      'once open-loop at a paced rate of half the end-to-end rate that server just reached (`BENCH_PACED_FRACTION`). ' +
+      "Peak RSS is the server's `VmHWM`.",
   )
   lines.push('')
   lines.push(
-    '| encoding | wire | acknowledged spans/s | **end-to-end spans/s** | **÷ baseline** | ack p50 / p99 at saturation | paced rate | ack p50 / p99 / max paced | peak RSS | stored = sent, once |',
+    '| encoding | wire | acknowledged spans/s | **end-to-end spans/s** | **÷ baseline** | ack p50 / p99 at ' +
+      'saturation | paced rate | ack p50 / p99 / max paced | peak RSS | stored = sent, once |',
   )
   lines.push('|---|---|---|---|---|---|---|---|---|---|')
   for (const i of r.ingest) {
     lines.push(
-      `| ${i.encoding} | ${n0(i.wireBytes / i.spans)} B/span | ${n0(i.ackSpansPerSecond)} (${f2(i.ackSpansPerSecond / rate)}×) | **${n0(i.endToEndSpansPerSecond)}** | **${f2(i.endToEndSpansPerSecond / rate)}×** | ${f1(i.saturatedAckP50Ms)} / ${f1(i.saturatedAckP99Ms)} ms | ${n0(i.pacedAchievedSpansPerSecond)}/s (${f2(i.pacedSpansPerSecond / i.endToEndSpansPerSecond)}× its end-to-end) | ${f1(i.pacedAckP50Ms)} / ${f1(i.pacedAckP99Ms)} / ${f1(i.pacedAckMaxMs)} ms | ${gib(i.peakRssBytes)} | ${i.exactlyOnce ? 'yes' : `**NO**: ${n0(i.stored.count)} rows, ${n0(i.stored.uniqueSpans)} unique`} (${n0(i.spans + i.pacedSpans)}) |`,
+      `| ${i.encoding} | ${n0(i.wireBytes / i.spans)} B/span | ${n0(i.ackSpansPerSecond)} ` +
+        `(${f2(i.ackSpansPerSecond / rate)}×) | **${n0(i.endToEndSpansPerSecond)}** | ` +
+        `**${f2(i.endToEndSpansPerSecond / rate)}×** | ${f1(i.saturatedAckP50Ms)} / ${f1(i.saturatedAckP99Ms)} ms ` +
+        `| ${n0(i.pacedAchievedSpansPerSecond)}/s (${f2(i.pacedSpansPerSecond / i.endToEndSpansPerSecond)}× its ` +
+        `end-to-end) | ${f1(i.pacedAckP50Ms)} / ${f1(i.pacedAckP99Ms)} / ${f1(i.pacedAckMaxMs)} ms ` +
+        `| ${gib(i.peakRssBytes)} ` +
+        `| ${i.exactlyOnce ? 'yes' : `**NO**: ${n0(i.stored.count)} rows, ${n0(i.stored.uniqueSpans)} unique`} (` +
+        `${n0(i.spans + i.pacedSpans)}) |`,
     )
   }
   lines.push('')
   lines.push('Server-side detail (from its `/metrics`): ')
   lines.push('')
   lines.push(
-    '| encoding | mean spans per chDB insert | loader busy | loader spans per busy second (÷ baseline) | 503 retries | client errors |',
+    '| encoding | mean spans per chDB insert | loader busy | loader spans per busy second (÷ baseline) ' +
+      '| 503 retries | client errors |',
   )
   lines.push('|---|---|---|---|---|---|')
   for (const i of r.ingest) {
     lines.push(
-      `| ${i.encoding} | ${n0(i.meanInsertBatchSpans)} | ${f1(i.loaderBusySeconds)} s | ${n0(i.loaderSpansPerBusySecond)} (${f2(i.loaderSpansPerBusySecond / rate)}×) | ${i.retries503} | ${i.errors} |`,
+      `| ${i.encoding} | ${n0(i.meanInsertBatchSpans)} | ${f1(i.loaderBusySeconds)} s ` +
+        `| ${n0(i.loaderSpansPerBusySecond)} (${f2(i.loaderSpansPerBusySecond / rate)}×) ` +
+        `| ${i.retries503} | ${i.errors} |`,
     )
   }
   lines.push('')
   lines.push(
-    'Trace resolution (the resolver stage after the store: every trace resolved and its rollups written; a trace resolved again when late spans arrive counts again):',
+    'Trace resolution (the resolver stage after the store: every trace resolved and its rollups written; ' +
+      'a trace resolved again when late spans arrive counts again):',
   )
   lines.push('')
   lines.push(
-    '| encoding | spans/s until every trace is resolved (÷ baseline) | resolver busy | resolutions | resolutions per busy second | ticks deferred to ingest |',
+    '| encoding | spans/s until every trace is resolved (÷ baseline) | resolver busy | resolutions | resolutions per ' +
+      'busy second | ticks deferred to ingest |',
   )
   lines.push('|---|---|---|---|---|---|')
   for (const i of r.ingest) {
     lines.push(
-      `| ${i.encoding} | ${n0(i.resolvedSpansPerSecond)} (${f2(i.resolvedSpansPerSecond / rate)}×) | ${f1(i.resolverBusySeconds)} s | ${n0(i.traceResolutions)} | ${n0(i.resolutionsPerBusySecond)} | ${n0(i.resolverDeferredTicks)} |`,
+      `| ${i.encoding} | ${n0(i.resolvedSpansPerSecond)} (${f2(i.resolvedSpansPerSecond / rate)}×) ` +
+        `| ${f1(i.resolverBusySeconds)} s | ${n0(i.traceResolutions)} | ${n0(i.resolutionsPerBusySecond)} ` +
+        `| ${n0(i.resolverDeferredTicks)} |`,
     )
   }
   lines.push('')
   lines.push('During the paced phase (server `/metrics` before and after it): what a slow acknowledgement waits for.')
   lines.push('')
   lines.push(
-    '| encoding | spool group commits | mean commit (write + fdatasync) | commits over 25 ms | GC pauses (major) | event-loop lag max | acks over 50 ms, timed by the server |',
+    '| encoding | spool group commits | mean commit (write + fdatasync) | commits over 25 ms | GC pauses (major) ' +
+      '| event-loop lag max | acks over 50 ms, timed by the server |',
   )
   lines.push('|---|---|---|---|---|---|---|')
   for (const i of r.ingest) {
     const p = i.paced
     lines.push(
-      `| ${i.encoding} | ${p.spoolCommits} | ${f2(p.spoolCommitMeanMs)} ms | ${p.spoolCommitsOver25ms} | ${n0(p.gcPauseSeconds * 1000)} ms (${n0(p.gcMajorPauseSeconds * 1000)} ms) | ${f1(p.eventLoopLagMaxMs)} ms | ${p.serverAcksOver50ms} of ${p.serverAcks} |`,
+      `| ${i.encoding} | ${p.spoolCommits} | ${f2(p.spoolCommitMeanMs)} ms | ${p.spoolCommitsOver25ms} ` +
+        `| ${n0(p.gcPauseSeconds * 1000)} ms (${n0(p.gcMajorPauseSeconds * 1000)} ms) ` +
+        `| ${f1(p.eventLoopLagMaxMs)} ms | ${p.serverAcksOver50ms} of ${p.serverAcks} |`,
     )
   }
   if (r.query) {
@@ -144,24 +178,32 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push(`### Query API at ${n0(q.spans)} spans`)
     lines.push('')
     lines.push(
-      `${n0(q.spans)} spans in ${n0(q.traces)} traces spread over the last 6 days, loaded through OTLP/protobuf into one server: ` +
-        `${f1(q.loadSeconds)} s, ${n0(q.loadEndToEndSpansPerSecond)} spans/s end-to-end (${f2(q.loadEndToEndSpansPerSecond / rate)}× baseline), ` +
-        `acknowledged ${n0(q.loadAckSpansPerSecond)} spans/s, ${q.retries503} 503 retries. Stored: ${n0(q.stored.count)} rows (${q.exactlyOnce ? 'exactly once' : '**count mismatch**'}), ` +
-        `${gib(q.stored.bytesOnDisk)} on disk (${gib(q.stored.uncompressedBytes)} uncompressed), ${q.stored.parts} active parts. Server peak RSS ${gib(q.peakRssBytes)}.`,
+      `${n0(q.spans)} spans in ${n0(q.traces)} traces spread over the last 6 days, ` +
+        `loaded through OTLP/protobuf into one server: ` +
+        `${f1(q.loadSeconds)} s, ${n0(q.loadEndToEndSpansPerSecond)} spans/s end-to-end ` +
+        `(${f2(q.loadEndToEndSpansPerSecond / rate)}× baseline), ` +
+        `acknowledged ${n0(q.loadAckSpansPerSecond)} spans/s, ${q.retries503} 503 retries. ` +
+        `Stored: ${n0(q.stored.count)} rows (${q.exactlyOnce ? 'exactly once' : '**count mismatch**'}), ` +
+        `${gib(q.stored.bytesOnDisk)} on disk (${gib(q.stored.uncompressedBytes)} uncompressed), ${q.stored.parts} ` +
+        `active parts. Server peak RSS ${gib(q.peakRssBytes)}.`,
     )
     lines.push('')
     lines.push(
-      'Sequential calls (one at a time) right after the load, after warm-up calls; latency is client-measured HTTP time.',
+      'Sequential calls (one at a time) right after the load, after warm-up calls; ' +
+        'latency is client-measured HTTP time.',
     )
     lines.push('')
     lines.push('| query | calls | p50 | **p95** | max | result |')
     lines.push('|---|---|---|---|---|---|')
     lines.push(
-      `| \`GET /api/v1/traces/{id}\`, random known ids | ${q.byId.calls} | ${f1(q.byId.p50Ms)} ms | **${f1(q.byId.p95Ms)} ms** | ${f1(q.byId.maxMs)} ms | span count checked: ${q.byIdMismatches === 0 ? 'all match' : `**${q.byIdMismatches} mismatches**`} |`,
+      `| \`GET /api/v1/traces/{id}\`, random known ids | ${q.byId.calls} | ${f1(q.byId.p50Ms)} ms | ` +
+        `**${f1(q.byId.p95Ms)} ms** | ${f1(q.byId.maxMs)} ms | span count ` +
+        `checked: ${q.byIdMismatches === 0 ? 'all match' : `**${q.byIdMismatches} mismatches**`} |`,
     )
     for (const l of q.lists) {
       lines.push(
-        `| list: ${l.name} | ${l.calls} | ${n0(l.p50Ms)} ms | **${n0(l.p95Ms)} ms** | ${n0(l.maxMs)} ms | ${l.resultSize} traces |`,
+        `| list: ${l.name} | ${l.calls} | ${n0(l.p50Ms)} ms | **${n0(l.p95Ms)} ms** | ${n0(l.maxMs)} ms ` +
+          `| ${l.resultSize} traces |`,
       )
     }
   }
@@ -171,12 +213,19 @@ export function renderMarkdown(r: BenchResults): string {
   for (const i of r.ingest) {
     const ratio = i.endToEndSpansPerSecond / rate
     lines.push(
-      `- ${i.encoding}: end-to-end ${f2(ratio)}× baseline, target ≥ ${TARGETS.minRatio}× ${ok(ratio >= TARGETS.minRatio)} (aim ${TARGETS.aimRatio}×: ${ok(ratio >= TARGETS.aimRatio)}); ack p99 ${f1(i.pacedAckP99Ms)} ms paced ${ok(i.pacedAckP99Ms <= TARGETS.ackP99Ms)} (≤ ${TARGETS.ackP99Ms} ms), ${f1(i.saturatedAckP99Ms)} ms at saturation ${ok(i.saturatedAckP99Ms <= TARGETS.ackP99Ms)}; peak RSS ${gib(i.peakRssBytes)} ${ok(i.peakRssBytes <= TARGETS.rssBytes)} (≤ 1.5 GB).`,
+      `- ${i.encoding}: end-to-end ${f2(ratio)}× baseline, ` +
+        `target ≥ ${TARGETS.minRatio}× ${ok(ratio >= TARGETS.minRatio)} ` +
+        `(aim ${TARGETS.aimRatio}×: ${ok(ratio >= TARGETS.aimRatio)}); ` +
+        `ack p99 ${f1(i.pacedAckP99Ms)} ms paced ${ok(i.pacedAckP99Ms <= TARGETS.ackP99Ms)} (≤ ${TARGETS.ackP99Ms} ` +
+        `ms), ${f1(i.saturatedAckP99Ms)} ms at saturation ${ok(i.saturatedAckP99Ms <= TARGETS.ackP99Ms)}; ` +
+        `peak RSS ${gib(i.peakRssBytes)} ${ok(i.peakRssBytes <= TARGETS.rssBytes)} (≤ 1.5 GB).`,
     )
   }
   if (r.query)
     lines.push(
-      `- ${n0(r.query.spans)}-span server: peak RSS ${gib(r.query.peakRssBytes)} ${ok(r.query.peakRssBytes <= TARGETS.rssBytes)} (≤ 1.5 GB); query p95s are reported above (no numeric target was set).`,
+      `- ${n0(r.query.spans)}-span server: ` +
+        `peak RSS ${gib(r.query.peakRssBytes)} ${ok(r.query.peakRssBytes <= TARGETS.rssBytes)} (≤ 1.5 GB); ` +
+        `query p95s are reported above (no numeric target was set).`,
     )
   lines.push('', END)
   return lines.join('\n')
@@ -196,16 +245,23 @@ export function renderCapacityMarkdown(r: BenchResults & { capacity: CapacityRes
     '',
     '### Capacity: the ingest tier with the store in its own process',
     '',
-    `Run: ${r.date}, \`${r.command}\`. Machine: ${m.cpuModel}, ${m.cores} cores, Node ${m.node}, chdb ${m.chdbPackage} (engine ${m.chdbEngine}); ` +
-      `load average ${f1(c.loadAverage[0])} → ${f1(c.loadAverage[1])} (1 min, at start and end: the machine was shared).`,
+    `Run: ${r.date}, \`${r.command}\`. Machine: ${m.cpuModel}, ${m.cores} cores, Node ${m.node}, ` +
+      `chdb ${m.chdbPackage} (engine ${m.chdbEngine}); ` +
+      `load average ${f1(c.loadAverage[0])} → ${f1(c.loadAverage[1])} (1 min, at start and end: ` +
+      `the machine was shared).`,
     '',
-    `${n0(c.spans)} spans (${n0(c.traces)} traces, OTLP/protobuf) sent to a server with \`CLICKHOUSE_URL\` set, its store a ClickHouse HTTP front over chDB in another process ` +
-      "(packages/testkit), from the first request until every span was stored and every trace resolved. CPU is each process's own (utime + stime); " +
-      "both share the 2 cores, so the wall-clock rate is not a capacity figure, CPU seconds are. The store side is chDB behind a test front (HTTP parsing, a context per request): an upper bound of a ClickHouse server's cost, not a measurement of one.",
+    `${n0(c.spans)} spans (${n0(c.traces)} traces, OTLP/protobuf) sent to a server with \`CLICKHOUSE_URL\` set, ` +
+      `its store a ClickHouse HTTP front over chDB in another process ` +
+      '(packages/testkit), from the first request until every span was stored and every trace resolved. ' +
+      "CPU is each process's own (utime + stime); " +
+      'both share the 2 cores, so the wall-clock rate is not a capacity figure, CPU seconds are. ' +
+      'The store side is chDB behind a test front (HTTP parsing, a context per request): ' +
+      "an upper bound of a ClickHouse server's cost, not a measurement of one.",
     '',
     '| | value |',
     '|---|---|',
-    `| ingest CPU per 1,000 spans (decode, normalise, price, spool, insert, resolve) | **${n0(c.ingestCpuMsPer1000Spans)} ms** |`,
+    `| ingest CPU per 1,000 spans (decode, normalise, price, spool, insert, resolve) ` +
+      `| **${n0(c.ingestCpuMsPer1000Spans)} ms** |`,
     `| spans/s per fully busy ingest core (its inverse) | **${n0(c.spansPerIngestCoreSecond)}** |`,
     `| store CPU per 1,000 spans (chDB behind the test front) | ${n0(c.storeCpuMsPer1000Spans)} ms |`,
     `| wall clock, both processes on 2 cores | ${f1(c.seconds)} s (${n0(c.spans / c.seconds)} spans/s) |`,
@@ -217,7 +273,8 @@ export function renderCapacityMarkdown(r: BenchResults & { capacity: CapacityRes
     '|---|---|---|---|---|',
     ...c.tables.map(
       (t) =>
-        `| ${t.table} | ${n0(t.rows)} | ${kb(t.bytesOnDisk)} | ${kb(t.uncompressedBytes)} | ${f1(t.bytesOnDisk / c.spans)} |`,
+        `| ${t.table} | ${n0(t.rows)} | ${kb(t.bytesOnDisk)} | ${kb(t.uncompressedBytes)} ` +
+        `| ${f1(t.bytesOnDisk / c.spans)} |`,
     ),
     '',
     CAPACITY_END,
@@ -228,7 +285,8 @@ export function writeBenchmarksMd(file: string, section: string, start = START, 
   const header = [
     '# Benchmarks',
     '',
-    'Figures are from one `pnpm bench` run on the machine named in it; they are noisy on a shared 2-core box, so compare the ratios against the baseline measured in the same run, not absolute numbers across runs.',
+    'Figures are from one `pnpm bench` run on the machine named in it; they are noisy on a shared 2-core box, ' +
+      'so compare the ratios against the baseline measured in the same run, not absolute numbers across runs.',
     '',
     '## Ingest and query (`pnpm bench`)',
     '',
@@ -251,21 +309,25 @@ export function consoleSummary(r: BenchResults): string {
   const rate = baselineRate(r)
   const after = r.baselineAfter ? `, ${n0(r.baselineAfter.spansPerSecond)} after the ingest runs, mean ${n0(rate)}` : ''
   const out = [
-    `baseline raw insert: ${n0(b.spansPerSecond)} spans/s before (${f1(b.mbPerSecond)} MB/s, ${b.batches} batches)${after}`,
+    `baseline raw insert: ${n0(b.spansPerSecond)} spans/s before (${f1(b.mbPerSecond)} MB/s, ${b.batches} ` +
+      `batches)${after}`,
   ]
   if (r.baselineSpoolFormat)
     out.push(`same rows as TabSeparated (reference): ${n0(r.baselineSpoolFormat.spansPerSecond)} spans/s`)
   for (const i of r.ingest) {
     out.push(
-      `${i.encoding}: ack ${n0(i.ackSpansPerSecond)} spans/s, end-to-end ${n0(i.endToEndSpansPerSecond)} spans/s = ${f2(i.endToEndSpansPerSecond / rate)}× baseline; ` +
-        `ack p50/p99 saturated ${f1(i.saturatedAckP50Ms)}/${f1(i.saturatedAckP99Ms)} ms, paced@${n0(i.pacedAchievedSpansPerSecond)}/s ${f1(i.pacedAckP50Ms)}/${f1(i.pacedAckP99Ms)} ms; ` +
+      `${i.encoding}: ack ${n0(i.ackSpansPerSecond)} spans/s, end-to-end ${n0(i.endToEndSpansPerSecond)} spans/s ` +
+        `= ${f2(i.endToEndSpansPerSecond / rate)}× baseline; ` +
+        `ack p50/p99 saturated ${f1(i.saturatedAckP50Ms)}/${f1(i.saturatedAckP99Ms)} ms, ` +
+        `paced@${n0(i.pacedAchievedSpansPerSecond)}/s ${f1(i.pacedAckP50Ms)}/${f1(i.pacedAckP99Ms)} ms; ` +
         `peak RSS ${gib(i.peakRssBytes)}; exactly once: ${i.exactlyOnce}`,
     )
   }
   if (r.capacity) {
     const c = r.capacity
     out.push(
-      `capacity: ingest ${n0(c.ingestCpuMsPer1000Spans)} ms CPU per 1,000 spans (${n0(c.spansPerIngestCoreSecond)} spans/s per core), store ${n0(c.storeCpuMsPer1000Spans)} ms; ${n0(c.bytesOnDiskPerSpan)} B/span on disk`,
+      `capacity: ingest ${n0(c.ingestCpuMsPer1000Spans)} ms CPU per 1,000 spans (${n0(c.spansPerIngestCoreSecond)} ` +
+        `spans/s per core), store ${n0(c.storeCpuMsPer1000Spans)} ms; ${n0(c.bytesOnDiskPerSpan)} B/span on disk`,
     )
   }
   if (r.query) {

@@ -42,6 +42,7 @@ for (let round = 1; round <= 5; round++) {
   const text = time(() => all.forEach((row) => makeStorable(row, true)))
   const encode = time(() => batches.forEach((batch) => encodeSpanRows(batch)))
   console.log(
-    `round ${round}: gate ${gate.toFixed(0)} ns/span, scan ${scan.toFixed(0)} ns/span, text ${text.toFixed(0)} ns/span, encode ${(encode / 1000).toFixed(2)} µs/span`,
+    `round ${round}: gate ${gate.toFixed(0)} ns/span, scan ${scan.toFixed(0)} ns/span, ` +
+      `text ${text.toFixed(0)} ns/span, encode ${(encode / 1000).toFixed(2)} µs/span`,
   )
 }

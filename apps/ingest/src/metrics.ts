@@ -41,7 +41,9 @@ export function createMetrics(): Metrics {
     }),
     spansRejected: new Counter({
       name: 'sightline_spans_rejected_total',
-      help: 'Spans refused, by reason (invalid_span, unstorable_<field>: partial success; whole-request reasons count every span of the request)',
+      help:
+        'Spans refused, by reason (invalid_span, unstorable_<field>: partial success; ' +
+        'whole-request reasons count every span of the request)',
       labelNames: ['reason', 'transport'],
       registers,
     }),

@@ -73,7 +73,9 @@ try {
       for (const [name, run] of Object.entries(runs)) (results[name] ??= []).push(await run())
     for (const [name, xs] of Object.entries(results)) {
       console.log(
-        `${spans} spans | ${name} | median ${Math.round(median(xs.map((x) => x.ms)))} ms (${xs.map((x) => Math.round(x.ms)).join(', ')}) | ${xs[0]!.bytes.toLocaleString('en-US')} ${name.startsWith('GET') ? 'bytes (decoded body)' : 'rows'}`,
+        `${spans} spans | ${name} | median ${Math.round(median(xs.map((x) => x.ms)))} ms ` +
+          `(${xs.map((x) => Math.round(x.ms)).join(', ')}) ` +
+          `| ${xs[0]!.bytes.toLocaleString('en-US')} ${name.startsWith('GET') ? 'bytes (decoded body)' : 'rows'}`,
       )
     }
   }

@@ -217,27 +217,44 @@ async function main(): Promise<void> {
   const loadAfter = os.loadavg()[0]!
   const rows = results.map(
     (r) =>
-      `| ${r.spans.toLocaleString('en-US')} | ${(r.open.skeletonBytes / 1e6).toFixed(1)} MB | ${r.open.medianMs} / ${r.open.p95Ms} ms (first ${r.open.firstMs} ms) | ${r.open.fetchStartMs} → ${r.open.fetchEndMs} ms | ${r.open.jsonMs} / ${r.open.validateMs} / ${r.open.decodeMs} / ${r.open.modelMs} ms | ${r.open.domRows} | ${round(r.scroll.meanMs)} / ${round(r.scroll.p95Ms)} / ${round(r.scroll.maxMs)} ms | ${r.scroll.over50} of ${r.scroll.frames} | ${(r.scroll.scrolledPx / 1e6).toFixed(2)} M px |`,
+      `| ${r.spans.toLocaleString('en-US')} | ${(r.open.skeletonBytes / 1e6).toFixed(1)} MB | ${r.open.medianMs} ` +
+      `/ ${r.open.p95Ms} ms (first ${r.open.firstMs} ms) | ${r.open.fetchStartMs} → ${r.open.fetchEndMs} ms ` +
+      `| ${r.open.jsonMs} / ${r.open.validateMs} / ${r.open.decodeMs} / ${r.open.modelMs} ms | ${r.open.domRows} ` +
+      `| ${round(r.scroll.meanMs)} / ${round(r.scroll.p95Ms)} / ${round(r.scroll.maxMs)} ms | ${r.scroll.over50} ` +
+      `of ${r.scroll.frames} | ${(r.scroll.scrolledPx / 1e6).toFixed(2)} M px |`,
   )
-  writeSection(`## Console
-
-Measured by \`pnpm bench:web\` (\`apps/web/bench/trace-view.bench.ts\`) on ${new Date().toISOString().slice(0, 10)}: real server with the
-embedded store, the production build, headless Chromium ${chromiumVersion} (\`/usr/bin/chromium\`), viewport 1440×900,
-${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}. Traces are agent loops (an orchestrator with sub-agent
-groups of 1 agent + 1 LLM + 3 tool spans), seeded through OTLP/JSON in batches of 5,000 spans. The server and the
-browser share the machine; 1-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after the run (other
-processes included), so compare runs at similar load.
-
-Open = navigation start → the animation frame that paints the first timeline rows (skeleton fetch in columns,
-parse, validation, columns → spans, tree + critical path, render), p50 / p95 of ${LOADS} loads. Scroll = 300 programmatic scroll steps over the whole timeline, one per animation frame.
-
-| Spans | Skeleton payload (gzip) | Open p50 / p95 (target 0.5 s at 10k, 1.5 s at 100k) | Skeleton request → response end | JSON.parse / validate / decode / tree + critical path + badges | Rows in DOM | Frame mean / p95 / max | Frames > 50 ms | Scrolled |
-|---|---|---|---|---|---|---|---|---|
-${rows.join('\n')}
-
-Initial JS (entry + preloaded chunks, gzip -9): **${(js.gzipBytes / 1024).toFixed(1)} KB** (target ≤ 300 KB): ${js.files.map((f) => `\`${path.basename(f)}\``).join(', ')}.
-The trace view, session and compare pages load on demand (React.lazy).
-`)
+  writeSection(
+    [
+      `## Console`,
+      ``,
+      `Measured by \`pnpm bench:web\` (\`apps/web/bench/trace-view.bench.ts\`) ` +
+        `on ${new Date().toISOString().slice(0, 10)}: real server with the`,
+      `embedded store, the production build, headless Chromium ${chromiumVersion} (\`/usr/bin/chromium\`), ` +
+        `viewport 1440×900,`,
+      `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}. ` +
+        `Traces are agent loops (an orchestrator with sub-agent`,
+      `groups of 1 agent + 1 LLM + 3 tool spans), seeded through OTLP/JSON in batches of 5,000 spans. ` +
+        `The server and the`,
+      `browser share the machine; 1-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} ` +
+        `after the run (other`,
+      `processes included), so compare runs at similar load.`,
+      ``,
+      `Open = navigation start → the animation frame that paints the first timeline rows (skeleton fetch in columns,`,
+      `parse, validation, columns → spans, tree + critical path, render), p50 / p95 of ${LOADS} loads. ` +
+        `Scroll = 300 programmatic scroll steps over the whole timeline, one per animation frame.`,
+      ``,
+      `| Spans | Skeleton payload (gzip) | Open p50 / p95 (target 0.5 s at 10k, 1.5 s at 100k) ` +
+        `| Skeleton request → response end | JSON.parse / validate / decode / tree + critical path + badges | Rows ` +
+        `in DOM | Frame mean / p95 / max | Frames > 50 ms | Scrolled |`,
+      `|---|---|---|---|---|---|---|---|---|`,
+      `${rows.join('\n')}`,
+      ``,
+      `Initial JS (entry + preloaded chunks, gzip -9): **${(js.gzipBytes / 1024).toFixed(1)} KB** (target ≤ 300 ` +
+        `KB): ${js.files.map((f) => `\`${path.basename(f)}\``).join(', ')}.`,
+      `The trace view, session and compare pages load on demand (React.lazy).`,
+      ``,
+    ].join('\n'),
+  )
   console.log(`wrote the Console section of ${BENCH_FILE}`)
 }
 

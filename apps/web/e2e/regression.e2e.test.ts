@@ -107,7 +107,8 @@ describe('export a failed trace as a regression test', () => {
   it('flags a blocking assertion that could never fail, and re-checks on every edit', async () => {
     await page.getByLabel('New assertion type').selectOption('budget')
     await page.getByRole('button', { name: 'Add assertion' }).click()
-    await page.getByLabel('budget max', { exact: true }).fill('1000000') // a generous token budget: the incident used ~1.4k
+    // A generous token budget: the incident used ~1.4k.
+    await page.getByLabel('budget max', { exact: true }).fill('1000000')
     await expect.poll(() => assertion('budget').textContent()).toContain('Could never fail')
     await expect.poll(() => page.locator('.rc-card-head .pill.err').textContent()).toBe('1 could never fail')
     await assertion('budget').scrollIntoViewIfNeeded()

@@ -148,7 +148,7 @@ describe('the trace story', () => {
     await expect.poll(() => page.getByRole('complementary', { name: 'Span inspector' }).count()).toBe(0)
   })
 
-  it('shows the agent graph with its delegation, sub-agent and tool calls, counted once, and keeps the tab in the URL', async () => {
+  it('shows the agent graph (delegation, sub-agent, tool calls counted once), the tab kept in the URL', async () => {
     await page.getByRole('tab', { name: 'Agent graph' }).click()
     await page.waitForURL(/tab=graph/)
     const graph = page.getByRole('img', { name: 'Agent graph' })

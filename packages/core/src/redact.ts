@@ -20,8 +20,11 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 
 // Provider keys with a recognisable prefix: OpenAI/Anthropic `sk-…` (incl. sk-proj-, sk-ant-), AWS
 // access key ids, GitHub and Slack tokens.
-const PREFIXED_KEY =
-  /\b(?:sk-[A-Za-z0-9_-]{16,}|(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|xox[abpors]-[A-Za-z0-9-]{10,})/g
+const PREFIXED_KEY = new RegExp(
+  String.raw`\b(?:sk-[A-Za-z0-9_-]{16,}|(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|` +
+    String.raw`github_pat_[A-Za-z0-9_]{30,}|xox[abpors]-[A-Za-z0-9-]{10,})`,
+  'g',
+)
 const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/-]{8,}=*/gi
 // `api_key=…`, `"secret": "…"`, `password: …`: the name says it is a secret whatever its shape.
 const NAMED_SECRET =

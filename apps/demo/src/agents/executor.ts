@@ -64,7 +64,9 @@ export async function execute(
       model: 'claude-sonnet-4-20250514',
       system: EXECUTOR_SYSTEM,
       user: `Order: ${JSON.stringify(order)}\nComputation: ${computed.text}\nTask: ${request.text}`,
-      completion: `Order ${orderId} is ${order.status}; total ${order.totalEur.toFixed(2)} EUR. Result of ${expression}: ${value} EUR.${leak}`,
+      completion:
+        `Order ${orderId} is ${order.status}; total ${order.totalEur.toFixed(2)} EUR. ` +
+        `Result of ${expression}: ${value} EUR.${leak}`,
       rng,
       timeScale,
       ...regression,

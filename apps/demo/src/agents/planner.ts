@@ -92,7 +92,9 @@ async function weatherAnswer(deps: PlannerDeps, request: TaskRequest, city: stri
     model: 'gpt-4o-mini',
     system: PLANNER_SYSTEM,
     user: `${request.text}\nThe weather tool returned "not found" ${FIXED_MAX_ATTEMPTS} times.`,
-    completion: `I couldn't find weather data for "${city}": the weather service doesn't know this place. If you meant a real city nearby, tell me which one and I'll check it.`,
+    completion:
+      `I couldn't find weather data for "${city}": the weather service doesn't know this place. ` +
+      `If you meant a real city nearby, tell me which one and I'll check it.`,
     rng,
     timeScale,
   })
@@ -115,7 +117,8 @@ async function delegate(deps: PlannerDeps, request: TaskRequest): Promise<string
     system: PLANNER_SYSTEM,
     user: request.text,
     completion:
-      'Plan: 1) researcher: gather policy and context; 2) executor: look the order up and compute the amount; 3) answer.',
+      'Plan: 1) researcher: gather policy and context; 2) executor: look the order up and compute the amount; 3) ' +
+      'answer.',
     finishReason: 'tool_calls',
     promptBloat,
     rng,
@@ -159,5 +162,8 @@ async function escalate(deps: PlannerDeps, request: TaskRequest, rng: Rng, reaso
     // Enqueueing the ticket in the support desk.
     await sleep(120 + rng() * 80, deps.runtime.config.timeScale)
   })
-  return `I can't share that answer automatically, so I've passed your request to a human colleague (ticket ${ticket}). They'll reply shortly.`
+  return (
+    `I can't share that answer automatically, so I've passed your request to a human colleague ` +
+    `(ticket ${ticket}). They'll reply shortly.`
+  )
 }

@@ -18,7 +18,8 @@ const fleet = await startFleet({
   plannerRelease: process.env.PLANNER_RELEASE === 'fixed' ? 'fixed' : 'buggy',
 })
 console.log(
-  `demo fleet running: planner ${fleet.urls.planner} (A2A), tools ${fleet.urls.mcp} (MCP); sending to ${config.sightlineUrl}`,
+  `demo fleet running: planner ${fleet.urls.planner} (A2A), tools ${fleet.urls.mcp} (MCP); ` +
+    `sending to ${config.sightlineUrl}`,
 )
 console.log('press Ctrl-C to stop')
 

@@ -124,13 +124,17 @@ TIERS.forEach((tier, t) => {
 })
 
 console.log(
-  `anomaly bench: seed=${SEED}, ${SERIES_PER_TIER} series per tier, ${HISTORY_DAYS} d history + ${EVAL_DAYS} d evaluated, 1 evaluation/min`,
+  `anomaly bench: seed=${SEED}, ${SERIES_PER_TIER} series per tier, ${HISTORY_DAYS} d history + ${EVAL_DAYS} d ` +
+    `evaluated, 1 evaluation/min`,
 )
 console.log('tier      events  detected  alarms  TP   precision  recall  delay_p50_min  false_alarms/series-day')
 for (const [name, score] of byTier) {
   const f = format(score)
   console.log(
-    `${name.padEnd(9)} ${String(score.events).padStart(6)}  ${String(score.detected).padStart(8)}  ${String(score.alarms).padStart(6)}  ${String(score.truePositives).padStart(3)}   ${f.precision.toFixed(2).padStart(9)}  ${f.recall.toFixed(2).padStart(6)}  ${String(Number.isNaN(f.delay) ? '-' : f.delay).padStart(13)}  ${f.fa.toFixed(2).padStart(23)}`,
+    `${name.padEnd(9)} ${String(score.events).padStart(6)}  ${String(score.detected).padStart(8)} ` +
+      ` ${String(score.alarms).padStart(6)}  ${String(score.truePositives).padStart(3)}  ` +
+      ` ${f.precision.toFixed(2).padStart(9)}  ${f.recall.toFixed(2).padStart(6)} ` +
+      ` ${String(Number.isNaN(f.delay) ? '-' : f.delay).padStart(13)}  ${f.fa.toFixed(2).padStart(23)}`,
   )
 }
 console.log('recall by event type: ' + [...byType].map(([k, v]) => `${k} ${v.detected}/${v.events}`).join(', '))
@@ -138,5 +142,6 @@ console.log(`elapsed ${((Date.now() - started) / 1000).toFixed(1)} s`)
 const dense = addScores(byTier.get('50/min') ?? emptyScore(), byTier.get('5/min') ?? emptyScore())
 const f = format(dense)
 console.log(
-  `anomaly: precision=${f.precision.toFixed(2)} recall=${f.recall.toFixed(2)} delay_p50_min=${Number.isNaN(f.delay) ? 'NaN' : Math.round(f.delay * 10) / 10}`,
+  `anomaly: precision=${f.precision.toFixed(2)} recall=${f.recall.toFixed(2)} ` +
+    `delay_p50_min=${Number.isNaN(f.delay) ? 'NaN' : Math.round(f.delay * 10) / 10}`,
 )

@@ -140,25 +140,37 @@ async function main(): Promise<void> {
     const rawQuery = raw[name]
     const w = rawQuery ? await time(() => store.query(rawQuery)) : undefined
     log(
-      `${name}: rollup p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} ms; raw ${w ? `p50 ${w.p50.toFixed(1)} p95 ${w.p95.toFixed(1)}` : '-'} ms`,
+      `${name}: rollup p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} ms; ` +
+        `raw ${w ? `p50 ${w.p50.toFixed(1)} p95 ${w.p95.toFixed(1)}` : '-'} ms`,
     )
     rows.push(
-      `| ${name} | ${r.first.toFixed(0)} / ${r.p50.toFixed(1)} / **${r.p95.toFixed(1)}** | ${w ? `${w.first.toFixed(0)} / ${w.p50.toFixed(1)} / ${w.p95.toFixed(1)}` : '—'} | ${w ? `${(w.p95 / r.p95).toFixed(1)}×` : '—'} |`,
+      `| ${name} | ${r.first.toFixed(0)} / ${r.p50.toFixed(1)} / **${r.p95.toFixed(1)}** ` +
+        `| ${w ? `${w.first.toFixed(0)} / ${w.p50.toFixed(1)} / ${w.p95.toFixed(1)}` : '—'} ` +
+        `| ${w ? `${(w.p95 / r.p95).toFixed(1)}×` : '—'} |`,
     )
   }
   await store.close()
   fs.rmSync(dataDir, { recursive: true, force: true })
   const section = [
-    `Command: \`BENCH_DASHBOARD_SPANS=${SPANS} pnpm bench:dashboard\` (${RUNS} warm runs per query after one cold run, one chDB process; other engineers' jobs were running on the same shared machine, so absolute figures are noisy).`,
+    `Command: \`BENCH_DASHBOARD_SPANS=${SPANS} pnpm bench:dashboard\` (${RUNS} warm runs per query after one cold ` +
+      `run, one chDB process; other engineers' jobs were running on the same shared machine, ` +
+      `so absolute figures are noisy).`,
     `Machine: ${await machineLine()}.`,
     '',
-    `Data: ${Number(sizes?.spans).toLocaleString('en')} spans (${total.toLocaleString('en')} generated server-side in ${genSeconds.toFixed(0)} s, every trace resolved by the resolver in ${resolveSeconds.toFixed(0)} s — ${(total / 8 / resolveSeconds).toFixed(0)} traces/s — then OPTIMIZE FINAL in ${optSeconds.toFixed(0)} s), 7 days, 80 % in the queried project; agg_5m holds ${Number(sizes?.agg).toLocaleString('en')} rows (${Number(sizes?.aggp).toLocaleString('en')} for the queried project).`,
+    `Data: ${Number(sizes?.spans).toLocaleString('en')} spans (${total.toLocaleString('en')} generated server-side ` +
+      `in ${genSeconds.toFixed(0)} s, every trace resolved by the resolver in ${resolveSeconds.toFixed(0)} s ` +
+      `— ${(total / 8 / resolveSeconds).toFixed(0)} traces/s — then OPTIMIZE FINAL in ${optSeconds.toFixed(0)} s), ` +
+      `7 days, 80 % in the queried project; agg_5m holds ${Number(sizes?.agg).toLocaleString('en')} rows ` +
+      `(${Number(sizes?.aggp).toLocaleString('en')} for the queried project).`,
     '',
-    '| Panel (project p_main, 7 days) | rollup first / p50 / p95 ms | raw spans first / p50 / p95 ms | raw p95 ÷ rollup p95 |',
+    '| Panel (project p_main, 7 days) | rollup first / p50 / p95 ms | raw spans first / p50 / p95 ms | raw p95 ÷ ' +
+      'rollup p95 |',
     '|---|---|---|---|',
     ...rows,
     '',
-    'Rollup timings go through `AnalyticsRepository` (top-N ranking query + series query + totals query + zero-fill, as the API does); series with step 1h/1d read `agg_1h`, the 5-minute series, overview and top read `agg_5m`. Raw queries read `spans` without FINAL, so the ratio is a lower bound.',
+    'Rollup timings go through `AnalyticsRepository` (top-N ranking query + series query + totals query + zero-fill, ' +
+      'as the API does); series with step 1h/1d read `agg_1h`, the 5-minute series, overview and top read `agg_5m`. ' +
+      'Raw queries read `spans` without FINAL, so the ratio is a lower bound.',
   ].join('\n')
   process.stdout.write(`${section}\n`)
   if (process.env.BENCH_WRITE_REPORT !== '0') writeSection('Dashboards', section)

@@ -91,24 +91,34 @@ async function main(): Promise<void> {
     )
     if (Number(stored?.n) !== traces) throw new Error(`resolved ${stored?.n} of ${traces} traces`)
     log(
-      `round ${round}: insert ${(rows / insert[round]!).toFixed(0)} spans/s, resolve ${(traces / resolve[round]!).toFixed(0)} traces/s (${(rows / resolve[round]!).toFixed(0)} spans/s)`,
+      `round ${round}: insert ${(rows / insert[round]!).toFixed(0)} spans/s, ` +
+        `resolve ${(traces / resolve[round]!).toFixed(0)} traces/s (${(rows / resolve[round]!).toFixed(0)} spans/s)`,
     )
   }
   await store.close()
   fs.rmSync(dataDir, { recursive: true, force: true })
   const ratios = resolve.map((r, i) => r / (insert[i] ?? NaN))
   const section = [
-    `Command: \`BENCH_RESOLVE_SPANS=${SPANS} node --conditions=@sightline/source --import tsx apps/ingest/bench/dashboard/resolver-cost.ts\` (the last step of \`pnpm bench\`), ${ROUNDS} rounds on fresh data, median reported.`,
+    `Command: \`BENCH_RESOLVE_SPANS=${SPANS} node --conditions=@sightline/source --import tsx ` +
+      `apps/ingest/bench/dashboard/resolver-cost.ts\` (the last step of \`pnpm bench\`), ${ROUNDS} rounds on fresh ` +
+      `data, median reported.`,
     `Machine: ${await machineLine()}.`,
     '',
-    `${rows.toLocaleString('en')} realistic span rows in ${traces.toLocaleString('en')} traces per round (bench generator → decode → normalise → price → storability; ${(bytes / rows).toFixed(0)} B/row of JSONEachRow).`,
+    `${rows.toLocaleString('en')} realistic span rows in ${traces.toLocaleString('en')} traces per round (bench ` +
+      `generator → decode → normalise → price → storability; ${(bytes / rows).toFixed(0)} B/row of JSONEachRow).`,
     '',
     '| step | seconds (median) | rate |',
     '|---|---|---|',
-    `| A: insert into \`spans\` (10k-row batches, the loader's call) | ${median(insert).toFixed(2)} | ${(rows / median(insert)).toFixed(0)} spans/s |`,
-    `| R: resolve every trace (batches of ${DEFAULT_RESOLVER_OPTIONS.batchSize}: read spans and current states, resolve, write \`traces\` + rollups) | ${median(resolve).toFixed(2)} | ${(traces / median(resolve)).toFixed(0)} traces/s, ${(rows / median(resolve)).toFixed(0)} spans/s |`,
+    `| A: insert into \`spans\` (10k-row batches, the loader's call) ` +
+      `| ${median(insert).toFixed(2)} | ${(rows / median(insert)).toFixed(0)} spans/s |`,
+    `| R: resolve every trace (batches of ${DEFAULT_RESOLVER_OPTIONS.batchSize}: read spans and current states, ` +
+      `resolve, write \`traces\` + rollups) ` +
+      `| ${median(resolve).toFixed(2)} | ${(traces / median(resolve)).toFixed(0)} ` +
+      `traces/s, ${(rows / median(resolve)).toFixed(0)} spans/s |`,
     '',
-    `Resolution costs **${median(ratios).toFixed(2)}×** the insert it follows (median of per-round R÷A; per round ${ratios.map((r) => r.toFixed(2)).join(', ')}). On a live server the two run side by side on the same cores; the end-to-end figures of "Ingest and query" include it.`,
+    `Resolution costs **${median(ratios).toFixed(2)}×** the insert it follows (median of per-round R÷A; ` +
+      `per round ${ratios.map((r) => r.toFixed(2)).join(', ')}). On a live server the two run side by side on the ` +
+      `same cores; the end-to-end figures of "Ingest and query" include it.`,
   ].join('\n')
   process.stdout.write(`${section}\n`)
   if (process.env.BENCH_WRITE_REPORT !== '0') writeSection('Trace resolution', section)

@@ -23,7 +23,10 @@ export async function recordEngine(store: Store): Promise<void> {
 
 export async function machineLine(): Promise<string> {
   const m = machineInfo(engine)
-  return `${m.cpuModel}, ${m.cores} cores, ${m.ramGiB} GiB RAM, Node ${m.node}, chdb ${m.chdbPackage} (engine ${m.chdbEngine}), Linux ${m.kernel}`
+  return (
+    `${m.cpuModel}, ${m.cores} cores, ${m.ramGiB} GiB RAM, Node ${m.node}, ` +
+    `chdb ${m.chdbPackage} (engine ${m.chdbEngine}), Linux ${m.kernel}`
+  )
 }
 
 /**

@@ -81,7 +81,8 @@ async function main(): Promise<void> {
       log,
     }))
   log(
-    `data: ${manifest.spans} spans, ${manifest.traces} traces, loaded ${manifest.loadedAt} in ${manifest.loadSeconds.toFixed(0)} s; label ${label}; load average ${loadavg()}`,
+    `data: ${manifest.spans} spans, ${manifest.traces} traces, ` +
+      `loaded ${manifest.loadedAt} in ${manifest.loadSeconds.toFixed(0)} s; label ${label}; load average ${loadavg()}`,
   )
   const server = await startServerProcess('query-kept', {}, dataDir)
   const rows: string[] = []
@@ -101,7 +102,8 @@ async function main(): Promise<void> {
     if (mismatches > 0) failures.push(`by id: ${mismatches} span-count mismatches`)
     const s = stats(byId)
     rows.push(
-      `| \`GET /api/v1/traces/{id}\` | ${s.calls} | ${s.p50.toFixed(1)} | **${s.p95.toFixed(1)}** | ${s.max.toFixed(1)} | span counts: ${mismatches} mismatches | ${loadavg()} |`,
+      `| \`GET /api/v1/traces/{id}\` | ${s.calls} | ${s.p50.toFixed(1)} | **${s.p95.toFixed(1)}** ` +
+        `| ${s.max.toFixed(1)} | span counts: ${mismatches} mismatches | ${loadavg()} |`,
     )
     log(`by id: p50 ${s.p50.toFixed(1)} p95 ${s.p95.toFixed(1)} (${mismatches} mismatches)`)
 
@@ -128,10 +130,13 @@ async function main(): Promise<void> {
       pages[variant.name] = page
       const st = stats(samples)
       rows.push(
-        `| list: ${variant.name} | ${st.calls} | ${st.p50.toFixed(0)} | **${st.p95.toFixed(0)}** | ${st.max.toFixed(0)} | ${page.ids.length} traces, ${problems.length === 0 ? 'checks pass' : `${problems.length} check failures`} | ${loadavg()} |`,
+        `| list: ${variant.name} | ${st.calls} | ${st.p50.toFixed(0)} | **${st.p95.toFixed(0)}** ` +
+          `| ${st.max.toFixed(0)} | ${page.ids.length} ` +
+          `traces, ${problems.length === 0 ? 'checks pass' : `${problems.length} check failures`} | ${loadavg()} |`,
       )
       log(
-        `list ${variant.name}: p50 ${st.p50.toFixed(0)} p95 ${st.p95.toFixed(0)} (${page.ids.length} traces, ${problems.length} problems)`,
+        `list ${variant.name}: p50 ${st.p50.toFixed(0)} p95 ${st.p95.toFixed(0)} (${page.ids.length} ` +
+          `traces, ${problems.length} problems)`,
       )
     }
     fs.writeFileSync(path.join(dataDir, `bench-pages-${label}.json`), JSON.stringify(pages))
@@ -151,7 +156,8 @@ async function main(): Promise<void> {
     log(`server peak RSS ${(memory.peakRss / 2 ** 30).toFixed(2)} GiB`)
   }
   log(
-    `\n${label}, ${new Date().toISOString()}, ${manifest.spans.toLocaleString('en')} spans in ${manifest.traces.toLocaleString('en')} traces:\n`,
+    `\n${label}, ${new Date().toISOString()}, ${manifest.spans.toLocaleString('en')} spans ` +
+      `in ${manifest.traces.toLocaleString('en')} traces:\n`,
   )
   log(
     '| query | calls | p50 ms | **p95 ms** | max ms | checks | load avg (1/5/15 min) |\n|---|---|---|---|---|---|---|',

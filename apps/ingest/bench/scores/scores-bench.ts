@@ -106,7 +106,10 @@ try {
     get(`/api/v1/analytics/scores/series?name=user_feedback&metric=pass_rate&dimension=release&from=${from}&to=${to}`),
   )
   console.log(
-    `scores-bench: traces=${TRACES} scores=${scores.length} write500_ms=${writeMs.toFixed(0)} write1_ms=${one.toFixed(0)} summary50_ms=${summary.toFixed(0)} list_ms=${plain.toFixed(0)} list_score_filter_ms=${filtered.toFixed(0)} release_stats_ms=${releases.toFixed(0)} series_ms=${series.toFixed(0)}`,
+    `scores-bench: traces=${TRACES} scores=${scores.length} write500_ms=${writeMs.toFixed(0)} ` +
+      `write1_ms=${one.toFixed(0)} summary50_ms=${summary.toFixed(0)} list_ms=${plain.toFixed(0)} ` +
+      `list_score_filter_ms=${filtered.toFixed(0)} release_stats_ms=${releases.toFixed(0)} ` +
+      `series_ms=${series.toFixed(0)}`,
   )
 } finally {
   await server.stop()

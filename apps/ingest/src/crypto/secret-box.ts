@@ -78,7 +78,8 @@ export function loadServerKey(configured: string | undefined, dataDir: string, l
   const key = decodeServerKey(fs.readFileSync(file, 'utf8'))
   if (!key)
     throw new Error(
-      `${file} does not hold a 32-byte base64 key; restore it from a backup or remove it to start with a new key (existing webhook secrets must then be rotated)`,
+      `${file} does not hold a 32-byte base64 key; restore it from a backup or remove it to start with a new key ` +
+        `(existing webhook secrets must then be rotated)`,
     )
   return key
 }

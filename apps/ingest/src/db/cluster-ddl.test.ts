@@ -6,31 +6,39 @@ const rewrite = (statement: string, catalog: TableCatalog = new Map()) => rewrit
 
 describe('rewriteForCluster', () => {
   it('turns a sharded table into a replicated local table and a Distributed table keyed by trace id', () => {
-    const [local, distributed] =
-      rewrite(`CREATE TABLE IF NOT EXISTS traces (trace_id String, sign Int8, version UInt64, n Nested(a String))
-      ENGINE = VersionedCollapsingMergeTree(sign, version) ORDER BY trace_id SETTINGS non_replicated_deduplication_window = 10000`)
+    const [local, distributed] = rewrite(
+      `CREATE TABLE IF NOT EXISTS traces (trace_id String, sign Int8, version UInt64, n Nested(a String))
+      ENGINE = VersionedCollapsingMergeTree(sign, version) ORDER BY trace_id ` +
+        `SETTINGS non_replicated_deduplication_window = 10000`,
+    )
     expect(local).toBe(
-      'CREATE TABLE IF NOT EXISTS traces_local ON CLUSTER c1 (trace_id String, sign Int8, version UInt64, n Nested(a String)) ENGINE = ' +
-        "ReplicatedVersionedCollapsingMergeTree('/clickhouse/tables/{shard}/{database}/traces_local', '{replica}', sign, version) " +
+      'CREATE TABLE IF NOT EXISTS traces_local ON CLUSTER c1 (trace_id String, sign Int8, version UInt64, ' +
+        'n Nested(a String)) ENGINE = ' +
+        "ReplicatedVersionedCollapsingMergeTree('/clickhouse/tables/{shard}/{database}/traces_local', '{replica}', " +
+        'sign, version) ' +
         'ORDER BY trace_id SETTINGS replicated_deduplication_window = 10000',
     )
     expect(distributed).toBe(
-      'CREATE TABLE IF NOT EXISTS traces ON CLUSTER c1 AS traces_local ENGINE = Distributed(c1, currentDatabase(), traces_local, cityHash64(trace_id))',
+      'CREATE TABLE IF NOT EXISTS traces ON CLUSTER c1 AS traces_local ENGINE = Distributed(c1, currentDatabase(), ' +
+        'traces_local, cityHash64(trace_id))',
     )
   })
 
   it('replicates a small table on every node, and copies an engine for CREATE TABLE … AS', () => {
     expect(
       rewrite(
-        "CREATE TABLE IF NOT EXISTS projects (id String, name String DEFAULT concat('a(', 'b')) ENGINE = ReplacingMergeTree ORDER BY id",
+        "CREATE TABLE IF NOT EXISTS projects (id String, name String DEFAULT concat('a(', 'b')) " +
+          'ENGINE = ReplacingMergeTree ORDER BY id',
       ),
     ).toEqual([
-      "CREATE TABLE IF NOT EXISTS projects ON CLUSTER c1 (id String, name String DEFAULT concat('a(', 'b')) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/projects', '{replica}') ORDER BY id",
+      "CREATE TABLE IF NOT EXISTS projects ON CLUSTER c1 (id String, name String DEFAULT concat('a(', 'b')) " +
+        "ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/projects', '{replica}') ORDER BY id",
     ])
     const catalog: TableCatalog = new Map()
     rewrite('CREATE TABLE IF NOT EXISTS agg_5m (a String) ENGINE = AggregatingMergeTree ORDER BY a', catalog)
     expect(rewrite('CREATE TABLE IF NOT EXISTS agg_1h AS agg_5m', catalog)[0]).toBe(
-      "CREATE TABLE IF NOT EXISTS agg_1h_local ON CLUSTER c1 AS agg_5m_local ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/agg_1h_local', '{replica}') ORDER BY a",
+      'CREATE TABLE IF NOT EXISTS agg_1h_local ON CLUSTER c1 AS agg_5m_local ENGINE = ' +
+        "ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/agg_1h_local', '{replica}') ORDER BY a",
     )
   })
 
@@ -38,7 +46,8 @@ describe('rewriteForCluster', () => {
     expect(
       rewrite('CREATE MATERIALIZED VIEW IF NOT EXISTS v TO agg_5m AS SELECT a FROM traces AS t ARRAY JOIN t.c AS c'),
     ).toEqual([
-      'CREATE MATERIALIZED VIEW IF NOT EXISTS v ON CLUSTER c1 TO agg_5m_local AS SELECT a FROM traces_local AS t ARRAY JOIN t.c AS c',
+      'CREATE MATERIALIZED VIEW IF NOT EXISTS v ON CLUSTER c1 TO agg_5m_local AS SELECT a FROM traces_local AS t ' +
+        'ARRAY JOIN t.c AS c',
     ])
     expect(rewrite('ALTER TABLE spans MODIFY SETTING fsync_after_insert = 1')).toEqual([
       'ALTER TABLE spans_local ON CLUSTER c1 MODIFY SETTING fsync_after_insert = 1',

@@ -70,7 +70,8 @@ export function rewriteForCluster(statement: string, cluster: string, catalog: T
   if ((m = /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\w+)\s+TO\s+(\w+)\s+AS\s+([\s\S]+)$/i.exec(text))) {
     // The view fires on inserts into the shard's local source table and writes the shard's local target.
     return [
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${m[1]} ${on} TO ${local(kindOf(m[2]!), m[2]!)} AS ${localSources(m[3]!)}`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${m[1]} ${on} TO ${local(kindOf(m[2]!), m[2]!)} ` +
+        `AS ${localSources(m[3]!)}`,
     ]
   }
   if ((m = /^ALTER TABLE (\w+)\s+([\s\S]+)$/i.exec(text))) return alterTable(m[1]!, m[2]!, on)
@@ -98,7 +99,8 @@ function kindOf(table: string): Kind {
   if ((SHARDED as readonly string[]).includes(table)) return 'sharded'
   if ((REPLICATED_EVERYWHERE as readonly string[]).includes(table)) return 'everywhere'
   throw new Error(
-    `cluster DDL: table ${table} is neither sharded nor replicated everywhere; add it to one list in src/db/cluster-ddl.ts`,
+    `cluster DDL: table ${table} is neither sharded nor replicated everywhere; ` +
+      `add it to one list in src/db/cluster-ddl.ts`,
   )
 }
 
@@ -161,7 +163,8 @@ function withEngine(
   if (kind === 'sharded') {
     const key = SHARDING_KEY[name]
     statements.push(
-      `CREATE TABLE IF NOT EXISTS ${name} ${on} AS ${table} ENGINE = Distributed(${quoteIdent(cluster)}, currentDatabase(), ${table}${key ? `, ${key}` : ''})`,
+      `CREATE TABLE IF NOT EXISTS ${name} ${on} AS ${table} ENGINE = Distributed(${quoteIdent(cluster)}, ` +
+        `currentDatabase(), ${table}${key ? `, ${key}` : ''})`,
     )
   }
   return statements

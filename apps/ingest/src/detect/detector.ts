@@ -230,7 +230,8 @@ export class AnomalyDetector {
         if (changed) await this.repository.upsert(existing)
         continue
       }
-      if (stableId && (await this.repository.get(finding.projectId, stableId))) continue // already reported and resolved
+      // Already reported and resolved.
+      if (stableId && (await this.repository.get(finding.projectId, stableId))) continue
       const anomaly = trajectoryAnomaly(finding, nowMs)
       anomaly.incidentId = await this.incidents.findingOpened(anomaly, finding.agent, nowMs)
       this.openTrajectories.set(mapKey, anomaly)

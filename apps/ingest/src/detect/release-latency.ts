@@ -90,7 +90,10 @@ export function judgeReleaseLatency(
         expected: baseline.p95,
         score: Number(ratio.toFixed(2)),
         traceIds: row.traceIds.slice(0, 10),
-        summary: `Release ${row.release} of agent ${row.agent} is slower than release ${baseline.release}: p95 ${Math.round(row.p95)} ms vs ${Math.round(baseline.p95)} ms (${ratio.toFixed(1)}×; ${slower} of ${row.runs} runs slower than ${baseline.release}'s p95, against ${baseline.runs} runs, in the last hour)`,
+        summary:
+          `Release ${row.release} of agent ${row.agent} is slower than release ${baseline.release}: ` +
+          `p95 ${Math.round(row.p95)} ms vs ${Math.round(baseline.p95)} ms (${ratio.toFixed(1)}×; ${slower} ` +
+          `of ${row.runs} runs slower than ${baseline.release}'s p95, against ${baseline.runs} runs, in the last hour)`,
       })
     }
   }

@@ -92,6 +92,12 @@ export async function findTrajectoryAnomalies(
 }
 
 /** Loops as the resolver tags them (packages/core/src/trace/tags.ts), from a minimum size on. */
+function loopSummary(loop: LoopFinding): string {
+  const agent = loop.agent ? ` (agent ${loop.agent})` : ''
+  const failed = loop.failedCalls > 0 ? `, ${loop.failedCalls} of them failed` : ''
+  return `Tool ${loop.tool} called ${loop.calls} times with the same arguments in one trace${agent}${failed}`
+}
+
 async function findLoops(
   store: Store,
   since: number,
@@ -115,7 +121,7 @@ async function findLoops(
           expected: 1,
           score: loop.calls,
           traceIds: [r.traceId],
-          summary: `Tool ${loop.tool} called ${loop.calls} times with the same arguments in one trace${loop.agent ? ` (agent ${loop.agent})` : ''}${loop.failedCalls > 0 ? `, ${loop.failedCalls} of them failed` : ''}`,
+          summary: loopSummary(loop),
         }),
       ),
   )
@@ -275,7 +281,9 @@ async function findOutlierTraces(
         expected: med,
         score: Math.round(z * 100) / 100,
         traceIds: [row.traceId],
-        summary: `Trace of agent ${row.agent} has ${round(observed)} ${check.label}; the agent's median is ${round(med)} and p99 ${round(stat.p99[check.index])}`,
+        summary:
+          `Trace of agent ${row.agent} has ${round(observed)} ${check.label}; ` +
+          `the agent's median is ${round(med)} and p99 ${round(stat.p99[check.index])}`,
       })
     }
   }

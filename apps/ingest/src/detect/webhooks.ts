@@ -63,7 +63,10 @@ export function alertPayload(event: AlertEvent, incident: Incident): AlertPayloa
     incident.traceIds.length > 0
       ? `\n${incident.traceCount} traces, e.g. ${incident.traceIds.slice(0, 5).join(', ')}`
       : ''
-  const when = `since ${incident.firstSeenAt}${incident.recoveredAt ? `, normal again since ${incident.recoveredAt}` : ''} · ${incident.findings} finding${incident.findings === 1 ? '' : 's'} · incident ${incident.id}`
+  const when =
+    `since ${incident.firstSeenAt}` +
+    `${incident.recoveredAt ? `, normal again since ${incident.recoveredAt}` : ''} · ${incident.findings} finding` +
+    `${incident.findings === 1 ? '' : 's'} · incident ${incident.id}`
   return {
     text: `${head}. ${incident.explanation}`,
     blocks: [

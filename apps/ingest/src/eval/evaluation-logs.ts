@@ -55,7 +55,8 @@ export class EvaluationLogIngest {
     if (!isCheapToDecode(body, request.encoding, 'logs')) {
       throw new BodyError(
         413,
-        `A logs request may hold at most ${MAX_EVENT_LOOP_OBJECTS} objects (log records count ten); Sightline reads only evaluation results from logs: send smaller batches.`,
+        `A logs request may hold at most ${MAX_EVENT_LOOP_OBJECTS} objects (log records count ten); ` +
+          `Sightline reads only evaluation results from logs: send smaller batches.`,
       )
     }
     const records = decodeLogsRequest(body, request.encoding).filter(isEvaluationRecord)
@@ -79,7 +80,9 @@ export class EvaluationLogIngest {
         )
       if (!target) {
         refused.push(
-          `evaluation ${result.name}: no span context and no known ${result.responseId ? `span with gen_ai.response.id ${result.responseId}` : 'gen_ai.response.id'}`,
+          `evaluation ${result.name}: ` +
+            `no span context and no ` +
+            `known ${result.responseId ? `span with gen_ai.response.id ${result.responseId}` : 'gen_ai.response.id'}`,
         )
         continue
       }
@@ -107,7 +110,8 @@ export class EvaluationLogIngest {
       if (nowMs - first >= this.graceMs) {
         this.firstSeen.delete(score.id!)
         refused.push(
-          `evaluation ${score.name}: no span ${score.spanId} in trace ${score.traceId} of this project after ${Math.round(this.graceMs / 1000)} s`,
+          `evaluation ${score.name}: no span ${score.spanId} in trace ${score.traceId} of this project ` +
+            `after ${Math.round(this.graceMs / 1000)} s`,
         )
       } else {
         this.remember(score.id!, first)

@@ -59,7 +59,8 @@ interface Outcome {
 const MAX_TEXT = 8 * 1024
 const clip = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}… [truncated]` : text)
 const stepLine = (s: CaseStep) =>
-  `${s.agent ? `${s.agent}: ` : ''}${s.kind} ${s.name}${s.args && Object.keys(s.args).length ? ` ${JSON.stringify(s.args)}` : ''}${s.isError ? ' (error)' : ''}`
+  `${s.agent ? `${s.agent}: ` : ''}${s.kind} ${s.name}` +
+  `${s.args && Object.keys(s.args).length ? ` ${JSON.stringify(s.args)}` : ''}${s.isError ? ' (error)' : ''}`
 
 function scoreIdOf(evaluator: Pick<Evaluator, 'id' | 'version'>, traceId: string): string {
   return `ev:${evaluator.id}:v${evaluator.version}:${traceId}`
@@ -155,8 +156,13 @@ export class EvaluatorRunner {
         ...base,
         status: 'ok',
         value,
-        input: `reference (${reference.name}):\n${reference.steps.map(stepLine).join('\n')}\n\nrun:\n${observed.steps.map(stepLine).join('\n')}`,
-        output: `${c.metric} ${round(value)} (exact ${scores.exact}, in order ${scores.inOrder}, any order ${scores.anyOrder}, precision ${round(scores.precision)}, recall ${round(scores.recall)})`,
+        input:
+          `reference ` +
+          `(${reference.name}):\n${reference.steps.map(stepLine).join('\n')}\n\nrun:\n` +
+          `${observed.steps.map(stepLine).join('\n')}`,
+        output:
+          `${c.metric} ${round(value)} (exact ${scores.exact}, in order ${scores.inOrder}, ` +
+          `any order ${scores.anyOrder}, precision ${round(scores.precision)}, recall ${round(scores.recall)})`,
       }
     }
     if (c.type === 'outcome') {

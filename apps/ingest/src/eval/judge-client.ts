@@ -67,7 +67,11 @@ export class JudgeClient {
           signal: AbortSignal.timeout(this.endpoint.timeoutMs),
         })
       } catch (err) {
-        last = `cannot reach the judge at ${url}: ${(err as Error).name === 'TimeoutError' ? `no answer within ${this.endpoint.timeoutMs} ms` : (err as Error).message}`
+        const reason =
+          (err as Error).name === 'TimeoutError'
+            ? `no answer within ${this.endpoint.timeoutMs} ms`
+            : (err as Error).message
+        last = `cannot reach the judge at ${url}: ${reason}`
         continue
       }
       const text = await res.text()

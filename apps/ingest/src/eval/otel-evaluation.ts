@@ -75,7 +75,8 @@ export function evaluationScore(
   target: { traceId: string; spanId: string },
   at: string,
 ): ScoreToWrite {
-  const id = `otel-${createHash('sha256').update([target.traceId, target.spanId, result.name, at].join('\u0000')).digest('hex').slice(0, 32)}`
+  const digest = createHash('sha256').update([target.traceId, target.spanId, result.name, at].join('\u0000'))
+  const id = `otel-${digest.digest('hex').slice(0, 32)}`
   const base = {
     id,
     traceId: target.traceId,

@@ -203,7 +203,8 @@ export class ScoreWriter {
       throw new AppError(
         404,
         'unknown_target',
-        `${unknown.slice(0, 20).join('; ')}. A trace is known once its spans are stored (about a second after they were sent); retry then.`,
+        `${unknown.slice(0, 20).join('; ')}. A trace is known once its spans are stored (about a second after they ` +
+          `were sent); retry then.`,
       )
     return { traces, spans }
   }
@@ -212,7 +213,11 @@ export class ScoreWriter {
 function conflictOf(existing: ScoreRow, next: ScoreRow): string | null {
   const target = (r: ScoreRow) => `${r.trace_id}/${r.span_id}/${r.session_id && !r.trace_id ? r.session_id : ''}`
   if (target(existing) !== target(next) || existing.name !== next.name) {
-    return `${existing.score_id} is ${existing.name} on ${existing.trace_id || `session ${existing.session_id}`}${existing.span_id ? ` span ${existing.span_id}` : ''}; an id keeps its target and name`
+    return (
+      `${existing.score_id} is ${existing.name} ` +
+      `on ${existing.trace_id || `session ${existing.session_id}`}` +
+      `${existing.span_id ? ` span ${existing.span_id}` : ''}; an id keeps its target and name`
+    )
   }
   if (existing.source === 'human' && existing.author !== next.author)
     return `${existing.score_id} is ${existing.author}'s; reviewers change only their own scores`

@@ -56,7 +56,8 @@ export async function startOtlpGrpcServer(deps: Deps, host: string, port: number
       // grpc-js says only "No address added out of total 1 resolved"; say what to change.
       reject(
         new Error(
-          `Cannot listen for OTLP/gRPC on ${address} (${error.message}): free the port or set SIGHTLINE_GRPC_PORT (0 turns gRPC off).`,
+          `Cannot listen for OTLP/gRPC on ${address} (${error.message}): free the port or set SIGHTLINE_GRPC_PORT (0 ` +
+            `turns gRPC off).`,
           { cause: error },
         ),
       )

@@ -40,7 +40,7 @@ describe('Spool', () => {
     expect(fs.readFileSync(sealed[0]!.file, 'utf8')).toBe('["a","b"]\n[1,2]\n[3,4]\n[5,6]\n')
   })
 
-  it('keeps its directory and segments owner-only (0700 / 0600), tightening a directory made wider before', async () => {
+  it('keeps its directory and segments owner-only (0700 / 0600), tightening a wider directory', async () => {
     const dir = path.join(tempDir(), 'spool')
     fs.mkdirSync(dir, { mode: 0o755 })
     fs.chmodSync(dir, 0o755)
@@ -53,7 +53,7 @@ describe('Spool', () => {
     expect(fs.statSync(sealed[0]!.file).mode & 0o777).toBe(0o600)
   })
 
-  it('on open, cuts a torn tail, counts rows without the header, and drops header-only and legacy-empty files', async () => {
+  it('on open, cuts a torn tail, counts rows sans header, drops header-only and legacy-empty files', async () => {
     const dir = tempDir()
     fs.writeFileSync(path.join(dir, 'seg-000000000001-0000000a.jsonl'), '["a","b"]\n[1,2]\n[3,')
     fs.writeFileSync(path.join(dir, 'seg-000000000002-0000000b.jsonl'), '["a","b"]\n')

@@ -5,7 +5,8 @@ import { classifyStoreError } from './store-refusal.js'
 const chdbError = (code: number, name: string) =>
   Object.assign(
     new Error(
-      `Code: ${code}. DB::Exception: ... Row 1: parsed text: "SECRET PROMPT (NOT_A_CODE)" ... (version 26.7.2.1). (${name})`,
+      `Code: ${code}. DB::Exception: ... Row 1: parsed text: "SECRET PROMPT (NOT_A_CODE)" ... (version 26.7.2.1). ` +
+        `(${name})`,
     ),
     { clickhouseCode: code },
   )

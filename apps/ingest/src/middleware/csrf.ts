@@ -44,7 +44,8 @@ export function csrfGuard(env: OriginEnv): MiddlewareHandler {
       throw new AppError(
         403,
         'cross_origin',
-        'Cross-origin request refused: state-changing requests signed in by the console session must come from the console itself.',
+        'Cross-origin request refused: state-changing requests signed in by the console session must come from the ' +
+          'console itself.',
       )
     }
     return next()

@@ -34,7 +34,8 @@ const ALLOWED_PROTOCOLS = new Set(['http:', 'https:'])
 /** RFC 6761 reserves `localhost` and `*.localhost`; the other two are Debian's /etc/hosts names for ::1. */
 const LOCALHOST_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback'])
 const HINT =
-  'Alerts are only sent to public addresses; an operator can allow a private target with SIGHTLINE_ALERT_ALLOWED_TARGETS.'
+  'Alerts are only sent to public addresses; an operator can allow a private target with ' +
+  'SIGHTLINE_ALERT_ALLOWED_TARGETS.'
 
 const refused = (what: string) => new OutboundTargetError('refused', `${what}. ${HINT}`)
 

@@ -76,9 +76,9 @@ const CHILDREN: Record<Kind, Partial<Record<number, Kind>>> = {
 const MAX_NESTING = 100
 
 /**
- * Messages in an ExportTraceServiceRequest or ExportLogsServiceRequest (spans and log records weighing SPAN_WEIGHT), counted by walking its
- * tags and skipping every scalar; stops once past `limit`. Anything malformed counts as `Infinity`, which sends the body to a
- * worker, where the real decoder reports the error.
+ * Messages in an ExportTraceServiceRequest or ExportLogsServiceRequest (spans and log records weighing
+ * SPAN_WEIGHT), counted by walking its tags and skipping every scalar; stops once past `limit`. Anything
+ * malformed counts as `Infinity`, which sends the body to a worker, where the real decoder reports the error.
  */
 export function countProtobufMessages(body: Uint8Array, limit: number, signal: Signal = 'traces'): number {
   const stack: Array<{ kind: Kind; end: number }> = [

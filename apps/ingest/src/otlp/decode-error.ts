@@ -4,7 +4,10 @@
  * exact field path and what was wrong with it: it is the only clue the sender's operator gets.
  */
 export class OtlpDecodeError extends Error {
-  /** Dotted path of the offending field, e.g. `resourceSpans[0].scopeSpans[0].spans[3].traceId`; '' for the whole body. */
+  /**
+   * Dotted path of the offending field, e.g. `resourceSpans[0].scopeSpans[0].spans[3].traceId`; '' for the
+   * whole body.
+   */
   readonly path: string
 
   constructor(message: string, path = '') {

@@ -78,7 +78,8 @@ describe('decodeExportRequest(json): edge-cases/MANIFEST.md', () => {
     const err = decodeError(() => decodeExportRequest(edge('INVALID-base64-ids.otlp.json'), 'json'))
     expect(err.path).toBe('resourceSpans[0].scopeSpans[0].spans[0].traceId')
     expect(err.message).toBe(
-      'resourceSpans[0].scopeSpans[0].spans[0].traceId: expected 32 hex characters, got "W47/95gDgQPSabYzgT/GDA==" (OTLP/JSON ids are hex, not base64)',
+      'resourceSpans[0].scopeSpans[0].spans[0].traceId: expected 32 hex characters, ' +
+        'got "W47/95gDgQPSabYzgT/GDA==" (OTLP/JSON ids are hex, not base64)',
     )
   })
 

@@ -77,7 +77,8 @@ export function decodeLogsRequest(body: Uint8Array, encoding: OtlpEncoding): Dec
     message = ExportLogsServiceRequest.toObject(decoded, { enums: Number, defaults: false })
   } catch (err) {
     throw new OtlpDecodeError(
-      `Malformed protobuf ExportLogsServiceRequest (${body.length} bytes): ${err instanceof Error ? err.message : String(err)}`,
+      `Malformed protobuf ExportLogsServiceRequest (${body.length} ` +
+        `bytes): ${err instanceof Error ? err.message : String(err)}`,
     )
   }
   return decodeObject(message, readBytesId)

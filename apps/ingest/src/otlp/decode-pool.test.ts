@@ -16,7 +16,10 @@ afterAll(() => pool.close())
 
 function span(spanId: string): string {
   const start = BigInt(Date.now()) * 1_000_000n
-  return `{"traceId":"${'ab'.repeat(16)}","spanId":"${spanId}","name":"s","startTimeUnixNano":"${start}","endTimeUnixNano":"${start + 1000n}"}`
+  return (
+    `{"traceId":"${'ab'.repeat(16)}","spanId":"${spanId}","name":"s","startTimeUnixNano":"${start}` +
+    `","endTimeUnixNano":"${start + 1000n}"}`
+  )
 }
 const request = (...spans: string[]) =>
   Buffer.from(`{"resourceSpans":[{"scopeSpans":[{"spans":[${spans.join(',')}]}]}]}`)
@@ -80,7 +83,8 @@ describe('DecodePool', () => {
     const slow = send(
       pool.open('identity', 64 << 20),
       Buffer.from(
-        `{"resourceSpans":[{"scopeSpans":[{"spans":[${`${span('0000000000000004')},`.repeat(149_999)}${span('0000000000000004')}]}]}]}`,
+        `{"resourceSpans":[{"scopeSpans":[{"spans":[${`${span('0000000000000004')},`.repeat(149_999)}` +
+          `${span('0000000000000004')}]}]}]}`,
       ),
     )
     // Opened on the same worker while it decodes: the replacement is not this body's fault.

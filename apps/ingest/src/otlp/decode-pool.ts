@@ -274,6 +274,7 @@ function createWorker(maxHeapMb: number, workerData: DecodeWorkerData): Worker {
   // From TypeScript sources (tests, `node --import tsx`): Node 20 does not apply `--import` hooks
   // to a worker's entry module, so the worker registers tsx itself before loading it.
   const tsx = import.meta.resolve('tsx/esm/api')
-  const code = `import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`
+  const register = `import(${JSON.stringify(tsx)}).then((m) => m.register())`
+  const code = `${register}.then(() => import(${JSON.stringify(url.href)}))`
   return new Worker(code, { eval: true, resourceLimits, workerData, execArgv: ['--conditions=@sightline/source'] })
 }

@@ -92,7 +92,8 @@ async function checkEvaluator(deps: Deps, projectId: string, e: PutEvaluatorRequ
   const c = e.config
   if (c.type === 'llm_judge' && !deps.judge)
     throw badRequest(
-      'Invalid body: config.type llm_judge needs a judge endpoint; the operator sets SIGHTLINE_JUDGE_URL (and SIGHTLINE_JUDGE_MODEL, SIGHTLINE_JUDGE_API_KEY).',
+      'Invalid body: config.type llm_judge needs a judge endpoint; the operator sets SIGHTLINE_JUDGE_URL (and ' +
+        'SIGHTLINE_JUDGE_MODEL, SIGHTLINE_JUDGE_API_KEY).',
     )
   if (
     c.type === 'trajectory' &&

@@ -48,7 +48,9 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
   const encoding = parseOtlpContentType(c.req.header('content-type'))
   if (!encoding) {
     deps.metrics.requestsRejected.inc({ reason: 'unsupported_media_type', transport: 'http' })
-    const message = `Unsupported Content-Type "${c.req.header('content-type') ?? ''}": send application/json or application/x-protobuf`
+    const message =
+      `Unsupported Content-Type "${c.req.header('content-type') ?? ''}": ` +
+      `send application/json or application/x-protobuf`
     return send(c, 415, encodeStatus('json', { code: GrpcCode.INVALID_ARGUMENT, message }))
   }
   try {
@@ -78,7 +80,9 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
 async function handleLogs(c: Context, deps: Deps): Promise<Response> {
   const encoding = parseOtlpContentType(c.req.header('content-type'))
   if (!encoding) {
-    const message = `Unsupported Content-Type "${c.req.header('content-type') ?? ''}": send application/json or application/x-protobuf`
+    const message =
+      `Unsupported Content-Type "${c.req.header('content-type') ?? ''}": ` +
+      `send application/json or application/x-protobuf`
     return send(c, 415, encodeStatus('json', { code: GrpcCode.INVALID_ARGUMENT, message }))
   }
   try {

@@ -137,7 +137,8 @@ function assertOwnHumanScore(row: { source: string; author: string; score_id: st
     throw new AppError(
       403,
       'forbidden',
-      `Score ${row.score_id} comes from ${row.source}; only human scores are edited or deleted (add your own score instead).`,
+      `Score ${row.score_id} comes from ${row.source}; only human scores are edited or deleted (add your own score ` +
+        `instead).`,
     )
   if (row.author !== author)
     throw new AppError(

@@ -61,7 +61,7 @@ const spike =
     i >= from && i < to ? { traces: 30, costEach: 0.003 * factor } : steady
 
 describe('cold-start windows', () => {
-  it('waits for a minimum baseline, shrinks the short window while young, and leaves the long one until it fits', () => {
+  it('waits for a minimum baseline, shrinks the short window while young, leaves the long one until it fits', () => {
     const s = series(1, 3, () => steady)
     expect(splitMinutes(s, T0 + 2 * MIN + 1, C, 2, true)).toBeUndefined() // 2 complete minutes: no window yet
     const young = splitMinutes(s, T0 + 3 * MIN + 1, C, 2, true)!
@@ -160,7 +160,7 @@ describe('cold-start rules', () => {
 })
 
 describe('ColdStartEvaluator', () => {
-  it('opens one episode per series and metric after two breaching minutes, starting at the spike, and resolves after it', () => {
+  it('opens one episode per series and metric after two breaching minutes, from the spike; resolves after it', () => {
     const evaluator = new ColdStartEvaluator(C)
     const full = series(11, 30, spike(10, 15))
     const opened: number[] = []

@@ -45,7 +45,7 @@ describe('grouping findings into incidents', () => {
     }
   })
 
-  it('joins a different metric of the same dimension value, or one starting with it; not an unrelated later one', () => {
+  it('joins another metric of the same dimension value, or one starting with it; not an unrelated later one', () => {
     const errors = candidate({
       id: 'db',
       groupKey: 'errors',
@@ -263,7 +263,7 @@ describe('explanations', () => {
     expect(driver).toEqual({ model: 'claude-opus-4', agent: 'planner' })
   })
 
-  it('compares with the usual minute of the hour before, not its sums, so an earlier spike does not hide this one', () => {
+  it("compares with the hour before's usual minute, not its sums, so an earlier spike does not hide this one", () => {
     // The baseline hour held an earlier spike (10 minutes at 4× the cost per trace): sums would say 3.1×.
     const usual = Array.from({ length: 50 }, () => ({ cost: 0.1, tokens: 10_000, traces: 30 }))
     const earlier = Array.from({ length: 10 }, () => ({ cost: 0.4, tokens: 40_000, traces: 30 }))

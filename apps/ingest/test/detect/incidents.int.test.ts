@@ -214,7 +214,10 @@ describe('anomaly detection end to end', () => {
     expect(costIncident.severity).not.toBe('info')
     // The seeded spike is ten times the traffic at the usual cost per trace.
     expect(costIncident.explanation).toMatch(
-      /^cost \d+(\.\d)?× baseline from traffic \d+(\.\d)?× \(cost per trace unchanged\) since \d\d:\d\d UTC, driven by gpt-4o in planner$/,
+      new RegExp(
+        String.raw`^cost \d+(\.\d)?× baseline from traffic \d+(\.\d)?× \(cost per trace unchanged\) ` +
+          String.raw`since \d\d:\d\d UTC, driven by gpt-4o in planner$`,
+      ),
     )
     expect(costIncident.findings).toBe(seriesOfSpike.length)
     expect(costIncident.traceCount).toBeGreaterThan(50)

@@ -231,7 +231,8 @@ describe('AlertNotifier delivery', () => {
   it('sends Slack-compatible JSON about the incident', () => {
     const opened = alertPayload('opened', incident)
     expect(opened.text).toBe(
-      ':rotating_light: Incident (critical): Cost spike. cost per trace 4.1× baseline since 11:50 UTC, driven by gpt-4o in planner',
+      ':rotating_light: Incident (critical): Cost spike. cost per trace 4.1× baseline since 11:50 UTC, ' +
+        'driven by gpt-4o in planner',
     )
     expect(opened.blocks?.[1]?.text.text).toContain('42 traces, e.g. bbbbbbbb')
     const recovered = alertPayload('recovered', {

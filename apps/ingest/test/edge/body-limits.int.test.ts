@@ -48,7 +48,10 @@ const nowNanos = () => BigInt(Date.now()) * 1_000_000n
 /** One span as OTLP/JSON text, with `extra` appended to its fields (e.g. `,"events":[…]`). */
 function oneSpanJson(traceId: string, extra = ''): string {
   const start = nowNanos()
-  return `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"${traceId}","spanId":"${hex(8)}","name":"s","startTimeUnixNano":"${start}","endTimeUnixNano":"${start + 1000n}"${extra}}]}]}]}`
+  return (
+    `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"${traceId}","spanId":"${hex(8)}` +
+    `","name":"s","startTimeUnixNano":"${start}","endTimeUnixNano":"${start + 1000n}"${extra}}]}]}]}`
+  )
 }
 
 /**
@@ -164,7 +167,7 @@ function storedSpan(traceId: string): Promise<Span> {
 }
 
 describe('events, links and attributes are capped per span, and the loss is visible', () => {
-  it('1M events in 25 KB of gzip: 200, 128 events stored, the rest counted, the event loop free meanwhile', async () => {
+  it('1M events in 25 KB of gzip: 200, 128 events stored, the rest counted, the event loop kept free', async () => {
     const traceId = hex(16)
     const body = gzipSync(oneSpanJson(traceId, `,"events":[${'{"name":"e"},'.repeat(999_999)}{"name":"e"}]`))
     expect(body.length).toBeLessThan(100 * 1024)
@@ -241,7 +244,7 @@ describe('bodies whose shape alone is expensive: a 400 that says why, never a 50
     expect(res.body.toString('utf8')).toMatch(/nested deeper than 270 levels/)
   })
 
-  it('20 MB of empty arrays: seconds of JSON.parse, off the event loop, while small batches are acknowledged', async () => {
+  it('20 MB of empty arrays: seconds of JSON.parse off the event loop, small batches acked meanwhile', async () => {
     const body = gzipSync(`[${'[],'.repeat(7_000_000)}[]]`)
     let hostileDoneAt = 0
     const small = (async () => {

@@ -101,7 +101,8 @@ describe('edge cases (MANIFEST.md)', () => {
   })
 
   describe.each(cases)('%s', (file, statuses, spanCount, why) => {
-    it(`answers ${statuses.join(' or ')} in the request's encoding and stores ${spanCount < 0 ? 'what it accepted' : spanCount} span(s)`, async () => {
+    const stored = spanCount < 0 ? 'what it accepted' : spanCount
+    it(`answers ${statuses.join(' or ')} in the request's encoding and stores ${stored} span(s)`, async () => {
       const { apiKey } = await newProject(`edge ${file}`)
       const { contentType } = encodingOf(file)
       const res = await postCorpusFile(server.url, file, apiKey, EDGE_DIR)
@@ -266,7 +267,7 @@ describe('transport and retries', () => {
     expect(after.traces[0]?.name).toBe('demo-agent')
   })
 
-  it('decodes a protobuf partial-success-free response as an ExportTraceServiceResponse, and errors as google.rpc.Status', async () => {
+  it('decodes a protobuf success as an ExportTraceServiceResponse, and errors as google.rpc.Status', async () => {
     const { apiKey } = await newProject('pb status')
     const res = await fetch(`${server.url}/v1/traces`, {
       method: 'POST',

@@ -214,7 +214,8 @@ async function waitForReplay(url: string, batches: Batch[], acked: Set<number>):
     60_000,
   ).catch((error: Error) => {
     throw new Error(
-      `${error.message}; ${missing.length} of ${acked.size} acknowledged requests incomplete: ${missing.slice(0, 20).join(', ')}`,
+      `${error.message}; ${missing.length} of ${acked.size} acknowledged requests ` +
+        `incomplete: ${missing.slice(0, 20).join(', ')}`,
     )
   })
 }

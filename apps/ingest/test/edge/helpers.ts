@@ -64,7 +64,8 @@ export async function readProject(url: string, apiKey: string): Promise<{ traces
   const traces: TraceSummary[] = []
   let cursor: string | null = null
   do {
-    const query: string = `/api/v1/traces?from=2000-01-01T00:00:00Z&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`
+    const after: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
+    const query = `/api/v1/traces?from=2000-01-01T00:00:00Z&limit=500${after}`
     const page = await apiGet<ListTracesResponse>(url, query, apiKey)
     if (page.status !== 200) throw new Error(`list traces answered ${page.status}: ${JSON.stringify(page.body)}`)
     traces.push(...page.body.traces)

@@ -149,7 +149,8 @@ describe('score analytics', () => {
     const byRelease = (
       await getJson<ScoreSeriesResponse>(
         server,
-        `/api/v1/analytics/scores/series?name=user_feedback&metric=pass_rate&dimension=release&step=1h&from=${FROM}&to=${TO}`,
+        `/api/v1/analytics/scores/series?name=user_feedback&metric=pass_rate&dimension=release&step=1h&from=${FROM}` +
+          `&to=${TO}`,
       )
     ).body
     expect(byRelease.passRule).toBe('true passes')

@@ -74,7 +74,10 @@ describe('score drops', () => {
       status: 'open',
     })
     expect(drops[0]!.summary).toMatch(
-      /user_feedback pass rate 40 % over the last hour, against 90 % before \(40 vs 300 scores, two-proportion z-test p < 0.001\)/,
+      new RegExp(
+        String.raw`user_feedback pass rate 40 % over the last hour, against 90 % before ` +
+          String.raw`\(40 vs 300 scores, two-proportion z-test p < 0.001\)`,
+      ),
     )
     const thumbsDown = new Set(traces.filter((t) => !t.up && t.seed.startsWith('now')).map((t) => traceIdFor(t.seed)))
     expect(drops[0]!.traceIds.length).toBe(10)

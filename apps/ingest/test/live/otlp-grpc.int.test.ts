@@ -247,7 +247,7 @@ describe('refusals a bare client sees', () => {
     expect(await rejectionCount('malformed')).toBe(before + 1)
   })
 
-  it('spool full → UNAVAILABLE with a google.rpc.RetryInfo in grpc-status-details-bin; accepted again once drained', async () => {
+  it('spool full → UNAVAILABLE + google.rpc.RetryInfo in grpc-status-details-bin; accepted once drained', async () => {
     const [first, refused, later] = [hex(16), hex(16), hex(16)]
     const ok = await rawExport(grpcPort, TRACE_EXPORT, traceRequest(first, [randomBytes(8)]), { apiKey: TEST_API_KEY })
     expect(ok.error).toBeNull()

@@ -139,7 +139,8 @@ export class Mutator {
           : {
               key: 'langfuse.observation.cost_details',
               value: {
-                stringValue: `{"total":${this.pick(['1e12', '-3', '123456789012345678901234567890', '0.1234567890123'])}}`,
+                stringValue:
+                  `{"total":` + `${this.pick(['1e12', '-3', '123456789012345678901234567890', '0.1234567890123'])}}`,
               },
             },
       )

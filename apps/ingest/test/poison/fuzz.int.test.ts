@@ -126,6 +126,7 @@ it(`${REQUESTS} mutated requests: no 5xx, no crash, every acknowledged span stor
   expect(statuses.get(400) ?? 0).toBeGreaterThan(REQUESTS / 50)
   expect(total).toBeGreaterThan(REQUESTS * 2)
   console.info(
-    `fuzz: ${REQUESTS} requests (seed ${SEED}), statuses ${JSON.stringify(Object.fromEntries(statuses))}, ${total} spans acknowledged and stored`,
+    `fuzz: ${REQUESTS} requests (seed ${SEED}), statuses ${JSON.stringify(Object.fromEntries(statuses))}, ${total} ` +
+      `spans acknowledged and stored`,
   )
 })

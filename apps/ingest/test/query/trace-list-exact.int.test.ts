@@ -101,7 +101,8 @@ async function allPages(query: string, limit: number): Promise<TraceSummary[]> {
   do {
     const res: { status: number; body: ListTracesResponse } = await getJson<ListTracesResponse>(
       server,
-      `/api/v1/traces?from=${FROM}&to=${TO}&limit=${limit}&${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      `/api/v1/traces?from=${FROM}&to=${TO}&limit=${limit}&${query}` +
+        `${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     )
     expect(res.status).toBe(200)
     out.push(...res.body.traces)

@@ -88,7 +88,7 @@ describe('agent cards', () => {
     ).toMatchObject({ agent: 'legacy-agent', protocolVersion: '0.3' })
   })
 
-  it('refuses bad JSON and cards that do not fit the A2A schema, naming what is wrong, and stores nothing', async () => {
+  it('refuses bad JSON and cards outside the A2A schema, naming what is wrong, and stores nothing', async () => {
     const count = async () =>
       (await getJson<{ revisions: unknown[] }>(server, '/api/v1/registry/cards/planner-agent')).body.revisions.length
     const before = await count()

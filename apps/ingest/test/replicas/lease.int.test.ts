@@ -32,7 +32,7 @@ describe('leases', () => {
     await server?.stop()
   })
 
-  it('has one holder at a time, and another replica takes over only after the holder stopped renewing for a whole ttl', async () => {
+  it('has one holder at a time; another takes over only once the holder missed renewals for a whole ttl', async () => {
     const a = lease('job-a', 'replica-a')
     const b = lease('job-a', 'replica-b')
     await a.start()

@@ -246,7 +246,8 @@ describe('three ingest replicas on one store', () => {
 
     // Rollups (fed by resolutions, on whichever replica led) equal a recount from the stored spans.
     const recount = await ch.query({
-      query: `SELECT uniqExact(trace_id) AS traces, countIf(is_llm_call) AS llm_calls, sumIf(input_tokens, is_llm_call) AS input_tokens,
+      query: `SELECT uniqExact(trace_id) AS traces, countIf(is_llm_call) AS llm_calls,
+                     sumIf(input_tokens, is_llm_call) AS input_tokens,
                      sumIf(output_tokens, is_llm_call) AS output_tokens, toFloat64(sum(ifNull(cost_usd, 0))) AS cost
               FROM (SELECT * FROM ${DATABASE}.spans FINAL)`,
       format: 'JSONEachRow',

@@ -105,7 +105,7 @@ describe('projects and keys', () => {
     expect(Date.now() - Date.parse(key.createdAt)).toBeLessThan(60_000)
   })
 
-  it('revokes a key by id: 401 at the next OTLP and API request, sessions lose the project, other keys keep working', async () => {
+  it('revokes a key by id: 401 at the next OTLP and API call, sessions lose the project, other keys work', async () => {
     const { key, apiKey } = CreateApiKeyResponseSchema.parse(
       await (await admin('/projects/checkout/keys', { method: 'POST', body: { name: 'leaked' } })).json(),
     )

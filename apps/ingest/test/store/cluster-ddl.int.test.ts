@@ -96,7 +96,8 @@ describe('migrations in their cluster form', () => {
       for (const f of local)
         expect(f).toMatch(
           new RegExp(
-            `ENGINE = Replicated\\w*MergeTree\\('/clickhouse/tables/\\{shard\\}/\\{database\\}/${name}_local', '\\{replica\\}'`,
+            `ENGINE = Replicated\\w*MergeTree\\('/clickhouse/tables/\\{shard\\}/\\{database\\}/${name}_local', ` +
+              `'\\{replica\\}'`,
           ),
         )
       const distributed = creates(name)

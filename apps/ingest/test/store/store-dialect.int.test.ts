@@ -29,7 +29,7 @@ describe(`the store's dialect (${TEST_STORE})`, () => {
     expect(store().dialect.mode).toBe(TEST_STORE === 'server' ? 'server' : 'embedded')
   })
 
-  it('stores a compact insert with a column list, defaults the other columns, and stores a repeated token once', async () => {
+  it('stores a compact insert with a column list, defaults other columns, stores a repeated token once', async () => {
     const rows = Buffer.from('[1,"a"]\n[2,"b"]\n')
     await store().insertValues('dialect_rows', ['id', 'name'], 'JSONCompactEachRow', rows, 'segment-1')
     await store().insertValues('dialect_rows', ['id', 'name'], 'JSONCompactEachRow', rows, 'segment-1')

@@ -47,7 +47,9 @@ export async function runAdmin(command: string, io: Io, run: () => Promise<void>
     const isServer = error instanceof AdminError
     const isUsage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
     io.stderr(
-      `sightline ${command}: ${(error as Error).message}\n${isUsage ? `Run \`sightline ${command.split(' ')[0]} --help\` for usage.\n` : ''}`,
+      `sightline ${command}: ${(error as Error).message}\n${
+        isUsage ? `Run \`sightline ${command.split(' ')[0]} --help\` for usage.\n` : ''
+      }`,
     )
     return isServer ? EXIT.HTTP : EXIT.USAGE
   }

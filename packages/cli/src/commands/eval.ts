@@ -15,45 +15,48 @@ import { REGRESS_EXIT } from '../regress/exit-codes.js'
 import { parseCase, type RunCaseOptions } from '../regress/runner.js'
 import { DEFAULT_URL } from './import.js'
 
-const HELP = `Usage: sightline eval run --suite <name> (--agent-cmd "<command>" | --target <url>) [options]
-
-The evaluation gate: replays every case of a suite (pulled from Sightline, or --cases) against the
-agent in its recorded world (MCP replay, A2A stubs), measures each run, and judges the suite:
-
-  pass_rate             share of case runs that passed their blocking assertions
-  trajectory_exact      the run's steps are the expected trajectory, nothing else
-  trajectory_in_order   every expected step, in order (extras allowed)
-  trajectory_any_order  every expected step, any order
-  trajectory_precision  run steps that match an expected step / run steps
-  trajectory_recall     expected steps matched / expected steps
-  final_match           share of the case's output assertions that held
-
-Each metric is a mean over the case runs with a 95 % interval (Wilson for 0/1 metrics, Student t
-otherwise); thresholds compare the mean. Against the last accepted release of the suite (its latest
-passed gate run), a significant drop (p < 0.05, interval below 0) is a regression too.
-
-Options:
-      --suite <name>            the suite (also the name results are reported under)
-      --cases <dir|file>        run these case files instead of pulling the suite
-      --threshold <m><op><x>    e.g. 'trajectory_in_order>=0.9' (quoted: > is a shell redirect; repeatable; ops >= > <= <)
-      --baseline auto|none      compare with the last accepted release (default auto)
-  -t, --target <url>            the agent (see sightline regress run)
-      --agent-cmd "<cmd>"       start the agent with the world's URLs in its env (one per case)
-  -p, --protocol <p>            a2a-1.0 | a2a-0.3 | http (default: each case's)
-  -u, --sightline-url <url>     Default: $SIGHTLINE_URL, else ${DEFAULT_URL}
-  -k, --api-key <key>           Default: $SIGHTLINE_API_KEY
-  -n, --runs <N>                runs per case (default: each case's policy.runs)
-      --timeout <S>             seconds per run
-      --expect-release <X>      score only release X; anything else is unverifiable (exit 3)
-      --no-report               send no ci scores and no gate report to Sightline
-      --junit <file>            JUnit XML report
-      --json <file>             JSON report (the gate report)
-
-Exit codes: 0 the gate passed; 1 regression (a threshold missed, or a significant drop against the
-accepted release); 2 harness or configuration error (a case could not be run: agent or Sightline
-unreachable, bad case or threshold); 3 unverifiable (wrong release, or a run's trace never arrived).
-A suite that could not be run completely is not judged: 2 and 3 win over 1 and never count as a pass.
-`
+const HELP = [
+  `Usage: sightline eval run --suite <name> (--agent-cmd "<command>" | --target <url>) [options]`,
+  ``,
+  `The evaluation gate: replays every case of a suite (pulled from Sightline, or --cases) against the`,
+  `agent in its recorded world (MCP replay, A2A stubs), measures each run, and judges the suite:`,
+  ``,
+  `  pass_rate             share of case runs that passed their blocking assertions`,
+  `  trajectory_exact      the run's steps are the expected trajectory, nothing else`,
+  `  trajectory_in_order   every expected step, in order (extras allowed)`,
+  `  trajectory_any_order  every expected step, any order`,
+  `  trajectory_precision  run steps that match an expected step / run steps`,
+  `  trajectory_recall     expected steps matched / expected steps`,
+  `  final_match           share of the case's output assertions that held`,
+  ``,
+  `Each metric is a mean over the case runs with a 95 % interval (Wilson for 0/1 metrics, Student t`,
+  `otherwise); thresholds compare the mean. Against the last accepted release of the suite (its latest`,
+  `passed gate run), a significant drop (p < 0.05, interval below 0) is a regression too.`,
+  ``,
+  `Options:`,
+  `      --suite <name>            the suite (also the name results are reported under)`,
+  `      --cases <dir|file>        run these case files instead of pulling the suite`,
+  `      --threshold <m><op><x>    e.g. 'trajectory_in_order>=0.9' (quoted: > is a shell redirect; repeatable; ` +
+    `ops >= > <= <)`,
+  `      --baseline auto|none      compare with the last accepted release (default auto)`,
+  `  -t, --target <url>            the agent (see sightline regress run)`,
+  `      --agent-cmd "<cmd>"       start the agent with the world's URLs in its env (one per case)`,
+  `  -p, --protocol <p>            a2a-1.0 | a2a-0.3 | http (default: each case's)`,
+  `  -u, --sightline-url <url>     Default: $SIGHTLINE_URL, else ${DEFAULT_URL}`,
+  `  -k, --api-key <key>           Default: $SIGHTLINE_API_KEY`,
+  `  -n, --runs <N>                runs per case (default: each case's policy.runs)`,
+  `      --timeout <S>             seconds per run`,
+  `      --expect-release <X>      score only release X; anything else is unverifiable (exit 3)`,
+  `      --no-report               send no ci scores and no gate report to Sightline`,
+  `      --junit <file>            JUnit XML report`,
+  `      --json <file>             JSON report (the gate report)`,
+  ``,
+  `Exit codes: 0 the gate passed; 1 regression (a threshold missed, or a significant drop against the`,
+  `accepted release); 2 harness or configuration error (a case could not be run: agent or Sightline`,
+  `unreachable, bad case or threshold); 3 unverifiable (wrong release, or a run's trace never arrived).`,
+  `A suite that could not be run completely is not judged: 2 and 3 win over 1 and never count as a pass.`,
+  ``,
+].join('\n')
 
 async function caseFiles(input: string): Promise<RegressionCase[]> {
   const stat = await fs.stat(input)
@@ -143,15 +146,18 @@ async function run(argv: string[], io: Io): Promise<number> {
   for (const c of result.caseResults) io.stdout(`${c.summary}\n`)
   for (const m of result.report.metrics)
     io.stdout(
-      `${m.metric}: ${m.mean === null ? 'n/a' : m.mean.toFixed(3)} (95% CI ${m.ciLow?.toFixed(3) ?? 'n/a'}–${m.ciHigh?.toFixed(3) ?? 'n/a'}, n=${m.n})\n`,
+      `${m.metric}: ${m.mean === null ? 'n/a' : m.mean.toFixed(3)} (95% ` +
+        `CI ${m.ciLow?.toFixed(3) ?? 'n/a'}–${m.ciHigh?.toFixed(3) ?? 'n/a'}, n=${m.n})\n`,
     )
   for (const t of result.report.thresholds)
     io.stdout(
-      `threshold ${t.metric}${t.op}${t.value}: ${t.passed ? 'met' : 'MISSED'} (${t.actual === null ? 'not measured' : t.actual.toFixed(3)})\n`,
+      `threshold ${t.metric}${t.op}${t.value}: ${t.passed ? 'met' : 'MISSED'} ` +
+        `(${t.actual === null ? 'not measured' : t.actual.toFixed(3)})\n`,
     )
   for (const c of result.report.baseline?.comparisons ?? [])
     io.stdout(
-      `vs accepted ${result.report.baseline!.release}: ${c.metric} ${c.diff === null ? 'n/a' : c.diff.toFixed(3)} (p ${c.pValue === null ? 'n/a' : c.pValue.toFixed(3)})${c.regressed ? ' REGRESSED' : ''}\n`,
+      `vs accepted ${result.report.baseline!.release}: ${c.metric} ${c.diff === null ? 'n/a' : c.diff.toFixed(3)} ` +
+        `(p ${c.pValue === null ? 'n/a' : c.pValue.toFixed(3)})${c.regressed ? ' REGRESSED' : ''}\n`,
     )
   for (const w of result.warnings) io.stderr(`warning: ${w}\n`)
   if (values.junit) await fs.writeFile(values.junit, gateJunitXml(result.report))

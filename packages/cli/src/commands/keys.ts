@@ -36,7 +36,8 @@ async function create(argv: string[], io: Io): Promise<void> {
   const created = await adminClient(values, io).createKey(requireProject(values.project), values.name)
   if (values.json) return void io.stdout(`${JSON.stringify(created, null, 2)}\n`)
   io.stdout(
-    `created key ${created.key.id} (${created.key.name}) for project ${created.key.projectId}; shown once, store it now:\n${created.apiKey}\n`,
+    `created key ${created.key.id} (${created.key.name}) for project ${created.key.projectId}; shown once, ` +
+      `store it now:\n${created.apiKey}\n`,
   )
 }
 

@@ -124,7 +124,8 @@ async function addCard(argv: string[], io: Io): Promise<number> {
   if (values.json) io.stdout(`${JSON.stringify(answer, null, 2)}\n`)
   else
     io.stdout(
-      `${answer.created ? 'added' : 'unchanged:'} ${answer.agent} revision ${answer.revision} (A2A ${answer.protocolVersion}, ${checked.summary.skills.length} skills) from ${where}\n`,
+      `${answer.created ? 'added' : 'unchanged:'} ${answer.agent} revision ${answer.revision} ` +
+        `(A2A ${answer.protocolVersion}, ${checked.summary.skills.length} skills) from ${where}\n`,
     )
   return EXIT.OK
 }

@@ -158,9 +158,8 @@ async function serveWorld(argv: string[], io: Io): Promise<number> {
   const rc = parseCase(first?.raw)
   const world = await startWorld(rc, values.port ? { port: Number(values.port) } : {})
   for (const [name, url] of Object.entries(world.env)) io.stdout(`${name}=${url}\n`)
-  io.stdout(
-    `OTEL_RESOURCE_ATTRIBUTES=${markResourceAttributes(io.env.OTEL_RESOURCE_ATTRIBUTES, { runId: randomBytes(8).toString('hex'), caseId: rc.id })}\n`,
-  )
+  const mark = { runId: randomBytes(8).toString('hex'), caseId: rc.id }
+  io.stdout(`OTEL_RESOURCE_ATTRIBUTES=${markResourceAttributes(io.env.OTEL_RESOURCE_ATTRIBUTES, mark)}\n`)
   io.stderr(`serving the recorded world of ${rc.id}; Ctrl-C to stop\n`)
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)

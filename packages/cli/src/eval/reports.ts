@@ -24,13 +24,18 @@ export function gateJunitXml(report: EvalRunReport): string {
       failures++
       testcase(
         name,
-        `<failure ${attr('type', 'threshold')} ${attr('message', `${t.metric} ${num(t.actual)} is not ${t.op} ${t.value}`)}/>`,
+        `<failure ${attr('type', 'threshold')} ${attr(
+          'message',
+          `${t.metric} ${num(t.actual)} is not ${t.op} ${t.value}`,
+        )}/>`,
       )
     }
   }
   for (const c of report.baseline?.comparisons ?? []) {
     const name = `${c.metric} vs accepted ${report.baseline!.release}`
-    const message = `${c.metric} ${num(c.current)} vs ${num(c.baseline)} (diff ${num(c.diff)}, 95% CI ${num(c.ciLow)}–${num(c.ciHigh)}, p ${num(c.pValue)}, ${c.method})`
+    const message =
+      `${c.metric} ${num(c.current)} vs ${num(c.baseline)} (diff ${num(c.diff)}, ` +
+      `95% CI ${num(c.ciLow)}–${num(c.ciHigh)}, p ${num(c.pValue)}, ${c.method})`
     if (!c.regressed) testcase(name)
     else {
       failures++
@@ -52,12 +57,17 @@ export function gateJunitXml(report: EvalRunReport): string {
   }
   const metrics = report.metrics.map(
     (m) =>
-      `    <property ${attr('name', m.metric)} ${attr('value', `${num(m.mean)} (${num(m.ciLow)}–${num(m.ciHigh)}), n=${m.n}`)}/>`,
+      `    <property ${attr('name', m.metric)} ${attr(
+        'value',
+        `${num(m.mean)} (${num(m.ciLow)}–${num(m.ciHigh)}), n=${m.n}`,
+      )}/>`,
   )
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites ${attr('name', 'sightline eval')} ${attr('tests', cases.length)} ${attr('failures', failures)} ${attr('errors', errors)}>`,
-    `  <testsuite ${attr('name', `eval ${report.suite} on ${report.release || '(unknown release)'}`)} ${attr('tests', cases.length)} ${attr('failures', failures)} ${attr('errors', errors)}>`,
+    `<testsuites ${attr('name', 'sightline eval')} ${attr('tests', cases.length)} ${attr('failures', failures)} ` +
+      `${attr('errors', errors)}>`,
+    `  <testsuite ${attr('name', `eval ${report.suite} on ${report.release || '(unknown release)'}`)} ` +
+      `${attr('tests', cases.length)} ${attr('failures', failures)} ${attr('errors', errors)}>`,
     `    <properties><property ${attr('name', 'verdict')} ${attr('value', report.verdict)}/>`,
     ...metrics,
     '    </properties>',

@@ -78,10 +78,8 @@ export async function sendRequest(
         body: JSON.stringify(batch),
       })
     } catch (error) {
-      throw new HttpError(
-        0,
-        `cannot reach ${endpoint}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`,
-      )
+      const { cause, message } = error as Error
+      throw new HttpError(0, `cannot reach ${endpoint}: ${cause instanceof Error ? cause.message : message}`)
     }
     const text = await res.text()
     if (!res.ok) throw new HttpError(res.status, `POST ${endpoint} failed: HTTP ${res.status}: ${serverMessage(text)}`)

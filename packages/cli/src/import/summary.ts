@@ -59,5 +59,8 @@ export function summarize(request: ExportTraceServiceRequest): ImportSummary {
 
 export function formatSummary(file: string, s: ImportSummary): string {
   const cost = s.costUsd === null ? 'cost: priced by server' : `cost $${s.costUsd} (reported)`
-  return `${file}: ${s.traces} traces, ${s.spans} spans, ${s.llmCalls} LLM calls, ${s.toolCalls} tool calls (${s.toolErrors} errors), tokens ${s.inputTokens} in / ${s.outputTokens} out, ${cost}`
+  return (
+    `${file}: ${s.traces} traces, ${s.spans} spans, ${s.llmCalls} LLM calls, ${s.toolCalls} tool calls ` +
+    `(${s.toolErrors} errors), tokens ${s.inputTokens} in / ${s.outputTokens} out, ${cost}`
+  )
 }

@@ -36,7 +36,9 @@ async function fetchJson(url: string, init: RequestInit, what: string): Promise<
     res = await fetch(url, init)
   } catch (err) {
     throw new AgentUnreachableError(
-      `${what}: cannot reach ${url} (${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message})`,
+      `${what}: ` +
+        `cannot reach ${url} ` +
+        `(${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message})`,
     )
   }
   if (!res.ok) throw new AgentUnreachableError(`${what}: ${url} answered HTTP ${res.status}`)

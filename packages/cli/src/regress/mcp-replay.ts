@@ -50,7 +50,9 @@ export function startMcpReplay(rc: RegressionCase, port = 0): Promise<McpReplay>
         content: [
           {
             type: 'text',
-            text: `sightline replay: unrecorded call ${tool}(${JSON.stringify(args)}); recorded arguments for ${tool}: ${recorded.join(', ') || 'none'}`,
+            text:
+              `sightline replay: unrecorded call ${tool}(${JSON.stringify(args)}); ` +
+              `recorded arguments for ${tool}: ${recorded.join(', ') || 'none'}`,
           },
         ],
       }

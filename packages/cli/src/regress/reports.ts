@@ -34,7 +34,8 @@ export function junitXml(results: readonly CaseResult[]): string {
       sTests++
       sErrors++
       cases.push(
-        `    <testcase ${attr('classname', c.caseId)} ${attr('name', 'harness')} time="0"><error ${attr('type', c.verdict)} ${attr('message', c.summary)}/></testcase>`,
+        `    <testcase ${attr('classname', c.caseId)} ${attr('name', 'harness')} ` +
+          `time="0"><error ${attr('type', c.verdict)} ${attr('message', c.summary)}/></testcase>`,
       )
     }
     for (const run of c.runs) {
@@ -43,7 +44,9 @@ export function junitXml(results: readonly CaseResult[]): string {
         sTests++
         sErrors++
         cases.push(
-          `    <testcase ${attr('classname', c.caseId)} ${name(run.verdict)} time="${seconds(run.durationMs)}"><error ${attr('type', run.verdict)} ${attr('message', run.problem ?? run.verdict)}>${escapeXml(`trace ${run.traceId}`)}</error></testcase>`,
+          `    <testcase ${attr('classname', c.caseId)} ${name(run.verdict)} ` +
+            `time="${seconds(run.durationMs)}"><error ${attr('type', run.verdict)} ` +
+            `${attr('message', run.problem ?? run.verdict)}>${escapeXml(`trace ${run.traceId}`)}</error></testcase>`,
         )
         continue
       }
@@ -53,7 +56,8 @@ export function junitXml(results: readonly CaseResult[]): string {
           ? ''
           : a.blocking
             ? (sFailures++,
-              `<failure ${attr('type', a.type)} ${attr('message', a.detail)}>${escapeXml(`trace ${run.traceId}\n${a.detail}`)}</failure>`)
+              `<failure ${attr('type', a.type)} ${attr('message', a.detail)}>` +
+                `${escapeXml(`trace ${run.traceId}\n${a.detail}`)}</failure>`)
             : (sSkipped++, `<skipped ${attr('message', `advisory: ${a.detail}`)}/>`)
         cases.push(`    <testcase ${attr('classname', c.caseId)} ${name(a.id)} time="0">${body}</testcase>`)
       }
@@ -64,7 +68,9 @@ export function junitXml(results: readonly CaseResult[]): string {
     skipped += sSkipped
     const time = c.runs.reduce((n, r) => n + r.durationMs, 0)
     return [
-      `  <testsuite ${attr('name', `${c.caseId}: ${c.title}`)} ${attr('tests', sTests)} ${attr('failures', sFailures)} ${attr('errors', sErrors)} ${attr('skipped', sSkipped)} time="${seconds(time)}">`,
+      `  <testsuite ${attr('name', `${c.caseId}: ${c.title}`)} ${attr('tests', sTests)} ` +
+        `${attr('failures', sFailures)} ${attr('errors', sErrors)} ${attr('skipped', sSkipped)} time="` +
+        `${seconds(time)}">`,
       `    <properties><property ${attr('name', 'verdict')} ${attr('value', c.verdict)}/></properties>`,
       ...cases,
       '  </testsuite>',
@@ -72,7 +78,8 @@ export function junitXml(results: readonly CaseResult[]): string {
   })
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites ${attr('name', 'sightline regress')} ${attr('tests', tests)} ${attr('failures', failures)} ${attr('errors', errors)} ${attr('skipped', skipped)}>`,
+    `<testsuites ${attr('name', 'sightline regress')} ${attr('tests', tests)} ${attr('failures', failures)} ` +
+      `${attr('errors', errors)} ${attr('skipped', skipped)}>`,
     ...suites,
     '</testsuites>',
     '',

@@ -133,7 +133,9 @@ export async function runCase(input: unknown, options: RunCaseOptions = {}): Pro
   const markedRunId = options.agentCmd ? mark.runId : ''
   if (!options.agentCmd)
     log(
-      `note: the runner did not start the agent: only the runner's request span marks each trace as a replay; start the agent with OTEL_RESOURCE_ATTRIBUTES=${markResourceAttributes(undefined, mark)} to mark its own spans too`,
+      `note: the runner did not start the agent: only the runner's request span marks each trace as a replay; ` +
+        `start the agent with OTEL_RESOURCE_ATTRIBUTES=${markResourceAttributes(undefined, mark)} to mark its own ` +
+        `spans too`,
     )
   try {
     if (!options.noWorld) {
@@ -180,7 +182,8 @@ export async function runCase(input: unknown, options: RunCaseOptions = {}): Pro
         marked: markedRunId !== '',
       })
       log(
-        `run ${attempt}/${runs}: ${result.verdict}${result.problem ? ` (${result.problem})` : ''} trace ${result.traceId}`,
+        `run ${attempt}/${runs}: ${result.verdict}${result.problem ? ` (${result.problem})` : ''} ` +
+          `trace ${result.traceId}`,
       )
       results.push(result)
       if (options.report !== false) {
@@ -340,7 +343,8 @@ async function runOnce(rc: RegressionCase, ctx: RunContext): Promise<RunResult> 
     trace.spans.some((s) => s.serviceName !== RUNNER_SERVICE && !s.flags.includes(SpanFlag.regressionRun))
   ) {
     ctx.log?.(
-      `note: the agent's spans in trace ${traceId} are not marked as a replay: does its OTel SDK read OTEL_RESOURCE_ATTRIBUTES?`,
+      `note: the agent's spans in trace ${traceId} are not marked as a replay: ` +
+        `does its OTel SDK read OTEL_RESOURCE_ATTRIBUTES?`,
     )
   }
   // The server's outcome and failure reason are the run's: the same answer its trace list shows.

@@ -32,7 +32,8 @@ import { startWorld } from '../../src/regress/world.js'
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, '../../../..')
 const agentCmd = (mode: 'buggy' | 'fixed') =>
-  `AGENT_MODE=${mode} ${process.execPath} --conditions=@sightline/source --import tsx ${path.join(here, 'weather-agent.ts')}`
+  `AGENT_MODE=${mode} ${process.execPath} --conditions=@sightline/source --import ` +
+  `tsx ${path.join(here, 'weather-agent.ts')}`
 
 /** The production world of the incident: the weather service does not know Atlantis. */
 const productionWorld = RegressionCaseSchema.parse({
@@ -226,7 +227,7 @@ describe('regression case from a looping agent', () => {
   }, 90_000)
 
   // Before the serve-world test: that agent is started by hand, unmarked, so its traffic is production.
-  it('marks the traffic of the agent it starts as a replay: out of the default list and the rollups, listed with regression=true', async () => {
+  it("marks its agent's traffic as a replay: off the default list and rollups, listed by regression=true", async () => {
     const report = JSON.parse(fs.readFileSync(path.join(tmp, 'buggy.json'), 'utf8')) as { cases: CaseResult[] }
     const replay = report.cases[0]!.runs[0]!.traceId
     expect(report.cases[0]!.markedRunId).toMatch(/^[0-9a-f]{16}$/)

@@ -80,7 +80,8 @@ describe('JUnit report', () => {
     assertWellFormed(xml)
     expect(xml).toContain('<testsuites name="sightline regress" tests="5" failures="1" errors="2" skipped="1">')
     expect(xml).toContain(
-      '<failure type="max_repeated_calls" message="weather {&quot;city&quot;:&quot;A&lt;b&gt;&quot;} called 6 time(s) "',
+      '<failure type="max_repeated_calls" message="weather {&quot;city&quot;:&quot;A&lt;b&gt;&quot;} called 6 ' +
+        'time(s) "',
     )
     expect(xml).toContain('<error type="unverifiable" message="trace never arrived">')
     expect(xml).toContain('name="rc-one: loop &lt;weather&gt; &amp; &quot;stuff&quot;"')

@@ -40,7 +40,9 @@ const script: ScriptedReply[] = [
   {
     model: FLASH,
     agent: 'trip_planner',
-    text: 'Take AF1081 at 07:15 (142 EUR); Paris will be 18°C and sunny. Visit the Orangerie, the Tuileries and the Palais-Royal.',
+    text:
+      'Take AF1081 at 07:15 (142 EUR); Paris will be 18°C and sunny. Visit the Orangerie, ' +
+      'the Tuileries and the Palais-Royal.',
     usage: usage(702, 88, 512, 40),
   },
 ]
@@ -48,7 +50,8 @@ const script: ScriptedReply[] = [
 export const adkCapture: FrameworkCapture = {
   framework: 'adk',
   scenario:
-    'root agent trip_planner with get_weather, lookup_flight (fails once) and the researcher sub-agent as an AgentTool; one session',
+    'root agent trip_planner with get_weather, lookup_flight (fails once) ' +
+    'and the researcher sub-agent as an AgentTool; one session',
   mock: 'gemini',
   script,
   packages: [['@google/adk'], ['@google/genai', '@google/adk'], ['@opentelemetry/sdk-trace-node', '@google/adk']],
@@ -120,9 +123,13 @@ export const adkCapture: FrameworkCapture = {
       sessionId: SESSION_ID,
       userId: USER_ID,
       notes: [
-        'Gemini usage: promptTokenCount includes cachedContentTokenCount; candidatesTokenCount excludes thoughtsTokenCount. Ground-truth outputTokens = candidates + thoughts (both billed as output).',
-        'lookup_flight throws on its first call; ADK returns {"error": "Error in tool \'lookup_flight\': flight search timed out"} to the model as the function response.',
-        "The AgentTool call (researcher) is recorded from ADK's afterToolCallback; its result is the sub-agent's final text.",
+        'Gemini usage: promptTokenCount includes cachedContentTokenCount; ' +
+          'candidatesTokenCount excludes thoughtsTokenCount. Ground-truth outputTokens = candidates + thoughts (both ' +
+          'billed as output).',
+        'lookup_flight throws on its first call; ADK returns {"error": "Error in tool \'lookup_flight\': ' +
+          'flight search timed out"} to the model as the function response.',
+        "The AgentTool call (researcher) is recorded from ADK's afterToolCallback; " +
+          "its result is the sub-agent's final text.",
       ],
     }
   },

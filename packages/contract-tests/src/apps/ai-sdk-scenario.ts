@@ -50,7 +50,9 @@ export function aiSdkFacts(notes: string[]): RunFacts {
     sessionId: SESSION_ID,
     userId: USER_ID,
     notes: [
-      'Two runs: generateText with a tool loop, then one streamText call. The agent is the telemetry functionId; session and user ids are experimental_telemetry.metadata.sessionId / userId (the AI SDK has no session concept of its own).',
+      'Two runs: generateText with a tool loop, then one streamText call. The agent is the telemetry functionId; ' +
+        'session and user ids are experimental_telemetry.metadata.sessionId / userId (the AI SDK has no session ' +
+        'concept of its own).',
       ...notes,
     ],
   }

@@ -21,7 +21,8 @@ import { startOtelPipeline } from './otel-pipeline.js'
 export const aiSdkV4Capture: FrameworkCapture = {
   framework: 'ai-sdk-v4',
   scenario:
-    'ai@4 generateText (maxSteps) with get_weather, then streamText; experimental_telemetry with functionId and metadata',
+    'ai@4 generateText (maxSteps) with get_weather, then streamText; experimental_telemetry with functionId and ' +
+    'metadata',
   mock: 'openai',
   script: aiSdkScript(false),
   packages: [['ai-v4'], ['ai-sdk-openai-v1'], ['@opentelemetry/sdk-trace-node']],

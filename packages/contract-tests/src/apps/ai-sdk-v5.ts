@@ -22,7 +22,8 @@ import { startOtelPipeline } from './otel-pipeline.js'
 export const aiSdkV5Capture: FrameworkCapture = {
   framework: 'ai-sdk-v5',
   scenario:
-    'ai@5 generateText (stopWhen stepCountIs) with get_weather failing once, then streamText; experimental_telemetry with functionId and metadata',
+    'ai@5 generateText (stopWhen stepCountIs) with get_weather failing once, then streamText; ' +
+    'experimental_telemetry with functionId and metadata',
   mock: 'openai',
   script: aiSdkScript(true, false),
   packages: [['ai-v5'], ['ai-sdk-openai-v2'], ['@opentelemetry/sdk-trace-node']],
@@ -54,8 +55,11 @@ export const aiSdkV5Capture: FrameworkCapture = {
     await stream.text
     await otel.finish()
     return aiSdkFacts([
-      'get_weather throws on its first call; the SDK sends the error to the model as a tool error and the model retries.',
-      'ai@5 writes no cached or reasoning tokens on generateText spans (only ai.usage.promptTokens/completionTokens) and @ai-sdk/openai@2 keeps them out of providerMetadata, so the generateText steps are served without them; the streamText call has both.',
+      'get_weather throws on its first call; the SDK sends the error to the model as a tool error and the model ' +
+        'retries.',
+      'ai@5 writes no cached or reasoning tokens on generateText spans (only ai.usage.promptTokens/completionTokens) ' +
+        'and @ai-sdk/openai@2 keeps them out of providerMetadata, so the generateText steps are served without them; ' +
+        'the streamText call has both.',
     ])
   },
 }

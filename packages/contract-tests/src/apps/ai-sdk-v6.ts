@@ -22,7 +22,8 @@ import { startOtelPipeline } from './otel-pipeline.js'
 export const aiSdkV6Capture: FrameworkCapture = {
   framework: 'ai-sdk-v6',
   scenario:
-    'ai@6 generateText (stopWhen stepCountIs) with get_weather failing once, then streamText; experimental_telemetry with functionId and metadata',
+    'ai@6 generateText (stopWhen stepCountIs) with get_weather failing once, then streamText; ' +
+    'experimental_telemetry with functionId and metadata',
   mock: 'openai',
   script: aiSdkScript(true),
   packages: [['ai-v6'], ['ai-sdk-openai-v3'], ['@opentelemetry/sdk-trace-node']],
@@ -54,7 +55,8 @@ export const aiSdkV6Capture: FrameworkCapture = {
     await stream.text
     await otel.finish()
     return aiSdkFacts([
-      'get_weather throws on its first call; the SDK sends the error to the model as a tool error and the model retries.',
+      'get_weather throws on its first call; the SDK sends the error to the model as a tool error and the model ' +
+        'retries.',
     ])
   },
 }

@@ -53,7 +53,8 @@ const script: ScriptedReply[] = [
 export const langgraphCapture: FrameworkCapture = {
   framework: 'langgraph',
   scenario:
-    'createReactAgent support_agent with lookup_order (fails once) and get_shipping_status on ChatOpenAI; MemorySaver checkpointer, one thread',
+    'createReactAgent support_agent with lookup_order (fails once) and get_shipping_status on ChatOpenAI; ' +
+    'MemorySaver checkpointer, one thread',
   mock: 'openai',
   script,
   packages: [
@@ -111,9 +112,11 @@ export const langgraphCapture: FrameworkCapture = {
       userId: null,
       notes: [
         'The thread id is passed as configurable.thread_id; the session is that thread.',
-        "lookup_order throws on its first call; LangGraph's ToolNode returns the error to the model as a ToolMessage with status 'error'.",
+        "lookup_order throws on its first call; LangGraph's ToolNode returns the error to the model as a ToolMessage " +
+          "with status 'error'.",
         'Tool results are the JSON strings the tools returned.',
-        'Exported in batches of 8 spans (maxExportBatchSize), so the spans arrive over several requests, children before parents.',
+        'Exported in batches of 8 spans (maxExportBatchSize), so the spans arrive over several requests, ' +
+          'children before parents.',
       ],
     }
   },

@@ -40,7 +40,8 @@ const script: ScriptedReply[] = [
 export const mastraCapture: FrameworkCapture = {
   framework: 'mastra',
   scenario:
-    'Mastra agent weather-agent with get_weather (fails once) on @ai-sdk/openai chat; Observability + OtelExporter (custom provider, http/protobuf); thread id in tracing metadata',
+    'Mastra agent weather-agent with get_weather (fails once) on @ai-sdk/openai chat; ' +
+    'Observability + OtelExporter (custom provider, http/protobuf); thread id in tracing metadata',
   mock: 'openai',
   script,
   packages: [['@mastra/core'], ['@mastra/observability'], ['@mastra/otel-exporter'], ['ai-sdk-openai-v3']],
@@ -92,8 +93,10 @@ export const mastraCapture: FrameworkCapture = {
       sessionId: THREAD_ID,
       userId: USER_ID,
       notes: [
-        'threadId and userId are passed as tracingOptions.metadata; the OTel exporter maps metadata.threadId to gen_ai.conversation.id.',
-        'get_weather throws on its first call; Mastra returns the error to the model as a tool error and the model retries.',
+        'threadId and userId are passed as tracingOptions.metadata; the OTel exporter maps metadata.threadId to ' +
+          'gen_ai.conversation.id.',
+        'get_weather throws on its first call; Mastra returns the error to the model as a tool error and the model ' +
+          'retries.',
       ],
     }
   },

@@ -49,7 +49,8 @@ const script: ScriptedReply[] = [
 export const openaiAgentsCapture: FrameworkCapture = {
   framework: 'openai-agents',
   scenario:
-    'triage_agent hands off to billing_agent, which calls get_invoice (fails once); Responses API; workflowName and groupId on the run',
+    'triage_agent hands off to billing_agent, which calls get_invoice (fails once); Responses API; ' +
+    'workflowName and groupId on the run',
   mock: 'openai',
   script,
   packages: [
@@ -104,7 +105,9 @@ export const openaiAgentsCapture: FrameworkCapture = {
       sessionId: null,
       userId: null,
       notes: [
-        "The run sets groupId 'conv-billing-42' (the SDK's way to link the traces of one conversation), but OpenInference's processor does not export it (nor trace metadata): sessionId is null because no span carries it.",
+        "The run sets groupId 'conv-billing-42' (the SDK's way to link the traces of one conversation), " +
+          "but OpenInference's processor does not export it (nor trace metadata): " +
+          'sessionId is null because no span carries it.',
         "'Billing support' is the workflow (trace) name, not an agent.",
         'The handoff is the model calling the transfer_to_billing_agent function; it is a handoff, not a tool call.',
         'get_invoice throws on its first call; the SDK sends the error text to the model as the function call output.',

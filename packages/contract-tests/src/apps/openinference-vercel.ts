@@ -24,7 +24,8 @@ import { startOtelPipeline } from './otel-pipeline.js'
 export const openinferenceVercelCapture: FrameworkCapture = {
   framework: 'openinference-vercel',
   scenario:
-    'ai@6 generateText (stopWhen) with get_weather failing once, then streamText; spans processed by OpenInferenceBatchSpanProcessor with spanFilter isOpenInferenceSpan',
+    'ai@6 generateText (stopWhen) with get_weather failing once, then streamText; ' +
+    'spans processed by OpenInferenceBatchSpanProcessor with spanFilter isOpenInferenceSpan',
   mock: 'openai',
   script: aiSdkScript(true),
   packages: [['@arizeai/openinference-vercel'], ['ai-v6'], ['ai-sdk-openai-v3'], ['@opentelemetry/sdk-trace-node']],
@@ -60,8 +61,10 @@ export const openinferenceVercelCapture: FrameworkCapture = {
     await stream.text
     await otel.finish()
     return aiSdkFacts([
-      'get_weather throws on its first call; the SDK sends the error to the model as a tool error and the model retries.',
-      "OpenInference's processor adds openinference.span.kind, llm.*, tool.*, input/output.value and metadata.* to the AI SDK's own ai.* / gen_ai.* attributes.",
+      'get_weather throws on its first call; the SDK sends the error to the model as a tool error and the model ' +
+        'retries.',
+      "OpenInference's processor adds openinference.span.kind, llm.*, tool.*, " +
+        "input/output.value and metadata.* to the AI SDK's own ai.* / gen_ai.* attributes.",
     ])
   },
 }

@@ -25,7 +25,8 @@ async function main(names: string[]): Promise<void> {
   if (names.length === 1) {
     const truth = await runCapture(await frameworks[names[0]!]!())
     console.log(
-      `${truth.framework}: ${truth.requests.length} request(s), ${truth.llmCalls.length} model calls, ${truth.toolCalls.length} tool calls`,
+      `${truth.framework}: ${truth.requests.length} request(s), ${truth.llmCalls.length} model ` +
+        `calls, ${truth.toolCalls.length} tool calls`,
     )
     // Frameworks leave timers and sockets behind (exporters, clients); the capture is written.
     process.exit(0)

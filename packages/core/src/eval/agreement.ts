@@ -76,7 +76,9 @@ export function agreementOf(scoreName: string, dataType: ScoreDataType, ratings:
     meanAbsDiff: dataType === 'numeric' && pairs ? absDiff / pairs : null,
     method:
       dataType === 'numeric'
-        ? 'Share of reviewer pairs giving the same value, and their mean absolute difference, over items reviewed by two or more reviewers.'
-        : "Share of reviewer pairs giving the same value, and Cohen's kappa per reviewer pair (2+ shared items) averaged over pairs, over items reviewed by two or more reviewers.",
+        ? 'Share of reviewer pairs giving the same value, and their mean absolute difference, ' +
+          'over items reviewed by two or more reviewers.'
+        : "Share of reviewer pairs giving the same value, and Cohen's kappa per reviewer pair (2+ shared items) " +
+          'averaged over pairs, over items reviewed by two or more reviewers.',
   }
 }

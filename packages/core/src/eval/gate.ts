@@ -76,7 +76,9 @@ export function estimateMetric(metric: GateMetric, values: readonly number[]): M
     sd,
     ciLow: clamp(t.ciLow),
     ciHigh: clamp(t.ciHigh),
-    method: `mean with a Student-t 95% interval over ${n} case runs, clamped to [0, 1] (runs of a case taken as independent)`,
+    method:
+      `mean with a Student-t 95% interval over ${n} case runs, clamped to [0, ` +
+      `1] (runs of a case taken as independent)`,
   }
 }
 

@@ -41,7 +41,8 @@ export function renderRubric(rubric: string, facts: JudgeFacts): string {
 }
 
 const SYSTEM =
-  'You are an evaluator of AI agent runs. Judge only by the rubric. Answer with JSON only: {"score": number, "label": string, "explanation": string}.'
+  'You are an evaluator of AI agent runs. Judge only by the rubric. Answer with JSON only: {"score": number, ' +
+  '"label": string, "explanation": string}.'
 
 /** The chat-completions request body (OpenAI-compatible, JSON-schema structured output, temperature 0). */
 export function judgeRequestBody(spec: JudgeSpec, model: string, facts: JudgeFacts): Record<string, unknown> {
@@ -57,7 +58,9 @@ export function judgeRequestBody(spec: JudgeSpec, model: string, facts: JudgeFac
       { role: 'system', content: SYSTEM },
       {
         role: 'user',
-        content: `${renderRubric(spec.rubric, facts)}\n\nAnswer with "score" ${range}${labels}, and a one-paragraph "explanation".`,
+        content:
+          `${renderRubric(spec.rubric, facts)}\n\nAnswer with "score" ${range}${labels}, ` +
+          `and a one-paragraph "explanation".`,
       },
     ],
     response_format: {

@@ -54,7 +54,10 @@ export function scoreDrop(
       expected,
       pValue: t.pValue!,
       ratio: ratioOf(observed, expected),
-      summary: `${name} pass rate ${pct(observed)} over the last hour, against ${pct(expected)} before (${current.passable} vs ${baseline.passable} scores, two-proportion z-test p ${p(t.pValue!)})`,
+      summary:
+        `${name} pass rate ${pct(observed)} over the last hour, ` +
+        `against ${pct(expected)} before (${current.passable} vs ${baseline.passable} scores, ` +
+        `two-proportion z-test p ${p(t.pValue!)})`,
     }
   }
   if (current.n < rule.minScores || baseline.n < rule.minScores || current.mean === null || baseline.mean === null)
@@ -70,7 +73,9 @@ export function scoreDrop(
     expected: baseline.mean,
     pValue: t.pValue!,
     ratio: ratioOf(current.mean, baseline.mean),
-    summary: `${name} mean ${current.mean.toFixed(2)} over the last hour, against ${baseline.mean.toFixed(2)} before (${current.n} vs ${baseline.n} scores, Welch's t-test p ${p(t.pValue!)})`,
+    summary:
+      `${name} mean ${current.mean.toFixed(2)} over the last hour, against ${baseline.mean.toFixed(2)} before ` +
+      `(${current.n} vs ${baseline.n} scores, Welch's t-test p ${p(t.pValue!)})`,
   }
 }
 

@@ -164,7 +164,9 @@ function schemaChanges(facts: DriftFacts): DriftEvent[] {
         kind: 'tool_schema_changed',
         subject,
         atMs: next.firstSeenMs,
-        summary: `${next.tool}${next.server ? ` (${next.server})` : ''}: input schema changed: ${describeChanges(changes)}`,
+        summary:
+          `${next.tool}${next.server ? ` (${next.server})` : ''}: ` +
+          `input schema changed: ${describeChanges(changes)}`,
         diff: { before: prev.inputSchema, after: next.inputSchema, changes },
       })
     }
@@ -187,7 +189,9 @@ function disappearedTools(facts: DriftFacts): DriftEvent[] {
         kind: 'tool_disappeared',
         subject,
         atMs: latestListing,
-        summary: `${tool} (${server}): no longer listed by the server (last listed ${new Date(lastListed).toISOString()})`,
+        summary:
+          `${tool} (${server}): ` +
+          `no longer listed by the server (last listed ${new Date(lastListed).toISOString()})`,
         diff: {
           before: { tool, inputSchema: last.inputSchema },
           after: null,

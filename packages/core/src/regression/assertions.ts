@@ -68,7 +68,9 @@ function check(
     case 'status':
       return {
         passed: run.outcome.status === a.equals,
-        detail: `status ${run.outcome.status}${run.outcome.message ? ` (${run.outcome.message})` : ''}, expected ${a.equals}`,
+        detail:
+          `status ${run.outcome.status}${run.outcome.message ? ` (${run.outcome.message})` : ''}, ` +
+          `expected ${a.equals}`,
       }
     case 'output': {
       const text = a.caseSensitive ? run.output : run.output.toLowerCase()

@@ -75,7 +75,8 @@ export function stepMatches(expected: CaseStep, actual: CaseStep): boolean {
 }
 
 export const describeStep = (s: CaseStep) =>
-  `${s.agent ? `${s.agent}: ` : ''}${s.kind} ${s.name}${s.args && Object.keys(s.args).length ? JSON.stringify(s.args) : ''}`
+  `${s.agent ? `${s.agent}: ` : ''}${s.kind} ${s.name}` +
+  `${s.args && Object.keys(s.args).length ? JSON.stringify(s.args) : ''}`
 
 export interface TrajectoryMatchResult {
   passed: boolean

@@ -153,7 +153,10 @@ describe('observeRun on counted roles', () => {
     expect(RegressionCaseSchema.parse(rc)).toEqual(rc)
     expect(rc.failure.category).toBe('loop')
     expect(rc.failure.summary).toMatch(
-      /^Loop: weather \{"city":"Atlantis"\} called 4 times with the same arguments \(the tool answered "not found: Atlantis"\); the run failed: /,
+      new RegExp(
+        String.raw`^Loop: weather \{"city":"Atlantis"\} called 4 times with the same arguments ` +
+          String.raw`\(the tool answered "not found: Atlantis"\); the run failed: `,
+      ),
     )
     expect(rc.failure.evidenceSpanIds).toEqual(rc.observed.trajectory.map((s) => s.spanId))
     expect(rc.observed.usage.toolCalls).toBe(4)
@@ -197,7 +200,7 @@ describe('observeRun on counted roles', () => {
     expect(recovered.outcome.status).toBe('ok')
   })
 
-  it("observes a replay from the agent the request reached: the runner's request span is the root, not the agent", () => {
+  it("observes a replay from the agent the request reached, under the runner's request span as root", () => {
     const agentSpans = plannerTrace((next) => calls(next, [SUNNY]))
     const runnerRoot = {
       ...agentSpans[0]!,

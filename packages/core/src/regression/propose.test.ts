@@ -8,7 +8,7 @@ import { loopTrace, span } from '../../test/regression-spans.js'
 const now = '2026-01-02T00:00:00.000Z'
 
 describe('proposeCase', () => {
-  it('turns a loop into a failure reason, a collapsed expected trajectory and a repeated-call assertion that fails on the source', () => {
+  it('turns a loop into a failure reason, a collapsed trajectory, a repeated-call check failing on the source', () => {
     const { case: rc, checks } = proposeCase(loopTrace(8, { fail: true }), { now })
     expect(RegressionCaseSchema.parse(rc)).toEqual(rc)
     expect(rc.failure.category).toBe('loop')

@@ -107,7 +107,9 @@ function outcomeFailure(run: ObservedRun): Failure {
   if (failedDelegation) {
     return {
       category: 'delegation_failed',
-      summary: `Delegation to ${failedDelegation.agent} failed${failedDelegation.answer ? `: ${failedDelegation.answer}` : ''}`,
+      summary:
+        `Delegation to ${failedDelegation.agent} ` +
+        `failed${failedDelegation.answer ? `: ${failedDelegation.answer}` : ''}`,
       detectedBy: 'detector:error_span',
       evidenceSpanIds: [failedDelegation.spanId!],
     }
@@ -155,7 +157,9 @@ function detectFailure(
     return {
       failure: {
         category: 'error',
-        summary: `Recovered from ${run.errors.length} failed span(s), first: ${e.name}${e.message ? ` (${e.message})` : ''}`,
+        summary:
+          `Recovered from ${run.errors.length} failed span(s), ` +
+          `first: ${e.name}${e.message ? ` (${e.message})` : ''}`,
         detectedBy: 'detector:error_span',
         evidenceSpanIds: run.errors.map((x) => x.spanId),
       },
@@ -293,13 +297,15 @@ export function proposeCase(spans: readonly ObservableSpan[], options: ProposeOp
   const warnings: string[] = []
   if (run.trace.outcome === 'running')
     warnings.push(
-      'The trace has not finished (its root span is missing or still open): the case records it as failed; propose it again once it has.',
+      'The trace has not finished (its root span is missing or still open): the case records it as failed; ' +
+        'propose it again once it has.',
     )
   const { failure, loop } = detectFailure(run, { ...DEFAULT_LIMITS, ...options.limits })
   const expected = expectedFrom(run)
   if (!run.input)
     warnings.push(
-      'No captured input on the root span or first LLM call: paste the request into `input.text`, the case cannot be replayed without it.',
+      'No captured input on the root span or first LLM call: paste the request into `input.text`, ' +
+        'the case cannot be replayed without it.',
     )
   if (run.tools.some((t) => t.result.content.length === 0 && !t.result.isError))
     warnings.push(

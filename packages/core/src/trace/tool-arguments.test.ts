@@ -22,7 +22,7 @@ function complete(spans: SpanFacts[], requested: Record<string, RequestedToolCal
 }
 
 describe('completeToolArguments', () => {
-  it('gives a bare single-argument value its name from the request (LangChain), the retry from the retry request', () => {
+  it('names a bare single-argument value from the request (LangChain), the retry from the retry request', () => {
     const spans = [
       agent('support', { spanId: 'r', startMs: 0, endMs: 100 }),
       llm({ spanId: 'm1', parentSpanId: 'r', startMs: 1 }),

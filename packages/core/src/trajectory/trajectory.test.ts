@@ -25,7 +25,7 @@ function call(name: string, a: object, o: Partial<SpanFacts> = {}): SpanFacts {
 }
 
 describe('toTrajectory', () => {
-  it('orders counted model calls, tool calls and delegations; a step runs for its agent, a delegation for its caller', () => {
+  it("orders counted model calls, tool calls, delegations; a step is its agent's, a delegation its caller's", () => {
     const steps = toTrajectory(
       run(
         chat('gpt-4o'),
@@ -50,7 +50,7 @@ describe('toTrajectory', () => {
     expect(steps.map((x) => x.agent)).toEqual(['planner', 'planner', 'planner', 'researcher'])
   })
 
-  it('counts an MCP call traced on both ends as one tool step, with the arguments and failure of its server end', () => {
+  it("counts an MCP call traced on both ends as one tool step, with its server end's arguments and failure", () => {
     const client = tool({ spanId: 'client', toolName: 'weather', flags: ['mcp:client'], ...at() })
     const server = call(
       'weather',
@@ -68,7 +68,7 @@ describe('toTrajectory', () => {
     ])
   })
 
-  it('takes an in-process sub-agent (same service, no hand-off) for no delegation, and an aggregate for no model call', () => {
+  it('takes an in-process sub-agent (same service, no hand-off) as no delegation, an aggregate as no LLM call', () => {
     const inner = agent('helper', { spanId: 'inner', ...at() })
     const gen = facts({
       spanId: 'gen',

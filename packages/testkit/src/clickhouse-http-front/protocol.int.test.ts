@@ -18,7 +18,8 @@ beforeAll(async () => {
   client = createClient({ url: front.url, username: front.user, password: front.password, ...quiet })
   await client.command({
     query:
-      "CREATE TABLE rows (id UInt32, name String, note String DEFAULT '-') ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100",
+      "CREATE TABLE rows (id UInt32, name String, note String DEFAULT '-') ENGINE = MergeTree ORDER BY id SETTINGS " +
+      'non_replicated_deduplication_window = 100',
   })
 })
 afterAll(async () => {
@@ -51,7 +52,7 @@ async function insertBytes(format: string, columns: string, body: string, token:
 }
 
 describe('inserts', () => {
-  it('stores JSONCompactEachRow rows in a column list, reports them in X-ClickHouse-Summary, and deduplicates by token', async () => {
+  it('stores JSONCompactEachRow in a column list, counts rows in X-ClickHouse-Summary, dedups by token', async () => {
     const first = await insertBytes('JSONCompactEachRow', '(id, name)', '[1,"a"]\n[2,"b"]\n', 'segment-1')
     expect(first.summary).toMatchObject({ written_rows: '2' })
     await insertBytes('JSONCompactEachRow', '(id, name)', '[1,"a"]\n[2,"b"]\n', 'segment-1')
@@ -129,7 +130,7 @@ describe('named sessions (session_id)', () => {
     expect(await threads()).not.toBe(1)
   })
 
-  it('refuses a second concurrent request on a session (SESSION_IS_LOCKED) and an unknown one with session_check=1', async () => {
+  it('refuses a concurrent request on a session (SESSION_IS_LOCKED), an unknown one with session_check=1', async () => {
     const sessionId = `s-lock-${Date.now()}`
     const slow = client.query({ query: 'SELECT sleep(1)', session_id: sessionId, format: 'JSONEachRow' })
     await new Promise((resolve) => setTimeout(resolve, 200))
@@ -178,7 +179,8 @@ describe('exceptions', () => {
     const head = await new Promise<string>((resolve, reject) => {
       const socket = net.connect(Number(url.port), url.hostname, () => {
         socket.end(
-          `POST /?query=SELECT%201 HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: ${basic().Authorization}\r\nConnection: close\r\n\r\n`,
+          `POST /?query=SELECT%201 ` +
+            `HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: ${basic().Authorization}\r\nConnection: close\r\n\r\n`,
         )
       })
       let received = ''
@@ -193,7 +195,7 @@ describe('exceptions', () => {
 })
 
 describe('compression', () => {
-  it('reads a gzip body (Content-Encoding) and answers gzip when asked (enable_http_compression + Accept-Encoding)', async () => {
+  it('reads gzip (Content-Encoding), answers gzip if asked (enable_http_compression, Accept-Encoding)', async () => {
     const zipped = createClient({
       url: front.url,
       username: front.user,
@@ -227,7 +229,7 @@ describe('compression', () => {
 })
 
 describe('credentials', () => {
-  it('accepts the configured user by Basic auth, X-ClickHouse-User/Key or URL parameters, and refuses others (403)', async () => {
+  it('accepts the configured user by Basic auth, X-ClickHouse-User/Key or URL parameters; others get 403', async () => {
     const ok = async (init: { path?: string; headers?: Record<string, string> }) =>
       (
         await fetch(`${front.url}/${init.path ?? ''}`, {

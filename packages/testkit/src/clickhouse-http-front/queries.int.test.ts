@@ -109,7 +109,7 @@ describe('settings, database and format per query', () => {
     ).toBe(before)
   })
 
-  it("never hands one request's SET, USE or temporary table to the next (contexts are reused only in their applied state)", async () => {
+  it("never hands one request's SET, USE or temporary table to the next (contexts reused as applied)", async () => {
     const threads = async () =>
       (await client.query({ query: "SELECT getSetting('max_threads') AS m", format: 'JSONEachRow' })).json<{
         m: number

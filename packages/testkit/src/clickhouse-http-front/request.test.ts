@@ -8,7 +8,8 @@ const read = (search: string, body = '', headers: Record<string, string> = {}, m
 describe('readQueryRequest', () => {
   it('splits parameters into bound values, settings, HTTP-layer settings and reserved names', () => {
     const request = read(
-      '?query_id=q1&param_a=x%27y&max_threads=1&enable_http_compression=1&wait_end_of_query=1&database=d&default_format=CSV',
+      '?query_id=q1&param_a=x%27y&max_threads=1&enable_http_compression=1&wait_end_of_query=1&database=d' +
+        '&default_format=CSV',
       'SELECT {a:String}',
     )
     expect(request).toMatchObject({
@@ -24,7 +25,7 @@ describe('readQueryRequest', () => {
     expect(request.insert).toBeUndefined()
   })
 
-  it('keeps the rows of `INSERT … FORMAT` as bytes, and joins any other URL query to its body with a line break', () => {
+  it('keeps the rows of `INSERT … FORMAT` as bytes; joins any other URL query to its body with a line break', () => {
     const insert = read(`?query=${encodeURIComponent('INSERT INTO t (a) FORMAT JSONEachRow')}`, '{"a":1}\n')
     expect(insert.insert?.statement).toBe('INSERT INTO t (a) FORMAT JSONEachRow')
     expect(insert.insert?.data.toString()).toBe('{"a":1}\n')

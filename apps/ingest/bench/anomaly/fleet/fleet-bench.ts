@@ -98,17 +98,22 @@ async function debugFindings(server: TestServer, projectId: string, run: FleetRu
   const rel = (ms: string) => ((Number(ms) - run.anchorMs) / MIN).toFixed(1)
   for (const r of rows)
     console.log(
-      `    finding ${rel(r.s!)}–${rel(r.l!)} ${r.kind}/${r.tier || '-'} ${r.dimension} ${r.value} ${r.metric} ${r.o} vs ${r.e} ${r.status} → ${r.i}`,
+      `    finding ${rel(r.s!)}–${rel(r.l!)} ${r.kind}/${r.tier || '-'} ${r.dimension} ${r.value} ${r.metric} ${r.o} ` +
+        `vs ${r.e} ${r.status} → ${r.i}`,
     )
 }
 
 function report(name: string, score: RunScore, run: FleetRunResult): void {
   const s = summaryOf(score)
   console.log(
-    `${name}: ${score.incidents} incidents (${score.matched} matching), ${score.detected}/${score.windows} scheduled windows detected, delays ${score.delaysMin.map((d) => d.toFixed(0)).join('/')} min, ${score.steadyIncidents} in ${(score.steadyHours * 60).toFixed(0)} steady minutes; ${run.evaluations} evaluations, slowest ${run.slowestEvaluationMs} ms`,
+    `${name}: ${score.incidents} incidents (${score.matched} matching), ${score.detected}/${score.windows} scheduled ` +
+      `windows detected, delays ${score.delaysMin.map((d) => d.toFixed(0)).join('/')} min, ${score.steadyIncidents} ` +
+      `in ${(score.steadyHours * 60).toFixed(0)} steady minutes; ${run.evaluations} evaluations, ` +
+      `slowest ${run.slowestEvaluationMs} ms`,
   )
   console.log(
-    `  precision=${s.precision.toFixed(2)} recall=${s.recall.toFixed(2)} delay_p50_min=${s.delayP50.toFixed(1)} incidents_per_hour_steady=${s.perHourSteady.toFixed(2)}`,
+    `  precision=${s.precision.toFixed(2)} recall=${s.recall.toFixed(2)} delay_p50_min=${s.delayP50.toFixed(1)} ` +
+      `incidents_per_hour_steady=${s.perHourSteady.toFixed(2)}`,
   )
   for (const line of score.lines) console.log(line)
 }
@@ -122,7 +127,8 @@ export async function runFleetBench(): Promise<void> {
   })
   try {
     console.log(
-      `anomaly fleet bench: demo fleet at ${rate} runs/demo-minute, DEMO_TIME_SCALE=${timeScale}, ${minutes} demo minutes per run from cycle minute 0`,
+      `anomaly fleet bench: demo fleet at ${rate} runs/demo-minute, DEMO_TIME_SCALE=${timeScale}, ${minutes} demo ` +
+        `minutes per run from cycle minute 0`,
     )
     // Stored time: whole cycles in the past, so the copied day and both runs lie before the wall clock.
     const anchorMs = Math.floor(Date.now() / CYCLE) * CYCLE - 2 * CYCLE - Math.ceil((minutes * MIN) / CYCLE) * CYCLE
@@ -166,7 +172,9 @@ export async function runFleetBench(): Promise<void> {
     const all = summaryOf(addRunScores([freshScore, historyScore]))
     console.log(`elapsed ${((Date.now() - started) / 1000).toFixed(0)} s`)
     console.log(
-      `anomaly-fleet: precision=${all.precision.toFixed(2)} recall=${all.recall.toFixed(2)} delay_p50_min=${Number.isNaN(all.delayP50) ? 'NaN' : all.delayP50.toFixed(1)} incidents_per_hour_steady=${all.perHourSteady.toFixed(2)}`,
+      `anomaly-fleet: precision=${all.precision.toFixed(2)} recall=${all.recall.toFixed(2)} ` +
+        `delay_p50_min=${Number.isNaN(all.delayP50) ? 'NaN' : all.delayP50.toFixed(1)} ` +
+        `incidents_per_hour_steady=${all.perHourSteady.toFixed(2)}`,
     )
   } finally {
     await server.stop()

@@ -92,7 +92,8 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetRunResult
       const took = Date.now() - t0
       if (took > 0.4 * MIN * warp.scale)
         log(
-          `fleet run: demo minute ${(next - options.anchorMs) / MIN} took ${took} ms to evaluate (${JSON.stringify(phasesMs)})`,
+          `fleet run: demo minute ${(next - options.anchorMs) / MIN} took ${took} ms to evaluate ` +
+            `(${JSON.stringify(phasesMs)})`,
         )
       evaluations++
       if ((next - options.anchorMs) % (5 * MIN) === 0)

@@ -82,7 +82,13 @@ export function scoreRun(run: FleetRunResult, incidents: readonly Incident[]): R
       delaysMin.push(Math.max(0, (opened(first) - window.fromMs) / MIN))
     }
     lines.push(
-      `  ${window.scenario.padEnd(11)} ${rel(window.fromMs)}–${rel(window.toMs)}: ${first ? `incident ${first.id.slice(0, 8)} opened at ${rel(opened(first))} (${first.title}: ${first.explanation})` : 'MISSED'}${hits.length > 1 ? ` (+${hits.length - 1} more)` : ''}`,
+      `  ${window.scenario.padEnd(11)} ${rel(window.fromMs)}–${rel(window.toMs)}: ` +
+        `${
+          first
+            ? `incident ${first.id.slice(0, 8)} opened at ${rel(opened(first))} (${first.title}: ` +
+              `${first.explanation})`
+            : 'MISSED'
+        }${hits.length > 1 ? ` (+${hits.length - 1} more)` : ''}`,
     )
   }
   const matchedIds = new Set(incidents.filter((i) => run.windows.some((w) => matches(i, w))).map((i) => i.id))

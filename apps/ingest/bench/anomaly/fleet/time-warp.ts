@@ -31,7 +31,10 @@ function textToMs(text: string): number {
 function msToText(ms: number): string {
   const whole = Math.floor(ms / 1000)
   const nanos = Math.round((ms - whole * 1000) * 1e6)
-  return `${new Date(whole * 1000).toISOString().slice(0, 19).replace('T', ' ')}.${String(Math.min(nanos, 999_999_999)).padStart(9, '0')}`
+  return (
+    `${new Date(whole * 1000).toISOString().slice(0, 19).replace('T', ' ')}.` +
+    `${String(Math.min(nanos, 999_999_999)).padStart(9, '0')}`
+  )
 }
 
 export function warpRow(row: SpanRowInsert, warp: TimeWarp): SpanRowInsert {

@@ -24,13 +24,20 @@ interface ReleaseRow {
 
 const METHODS = {
   costPerTrace:
-    "Cost of the release's own model calls per trace it ran in, mean with a 95% Student-t interval; difference b-a by Welch's t-test (unequal variances).",
+    "Cost of the release's own model calls per trace it ran in, mean with a 95% Student-t interval; " +
+    "difference b-a by Welch's t-test (unequal variances).",
   latency:
-    "Latency of the release's agent invocations (the trace, for a service without agent spans), from log-bucket histograms (within 1%); the geometric-mean ratio b/a and its 95% CI come from Welch's t-test on log latency.",
+    "Latency of the release's agent invocations (the trace, for a service without agent spans), " +
+    "from log-bucket histograms (within 1%); the geometric-mean ratio b/a and its 95% CI come from Welch's t-test on " +
+    'log latency.',
   rates:
-    "Error rate = the release's failed agent invocations / invocations (failed: the invocation failed and no later attempt recovered it, the trace outcome definition); tool-error rate = failed tool calls / tool calls. 95% Wilson intervals; b-a by a two-proportion z-test (pooled SE) with a Newcombe hybrid-score CI.",
+    "Error rate = the release's failed agent invocations / invocations (failed: " +
+    'the invocation failed and no later attempt recovered it, the trace outcome definition); ' +
+    'tool-error rate = failed tool calls / tool calls. 95% Wilson intervals; ' +
+    'b-a by a two-proportion z-test (pooled SE) with a Newcombe hybrid-score CI.',
   population:
-    'Every production trace starting in [from, to) in which release a or b ran (with an agent filter, traces that agent ran in), each release judged on its own work in the trace. No sampling.',
+    'Every production trace starting in [from, to) in which release a or b ran (with an agent filter, ' +
+    'traces that agent ran in), each release judged on its own work in the trace. No sampling.',
 }
 
 export class ReleaseComparisonRepository {
@@ -131,7 +138,8 @@ function buildComparison(
     ciHigh: null,
     pValue: null,
     method:
-      'Difference of quantiles b-a (log-bucket histograms, within 1%); no interval (see latencyGeoMeanRatio for the test).',
+      'Difference of quantiles b-a (log-bucket histograms, within 1%); no interval (see latencyGeoMeanRatio for the ' +
+      'test).',
   })
   return {
     from: p.from,

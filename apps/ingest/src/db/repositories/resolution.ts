@@ -214,7 +214,8 @@ export class ResolutionRepository {
    * resolver's leader picks them up, whichever replica took the request. Returns how many.
    */
   async enqueueModelTraces(projectId: string, model: string, fromIso: string): Promise<number> {
-    const where = sql`project_id = ${str(projectId)} AND has(models, ${str(model)}) AND end_time >= parseDateTime64BestEffort(${str(fromIso)}, 9, 'UTC')`
+    const where = sql`project_id = ${str(projectId)} AND has(models, ${str(model)})
+      AND end_time >= parseDateTime64BestEffort(${str(fromIso)}, 9, 'UTC')`
     const [count] = await this.store.query<{ n: string | number }>(
       sql`SELECT uniqExact(trace_id) AS n FROM traces WHERE ${where}`,
     )
@@ -245,7 +246,8 @@ export class ResolutionRepository {
     }>(sql`
       SELECT toUnixTimestamp64Milli(inserted_at) AS inserted_ms, project_id, trace_id, reason FROM resolve_queue
       WHERE inserted_at >= toDateTime64(${str(since)}, 3, 'UTC')
-        AND (toUnixTimestamp64Milli(inserted_at), project_id, trace_id) > (${u64(after?.insertedMs ?? 0)}, ${str(after?.projectId ?? '')}, ${str(after?.traceId ?? '')})
+        AND (toUnixTimestamp64Milli(inserted_at), project_id, trace_id)
+          > (${u64(after?.insertedMs ?? 0)}, ${str(after?.projectId ?? '')}, ${str(after?.traceId ?? '')})
       ORDER BY inserted_at, project_id, trace_id LIMIT ${u64(limit)}`)
     return rows.map((r) => ({
       insertedMs: Number(r.inserted_ms),

@@ -73,8 +73,14 @@ interface StatRow {
 
 /** Current, non-deleted scores of a project in [from, to) on `time`. */
 function scoped(projectId: string, from: string, to: string, extra: SqlFragment[] = []): SqlFragment {
-  return sql`(SELECT * FROM scores FINAL
-    WHERE ${join([sql`project_id = ${str(projectId)}`, sql`is_deleted = 0`, sql`time >= ${dt64(from)}`, sql`time < ${dt64(to)}`, ...extra], ' AND ')})`
+  const conditions = [
+    sql`project_id = ${str(projectId)}`,
+    sql`is_deleted = 0`,
+    sql`time >= ${dt64(from)}`,
+    sql`time < ${dt64(to)}`,
+    ...extra,
+  ]
+  return sql`(SELECT * FROM scores FINAL WHERE ${join(conditions, ' AND ')})`
 }
 
 export interface ScoreWindowRow {
@@ -219,9 +225,13 @@ function releaseScore(r: StatRow): ReleaseScore & { variance: number } {
 }
 
 export const SCORE_METHODS = {
-  mean: "Mean of the score values (true = 1) over the release's scored traces, with a 95% Student-t interval (a Wilson interval when every value is 0 or 1); b-a by Welch's t-test (unequal variances).",
+  mean:
+    "Mean of the score values (true = 1) over the release's scored traces, " +
+    'with a 95% Student-t interval (a Wilson interval when every value is 0 or 1); ' +
+    "b-a by Welch's t-test (unequal variances).",
   passRate:
-    'Share of values that pass under the score config (true; ≥ pass threshold; a pass label), with a 95% Wilson interval; b-a by a two-proportion z-test (pooled SE) with a Newcombe hybrid-score CI.',
+    'Share of values that pass under the score config (true; ≥ pass threshold; a pass label), ' +
+    'with a 95% Wilson interval; b-a by a two-proportion z-test (pooled SE) with a Newcombe hybrid-score CI.',
 }
 
 /** b − a for one score name and population. */

@@ -31,11 +31,11 @@ const SORT_EXPRESSIONS: Record<ListTracesQuery['sort'], SqlFragment> = {
   totalTokens: sql`input_tokens + output_tokens`,
 }
 
-const SUMMARY_COLUMNS = sql`trace_id, root_span_id, name, toString(start_time) AS start_text, toString(end_time) AS end_text,
-  duration_ms, outcome, failure_reason, failure_span_id, first_error_span_id, first_error, tags, input_preview, output_preview,
-  root_agent, services, releases, environments, agents, models, tools, session_id, user_id, span_count, llm_calls, tool_calls,
-  error_spans, tool_errors, delegations, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,
-  cost_usd, unpriced_calls, is_regression_run`
+const SUMMARY_COLUMNS = sql`trace_id, root_span_id, name, toString(start_time) AS start_text,
+  toString(end_time) AS end_text, duration_ms, outcome, failure_reason, failure_span_id, first_error_span_id,
+  first_error, tags, input_preview, output_preview, root_agent, services, releases, environments, agents, models,
+  tools, session_id, user_id, span_count, llm_calls, tool_calls, error_spans, tool_errors, delegations, input_tokens,
+  output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_usd, unpriced_calls, is_regression_run`
 
 type Num = number | string
 interface SummaryRow {
@@ -168,7 +168,8 @@ function conditions(
   if (params.cursor) {
     const op = params.order === 'asc' ? sql`>` : sql`<`
     where.push(
-      sql`(toDecimal128(${sortExpr}, 10), trace_id) ${op} (toDecimal128(${str(params.cursor.value)}, 10), ${str(params.cursor.traceId)})`,
+      sql`(toDecimal128(${sortExpr}, 10), trace_id)
+        ${op} (toDecimal128(${str(params.cursor.value)}, 10), ${str(params.cursor.traceId)})`,
     )
   }
   return where
@@ -185,7 +186,8 @@ function scoreMatch(projectId: string, f: ScoreFilter): SqlFragment {
         ? sql`data_type != 'categorical' AND value ${SCORE_OPS[f.op]} ${f64(f.number)}`
         : sql`string_value ${SCORE_OPS[f.op]} ${str('label' in f ? (f.label ?? '') : '')}`
   return sql`trace_id IN (SELECT trace_id FROM scores FINAL
-    WHERE project_id = ${str(projectId)} AND name = ${str(f.name)} AND is_deleted = 0 AND error = '' AND trace_id != '' AND ${value})`
+    WHERE project_id = ${str(projectId)} AND name = ${str(f.name)} AND is_deleted = 0 AND error = ''
+      AND trace_id != '' AND ${value})`
 }
 
 /**
@@ -196,7 +198,8 @@ function scoreMatch(projectId: string, f: ScoreFilter): SqlFragment {
  */
 function textSearch(projectId: string, params: TraceListParams, from: SqlFragment): SqlFragment {
   const pattern = str(`%${(params.q ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
-  return sql`(name ILIKE ${pattern} OR input_preview ILIKE ${pattern} OR output_preview ILIKE ${pattern} OR failure_reason ILIKE ${pattern}
+  return sql`(name ILIKE ${pattern} OR input_preview ILIKE ${pattern} OR output_preview ILIKE ${pattern}
+    OR failure_reason ILIKE ${pattern}
     OR trace_id IN (
       SELECT trace_id FROM spans
       WHERE project_id = ${str(projectId)} AND start_time >= ${from} AND start_time <= ${dt64(params.to)}

@@ -85,7 +85,8 @@ export class WebhookRepository {
           url: row.url,
           secret: null,
           secretError:
-            'its secret cannot be decrypted with the current server key (SIGHTLINE_SECRET_KEY or secret.key changed); rotate it',
+            'its secret cannot be decrypted with the current server key (SIGHTLINE_SECRET_KEY or secret.key ' +
+            'changed); rotate it',
         }
       }
     })

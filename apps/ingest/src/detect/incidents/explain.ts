@@ -98,19 +98,26 @@ export function explainIncident(input: ExplainInput): Explanation {
     case 'loop':
       return {
         title,
-        explanation: `${plural(input.traceCount, 'trace')} looped on tool ${scope.tool}${scope.agent ? ` in ${scope.agent}` : ''} (up to ${input.peak ?? lead.observed} identical calls) ${since}`,
+        explanation:
+          `${plural(input.traceCount, 'trace')} looped on ` +
+          `tool ${scope.tool}${scope.agent ? ` in ${scope.agent}` : ''} (up to ${input.peak ?? lead.observed} ` +
+          `identical calls) ${since}`,
         driver: {},
       }
     case 'tool_errors':
       return {
         title,
-        explanation: `${plural(input.traceCount, 'trace')} with ${input.peak ?? lead.observed} or more failed tool calls (${lead.value}) ${since}`,
+        explanation:
+          `${plural(input.traceCount, 'trace')} with ${input.peak ?? lead.observed} or more failed tool ` +
+          `calls (${lead.value}) ${since}`,
         driver: {},
       }
     case 'unfinished':
       return {
         title,
-        explanation: `${plural(input.traceCount, 'run')} of agent ${scope.agent || '(unknown)'} did not return or timed out ${since}`,
+        explanation:
+          `${plural(input.traceCount, 'run')} of agent ${scope.agent || '(unknown)'} did not return or ` +
+          `timed out ${since}`,
         driver: {},
       }
     case 'score_drop':
@@ -121,7 +128,9 @@ export function explainIncident(input: ExplainInput): Explanation {
       const what = lead.metric === 'spans_per_trace' ? 'spans' : money ? 'cost' : 'tokens'
       return {
         title,
-        explanation: `${plural(input.traceCount, 'trace')} of agent ${scope.agent} far above its usual ${what} (up to ${value(input.peak ?? lead.observed)} vs a median of ${value(lead.expected)}) ${since}`,
+        explanation:
+          `${plural(input.traceCount, 'trace')} of agent ${scope.agent} far above its usual ${what} (up ` +
+          `to ${value(input.peak ?? lead.observed)} vs a median of ${value(lead.expected)}) ${since}`,
         driver: {},
       }
     }
@@ -187,7 +196,8 @@ function explainSeries(input: ExplainInput, since: string): { text: string; driv
         traffic < 1.5
           ? `${what} per trace ${fmtRatio(perTrace)} baseline`
           : perTrace < 1.5
-            ? `${what} ${fmtRatio(perTrace * traffic)} baseline from traffic ${fmtRatio(traffic)} (${what} per trace unchanged)`
+            ? `${what} ${fmtRatio(perTrace * traffic)} baseline from traffic ${fmtRatio(traffic)} (${what} per trace ` +
+              `unchanged)`
             : `${what} per trace ${fmtRatio(perTrace)} baseline with traffic ${fmtRatio(traffic)}`
       return { text: `${head} ${since}${driven}`, driver: { ...(model ? { model } : {}), ...(agent ? { agent } : {}) } }
     }
@@ -197,7 +207,9 @@ function explainSeries(input: ExplainInput, since: string): { text: string; driv
     }
   }
   if (input.family === 'latency') {
-    const head = `p95 latency${where(lead)} ${fmtRatio(ratio(lead.observed, lead.expected))} baseline (${fmtMs(lead.observed)} vs ${fmtMs(lead.expected)}) ${since}`
+    const head =
+      `p95 latency${where(lead)} ${fmtRatio(ratio(lead.observed, lead.expected))} baseline ` +
+      `(${fmtMs(lead.observed)} vs ${fmtMs(lead.expected)}) ${since}`
     const candidates = rows
       .filter(
         (r) =>

@@ -25,7 +25,7 @@ const call = (name: string, args: object) => ({ role: 'model', parts: [{ functio
 const answer = (name: string, response: object) => ({ role: 'user', parts: [{ functionResponse: { name, response } }] })
 
 describe('Google ADK', () => {
-  it('reads call_llm as one model call, with Gemini usage as billed (thoughts are output and reasoning), provider google', () => {
+  it('reads call_llm as one model call, Gemini usage as billed (thoughts: output, reasoning), provider google', () => {
     const usageMetadata = {
       promptTokenCount: 530,
       candidatesTokenCount: 20,

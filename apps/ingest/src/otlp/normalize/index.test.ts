@@ -27,7 +27,7 @@ describe('normalizeExportRequest', () => {
     expect(rejected.messages).toHaveLength(MAX_REJECTION_MESSAGES)
   })
 
-  it('flags every span of a process `sightline regress` started (its resource carries the replay mark) as a regression run', () => {
+  it('flags every span of a process `sightline regress` started (replay mark on resource) as a regression run', () => {
     const marked = makeRequest([makeSpan({ spanId: id(1) }), makeSpan({ spanId: id(2), parentSpanId: id(1) })], {
       'service.name': 'weather-agent',
       'sightline.regress.run_id': 'a1b2c3d4e5f60718',

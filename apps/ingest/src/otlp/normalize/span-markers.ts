@@ -15,7 +15,10 @@ import { hasKeyWithPrefix } from './attributes.js'
 const OTLP_SERVER = 2
 const OTLP_CLIENT = 3
 
-/** Hand-offs to a person rather than an agent. No convention names them; the target's name and an `escalation.*` attribute do. */
+/**
+ * Hand-offs to a person rather than an agent. No convention names them; the target's name and an
+ * `escalation.*` attribute do.
+ */
 const HUMAN_TARGET = /\bhuman\b/i
 const ESCALATION_PREFIX = 'escalation.'
 

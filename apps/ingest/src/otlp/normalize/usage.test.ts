@@ -144,7 +144,8 @@ describe('extractUsage', () => {
         'gen_ai.usage.input_tokens': 412,
         'gen_ai.usage.output_tokens': 16,
         'gcp.vertex.agent.llm_response':
-          '{"usageMetadata":{"promptTokenCount":412,"candidatesTokenCount":16,"thoughtsTokenCount":22,"toolUsePromptTokenCount":3}}',
+          '{"usageMetadata":{"promptTokenCount":412,"candidatesTokenCount":16,"thoughtsTokenCount":22,' +
+          '"toolUsePromptTokenCount":3}}',
       },
       { inputTokens: 415, outputTokens: 38, cachedInputTokens: 0, reasoningTokens: 22 },
     ],

@@ -66,7 +66,8 @@ export default function AnomaliesPage() {
             <Empty title="No incidents">
               {filter !== 'active'
                 ? 'Nothing matches this filter.'
-                : 'Nothing unusual right now. New series are judged against their last hours from their first minutes; after a day, against the same time on earlier days.'}
+                : 'Nothing unusual right now. New series are judged against their last hours from their first ' +
+                  'minutes; after a day, against the same time on earlier days.'}
             </Empty>
           ) : (
             <div className="incident-list">

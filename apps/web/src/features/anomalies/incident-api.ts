@@ -23,13 +23,16 @@ export interface IncidentListParams {
 }
 
 export const incidentApi = {
-  list: (p: IncidentListParams, signal?: AbortSignal): Promise<ListIncidentsResponse> =>
-    request(
-      'load incidents',
-      `/api/v1/incidents${toQuery({ from: p.from, to: p.to, metric: p.metric, status: p.status?.length ? p.status.join(',') : undefined, limit: p.limit === undefined ? undefined : String(p.limit) })}`,
-      ListIncidentsResponseSchema,
-      { signal },
-    ),
+  list: (p: IncidentListParams, signal?: AbortSignal): Promise<ListIncidentsResponse> => {
+    const query = toQuery({
+      from: p.from,
+      to: p.to,
+      metric: p.metric,
+      status: p.status?.length ? p.status.join(',') : undefined,
+      limit: p.limit === undefined ? undefined : String(p.limit),
+    })
+    return request('load incidents', `/api/v1/incidents${query}`, ListIncidentsResponseSchema, { signal })
+  },
   get: (id: string, signal?: AbortSignal): Promise<GetIncidentResponse> =>
     request('load the incident', `/api/v1/incidents/${encodeURIComponent(id)}`, GetIncidentResponseSchema, { signal }),
   /** `minutes` for a snooze only. */

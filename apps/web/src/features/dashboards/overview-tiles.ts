@@ -107,7 +107,8 @@ export function formatDelta(
     text =
       direction === 0
         ? '±0%'
-        : `${pct > 0 ? '+' : '−'}${Math.abs(pct) >= 100 ? Math.round(Math.abs(pct)).toLocaleString('en-US') : Math.abs(pct).toFixed(0)}%`
+        : `${pct > 0 ? '+' : '−'}` +
+          `${Math.abs(pct) >= 100 ? Math.round(Math.abs(pct)).toLocaleString('en-US') : Math.abs(pct).toFixed(0)}%`
   }
   if (direction === 0 || trend === 'neutral') return { text, tone: 'neutral' }
   const isBad = trend === 'up-bad' ? direction > 0 : direction < 0

@@ -8,7 +8,8 @@ import { evaluatorsApi } from './evaluators-api'
 
 type Kind = 'trajectory' | 'outcome' | 'llm_judge'
 const DEFAULT_RUBRIC =
-  'The user asked:\n{{input}}\n\nThe agent answered:\n{{output}}\n\nSteps:\n{{trajectory}}\n\nOutcome: {{outcome}} {{error}}\n\nDid the agent solve the task correctly and helpfully? 1 = fully, 0 = not at all.'
+  'The user asked:\n{{input}}\n\nThe agent answered:\n{{output}}\n\nSteps:\n{{trajectory}}\n\nOutcome: ' +
+  '{{outcome}} {{error}}\n\nDid the agent solve the task correctly and helpfully? 1 = fully, 0 = not at all.'
 
 export function EvaluatorForm({ judgeConfigured, onSaved }: { judgeConfigured: boolean; onSaved: () => void }) {
   const references = useQuery('references', (signal) => evaluatorsApi.references(signal))

@@ -11,8 +11,10 @@ import { evaluatorsApi } from './evaluators-api'
 
 const describe = (e: Evaluator): string => {
   const c = e.config
-  if (c.type === 'trajectory')
-    return `trajectory ${c.metric}${c.reference ? ` vs ${c.reference.kind === 'case' ? `case ${c.reference.caseId}` : c.reference.id}` : ` ${c.tool ?? ''}`}`
+  if (c.type === 'trajectory') {
+    const reference = c.reference?.kind === 'case' ? `case ${c.reference.caseId}` : c.reference?.id
+    return `trajectory ${c.metric}${c.reference ? ` vs ${reference}` : ` ${c.tool ?? ''}`}`
+  }
   if (c.type === 'outcome')
     return `outcome ${c.check}${c.max !== undefined ? ` ≤ ${c.max}` : c.value ? ` ${c.value}` : ''}`
   return `LLM judge${c.model ? ` (${c.model})` : ''}, ≤ $${c.budgetUsdPerDay}/day`

@@ -30,7 +30,8 @@ export function ExplorerPage() {
         <span className="muted">
           {list.isLoading && list.traces.length === 0
             ? ''
-            : `${list.traces.length}${list.nextCursor ? '+' : ''} ${list.traces.length === 1 && !list.nextCursor ? 'trace' : 'traces'}`}
+            : `${list.traces.length}${list.nextCursor ? '+' : ''} ` +
+              `${list.traces.length === 1 && !list.nextCursor ? 'trace' : 'traces'}`}
         </span>
         <span className="spacer" />
         {selected.length > 0 && <span className="muted small">{selected.length} of 2 selected</span>}

@@ -100,7 +100,10 @@ export function TraceTable({
             </td>
             <td
               className="num"
-              title={`in ${t.inputTokens} (cached ${t.cachedInputTokens}) · out ${t.outputTokens} (reasoning ${t.reasoningTokens})`}
+              title={
+                `in ${t.inputTokens} (cached ${t.cachedInputTokens}) ` +
+                `· out ${t.outputTokens} (reasoning ${t.reasoningTokens})`
+              }
             >
               {formatTokens(t.inputTokens + t.outputTokens)}
             </td>

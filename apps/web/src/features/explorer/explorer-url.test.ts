@@ -4,7 +4,9 @@ import { nextSort, parseExplorerQuery, serializeExplorerQuery, toListParams } fr
 describe('explorer URL state', () => {
   it('round-trips every field', () => {
     const search =
-      'range=custom&from=2026-01-01T00%3A00%3A00.000Z&to=2026-01-02T00%3A00%3A00.000Z&agent=a%2Cb&tool=search&status=recovered,failed&tag=loop&regression=all&sessionId=s1&minCostUsd=0.5&q=paris&sort=costUsd&order=asc&pages=3&live=1'
+      'range=custom&from=2026-01-01T00%3A00%3A00.000Z&to=2026-01-02T00%3A00%3A00.000Z&agent=a%2Cb&tool=search' +
+      '&status=recovered,failed&tag=loop&regression=all&sessionId=s1&minCostUsd=0.5&q=paris&sort=costUsd&order=asc' +
+      '&pages=3&live=1'
     const q = parseExplorerQuery(search)
     expect(q).toMatchObject({
       range: 'custom',

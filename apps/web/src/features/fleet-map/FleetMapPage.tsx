@@ -99,7 +99,9 @@ function NodeShape({
       data-node={node.id}
       onClick={() => onSelect(node)}
     >
-      <title>{`${node.label} (${node.group || 'ungrouped'}): ${node.calls} calls, ${rate(node.errorRate)} errors`}</title>
+      <title>
+        {`${node.label} (${node.group || 'ungrouped'}): ${node.calls} calls, ${rate(node.errorRate)} errors`}
+      </title>
       <rect width={NODE_W} height={NODE_H} rx={node.kind === 'agent' ? 11 : 4} />
       <circle cx={10} cy={NODE_H / 2} r={4} fill={errorColour(node.errorRate)} />
       <text x={20} y={15}>

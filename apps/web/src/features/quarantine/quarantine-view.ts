@@ -8,7 +8,10 @@ export function quarantineNoticeText(summary: Pick<GetQuarantineResponse, 'total
   const reasons = summary.byReason.map((r) => r.reason)
   const shown = reasons.slice(0, 2).join(', ') + (reasons.length > 2 ? ` and ${reasons.length - 2} more` : '')
   const spans = summary.total === 1 ? '1 span' : `${summary.total} spans`
-  return `${spans} of this project ${summary.total === 1 ? 'was' : 'were'} refused by the store in this period and kept in quarantine (${shown}).`
+  return (
+    `${spans} of this project ${summary.total === 1 ? 'was' : 'were'} refused by the store in this period and ` +
+    `kept in quarantine (${shown}).`
+  )
 }
 
 export function quarantineLink(range: QuarantineRange): string {

@@ -114,7 +114,10 @@ export function AgentsTable({ agents }: { agents: RegistryAgent[] }) {
                     <span
                       key={r.release}
                       className={`chip${/canary/.test(r.release) ? ' canary' : ''}`}
-                      title={`${r.health.calls} calls, error rate ${rateText(r.health.errorRate)}, cost ${formatCost(r.health.costUsd)}`}
+                      title={
+                        `${r.health.calls} calls, error rate ${rateText(r.health.errorRate)}, ` +
+                        `cost ${formatCost(r.health.costUsd)}`
+                      }
                     >
                       {r.release}
                     </span>

@@ -289,7 +289,8 @@ function Output({ validation }: { validation: ReturnType<typeof validateDraft> }
         </button>
         <span className="muted small">
           {rc
-            ? `${caseFileName(rc.id)} + ${vitestFileName(rc.id)}: keep them side by side; run with AGENT_URL or AGENT_CMD set.`
+            ? `${caseFileName(rc.id)} + ${vitestFileName(rc.id)}: keep them side by side; ` +
+              `run with AGENT_URL or AGENT_CMD set.`
             : ''}
         </span>
         <span className="spacer" />

@@ -31,12 +31,14 @@ export function ReleaseComparison({ data }: { data: CompareReleasesResponse }) {
     [
       'Failed agent invocations / invocations (95 % CI)',
       (s) =>
-        `${formatPercent(s.errorRate.estimate)}${interval(s.errorRate.ciLow, s.errorRate.ciHigh, (v) => formatPercent(v))}`,
+        `${formatPercent(s.errorRate.estimate)}` +
+        `${interval(s.errorRate.ciLow, s.errorRate.ciHigh, (v) => formatPercent(v))}`,
     ],
     [
       'Failed tool calls / tool calls (95 % CI)',
       (s) =>
-        `${formatPercent(s.toolErrorRate.estimate)}${interval(s.toolErrorRate.ciLow, s.toolErrorRate.ciHigh, (v) => formatPercent(v))}`,
+        `${formatPercent(s.toolErrorRate.estimate)}` +
+        `${interval(s.toolErrorRate.ciLow, s.toolErrorRate.ciHigh, (v) => formatPercent(v))}`,
     ],
   ]
   const tracesOf = (release: string) =>

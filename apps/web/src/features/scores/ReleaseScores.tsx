@@ -14,7 +14,9 @@ import './scores.css'
 const diffText = (d: ReleaseDiff | null) =>
   d === null || d.estimate === null
     ? '—'
-    : `${d.estimate >= 0 ? '+' : ''}${d.estimate.toFixed(3)}${d.ciLow !== null && d.ciHigh !== null ? ` (${d.ciLow.toFixed(2)} to ${d.ciHigh.toFixed(2)})` : ''}, ${methodInWords(d.method)}, ${formatPValue(d.pValue)}`
+    : `${d.estimate >= 0 ? '+' : ''}${d.estimate.toFixed(3)}` +
+      `${d.ciLow !== null && d.ciHigh !== null ? ` (${d.ciLow.toFixed(2)} to ${d.ciHigh.toFixed(2)})` : ''}, ` +
+      `${methodInWords(d.method)}, ${formatPValue(d.pValue)}`
 
 export function ReleaseScoresComparison({ a, b }: { a: string; b: string }) {
   const data = useQuery(`score-compare:${a}|${b}`, (signal) => scoresApi.compare(a, b, signal))

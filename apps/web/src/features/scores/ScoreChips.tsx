@@ -11,7 +11,12 @@ export function ScoreBriefChips({ briefs }: { briefs: readonly ScoreBrief[] | un
         <span
           key={b.name}
           className={`score-chip ${briefTone(b)}`}
-          title={`${b.count} score(s) from ${b.sources.map((s) => SOURCE_LABELS[s]).join(', ')}${b.errors ? `; ${b.errors} failed evaluation(s)` : ''}`}
+          title={
+            `${b.count} score(s) ` +
+            `from ${b.sources.map((s) => SOURCE_LABELS[s]).join(', ')}${
+              b.errors ? `; ${b.errors} failed evaluation(s)` : ''
+            }`
+          }
         >
           {briefText(b)}
         </span>

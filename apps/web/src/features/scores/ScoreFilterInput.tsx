@@ -2,6 +2,9 @@
 import { useEffect, useState } from 'react'
 import { parseScoreFilterText } from './score-format'
 
+const SCORE_FILTER_HELP =
+  'A score name, optionally with = != > >= < <= and a value: user_feedback=false, judge_helpful<0.5, tone=rude'
+
 export function ScoreFilterInput({ value, onCommit }: { value: string; onCommit: (score: string) => void }) {
   const [draft, setDraft] = useState(value)
   useEffect(() => setDraft(value), [value])
@@ -12,7 +15,7 @@ export function ScoreFilterInput({ value, onCommit }: { value: string; onCommit:
       className={parsed === null ? 'narrow invalid' : 'narrow'}
       placeholder="Score, e.g. user_feedback=false"
       aria-label="Score filter"
-      title="A score name, optionally with = != > >= < <= and a value: user_feedback=false, judge_helpful<0.5, tone=rude"
+      title={SCORE_FILTER_HELP}
       value={draft}
       onChange={(e) => setDraft(e.target.value)}
       onBlur={commit}

@@ -102,14 +102,18 @@ function Edge({ edge, from, to }: { edge: GraphEdge; from: GraphNode; to: GraphN
     ;[lx, ly] = [(x1 + x2) / 2, dip - 4]
   }
   const hasErrors = edge.errors > 0
-  const label = `${edge.count}× · ${formatDuration(edge.totalMs / edge.count)}${hasErrors ? ` · ${edge.errors} err` : ''}`
+  const label =
+    `${edge.count}× ` + `· ${formatDuration(edge.totalMs / edge.count)}${hasErrors ? ` · ${edge.errors} err` : ''}`
   return (
     <g className={`edge ${edge.kind}${hasErrors ? ' has-errors' : ''}`} data-edge={`${edge.from}→${edge.to}`}>
       <path d={d} fill="none" markerEnd={hasErrors ? 'url(#arrow-err)' : 'url(#arrow)'} />
       <text x={lx} y={ly} textAnchor="middle" className="edge-label">
         {label}
       </text>
-      <title>{`${from.label} → ${to.label}: ${EDGE_WORDS[edge.kind]}, ${edge.count} times, total ${formatDuration(edge.totalMs)}, ${edge.errors} failed`}</title>
+      <title>
+        {`${from.label} → ${to.label}: ${EDGE_WORDS[edge.kind]}, ${edge.count} times, ` +
+          `total ${formatDuration(edge.totalMs)}, ${edge.errors} failed`}
+      </title>
     </g>
   )
 }

@@ -13,7 +13,8 @@ export function TraceTotals({ trace }: { trace: TraceSummary }) {
     [
       'Tokens',
       formatTokens(trace.inputTokens + trace.outputTokens),
-      `input ${trace.inputTokens} · cached ${trace.cachedInputTokens} · output ${trace.outputTokens} · reasoning ${trace.reasoningTokens}`,
+      `input ${trace.inputTokens} · cached ${trace.cachedInputTokens} · output ${trace.outputTokens} · ` +
+        `reasoning ${trace.reasoningTokens}`,
     ],
     [
       'Model calls',

@@ -66,7 +66,7 @@ const spans = [
 
 describe('buildTraceModel', () => {
   const model = buildTraceModel(spans)
-  it('badges from the resolved fields: counted calls, aggregates, parts, delegations, failures, retries, orphans', () => {
+  it('badges from resolved fields: counted calls, aggregates, parts, delegations, failures, retries, orphans', () => {
     expect(model.badges.get('llm')).toEqual(['llm'])
     expect(model.badges.get('agg')).toEqual(['aggregate'])
     expect(model.badges.get('t1')).toEqual(['tool', 'error'])
