@@ -20,7 +20,10 @@ export type EvaluationSpansListener = (projectId: string, spans: Array<{ traceId
 /** Traces just resolved to a final outcome (root stored, or settled without one). */
 export type JudgedTracesListener = (projectId: string, traceIds: string[]) => void
 
-/** The resolver shares the event loop with acknowledgements: a pause every this many traces keeps a big batch from holding an OTLP answer back. */
+/**
+ * The resolver shares the event loop with acknowledgements: a pause every this many traces keeps a big batch
+ * from holding an OTLP answer back.
+ */
 const YIELD_EVERY = 50
 /** Span rows read at once: a batch of small traces is one read; a 100,000-span trace is read on its own. */
 const ROWS_PER_READ = 50_000
