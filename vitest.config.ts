@@ -10,8 +10,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
  * ClickHouse HTTP front over chDB, packages/testkit), except those about the embedded engine itself
  * (EMBEDDED_ONLY), two long input generators (SERVER_SKIPPED_FOR_TIME) and those whose subject lies in
  * front of the store (SERVER_SAME_AS_EMBEDDED). `pnpm test` runs every project (what CI runs): unit,
- * then int and int-server together on two workers, then e2e; the suite's budget in CI is 20 minutes
- * on a 2-core machine.
+ * then int and int-server together on two workers, then the responsiveness tests one file at a time
+ * (RESPONSIVENESS), then e2e; the suite's budget in CI is 20 minutes on a 2-core machine.
  */
 const UNIT = ['scripts/**/*.test.ts', '{apps,packages}/*/{src,test}/**/*.test.{ts,tsx}']
 const NOT_UNIT = ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**']
@@ -59,6 +59,17 @@ const SERVER_SAME_AS_EMBEDDED = [
  * the demo fleet on demo time, HTTP round trips), a single worker kept one of the two cores idle.
  */
 const INT_WORKERS = 2
+/**
+ * Tests of the server's responsiveness under abuse (a median /healthz under 100 ms while a bomb is
+ * decoded or heavy queries run, slow sockets closed on time): a neighbour file on the same two cores
+ * would measure itself, not the server. They run after the shared pool, one file at a time
+ * (`int-alone`, `int-server-alone`).
+ */
+const RESPONSIVENESS = [
+  'apps/ingest/test/edge/body-limits.int.test.ts',
+  'apps/ingest/test/edge/connection-limits.int.test.ts',
+  'apps/ingest/test/edge/query-load.int.test.ts',
+]
 /**
  * Run first in their group, so that no worker is left with a long file once the others are done: the
  * demo fleet on demo time (over 3 minutes of wall time whatever the load), then the crash tests.
@@ -108,9 +119,14 @@ export default defineConfig({
         test: {
           name: 'int',
           include: ['{apps,packages}/*/{src,test}/**/*.int.test.ts'],
+          exclude: RESPONSIVENESS,
           maxWorkers: INT_WORKERS,
           sequence: { groupOrder: 1 },
         },
+      },
+      {
+        extends: true,
+        test: { name: 'int-alone', include: RESPONSIVENESS, maxWorkers: 1, sequence: { groupOrder: 2 } },
       },
       {
         extends: true,
@@ -118,11 +134,29 @@ export default defineConfig({
         test: {
           name: 'int-server',
           include: ['apps/ingest/test/**/*.int.test.ts'],
-          exclude: [...EMBEDDED_ONLY, ...OWN_STORE, ...SERVER_SKIPPED_FOR_TIME, ...SERVER_SAME_AS_EMBEDDED],
+          exclude: [
+            ...EMBEDDED_ONLY,
+            ...OWN_STORE,
+            ...SERVER_SKIPPED_FOR_TIME,
+            ...SERVER_SAME_AS_EMBEDDED,
+            ...RESPONSIVENESS,
+          ],
           env: { SIGHTLINE_TEST_STORE: 'server' },
           testTimeout: 180_000,
           maxWorkers: INT_WORKERS,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'int-server-alone',
+          include: RESPONSIVENESS.filter((file) => !SERVER_SAME_AS_EMBEDDED.includes(file)),
+          env: { SIGHTLINE_TEST_STORE: 'server' },
+          testTimeout: 180_000,
+          maxWorkers: 1,
+          // Its own group: projects of one group run side by side.
+          sequence: { groupOrder: 3 },
         },
       },
       // One worker: each file builds the console into apps/web/dist when it is missing or stale, and two
@@ -133,7 +167,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['apps/web/e2e/**/*.e2e.test.ts'],
           maxWorkers: 1,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 4 },
         },
       },
     ],
