@@ -91,11 +91,12 @@ export class SpanWriter {
   }
 
   /**
-   * The loader is inserting or has sealed segments waiting: acknowledged spans are on their way to
-   * the store. Under a burst this holds almost all the time; under a trickle, a few ms per segment.
+   * Sealed segments wait behind the one being inserted: the store is not keeping up. (Merely
+   * inserting is not enough: under a trickle on a loaded machine the loader is busy most of the time,
+   * and deferring then would hold every answer, and the detection that reads them, back by the bound.)
    */
   get backlogged(): boolean {
-    return this.queue.length > 0
+    return this.queue.length > 1
   }
 
   get isHealthy(): boolean {
