@@ -246,14 +246,19 @@ export class TraceResolver {
   private async resolveDue(now: number): Promise<void> {
     const { quietMs, maxDelayMs, batchSize } = this.options
     const deferring = Number.isFinite(now) && this.ingestBacklogged()
-    const due = [...this.pending.values()].filter(
-      (p) =>
-        (now - p.lastMs >= quietMs || now - p.firstMs >= maxDelayMs) &&
-        (!deferring || now - p.firstMs >= this.options.maxDeferMs),
-    )
-    if (deferring) this.metrics.resolverDeferredTicks.inc()
+    let held = false
     const byProject = new Map<string, Pending[]>()
-    for (const p of due) byProject.set(p.projectId, [...(byProject.get(p.projectId) ?? []), p])
+    for (const p of this.pending.values()) {
+      if (now - p.lastMs < quietMs && now - p.firstMs < maxDelayMs) continue
+      if (deferring && now - p.firstMs < this.options.maxDeferMs) {
+        held = true
+        continue
+      }
+      const list = byProject.get(p.projectId)
+      if (list) list.push(p)
+      else byProject.set(p.projectId, [p])
+    }
+    if (held) this.metrics.resolverDeferredTicks.inc()
     for (const [projectId, list] of byProject) {
       for (let i = 0; i < list.length; i += batchSize) {
         const batch = list.slice(i, i + batchSize)
