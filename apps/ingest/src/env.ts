@@ -175,6 +175,8 @@ const EnvSchema = z
     /** A body still decoding after this long is answered 413 (the worst 64 MiB bodies took ~20 s on 2 loaded cores). */
     INGEST_DECODE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
     /** Unauthenticated connections must not starve ingest: see http-limits.ts. */
+    /** A stop (SIGTERM) that takes longer exits anyway, naming the phase it was in; the spool keeps the rest. */
+    SIGHTLINE_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
     HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
     HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),

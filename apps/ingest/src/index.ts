@@ -4,6 +4,7 @@ process.env.UV_THREADPOOL_SIZE ??= '16'
 
 const { parseEnv } = await import('./env.js')
 const { startServer } = await import('./server.js')
+const { stopWithin } = await import('./shutdown.js')
 
 const env = parseEnv()
 const server = await startServer(env)
@@ -13,8 +14,18 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return
     stopping = true
     server.deps.logger.info('shutting down: flushing spooled spans', { signal })
-    server.stop().then(
-      () => process.exit(0),
+    stopWithin(server.shutdown, env.SIGHTLINE_SHUTDOWN_TIMEOUT_MS).then(
+      (outcome) => {
+        if (outcome.done) process.exit(0)
+        server.deps.logger.error(
+          'shutdown did not finish in time; exiting. What was not stored stays spooled for the next start',
+          {
+            phase: outcome.phase,
+            timeoutMs: env.SIGHTLINE_SHUTDOWN_TIMEOUT_MS,
+          },
+        )
+        process.exit(1)
+      },
       (err: unknown) => {
         server.deps.logger.error('shutdown failed', { err })
         process.exit(1)

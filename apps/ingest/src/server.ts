@@ -12,6 +12,10 @@ import { startOtlpGrpcServer, type OtlpGrpcServer } from './grpc/otlp-grpc-serve
 import { guardConnections, httpServerOptions, type HttpLimits } from './http-limits.js'
 import { createLogger, type Logger } from './logger.js'
 import { ensurePrivateDir } from './private-files.js'
+import { Shutdown } from './shutdown.js'
+
+/** In-flight HTTP requests get this long at a stop before their connections are cut. */
+const HTTP_CLOSE_GRACE_MS = 10_000
 
 export interface RunningServer {
   deps: Deps
@@ -21,6 +25,8 @@ export interface RunningServer {
   grpcPort: number | undefined
   /** Stops accepting (HTTP and gRPC), flushes the spool to the store, closes the store. */
   stop(): Promise<void>
+  /** The same stop, in named phases (the one running is `shutdown.current`). */
+  shutdown: Shutdown
 }
 
 /** Boots the store, migrations, the default project and the writer, then listens. */
@@ -73,25 +79,42 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : env.PORT
   const url = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}`
   logger.info('sightline listening', { url, grpcPort: grpc?.port ?? 'off', store: store.kind })
-  return {
-    deps,
-    port,
-    url,
-    grpcPort: grpc?.port,
-    async stop() {
-      await Promise.all([closeHttp(), grpc?.stop()])
-      await deps.decodePool.close()
-      await deps.detectionScheduler.stop()
-      await deps.registry.scanner.stop()
-      await deps.evaluatorScheduler.stop()
-      await deps.writer.stop()
-      await deps.resolver.stop()
-      await deps.leases.stop()
-      await deps.evaluationEvents.drain()
-      await store.close()
-      stopLoweringStoreThreads?.()
-    },
-  }
+  const shutdown = new Shutdown(
+    [
+      {
+        name: 'stop accepting (HTTP, gRPC)',
+        run: () => Promise.all([closeHttpWithin(server, HTTP_CLOSE_GRACE_MS), grpc?.stop()]),
+      },
+      { name: 'decode workers', run: () => deps.decodePool.close() },
+      { name: 'anomaly detection', run: () => deps.detectionScheduler.stop() },
+      { name: 'registry scanner', run: () => deps.registry.scanner.stop() },
+      { name: 'online evaluators', run: () => deps.evaluatorScheduler.stop() },
+      { name: 'spool flush', run: () => deps.writer.stop() },
+      { name: 'trace resolver', run: () => deps.resolver.stop() },
+      { name: 'leases', run: () => deps.leases.stop() },
+      { name: 'evaluation events', run: () => deps.evaluationEvents.drain() },
+      {
+        name: 'store',
+        run: async () => {
+          await store.close()
+          stopLoweringStoreThreads?.()
+        },
+      },
+    ],
+    logger,
+  )
+  return { deps, port, url, grpcPort: grpc?.port, shutdown, stop: () => shutdown.run() }
+}
+
+/** Stops accepting; requests still running after `graceMs` lose their connection (none was acknowledged). */
+function closeHttpWithin(server: ServerType, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const cut = setTimeout(() => (server as Server).closeAllConnections(), graceMs)
+    server.close(() => {
+      clearTimeout(cut)
+      resolve()
+    })
+  })
 }
 
 function httpLimits(env: Env): HttpLimits {

@@ -11,13 +11,19 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const INGEST_DIR = fileURLToPath(new URL('../../', import.meta.url))
+/** Past the server's own shutdown deadline (SIGHTLINE_SHUTDOWN_TIMEOUT_MS, 25 s). */
+const STOP_WAIT_MS = 40_000
 
 export interface ChildServer {
   url: string
   pid: number
   dataDir: string
   logs: string[]
-  /** SIGTERM (the server flushes its spool) and wait for the exit; removes the data directory unless it was given. */
+  /**
+   * SIGTERM (the server flushes its spool) and wait for the exit; removes the data directory unless
+   * it was given. A server still running after its own shutdown deadline is killed, and its last log
+   * lines are printed: the phase it hung in is the finding, whatever the test was about.
+   */
   stop(): Promise<void>
   /** SIGKILL, as a crash: nothing is flushed; the data directory stays for a restart. */
   kill(): Promise<void>
@@ -81,7 +87,18 @@ export async function startChildServer(
     logs,
     async stop() {
       proc.kill('SIGTERM')
+      const hung = setTimeout(() => {
+        console.warn(
+          `server ${proc.pid} did not exit ${STOP_WAIT_MS} ms after SIGTERM; killed. Its last logs:\n${logs.slice(-40).join('\n')}`,
+        )
+        proc.kill('SIGKILL')
+      }, STOP_WAIT_MS)
       await exited
+      clearTimeout(hung)
+      if (proc.exitCode !== 0 && proc.exitCode !== null)
+        console.warn(
+          `server ${proc.pid} exited ${proc.exitCode} after SIGTERM. Its last logs:\n${logs.slice(-40).join('\n')}`,
+        )
       process.off('exit', killOnExit)
       if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
     },
