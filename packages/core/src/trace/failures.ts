@@ -52,7 +52,9 @@ function inferReportedToolErrors(
   const byCallId = new Map<string, SpanFacts[]>()
   for (const span of index.spans) {
     if (span.kind !== 'tool' || !span.toolCallId) continue
-    byCallId.set(span.toolCallId, [...(byCallId.get(span.toolCallId) ?? []), span])
+    const same = byCallId.get(span.toolCallId)
+    if (same) same.push(span)
+    else byCallId.set(span.toolCallId, [span])
   }
   const mark = (span: SpanFacts) => {
     if (!failed.has(span.spanId)) failed.set(span.spanId, { inferred: true })
@@ -114,15 +116,19 @@ function recoveredAttempts(
     const target = attemptTarget(span, roles.get(span.spanId))
     if (!target) continue
     const key = `${scopeOf(index, span)}\u0000${target}`
-    attempts.set(key, [...(attempts.get(key) ?? []), span])
+    const group = attempts.get(key)
+    if (group) group.push(span)
+    else attempts.set(key, [span])
   }
+  // A failed attempt is recovered when a successful one of its group started no earlier: linear in
+  // the group (an agent loop can make 10k attempts of one sub-agent under one caller).
   const recovered = new Set<string>()
   for (const group of attempts.values()) {
-    for (const attempt of group) {
-      if (!failed.has(attempt.spanId)) continue
-      if (group.some((other) => other !== attempt && other.startMs >= attempt.startMs && !failed.has(other.spanId)))
-        recovered.add(attempt.spanId)
-    }
+    let lastSuccessStartMs = Number.NEGATIVE_INFINITY
+    for (const attempt of group)
+      if (!failed.has(attempt.spanId)) lastSuccessStartMs = Math.max(lastSuccessStartMs, attempt.startMs)
+    for (const attempt of group)
+      if (failed.has(attempt.spanId) && lastSuccessStartMs >= attempt.startMs) recovered.add(attempt.spanId)
   }
   return recovered
 }

@@ -196,6 +196,34 @@ describe('resolveTrace', () => {
     expect(resolveTrace([agent('a', { flags: ['no_end_time'] })], settled).trace.outcome).toBe('running')
   })
 
+  it('recovers each failed attempt that a later success of the same group follows, in a loop of 30k attempts', () => {
+    const attempts = Array.from({ length: 30_000 }, (_, i) =>
+      facts({
+        spanId: `h${i}`,
+        parentSpanId: 'r',
+        kind: 'handoff',
+        agentName: 'exec',
+        // Every 100th fails; the last success is attempt 29_989, so the failure at 29_999 stays failed.
+        status: i % 100 === 99 || i >= 29_990 ? 'error' : 'ok',
+        statusMessage: 'timeout',
+        startMs: i,
+        endMs: i + 1,
+      }),
+    )
+    const { failures, trace } = resolveTrace([agent('a', { spanId: 'r', startMs: 0, endMs: 40_000 }), ...attempts], {
+      settled: true,
+      contributions: false,
+    })
+    expect(failures.failed.size).toBe(300 + 9)
+    expect([...failures.recovered].sort()).toEqual(Array.from({ length: 299 }, (_, k) => `h${k * 100 + 99}`).sort())
+    expect(trace).toMatchObject({ outcome: 'failed', failureSpanId: 'h29990', startMs: 0, endMs: 40_000 })
+  })
+
+  it('leaves the rollup contributions out when asked to', () => {
+    expect(resolveTrace(demoTrace(), settled).contributions.length).toBeGreaterThan(0)
+    expect(resolveTrace(demoTrace(), { settled: true, contributions: false }).contributions).toEqual([])
+  })
+
   it('tells a loop from a retry that recovered', () => {
     const calls = (outcomes: Array<'ok' | 'error'>) => [
       agent('planner', { spanId: 'r', startMs: 0, endMs: 1000 }),

@@ -20,6 +20,11 @@ export interface ResolveOptions {
    * unsettled; once settled (quiet long enough) it is judged from the spans it has, tagged `partial`.
    */
   settled: boolean
+  /**
+   * Whether to compute what the trace adds to the rollups (default true). A reader that only shows
+   * the trace skips it: at 100k spans it is a quarter of the resolution.
+   */
+  contributions?: boolean
 }
 
 export interface ResolvedTrace {
@@ -81,7 +86,13 @@ export function resolveTrace(input: readonly SpanFacts[], options: ResolveOption
   const roles = assignRoles(index)
   const failures = findFailures(index, roles)
   const root = index.tops.find((s) => s.parentSpanId === '')
-  const judgeUnit = (span: SpanFacts): Judgement => judge(index, roles, failures, span)
+  // Each judgement walks the span's whole subtree; the root's is asked for three times.
+  const judged = new Map<string, Judgement>()
+  const judgeUnit = (span: SpanFacts): Judgement => {
+    let judgement = judged.get(span.spanId)
+    if (!judgement) judged.set(span.spanId, (judgement = judge(index, roles, failures, span)))
+    return judgement
+  }
   let judgement: Judgement
   if (!root && !options.settled) judgement = { outcome: 'running', causeSpanId: undefined }
   else {
@@ -97,15 +108,16 @@ export function resolveTrace(input: readonly SpanFacts[], options: ResolveOption
   })
   const trace = summarise(index, roles, failures, root, judgement, tags, loops)
   // A replay of a regression case is judged like any trace but is not production: it adds nothing to the rollups.
-  const contributions = trace.isRegressionRun
-    ? []
-    : contributionsOf({
-        index,
-        roles,
-        failures,
-        trace: { outcome: trace.outcome, durationMs: trace.durationMs, userId: trace.userId, root },
-        judgeUnit,
-      })
+  const contributions =
+    trace.isRegressionRun || options.contributions === false
+      ? []
+      : contributionsOf({
+          index,
+          roles,
+          failures,
+          trace: { outcome: trace.outcome, durationMs: trace.durationMs, userId: trace.userId, root },
+          judgeUnit,
+        })
   return { trace, roles, failures, contributions }
 }
 
@@ -126,8 +138,9 @@ function summarise(
   const toolCalls = spans.filter((s) => roles.get(s.spanId)?.tool === 'call')
   const invocations = spans.filter((s) => s.kind === 'agent')
   const firstAgent = invocations[0] ? (roles.get(invocations[0].spanId)?.agent ?? '') : ''
-  const startMs = Math.min(...spans.map((s) => s.startMs))
-  const endMs = Math.max(...spans.map((s) => s.endMs))
+  // Not Math.min(...spread): a spread of a huge trace's spans overflows the call stack.
+  const startMs = spans.reduce((min, s) => Math.min(min, s.startMs), Number.POSITIVE_INFINITY)
+  const endMs = spans.reduce((max, s) => Math.max(max, s.endMs), Number.NEGATIVE_INFINITY)
   const failedSpans = spans.filter((s) => failures.failed.has(s.spanId)).sort((a, b) => a.startMs - b.startMs)
   const cause = judgement.causeSpanId ? index.byId.get(judgement.causeSpanId) : undefined
   const priced = calls.filter((s) => s.costUsd !== null)
