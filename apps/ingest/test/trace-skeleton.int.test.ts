@@ -72,4 +72,51 @@ describe('GET /api/v1/traces/{id}/skeleton', () => {
       (await getJson(server, `/api/v1/traces/${traceIdFor('cols')}/skeleton`, { 'x-api-key': other.apiKey })).status,
     ).toBe(404)
   })
+
+  it('a trace asked again shows new spans and a new price at once (its kept resolution is checked)', async () => {
+    const T1 = Date.parse('2026-03-01T11:00:00Z')
+    const path = `/api/v1/traces/${traceIdFor('kept')}`
+    const skeleton = async () =>
+      TraceSkeletonResponseSchema.parse((await getJson<unknown>(server, `${path}/skeleton`)).body)
+    const send = async (llmCalls: number) => {
+      const body = makeTraceRequest({ seed: 'kept', startMs: T1, agent: 'kept', model: 'acme-kept-1', llmCalls })
+      await sendJson(server.url, server.authHeaders, body)
+      await server.drain()
+    }
+    await send(1)
+    const first = await skeleton()
+    expect(first.trace).toMatchObject({ spanCount: 2, llmCallCount: 1, unpricedLlmCalls: 1, costUsd: null })
+    expect(await skeleton()).toEqual(first)
+
+    // The exporter sends the trace again with two more model calls (the first two spans are copies).
+    await send(3)
+    expect((await skeleton()).trace).toMatchObject({ spanCount: 4, llmCallCount: 3, unpricedLlmCalls: 3 })
+
+    const put = await fetch(`${server.url}/api/v1/price-overrides`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json', ...server.authHeaders },
+      body: JSON.stringify({
+        model: 'acme-kept-1',
+        effectiveFrom: '2026-03-01T00:00:00Z',
+        inputPerMtok: 1,
+        outputPerMtok: 2,
+        cacheReadPerMtok: null,
+        cacheWritePerMtok: null,
+      }),
+    })
+    expect(put.status).toBe(200)
+    const priced = await skeleton()
+    expect(priced.trace.unpricedLlmCalls).toBe(0)
+    expect(priced.trace.costUsd).toBeCloseTo((3 * (100 * 1 + 20 * 2)) / 1e6, 12)
+    const call = decodeSpanColumns(priced.spans).find((span) => span.isLlmCall)!
+    const one = await getJson<{ span: { costUsd: number; costSource: string; agentName: string } }>(
+      server,
+      `${path}/spans/${call.spanId}`,
+    )
+    expect(one.body.span).toMatchObject({
+      costUsd: (100 * 1 + 20 * 2) / 1e6,
+      costSource: 'override',
+      agentName: 'kept',
+    })
+  })
 })

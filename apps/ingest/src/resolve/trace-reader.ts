@@ -22,7 +22,30 @@ export interface TraceView {
   spans: Span[]
 }
 
+/**
+ * Spans of the resolutions kept for the next request of the same trace: opening a trace and then
+ * clicking its spans asks for the same resolution each time, and at 100k spans it takes seconds.
+ */
+const RECENT_SPANS_MAX = 150_000
+
+type Bounds = NonNullable<Awaited<ReturnType<TraceRepository['bounds']>>>
+type Pricer = Awaited<ReturnType<PriceOverrideLookup['pricerFor']>>
+
+interface Recent {
+  /** Valid while the trace has received nothing new, is as settled, and prices are the same. */
+  lastIngestedMs: number
+  indexRows: number
+  settled: boolean
+  pricer: Pricer
+  rows: SpanRowRead[]
+  resolution: ReadResolution
+}
+
 export class TraceReader {
+  /** Least recently used first (Map order), bounded by RECENT_SPANS_MAX spans in all. */
+  private readonly recent = new Map<string, Recent>()
+  private recentSpans = 0
+
   constructor(
     private readonly traces: TraceRepository,
     private readonly prices: PriceOverrideLookup,
@@ -31,39 +54,87 @@ export class TraceReader {
   ) {}
 
   async get(projectId: string, traceId: string, view: 'full' | 'skeleton' = 'full'): Promise<TraceView | undefined> {
-    const found = await this.traces.get(projectId, traceId, view)
-    if (!found || found.rows.length === 0) return undefined
-    const resolution = await this.resolve(projectId, found.rows, found.lastIngestedMs)
-    const start = found.rows.reduce((min, r) => (r.start_time < min ? r.start_time : min), found.rows[0]!.start_time)
-    const end = found.rows.reduce((max, r) => (r.end_time > max ? r.end_time : max), found.rows[0]!.end_time)
+    const bounds = await this.traces.bounds(projectId, traceId)
+    if (!bounds) return undefined
+    const skeleton = await this.skeleton(projectId, traceId, bounds)
+    if (skeleton.rows.length === 0) return undefined
+    const { resolution } = skeleton
+    const rows = view === 'full' ? await this.traces.rows(projectId, traceId, 'full', bounds) : skeleton.rows
+    if (rows.length === 0) return undefined
+    const start = rows.reduce((min, r) => (r.start_time < min ? r.start_time : min), rows[0]!.start_time)
+    const end = rows.reduce((max, r) => (r.end_time > max ? r.end_time : max), rows[0]!.end_time)
     const trace = summaryOf(traceId, resolution.trace, chTimeToIso(start), chTimeToIso(end))
     // A skeleton has no payloads to complete arguments from (nor arguments to show).
-    const completed = view === 'full' ? completedArguments(found.rows, resolution) : new Map<string, string>()
-    return { trace, spans: found.rows.map((row) => toSpan(row, resolution, completed.get(row.span_id))) }
+    const completed = view === 'full' ? completedArguments(rows, resolution) : new Map<string, string>()
+    return { trace, spans: rows.map((row) => toSpan(row, resolution, completed.get(row.span_id))) }
   }
 
   /** One span in full, with what the resolution of its whole trace says about it. */
   async getSpan(projectId: string, traceId: string, spanId: string): Promise<Span | undefined> {
-    const found = await this.traces.get(projectId, traceId, 'skeleton')
-    const full = found ? await this.traces.getSpan(projectId, traceId, spanId) : undefined
-    if (!found || !full) return undefined
-    const resolution = await this.resolve(projectId, found.rows, found.lastIngestedMs)
+    const bounds = await this.traces.bounds(projectId, traceId)
+    if (!bounds) return undefined
+    const [{ resolution }, full] = await Promise.all([
+      this.skeleton(projectId, traceId, bounds),
+      this.traces.span(projectId, traceId, spanId, bounds),
+    ])
+    if (!full) return undefined
     if (resolution.roles.get(spanId)?.tool !== 'call' || isWholeArguments(full.tool_arguments))
       return toSpan(full, resolution)
     // Only a tool call without its arguments needs the model calls' outputs: read them then.
-    const payloads = await this.traces.get(projectId, traceId, 'full')
-    const completed = payloads ? completedArguments(payloads.rows, resolution) : new Map<string, string>()
-    return toSpan(full, resolution, completed.get(spanId))
+    const payloads = await this.traces.rows(projectId, traceId, 'full', bounds)
+    return toSpan(full, resolution, completedArguments(payloads, resolution).get(spanId))
   }
 
-  private async resolve(projectId: string, rows: SpanRowRead[], lastIngestedMs: number): Promise<ReadResolution> {
+  /** The trace's skeleton rows and their resolution: kept from the last request when still valid. */
+  private async skeleton(projectId: string, traceId: string, bounds: Bounds): Promise<Recent> {
+    const key = `${projectId}\u0000${traceId}`
+    const pricer = await this.prices.pricerFor(projectId)
+    const settled = this.now() - bounds.lastIngestedMs >= this.settleMs
+    const kept = this.recent.get(key)
+    if (kept) this.forget(key, kept)
+    if (
+      kept &&
+      kept.lastIngestedMs === bounds.lastIngestedMs &&
+      kept.indexRows === bounds.indexRows &&
+      kept.settled === settled &&
+      kept.pricer === pricer
+    ) {
+      this.remember(key, kept)
+      return kept
+    }
+    const rows = await this.traces.rows(projectId, traceId, 'skeleton', bounds)
     const facts = rows.map(factsFromRow)
-    ;(await this.prices.pricerFor(projectId))(facts)
-    const resolution = resolveTrace(facts, { settled: this.now() - lastIngestedMs >= this.settleMs })
+    pricer(facts)
+    const resolved = resolveTrace(facts, { settled, contributions: false })
     const priced = new Map(
       facts.map((f) => [f.spanId, { costUsd: f.costUsd, costSource: f.costSource, isUnpriced: f.isUnpriced }]),
     )
-    return { ...resolution, priced, facts }
+    const fresh: Recent = {
+      lastIngestedMs: bounds.lastIngestedMs,
+      indexRows: bounds.indexRows,
+      settled,
+      pricer,
+      rows,
+      resolution: { ...resolved, priced, facts },
+    }
+    this.remember(key, fresh)
+    return fresh
+  }
+
+  private remember(key: string, entry: Recent): void {
+    if (entry.rows.length > RECENT_SPANS_MAX) return
+    this.recent.set(key, entry)
+    this.recentSpans += entry.rows.length
+    for (const [oldKey, old] of this.recent) {
+      if (this.recentSpans <= RECENT_SPANS_MAX) break
+      this.forget(oldKey, old)
+    }
+  }
+
+  private forget(key: string, entry: Recent): void {
+    if (this.recent.get(key) !== entry) return
+    this.recent.delete(key)
+    this.recentSpans -= entry.rows.length
   }
 }
 

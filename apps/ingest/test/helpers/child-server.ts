@@ -89,7 +89,8 @@ export async function startChildServer(
       proc.kill('SIGTERM')
       const hung = setTimeout(() => {
         console.warn(
-          `server ${proc.pid} did not exit ${STOP_WAIT_MS} ms after SIGTERM; killed. Its last logs:\n${logs.slice(-40).join('\n')}`,
+          `server ${proc.pid} did not exit ${STOP_WAIT_MS} ms after SIGTERM; killed. ` +
+            `Its last logs:\n${logs.slice(-40).join('\n')}`,
         )
         proc.kill('SIGKILL')
       }, STOP_WAIT_MS)

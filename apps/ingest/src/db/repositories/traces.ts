@@ -14,13 +14,16 @@ export class TraceRepository {
   async bounds(
     projectId: string,
     traceId: string,
-  ): Promise<{ from: string; to: string; lastIngestedMs: number } | undefined> {
+  ): Promise<{ from: string; to: string; lastIngestedMs: number; indexRows: number } | undefined> {
     const rows = await this.store.query<{ from: string; to: string; last_ms: string; n: string }>(sql`
       SELECT toString(min(start_min)) AS from, toString(max(start_max)) AS to,
         toUnixTimestamp64Milli(max(last_ingested)) AS last_ms, count() AS n
       FROM trace_index WHERE project_id = ${str(projectId)} AND trace_id = ${str(traceId)}`)
     const row = rows[0]
-    return row && Number(row.n) > 0 ? { from: row.from, to: row.to, lastIngestedMs: Number(row.last_ms) } : undefined
+    // `indexRows` grows with every insert of the trace's spans, even within one millisecond.
+    return row && Number(row.n) > 0
+      ? { from: row.from, to: row.to, lastIngestedMs: Number(row.last_ms), indexRows: Number(row.n) }
+      : undefined
   }
 
   /** The trace's spans (one copy each, bounded to the trace's hours) and when it last received any. */
@@ -31,17 +34,30 @@ export class TraceRepository {
   ): Promise<{ rows: SpanRowRead[]; lastIngestedMs: number } | undefined> {
     const bounds = await this.bounds(projectId, traceId)
     if (!bounds) return undefined
-    if (view === 'skeleton') {
-      const values = await this.store.queryValues(oneCopyEach(SKELETON_SELECT, projectId, traceId, bounds))
-      return { rows: values.map((v) => skeletonRow(projectId, traceId, v)), lastIngestedMs: bounds.lastIngestedMs }
-    }
-    const rows = await this.store.query<SpanRowRead>(oneCopyEach(FULL_SPAN_COLUMNS, projectId, traceId, bounds))
-    return { rows, lastIngestedMs: bounds.lastIngestedMs }
+    return { rows: await this.rows(projectId, traceId, view, bounds), lastIngestedMs: bounds.lastIngestedMs }
   }
 
-  async getSpan(projectId: string, traceId: string, spanId: string): Promise<SpanRowRead | undefined> {
-    const bounds = await this.bounds(projectId, traceId)
-    if (!bounds) return undefined
+  /** The spans of a trace whose bounds are known (`bounds`). */
+  async rows(
+    projectId: string,
+    traceId: string,
+    view: 'full' | 'skeleton',
+    bounds: { from: string; to: string },
+  ): Promise<SpanRowRead[]> {
+    if (view === 'skeleton') {
+      const values = await this.store.queryValues(oneCopyEach(SKELETON_SELECT, projectId, traceId, bounds))
+      return values.map((v) => skeletonRow(projectId, traceId, v))
+    }
+    return this.store.query<SpanRowRead>(oneCopyEach(FULL_SPAN_COLUMNS, projectId, traceId, bounds))
+  }
+
+  /** One span in full, from a trace whose bounds are known. */
+  async span(
+    projectId: string,
+    traceId: string,
+    spanId: string,
+    bounds: { from: string; to: string },
+  ): Promise<SpanRowRead | undefined> {
     const rows = await this.store.query<SpanRowRead>(
       oneCopyEach(FULL_SPAN_COLUMNS, projectId, traceId, bounds, sql`AND span_id = ${str(spanId)}`),
     )
