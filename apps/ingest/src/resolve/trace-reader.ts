@@ -31,14 +31,28 @@ const RECENT_SPANS_MAX = 150_000
 type Bounds = NonNullable<Awaited<ReturnType<TraceRepository['bounds']>>>
 type Pricer = Awaited<ReturnType<PriceOverrideLookup['pricerFor']>>
 
-interface Recent {
-  /** Valid while the trace has received nothing new, is as settled, and prices are the same. */
+/** A kept resolution is valid while the trace has received nothing new, is as settled, and prices are the same. */
+interface ResolutionState {
   lastIngestedMs: number
   indexRows: number
   settled: boolean
   pricer: Pricer
+}
+
+interface Recent extends ResolutionState {
   rows: SpanRowRead[]
   resolution: ReadResolution
+}
+
+/** Rows (skeleton or full: the facts are the same) resolved as the resolver stage would, priced by `state`. */
+function resolveRows(rows: readonly SpanRowRead[], state: ResolutionState): ReadResolution {
+  const facts = rows.map(factsFromRow)
+  state.pricer(facts)
+  const resolved = resolveTrace(facts, { settled: state.settled, contributions: false })
+  const priced = new Map(
+    facts.map((f) => [f.spanId, { costUsd: f.costUsd, costSource: f.costSource, isUnpriced: f.isUnpriced }]),
+  )
+  return { ...resolved, priced, facts }
 }
 
 export class TraceReader {
@@ -56,10 +70,18 @@ export class TraceReader {
   async get(projectId: string, traceId: string, view: 'full' | 'skeleton' = 'full'): Promise<TraceView | undefined> {
     const bounds = await this.traces.bounds(projectId, traceId)
     if (!bounds) return undefined
-    const skeleton = await this.skeleton(projectId, traceId, bounds)
-    if (skeleton.rows.length === 0) return undefined
-    const { resolution } = skeleton
-    const rows = view === 'full' ? await this.traces.rows(projectId, traceId, 'full', bounds) : skeleton.rows
+    let rows: SpanRowRead[]
+    let resolution: ReadResolution
+    if (view === 'skeleton') ({ rows, resolution } = await this.skeleton(projectId, traceId, bounds))
+    else {
+      // Full rows resolve as their skeleton does; a kept resolution saves that, and nothing is read twice.
+      const [state, full] = await Promise.all([
+        this.state(projectId, bounds),
+        this.traces.rows(projectId, traceId, 'full', bounds),
+      ])
+      rows = full
+      resolution = this.kept(projectId, traceId, state)?.resolution ?? resolveRows(full, state)
+    }
     if (rows.length === 0) return undefined
     const start = rows.reduce((min, r) => (r.start_time < min ? r.start_time : min), rows[0]!.start_time)
     const end = rows.reduce((max, r) => (r.end_time > max ? r.end_time : max), rows[0]!.end_time)
@@ -87,38 +109,39 @@ export class TraceReader {
 
   /** The trace's skeleton rows and their resolution: kept from the last request when still valid. */
   private async skeleton(projectId: string, traceId: string, bounds: Bounds): Promise<Recent> {
-    const key = `${projectId}\u0000${traceId}`
-    const pricer = await this.prices.pricerFor(projectId)
-    const settled = this.now() - bounds.lastIngestedMs >= this.settleMs
-    const kept = this.recent.get(key)
-    if (kept) this.forget(key, kept)
-    if (
-      kept &&
-      kept.lastIngestedMs === bounds.lastIngestedMs &&
-      kept.indexRows === bounds.indexRows &&
-      kept.settled === settled &&
-      kept.pricer === pricer
-    ) {
-      this.remember(key, kept)
-      return kept
-    }
+    const state = await this.state(projectId, bounds)
+    const kept = this.kept(projectId, traceId, state)
+    if (kept) return kept
     const rows = await this.traces.rows(projectId, traceId, 'skeleton', bounds)
-    const facts = rows.map(factsFromRow)
-    pricer(facts)
-    const resolved = resolveTrace(facts, { settled, contributions: false })
-    const priced = new Map(
-      facts.map((f) => [f.spanId, { costUsd: f.costUsd, costSource: f.costSource, isUnpriced: f.isUnpriced }]),
-    )
-    const fresh: Recent = {
+    const fresh: Recent = { ...state, rows, resolution: resolveRows(rows, state) }
+    this.remember(`${projectId}\u0000${traceId}`, fresh)
+    return fresh
+  }
+
+  /** What a resolution of the trace depends on besides its rows. */
+  private async state(projectId: string, bounds: Bounds): Promise<ResolutionState> {
+    return {
       lastIngestedMs: bounds.lastIngestedMs,
       indexRows: bounds.indexRows,
-      settled,
-      pricer,
-      rows,
-      resolution: { ...resolved, priced, facts },
+      settled: this.now() - bounds.lastIngestedMs >= this.settleMs,
+      pricer: await this.prices.pricerFor(projectId),
     }
-    this.remember(key, fresh)
-    return fresh
+  }
+
+  /** The kept entry of the trace if it was resolved in this same state (made most recently used). */
+  private kept(projectId: string, traceId: string, state: ResolutionState): Recent | undefined {
+    const key = `${projectId}\u0000${traceId}`
+    const kept = this.recent.get(key)
+    if (!kept) return undefined
+    this.forget(key, kept)
+    const same =
+      kept.lastIngestedMs === state.lastIngestedMs &&
+      kept.indexRows === state.indexRows &&
+      kept.settled === state.settled &&
+      kept.pricer === state.pricer
+    if (!same) return undefined
+    this.remember(key, kept)
+    return kept
   }
 
   private remember(key: string, entry: Recent): void {

@@ -87,19 +87,15 @@ export async function startChildServer(
     logs,
     async stop() {
       proc.kill('SIGTERM')
+      const report = (what: string) =>
+        console.warn(`server ${proc.pid} ${what}. Its last logs:\n${logs.slice(-40).join('\n')}`)
       const hung = setTimeout(() => {
-        console.warn(
-          `server ${proc.pid} did not exit ${STOP_WAIT_MS} ms after SIGTERM; killed. ` +
-            `Its last logs:\n${logs.slice(-40).join('\n')}`,
-        )
+        report(`did not exit ${STOP_WAIT_MS} ms after SIGTERM; killed`)
         proc.kill('SIGKILL')
       }, STOP_WAIT_MS)
       await exited
       clearTimeout(hung)
-      if (proc.exitCode !== 0 && proc.exitCode !== null)
-        console.warn(
-          `server ${proc.pid} exited ${proc.exitCode} after SIGTERM. Its last logs:\n${logs.slice(-40).join('\n')}`,
-        )
+      if (proc.exitCode !== 0 && proc.exitCode !== null) report(`exited ${proc.exitCode} after SIGTERM`)
       process.off('exit', killOnExit)
       if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
     },
