@@ -83,7 +83,11 @@ describe('a reviewer works through a queue of 10 failed traces by keyboard', () 
     await page.getByRole('button', { name: 'Review these…' }).focus()
     await page.keyboard.press('Enter')
     await page.getByLabel('Queue name').fill('Atlantis failures')
-    await page.getByRole('button', { name: 'Build queue' }).focus()
+    // The button is disabled until the score configs load (nothing to score against before): under load
+    // that takes a while, and Enter on a disabled button does nothing.
+    const build = page.getByRole('button', { name: 'Build queue', disabled: false })
+    await build.waitFor()
+    await build.focus()
     await page.keyboard.press('Enter')
     await page.waitForURL(/\/review\/rq-/)
     queueId = /\/review\/(rq-[a-z0-9]+)/.exec(page.url())![1]!

@@ -51,6 +51,15 @@ function QueueForm({ q, onClose }: { q: ExplorerQuery; onClose: () => void }) {
         Queue name <input autoFocus value={name} onChange={(e) => setName(e.target.value)} />
       </label>
       <span className="small muted">Score against</span>
+      {configs.isLoading && <span className="small muted">Loading score configs…</span>}
+      {configs.error && (
+        <span className="form-error">
+          Score configs did not load ({configs.error.message}).{' '}
+          <button type="button" className="btn" onClick={configs.reload}>
+            Retry
+          </button>
+        </span>
+      )}
       {configs.data?.length === 0 && (
         <span className="small">
           No score configs yet: <a href="/review/configs">create one</a>.
