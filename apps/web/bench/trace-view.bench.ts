@@ -27,6 +27,7 @@ import {
   type TestServer,
 } from '../e2e/helpers/console.js'
 import { traceIdFor } from '@sightline/testkit/otlp-json'
+import { sql } from '@sightline/ingest/testing/sql'
 import { makeHugeTrace } from '../e2e/helpers/agent-traces.js'
 
 const SIZES = (process.env['SPANS'] ?? '10000,100000').split(',').map(Number)
@@ -69,6 +70,21 @@ async function seedHuge(
   for (const body of makeHugeTrace(seed, Date.now() - 30 * 60_000, spans)) await postOtlp(server, body)
   await server.drain()
   return { traceId: traceIdFor(seed), seconds: (performance.now() - started) / 1000 }
+}
+
+/**
+ * Seconds until the store has merged the parts the seeding wrote (nothing in system.merges twice in a
+ * row): opens measure opening a trace, not opening it while the engine merges 50k spans just sent.
+ */
+async function storeIdle(server: TestServer): Promise<number> {
+  const started = performance.now()
+  let quiet = 0
+  while (quiet < 2 && performance.now() - started < 120_000) {
+    const [row] = await server.deps.store.query<{ n: string }>(sql`SELECT count() AS n FROM system.merges`)
+    quiet = Number(row?.n ?? 0) === 0 ? quiet + 1 : 0
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  return (performance.now() - started) / 1000
 }
 
 async function measureOpen(page: Page, server: TestServer, traceIds: readonly string[]): Promise<OpenResult> {
@@ -217,6 +233,7 @@ async function main(): Promise<void> {
         seconds += seeded.seconds
       }
       console.log(`seeded ${LOADS} traces of ${spans} spans in ${seconds.toFixed(1)} s`)
+      console.log(`store idle after ${(await storeIdle(server)).toFixed(1)} s more`)
       const open = await measureOpen(page, server, traceIds)
       const reopen = await measureOpen(
         page,

@@ -188,18 +188,45 @@ function joinLines(values: readonly string[]): string {
   return values.length === 0 ? '' : `${values.join('\n')}\n`
 }
 
-/** Skeleton spans → columns. Heavy fields are not carried: a skeleton has them empty. */
+/** The fields a skeleton carries (the heavy ones are not: a skeleton has them empty). */
+export type SpanColumnField =
+  | (typeof DICT_FIELDS)[number]
+  | (typeof TEXT_FIELDS)[number]
+  | (typeof NUMBER_FIELDS)[number]
+  | (typeof FLAG_FIELDS)[number]
+  | 'costUsd'
+  | 'flags'
+/** Every value of one field, span by span. */
+export type FieldValues = <K extends SpanColumnField>(field: K) => ReadonlyArray<Span[K]>
+
+/** Skeleton spans → columns. */
 export function encodeSpanColumns(spans: readonly Span[]): SpanColumnsWire {
-  const pick = <K extends keyof Span>(field: K): Array<Span[K]> => spans.map((s) => s[field])
+  return encodeFieldValues(spans.length, (field) => spans.map((s) => s[field]))
+}
+
+/**
+ * `count` spans given field by field → columns: a caller that holds its spans in columns already (the
+ * server's trace reader) encodes them without building a span object each.
+ */
+export function encodeFieldValues(count: number, valuesOf: FieldValues): SpanColumnsWire {
+  const values: FieldValues = (field) => {
+    const out = valuesOf(field)
+    if (out.length !== count) throw new Error(`${field}: ${out.length} values for ${count} spans`)
+    return out
+  }
   const columns = {
-    count: spans.length,
-    costUsd: pick('costUsd'),
-    flags: dictionary(pick('flags'), (f) => f.join('\u0000')),
+    count,
+    costUsd: [...values('costUsd')],
+    flags: dictionary(values('flags'), (f) => f.join('\u0000')),
   } as Record<string, unknown>
-  for (const f of TEXT_FIELDS) columns[f] = joinLines(pick(f))
-  for (const f of DICT_FIELDS) columns[f] = dictionary(pick(f))
-  for (const f of NUMBER_FIELDS) columns[f] = pick(f)
-  for (const f of FLAG_FIELDS) columns[f] = spans.map((s) => (s[f] ? '1' : '0')).join('')
+  for (const f of TEXT_FIELDS) columns[f] = joinLines(values(f))
+  for (const f of DICT_FIELDS) columns[f] = dictionary(values(f))
+  for (const f of NUMBER_FIELDS) columns[f] = [...values(f)]
+  for (const f of FLAG_FIELDS) {
+    let bits = ''
+    for (const on of values(f)) bits += on ? '1' : '0'
+    columns[f] = bits
+  }
   return columns as SpanColumnsWire
 }
 

@@ -42,6 +42,11 @@ export interface Store {
    * (a 100k-span trace) the store writes and the process parses less than half the text of `query`.
    */
   queryValues(fragment: SqlFragment): Promise<unknown[][]>
+  /**
+   * One array of values per column of the SELECT, by name (JSONColumnsWithMetadata): the whole result
+   * is one JSON document, parsed in one pass instead of a parse per row (a 100k-span trace read).
+   */
+  queryColumns(fragment: SqlFragment): Promise<{ rows: number; columns: Record<string, unknown[]> }>
   command(fragment: SqlFragment): Promise<void>
   close(): Promise<void>
 }
@@ -69,6 +74,13 @@ function baseMethods(client: ClickHouseClient) {
       const { query, params } = build(fragment)
       const result = await client.query({ query, query_params: params, format: 'JSONCompactEachRow' })
       return result.json<unknown[]>()
+    },
+    async queryColumns(fragment: SqlFragment): Promise<{ rows: number; columns: Record<string, unknown[]> }> {
+      const { query, params } = build(fragment)
+      const result = await client.query({ query, query_params: params, format: 'JSONColumnsWithMetadata' })
+      // One document, not rows: the client's row-typed `json<T>()` does not describe it.
+      const { rows, data } = (await result.json()) as unknown as { rows: number; data: Record<string, unknown[]> }
+      return { rows, columns: data }
     },
     async command(fragment: SqlFragment): Promise<void> {
       const { query, params } = build(fragment)
@@ -156,6 +168,7 @@ function createServerStore(env: Env, dialect: StoreDialect): Store {
     client,
     query: open(base.query) as Store['query'],
     queryValues: open(base.queryValues),
+    queryColumns: open(base.queryColumns),
     command: open(base.command),
     insertJsonEachRow: open((table: string, body: Buffer, dedupToken: string) =>
       insertBytes(insertStatement(table, undefined, 'JSONEachRow'), body, dedupToken),

@@ -12,10 +12,19 @@ import {
   type ResolvedTrace,
   type SpanFacts,
 } from '@sightline/core'
-import { chTimeToIso, spanRowToSpan, type Span, type SpanRowRead, type TraceSummary } from '@sightline/schema'
-import type { TraceRepository } from '../db/repositories/traces.js'
+import {
+  chTimeToIso,
+  encodeFieldValues,
+  spanRowToSpan,
+  type Span,
+  type SpanColumnField,
+  type SpanColumnsWire,
+  type SpanRowRead,
+  type TraceSummary,
+} from '@sightline/schema'
+import { skeletonRowAt, type SkeletonColumns, type TraceRepository } from '../db/repositories/traces.js'
 import type { PriceOverrideLookup } from './overrides.js'
-import { factsFromRow } from './span-facts.js'
+import { factsFromColumns, factsFromRow } from './span-facts.js'
 
 export interface TraceView {
   trace: TraceSummary
@@ -40,13 +49,13 @@ interface ResolutionState {
 }
 
 interface Recent extends ResolutionState {
-  rows: SpanRowRead[]
+  columns: SkeletonColumns
+  /** In the columns' row order. */
   resolution: ReadResolution
 }
 
-/** Rows (skeleton or full: the facts are the same) resolved as the resolver stage would, priced by `state`. */
-function resolveRows(rows: readonly SpanRowRead[], state: ResolutionState): ReadResolution {
-  const facts = rows.map(factsFromRow)
+/** Spans (skeleton or full: the facts are the same) resolved as the resolver stage would, priced by `state`. */
+function resolveFacts(facts: SpanFacts[], state: ResolutionState): ReadResolution {
   state.pricer(facts)
   const resolved = resolveTrace(facts, { settled: state.settled, contributions: false })
   const priced = new Map(
@@ -72,23 +81,48 @@ export class TraceReader {
     if (!bounds) return undefined
     let rows: SpanRowRead[]
     let resolution: ReadResolution
-    if (view === 'skeleton') ({ rows, resolution } = await this.skeleton(projectId, traceId, bounds))
-    else {
+    if (view === 'skeleton') {
+      const kept = await this.skeleton(projectId, traceId, bounds)
+      rows = Array.from({ length: kept.columns.count }, (_, i) => skeletonRowAt(projectId, traceId, kept.columns, i))
+      resolution = kept.resolution
+    } else {
       // Full rows resolve as their skeleton does; a kept resolution saves that, and nothing is read twice.
       const [state, full] = await Promise.all([
         this.state(projectId, bounds),
         this.traces.rows(projectId, traceId, 'full', bounds),
       ])
       rows = full
-      resolution = this.kept(projectId, traceId, state)?.resolution ?? resolveRows(full, state)
+      resolution = this.kept(projectId, traceId, state)?.resolution ?? resolveFacts(full.map(factsFromRow), state)
     }
     if (rows.length === 0) return undefined
-    const start = rows.reduce((min, r) => (r.start_time < min ? r.start_time : min), rows[0]!.start_time)
-    const end = rows.reduce((max, r) => (r.end_time > max ? r.end_time : max), rows[0]!.end_time)
-    const trace = summaryOf(traceId, resolution.trace, chTimeToIso(start), chTimeToIso(end))
+    const trace = summaryOf(
+      traceId,
+      resolution.trace,
+      timeRange(
+        rows.map((r) => r.start_time),
+        rows.map((r) => r.end_time),
+      ),
+    )
     // A skeleton has no payloads to complete arguments from (nor arguments to show).
     const completed = view === 'full' ? completedArguments(rows, resolution) : new Map<string, string>()
     return { trace, spans: rows.map((row) => toSpan(row, resolution, completed.get(row.span_id))) }
+  }
+
+  /**
+   * The trace's skeleton in the wire's columns (`GET …/skeleton`), the same spans as `get(…, 'skeleton')`
+   * encoded straight from the columns the store returned: at 100k spans, building a row and a span
+   * object per span cost more than reading them.
+   */
+  async skeletonColumns(
+    projectId: string,
+    traceId: string,
+  ): Promise<{ trace: TraceSummary; spans: SpanColumnsWire } | undefined> {
+    const bounds = await this.traces.bounds(projectId, traceId)
+    if (!bounds) return undefined
+    const { columns, resolution } = await this.skeleton(projectId, traceId, bounds)
+    if (columns.count === 0) return undefined
+    const trace = summaryOf(traceId, resolution.trace, timeRange(columns.start_time, columns.end_time))
+    return { trace, spans: encodeFieldValues(columns.count, skeletonFieldValues(traceId, columns, resolution)) }
   }
 
   /** One span in full, with what the resolution of its whole trace says about it. */
@@ -112,8 +146,8 @@ export class TraceReader {
     const state = await this.state(projectId, bounds)
     const kept = this.kept(projectId, traceId, state)
     if (kept) return kept
-    const rows = await this.traces.rows(projectId, traceId, 'skeleton', bounds)
-    const fresh: Recent = { ...state, rows, resolution: resolveRows(rows, state) }
+    const columns = await this.traces.skeleton(projectId, traceId, bounds)
+    const fresh: Recent = { ...state, columns, resolution: resolveFacts(factsFromColumns(columns), state) }
     this.remember(`${projectId}\u0000${traceId}`, fresh)
     return fresh
   }
@@ -145,9 +179,9 @@ export class TraceReader {
   }
 
   private remember(key: string, entry: Recent): void {
-    if (entry.rows.length > RECENT_SPANS_MAX) return
+    if (entry.columns.count > RECENT_SPANS_MAX) return
     this.recent.set(key, entry)
-    this.recentSpans += entry.rows.length
+    this.recentSpans += entry.columns.count
     for (const [oldKey, old] of this.recent) {
       if (this.recentSpans <= RECENT_SPANS_MAX) break
       this.forget(oldKey, old)
@@ -157,7 +191,7 @@ export class TraceReader {
   private forget(key: string, entry: Recent): void {
     if (this.recent.get(key) !== entry) return
     this.recent.delete(key)
-    this.recentSpans -= entry.rows.length
+    this.recentSpans -= entry.columns.count
   }
 }
 
@@ -212,8 +246,75 @@ function toSpan(row: SpanRowRead, resolution: ReadResolution, completedArguments
   return priced ? { ...withArguments, ...priced } : withArguments
 }
 
+/** Earliest start and latest end of a trace's spans, ISO (the store's text sorts as its time). */
+function timeRange(starts: readonly string[], ends: readonly string[]): { startTime: string; endTime: string } {
+  let start = starts[0]!
+  let end = ends[0]!
+  for (const s of starts) if (s < start) start = s
+  for (const e of ends) if (e > end) end = e
+  return { startTime: chTimeToIso(start), endTime: chTimeToIso(end) }
+}
+
+/** Each field of the skeleton's spans, as `toSpan` would give them, computed when the encoder asks for it. */
+function skeletonFieldValues(traceId: string, c: SkeletonColumns, r: ReadResolution) {
+  const n = c.count
+  const each = <T>(value: (i: number) => T): T[] => {
+    const out = new Array<T>(n)
+    for (let i = 0; i < n; i++) out[i] = value(i)
+    return out
+  }
+  const roles = each((i) => r.roles.get(c.span_id[i]!))
+  const failures = each((i) => r.failures.failed.get(c.span_id[i]!))
+  const fields: { [K in SpanColumnField]: () => ReadonlyArray<Span[K]> } = {
+    traceId: () => each(() => traceId),
+    spanId: () => c.span_id,
+    parentSpanId: () => c.parent_span_id,
+    name: () => c.name,
+    kind: () => c.kind,
+    startTime: () => each((i) => chTimeToIso(c.start_time[i]!)),
+    endTime: () => each((i) => chTimeToIso(c.end_time[i]!)),
+    durationMs: () => c.duration_ms,
+    status: () => c.status,
+    statusMessage: () => c.status_message,
+    errorType: () => c.error_type,
+    serviceName: () => c.service_name,
+    serviceVersion: () => c.service_version,
+    environment: () => c.environment,
+    agentName: () => each((i) => roles[i]?.agent ?? c.agent_name[i]!),
+    operation: () => c.operation,
+    model: () => c.model,
+    provider: () => c.provider,
+    isLlmCall: () => each((i) => roles[i]?.llm === 'call'),
+    llmRole: () => each((i) => roles[i]?.llm ?? 'none'),
+    toolRole: () => each((i) => roles[i]?.tool ?? 'none'),
+    isDelegation: () => each((i) => roles[i]?.isDelegation ?? false),
+    delegateTo: () => each((i) => roles[i]?.delegateTo ?? ''),
+    failed: () => each((i) => failures[i] !== undefined),
+    failureInferred: () => each((i) => failures[i]?.inferred ?? false),
+    inputTokens: () => each((i) => Number(c.input_tokens[i])),
+    outputTokens: () => each((i) => Number(c.output_tokens[i])),
+    cachedInputTokens: () => each((i) => Number(c.cached_input_tokens[i])),
+    cacheWriteTokens: () => each((i) => Number(c.cache_write_tokens[i])),
+    reasoningTokens: () => each((i) => Number(c.reasoning_tokens[i])),
+    // As priced for this read (a project's override included): the facts are in the columns' order.
+    costUsd: () => each((i) => r.facts[i]!.costUsd),
+    costSource: () => each((i) => r.facts[i]!.costSource),
+    isUnpriced: () => each((i) => r.facts[i]!.isUnpriced),
+    toolName: () => c.tool_name,
+    toolCallId: () => c.tool_call_id,
+    sessionId: () => each(() => r.trace.sessionId),
+    userId: () => each(() => r.trace.userId),
+    flags: () => c.flags,
+  }
+  return <K extends SpanColumnField>(field: K): ReadonlyArray<Span[K]> => fields[field]()
+}
+
 /** The API's trace summary from a resolution; the list's rows are the same fields as stored. */
-function summaryOf(traceId: string, t: ResolvedTrace, startTime: string, endTime: string): TraceSummary {
+function summaryOf(
+  traceId: string,
+  t: ResolvedTrace,
+  { startTime, endTime }: { startTime: string; endTime: string },
+): TraceSummary {
   return {
     traceId,
     rootSpanId: t.rootSpanId,

@@ -2,7 +2,6 @@ import { Hono } from 'hono'
 import {
   GetSpanResponseSchema,
   GetTraceResponseSchema,
-  encodeSpanColumns,
   SpanIdParamSchema,
   TraceSummarySchema,
   type TraceSkeletonResponseWire,
@@ -65,13 +64,10 @@ export function traceRoutes(deps: Deps): Hono<AuthEnv> {
   // `?view=skeleton`, a fraction of the bytes and of the time to write and to parse.
   app.get('/:traceId/skeleton', async (c) => {
     const traceId = parseOr400(TraceIdParamSchema, c.req.param('traceId'), 'traceId').toLowerCase()
-    const found = await deps.traceReader.get(c.get('projectId'), traceId, 'skeleton')
+    const found = await deps.traceReader.skeletonColumns(c.get('projectId'), traceId)
     if (!found) throw notFound(`No trace ${traceId} in this project.`)
     // The wire form (TraceSkeletonResponseWire): parsing it here would return the browser's decoded form.
-    const body: TraceSkeletonResponseWire = {
-      trace: TraceSummarySchema.parse(found.trace),
-      spans: encodeSpanColumns(found.spans),
-    }
+    const body: TraceSkeletonResponseWire = { trace: TraceSummarySchema.parse(found.trace), spans: found.spans }
     return c.json(body)
   })
 

@@ -45,10 +45,22 @@ export class TraceRepository {
     bounds: { from: string; to: string },
   ): Promise<SpanRowRead[]> {
     if (view === 'skeleton') {
-      const values = await this.store.queryValues(oneCopyEach(SKELETON_SELECT, projectId, traceId, bounds))
-      return values.map((v) => skeletonRow(projectId, traceId, v))
+      const columns = await this.skeleton(projectId, traceId, bounds)
+      return Array.from({ length: columns.count }, (_, i) => skeletonRowAt(projectId, traceId, columns, i))
     }
     return this.store.query<SpanRowRead>(oneCopyEach(FULL_SPAN_COLUMNS, projectId, traceId, bounds))
+  }
+
+  /** The skeleton of a trace whose bounds are known, as one array per column (row order: start, span id). */
+  async skeleton(projectId: string, traceId: string, bounds: { from: string; to: string }): Promise<SkeletonColumns> {
+    const read = await this.store.queryColumns(oneCopyEach(SKELETON_SELECT, projectId, traceId, bounds))
+    const skeleton: Record<string, unknown> = { count: read.rows }
+    for (const column of SKELETON_READ) {
+      const values = read.columns[column]
+      if (values?.length !== read.rows) throw new Error(`skeleton read: column ${column} is not ${read.rows} values`)
+      skeleton[column] = values
+    }
+    return skeleton as SkeletonColumns
   }
 
   /** One span in full, from a trace whose bounds are known. */
@@ -93,8 +105,9 @@ const FULL_SPAN_COLUMNS = sql`* EXCEPT (ingested_at)`
 
 /**
  * What a timeline of 100k spans and its resolution read: no message text, payloads or attribute maps,
- * and not the columns no skeleton reader uses. Read as value arrays (Store.queryValues): at 100k
- * spans the row objects' repeated keys were most of the text the store wrote and this process parsed.
+ * and not the columns no skeleton reader uses. Read in columns (Store.queryColumns): at 100k spans the
+ * row objects' repeated keys were most of the text the store wrote and this process parsed, and one
+ * parse of the whole result beats one per row.
  */
 const SKELETON_READ = [
   'span_id',
@@ -138,11 +151,19 @@ const SKELETON_SELECT = join(
   ', ',
 )
 
+type SkeletonColumn = (typeof SKELETON_READ)[number]
 /**
- * A skeleton row: the columns read, the trace's own ids, and empty values for what a skeleton leaves
- * out (payloads, attributes, events, links) or no skeleton reader uses (trace state, scope, OTel kind).
+ * A trace's skeleton in columns: `count` spans, and for each column read one array of its values as
+ * the store writes them in JSON (64-bit integers as text, decimals as numbers or text).
  */
-function skeletonRow(projectId: string, traceId: string, values: unknown[]): SpanRowRead {
+export type SkeletonColumns = { count: number } & { readonly [K in SkeletonColumn]: ReadonlyArray<SpanRowRead[K]> }
+
+/**
+ * Span `i` of a skeleton as a row: the columns read, the trace's own ids, and empty values for what a
+ * skeleton leaves out (payloads, attributes, events, links) or no skeleton reader uses (trace state,
+ * scope, OTel kind).
+ */
+export function skeletonRowAt(projectId: string, traceId: string, columns: SkeletonColumns, i: number): SpanRowRead {
   const row: Record<string, unknown> = {
     project_id: projectId,
     trace_id: traceId,
@@ -159,6 +180,6 @@ function skeletonRow(projectId: string, traceId: string, values: unknown[]): Spa
     events: '[]',
     links: '[]',
   }
-  for (let i = 0; i < SKELETON_READ.length; i++) row[SKELETON_READ[i]!] = values[i]
+  for (const column of SKELETON_READ) row[column] = columns[column][i]
   return row as unknown as SpanRowRead
 }
