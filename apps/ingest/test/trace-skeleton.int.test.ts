@@ -108,7 +108,14 @@ describe('GET /api/v1/traces/{id}/skeleton', () => {
     const priced = await skeleton()
     expect(priced.trace.unpricedLlmCalls).toBe(0)
     expect(priced.trace.costUsd).toBeCloseTo((3 * (100 * 1 + 20 * 2)) / 1e6, 12)
-    const call = decodeSpanColumns(priced.spans).find((span) => span.isLlmCall)!
+    // Every call in the skeleton's columns carries the override's price, as the span objects do.
+    const calls = decodeSpanColumns(priced.spans).filter((span) => span.isLlmCall)
+    expect(calls.map((s) => [s.costUsd, s.costSource, s.isUnpriced])).toEqual(
+      Array(3).fill([(100 * 1 + 20 * 2) / 1e6, 'override', false]),
+    )
+    const rows = await getJson<GetTraceResponse>(server, `${path}?view=skeleton`)
+    expect(decodeSpanColumns(priced.spans)).toEqual(rows.body.spans)
+    const call = calls[0]!
     const one = await getJson<{ span: { costUsd: number; costSource: string; agentName: string } }>(
       server,
       `${path}/spans/${call.spanId}`,

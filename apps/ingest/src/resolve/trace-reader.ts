@@ -19,6 +19,7 @@ import {
   type Span,
   type SpanColumnField,
   type SpanColumnsWire,
+  type SpanResolutionFields,
   type SpanRowRead,
   type TraceSummary,
 } from '@sightline/schema'
@@ -225,11 +226,15 @@ interface PricedCost {
   isUnpriced: boolean
 }
 
-function toSpan(row: SpanRowRead, resolution: ReadResolution, completedArguments?: string): Span {
-  const role = resolution.roles.get(row.span_id)
-  const failure = resolution.failures.failed.get(row.span_id)
-  const span = spanRowToSpan(row, {
-    agentName: role?.agent ?? row.agent_name,
+/**
+ * What the trace's resolution says about one span (`ownAgent`: the agent the span names itself): the one
+ * place both the span objects and the skeleton's columns take these fields from.
+ */
+function resolvedFields(resolution: ReadResolution, spanId: string, ownAgent: string): SpanResolutionFields {
+  const role = resolution.roles.get(spanId)
+  const failure = resolution.failures.failed.get(spanId)
+  return {
+    agentName: role?.agent ?? ownAgent,
     sessionId: resolution.trace.sessionId,
     userId: resolution.trace.userId,
     isLlmCall: role?.llm === 'call',
@@ -239,7 +244,11 @@ function toSpan(row: SpanRowRead, resolution: ReadResolution, completedArguments
     delegateTo: role?.delegateTo ?? '',
     failed: failure !== undefined,
     failureInferred: failure?.inferred ?? false,
-  })
+  }
+}
+
+function toSpan(row: SpanRowRead, resolution: ReadResolution, completedArguments?: string): Span {
+  const span = spanRowToSpan(row, resolvedFields(resolution, row.span_id, row.agent_name))
   // The cost a project price override gives the call, as the resolver stores it (cost_source `override`).
   const priced = resolution.priced.get(row.span_id)
   const withArguments = completedArguments === undefined ? span : { ...span, toolArguments: completedArguments }
@@ -263,8 +272,9 @@ function skeletonFieldValues(traceId: string, c: SkeletonColumns, r: ReadResolut
     for (let i = 0; i < n; i++) out[i] = value(i)
     return out
   }
-  const roles = each((i) => r.roles.get(c.span_id[i]!))
-  const failures = each((i) => r.failures.failed.get(c.span_id[i]!))
+  const resolved = each((i) => resolvedFields(r, c.span_id[i]!, c.agent_name[i]!))
+  const priced = each((i) => r.priced.get(c.span_id[i]!))
+  const fromResolution = <K extends keyof SpanResolutionFields>(k: K) => each((i) => resolved[i]![k])
   const fields: { [K in SpanColumnField]: () => ReadonlyArray<Span[K]> } = {
     traceId: () => each(() => traceId),
     spanId: () => c.span_id,
@@ -280,30 +290,30 @@ function skeletonFieldValues(traceId: string, c: SkeletonColumns, r: ReadResolut
     serviceName: () => c.service_name,
     serviceVersion: () => c.service_version,
     environment: () => c.environment,
-    agentName: () => each((i) => roles[i]?.agent ?? c.agent_name[i]!),
+    agentName: () => fromResolution('agentName'),
     operation: () => c.operation,
     model: () => c.model,
     provider: () => c.provider,
-    isLlmCall: () => each((i) => roles[i]?.llm === 'call'),
-    llmRole: () => each((i) => roles[i]?.llm ?? 'none'),
-    toolRole: () => each((i) => roles[i]?.tool ?? 'none'),
-    isDelegation: () => each((i) => roles[i]?.isDelegation ?? false),
-    delegateTo: () => each((i) => roles[i]?.delegateTo ?? ''),
-    failed: () => each((i) => failures[i] !== undefined),
-    failureInferred: () => each((i) => failures[i]?.inferred ?? false),
+    isLlmCall: () => fromResolution('isLlmCall'),
+    llmRole: () => fromResolution('llmRole'),
+    toolRole: () => fromResolution('toolRole'),
+    isDelegation: () => fromResolution('isDelegation'),
+    delegateTo: () => fromResolution('delegateTo'),
+    failed: () => fromResolution('failed'),
+    failureInferred: () => fromResolution('failureInferred'),
     inputTokens: () => each((i) => Number(c.input_tokens[i])),
     outputTokens: () => each((i) => Number(c.output_tokens[i])),
     cachedInputTokens: () => each((i) => Number(c.cached_input_tokens[i])),
     cacheWriteTokens: () => each((i) => Number(c.cache_write_tokens[i])),
     reasoningTokens: () => each((i) => Number(c.reasoning_tokens[i])),
-    // As priced for this read (a project's override included): the facts are in the columns' order.
-    costUsd: () => each((i) => r.facts[i]!.costUsd),
-    costSource: () => each((i) => r.facts[i]!.costSource),
-    isUnpriced: () => each((i) => r.facts[i]!.isUnpriced),
+    // As priced for this read (a project's override included), as toSpan gives them.
+    costUsd: () => each((i) => priced[i]?.costUsd ?? (c.cost_usd[i] === null ? null : Number(c.cost_usd[i]))),
+    costSource: () => each((i) => priced[i]?.costSource ?? c.cost_source[i]!),
+    isUnpriced: () => each((i) => priced[i]?.isUnpriced ?? c.is_unpriced[i]!),
     toolName: () => c.tool_name,
     toolCallId: () => c.tool_call_id,
-    sessionId: () => each(() => r.trace.sessionId),
-    userId: () => each(() => r.trace.userId),
+    sessionId: () => fromResolution('sessionId'),
+    userId: () => fromResolution('userId'),
     flags: () => c.flags,
   }
   return <K extends SpanColumnField>(field: K): ReadonlyArray<Span[K]> => fields[field]()
