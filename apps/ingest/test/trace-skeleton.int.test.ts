@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeSpanColumns, TraceSkeletonResponseSchema, type GetTraceResponse } from '@sightline/schema'
 import { makeTraceRequest, sendJson, traceIdFor } from '@sightline/testkit/otlp-json'
-import { getJson, startTestServer, type TestServer } from './helpers/server.js'
+import { sql, str } from '../src/db/sql.js'
+import { getJson, startTestServer, TEST_API_KEY, type TestServer } from './helpers/server.js'
 
 let server: TestServer
 const T0 = Date.parse('2026-03-01T10:00:00Z')
@@ -71,6 +72,16 @@ describe('GET /api/v1/traces/{id}/skeleton', () => {
     expect(
       (await getJson(server, `/api/v1/traces/${traceIdFor('cols')}/skeleton`, { 'x-api-key': other.apiKey })).status,
     ).toBe(404)
+  })
+
+  it('answers 404, not 500, for a trace the lookup table still knows whose spans are gone', async () => {
+    // An empty store result comes without its columns' arrays: the read must not take that for a bad answer.
+    const project = (await server.deps.projects.findProjectByKey(TEST_API_KEY))!
+    const id = 'f'.repeat(32)
+    await server.deps.store.command(sql`INSERT INTO trace_index (project_id, trace_id, start_min, start_max,
+      last_ingested) VALUES (${str(project)}, ${str(id)}, now64(9), now64(9), now64(3))`)
+    expect((await getJson(server, `/api/v1/traces/${id}/skeleton`)).status).toBe(404)
+    expect((await getJson(server, `/api/v1/traces/${id}?view=skeleton`)).status).toBe(404)
   })
 
   it('a trace asked again shows new spans and a new price at once (its kept resolution is checked)', async () => {

@@ -56,7 +56,8 @@ export class TraceRepository {
     const read = await this.store.queryColumns(oneCopyEach(SKELETON_SELECT, projectId, traceId, bounds))
     const skeleton: Record<string, unknown> = { count: read.rows }
     for (const column of SKELETON_READ) {
-      const values = read.columns[column]
+      // An empty result may come without its columns' arrays.
+      const values = read.columns[column] ?? (read.rows === 0 ? [] : undefined)
       if (values?.length !== read.rows) throw new Error(`skeleton read: column ${column} is not ${read.rows} values`)
       skeleton[column] = values
     }
