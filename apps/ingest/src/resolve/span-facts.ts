@@ -100,48 +100,19 @@ export function factsFromRow(row: FactRow | SpanRowInsert): SpanFacts {
 }
 
 /**
- * The facts of every span of a skeleton read in columns, in row order: the same facts as
- * `factsFromRow` of each row (span-facts.test.ts), without building the rows.
+ * The facts of every span of a skeleton read in columns, in row order. One row object is refilled span
+ * by span, so the row → facts mapping stays `factsFromRow`'s alone; the parameter's type requires every
+ * column the facts are made of.
  */
-export function factsFromColumns(c: SkeletonColumns): SpanFacts[] {
+export function factsFromColumns(
+  c: SkeletonColumns & { readonly [K in keyof FactRow]: ReadonlyArray<unknown> },
+): SpanFacts[] {
+  const names = Object.keys(c).filter((name) => name !== 'count') as Array<keyof FactRow>
+  const row: Record<string, unknown> = {}
   const facts = new Array<SpanFacts>(c.count)
   for (let i = 0; i < c.count; i++) {
-    const cost = c.cost_usd[i]
-    facts[i] = {
-      spanId: c.span_id[i]!,
-      parentSpanId: c.parent_span_id[i]!,
-      name: c.name[i]!,
-      kind: c.kind[i]!,
-      startMs: chTimeToMs(c.start_time[i]!),
-      endMs: chTimeToMs(c.end_time[i]!),
-      durationMs: Number(c.duration_ms[i]),
-      status: c.status[i]!,
-      statusMessage: c.status_message[i]!,
-      errorType: c.error_type[i]!,
-      serviceName: c.service_name[i]!,
-      serviceVersion: c.service_version[i]!,
-      environment: c.environment[i]!,
-      agentName: c.agent_name[i]!,
-      model: c.model[i]!,
-      isLlmCall: Boolean(c.is_llm_call[i]),
-      inputTokens: Number(c.input_tokens[i]),
-      outputTokens: Number(c.output_tokens[i]),
-      cachedInputTokens: Number(c.cached_input_tokens[i]),
-      cacheWriteTokens: Number(c.cache_write_tokens[i]),
-      reasoningTokens: Number(c.reasoning_tokens[i]),
-      costUsd: cost === null || cost === undefined ? null : Number(cost),
-      costSource: c.cost_source[i]!,
-      isUnpriced: Boolean(c.is_unpriced[i]),
-      toolName: c.tool_name[i]!,
-      toolCallId: c.tool_call_id[i]!,
-      toolArgsKey: c.tool_args_key[i]!,
-      sessionId: c.session_id[i]!,
-      userId: c.user_id[i]!,
-      flags: c.flags[i]!,
-      inputPreview: c.input_preview[i]!,
-      outputPreview: c.output_preview[i]!,
-      reportedToolErrors: c.reported_tool_errors[i]!,
-    }
+    for (const name of names) row[name] = c[name][i]
+    facts[i] = factsFromRow(row as FactRow)
   }
   return facts
 }
