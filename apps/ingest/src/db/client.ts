@@ -5,6 +5,7 @@ import { createChdbConnection, type ChdbConnection } from 'chdb/connection'
 import type { Env } from '../env.js'
 import { ensurePrivateDir } from '../private-files.js'
 import { build, type SqlFragment } from './sql.js'
+import { drainBeforeClose } from './store-gate.js'
 import { dialectFor, type StoreDialect } from './store-dialect.js'
 
 /**
@@ -103,7 +104,7 @@ function createChdbStore(dataDir: string, dialect: StoreDialect): Store {
   // chdb types its connection against @clickhouse/client-common, which the client now bundles:
   // the shapes are identical, the declarations are not.
   const client = createClient({ connection: connection as unknown as ClientConnection })
-  return {
+  return drainBeforeClose({
     kind: 'chdb',
     dialect,
     client,
@@ -126,7 +127,7 @@ function createChdbStore(dataDir: string, dialect: StoreDialect): Store {
         settings: dialect.insertSettings(dedupToken),
       })
     },
-  }
+  })
 }
 
 function createServerStore(env: Env, dialect: StoreDialect): Store {
@@ -154,32 +155,14 @@ function createServerStore(env: Env, dialect: StoreDialect): Store {
     })
     for await (const _ of result.stream) void _
   }
-  // The HTTP client keeps working after close() (it opens new sockets); a closed store must not,
-  // as with chDB: nothing may reach the store once the server has stopped.
-  let closed = false
-  const open =
-    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
-    (...args: A): Promise<R> =>
-      closed ? Promise.reject(new Error('the store is closed')) : f(...args)
-  const base = baseMethods(client)
-  return {
+  return drainBeforeClose({
     kind: 'server',
     dialect,
     client,
-    query: open(base.query) as Store['query'],
-    queryValues: open(base.queryValues),
-    queryColumns: open(base.queryColumns),
-    command: open(base.command),
-    insertJsonEachRow: open((table: string, body: Buffer, dedupToken: string) =>
+    ...baseMethods(client),
+    insertJsonEachRow: (table, body, dedupToken) =>
       insertBytes(insertStatement(table, undefined, 'JSONEachRow'), body, dedupToken),
-    ),
-    insertValues: open(
-      (table: string, columns: readonly string[], format: ValuesFormat, body: Buffer, dedupToken: string) =>
-        insertBytes(insertStatement(table, columns, format), body, dedupToken),
-    ),
-    close: async () => {
-      closed = true
-      await base.close()
-    },
-  }
+    insertValues: (table, columns, format, body, dedupToken) =>
+      insertBytes(insertStatement(table, columns, format), body, dedupToken),
+  })
 }

@@ -248,7 +248,7 @@ describe('durability of acknowledged spans', () => {
 
     // A third start on the same data replays nothing and still sees the same data.
     second.proc.kill('SIGTERM')
-    expect((await second.exited).code).toBe(0)
+    expect((await second.exited).code, `the server's last output:\n${second.logs.slice(-40).join('\n')}`).toBe(0)
     const third = await startChild(dataDir)
     expect(third.logs.join('\n')).not.toMatch(/replaying spooled spans/)
     await expectExactlyOnce(third.url, batches, acked)
@@ -264,7 +264,7 @@ describe('durability of acknowledged spans', () => {
     const first = await startChild(dataDir)
     const { acked, other } = await sendLoad(first.url, batches, REQUESTS / 2, () => first.proc.kill('SIGTERM'))
     const exit = await first.exited
-    expect(exit).toEqual({ code: 0, signal: null })
+    expect(exit, `the server's last output:\n${first.logs.slice(-40).join('\n')}`).toEqual({ code: 0, signal: null })
     expect(acked.size).toBeGreaterThanOrEqual(REQUESTS / 2)
     // Requests after the signal are refused or fail to connect; none is answered with an error status.
     for (const [, answer] of other) expect(answer).toMatch(/^(error |503 )/)
