@@ -51,3 +51,40 @@ describe('contentText', () => {
     expect(previewText(JSON.stringify(state), 'assistant')).toBe('It shipped.')
   })
 })
+
+describe('previewText reads only the prefix it needs', () => {
+  // The whole-text definition the preview must keep: whitespace runs as one space, trimmed, cut with an ellipsis.
+  const naive = (text: string, max: number) => {
+    const line = text.replace(/\s+/g, ' ').trim()
+    return line.length <= max ? line : `${line.slice(0, max - 1)}…`
+  }
+
+  it('equals the whole-text definition for every text of up to 8 characters over letters and whitespace', () => {
+    // Prefixes of 2·max + 2 characters, doubled: lengths up to 8 take both the prefix and the doubling path.
+    const alphabet = ['a', ' ', '\n', '\u00a0']
+    let texts = ['']
+    let checked = 0
+    for (let length = 1; length <= 8; length++) {
+      texts = texts.flatMap((text) => alphabet.map((c) => text + c))
+      for (const text of texts)
+        for (const max of [1, 2]) {
+          // Not JSON, so contentText gives the text back as it is.
+          if (previewText(text, undefined, max) !== naive(text, max)) {
+            expect({ text, max, preview: previewText(text, undefined, max) }).toEqual({
+              text,
+              max,
+              preview: naive(text, max),
+            })
+          }
+          checked++
+        }
+    }
+    expect(checked).toBeGreaterThan(170_000)
+  })
+
+  it('cuts a long output at 240 characters', () => {
+    const long = `  ${'word \n\t '.repeat(5_000)}end`
+    expect(previewText(long)).toBe(naive(long, 240))
+    expect(previewText(long)).toHaveLength(240)
+  })
+})

@@ -4,6 +4,8 @@
  * `{text}` parts, Gemini `parts`, a Gemini request's `contents` and response's `content`): what
  * previews, the regression proposal and the runner show.
  */
+import { NOT_JSON, parseJsonText } from './json-text.js'
+
 /** LangChain's serialised messages name their role by class (`{lc, id: [..., 'HumanMessage'], kwargs}`). */
 const LANGCHAIN_ROLES: Record<string, string> = {
   HumanMessage: 'user',
@@ -36,12 +38,8 @@ function messageList(value: unknown): unknown[] | undefined {
 /** Text out of the shapes captured content comes in: plain text, OTel/OpenAI messages, `{text}`. */
 export function contentText(raw: string, role?: 'user' | 'assistant'): string {
   if (!raw) return ''
-  let value: unknown
-  try {
-    value = JSON.parse(raw)
-  } catch {
-    return raw
-  }
+  let value = parseJsonText(raw)
+  if (value === NOT_JSON) return raw
   // A Gemini request (`{model, contents, config}`) or a LangGraph state (`{messages}`) is read as its conversation.
   value = messageList(value) ?? value
   const partText = (part: unknown): string => {
@@ -74,6 +72,22 @@ export function contentText(raw: string, role?: 'user' | 'assistant'): string {
 /** At most `max` characters of readable text, on one line: what lists show of an input or output. */
 export function previewText(raw: string, role?: 'user' | 'assistant', max = 240): string {
   if (!raw) return ''
-  const text = contentText(raw, role).replace(/\s+/g, ' ').trim()
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`
+  return oneLine(contentText(raw, role), max)
+}
+
+/**
+ * `text` with each whitespace run as one space, trimmed, cut to `max` characters with an ellipsis.
+ * Only as much of a long text as the preview needs is read: an output can be many kilobytes and
+ * the preview is 240 characters. A prefix decides the answer once it yields more than `max + 1`
+ * characters (the last one may be a space the rest of the text would have trimmed away).
+ */
+function oneLine(text: string, max: number): string {
+  for (let read = 2 * max + 2; ; read *= 2) {
+    if (read >= text.length) {
+      const line = text.replace(/\s+/g, ' ').trim()
+      return line.length <= max ? line : `${line.slice(0, max - 1)}…`
+    }
+    const line = text.slice(0, read).replace(/\s+/g, ' ').trimStart()
+    if (line.length > max + 1) return `${line.slice(0, max - 1)}…`
+  }
 }

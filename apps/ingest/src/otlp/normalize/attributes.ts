@@ -3,6 +3,7 @@
  * an int, a double or a numeric string; a message list a JSON string or a structured value), so every
  * read goes through these helpers rather than indexing `attributes` directly.
  */
+import { NOT_JSON, parseJsonText } from '@sightline/core'
 import type { AttrValue, Attributes } from '../types.js'
 
 /** The first key whose value is present; empty strings count as absent (OpenLLMetry emits `""`). */
@@ -53,15 +54,9 @@ export function toJsonText(value: AttrValue): string {
   return JSON.stringify(value)
 }
 
+/** Parsed through core's remembered parse: the preview reads the same text right after (span-row.ts). */
 function isJsonText(text: string): boolean {
-  const trimmed = text.trim()
-  if (trimmed === '') return false
-  try {
-    JSON.parse(trimmed)
-    return true
-  } catch {
-    return false
-  }
+  return parseJsonText(text) !== NOT_JSON
 }
 
 export type JsonObject = { [key: string]: AttrValue }

@@ -11,6 +11,9 @@ describe('attribute helpers', () => {
   it('produces JSON text from any value', () => {
     expect(toJsonText('{"a":1}')).toBe('{"a":1}')
     expect(toJsonText('plain')).toBe('"plain"')
+    // JSON allows no other whitespace around a value: kept as it is, the stored text would not be JSON.
+    expect(toJsonText('\u00a0{"a":1}')).toBe('"\u00a0{\\"a\\":1}"')
+    expect(JSON.parse(toJsonText('\u00a0{"a":1}'))).toBe('\u00a0{"a":1}')
     expect(toJsonText(['a', 1])).toBe('["a",1]')
   })
 })
