@@ -1,11 +1,12 @@
-import type { Store } from './client.js'
-
 /**
  * After `close()` starts, the store refuses new calls, and it closes only once the calls already
- * running have settled. chDB's close frees the session that a query still running on the libuv pool
- * uses (the process dies with SIGSEGV: seen when SIGTERM arrived under load); the HTTP client would
- * otherwise open new sockets after close. Either way nothing reaches the store once the server stopped.
+ * running have settled. chDB's close frees the native session synchronously, under any query still
+ * running on the libuv pool (the likely cause of the one SIGSEGV seen when SIGTERM arrived under load);
+ * the HTTP client would open new sockets after close. Either way nothing reaches the store once stopped.
  */
+import type { Store } from './client.js'
+
+/** `store`, gated: calls are tracked, and `close()` waits for them (see above). */
 export function drainBeforeClose(store: Store): Store {
   let closing: Promise<void> | undefined
   const running = new Set<Promise<unknown>>()
