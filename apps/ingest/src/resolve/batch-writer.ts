@@ -14,7 +14,7 @@ import { NotLeader, type Leadership } from './leadership.js'
 import type { PriceOverrideLookup } from './overrides.js'
 import { factsFromRow } from './span-facts.js'
 import { byRows, groupByTime } from './time-groups.js'
-import { cancelRow, contentHash, newTraceRow, traceRowContent, type TraceRow } from './trace-row.js'
+import { cancelRow, encodeContent, newTraceRowLine, traceRowContent, type EncodedContent } from './trace-row.js'
 
 export type EvaluationSpansListener = (projectId: string, spans: Array<{ traceId: string; spanId: string }>) => void
 /** Traces just resolved to a final outcome (root stored, or settled without one). */
@@ -79,7 +79,8 @@ export class BatchWriter {
     ])
     const nowMs = this.now()
     const resolvedAt = chTime(nowMs)
-    const rows: TraceRow[] = []
+    const lines: string[] = []
+    const keys: string[] = []
     const judged: string[] = []
     for (const [i, trace] of traces.entries()) {
       if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve))
@@ -88,14 +89,16 @@ export class BatchWriter {
       const stored = current.get(trace.traceId)
       if (stored?.content_hash === next.hash) continue
       const version = stored ? Number(stored.version) + 1 : 1
-      if (stored) rows.push(cancelRow(stored))
-      rows.push(newTraceRow(next.content, next.hash, version, trace.lastIngested, resolvedAt))
+      if (stored) {
+        lines.push(JSON.stringify(cancelRow(stored)))
+        keys.push(`${trace.traceId}:${String(stored.version)}:-1`)
+      }
+      lines.push(newTraceRowLine(next, version, trace.lastIngested, resolvedAt))
+      keys.push(`${trace.traceId}:${version}:1`)
     }
     if (!this.leadership.held && !(await this.leadership.confirm?.())) throw new NotLeader()
-    const token = createHash('sha256')
-      .update(rows.map((r) => `${String(r.trace_id)}:${String(r.version)}:${r.sign}`).join(','))
-      .digest('hex')
-    await this.repository.insert(rows, `resolve:${projectId}:${token}`)
+    const token = createHash('sha256').update(keys.join(',')).digest('hex')
+    await this.repository.insertLines(lines, `resolve:${projectId}:${token}`)
     const evaluated = traces.flatMap((t) =>
       t.rows
         .filter((r) => r.flags.includes(SpanFlag.evaluationResult))
@@ -110,7 +113,7 @@ export class BatchWriter {
     trace: TraceSpans,
     nowMs: number,
     price: (facts: SpanFacts[]) => void,
-  ): { content: Record<string, unknown>; hash: string } {
+  ): EncodedContent {
     const facts = trace.rows.map(factsFromRow)
     price(facts)
     const { trace: resolved, contributions } = resolveTrace(facts, {
@@ -127,6 +130,6 @@ export class BatchWriter {
       resolved,
       contributions,
     )
-    return { content, hash: contentHash(content) }
+    return encodeContent(content)
   }
 }

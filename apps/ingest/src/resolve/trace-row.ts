@@ -100,18 +100,40 @@ export function traceRowContent(
   return content
 }
 
-export function contentHash(content: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify(content)).digest('base64url').slice(0, 22)
+/** A state's content as JSON text, serialised once: its hash and its row's line both come from it. */
+export interface EncodedContent {
+  content: Record<string, unknown>
+  json: string
+  hash: string
 }
 
-export function newTraceRow(
-  content: Record<string, unknown>,
-  hash: string,
+export function encodeContent(content: Record<string, unknown>): EncodedContent {
+  const json = JSON.stringify(content)
+  return { content, json, hash: createHash('sha256').update(json).digest('base64url').slice(0, 22) }
+}
+
+/** Keys a state's row adds to its content; the content never holds them. */
+const BOOKKEEPING_KEYS = ['content_hash', 'version', 'sign', 'resolved_at', 'last_ingested'] as const
+
+/**
+ * The JSONEachRow line of a new state: the content's JSON with the bookkeeping keys appended, so the
+ * content (contributions included, most of a row) is not serialised a second time for the insert.
+ */
+export function newTraceRowLine(
+  encoded: EncodedContent,
   version: number,
   lastIngested: string,
   resolvedAt: string,
-): TraceRow {
-  return { ...content, content_hash: hash, version, sign: 1, resolved_at: resolvedAt, last_ingested: lastIngested }
+): string {
+  for (const key of BOOKKEEPING_KEYS) if (key in encoded.content) throw new Error(`trace content holds ${key}`)
+  const bookkeeping = JSON.stringify({
+    content_hash: encoded.hash,
+    version,
+    sign: 1,
+    resolved_at: resolvedAt,
+    last_ingested: lastIngested,
+  })
+  return encoded.json === '{}' ? bookkeeping : `${encoded.json.slice(0, -1)},${bookkeeping.slice(1)}`
 }
 
 /** The row that cancels `stored` (same key, same version, sign -1). */

@@ -175,10 +175,10 @@ export class ResolutionRepository {
     return new Map(rows.map((r) => [r.trace_id, r]))
   }
 
-  async insert(rows: readonly TraceRow[], dedupToken: string): Promise<void> {
-    if (rows.length === 0) return
-    const body = Buffer.from(rows.map((row) => JSON.stringify(row)).join('\n'))
-    await this.store.insertJsonEachRow('traces', body, dedupToken)
+  /** States as JSONEachRow lines (resolve/trace-row.ts), inserted as one block under `dedupToken`. */
+  async insertLines(lines: readonly string[], dedupToken: string): Promise<void> {
+    if (lines.length === 0) return
+    await this.store.insertJsonEachRow('traces', Buffer.from(lines.join('\n')), dedupToken)
   }
 
   /** Traces that received spans at or after `since` (DateTime64(3) text), in key order after `after`. */
