@@ -112,9 +112,6 @@ export function encodeContent(content: Record<string, unknown>): EncodedContent 
   return { content, json, hash: createHash('sha256').update(json).digest('base64url').slice(0, 22) }
 }
 
-/** Keys a state's row adds to its content; the content never holds them. */
-const BOOKKEEPING_KEYS = ['content_hash', 'version', 'sign', 'resolved_at', 'last_ingested'] as const
-
 /**
  * The JSONEachRow line of a new state: the content's JSON with the bookkeeping keys appended, so the
  * content (contributions included, most of a row) is not serialised a second time for the insert.
@@ -125,15 +122,17 @@ export function newTraceRowLine(
   lastIngested: string,
   resolvedAt: string,
 ): string {
-  for (const key of BOOKKEEPING_KEYS) if (key in encoded.content) throw new Error(`trace content holds ${key}`)
-  const bookkeeping = JSON.stringify({
+  const bookkeeping = {
     content_hash: encoded.hash,
     version,
     sign: 1,
     resolved_at: resolvedAt,
     last_ingested: lastIngested,
-  })
-  return encoded.json === '{}' ? bookkeeping : `${encoded.json.slice(0, -1)},${bookkeeping.slice(1)}`
+  }
+  // Appended, a key the content already held would be in the line twice.
+  for (const key in bookkeeping) if (key in encoded.content) throw new Error(`trace content holds ${key}`)
+  const tail = JSON.stringify(bookkeeping).slice(1)
+  return encoded.json === '{}' ? `{${tail}` : `${encoded.json.slice(0, -1)},${tail}`
 }
 
 /** The row that cancels `stored` (same key, same version, sign -1). */
