@@ -28,10 +28,14 @@ interface Clipped<S extends TreeSpan> {
   end: number
   /** Clipped children that start inside the parent, latest end first. */
   children: Clipped<S>[]
+  /** The clipped parent (null for the top). */
+  parent: Clipped<S> | null
+  /** The first child still eligible for the walk. */
+  cursor: number
 }
 
 function clipTree<S extends TreeSpan>(root: SpanNode<S>): Clipped<S> {
-  const top: Clipped<S> = { node: root, start: root.startMs, end: root.endMs, children: [] }
+  const top: Clipped<S> = { node: root, start: root.startMs, end: root.endMs, children: [], parent: null, cursor: 0 }
   const stack = [top]
   while (stack.length) {
     const parent = stack.pop()!
@@ -43,6 +47,8 @@ function clipTree<S extends TreeSpan>(root: SpanNode<S>): Clipped<S> {
         start: Math.max(child.startMs, parent.start),
         end: Math.min(child.endMs, parent.end),
         children: [],
+        parent,
+        cursor: 0,
       }
       parent.children.push(clipped)
       stack.push(clipped)
@@ -62,10 +68,8 @@ export function criticalPath<S extends TreeSpan>(tree: SpanTree<S>): CriticalPat
   const sections: CriticalSection[] = []
   if (!root) return { sections, spanIds: new Set() }
   const top = clipTree(root)
-  const parentOf = new Map<Clipped<S>, Clipped<S>>()
-  // Per span, the first child still eligible. The point we return to only moves back in time, so a
-  // child skipped once (ends too late) or taken once stays out: linear even for 100k siblings.
-  const cursor = new Map<Clipped<S>, number>()
+  // Per span, the first child still eligible (`cursor`). The point we return to only moves back in
+  // time, so a child skipped once (ends too late) or taken once stays out: linear even for 100k siblings.
   const chain = new Set<string>()
   let current: Clipped<S> | undefined = top
   let returningStart: number | undefined
@@ -73,19 +77,18 @@ export function criticalPath<S extends TreeSpan>(tree: SpanTree<S>): CriticalPat
     const focus: Clipped<S> = current
     chain.add(focus.node.span.spanId)
     const upTo: number = returningStart ?? focus.end
-    let i = cursor.get(focus) ?? 0
+    let i = focus.cursor
     // `<=`, not Jaeger's `<`: sequential steps share a boundary when times are rounded.
     while (i < focus.children.length && focus.children[i]!.end > upTo) i++
     const next = focus.children[i]
-    cursor.set(focus, i + 1)
+    focus.cursor = i + 1
     if (next) {
       if (next.end !== upTo) sections.push({ spanId: focus.node.span.spanId, startMs: next.end, endMs: upTo })
-      parentOf.set(next, focus)
       current = next
       returningStart = undefined
     } else {
       if (focus.start !== upTo) sections.push({ spanId: focus.node.span.spanId, startMs: focus.start, endMs: upTo })
-      current = parentOf.get(focus)
+      current = focus.parent ?? undefined
       returningStart = focus.start
     }
   }

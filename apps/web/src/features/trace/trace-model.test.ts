@@ -78,6 +78,23 @@ describe('buildTraceModel', () => {
     expect(model.badges.get('mcps')).toEqual(['part'])
     expect(model.badges.get('orphan')).toEqual(['orphan'])
   })
+  it('a retry follows a failed call of the same tool among its siblings, whatever other tools ran between', () => {
+    const call = (id: string, parent: string, at: number, tool: string, failed = false) =>
+      s(id, parent, at, at + 1, { kind: 'tool', toolName: tool, toolRole: 'call', failed })
+    const flat = buildTraceModel([
+      s('p', '', 0, 100, { kind: 'agent', agentName: 'planner' }),
+      call('a1', 'p', 1, 'search', true),
+      call('b1', 'p', 3, 'read'),
+      call('a2', 'p', 5, 'search'),
+      call('a3', 'p', 7, 'search'),
+      call('b2', 'p', 9, 'read', true),
+      s('q', 'p', 10, 20, { kind: 'agent', agentName: 'helper' }),
+      call('b3', 'q', 11, 'read'),
+      call('b4', 'p', 21, 'read'),
+    ])
+    const retried = [...flat.badges].filter(([, b]) => b.includes('retry')).map(([id]) => id)
+    expect(retried.sort()).toEqual(['a2', 'b4'])
+  })
   it("takes each span's resolved agent and orders lanes by first appearance", () => {
     expect(model.agentOf.get('hand')).toBe('planner')
     expect(model.agentOf.get('mcps')).toBe('coder')

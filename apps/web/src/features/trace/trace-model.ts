@@ -29,12 +29,13 @@ export function buildTraceModel(spans: Span[]): TraceModel {
   const tree = buildSpanTree(spans)
   const agentOf = new Map<string, string>()
   const badges = new Map<string, Badge[]>()
+  const retried = retries(tree)
   // Lanes by first start time, so the orchestrator gets lane 0.
   const firstStart = new Map<string, number>()
   for (const node of tree.byId.values()) {
     const agent = node.span.agentName
     agentOf.set(node.span.spanId, agent)
-    badges.set(node.span.spanId, spanBadges(node))
+    badges.set(node.span.spanId, spanBadges(node, retried.has(node)))
     if (agent && node.startMs < (firstStart.get(agent) ?? Infinity)) firstStart.set(agent, node.startMs)
   }
   const agents = [...firstStart.keys()].sort((a, b) => firstStart.get(a)! - firstStart.get(b)!)
@@ -43,7 +44,7 @@ export function buildTraceModel(spans: Span[]): TraceModel {
 
 const hasFlag = (span: Span, ...flags: string[]) => flags.some((f) => span.flags.includes(f))
 
-function spanBadges(node: SpanNode<Span>): Badge[] {
+function spanBadges(node: SpanNode<Span>, isRetry: boolean): Badge[] {
   const span = node.span
   const out: Badge[] = []
   if (span.llmRole === 'call') out.push('llm')
@@ -52,23 +53,32 @@ function spanBadges(node: SpanNode<Span>): Badge[] {
   else if (span.toolRole === 'part') out.push('part')
   if (span.isDelegation) out.push(hasFlag(span, SpanFlag.a2aClient, SpanFlag.a2aServer) ? 'a2a' : 'delegation')
   if (span.failed) out.push('error')
-  if (isRetry(node)) out.push('retry')
+  if (isRetry) out.push('retry')
   if (node.isOrphan) out.push('orphan')
   return out
 }
 
 const toolOf = (span: Span) => span.toolName || span.name
 
-/** A counted tool call is a retry when the latest earlier sibling call of the same tool failed. */
-function isRetry(node: SpanNode<Span>): boolean {
-  const span = node.span
-  if (span.toolRole !== 'call' || !node.parent) return false
-  const siblings = node.parent.children
-  for (let i = siblings.indexOf(node) - 1; i >= 0; i--) {
-    const prev = siblings[i]!.span
-    if (prev.toolRole === 'call' && toolOf(prev) === toolOf(span)) return prev.failed
+/**
+ * The counted tool calls that are retries: the latest earlier sibling call of the same tool failed.
+ * One pass over each parent's children (in start order): a planner with 50k tool calls under it
+ * would make a backwards search per call quadratic.
+ */
+function retries(tree: SpanTree<Span>): Set<SpanNode<Span>> {
+  const out = new Set<SpanNode<Span>>()
+  const lastFailed = new Map<string, boolean>()
+  for (const parent of tree.byId.values()) {
+    if (parent.children.length < 2) continue
+    lastFailed.clear()
+    for (const child of parent.children) {
+      if (child.span.toolRole !== 'call') continue
+      const tool = toolOf(child.span)
+      if (lastFailed.get(tool)) out.add(child)
+      lastFailed.set(tool, child.span.failed)
+    }
   }
-  return false
+  return out
 }
 
 /** For a tool span that is part of a call counted elsewhere: the counted span (its nearest counted tool ancestor). */
