@@ -44,21 +44,63 @@ export type FactRow = Pick<
   | 'reported_tool_errors'
 > & { cost_usd: number | string | null }
 
-const SECONDS_TEXT = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)$/
+/** The whole seconds of the last time text read, and what they were: a trace's spans share most of them. */
+let lastSeconds = ''
+let lastWhole = 0
 
 /**
  * `2026-01-02 03:04:05.123456789` (UTC) → epoch ms, keeping the sub-millisecond digits as a fraction.
- * The whole seconds by Date.UTC of their fields (what Date.parse gives, at a fraction of its cost over
- * 100k spans), Date.parse for any other shape.
+ * The whole seconds by Date.UTC of their digits (what Date.parse gives, at a fraction of its cost over
+ * 100k spans), remembered for the next text with the same seconds; Date.parse for any other shape.
  */
 function chTimeToMs(text: string): number {
   const dot = text.indexOf('.')
-  const seconds = dot < 0 ? text : text.slice(0, dot)
-  const m = SECONDS_TEXT.exec(seconds)
-  const whole = m
-    ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]))
-    : Date.parse(`${seconds.replace(' ', 'T')}Z`)
+  const secondsEnd = dot < 0 ? text.length : dot
+  let whole: number
+  if (secondsEnd === lastSeconds.length && text.startsWith(lastSeconds)) whole = lastWhole
+  else {
+    const seconds = dot < 0 ? text : text.slice(0, dot)
+    whole = wholeSeconds(seconds)
+    lastSeconds = seconds
+    lastWhole = whole
+  }
   return dot < 0 ? whole : whole + Number(`0.${text.slice(dot + 1)}`) * 1000
+}
+
+/** Positions of the digits of `YYYY-MM-DD hh:mm:ss`, and of its separators. */
+const FIELDS = [
+  [0, 4],
+  [5, 2],
+  [8, 2],
+  [11, 2],
+  [14, 2],
+  [17, 2],
+] as const
+const SEPARATORS: ReadonlyArray<readonly [number, number]> = [
+  [4, 0x2d],
+  [7, 0x2d],
+  [10, 0x20],
+  [13, 0x3a],
+  [16, 0x3a],
+]
+
+function wholeSeconds(seconds: string): number {
+  const parsed = seconds.length === 19 && SEPARATORS.every(([at, code]) => seconds.charCodeAt(at) === code)
+  const values = parsed ? FIELDS.map(([at, width]) => digitsAt(seconds, at, width)) : []
+  if (!parsed || values.some((v) => v < 0)) return Date.parse(`${seconds.replace(' ', 'T')}Z`)
+  const [year, month, day, hours, minutes, secs] = values as [number, number, number, number, number, number]
+  return Date.UTC(year, month - 1, day, hours, minutes, secs)
+}
+
+/** The decimal number of `width` digits at `at`, or -1 if any is not a digit. */
+function digitsAt(text: string, at: number, width: number): number {
+  let value = 0
+  for (let i = at; i < at + width; i++) {
+    const digit = text.charCodeAt(i) - 48
+    if (digit < 0 || digit > 9) return -1
+    value = value * 10 + digit
+  }
+  return value
 }
 
 export function factsFromRow(row: FactRow | SpanRowInsert): SpanFacts {
@@ -108,10 +150,11 @@ export function factsFromColumns(
   c: SkeletonColumns & { readonly [K in keyof FactRow]: ReadonlyArray<unknown> },
 ): SpanFacts[] {
   const names = Object.keys(c).filter((name) => name !== 'count') as Array<keyof FactRow>
+  const values = names.map((name) => c[name])
   const row: Record<string, unknown> = {}
   const facts = new Array<SpanFacts>(c.count)
   for (let i = 0; i < c.count; i++) {
-    for (const name of names) row[name] = c[name][i]
+    for (let k = 0; k < names.length; k++) row[names[k]!] = values[k]![i]
     facts[i] = factsFromRow(row as FactRow)
   }
   return facts
