@@ -2,6 +2,7 @@ import { SPAN_INSERT_COLUMNS } from '@sightline/schema'
 import { describe, expect, it } from 'vitest'
 import { makeSpanRow } from '../../test/factories/span-row.js'
 import {
+  encodeSpanLines,
   encodeSpanRows,
   headerBytes,
   lineFields,
@@ -9,11 +10,22 @@ import {
   SPAN_SEGMENT_HEADER,
   traceKeysOf,
 } from './segment-format.js'
-import { tsvField, tsvUnescape } from './tsv-row.js'
+import { tsvField, tsvLine, tsvUnescape } from './tsv-row.js'
 
 describe('span segment format', () => {
   it('names every column of a span row, once', () => {
     expect([...SPAN_INSERT_COLUMNS].sort()).toEqual(Object.keys(makeSpanRow()).sort())
+  })
+
+  it('ends each line where its UTF-8 bytes end, multi-byte text included', () => {
+    const rows = ['ascii', 'naïve — 東京 🚀', '', '\u{1F600}'.repeat(300)].map((output, i) =>
+      makeSpanRow({ span_id: `s${i}`, output }),
+    )
+    const { data, lineEnds } = encodeSpanLines(rows)
+    const lines = rows.map((row) => Buffer.from(tsvLine(row, SPAN_INSERT_COLUMNS)))
+    expect(data.equals(Buffer.concat(lines))).toBe(true)
+    let end = 0
+    expect([...lineEnds]).toEqual(lines.map((line) => (end += line.length)))
   })
 
   it('writes one TabSeparated line per row, values in header order, text escaped', () => {
