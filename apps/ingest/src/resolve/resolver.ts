@@ -269,6 +269,8 @@ export class TraceResolver {
           batch.map((p) => p.traceId),
         )
         for (const [key, lastMs] of seen) if (this.pending.get(key)?.lastMs === lastMs) this.pending.delete(key)
+        // A backlog of a million traces takes minutes: the gauge follows it batch by batch.
+        this.metrics.resolverPending.set(this.pending.size)
       }
     }
     this.metrics.resolverPending.set(this.pending.size)
