@@ -43,6 +43,8 @@ export interface ResolverOptions {
    * long ago is resolved even while the loader is behind, so a sustained burst delays answers, never loses them.
    */
   maxDeferMs: number
+  /** A step of the loop starts no new batch after this long; the next step reads the queue first. */
+  stepBudgetMs: number
 }
 
 export const DEFAULT_RESOLVER_OPTIONS: ResolverOptions = {
@@ -53,6 +55,7 @@ export const DEFAULT_RESOLVER_OPTIONS: ResolverOptions = {
   tickMs: 200,
   pollMs: 1_000,
   maxDeferMs: 30_000,
+  stepBudgetMs: 2_000,
 }
 
 interface Pending {
@@ -80,6 +83,8 @@ export class TraceResolver {
   /** After a failure (store down), ticks are skipped until then: one warning per back-off, not five a second. */
   private backoffUntilMs = 0
   private failures = 0
+  /** Rotates which project's batch a step starts with. */
+  private turn = 0
   private catchUp: Promise<void> | undefined
   /** Every resolution runs through this chain: two resolutions of one trace at once would both cancel the same row. */
   private exclusive: Promise<unknown> = Promise.resolve()
@@ -259,13 +264,23 @@ export class TraceResolver {
       else byProject.set(p.projectId, [p])
     }
     if (held) this.metrics.resolverDeferredTicks.inc()
-    for (const [projectId, list] of byProject) {
-      for (let i = 0; i < list.length; i += batchSize) {
-        const batch = list.slice(i, i + batchSize)
+    // A backlog (a bulk load, a restart) is worked through a step at a time, the projects' batches in
+    // turn: between steps the queue is read again, and an entry whose trace is still pending joins it,
+    // where one pass over a million traces let the queue fall minutes behind and resolve each again.
+    // Each step starts with the next project, so that no project waits behind another's backlog.
+    const deadline = Number.isFinite(now) ? performance.now() + this.options.stepBudgetMs : Number.POSITIVE_INFINITY
+    const lists = [...byProject.values()]
+    lists.push(...lists.splice(0, this.turn++ % Math.max(1, lists.length)))
+    let batches = 0
+    for (let offset = 0; lists.some((list) => offset < list.length); offset += batchSize) {
+      for (const list of lists) {
+        if (offset >= list.length) continue
+        if (batches++ > 0 && performance.now() >= deadline) return this.metrics.resolverPending.set(this.pending.size)
+        const batch = list.slice(offset, offset + batchSize)
         // A span arriving while the batch resolves re-marks its trace; only unchanged entries are done.
         const seen = new Map(batch.map((p) => [`${p.projectId}${SEP}${p.traceId}`, p.lastMs]))
         await this.resolveBatch(
-          projectId,
+          batch[0]!.projectId,
           batch.map((p) => p.traceId),
         )
         for (const [key, lastMs] of seen) if (this.pending.get(key)?.lastMs === lastMs) this.pending.delete(key)
