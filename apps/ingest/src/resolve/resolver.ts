@@ -272,10 +272,10 @@ export class TraceResolver {
     const lists = [...byProject.values()]
     lists.push(...lists.splice(0, this.turn++ % Math.max(1, lists.length)))
     let batches = 0
-    for (let offset = 0; lists.some((list) => offset < list.length); offset += batchSize) {
+    rounds: for (let offset = 0; lists.some((list) => offset < list.length); offset += batchSize) {
       for (const list of lists) {
         if (offset >= list.length) continue
-        if (batches++ > 0 && performance.now() >= deadline) return this.metrics.resolverPending.set(this.pending.size)
+        if (batches++ > 0 && performance.now() >= deadline) break rounds
         const batch = list.slice(offset, offset + batchSize)
         // A span arriving while the batch resolves re-marks its trace; only unchanged entries are done.
         const seen = new Map(batch.map((p) => [`${p.projectId}${SEP}${p.traceId}`, p.lastMs]))

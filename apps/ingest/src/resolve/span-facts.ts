@@ -44,9 +44,12 @@ export type FactRow = Pick<
   | 'reported_tool_errors'
 > & { cost_usd: number | string | null }
 
-/** The whole seconds of the last time text read, and what they were: a trace's spans share most of them. */
+/**
+ * The whole seconds of the last time text read, and what they were: a trace's spans share most of them.
+ * Starts as what empty seconds read as (Date.parse of `Z`), so the first answer is never a stale one.
+ */
 let lastSeconds = ''
-let lastWhole = 0
+let lastWhole = Number.NaN
 
 /**
  * `2026-01-02 03:04:05.123456789` (UTC) → epoch ms, keeping the sub-millisecond digits as a fraction.
