@@ -24,7 +24,8 @@ export const SPAN_SEGMENT_HEADER: Buffer = Buffer.from(`${TSV_MARK}${JSON.string
  * Each line is encoded on its own, straight into one buffer sized from the lines' UTF-8 lengths:
  * joining the lines into one string and encoding that cost three times as much (25 vs 8 µs a span
  * for 100-span requests of ~2 KB rows, Node 20), the join alone more than the line building; a
- * buffer per line and a concatenation cost ~3 µs a span more than this (bench/ decode → encode loop).
+ * buffer per line and a concatenation cost ~3 µs a span more (an in-process decode → encode loop over
+ * the bench's requests, BENCHMARKS.md).
  */
 export function encodeSpanRows(rows: readonly SpanRowInsert[]): Buffer {
   return encodeSpanLines(rows).data
