@@ -102,9 +102,8 @@ async function measureOpen(page: Page, server: TestServer, traceIds: readonly st
     await page.waitForFunction(() => (window as unknown as { __paintedAt?: number }).__paintedAt !== undefined)
     times.push(await page.evaluate(() => (window as unknown as { __paintedAt: number }).__paintedAt))
     const entry = await page.evaluate((id) => {
-      const e = performance.getEntriesByType('resource').find((r) => r.name.endsWith(`${id}/skeleton`)) as
-        | PerformanceResourceTiming
-        | undefined
+      const fetched = performance.getEntriesByType('resource').filter((r) => r.name.endsWith(`${id}/skeleton`))
+      const e = fetched[0] as PerformanceResourceTiming | undefined
       // No named helpers in here: tsx would wrap them in `__name`, which the page does not have.
       let validate = 0
       let model = 0
@@ -116,10 +115,22 @@ async function measureOpen(page: Page, server: TestServer, traceIds: readonly st
         if (m.name === 'sightline.trace.model') model = Math.max(model, m.duration)
         if (m.name === 'sightline.trace.decode') decode = Math.max(decode, m.duration)
       }
+      const requests = fetched.length
       return e
-        ? { start: e.requestStart, end: e.responseEnd, bytes: e.encodedBodySize, json, validate, decode, model }
-        : { start: 0, end: 0, bytes: 0, json: 0, validate: 0, decode: 0, model: 0 }
+        ? {
+            start: e.requestStart,
+            end: e.responseEnd,
+            bytes: e.encodedBodySize,
+            json,
+            validate,
+            decode,
+            model,
+            requests,
+          }
+        : { start: 0, end: 0, bytes: 0, json: 0, validate: 0, decode: 0, model: 0, requests }
     }, traceId)
+    // The server's preload (routes/console.ts) and main.tsx's request must be one request.
+    if (entry.requests !== 1) throw new Error(`${traceId}: the skeleton was requested ${entry.requests} times`)
     fetchStart.push(entry.start)
     fetchEnd.push(entry.end)
     skeletonBytes = entry.bytes

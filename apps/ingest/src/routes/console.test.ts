@@ -48,4 +48,14 @@ describe('console static route', () => {
       expect(await res.text()).toContain('/assets/index-abc.js')
     }
   })
+
+  it("has the browser preload a trace deep link's skeleton with the page, and nothing for other routes", async () => {
+    const app = consoleRoutes(dir)
+    const trace = await app.request('/traces/0123456789ABCDEF0123456789abcdef')
+    expect(trace.headers.get('link')).toBe(
+      '</api/v1/traces/0123456789abcdef0123456789abcdef/skeleton>; rel=preload; as=fetch; crossorigin',
+    )
+    for (const url of ['/', '/traces', '/traces/0123', '/traces/0123456789abcdef0123456789abcdef/x', '/sessions/a'])
+      expect((await app.request(url)).headers.get('link'), url).toBeNull()
+  })
 })

@@ -4,6 +4,8 @@ import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { serveStatic } from '@hono/node-server/serve-static'
 
+const TRACE_PAGE = /^\/traces\/([0-9a-f]{32})$/i
+
 /**
  * Serves the built console. Client-side routes (`/traces/abc`) get index.html, never cached (so a
  * new build is picked up at once); hashed assets are immutable for a year and sent precompressed
@@ -21,6 +23,13 @@ export function consoleRoutes(consoleDir: string): Hono {
       )
     }
     c.header('Cache-Control', 'no-cache')
+    // A deep link to a trace: the browser asks for its skeleton while it still loads the console's
+    // scripts, instead of after they ran (main.tsx makes the same request and is given this one).
+    const trace = TRACE_PAGE.exec(c.req.path)
+    if (trace) {
+      const id = trace[1]!.toLowerCase()
+      c.header('Link', `</api/v1/traces/${id}/skeleton>; rel=preload; as=fetch; crossorigin`)
+    }
     return c.html(fs.readFileSync(indexFile, 'utf8'))
   }
   app.use('/assets/*', async (c, next) => {
