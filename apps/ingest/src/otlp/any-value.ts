@@ -1,7 +1,7 @@
 /**
- * AnyValue / KeyValue lists → `Attributes`. Shared by both decoders: the protobuf decoder converts
- * messages with protobufjs `toObject({ longs: String, bytes: String })`, which yields the same shape
- * as OTLP/JSON (int64 as decimal strings, bytes as base64), so one function handles both.
+ * AnyValue / KeyValue lists of proto3-JSON-shaped objects → `Attributes`: OTLP/JSON bodies, and
+ * protobufjs's `toObject` output (int64 as long.js objects, bytes raw) for logs bodies and as the
+ * reference the one-pass protobuf decoder of trace bodies (decode-protobuf.ts) is tested against.
  */
 import type { AttrValue, Attributes } from './types.js'
 import { OtlpDecodeError } from './decode-error.js'
@@ -26,7 +26,7 @@ const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/
  * Own-property write, so a key like "__proto__" becomes data instead of changing the prototype.
  * Only that key needs defineProperty: using it for every key made decoding 5 % slower.
  */
-function setOwn(target: Record<string, AttrValue>, key: string, value: AttrValue): void {
+export function setOwn(target: Record<string, AttrValue>, key: string, value: AttrValue): void {
   if (key === '__proto__')
     Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
   else target[key] = value
@@ -88,7 +88,7 @@ function toAttrValue(raw: unknown, path: string, depth = 0): AttrValue {
   if ((field = getField(v, 'arrayValue')) !== undefined) return arrayValue(field, path, depth)
   if ((field = getField(v, 'kvlistValue')) !== undefined) return kvlistValue(field, path, depth)
   if ((field = getField(v, 'bytesValue')) !== undefined) {
-    // Protobuf bodies keep bytes raw (see decode-protobuf.ts); OTLP/JSON sends base64.
+    // protobufjs's objects keep bytes raw; OTLP/JSON sends base64.
     if (field instanceof Uint8Array) return Buffer.from(field.buffer, field.byteOffset, field.length).toString('base64')
     if (typeof field !== 'string' || !BASE64.test(field)) {
       throw OtlpDecodeError.at(`${path}.bytesValue`, `expected a base64 string, got ${preview(field)}`)

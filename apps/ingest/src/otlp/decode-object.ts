@@ -1,7 +1,8 @@
 /**
- * Walks a proto3-JSON-shaped ExportTraceServiceRequest into `DecodedExportRequest`. Both encodings
- * end here, so JSON and protobuf bodies decode identically; they differ only in how ids are spelled
- * (hex in OTLP/JSON, base64 in protobufjs `toObject` output), which the caller supplies as `readId`.
+ * Walks a proto3-JSON-shaped ExportTraceServiceRequest into `DecodedExportRequest`: how OTLP/JSON
+ * bodies are read. Protobuf bodies are read in one pass by decode-protobuf.ts into the same result;
+ * its property test runs this walker over protobufjs's `toObject` output as the reference (ids as
+ * raw bytes there, hex in OTLP/JSON: the caller supplies `readId`).
  */
 import type {
   DecodedEvent,

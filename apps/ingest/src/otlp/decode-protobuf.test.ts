@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib'
+import protobuf from 'protobufjs'
 import { describe, expect, it } from 'vitest'
 import { decodeExportRequest, OtlpDecodeError } from './decode.js'
 import { ExportTraceServiceRequest } from './otlp-proto.js'
@@ -136,5 +137,48 @@ describe('decodeExportRequest(protobuf)', () => {
     ['a gzip body without Content-Encoding', gzipSync(encodeRequest({ name: 'n' })), 'send Content-Encoding: gzip'],
   ])('names the likely cause for %s', (_label, body, hint) => {
     expect(() => decodeExportRequest(body, 'protobuf')).toThrow(hint)
+  })
+
+  /** A request of one span whose only attribute `k` has the AnyValue `write` writes, field by field. */
+  function spanWithAnyValue(write: (w: protobuf.Writer) => void): Uint8Array {
+    const value = protobuf.Writer.create()
+    write(value)
+    const keyValue = protobuf.Writer.create().uint32(0x0a).string('k').uint32(0x12).bytes(value.finish())
+    const span = protobuf.Writer.create().uint32(0x2a).string('n').uint32(0x4a).bytes(keyValue.finish())
+    const scopeSpans = protobuf.Writer.create().uint32(0x12).bytes(span.finish())
+    const resourceSpans = protobuf.Writer.create().uint32(0x12).bytes(scopeSpans.finish())
+    return protobuf.Writer.create().uint32(0x0a).bytes(resourceSpans.finish()).finish()
+  }
+
+  it('reads an AnyValue with several fields set (invalid OTLP) as before: string, bool, int, double first', () => {
+    const value = (write: (w: protobuf.Writer) => void) => onlySpan(spanWithAnyValue(write)).attributes.k
+    expect(value((w) => w.uint32(0x18).int64(7).uint32(0x0a).string('text'))).toBe('text')
+    expect(value((w) => w.uint32(0x18).int64(7).uint32(0x10).bool(true))).toBe(true)
+    expect(value((w) => w.uint32(0x21).double(0.5).uint32(0x18).int64(7))).toBe(7)
+  })
+
+  it('skips unknown fields of every wire type, groups included', () => {
+    const attribute = onlySpan(
+      spanWithAnyValue((w) => {
+        w.uint32((20 << 3) | 0).uint64(123456789)
+        w.uint32((21 << 3) | 1).fixed64(1)
+        w.uint32((22 << 3) | 5).fixed32(1)
+        w.uint32((23 << 3) | 2).string('ignored')
+        w.uint32((24 << 3) | 3)
+          .uint32((1 << 3) | 0)
+          .uint32(5)
+          .uint32((24 << 3) | 4)
+        w.uint32(0x0a).string('kept')
+      }),
+    ).attributes.k
+    expect(attribute).toBe('kept')
+  })
+
+  it('refuses a known field sent with another wire type, and an unmatched end group', () => {
+    for (const body of [
+      spanWithAnyValue((w) => w.uint32((1 << 3) | 0).uint32(5)),
+      spanWithAnyValue((w) => w.uint32((24 << 3) | 3).uint32((25 << 3) | 4)),
+    ])
+      expect(() => decodeExportRequest(body, 'protobuf')).toThrow(/^Malformed protobuf ExportTraceServiceRequest/)
   })
 })

@@ -1,6 +1,7 @@
 /**
- * Field access for proto3-JSON-shaped objects. Both decoders feed objects of this shape to the
- * walker: OTLP/JSON bodies as parsed, and protobufjs `toObject` output (which already uses camelCase).
+ * Field access for proto3-JSON-shaped objects, what the walker (decode-object.ts) reads: OTLP/JSON
+ * bodies as parsed, and protobufjs `toObject` output (logs bodies, and the reference the one-pass
+ * protobuf decoder of trace bodies is tested against).
  */
 import { OtlpDecodeError } from './decode-error.js'
 
