@@ -92,11 +92,10 @@ describe('huge traces open fast', () => {
       for (let i = 0; i < opens; i++) {
         const { ms, skeletonBytes, skeletonRequests } = await openMs(traceId)
         times.push(ms)
-        // Started with the page by its preload (routes/console.ts). The app takes that request over
-        // (one request, alone and in the trace-view bench), but in two full-suite runs on a loaded
-        // machine one open in each asked again after a 200, cause not found: logged, not asserted.
+        // Started by the page's preload (routes/console.ts) and taken over by the app: asked again only
+        // when the server said it was too busy (the client's retry after 429/503 + Retry-After).
         expect(skeletonRequests[0]?.by).toBe('link')
-        if (skeletonRequests.length > 1) console.log(`skeleton requested ${JSON.stringify(skeletonRequests)}`)
+        for (let r = 1; r < skeletonRequests.length; r++) expect([429, 503]).toContain(skeletonRequests[r - 1]!.status)
         expect(skeletonBytes).toBeGreaterThan(0)
         expect(skeletonBytes).toBeLessThan(maxBytes)
       }

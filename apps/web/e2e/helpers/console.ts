@@ -34,7 +34,16 @@ export async function ensureConsoleBuilt(): Promise<void> {
     fs.statSync(path.join(WEB_ROOT, 'vite-precompress.ts')).mtimeMs,
   )
   if (fs.existsSync(DIST_INDEX) && fs.statSync(DIST_INDEX).mtimeMs > sources) return
-  await build({ root: WEB_ROOT, configFile: path.join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn' })
+  // Vitest sets NODE_ENV=test and Vite bakes whatever it finds into the bundle: React's development
+  // build, whose StrictMode runs effects twice (a deep link fetched its trace twice). Test what ships.
+  const nodeEnv = process.env['NODE_ENV']
+  process.env['NODE_ENV'] = 'production'
+  try {
+    await build({ root: WEB_ROOT, configFile: path.join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn' })
+  } finally {
+    if (nodeEnv === undefined) delete process.env['NODE_ENV']
+    else process.env['NODE_ENV'] = nodeEnv
+  }
 }
 
 export async function launchChromium(): Promise<Browser> {
