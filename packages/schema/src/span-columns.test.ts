@@ -68,14 +68,29 @@ describe('span columns', () => {
     expect(wire.name.index).toEqual(expect.any(String))
   })
 
-  it('sends indexes as numbers past what one character per span can hold', () => {
-    const spans = Array.from({ length: 56_000 }, (_, i) => span(i % 40, { spanId: hex(i + 1, 16), name: `n${i}` }))
+  it('packs an index in ASCII, one character per span up to 64 values and wider past that', () => {
+    const spans = Array.from({ length: 5_000 }, (_, i) => span(i % 40, { spanId: hex(i + 1, 16), name: `n${i}` }))
     const wire = encodeSpanColumns(spans)
-    expect(Array.isArray(wire.name.index)).toBe(true)
-    expect(typeof wire.kind.index).toBe('string')
+    expect(wire.kind.index).toMatch(/^[AB]{5000}$/)
+    expect(wire.name.index).toHaveLength(5_000 * 3)
+    expect(JSON.stringify(wire)).toMatch(/^[\x20-\x7e]*$/)
     const decoded = decodeSpanColumns(SpanColumnsSchema.parse(JSON.parse(JSON.stringify(wire))))
-    expect(decoded[55_999]).toEqual(spans[55_999])
-    expect(decoded.map((s) => s.name).join()).toBe(spans.map((s) => s.name).join())
+    expect(decoded).toEqual(spans)
+  })
+
+  it('index widths follow the dictionary size at each boundary', () => {
+    for (const [distinct, width] of [
+      [2, 1],
+      [64, 1],
+      [65, 2],
+      [4_096, 2],
+      [4_097, 3],
+    ] as const) {
+      const spans = Array.from({ length: distinct }, (_, i) => span(0, { spanId: hex(i + 1, 16), name: `n${i}` }))
+      const wire = encodeSpanColumns(spans)
+      expect(wire.name.index).toHaveLength(distinct * width)
+      expect(decodeSpanColumns(SpanColumnsSchema.parse(wire)).map((s) => s.name)).toEqual(spans.map((s) => s.name))
+    }
   })
 
   it('round-trips an empty trace', () => {
@@ -93,13 +108,16 @@ describe('span columns', () => {
     expect(SpanColumnsSchema.safeParse(good).success).toBe(true)
     expect(SpanColumnsSchema.safeParse({ ...good, durationMs: [1] }).success).toBe(false)
     expect(SpanColumnsSchema.safeParse({ ...good, name: { values: ['x'], index: [0, 1] } }).success).toBe(false)
-    expect(
-      SpanColumnsSchema.safeParse({ ...good, name: { values: ['x', 'y'], index: String.fromCharCode(0x100, 0x102) } })
-        .success,
-    ).toBe(false)
+    // Past the dictionary ('C' is 2), outside the alphabet, a partial index of a two-character width.
+    expect(SpanColumnsSchema.safeParse({ ...good, name: { values: ['x', 'y'], index: 'AC' } }).success).toBe(false)
+    expect(SpanColumnsSchema.safeParse({ ...good, name: { values: ['x', 'y'], index: 'A"' } }).success).toBe(false)
+    expect(SpanColumnsSchema.safeParse({ ...good, name: { values: ['x', 'y'], index: 'A\u0100' } }).success).toBe(false)
+    const wide = { values: Array.from({ length: 65 }, (_, i) => `v${i}`), index: 'AAA' }
+    expect(SpanColumnsSchema.safeParse({ ...good, name: wide }).success).toBe(false)
+    expect(SpanColumnsSchema.safeParse({ ...good, name: { ...wide, index: 'AABA' } }).success).toBe(true)
     expect(SpanColumnsSchema.safeParse({ ...good, name: { values: ['x', 'y'] } }).success).toBe(false)
     expect(SpanColumnsSchema.safeParse({ ...good, spanId: '0000000000000001\n' }).success).toBe(false)
-    expect(SpanColumnsSchema.safeParse({ ...good, kind: { values: ['nope'], index: [0, 0] } }).success).toBe(false)
+    expect(SpanColumnsSchema.safeParse({ ...good, kind: { values: ['nope'] } }).success).toBe(false)
     expect(SpanColumnsSchema.safeParse({ ...good, failed: '02' }).success).toBe(false)
     expect(SpanColumnsSchema.safeParse({ ...good, failed: '0' }).success).toBe(false)
     expect(SpanColumnsSchema.safeParse({ ...good, durationMs: [1, '2'] }).success).toBe(false)
