@@ -15,6 +15,38 @@ describe('isoToEpochMs', () => {
     expect(isoToEpochMs('2026-01-01T00:00:00.000500000Z') - T0).toBeCloseTo(0.5, 6)
     expect(isoToEpochMs('2026-01-01T00:00:01Z')).toBe(T0 + 1000)
   })
+
+  it('reads the common UTC form exactly as the general parse does, and leaves the rest to it', () => {
+    // The general parse, as it was before the digit-by-digit path (the reference).
+    const general = (iso: string) => {
+      const dot = iso.indexOf('.')
+      if (dot < 0) return Date.parse(iso)
+      const end = iso.length - 1
+      return Date.parse(iso.slice(0, dot) + iso.slice(end)) + Number(`0.${iso.slice(dot + 1, end)}`) * 1000
+    }
+    let seed = 7
+    const next = (below: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
+      return seed % below
+    }
+    const pad = (v: number, width: number) => String(v).padStart(width, '0')
+    for (let i = 0; i < 20_000; i++) {
+      const date = new Date(Date.UTC(1000 + next(9000), 0, 1) + next(366) * 86_400_000 + next(86_400_000))
+      const digits = next(16)
+      const fraction =
+        digits === 0
+          ? ''
+          : `.${pad(next(10 ** Math.min(digits, 9)), Math.min(digits, 9))}${'7'.repeat(Math.max(0, digits - 9))}`
+      const iso = `${date.toISOString().slice(0, 19)}${fraction}Z`
+      expect(isoToEpochMs(iso), iso).toBe(general(iso))
+    }
+    for (const iso of ['2024-02-29T23:59:59.5Z', '2000-02-29T00:00:00Z', '1999-12-31T23:59:59.999999999Z'])
+      expect(isoToEpochMs(iso), iso).toBe(general(iso))
+    // Not the common form: what Date.parse makes of it (NaN included), never a rolled-over date.
+    for (const iso of ['2023-02-29T00:00:00Z', '2026-13-01T00:00:00Z', '2026-01-01T24:00:00Z', '0099-01-01T00:00:00Z'])
+      expect(Object.is(isoToEpochMs(iso), Date.parse(iso)), iso).toBe(true)
+    expect(isoToEpochMs('2026-01-01T00:00:00.5+01:00')).toBe(T0 - 3_600_000 + 500)
+  })
 })
 
 describe('buildSpanTree', () => {
