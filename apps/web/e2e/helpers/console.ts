@@ -65,7 +65,7 @@ export { startTestServer, TEST_API_KEY, type TestServer }
 
 /** POSTs one OTLP/JSON body; throws on anything but 200. */
 export async function postOtlp(
-  server: TestServer,
+  server: Pick<TestServer, 'url' | 'authHeaders'>,
   body: object | string,
   contentType = 'application/json',
 ): Promise<void> {
@@ -78,7 +78,7 @@ export async function postOtlp(
 }
 
 /** Signs in through the sign-in page, as a user would. */
-export async function signIn(page: Page, server: TestServer, key = TEST_API_KEY): Promise<void> {
+export async function signIn(page: Page, server: Pick<TestServer, 'url'>, key = TEST_API_KEY): Promise<void> {
   await page.goto(`${server.url}/traces`)
   await page.waitForURL(/\/signin/)
   await page.getByLabel('Project API key').fill(key)
