@@ -93,6 +93,19 @@ describe('span columns', () => {
     }
   })
 
+  it('refuses a per-span text value with a newline, which would decode as two spans', () => {
+    expect(() => encodeSpanColumns([span(0), span(1, { startTime: '2026-12-06T03:20:01Z\nx' })])).toThrow(/newline/)
+  })
+
+  it('dictionaries follow runs and returns to earlier values alike', () => {
+    const names = ['a', 'a', 'b', 'a', 'c', 'c', 'b', 'a']
+    const spans = names.map((name, i) => span(i, { name, flags: i % 3 ? ['x', 'y'] : [] }))
+    const columns = SpanColumnsSchema.parse(JSON.parse(JSON.stringify(encodeSpanColumns(spans))))
+    expect(columns.name.values).toEqual(['a', 'b', 'c'])
+    expect(columns.flags.values).toEqual([[], ['x', 'y']])
+    expect(decodeSpanColumns(columns)).toEqual(spans)
+  })
+
   it('round-trips an empty trace', () => {
     expect(decodeSpanColumns(SpanColumnsSchema.parse(encodeSpanColumns([])))).toEqual([])
   })

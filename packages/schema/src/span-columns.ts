@@ -214,13 +214,20 @@ function dictionary<T>(values: readonly T[], key: (v: T) => string = String): { 
   const positions = new Map<string, number>()
   const out: T[] = []
   const index = new Array<number>(values.length)
+  // Neighbouring spans mostly share a value (a service, an agent, no model): a run skips the lookup.
+  let previous: T | undefined
+  let at = -1
   for (let i = 0; i < values.length; i++) {
-    const k = key(values[i]!)
-    let at = positions.get(k)
-    if (at === undefined) {
-      at = out.length
-      positions.set(k, at)
-      out.push(values[i]!)
+    const value = values[i]!
+    if (at < 0 || value !== previous) {
+      const k = key(value)
+      const found = positions.get(k)
+      if (found === undefined) {
+        at = out.length
+        positions.set(k, at)
+        out.push(value)
+      } else at = found
+      previous = value
     }
     index[i] = at
   }
