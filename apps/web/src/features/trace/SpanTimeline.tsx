@@ -36,7 +36,12 @@ export function SpanTimeline({ model }: { model: TraceModel }) {
   const rows = useMemo(() => flattenVisible(model.tree, collapsed), [model, collapsed])
   const sectionsBySpan = useMemo(() => {
     const map = new Map<string, CriticalSection[]>()
-    for (const s of model.critical.sections) map.set(s.spanId, [...(map.get(s.spanId) ?? []), s])
+    // Pushed, not copied: a long loop's orchestrator holds a section per stretch between its children.
+    for (const s of model.critical.sections) {
+      const list = map.get(s.spanId)
+      if (list) list.push(s)
+      else map.set(s.spanId, [s])
+    }
     return map
   }, [model])
   const scrollRef = useRef<HTMLDivElement>(null)
