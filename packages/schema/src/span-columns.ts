@@ -210,7 +210,8 @@ function fieldsOf<const K extends string, S extends z.ZodType>(keys: readonly K[
   return Object.fromEntries(keys.map((k) => [k, schema])) as Record<K, S>
 }
 
-function dictionary<T>(values: readonly T[], key: (v: T) => string = String): { values: T[]; index?: string } {
+/** `key`: what makes two values the same (the values themselves, strings, when not given). */
+function dictionary<T>(values: readonly T[], key?: (v: T) => string): { values: T[]; index?: string } {
   const positions = new Map<string, number>()
   const out: T[] = []
   const index = new Array<number>(values.length)
@@ -220,7 +221,7 @@ function dictionary<T>(values: readonly T[], key: (v: T) => string = String): { 
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!
     if (at < 0 || value !== previous) {
-      const k = key(value)
+      const k = key ? key(value) : (value as string)
       const found = positions.get(k)
       if (found === undefined) {
         at = out.length
@@ -273,15 +274,18 @@ export function encodeFieldValues(count: number, valuesOf: FieldValues): SpanCol
   for (const f of TEXT_FIELDS) columns[f] = joinLines(values(f))
   for (const f of DICT_FIELDS) columns[f] = dictionary(values(f))
   for (const f of NUMBER_FIELDS) columns[f] = [...values(f)]
+  // One byte per span, decoded once: `bits += …` built a 100k-piece rope per flag.
+  const bits = new Uint8Array(count)
   for (const f of FLAG_FIELDS) {
-    let bits = ''
-    for (const on of values(f)) bits += on ? '1' : '0'
-    columns[f] = bits
+    const on = values(f)
+    for (let i = 0; i < count; i++) bits[i] = on[i] ? ONE : ZERO
+    columns[f] = ASCII.decode(bits)
   }
   return columns as SpanColumnsWire
 }
 
 const ONE = '1'.charCodeAt(0)
+const ZERO = '0'.charCodeAt(0)
 
 /**
  * Columns → skeleton spans, `from` to `to` (all by default): a caller can turn the first screen of
