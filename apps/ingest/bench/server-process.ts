@@ -73,7 +73,11 @@ export async function startServerProcess(
   })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${stderr.join('')}`)), 60_000)
+    // A server that never says it listens is killed, not left running (and holding its data dir) after the bench.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`server did not start in 60 s:\n${stderr.join('')}`))
+    }, 60_000)
     const lines = readline.createInterface({ input: child.stdout! })
     lines.on('line', (line) => {
       try {
