@@ -84,8 +84,9 @@ const bits = z.string().regex(/^[01]*$/, 'expected 0 and 1 characters')
  * A dictionary index per span, packed as `indexWidth(values)` characters per span from a 64-letter
  * ASCII alphabet (base64url's, big-endian digits; JSON carries it unescaped); left out when every
  * span has the dictionary's only value. ASCII keeps the whole response one-byte text: with one
- * character per span above U+00FF (the packing before), the browser decoded the body to UTF-16 and
- * parsed two-byte JSON, ~40 % of a 10k-span trace's main-thread time before its first rows.
+ * character per span above U+00FF (the packing before), Chromium decoded the body to UTF-16 and
+ * parsed two-byte JSON (a 10k-span trace: ~165 ms of main thread receiving and decoding the body,
+ * ~65 ms after; JSON.parse at 100k spans 971 → 578 ms, BENCHMARKS.md "Console").
  */
 const INDEX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 /** Character code → digit + 1 (0: not in the alphabet), over every UTF-16 code: one lookup per character. */
