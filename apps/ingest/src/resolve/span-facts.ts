@@ -3,7 +3,7 @@
  * used by the resolver stage (rows read back from the store) and by the query API (the rows of a
  * trace it returns), so both resolve from identical inputs.
  */
-import type { SpanFacts } from '@sightline/core'
+import { utcSecondsToEpochMs, type SpanFacts } from '@sightline/core'
 import type { SpanRowInsert, SpanRowRead } from '@sightline/schema'
 import type { SkeletonColumns } from '../db/repositories/traces.js'
 
@@ -70,40 +70,11 @@ function chTimeToMs(text: string): number {
   return dot < 0 ? whole : whole + Number(`0.${text.slice(dot + 1)}`) * 1000
 }
 
-/** Positions of the digits of `YYYY-MM-DD hh:mm:ss`, and of its separators. */
-const FIELDS = [
-  [0, 4],
-  [5, 2],
-  [8, 2],
-  [11, 2],
-  [14, 2],
-  [17, 2],
-] as const
-const SEPARATORS: ReadonlyArray<readonly [number, number]> = [
-  [4, 0x2d],
-  [7, 0x2d],
-  [10, 0x20],
-  [13, 0x3a],
-  [16, 0x3a],
-]
-
+/** The store's `YYYY-MM-DD hh:mm:ss` as epoch ms: by its digits (core), else as Date.parse reads it. */
 function wholeSeconds(seconds: string): number {
-  const parsed = seconds.length === 19 && SEPARATORS.every(([at, code]) => seconds.charCodeAt(at) === code)
-  const values = parsed ? FIELDS.map(([at, width]) => digitsAt(seconds, at, width)) : []
-  if (!parsed || values.some((v) => v < 0)) return Date.parse(`${seconds.replace(' ', 'T')}Z`)
-  const [year, month, day, hours, minutes, secs] = values as [number, number, number, number, number, number]
-  return Date.UTC(year, month - 1, day, hours, minutes, secs)
-}
-
-/** The decimal number of `width` digits at `at`, or -1 if any is not a digit. */
-function digitsAt(text: string, at: number, width: number): number {
-  let value = 0
-  for (let i = at; i < at + width; i++) {
-    const digit = text.charCodeAt(i) - 48
-    if (digit < 0 || digit > 9) return -1
-    value = value * 10 + digit
-  }
-  return value
+  return (
+    (seconds.length === 19 ? utcSecondsToEpochMs(seconds) : undefined) ?? Date.parse(`${seconds.replace(' ', 'T')}Z`)
+  )
 }
 
 export function factsFromRow(row: FactRow | SpanRowInsert): SpanFacts {
