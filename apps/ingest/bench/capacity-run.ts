@@ -12,12 +12,11 @@
  * On a 2-core machine both processes share the cores: the wall-clock rate is not a capacity figure;
  * CPU seconds are.
  */
-import fs from 'node:fs'
 import os from 'node:os'
 import { startClickHouseFront } from '@sightline/testkit/clickhouse-http-front'
 import type { Pool } from './generator.js'
 import { runLoad } from './load.js'
-import { removeDataDir, startServerProcess, waitResolved, waitStored } from './server-process.js'
+import { cpuMs, removeDataDir, startServerProcess, waitResolved, waitStored } from './server-process.js'
 
 export interface CapacityResult {
   spans: number
@@ -36,14 +35,7 @@ export interface CapacityResult {
   loadAverage: [number, number]
 }
 
-const TICKS_PER_SECOND = 100
-
-/** utime + stime of a process, seconds (/proc/<pid>/stat fields 14 and 15, in clock ticks). */
-function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
-}
+const cpuSeconds = (pid: number): number => cpuMs(pid) / 1000
 
 export async function runCapacity(pool: Pool, connections: number): Promise<CapacityResult> {
   const front = await startClickHouseFront({ user: 'bench', password: 'bench' })

@@ -12,12 +12,11 @@
  * body, 42 MB of `[]`) and 130k empty spans in 256 KB. The script reads the server over HTTP and
  * /proc only, so it runs unchanged against an older checkout for a before/after comparison.
  */
-import fs from 'node:fs'
 import http from 'node:http'
 import zlib from 'node:zlib'
 import { encodeJsonGzip, encodeProtobuf, generateRequests } from './generator.js'
 import { percentile } from './load.js'
-import { AUTH, removeDataDir, startServerProcess, type ServerProcess } from './server-process.js'
+import { AUTH, cpuMs, removeDataDir, startServerProcess, type ServerProcess } from './server-process.js'
 
 interface Answer {
   status: number
@@ -162,11 +161,7 @@ async function pollWhile(done: Promise<unknown>, probe: (agent: http.Agent) => P
 }
 
 /** CPU ms used so far by the server's main thread (the event loop); Linux /proc. */
-function mainThreadCpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * 10
-}
+const mainThreadCpuMs = (pid: number): number => cpuMs(pid, pid)
 
 async function loopLagMaxMs(server: ServerProcess): Promise<number> {
   return (await server.metrics())['nodejs_eventloop_lag_max_seconds']! * 1000

@@ -53,7 +53,8 @@ log('baseline: raw insert of the same rows into a fresh store (child process)…
 const baseline = await runBaseline(throughputGen, config.baselineBatchBytes)
 log(
   `  ${Math.round(baseline.spansPerSecond)} spans/s, ${baseline.mbPerSecond.toFixed(1)} MB/s (${baseline.batches} ` +
-    `batches, ${baseline.spans} rows, stored ${baseline.stored})`,
+    `batches, ${baseline.spans} rows, stored ${baseline.stored}); ` +
+    `${Math.round(baseline.insertCpuMicrosPerSpan)} µs of CPU per span`,
 )
 if (baseline.stored !== baseline.spans) throw new Error(`baseline stored ${baseline.stored} of ${baseline.spans} rows`)
 // The writer's own format, for reference: how much of the gap to the baseline the format closes.
@@ -86,6 +87,11 @@ for (const encoding of config.encodings) {
       `exactly once: ${result.exactlyOnce}; ` +
       `every trace resolved at ${Math.round(result.resolvedSpansPerSecond)} spans/s, ` +
       `${result.resolverDeferredTicks} resolver ticks deferred to ingest`,
+  )
+  log(
+    `  server CPU until stored: ${Math.round(result.serverCpuMicrosPerSpan)} µs per span ` +
+      `(event loop ${Math.round(result.eventLoopCpuMicrosPerSpan)}), ` +
+      `${(baseline.insertCpuMicrosPerSpan / result.serverCpuMicrosPerSpan).toFixed(2)}× the baseline insert's CPU per span`,
   )
   const p = result.paced
   log(

@@ -27,6 +27,13 @@ export interface IngestResult {
   retries503: number
   errors: number
   peakRssBytes: number
+  /**
+   * Server CPU per span over the closed-loop phase (first request until every span was stored), µs:
+   * the whole process (its embedded store's threads included) and its event loop alone. Unlike the
+   * rates, this hardly moves with what else runs on the machine.
+   */
+  serverCpuMicrosPerSpan: number
+  eventLoopCpuMicrosPerSpan: number
   /** From the server's own metrics: mean spans per chDB insert and the loader's insert rate while busy. */
   meanInsertBatchSpans: number
   loaderBusySeconds: number
@@ -95,6 +102,7 @@ export async function runIngest(
 ): Promise<IngestResult> {
   const server = await startServerProcess(encoding)
   try {
+    const cpuBefore = server.cpu()
     const load = await runLoad({
       url: server.url,
       encoding,
@@ -103,6 +111,7 @@ export async function runIngest(
       connections,
     })
     const stored = await waitStored(server, pool.spans)
+    const cpuStored = server.cpu()
     const resolved = await waitResolved(server)
     const seconds = (load.finishedAt - load.startedAt) / 1000
     const e2eSeconds = (stored.at - load.startedAt) / 1000
@@ -146,6 +155,8 @@ export async function runIngest(
       retries503: load.retries503 + pacedLoad.retries503,
       errors: load.errors + pacedLoad.errors,
       peakRssBytes: memory.peakRss,
+      serverCpuMicrosPerSpan: ((cpuStored.totalMs - cpuBefore.totalMs) * 1000) / pool.spans,
+      eventLoopCpuMicrosPerSpan: ((cpuStored.eventLoopMs - cpuBefore.eventLoopMs) * 1000) / pool.spans,
       meanInsertBatchSpans:
         (m['sightline_flush_batch_spans_sum'] ?? NaN) / (m['sightline_flush_batch_spans_count'] ?? NaN),
       loaderBusySeconds: busy,

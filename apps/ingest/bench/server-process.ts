@@ -17,6 +17,8 @@ export interface ServerProcess {
   metrics(): Promise<Record<string, number>>
   /** Peak and current resident set size of the server process, in bytes. */
   memory(): { peakRss: number; rss: number }
+  /** CPU used so far, ms: the whole process (the embedded store's threads included) and its event loop. */
+  cpu(): { totalMs: number; eventLoopMs: number }
   /** SIGTERM (the server flushes the spool and closes the store) and wait for exit. */
   stop(): Promise<number | null>
 }
@@ -30,6 +32,18 @@ export function childNodeFlags(): string[] {
     (f) => f.startsWith('--conditions') || f === '--import' || f === 'tsx' || f.startsWith('--import='),
   )
   return flags.includes('tsx') || flags.some((f) => f.startsWith('--import=')) ? flags : [...flags, '--import', 'tsx']
+}
+
+const TICKS_PER_SECOND = 100
+
+/**
+ * CPU (utime + stime) a process has used so far, ms, from /proc (Linux): the whole process, or with
+ * `thread` one of its threads (`thread === pid` is the main thread: a Node server's event loop).
+ */
+export function cpuMs(pid: number, thread?: number): number {
+  const stat = fs.readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND
 }
 
 /** Data dirs hold up to a few hundred MB: removed after use unless BENCH_KEEP_DATA=1. */
@@ -109,6 +123,9 @@ export async function startServerProcess(
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
       const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024
       return { peakRss: kb('VmHWM'), rss: kb('VmRSS') }
+    },
+    cpu() {
+      return { totalMs: cpuMs(pid), eventLoopMs: cpuMs(pid, pid) }
     },
     async stop() {
       child.kill('SIGTERM')

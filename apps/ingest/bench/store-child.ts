@@ -40,6 +40,8 @@ export interface BaselineResult {
   jsonBytes: number
   prepSeconds: number
   insertSeconds: number
+  /** CPU of this process (every thread: the engine's parse, indexes, views, compression) per span inserted, µs. */
+  insertCpuMicrosPerSpan: number
   spansPerSecond: number
   mbPerSecond: number
   stored: number
@@ -102,12 +104,14 @@ async function baseline(job: BaselineJob): Promise<BaselineResult> {
   const store = await openStore(job.dataDir)
   const [versionRow] = await store.query<{ v: string }>(sql`SELECT version() AS v`)
   const started = performance.now()
+  const cpuBefore = process.cpuUsage()
   for (let i = 0; i < batches.length; i++) {
     if (job.format === 'TabSeparated')
       await store.insertValues('spans', SPAN_INSERT_COLUMNS, 'TabSeparated', batches[i]!, `bench-baseline-${i}`)
     else await store.insertJsonEachRow('spans', batches[i]!, `bench-baseline-${i}`)
   }
   const insertSeconds = (performance.now() - started) / 1000
+  const cpu = process.cpuUsage(cpuBefore)
   const [countRow] = await store.query<{ n: string }>(sql`SELECT count() AS n FROM spans`)
   await store.close()
   return {
@@ -116,6 +120,7 @@ async function baseline(job: BaselineJob): Promise<BaselineResult> {
     jsonBytes,
     prepSeconds,
     insertSeconds,
+    insertCpuMicrosPerSpan: (cpu.user + cpu.system) / spans,
     spansPerSecond: spans / insertSeconds,
     mbPerSecond: jsonBytes / 1e6 / insertSeconds,
     stored: Number(countRow?.n ?? 0),
