@@ -91,7 +91,8 @@ for (const encoding of config.encodings) {
   log(
     `  server CPU until stored: ${Math.round(result.serverCpuMicrosPerSpan)} µs per span ` +
       `(event loop ${Math.round(result.eventLoopCpuMicrosPerSpan)}), ` +
-      `${(baseline.insertCpuMicrosPerSpan / result.serverCpuMicrosPerSpan).toFixed(2)}× the baseline insert's CPU per span`,
+      `${(baseline.insertCpuMicrosPerSpan / result.serverCpuMicrosPerSpan).toFixed(2)}× ` +
+      `the baseline insert's CPU per span`,
   )
   const p = result.paced
   log(

@@ -134,7 +134,8 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push('')
   lines.push(
     '| encoding | mean spans per chDB insert | loader busy | loader spans per busy second (÷ baseline) ' +
-      '| server CPU per span until stored (event loop) | baseline insert CPU per span ÷ it | 503 retries | client errors |',
+      '| server CPU per span until stored (event loop) | baseline insert CPU per span ÷ it ' +
+      '| 503 retries | client errors |',
   )
   lines.push('|---|---|---|---|---|---|---|---|')
   for (const i of r.ingest) {
