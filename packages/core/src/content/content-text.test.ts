@@ -82,6 +82,15 @@ describe('previewText reads only the prefix it needs', () => {
     expect(checked).toBeGreaterThan(170_000)
   })
 
+  it('treats exactly what \\s matches as whitespace, for every UTF-16 code unit', () => {
+    const differing: number[] = []
+    for (let code = 0; code <= 0xffff; code++) {
+      const text = `a${String.fromCharCode(code)}${String.fromCharCode(code)}b`
+      if (previewText(text, undefined, 10) !== naive(text, 10)) differing.push(code)
+    }
+    expect(differing).toEqual([])
+  })
+
   it('cuts a long output at 240 characters', () => {
     const long = `  ${'word \n\t '.repeat(5_000)}end`
     expect(previewText(long)).toBe(naive(long, 240))
