@@ -1,4 +1,5 @@
 import { SPAN_INSERT_COLUMNS } from '@sightline/schema'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { makeSpanRow } from '../../test/factories/span-row.js'
 import {
@@ -26,6 +27,32 @@ describe('span segment format', () => {
     expect(data.equals(Buffer.concat(lines))).toBe(true)
     let end = 0
     expect([...lineEnds]).toEqual(lines.map((line) => (end += line.length)))
+  })
+
+  it('gives the bytes of the joined lines for any mix of one- and multi-byte text, in any order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 400 }), { maxLength: 12 }), (outputs) => {
+        const rows = outputs.map((output, i) => makeSpanRow({ span_id: `s${i}`, output }))
+        const { data, lineEnds } = encodeSpanLines(rows)
+        const lines = rows.map((row) => Buffer.from(tsvLine(row, SPAN_INSERT_COLUMNS)))
+        expect(data.equals(Buffer.concat(lines))).toBe(true)
+        let end = 0
+        expect([...lineEnds]).toEqual(lines.map((line) => (end += line.length)))
+      }),
+    )
+  })
+
+  it("writes a map shared by consecutive rows (a resource's attributes) the same as one of their own", () => {
+    const shared = { 'service.name': 'a\tb', "it's": 'x' }
+    const rows = [
+      makeSpanRow({ span_id: 'a', resource_attributes: shared }),
+      makeSpanRow({ span_id: 'b', resource_attributes: shared }),
+      makeSpanRow({ span_id: 'c', resource_attributes: { other: 'y' } }),
+      makeSpanRow({ span_id: 'd', resource_attributes: shared }),
+    ]
+    const lines = rows.map((row) => tsvLine(row, SPAN_INSERT_COLUMNS))
+    expect(encodeSpanRows(rows).toString('utf8')).toBe(lines.join(''))
+    expect(lines[3]).toContain("{'service.name':'a\\tb','it\\'s':'x'}")
   })
 
   it('writes one TabSeparated line per row, values in header order, text escaped', () => {

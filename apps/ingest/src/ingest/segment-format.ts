@@ -13,7 +13,7 @@
  * marks JSONEachRow objects without a header (the first format).
  */
 import { SPAN_INSERT_COLUMNS, type SpanRowInsert } from '@sightline/schema'
-import { tsvLine, tsvUnescape } from './tsv-row.js'
+import { newTsvPrevious, tsvLine, tsvUnescape } from './tsv-row.js'
 import type { ValuesFormat } from '../db/client.js'
 
 const TSV_MARK = '#TabSeparated '
@@ -21,30 +21,50 @@ const TSV_MARK = '#TabSeparated '
 export const SPAN_SEGMENT_HEADER: Buffer = Buffer.from(`${TSV_MARK}${JSON.stringify(SPAN_INSERT_COLUMNS)}\n`)
 
 /**
- * Each line is encoded on its own, straight into one buffer sized from the lines' UTF-8 lengths:
- * joining the lines into one string and encoding that cost three times as much (25 vs 8 µs a span
- * for 100-span requests of ~2 KB rows, Node 20), the join alone more than the line building; a
- * buffer per line and a concatenation cost ~3 µs a span more (an in-process decode → encode loop over
- * the bench's requests, BENCHMARKS.md).
+ * Each line is encoded on its own, straight into one buffer: joining the lines into one string and
+ * encoding that cost three times as much (25 vs 8 µs a span for 100-span requests of ~2 KB rows,
+ * Node 20), the join alone more than the line building; a buffer per line and a concatenation cost
+ * ~3 µs a span more (an in-process decode → encode loop over the bench's requests, BENCHMARKS.md).
  */
 export function encodeSpanRows(rows: readonly SpanRowInsert[]): Buffer {
   return encodeSpanLines(rows).data
 }
 
-/** `encodeSpanRows`, plus where each line ends, so that lines can later be dropped without re-encoding. */
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2). */
+const MAX_BYTES_PER_CHAR = 3
+
+/**
+ * `encodeSpanRows`, plus where each line ends, so that lines can later be dropped without re-encoding.
+ * The buffer is sized from the lines' lengths in characters, which is their size in bytes when they
+ * are ASCII (nearly always: names, ids, JSON with escapes): measuring every line's UTF-8 length first
+ * cost as much as writing it. Only a line that might not fit is measured, and then what is left.
+ */
 export function encodeSpanLines(rows: readonly SpanRowInsert[]): { data: Buffer; lineEnds: Uint32Array } {
   const lines = new Array<string>(rows.length)
   const lineEnds = new Uint32Array(rows.length)
-  let bytes = 0
+  let chars = 0
+  // A request's spans share their resource's attributes: written once per run of spans, not per span.
+  const previous = newTsvPrevious()
   for (let i = 0; i < rows.length; i++) {
-    const line = tsvLine(rows[i]!, SPAN_INSERT_COLUMNS)
+    const line = tsvLine(rows[i]!, SPAN_INSERT_COLUMNS, previous)
     lines[i] = line
-    bytes += Buffer.byteLength(line)
-    lineEnds[i] = bytes
+    chars += line.length
   }
-  const data = Buffer.allocUnsafe(bytes)
-  for (let i = 0, at = 0; i < lines.length; i++) at += data.write(lines[i]!, at, 'utf8')
-  return { data, lineEnds }
+  let data = Buffer.allocUnsafe(chars)
+  let at = 0
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!
+    if (data.length - at < line.length * MAX_BYTES_PER_CHAR && data.length - at < Buffer.byteLength(line)) {
+      let rest = 0
+      for (let j = i; j < lines.length; j++) rest += Buffer.byteLength(lines[j]!)
+      const grown = Buffer.allocUnsafe(at + rest)
+      data.copy(grown, 0, 0, at)
+      data = grown
+    }
+    at += data.write(line, at, 'utf8')
+    lineEnds[i] = at
+  }
+  return { data: at === data.length ? data : data.subarray(0, at), lineEnds }
 }
 
 /** Bytes of the header line at the start of `data` (0 for a segment from before headers). */

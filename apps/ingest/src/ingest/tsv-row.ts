@@ -63,11 +63,35 @@ export function tsvField(value: unknown): string {
   return String(value)
 }
 
-/** One row as a TabSeparated line, newline included. */
-export function tsvLine(row: object, columns: readonly string[]): string {
+/** The composite fields of the row encoded before, by column: see `tsvLine`. */
+export interface TsvPrevious {
+  values: unknown[]
+  texts: string[]
+}
+
+export const newTsvPrevious = (): TsvPrevious => ({ values: [], texts: [] })
+
+/**
+ * One row as a TabSeparated line, newline included. With `previous`, a composite value that is the
+ * very object the previous row had in that column is not written again (every span of a resource
+ * shares its attributes object): for rows nobody changes while they are encoded.
+ */
+export function tsvLine(row: object, columns: readonly string[], previous?: TsvPrevious): string {
   const record = row as Record<string, unknown>
-  let line = tsvField(record[columns[0]!])
-  for (let c = 1; c < columns.length; c++) line += `\t${tsvField(record[columns[c]!])}`
+  let line = ''
+  for (let c = 0; c < columns.length; c++) {
+    const value = record[columns[c]!]
+    let field: string
+    if (previous !== undefined && typeof value === 'object' && value !== null) {
+      if (previous.values[c] === value) field = previous.texts[c]!
+      else {
+        field = tsvField(value)
+        previous.values[c] = value
+        previous.texts[c] = field
+      }
+    } else field = tsvField(value)
+    line += c === 0 ? field : `\t${field}`
+  }
   return `${line}\n`
 }
 
