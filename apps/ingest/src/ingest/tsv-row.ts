@@ -77,22 +77,26 @@ export const newTsvPrevious = (): TsvPrevious => ({ values: [], texts: [] })
  * shares its attributes object): for rows nobody changes while they are encoded.
  */
 export function tsvLine(row: object, columns: readonly string[], previous?: TsvPrevious): string {
+  if (columns.length === 0) return '\n'
   const record = row as Record<string, unknown>
-  let line = ''
+  // Joined, not concatenated: `+=` made a rope of ~100 pieces per line that the write then copied
+  // flat again, ~5 KB of garbage a span against ~2 KB (sampled allocations of the bench's spans).
+  const fields: string[] = []
   for (let c = 0; c < columns.length; c++) {
     const value = record[columns[c]!]
-    let field: string
     if (previous !== undefined && typeof value === 'object' && value !== null) {
-      if (previous.values[c] === value) field = previous.texts[c]!
+      if (previous.values[c] === value) fields.push(previous.texts[c]!)
       else {
-        field = tsvField(value)
+        const field = tsvField(value)
         previous.values[c] = value
         previous.texts[c] = field
+        fields.push(field)
       }
-    } else field = tsvField(value)
-    line += c === 0 ? field : `\t${field}`
+    } else fields.push(tsvField(value))
   }
-  return `${line}\n`
+  // The newline goes on the last field, so that the joined line is one flat string, not a rope to copy.
+  fields[columns.length - 1] += '\n'
+  return fields.join('\t')
 }
 
 const UNESCAPED: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f' }
