@@ -18,28 +18,22 @@ describe('span segment format', () => {
     expect([...SPAN_INSERT_COLUMNS].sort()).toEqual(Object.keys(makeSpanRow()).sort())
   })
 
-  it('ends each line where its UTF-8 bytes end, multi-byte text included', () => {
-    const rows = ['ascii', 'naïve — 東京 🚀', '', '\u{1F600}'.repeat(300)].map((output, i) =>
-      makeSpanRow({ span_id: `s${i}`, output }),
-    )
+  /** The encoded segment is its lines' UTF-8 bytes back to back, each line ending where its bytes end. */
+  const expectLinesOf = (outputs: string[]) => {
+    const rows = outputs.map((output, i) => makeSpanRow({ span_id: `s${i}`, output }))
     const { data, lineEnds } = encodeSpanLines(rows)
     const lines = rows.map((row) => Buffer.from(tsvLine(row, SPAN_INSERT_COLUMNS)))
     expect(data.equals(Buffer.concat(lines))).toBe(true)
     let end = 0
     expect([...lineEnds]).toEqual(lines.map((line) => (end += line.length)))
+  }
+
+  it('ends each line where its UTF-8 bytes end, multi-byte text included', () => {
+    expectLinesOf(['ascii', 'naïve — 東京 🚀', '', '\u{1F600}'.repeat(300)])
   })
 
   it('gives the bytes of the joined lines for any mix of one- and multi-byte text, in any order', () => {
-    fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 400 }), { maxLength: 12 }), (outputs) => {
-        const rows = outputs.map((output, i) => makeSpanRow({ span_id: `s${i}`, output }))
-        const { data, lineEnds } = encodeSpanLines(rows)
-        const lines = rows.map((row) => Buffer.from(tsvLine(row, SPAN_INSERT_COLUMNS)))
-        expect(data.equals(Buffer.concat(lines))).toBe(true)
-        let end = 0
-        expect([...lineEnds]).toEqual(lines.map((line) => (end += line.length)))
-      }),
-    )
+    fc.assert(fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 400 }), { maxLength: 12 }), expectLinesOf))
   })
 
   it("writes a map shared by consecutive rows (a resource's attributes) the same as one of their own", () => {
