@@ -11,9 +11,11 @@
  * step copies a whole body either (joining a 12 MB body at the end held the loop ~45 ms).
  */
 import { createGunzip, createInflate, type Gunzip, type Inflate } from 'node:zlib'
+import type { Readable } from 'node:stream'
 import type { ReadableStream } from 'node:stream/web'
 import { AppError } from '../errors.js'
 import type { LargeBody } from './decode-pool.js'
+import { isNodeReadable, nodeBodyReader, type BodyReader } from './node-body-reader.js'
 import { ReceivedBody } from './received-body.js'
 
 export type BodyErrorStatus = 400 | 413 | 415
@@ -45,8 +47,9 @@ export type ReceivedRequestBody = { small: Uint8Array; large?: undefined } | { l
 
 export type Coding = 'identity' | 'gzip' | 'deflate'
 
-type BodyStream = ReadableStream<Uint8Array> | globalThis.ReadableStream<Uint8Array>
-type Reader = ReadableStreamDefaultReader<Uint8Array>
+/** A web stream (a `Request`'s body), or Node's request itself, read without the web-stream layer. */
+export type BodyStream = ReadableStream<Uint8Array> | globalThis.ReadableStream<Uint8Array> | Readable
+type Reader = BodyReader
 
 function parseContentEncoding(header: string | undefined): Coding {
   const codings = (header ?? '')
@@ -100,7 +103,9 @@ export async function readBody(stream: BodyStream | null, opts: ReadBodyOptions)
 export async function receiveBody(stream: BodyStream | null, opts: ReceiveBodyOptions): Promise<ReceivedRequestBody> {
   const coding = parseContentEncoding(opts.contentEncoding)
   if (stream === null) return { small: new Uint8Array(0) }
-  const reader = (stream as globalThis.ReadableStream<Uint8Array>).getReader()
+  const reader: Reader = isNodeReadable(stream)
+    ? nodeBodyReader(stream)
+    : (stream as globalThis.ReadableStream<Uint8Array>).getReader()
   try {
     return coding === 'identity' ? await receivePlain(reader, opts) : await receiveCompressed(reader, coding, opts)
   } catch (err) {

@@ -10,7 +10,8 @@ import {
   GrpcCode,
   type EncodedBody,
 } from '../otlp/encode-response.js'
-import { readBody, receiveBody } from '../otlp/read-body.js'
+import { isNodeReadable } from '../otlp/node-body-reader.js'
+import { readBody, receiveBody, type BodyStream } from '../otlp/read-body.js'
 
 /** OTLP/HTTP paths real SDKs use: the spec's, and the Langfuse SDK's (Basic auth). */
 const TRACE_PATHS = ['/v1/traces', '/api/public/otel/v1/traces'] as const
@@ -61,7 +62,7 @@ async function handleTraces(c: Context, deps: Deps): Promise<Response> {
       encoding,
       started,
       receive: () =>
-        receiveBody(c.req.raw.body, {
+        receiveBody(requestBody(c), {
           contentEncoding: c.req.header('content-encoding'),
           maxBytes: env.INGEST_MAX_BODY_BYTES,
           localBytes: env.INGEST_DECODE_WORKER_MIN_BYTES,
@@ -109,7 +110,17 @@ const MAX_LOGS_BODY_BYTES = 1024 * 1024
 
 function readLogsBody(c: Context, deps: Deps): Promise<Uint8Array> {
   const maxBytes = Math.min(MAX_LOGS_BODY_BYTES, deps.env.INGEST_MAX_BODY_BYTES)
-  return readBody(c.req.raw.body, { contentEncoding: c.req.header('content-encoding'), maxBytes })
+  return readBody(requestBody(c), { contentEncoding: c.req.header('content-encoding'), maxBytes })
+}
+
+/**
+ * Under @hono/node-server the body is read from Node's request itself: `c.req.raw.body` would first
+ * build a WHATWG Request and web streams around it (see node-body-reader.ts). `app.request()` in
+ * tests has no Node request, and reads the web stream.
+ */
+function requestBody(c: Context): BodyStream | null {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming
+  return isNodeReadable(incoming) ? incoming : c.req.raw.body
 }
 
 function send(c: Context, status: number, encoded: EncodedBody, headers: Record<string, string> = {}): Response {
