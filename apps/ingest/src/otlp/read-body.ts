@@ -49,7 +49,6 @@ export type Coding = 'identity' | 'gzip' | 'deflate'
 
 /** A web stream (a `Request`'s body), or Node's request itself, read without the web-stream layer. */
 export type BodyStream = ReadableStream<Uint8Array> | globalThis.ReadableStream<Uint8Array> | Readable
-type Reader = BodyReader
 
 function parseContentEncoding(header: string | undefined): Coding {
   const codings = (header ?? '')
@@ -103,7 +102,7 @@ export async function readBody(stream: BodyStream | null, opts: ReadBodyOptions)
 export async function receiveBody(stream: BodyStream | null, opts: ReceiveBodyOptions): Promise<ReceivedRequestBody> {
   const coding = parseContentEncoding(opts.contentEncoding)
   if (stream === null) return { small: new Uint8Array(0) }
-  const reader: Reader = isNodeReadable(stream)
+  const reader: BodyReader = isNodeReadable(stream)
     ? nodeBodyReader(stream)
     : (stream as globalThis.ReadableStream<Uint8Array>).getReader()
   try {
@@ -116,7 +115,7 @@ export async function receiveBody(stream: BodyStream | null, opts: ReceiveBodyOp
 }
 
 /** Plain bodies cost the event loop what the client sends, no more: read here, decoded by size. */
-async function receivePlain(reader: Reader, opts: ReceiveBodyOptions): Promise<ReceivedRequestBody> {
+async function receivePlain(reader: BodyReader, opts: ReceiveBodyOptions): Promise<ReceivedRequestBody> {
   const body = new ReceivedBody()
   for (let read = await reader.read(); !read.done; read = await reader.read()) {
     if (body.byteLength + read.value.length > opts.maxBytes) throw tooLarge(opts.maxBytes, 'identity')
@@ -133,7 +132,7 @@ async function receivePlain(reader: Reader, opts: ReceiveBodyOptions): Promise<R
  * all that follow go to a worker, which inflates from the start and reports a bomb (413) early.
  */
 async function receiveCompressed(
-  reader: Reader,
+  reader: BodyReader,
   coding: Coding,
   opts: ReceiveBodyOptions,
 ): Promise<ReceivedRequestBody> {
