@@ -194,11 +194,12 @@ export function renderMarkdown(r: BenchResults): string {
         `acknowledged ${n0(q.loadAckSpansPerSecond)} spans/s, ${q.retries503} 503 retries. ` +
         `Stored: ${n0(q.stored.count)} rows (${q.exactlyOnce ? 'exactly once' : '**count mismatch**'}), ` +
         `${gib(q.stored.bytesOnDisk)} on disk (${gib(q.stored.uncompressedBytes)} uncompressed), ${q.stored.parts} ` +
-        `active parts. Server peak RSS ${gib(q.peakRssBytes)}.`,
+        `active parts. Server peak RSS ${gib(q.peakRssBytes)}. ` +
+        `Every trace was resolved ${f1(q.resolveSeconds)} s after the last span was stored.`,
     )
     lines.push('')
     lines.push(
-      'Sequential calls (one at a time) right after the load, after warm-up calls; ' +
+      'Sequential calls (one at a time) once every trace was resolved, after warm-up calls; ' +
         'latency is client-measured HTTP time.',
     )
     lines.push('')
