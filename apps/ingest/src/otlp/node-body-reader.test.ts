@@ -26,13 +26,19 @@ async function readingServer(): Promise<{ port: number; outcome: Promise<unknown
   return { port: (server.address() as AddressInfo).port, outcome }
 }
 
+/** A chunked POST whose first piece has reached the server; the caller ends or drops it. */
+async function startedRequest(port: number, firstPiece: string): Promise<http.ClientRequest> {
+  const req = http.request({ port, method: 'POST', path: '/v1/traces' })
+  req.on('error', () => undefined)
+  req.write(firstPiece)
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  return req
+}
+
 describe('nodeBodyReader', () => {
   it('reads a body sent in pieces over a real connection', async () => {
     const { port, outcome } = await readingServer()
-    const req = http.request({ port, method: 'POST', path: '/v1/traces' })
-    req.on('error', () => undefined)
-    req.write('first,')
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    const req = await startedRequest(port, 'first,')
     req.end('second')
     const body = (await outcome) as Uint8Array
     expect(Buffer.from(body).toString()).toBe('first,second')
@@ -40,10 +46,7 @@ describe('nodeBodyReader', () => {
 
   it('fails the read with 400 when the client goes away mid-body, and does not hang', async () => {
     const { port, outcome } = await readingServer()
-    const req = http.request({ port, method: 'POST', path: '/v1/traces' })
-    req.on('error', () => undefined)
-    req.write('half a body')
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    const req = await startedRequest(port, 'half a body')
     req.destroy()
     const err = await outcome
     expect(err).toBeInstanceOf(BodyError)
