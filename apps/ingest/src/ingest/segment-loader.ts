@@ -54,7 +54,7 @@ export class SegmentLoader {
     const run = new RangeInserts(this.store, segment.id, body)
     // Nearly always stored whole, and then the spool's own count of its rows is the answer: counting
     // the lines of 16 MiB with one indexOf per line held the event loop ~2 µs a row (ingest bench).
-    const refusal = await this.tryInsert(run, 0, undefined)
+    const refusal = await refusalOf(run.insertWhole())
     if (refusal === undefined) return { stored: segment.rows, quarantined: 0 }
     const refused: RefusedRow[] = []
     await this.afterRefusal(run, 0, run.rowCount, refusal, refused)
@@ -62,18 +62,8 @@ export class SegmentLoader {
     return { stored: run.rowCount - refused.length, quarantined: refused.length }
   }
 
-  /** `to` undefined: the whole segment. What the store said when it refused; undefined once stored. */
-  private async tryInsert(run: RangeInserts, from: number, to: number | undefined): Promise<StoreRefusal | undefined> {
-    try {
-      await run.insert(from, to)
-      return undefined
-    } catch (error) {
-      return classifyStoreError(error)
-    }
-  }
-
   private async insertRange(run: RangeInserts, from: number, to: number, refused: RefusedRow[]): Promise<void> {
-    const refusal = await this.tryInsert(run, from, to)
+    const refusal = await refusalOf(run.insert(from, to))
     if (refusal !== undefined) await this.afterRefusal(run, from, to, refusal, refused)
   }
 
@@ -104,6 +94,16 @@ export class SegmentLoader {
   }
 }
 
+/** What the store said when it refused the insert; undefined once it is stored. */
+async function refusalOf(insert: Promise<void>): Promise<StoreRefusal | undefined> {
+  try {
+    await insert
+    return undefined
+  } catch (error) {
+    return classifyStoreError(error)
+  }
+}
+
 /** Inserts of line ranges of one segment body, each under its own deduplication token. */
 class RangeInserts {
   /** Start offset of each line, plus the end: computed once, only for segments that need splitting. */
@@ -119,11 +119,17 @@ class RangeInserts {
     return this.lineOffsets().length - 1
   }
 
-  /** `to` undefined: every line, under the segment's own token. */
-  async insert(from: number, to: number | undefined): Promise<void> {
-    const whole = from === 0 && (to === undefined || to === this.rowCount)
-    const rows = whole ? this.body.rows : this.body.rows.subarray(this.offset(from), this.offset(to!))
-    const token = whole ? this.segmentId : `${this.segmentId}:${from}-${to}`
+  /** Every line, under the segment's own token. */
+  insertWhole(): Promise<void> {
+    return this.write(this.body.rows, this.segmentId)
+  }
+
+  /** Lines [from, to) of a segment being split, under a token naming the range. */
+  insert(from: number, to: number): Promise<void> {
+    return this.write(this.body.rows.subarray(this.offset(from), this.offset(to)), `${this.segmentId}:${from}-${to}`)
+  }
+
+  private async write(rows: Buffer, token: string): Promise<void> {
     const body = this.body
     if (body.format === 'JSONEachRow') await this.store.insertJsonEachRow('spans', rows, token)
     else await this.store.insertValues('spans', body.columns, body.format, rows, token)

@@ -81,13 +81,10 @@ export function spanTiming(startNanos: string, endNanos: string): SpanTiming | u
   if (start === undefined || isZero(start)) return undefined
   const end = parseNanos(endNanos)
   const flags: string[] = []
-  let endValue = end ?? start
-  if (end === undefined || isZero(end)) {
-    endValue = start
-    flags.push('no_end_time')
-  } else if (isBefore(end, start)) {
-    flags.push('end_before_start')
-  }
+  const noEnd = end === undefined || isZero(end)
+  const endValue = noEnd ? start : end
+  if (noEnd) flags.push('no_end_time')
+  else if (isBefore(end, start)) flags.push('end_before_start')
   const durationMs = isBefore(start, endValue) ? millisBetween(start, endValue) : 0
   const startTime = nanosToDateTime64(start)
   return { startTime, endTime: nanosToDateTime64(endValue), durationMs, flags }
