@@ -100,7 +100,9 @@ for (const encoding of config.encodings) {
       `mean ${p.spoolCommitMeanMs.toFixed(2)} ms, ${p.spoolCommitsOver25ms} over 25 ms; ` +
       `GC pauses ${(p.gcPauseSeconds * 1000).toFixed(0)} ms (major ${(p.gcMajorPauseSeconds * 1000).toFixed(0)} ms); ` +
       `event-loop lag max ${p.eventLoopLagMaxMs.toFixed(1)} ms; ` +
-      `server-timed acks over 50 ms: ${p.serverAcksOver50ms} of ${p.serverAcks}`,
+      `server-timed acks over 50 ms: ${p.serverAcksOver50ms} of ${p.serverAcks}; ` +
+      `${p.resolverPendingAtEnd} traces left to resolve at its end, ` +
+      `all resolved ${(p.resolvedAfterMs / 1000).toFixed(1)} s later`,
   )
 }
 log('baseline again, after the ingest runs…')

@@ -70,9 +70,20 @@ export interface PacedDiagnostics {
   /** Requests the server itself timed (handler start → response) over 50 ms, of all it answered. */
   serverAcksOver50ms: number
   serverAcks: number
+  /**
+   * Traces waiting for the resolver when the paced load ended, and how long after it the last was
+   * resolved: a backlog that grows through the phase means that, counting resolution (which the
+   * end-to-end rate does not), the paced rate is not below the server's capacity.
+   */
+  resolverPendingAtEnd: number
+  resolvedAfterMs: number
 }
 
-function pacedDiagnostics(before: Record<string, number>, after: Record<string, number>): PacedDiagnostics {
+function pacedDiagnostics(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  resolvedAfterMs: number,
+): PacedDiagnostics {
   const d = (key: string) => (after[key] ?? 0) - (before[key] ?? 0)
   const commits = d('sightline_spool_commit_seconds_count')
   return {
@@ -86,6 +97,8 @@ function pacedDiagnostics(before: Record<string, number>, after: Record<string, 
     eventLoopLagMaxMs: 1000 * (after['nodejs_eventloop_lag_max_seconds'] ?? NaN),
     serverAcksOver50ms: d('sightline_otlp_ack_seconds_count') - d('sightline_otlp_ack_seconds_bucket{le="0.05"}'),
     serverAcks: d('sightline_otlp_ack_seconds_count'),
+    resolverPendingAtEnd: after['sightline_resolver_pending_traces'] ?? NaN,
+    resolvedAfterMs,
   }
 }
 
@@ -128,7 +141,8 @@ export async function runIngest(
     })
     const afterPaced = await server.metrics()
     const pacedStored = await waitStored(server, pool.spans + paced.spans)
-    const m = (await waitResolved(server)).metrics
+    const pacedResolved = await waitResolved(server)
+    const m = pacedResolved.metrics
     const memory = server.memory()
     await server.stop()
     const inspected = await inspectDataDir(server.dataDir)
@@ -163,7 +177,7 @@ export async function runIngest(
       loaderSpansPerBusySecond: sent / busy,
       stored: inspected,
       exactlyOnce: inspected.count === sent && inspected.uniqueSpans === sent,
-      paced: pacedDiagnostics(beforePaced, afterPaced),
+      paced: pacedDiagnostics(beforePaced, afterPaced, pacedResolved.at - pacedLoad.finishedAt),
       resolvedSpansPerSecond: pool.spans / ((resolved.at - load.startedAt) / 1000),
       resolverBusySeconds: m['sightline_resolve_batch_seconds_sum'] ?? NaN,
       traceResolutions: m['sightline_traces_resolved_total'] ?? NaN,

@@ -170,15 +170,17 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push('')
   lines.push(
     '| encoding | spool group commits | mean commit (write + fdatasync) | commits over 25 ms | GC pauses (major) ' +
-      '| event-loop lag max | acks over 50 ms, timed by the server |',
+      '| event-loop lag max | acks over 50 ms, timed by the server ' +
+      '| traces left to resolve at its end (all resolved after) |',
   )
-  lines.push('|---|---|---|---|---|---|---|')
+  lines.push('|---|---|---|---|---|---|---|---|')
   for (const i of r.ingest) {
     const p = i.paced
     lines.push(
       `| ${i.encoding} | ${p.spoolCommits} | ${f2(p.spoolCommitMeanMs)} ms | ${p.spoolCommitsOver25ms} ` +
         `| ${n0(p.gcPauseSeconds * 1000)} ms (${n0(p.gcMajorPauseSeconds * 1000)} ms) ` +
-        `| ${f1(p.eventLoopLagMaxMs)} ms | ${p.serverAcksOver50ms} of ${p.serverAcks} |`,
+        `| ${f1(p.eventLoopLagMaxMs)} ms | ${p.serverAcksOver50ms} of ${p.serverAcks} ` +
+        `| ${n0(p.resolverPendingAtEnd)} (${f1(p.resolvedAfterMs / 1000)} s) |`,
     )
   }
   if (r.query) {
