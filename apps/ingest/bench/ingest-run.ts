@@ -71,9 +71,10 @@ export interface PacedDiagnostics {
   serverAcksOver50ms: number
   serverAcks: number
   /**
-   * Traces waiting for the resolver when the paced load ended, and how long after it the last was
-   * resolved: a backlog that grows through the phase means that, counting resolution (which the
-   * end-to-end rate does not), the paced rate is not below the server's capacity.
+   * Stored traces waiting for the resolver when the paced load ended, and how long after it the last
+   * was resolved. Far more than one second of the phase's traces (the resolver waits that long for a
+   * trace to go quiet) means the resolver fell behind: counting resolution, which the end-to-end rate
+   * does not, the paced rate was not below the server's capacity.
    */
   resolverPendingAtEnd: number
   resolvedAfterMs: number
