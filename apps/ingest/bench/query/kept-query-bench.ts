@@ -2,7 +2,8 @@
  * Explorer query latency on a kept data dir (issue 18):
  *   BENCH_QUERY_DATA_DIR=/var/tmp/sl-q10m BENCH_QUERY_SPANS=10000000 BENCH_QUERY_LABEL=after pnpm bench:query
  * (an absolute dir: the script runs from apps/ingest).
- * The first run loads the dir (kept-data.ts); later runs only start the server on it and query. Each
+ * The first run loads the dir (kept-data.ts); later runs only start the server on it and query.
+ * BENCH_QUERY_GROW_TO=30000000 first grows a kept dir to that many spans (another seed, same window). Each
  * run saves its pages as bench-pages-<label>.json in the dir and compares them with every other
  * label's pages there: measure the old code first (label "before"), then the new, on the same data.
  */
@@ -13,7 +14,7 @@ import { mulberry32 } from '../generator.js'
 import { percentile } from '../load.js'
 import { AUTH, startServerProcess, type ServerProcess } from '../server-process.js'
 import { checkPage, comparePages, type Page, type TraceSpans, type Variant } from './checks.js'
-import { loadKeptDataDir, readManifest } from './kept-data.js'
+import { growKeptDataDir, loadKeptDataDir, readManifest, type Manifest } from './kept-data.js'
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
 const env = (name: string, fallback: string) => process.env[name] ?? fallback
@@ -71,8 +72,9 @@ const loadavg = () =>
     .map((l) => l.toFixed(1))
     .join(' ')
 
-async function main(): Promise<void> {
-  const manifest =
+/** The kept dir's data: loaded on the first run, grown to BENCH_QUERY_GROW_TO when that asks for more. */
+async function keptData(): Promise<Manifest> {
+  const kept =
     readManifest(dataDir) ??
     (await loadKeptDataDir(dataDir, {
       spans: Number(env('BENCH_QUERY_SPANS', '1000000')),
@@ -80,6 +82,16 @@ async function main(): Promise<void> {
       connections: 8,
       log,
     }))
+  const growTo = Number(env('BENCH_QUERY_GROW_TO', '0'))
+  if (growTo <= kept.spans) return kept
+  // A seed of its own for each growth: the same seed would send the same trace ids again.
+  const seed = kept.seed + (kept.loads?.length ?? 1)
+  log(`growing ${dataDir} from ${kept.spans} to ${growTo} spans (seed ${seed})`)
+  return growKeptDataDir(dataDir, kept, { spans: growTo - kept.spans, seed, connections: 8, log })
+}
+
+async function main(): Promise<void> {
+  const manifest = await keptData()
   log(
     `data: ${manifest.spans} spans, ${manifest.traces} traces, ` +
       `loaded ${manifest.loadedAt} in ${manifest.loadSeconds.toFixed(0)} s; label ${label}; load average ${loadavg()}`,
