@@ -14,6 +14,7 @@ import { mulberry32 } from '../generator.js'
 import { percentile } from '../load.js'
 import { AUTH, startServerProcess, type ServerProcess } from '../server-process.js'
 import { checkPage, comparePages, type Page, type TraceSpans, type Variant } from './checks.js'
+import { checkDashboards, dashboardPanels } from './dashboards.js'
 import { growKeptDataDir, loadKeptDataDir, readManifest, type Manifest } from './kept-data.js'
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
@@ -151,6 +152,28 @@ async function main(): Promise<void> {
           `traces, ${problems.length} problems)`,
       )
     }
+    const answers: Record<string, unknown> = {}
+    for (const panel of dashboardPanels(manifest.windowEndMs)) {
+      for (let i = 0; i < 3; i++) await get(server, panel.path)
+      const samples: number[] = []
+      for (let i = 0; i < listCalls; i++) {
+        const r = await get(server, panel.path)
+        if (r.status !== 200) throw new Error(`${panel.path} answered ${r.status}: ${JSON.stringify(r.body)}`)
+        samples.push(r.ms)
+        answers[panel.name] = r.body
+      }
+      const st = stats(samples)
+      rows.push(
+        `| dashboard: ${panel.name} | ${st.calls} | ${st.p50.toFixed(0)} | **${st.p95.toFixed(0)}** ` +
+          `| ${st.max.toFixed(0)} | see below | ${loadavg()} |`,
+      )
+      log(`dashboard ${panel.name}: p50 ${st.p50.toFixed(0)} p95 ${st.p95.toFixed(0)}`)
+    }
+    const dashboardProblems = checkDashboards(answers)
+    log(
+      `dashboards: ${dashboardProblems.length === 0 ? 'splits add up to the overview' : dashboardProblems.join('; ')}`,
+    )
+    failures.push(...dashboardProblems.map((m) => `dashboards: ${m}`))
     fs.writeFileSync(path.join(dataDir, `bench-pages-${label}.json`), JSON.stringify(pages))
     for (const other of fs
       .readdirSync(dataDir)
