@@ -9,8 +9,13 @@
 import zlib from 'node:zlib'
 import { ExportTraceServiceRequest } from '../src/otlp/otlp-proto.js'
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
+/**
+ * Its state is a counter stepping by a constant, so one seed's stream is one cycle of 2³² values and
+ * any two seeds' streams are the same cycle from different places: `skip` starts `skip` values later
+ * (a continuation of the stream rather than an overlap, see GenOptions.skipDraws).
+ */
+export function mulberry32(seed: number, skip = 0): () => number {
+  let a = (seed + Math.imul(skip >>> 0, 0x6d2b79f5)) >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0
     let t = a
@@ -28,6 +33,12 @@ export interface GenOptions {
   /** Span start times advance linearly through [windowStartMs, windowEndMs] as spans are generated. */
   windowStartMs: number
   windowEndMs: number
+  /**
+   * Random values of the seed's stream to skip: a load that follows another of the same seed starts where
+   * it ended (GeneratedRequest.draws), so its ids are new. Another seed would not do: at ~134 values a span,
+   * 10M spans walk a third of the 2³²-value cycle every seed shares, and a second seed soon meets the first.
+   */
+  skipDraws?: number
 }
 
 type AnyValue =
@@ -63,6 +74,8 @@ export interface GeneratedRequest {
   spanCount: number
   /** Trace ids in this request with their span counts (every trace is whole within one request). */
   traces: Array<{ traceId: string; spans: number }>
+  /** The stream's position after this request (skipDraws included). */
+  draws: number
 }
 
 export const AGENTS = [
@@ -117,7 +130,12 @@ const SYSTEM_PROMPTS = Array.from(
 )
 
 export function* generateRequests(opts: GenOptions): Generator<GeneratedRequest> {
-  const rng = mulberry32(opts.seed)
+  const next = mulberry32(opts.seed, opts.skipDraws)
+  let draws = opts.skipDraws ?? 0
+  const rng = () => {
+    draws += 1
+    return next()
+  }
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rng() * items.length)]!
   const between = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1))
   const u32hex = () =>
@@ -272,7 +290,10 @@ export function* generateRequests(opts: GenOptions): Generator<GeneratedRequest>
       traces.push({ traceId: tid, spans: children.length + 1 })
     }
     generated += spans.length
+    // Past one cycle the stream repeats itself, and with it trace and span ids.
+    if (draws >= 2 ** 32) throw new Error(`seed ${opts.seed}: more spans than one random stream holds`)
     yield {
+      draws,
       request: {
         resourceSpans: [
           {

@@ -3,7 +3,7 @@
  *   BENCH_QUERY_DATA_DIR=/var/tmp/sl-q10m BENCH_QUERY_SPANS=10000000 BENCH_QUERY_LABEL=after pnpm bench:query
  * (an absolute dir: the script runs from apps/ingest).
  * The first run loads the dir (kept-data.ts); later runs only start the server on it and query.
- * BENCH_QUERY_GROW_TO=30000000 first grows a kept dir to that many spans (another seed, same window). Each
+ * BENCH_QUERY_GROW_TO=30000000 first grows a kept dir to that many spans (the same generator, same window). Each
  * run saves its pages as bench-pages-<label>.json in the dir and compares them with every other
  * label's pages there: measure the old code first (label "before"), then the new, on the same data.
  */
@@ -85,10 +85,8 @@ async function keptData(): Promise<Manifest> {
     }))
   const growTo = Number(env('BENCH_QUERY_GROW_TO', '0'))
   if (growTo <= kept.spans) return kept
-  // A seed of its own for each growth: the same seed would send the same trace ids again.
-  const seed = kept.seed + (kept.loads?.length ?? 1)
-  log(`growing ${dataDir} from ${kept.spans} to ${growTo} spans (seed ${seed})`)
-  return growKeptDataDir(dataDir, kept, { spans: growTo - kept.spans, seed, connections: 8, log })
+  log(`growing ${dataDir} from ${kept.spans} to ${growTo} spans`)
+  return growKeptDataDir(dataDir, kept, { spans: growTo - kept.spans, connections: 8, log })
 }
 
 async function main(): Promise<void> {
