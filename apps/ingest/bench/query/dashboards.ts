@@ -3,6 +3,7 @@
  * still ≤ 250 ms" at 10M), through the real API, with the checks that make them one set of numbers:
  * the cost split by model adds up to the overview's cost, the traces series to its traces.
  */
+import type { OverviewResponse, SeriesResponse } from '@sightline/schema'
 
 export interface Panel {
   name: string
@@ -29,21 +30,14 @@ export function dashboardPanels(windowEndMs: number): Panel[] {
   ]
 }
 
-interface Series {
-  series: Array<{ key: string; points: Array<{ value: number | null }> }>
-}
-interface Overview {
-  current: { costUsd: number; traces: number }
-}
-
-const sumOf = (body: Series) =>
+const sumOf = (body: SeriesResponse) =>
   body.series.reduce((total, s) => total + s.points.reduce((sum, p) => sum + (p.value ?? 0), 0), 0)
 
 /** Splits that must add up to the overview's totals; [] when they do. */
 export function checkDashboards(bodies: Record<string, unknown>): string[] {
-  const overview = bodies['overview (+ previous 7 days)'] as Overview
-  const cost = sumOf(bodies['series: cost by model, 1 h'] as Series)
-  const traces = sumOf(bodies['series: traces, 1 h'] as Series)
+  const overview = bodies['overview (+ previous 7 days)'] as OverviewResponse
+  const cost = sumOf(bodies['series: cost by model, 1 h'] as SeriesResponse)
+  const traces = sumOf(bodies['series: traces, 1 h'] as SeriesResponse)
   const problems: string[] = []
   // Costs are sums of floats in a different order: equal to a part in a billion.
   if (Math.abs(cost - overview.current.costUsd) > 1e-9 * Math.max(1, overview.current.costUsd))
