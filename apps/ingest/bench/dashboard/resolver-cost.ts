@@ -3,10 +3,12 @@
  * OTLP requests through the real decode → normalise → price → storability path, serialised as the
  * writer does) are inserted into `spans` in 10k-row batches (A: the loader's work), then every trace
  * is resolved with the real resolver in its batches of 500 (R: read the spans back, resolve, write
- * `traces`, whose views fill the rollups). Rounds use fresh data; medians reported. Writes
- * BENCHMARKS.md "Trace resolution".
+ * `traces`, whose views fill the rollups). Then the same again with every trace's last span 8 h
+ * after the rest (W: long-running runs, which the resolver cannot read in one short time range).
+ * Rounds use fresh data; medians reported. Writes BENCHMARKS.md "Trace resolution".
  */
 import fs from 'node:fs'
+import type { SpanRowInsert } from '@sightline/schema'
 import os from 'node:os'
 import path from 'node:path'
 import { ResolutionRepository } from '../../src/db/repositories/resolution.js'
@@ -23,15 +25,25 @@ import { machineLine, openStore, recordEngine, writeSection } from './shared.js'
 const SPANS = Number(process.env.BENCH_RESOLVE_SPANS ?? 60_000)
 const ROUNDS = Number(process.env.BENCH_RESOLVE_ROUNDS ?? 3)
 const BATCH_ROWS = 10_000
+/** W's traces: the last span of each this much later than the rest. */
+const LATE_MS = 8 * 3_600_000
 const log = (msg: string) => process.stderr.write(`${msg}\n`)
 
-/** One round's rows in `project` (a fresh project per round, so each round resolves only its own traces). */
+/** A DateTime64(9) text `ms` later. */
+const later = (time: string, ms: number) =>
+  new Date(Date.parse(`${time.slice(0, 23).replace(' ', 'T')}Z`) + ms).toISOString().replace('T', ' ').slice(0, 23) +
+  time.slice(23)
+
+/**
+ * One round's rows in `project` (a fresh project per round, so each round resolves only its own traces); with
+ * `lateMs`, each trace's last span that much later.
+ */
 function prepareBatches(
   project: string,
   seed: number,
+  lateMs = 0,
 ): { batches: Buffer[]; rows: number; bytes: number; traceIds: string[] } {
-  const rows: string[] = []
-  const traces = new Set<string>()
+  const spanRows: SpanRowInsert[] = []
   for (const generated of generateRequests({
     seed,
     spans: SPANS,
@@ -39,19 +51,23 @@ function prepareBatches(
     windowStartMs: Date.parse('2026-03-01T00:00:00Z'),
     windowEndMs: Date.parse('2026-03-01T06:00:00Z'),
   })) {
-    const { rows: spanRows } = rowsFromBody(encodeProtobuf(generated.request), 'protobuf', {
+    const { rows } = rowsFromBody(encodeProtobuf(generated.request), 'protobuf', {
       projectId: project,
       maxAttributeValueBytes: 1024 * 1024,
     })
-    for (const row of spanRows) {
-      rows.push(JSON.stringify(row))
-      traces.add(row.trace_id)
-    }
+    spanRows.push(...rows)
   }
+  const last = new Map(spanRows.map((row, i) => [row.trace_id, i]))
+  if (lateMs > 0)
+    for (const i of last.values()) {
+      const row = spanRows[i]!
+      spanRows[i] = { ...row, start_time: later(row.start_time, lateMs), end_time: later(row.end_time, lateMs) }
+    }
+  const rows = spanRows.map((row) => JSON.stringify(row))
   const batches: Buffer[] = []
   for (let i = 0; i < rows.length; i += BATCH_ROWS)
     batches.push(Buffer.from(rows.slice(i, i + BATCH_ROWS).join('\n') + '\n'))
-  return { batches, rows: rows.length, bytes: batches.reduce((a, b) => a + b.length, 0), traceIds: [...traces] }
+  return { batches, rows: rows.length, bytes: batches.reduce((a, b) => a + b.length, 0), traceIds: [...last.keys()] }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
@@ -70,29 +86,39 @@ async function main(): Promise<void> {
   )
   const insert: number[] = []
   const resolve: number[] = []
+  const wide: number[] = []
   let rows = 0
   let bytes = 0
   let traces = 0
-  for (let round = 0; round < ROUNDS; round++) {
-    const project = `bench_${round}`
-    const data = prepareBatches(project, 42 + round)
-    ;[rows, bytes, traces] = [data.rows, data.bytes, data.traceIds.length]
+  /** Inserts one round's rows and resolves them as the resolver does; returns [insert s, resolve s]. */
+  const round = async (project: string, data: ReturnType<typeof prepareBatches>): Promise<[number, number]> => {
     let started = performance.now()
     for (let i = 0; i < data.batches.length; i++)
-      await store.insertJsonEachRow('spans', data.batches[i]!, `rc-${round}-${i}`)
-    insert.push((performance.now() - started) / 1000)
+      await store.insertJsonEachRow('spans', data.batches[i]!, `rc-${project}-${i}`)
+    const inserted = (performance.now() - started) / 1000
     started = performance.now()
     for (let i = 0; i < data.traceIds.length; i += DEFAULT_RESOLVER_OPTIONS.batchSize) {
       await resolver.resolveBatch(project, data.traceIds.slice(i, i + DEFAULT_RESOLVER_OPTIONS.batchSize))
     }
-    resolve.push((performance.now() - started) / 1000)
+    const resolved = (performance.now() - started) / 1000
     const [stored] = await store.query<{ n: string }>(
       sql`SELECT count() AS n FROM traces FINAL WHERE project_id = ${str(project)}`,
     )
-    if (Number(stored?.n) !== traces) throw new Error(`resolved ${stored?.n} of ${traces} traces`)
+    if (Number(stored?.n) !== data.traceIds.length)
+      throw new Error(`${project}: resolved ${stored?.n} of ${data.traceIds.length} traces`)
+    return [inserted, resolved]
+  }
+  for (let r = 0; r < ROUNDS; r++) {
+    const data = prepareBatches(`bench_${r}`, 42 + r)
+    ;[rows, bytes, traces] = [data.rows, data.bytes, data.traceIds.length]
+    const [a, b] = await round(`bench_${r}`, data)
+    insert.push(a)
+    resolve.push(b)
+    const [, w] = await round(`bench_wide_${r}`, prepareBatches(`bench_wide_${r}`, 42 + r, LATE_MS))
+    wide.push(w)
     log(
-      `round ${round}: insert ${(rows / insert[round]!).toFixed(0)} spans/s, ` +
-        `resolve ${(traces / resolve[round]!).toFixed(0)} traces/s (${(rows / resolve[round]!).toFixed(0)} spans/s)`,
+      `round ${r}: insert ${(rows / a).toFixed(0)} spans/s, resolve ${(traces / b).toFixed(0)} traces/s ` +
+        `(${(rows / b).toFixed(0)} spans/s), long-running ${(traces / w).toFixed(0)} traces/s`,
     )
   }
   await store.close()
@@ -115,6 +141,8 @@ async function main(): Promise<void> {
       `resolve, write \`traces\` + rollups) ` +
       `| ${median(resolve).toFixed(2)} | ${(traces / median(resolve)).toFixed(0)} ` +
       `traces/s, ${(rows / median(resolve)).toFixed(0)} spans/s |`,
+    `| W: R again, each trace's last span ${LATE_MS / 3_600_000} h after the rest (long-running runs) ` +
+      `| ${median(wide).toFixed(2)} | ${(traces / median(wide)).toFixed(0)} traces/s |`,
     '',
     `Resolution costs **${median(ratios).toFixed(2)}×** the insert it follows (median of per-round R÷A; ` +
       `per round ${ratios.map((r) => r.toFixed(2)).join(', ')}). On a live server the two run side by side on the ` +

@@ -5,23 +5,53 @@
  */
 import type { TraceBounds } from '../db/repositories/resolution.js'
 
-/** Spans of one read stay within this much start time. */
+/** Spans of one read stay within this much start time (unless one trace alone is longer). */
 const GROUP_SPAN_MS = 6 * 3_600_000
 
+const msOf = (chTime: string): number => Date.parse(`${chTime.replace(' ', 'T').slice(0, 23)}Z`)
+
+/**
+ * Traces no longer than GROUP_SPAN_MS are grouped while the whole group stays within it. A longer
+ * ("wide") trace cannot share such a group, and giving each its own read and insert made a backlog
+ * of them resolve a few traces a second; so wide traces are grouped with each other instead, while
+ * the next one starts within GROUP_SPAN_MS of the group's end. A wide group's range is then at most
+ * its traces' own ranges plus gaps each shorter than any of them: under twice what separate reads
+ * would cover, in one read and one insert.
+ */
 export function groupByTime(bounds: readonly TraceBounds[]): TraceBounds[][] {
-  const sorted = [...bounds].sort((a, b) => (a.startMin < b.startMin ? -1 : a.startMin > b.startMin ? 1 : 0))
+  const timed = bounds
+    .map((b) => ({ b, start: msOf(b.startMin), end: msOf(b.startMax) }))
+    .sort((x, y) => x.start - y.start)
+  const narrow = timed.filter((t) => t.end - t.start <= GROUP_SPAN_MS)
+  const wide = timed.filter((t) => t.end - t.start > GROUP_SPAN_MS)
+  return [
+    ...runs(narrow, (t, first) => t.end - first.start > GROUP_SPAN_MS),
+    ...runs(wide, (t, _first, end) => t.start - end > GROUP_SPAN_MS),
+  ]
+}
+
+interface Timed {
+  b: TraceBounds
+  start: number
+  end: number
+}
+
+/** Consecutive runs of `sorted`, a new one where `breaks` says the next trace does not belong to the current run. */
+function runs(sorted: readonly Timed[], breaks: (t: Timed, first: Timed, end: number) => boolean): TraceBounds[][] {
   const groups: TraceBounds[][] = []
   let current: TraceBounds[] = []
-  let groupStart = Number.NaN
-  for (const b of sorted) {
-    const end = Date.parse(`${b.startMax.replace(' ', 'T').slice(0, 23)}Z`)
-    const start = Date.parse(`${b.startMin.replace(' ', 'T').slice(0, 23)}Z`)
-    if (current.length > 0 && end - groupStart > GROUP_SPAN_MS) {
+  let first: Timed | undefined
+  let end = Number.NEGATIVE_INFINITY
+  for (const t of sorted) {
+    if (first && breaks(t, first, end)) {
       groups.push(current)
       current = []
+      first = undefined
+      end = Number.NEGATIVE_INFINITY
     }
-    if (current.length === 0) groupStart = start
-    current.push(b)
+    first ??= t
+    end = Math.max(end, t.end)
+    current.push(t.b)
   }
   if (current.length > 0) groups.push(current)
   return groups
