@@ -13,7 +13,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { ResolutionRepository } from '../../src/db/repositories/resolution.js'
 import { PriceOverrideRepository } from '../../src/db/repositories/prices.js'
-import { sql, str } from '../../src/db/sql.js'
+import { chTime, chTimeToMs, sql, str } from '../../src/db/sql.js'
 import { createLogger } from '../../src/logger.js'
 import { createMetrics } from '../../src/metrics.js'
 import { rowsFromBody } from '../../src/otlp/rows-from-body.js'
@@ -30,9 +30,7 @@ const LATE_MS = 8 * 3_600_000
 const log = (msg: string) => process.stderr.write(`${msg}\n`)
 
 /** A DateTime64(9) text `ms` later. */
-const later = (time: string, ms: number) =>
-  new Date(Date.parse(`${time.slice(0, 23).replace(' ', 'T')}Z`) + ms).toISOString().replace('T', ' ').slice(0, 23) +
-  time.slice(23)
+const later = (time: string, ms: number) => chTime(chTimeToMs(time) + ms) + time.slice(23)
 
 /**
  * One round's rows in `project` (a fresh project per round, so each round resolves only its own traces); with

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { chTime, chTimeToMs } from '../db/sql.js'
 import { byRows, groupByTime } from './time-groups.js'
 
 describe('byRows', () => {
@@ -39,7 +40,7 @@ describe('groupByTime', () => {
   })
 
   const H = 3_600_000
-  const text = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '000000')
+  const text = (ms: number) => `${chTime(ms)}000000`
   const trace = (traceId: string, fromH: number, toH: number) => ({
     traceId,
     startMin: text(Date.UTC(2026, 2, 1) + fromH * H),
@@ -72,10 +73,7 @@ describe('groupByTime', () => {
             .sort(),
         ).toEqual(bounds.map((b) => b.traceId).sort())
         for (const group of groups) {
-          const ranges = group.map((b) => [
-            Date.parse(`${b.startMin.slice(0, 23)}Z`),
-            Date.parse(`${b.startMax.slice(0, 23)}Z`),
-          ])
+          const ranges = group.map((b) => [chTimeToMs(b.startMin), chTimeToMs(b.startMax)])
           const hull = Math.max(...ranges.map(([, e]) => e!)) - Math.min(...ranges.map(([s]) => s!))
           const longest = Math.max(...ranges.map(([s, e]) => e! - s!))
           if (longest <= 6 * H) expect(hull).toBeLessThanOrEqual(6 * H)

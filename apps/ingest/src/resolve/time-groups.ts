@@ -4,11 +4,10 @@
  * in parts of bounded size, so that a batch holding a huge trace does not hold every span at once.
  */
 import type { TraceBounds } from '../db/repositories/resolution.js'
+import { chTimeToMs } from '../db/sql.js'
 
 /** Spans of one read stay within this much start time (unless one trace alone is longer). */
 const GROUP_SPAN_MS = 6 * 3_600_000
-
-const msOf = (chTime: string): number => Date.parse(`${chTime.replace(' ', 'T').slice(0, 23)}Z`)
 
 /**
  * Traces no longer than GROUP_SPAN_MS are grouped while the whole group stays within it. A longer
@@ -20,7 +19,7 @@ const msOf = (chTime: string): number => Date.parse(`${chTime.replace(' ', 'T').
  */
 export function groupByTime(bounds: readonly TraceBounds[]): TraceBounds[][] {
   const timed = bounds
-    .map((b) => ({ b, start: msOf(b.startMin), end: msOf(b.startMax) }))
+    .map((b) => ({ b, start: chTimeToMs(b.startMin), end: chTimeToMs(b.startMax) }))
     .sort((x, y) => x.start - y.start)
   const narrow = timed.filter((t) => t.end - t.start <= GROUP_SPAN_MS)
   const wide = timed.filter((t) => t.end - t.start > GROUP_SPAN_MS)
