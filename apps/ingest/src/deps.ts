@@ -186,7 +186,7 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
   const judge = judgeEndpoint && new JudgeClient(judgeEndpoint)
   const regression = new RegressionRepository(store)
   const traceList = new TraceListRepository(store)
-  const traceReader = new TraceReader(traces, priceLookup, env.SIGHTLINE_TRACE_SETTLE_MS)
+  const traceReader = new TraceReader(traces, traceList, priceLookup, env.SIGHTLINE_TRACE_SETTLE_MS)
   const runner = new EvaluatorRunner({
     traceReader,
     regression,

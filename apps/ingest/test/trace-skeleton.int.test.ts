@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { decodeSpanColumns, TraceSkeletonResponseSchema, type GetTraceResponse } from '@sightline/schema'
+import {
+  decodeSpanColumns,
+  TraceSkeletonLineSchema,
+  TraceSkeletonResponseSchema,
+  type GetTraceResponse,
+  type ListTracesResponse,
+} from '@sightline/schema'
 import { makeTraceRequest, sendJson, traceIdFor } from '@sightline/testkit/otlp-json'
 import { sql, str } from '../src/db/sql.js'
 import { getJson, startTestServer, TEST_API_KEY, type TestServer } from './helpers/server.js'
@@ -136,5 +142,76 @@ describe('GET /api/v1/traces/{id}/skeleton', () => {
       costSource: 'override',
       agentName: 'kept',
     })
+  })
+})
+
+describe('GET /api/v1/traces/{id}/skeleton?head=N (in lines)', () => {
+  const lines = async (pathAndQuery: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${server.url}${pathAndQuery}`, { headers: { ...server.authHeaders, ...headers } })
+    // fetch inflates a gzipped body itself (and asks for one unless told otherwise).
+    const text = await res.text()
+    return {
+      res,
+      parts: text
+        .trimEnd()
+        .split('\n')
+        .map((line) => TraceSkeletonLineSchema.parse(JSON.parse(line))),
+    }
+  }
+
+  it('ends with the whole skeleton, the same as /skeleton answers, after at most one head', async () => {
+    const path = `/api/v1/traces/${traceIdFor('cols')}/skeleton`
+    const whole = TraceSkeletonResponseSchema.parse((await getJson<unknown>(server, path)).body)
+    for (const head of [1, 2, 5000]) {
+      const { res, parts } = await lines(`${path}?head=${head}`)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toBe('application/x-ndjson')
+      expect(parts.length).toBeLessThanOrEqual(2)
+      expect(parts.slice(0, -1).every((p) => p.part === 'head')).toBe(true)
+      expect(parts.at(-1)).toEqual({ part: 'whole', ...whole })
+    }
+  })
+
+  it('the head is the first spans by start time under the stored summary (the list row)', async () => {
+    const project = (await server.deps.projects.findProjectByKey(TEST_API_KEY))!
+    const id = traceIdFor('head')
+    await sendJson(
+      server.url,
+      server.authHeaders,
+      makeTraceRequest({ seed: 'head', startMs: T0 + 60_000, agent: 'planner', model: 'gpt-4o', llmCalls: 4 }),
+    )
+    await server.drain()
+    const reader = server.deps.traceReader
+    const parts = reader.skeletonParts(project, id, 2)
+    const head = (await parts.head)!
+    const list = await getJson<ListTracesResponse>(
+      server,
+      `/api/v1/traces?from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z&agent=planner&limit=100`,
+    )
+    expect(head.trace).toEqual(list.body.traces.find((t) => t.traceId === id))
+    const whole = (await parts.whole)!
+    expect(whole).toEqual(await reader.skeletonColumns(project, id))
+    expect(head.trace).toEqual(whole.trace)
+    const firstTwo = decodeSpanColumns(TraceSkeletonResponseSchema.parse(whole).spans).slice(0, 2)
+    const headSpans = decodeSpanColumns(TraceSkeletonResponseSchema.parse(head).spans)
+    expect(headSpans.map((s) => [s.spanId, s.name, s.startTime, s.costUsd, s.agentName])).toEqual(
+      firstTwo.map((s) => [s.spanId, s.name, s.startTime, s.costUsd, s.agentName]),
+    )
+    // Nothing sooner to offer: the whole is kept from the read above, or fits in the head.
+    expect(await reader.skeletonParts(project, id, 2).head).toBeUndefined()
+    expect(await reader.skeletonParts(project, traceIdFor('cols'), 5000).head).toBeUndefined()
+    const unknown = reader.skeletonParts(project, 'e'.repeat(32), 2)
+    expect([await unknown.head, await unknown.whole]).toEqual([undefined, undefined])
+  })
+
+  it('gzips when asked, and answers 400 for a bad head and 404 for an unknown trace', async () => {
+    const path = `/api/v1/traces/${traceIdFor('cols')}/skeleton`
+    const gz = await lines(`${path}?head=3`, { 'Accept-Encoding': 'gzip' })
+    expect(gz.res.headers.get('content-encoding')).toBe('gzip')
+    const plain = await lines(`${path}?head=3`, { 'Accept-Encoding': 'identity' })
+    expect(plain.res.headers.get('content-encoding')).toBeNull()
+    expect(plain.parts.at(-1)).toEqual(gz.parts.at(-1))
+    for (const bad of ['0', '5001', 'x', '1.5']) expect((await getJson(server, `${path}?head=${bad}`)).status).toBe(400)
+    expect((await getJson(server, `/api/v1/traces/${'0'.repeat(31)}1/skeleton?head=10`)).status).toBe(404)
   })
 })

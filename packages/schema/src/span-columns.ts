@@ -204,6 +204,31 @@ export const TraceSkeletonResponseSchema = z.object({ trace: TraceSummarySchema,
 export type TraceSkeletonResponse = z.output<typeof TraceSkeletonResponseSchema>
 export type TraceSkeletonResponseWire = z.input<typeof TraceSkeletonResponseSchema>
 
+/** `GET …/skeleton?head=N`: how many spans the first line may hold at most. */
+export const SKELETON_HEAD_MAX = 5_000
+/**
+ * The `head` the trace view asks for: a few screens of rows, read and drawn in tens of milliseconds where
+ * a 100k-span trace's whole skeleton takes seconds. The server's preload of a deep link names the same URL.
+ */
+export const TRACE_VIEW_HEAD_SPANS = 1_000
+export const TraceSkeletonQuerySchema = z
+  .object({ head: z.coerce.number().int().min(1).max(SKELETON_HEAD_MAX).optional() })
+  .strict()
+
+/**
+ * A line of `GET …/skeleton?head=N` (application/x-ndjson), which lets a page draw a huge trace's first
+ * rows while the server still reads the rest: at most one `head` (the first N spans by start time,
+ * resolved among themselves, under the trace's stored summary), then the `whole` skeleton; or, when
+ * reading the whole failed after the head was sent, an `error` instead of it.
+ */
+export const TraceSkeletonLineSchema = z.discriminatedUnion('part', [
+  z.object({ part: z.literal('head'), trace: TraceSummarySchema, spans: SpanColumnsSchema }).strict(),
+  z.object({ part: z.literal('whole'), trace: TraceSummarySchema, spans: SpanColumnsSchema }).strict(),
+  z.object({ part: z.literal('error'), error: z.object({ code: z.string(), message: z.string() }) }).strict(),
+])
+export type TraceSkeletonLine = z.output<typeof TraceSkeletonLineSchema>
+export type TraceSkeletonLineWire = z.input<typeof TraceSkeletonLineSchema>
+
 const LLM_ROLES = new Set<string>(['call', 'aggregate', 'none'])
 const TOOL_ROLES = new Set<string>(['call', 'part', 'none'])
 

@@ -4,7 +4,14 @@ import type { ProjectRepository } from '../db/repositories/projects.js'
 import type { ActiveSession, SessionRepository } from '../db/repositories/sessions.js'
 import { unauthorized } from '../errors.js'
 
-export type AuthEnv = { Variables: { projectId: string; session: ActiveSession | undefined } }
+export type AuthEnv = {
+  Variables: {
+    projectId: string
+    session: ActiveSession | undefined
+    /** Set through query-slot.ts's `holdSlotUntil` only. */
+    slotHeldUntil?: Promise<unknown>
+  }
+}
 
 /** Request headers or gRPC metadata, read by lower-case name (`Headers` fits as is). */
 export interface HeaderReader {

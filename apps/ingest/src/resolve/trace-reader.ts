@@ -23,6 +23,7 @@ import {
   type SpanRowRead,
   type TraceSummary,
 } from '@sightline/schema'
+import type { TraceListRepository } from '../db/repositories/trace-list.js'
 import { skeletonRowAt, type SkeletonColumns, type TraceRepository } from '../db/repositories/traces.js'
 import type { PriceOverrideLookup } from './overrides.js'
 import { factsFromColumns, factsFromRow } from './span-facts.js'
@@ -39,6 +40,8 @@ export interface TraceView {
 const RECENT_SPANS_MAX = 150_000
 
 type Bounds = NonNullable<Awaited<ReturnType<TraceRepository['bounds']>>>
+/** A trace's skeleton in the wire's columns, or undefined for a trace the project does not have. */
+type Part = { trace: TraceSummary; spans: SpanColumnsWire } | undefined
 type Pricer = Awaited<ReturnType<PriceOverrideLookup['pricerFor']>>
 
 /** A kept resolution is valid while the trace has received nothing new, is as settled, and prices are the same. */
@@ -72,6 +75,7 @@ export class TraceReader {
 
   constructor(
     private readonly traces: TraceRepository,
+    private readonly summaries: Pick<TraceListRepository, 'summary'>,
     private readonly prices: PriceOverrideLookup,
     private readonly settleMs: number,
     private readonly now: () => number = Date.now,
@@ -114,16 +118,50 @@ export class TraceReader {
    * encoded straight from the columns the store returned: at 100k spans, building a row and a span
    * object per span cost more than reading them.
    */
-  async skeletonColumns(
-    projectId: string,
-    traceId: string,
-  ): Promise<{ trace: TraceSummary; spans: SpanColumnsWire } | undefined> {
+  async skeletonColumns(projectId: string, traceId: string): Promise<Part> {
     const bounds = await this.traces.bounds(projectId, traceId)
-    if (!bounds) return undefined
+    return bounds && this.skeletonColumnsWithin(projectId, traceId, bounds)
+  }
+
+  private async skeletonColumnsWithin(projectId: string, traceId: string, bounds: Bounds): Promise<Part> {
     const { columns, resolution } = await this.skeleton(projectId, traceId, bounds)
     if (columns.count === 0) return undefined
     const trace = summaryOf(traceId, resolution.trace, timeRange(columns.start_time, columns.end_time))
     return { trace, spans: encodeFieldValues(columns.count, skeletonFieldValues(traceId, columns, resolution)) }
+  }
+
+  /**
+   * The skeleton in two parts (`GET …/skeleton?head=N`): `whole` is `skeletonColumns`; `head` is what a
+   * page can draw while the whole is read and resolved (seconds at 100k spans): the first `limit` spans
+   * by start time, resolved among themselves, under the trace's stored summary (the list's row, so the
+   * header's totals are the final ones from the start). The head is undefined when it would come no
+   * sooner than the whole: the trace's resolution is kept from an earlier request, the resolver has not
+   * stored a summary yet, or the trace has no more than `limit` spans.
+   *
+   * The head's read is asked before the whole's: the embedded store runs bound queries one at a time
+   * in the order they are asked (chdb serialises them process-wide), so with both asked at once the
+   * whole's read could be queued ahead and the head would never come first.
+   */
+  skeletonParts(projectId: string, traceId: string, limit: number): { head: Promise<Part>; whole: Promise<Part> } {
+    const started = (async () => {
+      const bounds = await this.traces.bounds(projectId, traceId)
+      if (!bounds) return undefined
+      const state = await this.state(projectId, bounds)
+      if (this.kept(projectId, traceId, state)) return { bounds }
+      const summary = await this.summaries.summary(projectId, traceId, bounds)
+      if (!summary || summary.spanCount <= limit) return { bounds }
+      return { bounds, head: { summary, state, read: this.traces.skeleton(projectId, traceId, bounds, limit) } }
+    })()
+    const head = started.then(async (s) => {
+      if (!s?.head) return undefined
+      const columns = await s.head.read
+      if (columns.count === 0) return undefined
+      const resolution = resolveFacts(factsFromColumns(columns), s.head.state)
+      const spans = encodeFieldValues(columns.count, skeletonFieldValues(traceId, columns, resolution))
+      return { trace: s.head.summary, spans }
+    })
+    const whole = started.then((s) => s && this.skeletonColumnsWithin(projectId, traceId, s.bounds))
+    return { head, whole }
   }
 
   /** One span in full, with what the resolution of its whole trace says about it. */

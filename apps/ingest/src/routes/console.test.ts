@@ -53,7 +53,7 @@ describe('console static route', () => {
     const app = consoleRoutes(dir)
     const trace = await app.request('/traces/0123456789ABCDEF0123456789abcdef')
     expect(trace.headers.get('link')).toBe(
-      '</api/v1/traces/0123456789abcdef0123456789abcdef/skeleton>; rel=preload; as=fetch; crossorigin',
+      '</api/v1/traces/0123456789abcdef0123456789abcdef/skeleton?head=1000>; rel=preload; as=fetch; crossorigin',
     )
     for (const url of ['/', '/traces', '/traces/0123', '/traces/0123456789abcdef0123456789abcdef/x', '/sessions/a'])
       expect((await app.request(url)).headers.get('link'), url).toBeNull()

@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { serveStatic } from '@hono/node-server/serve-static'
+import { TRACE_VIEW_HEAD_SPANS } from '@sightline/schema'
 
 const TRACE_PAGE = /^\/traces\/([0-9a-f]{32})$/i
 
@@ -28,7 +29,10 @@ export function consoleRoutes(consoleDir: string): Hono {
     const trace = TRACE_PAGE.exec(c.req.path)
     if (trace) {
       const id = trace[1]!.toLowerCase()
-      c.header('Link', `</api/v1/traces/${id}/skeleton>; rel=preload; as=fetch; crossorigin`)
+      c.header(
+        'Link',
+        `</api/v1/traces/${id}/skeleton?head=${TRACE_VIEW_HEAD_SPANS}>; rel=preload; as=fetch; crossorigin`,
+      )
     }
     return c.html(fs.readFileSync(indexFile, 'utf8'))
   }

@@ -3,6 +3,7 @@ import {
   GetSpanResponseSchema,
   GetTraceResponseSchema,
   SpanIdParamSchema,
+  TraceSkeletonQuerySchema,
   TraceSummarySchema,
   type TraceSkeletonResponseWire,
   TraceViewQuerySchema,
@@ -15,8 +16,9 @@ import type { Deps } from '../deps.js'
 import type { TraceListCursor } from '../db/repositories/trace-list.js'
 import { badRequest, notFound } from '../errors.js'
 import { requireProject, type AuthEnv } from '../middleware/auth.js'
-import { withQuerySlot } from '../middleware/query-slot.js'
+import { holdSlotUntil, withQuerySlot } from '../middleware/query-slot.js'
 import { parseOr400 } from '../middleware/validate.js'
+import { skeletonLines } from './skeleton-lines.js'
 import { DEFAULT_RANGE_MS, isoToChTime } from './time-range.js'
 
 const CursorSchema = z.object({
@@ -61,9 +63,25 @@ export function traceRoutes(deps: Deps): Hono<AuthEnv> {
   })
 
   // The trace view's skeleton in columns (packages/schema/src/span-columns.ts): the same spans as
-  // `?view=skeleton`, a fraction of the bytes and of the time to write and to parse.
+  // `?view=skeleton`, a fraction of the bytes and of the time to write and to parse. With `head`, in
+  // lines: the first spans as soon as they are read, then the whole (skeleton-lines.ts).
   app.get('/:traceId/skeleton', async (c) => {
     const traceId = parseOr400(TraceIdParamSchema, c.req.param('traceId'), 'traceId').toLowerCase()
+    const { head } = parseOr400(TraceSkeletonQuerySchema, c.req.query(), 'query')
+    if (head !== undefined) {
+      const projectId = c.get('projectId')
+      const checked = (found: Awaited<ReturnType<typeof deps.traceReader.skeletonColumns>>) =>
+        found && { trace: TraceSummarySchema.parse(found.trace), spans: found.spans }
+      const parts = deps.traceReader.skeletonParts(projectId, traceId, head)
+      const { response, written } = await skeletonLines(
+        c,
+        traceId,
+        { head: parts.head.then(checked), whole: parts.whole.then(checked) },
+        (err) => deps.logger.error('request failed', { method: c.req.method, path: c.req.path, err }),
+      )
+      holdSlotUntil(c, written)
+      return response
+    }
     const found = await deps.traceReader.skeletonColumns(c.get('projectId'), traceId)
     if (!found) throw notFound(`No trace ${traceId} in this project.`)
     // The wire form (TraceSkeletonResponseWire): parsing it here would return the browser's decoded form.

@@ -12,7 +12,9 @@ import {
   ListTracesResponseSchema,
   SessionResponseSchema,
   decodeSpanColumns,
+  TraceSkeletonLineSchema,
   TraceSkeletonResponseSchema,
+  TRACE_VIEW_HEAD_SPANS,
   type FacetsResponse,
   type GetTraceResponse,
   type ListTracesResponse,
@@ -52,12 +54,8 @@ function wait(ms: number, signal: AbortSignal | null | undefined): Promise<void>
   })
 }
 
-export async function request<T extends z.ZodType>(
-  what: string,
-  path: string,
-  schema: T | null,
-  init?: RequestInit,
-): Promise<z.infer<T>> {
+/** The response of a call that answered 2xx: reads the server was too busy for are asked again, errors thrown. */
+async function fetchOk(what: string, path: string, init?: RequestInit): Promise<Response> {
   let res: Response
   for (let attempt = 0; ; attempt++) {
     try {
@@ -81,21 +79,35 @@ export async function request<T extends z.ZodType>(
     if (res.status === 401 && !path.endsWith('/session')) unauthorizedListener()
     throw new ApiRequestError(`Failed to ${what}: ${message}`, res.status, code)
   }
-  if (!schema) return undefined as z.infer<T>
-  const jsonStart = performance.now()
-  const json: unknown = await res.json()
-  performance.measure('sightline.api.json', { start: jsonStart })
+  return res
+}
+
+/** `json` checked against `schema`, timed for the browser's performance timeline (read by the console benchmark). */
+function validated<T extends z.ZodType>(what: string, status: number, schema: T, json: unknown): z.infer<T> {
   const parseStart = performance.now()
   const result = schema.safeParse(json)
-  // Visible in the browser's performance timeline and read by the console benchmark.
   performance.measure('sightline.api.validate', { start: parseStart })
   if (!result.success)
     throw new ApiRequestError(
       `Failed to ${what}: unexpected response (${result.error.issues[0]?.message ?? 'invalid'})`,
-      res.status,
+      status,
       'bad_response',
     )
   return result.data
+}
+
+export async function request<T extends z.ZodType>(
+  what: string,
+  path: string,
+  schema: T | null,
+  init?: RequestInit,
+): Promise<z.infer<T>> {
+  const res = await fetchOk(what, path, init)
+  if (!schema) return undefined as z.infer<T>
+  const jsonStart = performance.now()
+  const json: unknown = await res.json()
+  performance.measure('sightline.api.json', { start: jsonStart })
+  return validated(what, res.status, schema, json)
 }
 
 export type TraceListParams = Record<string, string | undefined>
@@ -109,43 +121,119 @@ export function toQuery(params: TraceListParams): string {
 
 const tracePath = (traceId: string) => `/api/v1/traces/${encodeURIComponent(traceId)}`
 
-/** The skeleton arrives in columns (packages/schema/src/span-columns.ts) and becomes spans here. */
-async function loadSkeleton(traceId: string, signal?: AbortSignal): Promise<GetTraceResponse> {
-  const { trace, spans } = await request(
-    `load trace ${traceId}`,
-    `${tracePath(traceId)}/skeleton`,
-    TraceSkeletonResponseSchema,
-    { signal },
-  )
+/** A trace's skeleton; `complete: false` for the first spans only, shown while the rest loads. */
+export interface TraceSkeleton extends GetTraceResponse {
+  complete: boolean
+}
+
+function decodedSkeleton(trace: GetTraceResponse['trace'], spans: Parameters<typeof decodeSpanColumns>[0]) {
   const start = performance.now()
   const decoded = decodeSpanColumns(spans)
   performance.measure('sightline.trace.decode', { start })
   return { trace, spans: decoded }
 }
 
+/** The skeleton arrives in columns (packages/schema/src/span-columns.ts) and becomes spans here. */
+async function loadSkeleton(traceId: string, signal?: AbortSignal): Promise<TraceSkeleton> {
+  const { trace, spans } = await request(
+    `load trace ${traceId}`,
+    `${tracePath(traceId)}/skeleton`,
+    TraceSkeletonResponseSchema,
+    { signal },
+  )
+  return { ...decodedSkeleton(trace, spans), complete: true }
+}
+
+/**
+ * The skeleton in lines (`?head=`, TraceSkeletonLineSchema): `onHead` gets the trace's first spans as
+ * soon as they arrive, when the server had them before the whole; the promise, the whole.
+ */
+async function loadSkeletonLines(
+  traceId: string,
+  onHead: (head: TraceSkeleton) => void,
+  signal?: AbortSignal,
+): Promise<TraceSkeleton> {
+  const what = `load trace ${traceId}`
+  const res = await fetchOk(what, skeletonLinesPath(traceId), { signal })
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+  let buffered = ''
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) throw new ApiRequestError(`Failed to ${what}: the answer ended early`, res.status, 'bad_response')
+    buffered += value
+    for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
+      const jsonStart = performance.now()
+      const json: unknown = JSON.parse(buffered.slice(0, end))
+      performance.measure('sightline.api.json', { start: jsonStart })
+      buffered = buffered.slice(end + 1)
+      const line = validated(what, res.status, TraceSkeletonLineSchema, json)
+      if (line.part === 'error')
+        throw new ApiRequestError(`Failed to ${what}: ${line.error.message}`, 500, line.error.code)
+      if (line.part === 'head') {
+        onHead({ ...decodedSkeleton(line.trace, line.spans), complete: false })
+        continue
+      }
+      await reader.cancel()
+      return { ...decodedSkeleton(line.trace, line.spans), complete: true }
+    }
+  }
+}
+
+const skeletonLinesPath = (traceId: string) => `${tracePath(traceId)}/skeleton?head=${TRACE_VIEW_HEAD_SPANS}`
+
+interface SkeletonLoad {
+  /** The first spans, or undefined once the whole came without them. */
+  head: Promise<TraceSkeleton | undefined>
+  whole: Promise<TraceSkeleton>
+}
+
+function startSkeletonLines(traceId: string, signal?: AbortSignal): SkeletonLoad {
+  let settleHead!: (head: TraceSkeleton | undefined) => void
+  const head = new Promise<TraceSkeleton | undefined>((resolve) => (settleHead = resolve))
+  const whole = loadSkeletonLines(traceId, settleHead, signal)
+  // Settling twice is a no-op: after the whole, a head that never came is undefined.
+  void whole.then(
+    () => settleHead(undefined),
+    () => settleHead(undefined),
+  )
+  return { head, whole }
+}
+
 /**
  * A skeleton requested at boot, before React, the session check and the trace page's chunk have
  * loaded: on a deep link to a 10k-span trace that overlaps the biggest request with everything else.
- * Taken once by the first `getTraceSkeleton` for that trace.
+ * Taken once by the first `getTraceSkeleton` for that trace. (The URL is the one the server's preload
+ * names: routes/console.ts.)
  */
-const prefetched = new Map<string, Promise<GetTraceResponse>>()
+const prefetched = new Map<string, SkeletonLoad>()
 export function prefetchTraceSkeleton(traceId: string): void {
-  const promise = loadSkeleton(traceId)
-  promise.catch(() => {}) // the consumer sees the error; an unconsumed prefetch must not be an unhandled rejection
-  prefetched.set(traceId, promise)
+  const load = startSkeletonLines(traceId)
+  load.whole.catch(() => {}) // the consumer sees the error; an unconsumed prefetch must not be an unhandled rejection
+  prefetched.set(traceId, load)
 }
-function takePrefetched(traceId: string): Promise<GetTraceResponse> | undefined {
-  const promise = prefetched.get(traceId)
+function takePrefetched(traceId: string): SkeletonLoad | undefined {
+  const load = prefetched.get(traceId)
   prefetched.delete(traceId)
-  return promise
+  return load
 }
 
 export const api = {
   listTraces: (params: TraceListParams, signal?: AbortSignal): Promise<ListTracesResponse> =>
     request('list traces', `/api/v1/traces${toQuery(params)}`, ListTracesResponseSchema, { signal }),
-  /** Spans without their heavy fields: what the trace view needs for 10k+ spans. */
-  getTraceSkeleton: (traceId: string, signal?: AbortSignal): Promise<GetTraceResponse> =>
-    takePrefetched(traceId) ?? loadSkeleton(traceId, signal),
+  /**
+   * Spans without their heavy fields: what the trace view needs for 10k+ spans. With `onHead`, a huge
+   * trace's first spans are handed over as soon as they arrive, before the whole.
+   */
+  getTraceSkeleton: (
+    traceId: string,
+    signal?: AbortSignal,
+    onHead?: (head: TraceSkeleton) => void,
+  ): Promise<TraceSkeleton> => {
+    const load = takePrefetched(traceId) ?? (onHead ? startSkeletonLines(traceId, signal) : undefined)
+    if (!load) return loadSkeleton(traceId, signal)
+    if (onHead) void load.head.then((head) => head && onHead(head))
+    return load.whole
+  },
   getTrace: (traceId: string, signal?: AbortSignal): Promise<GetTraceResponse> =>
     request(`load trace ${traceId}`, tracePath(traceId), GetTraceResponseSchema, { signal }),
   getSpan: async (traceId: string, spanId: string, signal?: AbortSignal): Promise<Span> =>

@@ -1,7 +1,8 @@
 /**
  * A minimal server-state hook (no query library is installed): runs `load` when `key` changes,
  * aborts the previous request, and exposes loading / error / data. Server data lives here, never in
- * zustand stores.
+ * zustand stores. A load that has part of its answer early (a huge trace's first spans) hands it to
+ * `partial`: it is `data` while `isLoading` stays true, until the whole replaces it.
  */
 import { useCallback, useEffect, useRef, useState } from 'react'
 
@@ -12,7 +13,10 @@ export interface QueryState<T> {
   reload: () => void
 }
 
-export function useQuery<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>): QueryState<T> {
+export function useQuery<T>(
+  key: string | null,
+  load: (signal: AbortSignal, partial: (data: T) => void) => Promise<T>,
+): QueryState<T> {
   const [state, setState] = useState<{ key: string | null; data?: T; error?: Error; isLoading: boolean }>({
     key,
     isLoading: key !== null,
@@ -24,7 +28,11 @@ export function useQuery<T>(key: string | null, load: (signal: AbortSignal) => P
     if (key === null) return
     const controller = new AbortController()
     setState((s) => ({ key, data: s.key === key ? s.data : undefined, isLoading: true }))
-    loadRef.current(controller.signal).then(
+    const partial = (data: T) => {
+      if (!controller.signal.aborted)
+        setState((s) => (s.key === key && s.isLoading ? { key, data, isLoading: true } : s))
+    }
+    loadRef.current(controller.signal, partial).then(
       (data) => !controller.signal.aborted && setState({ key, data, isLoading: false }),
       (error: Error) => !controller.signal.aborted && setState({ key, error, isLoading: false }),
     )

@@ -38,7 +38,8 @@ const SUMMARY_COLUMNS = sql`trace_id, root_span_id, name, toString(start_time) A
   output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_usd, unpriced_calls, is_regression_run`
 
 type Num = number | string
-interface SummaryRow {
+/** The summary columns as the store returns them. */
+interface SummaryFields {
   trace_id: string
   root_span_id: string
   name: string
@@ -76,6 +77,9 @@ interface SummaryRow {
   cost_usd: Num | null
   unpriced_calls: Num
   is_regression_run: boolean | number
+}
+/** A row of the list's page: a trace state and its sort value. */
+interface SummaryRow extends SummaryFields {
   sort_value: string
   version: string
   sign: number | string
@@ -113,6 +117,24 @@ export class TraceListRepository {
     const last =
       rows.length > params.limit && lastRow ? { value: lastRow.sort_value, traceId: lastRow.trace_id } : undefined
     return { traces: page.map(toSummary), last }
+  }
+
+  /**
+   * One trace's stored summary (the row the list shows), its current state, or undefined before the
+   * resolver has written one. `bounds`: the trace's first and last span start (TraceRepository.bounds).
+   */
+  async summary(
+    projectId: string,
+    traceId: string,
+    bounds: { from: string; to: string },
+  ): Promise<TraceSummary | undefined> {
+    // FINAL over one trace's key range (a granule or two) is the current state, as the list's
+    // `readPage` works out over thousands of traces without it.
+    const rows = await this.store.query<SummaryFields>(sql`
+      SELECT ${SUMMARY_COLUMNS} FROM traces FINAL
+      WHERE project_id = ${str(projectId)} AND trace_id = ${str(traceId)}
+        AND start_time >= toStartOfHour(${dt64(bounds.from)}) AND start_time <= ${dt64(bounds.to)}`)
+    return rows[0] && toSummary(rows[0])
   }
 
   /** Distinct values of a range, from the rollups (a small table), for filter pickers. */
@@ -209,7 +231,7 @@ function textSearch(projectId: string, params: TraceListParams, from: SqlFragmen
 
 const n = (value: Num | null) => Number(value ?? 0)
 
-function toSummary(row: SummaryRow): TraceSummary {
+function toSummary(row: SummaryFields): TraceSummary {
   return {
     traceId: row.trace_id,
     rootSpanId: row.root_span_id,

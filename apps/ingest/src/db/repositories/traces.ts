@@ -1,6 +1,6 @@
 import type { SpanRowRead } from '@sightline/schema'
 import type { Store } from '../client.js'
-import { dt64, ident, join, sql, str, type SqlFragment } from '../sql.js'
+import { dt64, ident, join, sql, str, u64, type SqlFragment } from '../sql.js'
 
 /**
  * One trace's spans. The spans table is ordered by time first, so a trace is found through the
@@ -51,9 +51,28 @@ export class TraceRepository {
     return this.store.query<SpanRowRead>(oneCopyEach(FULL_SPAN_COLUMNS, projectId, traceId, bounds))
   }
 
-  /** The skeleton of a trace whose bounds are known, as one array per column (row order: start, span id). */
-  async skeleton(projectId: string, traceId: string, bounds: { from: string; to: string }): Promise<SkeletonColumns> {
-    const read = await this.store.queryColumns(oneCopyEach(SKELETON_SELECT, projectId, traceId, bounds))
+  /**
+   * The skeleton of a trace whose bounds are known, as one array per column (row order: start, span id);
+   * with `limit`, its first `limit` spans in that order only.
+   */
+  async skeleton(
+    projectId: string,
+    traceId: string,
+    bounds: { from: string; to: string },
+    limit?: number,
+  ): Promise<SkeletonColumns> {
+    // The first spans are scattered over the trace's granules (rows are in span id order within an
+    // hour): their ids are found reading the start times alone, then only their rows are read in full.
+    // Ordering the whole trace's skeleton rows instead read them all, as long as the whole trace took.
+    const first =
+      limit === undefined
+        ? sql``
+        : sql`AND span_id IN (
+            SELECT span_id FROM spans
+            WHERE project_id = ${str(projectId)} AND trace_id = ${str(traceId)}
+              AND start_time >= toStartOfHour(${dt64(bounds.from)}) AND start_time <= ${dt64(bounds.to)}
+            ORDER BY start_time, span_id LIMIT 1 BY span_id LIMIT ${u64(limit)})`
+    const read = await this.store.queryColumns(oneCopyEach(SKELETON_SELECT, projectId, traceId, bounds, first))
     const skeleton: Record<string, unknown> = { count: read.rows }
     for (const column of SKELETON_READ) {
       // An empty result may come without its columns' arrays.

@@ -21,7 +21,7 @@ export function SpanInspector({ traceId, skeleton, model }: { traceId: string; s
   const full = useQuery(`${traceId}/${skeleton.spanId}`, (signal) => api.getSpan(traceId, skeleton.spanId, signal))
   const span = full.data ?? skeleton
   const node = model.tree.byId.get(span.spanId)
-  const offset = node ? node.startMs - model.tree.startMs : 0
+  const offset = node ? node.startMs - model.startMs : 0
   return (
     <aside className="inspector" aria-label="Span inspector">
       <div className="inspector-head">

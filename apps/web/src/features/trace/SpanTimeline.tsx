@@ -80,7 +80,7 @@ export function SpanTimeline({ model }: { model: TraceModel }) {
     else store.setCollapsed(result.expand, false)
   }
 
-  const total = Math.max(model.tree.endMs - model.tree.startMs, 1e-6)
+  const total = Math.max(model.endMs - model.startMs, 1e-6)
   return (
     <div className="timeline">
       <Ruler totalMs={total} />
@@ -103,7 +103,7 @@ export function SpanTimeline({ model }: { model: TraceModel }) {
                 key={id}
                 top={item.start}
                 node={node}
-                traceStart={model.tree.startMs}
+                traceStart={model.startMs}
                 totalMs={total}
                 colour={laneColour(model, model.agentOf.get(id) ?? '')}
                 agent={model.agentOf.get(id) ?? ''}

@@ -1,7 +1,7 @@
 /** `/traces/:traceId[?span=&tab=]`: the story header, totals, timeline + tree, span inspector, agent graph. */
 import { spansWithChildren } from '@sightline/core'
 import { useMemo } from 'react'
-import { api } from '../../api/client'
+import { api, type TraceSkeleton } from '../../api/client'
 import { useQuery } from '../../api/use-query'
 import { ErrorState, Loading } from '../../components/States'
 import { useTraceViewStore } from '../../stores/trace-view-store'
@@ -16,12 +16,16 @@ import { TraceScores } from '../scores/TraceScores'
 
 export default function TraceViewPage({ traceId }: { traceId: string }) {
   useTraceViewUrl(traceId)
-  const detail = useQuery(traceId, (signal) => api.getTraceSkeleton(traceId, signal))
+  // A huge trace's first spans are drawn while the rest loads (`complete: false`).
+  const detail = useQuery<TraceSkeleton>(traceId, (signal, partial) => api.getTraceSkeleton(traceId, signal, partial))
   const model = useMemo(() => {
     if (!detail.data) return null
+    const { trace, spans, complete } = detail.data
     const start = performance.now()
-    const built = buildTraceModel(detail.data.spans)
-    performance.measure('sightline.trace.model', { start })
+    const partOf = complete ? undefined : { startMs: Date.parse(trace.startTime), endMs: Date.parse(trace.endTime) }
+    const built = buildTraceModel(spans, partOf)
+    if (complete) performance.measure('sightline.trace.model', { start })
+    else performance.measure('sightline.trace.head-model', { start })
     return built
   }, [detail.data])
   const panel = useTraceViewStore((s) => s.panel)
@@ -41,8 +45,10 @@ export default function TraceViewPage({ traceId }: { traceId: string }) {
         <Loading label="Loading trace…" />
       </div>
     )
-  const { trace } = detail.data
+  const { trace, complete } = detail.data
   const selected = selectedId ? model.tree.byId.get(selectedId)?.span : undefined
+  // The graph and the critical path are of the whole trace: not drawn from its first spans.
+  const showGraph = panel === 'graph' && complete
 
   return (
     <div className="page trace-page">
@@ -53,22 +59,23 @@ export default function TraceViewPage({ traceId }: { traceId: string }) {
         <div className="tabs" role="tablist">
           <button
             role="tab"
-            aria-selected={panel === 'timeline'}
-            className={panel === 'timeline' ? 'tab active' : 'tab'}
+            aria-selected={!showGraph}
+            className={!showGraph ? 'tab active' : 'tab'}
             onClick={() => setPanel('timeline')}
           >
             Timeline
           </button>
           <button
             role="tab"
-            aria-selected={panel === 'graph'}
-            className={panel === 'graph' ? 'tab active' : 'tab'}
+            aria-selected={showGraph}
+            className={showGraph ? 'tab active' : 'tab'}
             onClick={() => setPanel('graph')}
+            disabled={!complete}
           >
             Agent graph
           </button>
         </div>
-        {panel === 'timeline' && (
+        {!showGraph && (
           <>
             <button className="btn ghost small" onClick={() => useTraceViewStore.getState().expandAll()}>
               Expand all
@@ -76,6 +83,7 @@ export default function TraceViewPage({ traceId }: { traceId: string }) {
             <button
               className="btn ghost small"
               onClick={() => useTraceViewStore.getState().collapseAll(spansWithChildren(model.tree))}
+              disabled={!complete}
             >
               Collapse all
             </button>
@@ -89,17 +97,24 @@ export default function TraceViewPage({ traceId }: { traceId: string }) {
               {a}
             </span>
           ))}
-          <span className="lane">
-            <i className="crit-legend" />
-            critical path
-          </span>
+          {complete ? (
+            <span className="lane">
+              <i className="crit-legend" />
+              critical path
+            </span>
+          ) : (
+            <span className="lane" role="status" data-testid="trace-partial">
+              first {model.tree.byId.size.toLocaleString('en-US')} of {trace.spanCount.toLocaleString('en-US')} spans ·
+              loading the rest…
+            </span>
+          )}
         </div>
       </div>
       <div className="trace-body">
         <div className="trace-main">
-          {panel === 'timeline' ? <SpanTimeline model={model} /> : <AgentGraphView model={model} />}
+          {showGraph ? <AgentGraphView model={model} /> : <SpanTimeline model={model} />}
         </div>
-        {isInspectorOpen && selected && (
+        {isInspectorOpen && selected && complete && (
           <SpanInspector key={selected.spanId} traceId={traceId} skeleton={selected} model={model} />
         )}
       </div>

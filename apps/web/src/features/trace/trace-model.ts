@@ -17,6 +17,10 @@ export type Badge = 'llm' | 'aggregate' | 'tool' | 'mcp' | 'part' | 'delegation'
 
 export interface TraceModel {
   tree: SpanTree<Span>
+  /** The time the timeline spans: the tree's, or the whole trace's while only its first spans are here. */
+  startMs: number
+  endMs: number
+  /** Empty while only the trace's first spans are here: a path through part of a trace would mislead. */
   critical: CriticalPath
   /** The resolved agent of every span (own or nearest ancestor's; a hand-off works for its caller). */
   agentOf: Map<string, string>
@@ -25,7 +29,8 @@ export interface TraceModel {
   badges: Map<string, Badge[]>
 }
 
-export function buildTraceModel(spans: Span[]): TraceModel {
+/** `partOf`: the whole trace's time range, when `spans` are only its first spans (the rest still loading). */
+export function buildTraceModel(spans: Span[], partOf?: { startMs: number; endMs: number }): TraceModel {
   const tree = buildSpanTree(spans)
   const agentOf = new Map<string, string>()
   const badges = new Map<string, Badge[]>()
@@ -39,7 +44,9 @@ export function buildTraceModel(spans: Span[]): TraceModel {
     if (agent && node.startMs < (firstStart.get(agent) ?? Infinity)) firstStart.set(agent, node.startMs)
   }
   const agents = [...firstStart.keys()].sort((a, b) => firstStart.get(a)! - firstStart.get(b)!)
-  return { tree, critical: criticalPath(tree), agentOf, agents, badges }
+  const critical = partOf ? { sections: [], spanIds: new Set<string>() } : criticalPath(tree)
+  const range = partOf ?? { startMs: tree.startMs, endMs: tree.endMs }
+  return { tree, ...range, critical, agentOf, agents, badges }
 }
 
 const hasFlag = (span: Span, ...flags: string[]) => flags.some((f) => span.flags.includes(f))
