@@ -314,13 +314,13 @@ async function main(): Promise<void> {
         `after the run (other`,
       `processes included), so compare runs at similar load.`,
       ``,
-      `Open = navigation start → the animation frame that paints the first timeline rows, p50 / p95 over ${LOADS} ` +
-        `traces of each size. The page asks for the skeleton in lines (\`?head=1000\`): when the server has the ` +
+      `Open = navigation start → the animation frame that paints the first timeline rows. ` +
+        `The page asks for the skeleton in lines (\`?head=1000\`): when the server has the ` +
         `trace's first 1,000 spans before the whole, it sends them first and the page draws them ("from the head"); ` +
         `"whole trace drawn" is until the rows of the whole trace are painted (skeleton in columns, parse, ` +
         `validation, columns → spans, tree + critical path, render), the same as the open when no head came. ` +
-        `${LOADS} traces of each ` +
-        `size, each opened once; re-open = the last of them opened ${LOADS} times more (the server keeps a ` +
+        `p50 / p95 over ${LOADS} traces of each size, each opened once; re-open = the last of them opened ` +
+        `${LOADS} times more (the server keeps a ` +
         `trace's resolution while nothing new arrives). The breakdown is of the first opens. ` +
         `Scroll = 300 programmatic scroll steps over the whole timeline, one per animation frame.`,
       ``,
