@@ -30,7 +30,7 @@ function serve(parts: () => SkeletonParts, logged: unknown[] = []) {
   return { app, written: () => written }
 }
 
-/** The body's lines as they arrive: the first read returns what was sent before the whole was ready. */
+/** The whole body's lines. */
 async function readLines(res: Response, gzip: boolean): Promise<string[]> {
   const chunks: Buffer[] = []
   for await (const chunk of res.body!) chunks.push(Buffer.from(chunk))

@@ -63,7 +63,8 @@ export class TraceRepository {
   ): Promise<SkeletonColumns> {
     // The first spans are scattered over the trace's granules (rows are in span id order within an
     // hour): their ids are found reading the start times alone, then only their rows are read in full.
-    // Ordering the whole trace's skeleton rows instead read them all, as long as the whole trace took.
+    // Ordering every skeleton row of the trace and keeping the first instead took as long as reading
+    // the whole trace (seconds at 100k spans, against ~0.2 s this way).
     const first =
       limit === undefined
         ? sql``
