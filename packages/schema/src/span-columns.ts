@@ -10,6 +10,7 @@
  * 100k × 40 values costs more than the parse it guards); closed sets once per dictionary value.
  */
 import { z } from 'zod'
+import { ApiErrorSchema } from './api.js'
 import { SpanKindSchema, SpanStatusSchema, type Span } from './span.js'
 import { TraceSummarySchema } from './trace.js'
 
@@ -222,9 +223,9 @@ export const TraceSkeletonQuerySchema = z
  * reading the whole failed after the head was sent, an `error` instead of it.
  */
 export const TraceSkeletonLineSchema = z.discriminatedUnion('part', [
-  z.object({ part: z.literal('head'), trace: TraceSummarySchema, spans: SpanColumnsSchema }).strict(),
-  z.object({ part: z.literal('whole'), trace: TraceSummarySchema, spans: SpanColumnsSchema }).strict(),
-  z.object({ part: z.literal('error'), error: z.object({ code: z.string(), message: z.string() }) }).strict(),
+  TraceSkeletonResponseSchema.extend({ part: z.literal('head') }),
+  TraceSkeletonResponseSchema.extend({ part: z.literal('whole') }),
+  ApiErrorSchema.extend({ part: z.literal('error') }).strict(),
 ])
 export type TraceSkeletonLine = z.output<typeof TraceSkeletonLineSchema>
 export type TraceSkeletonLineWire = z.input<typeof TraceSkeletonLineSchema>

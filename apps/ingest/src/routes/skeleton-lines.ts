@@ -37,7 +37,7 @@ export async function skeletonLines(
     () => undefined,
     () => undefined,
   )
-  const first = await Promise.race([wholeSettled.then(() => undefined), head])
+  const first = await Promise.race([wholeSettled, head])
   const gzip = accepts(c, { header: 'Accept-Encoding', supports: ['gzip'], default: 'identity' }) === 'gzip'
   const out = gzip ? zlib.createGzip({ chunkSize: CHUNK_BYTES }) : new PassThrough()
   // A client that goes away destroys the stream; what is still to be written is then dropped.

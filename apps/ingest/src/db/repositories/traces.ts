@@ -69,9 +69,7 @@ export class TraceRepository {
       limit === undefined
         ? sql``
         : sql`AND span_id IN (
-            SELECT span_id FROM spans
-            WHERE project_id = ${str(projectId)} AND trace_id = ${str(traceId)}
-              AND start_time >= toStartOfHour(${dt64(bounds.from)}) AND start_time <= ${dt64(bounds.to)}
+            SELECT span_id FROM spans WHERE ${traceRows(projectId, traceId, bounds)}
             ORDER BY start_time, span_id LIMIT 1 BY span_id LIMIT ${u64(limit)})`
     const read = await this.store.queryColumns(oneCopyEach(SKELETON_SELECT, projectId, traceId, bounds, first))
     const skeleton: Record<string, unknown> = { count: read.rows }
@@ -115,11 +113,16 @@ function oneCopyEach(
 ): SqlFragment {
   return sql`SELECT * EXCEPT (copy_at) FROM (
       SELECT ${columns}, ingested_at AS copy_at FROM spans
-      WHERE project_id = ${str(projectId)} AND trace_id = ${str(traceId)}
-        AND start_time >= toStartOfHour(${dt64(bounds.from)}) AND start_time <= ${dt64(bounds.to)} ${extra}
+      WHERE ${traceRows(projectId, traceId, bounds)} ${extra}
       ORDER BY copy_at DESC
       LIMIT 1 BY toStartOfHour(start_time), span_id)
     ORDER BY start_time, span_id`
+}
+
+/** The `spans` rows of one trace, bounded to its hours (the table's ordering key). */
+function traceRows(projectId: string, traceId: string, bounds: { from: string; to: string }): SqlFragment {
+  return sql`project_id = ${str(projectId)} AND trace_id = ${str(traceId)}
+    AND start_time >= toStartOfHour(${dt64(bounds.from)}) AND start_time <= ${dt64(bounds.to)}`
 }
 
 const FULL_SPAN_COLUMNS = sql`* EXCEPT (ingested_at)`
