@@ -22,6 +22,7 @@ import path from 'node:path'
 import zlib from 'node:zlib'
 import type { Page } from 'playwright-core'
 import { ensureConsoleBuilt, launchChromium, postOtlp, signIn, WEB_ROOT } from '../e2e/helpers/console.js'
+import { TRACE_VIEW_HEAD_SPANS } from '@sightline/schema'
 import { traceIdFor } from '@sightline/testkit/otlp-json'
 import {
   AUTH,
@@ -315,8 +316,9 @@ async function main(): Promise<void> {
       `processes included), so compare runs at similar load.`,
       ``,
       `Open = navigation start → the animation frame that paints the first timeline rows. ` +
-        `The page asks for the skeleton in lines (\`?head=1000\`): when the server has the ` +
-        `trace's first 1,000 spans before the whole, it sends them first and the page draws them ("from the head"); ` +
+        `The page asks for the skeleton in lines (\`?head=${TRACE_VIEW_HEAD_SPANS}\`): when the server has the ` +
+        `trace's first ${TRACE_VIEW_HEAD_SPANS.toLocaleString('en-US')} spans before the whole, it sends them first ` +
+        `and the page draws them ("from the head"); ` +
         `"whole trace drawn" is until the rows of the whole trace are painted (skeleton in columns, parse, ` +
         `validation, columns → spans, tree + critical path, render), the same as the open when no head came. ` +
         `p50 / p95 over ${LOADS} traces of each size, each opened once; re-open = the last of them opened ` +
@@ -333,7 +335,7 @@ async function main(): Promise<void> {
       ``,
       `Initial JS (entry + preloaded chunks, gzip -9): **${(js.gzipBytes / 1024).toFixed(1)} KB** (target ≤ 300 ` +
         `KB): ${js.files.map((f) => `\`${path.basename(f)}\``).join(', ')}.`,
-      `The trace view, session and compare pages load on demand (React.lazy).`,
+      `The trace view, session and compare pages load on demand (\`src/pages.ts\`; the trace view is preloaded).`,
       ``,
     ].join('\n'),
   )

@@ -1,5 +1,5 @@
-/** Router and the sign-in gate only; pages load lazily so the first load stays small. */
-import { lazy, Suspense, useEffect, useState } from 'react'
+/** Router and the sign-in gate only; pages load lazily (pages.ts) so the first load stays small. */
+import { Suspense, useEffect, useState } from 'react'
 import type { SessionResponse } from '@sightline/schema'
 import { Redirect, Route, Switch, useLocation } from 'wouter'
 import { api, onUnauthorized } from './api/client'
@@ -7,24 +7,25 @@ import { AppShell } from './components/AppShell'
 import { Loading } from './components/States'
 import { SignInPage } from './features/auth/SignInPage'
 import { ExplorerPage } from './features/explorer/ExplorerPage'
-
-const TraceViewPage = lazy(() => import('./features/trace/TraceViewPage'))
-const SessionPage = lazy(() => import('./features/sessions/SessionPage'))
-const ComparePage = lazy(() => import('./features/compare/ComparePage'))
-const ExportCasePage = lazy(() => import('./features/regression/ExportCasePage'))
-const SuitesPage = lazy(() => import('./features/regression/SuitesPage'))
-const CasePage = lazy(() => import('./features/regression/CasePage'))
-const DashboardsPage = lazy(() => import('./features/dashboards/DashboardsPage'))
-const ReleasesPage = lazy(() => import('./features/releases/ReleasesPage'))
-const AnomaliesPage = lazy(() => import('./features/anomalies/AnomaliesPage'))
-const IncidentPage = lazy(() => import('./features/anomalies/IncidentPage'))
-const QuarantinePage = lazy(() => import('./features/quarantine/QuarantinePage'))
-const RegistryPage = lazy(() => import('./features/registry/RegistryPage'))
-const FleetMapPage = lazy(() => import('./features/fleet-map/FleetMapPage'))
-const ReviewQueuesPage = lazy(() => import('./features/review/ReviewQueuesPage'))
-const ReviewPage = lazy(() => import('./features/review/ReviewPage'))
-const ScoreConfigsPage = lazy(() => import('./features/scores/ScoreConfigsPage'))
-const EvaluatorsPage = lazy(() => import('./features/evaluators/EvaluatorsPage'))
+import {
+  AnomaliesPage,
+  CasePage,
+  ComparePage,
+  DashboardsPage,
+  EvaluatorsPage,
+  ExportCasePage,
+  FleetMapPage,
+  IncidentPage,
+  QuarantinePage,
+  RegistryPage,
+  ReleasesPage,
+  ReviewPage,
+  ReviewQueuesPage,
+  ScoreConfigsPage,
+  SessionPage,
+  SuitesPage,
+  TraceViewPage,
+} from './pages'
 
 /** 'checking' renders like signed-in: see below. */
 type AuthState = 'checking' | 'signed-in' | 'signed-out'

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TRACE_VIEW_HEAD_SPANS } from '@sightline/schema'
 import { consoleRoutes } from './console.js'
 
 let dir: string
@@ -53,7 +54,8 @@ describe('console static route', () => {
     const app = consoleRoutes(dir)
     const trace = await app.request('/traces/0123456789ABCDEF0123456789abcdef')
     expect(trace.headers.get('link')).toBe(
-      '</api/v1/traces/0123456789abcdef0123456789abcdef/skeleton?head=1000>; rel=preload; as=fetch; crossorigin',
+      `</api/v1/traces/0123456789abcdef0123456789abcdef/skeleton?head=${TRACE_VIEW_HEAD_SPANS}>; ` +
+        'rel=preload; as=fetch; crossorigin',
     )
     for (const url of ['/', '/traces', '/traces/0123', '/traces/0123456789abcdef0123456789abcdef/x', '/sessions/a'])
       expect((await app.request(url)).headers.get('link'), url).toBeNull()

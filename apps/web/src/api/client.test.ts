@@ -1,6 +1,6 @@
 /** The console's one HTTP seam: overloaded reads are asked again after Retry-After; writes never are. */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { encodeSpanColumns } from '@sightline/schema'
+import { encodeSpanColumns, TRACE_VIEW_HEAD_SPANS } from '@sightline/schema'
 import { z } from 'zod'
 import { testSpan } from '../../test/span-factory'
 import { testTrace } from '../../test/trace-summary-factory'
@@ -85,7 +85,7 @@ describe('a skeleton in lines (?head=)', () => {
       expect(whole.spans.map((s) => s.spanId)).toEqual(['a', 'b', 'c'])
       expect(heads).toEqual([1])
       const [url] = vi.mocked(fetch).mock.calls[0]!
-      expect(url).toBe(`/api/v1/traces/${'ab'.repeat(16)}/skeleton?head=1000`)
+      expect(url).toBe(`/api/v1/traces/${'ab'.repeat(16)}/skeleton?head=${TRACE_VIEW_HEAD_SPANS}`)
     }
   })
 

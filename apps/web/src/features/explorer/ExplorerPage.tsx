@@ -1,4 +1,5 @@
 /** `/traces`: the trace explorer. The URL is the whole state (see explorer-url.ts). */
+import { useEffect } from 'react'
 import { useLocation, useSearch } from 'wouter'
 import { Empty, ErrorState, Loading } from '../../components/States'
 import { QuarantineNotice } from '../quarantine/QuarantineNotice'
@@ -9,6 +10,7 @@ import { TraceTable } from './TraceTable'
 import { useTraceList } from './use-trace-list'
 import { useScoreSummaries } from '../scores/use-score-summaries'
 import { CreateQueueButton } from '../review/CreateQueueButton'
+import { TraceViewPage } from '../../pages'
 
 export function ExplorerPage() {
   const search = useSearch()
@@ -18,6 +20,8 @@ export function ExplorerPage() {
   const scores = useScoreSummaries(list.traces.map((t) => t.traceId))
   const selected = useCompareSelectionStore((s) => s.traceIds)
   const clearSelection = useCompareSelectionStore((s) => s.clearSelection)
+  // A click on a row then draws the trace without a fallback first (lib/lazy-page.ts).
+  useEffect(() => void TraceViewPage.preload().catch(() => {}), [])
   const update = (patch: Partial<ExplorerQuery>) => {
     const text = serializeExplorerQuery({ ...q, ...patch })
     navigate(text ? `/traces?${text}` : '/traces')
