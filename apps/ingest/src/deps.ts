@@ -39,6 +39,7 @@ import { ResolutionRepository } from './db/repositories/resolution.js'
 import { PriceOverrideLookup } from './resolve/overrides.js'
 import { DEFAULT_RESOLVER_OPTIONS, TraceResolver } from './resolve/resolver.js'
 import { LeaseRepository } from './db/repositories/leases.js'
+import { LocalLeaseStore } from './coordination/local-leases.js'
 import { Leases, leaseTiming } from './coordination/leases.js'
 import { replicaId } from './coordination/replica-id.js'
 import { DecodePool } from './otlp/decode-pool.js'
@@ -151,8 +152,9 @@ export function createDeps(env: Env, store: Store, logger: Logger, options: Deps
   )
   const priceLookup = new PriceOverrideLookup(prices)
   const traces = new TraceRepository(store)
+  // The embedded store has no other replica to share jobs with: its leases stay in this process.
   const leases = new Leases(
-    new LeaseRepository(store),
+    store.kind === 'chdb' ? new LocalLeaseStore() : new LeaseRepository(store),
     replicaId(env.SIGHTLINE_REPLICA_ID, env.SIGHTLINE_DATA_DIR),
     logger,
     leaseTiming(env.SIGHTLINE_LEASE_TTL_MS),

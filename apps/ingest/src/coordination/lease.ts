@@ -15,6 +15,9 @@
 import type { LeaseRepository } from '../db/repositories/leases.js'
 import type { Logger } from '../logger.js'
 
+/** Where leases are kept: the store's table (LeaseRepository), or this process alone (local-leases.ts). */
+export type LeaseStore = Pick<LeaseRepository, 'current' | 'claim' | 'renew'>
+
 export interface LeaseTiming {
   ttlMs: number
   renewMs: number
@@ -38,7 +41,7 @@ export class Lease {
   constructor(
     readonly name: string,
     private readonly holder: string,
-    private readonly repository: LeaseRepository,
+    private readonly repository: LeaseStore,
     private readonly logger: Logger,
     private readonly timing: LeaseTiming = DEFAULT_LEASE_TIMING,
     private readonly clock: () => number = () => performance.now(),

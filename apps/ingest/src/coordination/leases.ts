@@ -4,9 +4,8 @@
  * detection, registry drift scans and online evaluators. A scheduled job is started when its lease is
  * taken and stopped (its current run awaited) when the lease is lost.
  */
-import type { LeaseRepository } from '../db/repositories/leases.js'
 import type { Logger } from '../logger.js'
-import { DEFAULT_LEASE_TIMING, Lease, type LeaseTiming } from './lease.js'
+import { DEFAULT_LEASE_TIMING, Lease, type LeaseStore, type LeaseTiming } from './lease.js'
 
 const JOBS = ['resolver', 'detector', 'registry', 'evaluator'] as const
 export type Job = (typeof JOBS)[number]
@@ -19,7 +18,7 @@ export interface ScheduledJob {
 export class Leases {
   private readonly leases: Map<Job, Lease>
 
-  constructor(repository: LeaseRepository, holder: string, logger: Logger, timing: LeaseTiming = DEFAULT_LEASE_TIMING) {
+  constructor(repository: LeaseStore, holder: string, logger: Logger, timing: LeaseTiming = DEFAULT_LEASE_TIMING) {
     this.leases = new Map(JOBS.map((job) => [job, new Lease(job, holder, repository, logger, timing)]))
   }
 
