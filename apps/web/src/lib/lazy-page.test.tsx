@@ -15,14 +15,14 @@ describe('lazyPage', () => {
   it('draws a preloaded page in the first render, where React.lazy shows its fallback first', async () => {
     const loaded = Promise.resolve({ default: Page })
     const Lazy = lazy(() => loaded)
-    const page = lazyPage(() => loaded)
-    await page.preload()
+    const Preloaded = lazyPage(() => loaded)
+    await Preloaded.preload()
 
     render(inSuspense(<Lazy name="lazy" />))
     expect(screen.getByText('loading')).toBeTruthy()
     cleanup()
 
-    render(inSuspense(page({ name: 'x' })))
+    render(inSuspense(<Preloaded name="x" />))
     expect(screen.queryByText('loading')).toBeNull()
     expect(screen.getByText('page x')).toBeTruthy()
   })
@@ -30,10 +30,10 @@ describe('lazyPage', () => {
   it('suspends until the chunk is here when it was not preloaded, loading it once', async () => {
     let resolve!: (module: { default: typeof Page }) => void
     const load = vi.fn(() => new Promise<{ default: typeof Page }>((r) => (resolve = r)))
-    const page = lazyPage(load)
-    render(inSuspense(page({ name: 'y' })))
+    const Later = lazyPage(load)
+    render(inSuspense(<Later name="y" />))
     expect(screen.getByText('loading')).toBeTruthy()
-    const preloaded = page.preload()
+    const preloaded = Later.preload()
     await act(async () => resolve({ default: Page }))
     await preloaded
     expect(await screen.findByText('page y')).toBeTruthy()
@@ -45,10 +45,10 @@ describe('lazyPage', () => {
       .fn<() => Promise<{ default: typeof Page }>>()
       .mockRejectedValueOnce(new Error('chunk failed'))
       .mockResolvedValue({ default: Page })
-    const page = lazyPage(load)
-    await expect(page.preload()).rejects.toThrow('chunk failed')
-    await page.preload()
-    render(inSuspense(page({ name: 'z' })))
+    const Retried = lazyPage(load)
+    await expect(Retried.preload()).rejects.toThrow('chunk failed')
+    await Retried.preload()
+    render(inSuspense(<Retried name="z" />))
     expect(screen.getByText('page z')).toBeTruthy()
     expect(load).toHaveBeenCalledTimes(2)
   })

@@ -3,8 +3,9 @@
  * here. React shows a Suspense boundary's content no sooner than 300 ms after it committed the
  * boundary's fallback (react-dom's fallback throttle), and `React.lazy` suspends on its first render
  * even when the module has loaded. So a deep link to the trace view showed "Loading…" and then waited
- * until 300 ms after it, whatever the data: about half of a 10k-span trace's first paint on this
- * machine (BENCHMARKS.md, Console). A page that was preloaded renders directly and never suspends.
+ * until 300 ms after it, whatever the data: the head's rows were built at 443–600 ms of an open
+ * although they were in the browser at 134–464 ms (BENCHMARKS.md, Console). A page that was preloaded
+ * renders directly and never suspends.
  */
 import { createElement, lazy, type ComponentType, type ReactElement } from 'react'
 
