@@ -127,7 +127,10 @@ export class TraceReader {
     const { columns, resolution } = await this.skeleton(projectId, traceId, bounds)
     if (columns.count === 0) return undefined
     const trace = summaryOf(traceId, resolution.trace, timeRange(columns.start_time, columns.end_time))
-    return { trace, spans: encodeFieldValues(columns.count, skeletonFieldValues(traceId, columns, resolution)) }
+    const spans = encodeFieldValues(columns.count, skeletonFieldValues(traceId, columns, resolution))
+    // The route then writes the JSON (~0.1 s at 100k spans) in a turn of its own.
+    await breathe(columns.count)
+    return { trace, spans }
   }
 
   /**
@@ -186,8 +189,12 @@ export class TraceReader {
     const kept = this.kept(projectId, traceId, state)
     if (kept) return kept
     const columns = await this.traces.skeleton(projectId, traceId, bounds)
-    const fresh: Recent = { ...state, columns, resolution: resolveFacts(factsFromColumns(columns), state) }
+    await breathe(columns.count)
+    const facts = factsFromColumns(columns)
+    await breathe(columns.count)
+    const fresh: Recent = { ...state, columns, resolution: resolveFacts(facts, state) }
     this.remember(`${projectId}\u0000${traceId}`, fresh)
+    await breathe(columns.count)
     return fresh
   }
 
@@ -235,6 +242,16 @@ export class TraceReader {
 }
 
 type ReadResolution = Resolution & { priced: Map<string, PricedCost>; facts: SpanFacts[] }
+
+/**
+ * Spans from which a trace's read yields to the event loop between its steps (parse, facts,
+ * resolution, encoding, JSON). A 100k-span trace's first read held the process for 2.3–2.7 s in one
+ * block, OTLP acknowledgements and health checks included (BENCHMARKS.md, Console); between steps,
+ * the longest block is the resolution.
+ */
+const BREATHE_SPANS = 5_000
+const breathe = (spans: number): Promise<void> | undefined =>
+  spans >= BREATHE_SPANS ? new Promise((resolve) => setImmediate(resolve)) : undefined
 
 /** Arguments that are a JSON object or array: nothing a model's request could complete. */
 function isWholeArguments(text: string): boolean {
