@@ -10,6 +10,7 @@
  *   tree + critical path + badges;
  * - scroll: a programmatic scroll over the whole timeline, one step per animation frame; frame
  *   times from requestAnimationFrame (mean / p95 / max, frames over 50 ms);
+ * - server stall: the longest a `/healthz` request waited during the first opens;
  * - initial JS: gzipped size of the entry script and the chunks index.html preloads.
  * The server runs as its own process (`src/index.ts`, as deployed): in this process it shared its
  * event loop with playwright's driver, which spent 40–95 ms of it per open (CPU profile, 2026-12-07).
@@ -118,7 +119,7 @@ async function serverIdle(server: BenchServer): Promise<number> {
 }
 
 /**
- * Pings `/healthz` back to back (every 10 ms) until stopped, and gives the longest wait: a trace's
+ * Pings `/healthz` every 10 ms, one at a time, until stopped, and gives the longest wait: a trace's
  * read that blocks the server's event loop holds every other request, OTLP acknowledgements included.
  */
 function watchStalls(url: string): { stop(): Promise<number> } {

@@ -245,9 +245,9 @@ type ReadResolution = Resolution & { priced: Map<string, PricedCost>; facts: Spa
 
 /**
  * Spans from which a trace's read yields to the event loop between its steps (parse, facts,
- * resolution, encoding, JSON). A 100k-span trace's first read held the process for 2.3–2.7 s in one
+ * resolution, encoding, JSON). A 100k-span trace's first read held the process for 2–3 s in one
  * block, OTLP acknowledgements and health checks included (BENCHMARKS.md, Console); between steps,
- * the longest block is the resolution.
+ * the longest block is the resolution (~0.8 s).
  */
 const BREATHE_SPANS = 5_000
 const breathe = (spans: number): Promise<void> | undefined =>
