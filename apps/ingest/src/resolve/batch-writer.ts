@@ -7,6 +7,7 @@
  */
 import { chTime } from '../db/sql.js'
 import { createHash } from 'node:crypto'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { resolveTrace, SpanFlag, type SpanFacts } from '@sightline/core'
 import type { ResolutionRepository, TraceBounds, TraceSpans } from '../db/repositories/resolution.js'
 import type { Metrics } from '../metrics.js'
@@ -83,7 +84,7 @@ export class BatchWriter {
     const keys: string[] = []
     const judged: string[] = []
     for (const [i, trace] of traces.entries()) {
-      if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve))
+      if (i > 0 && i % YIELD_EVERY === 0) await nextTurn()
       const next = this.stateOf(projectId, trace, nowMs, price)
       if (next.content.outcome !== 'running') judged.push(trace.traceId)
       const stored = current.get(trace.traceId)

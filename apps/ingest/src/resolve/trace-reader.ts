@@ -4,6 +4,7 @@
  * its spans' counted roles and the list row it came from agree. Resolving on read also keeps a trace
  * that is still arriving up to date between two resolutions.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import {
   completeToolArguments,
   requestedToolCalls,
@@ -250,8 +251,7 @@ type ReadResolution = Resolution & { priced: Map<string, PricedCost>; facts: Spa
  * the longest block is the resolution (~0.8 s).
  */
 const BREATHE_SPANS = 5_000
-const breathe = (spans: number): Promise<void> | undefined =>
-  spans >= BREATHE_SPANS ? new Promise((resolve) => setImmediate(resolve)) : undefined
+const breathe = (spans: number): Promise<void> | undefined => (spans >= BREATHE_SPANS ? nextTurn() : undefined)
 
 /** Arguments that are a JSON object or array: nothing a model's request could complete. */
 function isWholeArguments(text: string): boolean {
