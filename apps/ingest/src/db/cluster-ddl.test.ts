@@ -58,6 +58,12 @@ describe('rewriteForCluster', () => {
     expect(rewrite('ALTER TABLE traces MATERIALIZE INDEX i')).toEqual([
       'ALTER TABLE traces_local ON CLUSTER c1 MATERIALIZE INDEX i',
     ])
+    expect(rewrite('ALTER TABLE traces ADD PROJECTION IF NOT EXISTS p\n(SELECT a ORDER BY b)')).toEqual([
+      'ALTER TABLE traces_local ON CLUSTER c1 ADD PROJECTION IF NOT EXISTS p\n(SELECT a ORDER BY b)',
+    ])
+    expect(rewrite('ALTER TABLE traces MATERIALIZE PROJECTION p')).toEqual([
+      'ALTER TABLE traces_local ON CLUSTER c1 MATERIALIZE PROJECTION p',
+    ])
     expect(rewrite('ALTER TABLE spans ADD COLUMN IF NOT EXISTS x String')).toEqual([
       'ALTER TABLE spans_local ON CLUSTER c1 ADD COLUMN IF NOT EXISTS x String',
       'ALTER TABLE spans ON CLUSTER c1 ADD COLUMN IF NOT EXISTS x String',

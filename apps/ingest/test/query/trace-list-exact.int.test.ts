@@ -4,8 +4,10 @@
  * trace once, in its current state, in order — the same answer as `traces FINAL`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ListTracesResponse, TraceSummary } from '@sightline/schema'
-import { sql, str } from '../../src/db/sql.js'
+import { ListTracesQuerySchema, type ListTracesResponse, type TraceSummary } from '@sightline/schema'
+import { listPageQuery } from '../../src/db/repositories/trace-list.js'
+import { pageSql } from '../../src/db/repositories/trace-page.js'
+import { dt64, sql, str } from '../../src/db/sql.js'
 import { getJson, startTestServer, type TestServer } from '../helpers/server.js'
 
 let server: TestServer
@@ -138,6 +140,29 @@ describe('trace list exactness under re-resolution (unmerged cancel/new rows)', 
     const got = (await allPages(query, limit)).map(summary)
     if (limit < 50) expect(got).toEqual(want)
     else expect(got).toEqual(want.slice(0, got.length))
+  })
+
+  it('sorts by cost reading the by_cost projection in order, so the read stops after the page', async () => {
+    const plan = async (query: Record<string, string>) => {
+      const q = listPageQuery('default', {
+        ...ListTracesQuerySchema.parse(query),
+        from: ch(Date.parse(FROM)),
+        to: ch(Date.parse(TO)),
+        cursor: undefined,
+      })
+      const rows = await server.deps.store.query<{ explain: string }>(
+        sql`EXPLAIN indexes = 1, projections = 1, sorting = 1 ${pageSql(q, sql`${dt64(q.from)}`, q.limit + 1)}`,
+      )
+      return rows.map((r) => r.explain).join('\n')
+    }
+    // In order means the read stops after the page; a Float64 key would be read in order by project_id alone.
+    const inOrder = (read: string, direction: string) =>
+      new RegExp(
+        `Prefix sort description: project_id ${direction}, ifNull\\(cost_usd, 0\\) ${direction}, ` +
+          `trace_id ${direction}[\\s\\S]*ReadFromMergeTree \\(by_cost\\)(\\n.*){0,3}Read type: ${read}`,
+      )
+    expect(await plan({ sort: 'costUsd', limit: '9' })).toMatch(inOrder('InReverseOrder', 'DESC'))
+    expect(await plan({ sort: 'costUsd', order: 'asc', limit: '9' })).toMatch(inOrder('InOrder', 'ASC'))
   })
 
   it('a page equals the same question asked of traces FINAL', async () => {

@@ -7,7 +7,7 @@ import type { FacetsResponse, ListTracesQuery, ScoreFilter, TraceSummary } from 
 import { chTimeToIso } from '@sightline/schema'
 import type { Store } from '../client.js'
 import { dt64, f64, sql, str, strArray, type SqlFragment } from '../sql.js'
-import { readPage } from './trace-page.js'
+import { readPage, type PageQuery } from './trace-page.js'
 
 export interface TraceListCursor {
   /** Sort value of the last row as decimal text; every sort expression is numeric. */
@@ -25,7 +25,8 @@ export interface TraceListParams extends Omit<ListTracesQuery, 'from' | 'to' | '
 const SORT_EXPRESSIONS: Record<ListTracesQuery['sort'], SqlFragment> = {
   startTime: sql`toUnixTimestamp64Nano(start_time)`,
   durationMs: sql`duration_ms`,
-  costUsd: sql`toFloat64(ifNull(cost_usd, 0))`,
+  // The Decimal, not a Float64: the by_cost projection's key (migration 0029), read in either direction.
+  costUsd: sql`ifNull(cost_usd, 0)`,
   spanCount: sql`span_count`,
   errorCount: sql`error_spans`,
   totalTokens: sql`input_tokens + output_tokens`,
@@ -81,8 +82,7 @@ interface SummaryFields {
 /** A row of the list's page: a trace state and its sort value. */
 interface SummaryRow extends SummaryFields {
   sort_value: string
-  version: string
-  sign: number | string
+  version_text: string
 }
 
 export class TraceListRepository {
@@ -92,26 +92,7 @@ export class TraceListRepository {
     projectId: string,
     params: TraceListParams,
   ): Promise<{ traces: TraceSummary[]; last: TraceListCursor | undefined }> {
-    const sortExpr = SORT_EXPRESSIONS[params.sort]
-    const descending = params.order !== 'asc'
-    // Text search too: a word users look for is found in the newest hour's spans long before the
-    // range's; a word no span holds is answered by the text indexes without reading the text (0027).
-    const newestFirst = params.sort === 'startTime' && descending
-    const rows = await readPage<SummaryRow>(this.store, {
-      projectId,
-      from: params.from,
-      to: params.to,
-      conditions: (from) => conditions(projectId, params, sortExpr, from),
-      sortExpr,
-      descending,
-      windowAnchor: !newestFirst
-        ? undefined
-        : params.cursor
-          ? sql`fromUnixTimestamp64Nano(toInt64(${str(params.cursor.value)}), 'UTC')`
-          : sql`${dt64(params.to)}`,
-      columns: SUMMARY_COLUMNS,
-      limit: params.limit,
-    })
+    const rows = await readPage<SummaryRow>(this.store, listPageQuery(projectId, params))
     const page = rows.slice(0, params.limit)
     const lastRow = page[page.length - 1]
     const last =
@@ -154,6 +135,30 @@ export class TraceListRepository {
       models: of('model'),
       tools: of('tool'),
     }
+  }
+}
+
+/** The list's question as trace-page.ts asks it (exported for the tests of its plan). */
+export function listPageQuery(projectId: string, params: TraceListParams): PageQuery {
+  const sortExpr = SORT_EXPRESSIONS[params.sort]
+  const descending = params.order !== 'asc'
+  // Text search too: a word users look for is found in the newest hour's spans long before the
+  // range's; a word no span holds is answered by the text indexes without reading the text (0027).
+  const newestFirst = params.sort === 'startTime' && descending
+  return {
+    projectId,
+    from: params.from,
+    to: params.to,
+    conditions: (from) => conditions(projectId, params, sortExpr, from),
+    sortExpr,
+    descending,
+    windowAnchor: !newestFirst
+      ? undefined
+      : params.cursor
+        ? sql`fromUnixTimestamp64Nano(toInt64(${str(params.cursor.value)}), 'UTC')`
+        : sql`${dt64(params.to)}`,
+    columns: SUMMARY_COLUMNS,
+    limit: params.limit,
   }
 }
 
