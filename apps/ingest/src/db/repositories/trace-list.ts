@@ -150,6 +150,7 @@ export function listPageQuery(projectId: string, params: TraceListParams): PageQ
     from: params.from,
     to: params.to,
     conditions: (from) => conditions(projectId, params, sortExpr, from),
+    cancelConditions: (from) => conditions(projectId, { ...params, q: undefined, score: undefined }, sortExpr, from),
     sortExpr,
     descending,
     windowAnchor: !newestFirst

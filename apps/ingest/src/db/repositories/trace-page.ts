@@ -4,9 +4,11 @@
  * version: resolve/trace-row.ts) and the new state's row until merges collapse them. A state is
  * current when no cancel row names it, which is what FINAL keeps. So one query reads the first `n`
  * sign = +1 rows in list order whose (trace id, version) no cancel row holds. Cancel rows carry the
- * state's own columns, so the list's filters select exactly the cancels of the states they select:
- * the set is as small as the page's question allows, and empty once parts are merged. A state stored
- * twice (unmerged parts) is kept once, so a page short of `limit + 1` with `n` rows read asks for more.
+ * state's own columns, so the list's filters bound the set of cancels to those of the states they
+ * select (it is empty once parts are merged); filters that read other tables (text search, scores)
+ * are left out of it, or the engine would run their subqueries twice (measured: 2× the rows read
+ * for a text search). A state stored twice (unmerged parts) is kept once, so a page short of
+ * `limit + 1` with `n` rows read asks for more.
  *
  * Only the `limit + 1` rows of a page are read in full: the engine reads the sort key first and the
  * page's other columns for the rows that made it (lazy materialisation). Those are contiguous for
@@ -25,6 +27,11 @@ export interface PageQuery {
   to: string
   /** Filters of the list, given the lower time bound the rows are read from. */
   conditions: (from: SqlFragment) => SqlFragment[]
+  /**
+   * The filters that bound the set of cancel rows: any subset of `conditions` gives the same page
+   * (a cancel row only ever removes its own state); leave out those that read other tables.
+   */
+  cancelConditions: (from: SqlFragment) => SqlFragment[]
   sortExpr: SqlFragment
   descending: boolean
   /** Where the newest-first windows start from (the cursor's time, or `to`); undefined: no windows. */
@@ -66,11 +73,11 @@ export async function readPage<Row extends StateRow>(store: Store, q: PageQuery)
 /** The first `n` current-state rows from `from` on, in list order (exported for the plan's tests). */
 export function pageSql(q: PageQuery, from: SqlFragment, n: number): SqlFragment {
   const direction = q.descending ? sql`DESC` : sql`ASC`
-  const where = join(q.conditions(from), ' AND ')
   return sql`
     SELECT ${q.columns}, toString(version) AS version_text, toString(${q.sortExpr}) AS sort_value FROM traces
-    WHERE ${where} AND sign = 1
-      AND (trace_id, version) NOT IN (SELECT trace_id, version FROM traces WHERE ${where} AND sign = -1)
+    WHERE ${join(q.conditions(from), ' AND ')} AND sign = 1
+      AND (trace_id, version) NOT IN (
+        SELECT trace_id, version FROM traces WHERE ${join(q.cancelConditions(from), ' AND ')} AND sign = -1)
     ORDER BY project_id ${direction}, ${q.sortExpr} ${direction}, trace_id ${direction}
     LIMIT ${u64(n)}`
 }
