@@ -75,11 +75,19 @@ export function pageSql(q: PageQuery, from: SqlFragment, n: number): SqlFragment
   const direction = q.descending ? sql`DESC` : sql`ASC`
   return sql`
     SELECT ${q.columns}, toString(version) AS version_text, toString(${q.sortExpr}) AS sort_value FROM traces
-    WHERE ${join(q.conditions(from), ' AND ')} AND sign = 1
-      AND (trace_id, version) NOT IN (
-        SELECT trace_id, version FROM traces WHERE ${join(q.cancelConditions(from), ' AND ')} AND sign = -1)
+    WHERE ${currentStates(join(q.conditions(from), ' AND '), join(q.cancelConditions(from), ' AND '))}
     ORDER BY project_id ${direction}, ${q.sortExpr} ${direction}, trace_id ${direction}
     LIMIT ${u64(n)}`
+}
+
+/**
+ * The `traces` rows matching `where` that are current states, without FINAL (a merge of every part's
+ * rows by key, 3× slower over a week at 10M spans): the sign = +1 rows that no cancel row names.
+ * `cancelWhere` bounds the cancel rows' set: any subset of `where`'s conditions gives the same rows.
+ */
+export function currentStates(where: SqlFragment, cancelWhere: SqlFragment = where): SqlFragment {
+  return sql`${where} AND sign = 1
+    AND (trace_id, version) NOT IN (SELECT trace_id, version FROM traces WHERE ${cancelWhere} AND sign = -1)`
 }
 
 /** The rows in order, a state read twice (the same row in two unmerged parts) kept once, at most `wanted`. */
