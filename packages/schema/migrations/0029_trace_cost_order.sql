@@ -2,10 +2,10 @@
 -- in cost order, so the list's most (or least) expensive traces are the last (first) rows of each
 -- part. Without it, the newest-first windows do not help a cost sort: every current state of the
 -- range was read and sorted (1.56M at 10M spans), then the page's 37 columns were read from one
--- 8,192-row granule per trace, since costly traces are scattered over the week (~400 ms at 10M,
+-- granule (~2,600 rows) per trace, since costly traces are scattered over the week (~400 ms at 10M,
 -- BENCHMARKS.md). The list's cost query reads this projection in reverse order and stops after a
 -- page (apps/ingest/src/db/repositories/trace-page.ts); `contributions`, the heavy rollup input, is
--- not in it, so it costs ~65% of `traces` on disk (12% of the store at the bench's 1M spans). The key
+-- not in it, so it costs ~64% of `traces` on disk (+15% for the whole store at 10M spans). The key
 -- is the Decimal itself: the engine reads a Float64 key backwards for its first column only (NaN
 -- sorts last both ways), which would read the whole range again for the most expensive first.
 -- A collapsing table's projection is rebuilt on each merge ('rebuild'; the default refuses to add one).

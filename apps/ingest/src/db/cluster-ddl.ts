@@ -174,8 +174,8 @@ function alterTable(name: string, operations: string, on: string): string[] {
   const ops = operations.replace(/\bnon_replicated_deduplication_window\b/g, 'replicated_deduplication_window')
   if (kindOf(name) === 'everywhere') return [`ALTER TABLE ${name} ${on} ${ops}`]
   // Storage settings, skip indexes and projections exist on the local tables only (a Distributed
-  // table stores no parts); column changes go to both (the Distributed table must expose the new column to queries
-  // and inserts).
+  // table stores no parts); column changes go to both (the Distributed table must expose the new
+  // column to queries and inserts).
   if (/^(MODIFY SETTING|(ADD|DROP|MATERIALIZE|CLEAR) (INDEX|PROJECTION))\b/i.test(ops.trim()))
     return [`ALTER TABLE ${name}${LOCAL_SUFFIX} ${on} ${ops}`]
   return [`ALTER TABLE ${name}${LOCAL_SUFFIX} ${on} ${ops}`, `ALTER TABLE ${name} ${on} ${ops}`]
